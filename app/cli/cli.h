@@ -1,0 +1,40 @@
+#pragma once
+// dynalab-cli: the headless front end. Each subcommand is a function taking the arguments after
+// its name; main.cpp holds the explicit list. Exit codes: 0 success, 2 bad input (one line on
+// stderr naming the file, key and what was expected), 1 anything else.
+
+#include <string>
+#include <vector>
+
+namespace dynalab::cli {
+
+using Args = std::vector<std::string>;
+
+struct Command {
+  const char* name;
+  const char* usage;
+  int (*run)(const Args& args);
+};
+
+int list_command(const Args& args);
+int show_command(const Args& args);
+int run_command(const Args& args);
+
+/// Small argument reader shared by the subcommands: "--flag value" options, repeated --set,
+/// positionals. Unknown flags are InputErrors.
+class ArgReader {
+ public:
+  ArgReader(const Args& args, std::vector<std::string> value_flags, std::vector<std::string> bool_flags = {});
+  const std::vector<std::string>& positional() const { return positional_; }
+  bool has(const std::string& flag) const;
+  std::string value(const std::string& flag, const std::string& fallback = "") const;
+  std::vector<std::string> values(const std::string& flag) const;
+  /// An integer option; errors name the flag.
+  long long integer(const std::string& flag, long long fallback, long long lo, long long hi) const;
+
+ private:
+  std::vector<std::pair<std::string, std::string>> options_;
+  std::vector<std::string> positional_;
+};
+
+}  // namespace dynalab::cli

@@ -1,0 +1,46 @@
+// dynalab-cli: the same experiments as the GUI, headless, for scripts and researchers.
+
+#include <cstdio>
+#include <cstring>
+#include <exception>
+
+#include "app/cli/cli.h"
+#include "core/config.h"
+
+using namespace dynalab;
+
+static const cli::Command kCommands[] = {
+    {"list", "list                      envs, agents and experiments", cli::list_command},
+    {"show", "show EXPERIMENT [--set key.path=value ...]   print the resolved config", cli::show_command},
+    {"run",
+     "run EXPERIMENT [--seed S] [--runs R] [--set key.path=value ...] --out DIR   run headless, write outputs",
+     cli::run_command},
+};
+
+static void usage(std::FILE* to) {
+  std::fprintf(to, "usage: dynalab-cli COMMAND [ARGS]\n\nEXPERIMENT is a registered name (see `list`) or a JSON file.\n\n");
+  for (const auto& c : kCommands) std::fprintf(to, "  dynalab-cli %s\n", c.usage);
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h")) {
+    usage(argc < 2 ? stderr : stdout);
+    return argc < 2 ? 2 : 0;
+  }
+  cli::Args args(argv + 2, argv + argc);
+  for (const auto& c : kCommands) {
+    if (std::strcmp(argv[1], c.name) != 0) continue;
+    try {
+      return c.run(args);
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "internal error: %s\n", e.what());
+      return 1;
+    }
+  }
+  std::fprintf(stderr, "error: unknown command '%s'\n", argv[1]);
+  usage(stderr);
+  return 2;
+}

@@ -1,0 +1,60 @@
+#include "core/agents/tabular_model.h"
+
+#include <algorithm>
+
+namespace dynalab {
+
+TabularModel::TabularModel(int n_states, int n_actions)
+    : n_states_(n_states),
+      n_actions_(n_actions),
+      index_(static_cast<size_t>(n_states) * n_actions, -1),
+      predecessors_(n_states),
+      seen_(n_states, false) {}
+
+void TabularModel::link(int e) { predecessors_[entries_[e].next_state].push_back(e); }
+
+void TabularModel::unlink(int e) {
+  auto& p = predecessors_[entries_[e].next_state];
+  p.erase(std::find(p.begin(), p.end(), e));
+}
+
+void TabularModel::observe(int s, int a, int s_next, double r, bool terminal, int64_t t) {
+  int& idx = index_[s * n_actions_ + a];
+  if (idx < 0) {
+    idx = static_cast<int>(entries_.size());
+    entries_.push_back({s, a, s_next, r, terminal, t, 0, 0});
+    link(idx);
+  }
+  ModelEntry& e = entries_[idx];
+  if (e.visits > 0 && e.next_state != s_next) ++e.outcome_changes;
+  if (e.next_state != s_next) {
+    unlink(idx);
+    e.next_state = s_next;
+    link(idx);
+  }
+  e.reward = r;
+  e.terminal = terminal;
+  e.last_visit = t;
+  ++e.visits;
+  seen_[s] = true;
+}
+
+void TabularModel::add_untried(int s, int a) {
+  int& idx = index_[s * n_actions_ + a];
+  if (idx >= 0) return;
+  idx = static_cast<int>(entries_.size());
+  entries_.push_back({s, a, s, 0.0, false, 0, 0, 0});
+  link(idx);
+}
+
+double TabularModel::aliased_fraction() const {
+  int64_t tried = 0, aliased = 0;
+  for (const auto& e : entries_)
+    if (e.visits > 0) {
+      ++tried;
+      aliased += e.outcome_changes > 0;
+    }
+  return tried ? double(aliased) / double(tried) : 0.0;
+}
+
+}  // namespace dynalab

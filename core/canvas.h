@@ -1,0 +1,66 @@
+#pragma once
+// The drawing sink of dynalab, Box2D's debug-draw idea: envs and overlays draw into a Canvas in
+// world units (y up), and the core never touches OpenGL. The app implements it over an
+// ImDrawList, the tests with a recorder, the exporter as SVG.
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace dynalab {
+
+struct Vec2 {
+  double x = 0, y = 0;
+};
+
+/// An RGBA colour, each channel in [0, 1].
+struct Color {
+  float r = 1, g = 1, b = 1, a = 1;
+  constexpr Color with_alpha(float alpha) const { return {r, g, b, alpha}; }
+};
+
+/// The project's palette, so every view uses the same colours for the same things.
+namespace palette {
+inline constexpr Color none{0, 0, 0, 0};
+inline constexpr Color wall{0.22f, 0.24f, 0.30f, 1};
+inline constexpr Color floor{0.96f, 0.96f, 0.94f, 1};
+inline constexpr Color grid_line{0.80f, 0.80f, 0.78f, 1};
+inline constexpr Color agent{0.90f, 0.33f, 0.05f, 1};
+inline constexpr Color start{0.20f, 0.55f, 0.95f, 1};
+inline constexpr Color goal{0.15f, 0.70f, 0.30f, 1};
+inline constexpr Color body{0.55f, 0.62f, 0.75f, 1};
+inline constexpr Color body_outline{0.15f, 0.18f, 0.25f, 1};
+inline constexpr Color ground{0.45f, 0.38f, 0.30f, 1};
+inline constexpr Color joint{0.85f, 0.20f, 0.20f, 1};
+inline constexpr Color text{0.10f, 0.10f, 0.12f, 1};
+inline constexpr Color plan{0.10f, 0.35f, 0.85f, 1};
+inline constexpr Color danger{0.85f, 0.10f, 0.10f, 1};
+}  // namespace palette
+
+/// Abstract drawing sink in world units. Line widths are in screen pixels (scaled by the
+/// front end, e.g. thicker in presentation mode); text size is relative (1 = normal).
+class Canvas {
+ public:
+  virtual ~Canvas() = default;
+  /// A filled convex polygon with an outline (pass palette::none to skip either).
+  virtual void polygon(std::span<const Vec2> points, Color fill, Color outline) = 0;
+  /// A filled circle of the given radius (world units) with an outline.
+  virtual void circle(Vec2 center, double radius, Color fill, Color outline) = 0;
+  /// A straight line from a to b.
+  virtual void segment(Vec2 a, Vec2 b, Color color, float width_px = 1.5f) = 0;
+  /// An open polyline through the points.
+  virtual void polyline(std::span<const Vec2> points, Color color, float width_px = 1.5f) = 0;
+  /// An axis-aligned rectangle from lo to hi (a grid cell).
+  virtual void rect(Vec2 lo, Vec2 hi, Color fill, Color outline) = 0;
+  /// Text anchored at its centre.
+  virtual void text(Vec2 at, std::string_view text, Color color, float size = 1.0f) = 0;
+  /// An arrow from `from` to `to` with a head at `to`.
+  virtual void arrow(Vec2 from, Vec2 to, Color color, float width_px = 1.5f) = 0;
+};
+
+/// World-space axis-aligned bounds, used to fit a view to a world.
+struct Bounds {
+  Vec2 lo{0, 0}, hi{1, 1};
+};
+
+}  // namespace dynalab

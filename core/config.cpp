@@ -1,0 +1,236 @@
+#include "core/config.h"
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+namespace dynalab {
+
+namespace {
+std::string fmt_number(double x) {
+  if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  std::ostringstream os;
+  os << x;
+  return os.str();
+}
+std::string short_dump(const Json& j) {
+  std::string s = j.dump();
+  if (s.size() > 60) s = s.substr(0, 57) + "...";
+  return s;
+}
+}  // namespace
+
+bool Range::contains(double x) const {
+  if (std::isnan(x)) return false;
+  if (lo_open ? !(x > lo) : !(x >= lo)) return false;
+  if (hi_open ? !(x < hi) : !(x <= hi)) return false;
+  return true;
+}
+
+std::string Range::describe() const {
+  const bool has_lo = !std::isinf(lo), has_hi = !std::isinf(hi);
+  if (!has_lo && !has_hi) return "a number";
+  if (has_lo && !has_hi) return std::string("a number ") + (lo_open ? "> " : ">= ") + fmt_number(lo);
+  if (!has_lo) return std::string("a number ") + (hi_open ? "< " : "<= ") + fmt_number(hi);
+  return "a number in " + std::string(lo_open ? "(" : "[") + fmt_number(lo) + ", " + fmt_number(hi) +
+         (hi_open ? ")" : "]");
+}
+
+ConfigNode::ConfigNode(const Json& in, std::string source, std::shared_ptr<const std::set<std::string>> overridden)
+    : ConfigNode(in, std::move(source), "", std::move(overridden)) {}
+
+ConfigNode::ConfigNode(const Json& in, std::string source, std::string path,
+                       std::shared_ptr<const std::set<std::string>> overridden)
+    : in_(in), source_(std::move(source)), path_(std::move(path)), overridden_(std::move(overridden)) {
+  if (!in_.is_null() && !in_.is_object())
+    fail("", "expected an object", &in_);
+}
+
+std::string ConfigNode::where(const std::string& key) const {
+  std::string full = path_.empty() ? key : (key.empty() ? path_ : path_ + "." + key);
+  std::string src = source_;
+  if (overridden_ && overridden_->count(full)) src = "--set " + full;
+  return src + ": " + (full.empty() ? "(top level)" : full);
+}
+
+void ConfigNode::fail(const std::string& key, const std::string& what, const Json* got) const {
+  std::string msg = where(key) + ": expected " + what;
+  if (got) msg += ", got " + short_dump(*got);
+  throw InputError(msg);
+}
+
+const Json* ConfigNode::get(const char* key) {
+  used_.insert(key);
+  if (!in_.is_object()) return nullptr;
+  auto it = in_.find(key);
+  return it == in_.end() ? nullptr : &*it;
+}
+
+double ConfigNode::number(const char* key, const Json& j, Range range, bool integer) {
+  const std::string what = integer ? (range.describe() == "a number" ? std::string("an integer")
+                                                                     : "an integer" + range.describe().substr(8))
+                                   : range.describe();
+  if (!j.is_number()) fail(key, what, &j);
+  double x = j.get<double>();
+  if (integer && (!j.is_number_integer() && x != std::floor(x))) fail(key, what, &j);
+  if (!std::isfinite(x) || !range.contains(x)) fail(key, what, &j);
+  return x;
+}
+
+void ConfigNode::field(const char* key, double& value, Range range, Apply, const char*) {
+  if (const Json* j = get(key)) value = number(key, *j, range, false);
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, float& value, Range range, Apply, const char*) {
+  if (const Json* j = get(key)) value = static_cast<float>(number(key, *j, range, false));
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, int& value, Range range, Apply, const char*) {
+  Range r = range;
+  r.lo = std::max(r.lo, static_cast<double>(std::numeric_limits<int>::min()));
+  r.hi = std::min(r.hi, static_cast<double>(std::numeric_limits<int>::max()));
+  if (const Json* j = get(key)) value = static_cast<int>(number(key, *j, r, true));
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, int64_t& value, Range range, Apply, const char*) {
+  if (const Json* j = get(key)) value = static_cast<int64_t>(number(key, *j, range, true));
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, uint64_t& value, Range range, Apply, const char*) {
+  if (const Json* j = get(key)) {
+    if (j->is_number_unsigned()) {
+      value = j->get<uint64_t>();
+    } else {
+      Range r = range;
+      r.lo = std::max(r.lo, 0.0);
+      value = static_cast<uint64_t>(number(key, *j, r, true));
+    }
+  }
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, bool& value, Apply, const char*) {
+  if (const Json* j = get(key)) {
+    if (!j->is_boolean()) fail(key, "true or false", j);
+    value = j->get<bool>();
+  }
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, std::string& value, Apply, const char*) {
+  if (const Json* j = get(key)) {
+    if (!j->is_string()) fail(key, "a string", j);
+    value = j->get<std::string>();
+  }
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, std::vector<double>& value, Range range, Apply, const char*) {
+  if (const Json* j = get(key)) {
+    if (!j->is_array()) fail(key, "an array of numbers", j);
+    std::vector<double> v;
+    for (size_t i = 0; i < j->size(); ++i) {
+      const Json& e = (*j)[i];
+      if (!e.is_number() || !std::isfinite(e.get<double>()) || !range.contains(e.get<double>()))
+        fail(std::string(key) + "[" + std::to_string(i) + "]", range.describe(), &e);
+      v.push_back(e.get<double>());
+    }
+    value = std::move(v);
+  }
+  resolved_[key] = value;
+}
+void ConfigNode::field(const char* key, std::vector<int>& value, Range range, Apply, const char*) {
+  if (const Json* j = get(key)) {
+    if (!j->is_array()) fail(key, "an array of integers", j);
+    std::vector<int> v;
+    for (size_t i = 0; i < j->size(); ++i) {
+      const Json& e = (*j)[i];
+      if (!e.is_number_integer() || !range.contains(e.get<double>()))
+        fail(std::string(key) + "[" + std::to_string(i) + "]", "an integer, " + range.describe(), &e);
+      v.push_back(e.get<int>());
+    }
+    value = std::move(v);
+  }
+  resolved_[key] = value;
+}
+void ConfigNode::choice(const char* key, std::string& value, const std::vector<std::string>& choices, Apply,
+                        const char*) {
+  if (const Json* j = get(key)) {
+    std::string list;
+    for (const auto& c : choices) list += (list.empty() ? "" : ", ") + c;
+    if (!j->is_string()) fail(key, "one of " + list, j);
+    std::string v = j->get<std::string>();
+    bool ok = false;
+    for (const auto& c : choices) ok = ok || c == v;
+    if (!ok) fail(key, "one of " + list, j);
+    value = v;
+  }
+  resolved_[key] = value;
+}
+
+ConfigNode ConfigNode::child(const char* key) {
+  const Json* j = get(key);
+  static const Json empty = Json::object();
+  std::string p = path_.empty() ? key : path_ + "." + key;
+  if (j && !j->is_object()) fail(key, "an object", j);
+  return ConfigNode(j ? *j : empty, source_, p, overridden_);
+}
+
+void ConfigNode::finish() const {
+  if (!in_.is_object()) return;
+  for (auto it = in_.begin(); it != in_.end(); ++it) {
+    if (used_.count(it.key())) continue;
+    std::string known;
+    for (const auto& k : used_) known += (known.empty() ? "" : ", ") + k;
+    throw InputError(where(it.key()) + ": unknown key (known keys here: " + known + ")");
+  }
+}
+
+std::string apply_override(Json& root, const std::string& assignment) {
+  auto eq = assignment.find('=');
+  if (eq == std::string::npos || eq == 0)
+    throw InputError("--set " + assignment + ": expected key.path=value");
+  std::string path = assignment.substr(0, eq), text = assignment.substr(eq + 1);
+  Json value;
+  try {
+    value = Json::parse(text);
+  } catch (const std::exception&) {
+    value = text;  // a bare word such as dyna_q is a string
+  }
+  Json* node = &root;
+  size_t start = 0;
+  while (true) {
+    size_t dot = path.find('.', start);
+    std::string part = path.substr(start, dot == std::string::npos ? std::string::npos : dot - start);
+    if (part.empty()) throw InputError("--set " + assignment + ": empty key in '" + path + "'");
+    if (!node->is_object()) {
+      if (!node->is_null()) throw InputError("--set " + path + ": '" + part + "' is inside a value that is not an object");
+      *node = Json::object();
+    }
+    if (dot == std::string::npos) {
+      (*node)[part] = value;
+      break;
+    }
+    node = &(*node)[part];
+    start = dot + 1;
+  }
+  return path;
+}
+
+Json read_json_file(const std::string& path) {
+  std::ifstream f(path);
+  if (!f) throw InputError(path + ": cannot open file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  try {
+    return Json::parse(ss.str());
+  } catch (const nlohmann::json::parse_error& e) {
+    // nlohmann's message names the byte; turn it into a line number for people.
+    const std::string text = ss.str();
+    size_t line = 1;
+    for (size_t i = 0; i < std::min<size_t>(e.byte, text.size()); ++i) line += text[i] == '\n';
+    std::string what = e.what();
+    auto colon = what.rfind(": ");
+    throw InputError(path + ":" + std::to_string(line) + ": invalid JSON (" +
+                     (colon == std::string::npos ? what : what.substr(colon + 2)) + ")");
+  }
+}
+
+}  // namespace dynalab

@@ -1,0 +1,170 @@
+#include "core/dataset.h"
+
+#include <cmath>
+#include <functional>
+#include <sstream>
+
+#include "core/config.h"
+#include "core/export/csv.h"
+#include "core/export/npy.h"
+
+namespace dynalab {
+
+Dataset::Dataset(int obs_dim, int action_dim, size_t capacity)
+    : obs_dim_(obs_dim), action_dim_(action_dim), capacity_(capacity) {}
+
+void Dataset::add(const Transition& t) {
+  const int c = cols();
+  double* r;
+  if (capacity_ && count_ == capacity_) {
+    r = rows_.data() + head_ * c;  // overwrite the oldest
+    head_ = (head_ + 1) % capacity_;
+  } else {
+    rows_.resize(rows_.size() + c);
+    r = rows_.data() + count_ * c;
+    ++count_;
+  }
+  int k = 0;
+  r[k++] = t.episode;
+  for (int i = 0; i < obs_dim_; ++i) r[k++] = t.obs[i];
+  for (int i = 0; i < action_dim_; ++i) r[k++] = t.action[i];
+  r[k++] = t.reward;
+  for (int i = 0; i < obs_dim_; ++i) r[k++] = t.next_obs[i];
+  r[k++] = t.terminated ? 1.0 : 0.0;
+}
+
+const double* Dataset::row(size_t i) const {
+  const size_t phys = capacity_ && count_ == capacity_ ? (head_ + i) % capacity_ : i;
+  return rows_.data() + phys * cols();
+}
+
+Transition Dataset::at(size_t i) const {
+  const double* r = row(i);
+  Transition t;
+  int k = 0;
+  t.episode = static_cast<int>(r[k++]);
+  t.obs = Eigen::Map<const Vec>(r + k, obs_dim_);
+  k += obs_dim_;
+  t.action = Eigen::Map<const Vec>(r + k, action_dim_);
+  k += action_dim_;
+  t.reward = r[k++];
+  t.next_obs = Eigen::Map<const Vec>(r + k, obs_dim_);
+  k += obs_dim_;
+  t.terminated = r[k] != 0.0;
+  return t;
+}
+
+void Dataset::clear() {
+  rows_.clear();
+  count_ = head_ = 0;
+}
+
+namespace {
+Eigen::MatrixXd block(const Dataset& d, int offset, int width, size_t n,
+                      const std::function<const double*(size_t)>& row) {
+  Eigen::MatrixXd m(n, width);
+  for (size_t i = 0; i < n; ++i)
+    for (int j = 0; j < width; ++j) m(i, j) = row(i)[offset + j];
+  (void)d;
+  return m;
+}
+}  // namespace
+
+Eigen::MatrixXd Dataset::observations() const {
+  return block(*this, 1, obs_dim_, count_, [this](size_t i) { return row(i); });
+}
+Eigen::MatrixXd Dataset::actions() const {
+  return block(*this, 1 + obs_dim_, action_dim_, count_, [this](size_t i) { return row(i); });
+}
+Eigen::MatrixXd Dataset::next_observations() const {
+  return block(*this, 2 + obs_dim_ + action_dim_, obs_dim_, count_, [this](size_t i) { return row(i); });
+}
+Eigen::VectorXd Dataset::rewards() const {
+  return block(*this, 1 + obs_dim_ + action_dim_, 1, count_, [this](size_t i) { return row(i); });
+}
+
+std::vector<std::string> Dataset::columns() const {
+  std::vector<std::string> c{"episode"};
+  for (int i = 0; i < obs_dim_; ++i) c.push_back("obs_" + std::to_string(i));
+  for (int i = 0; i < action_dim_; ++i) c.push_back("action_" + std::to_string(i));
+  c.push_back("reward");
+  for (int i = 0; i < obs_dim_; ++i) c.push_back("next_obs_" + std::to_string(i));
+  c.push_back("terminated");
+  return c;
+}
+
+std::string Dataset::to_csv() const {
+  std::string out;
+  const auto names = columns();
+  for (size_t j = 0; j < names.size(); ++j) out += (j ? "," : "") + names[j];
+  out += '\n';
+  for (size_t i = 0; i < count_; ++i) {
+    const double* r = row(i);
+    for (int j = 0; j < cols(); ++j) out += (j ? "," : "") + format_number(r[j]);
+    out += '\n';
+  }
+  return out;
+}
+
+std::string Dataset::to_npy() const {
+  std::vector<double> flat;
+  flat.reserve(count_ * cols());
+  for (size_t i = 0; i < count_; ++i) flat.insert(flat.end(), row(i), row(i) + cols());
+  return npy_encode(flat.data(), count_, cols());
+}
+
+Dataset Dataset::from_rows(const std::vector<double>& rows, size_t n, int obs_dim, int action_dim,
+                           const std::string& source) {
+  Dataset d(obs_dim, action_dim);
+  const int c = d.cols();
+  const auto names = d.columns();
+  for (size_t i = 0; i < n; ++i)
+    for (int j = 0; j < c; ++j)
+      if (!std::isfinite(rows[i * c + j]))
+        throw InputError(source + ": row " + std::to_string(i + 1) + ", column '" + names[j] +
+                         "': expected a finite number, got " + format_number(rows[i * c + j]));
+  d.rows_ = rows;
+  d.count_ = n;
+  return d;
+}
+
+Dataset Dataset::from_csv(const std::string& text, const std::string& source, int obs_dim, int action_dim) {
+  Dataset shape(obs_dim, action_dim);
+  const int c = shape.cols();
+  std::istringstream in(text);
+  std::string line;
+  if (!std::getline(in, line) || line.empty()) throw InputError(source + ": empty file (expected a header row)");
+  std::vector<double> rows;
+  size_t n = 0, line_no = 1;
+  while (std::getline(in, line)) {
+    ++line_no;
+    if (line.empty() || line == "\r") continue;
+    std::vector<std::string> fields;
+    std::stringstream ls(line);
+    std::string f;
+    while (std::getline(ls, f, ',')) fields.push_back(f);
+    if (static_cast<int>(fields.size()) != c)
+      throw InputError(source + ":" + std::to_string(line_no) + ": expected " + std::to_string(c) + " columns, got " +
+                       std::to_string(fields.size()));
+    for (int j = 0; j < c; ++j) {
+      char* end = nullptr;
+      const double v = std::strtod(fields[j].c_str(), &end);
+      if (end == fields[j].c_str() || !std::isfinite(v))
+        throw InputError(source + ":" + std::to_string(line_no) + ": column '" + shape.columns()[j] +
+                         "': expected a finite number, got '" + fields[j] + "'");
+      rows.push_back(v);
+    }
+    ++n;
+  }
+  return from_rows(rows, n, obs_dim, action_dim, source);
+}
+
+Dataset Dataset::from_npy(const std::string& bytes, const std::string& source, int obs_dim, int action_dim) {
+  NpyArray a = npy_decode(bytes, source);
+  Dataset shape(obs_dim, action_dim);
+  if (a.rows > 0 && static_cast<int>(a.cols) != shape.cols())
+    throw InputError(source + ": expected " + std::to_string(shape.cols()) + " columns, got " + std::to_string(a.cols));
+  return from_rows(a.data, a.rows, obs_dim, action_dim, source);
+}
+
+}  // namespace dynalab

@@ -1,0 +1,62 @@
+#pragma once
+// The environment interface of dynalab, Gymnasium-style. Grid worlds and Box2D worlds (envs/)
+// implement it; agents, planners and the GUI only see this.
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/canvas.h"
+#include "core/space.h"
+
+namespace dynalab {
+
+struct StepResult {
+  Vec obs;
+  double reward = 0.0;
+  bool terminated = false;  ///< the episode ended inside the MDP (goal, pit, pole fell)
+  bool truncated = false;   ///< the episode was cut by the step limit
+};
+
+class Env {
+ public:
+  virtual ~Env() = default;
+  /// Registered name, e.g. "grid_world" or "pendulum".
+  virtual std::string name() const = 0;
+  /// Starts an episode; all randomness of the episode start comes from `seed`.
+  virtual Vec reset(uint64_t seed) = 0;
+  /// Advances one control period with `action` (clipped to the action space).
+  virtual StepResult step(const Vec& action) = 0;
+  virtual Space observation_space() const = 0;
+  virtual Space action_space() const = 0;
+  /// A true-dynamics copy in the same state (for oracle planning and "imagination").
+  virtual std::unique_ptr<Env> clone() const = 0;
+  /// The complete simulator state, including the step counter, as a flat vector.
+  virtual std::vector<double> get_state() const = 0;
+  /// Restores a state from get_state(); later steps match the original run exactly.
+  virtual void set_state(const std::vector<double>& state) = 0;
+  /// Draws the whole world (bodies, terrain, goal, agent) in world units.
+  virtual void draw(Canvas& canvas) const = 0;
+  /// The region draw() covers, for fit-to-world.
+  virtual Bounds world_bounds() const = 0;
+  /// Steps after which an episode is truncated.
+  virtual int max_episode_steps() const = 0;
+  /// The reward r(s, a, s') in closed form, when the env knows it (planners may use it).
+  virtual std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const {
+    (void)s, (void)a, (void)s_next;
+    return std::nullopt;
+  }
+  /// Names of the observation dimensions, for plots and CSV headers (default obs_0, obs_1, ...).
+  virtual std::vector<std::string> observation_names() const;
+  /// Steps taken in the current episode.
+  virtual int episode_step() const = 0;
+  /// Where an observation lies in the drawn world (overlays place heat maps, arrows and paths
+  /// there); nullopt if the env has no such place.
+  virtual std::optional<Vec2> obs_position(const Vec& obs) const {
+    (void)obs;
+    return std::nullopt;
+  }
+};
+
+}  // namespace dynalab

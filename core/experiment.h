@@ -1,0 +1,63 @@
+#pragma once
+// The unit both front ends run. An Experiment is built from a JSON config, advances by tick()
+// (one bounded unit of work: an env step with its planning updates, a training epoch, a CEM
+// iteration), and can build an immutable Snapshot at any point between ticks.
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "core/config.h"
+#include "core/snapshot.h"
+
+namespace dynalab {
+
+class EnvRegistry;
+
+class Experiment {
+ public:
+  virtual ~Experiment() = default;
+  /// Does one bounded unit of work. Returns false (and does nothing) once finished.
+  virtual bool tick() = 0;
+  virtual bool finished() const = 0;
+  /// An immutable picture of the current state for the GUI.
+  virtual std::shared_ptr<const Snapshot> snapshot() const = 0;
+  /// Writes metrics.csv and the experiment's own files into `dir` (created if needed).
+  virtual void write_outputs(const std::filesystem::path& dir) const = 0;
+  /// Loops over tick() until finished.
+  void run_to_end() {
+    while (tick()) {
+    }
+  }
+  /// The fully resolved config (every field, defaults filled in).
+  const Json& config() const { return config_; }
+
+ protected:
+  Json config_;
+};
+
+/// An experiment's config as loaded: the JSON (overrides applied) and where it came from.
+struct ExperimentSource {
+  std::string name;    ///< registered name or file stem
+  std::string source;  ///< file path, for error messages
+  Json json;
+  std::shared_ptr<const std::set<std::string>> overridden;  ///< key paths set by --set
+};
+
+/// Folder of the shipped assets: $DYNALAB_ASSETS if set, else the source tree's assets/.
+std::filesystem::path assets_dir();
+
+/// Loads a registered experiment name (assets/experiments/NAME.json) or a JSON file path and
+/// applies the "key.path=value" overrides. Throws InputError naming the file or key.
+ExperimentSource load_experiment(const std::string& name_or_path, const std::vector<std::string>& overrides = {});
+
+/// Builds the experiment (its kind read from the config's "kind"). Throws InputError.
+std::unique_ptr<Experiment> make_experiment(const ExperimentSource& src, const EnvRegistry& envs);
+
+struct ExperimentInfo {
+  std::string name, category, description, kind;
+};
+/// Every registered experiment (assets/experiments/*.json), sorted by category then name.
+std::vector<ExperimentInfo> list_experiments();
+
+}  // namespace dynalab

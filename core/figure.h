@@ -1,0 +1,27 @@
+#pragma once
+// The figure model shared by the GUI's plot widget and the exporters (CSV now, SVG later):
+// one figure, several named series, so "Dyna n = 0 / 5 / 50" sit on one plot with a legend.
+
+#include <string>
+#include <vector>
+
+namespace dynalab {
+
+struct Series {
+  std::string label;
+  std::vector<double> x, y;
+};
+
+struct Figure {
+  std::string id;  ///< file-name stem for exports, e.g. "steps_per_episode"
+  std::string title, x_label, y_label;
+  std::vector<Series> series;
+  bool log_y = false;
+
+  /// The series with this label, created (empty) if absent.
+  Series& series_named(const std::string& label);
+  /// CSV with columns series,x,y (one row per point).
+  std::string to_csv() const;
+};
+
+}  // namespace dynalab

@@ -1,0 +1,31 @@
+#pragma once
+// What the GUI draws: an immutable picture of an experiment after a tick. The worker builds it
+// and publishes a shared_ptr<const Snapshot>; nothing in it is mutated after publication.
+// Experiments extend it with their own data (Q tables, plan traces) in derived structs.
+
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/env.h"
+#include "core/figure.h"
+
+namespace dynalab {
+
+struct Snapshot {
+  virtual ~Snapshot() = default;
+  std::string experiment;      ///< experiment name
+  std::string kind;            ///< experiment kind ("tabular", "mbrl", ...)
+  int64_t tick = 0;            ///< ticks done so far
+  int run = 0, runs = 1;       ///< current run index and run count
+  int episode = 0;             ///< current episode within the run (0-based)
+  int64_t total_steps = 0;     ///< real env steps in this run
+  bool finished = false;       ///< no more ticks to do
+  std::shared_ptr<const Env> world;  ///< a frozen copy of the env for drawing (never stepped)
+  std::vector<Figure> figures;       ///< live plots
+  std::vector<std::pair<std::string, std::string>> stats;  ///< labelled counters for the status panel
+  std::string message;               ///< a status message, e.g. "model diverged"
+};
+
+}  // namespace dynalab

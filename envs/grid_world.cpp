@@ -1,0 +1,107 @@
+#include "envs/grid_world.h"
+
+#include <cmath>
+
+namespace dynalab {
+
+GridWorld::GridWorld(Maze maze, int max_episode_steps)
+    : maze_(std::move(maze)), max_steps_(max_episode_steps), agent_(maze_.start) {}
+
+Vec GridWorld::reset(uint64_t) {
+  agent_ = maze_.start;
+  episode_step_ = 0;
+  return Vec::Constant(1, state_of(agent_));
+}
+
+StepResult GridWorld::step(const Vec& action) {
+  const int a = static_cast<int>(action_space().clip(action)[0]);
+  static constexpr int dr[4] = {-1, 1, 0, 0}, dc[4] = {0, 0, -1, 1};
+  Cell next{agent_.row + dr[a], agent_.col + dc[a]};
+  const bool inside = next.row >= 0 && next.row < maze_.rows && next.col >= 0 && next.col < maze_.cols;
+  if (inside && !is_wall(next.row, next.col)) agent_ = next;
+  ++episode_step_;
+  ++total_steps_;  // the wall change counts steps over the whole run, as in the book
+  StepResult r;
+  r.obs = Vec::Constant(1, state_of(agent_));
+  r.terminated = agent_ == maze_.goal;
+  r.reward = r.terminated ? 1.0 : 0.0;
+  r.truncated = !r.terminated && episode_step_ >= max_steps_;
+  return r;
+}
+
+std::vector<double> GridWorld::get_state() const {
+  return {double(agent_.row), double(agent_.col), double(episode_step_), double(total_steps_)};
+}
+
+void GridWorld::set_state(const std::vector<double>& s) {
+  if (s.size() != 4) throw std::invalid_argument("GridWorld::set_state: expected 4 values");
+  agent_ = {int(s[0]), int(s[1])};
+  episode_step_ = int(s[2]);
+  total_steps_ = int64_t(s[3]);
+}
+
+std::optional<Vec2> GridWorld::obs_position(const Vec& obs) const {
+  const int s = static_cast<int>(obs[0]);
+  if (s < 0 || s >= maze_.rows * maze_.cols) return std::nullopt;
+  const Cell c = cell_of(s);
+  return Vec2{c.col + 0.5, maze_.rows - c.row - 0.5};
+}
+
+void GridWorld::draw(Canvas& canvas) const {
+  const double H = maze_.rows;
+  for (int r = 0; r < maze_.rows; ++r)
+    for (int c = 0; c < maze_.cols; ++c) {
+      const Vec2 lo{double(c), H - r - 1}, hi{c + 1.0, H - r};
+      canvas.rect(lo, hi, is_wall(r, c) ? palette::wall : palette::floor, palette::grid_line);
+    }
+  auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
+  const Vec2 s = centre(maze_.start), g = centre(maze_.goal);
+  canvas.rect({s.x - 0.5, s.y - 0.5}, {s.x + 0.5, s.y + 0.5}, palette::start.with_alpha(0.35f), palette::none);
+  canvas.rect({g.x - 0.5, g.y - 0.5}, {g.x + 0.5, g.y + 0.5}, palette::goal.with_alpha(0.45f), palette::none);
+  canvas.text(s, "S", palette::text, 1.2f);
+  canvas.text(g, "G", palette::text, 1.2f);
+  canvas.circle(centre(agent_), 0.3, palette::agent, palette::body_outline);
+}
+
+bool GridWorld::toggle_wall(Cell c) {
+  if (c.row < 0 || c.row >= maze_.rows || c.col < 0 || c.col >= maze_.cols) return false;
+  if (c == maze_.start || c == maze_.goal || c == agent_) return false;
+  const size_t i = c.row * maze_.cols + c.col;
+  auto& walls = changed() && maze_.changed_walls ? *maze_.changed_walls : maze_.walls;
+  walls[i] = !walls[i];
+  return true;
+}
+
+bool GridWorld::move_start(Cell c) {
+  if (c.row < 0 || c.row >= maze_.rows || c.col < 0 || c.col >= maze_.cols || is_wall(c.row, c.col) ||
+      c == maze_.goal)
+    return false;
+  maze_.start = c;
+  return true;
+}
+
+bool GridWorld::move_goal(Cell c) {
+  if (c.row < 0 || c.row >= maze_.rows || c.col < 0 || c.col >= maze_.cols || is_wall(c.row, c.col) ||
+      c == maze_.start)
+    return false;
+  maze_.goal = c;
+  return true;
+}
+
+std::unique_ptr<Env> make_grid_world(ConfigNode& node) {
+  GridWorldConfig cfg;
+  cfg.visit(node);
+  Maze maze;
+  try {
+    maze = load_maze(cfg.maze);
+  } catch (const InputError& e) {
+    throw InputError(node.where("maze") + ": " + e.what());
+  }
+  if (cfg.change_at >= 0) {
+    if (!maze.changed_walls) node.fail("change_at", "-1: maze '" + cfg.maze + "' has no wall change");
+    maze.change_at = cfg.change_at;
+  }
+  return std::make_unique<GridWorld>(std::move(maze), cfg.max_episode_steps);
+}
+
+}  // namespace dynalab

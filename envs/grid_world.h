@@ -1,0 +1,71 @@
+#pragma once
+// A grid world from a text maze (Sutton & Barto, chapter 8). Four actions: up, down, left,
+// right. Moving into a wall or off the edge leaves the agent in place. Reward 1 on reaching the
+// goal (the episode terminates), else 0. A changing maze swaps its walls once the total number
+// of env steps (over all episodes, as in the book) reaches the maze's change time.
+// The world is drawn with unit cells: column c spans x in [c, c+1], row 0 is at the top.
+
+#include "core/config.h"
+#include "core/env.h"
+#include "envs/maze.h"
+
+namespace dynalab {
+
+struct GridWorldConfig {
+  std::string maze = "dyna_maze";  ///< name in assets/mazes/ or a file path
+  int change_at = -1;              ///< override of the maze's change time (-1: the file's)
+  int max_episode_steps = 10000;   ///< truncation limit per episode
+
+  template <class V>
+  void visit(V& v) {
+    v.field("maze", maze, Apply::on_reset, "maze name in assets/mazes/ or a .txt path");
+    v.field("change_at", change_at, Range::at_least(-1), Apply::on_reset, "env step of the wall change (-1: the file's)");
+    v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset);
+  }
+};
+
+class GridWorld : public Env {
+ public:
+  enum Action { up = 0, down = 1, left = 2, right = 3 };
+  explicit GridWorld(Maze maze, int max_episode_steps = 10000);
+
+  std::string name() const override { return "grid_world"; }
+  Vec reset(uint64_t seed) override;
+  StepResult step(const Vec& action) override;
+  Space observation_space() const override { return Space::discrete(maze_.rows * maze_.cols); }
+  Space action_space() const override { return Space::discrete(4); }
+  std::unique_ptr<Env> clone() const override { return std::make_unique<GridWorld>(*this); }
+  std::vector<double> get_state() const override;
+  void set_state(const std::vector<double>& state) override;
+  void draw(Canvas& canvas) const override;
+  Bounds world_bounds() const override { return {{0, 0}, {double(maze_.cols), double(maze_.rows)}}; }
+  int max_episode_steps() const override { return max_steps_; }
+  int episode_step() const override { return episode_step_; }
+  std::optional<Vec2> obs_position(const Vec& obs) const override;
+
+  const Maze& maze() const { return maze_; }
+  Cell agent() const { return agent_; }
+  /// True once the maze's walls have changed.
+  bool changed() const { return maze_.change_at >= 0 && total_steps_ >= maze_.change_at; }
+  bool is_wall(int r, int c) const { return maze_.wall(r, c, changed()); }
+  int64_t total_steps() const { return total_steps_; }
+  int state_of(Cell c) const { return c.row * maze_.cols + c.col; }
+  Cell cell_of(int state) const { return {state / maze_.cols, state % maze_.cols}; }
+
+  /// Editing, as in REINFORCEjs: toggling a wall (not on start, goal or agent), moving start or goal.
+  bool toggle_wall(Cell c);
+  bool move_start(Cell c);
+  bool move_goal(Cell c);
+
+ private:
+  Maze maze_;
+  int max_steps_;
+  Cell agent_;
+  int episode_step_ = 0;
+  int64_t total_steps_ = 0;
+};
+
+/// Builds a grid world from its config section (maze errors name the maze file and line).
+std::unique_ptr<Env> make_grid_world(ConfigNode& node);
+
+}  // namespace dynalab

@@ -1,0 +1,38 @@
+#pragma once
+// Text mazes from assets/mazes/: 'S' start, 'G' goal, '#' wall, '.' free, one row per line.
+// A changing maze (Sutton & Barto's blocking and shortcut mazes) adds a line "after N:" and a
+// second layout of the same size: the walls that hold from env step N on.
+// Lines starting with ';' are comments.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace dynalab {
+
+struct Cell {
+  int row = 0, col = 0;
+  bool operator==(const Cell&) const = default;
+};
+
+struct Maze {
+  std::string name;
+  int rows = 0, cols = 0;
+  std::vector<bool> walls;  ///< rows * cols, row-major, row 0 at the top
+  Cell start, goal;
+  std::optional<std::vector<bool>> changed_walls;  ///< walls after the change
+  int change_at = -1;                              ///< total env steps at which walls change (-1: never)
+
+  bool wall(int r, int c, bool changed = false) const {
+    return (changed && changed_walls ? *changed_walls : walls)[r * cols + c];
+  }
+};
+
+/// Parses maze text. Throws InputError naming `source` and the line for: no start, two starts or
+/// goals, no goal, ragged rows, unknown characters, a bad "after N:" line, or an empty maze.
+Maze parse_maze(const std::string& text, const std::string& source);
+
+/// Loads assets/mazes/NAME.txt, or a file path (anything with '/' or ending in .txt).
+Maze load_maze(const std::string& name_or_path);
+
+}  // namespace dynalab

@@ -1,0 +1,49 @@
+#pragma once
+// Helpers shared by the tests: running dynalab-cli, reading files, temporary folders.
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace dynalab::test {
+
+struct CliResult {
+  int exit_code;
+  std::string output;  ///< stdout and stderr together
+};
+
+/// Runs dynalab-cli with the given argument string (shell syntax).
+inline CliResult run_cli(const std::string& args) {
+  const std::string cmd = std::string(DYNALAB_CLI) + " " + args + " 2>&1";
+  std::FILE* p = ::popen(cmd.c_str(), "r");
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  const int status = ::pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+inline std::string read_file(const std::filesystem::path& p) {
+  std::ifstream f(p, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+/// A fresh, empty folder under the system temp dir, named after the test.
+inline std::filesystem::path temp_dir(const std::string& name) {
+  auto d = std::filesystem::temp_directory_path() / ("dynalab_test_" + name + "_" + std::to_string(::getpid()));
+  std::filesystem::remove_all(d);
+  std::filesystem::create_directories(d);
+  return d;
+}
+
+/// Path of a file under tests/ in the source tree.
+inline std::filesystem::path test_data(const std::string& rel) { return std::filesystem::path(DYNALAB_TEST_DATA) / rel; }
+
+}  // namespace dynalab::test
