@@ -169,7 +169,7 @@ std::unique_ptr<Experiment> make_tabular_experiment(ConfigNode& root, const Expe
   TabularExperimentConfig cfg;
   cfg.visit(root);
   ConfigNode env_node = root.child("env");
-  auto env = envs.make(env_node);
+  auto env = envs.make(env_node, "grid_world");
   root.adopt("env", env_node);
   if (!env->observation_space().is_discrete() || !env->action_space().is_discrete())
     env_node.fail("name", "an env with discrete observations and actions for a tabular agent (got '" + env->name() +

@@ -1,0 +1,117 @@
+// The learning results of Sutton & Barto chapter 8, with fixed seeds, averaged over runs.
+
+#include <doctest/doctest.h>
+
+#include "core/experiments/tabular_experiment.h"
+#include "envs/registry.h"
+
+using namespace dynalab;
+
+namespace {
+std::unique_ptr<TabularExperiment> make(const std::string& name, std::vector<std::string> sets) {
+  auto e = make_experiment(load_experiment(name, sets), env_registry());
+  return std::unique_ptr<TabularExperiment>(static_cast<TabularExperiment*>(e.release()));
+}
+/// Mean steps of episode `episode` (0-based) over all runs.
+double mean_steps(const TabularExperiment& e, int episode) {
+  double sum = 0;
+  int n = 0;
+  for (const auto& r : e.episodes())
+    if (r.episode == episode) sum += r.steps, ++n;
+  return sum / n;
+}
+double mean_final_cumulative(const TabularExperiment& e) {
+  double sum = 0;
+  for (const auto& run : e.cumulative_reward()) sum += run.back();
+  return sum / e.cumulative_reward().size();
+}
+}  // namespace
+
+TEST_CASE("Dyna Maze: n = 50 is near-optimal by episode 5 while Q-learning (n = 0) is not") {
+  auto n50 = make("dyna_maze", {"runs=10", "seed=3", "agent.planning_steps=50"});
+  auto n0 = make("dyna_maze", {"runs=10", "seed=3", "agent.planning_steps=0"});
+  n50->run_to_end();
+  n0->run_to_end();
+  MESSAGE("episode 5: n=50 ", mean_steps(*n50, 4), " steps, n=0 ", mean_steps(*n0, 4), " steps");
+  CHECK(mean_steps(*n50, 4) <= 25);
+  CHECK(mean_steps(*n0, 4) > 60);
+  CHECK(mean_steps(*n0, 49) < 25);  // Q-learning gets there eventually
+}
+
+TEST_CASE("q_learning kind behaves exactly like Dyna-Q with n = 0") {
+  auto q = make("dyna_maze", {"runs=2", "agent.kind=q_learning", "agent.planning_steps=7"});
+  auto d0 = make("dyna_maze", {"runs=2", "agent.kind=dyna_q", "agent.planning_steps=0"});
+  q->run_to_end();
+  d0->run_to_end();
+  REQUIRE(q->episodes().size() == d0->episodes().size());
+  for (size_t i = 0; i < q->episodes().size(); ++i) CHECK(q->episodes()[i].steps == d0->episodes()[i].steps);
+  CHECK(q->agent().planning_updates() == 0);
+}
+
+TEST_CASE("Shortcut Maze: Dyna-Q+ finds the shortcut and collects more reward than Dyna-Q by step 6000") {
+  auto plus = make("shortcut_maze", {"runs=10", "seed=1", "agent.kind=dyna_q_plus"});
+  auto plain = make("shortcut_maze", {"runs=10", "seed=1", "agent.kind=dyna_q"});
+  plus->run_to_end();
+  plain->run_to_end();
+  MESSAGE("cumulative reward at 6000: Dyna-Q+ ", mean_final_cumulative(*plus), ", Dyna-Q ", mean_final_cumulative(*plain));
+  CHECK(mean_final_cumulative(*plus) > mean_final_cumulative(*plain) + 20);
+}
+
+TEST_CASE("Blocking Maze: after the block Dyna-Q+ finds the new path sooner than Dyna-Q") {
+  auto plus = make("blocking_maze", {"runs=10", "seed=1", "agent.kind=dyna_q_plus"});
+  auto plain = make("blocking_maze", {"runs=10", "seed=1", "agent.kind=dyna_q"});
+  plus->run_to_end();
+  plain->run_to_end();
+  auto mean_at = [](const TabularExperiment& e, int step) {
+    double sum = 0;
+    for (const auto& run : e.cumulative_reward()) sum += run[step - 1];
+    return sum / e.cumulative_reward().size();
+  };
+  // Reward keeps coming after the block at step 1000: on average both found the new path,
+  // Dyna-Q+ (which keeps trying old actions) collects more after the change.
+  CHECK(mean_at(*plain, 3000) > mean_at(*plain, 1500) + 10);
+  CHECK(mean_at(*plus, 3000) - mean_at(*plus, 1000) > mean_at(*plain, 3000) - mean_at(*plain, 1000));
+  CHECK(mean_final_cumulative(*plus) > mean_final_cumulative(*plain));
+}
+
+TEST_CASE("prioritized sweeping learns the Dyna Maze with few planning updates") {
+  auto ps = make("prioritized_sweeping_maze", {"runs=5", "seed=2"});
+  ps->run_to_end();
+  CHECK(mean_steps(*ps, 49) < 25);
+  CHECK(ps->agent().planning_updates() > 0);
+  CHECK(ps->agent().real_updates() == 0);  // the book's algorithm learns only through its queue
+}
+
+TEST_CASE("the snapshot carries the Q table, the model, recent planning updates and the path") {
+  auto e = make("dyna_maze", {"agent.planning_steps=5"});
+  for (int i = 0; i < 30; ++i) e->tick();
+  auto base = e->snapshot();
+  auto s = std::dynamic_pointer_cast<const TabularSnapshot>(base);
+  REQUIRE(s);
+  CHECK(s->n_states == 54);
+  CHECK(s->n_actions == 4);
+  CHECK(s->q.size() == 54 * 4);
+  CHECK(!s->model.empty());
+  CHECK(s->real_updates == 30);
+  CHECK(s->planning_updates == 150);
+  CHECK(s->recent_updates.size() == 180);
+  CHECK(s->recent_updates.back().tick == 30);
+  CHECK(s->episode_path.size() == size_t(e->episodes().empty() ? 31 : s->episode_path.size()));
+  CHECK(s->world);
+  CHECK(s->aliased_fraction == 0.0);  // a grid world is deterministic
+  // The snapshot is a copy: ticking on does not change it.
+  const auto q_before = s->q;
+  for (int i = 0; i < 50; ++i) e->tick();
+  CHECK(s->q == q_before);
+}
+
+TEST_CASE("live parameter changes apply at the next tick") {
+  auto e = make("dyna_maze", {"agent.planning_steps=5"});
+  e->tick();
+  TabularConfig c = e->settings().agent;
+  c.planning_steps = 20;
+  e->set_agent_config(c);
+  const auto before = e->agent().planning_updates();
+  e->tick();
+  CHECK(e->agent().planning_updates() - before == 20);
+}
