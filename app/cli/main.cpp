@@ -15,6 +15,8 @@ static const cli::Command kCommands[] = {
     {"run",
      "run EXPERIMENT [--seed S] [--runs R] [--set key.path=value ...] --out DIR   run headless, write outputs",
      cli::run_command},
+    {"bench", "bench [--filter REGEX] [--json FILE] [--repetitions N] [--min-time S] [--list]   benchmark suite (medians)",
+     cli::bench_command},
 };
 
 static void usage(std::FILE* to) {
