@@ -150,6 +150,18 @@ void ConfigNode::field(const char* key, std::vector<int>& value, Range range, Ap
   }
   resolved_[key] = value;
 }
+void ConfigNode::field(const char* key, std::vector<std::string>& value, Apply, const char*) {
+  if (const Json* j = get(key)) {
+    if (!j->is_array()) fail(key, "an array of strings", j);
+    std::vector<std::string> v;
+    for (size_t i = 0; i < j->size(); ++i) {
+      if (!(*j)[i].is_string()) fail(std::string(key) + "[" + std::to_string(i) + "]", "a string", &(*j)[i]);
+      v.push_back((*j)[i].get<std::string>());
+    }
+    value = std::move(v);
+  }
+  resolved_[key] = value;
+}
 void ConfigNode::choice(const char* key, std::string& value, const std::vector<std::string>& choices, Apply,
                         const char*) {
   if (const Json* j = get(key)) {

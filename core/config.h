@@ -45,6 +45,9 @@ class ConfigNode {
  public:
   /// `source` names the file in error messages; `overridden` lists key paths set by --set.
   ConfigNode(const Json& in, std::string source, std::shared_ptr<const std::set<std::string>> overridden = {});
+  /// A node for the object at key path `path` (e.g. "steps[2]") of `source`, for arrays of objects.
+  ConfigNode(const Json& in, std::string source, std::string path,
+             std::shared_ptr<const std::set<std::string>> overridden = {});
 
   void field(const char* key, double& value, Range range = {}, Apply apply = Apply::live, const char* help = "");
   void field(const char* key, float& value, Range range = {}, Apply apply = Apply::live, const char* help = "");
@@ -57,6 +60,9 @@ class ConfigNode {
              const char* help = "");
   void field(const char* key, std::vector<int>& value, Range range = {}, Apply apply = Apply::live,
              const char* help = "");
+  void field(const char* key, std::vector<std::string>& value, Apply apply = Apply::live, const char* help = "");
+  /// Marks `key` as known when the caller reads its value itself (e.g. an array of objects).
+  void accept(const char* key) { used_.insert(key); }
   /// A string that must be one of `choices`.
   void choice(const char* key, std::string& value, const std::vector<std::string>& choices,
               Apply apply = Apply::on_reset, const char* help = "");
@@ -88,8 +94,6 @@ class ConfigNode {
   const std::string& path() const { return path_; }
 
  private:
-  ConfigNode(const Json& in, std::string source, std::string path,
-             std::shared_ptr<const std::set<std::string>> overridden);
   const Json* get(const char* key);
   double number(const char* key, const Json& j, Range range, bool integer);
 

@@ -23,6 +23,8 @@ struct Snapshot {
   int64_t total_steps = 0;     ///< real env steps in this run
   bool finished = false;       ///< no more ticks to do
   std::shared_ptr<const Env> world;  ///< a frozen copy of the env for drawing (never stepped)
+  Vec obs;                           ///< the current observation of the env
+  bool episode_terminated = false;   ///< the last episode ended by termination (goal, pit, fall)
   std::vector<Figure> figures;       ///< live plots
   std::vector<std::pair<std::string, std::string>> stats;  ///< labelled counters for the status panel
   std::string message;               ///< a status message, e.g. "model diverged"

@@ -20,6 +20,7 @@ int list_command(const Args& args);
 int show_command(const Args& args);
 int run_command(const Args& args);
 int bench_command(const Args& args);
+int lessons_command(const Args& args);
 
 /// Small argument reader shared by the subcommands: "--flag value" options, repeated --set,
 /// positionals. Unknown flags are InputErrors.

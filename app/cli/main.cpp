@@ -15,6 +15,8 @@ static const cli::Command kCommands[] = {
     {"run",
      "run EXPERIMENT [--seed S] [--runs R] [--set key.path=value ...] --out DIR   run headless, write outputs",
      cli::run_command},
+    {"lessons", "lessons [--check]         list the lessons and their steps, or validate every lesson file",
+     cli::lessons_command},
     {"bench", "bench [--filter REGEX] [--json FILE] [--repetitions N] [--min-time S] [--list]   benchmark suite (medians)",
      cli::bench_command},
 };

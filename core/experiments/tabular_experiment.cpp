@@ -129,6 +129,7 @@ std::shared_ptr<const Snapshot> TabularExperiment::snapshot() const {
   s->total_steps = run_steps_;
   s->finished = finished_;
   s->world = env_->clone();
+  s->obs = Vec::Constant(1, state_);
   s->figures = figures();
   s->n_states = env_->observation_space().n;
   s->n_actions = env_->action_space().n;

@@ -1,0 +1,167 @@
+#include "core/lesson.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/env_registry.h"
+#include "core/experiment.h"
+
+namespace dynalab {
+
+bool LessonUntil::reached(const Snapshot& s) const {
+  if (s.tick >= max_ticks) return true;
+  if (episode >= 0 && s.episode >= episode) return true;
+  if (ticks >= 0 && s.tick >= ticks) return true;
+  if (total_steps >= 0 && s.total_steps >= total_steps) return true;
+  if (finished && s.finished) return true;
+  if (terminated && s.episode_terminated) return true;
+  if (obs_dim >= 0 && obs_dim < s.obs.size()) {
+    if (!std::isnan(above) && s.obs[obs_dim] > above) return true;
+    if (!std::isnan(below) && s.obs[obs_dim] < below) return true;
+  }
+  return false;
+}
+
+std::string LessonUntil::describe() const {
+  std::vector<std::string> parts;
+  if (episode >= 0) parts.push_back("episode " + std::to_string(episode));
+  if (ticks >= 0) parts.push_back(std::to_string(ticks) + " ticks");
+  if (total_steps >= 0) parts.push_back(std::to_string(total_steps) + " steps");
+  if (finished) parts.push_back("the run ends");
+  if (terminated) parts.push_back("an episode terminates");
+  if (obs_dim >= 0 && !std::isnan(above)) parts.push_back("obs " + std::to_string(obs_dim) + " > " + std::to_string(above));
+  if (obs_dim >= 0 && !std::isnan(below)) parts.push_back("obs " + std::to_string(obs_dim) + " < " + std::to_string(below));
+  std::string out = "until ";
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " or " : "") + parts[i];
+  return parts.empty() ? "until paused" : out;
+}
+
+const std::vector<std::string>& lesson_overlays() {
+  static const std::vector<std::string> names = {
+      // Dyna (tabular)
+      "q_heatmap", "policy_arrows", "model_cells", "planning_flash", "agent_path",
+      // MPC
+      "rollout_fan", "elites", "chosen_plan", "particles", "executed_path", "predicted_vs_actual",
+      // uncertainty and distribution shift
+      "disagreement", "visitation"};
+  return names;
+}
+
+namespace {
+
+/// A step's "set" object {"agent.planning_steps": 50} as overrides {"agent.planning_steps=50"}.
+/// The keys are key paths of the experiment's config, checked when the experiment is built.
+std::vector<std::string> read_overrides(ConfigNode& node, const Json& parent) {
+  node.child("set");  // marks "set" as known and checks that it is an object
+  std::vector<std::string> out;
+  if (parent.contains("set"))
+    for (auto it = parent["set"].begin(); it != parent["set"].end(); ++it)
+      out.push_back(it.key() + "=" + it.value().dump());
+  return out;
+}
+
+LessonStep read_step(const Json& j, const std::string& source, const std::string& path) {
+  ConfigNode node(j, source, path);
+  LessonStep step;
+  node.field("title", step.title);
+  node.field("narrative", step.narrative);
+  node.field("question", step.question);
+  node.field("experiment", step.experiment);
+  if (step.experiment.empty()) node.fail("experiment", "a registered experiment name");
+  if (step.narrative.empty()) node.fail("narrative", "a non-empty narrative");
+  step.overrides = read_overrides(node, j);
+  node.field("overlays", step.overlays);
+  node.field("plots", step.plots);
+  const auto& known = lesson_overlays();
+  for (size_t k = 0; k < step.overlays.size(); ++k)
+    if (std::find(known.begin(), known.end(), step.overlays[k]) == known.end()) {
+      std::string list;
+      for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
+      const Json got = step.overlays[k];
+      node.fail("overlays[" + std::to_string(k) + "]", "one of " + list, &got);
+    }
+  if (node.has("variants")) {
+    const Json& vs = j["variants"];
+    if (!vs.is_array()) node.fail("variants", "an array of {\"label\", \"set\"}", &vs);
+    for (size_t k = 0; k < vs.size(); ++k) {
+      ConfigNode vn(vs[k], source, path + ".variants[" + std::to_string(k) + "]");
+      LessonVariant v;
+      vn.field("label", v.label);
+      v.overrides = read_overrides(vn, vs[k]);
+      vn.finish();
+      step.variants.push_back(std::move(v));
+    }
+  }
+  node.accept("variants");
+  if (node.has("until")) {
+    step.has_until = true;
+    node.section("until", step.until);
+  }
+  node.finish();
+  return step;
+}
+
+}  // namespace
+
+Lesson load_lesson(const std::filesystem::path& path) {
+  Lesson lesson;
+  lesson.source = path.string();
+  lesson.name = path.stem().string();
+  const Json j = read_json_file(lesson.source);
+  if (!j.is_object()) throw InputError(lesson.source + ": expected a JSON object with title, deck and steps");
+  // The top level: title, deck, optional free-text "about"; the steps are read one by one below.
+  Json top = j;
+  top.erase("steps");
+  ConfigNode root(top, lesson.source);
+  std::string about;
+  root.field("title", lesson.title);
+  root.field("deck", lesson.deck);
+  root.field("about", about);
+  root.finish();
+  if (lesson.title.empty()) root.fail("title", "a non-empty lesson title");
+  const Json* steps = j.contains("steps") ? &j["steps"] : nullptr;
+  if (!steps || !steps->is_array() || steps->empty()) root.fail("steps", "a non-empty array of steps", steps);
+  for (size_t i = 0; i < steps->size(); ++i)
+    lesson.steps.push_back(read_step((*steps)[i], lesson.source, "steps[" + std::to_string(i) + "]"));
+  return lesson;
+}
+
+Lesson load_lesson_named(const std::string& name) {
+  const auto p = assets_dir() / "lessons" / (name + ".json");
+  if (!std::filesystem::exists(p)) throw InputError(name + ": no such lesson (see dynalab-cli lessons)");
+  return load_lesson(p);
+}
+
+std::vector<std::filesystem::path> lesson_files() {
+  std::vector<std::filesystem::path> files;
+  std::error_code ec;
+  for (const auto& f : std::filesystem::directory_iterator(assets_dir() / "lessons", ec))
+    if (f.path().extension() == ".json") files.push_back(f.path());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<std::string> step_overrides(const LessonStep& step, int variant) {
+  std::vector<std::string> o = step.overrides;
+  if (variant >= 0 && variant < static_cast<int>(step.variants.size()))
+    o.insert(o.end(), step.variants[variant].overrides.begin(), step.variants[variant].overrides.end());
+  return o;
+}
+
+void check_lesson(const Lesson& lesson, const EnvRegistry& envs) {
+  for (size_t i = 0; i < lesson.steps.size(); ++i) {
+    const LessonStep& s = lesson.steps[i];
+    const int n = std::max<int>(1, static_cast<int>(s.variants.size()));
+    for (int v = 0; v < n; ++v) {
+      try {
+        make_experiment(load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)), envs);
+      } catch (const InputError& e) {
+        std::string where = "steps[" + std::to_string(i) + "]";
+        if (!s.variants.empty()) where += ".variants[" + std::to_string(v) + "]";
+        throw InputError(lesson.source + ": " + where + ": " + e.what());
+      }
+    }
+  }
+}
+
+}  // namespace dynalab

@@ -1,0 +1,89 @@
+#pragma once
+// Lessons: the lecture decks as guided live demonstrations. A lesson is a JSON file in
+// assets/lessons/: a title, the deck it follows, and steps. Each step loads an experiment with
+// config overrides (or several side by side), says what to look at and asks the audience one
+// question, picks the overlays and plots to show, and may run until a condition, then pause.
+
+#include <filesystem>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/snapshot.h"
+
+namespace dynalab {
+
+class EnvRegistry;
+
+/// When a step stops running by itself. Every set field is a condition; the first met stops.
+struct LessonUntil {
+  int episode = -1;          ///< this many episodes completed (the snapshot's episode index reached)
+  int64_t ticks = -1;        ///< this many ticks done
+  int64_t total_steps = -1;  ///< this many real env steps in the run
+  bool finished = false;     ///< the experiment finished
+  bool terminated = false;   ///< an episode ended by termination (the goal, the pit, a fall)
+  int obs_dim = -1;          ///< with above/below: observation dimension to watch
+  double above = std::numeric_limits<double>::quiet_NaN();  ///< obs[obs_dim] > above
+  double below = std::numeric_limits<double>::quiet_NaN();  ///< obs[obs_dim] < below
+  int64_t max_ticks = 1000000;  ///< safety net: stop after this many ticks whatever happens
+
+  template <class V>
+  void visit(V& v) {
+    v.field("episode", episode, Range::at_least(-1));
+    v.field("ticks", ticks, Range::at_least(-1));
+    v.field("total_steps", total_steps, Range::at_least(-1));
+    v.field("finished", finished);
+    v.field("terminated", terminated);
+    v.field("obs_dim", obs_dim, Range::closed(-1, 1000));
+    v.field("above", above);
+    v.field("below", below);
+    v.field("max_ticks", max_ticks, Range::closed(1, 1e9));
+  }
+  /// True once `s` meets any of the set conditions (or max_ticks).
+  bool reached(const Snapshot& s) const;
+  /// A short description for the panel, e.g. "until episode 5".
+  std::string describe() const;
+};
+
+/// One of several experiments run side by side in a step (e.g. Dyna n = 0 / 5 / 50).
+struct LessonVariant {
+  std::string label;
+  std::vector<std::string> overrides;  ///< "key.path=value", applied after the step's own
+};
+
+struct LessonStep {
+  std::string title, narrative, question;
+  std::string experiment;              ///< registered experiment name
+  std::vector<std::string> overrides;  ///< "key.path=value" from the step's "set" object
+  std::vector<LessonVariant> variants; ///< empty: one experiment; else side by side
+  std::vector<std::string> overlays;   ///< overlay names (see lesson_overlays())
+  std::vector<std::string> plots;      ///< figure ids to show
+  bool has_until = false;
+  LessonUntil until;
+};
+
+struct Lesson {
+  std::string name;    ///< file stem
+  std::string source;  ///< file path
+  std::string title, deck;
+  std::vector<LessonStep> steps;
+};
+
+/// Overlay names a step may ask for; the GUI has one toggle per name.
+const std::vector<std::string>& lesson_overlays();
+
+/// Parses a lesson file. Errors name the file and the step, e.g.
+/// "assets/lessons/x.json: steps[2].until.episode: expected ...". Does not build experiments.
+Lesson load_lesson(const std::filesystem::path& path);
+/// Loads assets/lessons/NAME.json.
+Lesson load_lesson_named(const std::string& name);
+/// Every lesson file in assets/lessons/, sorted by file name (the files are numbered in teaching order).
+std::vector<std::filesystem::path> lesson_files();
+/// Validates a lesson deeply: each step's experiment (and each variant) is built with its
+/// overrides, so unknown keys and bad values are caught. Throws InputError naming file and step.
+void check_lesson(const Lesson& lesson, const EnvRegistry& envs);
+/// The overrides of a step for variant `v` (-1: the step's own), in application order.
+std::vector<std::string> step_overrides(const LessonStep& step, int variant = -1);
+
+}  // namespace dynalab
