@@ -7,6 +7,7 @@
 #include "core/agents/registry.h"
 #include "core/experiment.h"
 #include "core/export/atomic_file.h"
+#include "core/export/figure_svg.h"
 #include "envs/registry.h"
 
 namespace dynalab::cli {
@@ -55,6 +56,12 @@ int run_command(const Args& args) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   write_file_atomic(out / "config.json", exp->config().dump(2) + "\n");
   exp->write_outputs(out);
+  // Every plot the experiment shows, as vector figure and data.
+  const auto final_snapshot = exp->snapshot();  // held: the loop must not outlive it
+  for (const Figure& f : final_snapshot->figures) {
+    write_file_atomic(out / "figures" / (f.id + ".svg"), figure_to_svg(f));
+    write_file_atomic(out / "figures" / (f.id + ".csv"), f.to_csv());
+  }
   if (!a.has("--quiet")) std::printf("ran %s in %.3f s; outputs in %s\n", a.positional()[0].c_str(), secs, out.c_str());
   return 0;
 }

@@ -83,7 +83,8 @@ bool TabularExperiment::tick() {
 
 std::vector<Figure> TabularExperiment::figures() const {
   std::vector<Figure> figs;
-  Figure steps{"steps_per_episode", "Steps per episode", "episode", "steps", {}, false};
+  // Log scale: the first episode takes thousands of steps, the learned ones about 14.
+  Figure steps{"steps_per_episode", "Steps per episode", "episode", "steps", {}, true};
   // The current run, and the mean over all runs so far for each episode index.
   std::vector<double> sum, count;
   for (const auto& row : rows_) {

@@ -1,0 +1,105 @@
+#include "core/export/figure_svg.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace dynalab {
+
+namespace {
+
+std::string escape(const std::string& s) {
+  std::string out;
+  for (char c : s) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '"': out += "&quot;"; break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string rgb(Rgb c) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", int(c.r * 255 + 0.5f), int(c.g * 255 + 0.5f), int(c.b * 255 + 0.5f));
+  return buf;
+}
+
+}  // namespace
+
+std::string figure_to_svg(const Figure& f, int width, int height) {
+  const double left = 70, right = 20, top = 40, bottom = 55;
+  const double pw = width - left - right, ph = height - top - bottom;
+  const FigureRange r = data_range(f);
+  const auto xt = nice_ticks(r.x_lo, r.x_hi, 7), yt = f.y_ticks(r.y_lo, r.y_hi, 6);
+  // Extend a linear y axis to its outer ticks so the data sits inside labelled bounds.
+  const double x0 = r.x_lo, x1 = r.x_hi;
+  const double y0 = f.log_y || yt.empty() ? r.y_lo : std::min(r.y_lo, yt.front());
+  const double y1 = f.log_y || yt.empty() ? r.y_hi : std::max(r.y_hi, yt.back());
+  auto sx = [&](double x) { return left + (x - x0) / (x1 - x0) * pw; };
+  // sy takes plot coordinates (already through plot_y); data goes through f.plot_y first.
+  auto sy = [&](double y) { return top + (1 - (y - y0) / (y1 - y0)) * ph; };
+
+  std::string s = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  s += "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" + std::to_string(width) + "\" height=\"" +
+       std::to_string(height) + "\" viewBox=\"0 0 " + std::to_string(width) + " " + std::to_string(height) +
+       "\" font-family=\"DejaVu Sans, Arial, sans-serif\">\n";
+  s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
+  s += "<text x=\"" + num(width / 2.0) + "\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">" +
+       escape(f.title) + "</text>\n";
+  s += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
+  for (double t : xt) s += "<line x1=\"" + num(sx(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(sx(t)) + "\" y2=\"" + num(top + ph) + "\"/>\n";
+  for (double t : yt)
+    s += "<line x1=\"" + num(left) + "\" y1=\"" + num(sy(f.plot_y(t))) + "\" x2=\"" + num(left + pw) + "\" y2=\"" +
+         num(sy(f.plot_y(t))) + "\"/>\n";
+  s += "</g>\n";
+  s += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) + "\" height=\"" + num(ph) +
+       "\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.2\"/>\n";
+  s += "<g font-size=\"12\" fill=\"#222222\">\n";
+  for (double t : xt)
+    s += "<text x=\"" + num(sx(t)) + "\" y=\"" + num(top + ph + 18) + "\" text-anchor=\"middle\">" + tick_label(t) + "</text>\n";
+  for (double t : yt)
+    s += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(f.plot_y(t)) + 4) + "\" text-anchor=\"end\">" + tick_label(t) +
+         "</text>\n";
+  s += "</g>\n";
+  s += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 12.0) + "\" text-anchor=\"middle\" font-size=\"13\">" +
+       escape(f.x_label) + "</text>\n";
+  s += "<text x=\"16\" y=\"" + num(top + ph / 2) + "\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 16 " +
+       num(top + ph / 2) + ")\">" + escape(f.y_label + (f.log_y ? " (log scale)" : "")) + "</text>\n";
+  for (size_t i = 0; i < f.series.size(); ++i) {
+    const Series& se = f.series[i];
+    std::string d;
+    bool pen_down = false;
+    for (size_t k = 0; k < se.x.size() && k < se.y.size(); ++k) {
+      const double y = f.plot_y(se.y[k]);
+      if (!std::isfinite(se.x[k]) || !std::isfinite(y)) {
+        pen_down = false;
+        continue;
+      }
+      d += (pen_down ? "L" : "M") + num(sx(se.x[k])) + "," + num(sy(y)) + " ";
+      pen_down = true;
+    }
+    s += "<path class=\"series\" data-label=\"" + escape(se.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" +
+         rgb(series_color(i)) + "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n";
+  }
+  // Legend, top right inside the plot.
+  const double lx = left + pw - 160, ly = top + 10;
+  for (size_t i = 0; i < f.series.size(); ++i) {
+    const double y = ly + 18 * i;
+    s += "<line x1=\"" + num(lx) + "\" y1=\"" + num(y) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(y) + "\" stroke=\"" +
+         rgb(series_color(i)) + "\" stroke-width=\"3\"/>\n";
+    s += "<text x=\"" + num(lx + 28) + "\" y=\"" + num(y + 4) + "\" font-size=\"12\">" + escape(f.series[i].label) + "</text>\n";
+  }
+  s += "</svg>\n";
+  return s;
+}
+
+}  // namespace dynalab

@@ -1,0 +1,96 @@
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "core/config.h"
+#include "core/export/atomic_file.h"
+#include "core/export/figure_svg.h"
+#include "test_util.h"
+
+using namespace dynalab;
+
+namespace {
+Figure sample_figure() {
+  Figure f{"demo", "A & B <test>", "episode", "steps", {}, false};
+  f.series_named("n = 0").x = {1, 2, 3};
+  f.series_named("n = 0").y = {800, 400, 100};
+  f.series_named("n = 50").x = {1, 2, 3, 4};
+  f.series_named("n = 50").y = {700, NAN, 20, 14};
+  return f;
+}
+size_t count(const std::string& s, const std::string& needle) {
+  size_t n = 0;
+  for (size_t p = s.find(needle); p != std::string::npos; p = s.find(needle, p + 1)) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("a figure exports as well-formed SVG with one path per series and no non-finite numbers") {
+  const Figure f = sample_figure();
+  const std::string svg = figure_to_svg(f);
+  CHECK(count(svg, "<path class=\"series\"") == 2);
+  CHECK(svg.find("nan") == std::string::npos);
+  CHECK(svg.find("inf") == std::string::npos);
+  CHECK(svg.find("A &amp; B &lt;test&gt;") != std::string::npos);
+  // The NaN point breaks the line of "n = 50" into two pieces.
+  const size_t p = svg.find("data-label=\"n = 50\"");
+  REQUIRE(p != std::string::npos);
+  const std::string d = svg.substr(p, svg.find("/>", p) - p);
+  CHECK(count(d, "M") == 2);
+  const auto dir = test::temp_dir("svg");
+  write_file_atomic(dir / "f.svg", svg);
+  if (std::filesystem::exists("/usr/bin/python3")) {
+    const std::string cmd = "/usr/bin/python3 -c \"import xml.etree.ElementTree as E,sys; r=E.parse(sys.argv[1]).getroot(); "
+                            "sys.exit(0 if len(r.findall('{http://www.w3.org/2000/svg}path'))==2 else 3)\" " +
+                            (dir / "f.svg").string();
+    CHECK(std::system(cmd.c_str()) == 0);
+  }
+}
+
+TEST_CASE("figure CSV has one row per point with the series label") {
+  const std::string csv = sample_figure().to_csv();
+  CHECK(csv.rfind("series,episode,steps\n", 0) == 0);
+  CHECK(count(csv, "\n") == 1 + 3 + 4);
+  CHECK(csv.find("n = 50,2,nan") != std::string::npos);
+}
+
+TEST_CASE("nice ticks are round numbers covering the range; log axes tick decades") {
+  CHECK(nice_ticks(0, 10, 6) == std::vector<double>{0, 2, 4, 6, 8, 10});
+  const auto t = nice_ticks(-0.3, 0.3, 7);
+  REQUIRE(t.size() == 7);
+  for (int i = 0; i < 7; ++i) CHECK(t[i] == doctest::Approx(-0.3 + 0.1 * i));
+  CHECK(nice_ticks(1, 1, 5).empty());
+  Figure f;
+  f.log_y = true;
+  CHECK(std::isnan(f.plot_y(0)));
+  CHECK(f.plot_y(100) == doctest::Approx(2));
+  CHECK(f.y_ticks(0.9, 3.5) == std::vector<double>{10, 20, 50, 100, 200, 500, 1000, 2000});
+  CHECK(tick_label(2000) == "2000");
+  CHECK(tick_label(0.25) == "0.25");
+}
+
+TEST_CASE("atomic writes: a failed write leaves neither a partial file nor a temporary") {
+  const auto dir = test::temp_dir("atomic");
+  write_file_atomic(dir / "a.txt", "first");
+  CHECK(test::read_file(dir / "a.txt") == "first");
+  write_file_atomic(dir / "a.txt", "second");
+  CHECK(test::read_file(dir / "a.txt") == "second");
+  // /proc refuses new files: the error names the path.
+  try {
+    write_file_atomic("/proc/dynalab_test/x.txt", "data");
+    FAIL("expected an error");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()).find("/proc/dynalab_test") != std::string::npos);
+  }
+  size_t files = 0;
+  for (auto& e : std::filesystem::directory_iterator(dir)) files += e.is_regular_file();
+  CHECK(files == 1);
+}
+
+TEST_CASE("dynalab-cli run writes every figure the experiment shows as SVG and CSV") {
+  const auto dir = test::temp_dir("run_figures");
+  REQUIRE(test::run_cli("run blocking_maze --quiet --out " + dir.string()).exit_code == 0);
+  for (const char* f : {"figures/steps_per_episode.svg", "figures/steps_per_episode.csv", "figures/cumulative_reward.svg",
+                        "figures/cumulative_reward.csv"})
+    CHECK(std::filesystem::exists(dir / f));
+}
