@@ -96,20 +96,22 @@ TEST_CASE("MPPI and random shooting approach the quadratic's optimum") {
   QuadraticEvaluator eval(2, target);
   MppiConfig mc;
   mc.population = 400;
-  mc.iterations = 8;
-  mc.lambda = 0.05;
+  mc.iterations = 10;
+  // For a quadratic each iteration moves the mean by sigma^2 / (sigma^2 + lambda / 2) of the way
+  // (1/3 here) while the weights stay smooth enough to average many samples.
+  mc.lambda = 1.0;
   MppiPlanner mppi(mc, H, kLow, kHigh);
   const PlanResult m = mppi.plan(eval, Vec::Zero(1), 3, nullptr);
   double err = 0;
   for (int j = 0; j < H * 2; ++j) err = std::max(err, std::abs(double(m.plan[j]) - target[j]));
-  CHECK(err < 0.35);
+  CHECK(err < 0.15);
   // Most of the loss of the initial (all-zero) plan is gone.
   double zero_loss = 0, plan_loss = 0;
   for (int j = 0; j < H * 2; ++j) {
     zero_loss += double(target[j]) * target[j];
     plan_loss += std::pow(double(m.plan[j]) - target[j], 2);
   }
-  CHECK(plan_loss < 0.2 * zero_loss);
+  CHECK(plan_loss < 0.05 * zero_loss);
   RandomShootingConfig rc;
   rc.population = 4000;
   RandomShootingPlanner rs(rc, H, kLow, kHigh);
