@@ -12,14 +12,15 @@
 namespace dynalab {
 
 struct PointMassConfig {
-  double dt = 1.0;              ///< time step (s)
-  double init_pos = 3.0;        ///< start position is uniform in [-init_pos, init_pos]
-  int max_episode_steps = 30;   ///< truncation limit
+  double dt = 1.0;             ///< time step (s)
+  double init_pos = 3.0;       ///< start position is uniform in [-init_pos, init_pos]
+  int max_episode_steps = 30;  ///< truncation limit
 
   template <class V>
   void visit(V& v) {
     v.field("dt", dt, Range{0, 10, true, false}, Apply::on_reset, "time step (s)");
-    v.field("init_pos", init_pos, Range::closed(0, 100), Apply::on_reset, "start position range [-x, x]");
+    v.field("init_pos", init_pos, Range::closed(0, 100), Apply::on_reset,
+            "start position range [-x, x]");
     v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset);
   }
 };

@@ -40,8 +40,8 @@ TEST_CASE("the oracle MPC experiment drives the point mass to the origin and wri
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const auto metrics = parse_csv(read_file(dir / "metrics.csv"));
   REQUIRE(metrics.size() == 4);  // header + 3 episodes
-  CHECK(metrics[0] == std::vector<std::string>{"run", "episode", "env_steps", "return", "terminated", "train_loss",
-                                               "val_loss"});
+  CHECK(metrics[0] == std::vector<std::string>{"run", "episode", "env_steps", "return",
+                                               "terminated", "train_loss", "val_loss"});
   for (size_t i = 1; i < metrics.size(); ++i) {
     REQUIRE(metrics[i].size() == 7);
     CHECK(metrics[i][2] == std::to_string(30 * i));  // cumulative env steps
@@ -51,12 +51,14 @@ TEST_CASE("the oracle MPC experiment drives the point mass to the origin and wri
   }
   const auto traj = parse_csv(read_file(dir / "trajectories.csv"));
   REQUIRE(traj.size() == 1 + 90);
-  CHECK(traj[0] == std::vector<std::string>{"run", "episode", "t", "obs_pos", "obs_vel", "action_0", "reward"});
+  CHECK(traj[0] == std::vector<std::string>{"run", "episode", "t", "obs_pos", "obs_vel", "action_0",
+                                            "reward"});
   // Every episode ends near the origin, wherever it started.
   for (int ep = 0; ep < 3; ++ep) {
     double late = 0;
     for (const auto& row : traj)
-      if (row[1] == std::to_string(ep) && std::stoi(row[2]) >= 20) late = std::max(late, std::abs(std::stod(row[3])));
+      if (row[1] == std::to_string(ep) && std::stoi(row[2]) >= 20)
+        late = std::max(late, std::abs(std::stod(row[3])));
     CAPTURE(ep);
     CHECK(late < 0.5);
   }
@@ -67,11 +69,14 @@ TEST_CASE("the oracle MPC experiment drives the point mass to the origin and wri
   CHECK(std::stod(metrics[1][3]) == doctest::Approx(sum0).epsilon(1e-9));
 }
 
-TEST_CASE("same command twice gives byte-identical outputs; 2 oracle threads give the same numbers") {
+TEST_CASE(
+    "same command twice gives byte-identical outputs; 2 oracle threads give the same numbers") {
   const auto a = temp_dir("mbrl_det_a"), b = temp_dir("mbrl_det_b"), c = temp_dir("mbrl_det_c");
   REQUIRE(run_cli("run point_mass_oracle --quiet --seed 3 --out " + a.string()).exit_code == 0);
   REQUIRE(run_cli("run point_mass_oracle --quiet --seed 3 --out " + b.string()).exit_code == 0);
-  REQUIRE(run_cli("run point_mass_oracle --quiet --seed 3 --set model.threads=2 --out " + c.string()).exit_code == 0);
+  REQUIRE(
+      run_cli("run point_mass_oracle --quiet --seed 3 --set model.threads=2 --out " + c.string())
+          .exit_code == 0);
   const std::string m = read_file(a / "metrics.csv");
   CHECK(!m.empty());
   CHECK(m == read_file(b / "metrics.csv"));
@@ -83,7 +88,8 @@ TEST_CASE("same command twice gives byte-identical outputs; 2 oracle threads giv
 }
 
 TEST_CASE("one tick is one planner iteration or one env step; the snapshot carries the trace") {
-  auto exp = make({"episodes=1", "env.max_episode_steps=4", "replan_every=2", "planner.iterations=3"});
+  auto exp =
+      make({"episodes=1", "env.max_episode_steps=4", "replan_every=2", "planner.iterations=3"});
   // Per replan: 3 iteration ticks, then 2 env-step ticks. 4 steps = 2 replans = 10 ticks.
   int ticks = 0;
   bool saw_mid_replan = false;
@@ -123,8 +129,10 @@ TEST_CASE("one tick is one planner iteration or one env step; the snapshot carri
 
 TEST_CASE("plan_traces.csv has one row per planner iteration") {
   const auto dir = temp_dir("mbrl_traces");
-  const auto r = run_cli("run point_mass_oracle --quiet --set episodes=1 --set env.max_episode_steps=5 "
-                         "--set output.plan_traces=true --set planner.horizon=4 --out " + dir.string());
+  const auto r = run_cli(
+      "run point_mass_oracle --quiet --set episodes=1 --set env.max_episode_steps=5 "
+      "--set output.plan_traces=true --set planner.horizon=4 --out " +
+      dir.string());
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const auto rows = parse_csv(read_file(dir / "plan_traces.csv"));
   REQUIRE(rows.size() == 1 + 5 * 5);  // 5 replans x 5 iterations
@@ -139,7 +147,8 @@ TEST_CASE("plan_traces.csv has one row per planner iteration") {
 TEST_CASE("bad mbrl configs exit 2 naming the key") {
   auto r = run_cli("show point_mass_oracle --set planner.elites=400");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("planner.elites: expected at most population (300), got 400") != std::string::npos);
+  CHECK(r.output.find("planner.elites: expected at most population (300), got 400") !=
+        std::string::npos);
   r = run_cli("show point_mass_oracle --set replan_every=11");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("replan_every") != std::string::npos);
@@ -148,5 +157,6 @@ TEST_CASE("bad mbrl configs exit 2 naming the key") {
   CHECK(r.output.find("model.kind") != std::string::npos);
   r = run_cli("show point_mass_oracle --set 'env={\"name\":\"grid_world\"}'");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("env.name: expected an env with a continuous (box) action space") != std::string::npos);
+  CHECK(r.output.find("env.name: expected an env with a continuous (box) action space") !=
+        std::string::npos);
 }

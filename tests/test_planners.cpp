@@ -19,17 +19,20 @@ namespace {
 /// Optionally poisons candidates whose first action is positive with NaN.
 class QuadraticEvaluator : public SequenceEvaluator {
  public:
-  QuadraticEvaluator(int action_dim, std::vector<float> target) : A_(action_dim), target_(std::move(target)) {}
+  QuadraticEvaluator(int action_dim, std::vector<float> target)
+      : A_(action_dim), target_(std::move(target)) {}
   int obs_dim() const override { return 1; }
   int action_dim() const override { return A_; }
   int particles() const override { return 1; }
-  void evaluate(const ActionBatch& actions, int horizon, const Vec&, uint64_t, Eigen::VectorXf& returns,
-                std::vector<float>* paths) override {
+  void evaluate(const ActionBatch& actions, int horizon, const Vec&, uint64_t,
+                Eigen::VectorXf& returns, std::vector<float>* paths) override {
     returns.resize(actions.rows());
     for (int i = 0; i < actions.rows(); ++i) {
       double r = 0;
       for (int j = 0; j < actions.cols(); ++j) r -= std::pow(double(actions(i, j)) - target_[j], 2);
-      returns[i] = poison_positive_first && actions(i, 0) > 0 ? std::numeric_limits<float>::quiet_NaN() : float(r);
+      returns[i] = poison_positive_first && actions(i, 0) > 0
+                       ? std::numeric_limits<float>::quiet_NaN()
+                       : float(r);
     }
     if (paths) paths->assign(size_t(actions.rows()) * (horizon + 1), 0.0f);
   }
@@ -80,7 +83,8 @@ TEST_CASE("CEM finds the optimum of a known quadratic and its objective improves
   PlanTrace trace;
   const PlanResult r = cem.plan(eval, Vec::Zero(1), 7, &trace);
   const auto target = make_target(H * 2, 0.7f);
-  for (int j = 0; j < H * 2; ++j) CHECK(r.plan[j] == doctest::Approx(target[j]).epsilon(0).scale(0).epsilon(0.05));
+  for (int j = 0; j < H * 2; ++j)
+    CHECK(r.plan[j] == doctest::Approx(target[j]).epsilon(0).scale(0).epsilon(0.05));
   REQUIRE(trace.objective_per_iteration.size() == 12);
   const auto& obj = trace.objective_per_iteration;
   // The elite mean improves: never drops by more than noise, and gains a lot overall.
@@ -289,9 +293,13 @@ TEST_CASE("planner config: ranges and elites <= population are checked with the 
   };
   CHECK(read(R"({"kind": "cem", "horizon": 7, "population": 50, "elites": 5})").cem.elites == 5);
   CHECK_THROWS_WITH_AS(read(R"({"kind": "cem", "population": 10, "elites": 11})"),
-                       doctest::Contains("elites: expected at most population (10), got 11"), InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "cem", "horizon": 0})"), doctest::Contains("horizon"), InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "lambda": 0})"), doctest::Contains("lambda"), InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "elites": 3})"), doctest::Contains("elites"), InputError);
+                       doctest::Contains("elites: expected at most population (10), got 11"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(read(R"({"kind": "cem", "horizon": 0})"), doctest::Contains("horizon"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "lambda": 0})"), doctest::Contains("lambda"),
+                       InputError);
+  CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "elites": 3})"), doctest::Contains("elites"),
+                       InputError);
   CHECK_THROWS_WITH_AS(read(R"({"kind": "beam"})"), doctest::Contains("kind"), InputError);
 }

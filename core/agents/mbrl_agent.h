@@ -22,7 +22,7 @@ namespace dynalab {
 
 struct MbrlModelConfig {
   std::string kind = "oracle";  ///< "oracle" (true dynamics); learned models come later
-  int threads = 1;              ///< oracle: threads evaluating candidates (results do not depend on it)
+  int threads = 1;  ///< oracle: threads evaluating candidates (results do not depend on it)
 
   template <class V>
   void visit(V& v) {
@@ -43,8 +43,8 @@ struct MbrlAgentConfig {
             "actions executed per plan before replanning (MPC k)");
     if constexpr (requires { v.fail(std::string(), std::string()); })
       if (replan_every > planner.horizon)
-        v.fail("replan_every", "at most planner.horizon (" + std::to_string(planner.horizon) + "), got " +
-                                   std::to_string(replan_every));
+        v.fail("replan_every", "at most planner.horizon (" + std::to_string(planner.horizon) +
+                                   "), got " + std::to_string(replan_every));
     v.section("model", model);
   }
 };

@@ -18,7 +18,8 @@ void append_number(std::string& out, double x) {
 }
 }  // namespace
 
-MbrlExperiment::MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::unique_ptr<Env> env, Json resolved)
+MbrlExperiment::MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::unique_ptr<Env> env,
+                               Json resolved)
     : name_(std::move(name)), cfg_(std::move(cfg)), prototype_(std::move(env)) {
   config_ = std::move(resolved);
   start_run(0);
@@ -29,7 +30,8 @@ void MbrlExperiment::start_run(int run) {
   episode_ = 0;
   run_steps_ = 0;
   env_ = prototype_->clone();
-  agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_, Rng::derive(cfg_.seed, {uint64_t(run), 0}).next_u64());
+  agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_,
+                                       Rng::derive(cfg_.seed, {uint64_t(run), 0}).next_u64());
   start_episode();
 }
 
@@ -60,11 +62,13 @@ void MbrlExperiment::record_plan_iteration() {
   const PlanTrace& t = agent_->trace();
   const int HA = t.horizon * t.action_dim;
   if (plan_traces_csv_.empty()) {
-    plan_traces_csv_ = "run,episode,t,replan,iteration,candidates,finite_candidates,objective,best_return";
+    plan_traces_csv_ =
+        "run,episode,t,replan,iteration,candidates,finite_candidates,objective,best_return";
     for (const char* what : {"mean", "std", "plan"})
       for (int h = 0; h < t.horizon; ++h)
         for (int d = 0; d < t.action_dim; ++d)
-          plan_traces_csv_ += std::string(",") + what + "_" + std::to_string(h) + "_" + std::to_string(d);
+          plan_traces_csv_ +=
+              std::string(",") + what + "_" + std::to_string(h) + "_" + std::to_string(d);
     plan_traces_csv_ += '\n';
   }
   int finite = 0;
@@ -72,9 +76,10 @@ void MbrlExperiment::record_plan_iteration() {
   for (float r : t.returns)
     if (std::isfinite(r)) ++finite, best = std::max(best, double(r));
   std::string& s = plan_traces_csv_;
-  s += std::to_string(run_) + "," + std::to_string(episode_) + "," + std::to_string(episode_steps_) + "," +
-       std::to_string(agent_->replans()) + "," + std::to_string(t.iteration) + "," + std::to_string(t.candidates) +
-       "," + std::to_string(finite);
+  s += std::to_string(run_) + "," + std::to_string(episode_) + "," +
+       std::to_string(episode_steps_) + "," + std::to_string(agent_->replans()) + "," +
+       std::to_string(t.iteration) + "," + std::to_string(t.candidates) + "," +
+       std::to_string(finite);
   append_number(s, t.objective_per_iteration.empty() ? kNoLoss : t.objective_per_iteration.back());
   append_number(s, best);
   for (const auto* v : {&t.mean, &t.stddev, &t.plan})
@@ -96,7 +101,8 @@ bool MbrlExperiment::tick() {
   const Vec clipped = env_->action_space().clip(a);
   if (trajectories_csv_.empty()) {
     trajectories_csv_ = "run,episode,t";
-    for (const auto& n : env_->observation_names()) trajectories_csv_ += "," + (n.rfind("obs_", 0) == 0 ? n : "obs_" + n);
+    for (const auto& n : env_->observation_names())
+      trajectories_csv_ += "," + (n.rfind("obs_", 0) == 0 ? n : "obs_" + n);
     for (int d = 0; d < clipped.size(); ++d) trajectories_csv_ += ",action_" + std::to_string(d);
     trajectories_csv_ += ",reward\n";
   }
@@ -140,8 +146,12 @@ std::vector<Figure> MbrlExperiment::figures() const {
     }
   }
   figs.push_back(std::move(ret));
-  Figure obj{"planner_objective", "Planner objective per iteration (latest replan)", "iteration",
-             "objective (predicted return)", {}, false};
+  Figure obj{"planner_objective",
+             "Planner objective per iteration (latest replan)",
+             "iteration",
+             "objective (predicted return)",
+             {},
+             false};
   auto& s = obj.series_named(agent_->planner().kind());
   const auto& o = agent_->trace().objective_per_iteration;
   for (size_t i = 0; i < o.size(); ++i) {
@@ -179,20 +189,23 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   s->predicted_return = agent_->predicted_return();
   s->planner_kind = agent_->planner().kind();
   s->model_kind = cfg_.agent.model.kind;
-  if (!agent_->plan_valid() && agent_->replans() > 0) s->message = "no candidate had a finite return";
+  if (!agent_->plan_valid() && agent_->replans() > 0)
+    s->message = "no candidate had a finite return";
   s->stats = {{"run", std::to_string(run_ + 1) + " / " + std::to_string(cfg_.runs)},
               {"episode", std::to_string(episode_ + 1) + " / " + std::to_string(cfg_.episodes)},
               {"steps this episode", std::to_string(episode_steps_)},
               {"return this episode", format_number(episode_return_)},
               {"replans", std::to_string(agent_->replans())},
-              {"planner", std::string(agent_->planner().kind()) + (agent_->planning() ? " (planning)" : "")}};
+              {"planner",
+               std::string(agent_->planner().kind()) + (agent_->planning() ? " (planning)" : "")}};
   return s;
 }
 
 void MbrlExperiment::write_outputs(const std::filesystem::path& dir) const {
   std::string metrics = "run,episode,env_steps,return,terminated,train_loss,val_loss\n";
   for (const auto& r : rows_) {
-    metrics += std::to_string(r.run) + "," + std::to_string(r.episode) + "," + std::to_string(r.env_steps);
+    metrics +=
+        std::to_string(r.run) + "," + std::to_string(r.episode) + "," + std::to_string(r.env_steps);
     append_number(metrics, r.ret);
     metrics += r.terminated ? ",1" : ",0";
     append_number(metrics, r.train_loss);
@@ -212,8 +225,10 @@ std::unique_ptr<Experiment> make_mbrl_experiment(ConfigNode& root, const Experim
   auto env = envs.make(env_node);
   root.adopt("env", env_node);
   if (env->action_space().is_discrete())
-    env_node.fail("name", "an env with a continuous (box) action space for planning (got '" + env->name() + "')");
-  return std::make_unique<MbrlExperiment>(src.name, std::move(cfg), std::move(env), root.resolved());
+    env_node.fail("name", "an env with a continuous (box) action space for planning (got '" +
+                              env->name() + "')");
+  return std::make_unique<MbrlExperiment>(src.name, std::move(cfg), std::move(env),
+                                          root.resolved());
 }
 
 }  // namespace dynalab

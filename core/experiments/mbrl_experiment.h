@@ -31,7 +31,8 @@ struct MbrlOutputConfig {
 
   template <class V>
   void visit(V& v) {
-    v.field("plan_traces", plan_traces, Apply::live, "write plan_traces.csv (one row per planner iteration)");
+    v.field("plan_traces", plan_traces, Apply::live,
+            "write plan_traces.csv (one row per planner iteration)");
   }
 };
 
@@ -39,7 +40,7 @@ struct MbrlExperimentConfig {
   std::string category = "MPC", description;
   uint64_t seed = 0;
   int runs = 1;
-  int episodes = 5;  ///< episodes per run
+  int episodes = 5;       ///< episodes per run
   MbrlAgentConfig agent;  ///< planner, replan_every and model, at the top level of the JSON
   MbrlOutputConfig output;
 
@@ -47,7 +48,8 @@ struct MbrlExperimentConfig {
   void visit(V& v) {
     v.field("category", category, Apply::live);
     v.field("description", description, Apply::live);
-    v.field("seed", seed, Range::at_least(0), Apply::on_reset, "base seed; runs derive theirs from it");
+    v.field("seed", seed, Range::at_least(0), Apply::on_reset,
+            "base seed; runs derive theirs from it");
     v.field("runs", runs, Range::closed(1, 100000), Apply::on_reset, "independent runs");
     v.field("episodes", episodes, Range::closed(1, 1e7), Apply::on_reset, "episodes per run");
     agent.visit(v);
@@ -57,8 +59,8 @@ struct MbrlExperimentConfig {
 
 /// What the GUI draws for MPC: the latest plan trace, the executed path, the returns.
 struct MbrlSnapshot : Snapshot {
-  PlanTrace trace;                 ///< the latest planner iteration
-  bool planning = false;           ///< a replan is in progress (trace shows an unfinished one)
+  PlanTrace trace;        ///< the latest planner iteration
+  bool planning = false;  ///< a replan is in progress (trace shows an unfinished one)
   int obs_dim = 0, action_dim = 0;
   std::vector<double> episode_obs;      ///< (T+1) x obs_dim, observations this episode
   std::vector<double> episode_actions;  ///< T x action_dim, executed actions this episode
@@ -67,13 +69,14 @@ struct MbrlSnapshot : Snapshot {
   std::vector<float> plan;              ///< H x A, the plan being executed
   int plan_index = 0;                   ///< index of the plan's next action
   int replan_every = 1;
-  double predicted_return = 0;          ///< the planner's predicted return of `plan`
+  double predicted_return = 0;  ///< the planner's predicted return of `plan`
   std::string planner_kind, model_kind;
 };
 
 class MbrlExperiment : public Experiment {
  public:
-  MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::unique_ptr<Env> env, Json resolved);
+  MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::unique_ptr<Env> env,
+                 Json resolved);
   bool tick() override;
   bool finished() const override { return finished_; }
   std::shared_ptr<const Snapshot> snapshot() const override;

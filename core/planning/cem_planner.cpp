@@ -33,13 +33,14 @@ void CemPlanner::sample(int iteration, ActionBatch& actions) {
     const int c1 = std::min(P, c0 + kPlannerChunk);
     for (int i = c0; i < c1; ++i) {
       float* row = actions.row(i).data();
-      for (int j = 0; j < HA; ++j) row[j] = clamp(mean_[j] + std_[j] * truncated_normal(rng), j % A);
+      for (int j = 0; j < HA; ++j)
+        row[j] = clamp(mean_[j] + std_[j] * truncated_normal(rng), j % A);
     }
   }
 }
 
-double CemPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                          std::vector<int>& elites) {
+double CemPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& returns,
+                          const std::vector<int>& order, std::vector<int>& elites) {
   const size_t k = std::min<size_t>(order.size(), size_t(cfg_.elites));
   elites.assign(order.begin(), order.begin() + k);
   if (k == 0) return last_objective_ = std::nan("");  // nothing finite: keep the distribution

@@ -24,17 +24,24 @@ struct CemConfig {
 
   template <class V>
   void visit(V& v) {
-    v.field("population", population, Range::closed(1, 1e6), Apply::live, "candidate sequences per iteration");
-    v.field("elites", elites, Range::closed(1, 1e6), Apply::live, "best candidates refitted (<= population)");
-    v.field("iterations", iterations, Range::closed(1, 1000), Apply::live, "CEM iterations per replan");
-    v.field("alpha", alpha, Range{0, 1, false, true}, Apply::live, "momentum: weight of the old mean/variance");
+    v.field("population", population, Range::closed(1, 1e6), Apply::live,
+            "candidate sequences per iteration");
+    v.field("elites", elites, Range::closed(1, 1e6), Apply::live,
+            "best candidates refitted (<= population)");
+    v.field("iterations", iterations, Range::closed(1, 1000), Apply::live,
+            "CEM iterations per replan");
+    v.field("alpha", alpha, Range{0, 1, false, true}, Apply::live,
+            "momentum: weight of the old mean/variance");
     v.field("initial_std", initial_std, Range::positive(), Apply::live,
             "initial std as a fraction of half the action range");
-    v.field("min_std", min_std, Range::at_least(0), Apply::live, "std floor (fraction of half the range)");
-    v.field("return_mean", return_mean, Apply::live, "plan = final mean (true) or best candidate seen (false)");
+    v.field("min_std", min_std, Range::at_least(0), Apply::live,
+            "std floor (fraction of half the range)");
+    v.field("return_mean", return_mean, Apply::live,
+            "plan = final mean (true) or best candidate seen (false)");
     if constexpr (requires { v.fail(std::string(), std::string()); })
       if (elites > population)
-        v.fail("elites", "at most population (" + std::to_string(population) + "), got " + std::to_string(elites));
+        v.fail("elites", "at most population (" + std::to_string(population) + "), got " +
+                             std::to_string(elites));
   }
 };
 
@@ -49,8 +56,8 @@ class CemPlanner : public Planner {
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;
-  double update(const ActionBatch& actions, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                std::vector<int>& elites) override;
+  double update(const ActionBatch& actions, const Eigen::VectorXf& returns,
+                const std::vector<int>& order, std::vector<int>& elites) override;
   void choose(PlanResult& result) override;
 
  private:

@@ -31,8 +31,8 @@ void MppiPlanner::sample(int iteration, ActionBatch& actions) {
   }
 }
 
-double MppiPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                           std::vector<int>& elites) {
+double MppiPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& returns,
+                           const std::vector<int>& order, std::vector<int>& elites) {
   if (order.empty()) return last_objective_ = std::nan("");
   const double best = returns[order[0]];
   double total = 0, objective = 0;

@@ -11,16 +11,19 @@
 namespace dynalab {
 
 struct MppiConfig {
-  int population = 200;     ///< candidates per iteration
-  int iterations = 3;       ///< iterations per replan
-  double lambda = 1.0;      ///< temperature of the exponential weights (return units)
-  double noise_std = 0.5;   ///< perturbation std as a fraction of half the action range
+  int population = 200;    ///< candidates per iteration
+  int iterations = 3;      ///< iterations per replan
+  double lambda = 1.0;     ///< temperature of the exponential weights (return units)
+  double noise_std = 0.5;  ///< perturbation std as a fraction of half the action range
 
   template <class V>
   void visit(V& v) {
-    v.field("population", population, Range::closed(1, 1e6), Apply::live, "candidate sequences per iteration");
-    v.field("iterations", iterations, Range::closed(1, 1000), Apply::live, "MPPI iterations per replan");
-    v.field("lambda", lambda, Range::positive(), Apply::live, "temperature of the weights exp((R - Rmax) / lambda)");
+    v.field("population", population, Range::closed(1, 1e6), Apply::live,
+            "candidate sequences per iteration");
+    v.field("iterations", iterations, Range::closed(1, 1000), Apply::live,
+            "MPPI iterations per replan");
+    v.field("lambda", lambda, Range::positive(), Apply::live,
+            "temperature of the weights exp((R - Rmax) / lambda)");
     v.field("noise_std", noise_std, Range::positive(), Apply::live,
             "perturbation std as a fraction of half the action range");
   }
@@ -36,8 +39,8 @@ class MppiPlanner : public Planner {
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;
-  double update(const ActionBatch& actions, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                std::vector<int>& elites) override;
+  double update(const ActionBatch& actions, const Eigen::VectorXf& returns,
+                const std::vector<int>& order, std::vector<int>& elites) override;
   void choose(PlanResult& result) override;
 
  private:

@@ -9,7 +9,8 @@ namespace dynalab {
 
 OracleEvaluator::OracleEvaluator(const Env& env, int threads)
     : obs_dim_(env.observation_space().dim()), action_dim_(env.action_space().dim()) {
-  if (threads < 1 || threads > 2) throw std::invalid_argument("OracleEvaluator: threads must be 1 or 2");
+  if (threads < 1 || threads > 2)
+    throw std::invalid_argument("OracleEvaluator: threads must be 1 or 2");
   for (int t = 0; t < threads; ++t) clones_.push_back(env.clone());
   state_ = env.get_state();
   synced_ = true;
@@ -20,8 +21,9 @@ void OracleEvaluator::sync(const Env& real) {
   synced_ = true;
 }
 
-void OracleEvaluator::run_range(int worker, const ActionBatch& actions, int horizon, const Vec& start, int i0,
-                                int i1, Eigen::VectorXf& returns, std::vector<float>* paths) {
+void OracleEvaluator::run_range(int worker, const ActionBatch& actions, int horizon,
+                                const Vec& start, int i0, int i1, Eigen::VectorXf& returns,
+                                std::vector<float>* paths) {
   Env& env = *clones_[worker];
   const int A = action_dim_, O = obs_dim_;
   const size_t path_len = size_t(horizon + 1) * O;
@@ -53,7 +55,8 @@ void OracleEvaluator::run_range(int worker, const ActionBatch& actions, int hori
 void OracleEvaluator::evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t,
                                Eigen::VectorXf& returns, std::vector<float>* paths) {
   if (!synced_) throw std::logic_error("OracleEvaluator::evaluate before sync()");
-  if (actions.cols() != horizon * action_dim_) throw std::invalid_argument("OracleEvaluator: bad action batch width");
+  if (actions.cols() != horizon * action_dim_)
+    throw std::invalid_argument("OracleEvaluator: bad action batch width");
   const int P = int(actions.rows());
   if (returns.size() != P) returns.resize(P);
   if (paths) paths->resize(size_t(P) * (horizon + 1) * obs_dim_);

@@ -32,8 +32,8 @@ class OracleEvaluator : public SequenceEvaluator {
   int64_t env_steps() const { return env_steps_; }
 
  private:
-  void run_range(int worker, const ActionBatch& actions, int horizon, const Vec& start, int i0, int i1,
-                 Eigen::VectorXf& returns, std::vector<float>* paths);
+  void run_range(int worker, const ActionBatch& actions, int horizon, const Vec& start, int i0,
+                 int i1, Eigen::VectorXf& returns, std::vector<float>* paths);
 
   std::vector<std::unique_ptr<Env>> clones_;  // one per thread
   std::vector<double> state_;

@@ -17,7 +17,8 @@ Vec PlanResult::action(int t, int action_dim) const {
 
 Planner::Planner(int horizon, Vec low, Vec high) : horizon_(horizon), action_dim_(int(low.size())) {
   if (horizon < 1) throw std::invalid_argument("Planner: horizon must be >= 1");
-  if (low.size() != high.size() || low.size() == 0) throw std::invalid_argument("Planner: bad action bounds");
+  if (low.size() != high.size() || low.size() == 0)
+    throw std::invalid_argument("Planner: bad action bounds");
   low_.resize(action_dim_);
   high_.resize(action_dim_);
   init_mean_.resize(action_dim_);
@@ -25,7 +26,8 @@ Planner::Planner(int horizon, Vec low, Vec high) : horizon_(horizon), action_dim
     // Unbounded dimensions are clamped to the float range, i.e. not at all.
     low_[d] = std::isfinite(low[d]) ? float(low[d]) : -std::numeric_limits<float>::max();
     high_[d] = std::isfinite(high[d]) ? float(high[d]) : std::numeric_limits<float>::max();
-    init_mean_[d] = std::isfinite(low[d]) && std::isfinite(high[d]) ? float(0.5 * (low[d] + high[d])) : 0.0f;
+    init_mean_[d] =
+        std::isfinite(low[d]) && std::isfinite(high[d]) ? float(0.5 * (low[d] + high[d])) : 0.0f;
   }
   init_std_.assign(action_dim_, 1.0f);
   mean_.resize(size_t(horizon_) * action_dim_);
@@ -81,8 +83,10 @@ bool Planner::iterate_once(PlanTrace* trace) {
   const int P = population();
   order_.clear();
   for (int i = 0; i < P; ++i) {
-    if (!std::isfinite(returns_[i])) returns_[i] = -std::numeric_limits<float>::infinity();
-    else order_.push_back(i);
+    if (!std::isfinite(returns_[i]))
+      returns_[i] = -std::numeric_limits<float>::infinity();
+    else
+      order_.push_back(i);
   }
   // Descending return, ties by index: a total order, so elites never depend on sort details.
   std::sort(order_.begin(), order_.end(), [&](int a, int b) {

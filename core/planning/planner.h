@@ -24,10 +24,11 @@ class Rng;
 inline constexpr int kPlannerChunk = 64;
 
 struct PlanResult {
-  std::vector<float> plan;       ///< H x A, time-major: the chosen action sequence
-  double predicted_return = 0;   ///< the evaluator's return for the chosen plan (or the best candidate)
-  int iterations = 0;            ///< iterations run
-  bool valid = false;            ///< false if no candidate ever had a finite return
+  std::vector<float> plan;  ///< H x A, time-major: the chosen action sequence
+  double predicted_return =
+      0;               ///< the evaluator's return for the chosen plan (or the best candidate)
+  int iterations = 0;  ///< iterations run
+  bool valid = false;  ///< false if no candidate ever had a finite return
   /// Action at step t of the plan as a Vec of size A.
   Vec action(int t, int action_dim) const;
 };
@@ -56,7 +57,8 @@ class Planner {
   /// True between begin() and finish().
   bool in_progress() const { return active_; }
   /// Ends the replan (running any remaining iterations untraced) and returns the chosen plan
-  /// (a reference to a member buffer, valid until the next finish(); no allocation after the first).
+  /// (a reference to a member buffer, valid until the next finish(); no allocation after the
+  /// first).
   const PlanResult& finish();
 
   /// Warm start: shifts the sampling mean by k steps (the k executed actions drop off the front,
@@ -78,13 +80,14 @@ class Planner {
   const std::vector<float>& stddev() const { return std_; }
 
  protected:
-  /// Fills `actions` (population() x H*A) for `iteration`, drawing from Rng::derive(seed_, {iteration, chunk}).
+  /// Fills `actions` (population() x H*A) for `iteration`, drawing from Rng::derive(seed_,
+  /// {iteration, chunk}).
   virtual void sample(int iteration, ActionBatch& actions) = 0;
   /// Updates mean_/std_ from the scored candidates (non-finite returns are already -inf and
   /// `order` lists candidates by descending return with the -inf ones excluded). Fills `elites`
   /// (ids highlighted in the trace) and returns the iteration's objective.
-  virtual double update(const ActionBatch& actions, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                        std::vector<int>& elites) = 0;
+  virtual double update(const ActionBatch& actions, const Eigen::VectorXf& returns,
+                        const std::vector<int>& order, std::vector<int>& elites) = 0;
   /// The plan chosen at the end of a replan; default: the best candidate seen.
   virtual void choose(PlanResult& result);
   /// Initial per-dimension mean (the middle of the bounds, or 0 if unbounded).
@@ -92,7 +95,9 @@ class Planner {
   /// A standard normal draw truncated to [-2, 2] by rejection (PETS' truncated normal).
   static float truncated_normal(Rng& rng);
   /// Clamps x into the bounds of action dimension d.
-  float clamp(float x, int d) const { return x < low_[d] ? low_[d] : (x > high_[d] ? high_[d] : x); }
+  float clamp(float x, int d) const {
+    return x < low_[d] ? low_[d] : (x > high_[d] ? high_[d] : x);
+  }
 
   int horizon_, action_dim_;
   std::vector<float> low_, high_, init_mean_;
@@ -100,7 +105,7 @@ class Planner {
   std::vector<float> init_std_;  ///< set by the derived class
   uint64_t seed_ = 0;
   int iteration_ = 0;
-  std::vector<float> best_;      ///< best candidate seen in this replan
+  std::vector<float> best_;  ///< best candidate seen in this replan
   double best_return_ = 0;
   bool has_best_ = false;
 

@@ -24,9 +24,12 @@ struct PlannerConfig {
   void visit(V& v) {
     v.choice("kind", kind, {"random_shooting", "cem", "mppi"}, Apply::on_reset, "planner");
     v.field("horizon", horizon, Range::closed(1, 10000), Apply::on_reset, "planned steps");
-    if (kind == "random_shooting") random_shooting.visit(v);
-    else if (kind == "cem") cem.visit(v);
-    else mppi.visit(v);
+    if (kind == "random_shooting")
+      random_shooting.visit(v);
+    else if (kind == "cem")
+      cem.visit(v);
+    else
+      mppi.visit(v);
   }
 };
 

@@ -7,7 +7,8 @@
 
 namespace dynalab {
 
-RandomShootingPlanner::RandomShootingPlanner(const RandomShootingConfig& cfg, int horizon, Vec low, Vec high)
+RandomShootingPlanner::RandomShootingPlanner(const RandomShootingConfig& cfg, int horizon, Vec low,
+                                             Vec high)
     : Planner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
   // The trace's mean/std describe the uniform distribution (std of U(a, b) is (b - a) / sqrt(12)).
   for (int d = 0; d < action_dim_; ++d) {
@@ -35,8 +36,8 @@ void RandomShootingPlanner::sample(int iteration, ActionBatch& actions) {
   }
 }
 
-double RandomShootingPlanner::update(const ActionBatch&, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                                     std::vector<int>& elites) {
+double RandomShootingPlanner::update(const ActionBatch&, const Eigen::VectorXf& returns,
+                                     const std::vector<int>& order, std::vector<int>& elites) {
   const size_t k = std::min<size_t>(order.size(), size_t(cfg_.shown_elites));
   elites.assign(order.begin(), order.begin() + k);
   return order.empty() ? std::nan("") : double(returns[order[0]]);

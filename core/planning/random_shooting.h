@@ -14,7 +14,8 @@ struct RandomShootingConfig {
 
   template <class V>
   void visit(V& v) {
-    v.field("population", population, Range::closed(1, 1e6), Apply::live, "candidate action sequences per replan");
+    v.field("population", population, Range::closed(1, 1e6), Apply::live,
+            "candidate action sequences per replan");
     v.field("shown_elites", shown_elites, Range::closed(0, 1e6), Apply::live,
             "best candidates highlighted in the plan view");
   }
@@ -30,8 +31,8 @@ class RandomShootingPlanner : public Planner {
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;
-  double update(const ActionBatch& actions, const Eigen::VectorXf& returns, const std::vector<int>& order,
-                std::vector<int>& elites) override;
+  double update(const ActionBatch& actions, const Eigen::VectorXf& returns,
+                const std::vector<int>& order, std::vector<int>& elites) override;
 
  private:
   RandomShootingConfig cfg_;
