@@ -160,3 +160,23 @@ TEST_CASE("bad mbrl configs exit 2 naming the key") {
   CHECK(r.output.find("env.name: expected an env with a continuous (box) action space") !=
         std::string::npos);
 }
+
+TEST_CASE("every planner kind runs the oracle MPC loop to the origin") {
+  for (const std::string planner :
+       {R"({"kind":"random_shooting","horizon":10})", R"({"kind":"mppi","horizon":10})",
+        R"({"kind":"cem","horizon":10})"}) {
+    CAPTURE(planner);
+    auto exp = make({"planner=" + planner});
+    exp->run_to_end();
+    auto* mbrl = dynamic_cast<MbrlExperiment*>(exp.get());
+    REQUIRE(mbrl);
+    CHECK(mbrl->episodes().size() == 3);
+    auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
+    // The last episode's final 10 positions (obs rows 21..30 of 31).
+    REQUIRE(s->episode_obs.size() == 31 * 2);
+    double late = 0;
+    for (int t = 21; t <= 30; ++t) late = std::max(late, std::abs(s->episode_obs[t * 2]));
+    CHECK(late < 0.8);
+    CHECK(std::abs(s->episode_obs[0]) > 1.0);  // it did start away from the origin
+  }
+}

@@ -27,7 +27,7 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
 
 void MbrlAgent::begin_episode(int episode) {
   episode_ = episode;
-  if (planner_->in_progress()) planner_->finish();
+  planner_->cancel();
   planner_->reset();
   next_ = plan_steps_ = 0;
 }

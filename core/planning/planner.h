@@ -61,6 +61,9 @@ class Planner {
   /// first).
   const PlanResult& finish();
 
+  /// Abandons the current replan without choosing a plan (e.g. the episode ended).
+  void cancel() { active_ = false; }
+
   /// Warm start: shifts the sampling mean by k steps (the k executed actions drop off the front,
   /// the tail is refilled with the initial mean) and resets the spread to the initial one.
   virtual void shift(int k);
