@@ -1,7 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
+#include <new>
 
 #include "core/config.h"
 #include "core/planning/cem_planner.h"
@@ -12,6 +15,18 @@
 #include "envs/point_mass.h"
 
 using namespace dynalab;
+
+// Counts heap allocations so a test can check that replans after the first allocate nothing.
+// (GCC cannot see that the replaced new/delete pair up through malloc/free, hence the pragma.)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+static std::atomic<long> g_allocations{0};
+void* operator new(std::size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -302,4 +317,33 @@ TEST_CASE("planner config: ranges and elites <= population are checked with the 
   CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "elites": 3})"), doctest::Contains("elites"),
                        InputError);
   CHECK_THROWS_WITH_AS(read(R"({"kind": "beam"})"), doctest::Contains("kind"), InputError);
+}
+
+TEST_CASE("replans after the first allocate nothing (buffers are reused)") {
+  const int H = 8;
+  QuadraticEvaluator eval(2, make_target(H * 2, 0.6f));
+  for (const std::string kind : {"random_shooting", "cem", "mppi"}) {
+    CAPTURE(kind);
+    PlannerConfig pc;
+    pc.kind = kind;
+    pc.horizon = H;
+    auto planner = make_planner(pc, kLow, kHigh);
+    PlanTrace trace;
+    const Vec start = Vec::Zero(1);
+    planner->begin(eval, start, 1);  // the first replan sizes every buffer
+    while (planner->iterate_once(&trace)) {
+    }
+    planner->finish();
+    planner->shift(1);
+    const long before = g_allocations.load();
+    for (uint64_t seed = 2; seed < 6; ++seed) {
+      planner->begin(eval, start, seed);
+      while (planner->iterate_once(&trace)) {
+      }
+      planner->finish();
+      planner->shift(1);
+    }
+    const long allocations = g_allocations.load() - before;
+    CHECK(allocations == 0);
+  }
 }

@@ -117,6 +117,7 @@ void Planner::fill_trace(PlanTrace& t) {
   t.actions.assign(actions_.data(), actions_.data() + size_t(P) * HA);
   t.returns.assign(returns_.data(), returns_.data() + P);
   t.paths = paths_;
+  if (t.elites.capacity() < size_t(P)) t.elites.reserve(P);  // the elite count varies (MPPI)
   t.elites = elites_;
   choose(trace_choice_);
   t.plan = trace_choice_.plan;
