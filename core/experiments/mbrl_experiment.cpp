@@ -1,0 +1,234 @@
+#include "core/experiments/mbrl_experiment.h"
+
+#include <cmath>
+#include <limits>
+
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+namespace {
+constexpr double kNoLoss = std::numeric_limits<double>::quiet_NaN();  // written as "nan"
+
+void append_number(std::string& out, double x) {
+  out += ',';
+  out += format_number(x);
+}
+}  // namespace
+
+MbrlExperiment::MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::unique_ptr<Env> env,
+                               Json resolved)
+    : name_(std::move(name)), cfg_(std::move(cfg)), prototype_(std::move(env)) {
+  config_ = std::move(resolved);
+  start_run(0);
+}
+
+void MbrlExperiment::start_run(int run) {
+  run_ = run;
+  episode_ = 0;
+  run_steps_ = 0;
+  env_ = prototype_->clone();
+  agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_,
+                                       Rng::derive(cfg_.seed, {uint64_t(run), 0}).next_u64());
+  start_episode();
+}
+
+void MbrlExperiment::start_episode() {
+  obs_ = env_->reset(Rng::derive(cfg_.seed, {uint64_t(run_), 1, uint64_t(episode_)}).next_u64());
+  agent_->begin_episode(episode_);
+  episode_steps_ = 0;
+  episode_return_ = 0;
+  ep_obs_.assign(obs_.data(), obs_.data() + obs_.size());
+  ep_actions_.clear();
+  ep_rewards_.clear();
+}
+
+void MbrlExperiment::end_episode(bool terminated) {
+  agent_->end_episode();
+  rows_.push_back({run_, episode_, run_steps_, episode_return_, terminated, kNoLoss, kNoLoss});
+  ++episode_;
+  if (episode_ < cfg_.episodes) {
+    start_episode();
+  } else if (run_ + 1 < cfg_.runs) {
+    start_run(run_ + 1);
+  } else {
+    finished_ = true;
+  }
+}
+
+void MbrlExperiment::record_plan_iteration() {
+  const PlanTrace& t = agent_->trace();
+  const int HA = t.horizon * t.action_dim;
+  if (plan_traces_csv_.empty()) {
+    plan_traces_csv_ =
+        "run,episode,t,replan,iteration,candidates,finite_candidates,objective,best_return";
+    for (const char* what : {"mean", "std", "plan"})
+      for (int h = 0; h < t.horizon; ++h)
+        for (int d = 0; d < t.action_dim; ++d)
+          plan_traces_csv_ +=
+              std::string(",") + what + "_" + std::to_string(h) + "_" + std::to_string(d);
+    plan_traces_csv_ += '\n';
+  }
+  int finite = 0;
+  double best = -std::numeric_limits<double>::infinity();
+  for (float r : t.returns)
+    if (std::isfinite(r)) ++finite, best = std::max(best, double(r));
+  std::string& s = plan_traces_csv_;
+  s += std::to_string(run_) + "," + std::to_string(episode_) + "," +
+       std::to_string(episode_steps_) + "," + std::to_string(agent_->replans()) + "," +
+       std::to_string(t.iteration) + "," + std::to_string(t.candidates) + "," +
+       std::to_string(finite);
+  append_number(s, t.objective_per_iteration.empty() ? kNoLoss : t.objective_per_iteration.back());
+  append_number(s, best);
+  for (const auto* v : {&t.mean, &t.stddev, &t.plan})
+    for (int j = 0; j < HA; ++j) append_number(s, (*v)[j]);
+  s += '\n';
+}
+
+bool MbrlExperiment::tick() {
+  if (finished_) return false;
+  ++ticks_;
+  if (agent_->needs_plan()) {  // one planner iteration
+    agent_->plan_iteration(*env_, obs_);
+    if (cfg_.output.plan_traces) record_plan_iteration();
+    return true;
+  }
+  // One real env step with the next planned action.
+  const Vec a = agent_->act();
+  const StepResult r = env_->step(a);
+  const Vec clipped = env_->action_space().clip(a);
+  if (trajectories_csv_.empty()) {
+    trajectories_csv_ = "run,episode,t";
+    for (const auto& n : env_->observation_names())
+      trajectories_csv_ += "," + (n.rfind("obs_", 0) == 0 ? n : "obs_" + n);
+    for (int d = 0; d < clipped.size(); ++d) trajectories_csv_ += ",action_" + std::to_string(d);
+    trajectories_csv_ += ",reward\n";
+  }
+  std::string& s = trajectories_csv_;
+  s += std::to_string(run_) + "," + std::to_string(episode_) + "," + std::to_string(episode_steps_);
+  for (int d = 0; d < obs_.size(); ++d) append_number(s, obs_[d]);
+  for (int d = 0; d < clipped.size(); ++d) append_number(s, clipped[d]);
+  append_number(s, r.reward);
+  s += '\n';
+  agent_->observe({episode_, obs_, clipped, r.reward, r.obs, r.terminated});
+  ep_actions_.insert(ep_actions_.end(), clipped.data(), clipped.data() + clipped.size());
+  ep_rewards_.push_back(r.reward);
+  ep_obs_.insert(ep_obs_.end(), r.obs.data(), r.obs.data() + r.obs.size());
+  obs_ = r.obs;
+  episode_return_ += r.reward;
+  ++episode_steps_;
+  ++run_steps_;
+  if (r.terminated || r.truncated) end_episode(r.terminated);
+  return true;
+}
+
+std::vector<Figure> MbrlExperiment::figures() const {
+  std::vector<Figure> figs;
+  Figure ret{"return_per_episode", "Return per episode", "episode", "return", {}, false};
+  std::vector<double> sum, count;
+  for (const auto& row : rows_) {
+    if (row.run == run_) {
+      auto& s = ret.series_named("run " + std::to_string(run_));
+      s.x.push_back(row.episode + 1);
+      s.y.push_back(row.ret);
+    }
+    if (row.episode >= int(sum.size())) sum.resize(row.episode + 1), count.resize(row.episode + 1);
+    sum[row.episode] += row.ret;
+    count[row.episode] += 1;
+  }
+  if (run_ > 0) {
+    auto& mean = ret.series_named("mean over runs");
+    for (size_t e = 0; e < sum.size(); ++e) {
+      mean.x.push_back(double(e + 1));
+      mean.y.push_back(sum[e] / count[e]);
+    }
+  }
+  figs.push_back(std::move(ret));
+  Figure obj{"planner_objective",
+             "Planner objective per iteration (latest replan)",
+             "iteration",
+             "objective (predicted return)",
+             {},
+             false};
+  auto& s = obj.series_named(agent_->planner().kind());
+  const auto& o = agent_->trace().objective_per_iteration;
+  for (size_t i = 0; i < o.size(); ++i) {
+    s.x.push_back(double(i + 1));
+    s.y.push_back(o[i]);
+  }
+  figs.push_back(std::move(obj));
+  return figs;
+}
+
+std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
+  auto s = std::make_shared<MbrlSnapshot>();
+  s->experiment = name_;
+  s->kind = "mbrl";
+  s->tick = ticks_;
+  s->run = run_;
+  s->runs = cfg_.runs;
+  s->episode = episode_;
+  s->total_steps = run_steps_;
+  s->finished = finished_;
+  s->world = env_->clone();
+  s->figures = figures();
+  s->trace = agent_->trace();
+  s->planning = agent_->planning();
+  s->obs_dim = env_->observation_space().dim();
+  s->action_dim = env_->action_space().dim();
+  s->episode_obs = ep_obs_;
+  s->episode_actions = ep_actions_;
+  s->episode_rewards = ep_rewards_;
+  for (const auto& row : rows_)
+    if (row.run == run_) s->returns.push_back(row.ret);
+  s->plan = agent_->current_plan();
+  s->plan_index = agent_->plan_index();
+  s->replan_every = cfg_.agent.replan_every;
+  s->predicted_return = agent_->predicted_return();
+  s->planner_kind = agent_->planner().kind();
+  s->model_kind = cfg_.agent.model.kind;
+  if (!agent_->plan_valid() && agent_->replans() > 0)
+    s->message = "no candidate had a finite return";
+  s->stats = {{"run", std::to_string(run_ + 1) + " / " + std::to_string(cfg_.runs)},
+              {"episode", std::to_string(episode_ + 1) + " / " + std::to_string(cfg_.episodes)},
+              {"steps this episode", std::to_string(episode_steps_)},
+              {"return this episode", format_number(episode_return_)},
+              {"replans", std::to_string(agent_->replans())},
+              {"planner",
+               std::string(agent_->planner().kind()) + (agent_->planning() ? " (planning)" : "")}};
+  return s;
+}
+
+void MbrlExperiment::write_outputs(const std::filesystem::path& dir) const {
+  std::string metrics = "run,episode,env_steps,return,terminated,train_loss,val_loss\n";
+  for (const auto& r : rows_) {
+    metrics +=
+        std::to_string(r.run) + "," + std::to_string(r.episode) + "," + std::to_string(r.env_steps);
+    append_number(metrics, r.ret);
+    metrics += r.terminated ? ",1" : ",0";
+    append_number(metrics, r.train_loss);
+    append_number(metrics, r.val_loss);
+    metrics += '\n';
+  }
+  write_file_atomic(dir / "metrics.csv", metrics);
+  write_file_atomic(dir / "trajectories.csv", trajectories_csv_);
+  if (cfg_.output.plan_traces) write_file_atomic(dir / "plan_traces.csv", plan_traces_csv_);
+}
+
+std::unique_ptr<Experiment> make_mbrl_experiment(ConfigNode& root, const ExperimentSource& src,
+                                                 const EnvRegistry& envs) {
+  MbrlExperimentConfig cfg;
+  cfg.visit(root);
+  ConfigNode env_node = root.child("env");
+  auto env = envs.make(env_node);
+  root.adopt("env", env_node);
+  if (env->action_space().is_discrete())
+    env_node.fail("name", "an env with a continuous (box) action space for planning (got '" +
+                              env->name() + "')");
+  return std::make_unique<MbrlExperiment>(src.name, std::move(cfg), std::move(env),
+                                          root.resolved());
+}
+
+}  // namespace dynalab

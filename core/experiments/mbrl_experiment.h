@@ -1,0 +1,122 @@
+#pragma once
+// Model-based RL by planning (kind "mbrl"): an MbrlAgent plans through its evaluator (for now the
+// oracle: the true env) and acts MPC-style in the real env. One tick is one bounded unit: ONE
+// planner iteration (so the GUI can watch CEM iterate) OR one real env step.
+//
+// Outputs (write_outputs):
+//   metrics.csv       run,episode,env_steps,return,terminated,train_loss,val_loss
+//                     env_steps = real env steps in the run so far (cumulative, at episode end);
+//                     terminated = 1 if the MDP ended the episode, 0 if truncated; the losses
+//                     are "nan" when no model is trained (oracle).
+//   trajectories.csv  run,episode,t,obs_<name>...,action_<d>...,reward  (obs before the action)
+//   plan_traces.csv   (output.plan_traces = true) one row per planner iteration:
+//                     run,episode,t,replan,iteration,candidates,finite_candidates,objective,
+//                     best_return,mean_<h>_<d>...,std_<h>_<d>...,plan_<h>_<d>...
+//                     t = env step the replan plans from; replan = index in the run; objective =
+//                     the planner's objective (CEM: elite-mean return, MPPI: weighted mean,
+//                     random shooting: best); best_return = best candidate of the iteration;
+//                     mean/std = sampling distribution after the iteration; plan = the plan
+//                     chosen so far (the executed one on the last iteration).
+
+#include <string>
+
+#include "core/agents/mbrl_agent.h"
+#include "core/env_registry.h"
+#include "core/experiment.h"
+
+namespace dynalab {
+
+struct MbrlOutputConfig {
+  bool plan_traces = false;  ///< write plan_traces.csv
+
+  template <class V>
+  void visit(V& v) {
+    v.field("plan_traces", plan_traces, Apply::live,
+            "write plan_traces.csv (one row per planner iteration)");
+  }
+};
+
+struct MbrlExperimentConfig {
+  std::string category = "MPC", description;
+  uint64_t seed = 0;
+  int runs = 1;
+  int episodes = 5;       ///< episodes per run
+  MbrlAgentConfig agent;  ///< planner, replan_every and model, at the top level of the JSON
+  MbrlOutputConfig output;
+
+  template <class V>
+  void visit(V& v) {
+    v.field("category", category, Apply::live);
+    v.field("description", description, Apply::live);
+    v.field("seed", seed, Range::at_least(0), Apply::on_reset,
+            "base seed; runs derive theirs from it");
+    v.field("runs", runs, Range::closed(1, 100000), Apply::on_reset, "independent runs");
+    v.field("episodes", episodes, Range::closed(1, 1e7), Apply::on_reset, "episodes per run");
+    agent.visit(v);
+    v.section("output", output);
+  }
+};
+
+/// What the GUI draws for MPC: the latest plan trace, the executed path, the returns.
+struct MbrlSnapshot : Snapshot {
+  PlanTrace trace;        ///< the latest planner iteration
+  bool planning = false;  ///< a replan is in progress (trace shows an unfinished one)
+  int obs_dim = 0, action_dim = 0;
+  std::vector<double> episode_obs;      ///< (T+1) x obs_dim, observations this episode
+  std::vector<double> episode_actions;  ///< T x action_dim, executed actions this episode
+  std::vector<double> episode_rewards;  ///< T
+  std::vector<double> returns;          ///< return of every finished episode of this run
+  std::vector<float> plan;              ///< H x A, the plan being executed
+  int plan_index = 0;                   ///< index of the plan's next action
+  int replan_every = 1;
+  double predicted_return = 0;  ///< the planner's predicted return of `plan`
+  std::string planner_kind, model_kind;
+};
+
+class MbrlExperiment : public Experiment {
+ public:
+  MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::unique_ptr<Env> env,
+                 Json resolved);
+  bool tick() override;
+  bool finished() const override { return finished_; }
+  std::shared_ptr<const Snapshot> snapshot() const override;
+  void write_outputs(const std::filesystem::path& dir) const override;
+
+  struct EpisodeRow {
+    int run, episode;
+    int64_t env_steps;
+    double ret;
+    bool terminated;
+    double train_loss, val_loss;
+  };
+  const std::vector<EpisodeRow>& episodes() const { return rows_; }
+  const MbrlAgent& agent() const { return *agent_; }
+  const Env& env() const { return *env_; }
+  const MbrlExperimentConfig& settings() const { return cfg_; }
+
+ private:
+  void start_run(int run);
+  void start_episode();
+  void end_episode(bool terminated);
+  void record_plan_iteration();
+  std::vector<Figure> figures() const;
+
+  std::string name_;
+  MbrlExperimentConfig cfg_;
+  std::unique_ptr<Env> prototype_, env_;
+  std::unique_ptr<MbrlAgent> agent_;
+  int run_ = 0, episode_ = 0, episode_steps_ = 0;
+  int64_t run_steps_ = 0, ticks_ = 0;
+  double episode_return_ = 0;
+  bool finished_ = false;
+  Vec obs_;
+  std::vector<EpisodeRow> rows_;
+  std::vector<double> ep_obs_, ep_actions_, ep_rewards_;
+  std::string trajectories_csv_, plan_traces_csv_;  // built as the run goes
+};
+
+/// Factory for the "mbrl" experiment kind.
+std::unique_ptr<Experiment> make_mbrl_experiment(ConfigNode& root, const ExperimentSource& src,
+                                                 const EnvRegistry& envs);
+
+}  // namespace dynalab

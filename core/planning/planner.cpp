@@ -1,0 +1,169 @@
+#include "core/planning/planner.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "core/rng.h"
+
+namespace dynalab {
+
+Vec PlanResult::action(int t, int action_dim) const {
+  Vec a(action_dim);
+  for (int d = 0; d < action_dim; ++d) a[d] = plan[size_t(t) * action_dim + d];
+  return a;
+}
+
+Planner::Planner(int horizon, Vec low, Vec high) : horizon_(horizon), action_dim_(int(low.size())) {
+  if (horizon < 1) throw std::invalid_argument("Planner: horizon must be >= 1");
+  if (low.size() != high.size() || low.size() == 0)
+    throw std::invalid_argument("Planner: bad action bounds");
+  low_.resize(action_dim_);
+  high_.resize(action_dim_);
+  init_mean_.resize(action_dim_);
+  for (int d = 0; d < action_dim_; ++d) {
+    // Unbounded dimensions are clamped to the float range, i.e. not at all.
+    low_[d] = std::isfinite(low[d]) ? float(low[d]) : -std::numeric_limits<float>::max();
+    high_[d] = std::isfinite(high[d]) ? float(high[d]) : std::numeric_limits<float>::max();
+    init_mean_[d] =
+        std::isfinite(low[d]) && std::isfinite(high[d]) ? float(0.5 * (low[d] + high[d])) : 0.0f;
+  }
+  init_std_.assign(action_dim_, 1.0f);
+  mean_.resize(size_t(horizon_) * action_dim_);
+  std_.resize(mean_.size());
+}
+
+void Planner::reset() {
+  for (int t = 0; t < horizon_; ++t)
+    for (int d = 0; d < action_dim_; ++d) {
+      mean_[size_t(t) * action_dim_ + d] = init_mean_[d];
+      std_[size_t(t) * action_dim_ + d] = init_std_[d];
+    }
+}
+
+void Planner::shift(int k) {
+  if (k <= 0) return;
+  const int A = action_dim_;
+  for (int t = 0; t < horizon_; ++t)
+    for (int d = 0; d < A; ++d) {
+      const size_t i = size_t(t) * A + d;
+      mean_[i] = t + k < horizon_ ? mean_[size_t(t + k) * A + d] : init_mean_[d];
+      std_[i] = init_std_[d];  // the spread is re-opened every replan (as in PETS/mbrl-lib)
+    }
+}
+
+void Planner::begin(SequenceEvaluator& eval, const Vec& start, uint64_t seed) {
+  if (eval.action_dim() != action_dim_)
+    throw std::invalid_argument("Planner: evaluator action_dim differs from the planner's");
+  eval_ = &eval;
+  start_ = start;
+  seed_ = seed;
+  iteration_ = 0;
+  has_best_ = false;
+  best_return_ = -std::numeric_limits<double>::infinity();
+  const int P = population(), HA = horizon_ * action_dim_;
+  if (actions_.rows() != P || actions_.cols() != HA) actions_.resize(P, HA);
+  if (returns_.size() != P) returns_.resize(P);
+  order_.reserve(P);
+  elites_.reserve(P);
+  best_.resize(HA);
+  objectives_.clear();
+  objectives_.reserve(iterations());
+  active_ = true;
+}
+
+bool Planner::iterate_once(PlanTrace* trace) {
+  if (!active_) throw std::logic_error("Planner::iterate_once before begin()");
+  if (done()) return false;
+  sample(iteration_, actions_);
+  // Each iteration's evaluator noise is its own stream, so iterations see fresh particles.
+  const uint64_t noise = Rng::derive(seed_, {uint64_t(iteration_), 0xE7A1ull}).next_u64();
+  eval_->evaluate(actions_, horizon_, start_, noise, returns_, trace ? &paths_ : nullptr);
+  const int P = population();
+  order_.clear();
+  for (int i = 0; i < P; ++i) {
+    if (!std::isfinite(returns_[i]))
+      returns_[i] = -std::numeric_limits<float>::infinity();
+    else
+      order_.push_back(i);
+  }
+  // Descending return, ties by index: a total order, so elites never depend on sort details.
+  std::sort(order_.begin(), order_.end(), [&](int a, int b) {
+    return returns_[a] != returns_[b] ? returns_[a] > returns_[b] : a < b;
+  });
+  if (!order_.empty() && (!has_best_ || returns_[order_[0]] > best_return_)) {
+    has_best_ = true;
+    best_return_ = returns_[order_[0]];
+    std::copy_n(actions_.row(order_[0]).data(), best_.size(), best_.begin());
+  }
+  elites_.clear();
+  const double objective = update(actions_, returns_, order_, elites_);
+  objectives_.push_back(float(objective));
+  if (trace) fill_trace(*trace);
+  ++iteration_;
+  return !done();
+}
+
+void Planner::fill_trace(PlanTrace& t) {
+  const int P = population(), HA = horizon_ * action_dim_;
+  t.horizon = horizon_;
+  t.action_dim = action_dim_;
+  t.obs_dim = eval_->obs_dim();
+  t.candidates = P;
+  t.particles = eval_->particles();
+  t.iteration = iteration_;
+  t.iterations = iterations();
+  t.actions.assign(actions_.data(), actions_.data() + size_t(P) * HA);
+  t.returns.assign(returns_.data(), returns_.data() + P);
+  t.paths = paths_;
+  if (t.elites.capacity() < size_t(P)) t.elites.reserve(P);  // the elite count varies (MPPI)
+  t.elites = elites_;
+  choose(trace_choice_);
+  t.plan = trace_choice_.plan;
+  t.mean = mean_;
+  t.stddev = std_;
+  t.objective_per_iteration = objectives_;
+}
+
+void Planner::choose(PlanResult& r) {
+  r.valid = has_best_;
+  if (has_best_) {
+    r.plan.assign(best_.begin(), best_.end());
+    r.predicted_return = best_return_;
+  } else {  // nothing finite was ever seen: fall back to the clamped mean
+    r.plan.resize(mean_.size());
+    for (size_t i = 0; i < mean_.size(); ++i) r.plan[i] = clamp(mean_[i], int(i % action_dim_));
+    r.predicted_return = -std::numeric_limits<double>::infinity();
+  }
+}
+
+const PlanResult& Planner::finish() {
+  if (!active_) throw std::logic_error("Planner::finish before begin()");
+  while (!done()) iterate_once(nullptr);
+  choose(result_);
+  result_.iterations = iteration_;
+  active_ = false;
+  return result_;
+}
+
+PlanResult Planner::plan(SequenceEvaluator& eval, const Vec& start, uint64_t seed, PlanTrace* trace,
+                         const IterationCallback& cb) {
+  begin(eval, start, seed);
+  PlanTrace* t = trace ? trace : (cb ? &scratch_ : nullptr);
+  while (!done()) {
+    iterate_once(t);
+    if (cb) cb(*t);
+  }
+  return finish();
+}
+
+float Planner::truncated_normal(Rng& rng) {
+  // Rejection from a standard normal restricted to [-2, 2] (95% acceptance), as in PETS.
+  for (;;) {
+    const double z = rng.normal();
+    if (z >= -2.0 && z <= 2.0) return float(z);
+  }
+}
+
+}  // namespace dynalab

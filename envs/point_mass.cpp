@@ -1,0 +1,74 @@
+#include "envs/point_mass.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <stdexcept>
+
+#include "core/rng.h"
+
+namespace dynalab {
+
+Vec PointMass::reset(uint64_t seed) {
+  Rng rng(seed);
+  pos_ = rng.uniform(-cfg_.init_pos, cfg_.init_pos);
+  vel_ = 0;
+  step_ = 0;
+  return Eigen::Vector2d(pos_, vel_);
+}
+
+Space PointMass::observation_space() const {
+  const double inf = std::numeric_limits<double>::infinity();
+  return Space::box(Vec::Constant(2, -inf), Vec::Constant(2, inf));
+}
+
+StepResult PointMass::step(const Vec& action) {
+  const double a = std::isfinite(action[0]) ? std::clamp(action[0], -1.0, 1.0) : 0.0;
+  vel_ += a * cfg_.dt;
+  pos_ += vel_ * cfg_.dt;
+  ++step_;
+  StepResult r;
+  r.obs = Eigen::Vector2d(pos_, vel_);
+  r.reward = -(pos_ * pos_ + 0.1 * vel_ * vel_ + 0.01 * a * a);
+  r.truncated = step_ >= cfg_.max_episode_steps;
+  return r;
+}
+
+std::optional<double> PointMass::reward(const Vec&, const Vec& a, const Vec& s_next) const {
+  const double u = std::clamp(a[0], -1.0, 1.0);
+  return -(s_next[0] * s_next[0] + 0.1 * s_next[1] * s_next[1] + 0.01 * u * u);
+}
+
+void PointMass::set_state(const std::vector<double>& s) {
+  if (s.size() != 3) throw std::invalid_argument("PointMass::set_state: expected 3 values");
+  pos_ = s[0];
+  vel_ = s[1];
+  step_ = int(s[2]);
+}
+
+Bounds PointMass::world_bounds() const {
+  const double w = std::max(2.0 * cfg_.init_pos, 2.0);
+  return {{-w, -0.25 * w}, {w, 0.25 * w}};
+}
+
+void PointMass::draw(Canvas& c) const {
+  const Bounds b = world_bounds();
+  const double w = b.hi.x;
+  c.segment({-w, 0}, {w, 0}, palette::ground, 2.0f);
+  for (int x = int(-std::floor(w)); x <= int(std::floor(w)); ++x)
+    c.segment({double(x), -0.05 * w}, {double(x), 0.0}, palette::grid_line, 1.0f);
+  c.circle({0, 0}, 0.06 * w, palette::goal.with_alpha(0.4f), palette::goal);  // the target
+  c.text({0, -0.12 * w}, "0", palette::text);
+  const double r = 0.04 * w;
+  c.circle({pos_, 0}, r, palette::agent, palette::body_outline);
+  if (std::abs(vel_) > 1e-9)  // the velocity, one time step ahead
+    c.arrow({pos_, 0.1 * w}, {pos_ + vel_ * cfg_.dt, 0.1 * w}, palette::plan, 2.0f);
+}
+
+std::unique_ptr<Env> make_point_mass(ConfigNode& node) {
+  PointMassConfig cfg;
+  cfg.visit(node);
+  return std::make_unique<PointMass>(cfg);
+}
+
+}  // namespace dynalab

@@ -1,0 +1,59 @@
+#pragma once
+// A 1-D point mass for planner tests and the first MPC lesson, closed form and exact:
+//   vel' = vel + a * dt,  pos' = pos + vel' * dt,  a in [-1, 1]
+// (dt = 1 is the lecture's "vel += a; pos += vel"). Reward r = -(pos'^2 + 0.1 vel'^2 + 0.01 a^2):
+// the origin at rest is the goal. Episodes start at rest at a position uniform in
+// [-init_pos, init_pos] (from the reset seed) and never terminate; they truncate after
+// max_episode_steps. Observation (pos, vel); state (pos, vel, step).
+
+#include "core/config.h"
+#include "core/env.h"
+
+namespace dynalab {
+
+struct PointMassConfig {
+  double dt = 1.0;             ///< time step (s)
+  double init_pos = 3.0;       ///< start position is uniform in [-init_pos, init_pos]
+  int max_episode_steps = 30;  ///< truncation limit
+
+  template <class V>
+  void visit(V& v) {
+    v.field("dt", dt, Range{0, 10, true, false}, Apply::on_reset, "time step (s)");
+    v.field("init_pos", init_pos, Range::closed(0, 100), Apply::on_reset,
+            "start position range [-x, x]");
+    v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset);
+  }
+};
+
+class PointMass : public Env {
+ public:
+  explicit PointMass(PointMassConfig cfg = {}) : cfg_(cfg) {}
+  std::string name() const override { return "point_mass"; }
+  Vec reset(uint64_t seed) override;
+  StepResult step(const Vec& action) override;
+  Space observation_space() const override;
+  Space action_space() const override { return Space::box(1, -1.0, 1.0); }
+  std::unique_ptr<Env> clone() const override { return std::make_unique<PointMass>(*this); }
+  std::vector<double> get_state() const override { return {pos_, vel_, double(step_)}; }
+  void set_state(const std::vector<double>& state) override;
+  void draw(Canvas& canvas) const override;
+  Bounds world_bounds() const override;
+  int max_episode_steps() const override { return cfg_.max_episode_steps; }
+  int episode_step() const override { return step_; }
+  std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
+  std::vector<std::string> observation_names() const override { return {"pos", "vel"}; }
+  std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0.0}; }
+
+  double pos() const { return pos_; }
+  double vel() const { return vel_; }
+
+ private:
+  PointMassConfig cfg_;
+  double pos_ = 0, vel_ = 0;
+  int step_ = 0;
+};
+
+/// Builds a point mass from its config section.
+std::unique_ptr<Env> make_point_mass(ConfigNode& node);
+
+}  // namespace dynalab
