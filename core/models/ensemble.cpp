@@ -198,14 +198,16 @@ Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
   }
   r.loss = loss_sum / double(N);
   r.mse = mse_sum / double(N);
-  r.score = r.mse;
+  r.score = probabilistic_ ? r.loss : r.mse;
   if (x_val_.rows() > 0) {
     mb.net.forward(x_val_, mb.cache);
     r.val_mse = mse_loss<float>(mb.cache.out.leftCols(D), y_val_, nullptr);
     if (probabilistic_)
       r.val_nll = gauss_nll_loss<float>(mb.cache.out, y_val_, &mb.bounds, nullptr, nullptr) -
                   0.01 * (mb.bounds.max_lv.sum() - mb.bounds.min_lv.sum());
-    r.score = r.val_mse;
+    // Probabilistic members are judged by NLL: it also rewards a calibrated variance, which
+    // MSE alone would stop training before.
+    r.score = probabilistic_ ? r.val_nll : r.val_mse;
     if (!std::isfinite(r.score)) r.diverged = true;
   }
   return r;

@@ -7,7 +7,7 @@
 //
 // Training is cut into bounded units for a tick()-driven loop: begin_training() once per new
 // dataset, then train_epoch() per tick until it reports done (max epochs, or no member's
-// validation MSE improved for `patience` epochs; then each member gets its best weights back).
+// validation score (NLL if probabilistic, else MSE) improved for `patience` epochs; then each member gets its best weights back).
 // Members train in parallel on up to `threads` threads; each member's numbers depend only on
 // its own random stream, so results are identical at any thread count.
 
@@ -47,7 +47,7 @@ struct ModelConfig {
   int patience = 5;            ///< epochs without validation improvement before stopping
   double val_fraction = 0.1;
   bool learn_reward = false;
-  int elites = 5;              ///< members used for planning, best validation MSE first
+  int elites = 5;              ///< members used for planning, best validation score first
   int threads = 2;             ///< training threads (results do not depend on it)
 
   static const std::vector<std::string>& kinds() {
@@ -93,7 +93,9 @@ struct EpochStats {
   double train_mse = std::numeric_limits<double>::quiet_NaN();   ///< MSE of the mean prediction
   double val_mse = std::numeric_limits<double>::quiet_NaN();     ///< NaN without validation data
   double val_nll = std::numeric_limits<double>::quiet_NaN();     ///< probabilistic members only
-  std::vector<double> member_score;  ///< per member: val MSE (train MSE without validation data)
+  /// Per member: validation NLL (probabilistic) or MSE (deterministic); the training objective
+  /// without validation data. Early stopping and elites use it.
+  std::vector<double> member_score;
   bool improved = false;  ///< some member reached a new best score
   bool done = false;      ///< stopped (max epochs, patience or divergence); best weights restored
   bool diverged = false;  ///< a loss or gradient became NaN/Inf (weights restored, training stopped)
