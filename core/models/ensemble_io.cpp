@@ -1,0 +1,161 @@
+// Save/load of an Ensemble. The file is little-endian binary:
+//   char[8]  magic "DLENSEM1"
+//   u32      version = 1
+//   u32      kind (0 deterministic, 1 probabilistic), activation (0 relu, 1 tanh, 2 silu)
+//   u32      obs_dim, action_dim, learn_reward (0/1), ensemble_size E, hidden layer count L
+//   u32[L]   hidden widths
+//   f32[in]  input normaliser mean, then std (in = obs_dim + action_dim)
+//   f32[D]   target normaliser mean, then std (D = obs_dim + learn_reward)
+//   E times: f32[param_count] flat MLP parameters (per layer W column-major [fan_in, fan_out],
+//            then b), f32[D] max log-variance, f32[D] min log-variance, f64 best validation score
+//   u32      elite count K, then u32[K] elite member indices
+// Training state (Adam moments, dataset split) is not saved: a loaded model predicts; training
+// it again starts Adam afresh.
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "core/export/atomic_file.h"
+#include "core/models/ensemble.h"
+
+namespace dynalab {
+
+namespace {
+constexpr char kMagic[8] = {'D', 'L', 'E', 'N', 'S', 'E', 'M', '1'};
+
+struct Writer {
+  std::string out;
+  template <class T>
+  void put(T v) {
+    out.append(reinterpret_cast<const char*>(&v), sizeof v);
+  }
+  void floats(const float* p, long n) { out.append(reinterpret_cast<const char*>(p), n * sizeof(float)); }
+};
+
+struct Reader {
+  const std::string& in;
+  const std::string& path;
+  size_t pos = 0;
+  void need(size_t bytes, const std::string& what) const {
+    if (pos + bytes > in.size())
+      throw InputError(path + ": truncated: expected " + what + " at byte " + std::to_string(pos) + ", the file has " +
+                       std::to_string(in.size()) + " bytes");
+  }
+  template <class T>
+  T get(const std::string& what) {
+    need(sizeof(T), what);
+    T v;
+    std::memcpy(&v, in.data() + pos, sizeof v);
+    pos += sizeof v;
+    return v;
+  }
+  void floats(float* p, long n, const std::string& what) {
+    need(n * sizeof(float), what);
+    std::memcpy(p, in.data() + pos, n * sizeof(float));
+    pos += n * sizeof(float);
+  }
+};
+}  // namespace
+
+void Ensemble::save(const std::filesystem::path& path) const {
+  Writer w;
+  w.out.append(kMagic, 8);
+  w.put<uint32_t>(1);
+  w.put<uint32_t>(probabilistic_ ? 1 : 0);
+  w.put<uint32_t>(uint32_t(parse_activation(cfg_.activation)));
+  w.put<uint32_t>(obs_dim_);
+  w.put<uint32_t>(action_dim_);
+  w.put<uint32_t>(cfg_.learn_reward ? 1 : 0);
+  w.put<uint32_t>(size());
+  w.put<uint32_t>(uint32_t(cfg_.hidden.size()));
+  for (int h : cfg_.hidden) w.put<uint32_t>(h);
+  w.floats(in_norm_.mean.data(), input_dim());
+  w.floats(in_norm_.std.data(), input_dim());
+  w.floats(out_norm_.mean.data(), target_dim());
+  w.floats(out_norm_.std.data(), target_dim());
+  for (const Member& mb : members_) {
+    w.floats(mb.net.params().data(), mb.net.params().size());
+    w.floats(mb.bounds.max_lv.data(), target_dim());
+    w.floats(mb.bounds.min_lv.data(), target_dim());
+    w.put<double>(mb.best_score);
+  }
+  w.put<uint32_t>(uint32_t(elites_.size()));
+  for (int e : elites_) w.put<uint32_t>(e);
+  write_file_atomic(path, w.out);
+}
+
+void Ensemble::load(const std::filesystem::path& path) {
+  const std::string p = path.string();
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(p + ": cannot open the model file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  const std::string bytes = ss.str();
+  Reader r{bytes, p};
+  r.need(8, "the magic \"DLENSEM1\"");
+  if (std::memcmp(bytes.data(), kMagic, 8) != 0)
+    throw InputError(p + ": expected a dynalab model file (starting with \"DLENSEM1\")");
+  r.pos = 8;
+  const uint32_t version = r.get<uint32_t>("the version");
+  if (version != 1) throw InputError(p + ": expected model file version 1, got " + std::to_string(version));
+  const uint32_t kind = r.get<uint32_t>("the kind"), act = r.get<uint32_t>("the activation");
+  const uint32_t od = r.get<uint32_t>("obs_dim"), ad = r.get<uint32_t>("action_dim");
+  const uint32_t lr = r.get<uint32_t>("learn_reward"), E = r.get<uint32_t>("ensemble_size");
+  const uint32_t L = r.get<uint32_t>("the hidden layer count");
+  if (L > 64) throw InputError(p + ": expected at most 64 hidden layers, got " + std::to_string(L));
+  std::vector<int> hidden;
+  for (uint32_t i = 0; i < L; ++i) hidden.push_back(int(r.get<uint32_t>("the hidden widths")));
+  std::ostringstream got;
+  got << E << " " << (kind == 1 ? "probabilistic" : kind == 0 ? "deterministic" : "unknown-kind") << " member"
+      << (E == 1 ? "" : "s") << ", " << od << "+" << ad << " -> ";
+  for (size_t i = 0; i < hidden.size(); ++i) got << (i ? "x" : "") << hidden[i];
+  got << " " << (act < 3 ? activation_names()[act] : "unknown-activation") << " -> " << (od + lr)
+      << (lr ? " (reward learned)" : "");
+  if (kind != (probabilistic_ ? 1u : 0u) || act != uint32_t(parse_activation(cfg_.activation)) ||
+      od != uint32_t(obs_dim_) || ad != uint32_t(action_dim_) || lr != (cfg_.learn_reward ? 1u : 0u) ||
+      E != uint32_t(size()) || hidden != cfg_.hidden)
+    throw InputError(p + ": expected a model of shape \"" + describe_shape() + "\", the file holds \"" + got.str() +
+                     "\"");
+  Normalizer in, out;
+  in.mean.resize(input_dim());
+  in.std.resize(input_dim());
+  out.mean.resize(target_dim());
+  out.std.resize(target_dim());
+  r.floats(in.mean.data(), input_dim(), "the input normaliser");
+  r.floats(in.std.data(), input_dim(), "the input normaliser");
+  r.floats(out.mean.data(), target_dim(), "the target normaliser");
+  r.floats(out.std.data(), target_dim(), "the target normaliser");
+  std::vector<Member> loaded = members_;
+  for (uint32_t m = 0; m < E; ++m) {
+    const std::string what = "member " + std::to_string(m) + "'s weights";
+    Member& mb = loaded[m];
+    r.floats(mb.net.params().data(), mb.net.params().size(), what);
+    r.floats(mb.bounds.max_lv.data(), target_dim(), what);
+    r.floats(mb.bounds.min_lv.data(), target_dim(), what);
+    mb.best_score = r.get<double>(what);
+    if (!mb.net.params().allFinite())
+      throw InputError(p + ": expected finite weights, member " + std::to_string(m) + " has NaN/Inf");
+  }
+  const uint32_t K = r.get<uint32_t>("the elite count");
+  if (K < 1 || K > E) throw InputError(p + ": expected 1.." + std::to_string(E) + " elites, got " + std::to_string(K));
+  std::vector<int> elites;
+  for (uint32_t k = 0; k < K; ++k) {
+    const uint32_t e = r.get<uint32_t>("the elite indices");
+    if (e >= E) throw InputError(p + ": expected elite indices below " + std::to_string(E) + ", got " + std::to_string(e));
+    elites.push_back(int(e));
+  }
+  if (r.pos != bytes.size())
+    throw InputError(p + ": expected " + std::to_string(r.pos) + " bytes for this model, the file has " +
+                     std::to_string(bytes.size()));
+  members_ = std::move(loaded);
+  for (Member& mb : members_) {
+    mb.adam.reset(mb.net.params().size());
+    mb.adam_bounds.reset(2 * target_dim());
+  }
+  in_norm_ = in;
+  out_norm_ = out;
+  elites_ = elites;
+  done_ = true;
+}
+
+}  // namespace dynalab

@@ -1,0 +1,48 @@
+#pragma once
+// Training losses of the dynamics models and their gradients with respect to the network
+// output. Both are means over all n*D entries (the scale of ../shared/bench/mlp_grad_ref.py).
+
+#include <Eigen/Core>
+
+namespace dynalab {
+
+/// MSE: mean over n*D entries of (out - y)^2. Writes dL/dout into dout if not null.
+template <class T>
+T mse_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& out,
+           const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& y, Eigen::Matrix<T, -1, -1>* dout);
+
+/// Learned soft bounds of a Gaussian head's log-variance (PETS): one max and one min per output.
+template <class T>
+struct LogVarBounds {
+  Eigen::Matrix<T, -1, 1> max_lv, min_lv;
+  /// Bounds used by PETS at initialisation: max 0.5, min -10 (in normalised target units).
+  static LogVarBounds initial(int dims) {
+    return {Eigen::Matrix<T, -1, 1>::Constant(dims, T(0.5)), Eigen::Matrix<T, -1, 1>::Constant(dims, T(-10))};
+  }
+};
+
+/// softplus(x) = log(1 + exp(x)), without overflow.
+template <class T>
+inline T softplus(T x) {
+  using std::exp, std::log1p;
+  return (x > T(0) ? x : T(0)) + log1p(exp(-(x > T(0) ? x : -x)));
+}
+
+/// The soft bound of PETS applied to one raw log-variance of output dimension j:
+/// lv = max - softplus(max - raw); lv = min + softplus(lv - min).
+template <class T>
+inline T bound_logvar(T raw, T max_lv, T min_lv) {
+  const T lv = max_lv - softplus(max_lv - raw);
+  return min_lv + softplus(lv - min_lv);
+}
+
+/// Gaussian NLL without constants: out = [mu | raw logvar] (n x 2D), y (n x D); the loss is the
+/// mean over n*D entries of (mu - y)^2 exp(-lv) + lv. If `bounds` is not null, lv is the soft-
+/// bounded raw log-variance and the loss adds 0.01 * (sum max_lv - sum min_lv); its gradients
+/// go to dbounds (sized like bounds, overwritten). With bounds null, lv = raw (the reference).
+template <class T>
+T gauss_nll_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& out,
+                 const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& y, const LogVarBounds<T>* bounds,
+                 Eigen::Matrix<T, -1, -1>* dout, LogVarBounds<T>* dbounds);
+
+}  // namespace dynalab

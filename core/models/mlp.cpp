@@ -1,0 +1,132 @@
+#include "core/models/mlp.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/rng.h"
+
+namespace dynalab {
+
+long MlpShape::param_count() const {
+  long n = 0;
+  for (int l = 0; l < layers(); ++l) n += long(fan_in(l)) * fan_out(l) + fan_out(l);
+  return n;
+}
+
+long MlpShape::flops_per_sample() const {
+  long n = 0;
+  for (int l = 0; l < layers(); ++l) n += 2L * fan_in(l) * fan_out(l);
+  return n;
+}
+
+template <class T>
+MlpT<T>::MlpT(const MlpShape& shape) : shape_(shape) {
+  long off = 0;
+  for (int l = 0; l < shape_.layers(); ++l) {
+    offsets_.push_back(off);
+    off += long(shape_.fan_in(l)) * shape_.fan_out(l) + shape_.fan_out(l);
+  }
+  params_ = Vec::Zero(off);
+}
+
+template <class T>
+typename MlpT<T>::Vec MlpT<T>::weight_mask() const {
+  Vec m = Vec::Zero(params_.size());
+  for (int l = 0; l < shape_.layers(); ++l)
+    m.segment(w_offset(l), long(shape_.fan_in(l)) * shape_.fan_out(l)).setOnes();
+  return m;
+}
+
+template <class T>
+void MlpT<T>::init(Rng& rng) {
+  params_.setZero();
+  for (int l = 0; l < shape_.layers(); ++l) {
+    const double sd = 1.0 / (2.0 * std::sqrt(double(shape_.fan_in(l))));
+    const long n = long(shape_.fan_in(l)) * shape_.fan_out(l);
+    for (long i = 0; i < n; ++i) {
+      double x;
+      do x = rng.normal(); while (std::abs(x) > 2.0);
+      params_[w_offset(l) + i] = T(sd * x);
+    }
+  }
+}
+
+template <class T>
+void MlpT<T>::forward(const Eigen::Ref<const Mat>& X, Cache& c) const {
+  const int L = shape_.layers();
+  c.z.resize(L - 1);
+  c.h.resize(L - 1);
+  for (int l = 0; l < L - 1; ++l) {
+    c.z[l].resize(X.rows(), shape_.fan_out(l));
+    if (l == 0)
+      c.z[l].noalias() = X * W(l);
+    else
+      c.z[l].noalias() = c.h[l - 1] * W(l);
+    c.z[l].rowwise() += b(l);
+    c.h[l] = c.z[l];
+    activate(c.h[l], shape_.activation);
+  }
+  c.out.resize(X.rows(), shape_.out);
+  if (L == 1)
+    c.out.noalias() = X * W(0);
+  else
+    c.out.noalias() = c.h[L - 2] * W(L - 1);
+  c.out.rowwise() += b(L - 1);
+}
+
+template <class T>
+void MlpT<T>::backward(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout, Cache& c,
+                       Vec& grad, Mat* dX) const {
+  const int L = shape_.layers();
+  Mat dz = dout, dh;
+  for (int l = L - 1; l >= 0; --l) {
+    Eigen::Map<Mat> gW(grad.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
+    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad.data() + b_offset(l), shape_.fan_out(l));
+    if (l == 0)
+      gW.noalias() += X.transpose() * dz;
+    else
+      gW.noalias() += c.h[l - 1].transpose() * dz;
+    gb += dz.colwise().sum();
+    if (l > 0) {
+      dh.resize(dz.rows(), shape_.fan_in(l));
+      dh.noalias() = dz * W(l).transpose();
+      activation_backward(dh, c.z[l - 1], c.h[l - 1], shape_.activation);
+      dz.swap(dh);
+    } else if (dX) {
+      dX->resize(X.rows(), shape_.in);
+      dX->noalias() = dz * W(0).transpose();
+    }
+  }
+}
+
+template <class T>
+void MlpT<T>::predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scratch& s) const {
+  const int L = shape_.layers();
+  const long n = X.rows();
+  int widest = 0;
+  for (int w : shape_.hidden) widest = std::max(widest, w);
+  const size_t need = size_t(n) * widest;
+  if (s.a.size() < need) s.a.resize(need);
+  if (s.b.size() < need) s.b.resize(need);
+  T* cur = s.a.data();
+  T* nxt = s.b.data();
+  for (int l = 0; l < L - 1; ++l) {
+    Eigen::Map<Mat> h(cur, n, shape_.fan_out(l));
+    if (l == 0)
+      h.noalias() = X * W(l);
+    else
+      h.noalias() = Eigen::Map<const Mat>(nxt, n, shape_.fan_in(l)) * W(l);
+    add_bias_activate(h, b(l), shape_.activation);
+    std::swap(cur, nxt);
+  }
+  if (L == 1)
+    out.noalias() = X * W(0);
+  else
+    out.noalias() = Eigen::Map<const Mat>(nxt, n, shape_.fan_in(L - 1)) * W(L - 1);
+  out.rowwise() += b(L - 1);
+}
+
+template class MlpT<float>;
+template class MlpT<double>;
+
+}  // namespace dynalab
