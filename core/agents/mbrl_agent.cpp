@@ -2,27 +2,65 @@
 
 #include <stdexcept>
 
-#include "core/rng.h"
-
 namespace dynalab {
+
+namespace {
+
+/// The env's closed-form reward r(s, a, s') as ModelEnv's batched reward. Rows are converted to
+/// the env's double vectors in per-thread buffers (the reward is called from worker threads).
+ModelEnv::RewardFn env_reward(const Env& env) {
+  return [&env](const Eigen::Ref<const RowMatrixXf>& obs, const Eigen::Ref<const RowMatrixXf>& act,
+                const Eigen::Ref<const RowMatrixXf>& next, Eigen::Ref<Eigen::VectorXf> reward) {
+    thread_local Vec s, a, s2;
+    for (Eigen::Index i = 0; i < obs.rows(); ++i) {
+      s = obs.row(i).transpose().cast<double>();
+      a = act.row(i).transpose().cast<double>();
+      s2 = next.row(i).transpose().cast<double>();
+      reward[i] = static_cast<float>(*env.reward(s, a, s2));
+    }
+  };
+}
+
+}  // namespace
 
 MbrlAgent::MbrlAgent(const MbrlAgentConfig& cfg, const Env& env, uint64_t seed)
     : cfg_(cfg),
       action_dim_(env.action_space().dim()),
-      dataset_(env.observation_space().dim(), env.action_space().dim()),
-      seed_(seed) {
-  const Space as = env.action_space();
-  if (as.is_discrete()) throw std::invalid_argument("MbrlAgent: needs a box action space");
+      action_space_(env.action_space()),
+      dataset_(env.observation_space().dim(), env.action_space().dim(), cfg.dataset_capacity),
+      seed_(seed),
+      rng_(Rng::derive(seed, {0x5EED})) {
+  if (action_space_.is_discrete()) throw std::invalid_argument("MbrlAgent: needs a box action space");
+  collecting_ = cfg_.random_steps > 0;
   evaluator_ = make_evaluator(env);
-  planner_ = make_planner(cfg_.planner, as.low, as.high);
+  planner_ = make_planner(cfg_.planner, action_space_.low, action_space_.high);
   plan_.assign(size_t(cfg_.planner.horizon) * action_dim_, 0.0f);
 }
 
 std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
-  // model.kind == "oracle" (the only kind so far; the config rejects others).
-  auto oracle = std::make_unique<OracleEvaluator>(env, cfg_.model.threads);
-  oracle_ = oracle.get();
-  return oracle;
+  if (cfg_.dynamics == "oracle") {
+    auto oracle = std::make_unique<OracleEvaluator>(env, std::min(cfg_.rollout.threads, 2));
+    oracle_ = oracle.get();
+    return oracle;
+  }
+  model_ = std::make_shared<Ensemble>(cfg_.model, env.observation_space().dim(), action_dim_,
+                                      Rng::derive(seed_, {0x30DE1}).next_u64());
+  ModelEnv::RewardFn reward;
+  if (!cfg_.model.learn_reward) {
+    const Vec probe = Vec::Zero(env.observation_space().dim());
+    if (!env.reward(probe, Vec::Zero(action_dim_), probe))
+      throw InputError("model.learn_reward: expected true: env '" + env.name() +
+                       "' has no closed-form reward for planning");
+    reward_env_ = env.clone();
+    reward = env_reward(*reward_env_);
+  }
+  return std::make_unique<ModelEnv>(model_, cfg_.rollout, reward);
+}
+
+MbrlPhase MbrlAgent::phase() const {
+  if (collecting_) return MbrlPhase::collect;
+  if (training_) return MbrlPhase::train;
+  return next_ >= plan_steps_ ? MbrlPhase::plan : MbrlPhase::act;
 }
 
 void MbrlAgent::begin_episode(int episode) {
@@ -32,10 +70,42 @@ void MbrlAgent::begin_episode(int episode) {
   next_ = plan_steps_ = 0;
 }
 
+Vec MbrlAgent::random_action() { return action_space_.sample(rng_); }
+
+void MbrlAgent::observe(const Transition& t) {
+  dataset_.add(t);
+  if (collecting_ && static_cast<int64_t>(dataset_.size()) >= cfg_.random_steps) {
+    collecting_ = false;
+    if (model_) {
+      model_->begin_training(dataset_, rng_);
+      training_ = true;
+    }
+  }
+}
+
+EpochStats MbrlAgent::train_epoch() {
+  if (!training_) return last_fit_;
+  EpochStats st = model_->train_epoch(rng_);
+  epochs_.push_back(st);
+  if (st.done) {
+    training_ = false;
+    last_fit_ = st;
+    ++fits_;
+  }
+  return st;
+}
+
+void MbrlAgent::end_episode() {
+  if (model_ && cfg_.refits() && !collecting_ && dataset_.size() >= 2 && !model_->diverged()) {
+    model_->begin_training(dataset_, rng_);  // warm start from the current weights
+    training_ = true;
+  }
+}
+
 bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {
   if (!planner_->in_progress()) {
     if (oracle_) oracle_->sync(real);
-    // One seed per replan: the plan depends on (seed, replan index) only.
+    // One seed per replan: the plan depends on (seed, episode, replan index) only.
     const uint64_t s = Rng::derive(seed_, {uint64_t(episode_), uint64_t(replans_)}).next_u64();
     planner_->begin(*evaluator_, obs, s);
   }
@@ -46,13 +116,13 @@ bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {
   plan_valid_ = r.valid;
   predicted_return_ = r.predicted_return;
   next_ = 0;
-  plan_steps_ = cfg_.replan_every;
+  plan_steps_ = cfg_.open_loop() ? cfg_.planner.horizon : cfg_.replan_every;
   ++replans_;
   return true;
 }
 
 Vec MbrlAgent::act() {
-  if (needs_plan()) throw std::logic_error("MbrlAgent::act without a plan");
+  if (phase() != MbrlPhase::act) throw std::logic_error("MbrlAgent::act without a plan");
   Vec a(action_dim_);
   for (int d = 0; d < action_dim_; ++d) a[d] = plan_[size_t(next_) * action_dim_ + d];
   if (++next_ >= plan_steps_) planner_->shift(plan_steps_);  // warm start for the next replan

@@ -1,13 +1,17 @@
 #pragma once
-// Model-based RL by planning (the lecture's MPC loop): before acting, the agent plans H actions
-// through a SequenceEvaluator, executes the first `replan_every` of them, then replans from the
-// state it reached, warm-starting the planner with the plan shifted by the executed steps.
+// Model-based RL by planning, the lecture's versions (seeds/000, "model-based reinforcement
+// learning version 0.5 / 1.0 / 1.5"):
+//   v0.5  run a random policy for random_steps, fit the model once, then plan and execute
+//         open loop (each plan of `horizon` actions is executed without replanning), never refit;
+//   v1.0  the same, but every episode's data is appended and the model refit (data aggregation);
+//   v1.5  MPC: execute the first `replan_every` actions of each plan, then replan from the state
+//         reached; refit after every episode;
+//   pets  v1.5 as used by PETS (the preset picks a probabilistic ensemble, tsinf, CEM).
+// dynamics = "oracle" plans through the true env (Env::clone()) instead of a learned model:
+// the perfect-model baseline that separates model error from planner error.
 //
-// The evaluator is built from the "model" section. For now only "oracle" exists (the true env
-// via Env::clone(), the perfect-model baseline). A learned model plugs in at make_evaluator():
-// build a ModelEnv over an ensemble there, train it from dataset() in end_episode(), and the
-// planning loop stays unchanged. Planning is stepped one iteration at a time
-// (plan_iteration()) so an experiment tick can be one CEM iteration.
+// Work is cut into bounded units for the experiment's tick(): one random data step, one
+// training epoch, one planner iteration, or one planned action.
 
 #include <memory>
 #include <string>
@@ -15,66 +19,89 @@
 #include "core/config.h"
 #include "core/dataset.h"
 #include "core/env.h"
+#include "core/models/ensemble.h"
+#include "core/planning/model_env.h"
 #include "core/planning/oracle_evaluator.h"
 #include "core/planning/planner_config.h"
+#include "core/rng.h"
 
 namespace dynalab {
 
-struct MbrlModelConfig {
-  std::string kind = "oracle";  ///< "oracle" (true dynamics); learned models come later
-  int threads = 1;  ///< oracle: threads evaluating candidates (results do not depend on it)
-
-  template <class V>
-  void visit(V& v) {
-    v.choice("kind", kind, {"oracle"}, Apply::on_reset, "dynamics used for planning");
-    v.field("threads", threads, Range::closed(1, 2), Apply::on_reset, "oracle threads (1 or 2)");
-  }
-};
-
 struct MbrlAgentConfig {
-  int replan_every = 1;  ///< MPC: execute this many planned actions, then replan (<= horizon)
+  std::string version = "v1.5";      ///< v0.5 | v1.0 | v1.5 | pets
+  std::string dynamics = "learned";  ///< learned (the ensemble below) | oracle (true env)
+  int random_steps = 200;            ///< steps of the random base policy pi_0 before the first fit
+  int replan_every = 1;              ///< v1.5/pets: actions executed per plan (MPC k)
+  int dataset_capacity = 0;          ///< replay buffer bound (0: keep everything)
   PlannerConfig planner;
-  MbrlModelConfig model;
+  ModelConfig model;        ///< the learned ensemble
+  ModelEnvConfig rollout;   ///< particles and propagation through the ensemble
+
+  static const std::vector<std::string>& versions() {
+    static const std::vector<std::string> v = {"v0.5", "v1.0", "v1.5", "pets"};
+    return v;
+  }
+  /// v0.5 and v1.0 execute whole plans open loop; v1.5 and pets replan every k steps (MPC).
+  bool open_loop() const { return version == "v0.5" || version == "v1.0"; }
+  /// Every version but v0.5 appends its data and refits after each episode.
+  bool refits() const { return version != "v0.5"; }
 
   template <class V>
   void visit(V& v) {
+    v.choice("version", version, versions(), Apply::on_reset, "the lecture's MBRL version");
+    v.choice("dynamics", dynamics, {"learned", "oracle"}, Apply::on_reset,
+             "plan through the learned model or the true env (oracle)");
+    v.field("random_steps", random_steps, Range::closed(0, 1e7), Apply::on_reset,
+            "random-policy steps collected before the first fit");
     v.section("planner", planner);
     v.field("replan_every", replan_every, Range::closed(1, 10000), Apply::on_reset,
-            "actions executed per plan before replanning (MPC k)");
+            "v1.5: actions executed per plan before replanning (MPC k)");
     if constexpr (requires { v.fail(std::string(), std::string()); })
       if (replan_every > planner.horizon)
         v.fail("replan_every", "at most planner.horizon (" + std::to_string(planner.horizon) +
                                    "), got " + std::to_string(replan_every));
+    v.field("dataset_capacity", dataset_capacity, Range::closed(0, 1e8), Apply::on_reset,
+            "replay buffer size (0: unbounded)");
     v.section("model", model);
+    if constexpr (requires { v.fail(std::string(), std::string()); })
+      if (dynamics == "learned" && random_steps < 2)
+        v.fail("random_steps", "at least 2 for a learned model (it needs data to fit), got " +
+                                   std::to_string(random_steps));
+    v.section("rollout", rollout);
   }
 };
+
+/// What the agent does next, in the order of the lecture's loop.
+enum class MbrlPhase { collect, train, plan, act };
 
 class MbrlAgent {
  public:
   /// An agent for `env`'s spaces (the env must have a box action space); randomness from `seed`.
   MbrlAgent(const MbrlAgentConfig& cfg, const Env& env, uint64_t seed);
 
+  /// The next unit of work.
+  MbrlPhase phase() const;
   /// Starts an episode: forgets the warm start and any pending plan.
   void begin_episode(int episode);
-  /// True if the next unit of work is planning (the current plan's actions are used up).
-  bool needs_plan() const { return next_ >= plan_steps_; }
+  /// A uniformly random action of the base policy pi_0 (collect phase).
+  Vec random_action();
+  /// One training epoch of the ensemble (train phase). Returns its stats.
+  EpochStats train_epoch();
   /// Runs ONE planner iteration from the real env's current state `obs` (starting a replan if
   /// none is in progress). Returns true when this iteration finished the replan.
   bool plan_iteration(const Env& real, const Vec& obs);
-  /// The next planned action (requires !needs_plan()). After replan_every actions the planner's
-  /// warm start is shifted by that many steps and needs_plan() becomes true.
+  /// The next planned action (act phase). After the plan's executable actions (replan_every,
+  /// or the whole horizon open loop) the warm start is shifted and the next phase is plan.
   Vec act();
-  /// Records a real transition (the data a learned model trains on).
-  void observe(const Transition& t) { dataset_.add(t); }
-  /// End of an episode (a learned model refits here).
-  void end_episode() {}
+  /// Records a real transition; ends the collect phase (and schedules the first fit) once
+  /// random_steps transitions are in.
+  void observe(const Transition& t);
+  /// End of an episode: v1.0 and later schedule a refit on the aggregated data.
+  void end_episode();
 
-  /// The trace of the latest planner iteration.
   const PlanTrace& trace() const { return trace_; }
-  /// The plan being executed (H x A) and the index of its next action.
   const std::vector<float>& current_plan() const { return plan_; }
   int plan_index() const { return next_; }
-  /// True if the last finished replan found a candidate with a finite return.
   bool plan_valid() const { return plan_valid_; }
   double predicted_return() const { return predicted_return_; }
   bool planning() const { return planner_->in_progress(); }
@@ -83,13 +110,22 @@ class MbrlAgent {
   const Dataset& dataset() const { return dataset_; }
   int64_t replans() const { return replans_; }
   const MbrlAgentConfig& config() const { return cfg_; }
+  /// The learned ensemble (null with the oracle).
+  std::shared_ptr<const Ensemble> model() const { return model_; }
+  /// Stats of the latest finished fit (NaN losses before the first).
+  const EpochStats& last_fit() const { return last_fit_; }
+  /// Every epoch trained so far: train and validation loss, for the loss plot.
+  const std::vector<EpochStats>& epochs() const { return epochs_; }
+  int fits() const { return fits_; }
 
  private:
-  /// Builds the evaluator of the "model" section (the slot where learned models go).
   std::unique_ptr<SequenceEvaluator> make_evaluator(const Env& env);
 
   MbrlAgentConfig cfg_;
   int action_dim_;
+  Space action_space_;
+  std::unique_ptr<const Env> reward_env_;  // a copy whose reward(s, a, s') the rollouts use
+  std::shared_ptr<Ensemble> model_;
   std::unique_ptr<SequenceEvaluator> evaluator_;
   OracleEvaluator* oracle_ = nullptr;  // the evaluator if it is the oracle (synced before replans)
   std::unique_ptr<Planner> planner_;
@@ -100,8 +136,13 @@ class MbrlAgent {
   double predicted_return_ = 0;
   Dataset dataset_;
   uint64_t seed_;
+  Rng rng_;  // random actions and training
   int episode_ = 0;
   int64_t replans_ = 0;
+  bool collecting_ = true, training_ = false;
+  int fits_ = 0;
+  EpochStats last_fit_;
+  std::vector<EpochStats> epochs_;
 };
 
 }  // namespace dynalab

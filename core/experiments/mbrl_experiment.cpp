@@ -28,6 +28,7 @@ MbrlExperiment::MbrlExperiment(std::string name, MbrlExperimentConfig cfg, std::
 void MbrlExperiment::start_run(int run) {
   run_ = run;
   episode_ = 0;
+  random_episodes_ = 0;
   run_steps_ = 0;
   env_ = prototype_->clone();
   agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_,
@@ -36,7 +37,11 @@ void MbrlExperiment::start_run(int run) {
 }
 
 void MbrlExperiment::start_episode() {
-  obs_ = env_->reset(Rng::derive(cfg_.seed, {uint64_t(run_), 1, uint64_t(episode_)}).next_u64());
+  // Random-data episodes and planned episodes draw their start states from separate streams.
+  const bool collecting = agent_->phase() == MbrlPhase::collect;
+  obs_ = env_->reset(Rng::derive(cfg_.seed, {uint64_t(run_), collecting ? 2u : 1u,
+                                             uint64_t(collecting ? random_episodes_ : episode_)})
+                         .next_u64());
   agent_->begin_episode(episode_);
   episode_steps_ = 0;
   episode_return_ = 0;
@@ -46,8 +51,12 @@ void MbrlExperiment::start_episode() {
 }
 
 void MbrlExperiment::end_episode(bool terminated) {
+  const EpochStats& fit = agent_->last_fit();
+  const bool probabilistic = agent_->model() && agent_->model()->probabilistic();
+  rows_.push_back({run_, episode_, run_steps_, episode_return_, terminated,
+                   agent_->model() ? fit.train_loss : kNoLoss,
+                   agent_->model() ? (probabilistic ? fit.val_nll : fit.val_mse) : kNoLoss});
   agent_->end_episode();
-  rows_.push_back({run_, episode_, run_steps_, episode_return_, terminated, kNoLoss, kNoLoss});
   ++episode_;
   if (episode_ < cfg_.episodes) {
     start_episode();
@@ -90,15 +99,36 @@ void MbrlExperiment::record_plan_iteration() {
 bool MbrlExperiment::tick() {
   if (finished_) return false;
   ++ticks_;
-  if (agent_->needs_plan()) {  // one planner iteration
-    agent_->plan_iteration(*env_, obs_);
-    if (cfg_.output.plan_traces) record_plan_iteration();
-    return true;
+  switch (agent_->phase()) {
+    case MbrlPhase::collect:  // one step of the random base policy pi_0
+      step_env(agent_->random_action(), false);
+      break;
+    case MbrlPhase::train:  // one epoch over the dataset
+      agent_->train_epoch();
+      break;
+    case MbrlPhase::plan:  // one planner iteration
+      agent_->plan_iteration(*env_, obs_);
+      if (cfg_.output.plan_traces) record_plan_iteration();
+      break;
+    case MbrlPhase::act:  // one real env step with the next planned action
+      step_env(agent_->act(), true);
+      break;
   }
-  // One real env step with the next planned action.
-  const Vec a = agent_->act();
+  return true;
+}
+
+void MbrlExperiment::step_env(const Vec& a, bool planned) {
   const StepResult r = env_->step(a);
   const Vec clipped = env_->action_space().clip(a);
+  const Vec obs = obs_;
+  obs_ = r.obs;
+  ++run_steps_;
+  agent_->observe({planned ? episode_ : -1 - random_episodes_, obs, clipped, r.reward, r.obs, r.terminated});
+  if (!planned) {  // random data: restart when the episode or the random phase ends
+    if (r.terminated || r.truncated) ++random_episodes_;
+    if (r.terminated || r.truncated || agent_->phase() != MbrlPhase::collect) start_episode();
+    return;
+  }
   if (trajectories_csv_.empty()) {
     trajectories_csv_ = "run,episode,t";
     for (const auto& n : env_->observation_names())
@@ -108,20 +138,16 @@ bool MbrlExperiment::tick() {
   }
   std::string& s = trajectories_csv_;
   s += std::to_string(run_) + "," + std::to_string(episode_) + "," + std::to_string(episode_steps_);
-  for (int d = 0; d < obs_.size(); ++d) append_number(s, obs_[d]);
+  for (int d = 0; d < obs.size(); ++d) append_number(s, obs[d]);
   for (int d = 0; d < clipped.size(); ++d) append_number(s, clipped[d]);
   append_number(s, r.reward);
   s += '\n';
-  agent_->observe({episode_, obs_, clipped, r.reward, r.obs, r.terminated});
   ep_actions_.insert(ep_actions_.end(), clipped.data(), clipped.data() + clipped.size());
   ep_rewards_.push_back(r.reward);
   ep_obs_.insert(ep_obs_.end(), r.obs.data(), r.obs.data() + r.obs.size());
-  obs_ = r.obs;
   episode_return_ += r.reward;
   ++episode_steps_;
-  ++run_steps_;
   if (r.terminated || r.truncated) end_episode(r.terminated);
-  return true;
 }
 
 std::vector<Figure> MbrlExperiment::figures() const {
@@ -159,6 +185,19 @@ std::vector<Figure> MbrlExperiment::figures() const {
     s.y.push_back(o[i]);
   }
   figs.push_back(std::move(obj));
+  if (agent_->model()) {
+    Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};
+    auto& tr = loss.series_named("train");
+    auto& va = loss.series_named(agent_->model()->probabilistic() ? "validation NLL" : "validation MSE");
+    const auto& epochs = agent_->epochs();
+    for (size_t i = 0; i < epochs.size(); ++i) {
+      tr.x.push_back(double(i + 1));
+      tr.y.push_back(epochs[i].train_loss);
+      va.x.push_back(double(i + 1));
+      va.y.push_back(agent_->model()->probabilistic() ? epochs[i].val_nll : epochs[i].val_mse);
+    }
+    figs.push_back(std::move(loss));
+  }
   return figs;
 }
 
@@ -188,7 +227,21 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   s->replan_every = cfg_.agent.replan_every;
   s->predicted_return = agent_->predicted_return();
   s->planner_kind = agent_->planner().kind();
-  s->model_kind = cfg_.agent.model.kind;
+  s->model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.kind;
+  static const char* phases[] = {"collect", "train", "plan", "act"};
+  s->phase = phases[static_cast<int>(agent_->phase())];
+  s->dataset_size = agent_->dataset().size();
+  s->obs = obs_;
+  s->episode_terminated = !rows_.empty() && rows_.back().run == run_ && rows_.back().terminated;
+  if (agent_->model()) {
+    s->model_diverged = agent_->model()->diverged();
+    if (model_copy_fits_ != agent_->fits() || !model_copy_) {
+      model_copy_ = std::make_shared<const Ensemble>(*agent_->model());
+      model_copy_fits_ = agent_->fits();
+    }
+    s->model = model_copy_;
+  }
+  if (s->model_diverged) s->message = "model diverged: training stopped, the last good weights are kept";
   if (!agent_->plan_valid() && agent_->replans() > 0)
     s->message = "no candidate had a finite return";
   s->stats = {{"run", std::to_string(run_ + 1) + " / " + std::to_string(cfg_.runs)},
@@ -197,7 +250,11 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
               {"return this episode", format_number(episode_return_)},
               {"replans", std::to_string(agent_->replans())},
               {"planner",
-               std::string(agent_->planner().kind()) + (agent_->planning() ? " (planning)" : "")}};
+               std::string(agent_->planner().kind()) + (agent_->planning() ? " (planning)" : "")},
+              {"phase", s->phase},
+              {"version", cfg_.agent.version + (cfg_.agent.dynamics == "oracle" ? " (oracle)" : "")},
+              {"dataset", std::to_string(s->dataset_size) + " transitions"},
+              {"model fits", std::to_string(agent_->fits())}};
   return s;
 }
 

@@ -1,13 +1,17 @@
 #pragma once
-// Model-based RL by planning (kind "mbrl"): an MbrlAgent plans through its evaluator (for now the
-// oracle: the true env) and acts MPC-style in the real env. One tick is one bounded unit: ONE
-// planner iteration (so the GUI can watch CEM iterate) OR one real env step.
+// Model-based RL by planning (kind "mbrl"): an MbrlAgent collects random data, fits its model,
+// plans through it (or through the true env, the oracle) and acts in the real env, in the
+// lecture's versions v0.5 / v1.0 / v1.5 / PETS. One tick is one bounded unit: one random step,
+// one training epoch, ONE planner iteration (so the GUI can watch CEM iterate), or one planned
+// env step. Episodes count planned episodes; the random-data phase comes before episode 0.
 //
 // Outputs (write_outputs):
 //   metrics.csv       run,episode,env_steps,return,terminated,train_loss,val_loss
 //                     env_steps = real env steps in the run so far (cumulative, at episode end);
-//                     terminated = 1 if the MDP ended the episode, 0 if truncated; the losses
-//                     are "nan" when no model is trained (oracle).
+//                     terminated = 1 if the MDP ended the episode, 0 if truncated; train_loss and
+//                     val_loss are those of the model that planned the episode (its last fit:
+//                     the training objective, and the validation NLL for probabilistic models or
+//                     MSE for deterministic ones, in normalised units); "nan" for the oracle.
 //   trajectories.csv  run,episode,t,obs_<name>...,action_<d>...,reward  (obs before the action)
 //   plan_traces.csv   (output.plan_traces = true) one row per planner iteration:
 //                     run,episode,t,replan,iteration,candidates,finite_candidates,objective,
@@ -67,6 +71,10 @@ struct MbrlSnapshot : Snapshot {
   std::vector<double> episode_rewards;  ///< T
   std::vector<double> returns;          ///< return of every finished episode of this run
   std::vector<float> plan;              ///< H x A, the plan being executed
+  std::string phase;                    ///< collect | train | plan | act
+  size_t dataset_size = 0;
+  bool model_diverged = false;
+  std::shared_ptr<const Ensemble> model;  ///< a frozen copy of the learned model (null: oracle)
   int plan_index = 0;                   ///< index of the plan's next action
   int replan_every = 1;
   double predicted_return = 0;  ///< the planner's predicted return of `plan`
@@ -97,6 +105,7 @@ class MbrlExperiment : public Experiment {
  private:
   void start_run(int run);
   void start_episode();
+  void step_env(const Vec& action, bool planned);
   void end_episode(bool terminated);
   void record_plan_iteration();
   std::vector<Figure> figures() const;
@@ -105,13 +114,17 @@ class MbrlExperiment : public Experiment {
   MbrlExperimentConfig cfg_;
   std::unique_ptr<Env> prototype_, env_;
   std::unique_ptr<MbrlAgent> agent_;
-  int run_ = 0, episode_ = 0, episode_steps_ = 0;
+  int run_ = 0, episode_ = 0, episode_steps_ = 0, random_episodes_ = 0;
   int64_t run_steps_ = 0, ticks_ = 0;
   double episode_return_ = 0;
   bool finished_ = false;
   Vec obs_;
   std::vector<EpisodeRow> rows_;
   std::vector<double> ep_obs_, ep_actions_, ep_rewards_;
+  // The snapshot's model: a frozen copy of the ensemble as of its last finished fit (the worker
+  // keeps training the live one), refreshed at most once per fit.
+  mutable std::shared_ptr<const Ensemble> model_copy_;
+  mutable int model_copy_fits_ = -1;
   std::string trajectories_csv_, plan_traces_csv_;  // built as the run goes
 };
 
