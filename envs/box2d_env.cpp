@@ -73,7 +73,11 @@ BodyState Box2DEnv::body_state(int i) const {
 }
 
 void Box2DEnv::restore_bodies(const std::vector<BodyState>& states) {
-  if (rebuild_each_step_) rebuild();
+  if (rebuild_each_step_) {
+    restoring_ = &states;
+    rebuild();
+    restoring_ = nullptr;
+  }
   if (states.size() != bodies_.size()) throw std::invalid_argument("Box2DEnv: wrong number of body states");
   for (size_t i = 0; i < states.size(); ++i) {
     const BodyState& s = states[i];

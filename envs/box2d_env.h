@@ -107,6 +107,9 @@ class Box2DEnv : public Env {
   /// Starts an episode from the given body states (step counter 0).
   void start_episode(const std::vector<BodyState>& states);
   b2Body* body(int i) const { return bodies_[i]; }
+  /// During a rebuild from a state: the body states about to be restored (build() may use them,
+  /// e.g. to create only the terrain near the car); nullptr otherwise.
+  const std::vector<BodyState>* restoring() const { return restoring_; }
   b2World& world() const { return *world_; }
 
   PhysicsSettings physics_;
@@ -117,6 +120,7 @@ class Box2DEnv : public Env {
   bool rebuild_each_step_;
   std::unique_ptr<b2World> world_;
   std::vector<b2Body*> bodies_;
+  const std::vector<BodyState>* restoring_ = nullptr;
   int step_ = 0;
 };
 

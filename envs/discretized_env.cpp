@@ -7,13 +7,14 @@
 namespace dynalab {
 
 DiscretizedEnv::DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims, std::vector<int> bins, Vec low,
-                               Vec high, std::vector<Vec> actions)
+                               Vec high, std::vector<Vec> actions, int repeat)
     : inner_(std::move(inner)),
       dims_(std::move(dims)),
       bins_(std::move(bins)),
       low_(std::move(low)),
       high_(std::move(high)),
-      actions_(std::move(actions)) {
+      actions_(std::move(actions)),
+      repeat_(repeat) {
   for (int b : bins_) n_cells_ *= b;
 }
 
@@ -24,6 +25,7 @@ DiscretizedEnv::DiscretizedEnv(const DiscretizedEnv& o)
       low_(o.low_),
       high_(o.high_),
       actions_(o.actions_),
+      repeat_(o.repeat_),
       n_cells_(o.n_cells_) {}
 
 int DiscretizedEnv::cell_of(const Vec& obs) const {
@@ -59,7 +61,15 @@ Vec DiscretizedEnv::reset(uint64_t seed) { return Vec::Constant(1, cell_of(inner
 
 StepResult DiscretizedEnv::step(const Vec& action) {
   const int a = static_cast<int>(action_space().clip(action)[0]);
-  StepResult r = inner_->step(actions_[a]);
+  StepResult r;
+  for (int k = 0; k < repeat_; ++k) {
+    const StepResult inner = inner_->step(actions_[a]);
+    r.obs = inner.obs;
+    r.reward += inner.reward;
+    r.terminated = inner.terminated;
+    r.truncated = inner.truncated;
+    if (r.terminated || r.truncated) break;
+  }
   r.obs = Vec::Constant(1, cell_of(r.obs));
   return r;
 }
@@ -110,7 +120,7 @@ std::unique_ptr<Env> make_discretized(ConfigNode& node) {
       actions.push_back(a);
     }
   }
-  return std::make_unique<DiscretizedEnv>(std::move(inner), cfg.dims, cfg.bins, low, high, std::move(actions));
+  return std::make_unique<DiscretizedEnv>(std::move(inner), cfg.dims, cfg.bins, low, high, std::move(actions), cfg.repeat);
 }
 
 }  // namespace dynalab

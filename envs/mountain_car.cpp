@@ -12,6 +12,7 @@ namespace dynalab {
 namespace {
 constexpr int kHillVertices = 73;  // 0.025 units apart: smooth for the round skids
 constexpr double kWallHeight = 0.25;  // units, length of the end bumpers
+constexpr double kWindow = 0.3;       // units of ground built either side of the car
 }  // namespace
 
 MountainCar::MountainCar(MountainCarConfig cfg) : Box2DEnv(cfg.physics, {0, -cfg.gravity}, true), cfg_(cfg) {
@@ -31,20 +32,32 @@ void MountainCar::build(b2World& world) {
     const double k = slope(x), n = std::sqrt(1 + k * k);
     return b2Vec2(float((x - kWallHeight * k / n) * S), float((height(x) + kWallHeight / n) * S));
   };
-  std::vector<b2Vec2> pts;
-  pts.push_back(bumper_top(kMinPosition));
+  std::vector<b2Vec2> all;
+  all.push_back(bumper_top(kMinPosition));
   for (int i = 0; i < kHillVertices; ++i) {
     const double x = kMinPosition + (kMaxPosition - kMinPosition) * i / (kHillVertices - 1);
-    pts.emplace_back(float(x * S), float(height(x) * S));
+    all.emplace_back(float(x * S), float(height(x) * S));
   }
-  pts.push_back(bumper_top(kMaxPosition));
+  all.push_back(bumper_top(kMaxPosition));
+  // Only the ground within reach of the car in one control period (it moves at most 0.07
+  // units per step), with the neighbours as ghost vertices, so collisions are those of the
+  // whole hill; a small world keeps the per-period rebuild cheap.
+  size_t lo = 0, hi = all.size() - 1;
+  if (restoring()) {
+    const double cx = (*restoring())[0].x, reach = kWindow * S;
+    while (lo + 1 < all.size() && all[lo + 1].x < cx - reach) ++lo;
+    while (hi > lo + 1 && all[hi - 1].x > cx + reach) --hi;
+  }
+  std::vector<b2Vec2> pts(all.begin() + lo, all.begin() + hi + 1);
+  const b2Vec2 before = lo > 0 ? all[lo - 1] : all.front() + b2Vec2(0, 1);
+  const b2Vec2 after = hi + 1 < all.size() ? all[hi + 1] : all.back() + b2Vec2(0, 1);
   b2BodyDef gd;
   b2Body* ground = world.CreateBody(&gd);
   // Box2D chains are one-sided, solid to the right of their direction: right to left keeps
   // the ground solid from above.
   std::reverse(pts.begin(), pts.end());
   b2ChainShape chain;
-  chain.CreateChain(pts.data(), int(pts.size()), pts.front() + b2Vec2(0, 1), pts.back() + b2Vec2(0, 1));
+  chain.CreateChain(pts.data(), int(pts.size()), after, before);
   ground->CreateFixture(&chain, 0);
   b2Body* car = create_car(world, car_, 0);
   add_body(car, car_mass_, 0.5 * car_mass_ * car_.radius * car_.radius);
@@ -117,6 +130,7 @@ void MountainCar::draw_background(Canvas& canvas) const {
     profile.push_back({x * S, height(x) * S});
   }
   draw_ground_fill(canvas, profile, -0.5);
+  canvas.polyline(profile, palette::ground, 4.0f);  // the world holds only the ground near the car
   // The flag.
   const double gx = cfg_.goal_position * S, gy = height(cfg_.goal_position) * S;
   canvas.segment({gx, gy}, {gx, gy + 1.6}, palette::text, 2.5f);

@@ -15,6 +15,10 @@ static const cli::Command kCommands[] = {
     {"run",
      "run EXPERIMENT [--seed S] [--runs R] [--set key.path=value ...] --out DIR   run headless, write outputs",
      cli::run_command},
+    {"rollout",
+     "rollout ENV [--policy random|zero|const:V1,V2,...] [--steps N] [--seed S] [--set key=value ...] --out DIR   "
+     "one episode to DIR/trajectories.csv",
+     cli::rollout_command},
 };
 
 static void usage(std::FILE* to) {
