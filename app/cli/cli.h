@@ -21,6 +21,8 @@ int show_command(const Args& args);
 int run_command(const Args& args);
 int bench_command(const Args& args);
 int lessons_command(const Args& args);
+/// rollout ENV: one episode of an env under a simple policy, written to DIR/trajectories.csv.
+int rollout_command(const Args& args);
 
 /// Small argument reader shared by the subcommands: "--flag value" options, repeated --set,
 /// positionals. Unknown flags are InputErrors.

@@ -19,6 +19,10 @@ static const cli::Command kCommands[] = {
      cli::lessons_command},
     {"bench", "bench [--filter REGEX] [--json FILE] [--repetitions N] [--min-time S] [--list]   benchmark suite (medians)",
      cli::bench_command},
+    {"rollout",
+     "rollout ENV [--policy random|zero|const:V1,V2,...] [--steps N] [--seed S] [--set key=value ...] --out DIR   "
+     "one episode to DIR/trajectories.csv",
+     cli::rollout_command},
 };
 
 static void usage(std::FILE* to) {

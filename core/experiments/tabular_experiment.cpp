@@ -1,5 +1,7 @@
 #include "core/experiments/tabular_experiment.h"
 
+#include <cmath>
+
 #include "core/export/atomic_file.h"
 #include "core/export/csv.h"
 
@@ -147,7 +149,8 @@ std::shared_ptr<const Snapshot> TabularExperiment::snapshot() const {
               {"steps this episode", std::to_string(episode_steps_)},
               {"real updates", std::to_string(s->real_updates)},
               {"planning updates", std::to_string(s->planning_updates)},
-              {"model pairs known", std::to_string(s->model.size())}};
+              {"model pairs known", std::to_string(s->model.size())},
+              {"aliased pairs", format_number(std::round(1000 * s->aliased_fraction) / 10) + "%"}};
   return s;
 }
 
@@ -164,6 +167,13 @@ void TabularExperiment::write_outputs(const std::filesystem::path& dir) const {
         cum += std::to_string(run) + "," + std::to_string(i + 1) + "," + format_number(cumulative_[run][i]) + "\n";
     write_file_atomic(dir / "cumulative_reward.csv", cum);
   }
+  // The learned model of the last run: how often each (s, a) led to a different next state
+  // than the stored one (0 in a deterministic world; aliasing on a discretised physics world).
+  std::string model = "state,action,visits,outcome_changes,next_state,reward\n";
+  for (const auto& e : agent_->model().entries())
+    model += std::to_string(e.state) + "," + std::to_string(e.action) + "," + std::to_string(e.visits) + "," +
+             std::to_string(e.outcome_changes) + "," + std::to_string(e.next_state) + "," + format_number(e.reward) + "\n";
+  write_file_atomic(dir / "model.csv", model);
 }
 
 std::unique_ptr<Experiment> make_tabular_experiment(ConfigNode& root, const ExperimentSource& src,

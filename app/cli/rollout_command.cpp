@@ -1,0 +1,93 @@
+// rollout: one episode of a registered env under a simple policy, written as a CSV, so the
+// physics can be inspected without the GUI.
+
+#include <cstdio>
+#include <sstream>
+
+#include "app/cli/cli.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/rng.h"
+#include "envs/registry.h"
+
+namespace dynalab::cli {
+
+namespace {
+
+/// Parses "V1,V2,..." into an action of the env's action dimension.
+Vec parse_const_action(const std::string& list, const Space& space) {
+  std::vector<double> values;
+  std::stringstream ss(list);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    if (item.empty() || *end != '\0')
+      throw InputError("--policy: expected const:V1,V2,... with numbers, got '" + item + "'");
+    values.push_back(v);
+  }
+  if (static_cast<int>(values.size()) != space.dim())
+    throw InputError("--policy: expected " + std::to_string(space.dim()) + " value(s) for action space " +
+                     space.describe() + ", got " + std::to_string(values.size()));
+  return Eigen::Map<const Vec>(values.data(), values.size());
+}
+
+}  // namespace
+
+int rollout_command(const Args& args) {
+  ArgReader a(args, {"--policy", "--steps", "--seed", "--set", "--out"}, {"--quiet"});
+  if (a.positional().size() != 1) throw InputError("rollout: expected one ENV (a registered env name, see `list`)");
+  if (!a.has("--out")) throw InputError("rollout: expected --out DIR for trajectories.csv");
+  const std::string env_name = a.positional()[0];
+  if (!env_registry().find(env_name)) {
+    std::string names;
+    for (const auto& n : env_registry().names()) names += (names.empty() ? "" : ", ") + n;
+    throw InputError("rollout: ENV: expected one of " + names + ", got '" + env_name + "'");
+  }
+  Json env_json = {{"name", env_name}};
+  for (const auto& s : a.values("--set")) apply_override(env_json, s);
+  ConfigNode node(env_json, "--set");
+  auto env = env_registry().make(node);
+
+  const uint64_t seed = static_cast<uint64_t>(a.integer("--seed", 0, 0, (1ll << 53)));
+  const long long max_steps = a.integer("--steps", env->max_episode_steps(), 1, 100'000'000);
+  const std::string policy = a.value("--policy", "random");
+  const Space as = env->action_space();
+  Vec fixed;
+  if (policy == "zero") {
+    fixed = as.clip(Vec::Zero(as.dim()));
+  } else if (policy.rfind("const:", 0) == 0) {
+    fixed = parse_const_action(policy.substr(6), as);
+  } else if (policy != "random") {
+    throw InputError("--policy: expected random, zero or const:V1,V2,..., got '" + policy + "'");
+  }
+  Rng rng = Rng::derive(seed, {1});  // the policy's stream; the env resets with `seed`
+
+  Vec obs = env->reset(seed);
+  std::string csv = "t";
+  for (int i = 0; i < obs.size(); ++i) csv += ",obs_" + std::to_string(i);
+  for (int i = 0; i < as.dim(); ++i) csv += ",action_" + std::to_string(i);
+  csv += ",reward,terminated,truncated\n";
+  long long t = 0;
+  for (; t < max_steps; ++t) {
+    const Vec action = fixed.size() ? fixed : as.sample(rng);
+    const StepResult r = env->step(action);
+    const Vec applied = as.clip(action);
+    csv += std::to_string(t);
+    for (int i = 0; i < obs.size(); ++i) csv += "," + format_number(obs[i]);
+    for (int i = 0; i < applied.size(); ++i) csv += "," + format_number(applied[i]);
+    csv += "," + format_number(r.reward) + "," + (r.terminated ? "1" : "0") + "," + (r.truncated ? "1" : "0") + "\n";
+    obs = r.obs;
+    if (r.terminated || r.truncated) {
+      ++t;
+      break;
+    }
+  }
+  const std::filesystem::path out = a.value("--out");
+  ensure_directory(out);
+  write_file_atomic(out / "trajectories.csv", csv);
+  if (!a.has("--quiet")) std::printf("%s: %lld steps; %s\n", env_name.c_str(), t, (out / "trajectories.csv").c_str());
+  return 0;
+}
+
+}  // namespace dynalab::cli

@@ -1,0 +1,133 @@
+#include "envs/cliff_hill.h"
+
+#include <box2d/box2d.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numbers>
+
+#include "core/rng.h"
+
+namespace dynalab {
+
+namespace {
+constexpr int kSlopeVertices = 33;
+}
+
+CliffHill::CliffHill(CliffHillConfig cfg) : Box2DEnv(cfg.physics, {0, -9.8}, true), cfg_(cfg) {
+  rebuild();
+  reset(0);
+}
+
+double CliffHill::ground_height(double x) const {
+  if (x <= 0) return 0;
+  if (x <= cfg_.slope_length) return cfg_.summit_height * 0.5 * (1 - std::cos(std::numbers::pi * x / cfg_.slope_length));
+  if (x <= cliff_x()) return cfg_.summit_height;
+  return -cfg_.pit_depth;
+}
+
+std::vector<Vec2> CliffHill::profile() const {
+  const double H = cfg_.summit_height, wall = H + 2;
+  std::vector<Vec2> p{{kLeft, wall}, {kLeft, 0}, {0, 0}};
+  for (int i = 1; i < kSlopeVertices; ++i) {
+    const double x = cfg_.slope_length * i / (kSlopeVertices - 1);
+    p.push_back({x, ground_height(x)});
+  }
+  const double c = cliff_x();
+  p.push_back({c, H});
+  p.push_back({c, -cfg_.pit_depth});
+  p.push_back({c + kPitWidth, -cfg_.pit_depth});
+  p.push_back({c + kPitWidth, wall});
+  return p;
+}
+
+void CliffHill::build(b2World& world) {
+  std::vector<b2Vec2> pts;
+  for (const Vec2& v : profile()) pts.emplace_back(float(v.x), float(v.y));
+  b2BodyDef gd;
+  b2Body* ground = world.CreateBody(&gd);
+  // Box2D chains are one-sided, solid to the right of their direction: right to left keeps
+  // the ground solid from above.
+  std::reverse(pts.begin(), pts.end());
+  b2ChainShape chain;
+  chain.CreateChain(pts.data(), int(pts.size()), pts.front() + b2Vec2(0, 1), pts.back() + b2Vec2(0, 1));
+  ground->CreateFixture(&chain, 0);
+  b2Body* car = create_car(world, car_, cfg_.damping);
+  add_body(car, car_mass_, 0.5 * car_mass_ * car_.radius * car_.radius);
+}
+
+void CliffHill::place_car(double x, double v) {
+  start_episode({car_on_ground(car_, x, ground_height(x), ground_slope(x), v)});
+}
+
+Vec CliffHill::reset(uint64_t seed) {
+  Rng rng(seed);
+  place_car(rng.uniform(-1.5, -0.5), 0);
+  return observe();
+}
+
+Vec CliffHill::observe() const {
+  const BodyState b = body_state(0);
+  Vec o(2);
+  o << b.x, b.vx;
+  return o;
+}
+
+Space CliffHill::observation_space() const {
+  const double inf = std::numeric_limits<double>::infinity();
+  Vec lo(2), hi(2);
+  lo << kLeft, -inf;
+  hi << cliff_x() + kPitWidth, inf;
+  return Space::box(lo, hi);
+}
+
+void CliffHill::apply_action(const Vec& a) {
+  push_car(body(0), a[0] * cfg_.engine_accel * car_mass_, ground_slope(body_state(0).x));
+}
+
+double CliffHill::ground_slope(double x) const {
+  if (x <= 0 || x >= cfg_.slope_length) return 0;
+  const double L = cfg_.slope_length;
+  return cfg_.summit_height * 0.5 * std::numbers::pi / L * std::sin(std::numbers::pi * x / L);
+}
+
+void CliffHill::draw_foreground(Canvas& canvas) const {
+  const BodyState b = body_state(0);
+  draw_car(canvas, car_, {b.x, b.y}, ground_slope(b.x), palette::agent);
+}
+
+std::optional<double> CliffHill::reward(const Vec&, const Vec&, const Vec& s_next) const {
+  return ground_height(s_next[0]);
+}
+
+std::optional<Vec2> CliffHill::obs_position(const Vec& o) const {
+  const double x = std::clamp(o[0], kLeft, cliff_x() + kPitWidth);
+  return Vec2{x, ground_height(x) + car_.radius};
+}
+
+Bounds CliffHill::world_bounds() const {
+  return {{kLeft - 0.5, -cfg_.pit_depth - 0.5}, {cliff_x() + kPitWidth + 0.5, cfg_.summit_height + 2.5}};
+}
+
+void CliffHill::draw_background(Canvas& canvas) const {
+  const auto p = profile();
+  draw_ground_fill(canvas, std::span<const Vec2>(p).subspan(1, p.size() - 2), -cfg_.pit_depth - 0.5);
+  // The pit floor in danger colour, and a marker on the summit.
+  const double c = cliff_x();
+  canvas.rect({c, -cfg_.pit_depth - 0.5}, {c + kPitWidth, -cfg_.pit_depth}, palette::danger.with_alpha(0.5f),
+              palette::none);
+  canvas.text({c + kPitWidth / 2, -cfg_.pit_depth / 2}, "pit", palette::danger, 1.4f);
+  const double sx = cfg_.slope_length + cfg_.plateau / 2, sy = cfg_.summit_height;
+  canvas.segment({sx, sy}, {sx, sy + 1.2}, palette::text, 2.0f);
+  const Vec2 flag[3] = {{sx, sy + 1.2}, {sx + 0.6, sy + 1.0}, {sx, sy + 0.8}};
+  canvas.polygon(flag, palette::goal, palette::body_outline);
+}
+
+std::unique_ptr<Env> make_cliff_hill(ConfigNode& node) {
+  CliffHillConfig cfg;
+  cfg.visit(node);
+  return std::make_unique<CliffHill>(cfg);
+}
+
+}  // namespace dynalab

@@ -1,0 +1,78 @@
+#pragma once
+// Turns a continuous env into a tabular one: uniform bins over chosen observation dimensions
+// (the cell index is row-major over `dims`), and a finite list of actions. Tabular Dyna-Q then
+// runs on a physics world, where its deterministic model is wrong in an instructive way: one
+// cell holds many true states, so (cell, action) leads to different next cells (aliasing; the
+// tabular model counts it in ModelEntry::outcome_changes).
+// Config: "inner" (an env section, default mountain_car), "dims", "bins", optional "low"/"high"
+// per chosen dimension (default: the inner observation bounds, which must then be finite), and
+// "actions": the action vectors flattened, in groups of the inner action dimension (empty: all
+// actions of a discrete inner env), "repeat": inner steps per action (the cell changes rarely in
+// one physics step, so repeating an action makes the tabular transitions informative). Dynamics, rewards, termination: the inner env's.
+
+#include "core/config.h"
+#include "core/env.h"
+
+namespace dynalab {
+
+struct DiscretizedConfig {
+  std::vector<int> dims{0, 1};        ///< observation dimensions to bin
+  std::vector<int> bins{12, 12};      ///< bins per chosen dimension
+  std::vector<double> low, high;      ///< bin ranges per chosen dimension (empty: obs bounds)
+  std::vector<double> actions{-1, 0, 1};  ///< action vectors, flattened
+  int repeat = 1;                     ///< inner steps per action (rewards summed)
+
+  template <class V>
+  void visit(V& v) {
+    v.field("dims", dims, Range::at_least(0), Apply::on_reset, "observation dimensions to bin");
+    v.field("bins", bins, Range::closed(1, 1000), Apply::on_reset, "bins per chosen dimension");
+    v.field("low", low, {}, Apply::on_reset, "lower bin edges per dimension (empty: observation bounds)");
+    v.field("high", high, {}, Apply::on_reset, "upper bin edges per dimension (empty: observation bounds)");
+    v.field("actions", actions, {}, Apply::on_reset, "action vectors, flattened (empty: a discrete inner env's)");
+    v.field("repeat", repeat, Range::closed(1, 1000), Apply::on_reset, "inner steps per action, rewards summed");
+  }
+};
+
+class DiscretizedEnv : public Env {
+ public:
+  /// `low`/`high`: bin ranges per chosen dim; `actions`: the action vectors of the inner env.
+  DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims, std::vector<int> bins, Vec low, Vec high,
+                 std::vector<Vec> actions, int repeat = 1);
+  DiscretizedEnv(const DiscretizedEnv& other);
+
+  std::string name() const override { return "discretized"; }
+  Vec reset(uint64_t seed) override;
+  StepResult step(const Vec& action) override;
+  Space observation_space() const override { return Space::discrete(n_cells_); }
+  Space action_space() const override { return Space::discrete(int(actions_.size())); }
+  std::unique_ptr<Env> clone() const override { return std::make_unique<DiscretizedEnv>(*this); }
+  std::vector<double> get_state() const override { return inner_->get_state(); }
+  void set_state(const std::vector<double>& state) override { inner_->set_state(state); }
+  void draw(Canvas& canvas) const override { inner_->draw(canvas); }
+  Bounds world_bounds() const override { return inner_->world_bounds(); }
+  int max_episode_steps() const override { return (inner_->max_episode_steps() + repeat_ - 1) / repeat_; }
+  int episode_step() const override { return (inner_->episode_step() + repeat_ - 1) / repeat_; }
+  std::vector<std::string> observation_names() const override { return {"cell"}; }
+  /// The inner env's position of the cell's centre (other dims at 0).
+  std::optional<Vec2> obs_position(const Vec& obs) const override;
+
+  /// The cell of an inner observation.
+  int cell_of(const Vec& inner_obs) const;
+  /// The centre of a cell, in the chosen dimensions.
+  Vec cell_centre(int cell) const;
+  const Env& inner() const { return *inner_; }
+  const std::vector<Vec>& actions() const { return actions_; }
+
+ private:
+  std::unique_ptr<Env> inner_;
+  std::vector<int> dims_, bins_;
+  Vec low_, high_;
+  std::vector<Vec> actions_;
+  int repeat_ = 1;
+  int n_cells_ = 1;
+};
+
+/// Builds a discretised env; its "inner" section is read with the env registry.
+std::unique_ptr<Env> make_discretized(ConfigNode& node);
+
+}  // namespace dynalab

@@ -1,0 +1,62 @@
+#pragma once
+// Gymnasium Pendulum-v1 as a Box2D world: a 1 kg, 1 m uniform pole on a revolute joint at its
+// end, gravity 10, a torque in [-2, 2] N m on the pole. theta = 0 is upright, counter-clockwise
+// positive. Observation (cos theta, sin theta, theta_dot); angular speed limited to 8 rad/s as
+// in Gymnasium. Reward -(theta^2 + 0.1 theta_dot^2 + 0.001 u^2) of the state before the step;
+// never terminates, truncated after 200 steps of 0.05 s.
+// Box2D's joint solver dissipates a little energy (about 2% of mgl per second at the default
+// 10 sub-steps). clone/set_state: exact (no contacts; the pole collides with nothing).
+
+#include "envs/box2d_env.h"
+
+namespace dynalab {
+
+struct PendulumConfig {
+  double gravity = 10.0;     ///< m/s^2
+  double mass = 1.0;         ///< kg
+  double length = 1.0;       ///< m
+  double max_torque = 2.0;   ///< N m
+  double max_speed = 8.0;    ///< rad/s
+  PhysicsSettings physics{0.05, 10, 4, 2, 200};
+
+  template <class V>
+  void visit(V& v) {
+    v.field("gravity", gravity, Range::closed(0, 100), Apply::on_reset, "m/s^2");
+    v.field("mass", mass, Range::closed(0.01, 100), Apply::on_reset, "pole mass, kg");
+    v.field("length", length, Range::closed(0.1, 10), Apply::on_reset, "pole length, m");
+    v.field("max_torque", max_torque, Range::closed(0.01, 100), Apply::on_reset, "torque bound, N m");
+    v.field("max_speed", max_speed, Range::closed(0.1, 100), Apply::on_reset, "angular speed limit, rad/s");
+    physics.visit(v);
+  }
+};
+
+class Pendulum : public Box2DEnv {
+ public:
+  explicit Pendulum(PendulumConfig cfg = {});
+  std::string name() const override { return "pendulum"; }
+  Vec reset(uint64_t seed) override;
+  Space observation_space() const override;
+  Space action_space() const override { return Space::box(1, -cfg_.max_torque, cfg_.max_torque); }
+  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<Pendulum>(cfg_)); }
+  Bounds world_bounds() const override;
+  std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
+  std::vector<std::string> observation_names() const override { return {"cos_theta", "sin_theta", "theta_dot"}; }
+  std::optional<Vec2> obs_position(const Vec& obs) const override;
+  Vec observe() const override;
+  /// Puts the pole at angle theta (rad, 0 upright) with angular velocity omega (rad/s).
+  void set_pole(double theta, double omega);
+
+ protected:
+  void build(b2World& world) override;
+  void apply_action(const Vec& action) override;
+  void after_physics() override;
+  bool is_terminal(const Vec&) const override { return false; }
+  void draw_foreground(Canvas& canvas) const override;
+
+ private:
+  PendulumConfig cfg_;
+};
+
+std::unique_ptr<Env> make_pendulum(ConfigNode& node);
+
+}  // namespace dynalab
