@@ -63,7 +63,9 @@ void CliffHill::place_car(double x, double v) {
 
 Vec CliffHill::reset(uint64_t seed) {
   Rng rng(seed);
-  place_car(rng.uniform(-1.5, -0.5), 0);
+  // Starts stay left of the cliff edge whatever the config says.
+  const double x = rng.uniform(cfg_.start_x - cfg_.start_spread, cfg_.start_x + cfg_.start_spread);
+  place_car(std::min(x, cliff_x() - 0.5), 0);
   return observe();
 }
 

@@ -24,6 +24,8 @@ struct CliffHillConfig {
   double pit_depth = 4.0;     ///< m below the start level
   double engine_accel = 5.0;  ///< m/s^2 at full throttle
   double damping = 0.3;       ///< rolling resistance, 1/s
+  double start_x = -1.0;      ///< m, centre of the episode start positions
+  double start_spread = 0.5;  ///< m, starts are uniform in start_x +- start_spread
   PhysicsSettings physics{0.1, 4, 8, 3, 200};
 
   template <class V>
@@ -34,6 +36,8 @@ struct CliffHillConfig {
     v.field("pit_depth", pit_depth, Range::closed(1, 50), Apply::on_reset, "m below the start");
     v.field("engine_accel", engine_accel, Range::closed(0, 100), Apply::on_reset, "full-throttle acceleration, m/s^2");
     v.field("damping", damping, Range::closed(0, 10), Apply::on_reset, "rolling resistance, 1/s");
+    v.field("start_x", start_x, Range::closed(-2.5, 50), Apply::on_reset, "centre of the start positions, m");
+    v.field("start_spread", start_spread, Range::closed(0, 5), Apply::on_reset, "start positions start_x +- this, m");
     physics.visit(v);
   }
 };
