@@ -19,7 +19,8 @@ const std::array<PointObstacles::Obstacle, 5>& PointObstacles::obstacles() {
   return obs;
 }
 
-PointObstacles::PointObstacles(PointObstaclesConfig cfg) : Box2DEnv(cfg.physics, {0, 0}, true), cfg_(cfg) {
+PointObstacles::PointObstacles(PointObstaclesConfig cfg)
+    : Box2DEnv(cfg.physics, {0, 0}, true), cfg_(cfg) {
   rebuild();
   reset(0);
 }
@@ -78,7 +79,8 @@ Space PointObstacles::observation_space() const {
 }
 
 void PointObstacles::apply_action(const Vec& a) {
-  body(0)->ApplyForceToCenter(b2Vec2(float(a[0] * cfg_.max_force), float(a[1] * cfg_.max_force)), true);
+  body(0)->ApplyForceToCenter(b2Vec2(float(a[0] * cfg_.max_force), float(a[1] * cfg_.max_force)),
+                              true);
 }
 
 bool PointObstacles::touches_obstacle(double x, double y) {
@@ -95,7 +97,8 @@ bool PointObstacles::is_terminal(const Vec& o) const {
 }
 
 std::optional<double> PointObstacles::reward(const Vec&, const Vec&, const Vec& s) const {
-  return -std::hypot(s[0] - kGoal.x, s[1] - kGoal.y) - (touches_obstacle(s[0], s[1]) ? cfg_.contact_penalty : 0.0);
+  return -std::hypot(s[0] - kGoal.x, s[1] - kGoal.y) -
+         (touches_obstacle(s[0], s[1]) ? cfg_.contact_penalty : 0.0);
 }
 
 void PointObstacles::draw_background(Canvas& canvas) const {

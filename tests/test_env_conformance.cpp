@@ -114,7 +114,8 @@ TEST_CASE("every registered env passes the conformance suite") {
     // ends flagged correctly.
     Rng rng(11);
     Vec obs = env->reset(1);
-    int episodes = 0, bad_obs = 0, bad_reward = 0, bad_flags = 0, reward_mismatch = 0, bad_counter = 0;
+    int episodes = 0, bad_obs = 0, bad_reward = 0, bad_flags = 0, reward_mismatch = 0,
+        bad_counter = 0;
     int steps_in_episode = 0;
     for (int t = 0; t < 10000; ++t) {
       const Vec a = as.sample(rng);
@@ -125,8 +126,10 @@ TEST_CASE("every registered env passes the conformance suite") {
       if (env->episode_step() != steps_in_episode) ++bad_counter;
       // Truncated exactly at the limit (unless terminated); never both.
       if (r.terminated && r.truncated) ++bad_flags;
-      if (r.truncated != (!r.terminated && steps_in_episode >= env->max_episode_steps())) ++bad_flags;
-      if (const auto known = env->reward(obs, as.clip(a), r.obs); known && !same_bits(*known, r.reward))
+      if (r.truncated != (!r.terminated && steps_in_episode >= env->max_episode_steps()))
+        ++bad_flags;
+      if (const auto known = env->reward(obs, as.clip(a), r.obs);
+          known && !same_bits(*known, r.reward))
         ++reward_mismatch;
       obs = r.obs;
       if (r.terminated || r.truncated) {
@@ -161,10 +164,11 @@ TEST_CASE("every registered env passes the conformance suite") {
       const StepResult r0 = env->step(a), r1 = copy->step(a), r2 = restored->step(a);
       ++compared;
       for (const StepResult* r : {&r1, &r2})
-        if (!same_bits(r->obs, r0.obs) || !same_bits(r->reward, r0.reward) || r->terminated != r0.terminated ||
-            r->truncated != r0.truncated)
+        if (!same_bits(r->obs, r0.obs) || !same_bits(r->reward, r0.reward) ||
+            r->terminated != r0.terminated || r->truncated != r0.truncated)
           ++mismatches;
-      if (!same_bits(copy->get_state(), env->get_state()) || !same_bits(restored->get_state(), env->get_state()))
+      if (!same_bits(copy->get_state(), env->get_state()) ||
+          !same_bits(restored->get_state(), env->get_state()))
         ++mismatches;
       if (r0.terminated || r0.truncated) break;
     }
