@@ -67,8 +67,13 @@ int rollout_command(const Args& args) {
 
   Vec obs = env->reset(seed);
   std::string csv = "t";
-  for (int i = 0; i < obs.size(); ++i) csv += ",obs_" + std::to_string(i);
-  for (int i = 0; i < as.dim(); ++i) csv += ",action_" + std::to_string(i);
+  // Appends piece by piece (GCC 12 warns falsely on "," + std::string).
+  auto field = [&csv](const std::string& v) {
+    csv += ',';
+    csv += v;
+  };
+  for (int i = 0; i < obs.size(); ++i) field("obs_" + std::to_string(i));
+  for (int i = 0; i < as.dim(); ++i) field("action_" + std::to_string(i));
   csv += ",reward,terminated,truncated\n";
   long long t = 0;
   for (; t < max_steps; ++t) {
@@ -76,10 +81,12 @@ int rollout_command(const Args& args) {
     const StepResult r = env->step(action);
     const Vec applied = as.clip(action);
     csv += std::to_string(t);
-    for (int i = 0; i < obs.size(); ++i) csv += "," + format_number(obs[i]);
-    for (int i = 0; i < applied.size(); ++i) csv += "," + format_number(applied[i]);
-    csv += "," + format_number(r.reward) + "," + (r.terminated ? "1" : "0") + "," +
-           (r.truncated ? "1" : "0") + "\n";
+    for (int i = 0; i < obs.size(); ++i) field(format_number(obs[i]));
+    for (int i = 0; i < applied.size(); ++i) field(format_number(applied[i]));
+    field(format_number(r.reward));
+    field(r.terminated ? "1" : "0");
+    field(r.truncated ? "1" : "0");
+    csv += '\n';
     obs = r.obs;
     if (r.terminated || r.truncated) {
       ++t;
