@@ -54,3 +54,18 @@ TEST_CASE("mountain_car_dyna improves: last 10 episodes beat the first 10, over 
   CHECK(model.rfind("state,action,visits,outcome_changes,next_state,reward\n", 0) == 0);
   CHECK(std::count(model.begin(), model.end(), '\n') == int(snap->model.size()) + 1);
 }
+
+TEST_CASE("cartpole_balance_dyna: prioritized sweeping on the binned cart-pole balances longer") {
+  auto exp = make_experiment(load_experiment("cartpole_balance_dyna"), env_registry());
+  auto* tab = dynamic_cast<TabularExperiment*>(exp.get());
+  REQUIRE(tab);
+  exp->run_to_end();
+  const int runs = tab->settings().runs, episodes = tab->settings().episodes;
+  double first = 0, last = 0;
+  for (const auto& r : tab->episodes()) {
+    if (r.episode < 10) first += r.ret / (10.0 * runs);
+    if (r.episode >= episodes - 10) last += r.ret / (10.0 * runs);
+  }
+  MESSAGE("cartpole_balance_dyna: first 10 " << first << ", last 10 " << last);
+  CHECK(last > first + 10);
+}
