@@ -112,6 +112,13 @@ void PointObstacles::draw_background(Canvas& canvas) const {
   canvas.circle(kStart, 0.15, palette::start.with_alpha(0.5f), palette::none);
 }
 
+void PointObstacles::draw_foreground(Canvas& canvas) const {
+  // The applied force, from the disc's centre (1 m at full force).
+  if (last_action_.size() != 2 || last_action_.norm() < 1e-6) return;
+  const BodyState b = body_state(0);
+  canvas.arrow({b.x, b.y}, {b.x + last_action_[0], b.y + last_action_[1]}, palette::plan, 3.0f);
+}
+
 std::unique_ptr<Env> make_point_obstacles(ConfigNode& node) {
   PointObstaclesConfig cfg;
   cfg.visit(node);

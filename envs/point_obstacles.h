@@ -64,6 +64,7 @@ class PointObstacles : public Box2DEnv {
   void apply_action(const Vec& action) override;
   bool is_terminal(const Vec& obs) const override;
   void draw_background(Canvas& canvas) const override;
+  void draw_foreground(Canvas& canvas) const override;
   Color body_color(int) const override { return palette::agent; }
 
  private:

@@ -125,6 +125,11 @@ void Reacher::draw_background(Canvas& canvas) const {
   canvas.segment({target_.x, target_.y - 0.2}, {target_.x, target_.y + 0.2}, palette::goal, 1.5f);
 }
 
+void Reacher::draw_foreground(Canvas& canvas) const {
+  const Vec2 p = tip();  // the fingertip that should reach the target
+  canvas.circle(p, 0.07, palette::text, palette::none);
+}
+
 std::unique_ptr<Env> make_reacher(ConfigNode& node) {
   ReacherConfig cfg;
   cfg.visit(node);

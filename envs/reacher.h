@@ -57,6 +57,7 @@ class Reacher : public Box2DEnv {
   int extra_state_size() const override { return 2; }
   Color body_color(int i) const override { return i == 0 ? palette::body : palette::agent; }
   void draw_background(Canvas& canvas) const override;
+  void draw_foreground(Canvas& canvas) const override;
 
  private:
   ReacherConfig cfg_;
