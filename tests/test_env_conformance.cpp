@@ -167,10 +167,11 @@ TEST_CASE("every registered env passes the conformance suite") {
         const StepResult r0 = env->step(a), r1 = copy->step(a), r2 = restored->step(a);
         ++compared;
         for (const StepResult* r : {&r1, &r2})
-          if (!same_bits(r->obs, r0.obs) || !same_bits(r->reward, r0.reward) || r->terminated != r0.terminated ||
-              r->truncated != r0.truncated)
+          if (!same_bits(r->obs, r0.obs) || !same_bits(r->reward, r0.reward) ||
+              r->terminated != r0.terminated || r->truncated != r0.truncated)
             ++mismatches;
-        if (!same_bits(copy->get_state(), env->get_state()) || !same_bits(restored->get_state(), env->get_state()))
+        if (!same_bits(copy->get_state(), env->get_state()) ||
+            !same_bits(restored->get_state(), env->get_state()))
           ++mismatches;
         if (r0.terminated || r0.truncated) break;
       }
