@@ -78,7 +78,8 @@ void Box2DEnv::restore_bodies(const std::vector<BodyState>& states) {
     rebuild();
     restoring_ = nullptr;
   }
-  if (states.size() != bodies_.size()) throw std::invalid_argument("Box2DEnv: wrong number of body states");
+  if (states.size() != bodies_.size())
+    throw std::invalid_argument("Box2DEnv: wrong number of body states");
   for (size_t i = 0; i < states.size(); ++i) {
     const BodyState& s = states[i];
     b2Body* b = bodies_[i];
@@ -93,7 +94,7 @@ void Box2DEnv::start_episode(const std::vector<BodyState>& states) {
   // Round to float first so the state is exactly what get_state() will report.
   std::vector<BodyState> f = states;
   for (auto& s : f)
-    s = {double(float(s.x)), double(float(s.y)), double(float(s.angle)),
+    s = {double(float(s.x)),  double(float(s.y)),  double(float(s.angle)),
          double(float(s.vx)), double(float(s.vy)), double(float(s.w))};
   if (!rebuild_each_step_) rebuild();  // a fresh world per episode; contact envs rebuild anyway
   restore_bodies(f);
@@ -143,7 +144,8 @@ void Box2DEnv::set_state(const std::vector<double>& state) {
   const size_t n = bodies_.size();
   if (state.size() != 1 + kBodyValues * n + extra_state_size())
     throw std::invalid_argument(name() + ": set_state: expected " +
-                                std::to_string(1 + kBodyValues * n + extra_state_size()) + " values");
+                                std::to_string(1 + kBodyValues * n + extra_state_size()) +
+                                " values");
   std::vector<BodyState> states(n);
   for (size_t i = 0; i < n; ++i) {
     const double* v = &state[1 + kBodyValues * i];
@@ -183,7 +185,8 @@ void Box2DEnv::draw(Canvas& canvas) const {
         }
         case b2Shape::e_edge: {
           const auto* e = static_cast<const b2EdgeShape*>(shape);
-          canvas.segment(to_vec2(b2Mul(xf, e->m_vertex1)), to_vec2(b2Mul(xf, e->m_vertex2)), palette::ground, 4.0f);
+          canvas.segment(to_vec2(b2Mul(xf, e->m_vertex1)), to_vec2(b2Mul(xf, e->m_vertex2)),
+                         palette::ground, 4.0f);
           break;
         }
         case b2Shape::e_chain: {

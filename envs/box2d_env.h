@@ -31,19 +31,22 @@ namespace dynalab {
 
 /// Control period, sub-steps and solver iterations of a physics env (fields of its config).
 struct PhysicsSettings {
-  double control_dt = 0.05;       ///< seconds per env step
-  int substeps = 4;               ///< Box2D steps per env step
-  int velocity_iterations = 8;    ///< Box2D velocity solver iterations per sub-step
-  int position_iterations = 3;    ///< Box2D position solver iterations per sub-step
-  int max_episode_steps = 200;    ///< truncation limit
+  double control_dt = 0.05;     ///< seconds per env step
+  int substeps = 4;             ///< Box2D steps per env step
+  int velocity_iterations = 8;  ///< Box2D velocity solver iterations per sub-step
+  int position_iterations = 3;  ///< Box2D position solver iterations per sub-step
+  int max_episode_steps = 200;  ///< truncation limit
 
   template <class V>
   void visit(V& v) {
-    v.field("control_dt", control_dt, Range::closed(1e-3, 1.0), Apply::on_reset, "seconds per env step");
-    v.field("substeps", substeps, Range::closed(1, 100), Apply::on_reset, "Box2D sub-steps per env step");
+    v.field("control_dt", control_dt, Range::closed(1e-3, 1.0), Apply::on_reset,
+            "seconds per env step");
+    v.field("substeps", substeps, Range::closed(1, 100), Apply::on_reset,
+            "Box2D sub-steps per env step");
     v.field("velocity_iterations", velocity_iterations, Range::closed(1, 100), Apply::on_reset);
     v.field("position_iterations", position_iterations, Range::closed(0, 100), Apply::on_reset);
-    v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset, "truncation limit");
+    v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset,
+            "truncation limit");
   }
 };
 

@@ -38,16 +38,20 @@ void push_car(b2Body* car, double force, double slope) {
 void draw_car(Canvas& canvas, const CarShape& s, Vec2 c, double slope, Color color) {
   const double n = std::sqrt(1 + slope * slope);
   const Vec2 t{1 / n, slope / n}, up{-slope / n, 1 / n};
-  auto at = [&](double along, double above) { return Vec2{c.x + along * t.x + above * up.x, c.y + along * t.y + above * up.y}; };
+  auto at = [&](double along, double above) {
+    return Vec2{c.x + along * t.x + above * up.x, c.y + along * t.y + above * up.y};
+  };
   // Wheels touch the ground (the disc's bottom is at -radius); the chassis sits on them.
   const double wheel_y = -s.radius + s.wheel_radius, L = s.half_length, H = s.chassis_height;
   const Vec2 chassis[4] = {at(-L, wheel_y + 0.05), at(L, wheel_y + 0.05), at(L, wheel_y + 0.05 + H),
                            at(-L, wheel_y + 0.05 + H)};
   canvas.polygon(chassis, color, palette::body_outline);
   const Vec2 cabin[4] = {at(-0.45 * L, wheel_y + 0.05 + H), at(0.3 * L, wheel_y + 0.05 + H),
-                         at(0.15 * L, wheel_y + 0.05 + 1.8 * H), at(-0.35 * L, wheel_y + 0.05 + 1.8 * H)};
+                         at(0.15 * L, wheel_y + 0.05 + 1.8 * H),
+                         at(-0.35 * L, wheel_y + 0.05 + 1.8 * H)};
   canvas.polygon(cabin, color.with_alpha(0.8f), palette::body_outline);
-  for (double d : {-0.6 * L, 0.6 * L}) canvas.circle(at(d, wheel_y), s.wheel_radius, palette::wall, palette::body_outline);
+  for (double d : {-0.6 * L, 0.6 * L})
+    canvas.circle(at(d, wheel_y), s.wheel_radius, palette::wall, palette::body_outline);
 }
 
 }  // namespace dynalab

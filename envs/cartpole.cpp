@@ -38,7 +38,8 @@ void CartPoleEnv::build(b2World& world) {
   fd.shape = &rod;
   pole->CreateFixture(&fd);
   // A thin uniform rod (Gymnasium's 4/3 factor): I = m l^2 / 12 about the centre.
-  add_body(pole, bodies_.pole_mass, bodies_.pole_mass * bodies_.pole_length * bodies_.pole_length / 12);
+  add_body(pole, bodies_.pole_mass,
+           bodies_.pole_mass * bodies_.pole_length * bodies_.pole_length / 12);
 
   b2PrismaticJointDef pj;
   pj.Initialize(ground, cart, b2Vec2(0, 0), b2Vec2(1, 0));
@@ -63,8 +64,9 @@ CartPoleEnv::Pose CartPoleEnv::pose() const {
 void CartPoleEnv::set_pose(const Pose& q) {
   const double h = bodies_.pole_length / 2, s = std::sin(q.phi), c = std::cos(q.phi);
   // Pole centre = pivot + R(phi) (0, h); its velocity = cart velocity + phi_dot x r.
-  start_episode({{q.x, 0, 0, q.x_dot, 0, 0},
-                 {q.x - h * s, h * c, q.phi, q.x_dot - q.phi_dot * h * c, -q.phi_dot * h * s, q.phi_dot}});
+  start_episode(
+      {{q.x, 0, 0, q.x_dot, 0, 0},
+       {q.x - h * s, h * c, q.phi, q.x_dot - q.phi_dot * h * c, -q.phi_dot * h * s, q.phi_dot}});
 }
 
 void CartPoleEnv::apply_action(const Vec& action) {
@@ -79,9 +81,11 @@ Bounds CartPoleEnv::world_bounds() const {
 void CartPoleEnv::draw_background(Canvas& canvas) const {
   const double w = bodies_.track_limit + kCartHalfWidth;
   // The rail the cart runs on, and wheels under the cart.
-  canvas.rect({-w, -kCartHalfHeight - 0.1}, {w, -kCartHalfHeight - 0.06}, palette::ground, palette::none);
+  canvas.rect({-w, -kCartHalfHeight - 0.1}, {w, -kCartHalfHeight - 0.06}, palette::ground,
+              palette::none);
   const double x = body_state(0).x;
-  for (double dx : {-0.15, 0.15}) canvas.circle({x + dx, -kCartHalfHeight - 0.02}, 0.05, palette::wall, palette::none);
+  for (double dx : {-0.15, 0.15})
+    canvas.circle({x + dx, -kCartHalfHeight - 0.02}, 0.05, palette::wall, palette::none);
 }
 
 void CartPoleEnv::draw_foreground(Canvas& canvas) const {

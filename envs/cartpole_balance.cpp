@@ -47,7 +47,8 @@ double CartPoleBalance::force(const Vec& a) const {
 }
 
 bool CartPoleBalance::is_terminal(const Vec& o) const {
-  return std::abs(o[0]) > cfg_.x_threshold || std::abs(o[2]) > cfg_.theta_threshold_deg * std::numbers::pi / 180;
+  return std::abs(o[0]) > cfg_.x_threshold ||
+         std::abs(o[2]) > cfg_.theta_threshold_deg * std::numbers::pi / 180;
 }
 
 void CartPoleBalance::draw_background(Canvas& canvas) const {
@@ -57,7 +58,8 @@ void CartPoleBalance::draw_background(Canvas& canvas) const {
     canvas.segment({x, -0.3}, {x, 0.3}, palette::danger, 2.5f);
   const double x = body_state(0).x, t = cfg_.theta_threshold_deg * std::numbers::pi / 180;
   for (double s : {-1.0, 1.0})
-    canvas.segment({x, 0}, {x + s * 1.05 * std::sin(t), 1.05 * std::cos(t)}, palette::danger.with_alpha(0.35f), 1.5f);
+    canvas.segment({x, 0}, {x + s * 1.05 * std::sin(t), 1.05 * std::cos(t)},
+                   palette::danger.with_alpha(0.35f), 1.5f);
 }
 
 std::unique_ptr<Env> make_cartpole_balance(ConfigNode& node) {

@@ -20,9 +20,11 @@ struct CartPoleBalanceConfig {
 
   template <class V>
   void visit(V& v) {
-    v.field("discrete", discrete, Apply::on_reset, "left/right actions (true) or a force in N (false)");
+    v.field("discrete", discrete, Apply::on_reset,
+            "left/right actions (true) or a force in N (false)");
     v.field("force_mag", force_mag, Range::closed(0.01, 1000), Apply::on_reset, "N");
-    v.field("theta_threshold_deg", theta_threshold_deg, Range::closed(1, 90), Apply::on_reset, "pole falls past this");
+    v.field("theta_threshold_deg", theta_threshold_deg, Range::closed(1, 90), Apply::on_reset,
+            "pole falls past this");
     v.field("x_threshold", x_threshold, Range::closed(0.5, 2.7), Apply::on_reset, "track end, m");
     physics.visit(v);
   }
@@ -35,9 +37,13 @@ class CartPoleBalance : public CartPoleEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override;
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<CartPoleBalance>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<CartPoleBalance>(cfg_));
+  }
   std::optional<double> reward(const Vec&, const Vec&, const Vec&) const override { return 1.0; }
-  std::vector<std::string> observation_names() const override { return {"x", "x_dot", "theta", "theta_dot"}; }
+  std::vector<std::string> observation_names() const override {
+    return {"x", "x_dot", "theta", "theta_dot"};
+  }
   std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0}; }
   Vec observe() const override;
 

@@ -9,7 +9,8 @@
 namespace dynalab {
 
 CartPoleSwingup::CartPoleSwingup(CartPoleSwingupConfig cfg)
-    : CartPoleEnv(cfg.physics, {cfg.gravity, cfg.cart_mass, cfg.pole_mass, cfg.pole_length, cfg.track_limit}),
+    : CartPoleEnv(cfg.physics,
+                  {cfg.gravity, cfg.cart_mass, cfg.pole_mass, cfg.pole_length, cfg.track_limit}),
       cfg_(cfg) {
   rebuild();
   reset(0);

@@ -22,7 +22,8 @@ struct CartPoleSwingupConfig {
     v.field("pole_length", pole_length, Range::closed(0.1, 5), Apply::on_reset, "m");
     v.field("gravity", gravity, Range::closed(0, 100), Apply::on_reset, "m/s^2");
     v.field("max_force", max_force, Range::closed(0.01, 1000), Apply::on_reset, "force bound, N");
-    v.field("track_limit", track_limit, Range::closed(0.5, 20), Apply::on_reset, "hard stops at +-this, m");
+    v.field("track_limit", track_limit, Range::closed(0.5, 20), Apply::on_reset,
+            "hard stops at +-this, m");
     physics.visit(v);
   }
 };
@@ -34,9 +35,13 @@ class CartPoleSwingup : public CartPoleEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override { return Space::box(1, -cfg_.max_force, cfg_.max_force); }
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<CartPoleSwingup>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<CartPoleSwingup>(cfg_));
+  }
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
-  std::vector<std::string> observation_names() const override { return {"x", "theta", "x_dot", "theta_dot"}; }
+  std::vector<std::string> observation_names() const override {
+    return {"x", "theta", "x_dot", "theta_dot"};
+  }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
   Vec observe() const override;
 

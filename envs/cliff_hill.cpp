@@ -22,7 +22,8 @@ CliffHill::CliffHill(CliffHillConfig cfg) : Box2DEnv(cfg.physics, {0, -9.8}, tru
 
 double CliffHill::ground_height(double x) const {
   if (x <= 0) return 0;
-  if (x <= cfg_.slope_length) return cfg_.summit_height * 0.5 * (1 - std::cos(std::numbers::pi * x / cfg_.slope_length));
+  if (x <= cfg_.slope_length)
+    return cfg_.summit_height * 0.5 * (1 - std::cos(std::numbers::pi * x / cfg_.slope_length));
   if (x <= cliff_x()) return cfg_.summit_height;
   return -cfg_.pit_depth;
 }
@@ -51,7 +52,8 @@ void CliffHill::build(b2World& world) {
   // the ground solid from above.
   std::reverse(pts.begin(), pts.end());
   b2ChainShape chain;
-  chain.CreateChain(pts.data(), int(pts.size()), pts.front() + b2Vec2(0, 1), pts.back() + b2Vec2(0, 1));
+  chain.CreateChain(pts.data(), int(pts.size()), pts.front() + b2Vec2(0, 1),
+                    pts.back() + b2Vec2(0, 1));
   ground->CreateFixture(&chain, 0);
   b2Body* car = create_car(world, car_, cfg_.damping);
   add_body(car, car_mass_, 0.5 * car_mass_ * car_.radius * car_.radius);
@@ -109,16 +111,18 @@ std::optional<Vec2> CliffHill::obs_position(const Vec& o) const {
 }
 
 Bounds CliffHill::world_bounds() const {
-  return {{kLeft - 0.5, -cfg_.pit_depth - 0.5}, {cliff_x() + kPitWidth + 0.5, cfg_.summit_height + 2.5}};
+  return {{kLeft - 0.5, -cfg_.pit_depth - 0.5},
+          {cliff_x() + kPitWidth + 0.5, cfg_.summit_height + 2.5}};
 }
 
 void CliffHill::draw_background(Canvas& canvas) const {
   const auto p = profile();
-  draw_ground_fill(canvas, std::span<const Vec2>(p).subspan(1, p.size() - 2), -cfg_.pit_depth - 0.5);
+  draw_ground_fill(canvas, std::span<const Vec2>(p).subspan(1, p.size() - 2),
+                   -cfg_.pit_depth - 0.5);
   // The pit floor in danger colour, and a marker on the summit.
   const double c = cliff_x();
-  canvas.rect({c, -cfg_.pit_depth - 0.5}, {c + kPitWidth, -cfg_.pit_depth}, palette::danger.with_alpha(0.5f),
-              palette::none);
+  canvas.rect({c, -cfg_.pit_depth - 0.5}, {c + kPitWidth, -cfg_.pit_depth},
+              palette::danger.with_alpha(0.5f), palette::none);
   canvas.text({c + kPitWidth / 2, -cfg_.pit_depth / 2}, "pit", palette::danger, 1.4f);
   const double sx = cfg_.slope_length + cfg_.plateau / 2, sy = cfg_.summit_height;
   canvas.segment({sx, sy}, {sx, sy + 1.2}, palette::text, 2.0f);

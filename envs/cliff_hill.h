@@ -1,9 +1,9 @@
 #pragma once
 // The lecture's "go right to get higher" world (distribution shift in model-based RL): a car
-// (a sliding disc, see car.h) starts on flat ground; to the right a smooth slope rises to a summit plateau,
-// which ends in a sheer cliff over a pit. A model fitted on data from the slope learns "going
-// right gets higher" and, trusted blindly, drives off the cliff.
-// Observation (x, v): the car's position (m) and horizontal velocity (m/s). Engine force in
+// (a sliding disc, see car.h) starts on flat ground; to the right a smooth slope rises to a summit
+// plateau, which ends in a sheer cliff over a pit. A model fitted on data from the slope learns
+// "going right gets higher" and, trusted blindly, drives off the cliff. Observation (x, v): the
+// car's position (m) and horizontal velocity (m/s). Engine force in
 // [-1, 1] times `engine_accel` m/s^2; the car has rolling resistance (linear damping), so it
 // can stop on the plateau. Reward per step: the height of the ground under the car (m), and
 // -pit_depth once the car's centre is past the cliff edge, which terminates the episode (it falls
@@ -32,9 +32,11 @@ struct CliffHillConfig {
   void visit(V& v) {
     v.field("slope_length", slope_length, Range::closed(2, 50), Apply::on_reset, "m");
     v.field("summit_height", summit_height, Range::closed(0.2, 10), Apply::on_reset, "m");
-    v.field("plateau", plateau, Range::closed(0.5, 10), Apply::on_reset, "flat summit before the cliff, m");
+    v.field("plateau", plateau, Range::closed(0.5, 10), Apply::on_reset,
+            "flat summit before the cliff, m");
     v.field("pit_depth", pit_depth, Range::closed(1, 50), Apply::on_reset, "m below the start");
-    v.field("engine_accel", engine_accel, Range::closed(0, 100), Apply::on_reset, "full-throttle acceleration, m/s^2");
+    v.field("engine_accel", engine_accel, Range::closed(0, 100), Apply::on_reset,
+            "full-throttle acceleration, m/s^2");
     v.field("damping", damping, Range::closed(0, 10), Apply::on_reset, "rolling resistance, 1/s");
     v.field("start_x", start_x, Range::closed(-2.5, 50), Apply::on_reset, "centre of the start positions, m");
     v.field("start_spread", start_spread, Range::closed(0, 5), Apply::on_reset, "start positions start_x +- this, m");
@@ -49,7 +51,9 @@ class CliffHill : public Box2DEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override { return Space::box(1, -1, 1); }
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<CliffHill>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<CliffHill>(cfg_));
+  }
   Bounds world_bounds() const override;
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override { return {"x", "velocity"}; }

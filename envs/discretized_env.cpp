@@ -6,8 +6,9 @@
 
 namespace dynalab {
 
-DiscretizedEnv::DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims, std::vector<int> bins, Vec low,
-                               Vec high, std::vector<Vec> actions, int repeat)
+DiscretizedEnv::DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims,
+                               std::vector<int> bins, Vec low, Vec high, std::vector<Vec> actions,
+                               int repeat)
     : inner_(std::move(inner)),
       dims_(std::move(dims)),
       bins_(std::move(bins)),
@@ -80,7 +81,8 @@ std::unique_ptr<Env> make_discretized(ConfigNode& node) {
   ConfigNode inner_node = node.child("inner");
   auto inner = env_registry().make(inner_node, inner_node.has("name") ? "" : "mountain_car");
   node.adopt("inner", inner_node);
-  if (inner->name() == "discretized") node.fail("inner", "a continuous env (not another discretized env)");
+  if (inner->name() == "discretized")
+    node.fail("inner", "a continuous env (not another discretized env)");
   const Space os = inner->observation_space(), as = inner->action_space();
   if (os.is_discrete()) node.fail("inner", "an env with a box observation space");
   if (cfg.dims.empty()) node.fail("dims", "at least one observation dimension");
@@ -88,7 +90,8 @@ std::unique_ptr<Env> make_discretized(ConfigNode& node) {
   long long cells = 1;
   for (size_t i = 0; i < cfg.dims.size(); ++i) {
     if (cfg.dims[i] >= os.dim())
-      node.fail("dims", "dimensions below " + std::to_string(os.dim()) + " (the inner observation size)");
+      node.fail("dims",
+                "dimensions below " + std::to_string(os.dim()) + " (the inner observation size)");
     cells *= cfg.bins[i];
   }
   if (cells > 10'000'000) node.fail("bins", "at most 10,000,000 cells in total");
@@ -99,7 +102,9 @@ std::unique_ptr<Env> make_discretized(ConfigNode& node) {
         if (given.size() != cfg.dims.size()) node.fail(key, "one value per entry of dims");
         return given[i];
       }
-      if (!std::isfinite(bound)) node.fail(key, "explicit bounds: observation dimension " + std::to_string(cfg.dims[i]) + " is unbounded");
+      if (!std::isfinite(bound))
+        node.fail(key, "explicit bounds: observation dimension " + std::to_string(cfg.dims[i]) +
+                           " is unbounded");
       return bound;
     };
     low[i] = pick(cfg.low, "low", os.low[cfg.dims[i]]);
@@ -113,14 +118,16 @@ std::unique_ptr<Env> make_discretized(ConfigNode& node) {
   } else {
     const int d = as.dim();
     if (cfg.actions.size() % d != 0)
-      node.fail("actions", "a multiple of " + std::to_string(d) + " values (groups of the action dimension)");
+      node.fail("actions",
+                "a multiple of " + std::to_string(d) + " values (groups of the action dimension)");
     for (size_t k = 0; k < cfg.actions.size(); k += d) {
       Vec a = Eigen::Map<const Vec>(&cfg.actions[k], d);
       if (!as.contains(a)) node.fail("actions", "actions within " + as.describe());
       actions.push_back(a);
     }
   }
-  return std::make_unique<DiscretizedEnv>(std::move(inner), cfg.dims, cfg.bins, low, high, std::move(actions), cfg.repeat);
+  return std::make_unique<DiscretizedEnv>(std::move(inner), cfg.dims, cfg.bins, low, high,
+                                          std::move(actions), cfg.repeat);
 }
 
 }  // namespace dynalab

@@ -8,7 +8,8 @@
 // per chosen dimension (default: the inner observation bounds, which must then be finite), and
 // "actions": the action vectors flattened, in groups of the inner action dimension (empty: all
 // actions of a discrete inner env), "repeat": inner steps per action (the cell changes rarely in
-// one physics step, so repeating an action makes the tabular transitions informative). Dynamics, rewards, termination: the inner env's.
+// one physics step, so repeating an action makes the tabular transitions informative). Dynamics,
+// rewards, termination: the inner env's.
 
 #include "core/config.h"
 #include "core/env.h"
@@ -16,28 +17,32 @@
 namespace dynalab {
 
 struct DiscretizedConfig {
-  std::vector<int> dims{0, 1};        ///< observation dimensions to bin
-  std::vector<int> bins{12, 12};      ///< bins per chosen dimension
-  std::vector<double> low, high;      ///< bin ranges per chosen dimension (empty: obs bounds)
+  std::vector<int> dims{0, 1};            ///< observation dimensions to bin
+  std::vector<int> bins{12, 12};          ///< bins per chosen dimension
+  std::vector<double> low, high;          ///< bin ranges per chosen dimension (empty: obs bounds)
   std::vector<double> actions{-1, 0, 1};  ///< action vectors, flattened
-  int repeat = 1;                     ///< inner steps per action (rewards summed)
+  int repeat = 1;                         ///< inner steps per action (rewards summed)
 
   template <class V>
   void visit(V& v) {
     v.field("dims", dims, Range::at_least(0), Apply::on_reset, "observation dimensions to bin");
     v.field("bins", bins, Range::closed(1, 1000), Apply::on_reset, "bins per chosen dimension");
-    v.field("low", low, {}, Apply::on_reset, "lower bin edges per dimension (empty: observation bounds)");
-    v.field("high", high, {}, Apply::on_reset, "upper bin edges per dimension (empty: observation bounds)");
-    v.field("actions", actions, {}, Apply::on_reset, "action vectors, flattened (empty: a discrete inner env's)");
-    v.field("repeat", repeat, Range::closed(1, 1000), Apply::on_reset, "inner steps per action, rewards summed");
+    v.field("low", low, {}, Apply::on_reset,
+            "lower bin edges per dimension (empty: observation bounds)");
+    v.field("high", high, {}, Apply::on_reset,
+            "upper bin edges per dimension (empty: observation bounds)");
+    v.field("actions", actions, {}, Apply::on_reset,
+            "action vectors, flattened (empty: a discrete inner env's)");
+    v.field("repeat", repeat, Range::closed(1, 1000), Apply::on_reset,
+            "inner steps per action, rewards summed");
   }
 };
 
 class DiscretizedEnv : public Env {
  public:
   /// `low`/`high`: bin ranges per chosen dim; `actions`: the action vectors of the inner env.
-  DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims, std::vector<int> bins, Vec low, Vec high,
-                 std::vector<Vec> actions, int repeat = 1);
+  DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims, std::vector<int> bins, Vec low,
+                 Vec high, std::vector<Vec> actions, int repeat = 1);
   DiscretizedEnv(const DiscretizedEnv& other);
 
   std::string name() const override { return "discretized"; }
@@ -50,7 +55,9 @@ class DiscretizedEnv : public Env {
   void set_state(const std::vector<double>& state) override { inner_->set_state(state); }
   void draw(Canvas& canvas) const override { inner_->draw(canvas); }
   Bounds world_bounds() const override { return inner_->world_bounds(); }
-  int max_episode_steps() const override { return (inner_->max_episode_steps() + repeat_ - 1) / repeat_; }
+  int max_episode_steps() const override {
+    return (inner_->max_episode_steps() + repeat_ - 1) / repeat_;
+  }
   int episode_step() const override { return (inner_->episode_step() + repeat_ - 1) / repeat_; }
   std::vector<std::string> observation_names() const override { return {"cell"}; }
   /// The inner env's position of the cell's centre (other dims at 0).

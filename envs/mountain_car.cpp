@@ -10,19 +10,22 @@
 namespace dynalab {
 
 namespace {
-constexpr int kHillVertices = 73;  // 0.025 units apart: smooth for the round skids
+constexpr int kHillVertices = 73;     // 0.025 units apart: smooth for the round skids
 constexpr double kWallHeight = 0.25;  // units, length of the end bumpers
-constexpr double kWindow = 0.3;       // units of ground built either side of the car
+constexpr double kWindow = 0.15;  // units of ground built either side of the car (>= 0.07 + radius)
 }  // namespace
 
-MountainCar::MountainCar(MountainCarConfig cfg) : Box2DEnv(cfg.physics, {0, -cfg.gravity}, true), cfg_(cfg) {
+MountainCar::MountainCar(MountainCarConfig cfg)
+    : Box2DEnv(cfg.physics, {0, -cfg.gravity}, true), cfg_(cfg) {
   rebuild();
   reset(0);
 }
 
 double MountainCar::height(double x) { return 0.45 * std::sin(3 * x) + 0.55; }
 
-double MountainCar::slope(double x) { return 1.35 * std::cos(3 * std::clamp(x, kMinPosition, kMaxPosition)); }
+double MountainCar::slope(double x) {
+  return 1.35 * std::cos(3 * std::clamp(x, kMinPosition, kMaxPosition));
+}
 
 void MountainCar::build(b2World& world) {
   const double S = cfg_.scale;
@@ -65,7 +68,8 @@ void MountainCar::build(b2World& world) {
 
 void MountainCar::place_car(double x, double v) {
   const double S = cfg_.scale;
-  start_episode({car_on_ground(car_, x * S, height(x) * S, slope(x), v * S / cfg_.physics.control_dt)});
+  start_episode(
+      {car_on_ground(car_, x * S, height(x) * S, slope(x), v * S / cfg_.physics.control_dt)});
 }
 
 Vec MountainCar::reset(uint64_t seed) {
@@ -105,7 +109,9 @@ void MountainCar::after_physics() {
   if (std::abs(v.x) > limit) car->SetLinearVelocity(float(limit / std::abs(v.x)) * v);
 }
 
-bool MountainCar::is_terminal(const Vec& o) const { return o[0] >= cfg_.goal_position && o[1] >= 0; }
+bool MountainCar::is_terminal(const Vec& o) const {
+  return o[0] >= cfg_.goal_position && o[1] >= 0;
+}
 
 std::optional<double> MountainCar::reward(const Vec&, const Vec& a, const Vec& s_next) const {
   const double u = std::clamp(a[0], -1.0, 1.0);

@@ -1,7 +1,7 @@
 #pragma once
-// Gymnasium MountainCarContinuous as a Box2D world: a car (a sliding disc, see car.h) on a hill shaped like
-// Gymnasium's 0.45 sin(3x) + 0.55 (a chain shape), walls at both ends, gravity 9.8. The world
-// is `scale` metres per Gymnasium unit (10 by default, so the valley's swing period is close
+// Gymnasium MountainCarContinuous as a Box2D world: a car (a sliding disc, see car.h) on a hill
+// shaped like Gymnasium's 0.45 sin(3x) + 0.55 (a chain shape), walls at both ends, gravity 9.8. The
+// world is `scale` metres per Gymnasium unit (10 by default, so the valley's swing period is close
 // to Gymnasium's ~70 steps). Observation in Gymnasium units: position x in [-1.2, 0.6] and
 // velocity = x displacement per step, limited to [-0.07, 0.07] as in Gymnasium. Engine force in
 // [-1, 1] times `engine_accel` m/s^2 (times the car's mass), too weak to climb directly.
@@ -16,20 +16,23 @@
 namespace dynalab {
 
 struct MountainCarConfig {
-  double scale = 10.0;         ///< metres per Gymnasium unit
-  double gravity = 9.8;        ///< m/s^2
-  double engine_accel = 4.5;   ///< m/s^2 at full throttle
-  double max_speed = 0.07;     ///< Gymnasium units per step
-  double goal_position = 0.45; ///< Gymnasium units
+  double scale = 10.0;          ///< metres per Gymnasium unit
+  double gravity = 9.8;         ///< m/s^2
+  double engine_accel = 4.5;    ///< m/s^2 at full throttle
+  double max_speed = 0.07;      ///< Gymnasium units per step
+  double goal_position = 0.45;  ///< Gymnasium units
   PhysicsSettings physics{0.05, 3, 8, 3, 999};
 
   template <class V>
   void visit(V& v) {
     v.field("scale", scale, Range::closed(1, 100), Apply::on_reset, "metres per Gymnasium unit");
     v.field("gravity", gravity, Range::closed(0.1, 100), Apply::on_reset, "m/s^2");
-    v.field("engine_accel", engine_accel, Range::closed(0, 100), Apply::on_reset, "full-throttle acceleration, m/s^2");
-    v.field("max_speed", max_speed, Range::closed(0.001, 1), Apply::on_reset, "speed limit, units per step");
-    v.field("goal_position", goal_position, Range::closed(-1.1, 0.55), Apply::on_reset, "flag position, units");
+    v.field("engine_accel", engine_accel, Range::closed(0, 100), Apply::on_reset,
+            "full-throttle acceleration, m/s^2");
+    v.field("max_speed", max_speed, Range::closed(0.001, 1), Apply::on_reset,
+            "speed limit, units per step");
+    v.field("goal_position", goal_position, Range::closed(-1.1, 0.55), Apply::on_reset,
+            "flag position, units");
     physics.visit(v);
   }
 };
@@ -42,7 +45,9 @@ class MountainCar : public Box2DEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override { return Space::box(1, -1, 1); }
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<MountainCar>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<MountainCar>(cfg_));
+  }
   Bounds world_bounds() const override;
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override { return {"position", "velocity"}; }

@@ -9,7 +9,8 @@
 
 namespace dynalab {
 
-Pendulum::Pendulum(PendulumConfig cfg) : Box2DEnv(cfg.physics, {0, -cfg.gravity}, false), cfg_(cfg) {
+Pendulum::Pendulum(PendulumConfig cfg)
+    : Box2DEnv(cfg.physics, {0, -cfg.gravity}, false), cfg_(cfg) {
   rebuild();
   reset(0);
 }
@@ -100,7 +101,8 @@ void Pendulum::draw_foreground(Canvas& canvas) const {
   // The applied torque as an arc around the pivot, its sweep proportional to the torque.
   const double u = last_action_.size() ? last_action_[0] / cfg_.max_torque : 0.0;
   if (std::abs(u) < 1e-3) return;
-  const double r = 0.22 * cfg_.length, start = std::numbers::pi / 2, sweep = u * 0.8 * std::numbers::pi;
+  const double r = 0.22 * cfg_.length, start = std::numbers::pi / 2,
+               sweep = u * 0.8 * std::numbers::pi;
   std::vector<Vec2> arc;
   for (int i = 0; i <= 16; ++i) {
     const double t = start + sweep * i / 16.0;

@@ -12,11 +12,11 @@
 namespace dynalab {
 
 struct PendulumConfig {
-  double gravity = 10.0;     ///< m/s^2
-  double mass = 1.0;         ///< kg
-  double length = 1.0;       ///< m
-  double max_torque = 2.0;   ///< N m
-  double max_speed = 8.0;    ///< rad/s
+  double gravity = 10.0;    ///< m/s^2
+  double mass = 1.0;        ///< kg
+  double length = 1.0;      ///< m
+  double max_torque = 2.0;  ///< N m
+  double max_speed = 8.0;   ///< rad/s
   PhysicsSettings physics{0.05, 10, 4, 2, 200};
 
   template <class V>
@@ -24,8 +24,10 @@ struct PendulumConfig {
     v.field("gravity", gravity, Range::closed(0, 100), Apply::on_reset, "m/s^2");
     v.field("mass", mass, Range::closed(0.01, 100), Apply::on_reset, "pole mass, kg");
     v.field("length", length, Range::closed(0.1, 10), Apply::on_reset, "pole length, m");
-    v.field("max_torque", max_torque, Range::closed(0.01, 100), Apply::on_reset, "torque bound, N m");
-    v.field("max_speed", max_speed, Range::closed(0.1, 100), Apply::on_reset, "angular speed limit, rad/s");
+    v.field("max_torque", max_torque, Range::closed(0.01, 100), Apply::on_reset,
+            "torque bound, N m");
+    v.field("max_speed", max_speed, Range::closed(0.1, 100), Apply::on_reset,
+            "angular speed limit, rad/s");
     physics.visit(v);
   }
 };
@@ -37,10 +39,14 @@ class Pendulum : public Box2DEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override { return Space::box(1, -cfg_.max_torque, cfg_.max_torque); }
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<Pendulum>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<Pendulum>(cfg_));
+  }
   Bounds world_bounds() const override;
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
-  std::vector<std::string> observation_names() const override { return {"cos_theta", "sin_theta", "theta_dot"}; }
+  std::vector<std::string> observation_names() const override {
+    return {"cos_theta", "sin_theta", "theta_dot"};
+  }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
   Vec observe() const override;
   /// Puts the pole at angle theta (rad, 0 upright) with angular velocity omega (rad/s).

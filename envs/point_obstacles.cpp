@@ -19,7 +19,8 @@ const std::array<PointObstacles::Obstacle, 5>& PointObstacles::obstacles() {
   return obs;
 }
 
-PointObstacles::PointObstacles(PointObstaclesConfig cfg) : Box2DEnv(cfg.physics, {0, 0}, true), cfg_(cfg) {
+PointObstacles::PointObstacles(PointObstaclesConfig cfg)
+    : Box2DEnv(cfg.physics, {0, 0}, true), cfg_(cfg) {
   rebuild();
   reset(0);
 }
@@ -78,7 +79,8 @@ Space PointObstacles::observation_space() const {
 }
 
 void PointObstacles::apply_action(const Vec& a) {
-  body(0)->ApplyForceToCenter(b2Vec2(float(a[0] * cfg_.max_force), float(a[1] * cfg_.max_force)), true);
+  body(0)->ApplyForceToCenter(b2Vec2(float(a[0] * cfg_.max_force), float(a[1] * cfg_.max_force)),
+                              true);
 }
 
 bool PointObstacles::touches_obstacle(double x, double y) {
@@ -95,7 +97,8 @@ bool PointObstacles::is_terminal(const Vec& o) const {
 }
 
 std::optional<double> PointObstacles::reward(const Vec&, const Vec&, const Vec& s) const {
-  return -std::hypot(s[0] - kGoal.x, s[1] - kGoal.y) - (touches_obstacle(s[0], s[1]) ? cfg_.contact_penalty : 0.0);
+  return -std::hypot(s[0] - kGoal.x, s[1] - kGoal.y) -
+         (touches_obstacle(s[0], s[1]) ? cfg_.contact_penalty : 0.0);
 }
 
 void PointObstacles::draw_background(Canvas& canvas) const {
@@ -107,6 +110,13 @@ void PointObstacles::draw_background(Canvas& canvas) const {
   canvas.circle(kGoal, cfg_.goal_radius, palette::goal.with_alpha(0.45f), palette::goal);
   canvas.text(kGoal, "G", palette::text, 1.2f);
   canvas.circle(kStart, 0.15, palette::start.with_alpha(0.5f), palette::none);
+}
+
+void PointObstacles::draw_foreground(Canvas& canvas) const {
+  // The applied force, from the disc's centre (1 m at full force).
+  if (last_action_.size() != 2 || last_action_.norm() < 1e-6) return;
+  const BodyState b = body_state(0);
+  canvas.arrow({b.x, b.y}, {b.x + last_action_[0], b.y + last_action_[1]}, palette::plan, 3.0f);
 }
 
 std::unique_ptr<Env> make_point_obstacles(ConfigNode& node) {

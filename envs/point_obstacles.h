@@ -23,8 +23,10 @@ struct PointObstaclesConfig {
   template <class V>
   void visit(V& v) {
     v.field("max_force", max_force, Range::closed(0.01, 1000), Apply::on_reset, "N at |a| = 1");
-    v.field("damping", damping, Range::closed(0, 100), Apply::on_reset, "linear damping of the floor, 1/s");
-    v.field("contact_penalty", contact_penalty, Range::closed(0, 1000), Apply::on_reset, "per step in contact");
+    v.field("damping", damping, Range::closed(0, 100), Apply::on_reset,
+            "linear damping of the floor, 1/s");
+    v.field("contact_penalty", contact_penalty, Range::closed(0, 1000), Apply::on_reset,
+            "per step in contact");
     v.field("goal_radius", goal_radius, Range::closed(0.05, 5), Apply::on_reset, "m");
     physics.visit(v);
   }
@@ -44,7 +46,9 @@ class PointObstacles : public Box2DEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override { return Space::box(2, -1, 1); }
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<PointObstacles>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<PointObstacles>(cfg_));
+  }
   Bounds world_bounds() const override { return {{-0.3, -0.3}, {kSize + 0.3, kSize + 0.3}}; }
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override { return {"x", "y", "vx", "vy"}; }
@@ -60,6 +64,7 @@ class PointObstacles : public Box2DEnv {
   void apply_action(const Vec& action) override;
   bool is_terminal(const Vec& obs) const override;
   void draw_background(Canvas& canvas) const override;
+  void draw_foreground(Canvas& canvas) const override;
   Color body_color(int) const override { return palette::agent; }
 
  private:

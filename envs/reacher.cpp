@@ -78,17 +78,19 @@ Vec Reacher::observe() const {
   const double q1 = l1.angle, q2 = l2.angle - l1.angle;
   const Vec2 p = tip();
   Vec o(10);
-  o << std::cos(q1), std::cos(q2), std::sin(q1), std::sin(q2), target_.x, target_.y, l1.w, l2.w - l1.w,
-      p.x - target_.x, p.y - target_.y;
+  o << std::cos(q1), std::cos(q2), std::sin(q1), std::sin(q2), target_.x, target_.y, l1.w,
+      l2.w - l1.w, p.x - target_.x, p.y - target_.y;
   return o;
 }
 
 std::vector<std::string> Reacher::observation_names() const {
-  return {"cos_q1", "cos_q2", "sin_q1", "sin_q2", "target_x", "target_y", "q1_dot", "q2_dot", "dx", "dy"};
+  return {"cos_q1",   "cos_q2", "sin_q1", "sin_q2", "target_x",
+          "target_y", "q1_dot", "q2_dot", "dx",     "dy"};
 }
 
 Space Reacher::observation_space() const {
-  const double inf = std::numeric_limits<double>::infinity(), r = 2 * cfg_.link_length, d = 2 * r + 0.1;
+  const double inf = std::numeric_limits<double>::infinity(), r = 2 * cfg_.link_length,
+               d = 2 * r + 0.1;
   Vec hi(10);
   hi << 1, 1, 1, 1, r, r, inf, inf, d, d;
   return Space::box(-hi, hi);
@@ -121,6 +123,11 @@ void Reacher::draw_background(Canvas& canvas) const {
   canvas.circle({target_.x, target_.y}, 0.12, palette::goal, palette::body_outline);
   canvas.segment({target_.x - 0.2, target_.y}, {target_.x + 0.2, target_.y}, palette::goal, 1.5f);
   canvas.segment({target_.x, target_.y - 0.2}, {target_.x, target_.y + 0.2}, palette::goal, 1.5f);
+}
+
+void Reacher::draw_foreground(Canvas& canvas) const {
+  const Vec2 p = tip();  // the fingertip that should reach the target
+  canvas.circle(p, 0.07, palette::text, palette::none);
 }
 
 std::unique_ptr<Env> make_reacher(ConfigNode& node) {

@@ -11,10 +11,10 @@
 namespace dynalab {
 
 struct ReacherConfig {
-  double link_length = 1.0;   ///< m, each link
-  double link_mass = 1.0;     ///< kg, each link
-  double max_torque = 5.0;    ///< N m at |a| = 1
-  double joint_damping = 1.0; ///< N m s per rad/s of joint speed
+  double link_length = 1.0;    ///< m, each link
+  double link_mass = 1.0;      ///< kg, each link
+  double max_torque = 5.0;     ///< N m at |a| = 1
+  double joint_damping = 1.0;  ///< N m s per rad/s of joint speed
   PhysicsSettings physics{0.05, 2, 8, 3, 150};
 
   template <class V>
@@ -34,11 +34,15 @@ class Reacher : public Box2DEnv {
   Vec reset(uint64_t seed) override;
   Space observation_space() const override;
   Space action_space() const override { return Space::box(2, -1, 1); }
-  std::unique_ptr<Env> clone() const override { return clone_into(std::make_unique<Reacher>(cfg_)); }
+  std::unique_ptr<Env> clone() const override {
+    return clone_into(std::make_unique<Reacher>(cfg_));
+  }
   Bounds world_bounds() const override;
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override;
-  std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[4] + obs[8], obs[5] + obs[9]}; }
+  std::optional<Vec2> obs_position(const Vec& obs) const override {
+    return Vec2{obs[4] + obs[8], obs[5] + obs[9]};
+  }
   Vec observe() const override;
   /// Starts an episode with joint angles q (rad), joint speeds (rad/s) and a target (m).
   void set_arm(double q1, double q2, double q1_dot, double q2_dot, Vec2 target);
@@ -53,6 +57,7 @@ class Reacher : public Box2DEnv {
   int extra_state_size() const override { return 2; }
   Color body_color(int i) const override { return i == 0 ? palette::body : palette::agent; }
   void draw_background(Canvas& canvas) const override;
+  void draw_foreground(Canvas& canvas) const override;
 
  private:
   ReacherConfig cfg_;

@@ -114,7 +114,8 @@ TEST_CASE("every registered env passes the conformance suite") {
     // ends flagged correctly.
     Rng rng(11);
     Vec obs = env->reset(1);
-    int episodes = 0, bad_obs = 0, bad_reward = 0, bad_flags = 0, reward_mismatch = 0, bad_counter = 0;
+    int episodes = 0, bad_obs = 0, bad_reward = 0, bad_flags = 0, reward_mismatch = 0,
+        bad_counter = 0;
     int steps_in_episode = 0;
     for (int t = 0; t < 10000; ++t) {
       const Vec a = as.sample(rng);
@@ -125,8 +126,10 @@ TEST_CASE("every registered env passes the conformance suite") {
       if (env->episode_step() != steps_in_episode) ++bad_counter;
       // Truncated exactly at the limit (unless terminated); never both.
       if (r.terminated && r.truncated) ++bad_flags;
-      if (r.truncated != (!r.terminated && steps_in_episode >= env->max_episode_steps())) ++bad_flags;
-      if (const auto known = env->reward(obs, as.clip(a), r.obs); known && !same_bits(*known, r.reward))
+      if (r.truncated != (!r.terminated && steps_in_episode >= env->max_episode_steps()))
+        ++bad_flags;
+      if (const auto known = env->reward(obs, as.clip(a), r.obs);
+          known && !same_bits(*known, r.reward))
         ++reward_mismatch;
       obs = r.obs;
       if (r.terminated || r.truncated) {
@@ -142,34 +145,39 @@ TEST_CASE("every registered env passes the conformance suite") {
     CHECK(reward_mismatch == 0);
     CHECK(episodes >= 1);
 
-    // clone() and set_state() continue the trajectory bit for bit.
-    env->reset(5);
-    Rng act(21);
-    for (int t = 0; t < 17; ++t) {
-      const auto r = env->step(as.sample(act));
-      if (r.terminated || r.truncated) env->reset(6 + t);
-    }
-    auto copy = env->clone();
-    auto restored = make_env(entry.name);
-    restored->reset(99);  // somewhere else first
-    restored->set_state(env->get_state());
-    CHECK(same_bits(copy->get_state(), env->get_state()));
-    CHECK(same_bits(restored->get_state(), env->get_state()));
-    int mismatches = 0, compared = 0;
-    for (int t = 0; t < 300; ++t) {
-      const Vec a = as.sample(act);
-      const StepResult r0 = env->step(a), r1 = copy->step(a), r2 = restored->step(a);
-      ++compared;
-      for (const StepResult* r : {&r1, &r2})
-        if (!same_bits(r->obs, r0.obs) || !same_bits(r->reward, r0.reward) || r->terminated != r0.terminated ||
-            r->truncated != r0.truncated)
+    // clone() and set_state() continue the trajectory bit for bit, from several points of an
+    // episode (at rest after a reset, and mid-motion, in contact or not).
+    for (int clone_at : {0, 17, 61}) {
+      CAPTURE(clone_at);
+      env->reset(5);
+      Rng act(21 + clone_at);
+      for (int t = 0; t < clone_at; ++t) {
+        const auto r = env->step(as.sample(act));
+        if (r.terminated || r.truncated) env->reset(6 + t);
+      }
+      auto copy = env->clone();
+      auto restored = make_env(entry.name);
+      restored->reset(99);  // somewhere else first
+      restored->set_state(env->get_state());
+      CHECK(same_bits(copy->get_state(), env->get_state()));
+      CHECK(same_bits(restored->get_state(), env->get_state()));
+      int mismatches = 0, compared = 0;
+      for (int t = 0; t < 300; ++t) {
+        const Vec a = as.sample(act);
+        const StepResult r0 = env->step(a), r1 = copy->step(a), r2 = restored->step(a);
+        ++compared;
+        for (const StepResult* r : {&r1, &r2})
+          if (!same_bits(r->obs, r0.obs) || !same_bits(r->reward, r0.reward) ||
+              r->terminated != r0.terminated || r->truncated != r0.truncated)
+            ++mismatches;
+        if (!same_bits(copy->get_state(), env->get_state()) ||
+            !same_bits(restored->get_state(), env->get_state()))
           ++mismatches;
-      if (!same_bits(copy->get_state(), env->get_state()) || !same_bits(restored->get_state(), env->get_state()))
-        ++mismatches;
-      if (r0.terminated || r0.truncated) break;
+        if (r0.terminated || r0.truncated) break;
+      }
+      CHECK(compared > 0);
+      CHECK(mismatches == 0);
     }
-    CHECK(compared > 0);
-    CHECK(mismatches == 0);
 
     // A bad state vector is rejected.
     if (entry.name != "grid_world") CHECK_THROWS(env->set_state({1.0, 2.0}));

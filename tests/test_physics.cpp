@@ -28,7 +28,7 @@ Vec pair(double x, double y) {
 
 TEST_CASE("pendulum released horizontally swings down and keeps its energy") {
   Pendulum p;
-  p.set_pole(std::numbers::pi / 2, 0);  // horizontal, at rest: energy 0 (pivot level)
+  p.set_pole(std::numbers::pi / 2, 0);       // horizontal, at rest: energy 0 (pivot level)
   const double I = 1.0 / 3, mgh = 10 * 0.5;  // pivot inertia of a 1 kg, 1 m rod; m g l/2
   double max_speed = 0, max_err = 0, lowest = 0;
   for (int t = 0; t < 40; ++t) {  // 2 s: down, up the other side and back
@@ -39,19 +39,19 @@ TEST_CASE("pendulum released horizontally swings down and keeps its energy") {
     max_speed = std::max(max_speed, std::abs(r.obs[2]));
     lowest = std::max(lowest, std::abs(theta));
   }
-  CHECK(lowest > 2.9);                 // passed (near) the bottom, theta = pi
-  CHECK(max_speed > 5.0);              // sqrt(2 m g l/2 / I) = 5.48 rad/s at the bottom
+  CHECK(lowest > 2.9);     // passed (near) the bottom, theta = pi
+  CHECK(max_speed > 5.0);  // sqrt(2 m g l/2 / I) = 5.48 rad/s at the bottom
   CHECK(max_speed <= 8.0);
-  CHECK(max_err < 0.05 * 2 * mgh);     // within 5% of the swing's energy range
+  CHECK(max_err < 0.05 * 2 * mgh);  // within 5% of the swing's energy range
 }
 
 TEST_CASE("pendulum torque turns the pole the right way and the reward is Gymnasium's") {
   Pendulum p;
   p.set_pole(0, 0);  // upright: unstable but balanced
   const StepResult r = p.step(scalar(2.0));
-  CHECK(r.obs[2] > 0);                                    // positive torque: counter-clockwise
+  CHECK(r.obs[2] > 0);  // positive torque: counter-clockwise
   CHECK(r.reward == doctest::Approx(-0.001 * 4).epsilon(1e-9));  // theta = 0, theta_dot = 0 before
-  CHECK(p.step(scalar(50)).obs.size() == 3);              // clipped, no blow-up
+  CHECK(p.step(scalar(50)).obs.size() == 3);                     // clipped, no blow-up
 }
 
 TEST_CASE("mountain_car: full throttle from the bottom fails, energy pumping reaches the flag") {
@@ -207,7 +207,8 @@ TEST_CASE("point_obstacles: obstacles block the diagonal, going around reaches t
     if (PointObstacles::touches_obstacle(r.obs[0], r.obs[1])) ++contact_steps;
     // The disc never enters an obstacle.
     for (const auto& ob : PointObstacles::obstacles()) {
-      const bool inside = std::abs(r.obs[0] - ob.centre.x) < ob.half.x && std::abs(r.obs[1] - ob.centre.y) < ob.half.y;
+      const bool inside = std::abs(r.obs[0] - ob.centre.x) < ob.half.x &&
+                          std::abs(r.obs[1] - ob.centre.y) < ob.half.y;
       CHECK_FALSE(inside);
     }
     if (r.terminated || r.truncated) break;
@@ -228,7 +229,10 @@ TEST_CASE("point_obstacles: obstacles block the diagonal, going around reaches t
 }
 
 TEST_CASE("discretized: cells, actions and the inner dynamics") {
-  Json j = {{"name", "discretized"}, {"inner", {{"name", "mountain_car"}}}, {"bins", {4, 5}}, {"actions", {-1, 1}}};
+  Json j = {{"name", "discretized"},
+            {"inner", {{"name", "mountain_car"}}},
+            {"bins", {4, 5}},
+            {"actions", {-1, 1}}};
   ConfigNode node(j, "test");
   auto env = env_registry().make(node);
   auto* d = dynamic_cast<DiscretizedEnv*>(env.get());
@@ -253,7 +257,11 @@ TEST_CASE("discretized: cells, actions and the inner dynamics") {
   Json bad = {{"name", "discretized"}, {"bins", {4}}};
   ConfigNode bad_node(bad, "test.json");
   CHECK_THROWS_WITH_AS(env_registry().make(bad_node), doctest::Contains("bins"), InputError);
-  Json unbounded = {{"name", "discretized"}, {"inner", {{"name", "reacher"}}}, {"dims", {6}}, {"bins", {4}}, {"actions", {0, 0}}};
+  Json unbounded = {{"name", "discretized"},
+                    {"inner", {{"name", "reacher"}}},
+                    {"dims", {6}},
+                    {"bins", {4}},
+                    {"actions", {0, 0}}};
   ConfigNode ub_node(unbounded, "test.json");
   CHECK_THROWS_WITH_AS(env_registry().make(ub_node), doctest::Contains("low"), InputError);
 }

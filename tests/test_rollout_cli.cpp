@@ -35,31 +35,43 @@ TEST_CASE("rollout is deterministic: the same command gives byte-identical files
   const auto dir = temp_dir("rollout_determinism");
   for (const char* env : {"mountain_car", "point_obstacles"}) {
     CAPTURE(env);
-    const std::string base = std::string("rollout ") + env + " --policy random --steps 80 --seed 9 --out ";
+    const std::string base =
+        std::string("rollout ") + env + " --policy random --steps 80 --seed 9 --out ";
     REQUIRE(run_cli(base + (dir / "a").string()).exit_code == 0);
     REQUIRE(run_cli(base + (dir / "b").string()).exit_code == 0);
-    const std::string a = read_file(dir / "a" / "trajectories.csv"), b = read_file(dir / "b" / "trajectories.csv");
+    const std::string a = read_file(dir / "a" / "trajectories.csv"),
+                      b = read_file(dir / "b" / "trajectories.csv");
     CHECK(!a.empty());
     CHECK(a == b);
     CHECK(lines(a).size() == 81);
     // Another seed gives another episode.
-    REQUIRE(run_cli(std::string("rollout ") + env + " --steps 80 --seed 10 --out " + (dir / "c").string()).exit_code == 0);
+    REQUIRE(run_cli(std::string("rollout ") + env + " --steps 80 --seed 10 --out " +
+                    (dir / "c").string())
+                .exit_code == 0);
     CHECK(read_file(dir / "c" / "trajectories.csv") != a);
   }
 }
 
-TEST_CASE("rollout policies and --set: const drives cliff_hill into the pit, zero keeps the car home") {
+TEST_CASE(
+    "rollout policies and --set: const drives cliff_hill into the pit, zero keeps the car home") {
   const auto dir = temp_dir("rollout_policies");
-  REQUIRE(run_cli("rollout cliff_hill --policy const:1 --out " + (dir / "right").string()).exit_code == 0);
+  REQUIRE(
+      run_cli("rollout cliff_hill --policy const:1 --out " + (dir / "right").string()).exit_code ==
+      0);
   auto rows = lines(read_file(dir / "right" / "trajectories.csv"));
   CHECK(rows.size() < 80);
   CHECK(rows.back().substr(rows.back().size() - 4) == ",1,0");  // terminated in the pit
-  REQUIRE(run_cli("rollout cliff_hill --policy zero --set max_episode_steps=30 --out " + (dir / "zero").string()).exit_code == 0);
+  REQUIRE(run_cli("rollout cliff_hill --policy zero --set max_episode_steps=30 --out " +
+                  (dir / "zero").string())
+              .exit_code == 0);
   rows = lines(read_file(dir / "zero" / "trajectories.csv"));
   CHECK(rows.size() == 31);
-  CHECK(rows.back().find(",0,0,0,1") != std::string::npos);  // action 0, reward 0 on the flat, truncated
-  REQUIRE(run_cli("rollout cartpole_balance --policy const:1 --out " + (dir / "cp").string()).exit_code == 0);
-  CHECK(lines(read_file(dir / "cp" / "trajectories.csv"))[0] == "t,obs_0,obs_1,obs_2,obs_3,action_0,reward,terminated,truncated");
+  CHECK(rows.back().find(",0,0,0,1") !=
+        std::string::npos);  // action 0, reward 0 on the flat, truncated
+  REQUIRE(run_cli("rollout cartpole_balance --policy const:1 --out " + (dir / "cp").string())
+              .exit_code == 0);
+  CHECK(lines(read_file(dir / "cp" / "trajectories.csv"))[0] ==
+        "t,obs_0,obs_1,obs_2,obs_3,action_0,reward,terminated,truncated");
 }
 
 TEST_CASE("rollout rejects bad input with exit code 2 and a one-line message") {

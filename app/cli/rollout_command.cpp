@@ -27,8 +27,9 @@ Vec parse_const_action(const std::string& list, const Space& space) {
     values.push_back(v);
   }
   if (static_cast<int>(values.size()) != space.dim())
-    throw InputError("--policy: expected " + std::to_string(space.dim()) + " value(s) for action space " +
-                     space.describe() + ", got " + std::to_string(values.size()));
+    throw InputError("--policy: expected " + std::to_string(space.dim()) +
+                     " value(s) for action space " + space.describe() + ", got " +
+                     std::to_string(values.size()));
   return Eigen::Map<const Vec>(values.data(), values.size());
 }
 
@@ -36,7 +37,8 @@ Vec parse_const_action(const std::string& list, const Space& space) {
 
 int rollout_command(const Args& args) {
   ArgReader a(args, {"--policy", "--steps", "--seed", "--set", "--out"}, {"--quiet"});
-  if (a.positional().size() != 1) throw InputError("rollout: expected one ENV (a registered env name, see `list`)");
+  if (a.positional().size() != 1)
+    throw InputError("rollout: expected one ENV (a registered env name, see `list`)");
   if (!a.has("--out")) throw InputError("rollout: expected --out DIR for trajectories.csv");
   const std::string env_name = a.positional()[0];
   if (!env_registry().find(env_name)) {
@@ -65,8 +67,13 @@ int rollout_command(const Args& args) {
 
   Vec obs = env->reset(seed);
   std::string csv = "t";
-  for (int i = 0; i < obs.size(); ++i) csv += ",obs_" + std::to_string(i);
-  for (int i = 0; i < as.dim(); ++i) csv += ",action_" + std::to_string(i);
+  // Appends piece by piece (GCC 12 warns falsely on "," + std::string).
+  auto field = [&csv](const std::string& v) {
+    csv += ',';
+    csv += v;
+  };
+  for (int i = 0; i < obs.size(); ++i) field("obs_" + std::to_string(i));
+  for (int i = 0; i < as.dim(); ++i) field("action_" + std::to_string(i));
   csv += ",reward,terminated,truncated\n";
   long long t = 0;
   for (; t < max_steps; ++t) {
@@ -74,9 +81,12 @@ int rollout_command(const Args& args) {
     const StepResult r = env->step(action);
     const Vec applied = as.clip(action);
     csv += std::to_string(t);
-    for (int i = 0; i < obs.size(); ++i) csv += "," + format_number(obs[i]);
-    for (int i = 0; i < applied.size(); ++i) csv += "," + format_number(applied[i]);
-    csv += "," + format_number(r.reward) + "," + (r.terminated ? "1" : "0") + "," + (r.truncated ? "1" : "0") + "\n";
+    for (int i = 0; i < obs.size(); ++i) field(format_number(obs[i]));
+    for (int i = 0; i < applied.size(); ++i) field(format_number(applied[i]));
+    field(format_number(r.reward));
+    field(r.terminated ? "1" : "0");
+    field(r.truncated ? "1" : "0");
+    csv += '\n';
     obs = r.obs;
     if (r.terminated || r.truncated) {
       ++t;
@@ -86,7 +96,8 @@ int rollout_command(const Args& args) {
   const std::filesystem::path out = a.value("--out");
   ensure_directory(out);
   write_file_atomic(out / "trajectories.csv", csv);
-  if (!a.has("--quiet")) std::printf("%s: %lld steps; %s\n", env_name.c_str(), t, (out / "trajectories.csv").c_str());
+  if (!a.has("--quiet"))
+    std::printf("%s: %lld steps; %s\n", env_name.c_str(), t, (out / "trajectories.csv").c_str());
   return 0;
 }
 
