@@ -33,7 +33,14 @@ FigureBounds figure_bounds(const Figure& fig) {
   return b;
 }
 
-std::vector<double> nice_ticks(double lo, double hi, int target) {
+bool integer_x(const Figure& fig) {
+  for (const auto& s : fig.series)
+    for (double x : s.x)
+      if (std::isfinite(x) && x != std::floor(x)) return false;
+  return true;
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int target, bool integer) {
   std::vector<double> ticks;
   if (!(hi > lo) || target < 1) return ticks;
   const double raw = (hi - lo) / target;
@@ -44,6 +51,7 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
       step = m * mag;
       break;
     }
+  if (integer) step = std::max(step, 1.0);
   for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
   return ticks;

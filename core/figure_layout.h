@@ -21,8 +21,12 @@ FigureBounds figure_bounds(const Figure& fig);
 /// The y value as plotted (log10 for log axes; NaN for non-positive values on a log axis).
 double plotted_y(const Figure& fig, double y);
 
-/// Round tick positions (1, 2, 5 x 10^k steps) covering [lo, hi], about `target` of them.
-std::vector<double> nice_ticks(double lo, double hi, int target);
+/// Round tick positions (1, 2, 5 x 10^k steps) covering [lo, hi], about `target` of them;
+/// `integer` axes (episodes, steps) never get a step below 1.
+std::vector<double> nice_ticks(double lo, double hi, int target, bool integer = false);
+
+/// True if every x of every series is a whole number (an episode or step axis).
+bool integer_x(const Figure& fig);
 
 /// A tick label with as many decimals as the tick step needs (no "0.30000000000000004").
 std::string format_tick(double value, double step);

@@ -338,7 +338,7 @@ void App::transport() {
     ImGui::SameLine();
     float sp = float(settings_.speed);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::SliderFloat("##speed", &sp, 1, 5000, "%.0f ticks/s", ImGuiSliderFlags_Logarithmic)) {
+    if (ImGui::SliderFloat("##speed", &sp, 1, 5000, "%.0f ticks/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_NoInput)) {
       settings_.speed = sp;
       runner_.set_speed(sp);
     }
@@ -418,7 +418,16 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
   view_.size = avail;
   if (snap_ && snap_->world) {
     if (st_.generation != view_generation_) view_generation_ = st_.generation, user_moved_view_ = false;
-    if (!user_moved_view_) view_.fit(snap_->world->world_bounds(), 24.0f * ui_scale());
+    if (!user_moved_view_) {
+      // Leave room at the top for the counters so they never cover the world.
+      const float top = 2.4f * fonts_.big->FontSize + 24.0f * ui_scale();
+      ViewTransform inner = view_;
+      inner.origin.y += top;
+      inner.size.y = std::max(10.0f, inner.size.y - top);
+      inner.fit(snap_->world->world_bounds(), 20.0f * ui_scale());
+      view_.scale = inner.scale;
+      view_.center = inner.to_world(ImVec2(view_.origin.x + view_.size.x * 0.5f, view_.origin.y + view_.size.y * 0.5f));
+    }
     viewport_interaction(p0, avail, hovered);
     dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
     ImGuiCanvas canvas(dl, view_, line_scale(), ImGui::GetFontSize());

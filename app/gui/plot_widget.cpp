@@ -37,7 +37,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   const ImVec2 p1(p0.x + size.x, p0.y + size.y);
   dl->AddRectFilled(p0, p1, kBackground, 4.0f);
   const float fh = ImGui::GetFontSize();
-  const float lw = 2.0f * style.line_scale;
+  const float lw = 2.5f * style.line_scale;
 
   const FigureBounds b = figure_bounds(fig);
   const auto yticks = nice_ticks(b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
@@ -75,7 +75,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
   }
-  const auto xticks = nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 6))));
+  const auto xticks = nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 6))), integer_x(fig));
   const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 1;
   for (double t : xticks) {
     const float x = sx(t);

@@ -72,30 +72,34 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
     for (int s = 0; s < snap.n_states; ++s) {
       if (is_wall(s) || v[s] == 0) continue;
       const bool neg = v[s] < 0;
-      const float t = float(neg ? v[s] / vmin : v[s] / vmax);
+      // sqrt spreads the low end: values fall off as gamma^distance, far cells stay visible.
+      const float t = std::sqrt(float(neg ? v[s] / vmin : v[s] / vmax));
       shade[s] = t;
       cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, 0.15f + 0.85f * t).with_alpha(0.92f), palette::none);
     }
   }
 
   if (opt.planning_flashes) {
-    std::map<int, float> flash;  // state -> strength of its newest planning update
+    // state -> strength of its newest planning update; updates that changed Q flash strongly,
+    // ones that changed nothing (before any reward is known) only faintly.
+    std::map<int, float> flash;
     for (const auto& u : snap.recent_updates) {
       if (!u.planning) continue;
       const int64_t age = snap.tick - u.tick;
       if (age < 0 || age >= opt.fade_ticks) continue;
-      const float a = 1.0f - float(age) / float(opt.fade_ticks);
+      const float a = (1.0f - float(age) / float(opt.fade_ticks)) * (u.update.delta != 0 ? 1.0f : 0.15f);
       float& f = flash[u.update.state];
       f = std::max(f, a);
     }
     for (const auto& [s, a] : flash) {
-      if (s < 0 || s >= snap.n_states) continue;
-      cell(s, kFlash.with_alpha(0.55f * a), kFlash.with_alpha(a));
-      if (grid && pos[s]) {  // a thick gold frame, visible from the back row
-        const Vec2 p = *pos[s];
-        const double h = half - 0.06;
+      if (s < 0 || s >= snap.n_states || !pos[s]) continue;
+      const Vec2 p = *pos[s];
+      if (grid) {  // a thick gold frame: visible from the back row without hiding the heat map
+        const double h = half - 0.07;
         const Vec2 ring[5] = {{p.x - h, p.y - h}, {p.x + h, p.y - h}, {p.x + h, p.y + h}, {p.x - h, p.y + h}, {p.x - h, p.y - h}};
-        canvas.polyline(ring, kFlash.with_alpha(a), 4.0f);
+        canvas.polyline(ring, kFlash.with_alpha(a), 6.0f);
+      } else {
+        cell(s, kFlash.with_alpha(0.5f * a), kFlash.with_alpha(a));
       }
     }
   }
@@ -120,7 +124,7 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
     std::vector<Vec2> pts;
     for (int s : snap.episode_path)
       if (s >= 0 && s < snap.n_states && pos[s]) pts.push_back(*pos[s]);
-    canvas.polyline(pts, palette::agent.with_alpha(0.75f), 4.0f);
+    canvas.polyline(pts, palette::agent.with_alpha(0.6f), 3.0f);
   }
 
   if (opt.policy_arrows && grid && snap.n_actions == 4) {
