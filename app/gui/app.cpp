@@ -161,7 +161,7 @@ void App::frame(float frame_ms) {
   while (frame_ms_.size() > 240) frame_ms_.pop_front();
   snap_ = runner_.latest();
   st_ = runner_.status();
-  for (const auto& e : runner_.take_errors()) status(e, true);
+  for (const auto& e : runner_.take_errors()) status(e, true), new_errors_.push_back(e);
   {
     std::lock_guard lk(incoming_mu_);
     if (incoming_config_) {
@@ -177,9 +177,9 @@ void App::frame(float frame_ms) {
   const float menu_h = ImGui::GetFrameHeight();
   const float status_h = ImGui::GetFrameHeight() + 6;
   const float top = vp->Pos.y + menu_h, W = vp->Size.x, H = vp->Size.y - menu_h - status_h;
-  const float left_w = settings_.panels.controls ? std::min(W * 0.42f, 380.0f * ui_scale()) : 0.0f;
+  const float left_w = settings_.panels.controls ? std::min(W * (settings_.presentation ? 0.30f : 0.36f), 380.0f * ui_scale()) : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
-  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty() ? std::floor(H * 0.36f) : 0.0f;
+  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty() ? std::floor(H * (settings_.presentation ? 0.30f : 0.34f)) : 0.0f;
   viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H - plot_h));
   if (plot_h > 0) plots(ImVec2(vp->Pos.x + left_w, top + H - plot_h), ImVec2(W - left_w, plot_h));
   status_bar(top + H, W, status_h);
@@ -284,13 +284,15 @@ void App::controls_panel(float w, float h, float y) {
   transport();
   if (ImGui::CollapsingHeader("Overlays", ImGuiTreeNodeFlags_DefaultOpen)) {
     auto& o = settings_.overlays;
-    ImGui::Checkbox("heat map", &o.heat_map);
-    ImGui::SameLine(w * 0.5f);
-    ImGui::Checkbox("policy arrows", &o.policy_arrows);
-    ImGui::Checkbox("model knows", &o.model_known);
-    ImGui::SameLine(w * 0.5f);
-    ImGui::Checkbox("planning flashes", &o.planning_flashes);
-    ImGui::Checkbox("agent path", &o.episode_path);
+    // Two columns when they fit, else one per line (large fonts).
+    const bool two = ImGui::CalcTextSize("planning flashes").x * 2 + ImGui::GetFontSize() * 4 < w;
+    int i = 0;
+    for (auto [label, flag] : {std::pair{"heat map", &o.heat_map}, std::pair{"policy arrows", &o.policy_arrows},
+                               std::pair{"model knows", &o.model_known}, std::pair{"planning flashes", &o.planning_flashes},
+                               std::pair{"agent path", &o.episode_path}}) {
+      if (two && i++ % 2) ImGui::SameLine(w * 0.5f);
+      ImGui::Checkbox(label, flag);
+    }
   }
   if (settings_.panels.stats) stats_panel();
   config_panel();
@@ -338,7 +340,7 @@ void App::transport() {
     ImGui::SameLine();
     float sp = float(settings_.speed);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::SliderFloat("##speed", &sp, 1, 5000, "%.0f ticks/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_NoInput)) {
+    if (ImGui::DragFloat("##speed", &sp, 0.5f, 1, 5000, "%.0f ticks/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
       settings_.speed = sp;
       runner_.set_speed(sp);
     }
@@ -353,6 +355,8 @@ void App::transport() {
 void App::stats_panel() {
   if (!snap_ || !ImGui::CollapsingHeader("Stats", ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (ImGui::BeginTable("stats", 2, ImGuiTableFlags_RowBg)) {
+    ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthStretch);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("0000000000").x);
     for (const auto& [k, v] : snap_->stats) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();

@@ -8,6 +8,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "app/gui/app_args.h"
 #include "app/gui/imgui_canvas.h"
@@ -47,6 +49,8 @@ class App {
   std::optional<std::string> take_screenshot_request();
   /// Shows a message in the status bar.
   void status(const std::string& msg, bool error);
+  /// Errors reported by the runner since the last call (scripted mode fails on them).
+  std::vector<std::string> take_new_errors() { return std::exchange(new_errors_, {}); }
   /// The snapshot drawn in the last frame.
   const std::shared_ptr<const Snapshot>& shown() const { return snap_; }
 
@@ -89,6 +93,7 @@ class App {
   // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
   int drag_kind_ = 0;
   int drag_row_ = -1, drag_col_ = -1;
+  std::vector<std::string> new_errors_;
   std::string status_msg_;
   bool status_error_ = false;
   std::chrono::steady_clock::time_point status_time_{};

@@ -18,6 +18,8 @@ const char* app_usage() {
          "  --presentation          large fonts, thick lines, high-contrast theme\n"
          "  --font-scale X          UI font scale, 1 to 2.5\n"
          "  --size WxH              window size in pixels\n"
+         "  --settings FILE         settings file (default $XDG_CONFIG_HOME/dynalab/settings.json;\n"
+         "                          scripted runs use defaults unless this is given)\n"
          "\n"
          "Scripted (tests, figures):\n"
          "  --ticks N               advance N ticks (as fast as possible) before the screenshot\n"
@@ -58,6 +60,7 @@ AppArgs parse_app_args(int argc, char** argv) {
     else if (f == "--seed") a.seed = uint64_t(integer(0, 1ll << 53)), a.has_seed = true;
     else if (f == "--presentation") a.presentation = true;
     else if (f == "--demo-plan-trace") a.demo_plan_trace = true;
+    else if (f == "--settings") a.settings_file = value();
     else if (f == "--font-scale") {
       const std::string v = value();
       char* end = nullptr;

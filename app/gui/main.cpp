@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 #include "app/gui/app.h"
 #include "app/gui/app_args.h"
@@ -42,7 +43,9 @@ int main(int argc, char** argv) {
 
   // 2. Settings: the user's file interactively; defaults in scripted mode so tests are repeatable.
   std::string settings_msg;
-  Settings settings = scripted ? Settings{} : load_settings(settings_path(), settings_msg);
+  const std::filesystem::path settings_file = args.settings_file.empty() ? settings_path() : std::filesystem::path(args.settings_file);
+  Settings settings = scripted && args.settings_file.empty() ? Settings{} : load_settings(settings_file, settings_msg);
+  if (!settings_msg.empty()) std::fprintf(stderr, "%s\n", settings_msg.c_str());
   if (args.width) settings.window_w = args.width, settings.window_h = args.height;
   if (args.font_scale > 0) settings.font_scale = args.font_scale;
   if (args.presentation) settings.presentation = true;
@@ -101,6 +104,7 @@ int main(int argc, char** argv) {
     auto t_prev = t_start;
     int frames_after_done = 0;
     bool first_frame = true;
+    int frames = 0;
     while (!exit_code && !glfwWindowShouldClose(window) && !app.quit_requested()) {
       glfwPollEvents();
       if (app.take_font_change()) rebuild_style();
@@ -118,6 +122,7 @@ int main(int argc, char** argv) {
       glClearColor(0.90f, 0.91f, 0.93f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      ++frames;
       if (first_frame) {
         first_frame = false;
         if (scripted || std::getenv("DYNALAB_TIMING"))
@@ -136,7 +141,7 @@ int main(int argc, char** argv) {
         // Done once the runner is idle and this frame drew the snapshot of the last tick.
         const bool done = app.runner().idle() && snap && (snap->tick >= args.ticks || snap->finished) &&
                           st.pending_ticks == 0;
-        for (const auto& e : app.runner().take_errors()) {
+        for (const auto& e : app.take_new_errors()) {
           std::fprintf(stderr, "error: %s\n", e.c_str());
           exit_code = 2;
         }
@@ -149,13 +154,13 @@ int main(int argc, char** argv) {
               exit_code = 1;
             }
           }
-          std::fprintf(stderr, "scripted: %s, %lld ticks, %.0f ms\n", snap->experiment.c_str(),
-                       (long long)st.ticks,
-                       std::chrono::duration<double, std::milli>(Clock::now() - t_start).count());
+          const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
+          std::fprintf(stderr, "scripted: %s, %lld ticks, %d frames in %.0f ms (%.1f ms per frame)\n",
+                       snap->experiment.c_str(), (long long)st.ticks, frames, total_ms, total_ms / std::max(1, frames));
           break;
         }
-        if (Clock::now() - t_start > std::chrono::minutes(5)) {
-          std::fprintf(stderr, "error: scripted run did not reach %lld ticks in 5 minutes\n", (long long)args.ticks);
+        if (Clock::now() - t_start > std::chrono::minutes(2)) {
+          std::fprintf(stderr, "error: scripted run did not reach %lld ticks in 2 minutes\n", (long long)args.ticks);
           exit_code = 1;
           break;
         }
@@ -170,7 +175,7 @@ int main(int argc, char** argv) {
     if (!scripted) {
       glfwGetWindowSize(window, &app.settings().window_w, &app.settings().window_h);
       std::string msg;
-      if (!save_settings(settings_path(), app.settings(), msg)) std::fprintf(stderr, "%s\n", msg.c_str());
+      if (!save_settings(settings_file, app.settings(), msg)) std::fprintf(stderr, "%s\n", msg.c_str());
     }
   }  // the App (and its runner's worker thread) ends here, before the GL context
 

@@ -71,14 +71,14 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env, const M
       if (elite[p] && opt.elites) continue;
       if (i % stride) continue;
       for (int k = 0; k < particles; ++k)
-        draw_observation_path(canvas, predicted_path(t, p, k), env, return_color(scaled(p)).with_alpha(0.35f), 1.2f);
+        draw_observation_path(canvas, predicted_path(t, p, k), env, return_color(scaled(p)).with_alpha(0.5f), 2.0f);
     }
   }
   if (opt.elites)
     for (int p = 0; p < P; ++p)
       if (elite[p])
         for (int k = 0; k < particles; ++k)
-          draw_observation_path(canvas, predicted_path(t, p, k), env, return_color(scaled(p)).with_alpha(0.9f), 2.2f);
+          draw_observation_path(canvas, predicted_path(t, p, k), env, return_color(scaled(p)).with_alpha(0.9f), 3.0f);
   if (opt.chosen) {
     const int b = best_candidate(t);
     if (b >= 0)

@@ -49,7 +49,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   // Title on top, y label at the top left, x label under the axis.
   const float top = p0.y + fh * 1.5f, bottom = p1.y - fh * 2.4f;
   const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
-  const std::string title = fig.title + (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  std::string title = fig.title + (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  if (ImGui::CalcTextSize(title.c_str()).x > right - left) title = fig.title;  // drop the unit before clipping
   dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, title.c_str());
   const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
   dl->AddText(ImVec2((left + right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted, fig.x_label.c_str());
@@ -75,7 +76,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
   }
-  const auto xticks = nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 6))), integer_x(fig));
+  const auto xticks = nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 4.5f))), integer_x(fig));
   const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 1;
   for (double t : xticks) {
     const float x = sx(t);

@@ -63,31 +63,41 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
   };
 
   const std::vector<double> v = max_q(snap);
-  double vmax = 0, vmin = 0;
+  // Colour spans the visited cells' range, so the gradient towards the goal shows even once
+  // every value is close to the maximum.
+  double vmax = 0, vmin = 0, vlo = INFINITY;
   for (int s = 0; s < snap.n_states; ++s)
-    if (!is_wall(s)) vmax = std::max(vmax, v[s]), vmin = std::min(vmin, v[s]);
+    if (!is_wall(s)) {
+      vmax = std::max(vmax, v[s]), vmin = std::min(vmin, v[s]);
+      if (v[s] > 0) vlo = std::min(vlo, v[s]);
+    }
+  if (!(vlo < vmax)) vlo = 0;
   std::vector<float> shade(snap.n_states, 0.0f);  // 0..1, how dark the heat map made the cell
 
   if (opt.heat_map) {
     for (int s = 0; s < snap.n_states; ++s) {
       if (is_wall(s) || v[s] == 0) continue;
       const bool neg = v[s] < 0;
-      // sqrt spreads the low end: values fall off as gamma^distance, far cells stay visible.
-      const float t = std::sqrt(float(neg ? v[s] / vmin : v[s] / vmax));
-      shade[s] = t;
-      cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, 0.15f + 0.85f * t).with_alpha(0.92f), palette::none);
+      const float t = float(neg ? v[s] / vmin : (v[s] - vlo) / (vmax - vlo));
+      shade[s] = 0.12f + 0.88f * t;
+      cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, shade[s]).with_alpha(0.92f), palette::none);
     }
   }
 
   if (opt.planning_flashes) {
-    // state -> strength of its newest planning update; updates that changed Q flash strongly,
-    // ones that changed nothing (before any reward is known) only faintly.
+    // state -> strength of its recent planning updates: fading with age, and scaled by how much
+    // the update changed Q, so the eye goes to where planning is moving values right now.
     std::map<int, float> flash;
+    double dmax = 0;
+    for (const auto& u : snap.recent_updates)
+      if (u.planning && snap.tick - u.tick < opt.fade_ticks) dmax = std::max(dmax, std::abs(u.update.delta));
     for (const auto& u : snap.recent_updates) {
       if (!u.planning) continue;
       const int64_t age = snap.tick - u.tick;
       if (age < 0 || age >= opt.fade_ticks) continue;
-      const float a = (1.0f - float(age) / float(opt.fade_ticks)) * (u.update.delta != 0 ? 1.0f : 0.15f);
+      const double rel = dmax > 0 ? std::abs(u.update.delta) / dmax : 0.0;
+      const float a = (1.0f - float(age) / float(opt.fade_ticks)) * float(0.1 + 0.9 * rel);
+      if (a < 0.05f) continue;
       float& f = flash[u.update.state];
       f = std::max(f, a);
     }
@@ -97,7 +107,7 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
       if (grid) {  // a thick gold frame: visible from the back row without hiding the heat map
         const double h = half - 0.07;
         const Vec2 ring[5] = {{p.x - h, p.y - h}, {p.x + h, p.y - h}, {p.x + h, p.y + h}, {p.x - h, p.y + h}, {p.x - h, p.y - h}};
-        canvas.polyline(ring, kFlash.with_alpha(a), 6.0f);
+        canvas.polyline(ring, kFlash.with_alpha(a), 5.0f);
       } else {
         cell(s, kFlash.with_alpha(0.5f * a), kFlash.with_alpha(a));
       }

@@ -14,7 +14,7 @@ struct TabularOverlayOptions {
   bool model_known = false;
   bool planning_flashes = true;
   bool episode_path = true;
-  int fade_ticks = 12;  ///< a planning flash fades out over this many ticks
+  int fade_ticks = 8;  ///< a planning flash fades out over this many ticks
 };
 
 /// Draws the world and the enabled overlays (the agent and the S/G marks stay on top).

@@ -19,7 +19,7 @@ Fonts load_fonts(float scale) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) continue;
     f.ui = io.Fonts->AddFontFromFileTTF(p, kBaseFontPx * scale);
-    f.big = io.Fonts->AddFontFromFileTTF(p, kBaseFontPx * scale * 1.6f);
+    f.big = io.Fonts->AddFontFromFileTTF(p, kBaseFontPx * scale * 1.35f);
     if (f.ui && f.big) {
       f.source = p;
       break;
@@ -30,7 +30,7 @@ Fonts load_fonts(float scale) {
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * scale;
     f.ui = io.Fonts->AddFontDefault(&cfg);
-    cfg.SizePixels = 13.0f * scale * 1.6f;
+    cfg.SizePixels = 13.0f * scale * 1.35f;
     f.big = io.Fonts->AddFontDefault(&cfg);
     f.source = "ImGui default";
   }

@@ -10,7 +10,7 @@ namespace dynalab {
 
 struct Fonts {
   ImFont* ui = nullptr;   ///< every widget
-  ImFont* big = nullptr;  ///< viewport counters, 1.6x the UI size
+  ImFont* big = nullptr;  ///< viewport counters, 1.35x the UI size
   std::string source;     ///< the TTF used, or "ImGui default"
 };
 
