@@ -179,7 +179,7 @@ void App::frame(float frame_ms) {
   const float top = vp->Pos.y + menu_h, W = vp->Size.x, H = vp->Size.y - menu_h - status_h;
   const float left_w = settings_.panels.controls ? std::min(W * (settings_.presentation ? 0.30f : 0.36f), 380.0f * ui_scale()) : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
-  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty() ? std::floor(H * (settings_.presentation ? 0.30f : 0.34f)) : 0.0f;
+  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty() ? std::floor(H * (settings_.presentation ? 0.28f : 0.32f)) : 0.0f;
   viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H - plot_h));
   if (plot_h > 0) plots(ImVec2(vp->Pos.x + left_w, top + H - plot_h), ImVec2(W - left_w, plot_h));
   status_bar(top + H, W, status_h);
@@ -321,11 +321,14 @@ void App::experiment_picker() {
 
 void App::transport() {
   const float bw = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
-  if (ImGui::Button(st_.playing ? "Pause (P)" : "Play (P)", ImVec2(bw, 0))) toggle_play();
+  // Key hints only when they fit (large fonts drop them; Help > Keys lists them).
+  const bool hints = ImGui::CalcTextSize("Pause (P)").x + 2 * ImGui::GetStyle().FramePadding.x <= bw;
+  if (ImGui::Button(st_.playing ? (hints ? "Pause (P)" : "Pause") : (hints ? "Play (P)" : "Play"), ImVec2(bw, 0)))
+    toggle_play();
   ImGui::SameLine();
-  if (ImGui::Button("Tick (O)", ImVec2(bw, 0))) runner_.step(1);
+  if (ImGui::Button(hints ? "Tick (O)" : "Tick", ImVec2(bw, 0))) runner_.step(1);
   ImGui::SameLine();
-  if (ImGui::Button("Reset (R)", ImVec2(bw, 0))) reset();
+  if (ImGui::Button(hints ? "Reset (R)" : "Reset", ImVec2(bw, 0))) reset();
   ImGui::SetNextItemWidth(bw * 1.3f);
   ImGui::InputScalar("##n", ImGuiDataType_S64, &run_n_);
   run_n_ = std::clamp<int64_t>(run_n_, 1, 100000000);
@@ -349,7 +352,7 @@ void App::transport() {
   ImGui::InputScalar("seed", ImGuiDataType_U64, &seed_field_);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("used by the next Reset (R)");
   const char* state = st_.finished ? "finished" : st_.playing ? "playing" : st_.pending_ticks > 0 ? "running" : "paused";
-  ImGui::Text("tick %lld   %s   %.0f ticks/s", (long long)st_.ticks, state, st_.ticks_per_second);
+  ImGui::TextWrapped("tick %lld   %s   %.0f ticks/s", (long long)st_.ticks, state, st_.ticks_per_second);
 }
 
 void App::stats_panel() {
@@ -424,7 +427,7 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
     if (st_.generation != view_generation_) view_generation_ = st_.generation, user_moved_view_ = false;
     if (!user_moved_view_) {
       // Leave room at the top for the counters so they never cover the world.
-      const float top = 2.4f * fonts_.big->FontSize + 24.0f * ui_scale();
+      const float top = (counter_lines_ + 0.4f) * fonts_.big->FontSize + 24.0f * ui_scale();
       ViewTransform inner = view_;
       inner.origin.y += top;
       inner.size.y = std::max(10.0f, inner.size.y - top);
@@ -470,11 +473,14 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
     }
     ImGui::PushFont(fonts_.big);
     const float pad = 8 * ui_scale();
+    if (!line2.empty() && ImGui::CalcTextSize((line1 + "    " + line2).c_str()).x + 4 * pad < avail.x)
+      line1 += "    " + line2, line2.clear();  // one line when it fits: more room for the world
     const ImVec2 s1 = ImGui::CalcTextSize(line1.c_str()), s2 = ImGui::CalcTextSize(line2.c_str());
     const float bw = std::max(s1.x, s2.x) + 2 * pad, bh = s1.y + (line2.empty() ? 0 : s2.y) + 2 * pad;
     dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh), IM_COL32(255, 255, 255, 215), 6);
     dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad), IM_COL32(20, 20, 25, 255), line1.c_str());
     if (!line2.empty()) dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + s1.y), IM_COL32(20, 20, 25, 255), line2.c_str());
+    counter_lines_ = line2.empty() ? 1 : 2;
     ImGui::PopFont();
   } else {
     const char* msg = "no experiment loaded: File > Open experiment";

@@ -89,6 +89,7 @@ class App {
   RunnerStatus st_;
   ViewTransform view_;
   bool user_moved_view_ = false;
+  int counter_lines_ = 2;  // lines of the viewport's counter box in the last frame
   uint64_t view_generation_ = 0;
   // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
   int drag_kind_ = 0;

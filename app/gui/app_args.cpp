@@ -25,6 +25,7 @@ const char* app_usage() {
          "  --ticks N               advance N ticks (as fast as possible) before the screenshot\n"
          "  --screenshot FILE.png   write a PNG of the whole window after the ticks\n"
          "  --exit                  exit after the screenshot (0 ok, 2 bad input, 3 GL error)\n"
+         "  --frames N              frames to render after the last tick (default 3; for timing)\n"
          "  --demo-plan-trace       draw a synthetic MPC candidate fan (checks the MPC overlay)\n"
          "  --lesson NAME --step K  open lesson NAME at step K (lesson player, not built yet)\n"
          "\n"
@@ -61,6 +62,7 @@ AppArgs parse_app_args(int argc, char** argv) {
     else if (f == "--presentation") a.presentation = true;
     else if (f == "--demo-plan-trace") a.demo_plan_trace = true;
     else if (f == "--settings") a.settings_file = value();
+    else if (f == "--frames") a.frames = int(integer(1, 100000));
     else if (f == "--font-scale") {
       const std::string v = value();
       char* end = nullptr;

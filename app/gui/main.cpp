@@ -103,8 +103,10 @@ int main(int argc, char** argv) {
     const auto t_start = Clock::now();
     auto t_prev = t_start;
     int frames_after_done = 0;
+    auto t_done = t_start;
     bool first_frame = true;
     int frames = 0;
+    double ui_ms = 0;  // time spent building the UI (CPU), as opposed to rasterising it
     while (!exit_code && !glfwWindowShouldClose(window) && !app.quit_requested()) {
       glfwPollEvents();
       if (app.take_font_change()) rebuild_style();
@@ -113,6 +115,7 @@ int main(int argc, char** argv) {
       ImGui::NewFrame();
       const auto now = Clock::now();
       app.frame(std::chrono::duration<float, std::milli>(now - t_prev).count());
+      ui_ms += std::chrono::duration<double, std::milli>(Clock::now() - now).count();
       t_prev = now;
       if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false)) glfwSetWindowShouldClose(window, 1);
       ImGui::Render();
@@ -146,7 +149,8 @@ int main(int argc, char** argv) {
           exit_code = 2;
         }
         // A few frames after the last tick, so the frame shows the final snapshot settled.
-        if (done && ++frames_after_done >= 3) {
+        if (done && frames_after_done == 0) t_done = Clock::now();
+        if (done && ++frames_after_done >= args.frames) {
           if (!args.screenshot.empty()) {
             const std::string e = write_framebuffer_png(args.screenshot, 0, 0, fb_w, fb_h, fb_h);
             if (!e.empty()) {
@@ -155,8 +159,12 @@ int main(int argc, char** argv) {
             }
           }
           const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
-          std::fprintf(stderr, "scripted: %s, %lld ticks, %d frames in %.0f ms (%.1f ms per frame)\n",
-                       snap->experiment.c_str(), (long long)st.ticks, frames, total_ms, total_ms / std::max(1, frames));
+          const double idle_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_done).count();
+          std::fprintf(stderr,
+                       "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last tick at %.1f ms "
+                       "per frame (UI build %.2f ms per frame)\n",
+                       snap->experiment.c_str(), (long long)st.ticks, frames, total_ms, frames_after_done - 1,
+                       frames_after_done > 1 ? idle_ms / (frames_after_done - 1) : 0.0, ui_ms / std::max(1, frames));
           break;
         }
         if (Clock::now() - t_start > std::chrono::minutes(2)) {

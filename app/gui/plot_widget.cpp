@@ -111,7 +111,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   dl->PopClipRect();
 
   // Legend, top right inside the axes.
-  if (fig.series.size() > 1 || (fig.series.size() == 1 && !fig.series[0].label.empty())) {
+  if (fig.series.size() > 1) {  // one series needs no legend: the title names it
     float w = 0;
     for (const auto& s : fig.series) w = std::max(w, ImGui::CalcTextSize(s.label.c_str()).x);
     const float row = fh * 1.15f, sw = fh * 1.4f;
