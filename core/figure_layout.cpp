@@ -70,9 +70,10 @@ std::string format_tick(double value, double step) {
 }
 
 Color series_color(int i) {
-  static constexpr Color kPalette[] = {
-      {0.00f, 0.45f, 0.70f, 1}, {0.84f, 0.37f, 0.00f, 1}, {0.00f, 0.62f, 0.45f, 1}, {0.80f, 0.47f, 0.65f, 1},
-      {0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1}, {0.10f, 0.10f, 0.10f, 1}, {0.60f, 0.40f, 0.20f, 1}};
+  static constexpr Color kPalette[] = {{0.00f, 0.45f, 0.70f, 1}, {0.84f, 0.37f, 0.00f, 1},
+                                       {0.00f, 0.62f, 0.45f, 1}, {0.80f, 0.47f, 0.65f, 1},
+                                       {0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1},
+                                       {0.10f, 0.10f, 0.10f, 1}, {0.60f, 0.40f, 0.20f, 1}};
   return kPalette[((i % 8) + 8) % 8];
 }
 

@@ -6,11 +6,13 @@
 namespace dynalab {
 
 namespace {
-constexpr std::chrono::milliseconds kRateWindow{500};  // ticks/s is averaged over this much wall time
+constexpr std::chrono::milliseconds kRateWindow{
+    500};  // ticks/s is averaged over this much wall time
 }
 
 Runner::Runner(double publish_hz)
-    : publish_period_(std::chrono::nanoseconds(static_cast<int64_t>(1e9 / std::max(1.0, publish_hz)))),
+    : publish_period_(
+          std::chrono::nanoseconds(static_cast<int64_t>(1e9 / std::max(1.0, publish_hz)))),
       thread_([this] { worker(); }) {}
 
 Runner::~Runner() {
@@ -68,7 +70,8 @@ void Runner::load(Factory factory, uint64_t seed) {
     factory_ = std::move(f);
     const uint64_t gen = status().generation;
     build(seed);
-    if (status().generation == gen) factory_ = std::move(old);  // failed: keep resetting the old one
+    if (status().generation == gen)
+      factory_ = std::move(old);  // failed: keep resetting the old one
   });
 }
 
@@ -139,15 +142,16 @@ std::vector<std::string> Runner::take_errors() {
 
 bool Runner::idle() const {
   std::lock_guard lk(mu_);
-  const bool ticking = status_.has_experiment && !status_.finished && (status_.playing || status_.pending_ticks > 0);
+  const bool ticking =
+      status_.has_experiment && !status_.finished && (status_.playing || status_.pending_ticks > 0);
   return queue_.empty() && !busy_ && !ticking;
 }
 
 bool Runner::wait_idle(std::chrono::milliseconds timeout) {
   std::unique_lock lk(mu_);
   return idle_cv_.wait_for(lk, timeout, [this] {
-    const bool ticking =
-        status_.has_experiment && !status_.finished && (status_.playing || status_.pending_ticks > 0);
+    const bool ticking = status_.has_experiment && !status_.finished &&
+                         (status_.playing || status_.pending_ticks > 0);
     return queue_.empty() && !busy_ && !ticking;
   });
 }
@@ -178,7 +182,8 @@ void Runner::worker() {
       busy_ = false;
       continue;
     }
-    const bool ticking = exp_ && !status_.finished && (status_.playing || status_.pending_ticks > 0);
+    const bool ticking =
+        exp_ && !status_.finished && (status_.playing || status_.pending_ticks > 0);
     if (!ticking) {
       status_.ticks_per_second = 0;
       idle_cv_.notify_all();
@@ -214,8 +219,8 @@ void Runner::worker() {
     if (finished || failed) status_.playing = false, status_.pending_ticks = 0;
     const auto t = Clock::now();
     if (t - rate_t0_ >= kRateWindow) {
-      status_.ticks_per_second =
-          static_cast<double>(status_.ticks - rate_ticks0_) / std::chrono::duration<double>(t - rate_t0_).count();
+      status_.ticks_per_second = static_cast<double>(status_.ticks - rate_ticks0_) /
+                                 std::chrono::duration<double>(t - rate_t0_).count();
       rate_t0_ = t;
       rate_ticks0_ = status_.ticks;
     }

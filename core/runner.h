@@ -22,14 +22,14 @@ namespace dynalab {
 
 /// What the GUI reads about the runner each frame (a copy, never a reference into the worker).
 struct RunnerStatus {
-  bool playing = false;        ///< ticking continuously
-  int64_t pending_ticks = 0;   ///< ticks left of a "run N ticks" request
-  int64_t ticks = 0;           ///< ticks done by the current experiment (via this runner)
-  double ticks_per_second = 0; ///< measured over the last ~0.5 s of wall time
-  double speed = 0;            ///< target ticks per second (0: as fast as possible)
-  uint64_t seed = 0;           ///< seed of the current experiment
-  uint64_t generation = 0;     ///< increments whenever the experiment is (re)built
-  bool finished = false;       ///< the experiment has no more ticks to do
+  bool playing = false;         ///< ticking continuously
+  int64_t pending_ticks = 0;    ///< ticks left of a "run N ticks" request
+  int64_t ticks = 0;            ///< ticks done by the current experiment (via this runner)
+  double ticks_per_second = 0;  ///< measured over the last ~0.5 s of wall time
+  double speed = 0;             ///< target ticks per second (0: as fast as possible)
+  uint64_t seed = 0;            ///< seed of the current experiment
+  uint64_t generation = 0;      ///< increments whenever the experiment is (re)built
+  bool finished = false;        ///< the experiment has no more ticks to do
   bool has_experiment = false;
 };
 

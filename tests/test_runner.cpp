@@ -11,7 +11,8 @@ using namespace std::chrono_literals;
 
 namespace {
 std::unique_ptr<Experiment> dyna_maze(uint64_t seed) {
-  return make_experiment(load_experiment("dyna_maze", {"seed=" + std::to_string(seed)}), env_registry());
+  return make_experiment(load_experiment("dyna_maze", {"seed=" + std::to_string(seed)}),
+                         env_registry());
 }
 const TabularSnapshot& tabular(const std::shared_ptr<const Snapshot>& s) {
   REQUIRE(s);
@@ -125,8 +126,11 @@ TEST_CASE("a failing factory or command reports an error and the current experim
   Runner r;
   r.load(dyna_maze, 0);
   r.step(10);
-  r.load([](uint64_t) -> std::unique_ptr<Experiment> { throw InputError("x.json: agent.alpha: expected a number"); },
-         0);
+  r.load(
+      [](uint64_t) -> std::unique_ptr<Experiment> {
+        throw InputError("x.json: agent.alpha: expected a number");
+      },
+      0);
   r.post([](Experiment&) { throw InputError("bad command"); });
   REQUIRE(r.wait_idle(10s));
   auto errors = r.take_errors();

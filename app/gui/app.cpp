@@ -50,7 +50,9 @@ float App::ui_scale() const {
 
 bool App::take_font_change() { return std::exchange(font_changed_, false); }
 
-std::optional<std::string> App::take_screenshot_request() { return std::exchange(screenshot_request_, std::nullopt); }
+std::optional<std::string> App::take_screenshot_request() {
+  return std::exchange(screenshot_request_, std::nullopt);
+}
 
 void App::status(const std::string& msg, bool error) {
   status_msg_ = msg;
@@ -58,7 +60,8 @@ void App::status(const std::string& msg, bool error) {
   status_time_ = std::chrono::steady_clock::now();
 }
 
-std::string App::load(const std::string& name, const std::vector<std::string>& sets, std::optional<uint64_t> seed) {
+std::string App::load(const std::string& name, const std::vector<std::string>& sets,
+                      std::optional<uint64_t> seed) {
   ExperimentSource src;
   try {
     src = load_experiment(name, sets);
@@ -118,8 +121,10 @@ void App::reset() {
 }
 
 void App::toggle_play() {
-  if (st_.playing) runner_.pause();
-  else runner_.play();
+  if (st_.playing)
+    runner_.pause();
+  else
+    runner_.play();
 }
 
 void App::apply_live_config() {
@@ -141,8 +146,11 @@ void App::export_figures() {
   if (!snap_) return;
   try {
     ensure_directory(kExportDir);
-    for (const auto& f : snap_->figures) write_file_atomic(kExportDir / (name_ + "_" + f.id + ".csv"), f.to_csv());
-    status("wrote " + std::to_string(snap_->figures.size()) + " figure CSV(s) to " + kExportDir.string() + "/", false);
+    for (const auto& f : snap_->figures)
+      write_file_atomic(kExportDir / (name_ + "_" + f.id + ".csv"), f.to_csv());
+    status("wrote " + std::to_string(snap_->figures.size()) + " figure CSV(s) to " +
+               kExportDir.string() + "/",
+           false);
   } catch (const std::exception& e) {
     status(e.what(), true);
   }
@@ -177,9 +185,14 @@ void App::frame(float frame_ms) {
   const float menu_h = ImGui::GetFrameHeight();
   const float status_h = ImGui::GetFrameHeight() + 6;
   const float top = vp->Pos.y + menu_h, W = vp->Size.x, H = vp->Size.y - menu_h - status_h;
-  const float left_w = settings_.panels.controls ? std::min(W * (settings_.presentation ? 0.30f : 0.36f), 380.0f * ui_scale()) : 0.0f;
+  const float left_w =
+      settings_.panels.controls
+          ? std::min(W * (settings_.presentation ? 0.30f : 0.36f), 380.0f * ui_scale())
+          : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
-  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty() ? std::floor(H * (settings_.presentation ? 0.28f : 0.32f)) : 0.0f;
+  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty()
+                           ? std::floor(H * (settings_.presentation ? 0.28f : 0.32f))
+                           : 0.0f;
   viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H - plot_h));
   if (plot_h > 0) plots(ImVec2(vp->Pos.x + left_w, top + H - plot_h), ImVec2(W - left_w, plot_h));
   status_bar(top + H, W, status_h);
@@ -188,7 +201,8 @@ void App::frame(float frame_ms) {
     ImGui::SetNextWindowPos(ImVec2(W * 0.5f, H * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("About dynalab", &show_about_, ImGuiWindowFlags_AlwaysAutoResize)) {
       ImGui::TextUnformatted("dynalab: model-based RL, live, for the lecture hall.");
-      ImGui::TextUnformatted("Dyna-Q, MPC with random shooting and CEM, ensembles, distribution shift.");
+      ImGui::TextUnformatted(
+          "Dyna-Q, MPC with random shooting and CEM, ensembles, distribution shift.");
       ImGui::Text("Dear ImGui %s, font: %s", ImGui::GetVersion(), fonts_.source.c_str());
     }
     ImGui::End();
@@ -214,7 +228,9 @@ void App::menu_bar() {
       if (ImGui::MenuItem("Window as PNG")) {
         std::error_code ec;
         std::filesystem::create_directories(kExportDir, ec);
-        screenshot_request_ = (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0) + ".png")).string();
+        screenshot_request_ =
+            (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0) + ".png"))
+                .string();
       }
       ImGui::EndMenu();
     }
@@ -237,7 +253,8 @@ void App::menu_bar() {
     ImGui::MenuItem("Stats", nullptr, &settings_.panels.stats);
     ImGui::MenuItem("Profile", nullptr, &settings_.panels.profile);
     ImGui::Separator();
-    if (ImGui::MenuItem("Presentation mode", nullptr, &settings_.presentation)) font_changed_ = true;
+    if (ImGui::MenuItem("Presentation mode", nullptr, &settings_.presentation))
+      font_changed_ = true;
     float fs = settings_.font_scale;
     if (ImGui::SliderFloat("Font scale", &fs, 1.0f, 2.5f, "%.2fx")) settings_.font_scale = fs;
     if (ImGui::IsItemDeactivatedAfterEdit()) font_changed_ = true;
@@ -287,9 +304,11 @@ void App::controls_panel(float w, float h, float y) {
     // Two columns when they fit, else one per line (large fonts).
     const bool two = ImGui::CalcTextSize("planning flashes").x * 2 + ImGui::GetFontSize() * 4 < w;
     int i = 0;
-    for (auto [label, flag] : {std::pair{"heat map", &o.heat_map}, std::pair{"policy arrows", &o.policy_arrows},
-                               std::pair{"model knows", &o.model_known}, std::pair{"planning flashes", &o.planning_flashes},
-                               std::pair{"agent path", &o.episode_path}}) {
+    for (auto [label, flag] :
+         {std::pair{"heat map", &o.heat_map}, std::pair{"policy arrows", &o.policy_arrows},
+          std::pair{"model knows", &o.model_known},
+          std::pair{"planning flashes", &o.planning_flashes},
+          std::pair{"agent path", &o.episode_path}}) {
       if (two && i++ % 2) ImGui::SameLine(w * 0.5f);
       ImGui::Checkbox(label, flag);
     }
@@ -311,7 +330,8 @@ void App::experiment_picker() {
         ImGui::TextDisabled("%s", cat.c_str());
       }
       if (ImGui::Selectable(("  " + e.name).c_str(), e.name == name_)) load(e.name, {});
-      if (ImGui::IsItemHovered() && !e.description.empty()) ImGui::SetTooltip("%s", e.description.c_str());
+      if (ImGui::IsItemHovered() && !e.description.empty())
+        ImGui::SetTooltip("%s", e.description.c_str());
     }
     ImGui::EndCombo();
   }
@@ -322,8 +342,10 @@ void App::experiment_picker() {
 void App::transport() {
   const float bw = (ImGui::GetContentRegionAvail().x - 2 * ImGui::GetStyle().ItemSpacing.x) / 3;
   // Key hints only when they fit (large fonts drop them; Help > Keys lists them).
-  const bool hints = ImGui::CalcTextSize("Pause (P)").x + 2 * ImGui::GetStyle().FramePadding.x <= bw;
-  if (ImGui::Button(st_.playing ? (hints ? "Pause (P)" : "Pause") : (hints ? "Play (P)" : "Play"), ImVec2(bw, 0)))
+  const bool hints =
+      ImGui::CalcTextSize("Pause (P)").x + 2 * ImGui::GetStyle().FramePadding.x <= bw;
+  if (ImGui::Button(st_.playing ? (hints ? "Pause (P)" : "Pause") : (hints ? "Play (P)" : "Play"),
+                    ImVec2(bw, 0)))
     toggle_play();
   ImGui::SameLine();
   if (ImGui::Button(hints ? "Tick (O)" : "Tick", ImVec2(bw, 0))) runner_.step(1);
@@ -343,7 +365,8 @@ void App::transport() {
     ImGui::SameLine();
     float sp = float(settings_.speed);
     ImGui::SetNextItemWidth(-1);
-    if (ImGui::DragFloat("##speed", &sp, 0.5f, 1, 5000, "%.0f ticks/s", ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
+    if (ImGui::DragFloat("##speed", &sp, 0.5f, 1, 5000, "%.0f ticks/s",
+                         ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
       settings_.speed = sp;
       runner_.set_speed(sp);
     }
@@ -351,15 +374,20 @@ void App::transport() {
   ImGui::SetNextItemWidth(bw * 1.3f);
   ImGui::InputScalar("seed", ImGuiDataType_U64, &seed_field_);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("used by the next Reset (R)");
-  const char* state = st_.finished ? "finished" : st_.playing ? "playing" : st_.pending_ticks > 0 ? "running" : "paused";
-  ImGui::TextWrapped("tick %lld   %s   %.0f ticks/s", (long long)st_.ticks, state, st_.ticks_per_second);
+  const char* state = st_.finished            ? "finished"
+                      : st_.playing           ? "playing"
+                      : st_.pending_ticks > 0 ? "running"
+                                              : "paused";
+  ImGui::TextWrapped("tick %lld   %s   %.0f ticks/s", (long long)st_.ticks, state,
+                     st_.ticks_per_second);
 }
 
 void App::stats_panel() {
   if (!snap_ || !ImGui::CollapsingHeader("Stats", ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (ImGui::BeginTable("stats", 2, ImGuiTableFlags_RowBg)) {
     ImGui::TableSetupColumn("key", ImGuiTableColumnFlags_WidthStretch);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed, ImGui::CalcTextSize("0000000000").x);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthFixed,
+                            ImGui::CalcTextSize("0000000000").x);
     for (const auto& [k, v] : snap_->stats) {
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
@@ -400,7 +428,8 @@ void App::profile_panel() {
   ImGui::Text("%.0f frames/s   %.0f ticks/s", avg > 0 ? 1000.0f / avg : 0, st_.ticks_per_second);
   Figure f{"frame_time", "Frame time", "frame", "ms", {}, false};
   auto& s = f.series_named("frame ms");
-  for (size_t i = 0; i < frame_ms_.size(); ++i) s.x.push_back(double(i)), s.y.push_back(frame_ms_[i]);
+  for (size_t i = 0; i < frame_ms_.size(); ++i)
+    s.x.push_back(double(i)), s.y.push_back(frame_ms_[i]);
   plot_figure("frametime", f, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 9),
               {line_scale()});
 }
@@ -424,7 +453,8 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
   view_.origin = p0;
   view_.size = avail;
   if (snap_ && snap_->world) {
-    if (st_.generation != view_generation_) view_generation_ = st_.generation, user_moved_view_ = false;
+    if (st_.generation != view_generation_)
+      view_generation_ = st_.generation, user_moved_view_ = false;
     if (!user_moved_view_) {
       // Leave room at the top for the counters so they never cover the world.
       const float top = (counter_lines_ + 0.4f) * fonts_.big->FontSize + 24.0f * ui_scale();
@@ -433,7 +463,8 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
       inner.size.y = std::max(10.0f, inner.size.y - top);
       inner.fit(snap_->world->world_bounds(), 20.0f * ui_scale());
       view_.scale = inner.scale;
-      view_.center = inner.to_world(ImVec2(view_.origin.x + view_.size.x * 0.5f, view_.origin.y + view_.size.y * 0.5f));
+      view_.center = inner.to_world(
+          ImVec2(view_.origin.x + view_.size.x * 0.5f, view_.origin.y + view_.size.y * 0.5f));
     }
     viewport_interaction(p0, avail, hovered);
     dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
@@ -444,7 +475,8 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
     else
       snap_->world->draw(canvas);
     // MPC: when MbrlSnapshot lands, draw its PlanTrace here:
-    //   if (auto* m = dynamic_cast<const MbrlSnapshot*>(snap_.get())) draw_plan_trace(canvas, m->trace, *m->world, {});
+    //   if (auto* m = dynamic_cast<const MbrlSnapshot*>(snap_.get())) draw_plan_trace(canvas,
+    //   m->trace, *m->world, {});
     if (demo_plan_trace_) {
       const auto* grid = dynamic_cast<const GridWorld*>(snap_->world.get());
       const Vec start = grid ? Vec::Constant(1, grid->state_of(grid->agent()))
@@ -469,17 +501,23 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
     if (tab) {
       line1 += "   episode " + std::to_string(snap_->episode + 1);
       line2 = "real updates " + std::to_string(tab->real_updates) + "    planning updates " +
-              std::to_string(tab->planning_updates) + "    n = " + std::to_string(tab->agent.planning_steps);
+              std::to_string(tab->planning_updates) +
+              "    n = " + std::to_string(tab->agent.planning_steps);
     }
     ImGui::PushFont(fonts_.big);
     const float pad = 8 * ui_scale();
-    if (!line2.empty() && ImGui::CalcTextSize((line1 + "    " + line2).c_str()).x + 4 * pad < avail.x)
+    if (!line2.empty() &&
+        ImGui::CalcTextSize((line1 + "    " + line2).c_str()).x + 4 * pad < avail.x)
       line1 += "    " + line2, line2.clear();  // one line when it fits: more room for the world
     const ImVec2 s1 = ImGui::CalcTextSize(line1.c_str()), s2 = ImGui::CalcTextSize(line2.c_str());
-    const float bw = std::max(s1.x, s2.x) + 2 * pad, bh = s1.y + (line2.empty() ? 0 : s2.y) + 2 * pad;
-    dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh), IM_COL32(255, 255, 255, 215), 6);
+    const float bw = std::max(s1.x, s2.x) + 2 * pad,
+                bh = s1.y + (line2.empty() ? 0 : s2.y) + 2 * pad;
+    dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
+                      IM_COL32(255, 255, 255, 215), 6);
     dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad), IM_COL32(20, 20, 25, 255), line1.c_str());
-    if (!line2.empty()) dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + s1.y), IM_COL32(20, 20, 25, 255), line2.c_str());
+    if (!line2.empty())
+      dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + s1.y), IM_COL32(20, 20, 25, 255),
+                  line2.c_str());
     counter_lines_ = line2.empty() ? 1 : 2;
     ImGui::PopFont();
   } else {
@@ -517,13 +555,16 @@ void App::viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovere
     drag_kind_ = 0;
     if (!inside) return;
     const Cell c{row, col};
-    if (kind == 1 && (row != drag_row_ || col != drag_col_)) return;  // a drag from a plain cell does nothing
+    if (kind == 1 && (row != drag_row_ || col != drag_col_))
+      return;  // a drag from a plain cell does nothing
     if (kind >= 2 && row == drag_row_ && col == drag_col_) return;
     runner_.post([kind, c](Experiment& e) {
       auto* t = dynamic_cast<TabularExperiment*>(&e);
       auto* g = t ? dynamic_cast<GridWorld*>(&t->env()) : nullptr;
       if (!g) return;
-      const bool ok = kind == 1 ? g->toggle_wall(c) : kind == 2 ? g->move_start(c) : g->move_goal(c);
+      const bool ok = kind == 1   ? g->toggle_wall(c)
+                      : kind == 2 ? g->move_start(c)
+                                  : g->move_goal(c);
       if (!ok)
         throw InputError(kind == 1 ? "cannot put a wall on the start, the goal or the agent"
                                    : "the start and the goal need a free cell of their own");
@@ -565,8 +606,9 @@ void App::status_bar(float y, float w, float h) {
   float avg = 0;
   for (float f : frame_ms_) avg += f;
   avg = frame_ms_.empty() ? 0 : avg / frame_ms_.size();
-  const std::string right = std::string(st_.playing ? "playing" : "paused") + "   " + two_digits(st_.ticks_per_second) +
-                            " ticks/s   " + two_digits(avg > 0 ? 1000 / avg : 0) + " fps";
+  const std::string right = std::string(st_.playing ? "playing" : "paused") + "   " +
+                            two_digits(st_.ticks_per_second) + " ticks/s   " +
+                            two_digits(avg > 0 ? 1000 / avg : 0) + " fps";
   const float rw = ImGui::CalcTextSize(right.c_str()).x;
   ImGui::SameLine(std::max(0.0f, w - rw - 16));
   ImGui::TextUnformatted(right.c_str());

@@ -28,7 +28,8 @@ class App {
 
   /// Loads a registered experiment or JSON file with overrides; bad input goes to the status bar
   /// (and is returned) while the current experiment keeps running.
-  std::string load(const std::string& name, const std::vector<std::string>& sets, std::optional<uint64_t> seed = {});
+  std::string load(const std::string& name, const std::vector<std::string>& sets,
+                   std::optional<uint64_t> seed = {});
   /// Hook for the lesson player (issue 7): opens lesson `name` at step `step` (1-based).
   /// Returns an error message ("" on success).
   std::string open_lesson(const std::string& name, int step);
@@ -78,8 +79,8 @@ class App {
   bool scripted_, demo_plan_trace_;
   Fonts fonts_;
   std::vector<ExperimentInfo> experiments_;
-  std::string name_;          // current experiment
-  Json edit_config_;          // the editor's copy; Reset rebuilds from it
+  std::string name_;  // current experiment
+  Json edit_config_;  // the editor's copy; Reset rebuilds from it
   bool edit_ready_ = false, pending_reset_ = false;
   uint64_t seed_field_ = 0;
   int64_t run_n_ = 100;

@@ -18,7 +18,8 @@ const char* app_usage() {
          "  --presentation          large fonts, thick lines, high-contrast theme\n"
          "  --font-scale X          UI font scale, 1 to 2.5\n"
          "  --size WxH              window size in pixels\n"
-         "  --settings FILE         settings file (default $XDG_CONFIG_HOME/dynalab/settings.json;\n"
+         "  --settings FILE         settings file (default "
+         "$XDG_CONFIG_HOME/dynalab/settings.json;\n"
          "                          scripted runs use defaults unless this is given)\n"
          "\n"
          "Scripted (tests, figures):\n"
@@ -46,23 +47,36 @@ AppArgs parse_app_args(int argc, char** argv) {
       char* end = nullptr;
       const long long x = std::strtoll(v.c_str(), &end, 10);
       if (v.empty() || *end || x < lo || x > hi)
-        throw InputError("dynalab: " + f + ": expected an integer in [" + std::to_string(lo) + ", " +
-                         std::to_string(hi) + "], got '" + v + "'");
+        throw InputError("dynalab: " + f + ": expected an integer in [" + std::to_string(lo) +
+                         ", " + std::to_string(hi) + "], got '" + v + "'");
       return x;
     };
-    if (f == "--help" || f == "-h") a.help = true;
-    else if (f == "--experiment") a.experiment = value();
-    else if (f == "--set") a.sets.push_back(value());
-    else if (f == "--ticks") a.ticks = integer(0, 1ll << 40);
-    else if (f == "--screenshot") a.screenshot = value();
-    else if (f == "--exit") a.exit = true;
-    else if (f == "--lesson") a.lesson = value();
-    else if (f == "--step") a.step = int(integer(1, 1000));
-    else if (f == "--seed") a.seed = uint64_t(integer(0, 1ll << 53)), a.has_seed = true;
-    else if (f == "--presentation") a.presentation = true;
-    else if (f == "--demo-plan-trace") a.demo_plan_trace = true;
-    else if (f == "--settings") a.settings_file = value();
-    else if (f == "--frames") a.frames = int(integer(1, 100000));
+    if (f == "--help" || f == "-h")
+      a.help = true;
+    else if (f == "--experiment")
+      a.experiment = value();
+    else if (f == "--set")
+      a.sets.push_back(value());
+    else if (f == "--ticks")
+      a.ticks = integer(0, 1ll << 40);
+    else if (f == "--screenshot")
+      a.screenshot = value();
+    else if (f == "--exit")
+      a.exit = true;
+    else if (f == "--lesson")
+      a.lesson = value();
+    else if (f == "--step")
+      a.step = int(integer(1, 1000));
+    else if (f == "--seed")
+      a.seed = uint64_t(integer(0, 1ll << 53)), a.has_seed = true;
+    else if (f == "--presentation")
+      a.presentation = true;
+    else if (f == "--demo-plan-trace")
+      a.demo_plan_trace = true;
+    else if (f == "--settings")
+      a.settings_file = value();
+    else if (f == "--frames")
+      a.frames = int(integer(1, 100000));
     else if (f == "--font-scale") {
       const std::string v = value();
       char* end = nullptr;
@@ -74,7 +88,8 @@ AppArgs parse_app_args(int argc, char** argv) {
       const std::string v = value();
       int w = 0, h = 0;
       char extra;
-      if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 || w > 8000 || h > 8000)
+      if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 ||
+          w > 8000 || h > 8000)
         throw InputError("dynalab: --size: expected WxH (e.g. 1600x1000), got '" + v + "'");
       a.width = w, a.height = h;
     } else {

@@ -26,8 +26,8 @@ class JsonWriter {
   void field(const char* key, T& value, Apply, const char* = "") {
     out_[key] = value;
   }
-  void choice(const char* key, std::string& value, const std::vector<std::string>&, Apply = Apply::on_reset,
-              const char* = "") {
+  void choice(const char* key, std::string& value, const std::vector<std::string>&,
+              Apply = Apply::on_reset, const char* = "") {
     out_[key] = value;
   }
   template <class C>
@@ -44,9 +44,11 @@ class JsonWriter {
 /// Draws one widget per field with the field's range; rejected values are reported, not kept.
 class ImGuiVisitor {
  public:
-  explicit ImGuiVisitor(ConfigEdit& edit, std::string prefix = "") : edit_(edit), prefix_(std::move(prefix)) {}
+  explicit ImGuiVisitor(ConfigEdit& edit, std::string prefix = "")
+      : edit_(edit), prefix_(std::move(prefix)) {}
 
-  void field(const char* key, double& v, Range r = {}, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, double& v, Range r = {}, Apply a = Apply::live,
+             const char* help = "") {
     double x = v;
     bool changed;
     if (std::isfinite(r.lo) && std::isfinite(r.hi) && r.hi - r.lo <= 1.0)
@@ -56,7 +58,8 @@ class ImGuiVisitor {
     if (changed) accept(key, r, x, a, [&] { v = x; });
     decorate(a, help, r);
   }
-  void field(const char* key, float& v, Range r = {}, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, float& v, Range r = {}, Apply a = Apply::live,
+             const char* help = "") {
     double x = v;
     field(key, x, r, a, help);
     v = float(x);
@@ -66,7 +69,8 @@ class ImGuiVisitor {
     field(key, x, r, a, help);
     v = int(x);
   }
-  void field(const char* key, int64_t& v, Range r = {}, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, int64_t& v, Range r = {}, Apply a = Apply::live,
+             const char* help = "") {
     int64_t x = v;
     bool changed;
     if (std::isfinite(r.lo) && std::isfinite(r.hi) && r.hi - r.lo <= 100) {
@@ -79,9 +83,11 @@ class ImGuiVisitor {
     if (changed) accept(key, r, double(x), a, [&] { v = x; });
     decorate(a, help, r);
   }
-  void field(const char* key, uint64_t& v, Range r = {}, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, uint64_t& v, Range r = {}, Apply a = Apply::live,
+             const char* help = "") {
     uint64_t x = v;
-    if (ImGui::InputScalar(key, ImGuiDataType_U64, &x, nullptr, nullptr, nullptr, ImGuiInputTextFlags_EnterReturnsTrue))
+    if (ImGui::InputScalar(key, ImGuiDataType_U64, &x, nullptr, nullptr, nullptr,
+                           ImGuiInputTextFlags_EnterReturnsTrue))
       accept(key, r, double(x), a, [&] { v = x; });
     decorate(a, help, r);
   }
@@ -90,13 +96,15 @@ class ImGuiVisitor {
     decorate(a, help, {});
   }
   void field(const char* key, std::string& v, Apply a = Apply::live, const char* help = "") {
-    if (!std::strcmp(key, "category") || !std::strcmp(key, "description")) return;  // shown by the picker
+    if (!std::strcmp(key, "category") || !std::strcmp(key, "description"))
+      return;  // shown by the picker
     std::string x = v;
     if (ImGui::InputText(key, &x, ImGuiInputTextFlags_EnterReturnsTrue)) v = x, mark(a);
     decorate(a, help, {});
   }
   template <class T>
-  void field(const char* key, std::vector<T>& v, Range r = {}, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, std::vector<T>& v, Range r = {}, Apply a = Apply::live,
+             const char* help = "") {
     std::string text;
     for (size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + std::to_string(v[i]);
     if (ImGui::InputText(key, &text, ImGuiInputTextFlags_EnterReturnsTrue)) {
@@ -107,13 +115,14 @@ class ImGuiVisitor {
         v = parsed;
         mark(a);
       } catch (const std::exception&) {
-        edit_.errors.push_back(prefix_ + key + ": expected a list of " + r.describe() + ", got '" + text + "'");
+        edit_.errors.push_back(prefix_ + key + ": expected a list of " + r.describe() + ", got '" +
+                               text + "'");
       }
     }
     decorate(a, help, r);
   }
-  void choice(const char* key, std::string& v, const std::vector<std::string>& choices, Apply a = Apply::on_reset,
-              const char* help = "") {
+  void choice(const char* key, std::string& v, const std::vector<std::string>& choices,
+              Apply a = Apply::on_reset, const char* help = "") {
     if (ImGui::BeginCombo(key, v.c_str())) {
       for (const auto& c : choices)
         if (ImGui::Selectable(c.c_str(), c == v)) v = c, mark(a);
@@ -152,7 +161,8 @@ class ImGuiVisitor {
       ImGui::BeginTooltip();
       if (help && *help) ImGui::TextUnformatted(help);
       if (std::isfinite(r.lo) || std::isfinite(r.hi)) ImGui::Text("%s", r.describe().c_str());
-      ImGui::TextUnformatted(a == Apply::live ? "applies at the next tick" : "applies on reset (R)");
+      ImGui::TextUnformatted(a == Apply::live ? "applies at the next tick"
+                                              : "applies on reset (R)");
       ImGui::EndTooltip();
     }
   }
@@ -210,7 +220,8 @@ void edit_json(Json& j, ConfigEdit& edit, const std::string& prefix) {
         v = x, edit.on_reset = true;
     } else if (v.is_string()) {
       std::string s = v.get<std::string>();
-      if (ImGui::InputText(key.c_str(), &s, ImGuiInputTextFlags_EnterReturnsTrue)) v = s, edit.on_reset = true;
+      if (ImGui::InputText(key.c_str(), &s, ImGuiInputTextFlags_EnterReturnsTrue))
+        v = s, edit.on_reset = true;
     } else {
       std::string s = v.dump();
       if (ImGui::InputText(key.c_str(), &s, ImGuiInputTextFlags_EnterReturnsTrue)) {

@@ -12,8 +12,8 @@ namespace dynalab {
 
 /// What one frame of editing did.
 struct ConfigEdit {
-  bool live = false;      ///< a field that applies live changed
-  bool on_reset = false;  ///< a field that applies on reset changed
+  bool live = false;                ///< a field that applies live changed
+  bool on_reset = false;            ///< a field that applies on reset changed
   std::vector<std::string> errors;  ///< rejected inputs, "key: expected ..., got ..."
 };
 

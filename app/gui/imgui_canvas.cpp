@@ -26,7 +26,9 @@ void ImGuiCanvas::polygon(std::span<const Vec2> points, Color fill, Color outlin
   pts.reserve(points.size());
   for (const auto& p : points) pts.push_back(view_.to_screen(p));
   if (fill.a > 0) dl_->AddConvexPolyFilled(pts.data(), int(pts.size()), to_imu32(fill));
-  if (outline.a > 0) dl_->AddPolyline(pts.data(), int(pts.size()), to_imu32(outline), ImDrawFlags_Closed, 1.5f * line_scale_);
+  if (outline.a > 0)
+    dl_->AddPolyline(pts.data(), int(pts.size()), to_imu32(outline), ImDrawFlags_Closed,
+                     1.5f * line_scale_);
 }
 
 void ImGuiCanvas::circle(Vec2 center, double radius, Color fill, Color outline) {
@@ -45,11 +47,13 @@ void ImGuiCanvas::polyline(std::span<const Vec2> points, Color color, float widt
   std::vector<ImVec2> pts;
   pts.reserve(points.size());
   for (const auto& p : points) pts.push_back(view_.to_screen(p));
-  dl_->AddPolyline(pts.data(), int(pts.size()), to_imu32(color), ImDrawFlags_None, width_px * line_scale_);
+  dl_->AddPolyline(pts.data(), int(pts.size()), to_imu32(color), ImDrawFlags_None,
+                   width_px * line_scale_);
 }
 
 void ImGuiCanvas::rect(Vec2 lo, Vec2 hi, Color fill, Color outline) {
-  const ImVec2 a = view_.to_screen({lo.x, hi.y}), b = view_.to_screen({hi.x, lo.y});  // top-left, bottom-right
+  const ImVec2 a = view_.to_screen({lo.x, hi.y}),
+               b = view_.to_screen({hi.x, lo.y});  // top-left, bottom-right
   if (fill.a > 0) dl_->AddRectFilled(a, b, to_imu32(fill));
   if (outline.a > 0) dl_->AddRect(a, b, to_imu32(outline), 0, 0, 1.0f * line_scale_);
 }
@@ -74,7 +78,8 @@ void ImGuiCanvas::arrow(Vec2 from, Vec2 to, Color color, float width_px) {
   const float ux = dx / len, uy = dy / len;
   const ImVec2 base(b.x - ux * head, b.y - uy * head);
   dl_->AddLine(a, base, to_imu32(color), w);
-  const ImVec2 l(base.x - uy * head * 0.6f, base.y + ux * head * 0.6f), r(base.x + uy * head * 0.6f, base.y - ux * head * 0.6f);
+  const ImVec2 l(base.x - uy * head * 0.6f, base.y + ux * head * 0.6f),
+      r(base.x + uy * head * 0.6f, base.y - ux * head * 0.6f);
   dl_->AddTriangleFilled(b, l, r, to_imu32(color));
 }
 

@@ -20,7 +20,8 @@ struct ViewTransform {
             float(origin.y + size.y * 0.5 - (w.y - center.y) * scale)};
   }
   Vec2 to_world(ImVec2 s) const {
-    return {center.x + (s.x - origin.x - size.x * 0.5) / scale, center.y - (s.y - origin.y - size.y * 0.5) / scale};
+    return {center.x + (s.x - origin.x - size.x * 0.5) / scale,
+            center.y - (s.y - origin.y - size.y * 0.5) / scale};
   }
   /// Centres `b` and picks the largest scale that shows all of it with `margin` pixels around.
   void fit(const Bounds& b, float margin);
@@ -52,6 +53,8 @@ class ImGuiCanvas : public Canvas {
 };
 
 /// Packs a Color into ImGui's 32-bit RGBA.
-inline ImU32 to_imu32(Color c) { return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, c.a)); }
+inline ImU32 to_imu32(Color c) {
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, c.a));
+}
 
 }  // namespace dynalab

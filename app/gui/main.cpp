@@ -24,7 +24,9 @@
 using namespace dynalab;
 using Clock = std::chrono::steady_clock;
 
-static void glfw_error(int code, const char* what) { std::fprintf(stderr, "GLFW error %d: %s\n", code, what); }
+static void glfw_error(int code, const char* what) {
+  std::fprintf(stderr, "GLFW error %d: %s\n", code, what);
+}
 
 int main(int argc, char** argv) {
   // 1. Flags.
@@ -43,8 +45,11 @@ int main(int argc, char** argv) {
 
   // 2. Settings: the user's file interactively; defaults in scripted mode so tests are repeatable.
   std::string settings_msg;
-  const std::filesystem::path settings_file = args.settings_file.empty() ? settings_path() : std::filesystem::path(args.settings_file);
-  Settings settings = scripted && args.settings_file.empty() ? Settings{} : load_settings(settings_file, settings_msg);
+  const std::filesystem::path settings_file =
+      args.settings_file.empty() ? settings_path() : std::filesystem::path(args.settings_file);
+  Settings settings = scripted && args.settings_file.empty()
+                          ? Settings{}
+                          : load_settings(settings_file, settings_msg);
   if (!settings_msg.empty()) std::fprintf(stderr, "%s\n", settings_msg.c_str());
   if (args.width) settings.window_w = args.width, settings.window_h = args.height;
   if (args.font_scale > 0) settings.font_scale = args.font_scale;
@@ -59,7 +64,8 @@ int main(int argc, char** argv) {
   glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
   glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 3);
   glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-  GLFWwindow* window = glfwCreateWindow(settings.window_w, settings.window_h, "dynalab", nullptr, nullptr);
+  GLFWwindow* window =
+      glfwCreateWindow(settings.window_w, settings.window_h, "dynalab", nullptr, nullptr);
   if (!window) {
     std::fprintf(stderr, "error: cannot create an OpenGL 3.3 window\n");
     glfwTerminate();
@@ -89,8 +95,8 @@ int main(int argc, char** argv) {
     if (!args.lesson.empty())
       err = app.open_lesson(args.lesson, std::max(1, args.step));
     else
-      err = app.load(args.experiment.empty() ? app.settings().last_experiment : args.experiment, args.sets,
-                     args.has_seed ? std::optional<uint64_t>(args.seed) : std::nullopt);
+      err = app.load(args.experiment.empty() ? app.settings().last_experiment : args.experiment,
+                     args.sets, args.has_seed ? std::optional<uint64_t>(args.seed) : std::nullopt);
     if (!err.empty() && !scripted && args.experiment.empty() && args.lesson.empty())
       err = app.load("dyna_maze", {});  // a stale last_experiment falls back to the default
     if (!err.empty() && scripted) {
@@ -117,7 +123,8 @@ int main(int argc, char** argv) {
       app.frame(std::chrono::duration<float, std::milli>(now - t_prev).count());
       ui_ms += std::chrono::duration<double, std::milli>(Clock::now() - now).count();
       t_prev = now;
-      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false)) glfwSetWindowShouldClose(window, 1);
+      if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false))
+        glfwSetWindowShouldClose(window, 1);
       ImGui::Render();
       int fb_w, fb_h;
       glfwGetFramebufferSize(window, &fb_w, &fb_h);
@@ -142,8 +149,8 @@ int main(int argc, char** argv) {
         const auto st = app.runner().status();
         const auto& snap = app.shown();
         // Done once the runner is idle and this frame drew the snapshot of the last tick.
-        const bool done = app.runner().idle() && snap && (snap->tick >= args.ticks || snap->finished) &&
-                          st.pending_ticks == 0;
+        const bool done = app.runner().idle() && snap &&
+                          (snap->tick >= args.ticks || snap->finished) && st.pending_ticks == 0;
         for (const auto& e : app.take_new_errors()) {
           std::fprintf(stderr, "error: %s\n", e.c_str());
           exit_code = 2;
@@ -158,17 +165,23 @@ int main(int argc, char** argv) {
               exit_code = 1;
             }
           }
-          const double total_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
-          const double idle_ms = std::chrono::duration<double, std::milli>(Clock::now() - t_done).count();
+          const double total_ms =
+              std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
+          const double idle_ms =
+              std::chrono::duration<double, std::milli>(Clock::now() - t_done).count();
           std::fprintf(stderr,
-                       "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last tick at %.1f ms "
+                       "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last "
+                       "tick at %.1f ms "
                        "per frame (UI build %.2f ms per frame)\n",
-                       snap->experiment.c_str(), (long long)st.ticks, frames, total_ms, frames_after_done - 1,
-                       frames_after_done > 1 ? idle_ms / (frames_after_done - 1) : 0.0, ui_ms / std::max(1, frames));
+                       snap->experiment.c_str(), (long long)st.ticks, frames, total_ms,
+                       frames_after_done - 1,
+                       frames_after_done > 1 ? idle_ms / (frames_after_done - 1) : 0.0,
+                       ui_ms / std::max(1, frames));
           break;
         }
         if (Clock::now() - t_start > std::chrono::minutes(2)) {
-          std::fprintf(stderr, "error: scripted run did not reach %lld ticks in 2 minutes\n", (long long)args.ticks);
+          std::fprintf(stderr, "error: scripted run did not reach %lld ticks in 2 minutes\n",
+                       (long long)args.ticks);
           exit_code = 1;
           break;
         }
@@ -183,7 +196,8 @@ int main(int argc, char** argv) {
     if (!scripted) {
       glfwGetWindowSize(window, &app.settings().window_w, &app.settings().window_h);
       std::string msg;
-      if (!save_settings(settings_file, app.settings(), msg)) std::fprintf(stderr, "%s\n", msg.c_str());
+      if (!save_settings(settings_file, app.settings(), msg))
+        std::fprintf(stderr, "%s\n", msg.c_str());
     }
   }  // the App (and its runner's worker thread) ends here, before the GL context
 

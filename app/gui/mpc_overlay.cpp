@@ -32,8 +32,8 @@ Color return_color(float t) {
   return {lo.r + (hi.r - lo.r) * t, lo.g + (hi.g - lo.g) * t, lo.b + (hi.b - lo.b) * t, 1};
 }
 
-void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env, Color color,
-                           float width_px) {
+void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
+                           Color color, float width_px) {
   std::vector<Vec2> pts;
   auto flush = [&] {
     if (pts.size() > 1) canvas.polyline(pts, color, width_px);
@@ -48,12 +48,14 @@ void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations,
   flush();
 }
 
-void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env, const MpcOverlayOptions& opt) {
+void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
+                     const MpcOverlayOptions& opt) {
   const int P = std::min<int>(t.candidates, int(t.returns.size()));
   if (P <= 0 || t.particles <= 0) return;
   float rlo = INFINITY, rhi = -INFINITY;
   for (int p = 0; p < P; ++p)
-    if (std::isfinite(t.returns[p])) rlo = std::min(rlo, t.returns[p]), rhi = std::max(rhi, t.returns[p]);
+    if (std::isfinite(t.returns[p]))
+      rlo = std::min(rlo, t.returns[p]), rhi = std::max(rhi, t.returns[p]);
   auto scaled = [&](int p) { return rhi > rlo ? (t.returns[p] - rlo) / (rhi - rlo) : 1.0f; };
   std::vector<bool> elite(P, false);
   for (int e : t.elites)
@@ -64,31 +66,40 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env, const M
     // Poor candidates first so good ones end up on top; non-elites thinned to max_candidates.
     std::vector<int> order(P);
     for (int p = 0; p < P; ++p) order[p] = p;
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return t.returns[a] < t.returns[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return t.returns[a] < t.returns[b]; });
     const int stride = std::max(1, P / std::max(1, opt.max_candidates));
     for (int i = 0; i < P; ++i) {
       const int p = order[i];
       if (elite[p] && opt.elites) continue;
       if (i % stride) continue;
       for (int k = 0; k < particles; ++k)
-        draw_observation_path(canvas, predicted_path(t, p, k), env, return_color(scaled(p)).with_alpha(0.5f), 2.0f);
+        draw_observation_path(canvas, predicted_path(t, p, k), env,
+                              return_color(scaled(p)).with_alpha(0.5f), 2.0f);
     }
   }
   if (opt.elites)
     for (int p = 0; p < P; ++p)
       if (elite[p])
         for (int k = 0; k < particles; ++k)
-          draw_observation_path(canvas, predicted_path(t, p, k), env, return_color(scaled(p)).with_alpha(0.9f), 3.0f);
+          draw_observation_path(canvas, predicted_path(t, p, k), env,
+                                return_color(scaled(p)).with_alpha(0.9f), 3.0f);
   if (opt.chosen) {
     const int b = best_candidate(t);
     if (b >= 0)
       for (int k = 0; k < particles; ++k)
-        draw_observation_path(canvas, predicted_path(t, b, k), env, palette::plan, k == 0 ? 4.5f : 2.5f);
+        draw_observation_path(canvas, predicted_path(t, b, k), env, palette::plan,
+                              k == 0 ? 4.5f : 2.5f);
   }
 }
 
 Figure plan_objective_figure(const PlanTrace& t) {
-  Figure f{"plan_objective", "Planner objective per iteration", "iteration", "predicted return", {}, false};
+  Figure f{"plan_objective",
+           "Planner objective per iteration",
+           "iteration",
+           "predicted return",
+           {},
+           false};
   auto& s = f.series_named("objective");
   for (size_t i = 0; i < t.objective_per_iteration.size(); ++i) {
     s.x.push_back(double(i + 1));
@@ -97,7 +108,8 @@ Figure plan_objective_figure(const PlanTrace& t) {
   return f;
 }
 
-PlanTrace demo_plan_trace(const Env& env, const Vec& start, int candidates, int horizon, int particles) {
+PlanTrace demo_plan_trace(const Env& env, const Vec& start, int candidates, int horizon,
+                          int particles) {
   PlanTrace t;
   t.horizon = horizon;
   t.candidates = candidates;

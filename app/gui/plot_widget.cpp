@@ -42,15 +42,21 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   const FigureBounds b = figure_bounds(fig);
   const auto yticks = nice_ticks(b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
   const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
-  auto ylabel = [&](double v) { return fig.log_y ? format_tick(std::pow(10.0, v), std::pow(10.0, v) / 10) : format_tick(v, ystep); };
+  auto ylabel = [&](double v) {
+    return fig.log_y ? format_tick(std::pow(10.0, v), std::pow(10.0, v) / 10)
+                     : format_tick(v, ystep);
+  };
   float tick_w = 0;
   for (double t : yticks) tick_w = std::max(tick_w, ImGui::CalcTextSize(ylabel(t).c_str()).x);
 
   // Title on top, y label at the top left, x label under the axis.
   const float top = p0.y + fh * 1.5f, bottom = p1.y - fh * 2.4f;
   const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
-  std::string title = fig.title + (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
-  if (ImGui::CalcTextSize(title.c_str()).x > right - left) title = fig.title;  // drop the unit before clipping
+  std::string title =
+      fig.title +
+      (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  if (ImGui::CalcTextSize(title.c_str()).x > right - left)
+    title = fig.title;  // drop the unit before clipping
   dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, title.c_str());
   const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
   dl->AddText(ImVec2((left + right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted, fig.x_label.c_str());
@@ -66,8 +72,12 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     ImGui::PopID();
     return;
   }
-  auto sx = [&](double x) { return float(left + (x - b.x_lo) / (b.x_hi - b.x_lo) * (right - left)); };
-  auto sy = [&](double y) { return float(bottom - (y - b.y_lo) / (b.y_hi - b.y_lo) * (bottom - top)); };
+  auto sx = [&](double x) {
+    return float(left + (x - b.x_lo) / (b.x_hi - b.x_lo) * (right - left));
+  };
+  auto sy = [&](double y) {
+    return float(bottom - (y - b.y_lo) / (b.y_hi - b.y_lo) * (bottom - top));
+  };
 
   for (double t : yticks) {
     const float y = sy(t);
@@ -76,7 +86,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
   }
-  const auto xticks = nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 4.5f))), integer_x(fig));
+  const auto xticks =
+      nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 4.5f))), integer_x(fig));
   const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 1;
   for (double t : xticks) {
     const float x = sx(t);
@@ -120,7 +131,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
                       IM_COL32(255, 255, 255, 225), 3.0f);
     for (size_t i = 0; i < fig.series.size(); ++i) {
       const float y = l0.y + fh * 0.15f + row * i + row * 0.5f;
-      dl->AddLine(ImVec2(l0.x + fh * 0.3f, y), ImVec2(l0.x + fh * 0.3f + sw * 0.8f, y), to_imu32(series_color(int(i))), lw * 1.5f);
+      dl->AddLine(ImVec2(l0.x + fh * 0.3f, y), ImVec2(l0.x + fh * 0.3f + sw * 0.8f, y),
+                  to_imu32(series_color(int(i))), lw * 1.5f);
       dl->AddText(ImVec2(l0.x + fh * 0.3f + sw, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
     }
   }
@@ -137,7 +149,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       if (k < 0) continue;
       const auto& s = fig.series[i];
       const double py = plotted_y(fig, s.y[k]);
-      if (std::isfinite(py)) dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(series_color(int(i))));
+      if (std::isfinite(py))
+        dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(series_color(int(i))));
       const Color c = series_color(int(i));
       ImGui::TextColored(ImVec4(c.r, c.g, c.b, 1), "%s: %s = %g, %s = %g", s.label.c_str(),
                          fig.x_label.empty() ? "x" : fig.x_label.c_str(), s.x[k],

@@ -8,6 +8,7 @@ namespace dynalab {
 
 /// Writes the w x h pixel region at (x, y) (framebuffer pixels, origin top-left) of the back
 /// buffer to `path`. Returns an error message, or "" on success.
-std::string write_framebuffer_png(const std::string& path, int x, int y, int w, int h, int framebuffer_h);
+std::string write_framebuffer_png(const std::string& path, int x, int y, int w, int h,
+                                  int framebuffer_h);
 
 }  // namespace dynalab

@@ -11,7 +11,7 @@ namespace dynalab {
 std::filesystem::path settings_path() {
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
-  std::filesystem::path base = xdg && *xdg ? std::filesystem::path(xdg)
+  std::filesystem::path base = xdg && *xdg     ? std::filesystem::path(xdg)
                                : home && *home ? std::filesystem::path(home) / ".config"
                                                : std::filesystem::path(".");
   return base / "dynalab" / "settings.json";

@@ -16,10 +16,10 @@ struct Panels {
 
 struct Settings {
   int window_w = 1600, window_h = 1000;
-  float font_scale = 1.0f;        ///< 1 .. 2.5
-  bool presentation = false;      ///< large fonts, thick lines, high-contrast theme
+  float font_scale = 1.0f;    ///< 1 .. 2.5
+  bool presentation = false;  ///< large fonts, thick lines, high-contrast theme
   std::string last_experiment = "dyna_maze";
-  double speed = 30;              ///< ticks per second while playing (0: as fast as possible)
+  double speed = 30;  ///< ticks per second while playing (0: as fast as possible)
   TabularOverlayOptions overlays;
   Panels panels;
 };

@@ -10,15 +10,16 @@
 namespace dynalab {
 
 namespace {
-constexpr Color kHeatHigh{0.10f, 0.33f, 0.68f, 1};   // high value: deep blue
-constexpr Color kHeatNeg{0.80f, 0.15f, 0.15f, 1};    // negative value: red
-constexpr Color kFlash{1.00f, 0.78f, 0.00f, 1};      // planning update: gold
-constexpr Color kModel{0.55f, 0.20f, 0.70f, 1};      // model knows (s, a): purple
+constexpr Color kHeatHigh{0.10f, 0.33f, 0.68f, 1};  // high value: deep blue
+constexpr Color kHeatNeg{0.80f, 0.15f, 0.15f, 1};   // negative value: red
+constexpr Color kFlash{1.00f, 0.78f, 0.00f, 1};     // planning update: gold
+constexpr Color kModel{0.55f, 0.20f, 0.70f, 1};     // model knows (s, a): purple
 constexpr Color kArrowDark{0.08f, 0.08f, 0.10f, 1};
 constexpr Color kArrowLight{1, 1, 1, 1};
 
 Color mix(Color a, Color b, float t) {
-  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t, a.a + (b.a - a.a) * t};
+  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t,
+          a.a + (b.a - a.a) * t};
 }
 
 // Unit direction of each grid action in world coordinates (y up), GridWorld's order.
@@ -29,13 +30,15 @@ std::vector<double> max_q(const TabularSnapshot& snap) {
   std::vector<double> v(snap.n_states, 0.0);
   for (int s = 0; s < snap.n_states; ++s) {
     double m = -INFINITY;
-    for (int a = 0; a < snap.n_actions; ++a) m = std::max(m, snap.q[size_t(s) * snap.n_actions + a]);
+    for (int a = 0; a < snap.n_actions; ++a)
+      m = std::max(m, snap.q[size_t(s) * snap.n_actions + a]);
     v[s] = snap.n_actions ? m : 0;
   }
   return v;
 }
 
-void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const TabularOverlayOptions& opt) {
+void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
+                       const TabularOverlayOptions& opt) {
   if (!snap.world) return;
   const Env& env = *snap.world;
   env.draw(canvas);
@@ -47,7 +50,8 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
   for (int s = 0; s < snap.n_states; ++s) pos[s] = env.obs_position(Vec::Constant(1, double(s)));
   const Bounds wb = env.world_bounds();
   const double half = grid ? 0.5
-                           : 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) / std::max(1, snap.n_states));
+                           : 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) /
+                                              std::max(1, snap.n_states));
   auto is_wall = [&](int s) {
     if (!grid) return false;
     const Cell c = grid->cell_of(s);
@@ -80,7 +84,8 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
       const bool neg = v[s] < 0;
       const float t = float(neg ? v[s] / vmin : (v[s] - vlo) / (vmax - vlo));
       shade[s] = 0.12f + 0.88f * t;
-      cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, shade[s]).with_alpha(0.92f), palette::none);
+      cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, shade[s]).with_alpha(0.92f),
+           palette::none);
     }
   }
 
@@ -90,7 +95,8 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
     std::map<int, float> flash;
     double dmax = 0;
     for (const auto& u : snap.recent_updates)
-      if (u.planning && snap.tick - u.tick < opt.fade_ticks) dmax = std::max(dmax, std::abs(u.update.delta));
+      if (u.planning && snap.tick - u.tick < opt.fade_ticks)
+        dmax = std::max(dmax, std::abs(u.update.delta));
     for (const auto& u : snap.recent_updates) {
       if (!u.planning) continue;
       const int64_t age = snap.tick - u.tick;
@@ -106,7 +112,11 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
       const Vec2 p = *pos[s];
       if (grid) {  // a thick gold frame: visible from the back row without hiding the heat map
         const double h = half - 0.07;
-        const Vec2 ring[5] = {{p.x - h, p.y - h}, {p.x + h, p.y - h}, {p.x + h, p.y + h}, {p.x - h, p.y + h}, {p.x - h, p.y - h}};
+        const Vec2 ring[5] = {{p.x - h, p.y - h},
+                              {p.x + h, p.y - h},
+                              {p.x + h, p.y + h},
+                              {p.x - h, p.y + h},
+                              {p.x - h, p.y - h}};
         canvas.polyline(ring, kFlash.with_alpha(a), 5.0f);
       } else {
         cell(s, kFlash.with_alpha(0.5f * a), kFlash.with_alpha(a));
@@ -122,8 +132,8 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
         // A purple bar along the edge the known action leads to.
         const Vec2 d = kDirs[e.action], n{-d.y, d.x};
         const double r = half - 0.1, l = 0.22;
-        canvas.segment({p.x + d.x * r - n.x * l, p.y + d.y * r - n.y * l}, {p.x + d.x * r + n.x * l, p.y + d.y * r + n.y * l},
-                       kModel, 4.0f);
+        canvas.segment({p.x + d.x * r - n.x * l, p.y + d.y * r - n.y * l},
+                       {p.x + d.x * r + n.x * l, p.y + d.y * r + n.y * l}, kModel, 4.0f);
       } else {
         canvas.circle({p.x - half * 0.6, p.y + half * 0.6}, half * 0.12, kModel, palette::none);
       }
@@ -146,8 +156,9 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
       const Color c = shade[s] > 0.55f ? kArrowLight : kArrowDark;
       const Vec2 p = *pos[s];
       for (int a = 0; a < 4; ++a)
-        if (q[a] == m) canvas.arrow({p.x - kDirs[a].x * 0.05, p.y - kDirs[a].y * 0.05},
-                                    {p.x + kDirs[a].x * 0.38, p.y + kDirs[a].y * 0.38}, c, 3.5f);
+        if (q[a] == m)
+          canvas.arrow({p.x - kDirs[a].x * 0.05, p.y - kDirs[a].y * 0.05},
+                       {p.x + kDirs[a].x * 0.38, p.y + kDirs[a].y * 0.38}, c, 3.5f);
     }
   }
 
@@ -155,7 +166,8 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const Tabula
     const auto& mz = grid->maze();
     const double H = mz.rows;
     auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
-    for (auto [c, label, col] : {std::tuple{mz.start, "S", palette::start}, std::tuple{mz.goal, "G", palette::goal}}) {
+    for (auto [c, label, col] :
+         {std::tuple{mz.start, "S", palette::start}, std::tuple{mz.goal, "G", palette::goal}}) {
       canvas.circle(centre(c), 0.3, Color{1, 1, 1, 0.9f}, col);
       canvas.text(centre(c), label, col, 1.3f);
     }

@@ -18,7 +18,8 @@ struct TabularOverlayOptions {
 };
 
 /// Draws the world and the enabled overlays (the agent and the S/G marks stay on top).
-void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap, const TabularOverlayOptions& opt);
+void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
+                       const TabularOverlayOptions& opt);
 
 /// max_a Q(s, a) of every state, as the heat map shows it.
 std::vector<double> max_q(const TabularSnapshot& snap);
