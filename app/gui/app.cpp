@@ -7,6 +7,7 @@
 #include <map>
 
 #include "app/gui/config_editor.h"
+#include "app/gui/mpc_panel.h"
 #include "app/gui/plot_widget.h"
 #include "app/gui/tabular_overlay.h"
 #include "core/experiments/tabular_experiment.h"
@@ -313,6 +314,22 @@ void App::controls_panel(float w, float h, float y) {
       ImGui::Checkbox(label, flag);
     }
   }
+  if (demo_plan_trace_ &&
+      ImGui::CollapsingHeader("MPC (demo trace)", ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (demo_traces_.empty() && snap_ && snap_->world) {
+      const auto* grid = dynamic_cast<const GridWorld*>(snap_->world.get());
+      const Vec start = grid ? Vec::Constant(1, grid->state_of(grid->agent()))
+                             : Vec::Zero(snap_->world->observation_space().dim());
+      for (int it = 0; it < 3; ++it) {
+        PlanTrace t = demo_plan_trace(*snap_->world, start, 24 - 6 * it, 5, 2);
+        t.iteration = it, t.iterations = 3;
+        demo_traces_.push_back(std::move(t));
+      }
+      cem_iteration_ = 2;
+    }
+    mpc_overlay_toggles(mpc_opt_);
+    cem_iteration_scrubber(demo_traces_, cem_iteration_);
+  }
   if (settings_.panels.stats) stats_panel();
   config_panel();
   if (settings_.panels.profile) profile_panel();
@@ -477,12 +494,11 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
     // MPC: when MbrlSnapshot lands, draw its PlanTrace here:
     //   if (auto* m = dynamic_cast<const MbrlSnapshot*>(snap_.get())) draw_plan_trace(canvas,
     //   m->trace, *m->world, {});
-    if (demo_plan_trace_) {
-      const auto* grid = dynamic_cast<const GridWorld*>(snap_->world.get());
-      const Vec start = grid ? Vec::Constant(1, grid->state_of(grid->agent()))
-                             : Vec::Zero(snap_->world->observation_space().dim());
-      const PlanTrace demo = demo_plan_trace(*snap_->world, start, 24, 5, 2);
-      draw_plan_trace(canvas, demo, *snap_->world, {});
+    if (demo_plan_trace_ && !demo_traces_.empty()) {
+      // Until MbrlSnapshot lands: a synthetic replan, one trace per CEM iteration.
+      if (const PlanTrace* t =
+              &demo_traces_[std::clamp(cem_iteration_, 0, int(demo_traces_.size()) - 1)])
+        draw_plan_trace(canvas, *t, *snap_->world, mpc_opt_);
     }
     // Drag ghost for the start/goal being moved.
     if (drag_kind_ >= 2) {
@@ -545,6 +561,20 @@ void App::viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovere
   const Vec2 w = view_.to_world(io.MousePos);
   const int col = int(std::floor(w.x)), row = grid->maze().rows - 1 - int(std::floor(w.y));
   const bool inside = row >= 0 && row < grid->maze().rows && col >= 0 && col < grid->maze().cols;
+  if (hovered && inside && !drag_kind_ && !ImGui::IsMouseDown(ImGuiMouseButton_Right)) {
+    // Hover read-out: the numbers behind the colours and arrows of this cell.
+    const auto& tab = static_cast<const TabularSnapshot&>(*snap_);
+    const int s = grid->state_of({row, col});
+    if (s < tab.n_states && tab.n_actions == 4 && !grid->is_wall(row, col)) {
+      const double* q = &tab.q[size_t(s) * 4];
+      int known = 0;
+      for (const auto& e : tab.model) known += e.state == s && e.visits > 0;
+      ImGui::SetTooltip(
+          "cell (row %d, col %d)\nQ up %.3f  down %.3f\nQ left %.3f  right %.3f\nmodel knows %d of "
+          "4 actions",
+          row, col, q[0], q[1], q[2], q[3], known);
+    }
+  }
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && inside) {
     const Cell c{row, col};
     drag_kind_ = c == grid->maze().start ? 2 : c == grid->maze().goal ? 3 : 1;

@@ -89,6 +89,9 @@ class App {
   std::shared_ptr<const Snapshot> snap_;
   RunnerStatus st_;
   ViewTransform view_;
+  MpcOverlayOptions mpc_opt_;
+  int cem_iteration_ = 0;
+  std::vector<PlanTrace> demo_traces_;  // --demo-plan-trace: synthetic CEM iterations
   bool user_moved_view_ = false;
   int counter_lines_ = 2;  // lines of the viewport's counter box in the last frame
   uint64_t view_generation_ = 0;

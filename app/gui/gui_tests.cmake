@@ -19,6 +19,10 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_corrupt_settings
            COMMAND sh -c "printf '{ not json' > ${GUI_OUT}/corrupt_settings.json && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --settings ${GUI_OUT}/corrupt_settings.json --experiment dyna_maze --ticks 5 --exit 2>&1")
   set_tests_properties(gui_scripted_corrupt_settings PROPERTIES PASS_REGULAR_EXPRESSION "ignored corrupt settings file.*scripted: dyna_maze, 5 ticks")
+  # Settings are written on exit and read back (font scale, presentation mode).
+  add_test(NAME gui_scripted_settings_roundtrip
+           COMMAND sh -c "rm -f ${GUI_OUT}/settings.json && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --settings ${GUI_OUT}/settings.json --font-scale 2 --presentation --experiment dyna_maze --ticks 1 --exit && cat ${GUI_OUT}/settings.json")
+  set_tests_properties(gui_scripted_settings_roundtrip PROPERTIES PASS_REGULAR_EXPRESSION "\"font_scale\": 2.0,[^}]*\"presentation\": true")
   add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
   set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)

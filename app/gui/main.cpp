@@ -192,8 +192,8 @@ int main(int argc, char** argv) {
       glfwSwapBuffers(window);
     }
 
-    // 6. Remember the window and the view for next time (interactive only).
-    if (!scripted) {
+    // 6. Remember the window and the view for next time (interactive, or an explicit --settings).
+    if (!scripted || !args.settings_file.empty()) {
       glfwGetWindowSize(window, &app.settings().window_w, &app.settings().window_h);
       std::string msg;
       if (!save_settings(settings_file, app.settings(), msg))

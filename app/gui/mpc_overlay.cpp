@@ -28,7 +28,8 @@ int best_candidate(const PlanTrace& t) {
 
 Color return_color(float t) {
   t = std::clamp(t, 0.0f, 1.0f);
-  const Color lo{0.55f, 0.62f, 0.75f, 1}, hi{0.92f, 0.30f, 0.05f, 1};
+  // Purple, not orange: the agent's own path is orange, and the fan must not be mistaken for it.
+  const Color lo{0.62f, 0.66f, 0.74f, 1}, hi{0.50f, 0.05f, 0.60f, 1};
   return {lo.r + (hi.r - lo.r) * t, lo.g + (hi.g - lo.g) * t, lo.b + (hi.b - lo.b) * t, 1};
 }
 

@@ -36,7 +36,7 @@ std::vector<Vec> predicted_path(const PlanTrace& trace, int candidate, int parti
 /// The candidate with the highest predicted return (the chosen plan), or -1 if none.
 int best_candidate(const PlanTrace& trace);
 
-/// Colour for a predicted return scaled to t in [0, 1]: grey-blue (poor) to orange-red (good).
+/// Colour for a predicted return scaled to t in [0, 1]: grey-blue (poor) to purple (good).
 Color return_color(float t);
 
 /// Planner objective per CEM iteration, as a figure for the plot widget.
