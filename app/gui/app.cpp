@@ -80,10 +80,11 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
       s);
   // The resolved config (defaults filled in) seeds the editor; it comes from the worker.
   runner_.post([this](Experiment& e) {
+    std::string name = e.snapshot()->experiment;
     std::lock_guard lk(incoming_mu_);
-    incoming_config_ = e.config();
+    incoming_config_.emplace(std::move(name), e.config());
   });
-  name_ = src.name;
+  if (name_.empty()) name_ = src.name;
   seed_field_ = s;
   pending_reset_ = false;
   user_moved_view_ = false;
@@ -174,7 +175,8 @@ void App::frame(float frame_ms) {
   {
     std::lock_guard lk(incoming_mu_);
     if (incoming_config_) {
-      edit_config_ = std::move(*incoming_config_);
+      name_ = std::move(incoming_config_->first);
+      edit_config_ = std::move(incoming_config_->second);
       incoming_config_.reset();
       edit_ready_ = true;
     }

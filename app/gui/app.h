@@ -85,7 +85,9 @@ class App {
   uint64_t seed_field_ = 0;
   int64_t run_n_ = 100;
   std::mutex incoming_mu_;
-  std::optional<Json> incoming_config_;  // resolved config posted by the worker after a load
+  // Name and resolved config of the experiment the worker runs, posted after each load (a
+  // failed load leaves the old experiment running, so the GUI takes both from the worker).
+  std::optional<std::pair<std::string, Json>> incoming_config_;
   std::shared_ptr<const Snapshot> snap_;
   RunnerStatus st_;
   ViewTransform view_;
