@@ -29,6 +29,7 @@ static void glfw_error(int code, const char* what) {
 }
 
 int main(int argc, char** argv) {
+  const auto t_process = Clock::now();
   // 1. Flags.
   AppArgs args;
   try {
@@ -108,13 +109,21 @@ int main(int argc, char** argv) {
     // 5. Frame loop.
     const auto t_start = Clock::now();
     auto t_prev = t_start;
+    const bool timing = std::getenv("DYNALAB_TIMING") != nullptr;
     int frames_after_done = 0;
     auto t_done = t_start;
     bool first_frame = true;
     int frames = 0;
+    auto t_window = t_start;
     double ui_ms = 0;  // time spent building the UI (CPU), as opposed to rasterising it
     while (!exit_code && !glfwWindowShouldClose(window) && !app.quit_requested()) {
-      glfwPollEvents();
+      // Paused and idle: sleep until input (or 0.25 s) instead of redrawing an unchanged frame.
+      const auto rs = app.runner().status();
+      const bool fresh = app.runner().latest() != app.shown();  // a snapshot not drawn yet
+      if (!scripted && !timing && !rs.playing && rs.pending_ticks == 0 && !fresh && frames > 2)
+        glfwWaitEventsTimeout(0.25);
+      else
+        glfwPollEvents();
       if (app.take_font_change()) rebuild_style();
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
@@ -136,8 +145,8 @@ int main(int argc, char** argv) {
       if (first_frame) {
         first_frame = false;
         if (scripted || std::getenv("DYNALAB_TIMING"))
-          std::fprintf(stderr, "first frame after %.0f ms\n",
-                       std::chrono::duration<double, std::milli>(Clock::now() - t_start).count());
+          std::fprintf(stderr, "first frame %.0f ms after start\n",
+                       std::chrono::duration<double, std::milli>(Clock::now() - t_process).count());
       }
 
       if (scripted) {
@@ -190,6 +199,12 @@ int main(int argc, char** argv) {
         app.status(e.empty() ? "wrote " + *shot : e, !e.empty());
       }
       glfwSwapBuffers(window);
+      if (timing && frames % 30 == 0) {  // DYNALAB_TIMING=1: frame time and ticks/s on stderr
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_window).count() / 30;
+        std::fprintf(stderr, "frames %d: %.1f ms per frame, %.0f ticks/s\n", frames, ms,
+                     app.runner().status().ticks_per_second);
+        t_window = Clock::now();
+      }
     }
 
     // 6. Remember the window and the view for next time (interactive, or an explicit --settings).
