@@ -10,6 +10,7 @@
 #include <imgui_impl_opengl3.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -23,6 +24,10 @@
 
 using namespace dynalab;
 using Clock = std::chrono::steady_clock;
+
+// Ctrl+C or a TERM signal ends the loop normally, so settings are still saved.
+static volatile std::sig_atomic_t g_stop = 0;
+static void on_signal(int) { g_stop = 1; }
 
 static void glfw_error(int code, const char* what) {
   std::fprintf(stderr, "GLFW error %d: %s\n", code, what);
@@ -116,7 +121,9 @@ int main(int argc, char** argv) {
     int frames = 0;
     auto t_window = t_start;
     double ui_ms = 0;  // time spent building the UI (CPU), as opposed to rasterising it
-    while (!exit_code && !glfwWindowShouldClose(window) && !app.quit_requested()) {
+    std::signal(SIGINT, on_signal);
+    std::signal(SIGTERM, on_signal);
+    while (!exit_code && !g_stop && !glfwWindowShouldClose(window) && !app.quit_requested()) {
       // Paused and idle: sleep until input (or 0.25 s) instead of redrawing an unchanged frame.
       const auto rs = app.runner().status();
       const bool fresh = app.runner().latest() != app.shown();  // a snapshot not drawn yet
