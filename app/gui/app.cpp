@@ -426,7 +426,9 @@ void App::config_panel() {
     return;
   }
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
+  ImGui::PushID("config");  // its "seed" must not share an ID with the transport's seed field
   const ConfigEdit e = edit_experiment_config(edit_config_);
+  ImGui::PopID();
   ImGui::PopItemWidth();
   if (e.live) apply_live_config();
   if (e.on_reset) pending_reset_ = true;
