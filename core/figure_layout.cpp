@@ -54,6 +54,9 @@ std::vector<double> nice_ticks(double lo, double hi, int target, bool integer) {
   if (integer) step = std::max(step, 1.0);
   for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
     ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  // A short axis still gets two labels: one tick alone gives no scale.
+  if (ticks.size() < 2 && target < 64 && !(integer && step <= 1))
+    return nice_ticks(lo, hi, target * 2, integer);
   return ticks;
 }
 

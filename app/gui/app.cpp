@@ -194,7 +194,7 @@ void App::frame(float frame_ms) {
           : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
   const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty()
-                           ? std::floor(H * (settings_.presentation ? 0.28f : 0.32f))
+                           ? std::floor(H * (settings_.presentation ? 0.34f : 0.32f))
                            : 0.0f;
   viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H - plot_h));
   if (plot_h > 0) plots(ImVec2(vp->Pos.x + left_w, top + H - plot_h), ImVec2(W - left_w, plot_h));
@@ -420,7 +420,7 @@ void App::stats_panel() {
 }
 
 void App::config_panel() {
-  if (!ImGui::CollapsingHeader("Config")) return;
+  if (!ImGui::CollapsingHeader("Config", ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (!edit_ready_) {
     ImGui::TextDisabled("loading...");
     return;
@@ -478,7 +478,7 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
       view_generation_ = st_.generation, user_moved_view_ = false;
     if (!user_moved_view_) {
       // Leave room at the top for the counters so they never cover the world.
-      const float top = (counter_lines_ + 0.4f) * fonts_.big->FontSize + 24.0f * ui_scale();
+      const float top = counter_px_;
       ViewTransform inner = view_;
       inner.origin.y += top;
       inner.size.y = std::max(10.0f, inner.size.y - top);
@@ -515,30 +515,36 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
     }
     dl->PopClipRect();
 
-    // Counters in the corner, large enough for the back row.
-    std::string line1 = snap_->experiment + "   tick " + std::to_string(snap_->tick);
-    std::string line2;
+    // Counters in the corner, large enough for the back row, wrapped to the viewport's width.
+    std::vector<std::string> pieces = {snap_->experiment, "tick " + std::to_string(snap_->tick)};
     if (tab) {
-      line1 += "   episode " + std::to_string(snap_->episode + 1);
-      line2 = "real updates " + std::to_string(tab->real_updates) + "    planning updates " +
-              std::to_string(tab->planning_updates) +
-              "    n = " + std::to_string(tab->agent.planning_steps);
+      pieces.push_back("episode " + std::to_string(snap_->episode + 1));
+      pieces.push_back("real updates " + std::to_string(tab->real_updates));
+      pieces.push_back("planning updates " + std::to_string(tab->planning_updates));
+      pieces.push_back("n = " + std::to_string(tab->agent.planning_steps));
     }
-    ImGui::PushFont(fonts_.big);
+    // Presentation mode's UI font is already large; elsewhere the counters use the big font.
+    ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
     const float pad = 8 * ui_scale();
-    if (!line2.empty() &&
-        ImGui::CalcTextSize((line1 + "    " + line2).c_str()).x + 4 * pad < avail.x)
-      line1 += "    " + line2, line2.clear();  // one line when it fits: more room for the world
-    const ImVec2 s1 = ImGui::CalcTextSize(line1.c_str()), s2 = ImGui::CalcTextSize(line2.c_str());
-    const float bw = std::max(s1.x, s2.x) + 2 * pad,
-                bh = s1.y + (line2.empty() ? 0 : s2.y) + 2 * pad;
+    std::vector<std::string> lines(1);
+    for (const auto& p : pieces) {
+      const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
+      if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > avail.x)
+        lines.push_back(p);
+      else
+        lines.back() = joined;
+    }
+    float bw = 0;
+    const float lh = ImGui::GetFontSize();
+    for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
+    bw += 2 * pad;
+    const float bh = lh * lines.size() + 2 * pad;
     dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
                       IM_COL32(255, 255, 255, 215), 6);
-    dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad), IM_COL32(20, 20, 25, 255), line1.c_str());
-    if (!line2.empty())
-      dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + s1.y), IM_COL32(20, 20, 25, 255),
-                  line2.c_str());
-    counter_lines_ = line2.empty() ? 1 : 2;
+    for (size_t i = 0; i < lines.size(); ++i)
+      dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + lh * i), IM_COL32(20, 20, 25, 255),
+                  lines[i].c_str());
+    counter_px_ = bh + 2 * pad;
     ImGui::PopFont();
   } else {
     const char* msg = "no experiment loaded: File > Open experiment";

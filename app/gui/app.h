@@ -95,7 +95,7 @@ class App {
   int cem_iteration_ = 0;
   std::vector<PlanTrace> demo_traces_;  // --demo-plan-trace: synthetic CEM iterations
   bool user_moved_view_ = false;
-  int counter_lines_ = 2;  // lines of the viewport's counter box in the last frame
+  float counter_px_ = 80;  // height of the viewport's counter box in the last frame (fit avoids it)
   uint64_t view_generation_ = 0;
   // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
   int drag_kind_ = 0;

@@ -9,6 +9,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <cfloat>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -134,6 +135,8 @@ int main(int argc, char** argv) {
       if (app.take_font_change()) rebuild_style();
       ImGui_ImplOpenGL3_NewFrame();
       ImGui_ImplGlfw_NewFrame();
+      // Scripted frames have no user: no hover tooltips from wherever Xvfb left the pointer.
+      if (scripted) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
       ImGui::NewFrame();
       const auto now = Clock::now();
       app.frame(std::chrono::duration<float, std::milli>(now - t_prev).count());
@@ -207,7 +210,8 @@ int main(int argc, char** argv) {
       }
       glfwSwapBuffers(window);
       if (timing && frames % 30 == 0) {  // DYNALAB_TIMING=1: frame time and ticks/s on stderr
-        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t_window).count() / 30;
+        const double ms =
+            std::chrono::duration<double, std::milli>(Clock::now() - t_window).count() / 30;
         std::fprintf(stderr, "frames %d: %.1f ms per frame, %.0f ticks/s\n", frames, ms,
                      app.runner().status().ticks_per_second);
         t_window = Clock::now();

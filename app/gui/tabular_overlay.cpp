@@ -108,7 +108,7 @@ void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
       f = std::max(f, a);
     }
     for (const auto& [s, a] : flash) {
-      if (s < 0 || s >= snap.n_states || !pos[s]) continue;
+      if (s < 0 || s >= snap.n_states || !pos[s] || is_wall(s)) continue;
       const Vec2 p = *pos[s];
       if (grid) {  // a thick gold frame: visible from the back row without hiding the heat map
         const double h = half - 0.07;
