@@ -51,7 +51,7 @@ float App::ui_scale() const {
 
 bool App::take_font_change() { return std::exchange(font_changed_, false); }
 
-std::optional<std::string> App::take_screenshot_request() {
+std::optional<App::ScreenshotRequest> App::take_screenshot_request() {
   return std::exchange(screenshot_request_, std::nullopt);
 }
 
@@ -228,12 +228,16 @@ void App::menu_bar() {
     }
     if (ImGui::BeginMenu("Export")) {
       if (ImGui::MenuItem("Figures as CSV")) export_figures();
-      if (ImGui::MenuItem("Window as PNG")) {
+      const std::string stem =
+          (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0))).string();
+      if (ImGui::MenuItem("Viewport as PNG"))
+        screenshot_request_ = ScreenshotRequest{stem + "_viewport.png", view_.origin, view_.size};
+      if (ImGui::MenuItem("Window as PNG"))
+        screenshot_request_ = ScreenshotRequest{stem + "_window.png", ImGui::GetMainViewport()->Pos,
+                                                ImGui::GetMainViewport()->Size};
+      if (screenshot_request_) {
         std::error_code ec;
         std::filesystem::create_directories(kExportDir, ec);
-        screenshot_request_ =
-            (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0) + ".png"))
-                .string();
       }
       ImGui::EndMenu();
     }

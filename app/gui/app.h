@@ -46,8 +46,13 @@ class App {
   bool take_font_change();
   void set_fonts(const Fonts& f) { fonts_ = f; }
   bool quit_requested() const { return quit_; }
-  /// A PNG of the window requested from the menu (path), consumed by main after rendering.
-  std::optional<std::string> take_screenshot_request();
+  /// A PNG requested from the menu, consumed by main after rendering: the path and the region
+  /// in window coordinates (the whole window or the viewport).
+  struct ScreenshotRequest {
+    std::string path;
+    ImVec2 pos, size;
+  };
+  std::optional<ScreenshotRequest> take_screenshot_request();
   /// Shows a message in the status bar.
   void status(const std::string& msg, bool error);
   /// Errors reported by the runner since the last call (scripted mode fails on them).
@@ -106,7 +111,7 @@ class App {
   std::chrono::steady_clock::time_point status_time_{};
   std::deque<float> frame_ms_;
   bool font_changed_ = false, quit_ = false, show_keys_ = false, show_about_ = false;
-  std::optional<std::string> screenshot_request_;
+  std::optional<ScreenshotRequest> screenshot_request_;
   Runner runner_;  // last: destroyed first, so no worker command outlives the members above
 };
 

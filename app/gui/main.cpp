@@ -9,6 +9,7 @@
 #include <imgui_impl_glfw.h>
 #include <imgui_impl_opengl3.h>
 
+#include <algorithm>
 #include <cfloat>
 #include <chrono>
 #include <csignal>
@@ -205,8 +206,12 @@ int main(int argc, char** argv) {
           break;
         }
       } else if (auto shot = app.take_screenshot_request()) {
-        const std::string e = write_framebuffer_png(*shot, 0, 0, fb_w, fb_h, fb_h);
-        app.status(e.empty() ? "wrote " + *shot : e, !e.empty());
+        const ImVec2 k = ImGui::GetIO().DisplayFramebufferScale;  // window -> framebuffer pixels
+        const int x = int(shot->pos.x * k.x), y = int(shot->pos.y * k.y);
+        const int w = std::min(fb_w - x, int(shot->size.x * k.x)),
+                  h = std::min(fb_h - y, int(shot->size.y * k.y));
+        const std::string e = write_framebuffer_png(shot->path, x, y, w, h, fb_h);
+        app.status(e.empty() ? "wrote " + shot->path : e, !e.empty());
       }
       glfwSwapBuffers(window);
       if (timing && frames % 30 == 0) {  // DYNALAB_TIMING=1: frame time and ticks/s on stderr
