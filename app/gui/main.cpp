@@ -23,6 +23,8 @@
 #include "app/gui/settings.h"
 #include "app/gui/theme.h"
 #include "core/config.h"
+#include "core/experiment.h"
+#include "envs/registry.h"
 
 using namespace dynalab;
 using Clock = std::chrono::steady_clock;
@@ -62,6 +64,17 @@ int main(int argc, char** argv) {
   if (args.width) settings.window_w = args.width, settings.window_h = args.height;
   if (args.font_scale > 0) settings.font_scale = args.font_scale;
   if (args.presentation) settings.presentation = true;
+
+  // Scripted runs check their input before opening a window: bad input exits 2 even without a
+  // display, and never half-renders.
+  if (scripted && args.lesson.empty()) {
+    try {
+      make_experiment(load_experiment(args.experiment, args.sets), env_registry());
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    }
+  }
 
   // 3. Window and GL 3.3 core context.
   glfwSetErrorCallback(glfw_error);
