@@ -153,11 +153,13 @@ class ImGuiVisitor {
   }
   void mark(Apply a) { (a == Apply::live ? edit_.live : edit_.on_reset) = true; }
   void decorate(Apply a, const char* help, const Range& r) {
+    bool hovered = ImGui::IsItemHovered();  // the widget, before the label below becomes the item
     if (a == Apply::on_reset) {
       ImGui::SameLine();
       ImGui::TextDisabled("applies on reset");
+      hovered |= ImGui::IsItemHovered();
     }
-    if (ImGui::IsItemHovered() || (a == Apply::on_reset && ImGui::IsItemHovered())) {
+    if (hovered) {
       ImGui::BeginTooltip();
       if (help && *help) ImGui::TextUnformatted(help);
       if (std::isfinite(r.lo) || std::isfinite(r.hi)) ImGui::Text("%s", r.describe().c_str());
