@@ -164,6 +164,7 @@ void App::handle_keys() {
   if (ImGui::IsKeyPressed('O')) runner_.step(1);
   if (ImGui::IsKeyPressed('R', false)) reset();
   if (ImGui::IsKeyPressed('F', false)) user_moved_view_ = false;
+  if (ImGui::IsKeyPressed('H', false)) settings_.panels.controls = !settings_.panels.controls;  // room for the world
 }
 
 void App::frame(float frame_ms) {
@@ -283,6 +284,7 @@ void App::keys_window() {
                              {"O", "single tick"},
                              {"R", "reset (applies pending config changes, uses the seed field)"},
                              {"F", "fit the view to the world"},
+                             {"H", "hide / show the controls panel"},
                              {"right drag", "pan the view"},
                              {"wheel", "zoom at the mouse"},
                              {"left click", "grid world: toggle a wall"},

@@ -30,8 +30,8 @@ const char* app_usage() {
          "  --demo-plan-trace       draw a synthetic MPC candidate fan (checks the MPC overlay)\n"
          "  --lesson NAME --step K  open lesson NAME at step K (lesson player, not built yet)\n"
          "\n"
-         "Keys: P play/pause, O single tick, R reset, F fit view; right drag pans, wheel zooms;\n"
-         "      in a grid world, click a cell to toggle a wall, drag S or G to move them.\n";
+         "Keys: P play/pause, O single tick, R reset, F fit view, H hide controls; right drag pans,\n"
+         "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move them.\n";
 }
 
 AppArgs parse_app_args(int argc, char** argv) {
