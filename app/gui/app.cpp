@@ -164,7 +164,8 @@ void App::handle_keys() {
   if (ImGui::IsKeyPressed('O')) runner_.step(1);
   if (ImGui::IsKeyPressed('R', false)) reset();
   if (ImGui::IsKeyPressed('F', false)) user_moved_view_ = false;
-  if (ImGui::IsKeyPressed('H', false)) settings_.panels.controls = !settings_.panels.controls;  // room for the world
+  if (ImGui::IsKeyPressed('H', false))
+    settings_.panels.controls = !settings_.panels.controls;  // room for the world
 }
 
 void App::frame(float frame_ms) {
@@ -604,18 +605,26 @@ void App::viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovere
     if (kind == 1 && (row != drag_row_ || col != drag_col_))
       return;  // a drag from a plain cell does nothing
     if (kind >= 2 && row == drag_row_ && col == drag_col_) return;
-    runner_.post([kind, c](Experiment& e) {
-      auto* t = dynamic_cast<TabularExperiment*>(&e);
-      auto* g = t ? dynamic_cast<GridWorld*>(&t->env()) : nullptr;
-      if (!g) return;
-      const bool ok = kind == 1   ? g->toggle_wall(c)
-                      : kind == 2 ? g->move_start(c)
-                                  : g->move_goal(c);
-      if (!ok)
-        throw InputError(kind == 1 ? "cannot put a wall on the start, the goal or the agent"
-                                   : "the start and the goal need a free cell of their own");
-    });
+    edit_grid(kind == 1   ? GridEdit::toggle_wall
+              : kind == 2 ? GridEdit::move_start
+                          : GridEdit::move_goal,
+              c);
   }
+}
+
+void App::edit_grid(GridEdit edit, Cell c) {
+  runner_.post([edit, c](Experiment& e) {
+    auto* t = dynamic_cast<TabularExperiment*>(&e);
+    auto* g = t ? dynamic_cast<GridWorld*>(&t->env()) : nullptr;
+    if (!g) throw InputError("this experiment has no grid world to edit");
+    const bool ok = edit == GridEdit::toggle_wall  ? g->toggle_wall(c)
+                    : edit == GridEdit::move_start ? g->move_start(c)
+                                                   : g->move_goal(c);
+    if (!ok)
+      throw InputError(edit == GridEdit::toggle_wall
+                           ? "cannot put a wall on the start, the goal or the agent"
+                           : "the start and the goal need a free cell of their own");
+  });
 }
 
 void App::plots(ImVec2 pos, ImVec2 size) {

@@ -18,6 +18,7 @@
 #include "app/gui/theme.h"
 #include "core/experiment.h"
 #include "core/runner.h"
+#include "envs/maze.h"
 
 namespace dynalab {
 
@@ -30,6 +31,9 @@ class App {
   /// (and is returned) while the current experiment keeps running.
   std::string load(const std::string& name, const std::vector<std::string>& sets,
                    std::optional<uint64_t> seed = {});
+  /// Grid world edits (REINFORCEjs), run by the worker between ticks on the running env.
+  enum class GridEdit { toggle_wall, move_start, move_goal };
+  void edit_grid(GridEdit edit, Cell c);
   /// Hook for the lesson player (issue 7): opens lesson `name` at step `step` (1-based).
   /// Returns an error message ("" on success).
   std::string open_lesson(const std::string& name, int step);

@@ -1,5 +1,6 @@
 #include "app/gui/app_args.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
@@ -27,11 +28,14 @@ const char* app_usage() {
          "  --screenshot FILE.png   write a PNG of the whole window after the ticks\n"
          "  --exit                  exit after the screenshot (0 ok, 2 bad input, 3 GL error)\n"
          "  --frames N              frames to render after the last tick (default 3; for timing)\n"
+         "  --toggle-wall R,C       grid world: toggle the wall at row R, column C before ticking\n"
          "  --demo-plan-trace       draw a synthetic MPC candidate fan (checks the MPC overlay)\n"
          "  --lesson NAME --step K  open lesson NAME at step K (lesson player, not built yet)\n"
          "\n"
-         "Keys: P play/pause, O single tick, R reset, F fit view, H hide controls; right drag pans,\n"
-         "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move them.\n";
+         "Keys: P play/pause, O single tick, R reset, F fit view, H hide controls; right drag "
+         "pans,\n"
+         "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move "
+         "them.\n";
 }
 
 AppArgs parse_app_args(int argc, char** argv) {
@@ -77,7 +81,14 @@ AppArgs parse_app_args(int argc, char** argv) {
       a.settings_file = value();
     else if (f == "--frames")
       a.frames = int(integer(1, 100000));
-    else if (f == "--font-scale") {
+    else if (f == "--toggle-wall") {
+      const std::string v = value();
+      int r = -1, c = -1;
+      char extra;
+      if (std::sscanf(v.c_str(), "%d,%d%c", &r, &c, &extra) != 2 || r < 0 || c < 0)
+        throw InputError("dynalab: --toggle-wall: expected ROW,COL (e.g. 0,3), got '" + v + "'");
+      a.toggle_walls.emplace_back(r, c);
+    } else if (f == "--font-scale") {
       const std::string v = value();
       char* end = nullptr;
       const double x = std::strtod(v.c_str(), &end);

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dynalab {
@@ -22,8 +23,9 @@ struct AppArgs {
   float font_scale = 0;          ///< --font-scale X (0: from settings)
   int width = 0, height = 0;     ///< --size WxH
   bool demo_plan_trace = false;  ///< --demo-plan-trace: draw a synthetic MPC fan (overlay check)
-  int frames = 3;                ///< --frames N: frames rendered after the last tick (timing)
-  std::string settings_file;     ///< --settings FILE instead of the user's settings.json
+  std::vector<std::pair<int, int>> toggle_walls;  ///< --toggle-wall R,C (scripted grid edit)
+  int frames = 3;             ///< --frames N: frames rendered after the last tick (timing)
+  std::string settings_file;  ///< --settings FILE instead of the user's settings.json
   bool help = false;
 };
 

@@ -24,6 +24,12 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_settings_roundtrip
            COMMAND sh -c "rm -f ${GUI_OUT}/settings.json && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --settings ${GUI_OUT}/settings.json --font-scale 2 --presentation --experiment dyna_maze --ticks 1 --exit && cat ${GUI_OUT}/settings.json")
   set_tests_properties(gui_scripted_settings_roundtrip PROPERTIES PASS_REGULAR_EXPRESSION "\"font_scale\": 2.0,[^}]*\"presentation\": true")
+  # Grid editing through the runner's command queue: a free cell becomes a wall, a wall a free
+  # cell, the start cell refuses (status error, exit 2 in scripted mode).
+  add_test(NAME gui_scripted_grid_edit
+           COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 0,0 --toggle-wall 1,2 --ticks 3 --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 2,0 --ticks 3 --exit 2>&1; test $? -eq 2 && echo start-refused")
+  set_tests_properties(gui_scripted_grid_edit PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "cell \\(0,0\\) is a wall\ncell \\(1,2\\) is free.*cannot put a wall on the start.*start-refused")
   add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
   set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)

@@ -24,6 +24,7 @@
 #include "app/gui/theme.h"
 #include "core/config.h"
 #include "core/experiment.h"
+#include "envs/grid_world.h"
 #include "envs/registry.h"
 
 using namespace dynalab;
@@ -124,6 +125,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "error: %s\n", err.c_str());
       exit_code = 2;
     }
+    for (auto [r, c] : args.toggle_walls) app.edit_grid(App::GridEdit::toggle_wall, Cell{r, c});
     if (scripted && !exit_code) app.runner().step(args.ticks);
 
     // 5. Frame loop.
@@ -200,6 +202,10 @@ int main(int argc, char** argv) {
           }
           const double total_ms =
               std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
+          if (const auto* g = dynamic_cast<const GridWorld*>(snap->world.get()))
+            for (auto [r, c] : args.toggle_walls)
+              std::fprintf(stderr, "cell (%d,%d) is %s\n", r, c,
+                           g->is_wall(r, c) ? "a wall" : "free");
           const double idle_ms =
               std::chrono::duration<double, std::milli>(Clock::now() - t_done).count();
           std::fprintf(stderr,
