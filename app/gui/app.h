@@ -1,0 +1,122 @@
+#pragma once
+// The dynalab window's contents: panels, viewport, plots, menus and keys, drawn each frame from
+// the runner's latest snapshot. The App owns the Runner; it never computes learning itself.
+
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/gui/app_args.h"
+#include "app/gui/imgui_canvas.h"
+#include "app/gui/mpc_overlay.h"
+#include "app/gui/settings.h"
+#include "app/gui/theme.h"
+#include "core/experiment.h"
+#include "core/runner.h"
+#include "envs/maze.h"
+
+namespace dynalab {
+
+class App {
+ public:
+  /// `scripted`: no settings file is read or written (tests stay independent of the user).
+  App(Settings settings, bool scripted, bool demo_plan_trace);
+
+  /// Loads a registered experiment or JSON file with overrides; bad input goes to the status bar
+  /// (and is returned) while the current experiment keeps running.
+  std::string load(const std::string& name, const std::vector<std::string>& sets,
+                   std::optional<uint64_t> seed = {});
+  /// Grid world edits (REINFORCEjs), run by the worker between ticks on the running env.
+  enum class GridEdit { toggle_wall, move_start, move_goal };
+  void edit_grid(GridEdit edit, Cell c);
+  /// Hook for the lesson player (issue 7): opens lesson `name` at step `step` (1-based).
+  /// Returns an error message ("" on success).
+  std::string open_lesson(const std::string& name, int step);
+
+  /// Builds one frame of UI (between ImGui::NewFrame and ImGui::Render).
+  void frame(float frame_ms);
+
+  Runner& runner() { return runner_; }
+  const Settings& settings() const { return settings_; }
+  Settings& settings() { return settings_; }
+  /// Font scale in effect (presentation mode raises it).
+  float ui_scale() const;
+  /// True once after the font scale or theme changed; main rebuilds the atlas between frames.
+  bool take_font_change();
+  void set_fonts(const Fonts& f) { fonts_ = f; }
+  bool quit_requested() const { return quit_; }
+  /// A PNG requested from the menu, consumed by main after rendering: the path and the region
+  /// in window coordinates (the whole window or the viewport).
+  struct ScreenshotRequest {
+    std::string path;
+    ImVec2 pos, size;
+  };
+  std::optional<ScreenshotRequest> take_screenshot_request();
+  /// Shows a message in the status bar.
+  void status(const std::string& msg, bool error);
+  /// Errors reported by the runner since the last call (scripted mode fails on them).
+  std::vector<std::string> take_new_errors() { return std::exchange(new_errors_, {}); }
+  /// The snapshot drawn in the last frame.
+  const std::shared_ptr<const Snapshot>& shown() const { return snap_; }
+
+ private:
+  void menu_bar();
+  void controls_panel(float w, float h, float y);
+  void experiment_picker();
+  void transport();
+  void config_panel();
+  void stats_panel();
+  void profile_panel();
+  void viewport(ImVec2 pos, ImVec2 size);
+  void viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovered);
+  void plots(ImVec2 pos, ImVec2 size);
+  void status_bar(float y, float w, float h);
+  void keys_window();
+  void handle_keys();
+  void toggle_play();
+  void reset();
+  void apply_live_config();
+  void export_figures();
+  float line_scale() const { return settings_.presentation ? 2.0f : 1.0f; }
+
+  Settings settings_;
+  bool scripted_, demo_plan_trace_;
+  Fonts fonts_;
+  std::vector<ExperimentInfo> experiments_;
+  std::string name_;  // current experiment
+  Json edit_config_;  // the editor's copy; Reset rebuilds from it
+  bool edit_ready_ = false, pending_reset_ = false;
+  uint64_t seed_field_ = 0;
+  int64_t run_n_ = 100;
+  std::mutex incoming_mu_;
+  // Name and resolved config of the experiment the worker runs, posted after each load (a
+  // failed load leaves the old experiment running, so the GUI takes both from the worker).
+  std::optional<std::pair<std::string, Json>> incoming_config_;
+  std::shared_ptr<const Snapshot> snap_;
+  RunnerStatus st_;
+  ViewTransform view_;
+  MpcOverlayOptions mpc_opt_;
+  int cem_iteration_ = 0;
+  std::vector<PlanTrace> demo_traces_;  // --demo-plan-trace: synthetic CEM iterations
+  bool user_moved_view_ = false;
+  float counter_px_ = 80;  // height of the viewport's counter box in the last frame (fit avoids it)
+  uint64_t view_generation_ = 0;
+  // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
+  int drag_kind_ = 0;
+  int drag_row_ = -1, drag_col_ = -1;
+  std::vector<std::string> new_errors_;
+  std::string status_msg_;
+  bool status_error_ = false;
+  std::chrono::steady_clock::time_point status_time_{};
+  std::deque<float> frame_ms_;
+  bool font_changed_ = false, quit_ = false, show_keys_ = false, show_about_ = false;
+  std::optional<ScreenshotRequest> screenshot_request_;
+  Runner runner_;  // last: destroyed first, so no worker command outlives the members above
+};
+
+}  // namespace dynalab

@@ -1,0 +1,114 @@
+#include "app/gui/app_args.h"
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+#include "core/config.h"
+
+namespace dynalab {
+
+const char* app_usage() {
+  return "usage: dynalab [FLAGS]\n"
+         "\n"
+         "Interactive (default): opens the last experiment (first launch: dyna_maze).\n"
+         "  --experiment NAME       registered experiment (see `dynalab-cli list`) or a JSON file\n"
+         "  --set key.path=value    override a config field (repeatable)\n"
+         "  --seed S                seed of the experiment\n"
+         "  --presentation          large fonts, thick lines, high-contrast theme\n"
+         "  --font-scale X          UI font scale, 1 to 2.5\n"
+         "  --size WxH              window size in pixels\n"
+         "  --settings FILE         settings file (default "
+         "$XDG_CONFIG_HOME/dynalab/settings.json;\n"
+         "                          scripted runs use defaults unless this is given)\n"
+         "\n"
+         "Scripted (tests, figures):\n"
+         "  --ticks N               advance N ticks (as fast as possible) before the screenshot\n"
+         "  --screenshot FILE.png   write a PNG of the whole window after the ticks\n"
+         "  --exit                  exit after the screenshot (0 ok, 2 bad input, 3 GL error)\n"
+         "  --frames N              frames to render after the last tick (default 3; for timing)\n"
+         "  --toggle-wall R,C       grid world: toggle the wall at row R, column C before ticking\n"
+         "  --demo-plan-trace       draw a synthetic MPC candidate fan (checks the MPC overlay)\n"
+         "  --lesson NAME --step K  open lesson NAME at step K (lesson player, not built yet)\n"
+         "\n"
+         "Keys: P play/pause, O single tick, R reset, F fit view, H hide controls; right drag "
+         "pans,\n"
+         "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move "
+         "them.\n";
+}
+
+AppArgs parse_app_args(int argc, char** argv) {
+  AppArgs a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string f = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) throw InputError("dynalab: " + f + ": expected a value");
+      return argv[++i];
+    };
+    auto integer = [&](long long lo, long long hi) {
+      const std::string v = value();
+      char* end = nullptr;
+      const long long x = std::strtoll(v.c_str(), &end, 10);
+      if (v.empty() || *end || x < lo || x > hi)
+        throw InputError("dynalab: " + f + ": expected an integer in [" + std::to_string(lo) +
+                         ", " + std::to_string(hi) + "], got '" + v + "'");
+      return x;
+    };
+    if (f == "--help" || f == "-h")
+      a.help = true;
+    else if (f == "--experiment")
+      a.experiment = value();
+    else if (f == "--set")
+      a.sets.push_back(value());
+    else if (f == "--ticks")
+      a.ticks = integer(0, 1ll << 40);
+    else if (f == "--screenshot")
+      a.screenshot = value();
+    else if (f == "--exit")
+      a.exit = true;
+    else if (f == "--lesson")
+      a.lesson = value();
+    else if (f == "--step")
+      a.step = int(integer(1, 1000));
+    else if (f == "--seed")
+      a.seed = uint64_t(integer(0, 1ll << 53)), a.has_seed = true;
+    else if (f == "--presentation")
+      a.presentation = true;
+    else if (f == "--demo-plan-trace")
+      a.demo_plan_trace = true;
+    else if (f == "--settings")
+      a.settings_file = value();
+    else if (f == "--frames")
+      a.frames = int(integer(1, 100000));
+    else if (f == "--toggle-wall") {
+      const std::string v = value();
+      int r = -1, c = -1;
+      char extra;
+      if (std::sscanf(v.c_str(), "%d,%d%c", &r, &c, &extra) != 2 || r < 0 || c < 0)
+        throw InputError("dynalab: --toggle-wall: expected ROW,COL (e.g. 0,3), got '" + v + "'");
+      a.toggle_walls.emplace_back(r, c);
+    } else if (f == "--font-scale") {
+      const std::string v = value();
+      char* end = nullptr;
+      const double x = std::strtod(v.c_str(), &end);
+      if (v.empty() || *end || !(x >= 1.0 && x <= 2.5))
+        throw InputError("dynalab: --font-scale: expected a number in [1, 2.5], got '" + v + "'");
+      a.font_scale = float(x);
+    } else if (f == "--size") {
+      const std::string v = value();
+      int w = 0, h = 0;
+      char extra;
+      if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 ||
+          w > 8000 || h > 8000)
+        throw InputError("dynalab: --size: expected WxH (e.g. 1600x1000), got '" + v + "'");
+      a.width = w, a.height = h;
+    } else {
+      throw InputError("dynalab: unknown flag '" + f + "' (see --help)");
+    }
+  }
+  if (a.exit && a.experiment.empty() && a.lesson.empty()) a.experiment = "dyna_maze";
+  return a;
+}
+
+}  // namespace dynalab

@@ -1,0 +1,38 @@
+#pragma once
+// The command line of `dynalab`. Without flags it opens the last (or default) experiment;
+// with --exit it runs scripted: render, advance N ticks, write a screenshot, exit.
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dynalab {
+
+struct AppArgs {
+  std::string experiment;         ///< --experiment NAME (registered name or JSON path)
+  std::vector<std::string> sets;  ///< --set key.path=value, repeated
+  int64_t ticks = 0;              ///< --ticks N to advance before the screenshot
+  std::string screenshot;         ///< --screenshot FILE.png
+  bool exit = false;              ///< --exit after the screenshot (scripted mode)
+  std::string lesson;             ///< --lesson NAME (lesson player hook, issue 7)
+  int step = 0;                   ///< --step K within the lesson (1-based)
+  uint64_t seed = 0;
+  bool has_seed = false;         ///< --seed S
+  bool presentation = false;     ///< --presentation
+  float font_scale = 0;          ///< --font-scale X (0: from settings)
+  int width = 0, height = 0;     ///< --size WxH
+  bool demo_plan_trace = false;  ///< --demo-plan-trace: draw a synthetic MPC fan (overlay check)
+  std::vector<std::pair<int, int>> toggle_walls;  ///< --toggle-wall R,C (scripted grid edit)
+  int frames = 3;             ///< --frames N: frames rendered after the last tick (timing)
+  std::string settings_file;  ///< --settings FILE instead of the user's settings.json
+  bool help = false;
+};
+
+/// Parses argv; throws InputError naming the flag on bad input.
+AppArgs parse_app_args(int argc, char** argv);
+
+/// The --help text.
+const char* app_usage();
+
+}  // namespace dynalab

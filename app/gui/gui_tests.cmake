@@ -1,0 +1,41 @@
+# ctest tests of the dynalab GUI: real frames under Xvfb with Mesa llvmpipe (running the binary,
+# never linking app code into a test).
+set(GUI_DIR ${PROJECT_SOURCE_DIR}/app/gui)
+find_program(XVFB_RUN xvfb-run)
+if(XVFB_RUN)
+  set(GUI_OUT ${CMAKE_BINARY_DIR}/gui_screenshots)
+  file(MAKE_DIRECTORY ${GUI_OUT})
+  # Every registered experiment, listed at test time, in scripted mode.
+  add_test(NAME gui_scripted_all_experiments
+           COMMAND ${GUI_DIR}/scripted_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
+                   $<TARGET_FILE:png_stats> ${GUI_OUT}/experiments 300)
+  # The MPC overlay drawn from a synthetic PlanTrace, and presentation mode.
+  add_test(NAME gui_scripted_mpc_overlay_presentation
+           COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ticks 50 --demo-plan-trace --presentation --screenshot ${GUI_OUT}/mpc_demo.png --exit && $<TARGET_FILE:png_stats> ${GUI_OUT}/mpc_demo.png 12")
+  # Bad input exits 2 with a message naming the key, before any window opens (no display needed).
+  add_test(NAME gui_scripted_bad_input
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --experiment dyna_maze --set agent.alpha=7 --ticks 5 --exit 2>&1; test $? -eq 2 && echo exit-2")
+  set_tests_properties(gui_scripted_bad_input PROPERTIES PASS_REGULAR_EXPRESSION "agent.alpha: expected a number in \\(0, 1\\], got 7.*exit-2")
+  # A corrupt settings file is ignored with a message, never a crash.
+  add_test(NAME gui_scripted_corrupt_settings
+           COMMAND sh -c "printf '{ not json' > ${GUI_OUT}/corrupt_settings.json && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --settings ${GUI_OUT}/corrupt_settings.json --experiment dyna_maze --ticks 5 --exit 2>&1")
+  set_tests_properties(gui_scripted_corrupt_settings PROPERTIES PASS_REGULAR_EXPRESSION "ignored corrupt settings file.*scripted: dyna_maze, 5 ticks")
+  # Settings are written on exit and read back (font scale, presentation mode).
+  add_test(NAME gui_scripted_settings_roundtrip
+           COMMAND sh -c "rm -f ${GUI_OUT}/settings.json && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --settings ${GUI_OUT}/settings.json --font-scale 2 --presentation --experiment dyna_maze --ticks 1 --exit && cat ${GUI_OUT}/settings.json")
+  set_tests_properties(gui_scripted_settings_roundtrip PROPERTIES PASS_REGULAR_EXPRESSION "\"font_scale\": 2.0,[^}]*\"presentation\": true")
+  # Grid editing through the runner's command queue: a free cell becomes a wall, a wall a free
+  # cell, the start cell refuses (status error, exit 2 in scripted mode).
+  add_test(NAME gui_scripted_grid_edit
+           COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 0,0 --toggle-wall 1,2 --ticks 3 --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 2,0 --ticks 3 --exit 2>&1; test $? -eq 2 && echo start-refused")
+  set_tests_properties(gui_scripted_grid_edit PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "cell \\(0,0\\) is a wall\ncell \\(1,2\\) is free.*cannot put a wall on the start.*start-refused")
+  add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
+  set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
+  set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)
+endif()
+# xvfb-run -a can race for a display number when two start at once: one Xvfb test at a time.
+if(XVFB_RUN)
+  set_tests_properties(gui_scripted_all_experiments gui_scripted_mpc_overlay_presentation
+                       gui_scripted_corrupt_settings gui_scripted_settings_roundtrip PROPERTIES RESOURCE_LOCK xvfb)
+endif()

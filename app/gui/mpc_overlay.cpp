@@ -1,0 +1,158 @@
+#include "app/gui/mpc_overlay.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/rng.h"
+
+namespace dynalab {
+
+std::vector<Vec> predicted_path(const PlanTrace& t, int candidate, int particle) {
+  std::vector<Vec> out;
+  const int steps = t.horizon + 1;
+  const size_t base = (size_t(candidate) * t.particles + particle) * steps * t.obs_dim;
+  if (t.obs_dim <= 0 || base + size_t(steps) * t.obs_dim > t.paths.size()) return out;
+  out.reserve(steps);
+  for (int k = 0; k < steps; ++k) {
+    Vec o(t.obs_dim);
+    for (int d = 0; d < t.obs_dim; ++d) o[d] = t.paths[base + size_t(k) * t.obs_dim + d];
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+int best_candidate(const PlanTrace& t) {
+  if (t.returns.empty()) return -1;
+  return int(std::max_element(t.returns.begin(), t.returns.end()) - t.returns.begin());
+}
+
+Color return_color(float t) {
+  t = std::clamp(t, 0.0f, 1.0f);
+  // Purple, not orange: the agent's own path is orange, and the fan must not be mistaken for it.
+  const Color lo{0.62f, 0.66f, 0.74f, 1}, hi{0.50f, 0.05f, 0.60f, 1};
+  return {lo.r + (hi.r - lo.r) * t, lo.g + (hi.g - lo.g) * t, lo.b + (hi.b - lo.b) * t, 1};
+}
+
+void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
+                           Color color, float width_px) {
+  std::vector<Vec2> pts;
+  auto flush = [&] {
+    if (pts.size() > 1) canvas.polyline(pts, color, width_px);
+    pts.clear();
+  };
+  for (const auto& o : observations) {
+    if (auto p = env.obs_position(o))
+      pts.push_back(*p);
+    else
+      flush();  // no place in the world: break the line rather than jump
+  }
+  flush();
+}
+
+void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
+                     const MpcOverlayOptions& opt) {
+  const int P = std::min<int>(t.candidates, int(t.returns.size()));
+  if (P <= 0 || t.particles <= 0) return;
+  float rlo = INFINITY, rhi = -INFINITY;
+  for (int p = 0; p < P; ++p)
+    if (std::isfinite(t.returns[p]))
+      rlo = std::min(rlo, t.returns[p]), rhi = std::max(rhi, t.returns[p]);
+  auto scaled = [&](int p) { return rhi > rlo ? (t.returns[p] - rlo) / (rhi - rlo) : 1.0f; };
+  std::vector<bool> elite(P, false);
+  for (int e : t.elites)
+    if (e >= 0 && e < P) elite[e] = true;
+  const int particles = opt.particles ? t.particles : 1;
+
+  if (opt.candidates) {
+    // Poor candidates first so good ones end up on top; non-elites thinned to max_candidates.
+    std::vector<int> order(P);
+    for (int p = 0; p < P; ++p) order[p] = p;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return t.returns[a] < t.returns[b]; });
+    const int stride = std::max(1, P / std::max(1, opt.max_candidates));
+    for (int i = 0; i < P; ++i) {
+      const int p = order[i];
+      if (elite[p] && opt.elites) continue;
+      if (i % stride) continue;
+      for (int k = 0; k < particles; ++k)
+        draw_observation_path(canvas, predicted_path(t, p, k), env,
+                              return_color(scaled(p)).with_alpha(0.5f), 2.0f);
+    }
+  }
+  if (opt.elites)
+    for (int p = 0; p < P; ++p)
+      if (elite[p])
+        for (int k = 0; k < particles; ++k)
+          draw_observation_path(canvas, predicted_path(t, p, k), env,
+                                return_color(scaled(p)).with_alpha(0.9f), 3.0f);
+  if (opt.chosen) {
+    const int b = best_candidate(t);
+    if (b >= 0)
+      for (int k = 0; k < particles; ++k)
+        draw_observation_path(canvas, predicted_path(t, b, k), env, palette::plan,
+                              k == 0 ? 4.5f : 2.5f);
+  }
+}
+
+Figure plan_objective_figure(const PlanTrace& t) {
+  Figure f{"plan_objective",
+           "Planner objective per iteration",
+           "iteration",
+           "predicted return",
+           {},
+           false};
+  auto& s = f.series_named("objective");
+  for (size_t i = 0; i < t.objective_per_iteration.size(); ++i) {
+    s.x.push_back(double(i + 1));
+    s.y.push_back(t.objective_per_iteration[i]);
+  }
+  return f;
+}
+
+PlanTrace demo_plan_trace(const Env& env, const Vec& start, int candidates, int horizon,
+                          int particles) {
+  PlanTrace t;
+  t.horizon = horizon;
+  t.candidates = candidates;
+  t.particles = particles;
+  t.obs_dim = int(start.size());
+  t.action_dim = 1;
+  t.iterations = 1;
+  Rng rng = Rng::derive(0, {7});
+  const Space os = env.observation_space();
+  for (int p = 0; p < candidates; ++p) {
+    double ret = 0;
+    for (int k = 0; k < particles; ++k) {
+      Vec o = start;
+      for (int h = 0; h <= horizon; ++h) {
+        for (int d = 0; d < t.obs_dim; ++d) t.paths.push_back(float(o[d]));
+        if (os.is_discrete()) {
+          // A grid world's state index: walk one cell per step in this candidate's direction.
+          const Vec2 here = env.obs_position(o).value_or(Vec2{});
+          const int dir = (p + (rng.uniform() < 0.25 ? 1 : 0)) % 4;
+          for (int s = 0; s < os.n; ++s) {
+            auto q = env.obs_position(Vec::Constant(1, s));
+            if (q && std::abs(q->x - here.x - (dir == 3) + (dir == 2)) < 1e-9 &&
+                std::abs(q->y - here.y - (dir == 0) + (dir == 1)) < 1e-9) {
+              o[0] = s;
+              break;
+            }
+          }
+        } else {
+          for (int d = 0; d < t.obs_dim; ++d) o[d] += 0.05 * std::cos(p + d) + 0.01 * rng.normal();
+        }
+      }
+      ret += -double(p % 7) + rng.uniform();
+    }
+    t.returns.push_back(float(ret / particles));
+  }
+  for (int h = 0; h < horizon; ++h) t.plan.push_back(0);
+  const int b = best_candidate(t);
+  t.elites = {b};
+  for (int p = 0; p < candidates && int(t.elites.size()) < std::max(1, candidates / 10); ++p)
+    if (p != b) t.elites.push_back(p);
+  t.objective_per_iteration = {t.returns[b]};
+  return t;
+}
+
+}  // namespace dynalab

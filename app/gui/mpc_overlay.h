@@ -1,0 +1,50 @@
+#pragma once
+// MPC overlays drawn through the Canvas from a PlanTrace: the fan of candidate rollouts the model
+// predicted (coloured by predicted return), elites highlighted, the chosen plan bold, every stored
+// particle path so an ensemble's disagreement shows as spread, and the executed trajectory for
+// predicted-vs-actual. Predicted observations are placed in the world with Env::obs_position.
+
+#include <vector>
+
+#include "core/canvas.h"
+#include "core/env.h"
+#include "core/figure.h"
+#include "core/planning/plan_trace.h"
+
+namespace dynalab {
+
+struct MpcOverlayOptions {
+  bool candidates = true;    ///< the fan of all candidates
+  bool elites = true;        ///< elites drawn thicker and opaque
+  bool chosen = true;        ///< the chosen (best) candidate bold
+  bool particles = true;     ///< every particle path, not only the first
+  int max_candidates = 200;  ///< draw at most this many non-elite candidates (evenly spaced)
+};
+
+/// Draws the trace's candidate paths over the world. Candidates whose observations have no
+/// world position (obs_position returns nullopt) are skipped.
+void draw_plan_trace(Canvas& canvas, const PlanTrace& trace, const Env& env,
+                     const MpcOverlayOptions& opt);
+
+/// Draws a sequence of observations (e.g. the executed trajectory) as a polyline with dots.
+void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
+                           Color color, float width_px);
+
+/// The predicted path (H+1 observations) of one particle of one candidate.
+std::vector<Vec> predicted_path(const PlanTrace& trace, int candidate, int particle);
+
+/// The candidate with the highest predicted return (the chosen plan), or -1 if none.
+int best_candidate(const PlanTrace& trace);
+
+/// Colour for a predicted return scaled to t in [0, 1]: grey-blue (poor) to purple (good).
+Color return_color(float t);
+
+/// Planner objective per CEM iteration, as a figure for the plot widget.
+Figure plan_objective_figure(const PlanTrace& trace);
+
+/// A deterministic synthetic trace around `start` for checking the overlay (scripted mode's
+/// --demo-plan-trace): candidates are straight walks through `env`'s observation space.
+PlanTrace demo_plan_trace(const Env& env, const Vec& start, int candidates, int horizon,
+                          int particles);
+
+}  // namespace dynalab

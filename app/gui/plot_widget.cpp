@@ -1,0 +1,164 @@
+#include "app/gui/plot_widget.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "app/gui/imgui_canvas.h"
+#include "core/figure_layout.h"
+
+namespace dynalab {
+
+namespace {
+constexpr ImU32 kBackground = IM_COL32(255, 255, 255, 255);
+constexpr ImU32 kFrame = IM_COL32(60, 60, 70, 255);
+constexpr ImU32 kGrid = IM_COL32(225, 225, 230, 255);
+constexpr ImU32 kInk = IM_COL32(25, 25, 30, 255);
+constexpr ImU32 kMuted = IM_COL32(90, 90, 100, 255);
+
+// Index of the point of `s` whose x is nearest to `x` (series x need not be sorted).
+int nearest(const Series& s, double x) {
+  int best = -1;
+  double bd = INFINITY;
+  for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+    const double d = std::abs(s.x[i] - x);
+    if (d < bd) bd = d, best = int(i);
+  }
+  return best;
+}
+}  // namespace
+
+void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle& style) {
+  ImGui::PushID(id);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("plot", ImVec2(std::max(size.x, 10.f), std::max(size.y, 10.f)));
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+  dl->AddRectFilled(p0, p1, kBackground, 4.0f);
+  const float fh = ImGui::GetFontSize();
+  const float lw = 2.5f * style.line_scale;
+
+  const FigureBounds b = figure_bounds(fig);
+  const auto yticks = nice_ticks(b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
+  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
+  auto ylabel = [&](double v) {
+    return fig.log_y ? format_tick(std::pow(10.0, v), std::pow(10.0, v) / 10)
+                     : format_tick(v, ystep);
+  };
+  float tick_w = 0;
+  for (double t : yticks) tick_w = std::max(tick_w, ImGui::CalcTextSize(ylabel(t).c_str()).x);
+
+  // Title on top, y label at the top left, x label under the axis.
+  const float top = p0.y + fh * 1.5f, bottom = p1.y - fh * 2.4f;
+  const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
+  std::string title =
+      fig.title +
+      (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  if (ImGui::CalcTextSize(title.c_str()).x > right - left)
+    title = fig.title;  // drop the unit before clipping
+  dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, title.c_str());
+  const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
+  dl->AddText(ImVec2((left + right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted, fig.x_label.c_str());
+  if (right - left < 10 || bottom - top < 10) {
+    ImGui::PopID();
+    return;
+  }
+  if (b.empty) {
+    const char* msg = "no data yet";
+    const ImVec2 m = ImGui::CalcTextSize(msg);
+    dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
+    dl->AddText(ImVec2((left + right - m.x) * 0.5f, (top + bottom - m.y) * 0.5f), kMuted, msg);
+    ImGui::PopID();
+    return;
+  }
+  auto sx = [&](double x) {
+    return float(left + (x - b.x_lo) / (b.x_hi - b.x_lo) * (right - left));
+  };
+  auto sy = [&](double y) {
+    return float(bottom - (y - b.y_lo) / (b.y_hi - b.y_lo) * (bottom - top));
+  };
+
+  for (double t : yticks) {
+    const float y = sy(t);
+    dl->AddLine(ImVec2(left, y), ImVec2(right, y), kGrid, 1.0f);
+    const std::string s = ylabel(t);
+    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
+  }
+  const auto xticks =
+      nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 4.5f))), integer_x(fig));
+  const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 1;
+  for (double t : xticks) {
+    const float x = sx(t);
+    dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), kGrid, 1.0f);
+    const std::string s = format_tick(t, xstep);
+    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    dl->AddText(ImVec2(x - ts.x * 0.5f, bottom + fh * 0.15f), kInk, s.c_str());
+  }
+  dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
+
+  dl->PushClipRect(ImVec2(left, top), ImVec2(right, bottom), true);
+  std::vector<ImVec2> pts;
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const Series& s = fig.series[i];
+    const ImU32 col = to_imu32(series_color(int(i)));
+    pts.clear();
+    auto flush = [&] {
+      if (pts.size() == 1) dl->AddCircleFilled(pts[0], lw * 1.5f, col);
+      if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), col, ImDrawFlags_None, lw);
+      pts.clear();
+    };
+    for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+      const double y = plotted_y(fig, s.y[k]);
+      if (!std::isfinite(y) || !std::isfinite(s.x[k])) {
+        flush();  // a gap, not a line through a missing value
+        continue;
+      }
+      pts.emplace_back(sx(s.x[k]), sy(y));
+    }
+    flush();
+  }
+  dl->PopClipRect();
+
+  // Legend, top right inside the axes.
+  if (fig.series.size() > 1) {  // one series needs no legend: the title names it
+    float w = 0;
+    for (const auto& s : fig.series) w = std::max(w, ImGui::CalcTextSize(s.label.c_str()).x);
+    const float row = fh * 1.15f, sw = fh * 1.4f;
+    const ImVec2 l0(right - w - sw - fh * 1.0f, top + fh * 0.3f);
+    dl->AddRectFilled(l0, ImVec2(right - fh * 0.3f, l0.y + row * fig.series.size() + fh * 0.3f),
+                      IM_COL32(255, 255, 255, 225), 3.0f);
+    for (size_t i = 0; i < fig.series.size(); ++i) {
+      const float y = l0.y + fh * 0.15f + row * i + row * 0.5f;
+      dl->AddLine(ImVec2(l0.x + fh * 0.3f, y), ImVec2(l0.x + fh * 0.3f + sw * 0.8f, y),
+                  to_imu32(series_color(int(i))), lw * 1.5f);
+      dl->AddText(ImVec2(l0.x + fh * 0.3f + sw, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
+    }
+  }
+
+  // Hover read-out: a guide at the mouse x and the nearest point of every series.
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (hovered && m.x >= left && m.x <= right && m.y >= top && m.y <= bottom) {
+    const double x = b.x_lo + (m.x - left) / (right - left) * (b.x_hi - b.x_lo);
+    dl->AddLine(ImVec2(m.x, top), ImVec2(m.x, bottom), kMuted, 1.0f);
+    ImGui::BeginTooltip();
+    ImGui::TextUnformatted(fig.title.c_str());
+    for (size_t i = 0; i < fig.series.size(); ++i) {
+      const int k = nearest(fig.series[i], x);
+      if (k < 0) continue;
+      const auto& s = fig.series[i];
+      const double py = plotted_y(fig, s.y[k]);
+      if (std::isfinite(py))
+        dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(series_color(int(i))));
+      const Color c = series_color(int(i));
+      ImGui::TextColored(ImVec4(c.r, c.g, c.b, 1), "%s: %s = %g, %s = %g", s.label.c_str(),
+                         fig.x_label.empty() ? "x" : fig.x_label.c_str(), s.x[k],
+                         fig.y_label.empty() ? "y" : fig.y_label.c_str(), s.y[k]);
+    }
+    ImGui::EndTooltip();
+  }
+  ImGui::PopID();
+}
+
+}  // namespace dynalab

@@ -1,0 +1,178 @@
+#include "app/gui/tabular_overlay.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <tuple>
+
+#include "envs/grid_world.h"
+
+namespace dynalab {
+
+namespace {
+constexpr Color kHeatHigh{0.10f, 0.33f, 0.68f, 1};  // high value: deep blue
+constexpr Color kHeatNeg{0.80f, 0.15f, 0.15f, 1};   // negative value: red
+constexpr Color kFlash{1.00f, 0.78f, 0.00f, 1};     // planning update: gold
+constexpr Color kModel{0.55f, 0.20f, 0.70f, 1};     // model knows (s, a): purple
+constexpr Color kArrowDark{0.08f, 0.08f, 0.10f, 1};
+constexpr Color kArrowLight{1, 1, 1, 1};
+
+Color mix(Color a, Color b, float t) {
+  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t,
+          a.a + (b.a - a.a) * t};
+}
+
+// Unit direction of each grid action in world coordinates (y up), GridWorld's order.
+constexpr Vec2 kDirs[4] = {{0, 1}, {0, -1}, {-1, 0}, {1, 0}};
+}  // namespace
+
+std::vector<double> max_q(const TabularSnapshot& snap) {
+  std::vector<double> v(snap.n_states, 0.0);
+  for (int s = 0; s < snap.n_states; ++s) {
+    double m = -INFINITY;
+    for (int a = 0; a < snap.n_actions; ++a)
+      m = std::max(m, snap.q[size_t(s) * snap.n_actions + a]);
+    v[s] = snap.n_actions ? m : 0;
+  }
+  return v;
+}
+
+void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
+                       const TabularOverlayOptions& opt) {
+  if (!snap.world) return;
+  const Env& env = *snap.world;
+  env.draw(canvas);
+  const auto* grid = dynamic_cast<const GridWorld*>(&env);
+  if (int(snap.q.size()) != snap.n_states * snap.n_actions) return;
+
+  // Cell geometry: unit cells in a grid world; elsewhere a disc around the state's position.
+  std::vector<std::optional<Vec2>> pos(snap.n_states);
+  for (int s = 0; s < snap.n_states; ++s) pos[s] = env.obs_position(Vec::Constant(1, double(s)));
+  const Bounds wb = env.world_bounds();
+  const double half = grid ? 0.5
+                           : 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) /
+                                              std::max(1, snap.n_states));
+  auto is_wall = [&](int s) {
+    if (!grid) return false;
+    const Cell c = grid->cell_of(s);
+    return grid->is_wall(c.row, c.col);
+  };
+  auto cell = [&](int s, Color fill, Color outline) {
+    if (!pos[s]) return;
+    const Vec2 p = *pos[s];
+    if (grid)
+      canvas.rect({p.x - half, p.y - half}, {p.x + half, p.y + half}, fill, outline);
+    else
+      canvas.circle(p, half, fill, outline);
+  };
+
+  const std::vector<double> v = max_q(snap);
+  // Colour spans the visited cells' range, so the gradient towards the goal shows even once
+  // every value is close to the maximum.
+  double vmax = 0, vmin = 0, vlo = INFINITY;
+  for (int s = 0; s < snap.n_states; ++s)
+    if (!is_wall(s)) {
+      vmax = std::max(vmax, v[s]), vmin = std::min(vmin, v[s]);
+      if (v[s] > 0) vlo = std::min(vlo, v[s]);
+    }
+  if (!(vlo < vmax)) vlo = 0;
+  std::vector<float> shade(snap.n_states, 0.0f);  // 0..1, how dark the heat map made the cell
+
+  if (opt.heat_map) {
+    for (int s = 0; s < snap.n_states; ++s) {
+      if (is_wall(s) || v[s] == 0) continue;
+      const bool neg = v[s] < 0;
+      const float t = float(neg ? v[s] / vmin : (v[s] - vlo) / (vmax - vlo));
+      shade[s] = 0.12f + 0.88f * t;
+      cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, shade[s]).with_alpha(0.92f),
+           palette::none);
+    }
+  }
+
+  if (opt.planning_flashes) {
+    // state -> strength of its recent planning updates: fading with age, and scaled by how much
+    // the update changed Q, so the eye goes to where planning is moving values right now.
+    std::map<int, float> flash;
+    double dmax = 0;
+    for (const auto& u : snap.recent_updates)
+      if (u.planning && snap.tick - u.tick < opt.fade_ticks)
+        dmax = std::max(dmax, std::abs(u.update.delta));
+    for (const auto& u : snap.recent_updates) {
+      if (!u.planning) continue;
+      const int64_t age = snap.tick - u.tick;
+      if (age < 0 || age >= opt.fade_ticks) continue;
+      const double rel = dmax > 0 ? std::abs(u.update.delta) / dmax : 0.0;
+      const float a = (1.0f - float(age) / float(opt.fade_ticks)) * float(0.1 + 0.9 * rel);
+      if (a < 0.05f) continue;
+      float& f = flash[u.update.state];
+      f = std::max(f, a);
+    }
+    for (const auto& [s, a] : flash) {
+      if (s < 0 || s >= snap.n_states || !pos[s] || is_wall(s)) continue;
+      const Vec2 p = *pos[s];
+      if (grid) {  // a thick gold frame: visible from the back row without hiding the heat map
+        const double h = half - 0.07;
+        const Vec2 ring[5] = {{p.x - h, p.y - h},
+                              {p.x + h, p.y - h},
+                              {p.x + h, p.y + h},
+                              {p.x - h, p.y + h},
+                              {p.x - h, p.y - h}};
+        canvas.polyline(ring, kFlash.with_alpha(a), 5.0f);
+      } else {
+        cell(s, kFlash.with_alpha(0.5f * a), kFlash.with_alpha(a));
+      }
+    }
+  }
+
+  if (opt.model_known) {
+    for (const auto& e : snap.model) {
+      if (e.state < 0 || e.state >= snap.n_states || !pos[e.state] || e.visits == 0) continue;
+      const Vec2 p = *pos[e.state];
+      if (grid && e.action >= 0 && e.action < 4) {
+        // A purple bar along the edge the known action leads to.
+        const Vec2 d = kDirs[e.action], n{-d.y, d.x};
+        const double r = half - 0.1, l = 0.22;
+        canvas.segment({p.x + d.x * r - n.x * l, p.y + d.y * r - n.y * l},
+                       {p.x + d.x * r + n.x * l, p.y + d.y * r + n.y * l}, kModel, 4.0f);
+      } else {
+        canvas.circle({p.x - half * 0.6, p.y + half * 0.6}, half * 0.12, kModel, palette::none);
+      }
+    }
+  }
+
+  if (opt.episode_path && snap.episode_path.size() > 1) {
+    std::vector<Vec2> pts;
+    for (int s : snap.episode_path)
+      if (s >= 0 && s < snap.n_states && pos[s]) pts.push_back(*pos[s]);
+    canvas.polyline(pts, palette::agent.with_alpha(0.6f), 3.0f);
+  }
+
+  if (opt.policy_arrows && grid && snap.n_actions == 4) {
+    for (int s = 0; s < snap.n_states; ++s) {
+      if (is_wall(s) || !pos[s]) continue;
+      const double* q = &snap.q[size_t(s) * 4];
+      const double m = *std::max_element(q, q + 4), lo = *std::min_element(q, q + 4);
+      if (m == lo) continue;  // untouched (or all equal): no preference to show
+      const Color c = shade[s] > 0.55f ? kArrowLight : kArrowDark;
+      const Vec2 p = *pos[s];
+      for (int a = 0; a < 4; ++a)
+        if (q[a] == m)
+          canvas.arrow({p.x - kDirs[a].x * 0.05, p.y - kDirs[a].y * 0.05},
+                       {p.x + kDirs[a].x * 0.38, p.y + kDirs[a].y * 0.38}, c, 3.5f);
+    }
+  }
+
+  if (grid) {  // the marks the overlays may have covered go back on top
+    const auto& mz = grid->maze();
+    const double H = mz.rows;
+    auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
+    for (auto [c, label, col] :
+         {std::tuple{mz.start, "S", palette::start}, std::tuple{mz.goal, "G", palette::goal}}) {
+      canvas.circle(centre(c), 0.3, Color{1, 1, 1, 0.9f}, col);
+      canvas.text(centre(c), label, col, 1.3f);
+    }
+    canvas.circle(centre(grid->agent()), 0.3, palette::agent, palette::body_outline);
+  }
+}
+
+}  // namespace dynalab

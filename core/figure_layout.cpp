@@ -1,0 +1,83 @@
+#include "core/figure_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace dynalab {
+
+double plotted_y(const Figure& fig, double y) {
+  if (!fig.log_y) return y;
+  return y > 0 ? std::log10(y) : std::nan("");
+}
+
+FigureBounds figure_bounds(const Figure& fig) {
+  FigureBounds b;
+  double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
+  for (const auto& s : fig.series)
+    for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
+      const double y = plotted_y(fig, s.y[i]);
+      if (!std::isfinite(s.x[i]) || !std::isfinite(y)) continue;
+      xl = std::min(xl, s.x[i]), xh = std::max(xh, s.x[i]);
+      yl = std::min(yl, y), yh = std::max(yh, y);
+    }
+  if (!(xl <= xh)) return b;
+  b.empty = false;
+  if (xh - xl < 1e-12) xl -= 0.5, xh += 0.5;
+  if (yh - yl < 1e-12) yl -= 0.5, yh += 0.5;
+  const double py = (yh - yl) * 0.05;
+  // Counts and losses start at zero: keep 0 as the floor rather than padding below it.
+  b.y_lo = (yl >= 0 && !fig.log_y) ? std::max(0.0, yl - py) : yl - py;
+  b.y_hi = yh + py;
+  b.x_lo = xl, b.x_hi = xh;
+  return b;
+}
+
+bool integer_x(const Figure& fig) {
+  for (const auto& s : fig.series)
+    for (double x : s.x)
+      if (std::isfinite(x) && x != std::floor(x)) return false;
+  return true;
+}
+
+std::vector<double> nice_ticks(double lo, double hi, int target, bool integer) {
+  std::vector<double> ticks;
+  if (!(hi > lo) || target < 1) return ticks;
+  const double raw = (hi - lo) / target;
+  const double mag = std::pow(10.0, std::floor(std::log10(raw)));
+  double step = mag;
+  for (double m : {1.0, 2.0, 5.0, 10.0})
+    if (m * mag >= raw) {
+      step = m * mag;
+      break;
+    }
+  if (integer) step = std::max(step, 1.0);
+  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
+    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  // A short axis still gets two labels: one tick alone gives no scale.
+  if (ticks.size() < 2 && target < 64 && !(integer && step <= 1))
+    return nice_ticks(lo, hi, target * 2, integer);
+  return ticks;
+}
+
+std::string format_tick(double value, double step) {
+  char buf[64];
+  const double a = std::abs(value);
+  if (a != 0 && (a >= 1e6 || a < 1e-4)) {
+    std::snprintf(buf, sizeof buf, "%.2g", value);
+  } else {
+    const int decimals = step >= 1 ? 0 : std::min(6, int(std::ceil(-std::log10(step) - 1e-9)));
+    std::snprintf(buf, sizeof buf, "%.*f", decimals, value);
+  }
+  return buf;
+}
+
+Color series_color(int i) {
+  static constexpr Color kPalette[] = {{0.00f, 0.45f, 0.70f, 1}, {0.84f, 0.37f, 0.00f, 1},
+                                       {0.00f, 0.62f, 0.45f, 1}, {0.80f, 0.47f, 0.65f, 1},
+                                       {0.90f, 0.62f, 0.00f, 1}, {0.34f, 0.71f, 0.91f, 1},
+                                       {0.10f, 0.10f, 0.10f, 1}, {0.60f, 0.40f, 0.20f, 1}};
+  return kPalette[((i % 8) + 8) % 8];
+}
+
+}  // namespace dynalab

@@ -1,0 +1,37 @@
+#pragma once
+// The layout arithmetic of a Figure shared by every renderer (the GUI's plot widget now, the SVG
+// exporter later): data bounds, "nice" axis ticks, tick labels and series colours, so a plot
+// looks the same on screen and on paper.
+
+#include <string>
+#include <vector>
+
+#include "core/canvas.h"
+#include "core/figure.h"
+
+namespace dynalab {
+
+/// Data extent of a figure, padded so no point sits on the frame; y in log10 when fig.log_y.
+struct FigureBounds {
+  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
+  bool empty = true;  ///< no finite point at all
+};
+FigureBounds figure_bounds(const Figure& fig);
+
+/// The y value as plotted (log10 for log axes; NaN for non-positive values on a log axis).
+double plotted_y(const Figure& fig, double y);
+
+/// Round tick positions (1, 2, 5 x 10^k steps) covering [lo, hi], about `target` of them;
+/// `integer` axes (episodes, steps) never get a step below 1.
+std::vector<double> nice_ticks(double lo, double hi, int target, bool integer = false);
+
+/// True if every x of every series is a whole number (an episode or step axis).
+bool integer_x(const Figure& fig);
+
+/// A tick label with as many decimals as the tick step needs (no "0.30000000000000004").
+std::string format_tick(double value, double step);
+
+/// The colour of series i, from a colour-blind-safe palette (Okabe-Ito), cycled.
+Color series_color(int i);
+
+}  // namespace dynalab
