@@ -52,11 +52,25 @@ std::vector<double> nice_ticks(double lo, double hi, int target, bool integer) {
       break;
     }
   if (integer) step = std::max(step, 1.0);
-  for (double t = std::ceil(lo / step) * step; t <= hi + step * 1e-9; t += step)
-    ticks.push_back(std::abs(t) < step * 1e-9 ? 0.0 : t);
+  // Integer multiples of the step: no drift from repeated addition.
+  for (double k = std::ceil(lo / step - 1e-9); k <= std::floor(hi / step + 1e-9); k += 1)
+    ticks.push_back(k * step + 0.0);
   // A short axis still gets two labels: one tick alone gives no scale.
   if (ticks.size() < 2 && target < 64 && !(integer && step <= 1))
     return nice_ticks(lo, hi, target * 2, integer);
+  return ticks;
+}
+
+std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int target) {
+  if (!fig.log_y) return nice_ticks(lo, hi, target);
+  std::vector<double> ticks;
+  const bool dense = hi - lo < 3;  // fewer than three decades: 1, 2, 5 in each
+  for (int e = static_cast<int>(std::floor(lo)); e <= static_cast<int>(std::ceil(hi)); ++e)
+    for (double m : {1.0, 2.0, 5.0}) {
+      if (m != 1.0 && !dense) continue;
+      const double v = m * std::pow(10.0, e), p = std::log10(v);
+      if (p >= lo - 1e-9 && p <= hi + 1e-9) ticks.push_back(v);
+    }
   return ticks;
 }
 

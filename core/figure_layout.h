@@ -25,6 +25,10 @@ double plotted_y(const Figure& fig, double y);
 /// `integer` axes (episodes, steps) never get a step below 1.
 std::vector<double> nice_ticks(double lo, double hi, int target, bool integer = false);
 
+/// Ticks of the y axis in DATA units for the plotted range [lo, hi] (plotted_y units): nice
+/// ticks on a linear axis; decades (and 2, 5 within them on short ranges) on a log axis.
+std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int target);
+
 /// True if every x of every series is a whole number (an episode or step axis).
 bool integer_x(const Figure& fig);
 

@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/export/atomic_file.h"
 #include "core/export/figure_svg.h"
+#include "core/figure_layout.h"
 #include "test_util.h"
 
 using namespace dynalab;
@@ -54,19 +55,18 @@ TEST_CASE("figure CSV has one row per point with the series label") {
   CHECK(csv.find("n = 50,2,nan") != std::string::npos);
 }
 
-TEST_CASE("nice ticks are round numbers covering the range; log axes tick decades") {
-  CHECK(nice_ticks(0, 10, 6) == std::vector<double>{0, 2, 4, 6, 8, 10});
-  const auto t = nice_ticks(-0.3, 0.3, 7);
-  REQUIRE(t.size() == 7);
-  for (int i = 0; i < 7; ++i) CHECK(t[i] == doctest::Approx(-0.3 + 0.1 * i));
-  CHECK(nice_ticks(1, 1, 5).empty());
+TEST_CASE("log axes tick decades in data units; SVG and GUI share the layout") {
   Figure f;
   f.log_y = true;
-  CHECK(std::isnan(f.plot_y(0)));
-  CHECK(f.plot_y(100) == doctest::Approx(2));
-  CHECK(f.y_ticks(0.9, 3.5) == std::vector<double>{10, 20, 50, 100, 200, 500, 1000, 2000});
-  CHECK(tick_label(2000) == "2000");
-  CHECK(tick_label(0.25) == "0.25");
+  CHECK(std::isnan(plotted_y(f, 0)));
+  CHECK(plotted_y(f, 100) == doctest::Approx(2));
+  CHECK(y_axis_ticks(f, 0.9, 3.5, 6) == std::vector<double>{10, 20, 50, 100, 200, 500, 1000, 2000});
+  f.log_y = false;
+  const auto t = y_axis_ticks(f, -0.3, 0.3, 6);
+  REQUIRE(t.size() == 7);
+  for (int i = 0; i < 7; ++i) CHECK(t[i] == doctest::Approx(-0.3 + 0.1 * i));
+  CHECK(format_tick(2000, 500) == "2000");
+  CHECK(format_tick(0.25, 0.05) == "0.25");
 }
 
 TEST_CASE("atomic writes: a failed write leaves neither a partial file nor a temporary") {

@@ -40,12 +40,10 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   const float lw = 2.5f * style.line_scale;
 
   const FigureBounds b = figure_bounds(fig);
-  const auto yticks = nice_ticks(b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
+  // y ticks in data units (decades on a log axis), placed through plotted_y.
+  const auto yticks = y_axis_ticks(fig, b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
   const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
-  auto ylabel = [&](double v) {
-    return fig.log_y ? format_tick(std::pow(10.0, v), std::pow(10.0, v) / 10)
-                     : format_tick(v, ystep);
-  };
+  auto ylabel = [&](double v) { return format_tick(v, fig.log_y ? v / 10 : ystep); };
   float tick_w = 0;
   for (double t : yticks) tick_w = std::max(tick_w, ImGui::CalcTextSize(ylabel(t).c_str()).x);
 
@@ -80,7 +78,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   };
 
   for (double t : yticks) {
-    const float y = sy(t);
+    const float y = sy(plotted_y(fig, t));
     dl->AddLine(ImVec2(left, y), ImVec2(right, y), kGrid, 1.0f);
     const std::string s = ylabel(t);
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());

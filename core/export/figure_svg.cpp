@@ -1,5 +1,7 @@
 #include "core/export/figure_svg.h"
 
+#include "core/figure_layout.h"
+
 #include <cmath>
 #include <cstdio>
 
@@ -27,7 +29,7 @@ std::string num(double v) {
   return buf;
 }
 
-std::string rgb(Rgb c) {
+std::string rgb(Color c) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "#%02x%02x%02x", int(c.r * 255 + 0.5f), int(c.g * 255 + 0.5f), int(c.b * 255 + 0.5f));
   return buf;
@@ -38,12 +40,10 @@ std::string rgb(Rgb c) {
 std::string figure_to_svg(const Figure& f, int width, int height) {
   const double left = 70, right = 20, top = 40, bottom = 55;
   const double pw = width - left - right, ph = height - top - bottom;
-  const FigureRange r = data_range(f);
-  const auto xt = nice_ticks(r.x_lo, r.x_hi, 7), yt = f.y_ticks(r.y_lo, r.y_hi, 6);
-  // Extend a linear y axis to its outer ticks so the data sits inside labelled bounds.
-  const double x0 = r.x_lo, x1 = r.x_hi;
-  const double y0 = f.log_y || yt.empty() ? r.y_lo : std::min(r.y_lo, yt.front());
-  const double y1 = f.log_y || yt.empty() ? r.y_hi : std::max(r.y_hi, yt.back());
+  const FigureBounds r = figure_bounds(f);  // the same layout as the GUI's plot widget
+  const auto xt = nice_ticks(r.x_lo, r.x_hi, 7, integer_x(f)), yt = y_axis_ticks(f, r.y_lo, r.y_hi, 6);
+  const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1, ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
+  const double x0 = r.x_lo, x1 = r.x_hi, y0 = r.y_lo, y1 = r.y_hi;
   auto sx = [&](double x) { return left + (x - x0) / (x1 - x0) * pw; };
   // sy takes plot coordinates (already through plot_y); data goes through f.plot_y first.
   auto sy = [&](double y) { return top + (1 - (y - y0) / (y1 - y0)) * ph; };
@@ -58,16 +58,18 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
   s += "<g stroke=\"#dddddd\" stroke-width=\"1\">\n";
   for (double t : xt) s += "<line x1=\"" + num(sx(t)) + "\" y1=\"" + num(top) + "\" x2=\"" + num(sx(t)) + "\" y2=\"" + num(top + ph) + "\"/>\n";
   for (double t : yt)
-    s += "<line x1=\"" + num(left) + "\" y1=\"" + num(sy(f.plot_y(t))) + "\" x2=\"" + num(left + pw) + "\" y2=\"" +
-         num(sy(f.plot_y(t))) + "\"/>\n";
+    s += "<line x1=\"" + num(left) + "\" y1=\"" + num(sy(plotted_y(f, t))) + "\" x2=\"" + num(left + pw) + "\" y2=\"" +
+         num(sy(plotted_y(f, t))) + "\"/>\n";
   s += "</g>\n";
   s += "<rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) + "\" height=\"" + num(ph) +
        "\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.2\"/>\n";
   s += "<g font-size=\"12\" fill=\"#222222\">\n";
   for (double t : xt)
-    s += "<text x=\"" + num(sx(t)) + "\" y=\"" + num(top + ph + 18) + "\" text-anchor=\"middle\">" + tick_label(t) + "</text>\n";
+    s += "<text x=\"" + num(sx(t)) + "\" y=\"" + num(top + ph + 18) + "\" text-anchor=\"middle\">" + format_tick(t, xstep) +
+         "</text>\n";
   for (double t : yt)
-    s += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(f.plot_y(t)) + 4) + "\" text-anchor=\"end\">" + tick_label(t) +
+    s += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(plotted_y(f, t)) + 4) + "\" text-anchor=\"end\">" +
+         format_tick(t, f.log_y ? t / 10 : ystep) +
          "</text>\n";
   s += "</g>\n";
   s += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 12.0) + "\" text-anchor=\"middle\" font-size=\"13\">" +
@@ -79,7 +81,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
     std::string d;
     bool pen_down = false;
     for (size_t k = 0; k < se.x.size() && k < se.y.size(); ++k) {
-      const double y = f.plot_y(se.y[k]);
+      const double y = plotted_y(f, se.y[k]);
       if (!std::isfinite(se.x[k]) || !std::isfinite(y)) {
         pen_down = false;
         continue;
@@ -88,14 +90,14 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
       pen_down = true;
     }
     s += "<path class=\"series\" data-label=\"" + escape(se.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" +
-         rgb(series_color(i)) + "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n";
+         rgb(series_color(int(i))) + "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n";
   }
   // Legend, top right inside the plot.
   const double lx = left + pw - 160, ly = top + 10;
   for (size_t i = 0; i < f.series.size(); ++i) {
     const double y = ly + 18 * i;
     s += "<line x1=\"" + num(lx) + "\" y1=\"" + num(y) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(y) + "\" stroke=\"" +
-         rgb(series_color(i)) + "\" stroke-width=\"3\"/>\n";
+         rgb(series_color(int(i))) + "\" stroke-width=\"3\"/>\n";
     s += "<text x=\"" + num(lx + 28) + "\" y=\"" + num(y + 4) + "\" font-size=\"12\">" + escape(f.series[i].label) + "</text>\n";
   }
   s += "</svg>\n";
