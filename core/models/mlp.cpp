@@ -112,18 +112,21 @@ void MlpT<T>::predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scrat
   T* nxt = s.b.data();
   for (int l = 0; l < L - 1; ++l) {
     Eigen::Map<Mat> h(cur, n, shape_.fan_out(l));
+    // Start from the bias and accumulate the product: this replaces the zero fill that
+    // `h = X * W` does before its GEMM, so the bias costs no extra pass over h.
+    h.rowwise() = b(l);
     if (l == 0)
-      h.noalias() = X * W(l);
+      h.noalias() += X * W(l);
     else
-      h.noalias() = Eigen::Map<const Mat>(nxt, n, shape_.fan_in(l)) * W(l);
-    add_bias_activate(h, b(l), shape_.activation);
+      h.noalias() += Eigen::Map<const Mat>(nxt, n, shape_.fan_in(l)) * W(l);
+    activate(h, shape_.activation);
     std::swap(cur, nxt);
   }
+  out.rowwise() = b(L - 1);
   if (L == 1)
-    out.noalias() = X * W(0);
+    out.noalias() += X * W(0);
   else
-    out.noalias() = Eigen::Map<const Mat>(nxt, n, shape_.fan_in(L - 1)) * W(L - 1);
-  out.rowwise() += b(L - 1);
+    out.noalias() += Eigen::Map<const Mat>(nxt, n, shape_.fan_in(L - 1)) * W(L - 1);
 }
 
 template class MlpT<float>;
