@@ -76,8 +76,8 @@ struct Run {
   std::vector<float> paths;
 };
 
-Run run(const std::shared_ptr<Ensemble>& m, const std::string& prop, int particles, int threads, uint64_t seed,
-        const ActionBatch& a, int H, ModelEnv::RewardFn reward = reward_next_pos) {
+Run run(const std::shared_ptr<Ensemble>& m, const std::string& prop, int particles, int threads,
+        uint64_t seed, const ActionBatch& a, int H, ModelEnv::RewardFn reward = reward_next_pos) {
   ModelEnvConfig c;
   c.propagation = prop;
   c.particles = particles;
@@ -151,19 +151,22 @@ TEST_CASE("ModelEnv: same seed gives the same returns and paths at 1 and 2 threa
   const ActionBatch a = random_actions(P, H, 4);
   for (const char* mode : {"tsinf", "ts1", "mean", "pessimistic", "optimistic"}) {
     CAPTURE(std::string(mode));
-    const Run one = run(m, mode, 30, 1, 9, a, H, reward_neg_sq_pos), two = run(m, mode, 30, 2, 9, a, H, reward_neg_sq_pos);
+    const Run one = run(m, mode, 30, 1, 9, a, H, reward_neg_sq_pos),
+              two = run(m, mode, 30, 2, 9, a, H, reward_neg_sq_pos);
     CHECK(one.returns == two.returns);
     CHECK(one.paths == two.paths);
     CHECK(one.returns.allFinite());
   }
 }
 
-TEST_CASE("ModelEnv: non-finite returns become -infinity; learned reward; missing reward is an error") {
+TEST_CASE(
+    "ModelEnv: non-finite returns become -infinity; learned reward; missing reward is an error") {
   auto m = trained("deterministic", true);
   const int P = 3, H = 4;
   ActionBatch a = random_actions(P, H, 5) * 0.5f;
   a(1, 0) = 0.95f;  // candidate 1 triggers a NaN reward
-  auto nan_reward = [](const Eigen::Ref<const RowMatrixXf>&, const Eigen::Ref<const RowMatrixXf>& act,
+  auto nan_reward = [](const Eigen::Ref<const RowMatrixXf>&,
+                       const Eigen::Ref<const RowMatrixXf>& act,
                        const Eigen::Ref<const RowMatrixXf>& s1, Eigen::Ref<Eigen::VectorXf> r) {
     for (long i = 0; i < r.size(); ++i) r[i] = act(i, 0) > 0.9f ? std::nanf("") : s1(i, 0);
   };
@@ -173,8 +176,10 @@ TEST_CASE("ModelEnv: non-finite returns become -infinity; learned reward; missin
   CHECK(std::isfinite(r.returns[2]));
 
   // The learned reward (-pos'^2) agrees with the closed-form one along the mean path.
-  const Run learned = run(m, "mean", 1, 1, 1, a, H, {}), closed = run(m, "mean", 1, 1, 1, a, H, reward_neg_sq_pos);
-  for (int c = 0; c < P; ++c) CHECK(learned.returns[c] == doctest::Approx(closed.returns[c]).epsilon(0.1).scale(0.05));
+  const Run learned = run(m, "mean", 1, 1, 1, a, H, {}),
+            closed = run(m, "mean", 1, 1, 1, a, H, reward_neg_sq_pos);
+  for (int c = 0; c < P; ++c)
+    CHECK(learned.returns[c] == doctest::Approx(closed.returns[c]).epsilon(0.1).scale(0.05));
 
   auto no_reward = trained("deterministic", false);
   CHECK_THROWS_AS(ModelEnv(no_reward, ModelEnvConfig{}, {}), InputError);

@@ -9,7 +9,7 @@ namespace dynalab {
 namespace {
 constexpr float kScale = 1.0f / 16777216.0f;  // 2^-24
 constexpr float kTwoPi = 6.28318530717958647692f;
-constexpr long kPacket = 16;                  // pad to whole AVX-512 packets: one code path per value
+constexpr long kPacket = 16;  // pad to whole AVX-512 packets: one code path per value
 
 // Two 24-bit uniforms from one word: u1 in (0, 1) (log finite), u2 in (-1/2, 1/2).
 inline void uniform_pair(uint64_t x, float& u1, float& u2) {
@@ -19,7 +19,7 @@ inline void uniform_pair(uint64_t x, float& u1, float& u2) {
 }  // namespace
 
 void BulkNormals::fill(Rng* streams, long count, long len, float* out) {
-  const long half = (len + 1) / 2;                          // pairs per segment
+  const long half = (len + 1) / 2;                               // pairs per segment
   const long stride = (half + kPacket - 1) / kPacket * kPacket;  // padded so segments align
   const long total = count * stride;
   if (long(u1_.size()) < total) {

@@ -45,7 +45,8 @@ void MlpT<T>::init(Rng& rng) {
     const long n = long(shape_.fan_in(l)) * shape_.fan_out(l);
     for (long i = 0; i < n; ++i) {
       double x;
-      do x = rng.normal(); while (std::abs(x) > 2.0);
+      do x = rng.normal();
+      while (std::abs(x) > 2.0);
       params_[w_offset(l) + i] = T(sd * x);
     }
   }
@@ -81,7 +82,8 @@ void MlpT<T>::backward(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Ma
   Mat dz = dout, dh;
   for (int l = L - 1; l >= 0; --l) {
     Eigen::Map<Mat> gW(grad.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
-    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad.data() + b_offset(l), shape_.fan_out(l));
+    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad.data() + b_offset(l),
+                                                       shape_.fan_out(l));
     if (l == 0)
       gW.noalias() += X.transpose() * dz;
     else

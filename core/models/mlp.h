@@ -63,7 +63,9 @@ class MlpT {
   long w_offset(int l) const { return offsets_[l]; }
   long b_offset(int l) const { return offsets_[l] + long(shape_.fan_in(l)) * shape_.fan_out(l); }
   /// Views of layer l's weights [fan_in, fan_out] and bias [1, fan_out].
-  ConstMatMap W(int l) const { return ConstMatMap(params_.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l)); }
+  ConstMatMap W(int l) const {
+    return ConstMatMap(params_.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
+  }
   RowMap b(int l) const { return RowMap(params_.data() + b_offset(l), shape_.fan_out(l)); }
   /// Mask of params() entries that are weights (1) rather than biases (0): weight decay uses it.
   Vec weight_mask() const;

@@ -22,7 +22,8 @@ double median(std::vector<double> v) {
 }
 }  // namespace
 
-ModelBenchResult bench_model_env(const std::string& config, int threads, int repeats, double min_seconds) {
+ModelBenchResult bench_model_env(const std::string& config, int threads, int repeats,
+                                 double min_seconds) {
   int hidden, P, K, H;
   if (config == "main") {
     hidden = 200, P = 400, K = 20, H = 25;
@@ -71,7 +72,8 @@ ModelBenchResult bench_model_env(const std::string& config, int threads, int rep
   res.median_seconds = median(per_call);
   const double steps = double(P) * K * H;
   res.model_steps_per_s = steps / res.median_seconds;
-  const double flops_per_step = 2.0 * ((obs + act) * hidden + 2.0 * hidden * hidden + hidden * 2.0 * obs);
+  const double flops_per_step =
+      2.0 * ((obs + act) * hidden + 2.0 * hidden * hidden + hidden * 2.0 * obs);
   res.gflops = res.model_steps_per_s * flops_per_step / 1e9;
   res.replans_per_s = res.model_steps_per_s / (steps * iters);
   return res;
@@ -88,7 +90,8 @@ ModelBenchResult bench_train_epoch(int threads, int repeats) {
     t.action = Vec(act);
     for (int d = 0; d < obs; ++d) t.obs[d] = rng.uniform(-1, 1);
     t.action[0] = rng.uniform(-1, 1);
-    for (int d = 0; d < obs; ++d) t.next_obs[d] = t.obs[d] + 0.1 * std::sin(t.obs[(d + 1) % obs]) + 0.1 * t.action[0];
+    for (int d = 0; d < obs; ++d)
+      t.next_obs[d] = t.obs[d] + 0.1 * std::sin(t.obs[(d + 1) % obs]) + 0.1 * t.action[0];
     data.add(t);
   }
   ModelConfig mc;

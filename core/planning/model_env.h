@@ -48,10 +48,14 @@ struct ModelEnvConfig {
   }
   template <class V>
   void visit(V& v) {
-    v.field("particles", particles, Range::closed(1, 10000), Apply::live, "particles per candidate");
-    v.choice("propagation", propagation, propagations(), Apply::live, "how particles use the ensemble");
-    v.field("quantile_low", quantile_low, Range::probability(), Apply::live, "pessimistic reward quantile");
-    v.field("quantile_high", quantile_high, Range::probability(), Apply::live, "optimistic reward quantile");
+    v.field("particles", particles, Range::closed(1, 10000), Apply::live,
+            "particles per candidate");
+    v.choice("propagation", propagation, propagations(), Apply::live,
+             "how particles use the ensemble");
+    v.field("quantile_low", quantile_low, Range::probability(), Apply::live,
+            "pessimistic reward quantile");
+    v.field("quantile_high", quantile_high, Range::probability(), Apply::live,
+            "optimistic reward quantile");
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "planning threads");
   }
 };
@@ -61,14 +65,14 @@ class ModelEnv : public SequenceEvaluator {
   /// Batched reward r(s, a, s'): row i of obs (n x obs_dim), action (n x action_dim) and next_obs
   /// is one transition; write its reward to reward[i]. Called concurrently from worker threads
   /// (on disjoint rows), so it must not mutate shared state.
-  using RewardFn = std::function<void(const Eigen::Ref<const RowMatrixXf>& obs,
-                                      const Eigen::Ref<const RowMatrixXf>& action,
-                                      const Eigen::Ref<const RowMatrixXf>& next_obs,
-                                      Eigen::Ref<Eigen::VectorXf> reward)>;
+  using RewardFn = std::function<void(
+      const Eigen::Ref<const RowMatrixXf>& obs, const Eigen::Ref<const RowMatrixXf>& action,
+      const Eigen::Ref<const RowMatrixXf>& next_obs, Eigen::Ref<Eigen::VectorXf> reward)>;
 
   /// Rollouts through `model`; `reward` computes rewards, or, if empty, the model's learned
   /// reward is used (then the model must have learn_reward). Throws InputError otherwise.
-  ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config, RewardFn reward = {});
+  ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
+           RewardFn reward = {});
   ~ModelEnv() override;
 
   int obs_dim() const override { return model_->obs_dim(); }
@@ -89,8 +93,8 @@ class ModelEnv : public SequenceEvaluator {
  private:
   enum class Mode { mean, ts1, tsinf, pessimistic, optimistic };
   struct Chunk;
-  void run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start, uint64_t seed,
-                 std::vector<float>* paths);
+  void run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start,
+                 uint64_t seed, std::vector<float>* paths);
 
   std::shared_ptr<const Ensemble> model_;
   ModelEnvConfig cfg_;
