@@ -119,14 +119,19 @@ class Ensemble {
   /// Rng::derive(seed, {m}). Throws InputError if the config is invalid.
   Ensemble(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed);
 
+  /// The configuration the ensemble was built with (training fields may have been changed live).
   const ModelConfig& config() const { return cfg_; }
+  /// Observation and action dimensions; the network input is [s, a] (input_dim values).
   int obs_dim() const { return obs_dim_; }
   int action_dim() const { return action_dim_; }
   int input_dim() const { return obs_dim_ + action_dim_; }
   /// D: predicted dimensions per member (obs_dim, plus 1 if the reward is learned).
   int target_dim() const { return obs_dim_ + (cfg_.learn_reward ? 1 : 0); }
+  /// E, the number of members.
   int size() const { return cfg_.ensemble_size; }
+  /// True for Gaussian (mean + log-variance) members, false for point predictions.
   bool probabilistic() const { return probabilistic_; }
+  /// True if the reward is the last predicted dimension.
   bool learns_reward() const { return cfg_.learn_reward; }
   /// Live-editable settings (learning rate, batch size, patience...); the shape must not change.
   void set_training_config(const ModelConfig& c);
@@ -156,11 +161,13 @@ class Ensemble {
   /// Per-member predictions for obs (n x obs_dim) and actions (n x action_dim).
   void predict(const RowMatrixXf& obs, const RowMatrixXf& actions, EnsemblePrediction& out) const;
 
-  // Low-level access for ModelEnv's batched propagation.
+  /// Member m's network (input and output normalised); low-level access for ModelEnv's batched
+  /// propagation and for tests that set weights by hand.
   const Mlp& net(int m) const { return members_[m].net; }
   Mlp& net(int m) { return members_[m].net; }
   /// Learned log-variance bounds of member m (probabilistic only; normalised units).
   const LogVarBounds<float>& bounds(int m) const { return members_[m].bounds; }
+  /// Normalisers of the input [s, a] and of the target [s' - s, (r)], fit by begin_training().
   const Normalizer& input_normalizer() const { return in_norm_; }
   const Normalizer& target_normalizer() const { return out_norm_; }
 

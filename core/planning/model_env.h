@@ -60,6 +60,7 @@ struct ModelEnvConfig {
   }
 };
 
+/// Not thread-safe itself (it reuses its workspaces): one evaluate() at a time per ModelEnv.
 class ModelEnv : public SequenceEvaluator {
  public:
   /// Batched reward r(s, a, s'): row i of obs (n x obs_dim), action (n x action_dim) and next_obs
@@ -75,6 +76,7 @@ class ModelEnv : public SequenceEvaluator {
            RewardFn reward = {});
   ~ModelEnv() override;
 
+  /// Dimensions of the model's observations and actions; particles per candidate.
   int obs_dim() const override { return model_->obs_dim(); }
   int action_dim() const override { return model_->action_dim(); }
   int particles() const override { return cfg_.particles; }
@@ -82,9 +84,11 @@ class ModelEnv : public SequenceEvaluator {
   void evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t noise_seed,
                 Eigen::VectorXf& returns, std::vector<float>* paths) override;
 
+  /// The current propagation settings.
   const ModelEnvConfig& config() const { return cfg_; }
   /// Changes particles, propagation, quantiles or threads for the next evaluate().
   void set_config(const ModelEnvConfig& c);
+  /// The ensemble rolled out.
   const Ensemble& model() const { return *model_; }
   /// Model steps (rows advanced by one step) done by the last evaluate(): P x particles x H, or
   /// P x H in mode mean (its particles are computed once).
