@@ -201,3 +201,24 @@ TEST_CASE("fill_normals: standard normal moments, deterministic per stream") {
   CHECK(v == doctest::Approx(1.0).epsilon(0.01));
   CHECK(k / (v * v) == doctest::Approx(3.0).epsilon(0.03));  // Gaussian kurtosis
 }
+
+TEST_CASE("ModelEnv's batched rollout agrees with Ensemble::predict step by step") {
+  auto m = trained("deterministic");
+  const int P = 5, H = 3, K = 3;  // tsinf: particle p uses elite p
+  const ActionBatch a = random_actions(P, H, 6);
+  const Run r = run(m, "tsinf", K, 1, 1, a, H);
+  EnsemblePrediction pred;
+  for (int c = 0; c < P; ++c)
+    for (int p = 0; p < K; ++p) {
+      const Eigen::VectorXf pa = path(r, c, p, K, H);
+      for (int t = 0; t < H; ++t) {
+        RowMatrixXf s(1, 2), act(1, 1);
+        s << pa[2 * t], pa[2 * t + 1];
+        act(0, 0) = a(c, t);
+        m->predict(s, act, pred);
+        const int member = m->elites()[p];
+        CHECK(pa[2 * t + 2] == doctest::Approx(s(0, 0) + pred.mean[member](0, 0)).epsilon(1e-5));
+        CHECK(pa[2 * t + 3] == doctest::Approx(s(0, 1) + pred.mean[member](0, 1)).epsilon(1e-5));
+      }
+    }
+}
