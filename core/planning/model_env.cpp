@@ -38,6 +38,7 @@ struct ModelEnv::Chunk {
   std::vector<RowMatrixXf> sn;      // pessimistic/optimistic: next state per elite
   std::vector<Eigen::VectorXf> re;  // pessimistic/optimistic: reward per elite
   std::vector<int> rank;
+  Eigen::RowVectorXf in_mean, in_inv, y_mean, y_sd;
 };
 
 ModelEnv::ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
@@ -126,9 +127,13 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
   const bool sample = prob && mode_ != Mode::mean;
   const bool learned = !reward_;
   const bool quantile_mode = mode_ == Mode::pessimistic || mode_ == Mode::optimistic;
-  const Eigen::RowVectorXf in_mean = M.input_normalizer().mean,
-                           in_inv = M.input_normalizer().std.cwiseInverse();
-  const Eigen::RowVectorXf y_mean = M.target_normalizer().mean, y_sd = M.target_normalizer().std;
+  // Copies into the chunk (same size each call: no allocation), read by every row below.
+  ch.in_mean = M.input_normalizer().mean;
+  ch.in_inv = M.input_normalizer().std.cwiseInverse();
+  ch.y_mean = M.target_normalizer().mean;
+  ch.y_sd = M.target_normalizer().std;
+  const Eigen::RowVectorXf &in_mean = ch.in_mean, &in_inv = ch.in_inv, &y_mean = ch.y_mean,
+                           &y_sd = ch.y_sd;
 
   ch.S.resize(n, O);
   ch.Snext.resize(n, O);
