@@ -266,8 +266,14 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
           const float v = ch.re[s][i];
           return std::isnan(v) ? -std::numeric_limits<float>::infinity() : v;
         };
-        std::stable_sort(ch.rank.begin(), ch.rank.end(),
-                         [&](int a, int b) { return key(a) < key(b); });
+        // Stable insertion sort: E_el is small, and std::stable_sort would allocate per row.
+        for (int x = 1; x < ne; ++x) {
+          const int v = ch.rank[x];
+          const float kv = key(v);
+          int y = x;
+          for (; y > 0 && key(ch.rank[y - 1]) > kv; --y) ch.rank[y] = ch.rank[y - 1];
+          ch.rank[y] = v;
+        }
         const int s = ch.rank[k];
         ch.Snext.row(i) = ch.sn[s].row(i);
         ch.r[i] = ch.re[s][i];

@@ -21,8 +21,9 @@
 // its rows as ONE matrix product per layer. Candidates are cut into chunks that depend only on
 // the batch size (never on the thread count); chunks run on up to `threads` threads, and the
 // noise of candidate c comes from Rng::derive(noise_seed, {c}), so the returns are bit-identical
-// at any thread count. Workspaces persist between calls: no allocation once shapes are stable
-// (Eigen's GEMM still allocates its own packing buffers per product).
+// at any thread count. Workspaces persist between calls: once shapes are stable an evaluate()
+// makes one small allocation (thread bookkeeping) whatever P and H, plus the packing buffers
+// that Eigen's GEMM allocates inside each product.
 
 #include <functional>
 #include <memory>
