@@ -75,7 +75,8 @@ TEST_CASE("a probabilistic model fit on noisy data predicts the noise variance")
   ModelConfig cfg = small_config("probabilistic", 1);
   cfg.bootstrap = false;
   SUBCASE("homoscedastic") {
-    const Dataset d = make_data(2000, -1, 1, [](double x) { return 0.5 * x; }, [](double) { return 0.3; }, 1);
+    const Dataset d = make_data(
+        2000, -1, 1, [](double x) { return 0.5 * x; }, [](double) { return 0.3; }, 1);
     Ensemble m(cfg, 1, 1, 5);
     Rng rng(2);
     m.fit(d, rng);
@@ -86,14 +87,17 @@ TEST_CASE("a probabilistic model fit on noisy data predicts the noise variance")
     }
   }
   SUBCASE("heteroscedastic: noise sd 0.05 + 0.4 |x|") {
-    const Dataset d =
-        make_data(3000, -1, 1, [](double x) { return std::sin(2 * x); }, [](double x) { return 0.05 + 0.4 * std::abs(x); }, 3);
+    const Dataset d = make_data(
+        3000, -1, 1, [](double x) { return std::sin(2 * x); },
+        [](double x) { return 0.05 + 0.4 * std::abs(x); }, 3);
     Ensemble m(cfg, 1, 1, 5);
     Rng rng(4);
     m.fit(d, rng);
     const auto p = predict_at(m, {0.0f, 0.8f, -0.8f});
-    const double sd0 = std::sqrt(p.var[0](0, 0)), sd1 = std::sqrt(p.var[0](1, 0)), sd2 = std::sqrt(p.var[0](2, 0));
-    MESSAGE("predicted sd at 0, 0.8, -0.8: " << sd0 << " " << sd1 << " " << sd2 << " (true 0.05, 0.37, 0.37)");
+    const double sd0 = std::sqrt(p.var[0](0, 0)), sd1 = std::sqrt(p.var[0](1, 0)),
+                 sd2 = std::sqrt(p.var[0](2, 0));
+    MESSAGE("predicted sd at 0, 0.8, -0.8: " << sd0 << " " << sd1 << " " << sd2
+                                             << " (true 0.05, 0.37, 0.37)");
     CHECK(sd0 < 0.12);
     CHECK(sd1 > 3 * sd0);
     CHECK(sd1 == doctest::Approx(0.37).epsilon(0.3));
@@ -104,7 +108,8 @@ TEST_CASE("a probabilistic model fit on noisy data predicts the noise variance")
 TEST_CASE("an ensemble trained on x in [-1, 1] disagrees much more at x = 3 than at x = 0") {
   for (std::string kind : {"deterministic", "probabilistic"}) {
     CAPTURE(kind);
-    const Dataset d = make_data(400, -1, 1, [](double x) { return std::sin(3 * x); }, [](double) { return 0.02; }, 5);
+    const Dataset d = make_data(
+        400, -1, 1, [](double x) { return std::sin(3 * x); }, [](double) { return 0.02; }, 5);
     Ensemble m(small_config(kind, 5), 1, 1, 6);
     Rng rng(7);
     m.fit(d, rng);
@@ -121,7 +126,8 @@ TEST_CASE("an ensemble trained on x in [-1, 1] disagrees much more at x = 3 than
 }
 
 TEST_CASE("training is identical at 1 and 2 threads and elites are the best validation scores") {
-  const Dataset d = make_data(300, -1, 1, [](double x) { return x * x; }, [](double) { return 0.05; }, 8);
+  const Dataset d = make_data(
+      300, -1, 1, [](double x) { return x * x; }, [](double) { return 0.05; }, 8);
   ModelConfig c = small_config("probabilistic", 4);
   c.epochs = 5;
   c.elites = 2;
@@ -145,7 +151,8 @@ TEST_CASE("training is identical at 1 and 2 threads and elites are the best vali
 }
 
 TEST_CASE("train_epoch is a bounded unit that stops by patience and restores the best weights") {
-  const Dataset d = make_data(200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 11);
+  const Dataset d = make_data(
+      200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 11);
   ModelConfig c = small_config("deterministic", 2);
   c.epochs = 1000;
   c.patience = 3;
@@ -161,13 +168,15 @@ TEST_CASE("train_epoch is a bounded unit that stops by patience and restores the
   }
   CHECK(s.done);
   CHECK(s.epoch == epochs);
-  CHECK(epochs < 1000);  // stopped by patience
+  CHECK(epochs < 1000);                        // stopped by patience
   CHECK(m.train_epoch(rng).epoch == s.epoch);  // further calls do nothing
 }
 
-TEST_CASE("save and load give identical predictions; wrong shapes and truncated files are InputErrors") {
+TEST_CASE(
+    "save and load give identical predictions; wrong shapes and truncated files are InputErrors") {
   const auto dir = test::temp_dir("ensemble_io");
-  const Dataset d = make_data(200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 14);
+  const Dataset d = make_data(
+      200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 14);
   ModelConfig c = small_config("probabilistic", 3);
   c.epochs = 3;
   c.learn_reward = true;
@@ -192,10 +201,13 @@ TEST_CASE("save and load give identical predictions; wrong shapes and truncated 
   const std::string err = error_of([&] { w.load(file); });
   MESSAGE(err);
   CHECK(err.find(file.string()) == 0);
-  CHECK(err.find("expected a model of shape \"3 probabilistic members, 1+1 -> 32x16 silu -> 2") != std::string::npos);
-  CHECK(err.find("the file holds \"3 probabilistic members, 1+1 -> 32x32 silu -> 2") != std::string::npos);
+  CHECK(err.find("expected a model of shape \"3 probabilistic members, 1+1 -> 32x16 silu -> 2") !=
+        std::string::npos);
+  CHECK(err.find("the file holds \"3 probabilistic members, 1+1 -> 32x32 silu -> 2") !=
+        std::string::npos);
   Ensemble other_dims(c, 2, 1, 1);
-  CHECK(error_of([&] { other_dims.load(file); }).find("expected a model of shape") != std::string::npos);
+  CHECK(error_of([&] { other_dims.load(file); }).find("expected a model of shape") !=
+        std::string::npos);
 
   const std::string bytes = test::read_file(file);
   {
@@ -209,15 +221,18 @@ TEST_CASE("save and load give identical predictions; wrong shapes and truncated 
     std::ofstream f(dir / "junk.bin", std::ios::binary);
     f << "not a model";
   }
-  CHECK(error_of([&] { b.load(dir / "junk.bin"); }).find("expected a dynalab model file") != std::string::npos);
-  CHECK(error_of([&] { b.load(dir / "missing.bin"); }).find("missing.bin: cannot open") != std::string::npos);
+  CHECK(error_of([&] { b.load(dir / "junk.bin"); }).find("expected a dynalab model file") !=
+        std::string::npos);
+  CHECK(error_of([&] { b.load(dir / "missing.bin"); }).find("missing.bin: cannot open") !=
+        std::string::npos);
   // A failed load leaves the model as it was.
   CHECK(predict_at(b, {-0.3f, 0.7f}).mean[0] == pa.mean[0]);
   std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a huge learning rate sets the diverged flag and leaves finite weights") {
-  const Dataset d = make_data(200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 17);
+  const Dataset d = make_data(
+      200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 17);
   for (std::string kind : {"deterministic", "probabilistic"}) {
     CAPTURE(kind);
     ModelConfig c = small_config(kind, 2);
@@ -239,12 +254,19 @@ TEST_CASE("a huge learning rate sets the diverged flag and leaves finite weights
 TEST_CASE("model config: ranges and cross-field checks are InputErrors naming the key") {
   CHECK(error_of([] { read_config(R"({"ensemble_size": 1000000000})"); }) ==
         "cfg.json: ensemble_size: expected an integer in [1, 64], got 1000000000");
-  CHECK(error_of([] { read_config(R"({"learning_rate": 0})"); }).find("cfg.json: learning_rate: expected a number > 0") == 0);
-  CHECK(error_of([] { read_config(R"({"kind": "gp"})"); }).find("cfg.json: kind: expected one of") == 0);
+  CHECK(error_of([] {
+          read_config(R"({"learning_rate": 0})");
+        }).find("cfg.json: learning_rate: expected a number > 0") == 0);
+  CHECK(error_of([] {
+          read_config(R"({"kind": "gp"})");
+        }).find("cfg.json: kind: expected one of") == 0);
   CHECK(error_of([] { read_config(R"({"ensemble_size": 3, "elites": 5})"); }) ==
         "cfg.json: model.elites: expected at most ensemble_size (3), got 5");
-  CHECK(error_of([] { read_config(R"({"hidden": []})"); }).find("hidden: expected at least one") != std::string::npos);
-  CHECK(error_of([] { read_config(R"({"val_fraction": 1})"); }).find("cfg.json: val_fraction") == 0);
-  const ModelConfig c = read_config(R"({"kind": "deterministic", "hidden": [64, 64], "activation": "relu"})");
+  CHECK(error_of([] { read_config(R"({"hidden": []})"); }).find("hidden: expected at least one") !=
+        std::string::npos);
+  CHECK(error_of([] { read_config(R"({"val_fraction": 1})"); }).find("cfg.json: val_fraction") ==
+        0);
+  const ModelConfig c =
+      read_config(R"({"kind": "deterministic", "hidden": [64, 64], "activation": "relu"})");
   CHECK(c.hidden == std::vector<int>{64, 64});
 }

@@ -33,7 +33,9 @@ double loss_of(const MlpT<double>& net, const Md& X, const Md& Y, const std::str
 }
 
 // Worst relative error |a - n| / max(|a|, |n|) over entries above a tiny absolute floor.
-double rel_err(double a, double n) { return std::abs(a - n) / std::max({std::abs(a), std::abs(n), 1e-7}); }
+double rel_err(double a, double n) {
+  return std::abs(a - n) / std::max({std::abs(a), std::abs(n), 1e-7});
+}
 
 void gradient_check(Activation act, const std::string& loss) {
   CAPTURE(activation_name(act));
@@ -42,9 +44,11 @@ void gradient_check(Activation act, const std::string& loss) {
   MlpShape shape{3, loss == "mse" ? 2 : 4, {6, 5}, act};
   MlpT<double> net(shape);
   net.init(rng);
-  for (long i = 0; i < net.params().size(); ++i) net.params()[i] += 0.1 * rng.normal();  // nonzero biases
+  for (long i = 0; i < net.params().size(); ++i)
+    net.params()[i] += 0.1 * rng.normal();  // nonzero biases
   const Md X = random_matrix(rng, 7, 3), Y = random_matrix(rng, 7, 2);
-  LogVarBounds<double> bounds{Eigen::VectorXd::Constant(2, 0.3), Eigen::VectorXd::Constant(2, -1.5)};
+  LogVarBounds<double> bounds{Eigen::VectorXd::Constant(2, 0.3),
+                              Eigen::VectorXd::Constant(2, -1.5)};
 
   Md dout;
   LogVarBounds<double> db;
@@ -61,14 +65,18 @@ void gradient_check(Activation act, const std::string& loss) {
     MlpT<double> p = net, m = net;
     p.params()[i] += h;
     m.params()[i] -= h;
-    const double num = (loss_of(p, X, Y, loss, bounds, nullptr, nullptr) - loss_of(m, X, Y, loss, bounds, nullptr, nullptr)) / (2 * h);
+    const double num = (loss_of(p, X, Y, loss, bounds, nullptr, nullptr) -
+                        loss_of(m, X, Y, loss, bounds, nullptr, nullptr)) /
+                       (2 * h);
     worst = std::max(worst, rel_err(grad[i], num));
   }
   for (long i = 0; i < X.size(); ++i) {
     Md Xp = X, Xm = X;
     Xp.data()[i] += h;
     Xm.data()[i] -= h;
-    const double num = (loss_of(net, Xp, Y, loss, bounds, nullptr, nullptr) - loss_of(net, Xm, Y, loss, bounds, nullptr, nullptr)) / (2 * h);
+    const double num = (loss_of(net, Xp, Y, loss, bounds, nullptr, nullptr) -
+                        loss_of(net, Xm, Y, loss, bounds, nullptr, nullptr)) /
+                       (2 * h);
     worst = std::max(worst, rel_err(dX.data()[i], num));
   }
   if (loss == "nll_bounded") {
@@ -77,7 +85,9 @@ void gradient_check(Activation act, const std::string& loss) {
         LogVarBounds<double> bp = bounds, bm = bounds;
         (which ? bp.min_lv : bp.max_lv)[j] += h;
         (which ? bm.min_lv : bm.max_lv)[j] -= h;
-        const double num = (loss_of(net, X, Y, loss, bp, nullptr, nullptr) - loss_of(net, X, Y, loss, bm, nullptr, nullptr)) / (2 * h);
+        const double num = (loss_of(net, X, Y, loss, bp, nullptr, nullptr) -
+                            loss_of(net, X, Y, loss, bm, nullptr, nullptr)) /
+                           (2 * h);
         worst = std::max(worst, rel_err((which ? db.min_lv : db.max_lv)[j], num));
       }
   }
@@ -87,7 +97,8 @@ void gradient_check(Activation act, const std::string& loss) {
 
 }  // namespace
 
-TEST_CASE("MLP gradients (params and inputs) match central finite differences in double precision") {
+TEST_CASE(
+    "MLP gradients (params and inputs) match central finite differences in double precision") {
   for (Activation act : {Activation::relu, Activation::tanh, Activation::silu})
     for (const char* loss : {"mse", "nll", "nll_bounded"}) gradient_check(act, loss);
 }
@@ -110,20 +121,24 @@ void compare_with_reference(const Json& in, const Json& ex, double tol) {
   shape.activation = parse_activation(in["activation"].get<std::string>());
   MlpT<T> net(shape);
   for (size_t l = 0; l < L; ++l) {
-    Eigen::Map<M>(net.params().data() + net.w_offset(int(l)), shape.fan_in(int(l)), shape.fan_out(int(l))) =
-        mat(in["W"][l]);
-    for (int k = 0; k < shape.fan_out(int(l)); ++k) net.params()[net.b_offset(int(l)) + k] = T(in["b"][l][k].get<double>());
+    Eigen::Map<M>(net.params().data() + net.w_offset(int(l)), shape.fan_in(int(l)),
+                  shape.fan_out(int(l))) = mat(in["W"][l]);
+    for (int k = 0; k < shape.fan_out(int(l)); ++k)
+      net.params()[net.b_offset(int(l)) + k] = T(in["b"][l][k].get<double>());
   }
   const M X = mat(in["x"]), Y = mat(in["y"]);
   typename MlpT<T>::Cache c;
   net.forward(X, c);
   M dout;
   const bool nll = in["loss"] == "gauss_nll";
-  const T loss = nll ? gauss_nll_loss<T>(c.out, Y, nullptr, &dout, nullptr) : mse_loss<T>(c.out, Y, &dout);
+  const T loss =
+      nll ? gauss_nll_loss<T>(c.out, Y, nullptr, &dout, nullptr) : mse_loss<T>(c.out, Y, &dout);
   typename MlpT<T>::Vec grad = MlpT<T>::Vec::Zero(net.params().size());
   M dX;
   net.backward(X, dout, c, grad, &dX);
-  auto close = [&](double a, double e) { return std::abs(a - e) <= tol * std::max(std::abs(e), 1e-3); };
+  auto close = [&](double a, double e) {
+    return std::abs(a - e) <= tol * std::max(std::abs(e), 1e-3);
+  };
   CHECK(close(loss, ex["loss"].get<double>()));
   const M out_ex = mat(ex["output"]);
   for (long i = 0; i < out_ex.size(); ++i) CHECK(close(c.out.data()[i], out_ex.data()[i]));
@@ -140,9 +155,11 @@ void compare_with_reference(const Json& in, const Json& ex, double tol) {
 }
 }  // namespace
 
-TEST_CASE("MLP loss and gradients match the numpy reference mlp_grad_case (bench README section 3)") {
+TEST_CASE(
+    "MLP loss and gradients match the numpy reference mlp_grad_case (bench README section 3)") {
   const std::filesystem::path dir = "/work/shared/bench";
-  const auto case_file = dir / "mlp_grad_case.json", expected_file = dir / "mlp_grad_case.expected.json";
+  const auto case_file = dir / "mlp_grad_case.json",
+             expected_file = dir / "mlp_grad_case.expected.json";
   if (!std::filesystem::exists(case_file) || !std::filesystem::exists(expected_file)) {
     MESSAGE("skipped: " << case_file << " or its .expected.json is not present");
     return;

@@ -76,8 +76,8 @@ struct Run {
   std::vector<float> paths;
 };
 
-Run run(const std::shared_ptr<Ensemble>& m, const std::string& prop, int particles, int threads, uint64_t seed,
-        const ActionBatch& a, int H, ModelEnv::RewardFn reward = reward_next_pos) {
+Run run(const std::shared_ptr<Ensemble>& m, const std::string& prop, int particles, int threads,
+        uint64_t seed, const ActionBatch& a, int H, ModelEnv::RewardFn reward = reward_next_pos) {
   ModelEnvConfig c;
   c.propagation = prop;
   c.particles = particles;
@@ -151,19 +151,22 @@ TEST_CASE("ModelEnv: same seed gives the same returns and paths at 1 and 2 threa
   const ActionBatch a = random_actions(P, H, 4);
   for (const char* mode : {"tsinf", "ts1", "mean", "pessimistic", "optimistic"}) {
     CAPTURE(std::string(mode));
-    const Run one = run(m, mode, 30, 1, 9, a, H, reward_neg_sq_pos), two = run(m, mode, 30, 2, 9, a, H, reward_neg_sq_pos);
+    const Run one = run(m, mode, 30, 1, 9, a, H, reward_neg_sq_pos),
+              two = run(m, mode, 30, 2, 9, a, H, reward_neg_sq_pos);
     CHECK(one.returns == two.returns);
     CHECK(one.paths == two.paths);
     CHECK(one.returns.allFinite());
   }
 }
 
-TEST_CASE("ModelEnv: non-finite returns become -infinity; learned reward; missing reward is an error") {
+TEST_CASE(
+    "ModelEnv: non-finite returns become -infinity; learned reward; missing reward is an error") {
   auto m = trained("deterministic", true);
   const int P = 3, H = 4;
   ActionBatch a = random_actions(P, H, 5) * 0.5f;
   a(1, 0) = 0.95f;  // candidate 1 triggers a NaN reward
-  auto nan_reward = [](const Eigen::Ref<const RowMatrixXf>&, const Eigen::Ref<const RowMatrixXf>& act,
+  auto nan_reward = [](const Eigen::Ref<const RowMatrixXf>&,
+                       const Eigen::Ref<const RowMatrixXf>& act,
                        const Eigen::Ref<const RowMatrixXf>& s1, Eigen::Ref<Eigen::VectorXf> r) {
     for (long i = 0; i < r.size(); ++i) r[i] = act(i, 0) > 0.9f ? std::nanf("") : s1(i, 0);
   };
@@ -173,8 +176,10 @@ TEST_CASE("ModelEnv: non-finite returns become -infinity; learned reward; missin
   CHECK(std::isfinite(r.returns[2]));
 
   // The learned reward (-pos'^2) agrees with the closed-form one along the mean path.
-  const Run learned = run(m, "mean", 1, 1, 1, a, H, {}), closed = run(m, "mean", 1, 1, 1, a, H, reward_neg_sq_pos);
-  for (int c = 0; c < P; ++c) CHECK(learned.returns[c] == doctest::Approx(closed.returns[c]).epsilon(0.1).scale(0.05));
+  const Run learned = run(m, "mean", 1, 1, 1, a, H, {}),
+            closed = run(m, "mean", 1, 1, 1, a, H, reward_neg_sq_pos);
+  for (int c = 0; c < P; ++c)
+    CHECK(learned.returns[c] == doctest::Approx(closed.returns[c]).epsilon(0.1).scale(0.05));
 
   auto no_reward = trained("deterministic", false);
   CHECK_THROWS_AS(ModelEnv(no_reward, ModelEnvConfig{}, {}), InputError);
@@ -195,4 +200,25 @@ TEST_CASE("fill_normals: standard normal moments, deterministic per stream") {
   CHECK(std::abs(m) < 0.01);
   CHECK(v == doctest::Approx(1.0).epsilon(0.01));
   CHECK(k / (v * v) == doctest::Approx(3.0).epsilon(0.03));  // Gaussian kurtosis
+}
+
+TEST_CASE("ModelEnv's batched rollout agrees with Ensemble::predict step by step") {
+  auto m = trained("deterministic");
+  const int P = 5, H = 3, K = 3;  // tsinf: particle p uses elite p
+  const ActionBatch a = random_actions(P, H, 6);
+  const Run r = run(m, "tsinf", K, 1, 1, a, H);
+  EnsemblePrediction pred;
+  for (int c = 0; c < P; ++c)
+    for (int p = 0; p < K; ++p) {
+      const Eigen::VectorXf pa = path(r, c, p, K, H);
+      for (int t = 0; t < H; ++t) {
+        RowMatrixXf s(1, 2), act(1, 1);
+        s << pa[2 * t], pa[2 * t + 1];
+        act(0, 0) = a(c, t);
+        m->predict(s, act, pred);
+        const int member = m->elites()[p];
+        CHECK(pa[2 * t + 2] == doctest::Approx(s(0, 0) + pred.mean[member](0, 0)).epsilon(1e-5));
+        CHECK(pa[2 * t + 3] == doctest::Approx(s(0, 1) + pred.mean[member](0, 1)).epsilon(1e-5));
+      }
+    }
 }

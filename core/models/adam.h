@@ -27,7 +27,8 @@ struct Adam {
     ++t;
     m = float(beta1) * m + float(1 - beta1) * g;
     v = float(beta2) * v + float(1 - beta2) * g.cwiseProduct(g);
-    const float a = float(lr * std::sqrt(1 - std::pow(beta2, double(t))) / (1 - std::pow(beta1, double(t))));
+    const float a =
+        float(lr * std::sqrt(1 - std::pow(beta2, double(t))) / (1 - std::pow(beta1, double(t))));
     const float e = float(eps * std::sqrt(1 - std::pow(beta2, double(t))));
     if (decay_mask && wd > 0) p -= float(lr * wd) * decay_mask->cwiseProduct(p);
     p.array() -= a * m.array() / (v.array().sqrt() + e);

@@ -1,41 +1,56 @@
 #include "core/models/bulk_normal.h"
 
-#include <Eigen/Core>
 #include <algorithm>
 
 #include "core/rng.h"
 
 namespace dynalab {
 
-void fill_normals(Rng& rng, float* out, long n) {
-  constexpr long kBlock = 256;  // pairs per block: stack buffers, whole SIMD packets
-  alignas(64) float u1[kBlock], u2[kBlock], a[kBlock], b[kBlock];
-  constexpr float kScale = 1.0f / 16777216.0f;  // 2^-24
-  constexpr float kTwoPi = 6.28318530717958647692f;
-  long done = 0;
-  while (done < n) {
-    const long pairs = std::min(kBlock, (n - done + 1) / 2);
-    // Always compute a whole block so every value takes the same (packet) code path.
-    for (long i = 0; i < kBlock; ++i) {
-      if (i < pairs) {
-        const uint64_t x = rng.next_u64();
-        u1[i] = (float(uint32_t(x >> 40)) + 0.5f) * kScale;            // (0, 1): log is finite
-        u2[i] = (float(uint32_t(x >> 8) & 0xFFFFFFu) + 0.5f) * kScale - 0.5f;  // (-1/2, 1/2)
-      } else {
-        u1[i] = 0.5f;
-        u2[i] = 0.0f;
-      }
-    }
-    using A = Eigen::Map<Eigen::Array<float, kBlock, 1>, Eigen::Aligned64>;
-    A U1(u1), U2(u2), R(a), T(b);
-    R = (-2.0f * U1.log()).sqrt();
-    T = kTwoPi * U2;
-    U1 = R * T.cos();
-    U2 = R * T.sin();
-    const long m = std::min(2 * pairs, n - done);
-    for (long i = 0; i < m; ++i) out[done + i] = (i & 1) ? u2[i >> 1] : u1[i >> 1];
-    done += m;
+namespace {
+constexpr float kScale = 1.0f / 16777216.0f;  // 2^-24
+constexpr float kTwoPi = 6.28318530717958647692f;
+constexpr long kPacket = 16;  // pad to whole AVX-512 packets: one code path per value
+
+// Two 24-bit uniforms from one word: u1 in (0, 1) (log finite), u2 in (-1/2, 1/2).
+inline void uniform_pair(uint64_t x, float& u1, float& u2) {
+  u1 = (float(uint32_t(x >> 40)) + 0.5f) * kScale;
+  u2 = (float(uint32_t(x >> 8) & 0xFFFFFFu) + 0.5f) * kScale - 0.5f;
+}
+}  // namespace
+
+void BulkNormals::fill(Rng* streams, long count, long len, float* out) {
+  const long half = (len + 1) / 2;                               // pairs per segment
+  const long stride = (half + kPacket - 1) / kPacket * kPacket;  // padded so segments align
+  const long total = count * stride;
+  if (long(u1_.size()) < total) {
+    u1_.resize(total);
+    u2_.resize(total);
+    c_.resize(total);
+    s_.resize(total);
   }
+  for (long i = 0; i < count; ++i) {
+    float* a = u1_.data() + i * stride;
+    float* b = u2_.data() + i * stride;
+    for (long k = 0; k < half; ++k) uniform_pair(streams[i].next_u64(), a[k], b[k]);
+    for (long k = half; k < stride; ++k) a[k] = 0.5f, b[k] = 0.0f;
+  }
+  using Map = Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64>;
+  Map U1(u1_.data(), total), U2(u2_.data(), total), C(c_.data(), total), S(s_.data(), total);
+  U1 = (-2.0f * U1.log()).sqrt();
+  U2 *= kTwoPi;
+  C = U1 * U2.cos();
+  S = U1 * U2.sin();
+  // Segment i: its cosines first, then its sines.
+  for (long i = 0; i < count; ++i) {
+    float* dst = out + i * len;
+    std::copy_n(c_.data() + i * stride, half, dst);
+    std::copy_n(s_.data() + i * stride, len - half, dst + half);
+  }
+}
+
+void fill_normals(Rng& rng, float* out, long n) {
+  BulkNormals b;
+  b.fill(&rng, 1, n, out);
 }
 
 }  // namespace dynalab

@@ -12,21 +12,23 @@
 namespace dynalab {
 
 void ModelConfig::validate(const std::string& where) const {
-  if (hidden.empty()) throw InputError(where + ".hidden: expected at least one hidden layer width, got []");
+  if (hidden.empty())
+    throw InputError(where + ".hidden: expected at least one hidden layer width, got []");
   if (elites > ensemble_size)
-    throw InputError(where + ".elites: expected at most ensemble_size (" + std::to_string(ensemble_size) +
-                     "), got " + std::to_string(elites));
+    throw InputError(where + ".elites: expected at most ensemble_size (" +
+                     std::to_string(ensemble_size) + "), got " + std::to_string(elites));
   if (!(learning_rate > 0) || !std::isfinite(learning_rate))
     throw InputError(where + ".learning_rate: expected a number > 0");
   if (ensemble_size < 1 || ensemble_size > kMaxEnsembleSize)
-    throw InputError(where + ".ensemble_size: expected an integer in [1, " + std::to_string(kMaxEnsembleSize) +
-                     "], got " + std::to_string(ensemble_size));
+    throw InputError(where + ".ensemble_size: expected an integer in [1, " +
+                     std::to_string(kMaxEnsembleSize) + "], got " + std::to_string(ensemble_size));
   for (int w : hidden)
     if (w < 1 || w > 4096)
       throw InputError(where + ".hidden: expected widths in [1, 4096], got " + std::to_string(w));
   parse_activation(activation, where + ".activation");
   if (kind != "deterministic" && kind != "probabilistic")
-    throw InputError(where + ".kind: expected one of deterministic, probabilistic, got \"" + kind + "\"");
+    throw InputError(where + ".kind: expected one of deterministic, probabilistic, got \"" + kind +
+                     "\"");
 }
 
 void Normalizer::fit(const Eigen::MatrixXf& x) {
@@ -60,8 +62,9 @@ void Ensemble::set_training_config(const ModelConfig& c) {
   c.validate("model");
   if (c.kind != cfg_.kind || c.hidden != cfg_.hidden || c.activation != cfg_.activation ||
       c.ensemble_size != cfg_.ensemble_size || c.learn_reward != cfg_.learn_reward)
-    throw InputError("model: kind, hidden, activation, ensemble_size and learn_reward change the network; "
-                     "expected them unchanged (reset to apply)");
+    throw InputError(
+        "model: kind, hidden, activation, ensemble_size and learn_reward change the network; "
+        "expected them unchanged (reset to apply)");
   const bool elites_changed = c.elites != cfg_.elites;
   cfg_ = c;
   if (elites_changed) {
@@ -99,11 +102,13 @@ void Ensemble::reinitialize(uint64_t seed) {
 void Ensemble::begin_training(const Dataset& data, Rng& rng) {
   const long n = long(data.size());
   if (data.obs_dim() != obs_dim_ || data.action_dim() != action_dim_)
-    throw InputError("model: expected a dataset with obs_dim " + std::to_string(obs_dim_) + " and action_dim " +
-                     std::to_string(action_dim_) + ", got " + std::to_string(data.obs_dim()) + " and " +
-                     std::to_string(data.action_dim()));
-  if (n < 2) throw InputError("model: training needs at least 2 transitions, got " + std::to_string(n));
-  const Eigen::MatrixXd obs = data.observations(), act = data.actions(), next = data.next_observations();
+    throw InputError("model: expected a dataset with obs_dim " + std::to_string(obs_dim_) +
+                     " and action_dim " + std::to_string(action_dim_) + ", got " +
+                     std::to_string(data.obs_dim()) + " and " + std::to_string(data.action_dim()));
+  if (n < 2)
+    throw InputError("model: training needs at least 2 transitions, got " + std::to_string(n));
+  const Eigen::MatrixXd obs = data.observations(), act = data.actions(),
+                        next = data.next_observations();
   x_raw_.resize(n, input_dim());
   x_raw_ << obs.cast<float>(), act.cast<float>();
   y_raw_.resize(n, target_dim());
@@ -136,7 +141,8 @@ void Ensemble::begin_training(const Dataset& data, Rng& rng) {
   const long nt = long(train_rows_.size());
   for (Member& mb : members_) {
     mb.sample.resize(nt);
-    for (long i = 0; i < nt; ++i) mb.sample[i] = cfg_.bootstrap ? train_rows_[rng.below(uint64_t(nt))] : train_rows_[i];
+    for (long i = 0; i < nt; ++i)
+      mb.sample[i] = cfg_.bootstrap ? train_rows_[rng.below(uint64_t(nt))] : train_rows_[i];
     mb.best = mb.net.params();
     mb.best_bounds_max = mb.bounds.max_lv;
     mb.best_bounds_min = mb.bounds.min_lv;
@@ -156,7 +162,8 @@ Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
   mb.good_bounds = mb.bounds;
   Rng rng = Rng::derive(epoch_seed, {uint64_t(m)});
   std::vector<int> order = mb.sample;
-  for (long i = long(order.size()) - 1; i > 0; --i) std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
+  for (long i = long(order.size()) - 1; i > 0; --i)
+    std::swap(order[i], order[rng.below(uint64_t(i + 1))]);
   const int D = target_dim(), bs = cfg_.batch_size;
   const long N = long(order.size());
   Eigen::MatrixXf X, Y, dout;
@@ -172,8 +179,9 @@ Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
       Y.row(i) = y_.row(order[start + i]);
     }
     mb.net.forward(X, mb.cache);
-    const float loss = probabilistic_ ? gauss_nll_loss<float>(mb.cache.out, Y, &mb.bounds, &dout, &dbounds)
-                                      : mse_loss<float>(mb.cache.out, Y, &dout);
+    const float loss = probabilistic_
+                           ? gauss_nll_loss<float>(mb.cache.out, Y, &mb.bounds, &dout, &dbounds)
+                           : mse_loss<float>(mb.cache.out, Y, &dout);
     grad.setZero();
     mb.net.backward(X, dout, mb.cache, grad, nullptr);
     if (!std::isfinite(loss) || !grad.allFinite() ||
@@ -192,7 +200,8 @@ Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
       mb.bounds.min_lv = bvec.tail(D);
     }
   }
-  if (!mb.net.params().allFinite() || !mb.bounds.max_lv.allFinite() || !mb.bounds.min_lv.allFinite()) {
+  if (!mb.net.params().allFinite() || !mb.bounds.max_lv.allFinite() ||
+      !mb.bounds.min_lv.allFinite()) {
     r.diverged = true;
     return r;
   }
@@ -282,7 +291,8 @@ EpochStats Ensemble::train_epoch(Rng& rng) {
   return s;
 }
 
-EpochStats Ensemble::fit(const Dataset& data, Rng& rng, const std::function<void(const EpochStats&)>& on_epoch) {
+EpochStats Ensemble::fit(const Dataset& data, Rng& rng,
+                         const std::function<void(const EpochStats&)>& on_epoch) {
   begin_training(data, rng);
   while (!done_) {
     const EpochStats s = train_epoch(rng);
@@ -299,7 +309,8 @@ void Ensemble::choose_elites(const std::vector<double>& scores) {
   elites_ = idx;
 }
 
-void Ensemble::predict(const RowMatrixXf& obs, const RowMatrixXf& actions, EnsemblePrediction& out) const {
+void Ensemble::predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
+                       EnsemblePrediction& out) const {
   const long n = obs.rows();
   const int D = target_dim();
   Eigen::MatrixXf X(n, input_dim()), O(n, net_shape().out);
@@ -311,22 +322,26 @@ void Ensemble::predict(const RowMatrixXf& obs, const RowMatrixXf& actions, Ensem
   for (int m = 0; m < size(); ++m) {
     const Member& mb = members_[m];
     mb.net.predict(X, O, scratch);
-    out.mean[m] = ((O.leftCols(D).array().rowwise() * out_norm_.std.array()).rowwise() + out_norm_.mean.array()).matrix();
+    out.mean[m] = ((O.leftCols(D).array().rowwise() * out_norm_.std.array()).rowwise() +
+                   out_norm_.mean.array())
+                      .matrix();
     out.var[m] = RowMatrixXf::Zero(n, D);
     if (probabilistic_)
       for (long i = 0; i < n; ++i)
         for (int j = 0; j < D; ++j)
-          out.var[m](i, j) = std::exp(bound_logvar(O(i, D + j), mb.bounds.max_lv[j], mb.bounds.min_lv[j])) *
-                             out_norm_.std[j] * out_norm_.std[j];
+          out.var[m](i, j) =
+              std::exp(bound_logvar(O(i, D + j), mb.bounds.max_lv[j], mb.bounds.min_lv[j])) *
+              out_norm_.std[j] * out_norm_.std[j];
   }
 }
 
 std::string Ensemble::describe_shape() const {
   std::ostringstream os;
-  os << size() << " " << cfg_.kind << " member" << (size() == 1 ? "" : "s") << ", " << obs_dim_ << "+" << action_dim_
-     << " -> ";
+  os << size() << " " << cfg_.kind << " member" << (size() == 1 ? "" : "s") << ", " << obs_dim_
+     << "+" << action_dim_ << " -> ";
   for (size_t i = 0; i < cfg_.hidden.size(); ++i) os << (i ? "x" : "") << cfg_.hidden[i];
-  os << " " << cfg_.activation << " -> " << target_dim() << (cfg_.learn_reward ? " (reward learned)" : "");
+  os << " " << cfg_.activation << " -> " << target_dim()
+     << (cfg_.learn_reward ? " (reward learned)" : "");
   return os.str();
 }
 

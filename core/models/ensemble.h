@@ -7,9 +7,10 @@
 //
 // Training is cut into bounded units for a tick()-driven loop: begin_training() once per new
 // dataset, then train_epoch() per tick until it reports done (max epochs, or no member's
-// validation score (NLL if probabilistic, else MSE) improved for `patience` epochs; then each member gets its best weights back).
-// Members train in parallel on up to `threads` threads; each member's numbers depend only on
-// its own random stream, so results are identical at any thread count.
+// validation score (NLL if probabilistic, else MSE) improved for `patience` epochs; then each
+// member gets its best weights back). Members train in parallel on up to `threads` threads; each
+// member's numbers depend only on its own random stream, so results are identical at any thread
+// count.
 
 #include <Eigen/Core>
 #include <cstdint>
@@ -43,12 +44,12 @@ struct ModelConfig {
   double learning_rate = 1e-3;
   double weight_decay = 5e-5;  ///< decoupled (AdamW), weights only
   int batch_size = 256;
-  int epochs = 50;             ///< max epochs per fit
-  int patience = 5;            ///< epochs without validation improvement before stopping
+  int epochs = 50;   ///< max epochs per fit
+  int patience = 5;  ///< epochs without validation improvement before stopping
   double val_fraction = 0.1;
   bool learn_reward = false;
-  int elites = 5;              ///< members used for planning, best validation score first
-  int threads = 2;             ///< training threads (results do not depend on it)
+  int elites = 5;   ///< members used for planning, best validation score first
+  int threads = 2;  ///< training threads (results do not depend on it)
 
   static const std::vector<std::string>& kinds() {
     static const std::vector<std::string> k = {"deterministic", "probabilistic"};
@@ -56,14 +57,17 @@ struct ModelConfig {
   }
   template <class V>
   void visit(V& v) {
-    v.choice("kind", kind, kinds(), Apply::on_reset, "deterministic (MSE) or probabilistic (Gaussian NLL)");
+    v.choice("kind", kind, kinds(), Apply::on_reset,
+             "deterministic (MSE) or probabilistic (Gaussian NLL)");
     v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden layer widths");
     v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
     v.field("ensemble_size", ensemble_size, Range::closed(1, kMaxEnsembleSize), Apply::on_reset,
             "members E");
-    v.field("bootstrap", bootstrap, Apply::on_reset, "resample each member's data with replacement");
+    v.field("bootstrap", bootstrap, Apply::on_reset,
+            "resample each member's data with replacement");
     v.field("learning_rate", learning_rate, Range::positive(), Apply::live, "Adam step size");
-    v.field("weight_decay", weight_decay, Range::closed(0, 1), Apply::live, "decoupled weight decay");
+    v.field("weight_decay", weight_decay, Range::closed(0, 1), Apply::live,
+            "decoupled weight decay");
     v.field("batch_size", batch_size, Range::closed(1, 1 << 20), Apply::live, "minibatch size");
     v.field("epochs", epochs, Range::closed(1, 100000), Apply::live, "max epochs per fit");
     v.field("patience", patience, Range::closed(1, 100000), Apply::live, "early stopping patience");
@@ -88,17 +92,19 @@ struct Normalizer {
 
 /// What one epoch did; losses are in normalised target units, means over members.
 struct EpochStats {
-  int epoch = 0;                 ///< epochs done since begin_training
-  double train_loss = std::numeric_limits<double>::quiet_NaN();  ///< the objective (MSE or NLL + bound penalty)
-  double train_mse = std::numeric_limits<double>::quiet_NaN();   ///< MSE of the mean prediction
-  double val_mse = std::numeric_limits<double>::quiet_NaN();     ///< NaN without validation data
-  double val_nll = std::numeric_limits<double>::quiet_NaN();     ///< probabilistic members only
+  int epoch = 0;  ///< epochs done since begin_training
+  double train_loss =
+      std::numeric_limits<double>::quiet_NaN();  ///< the objective (MSE or NLL + bound penalty)
+  double train_mse = std::numeric_limits<double>::quiet_NaN();  ///< MSE of the mean prediction
+  double val_mse = std::numeric_limits<double>::quiet_NaN();    ///< NaN without validation data
+  double val_nll = std::numeric_limits<double>::quiet_NaN();    ///< probabilistic members only
   /// Per member: validation NLL (probabilistic) or MSE (deterministic); the training objective
   /// without validation data. Early stopping and elites use it.
   std::vector<double> member_score;
   bool improved = false;  ///< some member reached a new best score
   bool done = false;      ///< stopped (max epochs, patience or divergence); best weights restored
-  bool diverged = false;  ///< a loss or gradient became NaN/Inf (weights restored, training stopped)
+  bool diverged =
+      false;  ///< a loss or gradient became NaN/Inf (weights restored, training stopped)
 };
 
 /// Per-member predictions of a batch (row i = sample i), in real (not normalised) units.
@@ -113,14 +119,19 @@ class Ensemble {
   /// Rng::derive(seed, {m}). Throws InputError if the config is invalid.
   Ensemble(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed);
 
+  /// The configuration the ensemble was built with (training fields may have been changed live).
   const ModelConfig& config() const { return cfg_; }
+  /// Observation and action dimensions; the network input is [s, a] (input_dim values).
   int obs_dim() const { return obs_dim_; }
   int action_dim() const { return action_dim_; }
   int input_dim() const { return obs_dim_ + action_dim_; }
   /// D: predicted dimensions per member (obs_dim, plus 1 if the reward is learned).
   int target_dim() const { return obs_dim_ + (cfg_.learn_reward ? 1 : 0); }
+  /// E, the number of members.
   int size() const { return cfg_.ensemble_size; }
+  /// True for Gaussian (mean + log-variance) members, false for point predictions.
   bool probabilistic() const { return probabilistic_; }
+  /// True if the reward is the last predicted dimension.
   bool learns_reward() const { return cfg_.learn_reward; }
   /// Live-editable settings (learning rate, batch size, patience...); the shape must not change.
   void set_training_config(const ModelConfig& c);
@@ -136,7 +147,8 @@ class Ensemble {
   /// After `done`, further calls do nothing and return the last stats.
   EpochStats train_epoch(Rng& rng);
   /// begin_training + train_epoch until done; on_epoch (optional) sees each epoch.
-  EpochStats fit(const Dataset& data, Rng& rng, const std::function<void(const EpochStats&)>& on_epoch = {});
+  EpochStats fit(const Dataset& data, Rng& rng,
+                 const std::function<void(const EpochStats&)>& on_epoch = {});
   /// True once the current training stopped (or none was begun).
   bool training_done() const { return done_; }
   /// True if training hit NaN/Inf; sticky until reinitialize().
@@ -149,11 +161,13 @@ class Ensemble {
   /// Per-member predictions for obs (n x obs_dim) and actions (n x action_dim).
   void predict(const RowMatrixXf& obs, const RowMatrixXf& actions, EnsemblePrediction& out) const;
 
-  // Low-level access for ModelEnv's batched propagation.
+  /// Member m's network (input and output normalised); low-level access for ModelEnv's batched
+  /// propagation and for tests that set weights by hand.
   const Mlp& net(int m) const { return members_[m].net; }
   Mlp& net(int m) { return members_[m].net; }
   /// Learned log-variance bounds of member m (probabilistic only; normalised units).
   const LogVarBounds<float>& bounds(int m) const { return members_[m].bounds; }
+  /// Normalisers of the input [s, a] and of the target [s' - s, (r)], fit by begin_training().
   const Normalizer& input_normalizer() const { return in_norm_; }
   const Normalizer& target_normalizer() const { return out_norm_; }
 
@@ -171,9 +185,9 @@ class Ensemble {
     LogVarBounds<float> bounds;
     Adam adam, adam_bounds;
     Eigen::VectorXf decay_mask;
-    std::vector<int> sample;          // training rows (bootstrap or all)
+    std::vector<int> sample;                                 // training rows (bootstrap or all)
     Eigen::VectorXf best, best_bounds_max, best_bounds_min;  // best weights so far
-    Eigen::VectorXf good;             // weights at epoch start (restored on divergence)
+    Eigen::VectorXf good;  // weights at epoch start (restored on divergence)
     LogVarBounds<float> good_bounds;
     double best_score = std::numeric_limits<double>::infinity();
     MlpT<float>::Cache cache;
@@ -193,8 +207,8 @@ class Ensemble {
   Normalizer in_norm_, out_norm_;
   std::vector<int> elites_;
   // Training state.
-  Eigen::MatrixXf x_raw_, y_raw_;   // all rows (inputs, targets), real units
-  Eigen::MatrixXf x_, y_;           // normalised, all rows
+  Eigen::MatrixXf x_raw_, y_raw_;  // all rows (inputs, targets), real units
+  Eigen::MatrixXf x_, y_;          // normalised, all rows
   std::vector<int> train_rows_, val_rows_;
   Eigen::MatrixXf x_val_, y_val_;
   int epoch_ = 0, since_improved_ = 0;

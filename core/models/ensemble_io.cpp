@@ -29,7 +29,9 @@ struct Writer {
   void put(T v) {
     out.append(reinterpret_cast<const char*>(&v), sizeof v);
   }
-  void floats(const float* p, long n) { out.append(reinterpret_cast<const char*>(p), n * sizeof(float)); }
+  void floats(const float* p, long n) {
+    out.append(reinterpret_cast<const char*>(p), n * sizeof(float));
+  }
 };
 
 struct Reader {
@@ -38,8 +40,8 @@ struct Reader {
   size_t pos = 0;
   void need(size_t bytes, const std::string& what) const {
     if (pos + bytes > in.size())
-      throw InputError(path + ": truncated: expected " + what + " at byte " + std::to_string(pos) + ", the file has " +
-                       std::to_string(in.size()) + " bytes");
+      throw InputError(path + ": truncated: expected " + what + " at byte " + std::to_string(pos) +
+                       ", the file has " + std::to_string(in.size()) + " bytes");
   }
   template <class T>
   T get(const std::string& what) {
@@ -97,7 +99,8 @@ void Ensemble::load(const std::filesystem::path& path) {
     throw InputError(p + ": expected a dynalab model file (starting with \"DLENSEM1\")");
   r.pos = 8;
   const uint32_t version = r.get<uint32_t>("the version");
-  if (version != 1) throw InputError(p + ": expected model file version 1, got " + std::to_string(version));
+  if (version != 1)
+    throw InputError(p + ": expected model file version 1, got " + std::to_string(version));
   const uint32_t kind = r.get<uint32_t>("the kind"), act = r.get<uint32_t>("the activation");
   const uint32_t od = r.get<uint32_t>("obs_dim"), ad = r.get<uint32_t>("action_dim");
   const uint32_t lr = r.get<uint32_t>("learn_reward"), E = r.get<uint32_t>("ensemble_size");
@@ -106,16 +109,19 @@ void Ensemble::load(const std::filesystem::path& path) {
   std::vector<int> hidden;
   for (uint32_t i = 0; i < L; ++i) hidden.push_back(int(r.get<uint32_t>("the hidden widths")));
   std::ostringstream got;
-  got << E << " " << (kind == 1 ? "probabilistic" : kind == 0 ? "deterministic" : "unknown-kind") << " member"
-      << (E == 1 ? "" : "s") << ", " << od << "+" << ad << " -> ";
+  got << E << " "
+      << (kind == 1   ? "probabilistic"
+          : kind == 0 ? "deterministic"
+                      : "unknown-kind")
+      << " member" << (E == 1 ? "" : "s") << ", " << od << "+" << ad << " -> ";
   for (size_t i = 0; i < hidden.size(); ++i) got << (i ? "x" : "") << hidden[i];
   got << " " << (act < 3 ? activation_names()[act] : "unknown-activation") << " -> " << (od + lr)
       << (lr ? " (reward learned)" : "");
   if (kind != (probabilistic_ ? 1u : 0u) || act != uint32_t(parse_activation(cfg_.activation)) ||
-      od != uint32_t(obs_dim_) || ad != uint32_t(action_dim_) || lr != (cfg_.learn_reward ? 1u : 0u) ||
-      E != uint32_t(size()) || hidden != cfg_.hidden)
-    throw InputError(p + ": expected a model of shape \"" + describe_shape() + "\", the file holds \"" + got.str() +
-                     "\"");
+      od != uint32_t(obs_dim_) || ad != uint32_t(action_dim_) ||
+      lr != (cfg_.learn_reward ? 1u : 0u) || E != uint32_t(size()) || hidden != cfg_.hidden)
+    throw InputError(p + ": expected a model of shape \"" + describe_shape() +
+                     "\", the file holds \"" + got.str() + "\"");
   Normalizer in, out;
   in.mean.resize(input_dim());
   in.std.resize(input_dim());
@@ -134,19 +140,24 @@ void Ensemble::load(const std::filesystem::path& path) {
     r.floats(mb.bounds.min_lv.data(), target_dim(), what);
     mb.best_score = r.get<double>(what);
     if (!mb.net.params().allFinite())
-      throw InputError(p + ": expected finite weights, member " + std::to_string(m) + " has NaN/Inf");
+      throw InputError(p + ": expected finite weights, member " + std::to_string(m) +
+                       " has NaN/Inf");
   }
   const uint32_t K = r.get<uint32_t>("the elite count");
-  if (K < 1 || K > E) throw InputError(p + ": expected 1.." + std::to_string(E) + " elites, got " + std::to_string(K));
+  if (K < 1 || K > E)
+    throw InputError(p + ": expected 1.." + std::to_string(E) + " elites, got " +
+                     std::to_string(K));
   std::vector<int> elites;
   for (uint32_t k = 0; k < K; ++k) {
     const uint32_t e = r.get<uint32_t>("the elite indices");
-    if (e >= E) throw InputError(p + ": expected elite indices below " + std::to_string(E) + ", got " + std::to_string(e));
+    if (e >= E)
+      throw InputError(p + ": expected elite indices below " + std::to_string(E) + ", got " +
+                       std::to_string(e));
     elites.push_back(int(e));
   }
   if (r.pos != bytes.size())
-    throw InputError(p + ": expected " + std::to_string(r.pos) + " bytes for this model, the file has " +
-                     std::to_string(bytes.size()));
+    throw InputError(p + ": expected " + std::to_string(r.pos) +
+                     " bytes for this model, the file has " + std::to_string(bytes.size()));
   members_ = std::move(loaded);
   for (Member& mb : members_) {
     mb.adam.reset(mb.net.params().size());

@@ -58,14 +58,17 @@ T gauss_nll_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& out,
   return loss;
 }
 
-template float mse_loss<float>(const Eigen::Ref<const Eigen::MatrixXf>&, const Eigen::Ref<const Eigen::MatrixXf>&,
-                               Eigen::MatrixXf*);
-template double mse_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&, const Eigen::Ref<const Eigen::MatrixXd>&,
-                                 Eigen::MatrixXd*);
-template float gauss_nll_loss<float>(const Eigen::Ref<const Eigen::MatrixXf>&, const Eigen::Ref<const Eigen::MatrixXf>&,
-                                     const LogVarBounds<float>*, Eigen::MatrixXf*, LogVarBounds<float>*);
+template float mse_loss<float>(const Eigen::Ref<const Eigen::MatrixXf>&,
+                               const Eigen::Ref<const Eigen::MatrixXf>&, Eigen::MatrixXf*);
+template double mse_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
+                                 const Eigen::Ref<const Eigen::MatrixXd>&, Eigen::MatrixXd*);
+template float gauss_nll_loss<float>(const Eigen::Ref<const Eigen::MatrixXf>&,
+                                     const Eigen::Ref<const Eigen::MatrixXf>&,
+                                     const LogVarBounds<float>*, Eigen::MatrixXf*,
+                                     LogVarBounds<float>*);
 template double gauss_nll_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
-                                       const Eigen::Ref<const Eigen::MatrixXd>&, const LogVarBounds<double>*,
-                                       Eigen::MatrixXd*, LogVarBounds<double>*);
+                                       const Eigen::Ref<const Eigen::MatrixXd>&,
+                                       const LogVarBounds<double>*, Eigen::MatrixXd*,
+                                       LogVarBounds<double>*);
 
 }  // namespace dynalab

@@ -17,7 +17,8 @@ struct LogVarBounds {
   Eigen::Matrix<T, -1, 1> max_lv, min_lv;
   /// Bounds used by PETS at initialisation: max 0.5, min -10 (in normalised target units).
   static LogVarBounds initial(int dims) {
-    return {Eigen::Matrix<T, -1, 1>::Constant(dims, T(0.5)), Eigen::Matrix<T, -1, 1>::Constant(dims, T(-10))};
+    return {Eigen::Matrix<T, -1, 1>::Constant(dims, T(0.5)),
+            Eigen::Matrix<T, -1, 1>::Constant(dims, T(-10))};
   }
 };
 

@@ -45,7 +45,8 @@ void MlpT<T>::init(Rng& rng) {
     const long n = long(shape_.fan_in(l)) * shape_.fan_out(l);
     for (long i = 0; i < n; ++i) {
       double x;
-      do x = rng.normal(); while (std::abs(x) > 2.0);
+      do x = rng.normal();
+      while (std::abs(x) > 2.0);
       params_[w_offset(l) + i] = T(sd * x);
     }
   }
@@ -81,7 +82,8 @@ void MlpT<T>::backward(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Ma
   Mat dz = dout, dh;
   for (int l = L - 1; l >= 0; --l) {
     Eigen::Map<Mat> gW(grad.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
-    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad.data() + b_offset(l), shape_.fan_out(l));
+    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad.data() + b_offset(l),
+                                                       shape_.fan_out(l));
     if (l == 0)
       gW.noalias() += X.transpose() * dz;
     else
@@ -112,18 +114,21 @@ void MlpT<T>::predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scrat
   T* nxt = s.b.data();
   for (int l = 0; l < L - 1; ++l) {
     Eigen::Map<Mat> h(cur, n, shape_.fan_out(l));
+    // Start from the bias and accumulate the product: this replaces the zero fill that
+    // `h = X * W` does before its GEMM, so the bias costs no extra pass over h.
+    h.rowwise() = b(l);
     if (l == 0)
-      h.noalias() = X * W(l);
+      h.noalias() += X * W(l);
     else
-      h.noalias() = Eigen::Map<const Mat>(nxt, n, shape_.fan_in(l)) * W(l);
-    add_bias_activate(h, b(l), shape_.activation);
+      h.noalias() += Eigen::Map<const Mat>(nxt, n, shape_.fan_in(l)) * W(l);
+    activate(h, shape_.activation);
     std::swap(cur, nxt);
   }
+  out.rowwise() = b(L - 1);
   if (L == 1)
-    out.noalias() = X * W(0);
+    out.noalias() += X * W(0);
   else
-    out.noalias() = Eigen::Map<const Mat>(nxt, n, shape_.fan_in(L - 1)) * W(L - 1);
-  out.rowwise() += b(L - 1);
+    out.noalias() += Eigen::Map<const Mat>(nxt, n, shape_.fan_in(L - 1)) * W(L - 1);
 }
 
 template class MlpT<float>;

@@ -22,6 +22,7 @@ struct MlpShape {
   int in = 1, out = 1;
   std::vector<int> hidden;  ///< widths of the hidden layers, input side first
   Activation activation = Activation::silu;
+  /// Linear layers (hidden + output); fan_in/fan_out of layer l.
   int layers() const { return static_cast<int>(hidden.size()) + 1; }
   int fan_in(int l) const { return l == 0 ? in : hidden[l - 1]; }
   int fan_out(int l) const { return l == layers() - 1 ? out : hidden[l]; }
@@ -55,6 +56,7 @@ class MlpT {
   /// A network of `shape` with all parameters zero (call init()).
   explicit MlpT(const MlpShape& shape);
 
+  /// Layer widths and activation.
   const MlpShape& shape() const { return shape_; }
   /// All parameters, flat: for each layer W (fan_in x fan_out, column-major) then b (fan_out).
   Vec& params() { return params_; }
@@ -63,7 +65,9 @@ class MlpT {
   long w_offset(int l) const { return offsets_[l]; }
   long b_offset(int l) const { return offsets_[l] + long(shape_.fan_in(l)) * shape_.fan_out(l); }
   /// Views of layer l's weights [fan_in, fan_out] and bias [1, fan_out].
-  ConstMatMap W(int l) const { return ConstMatMap(params_.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l)); }
+  ConstMatMap W(int l) const {
+    return ConstMatMap(params_.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
+  }
   RowMap b(int l) const { return RowMap(params_.data() + b_offset(l), shape_.fan_out(l)); }
   /// Mask of params() entries that are weights (1) rather than biases (0): weight decay uses it.
   Vec weight_mask() const;

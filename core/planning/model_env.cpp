@@ -20,7 +20,9 @@ constexpr long kRowsPerChunk = 8192;
 
 template <class ArrayT>
 auto softplus_array(const ArrayT& x) {
-  return x.max(0.0f) + (-x.abs()).exp().log1p();
+  // log(1 + e) rather than log1p(e): Eigen vectorises log, and for e < 1e-7 the absolute
+  // error (< 1e-7) is far below what the log-variance bound needs.
+  return x.max(0.0f) + (1.0f + (-x.abs()).exp()).log();
 }
 }  // namespace
 
@@ -28,20 +30,24 @@ struct ModelEnv::Chunk {
   int c0 = 0, c1 = 0;
   RowMatrixXf S, Snext, Arows, noise;  // n x obs, n x obs, n x action, n x D
   Eigen::VectorXf r, ret;
-  std::vector<Rng> rngs;               // one stream per candidate
+  std::vector<Rng> rngs;  // one stream per candidate
   std::vector<int> member_of, order, start;
   AlignedFloats xbuf, obuf;
   Mlp::Scratch scratch;
-  std::vector<RowMatrixXf> sn;         // pessimistic/optimistic: next state per elite
-  std::vector<Eigen::VectorXf> re;     // pessimistic/optimistic: reward per elite
+  BulkNormals normals;
+  std::vector<RowMatrixXf> sn;      // pessimistic/optimistic: next state per elite
+  std::vector<Eigen::VectorXf> re;  // pessimistic/optimistic: reward per elite
   std::vector<int> rank;
+  Eigen::RowVectorXf in_mean, in_inv, y_mean, y_sd;
 };
 
-ModelEnv::ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config, RewardFn reward)
+ModelEnv::ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
+                   RewardFn reward)
     : model_(std::move(model)), reward_(std::move(reward)) {
   if (!model_) throw std::invalid_argument("ModelEnv: model is null");
   if (!reward_ && !model_->learns_reward())
-    throw InputError("model: expected learn_reward = true, or a planning reward from the env (none given)");
+    throw InputError(
+        "model: expected learn_reward = true, or a planning reward from the env (none given)");
   set_config(config);
 }
 
@@ -51,20 +57,23 @@ void ModelEnv::set_config(const ModelEnvConfig& c) {
   const auto& names = ModelEnvConfig::propagations();
   const auto it = std::find(names.begin(), names.end(), c.propagation);
   if (it == names.end())
-    throw InputError("planner.propagation: expected one of mean, ts1, tsinf, pessimistic, optimistic, got \"" +
-                     c.propagation + "\"");
+    throw InputError(
+        "planner.propagation: expected one of mean, ts1, tsinf, pessimistic, optimistic, got \"" +
+        c.propagation + "\"");
   if (c.particles < 1) throw InputError("planner.particles: expected an integer >= 1");
   mode_ = static_cast<Mode>(it - names.begin());
   cfg_ = c;
   cfg_.threads = std::max(1, cfg_.threads);
 }
 
-void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t noise_seed,
-                        Eigen::VectorXf& returns, std::vector<float>* paths) {
+void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& start,
+                        uint64_t noise_seed, Eigen::VectorXf& returns, std::vector<float>* paths) {
   const int A = action_dim(), O = obs_dim();
   if (horizon < 1 || actions.cols() != long(horizon) * A)
-    throw std::invalid_argument("ModelEnv::evaluate: expected actions with horizon * action_dim columns");
-  if (start.size() != O) throw std::invalid_argument("ModelEnv::evaluate: start has the wrong dimension");
+    throw std::invalid_argument(
+        "ModelEnv::evaluate: expected actions with horizon * action_dim columns");
+  if (start.size() != O)
+    throw std::invalid_argument("ModelEnv::evaluate: start has the wrong dimension");
   const long P = actions.rows();
   const long K = mode_ == Mode::mean ? 1 : cfg_.particles;
   returns.resize(P);
@@ -83,7 +92,8 @@ void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& star
   std::vector<std::exception_ptr> errors(T);
   auto work = [&](int t) {
     try {
-      for (long k = t; k < nch; k += T) run_chunk(*chunks_[k], actions, horizon, start, noise_seed, paths);
+      for (long k = t; k < nch; k += T)
+        run_chunk(*chunks_[k], actions, horizon, start, noise_seed, paths);
     } catch (...) {
       errors[t] = std::current_exception();
     }
@@ -103,8 +113,8 @@ void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& star
   }
 }
 
-void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start, uint64_t seed,
-                         std::vector<float>* paths) {
+void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start,
+                         uint64_t seed, std::vector<float>* paths) {
   const Ensemble& M = *model_;
   const int O = M.obs_dim(), A = M.action_dim(), D = M.target_dim(), in = O + A;
   const bool prob = M.probabilistic();
@@ -117,8 +127,13 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
   const bool sample = prob && mode_ != Mode::mean;
   const bool learned = !reward_;
   const bool quantile_mode = mode_ == Mode::pessimistic || mode_ == Mode::optimistic;
-  const Eigen::RowVectorXf in_mean = M.input_normalizer().mean, in_inv = M.input_normalizer().std.cwiseInverse();
-  const Eigen::RowVectorXf y_mean = M.target_normalizer().mean, y_sd = M.target_normalizer().std;
+  // Copies into the chunk (same size each call: no allocation), read by every row below.
+  ch.in_mean = M.input_normalizer().mean;
+  ch.in_inv = M.input_normalizer().std.cwiseInverse();
+  ch.y_mean = M.target_normalizer().mean;
+  ch.y_sd = M.target_normalizer().std;
+  const Eigen::RowVectorXf &in_mean = ch.in_mean, &in_inv = ch.in_inv, &y_mean = ch.y_mean,
+                           &y_sd = ch.y_sd;
 
   ch.S.resize(n, O);
   ch.Snext.resize(n, O);
@@ -147,7 +162,8 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
     float* base = paths->data();
     for (long i = 0; i < n; ++i) {
       const long c = ch.c0 + i / K;
-      const long p0 = mode_ == Mode::mean ? 0 : i % K, p1 = mode_ == Mode::mean ? P_particles : p0 + 1;
+      const long p0 = mode_ == Mode::mean ? 0 : i % K,
+                 p1 = mode_ == Mode::mean ? P_particles : p0 + 1;
       for (long p = p0; p < p1; ++p) {
         float* dst = base + ((c * P_particles + p) * (horizon + 1) + t) * O;
         for (int d = 0; d < O; ++d) dst[d] = ch.S(i, d);
@@ -167,7 +183,8 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
     }
     for (int d = 0; d < A; ++d) {
       float* x = X.col(O + d).data();
-      for (long j = 0; j < ng; ++j) x[j] = (ch.Arows(rows ? rows[j] : j, d) - in_mean[O + d]) * in_inv[O + d];
+      for (long j = 0; j < ng; ++j)
+        x[j] = (ch.Arows(rows ? rows[j] : j, d) - in_mean[O + d]) * in_inv[O + d];
     }
     const int m = el[s];
     M.net(m).predict(X, Out, ch.scratch);
@@ -187,9 +204,9 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
 
   write_paths(0);
   for (int t = 0; t < horizon; ++t) {
-    for (long i = 0; i < n; ++i) ch.Arows.row(i) = actions.row(ch.c0 + i / K).segment(long(t) * A, A);
-    if (sample)
-      for (int c = 0; c < nc; ++c) fill_normals(ch.rngs[c], ch.noise.data() + long(c) * K * D, K * D);
+    for (long i = 0; i < n; ++i)
+      ch.Arows.row(i) = actions.row(ch.c0 + i / K).segment(long(t) * A, A);
+    if (sample) ch.normals.fill(ch.rngs.data(), nc, K * D, ch.noise.data());
     if (mode_ == Mode::ts1)
       for (long i = 0; i < n; ++i) ch.member_of[i] = int(ch.rngs[i / K].below(uint64_t(ne)));
 
@@ -211,7 +228,8 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
         for (long j = 0; j < ng; ++j) {
           const int i = rows[j];
           for (int d = 0; d < O; ++d)
-            ch.Snext(i, d) = ch.S(i, d) + Out(j, d) + (sample ? Out(j, D + d) * ch.noise(i, d) : 0.0f);
+            ch.Snext(i, d) =
+                ch.S(i, d) + Out(j, d) + (sample ? Out(j, D + d) * ch.noise(i, d) : 0.0f);
           if (learned) ch.r[i] = Out(j, O) + (sample ? Out(j, D + O) * ch.noise(i, O) : 0.0f);
         }
       }
@@ -248,7 +266,14 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
           const float v = ch.re[s][i];
           return std::isnan(v) ? -std::numeric_limits<float>::infinity() : v;
         };
-        std::stable_sort(ch.rank.begin(), ch.rank.end(), [&](int a, int b) { return key(a) < key(b); });
+        // Stable insertion sort: E_el is small, and std::stable_sort would allocate per row.
+        for (int x = 1; x < ne; ++x) {
+          const int v = ch.rank[x];
+          const float kv = key(v);
+          int y = x;
+          for (; y > 0 && key(ch.rank[y - 1]) > kv; --y) ch.rank[y] = ch.rank[y - 1];
+          ch.rank[y] = v;
+        }
         const int s = ch.rank[k];
         ch.Snext.row(i) = ch.sn[s].row(i);
         ch.r[i] = ch.re[s][i];

@@ -21,8 +21,9 @@
 // its rows as ONE matrix product per layer. Candidates are cut into chunks that depend only on
 // the batch size (never on the thread count); chunks run on up to `threads` threads, and the
 // noise of candidate c comes from Rng::derive(noise_seed, {c}), so the returns are bit-identical
-// at any thread count. Workspaces persist between calls: no allocation once shapes are stable
-// (Eigen's GEMM still allocates its own packing buffers per product).
+// at any thread count. Workspaces persist between calls: once shapes are stable an evaluate()
+// makes one small allocation (thread bookkeeping) whatever P and H, plus the packing buffers
+// that Eigen's GEMM allocates inside each product.
 
 #include <functional>
 #include <memory>
@@ -48,29 +49,35 @@ struct ModelEnvConfig {
   }
   template <class V>
   void visit(V& v) {
-    v.field("particles", particles, Range::closed(1, 10000), Apply::live, "particles per candidate");
-    v.choice("propagation", propagation, propagations(), Apply::live, "how particles use the ensemble");
-    v.field("quantile_low", quantile_low, Range::probability(), Apply::live, "pessimistic reward quantile");
-    v.field("quantile_high", quantile_high, Range::probability(), Apply::live, "optimistic reward quantile");
+    v.field("particles", particles, Range::closed(1, 10000), Apply::live,
+            "particles per candidate");
+    v.choice("propagation", propagation, propagations(), Apply::live,
+             "how particles use the ensemble");
+    v.field("quantile_low", quantile_low, Range::probability(), Apply::live,
+            "pessimistic reward quantile");
+    v.field("quantile_high", quantile_high, Range::probability(), Apply::live,
+            "optimistic reward quantile");
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "planning threads");
   }
 };
 
+/// Not thread-safe itself (it reuses its workspaces): one evaluate() at a time per ModelEnv.
 class ModelEnv : public SequenceEvaluator {
  public:
   /// Batched reward r(s, a, s'): row i of obs (n x obs_dim), action (n x action_dim) and next_obs
   /// is one transition; write its reward to reward[i]. Called concurrently from worker threads
   /// (on disjoint rows), so it must not mutate shared state.
-  using RewardFn = std::function<void(const Eigen::Ref<const RowMatrixXf>& obs,
-                                      const Eigen::Ref<const RowMatrixXf>& action,
-                                      const Eigen::Ref<const RowMatrixXf>& next_obs,
-                                      Eigen::Ref<Eigen::VectorXf> reward)>;
+  using RewardFn = std::function<void(
+      const Eigen::Ref<const RowMatrixXf>& obs, const Eigen::Ref<const RowMatrixXf>& action,
+      const Eigen::Ref<const RowMatrixXf>& next_obs, Eigen::Ref<Eigen::VectorXf> reward)>;
 
   /// Rollouts through `model`; `reward` computes rewards, or, if empty, the model's learned
   /// reward is used (then the model must have learn_reward). Throws InputError otherwise.
-  ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config, RewardFn reward = {});
+  ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
+           RewardFn reward = {});
   ~ModelEnv() override;
 
+  /// Dimensions of the model's observations and actions; particles per candidate.
   int obs_dim() const override { return model_->obs_dim(); }
   int action_dim() const override { return model_->action_dim(); }
   int particles() const override { return cfg_.particles; }
@@ -78,9 +85,11 @@ class ModelEnv : public SequenceEvaluator {
   void evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t noise_seed,
                 Eigen::VectorXf& returns, std::vector<float>* paths) override;
 
+  /// The current propagation settings.
   const ModelEnvConfig& config() const { return cfg_; }
   /// Changes particles, propagation, quantiles or threads for the next evaluate().
   void set_config(const ModelEnvConfig& c);
+  /// The ensemble rolled out.
   const Ensemble& model() const { return *model_; }
   /// Model steps (rows advanced by one step) done by the last evaluate(): P x particles x H, or
   /// P x H in mode mean (its particles are computed once).
@@ -89,8 +98,8 @@ class ModelEnv : public SequenceEvaluator {
  private:
   enum class Mode { mean, ts1, tsinf, pessimistic, optimistic };
   struct Chunk;
-  void run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start, uint64_t seed,
-                 std::vector<float>* paths);
+  void run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start,
+                 uint64_t seed, std::vector<float>* paths);
 
   std::shared_ptr<const Ensemble> model_;
   ModelEnvConfig cfg_;
