@@ -26,6 +26,10 @@ struct CliffHillConfig {
   double damping = 0.3;       ///< rolling resistance, 1/s
   double start_x = -1.0;      ///< m, centre of the episode start positions
   double start_spread = 0.5;  ///< m, starts are uniform in start_x +- start_spread
+  /// true: the episode terminates as the car passes the cliff edge. false: the car falls into
+  /// the pit and stays there, earning -pit_depth every step until the episode is truncated, so
+  /// one fall fills the dataset with what the pit is like (the lessons use this).
+  bool pit_terminates = true;
   PhysicsSettings physics{0.1, 4, 8, 3, 200};
 
   template <class V>
@@ -40,6 +44,8 @@ struct CliffHillConfig {
     v.field("damping", damping, Range::closed(0, 10), Apply::on_reset, "rolling resistance, 1/s");
     v.field("start_x", start_x, Range::closed(-2.5, 50), Apply::on_reset, "centre of the start positions, m");
     v.field("start_spread", start_spread, Range::closed(0, 5), Apply::on_reset, "start positions start_x +- this, m");
+    v.field("pit_terminates", pit_terminates, Apply::on_reset,
+            "the episode ends at the cliff edge (false: the car lies in the pit until the end)");
     physics.visit(v);
   }
 };
@@ -71,7 +77,7 @@ class CliffHill : public Box2DEnv {
  protected:
   void build(b2World& world) override;
   void apply_action(const Vec& action) override;
-  bool is_terminal(const Vec& obs) const override { return obs[0] > cliff_x(); }
+  bool is_terminal(const Vec& obs) const override { return cfg_.pit_terminates && obs[0] > cliff_x(); }
   Color body_color(int) const override { return palette::agent.with_alpha(0.2f); }
   void draw_foreground(Canvas& canvas) const override;
   void draw_background(Canvas& canvas) const override;

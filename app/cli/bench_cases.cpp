@@ -1,6 +1,10 @@
 // The benchmark cases. Each reports rates as counters (kIsRate: per second of real time).
 
 #include "app/cli/bench.h"
+#include "core/dataset.h"
+#include "core/models/ensemble.h"
+#include "core/planning/model_env.h"
+#include "core/planning/planner_config.h"
 #include "core/experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "core/rng.h"
@@ -56,12 +60,88 @@ void dyna_maze_figure(benchmark::State& state) {
   state.counters["figures_per_s"] = Counter(double(state.iterations()), Counter::kIsRate);
 }
 
+/// The two planner configurations of ../shared/bench/README.md, as the PyTorch peer runs them:
+/// E = 5 probabilistic SiLU members (obs 4, action 1), TS-inf particles, 5 CEM iterations,
+/// cost sum s'^2 + 0.01 a^2. One benchmark iteration = one whole CEM replan through our planner
+/// (sampling, rollouts, elite refits), so replans/s includes the planner's own overhead.
+struct PlannerBenchConfig {
+  int hidden, population, elites, particles, horizon;
+};
+
+void planner_replan(benchmark::State& state, PlannerBenchConfig c) {
+  const int obs = 4, act = 1, iterations = 5;
+  ModelConfig mc;
+  mc.kind = "probabilistic";
+  mc.hidden = {c.hidden, c.hidden, c.hidden};
+  mc.ensemble_size = mc.elites = 5;
+  auto model = std::make_shared<Ensemble>(mc, obs, act, 1);
+  ModelEnvConfig ec;
+  ec.particles = c.particles;
+  ec.propagation = "tsinf";
+  ec.threads = 2;
+  ModelEnv env(model, ec,
+               [](const Eigen::Ref<const RowMatrixXf>&, const Eigen::Ref<const RowMatrixXf>& a,
+                  const Eigen::Ref<const RowMatrixXf>& s1, Eigen::Ref<Eigen::VectorXf> r) {
+                 r = -(s1.rowwise().squaredNorm() + 0.01f * a.rowwise().squaredNorm());
+               });
+  PlannerConfig pc;
+  pc.kind = "cem";
+  pc.horizon = c.horizon;
+  pc.cem.population = c.population;
+  pc.cem.elites = c.elites;
+  pc.cem.iterations = iterations;
+  auto planner = make_planner(pc, Vec::Constant(act, -1), Vec::Constant(act, 1));
+  const Vec start = Vec::Constant(obs, 0.5);
+  uint64_t seed = 0;
+  planner->plan(env, start, seed++, nullptr);  // warm-up: sizes every workspace
+  for (auto _ : state) {
+    planner->reset();
+    benchmark::DoNotOptimize(planner->plan(env, start, seed++, nullptr).predicted_return);
+  }
+  const double steps = double(c.population) * c.particles * c.horizon * iterations;
+  const double flops = 2.0 * ((obs + act) * c.hidden + 2.0 * c.hidden * c.hidden + c.hidden * 2.0 * obs);
+  state.counters["replans_per_s"] = Counter(double(state.iterations()), Counter::kIsRate);
+  state.counters["model_steps_per_s"] = Counter(steps * state.iterations(), Counter::kIsRate);
+  state.counters["gflops"] = Counter(steps * flops * state.iterations() / 1e9, Counter::kIsRate);
+}
+
+/// One training epoch of E = 5 probabilistic 3 x 200 SiLU members over 10,000 transitions,
+/// batch 256 (the training configuration).
+void ensemble_train_epoch(benchmark::State& state) {
+  const int obs = 4, act = 1, n = 10000;
+  Dataset data(obs, act);
+  Rng rng(3);
+  for (int i = 0; i < n; ++i) {
+    Transition t{0, Vec(obs), Vec(act), 0.0, Vec(obs), false};
+    for (int d = 0; d < obs; ++d) t.obs[d] = rng.uniform(-1, 1);
+    t.action[0] = rng.uniform(-1, 1);
+    for (int d = 0; d < obs; ++d) t.next_obs[d] = t.obs[d] + 0.1 * std::sin(t.obs[(d + 1) % obs]) + 0.1 * t.action[0];
+    data.add(t);
+  }
+  ModelConfig mc;
+  mc.kind = "probabilistic";
+  mc.hidden = {200, 200, 200};
+  mc.ensemble_size = mc.elites = 5;
+  mc.val_fraction = 0;
+  mc.epochs = mc.patience = 1000000;
+  mc.threads = 2;
+  Ensemble model(mc, obs, act, 4);
+  model.begin_training(data, rng);
+  model.train_epoch(rng);  // warm-up
+  for (auto _ : state) model.train_epoch(rng);
+  state.counters["samples_per_s"] = Counter(double(n) * state.iterations(), Counter::kIsRate);
+  state.counters["epochs_per_s"] = Counter(double(state.iterations()), Counter::kIsRate);
+}
+
 }  // namespace
 
 std::vector<BenchCase> bench_cases() {
   std::vector<BenchCase> cases;
   for (const auto& e : env_registry().entries())
     cases.push_back({"env_steps/" + e.name, [&e](benchmark::State& s) { env_steps(s, e); }});
+  cases.push_back({"planner/main", [](benchmark::State& s) { planner_replan(s, {200, 400, 40, 20, 25}); }});
+  cases.push_back({"planner/interactive", [](benchmark::State& s) { planner_replan(s, {64, 200, 20, 10, 20}); }});
+  cases.push_back({"ensemble/train_epoch", ensemble_train_epoch});
   cases.push_back({"dyna_q/planning_updates", dyna_planning});
   cases.push_back({"dyna_maze_figure", dyna_maze_figure});
   return cases;
