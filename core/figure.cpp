@@ -20,4 +20,28 @@ std::string Figure::to_csv() const {
   return out;
 }
 
+Figure episode_figure(std::string id, std::string title, std::string y_label, bool log_y,
+                      const std::vector<EpisodeValue>& values, int current_run) {
+  Figure f{std::move(id), std::move(title), "episode", std::move(y_label), {}, log_y};
+  std::vector<double> sum, count;
+  for (const auto& v : values) {
+    if (v.run == current_run) {
+      auto& s = f.series_named("run " + std::to_string(current_run));
+      s.x.push_back(v.episode + 1);
+      s.y.push_back(v.value);
+    }
+    if (v.episode >= static_cast<int>(sum.size())) sum.resize(v.episode + 1), count.resize(v.episode + 1);
+    sum[v.episode] += v.value;
+    count[v.episode] += 1;
+  }
+  if (current_run > 0) {
+    auto& mean = f.series_named("mean over runs");
+    for (size_t e = 0; e < sum.size(); ++e) {
+      mean.x.push_back(double(e + 1));
+      mean.y.push_back(sum[e] / count[e]);
+    }
+  }
+  return f;
+}
+
 }  // namespace dynalab

@@ -25,4 +25,15 @@ struct Figure {
   std::string to_csv() const;
 };
 
+/// One value per episode of a run (steps, return), for episode_figure().
+struct EpisodeValue {
+  int run, episode;
+  double value;
+};
+
+/// The per-episode plot of an experiment with several runs: the current run as one series and,
+/// once a run has finished, the mean over runs for each episode index as another.
+Figure episode_figure(std::string id, std::string title, std::string y_label, bool log_y,
+                      const std::vector<EpisodeValue>& values, int current_run);
+
 }  // namespace dynalab

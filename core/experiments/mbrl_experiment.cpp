@@ -152,26 +152,9 @@ void MbrlExperiment::step_env(const Vec& a, bool planned) {
 
 std::vector<Figure> MbrlExperiment::figures() const {
   std::vector<Figure> figs;
-  Figure ret{"return_per_episode", "Return per episode", "episode", "return", {}, false};
-  std::vector<double> sum, count;
-  for (const auto& row : rows_) {
-    if (row.run == run_) {
-      auto& s = ret.series_named("run " + std::to_string(run_));
-      s.x.push_back(row.episode + 1);
-      s.y.push_back(row.ret);
-    }
-    if (row.episode >= int(sum.size())) sum.resize(row.episode + 1), count.resize(row.episode + 1);
-    sum[row.episode] += row.ret;
-    count[row.episode] += 1;
-  }
-  if (run_ > 0) {
-    auto& mean = ret.series_named("mean over runs");
-    for (size_t e = 0; e < sum.size(); ++e) {
-      mean.x.push_back(double(e + 1));
-      mean.y.push_back(sum[e] / count[e]);
-    }
-  }
-  figs.push_back(std::move(ret));
+  std::vector<EpisodeValue> returns;
+  for (const auto& row : rows_) returns.push_back({row.run, row.episode, row.ret});
+  figs.push_back(episode_figure("return_per_episode", "Return per episode", "return", false, returns, run_));
   Figure obj{"planner_objective",
              "Planner objective per iteration (latest replan)",
              "iteration",

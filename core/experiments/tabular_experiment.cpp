@@ -85,28 +85,10 @@ bool TabularExperiment::tick() {
 
 std::vector<Figure> TabularExperiment::figures() const {
   std::vector<Figure> figs;
+  std::vector<EpisodeValue> steps;
+  for (const auto& row : rows_) steps.push_back({row.run, row.episode, double(row.steps)});
   // Log scale: the first episode takes thousands of steps, the learned ones about 14.
-  Figure steps{"steps_per_episode", "Steps per episode", "episode", "steps", {}, true};
-  // The current run, and the mean over all runs so far for each episode index.
-  std::vector<double> sum, count;
-  for (const auto& row : rows_) {
-    if (row.run == run_) {
-      auto& s = steps.series_named("run " + std::to_string(run_));
-      s.x.push_back(row.episode + 1);
-      s.y.push_back(row.steps);
-    }
-    if (row.episode >= static_cast<int>(sum.size())) sum.resize(row.episode + 1), count.resize(row.episode + 1);
-    sum[row.episode] += row.steps;
-    count[row.episode] += 1;
-  }
-  if (run_ > 0) {
-    auto& mean = steps.series_named("mean over runs");
-    for (size_t e = 0; e < sum.size(); ++e) {
-      mean.x.push_back(double(e + 1));
-      mean.y.push_back(sum[e] / count[e]);
-    }
-  }
-  figs.push_back(std::move(steps));
+  figs.push_back(episode_figure("steps_per_episode", "Steps per episode", "steps", true, steps, run_));
   if (cfg_.steps > 0) {
     Figure cum{"cumulative_reward", "Cumulative reward", "time step", "cumulative reward", {}, false};
     const auto& c = cumulative_[run_];
