@@ -27,16 +27,7 @@ CemPlanner::CemPlanner(const CemConfig& cfg, int horizon, Vec low, Vec high)
 }
 
 void CemPlanner::sample(int iteration, ActionBatch& actions) {
-  const int P = int(actions.rows()), A = action_dim_, HA = horizon_ * A;
-  for (int c0 = 0; c0 < P; c0 += kPlannerChunk) {
-    Rng rng = Rng::derive(seed_, {uint64_t(iteration), uint64_t(c0 / kPlannerChunk)});
-    const int c1 = std::min(P, c0 + kPlannerChunk);
-    for (int i = c0; i < c1; ++i) {
-      float* row = actions.row(i).data();
-      for (int j = 0; j < HA; ++j)
-        row[j] = clamp(mean_[j] + std_[j] * truncated_normal(rng), j % A);
-    }
-  }
+  sample_gaussian(iteration, actions, /*truncated=*/true);
 }
 
 double CemPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& returns,

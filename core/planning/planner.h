@@ -97,6 +97,10 @@ class Planner {
   float initial_mean(int d) const { return init_mean_[d]; }
   /// A standard normal draw truncated to [-2, 2] by rejection (PETS' truncated normal).
   static float truncated_normal(Rng& rng);
+  /// Fills `actions` with mean_ + std_ * noise, clipped to the bounds; the noise is a normal
+  /// truncated to +-2 (CEM) or plain (MPPI). Candidate chunks draw from
+  /// Rng::derive(seed_, {iteration, chunk}), so the result does not depend on thread count.
+  void sample_gaussian(int iteration, ActionBatch& actions, bool truncated) const;
   /// Clamps x into the bounds of action dimension d.
   float clamp(float x, int d) const {
     return x < low_[d] ? low_[d] : (x > high_[d] ? high_[d] : x);
