@@ -14,6 +14,7 @@
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "core/export/atomic_file.h"
+#include "envs/cliff_hill.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 
@@ -28,6 +29,39 @@ void wrapped_disabled(const std::string& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   ImGui::TextWrapped("%s", s.c_str());
   ImGui::PopStyleColor();
+}
+
+// Imagined futures of envs whose positions lie on a line (a car on a hill, a point mass) or a
+// circle (a pendulum's tip) would hide each other when drawn in place: time becomes a second
+// dimension. "time_up": a band above the world, x from the prediction, height = steps ahead.
+// "radial": the pendulum tip's direction, radius growing with the steps ahead.
+struct FutureLayout {
+  enum Kind { in_place, time_up, radial } kind = in_place;
+  double y0 = 0, height = 0;  // time_up band, world units
+};
+
+FutureLayout future_layout(const Env& env) {
+  const std::string n = env.name();
+  const Bounds b = env.world_bounds();
+  FutureLayout f;
+  if (n == "cliff_hill" || n == "mountain_car" || n == "point_mass" || n == "cartpole_balance") {
+    f.kind = FutureLayout::time_up;
+    const double w = b.hi.x - b.lo.x, h = b.hi.y - b.lo.y;
+    f.height = std::max(0.6 * h, 0.25 * w);
+    f.y0 = b.hi.y + 0.05 * f.height;
+  } else if (n == "pendulum") {
+    f.kind = FutureLayout::radial;
+  }
+  return f;
+}
+
+// The world bounds to fit, grown to hold the imagined futures' band.
+Bounds mbrl_bounds(const Env& env) {
+  Bounds b = env.world_bounds();
+  const FutureLayout f = future_layout(env);
+  if (f.kind == FutureLayout::time_up) b.hi.y = f.y0 + f.height * 1.08;
+  if (f.kind == FutureLayout::radial) b.lo.x *= 1.9, b.lo.y *= 1.9, b.hi.x *= 1.9, b.hi.y *= 1.9;
+  return b;
 }
 
 std::string two_digits(double x) {
@@ -540,7 +574,9 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
     ViewTransform inner = view;
     inner.origin.y += top;
     inner.size.y = std::max(10.0f, inner.size.y - top);
-    inner.fit(snap->world->world_bounds(), 20.0f * ui_scale());
+    inner.fit(dynamic_cast<const MbrlSnapshot*>(snap.get()) ? mbrl_bounds(*snap->world)
+                                                             : snap->world->world_bounds(),
+              20.0f * ui_scale());
     view.scale = inner.scale;
     view.center = inner.to_world(
         ImVec2(view.origin.x + view.size.x * 0.5f, view.origin.y + view.size.y * 0.5f));
@@ -639,6 +675,42 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
 void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
   const auto& m = static_cast<const MbrlSnapshot&>(*lane.snap);
   const Env& env = *m.world;
+  const FutureLayout f = future_layout(env);
+  PathPlacer place;
+  if (f.kind == FutureLayout::time_up) {
+    place = [&env, f](const Vec& o, int k, int steps) -> std::optional<Vec2> {
+      auto p = env.obs_position(o);
+      if (!p) return std::nullopt;
+      return Vec2{p->x, f.y0 + f.height * k / std::max(1, steps - 1)};
+    };
+  } else if (f.kind == FutureLayout::radial) {
+    place = [&env](const Vec& o, int k, int steps) -> std::optional<Vec2> {
+      auto p = env.obs_position(o);
+      if (!p) return std::nullopt;
+      const double r = 1.0 + 0.85 * k / std::max(1, steps - 1);
+      return Vec2{p->x * r, p->y * r};
+    };
+  }
+  const bool show_plan = m.phase != "collect" && m.phase != "train" && !m.trace.returns.empty();
+  if (f.kind == FutureLayout::time_up) {
+    // The band's frame: "now" at the bottom, time going up, and the danger line of a cliff.
+    const Bounds b = env.world_bounds();
+    const Color frame{0.35f, 0.35f, 0.45f, 1};
+    canvas.rect({b.lo.x, f.y0}, {b.hi.x, f.y0 + f.height}, Color{1, 1, 1, 0.55f}, frame);
+    const double H = m.trace.horizon;
+    canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04},
+                "imagined futures: position (across) over the planning horizon (up)", palette::text,
+                1.0f);
+    if (H > 0)
+      canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04},
+                  "now", palette::text, 1.0f);
+    if (const auto* ch = dynamic_cast<const CliffHill*>(&env)) {
+      canvas.segment({ch->cliff_x(), ch->ground_height(ch->cliff_x() - 1e-6)},
+                     {ch->cliff_x(), f.y0 + f.height}, palette::danger, 3.0f);
+      canvas.text({ch->cliff_x() + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, "cliff",
+                  palette::danger, 1.1f);
+    }
+  }
   // The executed trajectory this episode (orange, like the agent) under the imagined ones.
   if (mpc_opt_.executed && m.obs_dim > 0 && m.phase != "collect") {
     std::vector<Vec> path;
@@ -650,7 +722,7 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
   const PlanTrace* t = &m.trace;
   if (&lane == &lanes_[0] && !cem_follow_ && !m.replan_traces.empty())
     t = m.replan_traces[std::clamp(cem_iteration_, 0, int(m.replan_traces.size()) - 1)].get();
-  if (m.phase != "collect" && m.phase != "train") draw_plan_trace(canvas, *t, env, mpc_opt_);
+  if (show_plan) draw_plan_trace(canvas, *t, env, mpc_opt_, place);
   // The real state on top, so the fan's origin is clear.
   if (m.obs.size() > 0)
     if (auto p = env.obs_position(m.obs)) {
