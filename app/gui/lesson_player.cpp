@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cstdio>
 
 #include "app/gui/app.h"
 #include "app/gui/lesson_gate.h"
@@ -47,6 +48,7 @@ void App::load_lessons() {
     } catch (const std::exception& ex) {  // one broken file: listed with its error, others work
       e.error = ex.what();
       if (broken.empty()) broken = e.error;
+      if (scripted_) std::fprintf(stderr, "lesson skipped: %s\n", e.error.c_str());
     }
     lessons_.push_back(std::move(e));
   }
