@@ -723,6 +723,21 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
   if (&lane == &lanes_[0] && !cem_follow_ && !m.replan_traces.empty())
     t = m.replan_traces[std::clamp(cem_iteration_, 0, int(m.replan_traces.size()) - 1)].get();
   if (show_plan) draw_plan_trace(canvas, *t, env, mpc_opt_, place);
+  // Predicted vs actual: in the time band, what really happened since the plan was made (orange)
+  // next to what the model predicted for the chosen plan (bold blue).
+  if (show_plan && place && mpc_opt_.executed && !m.planning && m.plan_index > 0 &&
+      m.obs_dim > 0) {
+    const size_t T = m.episode_obs.size() / m.obs_dim;
+    const size_t n = std::min<size_t>(T, size_t(m.plan_index) + 1);
+    std::vector<Vec> actual;
+    for (size_t i = T - n; i < T; ++i)
+      actual.push_back(Eigen::Map<const Vec>(m.episode_obs.data() + i * m.obs_dim, m.obs_dim));
+    const int steps = m.trace.horizon + 1;
+    PathPlacer same_clock = [&place, steps](const Vec& o, int k, int) {
+      return place(o, k, steps);
+    };
+    draw_observation_path(canvas, actual, env, palette::agent, 5.0f, same_clock);
+  }
   // The real state on top, so the fan's origin is clear.
   if (m.obs.size() > 0)
     if (auto p = env.obs_position(m.obs)) {
