@@ -132,7 +132,7 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
   seed_field_ = s;
   pending_reset_ = false;
   lanes_[0].user_moved_view = false;
-  if (!scripted_) settings_.last_experiment = name;
+  if (!scripted_) settings_.last_experiment = name, settings_.lesson_mode = false;
   status("loaded " + src.name, false);
   return "";
 }
@@ -643,7 +643,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   }
   if (!snap->message.empty() && alert.empty() && mb) alert = snap->message;
   if (in_lesson() && lane_reached(lane) && !lane.released)
-    pieces.push_back(side_by_side ? "(paused)" : "paused: " + current_step()->until.describe());
+    pieces.push_back(side_by_side ? "(paused)" : "paused: " + until_text(current_step()->until));
   // Presentation mode's UI font is already large; elsewhere the counters use the big font.
   ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
   const float pad = 8 * ui_scale();

@@ -23,6 +23,9 @@
 
 namespace dynalab {
 
+/// A lesson step's condition in the audience's words, e.g. "3 episodes done".
+std::string until_text(const LessonUntil& u);
+
 class App {
  public:
   /// `scripted`: no settings file is read or written (tests stay independent of the user).

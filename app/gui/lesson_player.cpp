@@ -6,6 +6,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 #include "app/gui/app.h"
@@ -36,6 +37,27 @@ void apply_overlays(const std::vector<std::string>& names, TabularOverlayOptions
                on("visitation");
 }
 }  // namespace
+
+std::string until_text(const LessonUntil& u) {
+  // Counted the way the counters count: "episode 3" in a lesson file means 3 episodes done.
+  std::vector<std::string> parts;
+  auto count = [](int64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  if (u.episode >= 0) parts.push_back(count(u.episode, "episode done", "episodes done"));
+  if (u.ticks >= 0) parts.push_back(count(u.ticks, "tick", "ticks"));
+  if (u.total_steps >= 0) parts.push_back(count(u.total_steps, "real step", "real steps"));
+  if (u.finished) parts.push_back("the run ends");
+  if (u.terminated) parts.push_back("an episode ends at the goal or in a fall");
+  if (u.obs_dim >= 0 && (!std::isnan(u.above) || !std::isnan(u.below))) {
+    const std::string d = u.describe();  // the observation thresholds, as the core words them
+    const size_t at = d.find("obs ");
+    parts.push_back(at == std::string::npos ? d : d.substr(at));
+  }
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " or " : "") + parts[i];
+  return out.empty() ? "paused" : out;
+}
 
 void App::load_lessons() {
   lessons_.clear();
@@ -310,10 +332,10 @@ void App::lesson_panel() {
     const bool released = std::any_of(lanes_.begin(), lanes_.end(),
                                       [](const Lane& l) { return l.released; });
     if (all && !released)
-      ImGui::TextColored(ImVec4(0.0f, 0.45f, 0.1f, 1), "Paused: %s reached. Play to go on.",
-                         s->until.describe().c_str());
+      ImGui::TextColored(ImVec4(0.0f, 0.45f, 0.1f, 1), "Paused: %s. Play to go on.",
+                         until_text(s->until).c_str());
     else
-      ImGui::TextDisabled("runs %s, then pauses", s->until.describe().c_str());
+      ImGui::TextDisabled("Runs until %s, then pauses.", until_text(s->until).c_str());
   }
   if (ImGui::Button("Reset this step", ImVec2(-1, 0))) open_lesson(lesson.name, step_ + 1);
 }
