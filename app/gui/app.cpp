@@ -699,8 +699,7 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
     canvas.rect({b.lo.x, f.y0}, {b.hi.x, f.y0 + f.height}, Color{1, 1, 1, 0.55f}, frame);
     const double H = m.trace.horizon;
     canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04},
-                "imagined futures: position (across) over the planning horizon (up)", palette::text,
-                1.0f);
+                "imagined futures (time goes up)", palette::text, 1.0f);
     if (H > 0)
       canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04},
                   "now", palette::text, 1.0f);
