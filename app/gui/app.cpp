@@ -570,7 +570,9 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
     lane.view_generation = lane.st.generation, lane.user_moved_view = false;
   if (!lane.user_moved_view) {
     // Leave room at the top for the counters so they never cover the world.
-    const float top = lane.counter_px;
+    // Side by side, every pane leaves the same room so the worlds line up.
+    float top = 0;
+    for (const auto& l : lanes_) top = std::max(top, l.counter_px);
     ViewTransform inner = view;
     inner.origin.y += top;
     inner.size.y = std::max(10.0f, inner.size.y - top);
@@ -623,7 +625,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
       pieces.push_back("planning updates " + std::to_string(tab->planning_updates));
       pieces.push_back("n = " + std::to_string(tab->agent.planning_steps));
     } else {
-      pieces.push_back("steps " + std::to_string(snap->total_steps));
+      pieces.push_back(std::to_string(snap->total_steps) + " steps");
     }
   }
   std::string alert;  // a red line under the counters
@@ -643,10 +645,16 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   }
   if (!snap->message.empty() && alert.empty() && mb) alert = snap->message;
   if (in_lesson() && lane_reached(lane) && !lane.released)
-    pieces.push_back(side_by_side ? "(paused)" : "paused: " + until_text(current_step()->until));
+  {
+    if (side_by_side)
+      pieces.push_back("(paused)");
+    else
+      pieces.push_back("paused: " + until_text(current_step()->until));
+  }
   // Presentation mode's UI font is already large; elsewhere the counters use the big font.
+  // Side by side, the panes are narrow: less padding, and the pieces wrap one per line at worst.
   ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
-  const float pad = 8 * ui_scale();
+  const float pad = (side_by_side ? 5 : 8) * ui_scale();
   std::vector<std::string> lines(1);
   for (const auto& p : pieces) {
     const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
@@ -661,6 +669,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
   bw = std::min(bw + 2 * pad, avail.x - 2 * pad);
   const float bh = lh * lines.size() + 2 * pad;
+  dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
   dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
                     IM_COL32(255, 255, 255, 215), 6);
   for (size_t i = 0; i < lines.size(); ++i) {
@@ -668,6 +677,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
     dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + lh * i),
                 red ? IM_COL32(200, 10, 10, 255) : IM_COL32(20, 20, 25, 255), lines[i].c_str());
   }
+  dl->PopClipRect();
   lane.counter_px = bh + 2 * pad;
   ImGui::PopFont();
 }

@@ -278,21 +278,29 @@ void App::lesson_panel() {
   if (!s) return;
   const Lesson& lesson = *lessons_[lesson_].lesson;
   const int n = int(lesson.steps.size());
-  const float bw = ImGui::GetContentRegionAvail().x * 0.3f;
+  const std::string k = "step " + std::to_string(step_ + 1) + " of " + std::to_string(n);
+  const float avail = ImGui::GetContentRegionAvail().x, sp = ImGui::GetStyle().ItemSpacing.x;
+  const float tw = ImGui::CalcTextSize(k.c_str()).x;
+  // Back, "step k of n", Next on one row when they fit; else the count on a row of its own.
+  const bool one_row = tw + 2 * sp + 2 * ImGui::CalcTextSize("< Back").x + 6 * sp < avail;
+  const float bw = one_row ? (avail - tw - 2 * sp) * 0.5f - sp : (avail - sp) * 0.5f;
   ImGui::BeginDisabled(step_ == 0);
   if (ImGui::Button("< Back", ImVec2(bw, 0))) open_lesson(lesson.name, step_);
   ImGui::EndDisabled();
   ImGui::SameLine();
-  const std::string k = "step " + std::to_string(step_ + 1) + " of " + std::to_string(n);
-  const float tw = ImGui::CalcTextSize(k.c_str()).x;
-  ImGui::SetCursorPosX(ImGui::GetCursorPosX() +
-                       std::max(0.0f, (ImGui::GetContentRegionAvail().x - bw - tw) * 0.5f -
-                                          ImGui::GetStyle().ItemSpacing.x));
-  ImGui::TextUnformatted(k.c_str());
-  ImGui::SameLine(ImGui::GetWindowContentRegionMax().x - bw);
+  if (one_row) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + sp);
+    ImGui::TextUnformatted(k.c_str());
+    ImGui::SameLine();
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - bw);
+  }
   ImGui::BeginDisabled(step_ + 1 >= n);
   if (ImGui::Button("Next >", ImVec2(bw, 0))) open_lesson(lesson.name, step_ + 2);
   ImGui::EndDisabled();
+  if (!one_row) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - tw) * 0.5f);
+    ImGui::TextUnformatted(k.c_str());
+  }
 
   // The narrative, large for the projector.
   ImGui::PushFont(fonts_.big);
@@ -332,10 +340,13 @@ void App::lesson_panel() {
     const bool released = std::any_of(lanes_.begin(), lanes_.end(),
                                       [](const Lane& l) { return l.released; });
     if (all && !released)
-      ImGui::TextColored(ImVec4(0.0f, 0.45f, 0.1f, 1), "Paused: %s. Play to go on.",
-                         until_text(s->until).c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.0f, 0.45f, 0.1f, 1));
     else
-      ImGui::TextDisabled("Runs until %s, then pauses.", until_text(s->until).c_str());
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped(all && !released ? "Paused: %s. Play to go on."
+                                        : "Runs until %s, then pauses.",
+                       until_text(s->until).c_str());
+    ImGui::PopStyleColor();
   }
   if (ImGui::Button("Reset this step", ImVec2(-1, 0))) open_lesson(lesson.name, step_ + 1);
 }
