@@ -11,6 +11,9 @@ GatedExperiment::GatedExperiment(std::unique_ptr<Experiment> inner, LessonUntil 
   cached_ = inner_->snapshot();
   // A condition already true at the start (e.g. "until episode 0") holds before any tick.
   reached_ = until_.reached(*cached_);
+  ticks_ = cached_->tick;
+  needs_snapshot_ = until_.episode >= 0 || until_.total_steps >= 0 || until_.terminated ||
+                    until_.obs_dim >= 0;
 }
 
 bool GatedExperiment::tick() {
@@ -19,13 +22,20 @@ bool GatedExperiment::tick() {
     return !inner_->finished();
   }
   const bool more = inner_->tick();
+  ++ticks_;
   cached_.reset();
-  if (!released_) {
+  if (released_) return more;
+  bool now = false;
+  if (needs_snapshot_) {
     cached_ = inner_->snapshot();
-    if (until_.reached(*cached_)) {
-      reached_ = true;
-      if (on_reached_) on_reached_();
-    }
+    now = until_.reached(*cached_);
+  } else {
+    now = ticks_ >= until_.max_ticks || (until_.ticks >= 0 && ticks_ >= until_.ticks) ||
+          (until_.finished && inner_->finished());
+  }
+  if (now) {
+    reached_ = true;
+    if (on_reached_) on_reached_();
   }
   return more;
 }

@@ -39,6 +39,9 @@ class GatedExperiment : public Experiment {
   LessonUntil until_;
   std::function<void()> on_reached_;
   bool reached_ = false, released_ = false;
+  // Conditions on ticks alone are checked by counting, without building a snapshot per tick.
+  bool needs_snapshot_ = true;
+  int64_t ticks_ = 0;
   mutable std::shared_ptr<const Snapshot> cached_;
 };
 
