@@ -7,10 +7,10 @@
 #include <map>
 
 #include "app/gui/config_editor.h"
+#include "app/gui/lesson_gate.h"
 #include "app/gui/mpc_panel.h"
 #include "app/gui/plot_widget.h"
 #include "app/gui/tabular_overlay.h"
-#include "app/gui/lesson_gate.h"
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "core/export/atomic_file.h"
@@ -190,8 +190,8 @@ void App::export_figures() {
     ensure_directory(kExportDir);
     for (const auto& f : figures_)
       write_file_atomic(kExportDir / (name_ + "_" + f.id + ".csv"), f.to_csv());
-    status("wrote " + std::to_string(figures_.size()) + " figure CSV(s) to " +
-               kExportDir.string() + "/",
+    status("wrote " + std::to_string(figures_.size()) + " figure CSV(s) to " + kExportDir.string() +
+               "/",
            false);
   } catch (const std::exception& e) {
     status(e.what(), true);
@@ -236,12 +236,11 @@ void App::frame(float frame_ms) {
   const float status_h = ImGui::GetFrameHeight() + 6;
   const float top = vp->Pos.y + menu_h, W = vp->Size.x, H = vp->Size.y - menu_h - status_h;
   // A lesson's narrative needs a wider column than the controls alone.
-  const float left_w =
-      settings_.panels.controls
-          ? (in_lesson() ? std::min(W * 0.34f, 480.0f * ui_scale())
-                         : std::min(W * (settings_.presentation ? 0.30f : 0.36f),
-                                    380.0f * ui_scale()))
-          : 0.0f;
+  const float left_w = settings_.panels.controls
+                           ? (in_lesson() ? std::min(W * 0.34f, 480.0f * ui_scale())
+                                          : std::min(W * (settings_.presentation ? 0.30f : 0.36f),
+                                                     380.0f * ui_scale()))
+                           : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
   figures_ = shown_figures();
   const float plot_h = settings_.panels.plots && !figures_.empty()
@@ -282,7 +281,8 @@ void App::menu_bar() {
       const std::string stem =
           (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0))).string();
       if (ImGui::MenuItem("Viewport as PNG"))
-        screenshot_request_ = ScreenshotRequest{stem + "_viewport.png", lanes_[0].view.origin, lanes_[0].view.size};
+        screenshot_request_ =
+            ScreenshotRequest{stem + "_viewport.png", lanes_[0].view.origin, lanes_[0].view.size};
       if (ImGui::MenuItem("Window as PNG"))
         screenshot_request_ = ScreenshotRequest{stem + "_window.png", ImGui::GetMainViewport()->Pos,
                                                 ImGui::GetMainViewport()->Size};
@@ -577,7 +577,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
     inner.origin.y += top;
     inner.size.y = std::max(10.0f, inner.size.y - top);
     inner.fit(dynamic_cast<const MbrlSnapshot*>(snap.get()) ? mbrl_bounds(*snap->world)
-                                                             : snap->world->world_bounds(),
+                                                            : snap->world->world_bounds(),
               20.0f * ui_scale());
     view.scale = inner.scale;
     view.center = inner.to_world(
@@ -631,21 +631,19 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   std::string alert;  // a red line under the counters
   if (mb) {
     pieces.push_back("episode " + std::to_string(snap->episode + 1));
-    std::string phase = mb->phase == "collect" ? "collect random data (" +
-                                                     std::to_string(mb->dataset_size) + ")"
-                        : mb->phase == "train" ? "train the model"
-                        : mb->phase == "plan"  ? "plan (" + mb->planner_kind + " iteration " +
-                                                    std::to_string(mb->trace.iteration + 1) + "/" +
-                                                    std::to_string(mb->trace.iterations) + ")"
-                                               : "act (step " + std::to_string(mb->plan_index) +
-                                                    " of the plan)";
+    std::string phase =
+        mb->phase == "collect" ? "collect random data (" + std::to_string(mb->dataset_size) + ")"
+        : mb->phase == "train" ? "train the model"
+        : mb->phase == "plan"  ? "plan (" + mb->planner_kind + " iteration " +
+                                    std::to_string(mb->trace.iteration + 1) + "/" +
+                                    std::to_string(mb->trace.iterations) + ")"
+                              : "act (step " + std::to_string(mb->plan_index) + " of the plan)";
     pieces.push_back("phase: " + phase);
     if (!mb->returns.empty()) pieces.push_back("last return " + two_digits(mb->returns.back()));
     if (mb->model_diverged) alert = "model diverged";
   }
   if (!snap->message.empty() && alert.empty() && mb) alert = snap->message;
-  if (in_lesson() && lane_reached(lane) && !lane.released)
-  {
+  if (in_lesson() && lane_reached(lane) && !lane.released) {
     if (side_by_side)
       pieces.push_back("(paused)");
     else
@@ -711,8 +709,8 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
     canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04},
                 "imagined futures (time goes up)", palette::text, 1.0f);
     if (H > 0)
-      canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04},
-                  "now", palette::text, 1.0f);
+      canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, "now", palette::text,
+                  1.0f);
     if (const auto* ch = dynamic_cast<const CliffHill*>(&env)) {
       canvas.segment({ch->cliff_x(), ch->ground_height(ch->cliff_x() - 1e-6)},
                      {ch->cliff_x(), f.y0 + f.height}, palette::danger, 3.0f);
@@ -734,8 +732,7 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
   if (show_plan) draw_plan_trace(canvas, *t, env, mpc_opt_, place);
   // Predicted vs actual: in the time band, what really happened since the plan was made (orange)
   // next to what the model predicted for the chosen plan (bold blue).
-  if (show_plan && place && mpc_opt_.executed && !m.planning && m.plan_index > 0 &&
-      m.obs_dim > 0) {
+  if (show_plan && place && mpc_opt_.executed && !m.planning && m.plan_index > 0 && m.obs_dim > 0) {
     const size_t T = m.episode_obs.size() / m.obs_dim;
     const size_t n = std::min<size_t>(T, size_t(m.plan_index) + 1);
     std::vector<Vec> actual;

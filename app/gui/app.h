@@ -86,9 +86,9 @@ class App {
   void profile_panel();
   // One experiment in the viewport: the main runner, or one variant of a lesson step.
   struct Lane {
-    std::string label;                // variant label ("" for a single experiment)
-    std::unique_ptr<Runner> own;      // extra runners of a lesson step's variants
-    Runner* runner = nullptr;         // runner_ for lane 0
+    std::string label;            // variant label ("" for a single experiment)
+    std::unique_ptr<Runner> own;  // extra runners of a lesson step's variants
+    Runner* runner = nullptr;     // runner_ for lane 0
     std::shared_ptr<const Snapshot> snap;
     RunnerStatus st;
     ViewTransform view;
@@ -140,7 +140,7 @@ class App {
   RunnerStatus st_;
   MpcOverlayOptions mpc_opt_;
   int cem_iteration_ = 0;
-  bool cem_follow_ = true;  // the scrubber follows the latest iteration
+  bool cem_follow_ = true;              // the scrubber follows the latest iteration
   std::vector<PlanTrace> demo_traces_;  // --demo-plan-trace: synthetic CEM iterations
   // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
   int drag_kind_ = 0;
@@ -161,7 +161,9 @@ class App {
   std::vector<LessonEntry> lessons_;
   int lesson_ = -1, step_ = 0;  // open lesson (index into lessons_, -1: none), 0-based step
   Runner runner_;  // after lanes_' owner below is declared: see the destructor order note
-  std::vector<Lane> lanes_;  // lanes_[0].runner == &runner_; extra runners die before runner_  // last: destroyed first, so no worker command outlives the members above
+  std::vector<Lane>
+      lanes_;  // lanes_[0].runner == &runner_; extra runners die before runner_  // last: destroyed
+               // first, so no worker command outlives the members above
 };
 
 }  // namespace dynalab

@@ -12,8 +12,8 @@ GatedExperiment::GatedExperiment(std::unique_ptr<Experiment> inner, LessonUntil 
   // A condition already true at the start (e.g. "until episode 0") holds before any tick.
   reached_ = until_.reached(*cached_);
   ticks_ = cached_->tick;
-  needs_snapshot_ = until_.episode >= 0 || until_.total_steps >= 0 || until_.terminated ||
-                    until_.obs_dim >= 0;
+  needs_snapshot_ =
+      until_.episode >= 0 || until_.total_steps >= 0 || until_.terminated || until_.obs_dim >= 0;
 }
 
 bool GatedExperiment::tick() {

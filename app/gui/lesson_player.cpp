@@ -33,8 +33,8 @@ void apply_overlays(const std::vector<std::string>& names, TabularOverlayOptions
   m.elites = on("elites") || on("rollout_fan");
   m.chosen = on("chosen_plan") || on("rollout_fan");
   m.particles = on("particles") || on("disagreement");
-  m.executed = on("executed_path") || on("predicted_vs_actual") || on("agent_path") ||
-               on("visitation");
+  m.executed =
+      on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
 }
 }  // namespace
 
@@ -259,8 +259,9 @@ void App::lesson_panel() {
   const bool open = ImGui::CollapsingHeader("Lessons", ImGuiTreeNodeFlags_DefaultOpen);
   if (!open) return;
   // The lesson list: broken files are shown (disabled) with their error as a tooltip.
-  const std::string current =
-      in_lesson() && lessons_[lesson_].lesson ? lessons_[lesson_].lesson->title : "(choose a lesson)";
+  const std::string current = in_lesson() && lessons_[lesson_].lesson
+                                  ? lessons_[lesson_].lesson->title
+                                  : "(choose a lesson)";
   ImGui::SetNextItemWidth(-1);
   if (ImGui::BeginCombo("##lesson", current.c_str(), ImGuiComboFlags_HeightLarge)) {
     for (size_t i = 0; i < lessons_.size(); ++i) {
@@ -337,15 +338,15 @@ void App::lesson_panel() {
   if (s->has_until) {
     bool all = true;
     for (const auto& lane : lanes_) all = all && lane_reached(lane);
-    const bool released = std::any_of(lanes_.begin(), lanes_.end(),
-                                      [](const Lane& l) { return l.released; });
+    const bool released =
+        std::any_of(lanes_.begin(), lanes_.end(), [](const Lane& l) { return l.released; });
     if (all && !released)
       ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.0f, 0.45f, 0.1f, 1));
     else
       ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-    ImGui::TextWrapped(all && !released ? "Paused: %s. Play to go on."
-                                        : "Runs until %s, then pauses.",
-                       until_text(s->until).c_str());
+    ImGui::TextWrapped(
+        all && !released ? "Paused: %s. Play to go on." : "Runs until %s, then pauses.",
+        until_text(s->until).c_str());
     ImGui::PopStyleColor();
   }
   if (ImGui::Button("Reset this step", ImVec2(-1, 0))) open_lesson(lesson.name, step_ + 1);

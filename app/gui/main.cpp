@@ -77,10 +77,10 @@ int main(int argc, char** argv) {
         throw InputError(lesson.source + ": --step " + std::to_string(k) + ": the lesson has " +
                          std::to_string(lesson.steps.size()) + " steps");
       const LessonStep& s = lesson.steps[k - 1];
-      for (int v = 0; v < std::max<int>(1, int(s.variants.size())); ++v)
-        try {
-          make_experiment(load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)),
-                          env_registry());
+      for (int v = 0; v < std::max<int>(1, int(s.variants.size())); ++v) try {
+          make_experiment(
+              load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)),
+              env_registry());
         } catch (const InputError& e) {
           throw InputError(lesson.source + ": steps[" + std::to_string(k - 1) + "]: " + e.what());
         }
@@ -135,8 +135,8 @@ int main(int argc, char** argv) {
     rebuild_style();
 
     std::string err;
-    const bool remembered_lesson = args.experiment.empty() && args.lesson.empty() && !scripted &&
-                                   app.settings().lesson_mode;
+    const bool remembered_lesson =
+        args.experiment.empty() && args.lesson.empty() && !scripted && app.settings().lesson_mode;
     if (!args.lesson.empty())
       err = app.open_lesson(args.lesson, std::max(1, args.step));
     else if (remembered_lesson) {

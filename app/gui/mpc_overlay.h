@@ -20,7 +20,7 @@ struct MpcOverlayOptions {
   bool elites = true;        ///< elites drawn thicker and opaque
   bool chosen = true;        ///< the chosen (best) candidate bold
   bool particles = true;     ///< every particle path, not only the first
-  bool executed = true;       ///< the executed trajectory this episode (predicted vs actual)
+  bool executed = true;      ///< the executed trajectory this episode (predicted vs actual)
   int max_candidates = 200;  ///< draw at most this many non-elite candidates (evenly spaced)
 };
 

@@ -22,7 +22,7 @@ struct Settings {
   bool lesson_mode = true;  ///< start in the lesson player (false: on last_experiment)
   std::string last_lesson;  ///< lesson open at exit ("" : an experiment was open)
   int last_step = 1;        ///< 1-based step of last_lesson
-  double speed = 30;  ///< ticks per second while playing (0: as fast as possible)
+  double speed = 30;        ///< ticks per second while playing (0: as fast as possible)
   TabularOverlayOptions overlays;
   Panels panels;
 };
