@@ -204,6 +204,17 @@ void App::handle_keys() {
   if (ImGui::IsKeyPressed('O')) step_all(1);
   if (ImGui::IsKeyPressed('R', false)) reset();
   if (ImGui::IsKeyPressed('F', false)) lanes_[0].user_moved_view = false;
+  if (in_lesson() && lessons_[lesson_].lesson) {
+    // Presenter clickers send Page Down / Page Up.
+    const int n = int(lessons_[lesson_].lesson->steps.size());
+    const std::string name = lessons_[lesson_].name;
+    const bool next = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown), false) ||
+                      ImGui::IsKeyPressed('N', false);
+    const bool back = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp), false) ||
+                      ImGui::IsKeyPressed('B', false);
+    if (next && step_ + 1 < n) open_lesson(name, step_ + 2);
+    if (back && step_ > 0) open_lesson(name, step_);
+  }
   if (ImGui::IsKeyPressed('H', false))
     settings_.panels.controls = !settings_.panels.controls;  // room for the world
 }
@@ -338,7 +349,9 @@ void App::keys_window() {
                              {"right drag", "pan the view"},
                              {"wheel", "zoom at the mouse"},
                              {"left click", "grid world: toggle a wall"},
-                             {"left drag S / G", "grid world: move the start / goal"}};
+                             {"left drag S / G", "grid world: move the start / goal"},
+                             {"Page Down / N", "lesson: next step (a presenter's clicker)"},
+                             {"Page Up / B", "lesson: previous step"}};
     for (auto& r : rows) {
       ImGui::TextUnformatted(r[0]);
       ImGui::SameLine(ImGui::GetFontSize() * 9);

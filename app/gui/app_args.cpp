@@ -35,7 +35,8 @@ const char* app_usage() {
          "                          step K (1-based); scripted, it runs until the step's\n"
          "                          condition (every variant), or --ticks N if given\n"
          "\n"
-         "Keys: P play/pause, O single tick, R reset, F fit view, H hide controls; right drag "
+         "Keys: P play/pause, O single tick, R reset (a lesson: the step), F fit view, H hide\n"
+         "      controls, Page Down/Up or N/B next/previous lesson step; right drag "
          "pans,\n"
          "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move "
          "them.\n";
