@@ -127,6 +127,33 @@ TEST_CASE("one tick is one planner iteration or one env step; the snapshot carri
   CHECK(s->figures[1].series[0].y.size() == 3);
 }
 
+TEST_CASE("the snapshot keeps every iteration of the current replan for the CEM scrubber") {
+  auto exp =
+      make({"episodes=1", "env.max_episode_steps=4", "replan_every=2", "planner.iterations=3"});
+  // Ticks 1-3 plan (iterations 0, 1, 2), 4-5 act, 6-8 plan the second replan, 9-10 act.
+  std::vector<size_t> sizes;
+  std::shared_ptr<const MbrlSnapshot> after_first, after_second_start;
+  for (int t = 1; exp->tick(); ++t) {
+    auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
+    REQUIRE(s);
+    sizes.push_back(s->replan_traces.size());
+    if (t == 3) after_first = s;
+    if (t == 6) after_second_start = s;
+  }
+  CHECK(sizes == std::vector<size_t>{1, 2, 3, 3, 3, 1, 2, 3, 3, 3});
+  REQUIRE(after_first);
+  for (int i = 0; i < 3; ++i) {
+    CHECK(after_first->replan_traces[i]->iteration == i);
+    CHECK(after_first->replan_traces[i]->objective_per_iteration.size() == size_t(i + 1));
+  }
+  // The last stored iteration is the snapshot's latest trace; a new replan starts a new list.
+  CHECK(after_first->replan_traces.back()->returns == after_first->trace.returns);
+  CHECK(after_first->replan_traces.back()->paths == after_first->trace.paths);
+  REQUIRE(after_second_start);
+  CHECK(after_second_start->replan_traces.front()->iteration == 0);
+  CHECK(after_second_start->replan_traces.front() != after_first->replan_traces.front());
+}
+
 TEST_CASE("plan_traces.csv has one row per planner iteration") {
   const auto dir = temp_dir("mbrl_traces");
   const auto r = run_cli(

@@ -7,11 +7,14 @@
 #include <map>
 
 #include "app/gui/config_editor.h"
+#include "app/gui/lesson_gate.h"
 #include "app/gui/mpc_panel.h"
 #include "app/gui/plot_widget.h"
 #include "app/gui/tabular_overlay.h"
+#include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "core/export/atomic_file.h"
+#include "envs/cliff_hill.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 
@@ -26,6 +29,39 @@ void wrapped_disabled(const std::string& s) {
   ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
   ImGui::TextWrapped("%s", s.c_str());
   ImGui::PopStyleColor();
+}
+
+// Imagined futures of envs whose positions lie on a line (a car on a hill, a point mass) or a
+// circle (a pendulum's tip) would hide each other when drawn in place: time becomes a second
+// dimension. "time_up": a band above the world, x from the prediction, height = steps ahead.
+// "radial": the pendulum tip's direction, radius growing with the steps ahead.
+struct FutureLayout {
+  enum Kind { in_place, time_up, radial } kind = in_place;
+  double y0 = 0, height = 0;  // time_up band, world units
+};
+
+FutureLayout future_layout(const Env& env) {
+  const std::string n = env.name();
+  const Bounds b = env.world_bounds();
+  FutureLayout f;
+  if (n == "cliff_hill" || n == "mountain_car" || n == "point_mass" || n == "cartpole_balance") {
+    f.kind = FutureLayout::time_up;
+    const double w = b.hi.x - b.lo.x, h = b.hi.y - b.lo.y;
+    f.height = std::max(0.6 * h, 0.25 * w);
+    f.y0 = b.hi.y + 0.05 * f.height;
+  } else if (n == "pendulum") {
+    f.kind = FutureLayout::radial;
+  }
+  return f;
+}
+
+// The world bounds to fit, grown to hold the imagined futures' band.
+Bounds mbrl_bounds(const Env& env) {
+  Bounds b = env.world_bounds();
+  const FutureLayout f = future_layout(env);
+  if (f.kind == FutureLayout::time_up) b.hi.y = f.y0 + f.height * 1.08;
+  if (f.kind == FutureLayout::radial) b.lo.x *= 1.9, b.lo.y *= 1.9, b.hi.x *= 1.9, b.hi.y *= 1.9;
+  return b;
 }
 
 std::string two_digits(double x) {
@@ -43,6 +79,13 @@ App::App(Settings settings, bool scripted, bool demo_plan_trace)
     status(e.what(), true);
   }
   runner_.set_speed(scripted_ ? 0 : settings_.speed);
+  lanes_.emplace_back();
+  lanes_[0].runner = &runner_;
+  try {
+    load_lessons();
+  } catch (const std::exception& e) {
+    status(e.what(), true);
+  }
 }
 
 float App::ui_scale() const {
@@ -70,6 +113,7 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
     status(e.what(), true);
     return e.what();
   }
+  leave_lesson();
   const uint64_t s = seed ? *seed : src.json.value("seed", uint64_t(0));
   runner_.load(
       [src](uint64_t seed) {
@@ -84,25 +128,21 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
     std::lock_guard lk(incoming_mu_);
     incoming_config_.emplace(std::move(name), e.config());
   });
-  if (name_.empty()) name_ = src.name;
+  name_ = src.name;
   seed_field_ = s;
   pending_reset_ = false;
-  user_moved_view_ = false;
-  if (!scripted_) settings_.last_experiment = name;
+  lanes_[0].user_moved_view = false;
+  if (!scripted_) settings_.last_experiment = name, settings_.lesson_mode = false;
   status("loaded " + src.name, false);
   return "";
 }
 
-std::string App::open_lesson(const std::string& name, int step) {
-  // Hook for issue 7: load the lesson file, then this step's experiment, overrides, overlays and
-  // "run until" condition. Until the lesson player lands, say so plainly.
-  const std::string msg = "lesson '" + name + "' step " + std::to_string(step) +
-                          ": the lesson player is not built yet (issue 7)";
-  status(msg, true);
-  return msg;
-}
-
 void App::reset() {
+  if (in_lesson()) {  // Reset in a lesson resets the step (all its variants)
+    const std::string name = lessons_[lesson_].name;
+    open_lesson(name, step_ + 1);
+    return;
+  }
   if (!edit_ready_) {
     runner_.reset(seed_field_);
     return;
@@ -124,9 +164,9 @@ void App::reset() {
 
 void App::toggle_play() {
   if (st_.playing)
-    runner_.pause();
+    pause_all();
   else
-    runner_.play();
+    play_all();
 }
 
 void App::apply_live_config() {
@@ -140,7 +180,7 @@ void App::apply_live_config() {
     return;
   }
   runner_.post([agent](Experiment& e) {
-    if (auto* t = dynamic_cast<TabularExperiment*>(&e)) t->set_agent_config(agent);
+    if (auto* t = dynamic_cast<TabularExperiment*>(&unwrap_gate(e))) t->set_agent_config(agent);
   });
 }
 
@@ -148,10 +188,10 @@ void App::export_figures() {
   if (!snap_) return;
   try {
     ensure_directory(kExportDir);
-    for (const auto& f : snap_->figures)
+    for (const auto& f : figures_)
       write_file_atomic(kExportDir / (name_ + "_" + f.id + ".csv"), f.to_csv());
-    status("wrote " + std::to_string(snap_->figures.size()) + " figure CSV(s) to " +
-               kExportDir.string() + "/",
+    status("wrote " + std::to_string(figures_.size()) + " figure CSV(s) to " + kExportDir.string() +
+               "/",
            false);
   } catch (const std::exception& e) {
     status(e.what(), true);
@@ -161,9 +201,20 @@ void App::export_figures() {
 void App::handle_keys() {
   if (ImGui::GetIO().WantCaptureKeyboard) return;  // typing in a field is not a command
   if (ImGui::IsKeyPressed('P', false)) toggle_play();
-  if (ImGui::IsKeyPressed('O')) runner_.step(1);
+  if (ImGui::IsKeyPressed('O')) step_all(1);
   if (ImGui::IsKeyPressed('R', false)) reset();
-  if (ImGui::IsKeyPressed('F', false)) user_moved_view_ = false;
+  if (ImGui::IsKeyPressed('F', false)) lanes_[0].user_moved_view = false;
+  if (in_lesson() && lessons_[lesson_].lesson) {
+    // Presenter clickers send Page Down / Page Up.
+    const int n = int(lessons_[lesson_].lesson->steps.size());
+    const std::string name = lessons_[lesson_].name;
+    const bool next = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageDown), false) ||
+                      ImGui::IsKeyPressed('N', false);
+    const bool back = ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_PageUp), false) ||
+                      ImGui::IsKeyPressed('B', false);
+    if (next && step_ + 1 < n) open_lesson(name, step_ + 2);
+    if (back && step_ > 0) open_lesson(name, step_);
+  }
   if (ImGui::IsKeyPressed('H', false))
     settings_.panels.controls = !settings_.panels.controls;  // room for the world
 }
@@ -171,9 +222,14 @@ void App::handle_keys() {
 void App::frame(float frame_ms) {
   frame_ms_.push_back(frame_ms);
   while (frame_ms_.size() > 240) frame_ms_.pop_front();
-  snap_ = runner_.latest();
-  st_ = runner_.status();
-  for (const auto& e : runner_.take_errors()) status(e, true), new_errors_.push_back(e);
+  for (auto& lane : lanes_) {
+    lane.snap = lane.runner->latest();
+    lane.st = lane.runner->status();
+    for (const auto& e : lane.runner->take_errors())
+      status(lane.label.empty() ? e : lane.label + ": " + e, true), new_errors_.push_back(e);
+  }
+  snap_ = lanes_[0].snap;
+  st_ = lanes_[0].st;
   {
     std::lock_guard lk(incoming_mu_);
     if (incoming_config_) {
@@ -190,12 +246,15 @@ void App::frame(float frame_ms) {
   const float menu_h = ImGui::GetFrameHeight();
   const float status_h = ImGui::GetFrameHeight() + 6;
   const float top = vp->Pos.y + menu_h, W = vp->Size.x, H = vp->Size.y - menu_h - status_h;
-  const float left_w =
-      settings_.panels.controls
-          ? std::min(W * (settings_.presentation ? 0.30f : 0.36f), 380.0f * ui_scale())
-          : 0.0f;
+  // A lesson's narrative needs a wider column than the controls alone.
+  const float left_w = settings_.panels.controls
+                           ? (in_lesson() ? std::min(W * 0.34f, 480.0f * ui_scale())
+                                          : std::min(W * (settings_.presentation ? 0.30f : 0.36f),
+                                                     380.0f * ui_scale()))
+                           : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
-  const float plot_h = settings_.panels.plots && snap_ && !snap_->figures.empty()
+  figures_ = shown_figures();
+  const float plot_h = settings_.panels.plots && !figures_.empty()
                            ? std::floor(H * (settings_.presentation ? 0.34f : 0.32f))
                            : 0.0f;
   viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H - plot_h));
@@ -233,7 +292,8 @@ void App::menu_bar() {
       const std::string stem =
           (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0))).string();
       if (ImGui::MenuItem("Viewport as PNG"))
-        screenshot_request_ = ScreenshotRequest{stem + "_viewport.png", view_.origin, view_.size};
+        screenshot_request_ =
+            ScreenshotRequest{stem + "_viewport.png", lanes_[0].view.origin, lanes_[0].view.size};
       if (ImGui::MenuItem("Window as PNG"))
         screenshot_request_ = ScreenshotRequest{stem + "_window.png", ImGui::GetMainViewport()->Pos,
                                                 ImGui::GetMainViewport()->Size};
@@ -267,7 +327,7 @@ void App::menu_bar() {
     float fs = settings_.font_scale;
     if (ImGui::SliderFloat("Font scale", &fs, 1.0f, 2.5f, "%.2fx")) settings_.font_scale = fs;
     if (ImGui::IsItemDeactivatedAfterEdit()) font_changed_ = true;
-    if (ImGui::MenuItem("Fit view", "F")) user_moved_view_ = false;
+    if (ImGui::MenuItem("Fit view", "F")) lanes_[0].user_moved_view = false;
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -289,7 +349,9 @@ void App::keys_window() {
                              {"right drag", "pan the view"},
                              {"wheel", "zoom at the mouse"},
                              {"left click", "grid world: toggle a wall"},
-                             {"left drag S / G", "grid world: move the start / goal"}};
+                             {"left drag S / G", "grid world: move the start / goal"},
+                             {"Page Down / N", "lesson: next step (a presenter's clicker)"},
+                             {"Page Up / B", "lesson: previous step"}};
     for (auto& r : rows) {
       ImGui::TextUnformatted(r[0]);
       ImGui::SameLine(ImGui::GetFontSize() * 9);
@@ -306,10 +368,19 @@ void App::controls_panel(float w, float h, float y) {
   ImGui::Begin("Controls", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  experiment_picker();
+  lesson_panel();
+  ImGui::Separator();
+  if (in_lesson()) {
+    // In a lesson the experiment comes from the step; picking another one leaves the lesson.
+    if (ImGui::CollapsingHeader("Experiment")) experiment_picker();
+  } else {
+    experiment_picker();
+  }
   ImGui::Separator();
   transport();
-  if (ImGui::CollapsingHeader("Overlays", ImGuiTreeNodeFlags_DefaultOpen)) {
+  mpc_panel();
+  if (dynamic_cast<const TabularSnapshot*>(snap_.get()) &&
+      ImGui::CollapsingHeader("Overlays", ImGuiTreeNodeFlags_DefaultOpen)) {
     auto& o = settings_.overlays;
     // Two columns when they fit, else one per line (large fonts).
     const bool two = ImGui::CalcTextSize("planning flashes").x * 2 + ImGui::GetFontSize() * 4 < w;
@@ -374,18 +445,18 @@ void App::transport() {
                     ImVec2(bw, 0)))
     toggle_play();
   ImGui::SameLine();
-  if (ImGui::Button(hints ? "Tick (O)" : "Tick", ImVec2(bw, 0))) runner_.step(1);
+  if (ImGui::Button(hints ? "Tick (O)" : "Tick", ImVec2(bw, 0))) step_all(1);
   ImGui::SameLine();
   if (ImGui::Button(hints ? "Reset (R)" : "Reset", ImVec2(bw, 0))) reset();
   ImGui::SetNextItemWidth(bw * 1.3f);
   ImGui::InputScalar("##n", ImGuiDataType_S64, &run_n_);
   run_n_ = std::clamp<int64_t>(run_n_, 1, 100000000);
   ImGui::SameLine();
-  if (ImGui::Button("Run N ticks")) runner_.step(run_n_);
+  if (ImGui::Button("Run N ticks")) step_all(run_n_);
   bool max_speed = settings_.speed <= 0;
   if (ImGui::Checkbox("max speed", &max_speed)) {
     settings_.speed = max_speed ? 0 : 30;
-    runner_.set_speed(settings_.speed);
+    for (auto& lane : lanes_) lane.runner->set_speed(settings_.speed);
   }
   if (!max_speed) {
     ImGui::SameLine();
@@ -394,7 +465,7 @@ void App::transport() {
     if (ImGui::DragFloat("##speed", &sp, 0.5f, 1, 5000, "%.0f ticks/s",
                          ImGuiSliderFlags_Logarithmic | ImGuiSliderFlags_AlwaysClamp)) {
       settings_.speed = sp;
-      runner_.set_speed(sp);
+      for (auto& lane : lanes_) lane.runner->set_speed(sp);
     }
   }
   ImGui::SetNextItemWidth(bw * 1.3f);
@@ -473,114 +544,279 @@ void App::viewport(ImVec2 pos, ImVec2 size) {
   ImGui::PopStyleVar();
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  // Side by side: one pane per lane (a lesson step's variants), separated by a thin gap.
+  const int n = int(lanes_.size());
+  const float gap = n > 1 ? 4.0f : 0.0f;
+  const float w = (avail.x - gap * (n - 1)) / n;
+  for (int i = 0; i < n; ++i) {
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + i * (w + gap), p0.y));
+    ImGui::PushID(i);
+    world_pane(lanes_[i], ImVec2(p0.x + i * (w + gap), p0.y), ImVec2(w, avail.y), i == 0);
+    ImGui::PopID();
+  }
+  if (n > 1)
+    for (int i = 1; i < n; ++i)
+      ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p0.x + i * (w + gap) - gap, p0.y),
+                                                ImVec2(p0.x + i * (w + gap), p0.y + avail.y),
+                                                IM_COL32(60, 60, 70, 255));
+  ImGui::End();
+}
+
+void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   ImGui::InvisibleButton("world", ImVec2(std::max(avail.x, 1.f), std::max(avail.y, 1.f)),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), kViewportBg);
-  view_.origin = p0;
-  view_.size = avail;
-  if (snap_ && snap_->world) {
-    if (st_.generation != view_generation_)
-      view_generation_ = st_.generation, user_moved_view_ = false;
-    if (!user_moved_view_) {
-      // Leave room at the top for the counters so they never cover the world.
-      const float top = counter_px_;
-      ViewTransform inner = view_;
-      inner.origin.y += top;
-      inner.size.y = std::max(10.0f, inner.size.y - top);
-      inner.fit(snap_->world->world_bounds(), 20.0f * ui_scale());
-      view_.scale = inner.scale;
-      view_.center = inner.to_world(
-          ImVec2(view_.origin.x + view_.size.x * 0.5f, view_.origin.y + view_.size.y * 0.5f));
-    }
-    viewport_interaction(p0, avail, hovered);
-    dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
-    ImGuiCanvas canvas(dl, view_, line_scale(), ImGui::GetFontSize());
-    const auto* tab = dynamic_cast<const TabularSnapshot*>(snap_.get());
-    if (tab)
-      draw_tabular_view(canvas, *tab, settings_.overlays);
-    else
-      snap_->world->draw(canvas);
-    // MPC: when MbrlSnapshot lands, draw its PlanTrace here:
-    //   if (auto* m = dynamic_cast<const MbrlSnapshot*>(snap_.get())) draw_plan_trace(canvas,
-    //   m->trace, *m->world, {});
-    if (demo_plan_trace_ && !demo_traces_.empty()) {
-      // Until MbrlSnapshot lands: a synthetic replan, one trace per CEM iteration.
-      if (const PlanTrace* t =
-              &demo_traces_[std::clamp(cem_iteration_, 0, int(demo_traces_.size()) - 1)])
-        draw_plan_trace(canvas, *t, *snap_->world, mpc_opt_);
-    }
-    // Drag ghost for the start/goal being moved.
-    if (drag_kind_ >= 2) {
-      const ImVec2 m = ImGui::GetIO().MousePos;
-      const Color c = drag_kind_ == 2 ? palette::start : palette::goal;
-      dl->AddCircleFilled(m, float(0.3 * view_.scale), to_imu32(c.with_alpha(0.6f)));
-      const char* t = drag_kind_ == 2 ? "S" : "G";
-      const ImVec2 ts = ImGui::CalcTextSize(t);
-      dl->AddText(ImVec2(m.x - ts.x / 2, m.y - ts.y / 2), IM_COL32_WHITE, t);
-    }
-    dl->PopClipRect();
+  ViewTransform& view = lane.view;
+  view.origin = p0;
+  view.size = avail;
+  const auto& snap = lane.snap;
+  if (!snap || !snap->world) {
+    const char* msg = lane.st.has_experiment || in_lesson()
+                          ? "loading..."
+                          : "no experiment loaded: File > Open experiment";
+    dl->AddText(ImVec2(p0.x + 20, p0.y + 20), IM_COL32(40, 40, 40, 255), msg);
+    return;
+  }
+  if (lane.st.generation != lane.view_generation)
+    lane.view_generation = lane.st.generation, lane.user_moved_view = false;
+  if (!lane.user_moved_view) {
+    // Leave room at the top for the counters so they never cover the world.
+    // Side by side, every pane leaves the same room so the worlds line up.
+    float top = 0;
+    for (const auto& l : lanes_) top = std::max(top, l.counter_px);
+    ViewTransform inner = view;
+    inner.origin.y += top;
+    inner.size.y = std::max(10.0f, inner.size.y - top);
+    inner.fit(dynamic_cast<const MbrlSnapshot*>(snap.get()) ? mbrl_bounds(*snap->world)
+                                                            : snap->world->world_bounds(),
+              20.0f * ui_scale());
+    view.scale = inner.scale;
+    view.center = inner.to_world(
+        ImVec2(view.origin.x + view.size.x * 0.5f, view.origin.y + view.size.y * 0.5f));
+  }
+  viewport_interaction(lane, hovered, interactive);
+  dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
+  ImGuiCanvas canvas(dl, view, line_scale(), ImGui::GetFontSize());
+  const auto* tab = dynamic_cast<const TabularSnapshot*>(snap.get());
+  const auto* mb = dynamic_cast<const MbrlSnapshot*>(snap.get());
+  if (tab)
+    draw_tabular_view(canvas, *tab, settings_.overlays);
+  else
+    snap->world->draw(canvas);
+  if (mb) draw_mbrl(canvas, lane);
+  if (demo_plan_trace_ && !demo_traces_.empty() && &lane == &lanes_[0]) {
+    // --demo-plan-trace: a synthetic replan, one trace per CEM iteration (overlay check).
+    if (const PlanTrace* t =
+            &demo_traces_[std::clamp(cem_iteration_, 0, int(demo_traces_.size()) - 1)])
+      draw_plan_trace(canvas, *t, *snap->world, mpc_opt_);
+  }
+  // Drag ghost for the start/goal being moved.
+  if (interactive && drag_kind_ >= 2) {
+    const ImVec2 m = ImGui::GetIO().MousePos;
+    const Color c = drag_kind_ == 2 ? palette::start : palette::goal;
+    dl->AddCircleFilled(m, float(0.3 * view.scale), to_imu32(c.with_alpha(0.6f)));
+    const char* t = drag_kind_ == 2 ? "S" : "G";
+    const ImVec2 ts = ImGui::CalcTextSize(t);
+    dl->AddText(ImVec2(m.x - ts.x / 2, m.y - ts.y / 2), IM_COL32_WHITE, t);
+  }
+  dl->PopClipRect();
 
-    // Counters in the corner, large enough for the back row, wrapped to the viewport's width.
-    std::vector<std::string> pieces = {snap_->experiment, "tick " + std::to_string(snap_->tick)};
-    if (tab) {
-      pieces.push_back("episode " + std::to_string(snap_->episode + 1));
+  // Counters in the corner, large enough for the back row, wrapped to the pane's width.
+  std::vector<std::string> pieces;
+  if (!lane.label.empty())
+    pieces.push_back(lane.label);
+  else
+    pieces.push_back(snap->experiment);
+  const bool side_by_side = lanes_.size() > 1;
+  if (!side_by_side) pieces.push_back("tick " + std::to_string(snap->tick));
+  if (tab) {
+    pieces.push_back("episode " + std::to_string(snap->episode + 1));
+    if (lanes_.size() == 1) {
       pieces.push_back("real updates " + std::to_string(tab->real_updates));
       pieces.push_back("planning updates " + std::to_string(tab->planning_updates));
       pieces.push_back("n = " + std::to_string(tab->agent.planning_steps));
+    } else {
+      pieces.push_back(std::to_string(snap->total_steps) + " steps");
     }
-    // Presentation mode's UI font is already large; elsewhere the counters use the big font.
-    ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
-    const float pad = 8 * ui_scale();
-    std::vector<std::string> lines(1);
-    for (const auto& p : pieces) {
-      const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
-      if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > avail.x)
-        lines.push_back(p);
-      else
-        lines.back() = joined;
-    }
-    float bw = 0;
-    const float lh = ImGui::GetFontSize();
-    for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
-    bw += 2 * pad;
-    const float bh = lh * lines.size() + 2 * pad;
-    dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
-                      IM_COL32(255, 255, 255, 215), 6);
-    for (size_t i = 0; i < lines.size(); ++i)
-      dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + lh * i), IM_COL32(20, 20, 25, 255),
-                  lines[i].c_str());
-    counter_px_ = bh + 2 * pad;
-    ImGui::PopFont();
-  } else {
-    const char* msg = "no experiment loaded: File > Open experiment";
-    dl->AddText(ImVec2(p0.x + 20, p0.y + 20), IM_COL32(40, 40, 40, 255), msg);
   }
-  ImGui::End();
+  std::string alert;  // a red line under the counters
+  if (mb) {
+    pieces.push_back("episode " + std::to_string(snap->episode + 1));
+    std::string phase =
+        mb->phase == "collect" ? "collect random data (" + std::to_string(mb->dataset_size) + ")"
+        : mb->phase == "train" ? "train the model"
+        : mb->phase == "plan"  ? "plan (" + mb->planner_kind + " iteration " +
+                                    std::to_string(mb->trace.iteration + 1) + "/" +
+                                    std::to_string(mb->trace.iterations) + ")"
+                              : "act (step " + std::to_string(mb->plan_index) + " of the plan)";
+    pieces.push_back("phase: " + phase);
+    if (!mb->returns.empty()) pieces.push_back("last return " + two_digits(mb->returns.back()));
+    if (mb->model_diverged) alert = "model diverged";
+  }
+  if (!snap->message.empty() && alert.empty() && mb) alert = snap->message;
+  if (in_lesson() && lane_reached(lane) && !lane.released) {
+    if (side_by_side)
+      pieces.push_back("(paused)");
+    else
+      pieces.push_back("paused: " + until_text(current_step()->until));
+  }
+  // Presentation mode's UI font is already large; elsewhere the counters use the big font.
+  // Side by side, the panes are narrow: less padding, and the pieces wrap one per line at worst.
+  ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
+  const float pad = (side_by_side ? 5 : 8) * ui_scale();
+  std::vector<std::string> lines(1);
+  for (const auto& p : pieces) {
+    const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
+    if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > avail.x)
+      lines.push_back(p);
+    else
+      lines.back() = joined;
+  }
+  if (!alert.empty()) lines.push_back(alert);
+  float bw = 0;
+  const float lh = ImGui::GetFontSize();
+  for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
+  bw = std::min(bw + 2 * pad, avail.x - 2 * pad);
+  const float bh = lh * lines.size() + 2 * pad;
+  dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
+  dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
+                    IM_COL32(255, 255, 255, 215), 6);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const bool red = !alert.empty() && i + 1 == lines.size();
+    dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + lh * i),
+                red ? IM_COL32(200, 10, 10, 255) : IM_COL32(20, 20, 25, 255), lines[i].c_str());
+  }
+  dl->PopClipRect();
+  lane.counter_px = bh + 2 * pad;
+  ImGui::PopFont();
 }
 
-void App::viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovered) {
-  (void)p0, (void)size;
+void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
+  const auto& m = static_cast<const MbrlSnapshot&>(*lane.snap);
+  const Env& env = *m.world;
+  const FutureLayout f = future_layout(env);
+  PathPlacer place;
+  if (f.kind == FutureLayout::time_up) {
+    place = [&env, f](const Vec& o, int k, int steps) -> std::optional<Vec2> {
+      auto p = env.obs_position(o);
+      if (!p) return std::nullopt;
+      return Vec2{p->x, f.y0 + f.height * k / std::max(1, steps - 1)};
+    };
+  } else if (f.kind == FutureLayout::radial) {
+    place = [&env](const Vec& o, int k, int steps) -> std::optional<Vec2> {
+      auto p = env.obs_position(o);
+      if (!p) return std::nullopt;
+      const double r = 1.0 + 0.85 * k / std::max(1, steps - 1);
+      return Vec2{p->x * r, p->y * r};
+    };
+  }
+  const bool show_plan = m.phase != "collect" && m.phase != "train" && !m.trace.returns.empty();
+  if (f.kind == FutureLayout::time_up) {
+    // The band's frame: "now" at the bottom, time going up, and the danger line of a cliff.
+    const Bounds b = env.world_bounds();
+    const Color frame{0.35f, 0.35f, 0.45f, 1};
+    canvas.rect({b.lo.x, f.y0}, {b.hi.x, f.y0 + f.height}, Color{1, 1, 1, 0.55f}, frame);
+    const double H = m.trace.horizon;
+    canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04},
+                "imagined futures (time goes up)", palette::text, 1.0f);
+    if (H > 0)
+      canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, "now", palette::text,
+                  1.0f);
+    if (const auto* ch = dynamic_cast<const CliffHill*>(&env)) {
+      canvas.segment({ch->cliff_x(), ch->ground_height(ch->cliff_x() - 1e-6)},
+                     {ch->cliff_x(), f.y0 + f.height}, palette::danger, 3.0f);
+      canvas.text({ch->cliff_x() + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, "cliff",
+                  palette::danger, 1.1f);
+    }
+  }
+  // The executed trajectory this episode (orange, like the agent) under the imagined ones.
+  if (mpc_opt_.executed && m.obs_dim > 0 && m.phase != "collect") {
+    std::vector<Vec> path;
+    for (size_t i = 0; i + m.obs_dim <= m.episode_obs.size(); i += m.obs_dim)
+      path.push_back(Eigen::Map<const Vec>(m.episode_obs.data() + i, m.obs_dim));
+    draw_observation_path(canvas, path, env, palette::agent.with_alpha(0.9f), 4.0f);
+  }
+  // The scrubbed CEM iteration of the latest replan, or the latest iteration.
+  const PlanTrace* t = &m.trace;
+  if (&lane == &lanes_[0] && !cem_follow_ && !m.replan_traces.empty())
+    t = m.replan_traces[std::clamp(cem_iteration_, 0, int(m.replan_traces.size()) - 1)].get();
+  if (show_plan) draw_plan_trace(canvas, *t, env, mpc_opt_, place);
+  // Predicted vs actual: in the time band, what really happened since the plan was made (orange)
+  // next to what the model predicted for the chosen plan (bold blue).
+  if (show_plan && place && mpc_opt_.executed && !m.planning && m.plan_index > 0 && m.obs_dim > 0) {
+    const size_t T = m.episode_obs.size() / m.obs_dim;
+    const size_t n = std::min<size_t>(T, size_t(m.plan_index) + 1);
+    std::vector<Vec> actual;
+    for (size_t i = T - n; i < T; ++i)
+      actual.push_back(Eigen::Map<const Vec>(m.episode_obs.data() + i * m.obs_dim, m.obs_dim));
+    const int steps = m.trace.horizon + 1;
+    PathPlacer same_clock = [&place, steps](const Vec& o, int k, int) {
+      return place(o, k, steps);
+    };
+    draw_observation_path(canvas, actual, env, palette::agent, 5.0f, same_clock);
+  }
+  // The real state on top, so the fan's origin is clear.
+  if (m.obs.size() > 0)
+    if (auto p = env.obs_position(m.obs)) {
+      const Bounds b = env.world_bounds();
+      const double r = 0.012 * std::max(b.hi.x - b.lo.x, b.hi.y - b.lo.y);
+      canvas.circle(*p, r, palette::agent, palette::body_outline);
+    }
+}
+
+void App::mpc_panel() {
+  const auto* m = dynamic_cast<const MbrlSnapshot*>(snap_.get());
+  if (!m || !ImGui::CollapsingHeader("MPC overlays", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  mpc_overlay_toggles(mpc_opt_);
+  ImGui::Checkbox("follow the latest iteration", &cem_follow_);
+  std::vector<PlanTrace> none;
+  if (!m->replan_traces.empty()) {
+    // The scrubber works on the replan's iterations; moving it stops following.
+    const int before = cem_iteration_;
+    if (cem_follow_) cem_iteration_ = int(m->replan_traces.size()) - 1;
+    const int n = int(m->replan_traces.size());
+    cem_iteration_ = std::clamp(cem_iteration_, 0, n - 1);
+    int shown = cem_iteration_ + 1;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::SliderInt("##cem_iteration", &shown, 1, n, "CEM iteration %d")) {
+      cem_iteration_ = shown - 1;
+      cem_follow_ = false;
+    }
+    (void)before;
+    const PlanTrace& t = *m->replan_traces[cem_iteration_];
+    const int best = best_candidate(t);
+    ImGui::TextWrapped("%d candidates, %zu elites, best predicted return %.3g", t.candidates,
+                       t.elites.size(), best >= 0 ? double(t.returns[best]) : 0.0);
+  } else {
+    ImGui::TextDisabled("no plan yet (phase: %s)", m->phase.c_str());
+  }
+  ImGui::Text("dataset %zu transitions, model %s", m->dataset_size, m->model_kind.c_str());
+}
+
+void App::viewport_interaction(Lane& lane, bool hovered, bool grid_edits) {
   ImGuiIO& io = ImGui::GetIO();
+  ViewTransform& view = lane.view;
   if (hovered && io.MouseWheel != 0) {
-    view_.zoom_at(io.MousePos, std::pow(1.15, io.MouseWheel));
-    user_moved_view_ = true;
+    view.zoom_at(io.MousePos, std::pow(1.15, io.MouseWheel));
+    lane.user_moved_view = true;
   }
   if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right, 2.0f)) {
-    view_.center.x -= io.MouseDelta.x / view_.scale;
-    view_.center.y += io.MouseDelta.y / view_.scale;
-    user_moved_view_ = true;
+    view.center.x -= io.MouseDelta.x / view.scale;
+    view.center.y += io.MouseDelta.y / view.scale;
+    lane.user_moved_view = true;
   }
+  if (!grid_edits) return;
   // Grid editing (REINFORCEjs): click toggles a wall, drag moves the start or the goal.
-  const auto* grid = dynamic_cast<const GridWorld*>(snap_->world.get());
-  if (!grid || !dynamic_cast<const TabularSnapshot*>(snap_.get())) return;
-  const Vec2 w = view_.to_world(io.MousePos);
+  const auto* grid = dynamic_cast<const GridWorld*>(lane.snap->world.get());
+  if (!grid || !dynamic_cast<const TabularSnapshot*>(lane.snap.get())) return;
+  const Vec2 w = view.to_world(io.MousePos);
   const int col = int(std::floor(w.x)), row = grid->maze().rows - 1 - int(std::floor(w.y));
   const bool inside = row >= 0 && row < grid->maze().rows && col >= 0 && col < grid->maze().cols;
   if (hovered && inside && !drag_kind_ && !ImGui::IsMouseDown(ImGuiMouseButton_Right)) {
     // Hover read-out: the numbers behind the colours and arrows of this cell.
-    const auto& tab = static_cast<const TabularSnapshot&>(*snap_);
+    const auto& tab = static_cast<const TabularSnapshot&>(*lane.snap);
     const int s = grid->state_of({row, col});
     if (s < tab.n_states && tab.n_actions == 4 && !grid->is_wall(row, col)) {
       const double* q = &tab.q[size_t(s) * 4];
@@ -614,7 +850,7 @@ void App::viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovere
 
 void App::edit_grid(GridEdit edit, Cell c) {
   runner_.post([edit, c](Experiment& e) {
-    auto* t = dynamic_cast<TabularExperiment*>(&e);
+    auto* t = dynamic_cast<TabularExperiment*>(&unwrap_gate(e));
     auto* g = t ? dynamic_cast<GridWorld*>(&t->env()) : nullptr;
     if (!g) throw InputError("this experiment has no grid world to edit");
     const bool ok = edit == GridEdit::toggle_wall  ? g->toggle_wall(c)
@@ -633,7 +869,7 @@ void App::plots(ImVec2 pos, ImVec2 size) {
   ImGui::Begin("Plots", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  const auto& figs = snap_->figures;
+  const auto& figs = figures_;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float w = (avail.x - gap * (figs.size() - 1)) / figs.size();

@@ -17,10 +17,14 @@
 #include "app/gui/settings.h"
 #include "app/gui/theme.h"
 #include "core/experiment.h"
+#include "core/lesson.h"
 #include "core/runner.h"
 #include "envs/maze.h"
 
 namespace dynalab {
+
+/// A lesson step's condition in the audience's words, e.g. "3 episodes done".
+std::string until_text(const LessonUntil& u);
 
 class App {
  public:
@@ -34,9 +38,17 @@ class App {
   /// Grid world edits (REINFORCEjs), run by the worker between ticks on the running env.
   enum class GridEdit { toggle_wall, move_start, move_goal };
   void edit_grid(GridEdit edit, Cell c);
-  /// Hook for the lesson player (issue 7): opens lesson `name` at step `step` (1-based).
-  /// Returns an error message ("" on success).
+  /// Opens lesson `name` (file stem; "" = the first lesson) at step `step` (1-based): loads its
+  /// experiment (or one runner per variant, side by side), overlays, plots and "run until"
+  /// condition, and starts playing. Returns an error message ("" on success).
   std::string open_lesson(const std::string& name, int step);
+  /// Starts every runner of the open lesson step: `ticks` > 0 runs that many ticks (stopping
+  /// earlier at the step's condition); 0 plays until the condition (or 300 ticks without one).
+  void start_lesson_runners(int64_t ticks);
+  /// Scripted mode: true when every runner is idle and its last snapshot is drawn, and each
+  /// reached `ticks` (experiment mode), or its step's condition / `ticks` (lesson mode).
+  bool scripted_done(int64_t ticks) const;
+  bool in_lesson() const { return lesson_ >= 0; }
 
   /// Builds one frame of UI (between ImGui::NewFrame and ImGui::Render).
   void frame(float frame_ms);
@@ -72,14 +84,40 @@ class App {
   void config_panel();
   void stats_panel();
   void profile_panel();
+  // One experiment in the viewport: the main runner, or one variant of a lesson step.
+  struct Lane {
+    std::string label;            // variant label ("" for a single experiment)
+    std::unique_ptr<Runner> own;  // extra runners of a lesson step's variants
+    Runner* runner = nullptr;     // runner_ for lane 0
+    std::shared_ptr<const Snapshot> snap;
+    RunnerStatus st;
+    ViewTransform view;
+    bool user_moved_view = false;
+    uint64_t view_generation = 0;
+    float counter_px = 80;  // height of the counter box in the last frame (fit avoids it)
+    bool released = false;  // the lecturer played past the step's condition
+  };
   void viewport(ImVec2 pos, ImVec2 size);
-  void viewport_interaction(const ImVec2& p0, const ImVec2& size, bool hovered);
+  void world_pane(Lane& lane, ImVec2 p0, ImVec2 size, bool interactive);
+  void draw_mbrl(Canvas& canvas, const Lane& lane);
+  void mpc_panel();
+  void viewport_interaction(Lane& lane, bool hovered, bool grid_edits);
+  // Lessons (lesson_player.cpp).
+  void load_lessons();
+  void lesson_panel();
+  void leave_lesson();
+  bool lane_reached(const Lane& lane) const;
+  std::vector<Figure> shown_figures() const;
+  const LessonStep* current_step() const;
   void plots(ImVec2 pos, ImVec2 size);
   void status_bar(float y, float w, float h);
   void keys_window();
   void handle_keys();
   void toggle_play();
   void reset();
+  void play_all();
+  void pause_all();
+  void step_all(int64_t n);
   void apply_live_config();
   void export_figures();
   float line_scale() const { return settings_.presentation ? 2.0f : 1.0f; }
@@ -97,15 +135,13 @@ class App {
   // Name and resolved config of the experiment the worker runs, posted after each load (a
   // failed load leaves the old experiment running, so the GUI takes both from the worker).
   std::optional<std::pair<std::string, Json>> incoming_config_;
-  std::shared_ptr<const Snapshot> snap_;
+  std::shared_ptr<const Snapshot> snap_;  // lanes_[0]'s, for the panels
+  std::vector<Figure> figures_;           // the plots of this frame (merged across variants)
   RunnerStatus st_;
-  ViewTransform view_;
   MpcOverlayOptions mpc_opt_;
   int cem_iteration_ = 0;
+  bool cem_follow_ = true;              // the scrubber follows the latest iteration
   std::vector<PlanTrace> demo_traces_;  // --demo-plan-trace: synthetic CEM iterations
-  bool user_moved_view_ = false;
-  float counter_px_ = 80;  // height of the viewport's counter box in the last frame (fit avoids it)
-  uint64_t view_generation_ = 0;
   // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
   int drag_kind_ = 0;
   int drag_row_ = -1, drag_col_ = -1;
@@ -116,7 +152,18 @@ class App {
   std::deque<float> frame_ms_;
   bool font_changed_ = false, quit_ = false, show_keys_ = false, show_about_ = false;
   std::optional<ScreenshotRequest> screenshot_request_;
-  Runner runner_;  // last: destroyed first, so no worker command outlives the members above
+  // Lessons: every file loaded separately (a broken one is listed with its error).
+  struct LessonEntry {
+    std::string name;
+    std::optional<Lesson> lesson;
+    std::string error;
+  };
+  std::vector<LessonEntry> lessons_;
+  int lesson_ = -1, step_ = 0;  // open lesson (index into lessons_, -1: none), 0-based step
+  Runner runner_;  // after lanes_' owner below is declared: see the destructor order note
+  std::vector<Lane>
+      lanes_;  // lanes_[0].runner == &runner_; extra runners die before runner_  // last: destroyed
+               // first, so no worker command outlives the members above
 };
 
 }  // namespace dynalab

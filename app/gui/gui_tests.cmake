@@ -9,6 +9,19 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_all_experiments
            COMMAND ${GUI_DIR}/scripted_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
                    $<TARGET_FILE:png_stats> ${GUI_OUT}/experiments 300)
+  # Every step of every lesson (listed at test time) until its condition, in scripted mode.
+  add_test(NAME gui_scripted_all_lessons
+           COMMAND ${GUI_DIR}/lessons_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
+                   $<TARGET_FILE:png_stats> ${GUI_OUT}/lessons)
+  set_tests_properties(gui_scripted_all_lessons PROPERTIES TIMEOUT 600)
+  # A bad lesson or step exits 2 with one line, before any window opens.
+  add_test(NAME gui_scripted_bad_lesson
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --lesson no_such_lesson --exit 2>&1; a=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --step 99 --exit 2>&1; b=$?; test $a -eq 2 && test $b -eq 2 && echo both-exit-2")
+  set_tests_properties(gui_scripted_bad_lesson PROPERTIES PASS_REGULAR_EXPRESSION "no_such_lesson: no such lesson.*--step 99: the lesson has 5 steps.*both-exit-2")
+  # A malformed lesson file is reported naming the file and the step; the other lessons work.
+  add_test(NAME gui_scripted_broken_lesson_skipped
+           COMMAND sh -c "rm -rf ${GUI_OUT}/assets && cp -r ${PROJECT_SOURCE_DIR}/assets ${GUI_OUT}/assets && sed 's/\"episode\": 1}/\"episode\": \"soon\"}/' ${PROJECT_SOURCE_DIR}/assets/lessons/07_dyna_maze.json > ${GUI_OUT}/assets/lessons/00_broken.json && DYNALAB_ASSETS=${GUI_OUT}/assets LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --lesson 08_changing_world --step 1 --ticks 20 --size 1280x800 --exit 2>&1")
+  set_tests_properties(gui_scripted_broken_lesson_skipped PROPERTIES PASS_REGULAR_EXPRESSION "lesson skipped: [^\n]*00_broken.json: steps\\[0\\].until.episode: expected[^\n]*\n.*scripted: blocking_maze, 20 ticks")
   # The MPC overlay drawn from a synthetic PlanTrace, and presentation mode.
   add_test(NAME gui_scripted_mpc_overlay_presentation
            COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ticks 50 --demo-plan-trace --presentation --screenshot ${GUI_OUT}/mpc_demo.png --exit && $<TARGET_FILE:png_stats> ${GUI_OUT}/mpc_demo.png 12")
@@ -36,6 +49,6 @@ if(XVFB_RUN)
 endif()
 # xvfb-run -a can race for a display number when two start at once: one Xvfb test at a time.
 if(XVFB_RUN)
-  set_tests_properties(gui_scripted_all_experiments gui_scripted_mpc_overlay_presentation
+  set_tests_properties(gui_scripted_all_experiments gui_scripted_all_lessons gui_scripted_broken_lesson_skipped gui_scripted_mpc_overlay_presentation
                        gui_scripted_corrupt_settings gui_scripted_settings_roundtrip PROPERTIES RESOURCE_LOCK xvfb)
 endif()

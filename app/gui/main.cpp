@@ -24,6 +24,7 @@
 #include "app/gui/theme.h"
 #include "core/config.h"
 #include "core/experiment.h"
+#include "core/lesson.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 
@@ -68,6 +69,26 @@ int main(int argc, char** argv) {
 
   // Scripted runs check their input before opening a window: bad input exits 2 even without a
   // display, and never half-renders.
+  if (scripted && !args.lesson.empty()) {
+    try {
+      const Lesson lesson = load_lesson_named(args.lesson);
+      const int k = std::max(1, args.step);
+      if (k > int(lesson.steps.size()))
+        throw InputError(lesson.source + ": --step " + std::to_string(k) + ": the lesson has " +
+                         std::to_string(lesson.steps.size()) + " steps");
+      const LessonStep& s = lesson.steps[k - 1];
+      for (int v = 0; v < std::max<int>(1, int(s.variants.size())); ++v) try {
+          make_experiment(
+              load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)),
+              env_registry());
+        } catch (const InputError& e) {
+          throw InputError(lesson.source + ": steps[" + std::to_string(k - 1) + "]: " + e.what());
+        }
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    }
+  }
   if (scripted && args.lesson.empty()) {
     try {
       make_experiment(load_experiment(args.experiment, args.sets), env_registry());
@@ -114,9 +135,15 @@ int main(int argc, char** argv) {
     rebuild_style();
 
     std::string err;
+    const bool remembered_lesson =
+        args.experiment.empty() && args.lesson.empty() && !scripted && app.settings().lesson_mode;
     if (!args.lesson.empty())
       err = app.open_lesson(args.lesson, std::max(1, args.step));
-    else
+    else if (remembered_lesson) {
+      // The app starts on the lesson (and step) open last time, or on the first lesson.
+      err = app.open_lesson(app.settings().last_lesson, app.settings().last_step);
+      if (!err.empty()) err = app.open_lesson("", 1);
+    } else
       err = app.load(args.experiment.empty() ? app.settings().last_experiment : args.experiment,
                      args.sets, args.has_seed ? std::optional<uint64_t>(args.seed) : std::nullopt);
     if (!err.empty() && !scripted && args.experiment.empty() && args.lesson.empty())
@@ -126,7 +153,12 @@ int main(int argc, char** argv) {
       exit_code = 2;
     }
     for (auto [r, c] : args.toggle_walls) app.edit_grid(App::GridEdit::toggle_wall, Cell{r, c});
-    if (scripted && !exit_code) app.runner().step(args.ticks);
+    if (scripted && !exit_code) {
+      if (app.in_lesson())
+        app.start_lesson_runners(args.ticks);
+      else
+        app.runner().step(args.ticks);
+    }
 
     // 5. Frame loop.
     const auto t_start = Clock::now();
@@ -184,8 +216,7 @@ int main(int argc, char** argv) {
         const auto st = app.runner().status();
         const auto& snap = app.shown();
         // Done once the runner is idle and this frame drew the snapshot of the last tick.
-        const bool done = app.runner().idle() && snap &&
-                          (snap->tick >= args.ticks || snap->finished) && st.pending_ticks == 0;
+        const bool done = app.scripted_done(args.ticks);
         for (const auto& e : app.take_new_errors()) {
           std::fprintf(stderr, "error: %s\n", e.c_str());
           exit_code = 2;
@@ -219,7 +250,9 @@ int main(int argc, char** argv) {
           break;
         }
         if (Clock::now() - t_start > std::chrono::minutes(2)) {
-          std::fprintf(stderr, "error: scripted run did not reach %lld ticks in 2 minutes\n",
+          std::fprintf(stderr,
+                       "error: scripted run did not reach %lld ticks (or the lesson step's "
+                       "condition) in 2 minutes\n",
                        (long long)args.ticks);
           exit_code = 1;
           break;

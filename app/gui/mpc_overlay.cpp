@@ -34,14 +34,16 @@ Color return_color(float t) {
 }
 
 void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
-                           Color color, float width_px) {
+                           Color color, float width_px, const PathPlacer& place) {
   std::vector<Vec2> pts;
   auto flush = [&] {
     if (pts.size() > 1) canvas.polyline(pts, color, width_px);
     pts.clear();
   };
-  for (const auto& o : observations) {
-    if (auto p = env.obs_position(o))
+  const int steps = int(observations.size());
+  for (int k = 0; k < steps; ++k) {
+    const Vec& o = observations[k];
+    if (auto p = place ? place(o, k, steps) : env.obs_position(o))
       pts.push_back(*p);
     else
       flush();  // no place in the world: break the line rather than jump
@@ -50,7 +52,7 @@ void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations,
 }
 
 void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
-                     const MpcOverlayOptions& opt) {
+                     const MpcOverlayOptions& opt, const PathPlacer& place) {
   const int P = std::min<int>(t.candidates, int(t.returns.size()));
   if (P <= 0 || t.particles <= 0) return;
   float rlo = INFINITY, rhi = -INFINITY;
@@ -76,7 +78,7 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
       if (i % stride) continue;
       for (int k = 0; k < particles; ++k)
         draw_observation_path(canvas, predicted_path(t, p, k), env,
-                              return_color(scaled(p)).with_alpha(0.5f), 2.0f);
+                              return_color(scaled(p)).with_alpha(0.5f), 2.0f, place);
     }
   }
   if (opt.elites)
@@ -84,13 +86,13 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
       if (elite[p])
         for (int k = 0; k < particles; ++k)
           draw_observation_path(canvas, predicted_path(t, p, k), env,
-                                return_color(scaled(p)).with_alpha(0.9f), 3.0f);
+                                return_color(scaled(p)).with_alpha(0.9f), 3.0f, place);
   if (opt.chosen) {
     const int b = best_candidate(t);
     if (b >= 0)
       for (int k = 0; k < particles; ++k)
         draw_observation_path(canvas, predicted_path(t, b, k), env, palette::plan,
-                              k == 0 ? 4.5f : 2.5f);
+                              k == 0 ? 6.0f : 3.0f, place);
   }
 }
 

@@ -4,6 +4,8 @@
 // particle path so an ensemble's disagreement shows as spread, and the executed trajectory for
 // predicted-vs-actual. Predicted observations are placed in the world with Env::obs_position.
 
+#include <functional>
+#include <optional>
 #include <vector>
 
 #include "core/canvas.h"
@@ -18,17 +20,22 @@ struct MpcOverlayOptions {
   bool elites = true;        ///< elites drawn thicker and opaque
   bool chosen = true;        ///< the chosen (best) candidate bold
   bool particles = true;     ///< every particle path, not only the first
+  bool executed = true;      ///< the executed trajectory this episode (predicted vs actual)
   int max_candidates = 200;  ///< draw at most this many non-elite candidates (evenly spaced)
 };
+
+/// Where the k-th of `steps` observations of a path is drawn (world units); nullopt: nowhere.
+/// The default places every observation at env.obs_position(obs), whatever k.
+using PathPlacer = std::function<std::optional<Vec2>(const Vec& obs, int k, int steps)>;
 
 /// Draws the trace's candidate paths over the world. Candidates whose observations have no
 /// world position (obs_position returns nullopt) are skipped.
 void draw_plan_trace(Canvas& canvas, const PlanTrace& trace, const Env& env,
-                     const MpcOverlayOptions& opt);
+                     const MpcOverlayOptions& opt, const PathPlacer& place = {});
 
 /// Draws a sequence of observations (e.g. the executed trajectory) as a polyline with dots.
 void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
-                           Color color, float width_px);
+                           Color color, float width_px, const PathPlacer& place = {});
 
 /// The predicted path (H+1 observations) of one particle of one candidate.
 std::vector<Vec> predicted_path(const PlanTrace& trace, int candidate, int particle);

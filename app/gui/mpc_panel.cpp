@@ -11,6 +11,7 @@ void mpc_overlay_toggles(MpcOverlayOptions& opt) {
   ImGui::Checkbox("elites", &opt.elites);
   ImGui::Checkbox("chosen plan", &opt.chosen);
   ImGui::Checkbox("all particles (ensemble spread)", &opt.particles);
+  ImGui::Checkbox("executed path", &opt.executed);
 }
 
 const PlanTrace* cem_iteration_scrubber(const std::vector<PlanTrace>& traces, int& iteration) {

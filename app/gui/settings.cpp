@@ -30,6 +30,9 @@ Settings load_settings(const std::filesystem::path& path, std::string& message) 
     r.presentation = j.value("presentation", r.presentation);
     r.last_experiment = j.value("last_experiment", r.last_experiment);
     r.speed = std::max(0.0, j.value("speed", r.speed));
+    r.lesson_mode = j.value("lesson_mode", r.lesson_mode);
+    r.last_lesson = j.value("last_lesson", r.last_lesson);
+    r.last_step = std::max(1, j.value("last_step", r.last_step));
     if (j.contains("overlays")) {
       const Json& o = j.at("overlays");
       r.overlays.heat_map = o.value("heat_map", r.overlays.heat_map);
@@ -61,6 +64,9 @@ bool save_settings(const std::filesystem::path& path, const Settings& s, std::st
   j["presentation"] = s.presentation;
   j["last_experiment"] = s.last_experiment;
   j["speed"] = s.speed;
+  j["lesson_mode"] = s.lesson_mode;
+  j["last_lesson"] = s.last_lesson;
+  j["last_step"] = s.last_step;
   j["overlays"] = {{"heat_map", s.overlays.heat_map},
                    {"policy_arrows", s.overlays.policy_arrows},
                    {"model_known", s.overlays.model_known},

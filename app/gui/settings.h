@@ -19,7 +19,10 @@ struct Settings {
   float font_scale = 1.0f;    ///< 1 .. 2.5
   bool presentation = false;  ///< large fonts, thick lines, high-contrast theme
   std::string last_experiment = "dyna_maze";
-  double speed = 30;  ///< ticks per second while playing (0: as fast as possible)
+  bool lesson_mode = true;  ///< start in the lesson player (false: on last_experiment)
+  std::string last_lesson;  ///< lesson open at exit ("" : an experiment was open)
+  int last_step = 1;        ///< 1-based step of last_lesson
+  double speed = 30;        ///< ticks per second while playing (0: as fast as possible)
   TabularOverlayOptions overlays;
   Panels panels;
 };

@@ -108,6 +108,8 @@ bool MbrlExperiment::tick() {
       break;
     case MbrlPhase::plan:  // one planner iteration
       agent_->plan_iteration(*env_, obs_);
+      if (agent_->trace().iteration == 0) replan_traces_.clear();
+      replan_traces_.push_back(std::make_shared<const PlanTrace>(agent_->trace()));
       if (cfg_.output.plan_traces) record_plan_iteration();
       break;
     case MbrlPhase::act:  // one real env step with the next planned action
@@ -197,6 +199,7 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   s->world = env_->clone();
   s->figures = figures();
   s->trace = agent_->trace();
+  s->replan_traces = replan_traces_;
   s->planning = agent_->planning();
   s->obs_dim = env_->observation_space().dim();
   s->action_dim = env_->action_space().dim();

@@ -64,6 +64,8 @@ struct MbrlExperimentConfig {
 /// What the GUI draws for MPC: the latest plan trace, the executed path, the returns.
 struct MbrlSnapshot : Snapshot {
   PlanTrace trace;        ///< the latest planner iteration
+  /// Every iteration of the latest (or in-progress) replan, oldest first (the CEM scrubber).
+  std::vector<std::shared_ptr<const PlanTrace>> replan_traces;
   bool planning = false;  ///< a replan is in progress (trace shows an unfinished one)
   int obs_dim = 0, action_dim = 0;
   std::vector<double> episode_obs;      ///< (T+1) x obs_dim, observations this episode
@@ -124,6 +126,8 @@ class MbrlExperiment : public Experiment {
   // The snapshot's model: a frozen copy of the ensemble as of its last finished fit (the worker
   // keeps training the live one), refreshed at most once per fit.
   mutable std::shared_ptr<const Ensemble> model_copy_;
+  // The iterations of the latest replan, shared with the snapshots (immutable once pushed).
+  std::vector<std::shared_ptr<const PlanTrace>> replan_traces_;
   mutable int model_copy_fits_ = -1;
   std::string trajectories_csv_, plan_traces_csv_;  // built as the run goes
 };

@@ -1,0 +1,355 @@
+// The lesson player (issue 7): the Lessons panel and opening a lesson step, as App members.
+// A step loads one experiment (the main runner) or one runner per variant, side by side; its
+// "run until" condition is enforced on each worker by a GatedExperiment, which pauses the runner
+// the moment the condition holds.
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/gui/app.h"
+#include "app/gui/lesson_gate.h"
+#include "envs/registry.h"
+
+namespace dynalab {
+
+namespace {
+const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
+const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
+
+// Sets the Dyna and MPC overlay toggles to exactly the step's list (an empty list keeps them).
+void apply_overlays(const std::vector<std::string>& names, TabularOverlayOptions& t,
+                    MpcOverlayOptions& m) {
+  if (names.empty()) return;
+  auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
+  t.heat_map = on("q_heatmap");
+  t.policy_arrows = on("policy_arrows");
+  t.model_known = on("model_cells");
+  t.planning_flashes = on("planning_flash");
+  t.episode_path = on("agent_path");
+  m.candidates = on("rollout_fan");
+  m.elites = on("elites") || on("rollout_fan");
+  m.chosen = on("chosen_plan") || on("rollout_fan");
+  m.particles = on("particles") || on("disagreement");
+  m.executed =
+      on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
+}
+}  // namespace
+
+std::string until_text(const LessonUntil& u) {
+  // Counted the way the counters count: "episode 3" in a lesson file means 3 episodes done.
+  std::vector<std::string> parts;
+  auto count = [](int64_t n, const char* one, const char* many) {
+    return std::to_string(n) + " " + (n == 1 ? one : many);
+  };
+  if (u.episode >= 0) parts.push_back(count(u.episode, "episode done", "episodes done"));
+  if (u.ticks >= 0) parts.push_back(count(u.ticks, "tick", "ticks"));
+  if (u.total_steps >= 0) parts.push_back(count(u.total_steps, "real step", "real steps"));
+  if (u.finished) parts.push_back("the run ends");
+  if (u.terminated) parts.push_back("an episode ends at the goal or in a fall");
+  if (u.obs_dim >= 0 && (!std::isnan(u.above) || !std::isnan(u.below))) {
+    const std::string d = u.describe();  // the observation thresholds, as the core words them
+    const size_t at = d.find("obs ");
+    parts.push_back(at == std::string::npos ? d : d.substr(at));
+  }
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? " or " : "") + parts[i];
+  return out.empty() ? "paused" : out;
+}
+
+void App::load_lessons() {
+  lessons_.clear();
+  std::string broken;
+  for (const auto& f : lesson_files()) {
+    LessonEntry e;
+    e.name = f.stem().string();
+    try {
+      e.lesson = load_lesson(f);
+    } catch (const std::exception& ex) {  // one broken file: listed with its error, others work
+      e.error = ex.what();
+      if (broken.empty()) broken = e.error;
+      if (scripted_) std::fprintf(stderr, "lesson skipped: %s\n", e.error.c_str());
+    }
+    lessons_.push_back(std::move(e));
+  }
+  if (!broken.empty()) status(broken, true);
+}
+
+const LessonStep* App::current_step() const {
+  if (lesson_ < 0 || lesson_ >= int(lessons_.size()) || !lessons_[lesson_].lesson) return nullptr;
+  const auto& steps = lessons_[lesson_].lesson->steps;
+  return step_ >= 0 && step_ < int(steps.size()) ? &steps[step_] : nullptr;
+}
+
+bool App::lane_reached(const Lane& lane) const {
+  const LessonStep* s = current_step();
+  return s && s->has_until && lane.snap && s->until.reached(*lane.snap);
+}
+
+void App::leave_lesson() {
+  if (lesson_ < 0) return;
+  lesson_ = -1;
+  lanes_.resize(1);
+  lanes_[0].label.clear();
+  lanes_[0].released = false;
+  if (!scripted_) settings_.lesson_mode = false;
+}
+
+std::string App::open_lesson(const std::string& name, int step) {
+  if (lessons_.empty()) load_lessons();
+  int li = -1;
+  for (size_t i = 0; i < lessons_.size() && li < 0; ++i)
+    if (lessons_[i].name == name || (name.empty() && lessons_[i].lesson)) li = int(i);
+  auto fail = [&](const std::string& msg) {
+    status(msg, true);
+    return msg;
+  };
+  if (li < 0) {
+    std::string list;
+    for (const auto& l : lessons_) list += (list.empty() ? "" : ", ") + l.name;
+    return fail("lesson '" + name + "': no such lesson (lessons: " + list + ")");
+  }
+  if (!lessons_[li].lesson) return fail(lessons_[li].error);
+  const Lesson& lesson = *lessons_[li].lesson;
+  if (step < 1 || step > int(lesson.steps.size()))
+    return fail("lesson '" + lesson.name + "': no step " + std::to_string(step) + " (it has " +
+                std::to_string(lesson.steps.size()) + ")");
+  const LessonStep& s = lesson.steps[step - 1];
+  // Check every variant's config before touching the runners: a bad step leaves the old one.
+  const int n = std::max<int>(1, int(s.variants.size()));
+  std::vector<ExperimentSource> srcs;
+  try {
+    for (int v = 0; v < n; ++v)
+      srcs.push_back(load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)));
+  } catch (const std::exception& e) {
+    return fail(lesson.source + ": steps[" + std::to_string(step - 1) + "]: " + e.what());
+  }
+  lesson_ = li;
+  step_ = step - 1;
+  lanes_.resize(1);
+  for (int v = 1; v < n; ++v) {
+    lanes_.emplace_back();
+    lanes_[v].own = std::make_unique<Runner>();
+    lanes_[v].runner = lanes_[v].own.get();
+  }
+  for (int v = 0; v < n; ++v) {
+    Lane& lane = lanes_[v];
+    lane.label = s.variants.empty() ? "" : s.variants[v].label;
+    lane.released = false;
+    lane.snap.reset();
+    lane.user_moved_view = false;
+    Runner* r = lane.runner;
+    r->set_speed(scripted_ ? 0 : settings_.speed);
+    const bool gate = s.has_until;
+    const LessonUntil until = s.until;
+    ExperimentSource src = srcs[v];
+    r->load(
+        [src, gate, until, r](uint64_t seed) -> std::unique_ptr<Experiment> {
+          ExperimentSource copy = src;
+          if (copy.json.contains("seed")) copy.json["seed"] = seed;
+          auto e = make_experiment(copy, env_registry());
+          if (!gate) return e;
+          return std::make_unique<GatedExperiment>(std::move(e), until, [r] { r->pause(); });
+        },
+        src.json.value("seed", uint64_t(0)));
+  }
+  // The main runner's resolved config seeds the editor, as for a plain experiment.
+  runner_.post([this](Experiment& e) {
+    std::string nm = e.snapshot()->experiment;
+    std::lock_guard lk(incoming_mu_);
+    incoming_config_.emplace(std::move(nm), unwrap_gate(e).config());
+  });
+  name_ = srcs[0].name;
+  seed_field_ = srcs[0].json.value("seed", uint64_t(0));
+  pending_reset_ = false;
+  apply_overlays(s.overlays, settings_.overlays, mpc_opt_);
+  cem_follow_ = true;
+  if (!scripted_) {
+    settings_.lesson_mode = true;
+    settings_.last_lesson = lesson.name;
+    settings_.last_step = step;
+    play_all();  // the point of the slide happens on screen
+  }
+  status(lesson.title + ": step " + std::to_string(step) + " of " +
+             std::to_string(lesson.steps.size()),
+         false);
+  return "";
+}
+
+void App::start_lesson_runners(int64_t ticks) {
+  const LessonStep* s = current_step();
+  for (auto& lane : lanes_) {
+    if (ticks > 0)
+      lane.runner->step(ticks);
+    else if (s && s->has_until)
+      lane.runner->play();  // the gate pauses it at the condition
+    else
+      lane.runner->step(300);
+  }
+}
+
+bool App::scripted_done(int64_t ticks) const {
+  for (const auto& lane : lanes_) {
+    const auto& snap = lane.snap;
+    if (!lane.runner->idle() || !snap || lane.runner->latest() != snap) return false;
+    const RunnerStatus st = lane.runner->status();
+    if (st.pending_ticks > 0 || st.playing) return false;
+    if (in_lesson()) {
+      if (!(lane_reached(lane) || snap->finished || (ticks > 0 && snap->tick >= ticks) ||
+            (ticks == 0 && !(current_step() && current_step()->has_until) && snap->tick >= 300)))
+        return false;
+    } else if (!(snap->tick >= ticks || snap->finished)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void App::play_all() {
+  for (auto& lane : lanes_) {
+    if (in_lesson() && lane_reached(lane) && !lane.released) {
+      // Playing past the step's condition: release the gate first.
+      lane.released = true;
+      lane.runner->post([](Experiment& e) {
+        if (auto* g = dynamic_cast<GatedExperiment*>(&e)) g->release();
+      });
+    }
+    lane.runner->play();
+  }
+}
+
+void App::pause_all() {
+  for (auto& lane : lanes_) lane.runner->pause();
+}
+
+void App::step_all(int64_t n) {
+  for (auto& lane : lanes_) {
+    if (in_lesson() && lane_reached(lane) && !lane.released) {
+      lane.released = true;
+      lane.runner->post([](Experiment& e) {
+        if (auto* g = dynamic_cast<GatedExperiment*>(&e)) g->release();
+      });
+    }
+    lane.runner->step(n);
+  }
+}
+
+std::vector<Figure> App::shown_figures() const {
+  const LessonStep* s = current_step();
+  const std::vector<std::string> ids = s ? s->plots : std::vector<std::string>{};
+  if (lanes_.size() > 1) {
+    std::vector<std::pair<std::string, const std::vector<Figure>*>> v;
+    for (const auto& lane : lanes_)
+      v.emplace_back(lane.label, lane.snap ? &lane.snap->figures : nullptr);
+    return merge_variant_figures(v, ids);
+  }
+  if (!snap_) return {};
+  if (ids.empty()) return snap_->figures;
+  std::vector<Figure> out;
+  for (const auto& id : ids)
+    for (const auto& f : snap_->figures)
+      if (f.id == id) out.push_back(f);
+  return out;
+}
+
+void App::lesson_panel() {
+  if (lessons_.empty()) return;
+  const bool open = ImGui::CollapsingHeader("Lessons", ImGuiTreeNodeFlags_DefaultOpen);
+  if (!open) return;
+  // The lesson list: broken files are shown (disabled) with their error as a tooltip.
+  const std::string current = in_lesson() && lessons_[lesson_].lesson
+                                  ? lessons_[lesson_].lesson->title
+                                  : "(choose a lesson)";
+  ImGui::SetNextItemWidth(-1);
+  if (ImGui::BeginCombo("##lesson", current.c_str(), ImGuiComboFlags_HeightLarge)) {
+    for (size_t i = 0; i < lessons_.size(); ++i) {
+      const auto& e = lessons_[i];
+      if (!e.lesson) {
+        ImGui::TextDisabled("%s (broken)", e.name.c_str());
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", e.error.c_str());
+        continue;
+      }
+      if (ImGui::Selectable(e.lesson->title.c_str(), int(i) == lesson_)) open_lesson(e.name, 1);
+    }
+    ImGui::EndCombo();
+  }
+  const LessonStep* s = current_step();
+  if (!s) return;
+  const Lesson& lesson = *lessons_[lesson_].lesson;
+  const int n = int(lesson.steps.size());
+  const std::string k = "step " + std::to_string(step_ + 1) + " of " + std::to_string(n);
+  const float avail = ImGui::GetContentRegionAvail().x, sp = ImGui::GetStyle().ItemSpacing.x;
+  const float tw = ImGui::CalcTextSize(k.c_str()).x;
+  // Back, "step k of n", Next on one row when they fit; else the count on a row of its own.
+  const bool one_row = tw + 2 * sp + 2 * ImGui::CalcTextSize("< Back").x + 6 * sp < avail;
+  const float bw = one_row ? (avail - tw - 2 * sp) * 0.5f - sp : (avail - sp) * 0.5f;
+  ImGui::BeginDisabled(step_ == 0);
+  if (ImGui::Button("< Back", ImVec2(bw, 0))) open_lesson(lesson.name, step_);
+  ImGui::EndDisabled();
+  ImGui::SameLine();
+  if (one_row) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + sp);
+    ImGui::TextUnformatted(k.c_str());
+    ImGui::SameLine();
+    ImGui::SetCursorPosX(ImGui::GetWindowContentRegionMax().x - bw);
+  }
+  ImGui::BeginDisabled(step_ + 1 >= n);
+  if (ImGui::Button("Next >", ImVec2(bw, 0))) open_lesson(lesson.name, step_ + 2);
+  ImGui::EndDisabled();
+  if (!one_row) {
+    ImGui::SetCursorPosX(ImGui::GetCursorPosX() + (avail - tw) * 0.5f);
+    ImGui::TextUnformatted(k.c_str());
+  }
+
+  // The narrative, large for the projector.
+  ImGui::PushFont(fonts_.big);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.05f, 0.15f, 0.45f, 1));
+  ImGui::TextWrapped("%s", s->title.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(s->narrative.c_str());
+  ImGui::PopTextWrapPos();
+  if (!s->question.empty()) {
+    // The question, on a highlighted band.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    const ImVec2 a = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(0, 2));
+    ImGui::PushStyleColor(ImGuiCol_Text, kQuestionText);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(("? " + s->question).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::Dummy(ImVec2(0, 2));
+    const ImVec2 b(a.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(ImVec2(a.x - 4, a.y), ImVec2(b.x + 2, b.y - ImGui::GetStyle().ItemSpacing.y),
+                      ImGui::ColorConvertFloat4ToU32(kQuestionBg), 5);
+    dl->ChannelsMerge();
+  }
+  ImGui::PopFont();
+
+  // The condition and where the runners are.
+  if (s->has_until) {
+    bool all = true;
+    for (const auto& lane : lanes_) all = all && lane_reached(lane);
+    const bool released =
+        std::any_of(lanes_.begin(), lanes_.end(), [](const Lane& l) { return l.released; });
+    if (all && !released)
+      ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.0f, 0.45f, 0.1f, 1));
+    else
+      ImGui::PushStyleColor(ImGuiCol_Text, ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
+    ImGui::TextWrapped(
+        all && !released ? "Paused: %s. Play to go on." : "Runs until %s, then pauses.",
+        until_text(s->until).c_str());
+    ImGui::PopStyleColor();
+  }
+  if (ImGui::Button("Reset this step", ImVec2(-1, 0))) open_lesson(lesson.name, step_ + 1);
+}
+
+}  // namespace dynalab
