@@ -5,6 +5,7 @@
 
 #include "core/env_registry.h"
 #include "core/experiment.h"
+#include "core/export/csv.h"
 
 namespace dynalab {
 
@@ -29,8 +30,8 @@ std::string LessonUntil::describe() const {
   if (total_steps >= 0) parts.push_back(std::to_string(total_steps) + " steps");
   if (finished) parts.push_back("the run ends");
   if (terminated) parts.push_back("an episode terminates");
-  if (obs_dim >= 0 && !std::isnan(above)) parts.push_back("obs " + std::to_string(obs_dim) + " > " + std::to_string(above));
-  if (obs_dim >= 0 && !std::isnan(below)) parts.push_back("obs " + std::to_string(obs_dim) + " < " + std::to_string(below));
+  if (obs_dim >= 0 && !std::isnan(above)) parts.push_back("obs " + std::to_string(obs_dim) + " > " + format_number(above));
+  if (obs_dim >= 0 && !std::isnan(below)) parts.push_back("obs " + std::to_string(obs_dim) + " < " + format_number(below));
   std::string out = "until ";
   for (size_t i = 0; i < parts.size(); ++i) out += (i ? " or " : "") + parts[i];
   return parts.empty() ? "until paused" : out;
