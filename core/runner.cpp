@@ -211,7 +211,6 @@ void Runner::worker() {
     }
     const bool finished = exp_->finished();
     lk.lock();
-    busy_ = false;
     ++status_.ticks;
     status_.finished = finished;
     bool publish_now = finished || failed;
@@ -229,6 +228,9 @@ void Runner::worker() {
       publish();
       lk.lock();
     }
+    // Busy until the snapshot is out: wait_idle() must never return between the last tick of a
+    // step and its publication (a spurious wake-up there saw the old snapshot).
+    busy_ = false;
   }
 }
 
