@@ -6,6 +6,7 @@
 #include "core/experiment.h"
 #include "core/experiments/mbrl_experiment.h"
 #include "core/rng.h"
+#include "envs/cartpole_swingup.h"
 #include "envs/pendulum.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
@@ -100,4 +101,33 @@ TEST_CASE("every shipped mbrl preset resolves with dynalab-cli show") {
     CHECK(std::filesystem::exists(assets_dir() / "experiments" / (std::string(name) + ".json")));
   }
   CHECK(checked >= 5);
+}
+
+TEST_CASE("cartpole_swingup cos_sin: no jump at the upright goal, same reward as wrapped theta") {
+  CartPoleSwingupConfig c;
+  c.cos_sin = true;
+  CartPoleSwingup a(c), b;  // cos/sin layout and the default wrapped-theta layout
+  CHECK(a.observation_space().dim() == 5);
+  CHECK(a.observation_names()[2] == "sin_theta");
+  // Just either side of upright: wrapped theta jumps by ~2 pi, (cos, sin) barely moves.
+  a.set_pose({0.1, 0, 1e-3, 0});
+  b.set_pose({0.1, 0, 1e-3, 0});
+  const Vec oa1 = a.observe(), ob1 = b.observe();
+  a.set_pose({0.1, 0, -1e-3, 0});
+  b.set_pose({0.1, 0, -1e-3, 0});
+  const Vec oa2 = a.observe(), ob2 = b.observe();
+  CHECK(std::abs(ob1[1] - ob2[1]) > 6);
+  CHECK((oa1 - oa2).norm() < 0.01);
+  CHECK(oa1[1] == doctest::Approx(-1).epsilon(1e-6));  // theta = pi: cos = -1
+  // The same pose and action earn the same reward in both layouts.
+  a.reset(3);
+  b.reset(3);
+  for (int t = 0; t < 30; ++t) {
+    Vec u(1);
+    u << (t % 10 < 5 ? 2.0 : -2.5);
+    const StepResult ra = a.step(u), rb = b.step(u);
+    CHECK(ra.reward == doctest::Approx(rb.reward).epsilon(1e-9));
+    CHECK(ra.obs[0] == rb.obs[0]);
+    CHECK(ra.obs[2] == doctest::Approx(std::sin(rb.obs[1])).epsilon(1e-9));
+  }
 }
