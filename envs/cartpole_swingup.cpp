@@ -27,21 +27,34 @@ Vec CartPoleSwingup::reset(uint64_t seed) {
 
 Vec CartPoleSwingup::observe() const {
   const Pose p = pose();
+  const double theta = wrap_angle(std::numbers::pi - p.phi);
+  if (cfg_.cos_sin) {
+    Vec o(5);
+    o << p.x, std::cos(theta), std::sin(theta), p.x_dot, -p.phi_dot;
+    return o;
+  }
   Vec o(4);
-  o << p.x, wrap_angle(std::numbers::pi - p.phi), p.x_dot, -p.phi_dot;
+  o << p.x, theta, p.x_dot, -p.phi_dot;
   return o;
 }
 
 Space CartPoleSwingup::observation_space() const {
   const double inf = std::numeric_limits<double>::infinity();
-  Vec hi(4);
   // The hard stops allow Box2D's linear slop (5 mm) of overshoot.
-  hi << cfg_.track_limit + 0.05, std::numbers::pi, inf, inf;
+  const double x_max = cfg_.track_limit + 0.05;
+  if (cfg_.cos_sin) {
+    Vec hi(5);
+    hi << x_max, 1, 1, inf, inf;
+    return Space::box(-hi, hi);
+  }
+  Vec hi(4);
+  hi << x_max, std::numbers::pi, inf, inf;
   return Space::box(-hi, hi);
 }
 
 std::optional<Vec2> CartPoleSwingup::obs_position(const Vec& o) const {
-  return Vec2{o[0] - cfg_.pole_length * std::sin(o[1]), -cfg_.pole_length * std::cos(o[1])};
+  const double c = cfg_.cos_sin ? o[1] : std::cos(o[1]), s = cfg_.cos_sin ? o[2] : std::sin(o[1]);
+  return Vec2{o[0] - cfg_.pole_length * s, -cfg_.pole_length * c};
 }
 
 std::optional<double> CartPoleSwingup::reward(const Vec&, const Vec& a, const Vec& s) const {

@@ -13,6 +13,10 @@ struct CartPoleSwingupConfig {
   double cart_mass = 0.5, pole_mass = 0.1, pole_length = 0.6, gravity = 9.8;
   double max_force = 3.0;    ///< N
   double track_limit = 2.5;  ///< m, hard stops
+  /// Observe the angle as (cos theta, sin theta) instead of theta: (x, cos, sin, x_dot,
+  /// theta_dot). The wrapped theta jumps by 2 pi at the upright goal, which a learned delta
+  /// model cannot fit (PETS feeds its models sin/cos for the same reason).
+  bool cos_sin = false;
   PhysicsSettings physics{0.05, 8, 4, 2, 200};
 
   template <class V>
@@ -24,6 +28,8 @@ struct CartPoleSwingupConfig {
     v.field("max_force", max_force, Range::closed(0.01, 1000), Apply::on_reset, "force bound, N");
     v.field("track_limit", track_limit, Range::closed(0.5, 20), Apply::on_reset,
             "hard stops at +-this, m");
+    v.field("cos_sin", cos_sin, Apply::on_reset,
+            "observe (x, cos theta, sin theta, x_dot, theta_dot) instead of wrapped theta");
     physics.visit(v);
   }
 };
@@ -40,6 +46,7 @@ class CartPoleSwingup : public CartPoleEnv {
   }
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override {
+    if (cfg_.cos_sin) return {"x", "cos_theta", "sin_theta", "x_dot", "theta_dot"};
     return {"x", "theta", "x_dot", "theta_dot"};
   }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
