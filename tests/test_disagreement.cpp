@@ -21,7 +21,8 @@ std::vector<double> run_disagreement(int ensemble, std::vector<double>* xs = nul
                        "model.elites=" + std::to_string(ensemble)}),
       env_registry());
   exp->run_to_end();
-  for (const auto& f : exp->snapshot()->figures)
+  const auto snap = exp->snapshot();  // kept alive: the loop reads its figures
+  for (const auto& f : snap->figures)
     if (f.id == "disagreement") {
       REQUIRE(f.series.size() == 1);
       if (xs) *xs = f.series[0].x;
