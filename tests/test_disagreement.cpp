@@ -12,14 +12,14 @@ using namespace dynalab;
 namespace {
 // The disagreement figure of a finished learned-model run on the point mass (null if absent).
 std::vector<double> run_disagreement(int ensemble, std::vector<double>* xs = nullptr) {
-  auto exp = make_experiment(
-      load_experiment("point_mass_oracle",
-                      {"dynamics=learned", "random_steps=40", "episodes=1",
-                       "env.max_episode_steps=8", "planner.population=50", "planner.elites=5",
-                       "planner.iterations=2", "model.epochs=5",
-                       "model.ensemble_size=" + std::to_string(ensemble),
-                       "model.elites=" + std::to_string(ensemble)}),
-      env_registry());
+  auto exp =
+      make_experiment(load_experiment("point_mass_oracle",
+                                      {"dynamics=learned", "random_steps=40", "episodes=1",
+                                       "env.max_episode_steps=8", "planner.population=50",
+                                       "planner.elites=5", "planner.iterations=2", "model.epochs=5",
+                                       "model.ensemble_size=" + std::to_string(ensemble),
+                                       "model.elites=" + std::to_string(ensemble)}),
+                      env_registry());
   exp->run_to_end();
   const auto snap = exp->snapshot();  // kept alive: the loop reads its figures
   for (const auto& f : snap->figures)

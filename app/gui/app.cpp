@@ -542,8 +542,7 @@ void App::env_picker() {
       if (ImGui::Selectable(name.c_str(), name == current) && name != current) {
         edit_config_["env"] = section;  // the new env's fields at their defaults
         pending_reset_ = true;
-        status("env set to " + name + ": press Reset (R) to rebuild the experiment with it",
-               false);
+        status("env set to " + name + ": press Reset (R) to rebuild the experiment with it", false);
       }
     ImGui::EndCombo();
   }

@@ -149,7 +149,7 @@ class App {
   int drag_row_ = -1, drag_col_ = -1;
   // Mouse perturbation of a Box2D world (left drag, as in the Box2D testbed).
   bool perturbing_ = false;
-  Vec2 perturb_grab_{};  ///< world point first grabbed
+  Vec2 perturb_grab_{};                       ///< world point first grabbed
   std::optional<Vec2> scripted_drag_target_;  ///< --drag: the mouse position, held throughout
   /// Combo of the envs that suit the experiment kind; choosing one sets env (fields at their
   /// defaults) in the edited config, applied on reset.

@@ -99,8 +99,9 @@ AppArgs parse_app_args(int argc, char** argv) {
       double d[4];
       char extra;
       if (std::sscanf(v.c_str(), "%lf,%lf,%lf,%lf%c", &d[0], &d[1], &d[2], &d[3], &extra) != 4)
-        throw InputError("dynalab: --drag: expected X,Y,TX,TY in world units (e.g. 0,0.5,1,0.5), got '" +
-                         v + "'");
+        throw InputError(
+            "dynalab: --drag: expected X,Y,TX,TY in world units (e.g. 0,0.5,1,0.5), got '" + v +
+            "'");
       a.drag = {d[0], d[1], d[2], d[3]};
     } else if (f == "--font-scale") {
       const std::string v = value();
