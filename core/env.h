@@ -57,6 +57,21 @@ class Env {
     (void)obs;
     return std::nullopt;
   }
+  /// Grabs the body under world point `at` and pulls that point toward `target` (world units)
+  /// with a spring-damper at every sub-step of the following steps, like the Box2D testbed's
+  /// mouse joint. While a grab is active, later calls only move the target (the grabbed point
+  /// stays fixed on the body) until clear_perturbation(). Returns false if nothing is there
+  /// (and always for envs without bodies). Perturbed steps are not reproducible from the seed:
+  /// determinism holds only while nobody drags.
+  virtual bool perturb(Vec2 at, Vec2 target) {
+    (void)at, (void)target;
+    return false;
+  }
+  /// Ends a grab started by perturb(); the dynamics are the normal ones again.
+  virtual void clear_perturbation() {}
+  /// Where the grabbed point of the body is now (world units), if a grab is active; the GUI
+  /// draws a line from here to the mouse.
+  virtual std::optional<Vec2> perturbation_anchor() const { return std::nullopt; }
 };
 
 }  // namespace dynalab

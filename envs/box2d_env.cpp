@@ -39,6 +39,9 @@ Box2DEnv::~Box2DEnv() = default;
 std::unique_ptr<Env> Box2DEnv::clone_into(std::unique_ptr<Box2DEnv> fresh) const {
   fresh->set_state(get_state());
   fresh->last_action_ = last_action_;
+  fresh->grab_body_ = grab_body_;
+  fresh->grab_local_ = grab_local_;
+  fresh->grab_target_ = grab_target_;
   return fresh;
 }
 
@@ -114,6 +117,7 @@ StepResult Box2DEnv::step(const Vec& action) {
   const float dt = float(physics_.control_dt / physics_.substeps);
   for (int k = 0; k < physics_.substeps; ++k) {
     apply_action(a);
+    apply_perturbation();
     world_->Step(dt, physics_.velocity_iterations, physics_.position_iterations);
   }
   after_physics();
@@ -155,6 +159,43 @@ void Box2DEnv::set_state(const std::vector<double>& state) {
   // Extra state first: it may change what build() creates (e.g. a target marker).
   set_extra_state(std::span<const double>(state).subspan(1 + kBodyValues * n));
   restore_bodies(states);
+}
+
+bool Box2DEnv::perturb(Vec2 at, Vec2 target) {
+  grab_target_ = target;
+  if (grab_body_ >= 0) return true;
+  const b2Vec2 p(float(at.x), float(at.y));
+  for (int i = 0; i < body_count(); ++i)
+    for (const b2Fixture* f = bodies_[i]->GetFixtureList(); f; f = f->GetNext())
+      if (f->TestPoint(p)) {
+        grab_body_ = i;
+        grab_local_ = to_vec2(bodies_[i]->GetLocalPoint(p));
+        return true;
+      }
+  return false;
+}
+
+std::optional<Vec2> Box2DEnv::perturbation_anchor() const {
+  if (grab_body_ < 0 || grab_body_ >= body_count()) return std::nullopt;
+  return to_vec2(
+      bodies_[grab_body_]->GetWorldPoint(b2Vec2(float(grab_local_.x), float(grab_local_.y))));
+}
+
+void Box2DEnv::apply_perturbation() {
+  if (grab_body_ < 0 || grab_body_ >= body_count()) return;
+  // Spring-damper toward the target, 2 Hz with damping ratio 0.7 (the testbed uses 5 Hz with a
+  // solver joint; an explicit force needs a softer spring to stay stable at 4 sub-steps).
+  constexpr double kOmega = 2 * std::numbers::pi * 2.0, kZeta = 0.7;
+  b2Body* b = bodies_[grab_body_];
+  const b2Vec2 anchor = b->GetWorldPoint(b2Vec2(float(grab_local_.x), float(grab_local_.y)));
+  const b2Vec2 v = b->GetLinearVelocityFromWorldPoint(anchor);
+  const double m = b->GetMass();
+  double fx = m * (kOmega * kOmega * (grab_target_.x - anchor.x) - 2 * kZeta * kOmega * v.x);
+  double fy = m * (kOmega * kOmega * (grab_target_.y - anchor.y) - 2 * kZeta * kOmega * v.y);
+  // Bounded like the testbed's maxForce (1000 m), so a far drag cannot explode the solver.
+  const double limit = 1000 * m, norm = std::hypot(fx, fy);
+  if (norm > limit) fx *= limit / norm, fy *= limit / norm;
+  b->ApplyForce(b2Vec2(float(fx), float(fy)), anchor, true);
 }
 
 Color Box2DEnv::body_color(int) const { return palette::body; }

@@ -64,6 +64,12 @@ class Box2DEnv : public Env {
   void draw(Canvas& canvas) const override;
   int max_episode_steps() const override { return physics_.max_episode_steps; }
   int episode_step() const override { return step_; }
+  /// Mouse-joint-like pull: force m * (k * (target - anchor) - c * v_anchor) at the grabbed
+  /// point, k = (2 pi 2 Hz)^2, damping ratio 0.7, m the body's mass (so it feels the same on
+  /// every env). Survives rebuilds (the body is kept by index) and is copied by clone().
+  bool perturb(Vec2 at, Vec2 target) override;
+  void clear_perturbation() override { grab_body_ = -1; }
+  std::optional<Vec2> perturbation_anchor() const override;
 
   /// The current observation.
   virtual Vec observe() const = 0;
@@ -125,6 +131,10 @@ class Box2DEnv : public Env {
   std::vector<b2Body*> bodies_;
   const std::vector<BodyState>* restoring_ = nullptr;
   int step_ = 0;
+  // Active grab (perturb()): body index (-1: none), grabbed point in body coordinates, target.
+  int grab_body_ = -1;
+  Vec2 grab_local_{}, grab_target_{};
+  void apply_perturbation();
 };
 
 /// Angle wrapped to [-pi, pi).

@@ -14,7 +14,9 @@
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "core/export/atomic_file.h"
+#include "envs/box2d_env.h"
 #include "envs/cliff_hill.h"
+#include "envs/discretized_env.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 
@@ -453,6 +455,11 @@ void App::transport() {
   run_n_ = std::clamp<int64_t>(run_n_, 1, 100000000);
   ImGui::SameLine();
   if (ImGui::Button("Run N ticks")) step_all(run_n_);
+  ImGui::SameLine();
+  if (ImGui::Button("Env step")) env_step_all();
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("tick until the real env has taken one more step (at most %d ticks)",
+                      kEnvStepTickCap);
   bool max_speed = settings_.speed <= 0;
   if (ImGui::Checkbox("max speed", &max_speed)) {
     settings_.speed = max_speed ? 0 : 30;
@@ -497,6 +504,53 @@ void App::stats_panel() {
   if (!snap_->message.empty()) ImGui::TextWrapped("%s", snap_->message.c_str());
 }
 
+namespace {
+/// Registered envs whose spaces suit an experiment kind (discrete observations and actions for
+/// tabular, box actions for mbrl, all for other kinds), each with its resolved default config
+/// section. Built once per kind: making every env with defaults takes milliseconds.
+const std::vector<std::pair<std::string, Json>>& envs_for_kind(const std::string& kind) {
+  static std::map<std::string, std::vector<std::pair<std::string, Json>>> cache;
+  if (auto it = cache.find(kind); it != cache.end()) return it->second;
+  std::vector<std::pair<std::string, Json>> out;
+  for (const auto& e : env_registry().entries()) {
+    try {
+      ConfigNode node(Json{{"name", e.name}}, "env");
+      const auto env = env_registry().make(node);
+      node.finish();
+      const bool ok = kind == "tabular" ? env->observation_space().is_discrete() &&
+                                              env->action_space().is_discrete()
+                      : kind == "mbrl" ? !env->action_space().is_discrete()
+                                       : true;
+      Json section = node.resolved();
+      section["name"] = e.name;
+      if (ok) out.emplace_back(e.name, std::move(section));
+    } catch (const std::exception&) {
+      // An env that cannot be built with defaults is not offered.
+    }
+  }
+  return cache[kind] = std::move(out);
+}
+}  // namespace
+
+void App::env_picker() {
+  if (!edit_config_.contains("env") || !edit_config_["env"].is_object()) return;
+  const std::string kind = edit_config_.value("kind", "");
+  const std::string current = edit_config_["env"].value("name", "");
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
+  if (ImGui::BeginCombo("env", current.c_str(), ImGuiComboFlags_HeightLarge)) {
+    for (const auto& [name, section] : envs_for_kind(kind))
+      if (ImGui::Selectable(name.c_str(), name == current) && name != current) {
+        edit_config_["env"] = section;  // the new env's fields at their defaults
+        pending_reset_ = true;
+        status("env set to " + name + ": press Reset (R) to rebuild the experiment with it", false);
+      }
+    ImGui::EndCombo();
+  }
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("environments whose spaces suit a %s experiment; applies on reset",
+                      kind.c_str());
+}
+
 void App::config_panel() {
   if (!ImGui::CollapsingHeader("Config", ImGuiTreeNodeFlags_DefaultOpen)) return;
   if (!edit_ready_) {
@@ -505,6 +559,7 @@ void App::config_panel() {
   }
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
   ImGui::PushID("config");  // its "seed" must not share an ID with the transport's seed field
+  env_picker();
   const ConfigEdit e = edit_experiment_config(edit_config_);
   ImGui::PopID();
   ImGui::PopItemWidth();
@@ -611,6 +666,14 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
     if (const PlanTrace* t =
             &demo_traces_[std::clamp(cem_iteration_, 0, int(demo_traces_.size()) - 1)])
       draw_plan_trace(canvas, *t, *snap->world, mpc_opt_);
+  }
+  // Mouse perturbation: a line from the grabbed point of the body to the mouse (as the testbed).
+  if (interactive && perturbing_) {
+    const Vec2 m = scripted_drag_target_.value_or(view.to_world(ImGui::GetIO().MousePos));
+    const Vec2 a = snap->world->perturbation_anchor().value_or(perturb_grab_);
+    canvas.segment(a, m, palette::goal, 2.0f);
+    canvas.circle(a, 4.0 / view.scale, palette::goal, palette::none);
+    canvas.circle(m, 4.0 / view.scale, palette::goal, palette::none);
   }
   // Drag ghost for the start/goal being moved.
   if (interactive && drag_kind_ >= 2) {
@@ -808,6 +871,29 @@ void App::viewport_interaction(Lane& lane, bool hovered, bool grid_edits) {
     lane.user_moved_view = true;
   }
   if (!grid_edits) return;
+  // Box2D worlds: left drag pulls the body under the mouse (the Box2D testbed's mouse joint).
+  const Env* world = lane.snap->world.get();
+  if (const auto* d = dynamic_cast<const DiscretizedEnv*>(world)) world = &d->inner();
+  if (dynamic_cast<const Box2DEnv*>(world)) {
+    if (scripted_drag_target_) return;  // --drag holds the grab; no real mouse
+    const Vec2 w = view.to_world(io.MousePos);
+    if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !perturbing_) {
+      // Probe a copy first, so a click on empty space sends nothing.
+      auto probe = lane.snap->world->clone();
+      probe->clear_perturbation();
+      if (probe->perturb(w, w)) {
+        perturbing_ = true;
+        perturb_grab_ = w;
+      }
+    }
+    if (perturbing_ && !ImGui::IsMouseDown(ImGuiMouseButton_Left)) {
+      perturbing_ = false;
+      post_perturbation(false, w);
+    } else if (perturbing_) {
+      post_perturbation(true, w);
+    }
+    return;
+  }
   // Grid editing (REINFORCEjs): click toggles a wall, drag moves the start or the goal.
   const auto* grid = dynamic_cast<const GridWorld*>(lane.snap->world.get());
   if (!grid || !dynamic_cast<const TabularSnapshot*>(lane.snap.get())) return;
@@ -846,6 +932,39 @@ void App::viewport_interaction(Lane& lane, bool hovered, bool grid_edits) {
                           : GridEdit::move_goal,
               c);
   }
+}
+
+void App::env_step_all() {
+  // Ticks on the worker until the snapshot's real env step count moves (training epochs and
+  // CEM iterations are ticks without an env step), bounded so a stuck run cannot hang.
+  for (auto& lane : lanes_)
+    lane.runner->post([](Experiment& e) {
+      const int64_t before = e.snapshot()->total_steps;
+      for (int i = 0; i < kEnvStepTickCap; ++i)
+        if (!e.tick() || e.snapshot()->total_steps != before) return;
+    });
+}
+
+void App::scripted_drag(Vec2 at, Vec2 target) {
+  perturbing_ = true;
+  perturb_grab_ = at;
+  scripted_drag_target_ = target;
+  post_perturbation(true, target);
+}
+
+void App::post_perturbation(bool active, Vec2 target) {
+  const Vec2 grab = perturb_grab_;
+  runner_.post([active, grab, target](Experiment& e) {
+    Experiment& inner = unwrap_gate(e);
+    Env* env = nullptr;
+    if (auto* m = dynamic_cast<MbrlExperiment*>(&inner)) env = &m->env();
+    if (auto* t = dynamic_cast<TabularExperiment*>(&inner)) env = &t->env();
+    if (!env) return;  // nothing to pull in this experiment kind
+    if (active)
+      env->perturb(grab, target);  // after the first call only the target moves
+    else
+      env->clear_perturbation();
+  });
 }
 
 void App::edit_grid(GridEdit edit, Cell c) {

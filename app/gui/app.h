@@ -36,6 +36,8 @@ class App {
   std::string load(const std::string& name, const std::vector<std::string>& sets,
                    std::optional<uint64_t> seed = {});
   /// Grid world edits (REINFORCEjs), run by the worker between ticks on the running env.
+  /// Scripted mode: holds a mouse drag from world point `at` to `target` (no real mouse).
+  void scripted_drag(Vec2 at, Vec2 target);
   enum class GridEdit { toggle_wall, move_start, move_goal };
   void edit_grid(GridEdit edit, Cell c);
   /// Opens lesson `name` (file stem; "" = the first lesson) at step `step` (1-based): loads its
@@ -145,6 +147,19 @@ class App {
   // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
   int drag_kind_ = 0;
   int drag_row_ = -1, drag_col_ = -1;
+  // Mouse perturbation of a Box2D world (left drag, as in the Box2D testbed).
+  bool perturbing_ = false;
+  Vec2 perturb_grab_{};                       ///< world point first grabbed
+  std::optional<Vec2> scripted_drag_target_;  ///< --drag: the mouse position, held throughout
+  /// Combo of the envs that suit the experiment kind; choosing one sets env (fields at their
+  /// defaults) in the edited config, applied on reset.
+  void env_picker();
+  /// Every lane ticks until its real env step count (Snapshot::total_steps) changes, at most
+  /// kEnvStepTickCap ticks (a runner command).
+  void env_step_all();
+  static constexpr int kEnvStepTickCap = 10000;
+  /// Sends the drag to the experiment's env (a runner command): target = mouse in world units.
+  void post_perturbation(bool active, Vec2 target);
   std::vector<std::string> new_errors_;
   std::string status_msg_;
   bool status_error_ = false;

@@ -30,6 +30,8 @@ const char* app_usage() {
          "  --exit                  exit after the screenshot (0 ok, 2 bad input, 3 GL error)\n"
          "  --frames N              frames to render after the last tick (default 3; for timing)\n"
          "  --toggle-wall R,C       grid world: toggle the wall at row R, column C before ticking\n"
+         "  --drag X,Y,TX,TY        Box2D world: pull the body at world point X,Y toward TX,TY\n"
+         "                          while ticking (scripted mouse perturbation)\n"
          "  --demo-plan-trace       draw a synthetic MPC candidate fan (checks the MPC overlay)\n"
          "  --lesson NAME --step K  open lesson NAME (file stem, see `dynalab-cli lessons`) at\n"
          "                          step K (1-based); scripted, it runs until the step's\n"
@@ -92,6 +94,15 @@ AppArgs parse_app_args(int argc, char** argv) {
       if (std::sscanf(v.c_str(), "%d,%d%c", &r, &c, &extra) != 2 || r < 0 || c < 0)
         throw InputError("dynalab: --toggle-wall: expected ROW,COL (e.g. 0,3), got '" + v + "'");
       a.toggle_walls.emplace_back(r, c);
+    } else if (f == "--drag") {
+      const std::string v = value();
+      double d[4];
+      char extra;
+      if (std::sscanf(v.c_str(), "%lf,%lf,%lf,%lf%c", &d[0], &d[1], &d[2], &d[3], &extra) != 4)
+        throw InputError(
+            "dynalab: --drag: expected X,Y,TX,TY in world units (e.g. 0,0.5,1,0.5), got '" + v +
+            "'");
+      a.drag = {d[0], d[1], d[2], d[3]};
     } else if (f == "--font-scale") {
       const std::string v = value();
       char* end = nullptr;

@@ -24,6 +24,7 @@ struct AppArgs {
   int width = 0, height = 0;     ///< --size WxH
   bool demo_plan_trace = false;  ///< --demo-plan-trace: draw a synthetic MPC fan (overlay check)
   std::vector<std::pair<int, int>> toggle_walls;  ///< --toggle-wall R,C (scripted grid edit)
+  std::vector<double> drag;   ///< --drag X,Y,TX,TY: scripted mouse perturbation (world units)
   int frames = 3;             ///< --frames N: frames rendered after the last tick (timing)
   std::string settings_file;  ///< --settings FILE instead of the user's settings.json
   bool help = false;

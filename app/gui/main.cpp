@@ -153,6 +153,8 @@ int main(int argc, char** argv) {
       exit_code = 2;
     }
     for (auto [r, c] : args.toggle_walls) app.edit_grid(App::GridEdit::toggle_wall, Cell{r, c});
+    if (args.drag.size() == 4)
+      app.scripted_drag({args.drag[0], args.drag[1]}, {args.drag[2], args.drag[3]});
     if (scripted && !exit_code) {
       if (app.in_lesson())
         app.start_lesson_runners(args.ticks);

@@ -30,6 +30,8 @@ void MbrlExperiment::start_run(int run) {
   episode_ = 0;
   random_episodes_ = 0;
   run_steps_ = 0;
+  disagreement_x_.clear();
+  disagreement_y_.clear();
   env_ = prototype_->clone();
   agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_,
                                        Rng::derive(cfg_.seed, {uint64_t(run), 0}).next_u64());
@@ -131,6 +133,7 @@ void MbrlExperiment::step_env(const Vec& a, bool planned) {
     if (r.terminated || r.truncated || agent_->phase() != MbrlPhase::collect) start_episode();
     return;
   }
+  record_disagreement(obs, clipped);
   if (trajectories_csv_.empty()) {
     trajectories_csv_ = "run,episode,t";
     for (const auto& n : env_->observation_names())
@@ -150,6 +153,30 @@ void MbrlExperiment::step_env(const Vec& a, bool planned) {
   episode_return_ += r.reward;
   ++episode_steps_;
   if (r.terminated || r.truncated) end_episode(r.terminated);
+}
+
+void MbrlExperiment::record_disagreement(const Vec& s, const Vec& a) {
+  const auto model = agent_->model();
+  if (!model) return;  // oracle dynamics: no epistemic uncertainty to show
+  // One predict of one row per env step: cheap next to planning.
+  RowMatrixXf obs = s.cast<float>().transpose(), act = a.cast<float>().transpose();
+  model->predict(obs, act, disagreement_pred_);
+  const auto& elites = model->elites();
+  const int n = int(elites.size());
+  double total = 0;
+  // The means predict s' - s, so their spread is the spread of the predicted s' (same s).
+  for (int d = 0; d < model->obs_dim(); ++d) {
+    double mean = 0, sq = 0;
+    for (int e : elites) mean += disagreement_pred_.mean[e](0, d);
+    mean /= n;
+    for (int e : elites) {
+      const double dev = disagreement_pred_.mean[e](0, d) - mean;
+      sq += dev * dev;
+    }
+    total += sq / n;
+  }
+  disagreement_x_.push_back(double(run_steps_));
+  disagreement_y_.push_back(total);
 }
 
 std::vector<Figure> MbrlExperiment::figures() const {
@@ -182,6 +209,12 @@ std::vector<Figure> MbrlExperiment::figures() const {
       va.y.push_back(agent_->model()->probabilistic() ? epochs[i].val_nll : epochs[i].val_mse);
     }
     figs.push_back(std::move(loss));
+    Figure dis{"disagreement", "Ensemble disagreement over time (current run)", "env step",
+               "variance of elite means of s' (summed over dims)", {}, false};
+    auto& ds = dis.series_named("elites");
+    ds.x = disagreement_x_;
+    ds.y = disagreement_y_;
+    figs.push_back(std::move(dis));
   }
   return figs;
 }

@@ -102,6 +102,8 @@ class MbrlExperiment : public Experiment {
   const std::vector<EpisodeRow>& episodes() const { return rows_; }
   const MbrlAgent& agent() const { return *agent_; }
   const Env& env() const { return *env_; }
+  /// The real env, for edits between ticks (the GUI's mouse perturbation).
+  Env& env() { return *env_; }
   const MbrlExperimentConfig& settings() const { return cfg_; }
 
  private:
@@ -130,6 +132,11 @@ class MbrlExperiment : public Experiment {
   std::vector<std::shared_ptr<const PlanTrace>> replan_traces_;
   mutable int model_copy_fits_ = -1;
   std::string trajectories_csv_, plan_traces_csv_;  // built as the run goes
+  // Epistemic disagreement of the learned model at each real planned step of the current run:
+  // x = env step, y = variance across the elites' predicted means of s', summed over dims.
+  std::vector<double> disagreement_x_, disagreement_y_;
+  EnsemblePrediction disagreement_pred_;  // reused buffer (one row per env step)
+  void record_disagreement(const Vec& s, const Vec& a);
 };
 
 /// Factory for the "mbrl" experiment kind.
