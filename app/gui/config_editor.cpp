@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "envs/grid_world.h"
 
@@ -257,6 +258,12 @@ ConfigEdit edit_experiment_config(Json& config) {
           edit_json(config["env"], edit, "env.");
           ImGui::TreePop();
         }
+      }
+    } else if (kind == "mbrl") {
+      edit_struct<MbrlExperimentConfig>(config, edit);
+      if (config.contains("env") && ImGui::TreeNodeEx("env", ImGuiTreeNodeFlags_DefaultOpen)) {
+        edit_json(config["env"], edit, "env.");
+        ImGui::TreePop();
       }
     } else {
       ImGui::TextDisabled("generic editor: changes apply on reset");
