@@ -266,4 +266,11 @@ void Box2DEnv::draw(Canvas& canvas) const {
   draw_foreground(canvas);
 }
 
+void draw_flag(Canvas& canvas, Vec2 base, double h) {
+  const Vec2 top{base.x, base.y + h};
+  canvas.segment(base, top, palette::text, 2.5f);
+  const Vec2 flag[3] = {top, {base.x + 0.55 * h, base.y + 0.84 * h}, {base.x, base.y + 0.69 * h}};
+  canvas.polygon(flag, palette::goal, palette::body_outline);
+}
+
 }  // namespace dynalab

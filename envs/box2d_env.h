@@ -144,4 +144,7 @@ double wrap_angle(double a);
 /// convex strips (Canvas polygons are convex).
 void draw_ground_fill(Canvas& canvas, std::span<const Vec2> profile, double bottom);
 
+/// A goal flag on a pole of height `h` (m) standing at `base`.
+void draw_flag(Canvas& canvas, Vec2 base, double h);
+
 }  // namespace dynalab

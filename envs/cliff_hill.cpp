@@ -125,9 +125,7 @@ void CliffHill::draw_background(Canvas& canvas) const {
               palette::danger.with_alpha(0.5f), palette::none);
   canvas.text({c + kPitWidth / 2, -cfg_.pit_depth / 2}, "pit", palette::danger, 1.4f);
   const double sx = cfg_.slope_length + cfg_.plateau / 2, sy = cfg_.summit_height;
-  canvas.segment({sx, sy}, {sx, sy + 1.2}, palette::text, 2.0f);
-  const Vec2 flag[3] = {{sx, sy + 1.2}, {sx + 0.6, sy + 1.0}, {sx, sy + 0.8}};
-  canvas.polygon(flag, palette::goal, palette::body_outline);
+  draw_flag(canvas, {sx, sy}, 1.2);
 }
 
 std::unique_ptr<Env> make_cliff_hill(ConfigNode& node) {

@@ -139,9 +139,7 @@ void MountainCar::draw_background(Canvas& canvas) const {
   canvas.polyline(profile, palette::ground, 4.0f);  // the world holds only the ground near the car
   // The flag.
   const double gx = cfg_.goal_position * S, gy = height(cfg_.goal_position) * S;
-  canvas.segment({gx, gy}, {gx, gy + 1.6}, palette::text, 2.5f);
-  const Vec2 flag[3] = {{gx, gy + 1.6}, {gx + 0.9, gy + 1.35}, {gx, gy + 1.1}};
-  canvas.polygon(flag, palette::goal, palette::body_outline);
+  draw_flag(canvas, {gx, gy}, 1.6);
 }
 
 std::unique_ptr<Env> make_mountain_car(ConfigNode& node) {
