@@ -2,8 +2,12 @@
 // prints the usual table, and writes the medians as JSON.
 
 #include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <regex>
+#include <unistd.h>
 
 #include "app/cli/bench.h"
 #include "app/cli/cli.h"
@@ -13,6 +17,9 @@
 namespace dynalab::cli {
 
 namespace {
+
+/// The GUI case, run outside Google Benchmark (it spawns the app once for 600 frames).
+constexpr const char* kGuiCase = "gui/frame_build";
 
 /// Console output as usual, plus the median of every counter of every case.
 class MedianCollector : public benchmark::ConsoleReporter {
@@ -38,6 +45,33 @@ class MedianCollector : public benchmark::ConsoleReporter {
   Json medians = Json::object();
 };
 
+/// The GUI benchmark "gui/frame_build": runs the app (built beside dynalab-cli) in scripted mode
+/// for 600 frames while its worker trains and plans cartpole_swingup_pets, under xvfb-run when
+/// there is no display, and returns its frame-stats JSON (or {"skipped": why}).
+Json gui_frame_build() {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
+  const char* override_bin = std::getenv("DYNALAB_GUI_BIN");
+  const fs::path gui = override_bin ? fs::path(override_bin) : self.parent_path() / "gui" / "dynalab";
+  if (ec || !fs::exists(gui)) return Json{{"skipped", "no GUI binary at " + gui.string()}};
+  const bool display = std::getenv("DISPLAY") != nullptr;
+  if (!display && std::system("command -v xvfb-run >/dev/null 2>&1") != 0)
+    return Json{{"skipped", "no DISPLAY and no xvfb-run"}};
+  const fs::path out = fs::temp_directory_path() / ("dynalab_frames_" + std::to_string(getpid()) + ".json");
+  // random_steps = 50: the worker is fitting the ensemble (then planning) during the frames.
+  const std::string cmd = std::string(display ? "" : "xvfb-run -a -s '-screen 0 1280x800x24' ") +
+                          "'" + gui.string() + "' --experiment cartpole_swingup_pets --set random_steps=50 " +
+                          "--ticks 100000000 --frames 600 --size 1280x800 --frame-stats '" +
+                          out.string() + "' >/dev/null 2>&1";
+  if (std::system(cmd.c_str()) != 0) return Json{{"skipped", "the GUI run failed: " + cmd}};
+  std::ifstream in(out);
+  Json j = Json::parse(in, nullptr, false);
+  fs::remove(out, ec);
+  if (j.is_discarded()) return Json{{"skipped", "unreadable frame stats from the GUI"}};
+  return j;
+}
+
 }  // namespace
 
 int bench_command(const Args& args) {
@@ -46,6 +80,7 @@ int bench_command(const Args& args) {
   const auto cases = bench_cases();
   if (a.has("--list")) {
     for (const auto& c : cases) std::printf("%s\n", c.name.c_str());
+    std::printf("%s\n", kGuiCase);
     return 0;
   }
   const std::string filter = a.value("--filter", ".");
@@ -70,9 +105,26 @@ int bench_command(const Args& args) {
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
   MedianCollector reporter;
-  const size_t ran = benchmark::RunSpecifiedBenchmarks(&reporter);
+  const std::regex re(filter);
+  bool any_case = false;
+  for (const auto& c : cases) any_case = any_case || std::regex_search(c.name, re);
+  const size_t ran = any_case ? benchmark::RunSpecifiedBenchmarks(&reporter) : 0;
   benchmark::Shutdown();
-  if (ran == 0) throw InputError("--filter: no benchmark matches '" + filter + "' (see bench --list)");
+  const bool gui = std::regex_search(std::string(kGuiCase), re);
+  if (ran == 0 && !gui)
+    throw InputError("--filter: no benchmark matches '" + filter + "' (see bench --list)");
+  if (gui) {
+    // One run of 600 frames: the statistic is over frames, not over repetitions.
+    const Json g = gui_frame_build();
+    reporter.medians[kGuiCase] = g;
+    if (g.contains("skipped"))
+      std::printf("%s: skipped (%s)\n", kGuiCase, g["skipped"].get<std::string>().c_str());
+    else
+      std::printf("%s: build ms median %.2f, p99 %.2f, max %.2f over %d frames (%lld worker ticks)\n",
+                  kGuiCase, g["build_ms"]["median"].get<double>(), g["build_ms"]["p99"].get<double>(),
+                  g["build_ms"]["max"].get<double>(), g["frames"].get<int>(),
+                  g["worker_ticks"].get<long long>());
+  }
 
   Json out = Json::object();
   out["tool"] = "dynalab-cli bench";

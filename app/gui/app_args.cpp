@@ -29,6 +29,9 @@ const char* app_usage() {
          "  --screenshot FILE.png   write a PNG of the whole window after the ticks\n"
          "  --exit                  exit after the screenshot (0 ok, 2 bad input, 3 GL error)\n"
          "  --frames N              frames to render after the last tick (default 3; for timing)\n"
+         "  --frame-stats FILE      time the first --frames frames (default 600) while the worker\n"
+         "                          runs --ticks N, write median/p99/max frame build ms as JSON,\n"
+         "                          exit (the GUI benchmark of `dynalab-cli bench`)\n"
          "  --toggle-wall R,C       grid world: toggle the wall at row R, column C before ticking\n"
          "  --drag X,Y,TX,TY        Box2D world: pull the body at world point X,Y toward TX,TY\n"
          "                          while ticking (scripted mouse perturbation)\n"
@@ -46,6 +49,7 @@ const char* app_usage() {
 
 AppArgs parse_app_args(int argc, char** argv) {
   AppArgs a;
+  bool frames_given = false;
   for (int i = 1; i < argc; ++i) {
     const std::string f = argv[i];
     auto value = [&]() -> std::string {
@@ -86,7 +90,9 @@ AppArgs parse_app_args(int argc, char** argv) {
     else if (f == "--settings")
       a.settings_file = value();
     else if (f == "--frames")
-      a.frames = int(integer(1, 100000));
+      a.frames = int(integer(1, 100000)), frames_given = true;
+    else if (f == "--frame-stats")
+      a.frame_stats = value(), a.exit = true;
     else if (f == "--toggle-wall") {
       const std::string v = value();
       int r = -1, c = -1;
@@ -123,6 +129,7 @@ AppArgs parse_app_args(int argc, char** argv) {
     }
   }
   if (a.exit && a.experiment.empty() && a.lesson.empty()) a.experiment = "dyna_maze";
+  if (!a.frame_stats.empty() && !frames_given) a.frames = 600;
   return a;
 }
 

@@ -27,6 +27,7 @@ struct AppArgs {
   std::vector<double> drag;   ///< --drag X,Y,TX,TY: scripted mouse perturbation (world units)
   int frames = 3;             ///< --frames N: frames rendered after the last tick (timing)
   std::string settings_file;  ///< --settings FILE instead of the user's settings.json
+  std::string frame_stats;    ///< --frame-stats FILE.json: time --frames frames while ticking
   bool help = false;
 };
 

@@ -43,6 +43,11 @@ if(XVFB_RUN)
            COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 0,0 --toggle-wall 1,2 --ticks 3 --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 2,0 --ticks 3 --exit 2>&1; test $? -eq 2 && echo start-refused")
   set_tests_properties(gui_scripted_grid_edit PROPERTIES RESOURCE_LOCK xvfb
                        PASS_REGULAR_EXPRESSION "cell \\(0,0\\) is a wall\ncell \\(1,2\\) is free.*cannot put a wall on the start.*start-refused")
+  # The GUI benchmark's measurement mode: frame build times while the worker trains, as JSON.
+  add_test(NAME gui_frame_stats
+           COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment cartpole_swingup_pets --set random_steps=20 --ticks 100000 --frames 12 --size 1280x800 --frame-stats ${GUI_OUT}/frame_stats.json && cat ${GUI_OUT}/frame_stats.json")
+  set_tests_properties(gui_frame_stats PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "\"frames\": 12,.*\"build_ms\": {[^}]*\"p99\"")
   add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
   set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)
