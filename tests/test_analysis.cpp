@@ -13,8 +13,11 @@
 #include "core/analysis/knn.h"
 #include "core/analysis/visitation.h"
 #include "core/dataset.h"
+#include "core/experiment.h"
+#include "core/experiments/mbrl_experiment.h"
 #include "core/models/ensemble.h"
 #include "core/rng.h"
+#include "envs/registry.h"
 
 using namespace dynalab;
 
@@ -100,8 +103,8 @@ TEST_CASE("the aleatoric part of a probabilistic ensemble follows heteroscedasti
     MESSAGE("x " << s.xs[k] << ": aleatoric sd " << std::sqrt(s.aleatoric[k]) << " (true "
                  << 0.05 + 0.45 * s.xs[k] << "), epistemic " << s.epistemic[k]);
   for (int k = 1; k < 4; ++k) CHECK(s.aleatoric[k] > s.aleatoric[k - 1]);
-  CHECK(s.aleatoric[3] > 10 * s.aleatoric[0]);   // true ratio 100
-  CHECK(s.aleatoric[3] > 5 * s.epistemic[3]);    // inside the data noise dominates
+  CHECK(s.aleatoric[3] > 10 * s.aleatoric[0]);  // true ratio 100
+  CHECK(s.aleatoric[3] > 5 * s.epistemic[3]);   // inside the data noise dominates
   CHECK(s.total(3) == doctest::Approx(s.aleatoric[3] + s.epistemic[3]));
 }
 
@@ -168,8 +171,8 @@ TEST_CASE("visitation histograms share bins and sum to one per set") {
   for (int k = 0; k < 4; ++k) sa += h.train[k], sb += h.visited[k];
   CHECK(sa == doctest::Approx(1));
   CHECK(sb == doctest::Approx(1));
-  CHECK(h.train[0] == doctest::Approx(0.75));  // 0, 0.1, 0.2 in [0, 0.5)
-  CHECK(h.visited[3] == doctest::Approx(0.5));  // 2.0 on the upper edge: last bin
+  CHECK(h.train[0] == doctest::Approx(0.75));    // 0, 0.1, 0.2 in [0, 0.5)
+  CHECK(h.visited[3] == doctest::Approx(0.5));   // 2.0 on the upper edge: last bin
   CHECK(h.train_2d[0] == doctest::Approx(0.5));  // x < 1, y < 0.5
   CHECK(h.visited_2d[1 * 2 + 1] == doctest::Approx(1.0));
   CHECK(h.bin_centre(0, 0) == doctest::Approx(0.25));
@@ -190,7 +193,8 @@ TEST_CASE("model error grows with distance to the data") {
     const ErrorVsDistance r = error_vs_distance(train, query, err, o);
     REQUIRE(r.bin_count.size() == 6);
     int total = 0;
-    for (int b = 0; b < 6; ++b) CHECK((r.bin_count[b] == 66 || r.bin_count[b] == 67));  // equal count
+    for (int b = 0; b < 6; ++b)
+      CHECK((r.bin_count[b] == 66 || r.bin_count[b] == 67));  // equal count
     for (int c : r.bin_count) total += c;
     CHECK(total == 400);
     for (int b = 1; b < 6; ++b) CHECK(r.bin_error[b] > r.bin_error[b - 1] - 0.01);
@@ -203,8 +207,10 @@ TEST_CASE("model error grows with distance to the data") {
   }
   SUBCASE("a trained ensemble evaluated on transitions out to |x| = 3") {
     auto f = [](double x) { return std::sin(3 * x); };
-    const Dataset train = toy_data(400, -1, 1, f, [](double) { return 0.02; }, 5);
-    const Dataset visited = toy_data(300, -3, 3, f, [](double) { return 0.02; }, 8);
+    const Dataset train = toy_data(
+        400, -1, 1, f, [](double) { return 0.02; }, 5);
+    const Dataset visited = toy_data(
+        300, -3, 3, f, [](double) { return 0.02; }, 8);
     Ensemble m(small_model("deterministic", 3), 1, 1, 6);
     Rng rng(7);
     m.fit(train, rng);
@@ -249,22 +255,23 @@ TEST_CASE("open-loop error compounds with the horizon for an imperfect model") {
   const CompoundingError one = compounding_error(m, trajectories, o);
   REQUIRE(ens.error.size() == 15);
   for (int h : {0, 4, 9, 14})
-    MESSAGE("h " << h + 1 << ": ensemble " << ens.error[h] << ", member 0 " << one.error[h]
-                 << " (" << ens.count[h] << " starts)");
+    MESSAGE("h " << h + 1 << ": ensemble " << ens.error[h] << ", member 0 " << one.error[h] << " ("
+                 << ens.count[h] << " starts)");
   CHECK(ens.error[0] > 0);
   CHECK(ens.error[4] > ens.error[0]);
   CHECK(ens.error[14] > ens.error[4]);
   CHECK(ens.error[14] > 3 * ens.error[0]);
   CHECK(one.error[14] > 3 * one.error[0]);
-  CHECK(ens.count[0] == 256);               // max_starts
-  CHECK(ens.count[14] < ens.count[0]);      // starts near an episode end drop out
+  CHECK(ens.count[0] == 256);           // max_starts
+  CHECK(ens.count[14] < ens.count[0]);  // starts near an episode end drop out
 }
 
 // In-distribution on a smooth toy function, a probabilistic E = 1 is already at the noise floor
 // and the E = 1 -> 5 change of its NLL is seed noise (+-0.1 nats measured over seeds). What is
 // robust, and is PETS's D vs DE point: a single deterministic member has no predictive variance
 // (NLL at the floor: huge); an ensemble of them gets one from the spread of its members.
-TEST_CASE("ensemble-size study: finite scores; an ensemble's spread gives deterministic nets an NLL") {
+TEST_CASE(
+    "ensemble-size study: finite scores; an ensemble's spread gives deterministic nets an NLL") {
   const Dataset d = toy_data(
       200, -1, 1, [](double x) { return std::sin(3 * x); }, [](double) { return 0.1; }, 31);
   EnsembleSizeStudyConfig sc;
@@ -302,4 +309,28 @@ TEST_CASE("ensemble-size study: finite scores; an ensemble's spread gives determ
   const auto again = ensemble_size_study(d, small_model("probabilistic", 1), sc);
   CHECK(again[1].val_nll == prob[1].val_nll);
   CHECK(again[0].val_mse == prob[0].val_mse);
+}
+
+TEST_CASE("an mbrl experiment publishes the divergence per episode and the states behind it") {
+  auto exp =
+      make_experiment(load_experiment("cliff_hill_v10",
+                                      {"episodes=3", "random_steps=60", "env.max_episode_steps=20",
+                                       "planner.population=40", "planner.iterations=2",
+                                       "planner.horizon=10", "model.epochs=10"}),
+                      env_registry());
+  exp->run_to_end();
+  const auto snap = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
+  REQUIRE(snap);
+  REQUIRE(snap->divergence.size() == 3);
+  for (double kl : snap->divergence) CHECK(kl >= 0);
+  REQUIRE(snap->visitation);
+  CHECK(snap->visitation->episode == 2);
+  CHECK(snap->visitation->visited_states.rows() == 21);  // 20 steps: 21 observations
+  CHECK(snap->visitation->visited_states.cols() == 2);
+  // v1.0 refits after each episode: episode 2 was planned by a model fit on 60 + 2 * 20 rows.
+  CHECK(snap->visitation->dataset_states.rows() == 100);
+  CHECK(snap->visitation->kl == snap->divergence.back());
+  const auto& rows = dynamic_cast<const MbrlExperiment&>(*exp).divergence();
+  REQUIRE(rows.size() == 3);
+  CHECK(rows[0].n_train == 60);
 }

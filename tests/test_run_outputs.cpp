@@ -22,8 +22,8 @@ const std::string kSmall =
     "--set planner.horizon=10 --set model.epochs=10 --out ";
 
 const std::vector<std::string> kAnalysisFiles = {
-    "divergence.csv",        "visitation.csv",        "visitation_2d.csv",
-    "disagreement_map.csv",  "error_vs_distance.csv", "error_vs_distance_binned.csv",
+    "divergence.csv",       "visitation.csv",        "visitation_2d.csv",
+    "disagreement_map.csv", "error_vs_distance.csv", "error_vs_distance_binned.csv",
     "compounding_error.csv"};
 
 // Checks that `text` is a CSV with a header and >= 1 data row whose fields all parse as finite
@@ -97,7 +97,8 @@ TEST_CASE("run cliff_hill_v10 writes dataset, model and analysis files, byte-ide
   const std::string div = test::read_file(a / "analysis" / "divergence.csv");
   CHECK(std::count(div.begin(), div.end(), '\n') == 1 + 3);
   CHECK(test::read_file(a / "dataset.npy") == test::read_file(b / "dataset.npy"));
-  CHECK(test::read_file(a / "model" / "ensemble.bin") == test::read_file(b / "model" / "ensemble.bin"));
+  CHECK(test::read_file(a / "model" / "ensemble.bin") ==
+        test::read_file(b / "model" / "ensemble.bin"));
   std::filesystem::remove_all(a);
   std::filesystem::remove_all(b);
 }

@@ -119,7 +119,8 @@ EnsembleSizePoint EnsembleSizeStudy::score(const Ensemble& e) const {
       for (Eigen::Index c = 0; c < y.cols(); ++c) {
         const double s = target_std_[c];
         double mean = 0, alea = 0;
-        for (int m = 0; m < E; ++m) mean += pred.mean[m](i, c) / s, alea += pred.var[m](i, c) / (s * s);
+        for (int m = 0; m < E; ++m)
+          mean += pred.mean[m](i, c) / s, alea += pred.var[m](i, c) / (s * s);
         mean /= E;
         alea /= E;
         double epi = 0;

@@ -73,8 +73,7 @@ Eigen::MatrixXd predict_next_mean(const Ensemble& model, const Eigen::MatrixXd& 
   model.predict(obs.cast<float>(), actions.cast<float>(), pred);
   Eigen::MatrixXd next = obs;
   const int D = model.obs_dim();
-  for (int m : members)
-    next += pred.mean[m].leftCols(D).cast<double>() / double(members.size());
+  for (int m : members) next += pred.mean[m].leftCols(D).cast<double>() / double(members.size());
   return next;
 }
 
@@ -94,9 +93,8 @@ ErrorVsDistance error_vs_distance(const Ensemble& model, const Dataset& train,
     next = both.rightCols(next.cols());
   }
   if (q.rows() == 0) return {};
-  const Eigen::MatrixXd pred =
-      predict_next_mean(model, q.leftCols(model.obs_dim()), q.rightCols(model.action_dim()),
-                        o.elites_only);
+  const Eigen::MatrixXd pred = predict_next_mean(model, q.leftCols(model.obs_dim()),
+                                                 q.rightCols(model.action_dim()), o.elites_only);
   const Eigen::VectorXd err = (pred - next).rowwise().norm();
   return error_vs_distance(inputs_of(train), q, err, o);
 }

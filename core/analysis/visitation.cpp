@@ -23,8 +23,8 @@ VisitationHistograms visitation_histograms(const Eigen::MatrixXd& train,
   h.dims = int(std::max(train.cols(), visited.cols()));
   h.bins = o.bins;
   h.bins_2d = o.bins_2d;
-  if (h.dims > 0 && (o.dim_x < 0 || o.dim_x >= h.dims || o.dim_y < 0 ||
-                     (o.dim_y >= h.dims && h.dims > 1)))
+  if (h.dims > 0 &&
+      (o.dim_x < 0 || o.dim_x >= h.dims || o.dim_y < 0 || (o.dim_y >= h.dims && h.dims > 1)))
     throw std::invalid_argument("visitation_histograms: dim_x/dim_y out of range");
   h.dim_x = o.dim_x;
   h.dim_y = h.dims > 1 ? o.dim_y : o.dim_x;
@@ -52,7 +52,8 @@ VisitationHistograms visitation_histograms(const Eigen::MatrixXd& train,
     const double w = 1.0 / double(m.rows());
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
       for (int d = 0; d < h.dims; ++d)
-        if (std::isfinite(m(i, d))) one[size_t(d) * h.bins + bin_of(m(i, d), h.lo[d], h.hi[d], h.bins)] += w;
+        if (std::isfinite(m(i, d)))
+          one[size_t(d) * h.bins + bin_of(m(i, d), h.lo[d], h.hi[d], h.bins)] += w;
       const double x = m(i, h.dim_x), y = m(i, h.dim_y);
       if (std::isfinite(x) && std::isfinite(y))
         two[size_t(bin_of(y, h.lo[h.dim_y], h.hi[h.dim_y], h.bins_2d)) * h.bins_2d +
