@@ -43,6 +43,16 @@ if(XVFB_RUN)
            COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 0,0 --toggle-wall 1,2 --ticks 3 --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --toggle-wall 2,0 --ticks 3 --exit 2>&1; test $? -eq 2 && echo start-refused")
   set_tests_properties(gui_scripted_grid_edit PROPERTIES RESOURCE_LOCK xvfb
                        PASS_REGULAR_EXPRESSION "cell \\(0,0\\) is a wall\ncell \\(1,2\\) is free.*cannot put a wall on the start.*start-refused")
+  # File > Export all and Save session, scripted: every plot as a non-blank PNG next to its SVG,
+  # the viewport PNG, README.txt listing them; then the saved session loads and runs on.
+  add_test(NAME gui_scripted_export_all_and_session
+           COMMAND sh -c "set -e; o=${GUI_OUT}/export_all; s=${GUI_OUT}/export_session; rm -rf $o $s; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ticks 400 --save-session $s --export-all $o --size 1600x1000 --exit 2>&1; $<TARGET_FILE:png_stats> $o/viewport.png 12; grep -q '^viewport.png ' $o/README.txt; n=0; for svg in $o/figures/*.svg; do png=\${svg%.svg}.png; $<TARGET_FILE:png_stats> $png 5; grep -q \"^figures/\$(basename $png) \" $o/README.txt; n=\$((n+1)); done; test -f $s/session.json; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --load-session $s --ticks 450 --exit 2>&1; echo plots-exported=\$n")
+  set_tests_properties(gui_scripted_export_all_and_session PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "scripted: dyna_maze, 400 ticks.*scripted: dyna_maze, 450 ticks.*plots-exported=[1-9]")
+  # A session that cannot be loaded exits 2 naming the file, before any window opens.
+  add_test(NAME gui_scripted_bad_session
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --load-session ${GUI_OUT}/no_such_session --ticks 5 --exit 2>&1; test $? -eq 2 && echo exit-2")
+  set_tests_properties(gui_scripted_bad_session PROPERTIES PASS_REGULAR_EXPRESSION "no_such_session: no such session folder.*exit-2")
   add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
   set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)
