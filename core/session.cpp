@@ -1,11 +1,12 @@
 #include "core/session.h"
 
+#include <unistd.h>
+
 #include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include "core/env_registry.h"
 #include "core/export/atomic_file.h"
@@ -40,10 +41,14 @@ bool parse_number(const Json& j, double& out) {
   }
   if (!j.is_string()) return false;
   const std::string s = j.get<std::string>();
-  if (s == "nan") out = std::nan("");
-  else if (s == "inf") out = INFINITY;
-  else if (s == "-inf") out = -INFINITY;
-  else return false;
+  if (s == "nan")
+    out = std::nan("");
+  else if (s == "inf")
+    out = INFINITY;
+  else if (s == "-inf")
+    out = -INFINITY;
+  else
+    return false;
   return true;
 }
 
@@ -53,9 +58,12 @@ std::string readme(const std::filesystem::path& dir) {
       "). Load it with `dynalab-cli run --load-session DIR` or the GUI's File > Load session.\n\n";
   const std::vector<std::pair<std::string, std::string>> known = {
       {"session.json", "format, experiment name, resolved config, counters, RNG states, env state"},
-      {"dataset.npy", "the agent's dataset (float64, columns episode, obs, action, reward, next_obs, terminated)"},
-      {"model/ensemble.bin", "the learned ensemble: weights, normalisers, elites (core/models/ensemble_io.cpp)"},
-      {"model/training_state.bin", "Adam moments and the in-progress fit (core/models/ensemble_state.cpp)"},
+      {"dataset.npy",
+       "the agent's dataset (float64, columns episode, obs, action, reward, next_obs, terminated)"},
+      {"model/ensemble.bin",
+       "the learned ensemble: weights, normalisers, elites (core/models/ensemble_io.cpp)"},
+      {"model/training_state.bin",
+       "Adam moments and the in-progress fit (core/models/ensemble_state.cpp)"},
       {"plan_trace.json", "the planner's latest iteration (what the GUI draws) and warm start"},
       {"trajectories_so_far.csv", "trajectories.csv of the run so far"},
       {"plan_traces_so_far.csv", "plan_traces.csv of the run so far"},
@@ -219,21 +227,24 @@ void save_session(const Experiment& e, const std::filesystem::path& dir) {
     write_file_atomic(tmp / "session.json", doc.dump(1) + "\n");
     write_file_atomic(tmp / "README.txt", readme(tmp));
     if (std::filesystem::exists(target, ec)) {
-      if (!std::filesystem::exists(target / "session.json", ec) && !std::filesystem::is_empty(target, ec))
+      if (!std::filesystem::exists(target / "session.json", ec) &&
+          !std::filesystem::is_empty(target, ec))
         throw InputError(target.string() +
                          ": exists and is not a dynalab session (refusing to replace it)");
       std::filesystem::remove_all(target, ec);
       if (ec) throw InputError(target.string() + ": cannot replace (" + ec.message() + ")");
     }
     std::filesystem::rename(tmp, target, ec);
-    if (ec) throw InputError(target.string() + ": cannot create session folder (" + ec.message() + ")");
+    if (ec)
+      throw InputError(target.string() + ": cannot create session folder (" + ec.message() + ")");
   } catch (...) {
     std::filesystem::remove_all(tmp, ec);
     throw;
   }
 }
 
-std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir, const EnvRegistry& envs) {
+std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir,
+                                         const EnvRegistry& envs) {
   const std::filesystem::path file = dir / "session.json";
   if (!std::filesystem::is_directory(dir))
     throw InputError(dir.string() + ": no such session folder");
@@ -256,7 +267,8 @@ std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir, const
   src.overridden = std::make_shared<std::set<std::string>>();
   auto e = make_experiment(src, envs);
   if (e->snapshot()->kind != top.string("kind"))
-    top.fail("kind", "'" + e->snapshot()->kind + "' (the config's kind), got '" + top.string("kind") + "'");
+    top.fail("kind",
+             "'" + e->snapshot()->kind + "' (the config's kind), got '" + top.string("kind") + "'");
   e->load_state(dir, top.child("state"));
   return e;
 }

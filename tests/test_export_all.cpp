@@ -20,7 +20,8 @@ namespace {
 
 const std::string kPendulum =
     "pendulum_mpc --seed 3 --set episodes=1 --set random_steps=60 --set model.ensemble_size=2 "
-    "--set model.elites=2 --set 'model.hidden=[16,16]' --set model.epochs=6 --set planner.population=40 "
+    "--set model.elites=2 --set 'model.hidden=[16,16]' --set model.epochs=6 --set "
+    "planner.population=40 "
     "--set planner.elites=6 --set planner.iterations=3 --set planner.horizon=10";
 
 std::set<std::string> files_under(const std::filesystem::path& dir) {
@@ -44,14 +45,16 @@ std::set<std::string> readme_files(const std::string& readme) {
 
 TEST_CASE("run --export-all: README.txt lists exactly the files in the folder; data round-trips") {
   const auto dir = temp_dir("export_all");
-  const auto r = run_cli("run " + kPendulum + " --ticks 500 --export-all " + (dir / "all").string() + " --quiet");
+  const auto r = run_cli("run " + kPendulum + " --ticks 500 --export-all " +
+                         (dir / "all").string() + " --quiet");
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const auto all = dir / "all";
   const std::set<std::string> files = files_under(all);
   CHECK(readme_files(read_file(all / "README.txt")) == files);
-  for (const char* f : {"config.json", "metrics.csv", "trajectories.csv", "trajectories.json", "dataset.csv",
-                        "dataset.npy", "model/ensemble.bin", "figures/return_per_episode.svg",
-                        "figures/return_per_episode.csv", "figures/model_loss.svg"})
+  for (const char* f :
+       {"config.json", "metrics.csv", "trajectories.csv", "trajectories.json", "dataset.csv",
+        "dataset.npy", "model/ensemble.bin", "figures/return_per_episode.svg",
+        "figures/return_per_episode.csv", "figures/model_loss.svg"})
     CHECK_MESSAGE(files.count(f) == 1, f);
   // Every line says what the file is (no bare names).
   std::istringstream in(read_file(all / "README.txt"));
@@ -102,18 +105,21 @@ TEST_CASE("run --export-all: README.txt lists exactly the files in the folder; d
   std::filesystem::remove_all(dir);
 }
 
-TEST_CASE("run --save-session then run --load-session equals one uninterrupted run, byte for byte") {
+TEST_CASE(
+    "run --save-session then run --load-session equals one uninterrupted run, byte for byte") {
   const auto dir = temp_dir("cli_session");
   for (const std::string& exp : {kPendulum, std::string("dyna_maze --seed 4 --set episodes=15")}) {
     INFO(exp);
     std::filesystem::remove_all(dir / "full");
     std::filesystem::remove_all(dir / "s");
     std::filesystem::remove_all(dir / "cont");
-    REQUIRE(run_cli("run " + exp + " --out " + (dir / "full").string() + " --quiet").exit_code == 0);
-    const auto save = run_cli("run " + exp + " --ticks 333 --save-session " + (dir / "s").string() + " --quiet");
+    REQUIRE(run_cli("run " + exp + " --out " + (dir / "full").string() + " --quiet").exit_code ==
+            0);
+    const auto save =
+        run_cli("run " + exp + " --ticks 333 --save-session " + (dir / "s").string() + " --quiet");
     REQUIRE_MESSAGE(save.exit_code == 0, save.output);
-    const auto cont = run_cli("run --load-session " + (dir / "s").string() + " --out " + (dir / "cont").string() +
-                              " --quiet");
+    const auto cont = run_cli("run --load-session " + (dir / "s").string() + " --out " +
+                              (dir / "cont").string() + " --quiet");
     REQUIRE_MESSAGE(cont.exit_code == 0, cont.output);
     for (const auto& f : files_under(dir / "full")) {
       INFO(f);
@@ -125,9 +131,7 @@ TEST_CASE("run --save-session then run --load-session equals one uninterrupted r
 
 TEST_CASE("exports and sessions into an unwritable place exit 2 with one line naming the path") {
   const auto dir = temp_dir("export_unwritable");
-  {
-    std::ofstream(dir / "plain_file") << "x";
-  }
+  { std::ofstream(dir / "plain_file") << "x"; }
   const std::string bad = (dir / "plain_file" / "sub").string();
   for (const char* flag : {"--export-all", "--save-session"}) {
     const auto r = run_cli(std::string("run dyna_maze --ticks 5 ") + flag + " " + bad);

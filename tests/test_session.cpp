@@ -34,7 +34,8 @@ const MbrlSnapshot& mbrl(const std::shared_ptr<const Snapshot>& s) {
 }
 
 /// Every file write_outputs writes, for both experiments, byte for byte.
-void require_same_outputs(const Experiment& a, const Experiment& b, const std::filesystem::path& dir) {
+void require_same_outputs(const Experiment& a, const Experiment& b,
+                          const std::filesystem::path& dir) {
   a.write_outputs(dir / "a");
   b.write_outputs(dir / "b");
   int files = 0;
@@ -51,12 +52,14 @@ void require_same_outputs(const Experiment& a, const Experiment& b, const std::f
   CHECK(sa->obs == sb->obs);
   CHECK(sa->stats == sb->stats);
   REQUIRE(sa->figures.size() == sb->figures.size());
-  for (size_t i = 0; i < sa->figures.size(); ++i) CHECK(sa->figures[i].to_csv() == sb->figures[i].to_csv());
+  for (size_t i = 0; i < sa->figures.size(); ++i)
+    CHECK(sa->figures[i].to_csv() == sb->figures[i].to_csv());
 }
 
 /// Runs `name` to the save point, saves, loads, then ticks both `more` ticks and compares.
-void check_continuation(const std::string& name, const std::vector<std::string>& sets, const Pred& save_when,
-                        int64_t max_ticks, int64_t more, const std::string& tag) {
+void check_continuation(const std::string& name, const std::vector<std::string>& sets,
+                        const Pred& save_when, int64_t max_ticks, int64_t more,
+                        const std::string& tag) {
   auto a = make_experiment(load_experiment(name, sets), env_registry());
   const int64_t k = tick_until(*a, save_when, max_ticks);
   REQUIRE(save_when(*a));
@@ -81,10 +84,18 @@ void check_continuation(const std::string& name, const std::vector<std::string>&
 }
 
 // pendulum_mpc shrunk to a test budget.
-const std::vector<std::string> kSmallPendulum = {
-    "seed=3",           "episodes=2",          "random_steps=60",     "model.ensemble_size=2",
-    "model.elites=2",   "model.hidden=[16,16]", "model.epochs=6",      "model.batch_size=32",
-    "planner.population=40", "planner.elites=6", "planner.iterations=3", "planner.horizon=10"};
+const std::vector<std::string> kSmallPendulum = {"seed=3",
+                                                 "episodes=2",
+                                                 "random_steps=60",
+                                                 "model.ensemble_size=2",
+                                                 "model.elites=2",
+                                                 "model.hidden=[16,16]",
+                                                 "model.epochs=6",
+                                                 "model.batch_size=32",
+                                                 "planner.population=40",
+                                                 "planner.elites=6",
+                                                 "planner.iterations=3",
+                                                 "planner.horizon=10"};
 
 bool phase_is(const Experiment& e, const char* phase, bool planning = false) {
   const auto s = e.snapshot();
@@ -95,58 +106,75 @@ bool phase_is(const Experiment& e, const char* phase, bool planning = false) {
 }  // namespace
 
 TEST_CASE("dyna_maze: a loaded session continues bit-identically") {
-  check_continuation("dyna_maze", {"seed=5", "episodes=12"},
-                     [](const Experiment& e) { return e.snapshot()->tick >= 700; }, 700, 900, "dyna_maze");
+  check_continuation(
+      "dyna_maze", {"seed=5", "episodes=12"},
+      [](const Experiment& e) { return e.snapshot()->tick >= 700; }, 700, 900, "dyna_maze");
 }
 
 TEST_CASE("prioritized sweeping and a multi-run tabular session continue bit-identically") {
-  check_continuation("prioritized_sweeping_maze", {"seed=2", "runs=2", "episodes=6"},
-                     [](const Experiment& e) { return e.snapshot()->run == 1 && e.snapshot()->tick % 97 == 3; },
-                     100000, 600, "prioritized");
+  check_continuation(
+      "prioritized_sweeping_maze", {"seed=2", "runs=2", "episodes=6"},
+      [](const Experiment& e) { return e.snapshot()->run == 1 && e.snapshot()->tick % 97 == 3; },
+      100000, 600, "prioritized");
 }
 
-TEST_CASE("pendulum_mpc (learned): sessions saved while collecting, mid-fit, mid-replan and acting") {
-  check_continuation("pendulum_mpc", kSmallPendulum,
-                     [](const Experiment& e) { return e.snapshot()->tick == 25; }, 100, 80, "pend_collect");
-  check_continuation("pendulum_mpc", kSmallPendulum,
-                     [](const Experiment& e) { return phase_is(e, "train") && mbrl(e.snapshot()).dataset_size == 60 &&
-                                                      e.snapshot()->tick == 62; },
-                     100, 60, "pend_midfit");
-  check_continuation("pendulum_mpc", kSmallPendulum,
-                     [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 300; },
-                     2000, 120, "pend_midreplan");
-  check_continuation("pendulum_mpc", kSmallPendulum,
-                     [](const Experiment& e) { return phase_is(e, "act") && e.snapshot()->tick > 400; }, 2000,
-                     120, "pend_act");
+TEST_CASE(
+    "pendulum_mpc (learned): sessions saved while collecting, mid-fit, mid-replan and acting") {
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum, [](const Experiment& e) { return e.snapshot()->tick == 25; },
+      100, 80, "pend_collect");
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum,
+      [](const Experiment& e) {
+        return phase_is(e, "train") && mbrl(e.snapshot()).dataset_size == 60 &&
+               e.snapshot()->tick == 62;
+      },
+      100, 60, "pend_midfit");
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum,
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 300; },
+      2000, 120, "pend_midreplan");
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum,
+      [](const Experiment& e) { return phase_is(e, "act") && e.snapshot()->tick > 400; }, 2000, 120,
+      "pend_act");
 }
 
-TEST_CASE("pendulum probabilistic ensemble with trajectory sampling: session continues bit-identically") {
+TEST_CASE(
+    "pendulum probabilistic ensemble with trajectory sampling: session continues bit-identically") {
   std::vector<std::string> sets = kSmallPendulum;
-  for (const char* s : {"model.kind=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
+  for (const char* s :
+       {"model.kind=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
     sets.push_back(s);
-  check_continuation("pendulum_mpc", sets,
-                     [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 200; },
-                     2000, 80, "pend_pets");
+  check_continuation(
+      "pendulum_mpc", sets,
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 200; },
+      2000, 80, "pend_pets");
 }
 
-TEST_CASE("cliff_hill v1.5 (Box2D contacts): a session saved mid-episode continues bit-identically") {
-  check_continuation("cliff_hill_v15",
-                     {"seed=4", "episodes=1", "random_steps=40", "model.hidden=[16]", "model.epochs=4",
-                      "planner.population=30", "planner.elites=5", "planner.iterations=2", "planner.horizon=8"},
-                     [](const Experiment& e) { return phase_is(e, "act") && e.snapshot()->tick > 150; }, 3000, 150,
-                     "cliff_hill");
+TEST_CASE(
+    "cliff_hill v1.5 (Box2D contacts): a session saved mid-episode continues bit-identically") {
+  check_continuation(
+      "cliff_hill_v15",
+      {"seed=4", "episodes=1", "random_steps=40", "model.hidden=[16]", "model.epochs=4",
+       "planner.population=30", "planner.elites=5", "planner.iterations=2", "planner.horizon=8"},
+      [](const Experiment& e) { return phase_is(e, "act") && e.snapshot()->tick > 150; }, 3000, 150,
+      "cliff_hill");
 }
 
 TEST_CASE("pendulum oracle: a session saved mid-replan continues bit-identically") {
-  check_continuation("pendulum_oracle",
-                     {"seed=1", "episodes=1", "planner.population=30", "planner.horizon=8", "rollout.threads=1"},
-                     [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 20; }, 500,
-                     60, "oracle");
+  check_continuation(
+      "pendulum_oracle",
+      {"seed=1", "episodes=1", "planner.population=30", "planner.horizon=8", "rollout.threads=1"},
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 20; }, 500,
+      60, "oracle");
 }
 
-TEST_CASE("broken session files are one-line InputErrors naming the file; nothing is half-written") {
+TEST_CASE(
+    "broken session files are one-line InputErrors naming the file; nothing is half-written") {
   auto a = make_experiment(load_experiment("pendulum_mpc", kSmallPendulum), env_registry());
-  tick_until(*a, [](const Experiment& e) { return phase_is(e, "act"); }, 2000);
+  tick_until(
+      *a, [](const Experiment& e) { return phase_is(e, "act"); }, 2000);
   const auto dir = temp_dir("session_broken");
   save_session(*a, dir / "good");
   auto fresh = [&](const std::string& name) {
@@ -192,7 +220,8 @@ TEST_CASE("broken session files are one-line InputErrors naming the file; nothin
     Json doc = Json::parse(read_file(p / "session.json"));
     doc["state"]["agent"]["rng"]["s"][2] = "not hex";
     write_file_atomic(p / "session.json", doc.dump());
-    CHECK(error_of(p).find("session.json: state.agent.rng.s[2]: expected a hex 64-bit word") != std::string::npos);
+    CHECK(error_of(p).find("session.json: state.agent.rng.s[2]: expected a hex 64-bit word") !=
+          std::string::npos);
     doc = Json::parse(read_file(dir / "good" / "session.json"));
     doc["state"]["env_state"] = Json::array({1.0});
     write_file_atomic(p / "session.json", doc.dump());
@@ -213,7 +242,8 @@ TEST_CASE("broken session files are one-line InputErrors naming the file; nothin
   }
   SUBCASE("saving into a read-only folder fails cleanly and leaves nothing behind") {
     if (::geteuid() == 0) {
-      MESSAGE("running as root: chmod 0555 does not block writes; covered by the regular-file case");
+      MESSAGE(
+          "running as root: chmod 0555 does not block writes; covered by the regular-file case");
     } else {
       std::filesystem::create_directories(dir / "ro");
       ::chmod((dir / "ro").c_str(), 0555);

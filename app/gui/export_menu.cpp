@@ -30,7 +30,9 @@ std::string export_timestamp() {
   return buf;
 }
 
-bool App::exports_idle() const { return !export_.worker && export_.pngs.empty() && !export_.rendering; }
+bool App::exports_idle() const {
+  return !export_.worker && export_.pngs.empty() && !export_.rendering;
+}
 
 void App::start_save_session(const std::string& dir) {
   auto result = std::make_shared<ExportJobs::Result>();
@@ -78,7 +80,9 @@ std::string App::load_session_dir(const std::string& dir) {
   seed_field_ = seed;
   pending_reset_ = false;
   lanes_[0].user_moved_view = false;
-  status("loaded session " + dir + " (" + snap->experiment + ", tick " + std::to_string(snap->tick) + ")", false);
+  status("loaded session " + dir + " (" + snap->experiment + ", tick " +
+             std::to_string(snap->tick) + ")",
+         false);
   return "";
 }
 
@@ -104,7 +108,8 @@ void App::start_export_all(const std::string& dir) {
     result->done = true;
   });
   const std::filesystem::path d = dir;
-  export_.pngs.push_back({(d / "viewport.png").string(), "the viewport (the world as drawn on screen)", -1});
+  export_.pngs.push_back(
+      {(d / "viewport.png").string(), "the viewport (the world as drawn on screen)", -1});
   for (size_t i = 0; i < figures_.size(); ++i)
     export_.pngs.push_back({(d / "figures" / (figures_[i].id + ".png")).string(),
                             "plot \"" + figures_[i].title + "\" as an image", int(i)});
@@ -123,7 +128,8 @@ void App::session_menu_items() {
     ask(ExportJobs::Popup::save_session, stem + "-session");
   if (ImGui::MenuItem("Load session...", nullptr, false, !busy))
     ask(ExportJobs::Popup::load_session, kExports.string() + "/");
-  if (ImGui::MenuItem("Export all...", nullptr, false, !busy)) ask(ExportJobs::Popup::export_all, stem);
+  if (ImGui::MenuItem("Export all...", nullptr, false, !busy))
+    ask(ExportJobs::Popup::export_all, stem);
   if (ImGui::BeginMenu("Export plot", !figures_.empty() && !busy)) {
     for (size_t i = 0; i < figures_.size(); ++i) {
       const Figure& f = figures_[i];
@@ -162,8 +168,9 @@ void App::export_frame() {
   }
   if (export_.popup != ExportJobs::Popup::none &&
       ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted(export_.popup == ExportJobs::Popup::load_session ? "Session folder to load:"
-                                                                            : "Folder to write:");
+    ImGui::TextUnformatted(export_.popup == ExportJobs::Popup::load_session
+                               ? "Session folder to load:"
+                               : "Folder to write:");
     ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
     const bool enter = ImGui::InputText("##path", export_.path, sizeof export_.path,
                                         ImGuiInputTextFlags_EnterReturnsTrue);
@@ -199,17 +206,20 @@ void App::export_frame() {
       } else if (!export_.worker_label.empty()) {
         status(export_.worker_label, false);
       } else {
-        export_.png_entries.insert(export_.png_entries.begin(), r->entries.begin(), r->entries.end());
+        export_.png_entries.insert(export_.png_entries.begin(), r->entries.begin(),
+                                   r->entries.end());
       }
     }
   }
   // Export all: README.txt once the worker's files and every PNG are written.
-  if (!export_.export_dir.empty() && !export_.worker && export_.pngs.empty() && !export_.rendering) {
+  if (!export_.export_dir.empty() && !export_.worker && export_.pngs.empty() &&
+      !export_.rendering) {
     try {
       if (!export_.png_error.empty()) throw InputError(export_.png_error);
-      write_export_readme(export_.export_dir,
-                          "dynalab export of " + name_ + " at tick " + std::to_string(snap_ ? snap_->tick : 0),
-                          export_.png_entries);
+      write_export_readme(
+          export_.export_dir,
+          "dynalab export of " + name_ + " at tick " + std::to_string(snap_ ? snap_->tick : 0),
+          export_.png_entries);
       status("exported everything to " + export_.export_dir + "/ (see README.txt)", false);
     } catch (const std::exception& e) {
       status(e.what(), true);
@@ -229,12 +239,14 @@ void App::export_frame() {
   }
   const ImGuiViewport* vp = ImGui::GetMainViewport();
   export_.pos = vp->Pos;
-  export_.size = ImVec2(std::min(vp->Size.x, 900.0f * ui_scale()), std::min(vp->Size.y, 560.0f * ui_scale()));
+  export_.size =
+      ImVec2(std::min(vp->Size.x, 900.0f * ui_scale()), std::min(vp->Size.y, 560.0f * ui_scale()));
   ImGui::SetNextWindowPos(export_.pos);
   ImGui::SetNextWindowSize(export_.size);
   ImGui::SetNextWindowFocus();
-  ImGui::Begin("##plot_export", nullptr,
-               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+  ImGui::Begin(
+      "##plot_export", nullptr,
+      ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
   plot_figure(("export_" + figures_[png.figure].id).c_str(), figures_[png.figure],
               ImGui::GetContentRegionAvail(), {line_scale()});
   ImGui::End();
@@ -246,7 +258,8 @@ void App::after_render(int fb_w, int fb_h) {
   export_.rendering.reset();
   const ImVec2 k = ImGui::GetIO().DisplayFramebufferScale;
   const int x = int(export_.pos.x * k.x), y = int(export_.pos.y * k.y);
-  const int w = std::min(fb_w - x, int(export_.size.x * k.x)), h = std::min(fb_h - y, int(export_.size.y * k.y));
+  const int w = std::min(fb_w - x, int(export_.size.x * k.x)),
+            h = std::min(fb_h - y, int(export_.size.y * k.y));
   // Written to a temporary file and renamed: a failed write leaves no half PNG.
   const std::filesystem::path path = png.path, tmp = png.path + ".tmp.png";
   std::string err;

@@ -38,11 +38,20 @@ EpochStats epoch_from(const SessionReader& r) {
 
 Json trace_json(const PlanTrace& t) {
   auto f = [](const std::vector<float>& v) { return session_numbers(v.data(), v.size()); };
-  return {{"horizon", t.horizon},      {"action_dim", t.action_dim}, {"obs_dim", t.obs_dim},
-          {"candidates", t.candidates}, {"particles", t.particles},   {"iteration", t.iteration},
-          {"iterations", t.iterations}, {"actions", f(t.actions)},   {"returns", f(t.returns)},
-          {"paths", f(t.paths)},        {"elites", t.elites},        {"plan", f(t.plan)},
-          {"mean", f(t.mean)},          {"stddev", f(t.stddev)},
+  return {{"horizon", t.horizon},
+          {"action_dim", t.action_dim},
+          {"obs_dim", t.obs_dim},
+          {"candidates", t.candidates},
+          {"particles", t.particles},
+          {"iteration", t.iteration},
+          {"iterations", t.iterations},
+          {"actions", f(t.actions)},
+          {"returns", f(t.returns)},
+          {"paths", f(t.paths)},
+          {"elites", t.elites},
+          {"plan", f(t.plan)},
+          {"mean", f(t.mean)},
+          {"stddev", f(t.stddev)},
           {"objective_per_iteration", f(t.objective_per_iteration)}};
 }
 
@@ -102,8 +111,8 @@ void MbrlAgent::save_state(const std::filesystem::path& dir, Json& state) const 
            {"dataset_size", dataset_.size()}};
 }
 
-void MbrlAgent::load_state(const std::filesystem::path& dir, const SessionReader& r, const Env& real,
-                           const Vec& obs) {
+void MbrlAgent::load_state(const std::filesystem::path& dir, const SessionReader& r,
+                           const Env& real, const Vec& obs) {
   const size_t HA = size_t(cfg_.planner.horizon) * action_dim_;
   // Dataset: same logical order (oldest first) in a buffer of the configured capacity.
   const std::filesystem::path npy = dir / "dataset.npy";
@@ -165,9 +174,11 @@ void MbrlAgent::load_state(const std::filesystem::path& dir, const SessionReader
   planner_->cancel();
   if (planning) {
     const int64_t k = r.integer("planner_iterations_done");
-    if (k < 1 || k >= planner_->iterations() || replan_mean_.size() != HA || replan_std_.size() != HA)
-      r.fail("planner_iterations_done", "1.." + std::to_string(planner_->iterations() - 1) +
-                                            " with the replan's start distribution in plan_trace.json");
+    if (k < 1 || k >= planner_->iterations() || replan_mean_.size() != HA ||
+        replan_std_.size() != HA)
+      r.fail("planner_iterations_done",
+             "1.." + std::to_string(planner_->iterations() - 1) +
+                 " with the replan's start distribution in plan_trace.json");
     const std::vector<float> warm_mean = planner_->mean(), warm_std = planner_->stddev();
     planner_->set_distribution(replan_mean_, replan_std_);
     for (int64_t i = 0; i < k; ++i) plan_iteration(real, obs);

@@ -29,7 +29,8 @@ void TabularModel::load_state(const SessionReader& r) {
     const Json& e = entries[i];
     const std::string key = "entries[" + std::to_string(i) + "]";
     if (!e.is_array() || e.size() != 8 || !e[4].is_boolean())
-      r.fail(key, "[state, action, next_state, reward, terminal, last_visit, visits, outcome_changes]");
+      r.fail(key,
+             "[state, action, next_state, reward, terminal, last_visit, visits, outcome_changes]");
     for (int k : {0, 1, 2, 5, 6, 7})
       if (!e[k].is_number_integer()) r.fail(key, "integers in fields 0-2 and 5-7");
     ModelEntry m;
@@ -54,8 +55,8 @@ void TabularModel::load_state(const SessionReader& r) {
     const std::string key = "predecessors[" + std::to_string(s) + "]";
     if (!preds[s].is_array()) r.fail(key, "an array of entry indices");
     for (const Json& v : preds[s]) {
-      if (!v.is_number_integer() || v.get<int64_t>() < 0 || v.get<int64_t>() >= int64_t(entries_.size()) ||
-          entries_[v.get<int>()].next_state != s)
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+          v.get<int64_t>() >= int64_t(entries_.size()) || entries_[v.get<int>()].next_state != s)
         r.fail(key, "indices of entries whose next_state is " + std::to_string(s));
       predecessors_[s].push_back(v.get<int>());
     }
@@ -101,7 +102,8 @@ void TabularAgent::load_state(const SessionReader& r) {
 
 void TabularExperiment::save_state(const std::filesystem::path&, Json& state) const {
   Json rows = Json::array();
-  for (const auto& row : rows_) rows.push_back({row.run, row.episode, row.steps, session_number(row.ret)});
+  for (const auto& row : rows_)
+    rows.push_back({row.run, row.episode, row.steps, session_number(row.ret)});
   Json cumulative = Json::array();
   for (const auto& c : cumulative_) cumulative.push_back(session_numbers(c.data(), c.size()));
   const std::vector<double> env_state = env_->get_state();
@@ -114,12 +116,13 @@ void TabularExperiment::save_state(const std::filesystem::path&, Json& state) co
            {"episode_return", session_number(episode_return_)},
            {"run_reward", session_number(run_reward_)},
            {"finished", finished_},
-           {"live_agent", {{"alpha", cfg_.agent.alpha},
-                           {"epsilon", cfg_.agent.epsilon},
-                           {"gamma", cfg_.agent.gamma},
-                           {"planning_steps", cfg_.agent.planning_steps},
-                           {"kappa", cfg_.agent.kappa},
-                           {"theta", cfg_.agent.theta}}},
+           {"live_agent",
+            {{"alpha", cfg_.agent.alpha},
+             {"epsilon", cfg_.agent.epsilon},
+             {"gamma", cfg_.agent.gamma},
+             {"planning_steps", cfg_.agent.planning_steps},
+             {"kappa", cfg_.agent.kappa},
+             {"theta", cfg_.agent.theta}}},
            {"rows", rows},
            {"cumulative", cumulative},
            {"path", path_},

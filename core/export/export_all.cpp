@@ -48,7 +48,8 @@ std::string trajectories_csv_to_json(const std::string& csv) {
     if (line.empty()) continue;
     const std::vector<std::string> v = split(line);
     if (v.size() != cols.size() || cols.size() < 2) continue;
-    const long run = std::strtol(v[0].c_str(), nullptr, 10), ep = std::strtol(v[1].c_str(), nullptr, 10);
+    const long run = std::strtol(v[0].c_str(), nullptr, 10),
+               ep = std::strtol(v[1].c_str(), nullptr, 10);
     auto it = index.find({run, ep});
     if (it == index.end()) {
       Json e = {{"run", run}, {"episode", ep}};
@@ -65,39 +66,50 @@ std::string trajectories_csv_to_json(const std::string& csv) {
   return episodes.dump(1) + "\n";
 }
 
-std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap, const std::filesystem::path& dir) {
+std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
+                                    const std::filesystem::path& dir) {
   ensure_directory(dir);
   std::vector<ExportEntry> out;
   write_file_atomic(dir / "config.json", e.config().dump(2) + "\n");
-  out.push_back({"config.json", "the resolved experiment config (every field, defaults filled in)"});
+  out.push_back(
+      {"config.json", "the resolved experiment config (every field, defaults filled in)"});
   e.write_outputs(dir);
-  out.push_back({"metrics.csv", "one row per finished episode (see the experiment kind's header comment)"});
-  out.push_back({"trajectories.csv", "every executed step: run, episode, t, observation, action, reward"});
+  out.push_back(
+      {"metrics.csv", "one row per finished episode (see the experiment kind's header comment)"});
+  out.push_back(
+      {"trajectories.csv", "every executed step: run, episode, t, observation, action, reward"});
   out.push_back({"plan_traces.csv", "one row per planner iteration (output.plan_traces = true)"});
   out.push_back({"cumulative_reward.csv", "cumulative reward after every step of every run"});
-  out.push_back({"model.csv", "the tabular agent's learned model: (s, a) -> next state, reward, visits"});
+  out.push_back(
+      {"model.csv", "the tabular agent's learned model: (s, a) -> next state, reward, visits"});
   if (std::filesystem::exists(dir / "trajectories.csv")) {
     write_file_atomic(dir / "trajectories.json",
                       trajectories_csv_to_json(read_session_file(dir / "trajectories.csv")));
-    out.push_back({"trajectories.json", "trajectories.csv as JSON: one object per episode, one array per column"});
+    out.push_back({"trajectories.json",
+                   "trajectories.csv as JSON: one object per episode, one array per column"});
   }
   for (const Figure& f : snap.figures) {
     write_file_atomic(dir / "figures" / (f.id + ".svg"), figure_to_svg(f));
     write_file_atomic(dir / "figures" / (f.id + ".csv"), f.to_csv());
-    out.push_back({"figures/" + f.id + ".svg", "plot \"" + f.title + "\" as a vector figure (slides)"});
-    out.push_back({"figures/" + f.id + ".csv", "the series of plot \"" + f.title + "\" (x, y per series)"});
+    out.push_back(
+        {"figures/" + f.id + ".svg", "plot \"" + f.title + "\" as a vector figure (slides)"});
+    out.push_back(
+        {"figures/" + f.id + ".csv", "the series of plot \"" + f.title + "\" (x, y per series)"});
   }
   if (const auto* m = dynamic_cast<const MbrlExperiment*>(&e)) {
     const Dataset& d = m->agent().dataset();
     write_file_atomic(dir / "dataset.csv", d.to_csv());
     write_file_atomic(dir / "dataset.npy", d.to_npy());
-    out.push_back({"dataset.csv", "the agent's dataset of real transitions (" + std::to_string(d.size()) + " rows)"});
-    out.push_back({"dataset.npy", "the same dataset as a float64 NumPy array, columns as in dataset.csv"});
+    out.push_back({"dataset.csv", "the agent's dataset of real transitions (" +
+                                      std::to_string(d.size()) + " rows)"});
+    out.push_back(
+        {"dataset.npy", "the same dataset as a float64 NumPy array, columns as in dataset.csv"});
     if (const auto model = m->agent().model()) {
       ensure_directory(dir / "model");
       model->save(dir / "model" / "ensemble.bin");
-      out.push_back({"model/ensemble.bin", "the learned ensemble (" + model->describe_shape() +
-                                               "), loadable with Ensemble::load (core/models/ensemble_io.cpp)"});
+      out.push_back({"model/ensemble.bin",
+                     "the learned ensemble (" + model->describe_shape() +
+                         "), loadable with Ensemble::load (core/models/ensemble_io.cpp)"});
     }
   }
   return out;

@@ -57,7 +57,9 @@ struct In {
     std::memcpy(p, s.data() + pos, n * sizeof(T));
     pos += n * sizeof(T);
   }
-  [[noreturn]] void fail(const std::string& what) const { throw InputError(file + ": expected " + what); }
+  [[noreturn]] void fail(const std::string& what) const {
+    throw InputError(file + ": expected " + what);
+  }
 };
 
 void put_adam(Out& o, const Adam& a) {
@@ -89,11 +91,13 @@ void put_rows(Out& o, const std::vector<int>& rows) {
 
 std::vector<int> get_rows(In& in, size_t n_rows, const std::string& what) {
   const uint32_t n = in.get<uint32_t>(what);
-  if (n > n_rows) in.fail(what + ": at most " + std::to_string(n_rows) + " rows, got " + std::to_string(n));
+  if (n > n_rows)
+    in.fail(what + ": at most " + std::to_string(n_rows) + " rows, got " + std::to_string(n));
   std::vector<int> rows(n);
   in.array(rows.data(), n, what);
   for (int r : rows)
-    if (r < 0 || size_t(r) >= n_rows) in.fail(what + ": row indices below " + std::to_string(n_rows));
+    if (r < 0 || size_t(r) >= n_rows)
+      in.fail(what + ": row indices below " + std::to_string(n_rows));
   return rows;
 }
 }  // namespace
@@ -158,7 +162,8 @@ void Ensemble::load_training_state(const std::filesystem::path& path, const Data
   if (ns > E) in.fail("at most " + std::to_string(E) + " member scores");
   last.member_score.resize(ns);
   in.array(last.member_score.data(), ns, "the member scores");
-  for (bool* b : {&last.improved, &last.done, &last.diverged}) *b = in.get<uint8_t>("the last stats");
+  for (bool* b : {&last.improved, &last.done, &last.diverged})
+    *b = in.get<uint8_t>("the last stats");
   std::vector<Member> loaded = members_;
   for (uint32_t m = 0; m < E; ++m) {
     const std::string what = "member " + std::to_string(m) + "'s Adam moments";
@@ -186,7 +191,8 @@ void Ensemble::load_training_state(const std::filesystem::path& path, const Data
     }
   }
   if (in.pos != bytes.size())
-    in.fail(std::to_string(in.pos) + " bytes for this model, the file has " + std::to_string(bytes.size()));
+    in.fail(std::to_string(in.pos) + " bytes for this model, the file has " +
+            std::to_string(bytes.size()));
   members_ = std::move(loaded);
   done_ = done, diverged_ = diverged, epoch_ = epoch, since_improved_ = since, last_ = last;
   if (!done_) {
