@@ -13,6 +13,7 @@
 namespace dynalab {
 
 class EnvRegistry;
+class SessionReader;
 
 class Experiment {
  public:
@@ -24,6 +25,12 @@ class Experiment {
   virtual std::shared_ptr<const Snapshot> snapshot() const = 0;
   /// Writes metrics.csv and the experiment's own files into `dir` (created if needed).
   virtual void write_outputs(const std::filesystem::path& dir) const = 0;
+  /// Session support (core/session.h): writes everything the next ticks depend on into `state`
+  /// (session.json's "state") and kind-specific files into `dir`. Default: InputError.
+  virtual void save_state(const std::filesystem::path& dir, Json& state) const;
+  /// Restores what save_state wrote, on a freshly built experiment of the saved config.
+  /// Throws InputError naming the file and key on broken or wrong-shape input.
+  virtual void load_state(const std::filesystem::path& dir, const SessionReader& state);
   /// Loops over tick() until finished.
   void run_to_end() {
     while (tick()) {

@@ -107,7 +107,8 @@ void Runner::step(int64_t n) {
   push([this, n] {
     std::lock_guard lk(mu_);
     status_.playing = false;
-    status_.pending_ticks += std::max<int64_t>(0, n);
+    // A finished experiment takes no ticks (e.g. a loaded session saved at its end): none pend.
+    if (!status_.finished) status_.pending_ticks += std::max<int64_t>(0, n);
   });
 }
 

@@ -7,7 +7,9 @@
 #include "core/agents/registry.h"
 #include "core/experiment.h"
 #include "core/export/atomic_file.h"
+#include "core/export/export_all.h"
 #include "core/export/figure_svg.h"
+#include "core/session.h"
 #include "envs/registry.h"
 
 namespace dynalab::cli {
@@ -45,15 +47,43 @@ int show_command(const Args& args) {
   return 0;
 }
 
+/// The experiment of `run`: a fresh one from EXPERIMENT, or the one saved in --load-session DIR.
+static std::unique_ptr<Experiment> experiment_for_run(const ArgReader& a) {
+  if (!a.has("--load-session")) return make_experiment(load_from_args(a, "run"), env_registry());
+  if (!a.positional().empty() || a.has("--set") || a.has("--seed") || a.has("--runs"))
+    throw InputError("run: --load-session DIR takes no EXPERIMENT, --set, --seed or --runs (the session holds its config)");
+  return load_session(a.value("--load-session"), env_registry());
+}
+
 int run_command(const Args& args) {
-  ArgReader a(args, {"--set", "--seed", "--runs", "--out"}, {"--quiet"});
-  if (!a.has("--out")) throw InputError("run: expected --out DIR for the outputs");
-  const std::filesystem::path out = a.value("--out");
-  auto exp = make_experiment(load_from_args(a, "run"), env_registry());
-  ensure_directory(out);
+  ArgReader a(args, {"--set", "--seed", "--runs", "--out", "--ticks", "--save-session", "--load-session", "--export-all"},
+              {"--quiet"});
+  if (!a.has("--out") && !a.has("--save-session") && !a.has("--export-all"))
+    throw InputError("run: expected --out DIR for the outputs (or --save-session DIR / --export-all DIR)");
+  const long long ticks = a.integer("--ticks", -1, 0, 1ll << 53);  // -1: to the end
+  auto exp = experiment_for_run(a);
   const auto t0 = std::chrono::steady_clock::now();
-  exp->run_to_end();
+  if (ticks < 0)
+    exp->run_to_end();
+  else
+    for (long long i = 0; i < ticks && exp->tick(); ++i) {
+    }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const std::string what = a.has("--load-session") ? a.value("--load-session") : a.positional()[0];
+  if (a.has("--save-session")) save_session(*exp, a.value("--save-session"));
+  if (a.has("--export-all")) {
+    const std::filesystem::path dir = a.value("--export-all");
+    const auto snap = exp->snapshot();
+    const auto entries = export_all(*exp, *snap, dir);
+    write_export_readme(dir, "dynalab export of " + snap->experiment + " at tick " + std::to_string(snap->tick),
+                        entries);
+  }
+  if (!a.has("--out")) {
+    if (!a.has("--quiet")) std::printf("ran %s in %.3f s\n", what.c_str(), secs);
+    return 0;
+  }
+  const std::filesystem::path out = a.value("--out");
+  ensure_directory(out);
   write_file_atomic(out / "config.json", exp->config().dump(2) + "\n");
   exp->write_outputs(out);
   // Every plot the experiment shows, as vector figure and data.
@@ -62,7 +92,7 @@ int run_command(const Args& args) {
     write_file_atomic(out / "figures" / (f.id + ".svg"), figure_to_svg(f));
     write_file_atomic(out / "figures" / (f.id + ".csv"), f.to_csv());
   }
-  if (!a.has("--quiet")) std::printf("ran %s in %.3f s; outputs in %s\n", a.positional()[0].c_str(), secs, out.c_str());
+  if (!a.has("--quiet")) std::printf("ran %s in %.3f s; outputs in %s\n", what.c_str(), secs, out.c_str());
   return 0;
 }
 

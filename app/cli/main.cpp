@@ -13,7 +13,11 @@ static const cli::Command kCommands[] = {
     {"list", "list                      envs, agents and experiments", cli::list_command},
     {"show", "show EXPERIMENT [--set key.path=value ...]   print the resolved config", cli::show_command},
     {"run",
-     "run EXPERIMENT [--seed S] [--runs R] [--set key.path=value ...] --out DIR   run headless, write outputs",
+     "run EXPERIMENT [--seed S] [--runs R] [--set key.path=value ...] --out DIR   run headless, write outputs\n"
+     "              [--ticks N] [--save-session DIR] [--export-all DIR]   stop after N ticks; save the session; "
+     "export everything\n"
+     "  dynalab-cli run --load-session DIR [--ticks N] [--out DIR] [--save-session DIR] [--export-all DIR]   continue "
+     "a saved session",
      cli::run_command},
     {"lessons", "lessons [--check]         list the lessons and their steps, or validate every lesson file",
      cli::lessons_command},

@@ -263,6 +263,7 @@ void App::frame(float frame_ms) {
   if (plot_h > 0) plots(ImVec2(vp->Pos.x + left_w, top + H - plot_h), ImVec2(W - left_w, plot_h));
   status_bar(top + H, W, status_h);
   if (show_keys_) keys_window();
+  export_frame();
   if (show_about_) {
     ImGui::SetNextWindowPos(ImVec2(W * 0.5f, H * 0.4f), ImGuiCond_Appearing, ImVec2(0.5f, 0.5f));
     if (ImGui::Begin("About dynalab", &show_about_, ImGuiWindowFlags_AlwaysAutoResize)) {
@@ -305,6 +306,7 @@ void App::menu_bar() {
       }
       ImGui::EndMenu();
     }
+    session_menu_items();
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();

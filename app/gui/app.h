@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/gui/app_args.h"
+#include "app/gui/export_menu.h"
 #include "app/gui/imgui_canvas.h"
 #include "app/gui/mpc_overlay.h"
 #include "app/gui/settings.h"
@@ -78,7 +79,25 @@ class App {
   /// The snapshot drawn in the last frame.
   const std::shared_ptr<const Snapshot>& shown() const { return snap_; }
 
+  // Sessions and exports (export_menu.cpp).
+  /// Saves the running experiment's session into `dir` on the worker; status bar when done.
+  void start_save_session(const std::string& dir);
+  /// Loads the session in `dir` into a NEW experiment and swaps it in only on success; returns
+  /// the error ("" on success), also shown in the status bar.
+  std::string load_session_dir(const std::string& dir);
+  /// Export all into `dir`: core files (export_all), viewport and plot PNGs, README.txt.
+  void start_export_all(const std::string& dir);
+  /// True when no export or session save is in progress.
+  bool exports_idle() const;
+  /// Main calls this after each frame is rendered: reads back the PNG drawn in that frame.
+  void after_render(int fb_w, int fb_h);
+  /// Scripted mode: starts --save-session / --export-all once; true when they are all done.
+  bool scripted_exports(const AppArgs& args);
+
  private:
+  void session_menu_items();  // File menu: Save/Load session, Export all, Export plot
+  void export_frame();        // path popups and the plot drawn for a PNG export
+  ExportJobs export_;
   void menu_bar();
   void controls_panel(float w, float h, float y);
   void experiment_picker();

@@ -28,6 +28,10 @@ const char* app_usage() {
          "  --ticks N               advance N ticks (as fast as possible) before the screenshot\n"
          "  --screenshot FILE.png   write a PNG of the whole window after the ticks\n"
          "  --exit                  exit after the screenshot (0 ok, 2 bad input, 3 GL error)\n"
+         "  --load-session DIR      continue a saved session instead of --experiment\n"
+         "  --save-session DIR      after the ticks, save the session (config, data, model, RNGs)\n"
+         "  --export-all DIR        after the ticks, export everything (CSV, JSON, SVG, PNG, npy,\n"
+         "                          model, README.txt) into DIR\n"
          "  --frames N              frames to render after the last tick (default 3; for timing)\n"
          "  --frame-stats FILE      time the first --frames frames (default 600) while the worker\n"
          "                          runs --ticks N, write median/p99/max frame build ms as JSON,\n"
@@ -75,6 +79,12 @@ AppArgs parse_app_args(int argc, char** argv) {
       a.ticks = integer(0, 1ll << 40);
     else if (f == "--screenshot")
       a.screenshot = value();
+    else if (f == "--save-session")
+      a.save_session = value();
+    else if (f == "--load-session")
+      a.load_session = value();
+    else if (f == "--export-all")
+      a.export_all = value();
     else if (f == "--exit")
       a.exit = true;
     else if (f == "--lesson")

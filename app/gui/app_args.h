@@ -28,6 +28,9 @@ struct AppArgs {
   int frames = 3;             ///< --frames N: frames rendered after the last tick (timing)
   std::string settings_file;  ///< --settings FILE instead of the user's settings.json
   std::string frame_stats;    ///< --frame-stats FILE.json: time --frames frames while ticking
+  std::string save_session;   ///< --save-session DIR after the ticks (scripted)
+  std::string load_session;   ///< --load-session DIR instead of --experiment
+  std::string export_all;     ///< --export-all DIR after the ticks (scripted)
   bool help = false;
 };
 

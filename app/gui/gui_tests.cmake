@@ -48,6 +48,22 @@ if(XVFB_RUN)
            COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment cartpole_swingup_pets --set random_steps=20 --ticks 100000 --frames 12 --size 1280x800 --frame-stats ${GUI_OUT}/frame_stats.json && cat ${GUI_OUT}/frame_stats.json")
   set_tests_properties(gui_frame_stats PROPERTIES RESOURCE_LOCK xvfb
                        PASS_REGULAR_EXPRESSION "\"frames\": 12,.*\"build_ms\": {[^}]*\"p99\"")
+  # File > Export all and Save session, scripted: every plot as a non-blank PNG next to its SVG,
+  # the viewport PNG, README.txt listing them; then the saved session loads and runs on.
+  add_test(NAME gui_scripted_export_all_and_session
+           COMMAND sh -c "set -e; o=${GUI_OUT}/export_all; s=${GUI_OUT}/export_session; rm -rf $o $s; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ticks 1500 --save-session $s --export-all $o --size 1600x1000 --exit 2>&1; $<TARGET_FILE:png_stats> $o/viewport.png 12; grep -q '^viewport.png ' $o/README.txt; n=0; for svg in $o/figures/*.svg; do png=\${svg%.svg}.png; $<TARGET_FILE:png_stats> $png 5; grep -q \"^figures/\$(basename $png) \" $o/README.txt; n=\$((n+1)); done; test -f $s/session.json; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --load-session $s --ticks 100 --exit 2>&1; echo plots-exported=\$n")
+  set_tests_properties(gui_scripted_export_all_and_session PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "scripted: dyna_maze, 1500 ticks.*scripted: dyna_maze, 100 ticks.*plots-exported=[1-9]")
+  # The same for a learned-model MPC run: its four plots (return, objective, model loss,
+  # disagreement) as PNGs, the dataset and the model weights.
+  add_test(NAME gui_scripted_export_all_mpc
+           COMMAND sh -c "set -e; o=${GUI_OUT}/export_all_mpc; rm -rf $o; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment pendulum_mpc --set random_steps=60 --set model.epochs=6 --set 'model.hidden=[16,16]' --set planner.population=40 --ticks 600 --export-all $o --size 1600x1000 --exit 2>&1; $<TARGET_FILE:png_stats> $o/viewport.png 12; n=0; for svg in $o/figures/*.svg; do png=\${svg%.svg}.png; $<TARGET_FILE:png_stats> $png 5; n=\$((n+1)); done; test -f $o/dataset.npy; test -f $o/model/ensemble.bin; grep -q '^model/ensemble.bin ' $o/README.txt; echo plots-exported=\$n")
+  set_tests_properties(gui_scripted_export_all_mpc PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "scripted: pendulum_mpc, 600 ticks.*plots-exported=[3-9]")
+  # A session that cannot be loaded exits 2 naming the file, before any window opens.
+  add_test(NAME gui_scripted_bad_session
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --load-session ${GUI_OUT}/no_such_session --ticks 5 --exit 2>&1; test $? -eq 2 && echo exit-2")
+  set_tests_properties(gui_scripted_bad_session PROPERTIES PASS_REGULAR_EXPRESSION "no_such_session: no such session folder.*exit-2")
   add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
   set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)

@@ -27,6 +27,7 @@
 #include "core/config.h"
 #include "core/experiment.h"
 #include "core/lesson.h"
+#include "core/session.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 
@@ -100,7 +101,10 @@ int main(int argc, char** argv) {
   }
   if (scripted && args.lesson.empty()) {
     try {
-      make_experiment(load_experiment(args.experiment, args.sets), env_registry());
+      if (!args.load_session.empty())
+        load_session(args.load_session, env_registry());
+      else
+        make_experiment(load_experiment(args.experiment, args.sets), env_registry());
     } catch (const InputError& e) {
       std::fprintf(stderr, "error: %s\n", e.what());
       return 2;
@@ -146,7 +150,9 @@ int main(int argc, char** argv) {
     std::string err;
     const bool remembered_lesson =
         args.experiment.empty() && args.lesson.empty() && !scripted && app.settings().lesson_mode;
-    if (!args.lesson.empty())
+    if (!args.load_session.empty())
+      err = app.load_session_dir(args.load_session);
+    else if (!args.lesson.empty())
       err = app.open_lesson(args.lesson, std::max(1, args.step));
     else if (remembered_lesson) {
       // The app starts on the lesson (and step) open last time, or on the first lesson.
@@ -219,6 +225,7 @@ int main(int argc, char** argv) {
       glClearColor(0.90f, 0.91f, 0.93f, 1.0f);
       glClear(GL_COLOR_BUFFER_BIT);
       ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+      app.after_render(fb_w, fb_h);  // a PNG export drawn in this frame
       ++frames;
       if (first_frame) {
         first_frame = false;
@@ -243,7 +250,8 @@ int main(int argc, char** argv) {
         const auto st = app.runner().status();
         const auto& snap = app.shown();
         // Done once the runner is idle and this frame drew the snapshot of the last tick.
-        const bool done = app.scripted_done(args.ticks);
+        // --save-session / --export-all run once the ticks are done, before the screenshot.
+        const bool done = app.scripted_done(args.ticks) && app.scripted_exports(args);
         for (const auto& e : app.take_new_errors()) {
           std::fprintf(stderr, "error: %s\n", e.c_str());
           exit_code = 2;

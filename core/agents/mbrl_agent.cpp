@@ -105,6 +105,8 @@ void MbrlAgent::end_episode() {
 bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {
   if (!planner_->in_progress()) {
     if (oracle_) oracle_->sync(real);
+    replan_mean_ = planner_->mean();
+    replan_std_ = planner_->stddev();
     // One seed per replan: the plan depends on (seed, episode, replan index) only.
     const uint64_t s = Rng::derive(seed_, {uint64_t(episode_), uint64_t(replans_)}).next_u64();
     planner_->begin(*evaluator_, obs, s);

@@ -13,6 +13,7 @@
 // Work is cut into bounded units for the experiment's tick(): one random data step, one
 // training epoch, one planner iteration, or one planned action.
 
+#include <filesystem>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,8 @@
 #include "core/rng.h"
 
 namespace dynalab {
+
+class SessionReader;
 
 struct MbrlAgentConfig {
   std::string version = "v1.5";      ///< v0.5 | v1.0 | v1.5 | pets
@@ -118,6 +121,14 @@ class MbrlAgent {
   const std::vector<EpochStats>& epochs() const { return epochs_; }
   int fits() const { return fits_; }
 
+  /// Session support (mbrl_agent_session.cpp): writes dataset.npy, model/ and plan_trace.json
+  /// into `dir` and the counters, flags, plan and RNG state into `state`.
+  void save_state(const std::filesystem::path& dir, Json& state) const;
+  /// Restores save_state's output. A replan in progress is rebuilt by re-running its first
+  /// iterations from the saved warm start (same seed, same env state: bit-identical).
+  void load_state(const std::filesystem::path& dir, const SessionReader& r, const Env& real,
+                  const Vec& obs);
+
  private:
   std::unique_ptr<SequenceEvaluator> make_evaluator(const Env& env);
 
@@ -143,6 +154,8 @@ class MbrlAgent {
   int fits_ = 0;
   EpochStats last_fit_;
   std::vector<EpochStats> epochs_;
+  // The planner's distribution when the current replan began (a session replays from it).
+  std::vector<float> replan_mean_, replan_std_;
 };
 
 }  // namespace dynalab

@@ -17,6 +17,8 @@
 
 namespace dynalab {
 
+class SessionReader;
+
 struct TabularConfig {
   std::string kind = "dyna_q";  ///< q_learning, dyna_q, dyna_q_plus, prioritized_sweeping
   double alpha = 0.1;           ///< step size
@@ -69,6 +71,9 @@ class TabularAgent {
   int64_t time() const { return time_; }
   size_t queue_size() const { return queue_.size(); }
   Rng& rng() { return rng_; }
+  /// Session support (tabular_session.cpp): Q, model, RNG, counters and the priority queue.
+  Json save_state() const;
+  void load_state(const SessionReader& r);
 
  private:
   bool uses_model() const { return cfg_.kind != "q_learning"; }

@@ -7,7 +7,11 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/config.h"
+
 namespace dynalab {
+
+class SessionReader;
 
 struct ModelEntry {
   int state = -1, action = -1;
@@ -39,6 +43,9 @@ class TabularModel {
   int n_actions() const { return n_actions_; }
   /// Fraction of tried pairs whose outcome has changed at least once (0 in a deterministic world).
   double aliased_fraction() const;
+  /// Session support (tabular_session.cpp): every entry and the predecessor lists, exactly.
+  Json save_state() const;
+  void load_state(const SessionReader& r);
 
  private:
   void link(int entry);

@@ -163,6 +163,9 @@ class MbrlExperiment : public Experiment {
   /// The real env, for edits between ticks (the GUI's mouse perturbation).
   Env& env() { return *env_; }
   const MbrlExperimentConfig& settings() const { return cfg_; }
+  /// Session support (mbrl_session.cpp).
+  void save_state(const std::filesystem::path& dir, Json& state) const override;
+  void load_state(const std::filesystem::path& dir, const SessionReader& state) override;
 
  private:
   void start_run(int run);

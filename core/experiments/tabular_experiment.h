@@ -68,6 +68,9 @@ class TabularExperiment : public Experiment {
   const TabularExperimentConfig& settings() const { return cfg_; }
   /// Live change of the agent's parameters (alpha, epsilon, gamma, n, kappa, theta).
   void set_agent_config(const TabularConfig& agent);
+  /// Session support (tabular_session.cpp).
+  void save_state(const std::filesystem::path& dir, Json& state) const override;
+  void load_state(const std::filesystem::path& dir, const SessionReader& state) override;
 
  private:
   void start_run(int run);

@@ -107,13 +107,7 @@ void Ensemble::begin_training(const Dataset& data, Rng& rng) {
                      std::to_string(data.obs_dim()) + " and " + std::to_string(data.action_dim()));
   if (n < 2)
     throw InputError("model: training needs at least 2 transitions, got " + std::to_string(n));
-  const Eigen::MatrixXd obs = data.observations(), act = data.actions(),
-                        next = data.next_observations();
-  x_raw_.resize(n, input_dim());
-  x_raw_ << obs.cast<float>(), act.cast<float>();
-  y_raw_.resize(n, target_dim());
-  y_raw_.leftCols(obs_dim_) = (next - obs).cast<float>();
-  if (cfg_.learn_reward) y_raw_.col(obs_dim_) = data.rewards().cast<float>();
+  load_rows(data);
 
   std::vector<int> perm(n);
   std::iota(perm.begin(), perm.end(), 0);
@@ -130,14 +124,7 @@ void Ensemble::begin_training(const Dataset& data, Rng& rng) {
   }
   in_norm_.fit(xt);
   out_norm_.fit(yt);
-  x_ = (x_raw_.rowwise() - in_norm_.mean).array().rowwise() / in_norm_.std.array();
-  y_ = (y_raw_.rowwise() - out_norm_.mean).array().rowwise() / out_norm_.std.array();
-  x_val_.resize(n_val, input_dim());
-  y_val_.resize(n_val, target_dim());
-  for (long i = 0; i < n_val; ++i) {
-    x_val_.row(i) = x_.row(val_rows_[i]);
-    y_val_.row(i) = y_.row(val_rows_[i]);
-  }
+  normalise_rows();
   const long nt = long(train_rows_.size());
   for (Member& mb : members_) {
     mb.sample.resize(nt);
@@ -153,6 +140,29 @@ void Ensemble::begin_training(const Dataset& data, Rng& rng) {
   last_ = EpochStats{};
   last_.diverged = diverged_;
   last_.done = done_;
+}
+
+void Ensemble::load_rows(const Dataset& data) {
+  const long n = long(data.size());
+  const Eigen::MatrixXd obs = data.observations(), act = data.actions(),
+                        next = data.next_observations();
+  x_raw_.resize(n, input_dim());
+  x_raw_ << obs.cast<float>(), act.cast<float>();
+  y_raw_.resize(n, target_dim());
+  y_raw_.leftCols(obs_dim_) = (next - obs).cast<float>();
+  if (cfg_.learn_reward) y_raw_.col(obs_dim_) = data.rewards().cast<float>();
+}
+
+void Ensemble::normalise_rows() {
+  x_ = (x_raw_.rowwise() - in_norm_.mean).array().rowwise() / in_norm_.std.array();
+  y_ = (y_raw_.rowwise() - out_norm_.mean).array().rowwise() / out_norm_.std.array();
+  const long n_val = long(val_rows_.size());
+  x_val_.resize(n_val, input_dim());
+  y_val_.resize(n_val, target_dim());
+  for (long i = 0; i < n_val; ++i) {
+    x_val_.row(i) = x_.row(val_rows_[i]);
+    y_val_.row(i) = y_.row(val_rows_[i]);
+  }
 }
 
 Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {

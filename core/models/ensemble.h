@@ -176,6 +176,13 @@ class Ensemble {
   /// Reads what save() wrote; the file's shape must equal this ensemble's, else InputError
   /// naming the file and the expected shape (also for truncated or foreign files).
   void load(const std::filesystem::path& path);
+  /// Session support (ensemble_state.cpp): Adam moments and, mid-fit, the training split, the
+  /// bootstrap samples, best weights and early-stopping counters. With save() this is the whole
+  /// state: after load() + load_training_state() training continues bit-identically.
+  void save_training_state(const std::filesystem::path& path) const;
+  /// Reads save_training_state's file; `data` must be the dataset the fit began on (the rows are
+  /// rebuilt from it). InputError naming the file on truncated or wrong-shape content.
+  void load_training_state(const std::filesystem::path& path, const Dataset& data);
   /// "E probabilistic members, 4+1 -> 200x200x200 silu -> 4" (for messages and the GUI).
   std::string describe_shape() const;
 
@@ -199,6 +206,8 @@ class Ensemble {
   MemberEpoch train_member(int m, uint64_t epoch_seed);
   void choose_elites(const std::vector<double>& scores);
   MlpShape net_shape() const;
+  void load_rows(const Dataset& data);  // x_raw_, y_raw_ from the dataset
+  void normalise_rows();                // x_, y_, x_val_, y_val_ from the rows and normalisers
 
   ModelConfig cfg_;
   int obs_dim_, action_dim_;

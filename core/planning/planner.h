@@ -81,6 +81,13 @@ class Planner {
   /// Current sampling mean and spread, H x A time-major (what the next replan starts from).
   const std::vector<float>& mean() const { return mean_; }
   const std::vector<float>& stddev() const { return std_; }
+  /// Sets the sampling mean and spread (H x A each), e.g. a warm start restored from a session.
+  void set_distribution(const std::vector<float>& mean, const std::vector<float>& stddev) {
+    mean_ = mean;
+    std_ = stddev;
+  }
+  /// Iterations run in the current replan.
+  int iterations_done() const { return iteration_; }
 
  protected:
   /// Fills `actions` (population() x H*A) for `iteration`, drawing from Rng::derive(seed_,

@@ -1,0 +1,81 @@
+// Session save/load of the mbrl experiment kind: counters, the finished episodes' rows, the
+// current episode's buffers, the outputs built so far, the env state and the agent (dataset,
+// model, planner, RNG; mbrl_agent_session.cpp). Not saved: the GUI's CEM scrubber history of the
+// replan in progress (replan_traces_), which restarts empty after a load.
+#include "core/experiments/mbrl_experiment.h"
+#include "core/export/atomic_file.h"
+#include "core/session.h"
+
+namespace dynalab {
+
+void MbrlExperiment::save_state(const std::filesystem::path& dir, Json& state) const {
+  Json rows = Json::array();
+  for (const auto& r : rows_)
+    rows.push_back({r.run, r.episode, r.env_steps, session_number(r.ret), r.terminated,
+                    session_number(r.train_loss), session_number(r.val_loss)});
+  auto v = [](const std::vector<double>& x) { return session_numbers(x.data(), x.size()); };
+  const std::vector<double> env_state = env_->get_state();
+  Json agent;
+  agent_->save_state(dir, agent);
+  write_file_atomic(dir / "trajectories_so_far.csv", trajectories_csv_);
+  write_file_atomic(dir / "plan_traces_so_far.csv", plan_traces_csv_);
+  state = {{"run", run_},
+           {"episode", episode_},
+           {"episode_steps", episode_steps_},
+           {"random_episodes", random_episodes_},
+           {"run_steps", run_steps_},
+           {"ticks", ticks_},
+           {"episode_return", session_number(episode_return_)},
+           {"finished", finished_},
+           {"obs", session_numbers(obs_.data(), size_t(obs_.size()))},
+           {"rows", rows},
+           {"episode_obs", v(ep_obs_)},
+           {"episode_actions", v(ep_actions_)},
+           {"episode_rewards", v(ep_rewards_)},
+           {"disagreement_x", v(disagreement_x_)},
+           {"disagreement_y", v(disagreement_y_)},
+           {"env_state", v(env_state)},
+           {"agent", agent}};
+}
+
+void MbrlExperiment::load_state(const std::filesystem::path& dir, const SessionReader& r) {
+  const int64_t run = r.integer("run");
+  if (run < 0 || run >= cfg_.runs) r.fail("run", "a run in [0, " + std::to_string(cfg_.runs) + ")");
+  if (run != run_) start_run(int(run));  // that run's fresh env and agent, then overwritten
+  episode_ = int(r.integer("episode"));
+  episode_steps_ = int(r.integer("episode_steps"));
+  random_episodes_ = int(r.integer("random_episodes"));
+  run_steps_ = r.integer("run_steps");
+  ticks_ = r.integer("ticks");
+  episode_return_ = r.number("episode_return");
+  finished_ = r.boolean("finished");
+  const std::vector<double> obs = r.doubles("obs", size_t(env_->observation_space().dim()));
+  obs_ = Eigen::Map<const Vec>(obs.data(), Eigen::Index(obs.size()));
+  rows_.clear();
+  const Json& rows = r.array("rows");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Json& e = rows[i];
+    if (!e.is_array() || e.size() != 7 || !e[0].is_number_integer() || !e[1].is_number_integer() ||
+        !e[2].is_number_integer() || !e[4].is_boolean())
+      r.fail("rows[" + std::to_string(i) + "]",
+             "[run, episode, env_steps, return, terminated, train_loss, val_loss]");
+    const Json nums = {{"ret", e[3]}, {"train", e[5]}, {"val", e[6]}};
+    const SessionReader nr(nums, r.file(), "state.rows[" + std::to_string(i) + "]");
+    rows_.push_back({e[0].get<int>(), e[1].get<int>(), e[2].get<int64_t>(), nr.number("ret"),
+                     e[4].get<bool>(), nr.number("train"), nr.number("val")});
+  }
+  ep_obs_ = r.doubles("episode_obs");
+  ep_actions_ = r.doubles("episode_actions");
+  ep_rewards_ = r.doubles("episode_rewards");
+  disagreement_x_ = r.doubles("disagreement_x");
+  disagreement_y_ = r.doubles("disagreement_y", disagreement_x_.size());
+  env_->set_state(r.doubles("env_state", env_->get_state().size()));
+  trajectories_csv_ = read_session_file(dir / "trajectories_so_far.csv");
+  plan_traces_csv_ = read_session_file(dir / "plan_traces_so_far.csv");
+  replan_traces_.clear();
+  model_copy_.reset();
+  model_copy_fits_ = -1;
+  agent_->load_state(dir, r.child("agent"), *env_, obs_);
+}
+
+}  // namespace dynalab

@@ -1,0 +1,180 @@
+// Session save/load of the tabular experiment kind: the experiment's counters and curves, the
+// env state, and the agent's Q table, learned model, priority queue and RNG, so a loaded session
+// continues bit-identically. Not saved: the GUI's fading "recent updates" (decoration only).
+#include <algorithm>
+
+#include "core/experiments/tabular_experiment.h"
+#include "core/session.h"
+
+namespace dynalab {
+
+Json TabularModel::save_state() const {
+  Json entries = Json::array();
+  for (const auto& e : entries_)
+    entries.push_back({e.state, e.action, e.next_state, session_number(e.reward), e.terminal,
+                       e.last_visit, e.visits, e.outcome_changes});
+  Json preds = Json::array();
+  for (const auto& p : predecessors_) preds.push_back(p);
+  std::vector<int> seen;
+  for (int s = 0; s < n_states_; ++s)
+    if (seen_[s]) seen.push_back(s);
+  return {{"entries", entries}, {"predecessors", preds}, {"seen", seen}};
+}
+
+void TabularModel::load_state(const SessionReader& r) {
+  const Json& entries = r.array("entries");
+  entries_.clear();
+  std::fill(index_.begin(), index_.end(), -1);
+  for (size_t i = 0; i < entries.size(); ++i) {
+    const Json& e = entries[i];
+    const std::string key = "entries[" + std::to_string(i) + "]";
+    if (!e.is_array() || e.size() != 8 || !e[4].is_boolean())
+      r.fail(key,
+             "[state, action, next_state, reward, terminal, last_visit, visits, outcome_changes]");
+    for (int k : {0, 1, 2, 5, 6, 7})
+      if (!e[k].is_number_integer()) r.fail(key, "integers in fields 0-2 and 5-7");
+    ModelEntry m;
+    m.state = e[0].get<int>(), m.action = e[1].get<int>(), m.next_state = e[2].get<int>();
+    if (m.state < 0 || m.state >= n_states_ || m.next_state < 0 || m.next_state >= n_states_ ||
+        m.action < 0 || m.action >= n_actions_)
+      r.fail(key, "states in [0, " + std::to_string(n_states_) + ") and actions in [0, " +
+                      std::to_string(n_actions_) + ")");
+    if (!e[3].is_number()) r.fail(key, "a finite reward");
+    m.reward = e[3].get<double>();
+    m.terminal = e[4].get<bool>();
+    m.last_visit = e[5].get<int64_t>(), m.visits = e[6].get<int64_t>(),
+    m.outcome_changes = e[7].get<int64_t>();
+    int& idx = index_[size_t(m.state) * n_actions_ + m.action];
+    if (idx >= 0) r.fail(key, "each (state, action) once");
+    idx = int(entries_.size());
+    entries_.push_back(m);
+  }
+  const Json& preds = r.array("predecessors", size_t(n_states_));
+  for (int s = 0; s < n_states_; ++s) {
+    predecessors_[s].clear();
+    const std::string key = "predecessors[" + std::to_string(s) + "]";
+    if (!preds[s].is_array()) r.fail(key, "an array of entry indices");
+    for (const Json& v : preds[s]) {
+      if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
+          v.get<int64_t>() >= int64_t(entries_.size()) || entries_[v.get<int>()].next_state != s)
+        r.fail(key, "indices of entries whose next_state is " + std::to_string(s));
+      predecessors_[s].push_back(v.get<int>());
+    }
+  }
+  std::fill(seen_.begin(), seen_.end(), false);
+  for (int64_t s : r.integers("seen")) {
+    if (s < 0 || s >= n_states_) r.fail("seen", "states in [0, " + std::to_string(n_states_) + ")");
+    seen_[s] = true;
+  }
+}
+
+Json TabularAgent::save_state() const {
+  Json queue = Json::array();
+  for (const auto& [p, key] : queue_) queue.push_back({session_number(p), key});
+  return {{"q", session_numbers(q_.data(), q_.size())},
+          {"rng", session_rng(rng_.state())},
+          {"time", time_},
+          {"real_updates", real_updates_},
+          {"planning_updates", planning_updates_},
+          {"queue", queue},
+          {"model", model_.save_state()}};
+}
+
+void TabularAgent::load_state(const SessionReader& r) {
+  q_ = r.doubles("q", q_.size());
+  rng_.set_state(r.rng("rng"));
+  time_ = r.integer("time");
+  real_updates_ = r.integer("real_updates");
+  planning_updates_ = r.integer("planning_updates");
+  queue_.clear();
+  in_queue_.clear();
+  const Json& queue = r.array("queue");
+  for (size_t i = 0; i < queue.size(); ++i) {
+    const Json& e = queue[i];
+    if (!e.is_array() || e.size() != 2 || !e[0].is_number() || !e[1].is_number_integer() ||
+        e[1].get<int64_t>() < 0 || e[1].get<int64_t>() >= int64_t(n_states_) * n_actions_)
+      r.fail("queue[" + std::to_string(i) + "]", "[priority, state * n_actions + action]");
+    queue_.insert({e[0].get<double>(), e[1].get<int>()});
+    in_queue_[e[1].get<int>()] = e[0].get<double>();
+  }
+  model_.load_state(r.child("model"));
+}
+
+void TabularExperiment::save_state(const std::filesystem::path&, Json& state) const {
+  Json rows = Json::array();
+  for (const auto& row : rows_)
+    rows.push_back({row.run, row.episode, row.steps, session_number(row.ret)});
+  Json cumulative = Json::array();
+  for (const auto& c : cumulative_) cumulative.push_back(session_numbers(c.data(), c.size()));
+  const std::vector<double> env_state = env_->get_state();
+  state = {{"run", run_},
+           {"episode", episode_},
+           {"episode_steps", episode_steps_},
+           {"state", state_},
+           {"run_steps", run_steps_},
+           {"ticks", ticks_},
+           {"episode_return", session_number(episode_return_)},
+           {"run_reward", session_number(run_reward_)},
+           {"finished", finished_},
+           {"live_agent",
+            {{"alpha", cfg_.agent.alpha},
+             {"epsilon", cfg_.agent.epsilon},
+             {"gamma", cfg_.agent.gamma},
+             {"planning_steps", cfg_.agent.planning_steps},
+             {"kappa", cfg_.agent.kappa},
+             {"theta", cfg_.agent.theta}}},
+           {"rows", rows},
+           {"cumulative", cumulative},
+           {"path", path_},
+           {"env_state", session_numbers(env_state.data(), env_state.size())},
+           {"agent", agent_->save_state()}};
+}
+
+void TabularExperiment::load_state(const std::filesystem::path&, const SessionReader& r) {
+  const int64_t run = r.integer("run");
+  if (run < 0 || run >= cfg_.runs) r.fail("run", "a run in [0, " + std::to_string(cfg_.runs) + ")");
+  if (run != run_) start_run(int(run));  // fresh env and agent of that run, then overwritten
+  episode_ = int(r.integer("episode"));
+  episode_steps_ = int(r.integer("episode_steps"));
+  state_ = int(r.integer("state"));
+  if (state_ < 0 || state_ >= env_->observation_space().n)
+    r.fail("state", "a state in [0, " + std::to_string(env_->observation_space().n) + ")");
+  run_steps_ = r.integer("run_steps");
+  ticks_ = r.integer("ticks");
+  episode_return_ = r.number("episode_return");
+  run_reward_ = r.number("run_reward");
+  finished_ = r.boolean("finished");
+  const SessionReader live = r.child("live_agent");
+  TabularConfig agent = cfg_.agent;
+  agent.alpha = live.number("alpha"), agent.epsilon = live.number("epsilon");
+  agent.gamma = live.number("gamma"), agent.planning_steps = int(live.integer("planning_steps"));
+  agent.kappa = live.number("kappa"), agent.theta = live.number("theta");
+  set_agent_config(agent);
+  rows_.clear();
+  const Json& rows = r.array("rows");
+  for (size_t i = 0; i < rows.size(); ++i) {
+    const Json& e = rows[i];
+    double ret;
+    if (!e.is_array() || e.size() != 4 || !e[0].is_number_integer() || !e[1].is_number_integer() ||
+        !e[2].is_number_integer() || !e[3].is_number())
+      r.fail("rows[" + std::to_string(i) + "]", "[run, episode, steps, return]");
+    ret = e[3].get<double>();
+    rows_.push_back({e[0].get<int>(), e[1].get<int>(), e[2].get<int>(), ret});
+  }
+  const Json& cum = r.array("cumulative", cumulative_.size());
+  for (size_t i = 0; i < cum.size(); ++i) {
+    cumulative_[i].clear();
+    if (!cum[i].is_array()) r.fail("cumulative[" + std::to_string(i) + "]", "an array");
+    for (const Json& v : cum[i]) {
+      if (!v.is_number()) r.fail("cumulative[" + std::to_string(i) + "]", "numbers");
+      cumulative_[i].push_back(v.get<double>());
+    }
+  }
+  path_.clear();
+  for (int64_t s : r.integers("path")) path_.push_back(int(s));
+  env_->set_state(r.doubles("env_state", env_->get_state().size()));
+  agent_->load_state(r.child("agent"));
+  recent_.clear();
+}
+
+}  // namespace dynalab

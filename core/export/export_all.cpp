@@ -1,0 +1,143 @@
+#include "core/export/export_all.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "core/experiments/mbrl_experiment.h"
+#include "core/export/atomic_file.h"
+#include "core/export/figure_svg.h"
+#include "core/session.h"
+
+namespace dynalab {
+
+namespace {
+
+std::vector<std::string> split(const std::string& line) {
+  std::vector<std::string> out;
+  std::string cur;
+  std::istringstream ss(line);
+  while (std::getline(ss, cur, ',')) out.push_back(cur);
+  if (!line.empty() && line.back() == ',') out.emplace_back();
+  return out;
+}
+
+std::string describe_by_extension(const std::filesystem::path& p) {
+  const std::string ext = p.extension().string();
+  if (ext == ".csv") return "table (CSV with a header row)";
+  if (ext == ".svg") return "vector figure (SVG)";
+  if (ext == ".png") return "image (PNG)";
+  if (ext == ".json") return "JSON data";
+  if (ext == ".npy") return "NumPy array (numpy.load)";
+  if (ext == ".bin") return "binary model file";
+  return "file";
+}
+
+}  // namespace
+
+std::string trajectories_csv_to_json(const std::string& csv) {
+  std::istringstream in(csv);
+  std::string line;
+  Json episodes = Json::array();
+  if (!std::getline(in, line)) return "[]\n";
+  const std::vector<std::string> cols = split(line);
+  std::map<std::pair<long, long>, size_t> index;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    const std::vector<std::string> v = split(line);
+    if (v.size() != cols.size() || cols.size() < 2) continue;
+    const long run = std::strtol(v[0].c_str(), nullptr, 10),
+               ep = std::strtol(v[1].c_str(), nullptr, 10);
+    auto it = index.find({run, ep});
+    if (it == index.end()) {
+      Json e = {{"run", run}, {"episode", ep}};
+      for (size_t c = 2; c < cols.size(); ++c) e[cols[c]] = Json::array();
+      episodes.push_back(e);
+      it = index.emplace(std::make_pair(run, ep), episodes.size() - 1).first;
+    }
+    Json& e = episodes[it->second];
+    for (size_t c = 2; c < cols.size(); ++c) {
+      const double x = std::strtod(v[c].c_str(), nullptr);
+      e[cols[c]].push_back(std::isfinite(x) ? Json(x) : Json(nullptr));
+    }
+  }
+  return episodes.dump(1) + "\n";
+}
+
+std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
+                                    const std::filesystem::path& dir) {
+  ensure_directory(dir);
+  std::vector<ExportEntry> out;
+  write_file_atomic(dir / "config.json", e.config().dump(2) + "\n");
+  out.push_back(
+      {"config.json", "the resolved experiment config (every field, defaults filled in)"});
+  e.write_outputs(dir);
+  out.push_back(
+      {"metrics.csv", "one row per finished episode (see the experiment kind's header comment)"});
+  out.push_back(
+      {"trajectories.csv", "every executed step: run, episode, t, observation, action, reward"});
+  out.push_back({"plan_traces.csv", "one row per planner iteration (output.plan_traces = true)"});
+  out.push_back({"cumulative_reward.csv", "cumulative reward after every step of every run"});
+  out.push_back(
+      {"model.csv", "the tabular agent's learned model: (s, a) -> next state, reward, visits"});
+  if (std::filesystem::exists(dir / "trajectories.csv")) {
+    write_file_atomic(dir / "trajectories.json",
+                      trajectories_csv_to_json(read_session_file(dir / "trajectories.csv")));
+    out.push_back({"trajectories.json",
+                   "trajectories.csv as JSON: one object per episode, one array per column"});
+  }
+  for (const Figure& f : snap.figures) {
+    write_file_atomic(dir / "figures" / (f.id + ".svg"), figure_to_svg(f));
+    write_file_atomic(dir / "figures" / (f.id + ".csv"), f.to_csv());
+    out.push_back(
+        {"figures/" + f.id + ".svg", "plot \"" + f.title + "\" as a vector figure (slides)"});
+    out.push_back(
+        {"figures/" + f.id + ".csv", "the series of plot \"" + f.title + "\" (x, y per series)"});
+  }
+  if (const auto* m = dynamic_cast<const MbrlExperiment*>(&e)) {
+    const Dataset& d = m->agent().dataset();
+    write_file_atomic(dir / "dataset.csv", d.to_csv());
+    write_file_atomic(dir / "dataset.npy", d.to_npy());
+    out.push_back({"dataset.csv", "the agent's dataset of real transitions (" +
+                                      std::to_string(d.size()) + " rows)"});
+    out.push_back(
+        {"dataset.npy", "the same dataset as a float64 NumPy array, columns as in dataset.csv"});
+    if (const auto model = m->agent().model()) {
+      ensure_directory(dir / "model");
+      model->save(dir / "model" / "ensemble.bin");
+      out.push_back({"model/ensemble.bin",
+                     "the learned ensemble (" + model->describe_shape() +
+                         "), loadable with Ensemble::load (core/models/ensemble_io.cpp)"});
+    }
+  }
+  return out;
+}
+
+void write_export_readme(const std::filesystem::path& dir, const std::string& title,
+                         const std::vector<ExportEntry>& entries) {
+  std::map<std::string, std::string> what;
+  for (const auto& en : entries) what.emplace(en.file, en.what);
+  std::set<std::string> files;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       it != std::filesystem::recursive_directory_iterator(); it.increment(ec)) {
+    if (ec) break;
+    if (!it->is_regular_file()) continue;
+    const std::string rel = std::filesystem::relative(it->path(), dir).generic_string();
+    if (rel != "README.txt" && rel.find(".tmp") == std::string::npos) files.insert(rel);
+  }
+  std::string r = title + "\n\n";
+  size_t width = 10;
+  for (const auto& f : files) width = std::max(width, f.size());
+  for (const auto& f : files) {
+    const auto it = what.find(f);
+    r += f + std::string(width + 2 - f.size(), ' ') +
+         (it != what.end() ? it->second : describe_by_extension(f)) + "\n";
+  }
+  r += "README.txt" + std::string(width - 8, ' ') + "this file\n";
+  write_file_atomic(dir / "README.txt", r);
+}
+
+}  // namespace dynalab

@@ -1,0 +1,265 @@
+// Sessions: save after K ticks, load into a fresh experiment, tick both M more and compare
+// outputs byte for byte; broken session files are one-line InputErrors naming file and key.
+#include <doctest/doctest.h>
+#include <sys/stat.h>
+
+#include <functional>
+
+#include "core/env_registry.h"
+#include "core/experiments/mbrl_experiment.h"
+#include "core/experiments/tabular_experiment.h"
+#include "core/export/atomic_file.h"
+#include "core/export/npy.h"
+#include "core/models/ensemble.h"
+#include "core/session.h"
+#include "envs/registry.h"
+#include "test_util.h"
+
+using namespace dynalab;
+using namespace dynalab::test;
+
+namespace {
+
+using Pred = std::function<bool(const Experiment&)>;
+
+/// Ticks until `pred` holds (or `max` ticks); returns the ticks done.
+int64_t tick_until(Experiment& e, const Pred& pred, int64_t max) {
+  int64_t n = 0;
+  while (n < max && !pred(e) && e.tick()) ++n;
+  return n;
+}
+
+const MbrlSnapshot& mbrl(const std::shared_ptr<const Snapshot>& s) {
+  return dynamic_cast<const MbrlSnapshot&>(*s);
+}
+
+/// Every file write_outputs writes, for both experiments, byte for byte.
+void require_same_outputs(const Experiment& a, const Experiment& b,
+                          const std::filesystem::path& dir) {
+  a.write_outputs(dir / "a");
+  b.write_outputs(dir / "b");
+  int files = 0;
+  for (const auto& f : std::filesystem::directory_iterator(dir / "a")) {
+    INFO("output file " << f.path().filename());
+    REQUIRE(std::filesystem::exists(dir / "b" / f.path().filename()));
+    CHECK(read_file(f.path()) == read_file(dir / "b" / f.path().filename()));
+    ++files;
+  }
+  CHECK(files >= 1);
+  const auto sa = a.snapshot(), sb = b.snapshot();
+  CHECK(sa->tick == sb->tick);
+  CHECK(sa->episode == sb->episode);
+  CHECK(sa->obs == sb->obs);
+  CHECK(sa->stats == sb->stats);
+  REQUIRE(sa->figures.size() == sb->figures.size());
+  for (size_t i = 0; i < sa->figures.size(); ++i)
+    CHECK(sa->figures[i].to_csv() == sb->figures[i].to_csv());
+}
+
+/// Runs `name` to the save point, saves, loads, then ticks both `more` ticks and compares.
+void check_continuation(const std::string& name, const std::vector<std::string>& sets,
+                        const Pred& save_when, int64_t max_ticks, int64_t more,
+                        const std::string& tag) {
+  auto a = make_experiment(load_experiment(name, sets), env_registry());
+  const int64_t k = tick_until(*a, save_when, max_ticks);
+  REQUIRE(save_when(*a));
+  const auto dir = temp_dir("session_" + tag);
+  save_session(*a, dir / "session");
+  CHECK(std::filesystem::exists(dir / "session" / "session.json"));
+  CHECK(std::filesystem::exists(dir / "session" / "README.txt"));
+  auto b = load_session(dir / "session", env_registry());
+  CHECK(b->snapshot()->tick == a->snapshot()->tick);
+  require_same_outputs(*a, *b, dir / "at_save");
+  for (int64_t i = 0; i < more; ++i) {
+    const bool ta = a->tick(), tb = b->tick();
+    REQUIRE(ta == tb);
+  }
+  INFO(tag << ": saved after " << k << " ticks, compared after " << more << " more");
+  require_same_outputs(*a, *b, dir / "after");
+  // Saving the loaded one again gives the same session (state fully round-trips).
+  save_session(*a, dir / "again_a");
+  save_session(*b, dir / "again_b");
+  CHECK(read_file(dir / "again_a" / "session.json") == read_file(dir / "again_b" / "session.json"));
+  std::filesystem::remove_all(dir);
+}
+
+// pendulum_mpc shrunk to a test budget.
+const std::vector<std::string> kSmallPendulum = {"seed=3",
+                                                 "episodes=2",
+                                                 "random_steps=60",
+                                                 "model.ensemble_size=2",
+                                                 "model.elites=2",
+                                                 "model.hidden=[16,16]",
+                                                 "model.epochs=6",
+                                                 "model.batch_size=32",
+                                                 "planner.population=40",
+                                                 "planner.elites=6",
+                                                 "planner.iterations=3",
+                                                 "planner.horizon=10"};
+
+bool phase_is(const Experiment& e, const char* phase, bool planning = false) {
+  const auto s = e.snapshot();
+  const auto& m = mbrl(s);
+  return m.phase == phase && (!planning || m.planning);
+}
+
+}  // namespace
+
+TEST_CASE("dyna_maze: a loaded session continues bit-identically") {
+  check_continuation(
+      "dyna_maze", {"seed=5", "episodes=12"},
+      [](const Experiment& e) { return e.snapshot()->tick >= 700; }, 700, 900, "dyna_maze");
+}
+
+TEST_CASE("prioritized sweeping and a multi-run tabular session continue bit-identically") {
+  check_continuation(
+      "prioritized_sweeping_maze", {"seed=2", "runs=2", "episodes=6"},
+      [](const Experiment& e) { return e.snapshot()->run == 1 && e.snapshot()->tick % 97 == 3; },
+      100000, 600, "prioritized");
+}
+
+TEST_CASE(
+    "pendulum_mpc (learned): sessions saved while collecting, mid-fit, mid-replan and acting") {
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum, [](const Experiment& e) { return e.snapshot()->tick == 25; },
+      100, 80, "pend_collect");
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum,
+      [](const Experiment& e) {
+        return phase_is(e, "train") && mbrl(e.snapshot()).dataset_size == 60 &&
+               e.snapshot()->tick == 62;
+      },
+      100, 60, "pend_midfit");
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum,
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 300; },
+      2000, 120, "pend_midreplan");
+  check_continuation(
+      "pendulum_mpc", kSmallPendulum,
+      [](const Experiment& e) { return phase_is(e, "act") && e.snapshot()->tick > 400; }, 2000, 120,
+      "pend_act");
+}
+
+TEST_CASE(
+    "pendulum probabilistic ensemble with trajectory sampling: session continues bit-identically") {
+  std::vector<std::string> sets = kSmallPendulum;
+  for (const char* s :
+       {"model.kind=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
+    sets.push_back(s);
+  check_continuation(
+      "pendulum_mpc", sets,
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 200; },
+      2000, 80, "pend_pets");
+}
+
+TEST_CASE(
+    "cliff_hill v1.5 (Box2D contacts): a session saved mid-episode continues bit-identically") {
+  check_continuation(
+      "cliff_hill_v15",
+      {"seed=4", "episodes=1", "random_steps=40", "model.hidden=[16]", "model.epochs=4",
+       "planner.population=30", "planner.elites=5", "planner.iterations=2", "planner.horizon=8"},
+      [](const Experiment& e) { return phase_is(e, "act") && e.snapshot()->tick > 150; }, 3000, 150,
+      "cliff_hill");
+}
+
+TEST_CASE("pendulum oracle: a session saved mid-replan continues bit-identically") {
+  check_continuation(
+      "pendulum_oracle",
+      {"seed=1", "episodes=1", "planner.population=30", "planner.horizon=8", "rollout.threads=1"},
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 20; }, 500,
+      60, "oracle");
+}
+
+TEST_CASE(
+    "broken session files are one-line InputErrors naming the file; nothing is half-written") {
+  auto a = make_experiment(load_experiment("pendulum_mpc", kSmallPendulum), env_registry());
+  tick_until(
+      *a, [](const Experiment& e) { return phase_is(e, "act"); }, 2000);
+  const auto dir = temp_dir("session_broken");
+  save_session(*a, dir / "good");
+  auto fresh = [&](const std::string& name) {
+    std::filesystem::copy(dir / "good", dir / name, std::filesystem::copy_options::recursive);
+    return dir / name;
+  };
+  auto error_of = [&](const std::filesystem::path& p) -> std::string {
+    try {
+      load_session(p, env_registry());
+    } catch (const InputError& e) {
+      return e.what();
+    }
+    return "(no error)";
+  };
+  SUBCASE("truncated dataset.npy") {
+    const auto p = fresh("trunc");
+    const std::string bytes = read_file(p / "dataset.npy");
+    write_file_atomic(p / "dataset.npy", bytes.substr(0, bytes.size() / 2));
+    const std::string msg = error_of(p);
+    CHECK(msg.find("dataset.npy") != std::string::npos);
+    CHECK(msg.find('\n') == std::string::npos);
+  }
+  SUBCASE("wrong-shape model weights") {
+    const auto p = fresh("shape");
+    ModelConfig other;
+    other.kind = "deterministic";
+    other.hidden = {8};
+    other.ensemble_size = 2;
+    other.elites = 2;
+    Ensemble(other, 3, 1, 1).save(p / "model" / "ensemble.bin");
+    const std::string msg = error_of(p);
+    CHECK(msg.find("ensemble.bin") != std::string::npos);
+    CHECK(msg.find("expected a model of shape") != std::string::npos);
+  }
+  SUBCASE("truncated training state") {
+    const auto p = fresh("train_state");
+    const std::string bytes = read_file(p / "model" / "training_state.bin");
+    write_file_atomic(p / "model" / "training_state.bin", bytes.substr(0, 40));
+    CHECK(error_of(p).find("training_state.bin: truncated") != std::string::npos);
+  }
+  SUBCASE("a bad key in session.json") {
+    const auto p = fresh("key");
+    Json doc = Json::parse(read_file(p / "session.json"));
+    doc["state"]["agent"]["rng"]["s"][2] = "not hex";
+    write_file_atomic(p / "session.json", doc.dump());
+    CHECK(error_of(p).find("session.json: state.agent.rng.s[2]: expected a hex 64-bit word") !=
+          std::string::npos);
+    doc = Json::parse(read_file(dir / "good" / "session.json"));
+    doc["state"]["env_state"] = Json::array({1.0});
+    write_file_atomic(p / "session.json", doc.dump());
+    CHECK(error_of(p).find("session.json: state.env_state: expected") != std::string::npos);
+    write_file_atomic(p / "session.json", "{ not json");
+    CHECK(error_of(p).find("session.json: not valid JSON") != std::string::npos);
+  }
+  SUBCASE("missing folder or file") {
+    CHECK(error_of(dir / "nope").find("no such session folder") != std::string::npos);
+    const auto p = fresh("missing");
+    std::filesystem::remove(p / "plan_trace.json");
+    CHECK(error_of(p).find("plan_trace.json: cannot read") != std::string::npos);
+  }
+  SUBCASE("saving under a regular file fails cleanly (works as root, unlike chmod)") {
+    write_file_atomic(dir / "plain_file", "x");
+    CHECK_THROWS_AS(save_session(*a, dir / "plain_file" / "session"), InputError);
+    CHECK(read_file(dir / "plain_file") == "x");
+  }
+  SUBCASE("saving into a read-only folder fails cleanly and leaves nothing behind") {
+    if (::geteuid() == 0) {
+      MESSAGE(
+          "running as root: chmod 0555 does not block writes; covered by the regular-file case");
+    } else {
+      std::filesystem::create_directories(dir / "ro");
+      ::chmod((dir / "ro").c_str(), 0555);
+      CHECK_THROWS_AS(save_session(*a, dir / "ro" / "session"), InputError);
+      ::chmod((dir / "ro").c_str(), 0755);
+      CHECK(std::filesystem::is_empty(dir / "ro"));
+    }
+  }
+  SUBCASE("a failed load leaves the caller's experiment untouched (load builds a new one)") {
+    const auto before = a->snapshot()->tick;
+    const auto p = fresh("untouched");
+    std::filesystem::remove(p / "dataset.npy");
+    CHECK_THROWS_AS(load_session(p, env_registry()), InputError);
+    CHECK(a->snapshot()->tick == before);
+    a->tick();
+    CHECK(a->snapshot()->tick == before + 1);
+  }
+  std::filesystem::remove_all(dir);
+}
