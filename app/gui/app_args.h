@@ -27,6 +27,8 @@ struct AppArgs {
   std::vector<double> drag;   ///< --drag X,Y,TX,TY: scripted mouse perturbation (world units)
   int frames = 3;             ///< --frames N: frames rendered after the last tick (timing)
   std::string settings_file;  ///< --settings FILE instead of the user's settings.json
+  std::string lab;            ///< --lab VIEW: open the uncertainty lab on a view (lesson_panels())
+  std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
   bool help = false;
 };
 

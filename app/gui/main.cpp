@@ -89,7 +89,7 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (scripted && args.lesson.empty()) {
+  if (scripted && args.lesson.empty() && args.side_by_side.empty()) {
     try {
       make_experiment(load_experiment(args.experiment, args.sets), env_registry());
     } catch (const InputError& e) {
@@ -137,7 +137,9 @@ int main(int argc, char** argv) {
     std::string err;
     const bool remembered_lesson =
         args.experiment.empty() && args.lesson.empty() && !scripted && app.settings().lesson_mode;
-    if (!args.lesson.empty())
+    if (!args.side_by_side.empty())
+      err = app.open_side_by_side(args.side_by_side);
+    else if (!args.lesson.empty())
       err = app.open_lesson(args.lesson, std::max(1, args.step));
     else if (remembered_lesson) {
       // The app starts on the lesson (and step) open last time, or on the first lesson.
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
     } else
       err = app.load(args.experiment.empty() ? app.settings().last_experiment : args.experiment,
                      args.sets, args.has_seed ? std::optional<uint64_t>(args.seed) : std::nullopt);
+    if (err.empty() && !args.lab.empty()) err = app.open_lab(args.lab);
     if (!err.empty() && !scripted && args.experiment.empty() && args.lesson.empty())
       err = app.load("dyna_maze", {});  // a stale last_experiment falls back to the default
     if (!err.empty() && scripted) {
@@ -156,7 +159,7 @@ int main(int argc, char** argv) {
     if (args.drag.size() == 4)
       app.scripted_drag({args.drag[0], args.drag[1]}, {args.drag[2], args.drag[3]});
     if (scripted && !exit_code) {
-      if (app.in_lesson())
+      if (app.in_lesson() || app.in_side_by_side())
         app.start_lesson_runners(args.ticks);
       else
         app.runner().step(args.ticks);
