@@ -21,7 +21,37 @@
 //                     random shooting: best); best_return = best candidate of the iteration;
 //                     mean/std = sampling distribution after the iteration; plan = the plan
 //                     chosen so far (the executed one on the last iteration).
+//   dataset.csv, dataset.npy   the agent's dataset at the end (Dataset::to_csv / to_npy: columns
+//                     episode,obs_*,action_*,reward,next_obs_*,terminated; random-data episodes
+//                     have negative ids -1, -2, ...; the .npy is float64 (rows, columns)).
+//   model/ensemble.bin  the learned ensemble (Ensemble::save format; absent with the oracle),
+//   model/shape.txt     its Ensemble::describe_shape() line.
+//   analysis/ (only the last run; "training data" = the dataset as of the model's latest fit,
+//   or the whole dataset for the oracle; "visited" = observations of the run's planned episodes)
+//     divergence.csv         run,episode,kl,kl_raw,n_visited,n_train,dims  one row per planned
+//                            episode of every run: k-NN KL(visited states of the episode ||
+//                            training states of the model that planned it), nats (see
+//                            core/analysis/divergence.h; kl = max(kl_raw, 0); nan if too few).
+//     visitation.csv         dim,bin,lo,hi,train,visited  1-D histograms per obs dim on shared
+//                            bins: fraction of training states / visited states per bin.
+//     visitation_2d.csv      ix,iy,x,y,train,visited  2-D histogram (20 x 20) over obs dims 0, 1
+//                            (0, 0 for 1-D envs), x, y = cell centres.
+//     disagreement_map.csv   x,y,epistemic,aleatoric  on a 25 x 25 grid over obs dims 0 and 1
+//                            (dim 0 twice for 1-D envs) around the final state with the last
+//                            executed action; each range = the training data's range widened by
+//                            half of it on both sides (to show extrapolation); epistemic/aleatoric
+//                            summed over obs dims, all members (core/analysis/disagreement_map.h).
+//     error_vs_distance.csv  distance,error  per planned transition of the run: k-NN (k = 1)
+//                            distance of (s, a) to the training inputs in training-std units, and
+//                            ||mean elite prediction of s' - s'|| (core/analysis/error_vs_distance.h)
+//     error_vs_distance_binned.csv  bin,distance_lo,distance_hi,mean_distance,mean_error,count
+//                            8 equal-count (distance-quantile) bins.
+//     compounding_error.csv  horizon,ensemble_error,single_model_error,starts  open-loop error vs
+//                            horizon (1..planner horizon) from real states of the dataset's
+//                            trajectories with the real actions: mean of the elites vs the best
+//                            elite alone (core/analysis/compounding_error.h); nan if unavailable.
 
+#include <Eigen/Core>
 #include <string>
 
 #include "core/agents/mbrl_agent.h"
@@ -61,6 +91,18 @@ struct MbrlExperimentConfig {
   }
 };
 
+/// The states behind one planned episode's divergence estimate (immutable once published).
+struct VisitationSample {
+  int run = 0, episode = 0;
+  /// Training states of the model that planned the episode (its latest fit; the dataset for the
+  /// oracle), subsampled to at most kMaxVisitationRows rows. One row per state (obs_dim columns).
+  Eigen::MatrixXd dataset_states;
+  /// Observations visited by the planned episode (at most kMaxVisitationRows, subsampled).
+  Eigen::MatrixXd visited_states;
+  double kl = 0;  ///< KL(visited || dataset) in nats, as in divergence (NaN if too few samples)
+};
+inline constexpr int kMaxVisitationRows = 2000;
+
 /// What the GUI draws for MPC: the latest plan trace, the executed path, the returns.
 struct MbrlSnapshot : Snapshot {
   PlanTrace trace;        ///< the latest planner iteration
@@ -81,6 +123,11 @@ struct MbrlSnapshot : Snapshot {
   int replan_every = 1;
   double predicted_return = 0;  ///< the planner's predicted return of `plan`
   std::string planner_kind, model_kind;
+  /// KL(visited || training states) per finished planned episode of this run, nats (NaN if an
+  /// episode had too few samples); see core/analysis/divergence.h.
+  std::vector<double> divergence;
+  /// The latest finished planned episode's visited and training states (null before the first).
+  std::shared_ptr<const VisitationSample> visitation;
 };
 
 class MbrlExperiment : public Experiment {
@@ -100,6 +147,13 @@ class MbrlExperiment : public Experiment {
     double train_loss, val_loss;
   };
   const std::vector<EpisodeRow>& episodes() const { return rows_; }
+  struct DivergenceRow {
+    int run, episode;
+    double kl, raw;  ///< nats: max(raw, 0) and the unclamped estimate
+    int n_visited, n_train, dims;
+  };
+  /// One row per finished planned episode of every run, in order.
+  const std::vector<DivergenceRow>& divergence() const { return divergence_; }
   const MbrlAgent& agent() const { return *agent_; }
   const Env& env() const { return *env_; }
   /// The real env, for edits between ticks (the GUI's mouse perturbation).
@@ -137,6 +191,15 @@ class MbrlExperiment : public Experiment {
   std::vector<double> disagreement_x_, disagreement_y_;
   EnsemblePrediction disagreement_pred_;  // reused buffer (one row per env step)
   void record_disagreement(const Vec& s, const Vec& a);
+  // Distribution shift: the model's training data as of its latest fit (captured when a fit
+  // begins; the whole dataset for the oracle), and one KL estimate per planned episode.
+  void capture_training_data();
+  void record_divergence();
+  void write_analysis(const std::filesystem::path& dir) const;
+  std::shared_ptr<const Dataset> fit_data_;
+  int captured_fit_ = -1;  // agent_->fits() when fit_data_ was captured
+  std::vector<DivergenceRow> divergence_;
+  std::shared_ptr<const VisitationSample> visitation_;
 };
 
 /// Factory for the "mbrl" experiment kind.
