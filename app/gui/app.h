@@ -27,6 +27,10 @@ namespace dynalab {
 /// A lesson step's condition in the audience's words, e.g. "3 episodes done".
 std::string until_text(const LessonUntil& u);
 
+/// The registered experiments ENV_v05, ENV_v10, ENV_v15 (the lecture's versions on one env), in
+/// that order; throws InputError if fewer than two exist.
+std::vector<std::string> side_by_side_experiments(const std::string& env);
+
 class App {
  public:
   /// `scripted`: no settings file is read or written (tests stay independent of the user).
@@ -60,6 +64,8 @@ class App {
   /// Opens (or closes, view "") the uncertainty and distribution-shift lab on a view named as
   /// in lab_view_names(). Returns an error message for an unknown name.
   std::string open_lab(const std::string& view);
+  /// The lab's one-line status ("" when it is closed).
+  std::string lab_status() const { return lab_open_ ? lab_.status() : ""; }
 
   /// Builds one frame of UI (between ImGui::NewFrame and ImGui::Render).
   void frame(float frame_ms);

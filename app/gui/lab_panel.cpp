@@ -5,6 +5,7 @@
 #include <cstdio>
 
 #include "app/gui/lab_state.h"
+#include "core/analysis/knn.h"
 #include "core/lesson.h"
 #include "core/rng.h"
 
@@ -53,10 +54,19 @@ Eigen::MatrixXd training_states(const MbrlSnapshot& m, int max_rows) {
 void axis_range(const MbrlSnapshot& m, int d, double widen, double& lo, double& hi) {
   lo = INFINITY, hi = -INFINITY;
   if (m.training_data && !m.training_data->empty()) {
-    for (size_t i = 0; i < m.training_data->size(); ++i) {
-      const double v = m.training_data->row(i)[1 + d];
-      if (std::isfinite(v)) lo = std::min(lo, v), hi = std::max(hi, v);
+    // The data's per-dim range, computed once per dataset copy (GUI thread only).
+    static const Dataset* cached = nullptr;
+    static size_t cached_rows = 0;
+    static Eigen::RowVectorXd mins, maxs;
+    if (cached != m.training_data.get() || cached_rows != m.training_data->size() ||
+        mins.size() != m.obs_dim) {
+      cached_rows = m.training_data->size();
+      const Eigen::MatrixXd s = m.training_data->observations();
+      mins = s.colwise().minCoeff();
+      maxs = s.colwise().maxCoeff();
+      cached = m.training_data.get();
     }
+    if (d < mins.size()) lo = mins[d], hi = maxs[d];
   }
   if (m.obs.size() > d && std::isfinite(m.obs[d]))
     lo = std::min(lo, m.obs[d]), hi = std::max(hi, m.obs[d]);
@@ -106,8 +116,9 @@ bool action_controls(const MbrlSnapshot& m, bool& plan_action, std::vector<float
 
 void job_note(bool running, const std::string& error) {
   if (!error.empty()) {
-    ImGui::SameLine();
-    ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", error.c_str());
+    ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.8f, 0.1f, 0.1f, 1));
+    ImGui::TextWrapped("%s", error.c_str());
+    ImGui::PopStyleColor();
   } else if (running) {
     ImGui::SameLine();
     ImGui::TextDisabled("computing...");
@@ -167,12 +178,15 @@ const std::string& LabPanel::view() const { return lab_view_names()[s_->view]; }
 
 bool LabPanel::busy() const { return s_->busy; }
 
+const std::string& LabPanel::status() const { return s_->status; }
+
 void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImVec2 size,
                     const LabStyle& style) {
   State& s = *s_;
   s.style = style;
   s.snap = std::dynamic_pointer_cast<const MbrlSnapshot>(snap);
   s.busy = false;
+  s.status = lab_view_names()[s.view] + ": waiting for a model";
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
   ImGui::Begin("Uncertainty lab", nullptr,

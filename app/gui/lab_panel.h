@@ -46,6 +46,9 @@ class LabPanel {
   /// True while the shown view's result is out of date: a background computation runs or is
   /// due (scripted runs wait for it before the screenshot).
   bool busy() const;
+  /// One line on what the shown view drew, e.g. "disagreement_map: 48 x 48 cells, 5 members",
+  /// or why it drew nothing ("... error: ..."); scripted runs print it.
+  const std::string& status() const;
 
   struct State;  // lab_state.h
 

@@ -98,7 +98,8 @@ struct LabPanel::State {
   bool force_tab = true;  // select `view`'s tab in the next frame (set_view)
   std::shared_ptr<const MbrlSnapshot> snap;  // this frame's
   LabStyle style;
-  bool busy = false;  // set by the drawn view each frame
+  bool busy = false;   // set by the drawn view each frame
+  std::string status;  // set by the drawn view each frame (LabPanel::status)
 
   // Disagreement map.
   int map_x = 0, map_y = 1;

@@ -247,7 +247,7 @@ std::vector<Figure> App::shown_figures() const {
   const LessonStep* s = current_step();
   const std::vector<std::string> ids =
       s ? s->plots
-        : in_side_by_side() ? std::vector<std::string>{"return_per_episode", "model_loss"}
+        : in_side_by_side() ? std::vector<std::string>{"return_per_episode"}
                             : std::vector<std::string>{};
   if (lanes_.size() > 1) {
     std::vector<std::pair<std::string, const std::vector<Figure>*>> v;

@@ -89,6 +89,15 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
+  if (scripted && !args.side_by_side.empty()) {
+    try {
+      for (const auto& name : side_by_side_experiments(args.side_by_side))
+        make_experiment(load_experiment(name, {}), env_registry());
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    }
+  }
   if (scripted && args.lesson.empty() && args.side_by_side.empty()) {
     try {
       make_experiment(load_experiment(args.experiment, args.sets), env_registry());
@@ -242,6 +251,8 @@ int main(int argc, char** argv) {
             for (auto [r, c] : args.toggle_walls)
               std::fprintf(stderr, "cell (%d,%d) is %s\n", r, c,
                            g->is_wall(r, c) ? "a wall" : "free");
+          if (const std::string lab = app.lab_status(); !lab.empty())
+            std::fprintf(stderr, "lab: %s\n", lab.c_str());
           const double idle_ms =
               std::chrono::duration<double, std::milli>(Clock::now() - t_done).count();
           std::fprintf(stderr,

@@ -54,7 +54,7 @@ void LabPanel::State::draw_shift() {
     ImGui::TextWrapped(
         "Waiting for the first planned episode to finish: its visited states are compared with "
         "the states the model was trained on.");
-    busy = false;
+    status = "state_visitation: waiting for the first planned episode";
   } else {
     const std::string key = std::to_string(reinterpret_cast<uintptr_t>(sample.get())) + "|" +
                             std::to_string(shift_x) + "," + std::to_string(shift_y);
@@ -64,8 +64,13 @@ void LabPanel::State::draw_shift() {
       return visitation_histograms(sample->dataset_states, sample->visited_states, o);
     });
     busy |= shift_job.stale(key);
+    if (!shift_job.error.empty()) status = "state_visitation: error: " + shift_job.error;
     if (shift_job.last) {
       const VisitationHistograms& h = *shift_job.last;
+      if (shift_job.error.empty())
+        status = "state_visitation: " + std::to_string(h.train_count) + " training vs " +
+                 std::to_string(h.visited_count) + " visited states, " +
+                 std::to_string(m.divergence.size()) + " KL estimates";
       const int d = std::clamp(shift_x, 0, h.dims - 1);
       // Step-shaped histograms: each bin is a flat segment over its width.
       Figure f{"state_visitation_" + names[d],
@@ -130,6 +135,7 @@ void LabPanel::State::draw_error() {
   job_note(error_job.running(), error_job.error);
   const auto data = m.training_data;
   if (!data || data->empty()) {
+    status = "model_error: waiting for training data";
     ImGui::TextDisabled("waiting for training data (the first fit)...");
     return;
   }
@@ -185,11 +191,16 @@ void LabPanel::State::draw_error() {
       },
       0.5);
   busy |= error_job.stale(key);
+  if (!error_job.error.empty()) status = "model_error: error: " + error_job.error;
   if (!error_job.last) {
     ImGui::TextDisabled("computing...");
     return;
   }
   const ErrorResult& r = *error_job.last;
+  if (error_job.error.empty())
+    status = "model_error: " + std::to_string(r.evd.distance.size()) + " visited transitions, " +
+             std::to_string(r.evd.bin_count.size()) + " bins, horizon " +
+             std::to_string(r.ensemble.horizon.size());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;

@@ -20,18 +20,26 @@ std::string version_label(const std::string& suffix) {
 }
 }  // namespace
 
-std::string App::open_side_by_side(const std::string& env) {
-  // The versions registered for this env, in the lecture's order.
+std::vector<std::string> side_by_side_experiments(const std::string& env) {
   std::vector<std::string> names;
+  const auto all = list_experiments();
   for (const char* v : {"v05", "v10", "v15"})
-    for (const auto& e : experiments_)
+    for (const auto& e : all)
       if (e.name == env + "_" + v) names.push_back(e.name);
-  if (names.size() < 2) {
-    const std::string msg = "side by side: no MBRL versions registered for '" + env +
-                            "' (expected experiments " + env + "_v05, " + env + "_v10, " + env +
-                            "_v15; try cliff_hill)";
-    status(msg, true);
-    return msg;
+  if (names.size() < 2)
+    throw InputError("side by side: no MBRL versions registered for '" + env +
+                     "' (expected experiments " + env + "_v05, " + env + "_v10, " + env +
+                     "_v15; try cliff_hill)");
+  return names;
+}
+
+std::string App::open_side_by_side(const std::string& env) {
+  std::vector<std::string> names;
+  try {
+    names = side_by_side_experiments(env);
+  } catch (const std::exception& e) {
+    status(e.what(), true);
+    return e.what();
   }
   std::vector<ExperimentSource> srcs;
   try {

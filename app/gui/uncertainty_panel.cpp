@@ -82,11 +82,16 @@ void LabPanel::State::draw_map() {
       },
       0.25);
   busy |= map_job.stale(key);
+  if (!map_job.error.empty()) status = "disagreement_map: error: " + map_job.error;
   if (!map_job.last) {
     ImGui::TextDisabled("computing the first map...");
     return;
   }
   const MapResult& r = *map_job.last;
+  if (map_job.error.empty())
+    status = "disagreement_map: " + std::to_string(r.map.x.n) + " x " +
+             std::to_string(r.map.y.n) + " cells, " + std::to_string(r.map.members) +
+             " members, " + std::to_string(r.px.size()) + " training states";
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
@@ -168,11 +173,16 @@ void LabPanel::State::draw_slice() {
       },
       0.25);
   busy |= slice_job.stale(key);
+  if (!slice_job.error.empty()) status = "uncertainty_slice: error: " + slice_job.error;
   if (!slice_job.last) {
     ImGui::TextDisabled("computing the first slice...");
     return;
   }
   const SliceResult& r = *slice_job.last;
+  if (slice_job.error.empty())
+    status = "uncertainty_slice: " + std::to_string(r.slice.xs.size()) + " points, " +
+             std::to_string(r.slice.members) + " members, " + std::to_string(r.px.size()) +
+             " data points near the slice";
   const DisagreementSlice& sl = r.slice;
   const int n = int(sl.xs.size());
   Figure f{"uncertainty_slice",
@@ -276,6 +286,7 @@ void LabPanel::State::draw_size() {
   }
   busy |= have_data && (!study || !study->done);
   if (!have_data) {
+    status = "ensemble_size: waiting for training data";
     ImGui::TextDisabled("waiting for training data (the first fit)...");
     return;
   }
@@ -299,7 +310,13 @@ void LabPanel::State::draw_size() {
       }
     }
   }
-  if (!err.empty()) ImGui::TextColored(ImVec4(0.8f, 0.1f, 0.1f, 1), "%s", err.c_str());
+  status = "ensemble_size: " + std::to_string(mse.series[0].x.size()) + " + " +
+           std::to_string(mse.series[1].x.size()) + " sizes scored on " +
+           std::to_string(study->rows) + " transitions";
+  if (!err.empty()) {
+    status = "ensemble_size: error: " + err;
+    job_note(false, err);
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
