@@ -74,10 +74,16 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
   float ytw = 0;
   for (double t : yticks) ytw = std::max(ytw, ImGui::CalcTextSize(format_tick(t, ystep).c_str()).x);
-  const float top = p0.y + fh * 1.5f, bottom = p1.y - fh * 2.5f;
+  const float top = p0.y + fh * 2.7f, bottom = p1.y - fh * 2.5f;
   const float left = p0.x + ytw + fh * 0.8f;
   const float right = p1.x - bar_w - ctw - fh * 1.6f;
   dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, h.title.c_str());
+  {
+    // The colour bar's unit on the second line, right-aligned over the bar.
+    const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
+    dl->AddText(ImVec2(std::max(left, p1.x - us.x - fh * 0.3f), p0.y + fh * 1.35f), kMuted,
+                h.value_label.c_str());
+  }
   if (right - left < 20 || bottom - top < 20 || h.nx <= 0 || h.ny <= 0 ||
       int(h.values.size()) < h.nx * h.ny || !(xspan > 0) || !(yspan > 0)) {
     const char* msg = "no data yet";
@@ -150,11 +156,6 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
     const std::string s = clabel(t);
     dl->AddLine(ImVec2(bx + bar_w, y), ImVec2(bx + bar_w + 4, y), kFrame);
     dl->AddText(ImVec2(bx + bar_w + 6, y - fh * 0.5f), kInk, s.c_str());
-  }
-  {
-    const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
-    dl->AddText(ImVec2(std::min(bx, p1.x - us.x - 2), p0.y + fh * 0.2f), kMuted,
-                h.value_label.c_str());
   }
   // Legend for the points, bottom left inside the map.
   if (!h.points_label.empty() && !h.px.empty()) {

@@ -16,7 +16,7 @@ struct HeatmapData {
   int nx = 0, ny = 0;                                 ///< cells per axis
   double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;      ///< the grid's extent, data units
   std::vector<double> values;  ///< ny x nx, row-major: [iy * nx + ix], iy = 0 at y_lo
-  double v_lo = 0, v_hi = 1;   ///< colour range; v_hi <= v_lo: the values' own range
+  double v_lo = 0, v_hi = 0;   ///< colour range; v_hi <= v_lo: the values' own range
   bool log_colour = false;     ///< colour by log10 (positive values; others get the lowest colour)
   std::vector<double> px, py;  ///< points drawn on top (data units), e.g. training states
   ImU32 point_colour = IM_COL32(255, 255, 255, 230);

@@ -91,6 +91,7 @@ struct StudyProgress {
   std::atomic<bool> cancel{false}, done{false};
   std::string error;
   size_t rows = 0;
+  int epochs = 0;
 };
 
 struct LabPanel::State {

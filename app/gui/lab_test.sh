@@ -24,7 +24,7 @@ for view in disagreement_map uncertainty_slice ensemble_size state_visitation mo
     echo "FAIL $view: dynalab exited $rc"; printf '%s\n' "$log" | tail -3; fail=1
   elif ! printf '%s\n' "$line" | grep -q "^lab: $view: "; then
     echo "FAIL $view: the lab did not report the view"; fail=1
-  elif printf '%s\n' "$line" | grep -q -e "error" -e "waiting"; then
+  elif printf '%s\n' "$line" | grep -q -e ": error: " -e ": waiting"; then
     echo "FAIL $view: $line"; fail=1
   elif ! "$stats" "$png" 20 0.62 0.06 0.98 0.62; then
     echo "FAIL $view: the lab's pane is blank"; fail=1

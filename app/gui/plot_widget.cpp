@@ -178,9 +178,22 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     float w = 0;
     for (size_t i : listed) w = std::max(w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
     const float row = fh * 1.15f, sw = fh * 1.4f;
-    const ImVec2 l0(right - w - sw - fh * 1.0f, top + fh * 0.3f);
-    dl->AddRectFilled(l0, ImVec2(right - fh * 0.3f, l0.y + row * listed.size() + fh * 0.3f),
-                      IM_COL32(255, 255, 255, 225), 3.0f);
+    const float bw = w + sw + fh * 0.7f, bh = row * listed.size() + fh * 0.3f;
+    // Top right unless more of the data lies under it there than at the top left.
+    auto covered = [&](float x0) {
+      int n = 0;
+      for (const auto& s : fig.series)
+        for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+          const double y = plotted_y(fig, s.y[k]);
+          if (!std::isfinite(y) || !std::isfinite(s.x[k])) continue;
+          const float px = sx(s.x[k]), py = sy(y);
+          n += px >= x0 && px <= x0 + bw && py >= top && py <= top + fh * 0.3f + bh;
+        }
+      return n;
+    };
+    const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;
+    const ImVec2 l0(covered(x_left) < covered(x_right) ? x_left : x_right, top + fh * 0.3f);
+    dl->AddRectFilled(l0, ImVec2(l0.x + bw, l0.y + bh), IM_COL32(255, 255, 255, 225), 3.0f);
     for (size_t r = 0; r < listed.size(); ++r) {
       const size_t i = listed[r];
       const SeriesStyle st = style_of(i);

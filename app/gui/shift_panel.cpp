@@ -94,10 +94,11 @@ void LabPanel::State::draw_shift() {
       plot_figure("visit_hist", f, half, ps);
       ImGui::SameLine();
       HeatmapData hm;
-      hm.title = "visited density; dots: training states";
+      hm.title = "visited states (density)";
+      hm.log_colour = true;
       hm.x_label = names[h.dim_x];
       hm.y_label = names[h.dim_y];
-      hm.value_label = "fraction";
+      hm.value_label = "fraction of visited states";
       hm.nx = h.bins_2d, hm.ny = h.dim_y == h.dim_x ? 1 : h.bins_2d;
       hm.x_lo = h.lo[h.dim_x], hm.x_hi = h.hi[h.dim_x];
       hm.y_lo = h.lo[h.dim_y], hm.y_hi = h.hi[h.dim_y];
@@ -205,8 +206,8 @@ void LabPanel::State::draw_error() {
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
   const ImVec2 half((avail.x - gap) * 0.5f, std::max(80.0f, avail.y - note_h));
-  Figure f{"error_vs_distance", "One-step error vs distance to the training data",
-           "distance to the nearest training input (training sd)", "||f(s,a) - s'||", {}, false};
+  Figure f{"error_vs_distance", "One-step error vs distance to data",
+           "distance to training data (sd)", "||f(s,a) - s'||", {}, false};
   PlotStyle ps{style.line_scale, {}};
   {
     Series pts{"visited transitions", {}, {}};

@@ -98,11 +98,10 @@ void LabPanel::State::draw_map() {
   const ImVec2 cell((avail.x - gap) * 0.5f, std::max(60.0f, avail.y - note_h));
   auto make = [&](bool epistemic) {
     HeatmapData h;
-    h.title = epistemic ? "epistemic: variance of the members' means"
-                        : "aleatoric: mean of the members' variances";
+    h.title = epistemic ? "epistemic: var of members' means" : "aleatoric: mean of members' vars";
     h.x_label = names[r.map.x.dim];
     h.y_label = names[r.map.y.dim];
-    h.value_label = "var of s' (summed)";
+    h.value_label = "variance of s', summed over dims";
     h.nx = r.map.x.n, h.ny = r.map.y.n;
     h.x_lo = r.map.x.lo, h.x_hi = r.map.x.hi, h.y_lo = r.map.y.lo, h.y_hi = r.map.y.hi;
     if (h.ny == 1) h.y_lo = r.map.x.lo, h.y_hi = r.map.x.hi;  // 1-D env: a band
@@ -134,8 +133,9 @@ void LabPanel::State::draw_slice() {
   const float w = ImGui::GetFontSize() * 7;
   dim_combo("input", slice_dim, names, w);
   ImGui::SameLine();
-  int out = slice_out < 0 ? slice_dim : slice_out;
-  if (dim_combo("predicted s'", out, names, w)) slice_out = out;
+  // Default output: the partner dim (position -> velocity in [positions..., velocities...]).
+  int out = slice_out < 0 ? (slice_dim + std::max(1, m.obs_dim / 2)) % m.obs_dim : slice_out;
+  if (dim_combo("predicted change", out, names, w)) slice_out = out;
   action_controls(m, slice_plan_action, map_action);
   const Vec a = chosen_action(m, slice_plan_action, map_action);
   const Vec base = m.obs.size() == m.obs_dim ? m.obs : Vec::Zero(m.obs_dim);
@@ -155,6 +155,14 @@ void LabPanel::State::draw_slice() {
         DisagreementOptions o;
         o.output_dim = out;
         r.slice = disagreement_slice(*model, base, a, ax, o);
+        // Plot the predicted CHANGE s'[out] - s[out]: the identity part of s' would dwarf the
+        // members' differences (variances are unchanged by the shift).
+        const int n = int(r.slice.xs.size());
+        for (int k = 0; k < n; ++k) {
+          const double s0 = out == dim ? r.slice.xs[k] : base[out];
+          r.slice.mean[k] -= s0;
+          for (int mb = 0; mb < r.slice.members; ++mb) r.slice.member_means[size_t(mb) * n + k] -= s0;
+        }
         r.base = base[dim];
         r.near_sd = 0.5;
         if (data && !data->empty()) {
@@ -166,7 +174,7 @@ void LabPanel::State::draw_slice() {
             bool near = true;
             for (Eigen::Index d = 0; d < s.cols() && near; ++d)
               if (d != dim) near = std::abs(s(i, d) - base[d]) <= r.near_sd * scale[d];
-            if (near) r.px.push_back(s(i, dim)), r.py.push_back(n(i, out));
+            if (near) r.px.push_back(s(i, dim)), r.py.push_back(n(i, out) - s(i, out));
           }
         }
         return r;
@@ -185,10 +193,9 @@ void LabPanel::State::draw_slice() {
              " data points near the slice";
   const DisagreementSlice& sl = r.slice;
   const int n = int(sl.xs.size());
-  Figure f{"uncertainty_slice",
-           "Predicted " + names[sl.output_dim] + "' along " + names[sl.x.dim] + " (others at the "
-           "current state)",
-           names[sl.x.dim], names[sl.output_dim] + "'", {}, false};
+  const std::string dy = "change of " + names[sl.output_dim];
+  Figure f{"uncertainty_slice", "Predicted " + dy + " in one step, along " + names[sl.x.dim],
+           names[sl.x.dim] + " (other dims and the action at the current state)", dy, {}, false};
   PlotStyle ps{style.line_scale, {}};
   auto add = [&](const std::string& label, std::vector<double> y, SeriesStyle st) {
     f.series.push_back(Series{label, sl.xs, std::move(y)});
@@ -249,7 +256,7 @@ void LabPanel::State::draw_size() {
     cancel_study();
     study = std::make_shared<StudyProgress>();
     study_model = m.model.get();
-    // At most 600 transitions (the most recent) and 15 epochs per size: the figure's shape
+    // At most 600 transitions (the most recent) and a bounded training budget: the figure's shape
     // needs little, and the lecture hall should not wait.
     auto data = m.training_data;
     ModelConfig cfg = m.model->config();
@@ -262,7 +269,15 @@ void LabPanel::State::draw_size() {
         st->rows = keep;
         EnsembleSizeStudyConfig sc;
         sc.sizes = {1, 2, 3, 5, 8};
-        sc.epochs = 15;
+        // Epochs from a work budget (~3e10 flops over both kinds and all sizes): small networks
+        // train to convergence, big ones get at least 10 epochs.
+        double params = 0;
+        int prev = d.obs_dim() + d.action_dim();
+        for (int h : cfg.hidden) params += double(prev) * h, prev = h;
+        params += double(prev) * 2 * (d.obs_dim() + 1);
+        const double per_epoch = 6 * params * 0.8 * double(keep) * 19 * 2;
+        sc.epochs = int(std::clamp(3e10 / std::max(1.0, per_epoch), 10.0, 150.0));
+        st->epochs = sc.epochs;
         const char* kinds[] = {"probabilistic", "deterministic"};
         for (int k = 0; k < 2 && !st->cancel; ++k) {
           ModelConfig c = cfg;
@@ -317,20 +332,38 @@ void LabPanel::State::draw_size() {
     status = "ensemble_size: error: " + err;
     job_note(false, err);
   }
+  // A deterministic member alone has no variance: its NLL is orders of magnitude above the
+  // rest and would flatten the plot. Points far above every probabilistic one are left out
+  // and named under the plot instead.
+  std::string off;
+  {
+    double top = -INFINITY, bottom = INFINITY;
+    for (double y : nll.series[0].y) top = std::max(top, y), bottom = std::min(bottom, y);
+    const double limit = std::isfinite(top) ? top + 3 * std::max(1.0, top - bottom) : INFINITY;
+    Series& de = nll.series[1];
+    for (size_t i = 0; i < de.y.size(); ++i)
+      if (!(de.y[i] <= limit)) {
+        char b[96];
+        std::snprintf(b, sizeof b, "%sDE with E = %g: NLL %.3g", off.empty() ? "" : "; ",
+                      de.x[i], de.y[i]);
+        off += b;
+        de.y[i] = NAN;
+      }
+  }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
+  const float note_h = ImGui::GetTextLineHeightWithSpacing() * 3.3f;
   const ImVec2 sz((avail.x - gap) * 0.5f, std::max(80.0f, avail.y - note_h));
   PlotStyle ps{style.line_scale, {}};
   plot_figure("size_mse", mse, sz, ps);
   ImGui::SameLine();
-  nll.log_y = false;
   plot_figure("size_nll", nll, sz, ps);
+  if (!off.empty()) ImGui::TextWrapped("Off the NLL scale: %s (no variance of its own).", off.c_str());
   ImGui::TextWrapped(
-      "%zu transitions of the current dataset (80%% train, 20%% validation), the experiment's "
-      "network, 15 epochs per size.%s More members lower both; only probabilistic members make "
-      "the NLL honest.",
-      study->rows, fresh ? "" : " (computed on an earlier fit: Recompute for the current one)");
+      "Each point: a fresh ensemble of E members trained %d epochs on %zu transitions of the "
+      "current dataset (80%% train), scored on the other 20%%.%s",
+      study->epochs, study->rows,
+      fresh ? "" : " Computed on an earlier fit: Recompute for the current one.");
 }
 
 }  // namespace dynalab
