@@ -62,10 +62,13 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
 
   // Layout: title on top, colour bar on the right, tick labels left and below.
   const float bar_w = fh * 0.9f;
-  const auto cticks = nice_ticks(lo, hi, std::max(2, int(size.y / (fh * 3.0f))));
+  // Log colour: ticks on whole decades only, labelled 1, 10, 1e-3...
+  const auto cticks = nice_ticks(lo, hi, std::max(2, int(size.y / (fh * 3.0f))), h.log_colour);
   const double cstep = cticks.size() > 1 ? cticks[1] - cticks[0] : 1;
-  auto clabel = [&](double t) {
-    return h.log_colour ? "1e" + format_tick(t, std::max(1.0, cstep)) : format_tick(t, cstep);
+  auto clabel = [&](double t) -> std::string {
+    if (!h.log_colour) return format_tick(t, cstep);
+    const int e = int(std::lround(t));
+    return e == 0 ? "1" : e == 1 ? "10" : "1e" + std::to_string(e);
   };
   float ctw = 0;
   for (double t : cticks) ctw = std::max(ctw, ImGui::CalcTextSize(clabel(t).c_str()).x);

@@ -125,6 +125,18 @@ void job_note(bool running, const std::string& error) {
   }
 }
 
+ImVec2 two_panes(ImVec2 avail, float reserve_h, bool& stacked) {
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float h = std::max(80.0f, avail.y - reserve_h);
+  stacked = avail.x < h * 1.25f;
+  return stacked ? ImVec2(avail.x, std::max(60.0f, (h - gap) * 0.5f))
+                 : ImVec2((avail.x - gap) * 0.5f, h);
+}
+
+void pane_gap(bool stacked) {
+  if (!stacked) ImGui::SameLine();
+}
+
 std::string key_num(double x) {
   char b[32];
   std::snprintf(b, sizeof b, "%.3g", x);

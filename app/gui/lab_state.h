@@ -156,6 +156,11 @@ Vec chosen_action(const MbrlSnapshot& m, bool plan_action, std::vector<float>& s
 bool action_controls(const MbrlSnapshot& m, bool& plan_action, std::vector<float>& sliders);
 /// The grey "computing..." (or error) note after a view's title.
 void job_note(bool running, const std::string& error);
+/// Two panes in `avail` minus `reserve_h` pixels of notes: side by side when the space is wide,
+/// stacked when it is tall (a narrow lab pane on a 4:3 projector). Returns one pane's size and
+/// sets `stacked`; between the two panes call pane_gap(stacked).
+ImVec2 two_panes(ImVec2 avail, float reserve_h, bool& stacked);
+void pane_gap(bool stacked);
 /// A short fixed-precision key piece for floats (so tiny changes do not restart jobs).
 std::string key_num(double x);
 

@@ -45,9 +45,10 @@ void LabPanel::State::draw_shift() {
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
-  const float top_h = std::max(80.0f, (avail.y - gap) * 0.55f);
-  const float bottom_h = std::max(60.0f, avail.y - top_h - gap);
-  const ImVec2 half((avail.x - gap) * 0.5f, top_h);
+  // Histogram and density side by side (stacked in a tall pane) over the KL plot.
+  bool stacked = false;
+  const float bottom_h = std::max(60.0f, (avail.y - gap) * 0.3f);
+  const ImVec2 half = two_panes(avail, bottom_h + gap, stacked);
 
   const auto sample = m.visitation;
   if (!sample) {
@@ -92,7 +93,7 @@ void LabPanel::State::draw_shift() {
                              0.30f});
       }
       plot_figure("visit_hist", f, half, ps);
-      ImGui::SameLine();
+      pane_gap(stacked);
       HeatmapData hm;
       hm.title = "visited states (density)";
       hm.log_colour = true;
@@ -117,7 +118,7 @@ void LabPanel::State::draw_shift() {
       hm.points_label = "training states";
       draw_heatmap("visit_2d", hm, half, style.line_scale);
     } else {
-      ImGui::Dummy(half);
+      ImGui::Dummy(ImVec2(avail.x, avail.y - bottom_h - gap));
     }
   }
   // KL per episode, from the snapshot (the experiment computes one estimate per episode).
@@ -205,7 +206,9 @@ void LabPanel::State::draw_error() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-  const ImVec2 half((avail.x - gap) * 0.5f, std::max(80.0f, avail.y - note_h));
+  bool stacked = false;
+  const ImVec2 half = two_panes(avail, note_h, stacked);
+  (void)gap;
   Figure f{"error_vs_distance", "One-step error vs distance to data",
            "distance to training data (sd)", "||f(s,a) - s'||", {}, false};
   PlotStyle ps{style.line_scale, {}};
@@ -222,7 +225,7 @@ void LabPanel::State::draw_error() {
   }
   if (r.evd.distance.empty()) f.title += " (no planned steps yet)";
   plot_figure("err_dist", f, half, ps);
-  ImGui::SameLine();
+  pane_gap(stacked);
   Figure c{"compounding_error", "Open-loop error vs horizon", "steps ahead h",
            "||s_hat_h - s_h||", {}, false};
   auto add = [&](const std::string& label, const CompoundingError& e) {

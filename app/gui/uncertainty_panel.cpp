@@ -95,7 +95,9 @@ void LabPanel::State::draw_map() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-  const ImVec2 cell((avail.x - gap) * 0.5f, std::max(60.0f, avail.y - note_h));
+  bool stacked = false;
+  const ImVec2 cell = two_panes(avail, note_h, stacked);
+  (void)gap;
   auto make = [&](bool epistemic) {
     HeatmapData h;
     h.title = epistemic ? "epistemic: var of members' means" : "aleatoric: mean of members' vars";
@@ -115,7 +117,7 @@ void LabPanel::State::draw_map() {
     return h;
   };
   draw_heatmap("epistemic", make(true), cell, style.line_scale);
-  ImGui::SameLine();
+  pane_gap(stacked);
   draw_heatmap("aleatoric", make(false), cell, style.line_scale);
   ImGui::TextWrapped(
       "%d members (%s). Other dims and the action held at the current state (cross). Epistemic "
@@ -230,7 +232,7 @@ void LabPanel::State::draw_slice() {
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
   plot_figure("slice", f, ImVec2(avail.x, std::max(80.0f, avail.y - note_h)), ps);
   ImGui::TextWrapped(
-      "%d %s members. Dots: training transitions within %.1f sd of the current state in the "
+      "%d %s members. Dots: training transitions (any action) within %.1f sd of the current state in the "
       "other dims. Where the dots are, the members agree; away from them only the bootstrap "
       "and the initialisation decide.",
       sl.members, m.model->probabilistic() ? "probabilistic" : "deterministic", r.near_sd);
@@ -353,10 +355,12 @@ void LabPanel::State::draw_size() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 3.3f;
-  const ImVec2 sz((avail.x - gap) * 0.5f, std::max(80.0f, avail.y - note_h));
+  bool stacked = false;
+  const ImVec2 sz = two_panes(avail, note_h, stacked);
+  (void)gap;
   PlotStyle ps{style.line_scale, {}};
   plot_figure("size_mse", mse, sz, ps);
-  ImGui::SameLine();
+  pane_gap(stacked);
   plot_figure("size_nll", nll, sz, ps);
   if (!off.empty()) ImGui::TextWrapped("Off the NLL scale: %s (no variance of its own).", off.c_str());
   ImGui::TextWrapped(
