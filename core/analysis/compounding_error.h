@@ -28,17 +28,17 @@ struct Trajectory {
 std::vector<Trajectory> split_trajectories(const Dataset& data);
 
 struct CompoundingErrorOptions {
-  int horizon = 20;        ///< H
-  int max_starts = 256;    ///< start points used (evenly strided over all candidates)
-  bool elites_only = true; ///< propagate the mean of the elites (what the planner uses)
-  int member = -1;         ///< >= 0: propagate only this member (a single model); overrides elites_only
+  int horizon = 20;         ///< H
+  int max_starts = 256;     ///< start points used (evenly strided over all candidates)
+  bool elites_only = true;  ///< propagate the mean of the elites (what the planner uses)
+  int member = -1;  ///< >= 0: propagate only this member (a single model); overrides elites_only
 };
 
 struct CompoundingError {
-  std::vector<int> horizon;      ///< 1..H
-  std::vector<double> error;     ///< mean ||s_hat_h - s_h|| per horizon (NaN if no start had h steps)
-  std::vector<int> count;        ///< starts that contributed at each horizon
-  std::vector<int> diverged;     ///< starts whose prediction was non-finite at each horizon
+  std::vector<int> horizon;   ///< 1..H
+  std::vector<double> error;  ///< mean ||s_hat_h - s_h|| per horizon (NaN if no start had h steps)
+  std::vector<int> count;     ///< starts that contributed at each horizon
+  std::vector<int> diverged;  ///< starts whose prediction was non-finite at each horizon
 };
 
 /// Open-loop error vs horizon of `model` along `trajectories`. Every step t of every trajectory

@@ -41,25 +41,26 @@ struct DisagreementOptions {
 /// A 2-D map; grids are row-major ny x nx: value at (x = xs[ix], y = ys[iy]) is [iy * nx + ix].
 struct DisagreementMap {
   SliceAxis x, y;
-  std::vector<double> xs, ys;       ///< grid coordinates (real units)
-  std::vector<double> epistemic;    ///< ny x nx, variance of member means of s' (units^2)
-  std::vector<double> aleatoric;    ///< ny x nx, mean member variance of s' (units^2)
-  int output_dim = -1;              ///< as in the options (-1: summed over obs dims)
-  int members = 0;                  ///< members used
+  std::vector<double> xs, ys;     ///< grid coordinates (real units)
+  std::vector<double> epistemic;  ///< ny x nx, variance of member means of s' (units^2)
+  std::vector<double> aleatoric;  ///< ny x nx, mean member variance of s' (units^2)
+  int output_dim = -1;            ///< as in the options (-1: summed over obs dims)
+  int members = 0;                ///< members used
   double max_epistemic = 0, max_aleatoric = 0;  ///< for colour scales
 };
 
 /// A 1-D slice: one dimension varied, the others at the base state.
 struct DisagreementSlice {
   SliceAxis x;
-  std::vector<double> xs;            ///< the n grid coordinates
-  int output_dim = 0;                ///< the reported dimension of s'
-  int members = 0;                   ///< E used
-  std::vector<double> member_means;  ///< E x n row-major: member m's mean of s'[output_dim] at xs[k]
-  std::vector<double> member_vars;   ///< E x n: member m's aleatoric variance (0 if deterministic)
-  std::vector<double> mean;          ///< n: mean over members of member_means
-  std::vector<double> epistemic;     ///< n: variance over members of member_means
-  std::vector<double> aleatoric;     ///< n: mean over members of member_vars
+  std::vector<double> xs;  ///< the n grid coordinates
+  int output_dim = 0;      ///< the reported dimension of s'
+  int members = 0;         ///< E used
+  std::vector<double>
+      member_means;                 ///< E x n row-major: member m's mean of s'[output_dim] at xs[k]
+  std::vector<double> member_vars;  ///< E x n: member m's aleatoric variance (0 if deterministic)
+  std::vector<double> mean;         ///< n: mean over members of member_means
+  std::vector<double> epistemic;    ///< n: variance over members of member_means
+  std::vector<double> aleatoric;    ///< n: mean over members of member_vars
   /// Total predictive variance of the moment-matched mixture: aleatoric + epistemic.
   double total(int k) const { return aleatoric[k] + epistemic[k]; }
 };

@@ -28,15 +28,15 @@
 namespace dynalab {
 
 struct KnnKlOptions {
-  int k = 1;                   ///< neighbour order (1 = nearest; larger k: lower variance, more bias)
-  int max_points = 2000;       ///< subsample bound per set (brute force is n x m)
+  int k = 1;              ///< neighbour order (1 = nearest; larger k: lower variance, more bias)
+  int max_points = 2000;  ///< subsample bound per set (brute force is n x m)
   double min_distance = 1e-6;  ///< floor on every k-NN distance, in training-std units
   uint64_t seed = 0;           ///< subsampling stream
 };
 
 struct KnnKlResult {
-  double kl = 0;   ///< max(raw, 0), in nats
-  double raw = 0;  ///< the unclamped estimate, in nats
+  double kl = 0;     ///< max(raw, 0), in nats
+  double raw = 0;    ///< the unclamped estimate, in nats
   int n = 0, m = 0;  ///< samples of P and Q actually used (after subsampling)
   int d = 0;         ///< dimensions counted (those that vary)
 };

@@ -37,9 +37,9 @@ struct EnsembleSizeStudyConfig {
 };
 
 struct EnsembleSizePoint {
-  int size = 0;     ///< E
-  double val_mse = 0;  ///< normalised units
-  double val_nll = 0;  ///< nats per dimension
+  int size = 0;          ///< E
+  double val_mse = 0;    ///< normalised units
+  double val_nll = 0;    ///< nats per dimension
   double train_mse = 0;  ///< mixture MSE on the train split (normalised units)
 };
 

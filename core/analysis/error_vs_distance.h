@@ -19,11 +19,11 @@ class Dataset;
 class Ensemble;
 
 struct ErrorVsDistanceOptions {
-  int k = 1;                  ///< neighbour order for the distance
-  int bins = 8;               ///< equal-count bins (fewer if there are fewer points)
-  int max_reference = 3000;   ///< training inputs kept for the brute-force k-NN
-  int max_queries = 5000;     ///< visited transitions kept (subsampled with derive(seed, {1}))
-  bool elites_only = true;    ///< f averages the elite members (what the planner uses)
+  int k = 1;                 ///< neighbour order for the distance
+  int bins = 8;              ///< equal-count bins (fewer if there are fewer points)
+  int max_reference = 3000;  ///< training inputs kept for the brute-force k-NN
+  int max_queries = 5000;    ///< visited transitions kept (subsampled with derive(seed, {1}))
+  bool elites_only = true;   ///< f averages the elite members (what the planner uses)
   uint64_t seed = 0;
 };
 

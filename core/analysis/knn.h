@@ -23,7 +23,7 @@ Eigen::MatrixXd subsample_rows(const Eigen::MatrixXd& x, int max_rows, Rng& rng)
 /// (k >= 1) after dividing every column of both by `scale` (units: scale units, e.g. "training
 /// standard deviations"). With exclude_self, query and reference must be the same matrix and row i
 /// is not its own neighbour. If fewer than k candidates exist the distance is +inf.
-Eigen::VectorXd knn_distance(const Eigen::MatrixXd& query, const Eigen::MatrixXd& reference,
-                             int k, const Eigen::RowVectorXd& scale, bool exclude_self = false);
+Eigen::VectorXd knn_distance(const Eigen::MatrixXd& query, const Eigen::MatrixXd& reference, int k,
+                             const Eigen::RowVectorXd& scale, bool exclude_self = false);
 
 }  // namespace dynalab

@@ -10,8 +10,8 @@
 namespace dynalab {
 
 struct VisitationOptions {
-  int bins = 30;    ///< bins per dimension of the 1-D histograms
-  int dim_x = 0;    ///< dimensions of the 2-D histogram
+  int bins = 30;  ///< bins per dimension of the 1-D histograms
+  int dim_x = 0;  ///< dimensions of the 2-D histogram
   int dim_y = 1;
   int bins_2d = 20;  ///< bins per axis of the 2-D histogram
 };
@@ -22,11 +22,11 @@ struct VisitationOptions {
 /// range is empty); samples on the upper edge go to the last bin.
 struct VisitationHistograms {
   int dims = 0, bins = 0;
-  std::vector<double> lo, hi;        ///< per dim: range of the shared bins (real units)
-  std::vector<double> train;         ///< dims x bins, row-major: [d * bins + b]
-  std::vector<double> visited;       ///< dims x bins, row-major
+  std::vector<double> lo, hi;             ///< per dim: range of the shared bins (real units)
+  std::vector<double> train;              ///< dims x bins, row-major: [d * bins + b]
+  std::vector<double> visited;            ///< dims x bins, row-major
   int dim_x = 0, dim_y = 0, bins_2d = 0;  ///< dim_y = dim_x if the data has one dimension
-  std::vector<double> train_2d;      ///< bins_2d x bins_2d, row-major: [iy * bins_2d + ix]
+  std::vector<double> train_2d;           ///< bins_2d x bins_2d, row-major: [iy * bins_2d + ix]
   std::vector<double> visited_2d;
   size_t train_count = 0, visited_count = 0;  ///< samples binned
   /// Centre of bin b of dimension d (real units).

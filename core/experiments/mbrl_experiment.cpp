@@ -32,6 +32,9 @@ void MbrlExperiment::start_run(int run) {
   run_steps_ = 0;
   disagreement_x_.clear();
   disagreement_y_.clear();
+  fit_data_.reset();
+  captured_fit_ = -1;
+  visitation_.reset();
   env_ = prototype_->clone();
   agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_,
                                        Rng::derive(cfg_.seed, {uint64_t(run), 0}).next_u64());
@@ -58,6 +61,7 @@ void MbrlExperiment::end_episode(bool terminated) {
   rows_.push_back({run_, episode_, run_steps_, episode_return_, terminated,
                    agent_->model() ? fit.train_loss : kNoLoss,
                    agent_->model() ? (probabilistic ? fit.val_nll : fit.val_mse) : kNoLoss});
+  record_divergence();  // before end_episode(): the reference is the data that planned it
   agent_->end_episode();
   ++episode_;
   if (episode_ < cfg_.episodes) {
@@ -106,6 +110,7 @@ bool MbrlExperiment::tick() {
       step_env(agent_->random_action(), false);
       break;
     case MbrlPhase::train:  // one epoch over the dataset
+      capture_training_data();
       agent_->train_epoch();
       break;
     case MbrlPhase::plan:  // one planner iteration
@@ -251,6 +256,9 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   s->phase = phases[static_cast<int>(agent_->phase())];
   s->dataset_size = agent_->dataset().size();
   s->obs = obs_;
+  for (const auto& row : divergence_)
+    if (row.run == run_) s->divergence.push_back(row.kl);
+  s->visitation = visitation_;
   s->episode_terminated = !rows_.empty() && rows_.back().run == run_ && rows_.back().terminated;
   if (agent_->model()) {
     s->model_diverged = agent_->model()->diverged();
@@ -295,6 +303,14 @@ void MbrlExperiment::write_outputs(const std::filesystem::path& dir) const {
   write_file_atomic(dir / "metrics.csv", metrics);
   write_file_atomic(dir / "trajectories.csv", trajectories_csv_);
   if (cfg_.output.plan_traces) write_file_atomic(dir / "plan_traces.csv", plan_traces_csv_);
+  write_file_atomic(dir / "dataset.csv", agent_->dataset().to_csv());
+  write_file_atomic(dir / "dataset.npy", agent_->dataset().to_npy());
+  if (const auto model = agent_->model()) {
+    ensure_directory(dir / "model");
+    model->save(dir / "model" / "ensemble.bin");
+    write_file_atomic(dir / "model" / "shape.txt", model->describe_shape() + "\n");
+  }
+  write_analysis(dir);
 }
 
 std::unique_ptr<Experiment> make_mbrl_experiment(ConfigNode& root, const ExperimentSource& src,

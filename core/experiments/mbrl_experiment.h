@@ -27,7 +27,9 @@
 //   model/ensemble.bin  the learned ensemble (Ensemble::save format; absent with the oracle),
 //   model/shape.txt     its Ensemble::describe_shape() line.
 //   analysis/ (only the last run; "training data" = the dataset as of the model's latest fit,
-//   or the whole dataset for the oracle; "visited" = observations of the run's planned episodes)
+//   or the whole dataset for the oracle; "visited" = observations of the run's planned episodes;
+//   the model files disagreement_map, error_vs_distance* and compounding_error hold only their
+//   header with the oracle)
 //     divergence.csv         run,episode,kl,kl_raw,n_visited,n_train,dims  one row per planned
 //                            episode of every run: k-NN KL(visited states of the episode ||
 //                            training states of the model that planned it), nats (see
@@ -43,7 +45,9 @@
 //                            summed over obs dims, all members (core/analysis/disagreement_map.h).
 //     error_vs_distance.csv  distance,error  per planned transition of the run: k-NN (k = 1)
 //                            distance of (s, a) to the training inputs in training-std units, and
-//                            ||mean elite prediction of s' - s'|| (core/analysis/error_vs_distance.h)
+//                            ||mean elite prediction of s' - s'|| (core/analysis/error_vs_distance.h);
+//                            transitions the model trained on sit at distance 0 (their error is
+//                            the training error), the rest are held out.
 //     error_vs_distance_binned.csv  bin,distance_lo,distance_hi,mean_distance,mean_error,count
 //                            8 equal-count (distance-quantile) bins.
 //     compounding_error.csv  horizon,ensemble_error,single_model_error,starts  open-loop error vs

@@ -1,0 +1,167 @@
+// The distribution-shift side of MbrlExperiment: the model's training data per fit, one KL
+// estimate per planned episode, and the analysis/ files of write_outputs (see the header).
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/analysis/compounding_error.h"
+#include "core/analysis/disagreement_map.h"
+#include "core/analysis/divergence.h"
+#include "core/analysis/error_vs_distance.h"
+#include "core/analysis/knn.h"
+#include "core/analysis/visitation.h"
+#include "core/experiments/mbrl_experiment.h"
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+namespace {
+std::string num(double x) { return format_number(x); }
+
+// The rows of `d` with a planned (non-negative) episode id: what the planner's policy visited.
+Dataset planned_rows(const Dataset& d) {
+  Dataset out(d.obs_dim(), d.action_dim());
+  for (size_t i = 0; i < d.size(); ++i) {
+    Transition t = d.at(i);
+    if (t.episode >= 0) out.add(t);
+  }
+  return out;
+}
+
+// Observations visited by the planned episodes of `d`: every s, plus the final s' of each
+// episode (so a one-step episode still shows where it ended).
+Eigen::MatrixXd visited_states(const Dataset& planned) {
+  std::vector<Vec> rows;
+  for (size_t i = 0; i < planned.size(); ++i) {
+    const Transition t = planned.at(i);
+    rows.push_back(t.obs);
+    const bool last = i + 1 == planned.size() || planned.at(i + 1).episode != t.episode;
+    if (last) rows.push_back(t.next_obs);
+  }
+  Eigen::MatrixXd m(Eigen::Index(rows.size()), planned.obs_dim());
+  for (size_t i = 0; i < rows.size(); ++i) m.row(Eigen::Index(i)) = rows[i].transpose();
+  return m;
+}
+}  // namespace
+
+void MbrlExperiment::capture_training_data() {
+  // Called before each training epoch: the first epoch of a fit copies the data it trains on.
+  if (captured_fit_ == agent_->fits() && fit_data_) return;
+  fit_data_ = std::make_shared<const Dataset>(agent_->dataset());
+  captured_fit_ = agent_->fits();
+}
+
+void MbrlExperiment::record_divergence() {
+  const int D = env_->observation_space().dim();
+  // The oracle has no training data; its reference is the dataset collected so far.
+  const Dataset& ref = agent_->model() && fit_data_ ? *fit_data_ : agent_->dataset();
+  Rng rng = Rng::derive(cfg_.seed, {uint64_t(run_), 3u, uint64_t(episode_)});
+  auto sample = std::make_shared<VisitationSample>();
+  sample->run = run_;
+  sample->episode = episode_;
+  sample->dataset_states = subsample_rows(ref.observations(), kMaxVisitationRows, rng);
+  const Eigen::Index T = Eigen::Index(ep_obs_.size()) / D;
+  const Eigen::MatrixXd visited =
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          ep_obs_.data(), T, D);
+  sample->visited_states = subsample_rows(visited, kMaxVisitationRows, rng);
+  KnnKlOptions o;
+  o.max_points = kMaxVisitationRows;  // already subsampled: no further draws
+  const KnnKlResult kl = knn_kl_divergence(sample->visited_states, sample->dataset_states, o);
+  sample->kl = kl.kl;
+  divergence_.push_back({run_, episode_, kl.kl, kl.raw, kl.n, kl.m, kl.d});
+  visitation_ = std::move(sample);
+}
+
+void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
+  const auto dir = root / "analysis";
+  ensure_directory(dir);
+  std::string div = "run,episode,kl,kl_raw,n_visited,n_train,dims\n";
+  for (const auto& r : divergence_)
+    div += std::to_string(r.run) + "," + std::to_string(r.episode) + "," + num(r.kl) + "," +
+           num(r.raw) + "," + std::to_string(r.n_visited) + "," + std::to_string(r.n_train) + "," +
+           std::to_string(r.dims) + "\n";
+  write_file_atomic(dir / "divergence.csv", div);
+
+  const auto model = agent_->model();
+  const Dataset& data = agent_->dataset();
+  const Dataset& train = model && fit_data_ ? *fit_data_ : data;
+  const Dataset planned = planned_rows(data);
+  const int D = data.obs_dim();
+  Rng rng = Rng::derive(cfg_.seed, {uint64_t(run_), 4u});
+  const Eigen::MatrixXd train_states = subsample_rows(train.observations(), 20000, rng);
+
+  VisitationOptions vo;
+  vo.dim_y = D > 1 ? 1 : 0;
+  const VisitationHistograms h = visitation_histograms(train_states, visited_states(planned), vo);
+  std::string vis = "dim,bin,lo,hi,train,visited\n";
+  for (int d = 0; d < h.dims; ++d)
+    for (int b = 0; b < h.bins; ++b) {
+      const double w = (h.hi[d] - h.lo[d]) / h.bins;
+      vis += std::to_string(d) + "," + std::to_string(b) + "," + num(h.lo[d] + w * b) + "," +
+             num(h.lo[d] + w * (b + 1)) + "," + num(h.train[size_t(d) * h.bins + b]) + "," +
+             num(h.visited[size_t(d) * h.bins + b]) + "\n";
+    }
+  write_file_atomic(dir / "visitation.csv", vis);
+  std::string vis2 = "ix,iy,x,y,train,visited\n";
+  for (int iy = 0; iy < h.bins_2d; ++iy)
+    for (int ix = 0; ix < h.bins_2d; ++ix) {
+      const double x = h.lo[h.dim_x] + (h.hi[h.dim_x] - h.lo[h.dim_x]) * (ix + 0.5) / h.bins_2d;
+      const double y = h.lo[h.dim_y] + (h.hi[h.dim_y] - h.lo[h.dim_y]) * (iy + 0.5) / h.bins_2d;
+      const size_t c = size_t(iy) * h.bins_2d + ix;
+      vis2 += std::to_string(ix) + "," + std::to_string(iy) + "," + num(x) + "," + num(y) + "," +
+              num(h.train_2d[c]) + "," + num(h.visited_2d[c]) + "\n";
+    }
+  write_file_atomic(dir / "visitation_2d.csv", vis2);
+
+  // The model analyses need a learned model with data.
+  std::string dis = "x,y,epistemic,aleatoric\n";
+  std::string evd = "distance,error\n";
+  std::string evd_bins = "bin,distance_lo,distance_hi,mean_distance,mean_error,count\n";
+  std::string comp = "horizon,ensemble_error,single_model_error,starts\n";
+  if (model && train.size() > 0) {
+    auto axis = [&](int d) {
+      const double lo = train_states.col(d).minCoeff(), hi = train_states.col(d).maxCoeff();
+      const double pad = hi > lo ? 0.5 * (hi - lo) : 1.0;
+      return SliceAxis{d, lo - pad, hi + pad, 25};
+    };
+    const Vec action = data.size() > 0 ? data.at(data.size() - 1).action
+                                       : Vec(Vec::Zero(env_->action_space().dim()));
+    const DisagreementMap map =
+        disagreement_map(*model, obs_, action, axis(0), axis(D > 1 ? 1 : 0));
+    for (size_t iy = 0; iy < map.ys.size(); ++iy)
+      for (size_t ix = 0; ix < map.xs.size(); ++ix) {
+        const size_t c = iy * map.xs.size() + ix;
+        dis += num(map.xs[ix]) + "," + num(map.ys[iy]) + "," + num(map.epistemic[c]) + "," +
+               num(map.aleatoric[c]) + "\n";
+      }
+
+    ErrorVsDistanceOptions eo;
+    eo.seed = Rng::derive(cfg_.seed, {uint64_t(run_), 5u}).next_u64();
+    const ErrorVsDistance e = error_vs_distance(*model, train, planned, eo);
+    for (size_t i = 0; i < e.distance.size(); ++i)
+      evd += num(e.distance[i]) + "," + num(e.error[i]) + "\n";
+    for (size_t b = 0; b < e.bin_count.size(); ++b)
+      evd_bins += std::to_string(b) + "," + num(e.bin_lo[b]) + "," + num(e.bin_hi[b]) + "," +
+                  num(e.bin_distance[b]) + "," + num(e.bin_error[b]) + "," +
+                  std::to_string(e.bin_count[b]) + "\n";
+
+    const auto trajectories = split_trajectories(data);
+    CompoundingErrorOptions co;
+    co.horizon = cfg_.agent.planner.horizon;
+    const CompoundingError ens = compounding_error(*model, trajectories, co);
+    co.member = model->elites().empty() ? 0 : model->elites().front();
+    const CompoundingError one = compounding_error(*model, trajectories, co);
+    for (int k = 0; k < co.horizon; ++k)
+      comp += std::to_string(k + 1) + "," + num(ens.error[k]) + "," + num(one.error[k]) + "," +
+              std::to_string(ens.count[k]) + "\n";
+  }
+  write_file_atomic(dir / "disagreement_map.csv", dis);
+  write_file_atomic(dir / "error_vs_distance.csv", evd);
+  write_file_atomic(dir / "error_vs_distance_binned.csv", evd_bins);
+  write_file_atomic(dir / "compounding_error.csv", comp);
+}
+
+}  // namespace dynalab
