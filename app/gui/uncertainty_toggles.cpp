@@ -32,6 +32,8 @@ void App::uncertainty_panel() {
   if (!ImGui::CollapsingHeader("Uncertainty", ImGuiTreeNodeFlags_DefaultOpen)) return;
   Json& model = edit_config_["model"];
   Json& rollout = edit_config_["rollout"];
+  if (!model.is_object()) model = Json::object();
+  if (!rollout.is_object()) rollout = Json::object();
   int size = model.value("ensemble_size", 5);
   bool bootstrap = model.value("bootstrap", true);
   std::string kind = model.value("kind", "probabilistic");
@@ -96,6 +98,9 @@ void App::uncertainty_panel() {
           describe(running.ensemble_size, running.bootstrap, running.kind, prop), m->returns);
       if (int(ghost_returns_.size()) > kMaxGhosts) ghost_returns_.erase(ghost_returns_.begin());
     }
+    // In a lesson, Reset would rebuild the step as written: exploring leaves the lesson and
+    // runs the step's experiment (with its overrides) with these changes instead.
+    if (in_lesson()) leave_lesson();
     reset();
   }
   ImGui::EndDisabled();
