@@ -197,9 +197,12 @@ void App::export_figures() {
   if (!snap_) return;
   try {
     ensure_directory(kExportDir);
-    for (const auto& f : figures_)
+    std::vector<Figure> figs = figures_;
+    if (lab_open_)  // the lab's line plots too
+      figs.insert(figs.end(), lab_.figures().begin(), lab_.figures().end());
+    for (const auto& f : figs)
       write_file_atomic(kExportDir / (name_ + "_" + f.id + ".csv"), f.to_csv());
-    status("wrote " + std::to_string(figures_.size()) + " figure CSV(s) to " + kExportDir.string() +
+    status("wrote " + std::to_string(figs.size()) + " figure CSV(s) to " + kExportDir.string() +
                "/",
            false);
   } catch (const std::exception& e) {

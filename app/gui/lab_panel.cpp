@@ -192,6 +192,13 @@ bool LabPanel::busy() const { return s_->busy; }
 
 const std::string& LabPanel::status() const { return s_->status; }
 
+const std::vector<Figure>& LabPanel::figures() const { return s_->figures; }
+
+void LabPanel::State::plot(const char* id, const Figure& f, ImVec2 size, const PlotStyle& ps) {
+  plot_figure(id, f, size, ps);
+  figures.push_back(f);
+}
+
 void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImVec2 size,
                     const LabStyle& style) {
   State& s = *s_;
@@ -199,6 +206,7 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
   s.snap = std::dynamic_pointer_cast<const MbrlSnapshot>(snap);
   s.busy = false;
   s.status = lab_view_names()[s.view] + ": waiting for a model";
+  s.figures.clear();
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
   ImGui::Begin("Uncertainty lab", nullptr,

@@ -49,6 +49,8 @@ class LabPanel {
   /// One line on what the shown view drew, e.g. "disagreement_map: 48 x 48 cells, 5 members",
   /// or why it drew nothing ("... error: ..."); scripted runs print it.
   const std::string& status() const;
+  /// The line plots the shown view drew in the last frame (for File > Export > Figures as CSV).
+  const std::vector<Figure>& figures() const;
 
   struct State;  // lab_state.h
 

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "app/gui/lab_panel.h"
+#include "app/gui/plot_widget.h"
 #include "core/analysis/compounding_error.h"
 #include "core/analysis/disagreement_map.h"
 #include "core/analysis/ensemble_size_study.h"
@@ -101,6 +102,9 @@ struct LabPanel::State {
   LabStyle style;
   bool busy = false;   // set by the drawn view each frame
   std::string status;  // set by the drawn view each frame (LabPanel::status)
+  std::vector<Figure> figures;  // the line plots drawn this frame (LabPanel::figures)
+  /// Draws `f` with the plot widget and keeps it for export.
+  void plot(const char* id, const Figure& f, ImVec2 size, const PlotStyle& ps);
 
   // Disagreement map.
   int map_x = 0, map_y = 1;

@@ -92,7 +92,7 @@ void LabPanel::State::draw_shift() {
         ps.series.push_back({false, kFillToZero, k == 0 ? kTrainColour : kVisitedColour, true,
                              0.30f});
       }
-      plot_figure("visit_hist", f, half, ps);
+      plot("visit_hist", f, half, ps);
       pane_gap(stacked);
       HeatmapData hm;
       hm.title = "visited states (density)";
@@ -128,7 +128,7 @@ void LabPanel::State::draw_shift() {
   auto& s = kl.series_named("k-NN KL estimate");
   for (size_t i = 0; i < m.divergence.size(); ++i)
     s.x.push_back(double(i + 1)), s.y.push_back(m.divergence[i]);
-  plot_figure("divergence", kl, ImVec2(avail.x, bottom_h), {style.line_scale, {}});
+  plot("divergence", kl, ImVec2(avail.x, bottom_h), {style.line_scale, {}});
 }
 
 void LabPanel::State::draw_error() {
@@ -224,7 +224,7 @@ void LabPanel::State::draw_error() {
     ps.series.push_back({false, -1, 6, true});
   }
   if (r.evd.distance.empty()) f.title += " (no planned steps yet)";
-  plot_figure("err_dist", f, half, ps);
+  plot("err_dist", f, half, ps);
   pane_gap(stacked);
   Figure c{"compounding_error", "Open-loop error vs horizon", "steps ahead h",
            "||s_hat_h - s_h||", {}, false};
@@ -235,7 +235,7 @@ void LabPanel::State::draw_error() {
   };
   add("ensemble (mean of elites)", r.ensemble);
   add("one model (member " + std::to_string(r.single_member + 1) + ")", r.single);
-  plot_figure("compounding", c, half, {style.line_scale, {}});
+  plot("compounding", c, half, {style.line_scale, {}});
   ImGui::TextWrapped(
       "%zu visited transitions of the last planned episodes vs %zu training transitions; "
       "open-loop rollouts along %s with the actions really executed.",

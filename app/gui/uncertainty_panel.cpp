@@ -21,7 +21,8 @@ namespace {
 constexpr int kMapCells = 48;      // per axis: 2304 inputs, one batched predict
 constexpr int kSlicePoints = 161;  // along the 1-D slice
 constexpr int kMaxDots = 600;      // training states drawn over a map
-constexpr double kWiden = 0.5;     // show half the data's span beyond it on each side
+constexpr double kWiden = 0.5;     // the map shows half the data's span beyond it on each side
+constexpr double kSliceWiden = 1.0;  // the slice a whole span: where the members fan out
 
 std::string model_key(const MbrlSnapshot& m) {
   char b[64];
@@ -142,7 +143,7 @@ void LabPanel::State::draw_slice() {
   const Vec a = chosen_action(m, slice_plan_action, map_action);
   const Vec base = m.obs.size() == m.obs_dim ? m.obs : Vec::Zero(m.obs_dim);
   SliceAxis ax{slice_dim, 0, 1, kSlicePoints};
-  axis_range(m, slice_dim, kWiden, ax.lo, ax.hi);
+  axis_range(m, slice_dim, kSliceWiden, ax.lo, ax.hi);
   std::string key = model_key(m) + "|" + std::to_string(slice_dim) + ">" + std::to_string(out) +
                     "|" + key_num(ax.lo) + "," + key_num(ax.hi);
   for (int d = 0; d < a.size(); ++d) key += "|a" + key_num(a[d]);
@@ -230,7 +231,7 @@ void LabPanel::State::draw_slice() {
   // Band edges drawn hairline: hide the "lo" series' own line by giving it the band colour.
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
-  plot_figure("slice", f, ImVec2(avail.x, std::max(80.0f, avail.y - note_h)), ps);
+  plot("slice", f, ImVec2(avail.x, std::max(80.0f, avail.y - note_h)), ps);
   ImGui::TextWrapped(
       "%d %s members. Dots: training transitions (any action) within %.1f sd of the current state in the "
       "other dims. Where the dots are, the members agree; away from them only the bootstrap "
@@ -359,9 +360,9 @@ void LabPanel::State::draw_size() {
   const ImVec2 sz = two_panes(avail, note_h, stacked);
   (void)gap;
   PlotStyle ps{style.line_scale, {}};
-  plot_figure("size_mse", mse, sz, ps);
+  plot("size_mse", mse, sz, ps);
   pane_gap(stacked);
-  plot_figure("size_nll", nll, sz, ps);
+  plot("size_nll", nll, sz, ps);
   if (!off.empty()) ImGui::TextWrapped("Off the NLL scale: %s (no variance of its own).", off.c_str());
   ImGui::TextWrapped(
       "Each point: a fresh ensemble of E members trained %d epochs on %zu transitions of the "
