@@ -56,8 +56,10 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
     lo = colour_value(lo), hi = colour_value(hi);
   }
   if (!(hi > lo)) {
-    if (std::isfinite(lo)) hi = lo + 1;
-    else lo = 0, hi = 1;
+    if (std::isfinite(lo))
+      hi = lo + 1;
+    else
+      lo = 0, hi = 1;
   }
 
   // Layout: title on top, colour bar on the right, tick labels left and below.
@@ -150,7 +152,8 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   for (int i = 0; i < strips; ++i) {
     const float y0 = bottom - (bottom - top) * (i + 1) / strips,
                 y1 = bottom - (bottom - top) * i / strips;
-    dl->AddRectFilled(ImVec2(bx, y0 - 0.5f), ImVec2(bx + bar_w, y1), heat_colour((i + 0.5) / strips));
+    dl->AddRectFilled(ImVec2(bx, y0 - 0.5f), ImVec2(bx + bar_w, y1),
+                      heat_colour((i + 0.5) / strips));
   }
   dl->AddRect(ImVec2(bx, top), ImVec2(bx + bar_w, bottom), kFrame);
   for (double t : cticks) {
@@ -164,7 +167,8 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   if (!h.points_label.empty() && !h.px.empty()) {
     const ImVec2 ts = ImGui::CalcTextSize(h.points_label.c_str());
     const ImVec2 a(left + 4, bottom - ts.y - 8);
-    dl->AddRectFilled(a, ImVec2(a.x + ts.x + fh * 1.6f, a.y + ts.y + 4), IM_COL32(255, 255, 255, 210), 3);
+    dl->AddRectFilled(a, ImVec2(a.x + ts.x + fh * 1.6f, a.y + ts.y + 4),
+                      IM_COL32(255, 255, 255, 210), 3);
     const ImVec2 c(a.x + fh * 0.6f, a.y + 2 + ts.y * 0.5f);
     dl->AddCircleFilled(c, r + 1.0f, IM_COL32(0, 0, 0, 160), 8);
     dl->AddCircleFilled(c, r, h.point_colour, 8);

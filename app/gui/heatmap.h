@@ -13,8 +13,8 @@ namespace dynalab {
 
 struct HeatmapData {
   std::string title, x_label, y_label, value_label;  ///< value_label names the colour bar's unit
-  int nx = 0, ny = 0;                                 ///< cells per axis
-  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;      ///< the grid's extent, data units
+  int nx = 0, ny = 0;                                ///< cells per axis
+  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;     ///< the grid's extent, data units
   std::vector<double> values;  ///< ny x nx, row-major: [iy * nx + ix], iy = 0 at y_lo
   double v_lo = 0, v_hi = 0;   ///< colour range; v_hi <= v_lo: the values' own range
   bool log_colour = false;     ///< colour by log10 (positive values; others get the lowest colour)

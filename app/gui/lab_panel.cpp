@@ -14,8 +14,8 @@ namespace dynalab {
 const std::vector<std::string>& lab_view_names() { return lesson_panels(); }
 
 namespace {
-const char* kTabTitles[] = {"Disagreement map", "1-D slice", "Ensemble size",
-                            "Distribution shift", "Model error"};
+const char* kTabTitles[] = {"Disagreement map", "1-D slice", "Ensemble size", "Distribution shift",
+                            "Model error"};
 }  // namespace
 
 std::vector<std::string> obs_names(const MbrlSnapshot& m) {
@@ -97,8 +97,7 @@ Vec chosen_action(const MbrlSnapshot& m, bool plan_action, std::vector<float>& s
 
 bool action_controls(const MbrlSnapshot& m, bool& plan_action, std::vector<float>& sliders) {
   bool changed = ImGui::Checkbox("action = the planner's first action", &plan_action);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("off: hold the action fixed with the sliders");
+  if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: hold the action fixed with the sliders");
   sliders.resize(m.action_dim, 0.0f);
   if (plan_action) return changed;
   const Space sp = m.world ? m.world->action_space() : Space{};
@@ -241,11 +240,21 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
   } else {
     s.track_episode(*s.snap);
     switch (s.view) {
-      case 0: s.draw_map(); break;
-      case 1: s.draw_slice(); break;
-      case 2: s.draw_size(); break;
-      case 3: s.draw_shift(); break;
-      default: s.draw_error(); break;
+      case 0:
+        s.draw_map();
+        break;
+      case 1:
+        s.draw_slice();
+        break;
+      case 2:
+        s.draw_size();
+        break;
+      case 3:
+        s.draw_shift();
+        break;
+      default:
+        s.draw_error();
+        break;
     }
   }
   ImGui::End();

@@ -25,8 +25,8 @@ namespace dynalab {
 const std::vector<std::string>& lab_view_names();
 
 struct LabStyle {
-  float line_scale = 1;     ///< presentation mode thickens lines
-  ImFont* big = nullptr;    ///< titles for the back row
+  float line_scale = 1;   ///< presentation mode thickens lines
+  ImFont* big = nullptr;  ///< titles for the back row
 };
 
 class LabPanel {

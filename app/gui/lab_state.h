@@ -97,11 +97,11 @@ struct StudyProgress {
 
 struct LabPanel::State {
   int view = 0;
-  bool force_tab = true;  // select `view`'s tab in the next frame (set_view)
+  bool force_tab = true;                     // select `view`'s tab in the next frame (set_view)
   std::shared_ptr<const MbrlSnapshot> snap;  // this frame's
   LabStyle style;
-  bool busy = false;   // set by the drawn view each frame
-  std::string status;  // set by the drawn view each frame (LabPanel::status)
+  bool busy = false;            // set by the drawn view each frame
+  std::string status;           // set by the drawn view each frame (LabPanel::status)
   std::vector<Figure> figures;  // the line plots drawn this frame (LabPanel::figures)
   /// Draws `f` with the plot widget and keeps it for export.
   void plot(const char* id, const Figure& f, ImVec2 size, const PlotStyle& ps);
@@ -147,8 +147,7 @@ struct LabPanel::State {
 /// "x", "velocity"... for each observation dim of the snapshot's env.
 std::vector<std::string> obs_names(const MbrlSnapshot& m);
 /// A combo over observation dims; true if changed.
-bool dim_combo(const char* label, int& dim, const std::vector<std::string>& names,
-               float width);
+bool dim_combo(const char* label, int& dim, const std::vector<std::string>& names, float width);
 /// Range [lo, hi] of dim `d` of the training states, widened by `widen` x its span on each
 /// side (to show extrapolation); falls back to the observation space or obs +- 1.
 void axis_range(const MbrlSnapshot& m, int d, double widen, double& lo, double& hi);

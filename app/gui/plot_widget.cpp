@@ -109,9 +109,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     const SeriesStyle st = style_of(i);
     if (st.fill_to == -1) continue;
     const Series& s = fig.series[i];
-    const Series* o = st.fill_to >= 0 && st.fill_to < int(fig.series.size())
-                          ? &fig.series[st.fill_to]
-                          : nullptr;
+    const Series* o =
+        st.fill_to >= 0 && st.fill_to < int(fig.series.size()) ? &fig.series[st.fill_to] : nullptr;
     if (st.fill_to >= 0 && !o) continue;
     const ImU32 col = to_imu32(colour_of(i).with_alpha(st.fill_alpha));
     const float y0 = sy(std::clamp(plotted_y(fig, 0.0), b.y_lo, b.y_hi));
@@ -126,8 +125,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       if (!std::isfinite(a0) || !std::isfinite(a1) || !std::isfinite(b0) || !std::isfinite(b1))
         continue;
       const float x0 = sx(s.x[k]), x1 = sx(s.x[k + 1]);
-      const ImVec2 q[4] = {ImVec2(x0, sy(a0)), ImVec2(x1, sy(a1)),
-                           ImVec2(x1, o ? sy(b1) : y0), ImVec2(x0, o ? sy(b0) : y0)};
+      const ImVec2 q[4] = {ImVec2(x0, sy(a0)), ImVec2(x1, sy(a1)), ImVec2(x1, o ? sy(b1) : y0),
+                           ImVec2(x0, o ? sy(b0) : y0)};
       dl->AddConvexPolyFilled(q, 4, col);
     }
   }
@@ -180,15 +179,31 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     const float row = fh * 1.15f, sw = fh * 1.4f;
     const float bw = w + sw + fh * 0.7f, bh = row * listed.size() + fh * 0.3f;
     // Top right unless more of the data lies under it there than at the top left.
+    // Lines are sampled along their segments, so a line under the box counts, not only its
+    // points.
     auto covered = [&](float x0) {
       int n = 0;
-      for (const auto& s : fig.series)
-        for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+      auto inside = [&](float px, float py) {
+        return px >= x0 && px <= x0 + bw && py >= top && py <= top + fh * 0.3f + bh;
+      };
+      for (size_t i = 0; i < fig.series.size(); ++i) {
+        const Series& s = fig.series[i];
+        const bool line = !style_of(i).points;
+        const size_t m = std::min(s.x.size(), s.y.size());
+        for (size_t k = 0; k < m; ++k) {
           const double y = plotted_y(fig, s.y[k]);
           if (!std::isfinite(y) || !std::isfinite(s.x[k])) continue;
-          const float px = sx(s.x[k]), py = sy(y);
-          n += px >= x0 && px <= x0 + bw && py >= top && py <= top + fh * 0.3f + bh;
+          n += inside(sx(s.x[k]), sy(y));
+          if (line && k + 1 < m && m < 2000) {
+            const double y2 = plotted_y(fig, s.y[k + 1]);
+            if (!std::isfinite(y2) || !std::isfinite(s.x[k + 1])) continue;
+            for (int j = 1; j < 8; ++j) {
+              const float t = j / 8.0f;
+              n += inside(sx(s.x[k]) * (1 - t) + sx(s.x[k + 1]) * t, sy(y) * (1 - t) + sy(y2) * t);
+            }
+          }
         }
+      }
       return n;
     };
     const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;

@@ -77,7 +77,10 @@ void LabPanel::State::draw_shift() {
       Figure f{"state_visitation_" + names[d],
                "States visited in episode " + std::to_string(sample->episode + 1) +
                    " vs training states",
-               names[d], "fraction of states", {}, false};
+               names[d],
+               "fraction of states",
+               {},
+               false};
       PlotStyle ps{style.line_scale, {}};
       for (int k = 0; k < 2; ++k) {
         Series s{k == 0 ? "training data (p_pi0)" : "visited (p_pi)", {}, {}};
@@ -89,8 +92,8 @@ void LabPanel::State::draw_shift() {
           s.x.push_back(hi), s.y.push_back(v[size_t(d) * h.bins + b]);
         }
         f.series.push_back(std::move(s));
-        ps.series.push_back({false, kFillToZero, k == 0 ? kTrainColour : kVisitedColour, true,
-                             0.30f});
+        ps.series.push_back(
+            {false, kFillToZero, k == 0 ? kTrainColour : kVisitedColour, true, 0.30f});
       }
       plot("visit_hist", f, half, ps);
       pane_gap(stacked);
@@ -124,7 +127,10 @@ void LabPanel::State::draw_shift() {
   // KL per episode, from the snapshot (the experiment computes one estimate per episode).
   Figure kl{"divergence",
             "KL(visited || training) per episode   (k-NN estimator, Wang et al. 2009)",
-            "planned episode", "nats", {}, false};
+            "planned episode",
+            "nats",
+            {},
+            false};
   auto& s = kl.series_named("k-NN KL estimate");
   for (size_t i = 0; i < m.divergence.size(); ++i)
     s.x.push_back(double(i + 1)), s.y.push_back(m.divergence[i]);
@@ -209,8 +215,12 @@ void LabPanel::State::draw_error() {
   bool stacked = false;
   const ImVec2 half = two_panes(avail, note_h, stacked);
   (void)gap;
-  Figure f{"error_vs_distance", "One-step error vs distance to data",
-           "distance to training data (sd)", "||f(s,a) - s'||", {}, false};
+  Figure f{"error_vs_distance",
+           "One-step error vs distance to data",
+           "distance to training data (sd)",
+           "||f(s,a) - s'||",
+           {},
+           false};
   PlotStyle ps{style.line_scale, {}};
   {
     Series pts{"visited transitions", {}, {}};
@@ -226,8 +236,12 @@ void LabPanel::State::draw_error() {
   if (r.evd.distance.empty()) f.title += " (no planned steps yet)";
   plot("err_dist", f, half, ps);
   pane_gap(stacked);
-  Figure c{"compounding_error", "Open-loop error vs horizon", "steps ahead h",
-           "||s_hat_h - s_h||", {}, false};
+  Figure c{"compounding_error",
+           "Open-loop error vs horizon",
+           "steps ahead h",
+           "||s_hat_h - s_h||",
+           {},
+           false};
   auto add = [&](const std::string& label, const CompoundingError& e) {
     auto& s = c.series_named(label);
     for (size_t i = 0; i < e.horizon.size(); ++i)

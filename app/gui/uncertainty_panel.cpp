@@ -18,10 +18,10 @@
 namespace dynalab {
 
 namespace {
-constexpr int kMapCells = 48;      // per axis: 2304 inputs, one batched predict
-constexpr int kSlicePoints = 161;  // along the 1-D slice
-constexpr int kMaxDots = 600;      // training states drawn over a map
-constexpr double kWiden = 0.5;     // the map shows half the data's span beyond it on each side
+constexpr int kMapCells = 48;        // per axis: 2304 inputs, one batched predict
+constexpr int kSlicePoints = 161;    // along the 1-D slice
+constexpr int kMaxDots = 600;        // training states drawn over a map
+constexpr double kWiden = 0.5;       // the map shows half the data's span beyond it on each side
 constexpr double kSliceWiden = 1.0;  // the slice a whole span: where the members fan out
 
 std::string model_key(const MbrlSnapshot& m) {
@@ -61,8 +61,8 @@ void LabPanel::State::draw_map() {
   SliceAxis ax{map_x, 0, 1, kMapCells}, ay{map_y, 0, 1, m.obs_dim > 1 ? kMapCells : 1};
   axis_range(m, map_x, kWiden, ax.lo, ax.hi);
   axis_range(m, map_y, kWiden, ay.lo, ay.hi);
-  std::string key = model_key(m) + "|" + std::to_string(map_x) + "," + std::to_string(map_y) +
-                    "|" + key_num(ax.lo) + "," + key_num(ax.hi) + "," + key_num(ay.lo) + "," +
+  std::string key = model_key(m) + "|" + std::to_string(map_x) + "," + std::to_string(map_y) + "|" +
+                    key_num(ax.lo) + "," + key_num(ax.hi) + "," + key_num(ay.lo) + "," +
                     key_num(ay.hi);
   for (int d = 0; d < a.size(); ++d) key += "|a" + key_num(a[d]);
   for (int d = 0; d < base.size(); ++d) key += "|s" + key_num(base[d]);
@@ -90,9 +90,9 @@ void LabPanel::State::draw_map() {
   }
   const MapResult& r = *map_job.last;
   if (map_job.error.empty())
-    status = "disagreement_map: " + std::to_string(r.map.x.n) + " x " +
-             std::to_string(r.map.y.n) + " cells, " + std::to_string(r.map.members) +
-             " members, " + std::to_string(r.px.size()) + " training states";
+    status = "disagreement_map: " + std::to_string(r.map.x.n) + " x " + std::to_string(r.map.y.n) +
+             " cells, " + std::to_string(r.map.members) + " members, " +
+             std::to_string(r.px.size()) + " training states";
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
@@ -164,7 +164,8 @@ void LabPanel::State::draw_slice() {
         for (int k = 0; k < n; ++k) {
           const double s0 = out == dim ? r.slice.xs[k] : base[out];
           r.slice.mean[k] -= s0;
-          for (int mb = 0; mb < r.slice.members; ++mb) r.slice.member_means[size_t(mb) * n + k] -= s0;
+          for (int mb = 0; mb < r.slice.members; ++mb)
+            r.slice.member_means[size_t(mb) * n + k] -= s0;
         }
         r.base = base[dim];
         r.near_sd = 0.5;
@@ -197,8 +198,12 @@ void LabPanel::State::draw_slice() {
   const DisagreementSlice& sl = r.slice;
   const int n = int(sl.xs.size());
   const std::string dy = "change of " + names[sl.output_dim];
-  Figure f{"uncertainty_slice", "Predicted " + dy + " in one step, along " + names[sl.x.dim],
-           names[sl.x.dim] + " (other dims and the action at the current state)", dy, {}, false};
+  Figure f{"uncertainty_slice",
+           "Predicted " + dy + " in one step, along " + names[sl.x.dim],
+           names[sl.x.dim] + " (other dims and the action at the current state)",
+           dy,
+           {},
+           false};
   PlotStyle ps{style.line_scale, {}};
   auto add = [&](const std::string& label, std::vector<double> y, SeriesStyle st) {
     f.series.push_back(Series{label, sl.xs, std::move(y)});
@@ -233,7 +238,8 @@ void LabPanel::State::draw_slice() {
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
   plot("slice", f, ImVec2(avail.x, std::max(80.0f, avail.y - note_h)), ps);
   ImGui::TextWrapped(
-      "%d %s members. Dots: training transitions (any action) within %.1f sd of the current state in the "
+      "%d %s members. Dots: training transitions (any action) within %.1f sd of the current state "
+      "in the "
       "other dims. Where the dots are, the members agree; away from them only the bootstrap "
       "and the initialisation decide.",
       sl.members, m.model->probabilistic() ? "probabilistic" : "deterministic", r.near_sd);
@@ -242,8 +248,8 @@ void LabPanel::State::draw_slice() {
 void LabPanel::State::draw_size() {
   const MbrlSnapshot& m = *snap;
   title(style, "Validation error vs ensemble size (PETS)");
-  const bool running = study_fut.valid() &&
-                       study_fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
+  const bool running =
+      study_fut.valid() && study_fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready;
   const bool have_data = m.training_data && m.training_data->size() >= 8;
   const bool fresh = study && study_model == m.model.get();
   if (running) {
@@ -309,10 +315,18 @@ void LabPanel::State::draw_size() {
     return;
   }
   if (!study) return;
-  Figure mse{"ensemble_size_mse", "Validation MSE vs ensemble size", "ensemble size E",
-             "MSE (normalised)", {}, false};
-  Figure nll{"ensemble_size_nll", "Validation NLL vs ensemble size", "ensemble size E",
-             "NLL (nats per dim)", {}, false};
+  Figure mse{"ensemble_size_mse",
+             "Validation MSE vs ensemble size",
+             "ensemble size E",
+             "MSE (normalised)",
+             {},
+             false};
+  Figure nll{"ensemble_size_nll",
+             "Validation NLL vs ensemble size",
+             "ensemble size E",
+             "NLL (nats per dim)",
+             {},
+             false};
   std::string err;
   {
     std::lock_guard lk(study->mu);
@@ -347,8 +361,8 @@ void LabPanel::State::draw_size() {
     for (size_t i = 0; i < de.y.size(); ++i)
       if (!(de.y[i] <= limit)) {
         char b[96];
-        std::snprintf(b, sizeof b, "%sDE with E = %g: NLL %.3g", off.empty() ? "" : "; ",
-                      de.x[i], de.y[i]);
+        std::snprintf(b, sizeof b, "%sDE with E = %g: NLL %.3g", off.empty() ? "" : "; ", de.x[i],
+                      de.y[i]);
         off += b;
         de.y[i] = NAN;
       }
@@ -363,7 +377,8 @@ void LabPanel::State::draw_size() {
   plot("size_mse", mse, sz, ps);
   pane_gap(stacked);
   plot("size_nll", nll, sz, ps);
-  if (!off.empty()) ImGui::TextWrapped("Off the NLL scale: %s (no variance of its own).", off.c_str());
+  if (!off.empty())
+    ImGui::TextWrapped("Off the NLL scale: %s (no variance of its own).", off.c_str());
   ImGui::TextWrapped(
       "Each point: a fresh ensemble of E members trained %d epochs on %zu transitions of the "
       "current dataset (80%% train), scored on the other 20%%.%s",

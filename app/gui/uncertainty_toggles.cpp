@@ -80,7 +80,7 @@ void App::uncertainty_panel() {
   model["kind"] = kind;
 
   const bool structural = have_model && (size != running.ensemble_size ||
-                                          bootstrap != running.bootstrap || kind != running.kind);
+                                         bootstrap != running.bootstrap || kind != running.kind);
   const int particles = rollout.value("particles", 1);
   const bool few_particles = prop != "mean" && particles < size;
   if (few_particles)
