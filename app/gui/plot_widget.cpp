@@ -181,10 +181,10 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     // Top right unless more of the data lies under it there than at the top left.
     // Lines are sampled along their segments, so a line under the box counts, not only its
     // points.
-    auto covered = [&](float x0) {
+    auto covered = [&](float x0, float y0) {
       int n = 0;
       auto inside = [&](float px, float py) {
-        return px >= x0 && px <= x0 + bw && py >= top && py <= top + fh * 0.3f + bh;
+        return px >= x0 && px <= x0 + bw && py >= y0 && py <= y0 + bh;
       };
       for (size_t i = 0; i < fig.series.size(); ++i) {
         const Series& s = fig.series[i];
@@ -206,8 +206,15 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       }
       return n;
     };
+    // Corners in order of preference: top right, top left, bottom right, bottom left.
     const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;
-    const ImVec2 l0(covered(x_left) < covered(x_right) ? x_left : x_right, top + fh * 0.3f);
+    const float y_top = top + fh * 0.3f, y_bottom = bottom - bh - fh * 0.3f;
+    const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
+                               ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
+    ImVec2 l0 = corners[0];
+    int least = covered(l0.x, l0.y);
+    for (int c = 1; c < 4 && least > 0; ++c)
+      if (const int n = covered(corners[c].x, corners[c].y); n < least) least = n, l0 = corners[c];
     dl->AddRectFilled(l0, ImVec2(l0.x + bw, l0.y + bh), IM_COL32(255, 255, 255, 225), 3.0f);
     for (size_t r = 0; r < listed.size(); ++r) {
       const size_t i = listed[r];
