@@ -33,14 +33,27 @@ ErrorVsDistance error_vs_distance(const Eigen::MatrixXd& train_inputs,
   const Eigen::MatrixXd ref = subsample_rows(train_inputs, o.max_reference, rng);
   // The training inputs' std defines the unit of distance (computed on all of them).
   const Eigen::VectorXd dist = knn_distance(query_inputs, ref, o.k, column_scale(train_inputs));
-  r.distance.assign(dist.data(), dist.data() + dist.size());
-  r.error.assign(errors.data(), errors.data() + errors.size());
+  return bin_error_vs_distance(std::vector<double>(dist.data(), dist.data() + dist.size()),
+                               std::vector<double>(errors.data(), errors.data() + errors.size()),
+                               o.bins);
+}
+
+ErrorVsDistance bin_error_vs_distance(std::vector<double> distance, std::vector<double> error,
+                                      int bins_wanted) {
+  if (distance.size() != error.size())
+    throw std::invalid_argument("bin_error_vs_distance: one error per distance expected");
+  ErrorVsDistance r;
+  r.distance = std::move(distance);
+  r.error = std::move(error);
+  const auto& dist = r.distance;
+  const auto& errors = r.error;
   // Equal-count bins over the points sorted by distance (ties broken by index: deterministic).
   const int n = int(dist.size());
+  if (n == 0) return r;
   std::vector<int> order(n);
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return dist[a] < dist[b]; });
-  const int bins = std::max(1, std::min(o.bins, n));
+  const int bins = std::max(1, std::min(bins_wanted, n));
   for (int b = 0; b < bins; ++b) {
     const int lo = int(int64_t(n) * b / bins), hi = int(int64_t(n) * (b + 1) / bins);
     double sd = 0, se = 0;

@@ -42,6 +42,12 @@ ErrorVsDistance error_vs_distance(const Eigen::MatrixXd& train_inputs,
                                   const Eigen::VectorXd& errors,
                                   const ErrorVsDistanceOptions& options = {});
 
+/// Bins given (distance, error) points into `bins` equal-count bins by distance (ties broken by
+/// index); non-finite errors are skipped in the means. Fills the bin_* fields and copies the
+/// points.
+ErrorVsDistance bin_error_vs_distance(std::vector<double> distance, std::vector<double> error,
+                                      int bins);
+
 /// The analysis for `model` on the transitions of `visited` against the inputs of `train`.
 ErrorVsDistance error_vs_distance(const Ensemble& model, const Dataset& train,
                                   const Dataset& visited,

@@ -35,6 +35,9 @@ void MbrlExperiment::start_run(int run) {
   fit_data_.reset();
   captured_fit_ = -1;
   visitation_.reset();
+  evd_distance_.clear();
+  evd_error_.clear();
+  evd_episode_.clear();
   env_ = prototype_->clone();
   agent_ = std::make_unique<MbrlAgent>(cfg_.agent, *env_,
                                        Rng::derive(cfg_.seed, {uint64_t(run), 0}).next_u64());

@@ -43,13 +43,13 @@
 //                            executed action; each range = the training data's range widened by
 //                            half of it on both sides (to show extrapolation); epistemic/aleatoric
 //                            summed over obs dims, all members (core/analysis/disagreement_map.h).
-//     error_vs_distance.csv  distance,error  per planned transition of the run: k-NN (k = 1)
-//                            distance of (s, a) to the training inputs in training-std units, and
-//                            ||mean elite prediction of s' - s'|| (core/analysis/error_vs_distance.h);
-//                            transitions the model trained on sit at distance 0 (their error is
-//                            the training error), the rest are held out.
+//     error_vs_distance.csv  episode,distance,error  per planned transition (s, a, s') of the run,
+//                            measured when its episode ended with the model that planned it (so
+//                            it is held out): k-NN (k = 1) distance of (s, a) to that model's
+//                            training inputs in training-std units, and ||mean elite prediction
+//                            of s' - s'|| in obs units (core/analysis/error_vs_distance.h).
 //     error_vs_distance_binned.csv  bin,distance_lo,distance_hi,mean_distance,mean_error,count
-//                            8 equal-count (distance-quantile) bins.
+//                            8 equal-count (distance-quantile) bins of those points.
 //     compounding_error.csv  horizon,ensemble_error,single_model_error,starts  open-loop error vs
 //                            horizon (1..planner horizon) from real states of the dataset's
 //                            trajectories with the real actions: mean of the elites vs the best
@@ -210,6 +210,10 @@ class MbrlExperiment : public Experiment {
   int captured_fit_ = -1;  // agent_->fits() when fit_data_ was captured
   std::vector<DivergenceRow> divergence_;
   std::shared_ptr<const VisitationSample> visitation_;
+  // Model error vs distance of every planned transition of the current run, measured at the end
+  // of its episode with the model that planned it (held out: that model never trained on them).
+  std::vector<double> evd_distance_, evd_error_;
+  std::vector<int> evd_episode_;
 };
 
 /// Factory for the "mbrl" experiment kind.

@@ -73,6 +73,28 @@ void MbrlExperiment::record_divergence() {
   sample->kl = kl.kl;
   divergence_.push_back({run_, episode_, kl.kl, kl.raw, kl.n, kl.m, kl.d});
   visitation_ = std::move(sample);
+
+  // Error vs distance of this episode's transitions under the model that planned them.
+  const auto model = agent_->model();
+  const int A = env_->action_space().dim();
+  if (!model || !fit_data_ || T < 2 || fit_data_->size() == 0) return;
+  Eigen::MatrixXd train_inputs(Eigen::Index(fit_data_->size()), D + A);
+  train_inputs << fit_data_->observations(), fit_data_->actions();
+  const Eigen::MatrixXd acts =
+      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
+          ep_actions_.data(), T - 1, A);
+  Eigen::MatrixXd inputs(T - 1, D + A);
+  inputs << visited.topRows(T - 1), acts;
+  const Eigen::VectorXd err =
+      (predict_next_mean(*model, visited.topRows(T - 1), acts) - visited.bottomRows(T - 1))
+          .rowwise()
+          .norm();
+  ErrorVsDistanceOptions eo;
+  eo.seed = Rng::derive(cfg_.seed, {uint64_t(run_), 5u, uint64_t(episode_)}).next_u64();
+  const ErrorVsDistance e = error_vs_distance(train_inputs, inputs, err, eo);
+  evd_distance_.insert(evd_distance_.end(), e.distance.begin(), e.distance.end());
+  evd_error_.insert(evd_error_.end(), e.error.begin(), e.error.end());
+  evd_episode_.insert(evd_episode_.end(), e.distance.size(), episode_);
 }
 
 void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
@@ -118,7 +140,7 @@ void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
 
   // The model analyses need a learned model with data.
   std::string dis = "x,y,epistemic,aleatoric\n";
-  std::string evd = "distance,error\n";
+  std::string evd = "episode,distance,error\n";
   std::string evd_bins = "bin,distance_lo,distance_hi,mean_distance,mean_error,count\n";
   std::string comp = "horizon,ensemble_error,single_model_error,starts\n";
   if (model && train.size() > 0) {
@@ -138,11 +160,10 @@ void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
                num(map.aleatoric[c]) + "\n";
       }
 
-    ErrorVsDistanceOptions eo;
-    eo.seed = Rng::derive(cfg_.seed, {uint64_t(run_), 5u}).next_u64();
-    const ErrorVsDistance e = error_vs_distance(*model, train, planned, eo);
+    const ErrorVsDistance e = bin_error_vs_distance(evd_distance_, evd_error_, 8);
     for (size_t i = 0; i < e.distance.size(); ++i)
-      evd += num(e.distance[i]) + "," + num(e.error[i]) + "\n";
+      evd +=
+          std::to_string(evd_episode_[i]) + "," + num(e.distance[i]) + "," + num(e.error[i]) + "\n";
     for (size_t b = 0; b < e.bin_count.size(); ++b)
       evd_bins += std::to_string(b) + "," + num(e.bin_lo[b]) + "," + num(e.bin_hi[b]) + "," +
                   num(e.bin_distance[b]) + "," + num(e.bin_error[b]) + "," +
