@@ -48,6 +48,13 @@ const std::vector<std::string>& lesson_overlays() {
   return names;
 }
 
+const std::vector<std::string>& lesson_panels() {
+  static const std::vector<std::string> names = {"disagreement_map", "uncertainty_slice",
+                                                 "ensemble_size", "state_visitation",
+                                                 "model_error"};
+  return names;
+}
+
 namespace {
 
 /// A step's "set" object {"agent.planning_steps": 50} as overrides {"agent.planning_steps=50"}.
@@ -80,6 +87,15 @@ LessonStep read_step(const Json& j, const std::string& source, const std::string
       for (const auto& n : known) list += (list.empty() ? "" : ", ") + n;
       const Json got = step.overlays[k];
       node.fail("overlays[" + std::to_string(k) + "]", "one of " + list, &got);
+    }
+  node.field("panels", step.panels);
+  const auto& panels = lesson_panels();
+  for (size_t k = 0; k < step.panels.size(); ++k)
+    if (std::find(panels.begin(), panels.end(), step.panels[k]) == panels.end()) {
+      std::string list;
+      for (const auto& n : panels) list += (list.empty() ? "" : ", ") + n;
+      const Json got = step.panels[k];
+      node.fail("panels[" + std::to_string(k) + "]", "one of " + list, &got);
     }
   if (node.has("variants")) {
     const Json& vs = j["variants"];

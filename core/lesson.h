@@ -59,6 +59,7 @@ struct LessonStep {
   std::vector<LessonVariant> variants; ///< empty: one experiment; else side by side
   std::vector<std::string> overlays;   ///< overlay names (see lesson_overlays())
   std::vector<std::string> plots;      ///< figure ids to show
+  std::vector<std::string> panels;     ///< lab views to open beside the world (lesson_panels())
   bool has_until = false;
   LessonUntil until;
 };
@@ -72,6 +73,9 @@ struct Lesson {
 
 /// Overlay names a step may ask for; the GUI has one toggle per name.
 const std::vector<std::string>& lesson_overlays();
+/// Panel names a step may ask for: the views of the GUI's uncertainty and distribution-shift lab
+/// (disagreement_map, uncertainty_slice, ensemble_size, state_visitation, model_error).
+const std::vector<std::string>& lesson_panels();
 
 /// Parses a lesson file. Errors name the file and the step, e.g.
 /// "assets/lessons/x.json: steps[2].until.episode: expected ...". Does not build experiments.

@@ -116,6 +116,8 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
     return e.what();
   }
   leave_lesson();
+  leave_side_by_side();
+  ghost_returns_.clear();
   const uint64_t s = seed ? *seed : src.json.value("seed", uint64_t(0));
   runner_.load(
       [src](uint64_t seed) {
@@ -143,6 +145,11 @@ void App::reset() {
   if (in_lesson()) {  // Reset in a lesson resets the step (all its variants)
     const std::string name = lessons_[lesson_].name;
     open_lesson(name, step_ + 1);
+    return;
+  }
+  if (in_side_by_side()) {  // all versions start again together
+    const std::string env = side_by_side_env_;
+    open_side_by_side(env);
     return;
   }
   if (!edit_ready_) {
@@ -190,9 +197,12 @@ void App::export_figures() {
   if (!snap_) return;
   try {
     ensure_directory(kExportDir);
-    for (const auto& f : figures_)
+    std::vector<Figure> figs = figures_;
+    if (lab_open_)  // the lab's line plots too
+      figs.insert(figs.end(), lab_.figures().begin(), lab_.figures().end());
+    for (const auto& f : figs)
       write_file_atomic(kExportDir / (name_ + "_" + f.id + ".csv"), f.to_csv());
-    status("wrote " + std::to_string(figures_.size()) + " figure CSV(s) to " + kExportDir.string() +
+    status("wrote " + std::to_string(figs.size()) + " figure CSV(s) to " + kExportDir.string() +
                "/",
            false);
   } catch (const std::exception& e) {
@@ -256,10 +266,17 @@ void App::frame(float frame_ms) {
                            : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
   figures_ = shown_figures();
+  add_ghost_returns(figures_);
   const float plot_h = settings_.panels.plots && !figures_.empty()
                            ? std::floor(H * (settings_.presentation ? 0.34f : 0.32f))
                            : 0.0f;
-  viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H - plot_h));
+  // The lab takes the right half of the world's area (its views need the width more than the
+  // world does); the plots stay under both.
+  const float lab_w = lab_open_ ? std::floor((W - left_w) * 0.52f) : 0.0f;
+  viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w - lab_w, H - plot_h));
+  if (lab_open_)
+    lab_.draw(lanes_[0].snap, ImVec2(vp->Pos.x + W - lab_w, top), ImVec2(lab_w, H - plot_h),
+              {line_scale(), fonts_.big});
   if (plot_h > 0) plots(ImVec2(vp->Pos.x + left_w, top + H - plot_h), ImVec2(W - left_w, plot_h));
   status_bar(top + H, W, status_h);
   if (show_keys_) keys_window();
@@ -332,6 +349,18 @@ void App::menu_bar() {
     if (ImGui::SliderFloat("Font scale", &fs, 1.0f, 2.5f, "%.2fx")) settings_.font_scale = fs;
     if (ImGui::IsItemDeactivatedAfterEdit()) font_changed_ = true;
     if (ImGui::MenuItem("Fit view", "F")) lanes_[0].user_moved_view = false;
+    ImGui::Separator();
+    ImGui::TextDisabled("Uncertainty and distribution shift");
+    const char* lab_titles[] = {"Disagreement map (epistemic vs aleatoric)",
+                                "1-D slice: members and bands", "Validation error vs ensemble size",
+                                "Distribution shift: visited vs training states",
+                                "Model error vs distance and horizon"};
+    for (size_t i = 0; i < lab_view_names().size(); ++i) {
+      const bool on = lab_open_ && lab_.view() == lab_view_names()[i];
+      if (ImGui::MenuItem(lab_titles[i], nullptr, on)) open_lab(on ? "" : lab_view_names()[i]);
+    }
+    if (ImGui::MenuItem("Side by side: cliff_hill v0.5 / v1.0 / v1.5", nullptr, in_side_by_side()))
+      open_side_by_side("cliff_hill");
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("Help")) {
@@ -383,6 +412,7 @@ void App::controls_panel(float w, float h, float y) {
   ImGui::Separator();
   transport();
   mpc_panel();
+  uncertainty_panel();
   if (dynamic_cast<const TabularSnapshot*>(snap_.get()) &&
       ImGui::CollapsingHeader("Overlays", ImGuiTreeNodeFlags_DefaultOpen)) {
     auto& o = settings_.overlays;

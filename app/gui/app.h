@@ -14,6 +14,7 @@
 #include "app/gui/app_args.h"
 #include "app/gui/export_menu.h"
 #include "app/gui/imgui_canvas.h"
+#include "app/gui/lab_panel.h"
 #include "app/gui/mpc_overlay.h"
 #include "app/gui/settings.h"
 #include "app/gui/theme.h"
@@ -26,6 +27,10 @@ namespace dynalab {
 
 /// A lesson step's condition in the audience's words, e.g. "3 episodes done".
 std::string until_text(const LessonUntil& u);
+
+/// The registered experiments ENV_v05, ENV_v10, ENV_v15 (the lecture's versions on one env), in
+/// that order; throws InputError if fewer than two exist.
+std::vector<std::string> side_by_side_experiments(const std::string& env);
 
 class App {
  public:
@@ -52,6 +57,16 @@ class App {
   /// reached `ticks` (experiment mode), or its step's condition / `ticks` (lesson mode).
   bool scripted_done(int64_t ticks) const;
   bool in_lesson() const { return lesson_ >= 0; }
+  /// Side-by-side run view (side_by_side.cpp): the experiments ENV_v05, ENV_v10, ENV_v15 (those
+  /// registered) each on its own runner, in one pane each, with their returns on one plot.
+  /// Returns an error message ("" on success). Scripted: `--side-by-side ENV`.
+  std::string open_side_by_side(const std::string& env);
+  bool in_side_by_side() const { return !side_by_side_env_.empty(); }
+  /// Opens (or closes, view "") the uncertainty and distribution-shift lab on a view named as
+  /// in lab_view_names(). Returns an error message for an unknown name.
+  std::string open_lab(const std::string& view);
+  /// The lab's one-line status ("" when it is closed).
+  std::string lab_status() const { return lab_open_ ? lab_.status() : ""; }
 
   /// Builds one frame of UI (between ImGui::NewFrame and ImGui::Render).
   void frame(float frame_ms);
@@ -141,6 +156,10 @@ class App {
   void step_all(int64_t n);
   void apply_live_config();
   void export_figures();
+  // Side-by-side and the lab (side_by_side.cpp, uncertainty_toggles.cpp).
+  void leave_side_by_side();
+  void uncertainty_panel();
+  void add_ghost_returns(std::vector<Figure>& figs) const;
   float line_scale() const { return settings_.presentation ? 2.0f : 1.0f; }
 
   Settings settings_;
@@ -194,6 +213,12 @@ class App {
   };
   std::vector<LessonEntry> lessons_;
   int lesson_ = -1, step_ = 0;  // open lesson (index into lessons_, -1: none), 0-based step
+  std::string side_by_side_env_;  // env of the side-by-side run view ("" : not open)
+  bool lab_open_ = false;         // the lab pane beside the viewport
+  LabPanel lab_;
+  // Returns of earlier runs restarted from the Uncertainty panel, drawn as extra series of the
+  // return plot so a toggle's effect on the return is visible (label, returns); newest last.
+  std::vector<std::pair<std::string, std::vector<double>>> ghost_returns_;
   Runner runner_;  // after lanes_' owner below is declared: see the destructor order note
   std::vector<Lane>
       lanes_;  // lanes_[0].runner == &runner_; extra runners die before runner_  // last: destroyed

@@ -1,11 +1,13 @@
 #include "app/gui/app_args.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <string>
 
 #include "core/config.h"
+#include "core/lesson.h"
 
 namespace dynalab {
 
@@ -40,6 +42,10 @@ const char* app_usage() {
          "  --drag X,Y,TX,TY        Box2D world: pull the body at world point X,Y toward TX,TY\n"
          "                          while ticking (scripted mouse perturbation)\n"
          "  --demo-plan-trace       draw a synthetic MPC candidate fan (checks the MPC overlay)\n"
+         "  --lab VIEW              open the uncertainty lab beside the world on VIEW:\n"
+         "                          disagreement_map, uncertainty_slice, ensemble_size,\n"
+         "                          state_visitation or model_error (scripted: waits for it)\n"
+         "  --side-by-side ENV      run ENV_v05, ENV_v10 and ENV_v15 side by side (cliff_hill)\n"
          "  --lesson NAME --step K  open lesson NAME (file stem, see `dynalab-cli lessons`) at\n"
          "                          step K (1-based); scripted, it runs until the step's\n"
          "                          condition (every variant), or --ticks N if given\n"
@@ -99,6 +105,17 @@ AppArgs parse_app_args(int argc, char** argv) {
       a.demo_plan_trace = true;
     else if (f == "--settings")
       a.settings_file = value();
+    else if (f == "--side-by-side")
+      a.side_by_side = value();
+    else if (f == "--lab") {
+      a.lab = value();
+      const auto& v = lesson_panels();
+      if (std::find(v.begin(), v.end(), a.lab) == v.end()) {
+        std::string list;
+        for (const auto& n : v) list += (list.empty() ? "" : ", ") + n;
+        throw InputError("dynalab: --lab: expected one of " + list + ", got '" + a.lab + "'");
+      }
+    }
     else if (f == "--frames")
       a.frames = int(integer(1, 100000)), frames_given = true;
     else if (f == "--frame-stats")
@@ -138,7 +155,8 @@ AppArgs parse_app_args(int argc, char** argv) {
       throw InputError("dynalab: unknown flag '" + f + "' (see --help)");
     }
   }
-  if (a.exit && a.experiment.empty() && a.lesson.empty()) a.experiment = "dyna_maze";
+  if (a.exit && a.experiment.empty() && a.lesson.empty() && a.side_by_side.empty())
+    a.experiment = "dyna_maze";
   if (!a.frame_stats.empty() && !frames_given) a.frames = 600;
   return a;
 }

@@ -31,6 +31,8 @@ struct AppArgs {
   std::string save_session;   ///< --save-session DIR after the ticks (scripted)
   std::string load_session;   ///< --load-session DIR instead of --experiment
   std::string export_all;     ///< --export-all DIR after the ticks (scripted)
+  std::string lab;            ///< --lab VIEW: open the uncertainty lab on a view (lesson_panels())
+  std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
   bool help = false;
 };
 

@@ -64,6 +64,20 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_bad_session
            COMMAND sh -c "$<TARGET_FILE:dynalab> --load-session ${GUI_OUT}/no_such_session --ticks 5 --exit 2>&1; test $? -eq 2 && echo exit-2")
   set_tests_properties(gui_scripted_bad_session PROPERTIES PASS_REGULAR_EXPRESSION "no_such_session: no such session folder.*exit-2")
+  # The uncertainty and distribution-shift lab: every view draws its analysis (no error, not
+  # "waiting"), and its pane is not blank.
+  add_test(NAME gui_scripted_lab_views
+           COMMAND ${GUI_DIR}/lab_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:png_stats> ${GUI_OUT}/lab)
+  set_tests_properties(gui_scripted_lab_views PROPERTIES TIMEOUT 600)
+  # Side by side: cliff_hill v0.5 / v1.0 / v1.5 on three runners; v0.5 ends in the pit.
+  add_test(NAME gui_scripted_side_by_side
+           COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --side-by-side cliff_hill --ticks 400 --size 1600x1000 --screenshot ${GUI_OUT}/side_by_side.png --exit 2>&1 && $<TARGET_FILE:png_stats> ${GUI_OUT}/side_by_side.png 12 && $<TARGET_FILE:dynalab> --side-by-side no_such_env --exit 2>&1; test $? -eq 2 && echo unknown-env-exit-2")
+  set_tests_properties(gui_scripted_side_by_side PROPERTIES
+                       PASS_REGULAR_EXPRESSION "scripted: cliff_hill_v05, 400 ticks.*no MBRL versions registered for 'no_such_env'.*unknown-env-exit-2")
+  # A bad lab view exits 2 naming the flag, before any window opens.
+  add_test(NAME gui_scripted_bad_lab_view
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --experiment cliff_hill_v05 --lab heatmap --exit 2>&1; test $? -eq 2 && echo exit-2")
+  set_tests_properties(gui_scripted_bad_lab_view PROPERTIES PASS_REGULAR_EXPRESSION "--lab: expected one of disagreement_map, .*got 'heatmap'.*exit-2")
   add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
   set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)
@@ -71,5 +85,6 @@ endif()
 # xvfb-run -a can race for a display number when two start at once: one Xvfb test at a time.
 if(XVFB_RUN)
   set_tests_properties(gui_scripted_all_experiments gui_scripted_all_lessons gui_scripted_broken_lesson_skipped gui_scripted_mpc_overlay_presentation
+                       gui_scripted_lab_views gui_scripted_side_by_side
                        gui_scripted_corrupt_settings gui_scripted_settings_roundtrip PROPERTIES RESOURCE_LOCK xvfb)
 endif()

@@ -126,6 +126,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   } catch (const std::exception& e) {
     return fail(lesson.source + ": steps[" + std::to_string(step - 1) + "]: " + e.what());
   }
+  leave_side_by_side();
   lesson_ = li;
   step_ = step - 1;
   lanes_.resize(1);
@@ -165,6 +166,11 @@ std::string App::open_lesson(const std::string& name, int step) {
   seed_field_ = srcs[0].json.value("seed", uint64_t(0));
   pending_reset_ = false;
   apply_overlays(s.overlays, settings_.overlays, mpc_opt_);
+  // The step's lab view (lesson "panels"), or none.
+  lab_open_ = false;
+  for (const auto& p : s.panels)
+    if (lab_.set_view(p)) lab_open_ = true;
+  ghost_returns_.clear();
   cem_follow_ = true;
   if (!scripted_) {
     settings_.lesson_mode = true;
@@ -204,7 +210,8 @@ bool App::scripted_done(int64_t ticks) const {
       return false;
     }
   }
-  return true;
+  // The lab's view must show the final snapshot's result, not "computing...".
+  return !(lab_open_ && lab_.busy());
 }
 
 void App::play_all() {
@@ -238,7 +245,10 @@ void App::step_all(int64_t n) {
 
 std::vector<Figure> App::shown_figures() const {
   const LessonStep* s = current_step();
-  const std::vector<std::string> ids = s ? s->plots : std::vector<std::string>{};
+  const std::vector<std::string> ids =
+      s ? s->plots
+        : in_side_by_side() ? std::vector<std::string>{"return_per_episode"}
+                            : std::vector<std::string>{};
   if (lanes_.size() > 1) {
     std::vector<std::pair<std::string, const std::vector<Figure>*>> v;
     for (const auto& lane : lanes_)

@@ -99,7 +99,16 @@ int main(int argc, char** argv) {
       return 2;
     }
   }
-  if (scripted && args.lesson.empty()) {
+  if (scripted && !args.side_by_side.empty()) {
+    try {
+      for (const auto& name : side_by_side_experiments(args.side_by_side))
+        make_experiment(load_experiment(name, {}), env_registry());
+    } catch (const InputError& e) {
+      std::fprintf(stderr, "error: %s\n", e.what());
+      return 2;
+    }
+  }
+  if (scripted && args.lesson.empty() && args.side_by_side.empty()) {
     try {
       if (!args.load_session.empty())
         load_session(args.load_session, env_registry());
@@ -152,6 +161,8 @@ int main(int argc, char** argv) {
         args.experiment.empty() && args.lesson.empty() && !scripted && app.settings().lesson_mode;
     if (!args.load_session.empty())
       err = app.load_session_dir(args.load_session);
+    else if (!args.side_by_side.empty())
+      err = app.open_side_by_side(args.side_by_side);
     else if (!args.lesson.empty())
       err = app.open_lesson(args.lesson, std::max(1, args.step));
     else if (remembered_lesson) {
@@ -161,6 +172,7 @@ int main(int argc, char** argv) {
     } else
       err = app.load(args.experiment.empty() ? app.settings().last_experiment : args.experiment,
                      args.sets, args.has_seed ? std::optional<uint64_t>(args.seed) : std::nullopt);
+    if (err.empty() && !args.lab.empty()) err = app.open_lab(args.lab);
     if (!err.empty() && !scripted && args.experiment.empty() && args.lesson.empty())
       err = app.load("dyna_maze", {});  // a stale last_experiment falls back to the default
     if (!err.empty() && scripted) {
@@ -171,7 +183,7 @@ int main(int argc, char** argv) {
     if (args.drag.size() == 4)
       app.scripted_drag({args.drag[0], args.drag[1]}, {args.drag[2], args.drag[3]});
     if (scripted && !exit_code) {
-      if (app.in_lesson())
+      if (app.in_lesson() || app.in_side_by_side())
         app.start_lesson_runners(args.ticks);
       else
         app.runner().step(args.ticks);
@@ -272,6 +284,8 @@ int main(int argc, char** argv) {
             for (auto [r, c] : args.toggle_walls)
               std::fprintf(stderr, "cell (%d,%d) is %s\n", r, c,
                            g->is_wall(r, c) ? "a wall" : "free");
+          if (const std::string lab = app.lab_status(); !lab.empty())
+            std::fprintf(stderr, "lab: %s\n", lab.c_str());
           const double idle_ms =
               std::chrono::duration<double, std::milli>(Clock::now() - t_done).count();
           std::fprintf(stderr,

@@ -97,14 +97,63 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
 
   dl->PushClipRect(ImVec2(left, top), ImVec2(right, bottom), true);
+  auto style_of = [&](size_t i) {
+    return i < style.series.size() ? style.series[i] : SeriesStyle{};
+  };
+  auto colour_of = [&](size_t i) {
+    const int c = style_of(i).colour;
+    return series_color(c >= 0 ? c : int(i));
+  };
+  // Bands and filled histograms first, under every line: one quad per x step.
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const SeriesStyle st = style_of(i);
+    if (st.fill_to == -1) continue;
+    const Series& s = fig.series[i];
+    const Series* o =
+        st.fill_to >= 0 && st.fill_to < int(fig.series.size()) ? &fig.series[st.fill_to] : nullptr;
+    if (st.fill_to >= 0 && !o) continue;
+    const ImU32 col = to_imu32(colour_of(i).with_alpha(st.fill_alpha));
+    const float y0 = sy(std::clamp(plotted_y(fig, 0.0), b.y_lo, b.y_hi));
+    const size_t n = std::min(s.x.size(), s.y.size());
+    for (size_t k = 0; k + 1 < n; ++k) {
+      const double a0 = plotted_y(fig, s.y[k]), a1 = plotted_y(fig, s.y[k + 1]);
+      double b0 = 0, b1 = 0;
+      if (o) {
+        if (k + 1 >= std::min(o->x.size(), o->y.size())) break;
+        b0 = plotted_y(fig, o->y[k]), b1 = plotted_y(fig, o->y[k + 1]);
+      }
+      if (!std::isfinite(a0) || !std::isfinite(a1) || !std::isfinite(b0) || !std::isfinite(b1))
+        continue;
+      const float x0 = sx(s.x[k]), x1 = sx(s.x[k + 1]);
+      const ImVec2 q[4] = {ImVec2(x0, sy(a0)), ImVec2(x1, sy(a1)), ImVec2(x1, o ? sy(b1) : y0),
+                           ImVec2(x0, o ? sy(b0) : y0)};
+      dl->AddConvexPolyFilled(q, 4, col);
+    }
+  }
+  // A band's two edges stay hairlines: the fill carries it.
+  std::vector<bool> band_edge(fig.series.size(), false);
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const int t = style_of(i).fill_to;
+    if (t >= 0 && t < int(fig.series.size())) band_edge[i] = band_edge[t] = true;
+  }
   std::vector<ImVec2> pts;
   for (size_t i = 0; i < fig.series.size(); ++i) {
     const Series& s = fig.series[i];
-    const ImU32 col = to_imu32(series_color(int(i)));
+    const SeriesStyle st = style_of(i);
+    const ImU32 col = to_imu32(colour_of(i));
+    const float w = band_edge[i] ? std::max(1.0f, lw * 0.4f) : lw;
+    if (st.points) {
+      for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
+        const double y = plotted_y(fig, s.y[k]);
+        if (std::isfinite(y) && std::isfinite(s.x[k]))
+          dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(y)), lw * 1.1f, col, 8);
+      }
+      continue;
+    }
     pts.clear();
     auto flush = [&] {
-      if (pts.size() == 1) dl->AddCircleFilled(pts[0], lw * 1.5f, col);
-      if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), col, ImDrawFlags_None, lw);
+      if (pts.size() == 1) dl->AddCircleFilled(pts[0], w * 1.5f, col);
+      if (pts.size() > 1) dl->AddPolyline(pts.data(), int(pts.size()), col, ImDrawFlags_None, w);
       pts.clear();
     };
     for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
@@ -120,17 +169,65 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   dl->PopClipRect();
 
   // Legend, top right inside the axes.
-  if (fig.series.size() > 1) {  // one series needs no legend: the title names it
+  std::vector<size_t> listed;
+  for (size_t i = 0; i < fig.series.size(); ++i)
+    if (style_of(i).in_legend && !fig.series[i].label.empty()) listed.push_back(i);
+  if (listed.size() > 1 || (listed.size() == 1 && fig.series.size() > 1)) {
+    // One series needs no legend: the title names it.
     float w = 0;
-    for (const auto& s : fig.series) w = std::max(w, ImGui::CalcTextSize(s.label.c_str()).x);
+    for (size_t i : listed) w = std::max(w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
     const float row = fh * 1.15f, sw = fh * 1.4f;
-    const ImVec2 l0(right - w - sw - fh * 1.0f, top + fh * 0.3f);
-    dl->AddRectFilled(l0, ImVec2(right - fh * 0.3f, l0.y + row * fig.series.size() + fh * 0.3f),
-                      IM_COL32(255, 255, 255, 225), 3.0f);
-    for (size_t i = 0; i < fig.series.size(); ++i) {
-      const float y = l0.y + fh * 0.15f + row * i + row * 0.5f;
-      dl->AddLine(ImVec2(l0.x + fh * 0.3f, y), ImVec2(l0.x + fh * 0.3f + sw * 0.8f, y),
-                  to_imu32(series_color(int(i))), lw * 1.5f);
+    const float bw = w + sw + fh * 0.7f, bh = row * listed.size() + fh * 0.3f;
+    // Top right unless more of the data lies under it there than at the top left.
+    // Lines are sampled along their segments, so a line under the box counts, not only its
+    // points.
+    auto covered = [&](float x0, float y0) {
+      int n = 0;
+      auto inside = [&](float px, float py) {
+        return px >= x0 && px <= x0 + bw && py >= y0 && py <= y0 + bh;
+      };
+      for (size_t i = 0; i < fig.series.size(); ++i) {
+        const Series& s = fig.series[i];
+        const bool line = !style_of(i).points;
+        const size_t m = std::min(s.x.size(), s.y.size());
+        for (size_t k = 0; k < m; ++k) {
+          const double y = plotted_y(fig, s.y[k]);
+          if (!std::isfinite(y) || !std::isfinite(s.x[k])) continue;
+          n += inside(sx(s.x[k]), sy(y));
+          if (line && k + 1 < m && m < 2000) {
+            const double y2 = plotted_y(fig, s.y[k + 1]);
+            if (!std::isfinite(y2) || !std::isfinite(s.x[k + 1])) continue;
+            for (int j = 1; j < 8; ++j) {
+              const float t = j / 8.0f;
+              n += inside(sx(s.x[k]) * (1 - t) + sx(s.x[k + 1]) * t, sy(y) * (1 - t) + sy(y2) * t);
+            }
+          }
+        }
+      }
+      return n;
+    };
+    // Corners in order of preference: top right, top left, bottom right, bottom left.
+    const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;
+    const float y_top = top + fh * 0.3f, y_bottom = bottom - bh - fh * 0.3f;
+    const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
+                               ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
+    ImVec2 l0 = corners[0];
+    int least = covered(l0.x, l0.y);
+    for (int c = 1; c < 4 && least > 0; ++c)
+      if (const int n = covered(corners[c].x, corners[c].y); n < least) least = n, l0 = corners[c];
+    dl->AddRectFilled(l0, ImVec2(l0.x + bw, l0.y + bh), IM_COL32(255, 255, 255, 225), 3.0f);
+    for (size_t r = 0; r < listed.size(); ++r) {
+      const size_t i = listed[r];
+      const SeriesStyle st = style_of(i);
+      const float y = l0.y + fh * 0.15f + row * r + row * 0.5f;
+      const ImVec2 a(l0.x + fh * 0.3f, y), c(l0.x + fh * 0.3f + sw * 0.8f, y);
+      if (st.fill_to != -1)
+        dl->AddRectFilled(ImVec2(a.x, y - fh * 0.35f), ImVec2(c.x, y + fh * 0.35f),
+                          to_imu32(colour_of(i).with_alpha(std::max(st.fill_alpha, 0.45f))));
+      else if (st.points)
+        dl->AddCircleFilled(ImVec2((a.x + c.x) * 0.5f, y), lw * 1.4f, to_imu32(colour_of(i)), 8);
+      else
+        dl->AddLine(a, c, to_imu32(colour_of(i)), lw * 1.5f);
       dl->AddText(ImVec2(l0.x + fh * 0.3f + sw, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
     }
   }
@@ -148,8 +245,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       const auto& s = fig.series[i];
       const double py = plotted_y(fig, s.y[k]);
       if (std::isfinite(py))
-        dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(series_color(int(i))));
-      const Color c = series_color(int(i));
+        dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(colour_of(i)));
+      const Color c = colour_of(i);
       ImGui::TextColored(ImVec4(c.r, c.g, c.b, 1), "%s: %s = %g, %s = %g", s.label.c_str(),
                          fig.x_label.empty() ? "x" : fig.x_label.c_str(), s.x[k],
                          fig.y_label.empty() ? "y" : fig.y_label.c_str(), s.y[k]);

@@ -5,12 +5,29 @@
 
 #include <imgui.h>
 
+#include <vector>
+
 #include "core/figure.h"
 
 namespace dynalab {
 
+/// fill_to value: fill the area between the series and y = 0 (a histogram).
+inline constexpr int kFillToZero = -2;
+
+/// How one series is drawn (the Figure, and so its CSV export, is the same for every style).
+struct SeriesStyle {
+  bool points = false;    ///< markers only (a scatter), no line
+  int fill_to = -1;       ///< >= 0: fill between this series and series[fill_to] (a band with the
+                          ///< same x); kFillToZero: fill down to y = 0; -1: no fill
+  int colour = -1;        ///< palette index for series_color(); -1: the series' position
+  bool in_legend = true;  ///< listed in the legend
+  float fill_alpha = 0.28f;
+};
+
 struct PlotStyle {
   float line_scale = 1;  ///< multiplies line widths (presentation mode)
+  /// Per series (by index); series without an entry are lines in their position's colour.
+  std::vector<SeriesStyle> series;
 };
 
 /// Draws `fig` into a `size` pixel box at the cursor and advances the cursor past it.

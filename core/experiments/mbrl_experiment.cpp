@@ -268,8 +268,12 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
     if (model_copy_fits_ != agent_->fits() || !model_copy_) {
       model_copy_ = std::make_shared<const Ensemble>(*agent_->model());
       model_copy_fits_ = agent_->fits();
+      // No env step happens while training, so the dataset now is the one the fit used.
+      model_data_ = agent_->fits() > 0 ? std::make_shared<const Dataset>(agent_->dataset())
+                                       : nullptr;
     }
     s->model = model_copy_;
+    s->training_data = model_data_;
   }
   if (s->model_diverged) s->message = "model diverged: training stopped, the last good weights are kept";
   if (!agent_->plan_valid() && agent_->replans() > 0)

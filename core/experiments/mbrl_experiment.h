@@ -123,6 +123,9 @@ struct MbrlSnapshot : Snapshot {
   size_t dataset_size = 0;
   bool model_diverged = false;
   std::shared_ptr<const Ensemble> model;  ///< a frozen copy of the learned model (null: oracle)
+  /// The transitions `model` was fit on (a copy taken with the model copy; null: oracle or
+  /// before the first fit). The GUI's lab samples training states and data from it.
+  std::shared_ptr<const Dataset> training_data;
   int plan_index = 0;                   ///< index of the plan's next action
   int replan_every = 1;
   double predicted_return = 0;  ///< the planner's predicted return of `plan`
@@ -159,6 +162,8 @@ class MbrlExperiment : public Experiment {
   /// One row per finished planned episode of every run, in order.
   const std::vector<DivergenceRow>& divergence() const { return divergence_; }
   const MbrlAgent& agent() const { return *agent_; }
+  /// The agent, for edits between ticks (the GUI's live propagation switch).
+  MbrlAgent& agent() { return *agent_; }
   const Env& env() const { return *env_; }
   /// The real env, for edits between ticks (the GUI's mouse perturbation).
   Env& env() { return *env_; }
@@ -189,6 +194,7 @@ class MbrlExperiment : public Experiment {
   // The snapshot's model: a frozen copy of the ensemble as of its last finished fit (the worker
   // keeps training the live one), refreshed at most once per fit.
   mutable std::shared_ptr<const Ensemble> model_copy_;
+  mutable std::shared_ptr<const Dataset> model_data_;  // the data model_copy_ was fit on
   // The iterations of the latest replan, shared with the snapshots (immutable once pushed).
   std::vector<std::shared_ptr<const PlanTrace>> replan_traces_;
   mutable int model_copy_fits_ = -1;

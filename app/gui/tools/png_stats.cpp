@@ -1,5 +1,6 @@
-// png_stats FILE.png MIN_STDDEV: exits 0 if the image's luminance standard deviation is at least
-// MIN_STDDEV (0-255 scale), else 1: a blank or one-colour screenshot fails the GUI tests.
+// png_stats FILE.png MIN_STDDEV [X0 Y0 X1 Y1]: exits 0 if the image's luminance standard deviation
+// is at least MIN_STDDEV (0-255 scale), else 1: a blank or one-colour screenshot fails the GUI
+// tests. The optional region (fractions of the width and height) checks one pane, e.g. the lab.
 
 #include <stb_image.h>
 
@@ -8,8 +9,8 @@
 #include <cstdlib>
 
 int main(int argc, char** argv) {
-  if (argc != 3) {
-    std::fprintf(stderr, "usage: png_stats FILE.png MIN_STDDEV\n");
+  if (argc != 3 && argc != 7) {
+    std::fprintf(stderr, "usage: png_stats FILE.png MIN_STDDEV [X0 Y0 X1 Y1]\n");
     return 2;
   }
   int w = 0, h = 0, n = 0;
@@ -18,14 +19,27 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "png_stats: cannot read %s\n", argv[1]);
     return 2;
   }
-  double sum = 0, sum2 = 0;
-  const size_t count = size_t(w) * h;
-  for (size_t i = 0; i < count; ++i) {
-    const double y = 0.299 * px[3 * i] + 0.587 * px[3 * i + 1] + 0.114 * px[3 * i + 2];
-    sum += y, sum2 += y * y;
+  int x0 = 0, y0 = 0, x1 = w, y1 = h;
+  if (argc == 7) {
+    x0 = int(std::atof(argv[3]) * w), y0 = int(std::atof(argv[4]) * h);
+    x1 = int(std::atof(argv[5]) * w), y1 = int(std::atof(argv[6]) * h);
+    if (x0 < 0 || y0 < 0 || x1 > w || y1 > h || x1 <= x0 || y1 <= y0) {
+      std::fprintf(stderr, "png_stats: bad region\n");
+      stbi_image_free(px);
+      return 2;
+    }
   }
+  double sum = 0, sum2 = 0;
+  const size_t count = size_t(x1 - x0) * (y1 - y0);
+  for (int r = y0; r < y1; ++r)
+    for (int c = x0; c < x1; ++c) {
+      const size_t i = size_t(r) * w + c;
+      const double y = 0.299 * px[3 * i] + 0.587 * px[3 * i + 1] + 0.114 * px[3 * i + 2];
+      sum += y, sum2 += y * y;
+    }
   stbi_image_free(px);
   const double mean = sum / count, sd = std::sqrt(std::max(0.0, sum2 / count - mean * mean));
-  std::printf("%s: %dx%d, luminance mean %.1f, stddev %.1f\n", argv[1], w, h, mean, sd);
+  std::printf("%s: %dx%d, region %d,%d-%d,%d, luminance mean %.1f, stddev %.1f\n", argv[1], w, h,
+              x0, y0, x1, y1, mean, sd);
   return sd >= std::atof(argv[2]) ? 0 : 1;
 }

@@ -1,0 +1,190 @@
+#include "app/gui/heatmap.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/figure_layout.h"
+
+namespace dynalab {
+
+namespace {
+constexpr ImU32 kInk = IM_COL32(25, 25, 30, 255);
+constexpr ImU32 kMuted = IM_COL32(90, 90, 100, 255);
+constexpr ImU32 kFrame = IM_COL32(60, 60, 70, 255);
+}  // namespace
+
+ImU32 heat_colour(double t, float alpha) {
+  // Five anchors of matplotlib's viridis, linearly interpolated: perceptually ordered and still
+  // ordered when a projector washes the colours out.
+  static constexpr float k[5][3] = {{0.267f, 0.005f, 0.329f},
+                                    {0.231f, 0.322f, 0.545f},
+                                    {0.129f, 0.569f, 0.549f},
+                                    {0.369f, 0.788f, 0.384f},
+                                    {0.993f, 0.906f, 0.144f}};
+  if (!std::isfinite(t)) t = 0;
+  t = std::clamp(t, 0.0, 1.0) * 4;
+  const int i = std::min(3, int(t));
+  const float f = float(t - i);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(k[i][0] + f * (k[i + 1][0] - k[i][0]),
+                                               k[i][1] + f * (k[i + 1][1] - k[i][1]),
+                                               k[i][2] + f * (k[i + 1][2] - k[i][2]), alpha));
+}
+
+void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_scale) {
+  ImGui::PushID(id);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("heatmap", ImVec2(std::max(size.x, 10.f), std::max(size.y, 10.f)));
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+  dl->AddRectFilled(p0, p1, IM_COL32(255, 255, 255, 255), 4.0f);
+  const float fh = ImGui::GetFontSize();
+
+  // Colour range (log10 if asked), from the data unless given.
+  auto colour_value = [&](double v) {
+    if (!h.log_colour) return v;
+    return v > 0 ? std::log10(v) : -INFINITY;
+  };
+  double lo = h.v_lo, hi = h.v_hi;
+  if (hi <= lo) {
+    lo = INFINITY, hi = -INFINITY;
+    for (double v : h.values) {
+      const double c = colour_value(v);
+      if (std::isfinite(c)) lo = std::min(lo, c), hi = std::max(hi, c);
+    }
+  } else {
+    lo = colour_value(lo), hi = colour_value(hi);
+  }
+  if (!(hi > lo)) {
+    if (std::isfinite(lo))
+      hi = lo + 1;
+    else
+      lo = 0, hi = 1;
+  }
+
+  // Layout: title on top, colour bar on the right, tick labels left and below.
+  const float bar_w = fh * 0.9f;
+  // Log colour: ticks on whole decades only, labelled 1, 10, 1e-3...
+  const auto cticks = nice_ticks(lo, hi, std::max(2, int(size.y / (fh * 3.0f))), h.log_colour);
+  const double cstep = cticks.size() > 1 ? cticks[1] - cticks[0] : 1;
+  auto clabel = [&](double t) -> std::string {
+    if (!h.log_colour) return format_tick(t, cstep);
+    const int e = int(std::lround(t));
+    return e == 0 ? "1" : e == 1 ? "10" : "1e" + std::to_string(e);
+  };
+  float ctw = 0;
+  for (double t : cticks) ctw = std::max(ctw, ImGui::CalcTextSize(clabel(t).c_str()).x);
+  const double yspan = h.y_hi - h.y_lo, xspan = h.x_hi - h.x_lo;
+  const auto yticks = nice_ticks(h.y_lo, h.y_hi, std::max(2, int(size.y / (fh * 3.0f))));
+  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
+  float ytw = 0;
+  for (double t : yticks) ytw = std::max(ytw, ImGui::CalcTextSize(format_tick(t, ystep).c_str()).x);
+  const float top = p0.y + fh * 2.7f, bottom = p1.y - fh * 2.5f;
+  const float left = p0.x + ytw + fh * 0.8f;
+  const float right = p1.x - bar_w - ctw - fh * 1.6f;
+  dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, h.title.c_str());
+  {
+    // The colour bar's unit on the second line, right-aligned over the bar.
+    const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
+    dl->AddText(ImVec2(std::max(left, p1.x - us.x - fh * 0.3f), p0.y + fh * 1.35f), kMuted,
+                h.value_label.c_str());
+  }
+  if (right - left < 20 || bottom - top < 20 || h.nx <= 0 || h.ny <= 0 ||
+      int(h.values.size()) < h.nx * h.ny || !(xspan > 0) || !(yspan > 0)) {
+    const char* msg = "no data yet";
+    dl->AddText(ImVec2(p0.x + fh, p0.y + size.y * 0.5f), kMuted, msg);
+    ImGui::PopID();
+    return;
+  }
+  const float cw = (right - left) / h.nx, ch = (bottom - top) / h.ny;
+  for (int iy = 0; iy < h.ny; ++iy)
+    for (int ix = 0; ix < h.nx; ++ix) {
+      const double c = colour_value(h.values[size_t(iy) * h.nx + ix]);
+      const float x0 = left + ix * cw, y1 = bottom - iy * ch;
+      // Cells overlap by half a pixel so no background seams show between them.
+      dl->AddRectFilled(ImVec2(x0, y1 - ch - 0.5f), ImVec2(x0 + cw + 0.5f, y1),
+                        heat_colour(std::isfinite(c) ? (c - lo) / (hi - lo) : 0));
+    }
+  auto sx = [&](double x) { return float(left + (x - h.x_lo) / xspan * (right - left)); };
+  auto sy = [&](double y) { return float(bottom - (y - h.y_lo) / yspan * (bottom - top)); };
+  // Points on top, clipped to the map: small dark-edged dots visible on any colour.
+  dl->PushClipRect(ImVec2(left, top), ImVec2(right, bottom), true);
+  const float r = 2.2f * line_scale;
+  for (size_t i = 0; i < std::min(h.px.size(), h.py.size()); ++i) {
+    const ImVec2 c(sx(h.px[i]), sy(h.py[i]));
+    dl->AddCircleFilled(c, r + 1.0f, IM_COL32(0, 0, 0, 160), 8);
+    dl->AddCircleFilled(c, r, h.point_colour, 8);
+  }
+  if (h.has_marker) {
+    const ImVec2 c(sx(h.marker_x), sy(h.marker_y));
+    const float m = fh * 0.6f;
+    for (ImU32 col : {IM_COL32(0, 0, 0, 255), IM_COL32(255, 90, 20, 255)}) {
+      const float w = (col == IM_COL32(0, 0, 0, 255) ? 5.0f : 2.5f) * line_scale;
+      dl->AddLine(ImVec2(c.x - m, c.y - m), ImVec2(c.x + m, c.y + m), col, w);
+      dl->AddLine(ImVec2(c.x - m, c.y + m), ImVec2(c.x + m, c.y - m), col, w);
+    }
+  }
+  dl->PopClipRect();
+  dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
+  // Axis ticks and labels.
+  for (double t : yticks) {
+    const float y = sy(t);
+    const std::string s = format_tick(t, ystep);
+    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    dl->AddLine(ImVec2(left - 4, y), ImVec2(left, y), kFrame);
+    dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
+  }
+  const auto xticks = nice_ticks(h.x_lo, h.x_hi, std::max(2, int((right - left) / (fh * 4.5f))));
+  const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 1;
+  for (double t : xticks) {
+    const float x = sx(t);
+    const std::string s = format_tick(t, xstep);
+    const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
+    dl->AddLine(ImVec2(x, bottom), ImVec2(x, bottom + 4), kFrame);
+    dl->AddText(ImVec2(x - ts.x * 0.5f, bottom + fh * 0.15f), kInk, s.c_str());
+  }
+  const std::string xl = h.x_label + "   (y: " + h.y_label + ")";
+  const ImVec2 xls = ImGui::CalcTextSize(xl.c_str());
+  dl->AddText(ImVec2((left + right - xls.x) * 0.5f, p1.y - fh * 1.2f), kMuted, xl.c_str());
+  // Colour bar with ticks and the unit above it.
+  const float bx = right + fh * 0.6f;
+  const int strips = 48;
+  for (int i = 0; i < strips; ++i) {
+    const float y0 = bottom - (bottom - top) * (i + 1) / strips,
+                y1 = bottom - (bottom - top) * i / strips;
+    dl->AddRectFilled(ImVec2(bx, y0 - 0.5f), ImVec2(bx + bar_w, y1),
+                      heat_colour((i + 0.5) / strips));
+  }
+  dl->AddRect(ImVec2(bx, top), ImVec2(bx + bar_w, bottom), kFrame);
+  for (double t : cticks) {
+    if (t < lo - 1e-12 || t > hi + 1e-12) continue;
+    const float y = float(bottom - (t - lo) / (hi - lo) * (bottom - top));
+    const std::string s = clabel(t);
+    dl->AddLine(ImVec2(bx + bar_w, y), ImVec2(bx + bar_w + 4, y), kFrame);
+    dl->AddText(ImVec2(bx + bar_w + 6, y - fh * 0.5f), kInk, s.c_str());
+  }
+  // Legend for the points, bottom left inside the map.
+  if (!h.points_label.empty() && !h.px.empty()) {
+    const ImVec2 ts = ImGui::CalcTextSize(h.points_label.c_str());
+    const ImVec2 a(left + 4, bottom - ts.y - 8);
+    dl->AddRectFilled(a, ImVec2(a.x + ts.x + fh * 1.6f, a.y + ts.y + 4),
+                      IM_COL32(255, 255, 255, 210), 3);
+    const ImVec2 c(a.x + fh * 0.6f, a.y + 2 + ts.y * 0.5f);
+    dl->AddCircleFilled(c, r + 1.0f, IM_COL32(0, 0, 0, 160), 8);
+    dl->AddCircleFilled(c, r, h.point_colour, 8);
+    dl->AddText(ImVec2(a.x + fh * 1.2f, a.y + 2), kInk, h.points_label.c_str());
+  }
+  // Hover read-out of the cell under the mouse.
+  const ImVec2 m = ImGui::GetIO().MousePos;
+  if (hovered && m.x >= left && m.x < right && m.y > top && m.y <= bottom) {
+    const int ix = std::clamp(int((m.x - left) / cw), 0, h.nx - 1);
+    const int iy = std::clamp(int((bottom - m.y) / ch), 0, h.ny - 1);
+    ImGui::SetTooltip("%s = %.3g, %s = %.3g\n%s: %.4g", h.x_label.c_str(),
+                      h.x_lo + (ix + 0.5) * xspan / h.nx, h.y_label.c_str(),
+                      h.y_lo + (iy + 0.5) * yspan / h.ny, h.value_label.c_str(),
+                      h.values[size_t(iy) * h.nx + ix]);
+  }
+  ImGui::PopID();
+}
+
+}  // namespace dynalab

@@ -1,0 +1,259 @@
+// The lab's distribution-shift views (lecture 000: p_pi_f(s_t) != p_pi_0(s_t); "the model is
+// wrong where we have no data"): training vs visited states as 1-D histograms and a 2-D density,
+// the k-NN KL divergence per episode, one-step model error vs distance to the data, and open-loop
+// compounding error vs horizon. Numbers from core/analysis (visitation.h, divergence.h,
+// error_vs_distance.h, compounding_error.h), computed on background threads.
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+#include "app/gui/heatmap.h"
+#include "app/gui/lab_state.h"
+#include "app/gui/plot_widget.h"
+
+namespace dynalab {
+
+namespace {
+constexpr int kMaxScatter = 500;  // points drawn in the error scatter
+
+void title(const LabStyle& st, const char* text) {
+  if (st.big) ImGui::PushFont(st.big);
+  ImGui::TextUnformatted(text);
+  if (st.big) ImGui::PopFont();
+}
+
+// Series colours shared by the shift views: training data blue, visited orange (as the agent).
+constexpr int kTrainColour = 0, kVisitedColour = 1;
+}  // namespace
+
+void LabPanel::State::draw_shift() {
+  const MbrlSnapshot& m = *snap;
+  const auto names = obs_names(m);
+  title(style, "Training data vs where the policy goes");
+  job_note(shift_job.running(), shift_job.error);
+  const float w = ImGui::GetFontSize() * 7;
+  dim_combo("histogram / x", shift_x, names, w);
+  if (m.obs_dim > 1) {
+    ImGui::SameLine();
+    dim_combo("y", shift_y, names, w);
+    if (shift_y == shift_x) shift_y = (shift_x + 1) % m.obs_dim;
+  } else {
+    shift_y = shift_x;
+  }
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  // Histogram and density side by side (stacked in a tall pane) over the KL plot.
+  bool stacked = false;
+  const float bottom_h = std::max(60.0f, (avail.y - gap) * 0.3f);
+  const ImVec2 half = two_panes(avail, bottom_h + gap, stacked);
+
+  const auto sample = m.visitation;
+  if (!sample) {
+    ImGui::TextWrapped(
+        "Waiting for the first planned episode to finish: its visited states are compared with "
+        "the states the model was trained on.");
+    status = "state_visitation: waiting for the first planned episode";
+  } else {
+    const std::string key = std::to_string(reinterpret_cast<uintptr_t>(sample.get())) + "|" +
+                            std::to_string(shift_x) + "," + std::to_string(shift_y);
+    VisitationOptions o;
+    o.bins = 30, o.dim_x = shift_x, o.dim_y = shift_y, o.bins_2d = 28;
+    shift_job.want(key, [sample, o] {
+      return visitation_histograms(sample->dataset_states, sample->visited_states, o);
+    });
+    busy |= shift_job.stale(key);
+    if (!shift_job.error.empty()) status = "state_visitation: error: " + shift_job.error;
+    if (shift_job.last) {
+      const VisitationHistograms& h = *shift_job.last;
+      if (shift_job.error.empty())
+        status = "state_visitation: " + std::to_string(h.train_count) + " training vs " +
+                 std::to_string(h.visited_count) + " visited states, " +
+                 std::to_string(m.divergence.size()) + " KL estimates";
+      const int d = std::clamp(shift_x, 0, h.dims - 1);
+      // Step-shaped histograms: each bin is a flat segment over its width.
+      Figure f{"state_visitation_" + names[d],
+               "States visited in episode " + std::to_string(sample->episode + 1) +
+                   " vs training states",
+               names[d],
+               "fraction of states",
+               {},
+               false};
+      PlotStyle ps{style.line_scale, {}};
+      for (int k = 0; k < 2; ++k) {
+        Series s{k == 0 ? "training data (p_pi0)" : "visited (p_pi)", {}, {}};
+        const auto& v = k == 0 ? h.train : h.visited;
+        for (int b = 0; b < h.bins; ++b) {
+          const double lo = h.lo[d] + (h.hi[d] - h.lo[d]) * b / h.bins,
+                       hi = h.lo[d] + (h.hi[d] - h.lo[d]) * (b + 1) / h.bins;
+          s.x.push_back(lo), s.y.push_back(v[size_t(d) * h.bins + b]);
+          s.x.push_back(hi), s.y.push_back(v[size_t(d) * h.bins + b]);
+        }
+        f.series.push_back(std::move(s));
+        ps.series.push_back(
+            {false, kFillToZero, k == 0 ? kTrainColour : kVisitedColour, true, 0.30f});
+      }
+      plot("visit_hist", f, half, ps);
+      pane_gap(stacked);
+      HeatmapData hm;
+      hm.title = "visited states (density)";
+      hm.log_colour = true;
+      hm.x_label = names[h.dim_x];
+      hm.y_label = names[h.dim_y];
+      hm.value_label = "fraction of visited states";
+      hm.nx = h.bins_2d, hm.ny = h.dim_y == h.dim_x ? 1 : h.bins_2d;
+      hm.x_lo = h.lo[h.dim_x], hm.x_hi = h.hi[h.dim_x];
+      hm.y_lo = h.lo[h.dim_y], hm.y_hi = h.hi[h.dim_y];
+      if (hm.ny == 1) {
+        hm.values.assign(h.visited.begin() + size_t(h.dim_x) * h.bins,
+                         h.visited.begin() + size_t(h.dim_x + 1) * h.bins);
+        hm.nx = h.bins;
+      } else {
+        hm.values = h.visited_2d;
+      }
+      const Eigen::MatrixXd& ts = sample->dataset_states;
+      for (Eigen::Index i = 0; i < ts.rows() && i < 600; ++i) {
+        hm.px.push_back(ts(i, h.dim_x));
+        hm.py.push_back(hm.ny == 1 ? 0.5 * (hm.y_lo + hm.y_hi) : ts(i, h.dim_y));
+      }
+      hm.points_label = "training states";
+      draw_heatmap("visit_2d", hm, half, style.line_scale);
+    } else {
+      ImGui::Dummy(ImVec2(avail.x, avail.y - bottom_h - gap));
+    }
+  }
+  // KL per episode, from the snapshot (the experiment computes one estimate per episode).
+  Figure kl{"divergence",
+            "KL(visited || training) per episode   (k-NN estimator, Wang et al. 2009)",
+            "planned episode",
+            "nats",
+            {},
+            false};
+  auto& s = kl.series_named("k-NN KL estimate");
+  for (size_t i = 0; i < m.divergence.size(); ++i)
+    s.x.push_back(double(i + 1)), s.y.push_back(m.divergence[i]);
+  plot("divergence", kl, ImVec2(avail.x, bottom_h), {style.line_scale, {}});
+}
+
+void LabPanel::State::draw_error() {
+  const MbrlSnapshot& m = *snap;
+  title(style, "Where is the model wrong?");
+  job_note(error_job.running(), error_job.error);
+  const auto data = m.training_data;
+  if (!data || data->empty()) {
+    status = "model_error: waiting for training data";
+    ImGui::TextDisabled("waiting for training data (the first fit)...");
+    return;
+  }
+  // Visited transitions: the planned episodes seen so far (the last few), real steps.
+  size_t steps = 0;
+  std::string key = std::to_string(reinterpret_cast<uintptr_t>(m.model.get())) + "|" +
+                    std::to_string(reinterpret_cast<uintptr_t>(data.get()));
+  for (const auto& e : recent) {
+    steps += e.traj.steps();
+    key += "|" + std::to_string(e.run) + "." + std::to_string(e.episode) + ":" +
+           std::to_string(e.traj.steps() / 10);  // every 10 steps
+  }
+  std::vector<Trajectory> trajs;
+  for (const auto& e : recent)
+    if (e.traj.steps() > 0) trajs.push_back(e.traj);
+  auto model = m.model;
+  const int horizon = std::max(5, std::min(30, m.trace.horizon > 0 ? m.trace.horizon : 20));
+  error_job.want(
+      key,
+      [model, data, trajs, horizon] {
+        ErrorResult r;
+        const int od = data->obs_dim(), ad = data->action_dim();
+        Dataset visited(od, ad);
+        for (const auto& t : trajs)
+          for (int k = 0; k < t.steps(); ++k) {
+            Transition tr;
+            tr.obs = t.obs.row(k).transpose();
+            tr.action = t.actions.row(k).transpose();
+            tr.next_obs = t.obs.row(k + 1).transpose();
+            visited.add(tr);
+          }
+        r.visited = visited.size();
+        r.train = data->size();
+        if (visited.size() > 0) r.evd = error_vs_distance(*model, *data, visited);
+        // Open loop along real trajectories: the recent episodes if long enough, else the
+        // training data's own trajectories.
+        std::vector<Trajectory> along;
+        for (const auto& t : trajs)
+          if (t.steps() > horizon) along.push_back(t);
+        r.trajectories_from = "recent planned episodes";
+        if (along.empty()) {
+          along = split_trajectories(*data);
+          r.trajectories_from = "the training data";
+        }
+        CompoundingErrorOptions o;
+        o.horizon = horizon;
+        r.ensemble = compounding_error(*model, along, o);
+        // "A deterministic model": the best elite alone, against the elites' mean.
+        o.member = model->elites().empty() ? 0 : model->elites().front();
+        r.single_member = o.member;
+        r.single = compounding_error(*model, along, o);
+        return r;
+      },
+      0.5);
+  busy |= error_job.stale(key);
+  if (!error_job.error.empty()) status = "model_error: error: " + error_job.error;
+  if (!error_job.last) {
+    ImGui::TextDisabled("computing...");
+    return;
+  }
+  const ErrorResult& r = *error_job.last;
+  if (error_job.error.empty())
+    status = "model_error: " + std::to_string(r.evd.distance.size()) + " visited transitions, " +
+             std::to_string(r.evd.bin_count.size()) + " bins, horizon " +
+             std::to_string(r.ensemble.horizon.size());
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float gap = ImGui::GetStyle().ItemSpacing.x;
+  const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
+  bool stacked = false;
+  const ImVec2 half = two_panes(avail, note_h, stacked);
+  (void)gap;
+  Figure f{"error_vs_distance",
+           "One-step error vs distance to data",
+           "distance to training data (sd)",
+           "||f(s,a) - s'||",
+           {},
+           false};
+  PlotStyle ps{style.line_scale, {}};
+  {
+    Series pts{"visited transitions", {}, {}};
+    const size_t n = r.evd.distance.size();
+    const size_t stride = std::max<size_t>(1, n / kMaxScatter);
+    for (size_t i = 0; i < n; i += stride)
+      pts.x.push_back(r.evd.distance[i]), pts.y.push_back(r.evd.error[i]);
+    f.series.push_back(std::move(pts));
+    ps.series.push_back({true, -1, kVisitedColour, true});
+    f.series.push_back(Series{"binned mean", r.evd.bin_distance, r.evd.bin_error});
+    ps.series.push_back({false, -1, 6, true});
+  }
+  if (r.evd.distance.empty()) f.title += " (no planned steps yet)";
+  plot("err_dist", f, half, ps);
+  pane_gap(stacked);
+  Figure c{"compounding_error",
+           "Open-loop error vs horizon",
+           "steps ahead h",
+           "||s_hat_h - s_h||",
+           {},
+           false};
+  auto add = [&](const std::string& label, const CompoundingError& e) {
+    auto& s = c.series_named(label);
+    for (size_t i = 0; i < e.horizon.size(); ++i)
+      s.x.push_back(e.horizon[i]), s.y.push_back(e.error[i]);
+  };
+  add("ensemble (mean of elites)", r.ensemble);
+  add("one model (member " + std::to_string(r.single_member + 1) + ")", r.single);
+  plot("compounding", c, half, {style.line_scale, {}});
+  ImGui::TextWrapped(
+      "%zu visited transitions of the last planned episodes vs %zu training transitions; "
+      "open-loop rollouts along %s with the actions really executed.",
+      r.visited, r.train, r.trajectories_from.c_str());
+}
+
+}  // namespace dynalab
