@@ -209,6 +209,7 @@ class MbrlExperiment : public Experiment {
   void capture_training_data();
   void record_divergence();
   void write_analysis(const std::filesystem::path& dir) const;
+  void load_analysis_state(const std::filesystem::path& dir, const SessionReader& r);
   std::shared_ptr<const Dataset> fit_data_;
   int captured_fit_ = -1;  // agent_->fits() when fit_data_ was captured
   std::vector<DivergenceRow> divergence_;

@@ -1,7 +1,9 @@
 // Session save/load of the mbrl experiment kind: counters, the finished episodes' rows, the
 // current episode's buffers, the outputs built so far, the env state and the agent (dataset,
 // model, planner, RNG; mbrl_agent_session.cpp). Not saved: the GUI's CEM scrubber history of the
-// replan in progress (replan_traces_), which restarts empty after a load.
+// replan in progress (replan_traces_), which restarts empty after a load. The analysis state
+// (the data of the latest fit, the divergence per episode, the latest visitation sample, the
+// error-vs-distance points) is saved too, so the analysis/ outputs continue exactly.
 #include "core/experiments/mbrl_experiment.h"
 #include "core/export/atomic_file.h"
 #include "core/session.h"
@@ -19,7 +21,31 @@ void MbrlExperiment::save_state(const std::filesystem::path& dir, Json& state) c
   agent_->save_state(dir, agent);
   write_file_atomic(dir / "trajectories_so_far.csv", trajectories_csv_);
   write_file_atomic(dir / "plan_traces_so_far.csv", plan_traces_csv_);
-  state = {{"run", run_},
+  if (fit_data_) write_file_atomic(dir / "fit_data.npy", fit_data_->to_npy());
+  Json div = Json::array();
+  for (const auto& d : divergence_)
+    div.push_back({d.run, d.episode, session_number(d.kl), session_number(d.raw), d.n_visited,
+                   d.n_train, d.dims});
+  Json vis;
+  if (visitation_) {
+    const auto& m = *visitation_;
+    auto mat = [](const Eigen::MatrixXd& x) {
+      const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor> r = x;
+      return Json{{"rows", x.rows()}, {"cols", x.cols()}, {"data", session_numbers(r.data(), size_t(r.size()))}};
+    };
+    vis = {{"run", m.run}, {"episode", m.episode}, {"kl", session_number(m.kl)},
+           {"dataset_states", mat(m.dataset_states)}, {"visited_states", mat(m.visited_states)}};
+  }
+  std::vector<double> evd_episode(evd_episode_.begin(), evd_episode_.end());
+  Json analysis = {{"fit_data", bool(fit_data_)},
+                   {"captured_fit", captured_fit_},
+                   {"divergence", div},
+                   {"evd_distance", v(evd_distance_)},
+                   {"evd_error", v(evd_error_)},
+                   {"evd_episode", v(evd_episode)}};
+  if (visitation_) analysis["visitation"] = vis;
+  state = {{"analysis", analysis},
+           {"run", run_},
            {"episode", episode_},
            {"episode_steps", episode_steps_},
            {"random_episodes", random_episodes_},
@@ -76,6 +102,55 @@ void MbrlExperiment::load_state(const std::filesystem::path& dir, const SessionR
   model_copy_.reset();
   model_copy_fits_ = -1;
   agent_->load_state(dir, r.child("agent"), *env_, obs_);
+  load_analysis_state(dir, r.child("analysis"));
+}
+
+void MbrlExperiment::load_analysis_state(const std::filesystem::path& dir, const SessionReader& r) {
+  fit_data_.reset();
+  if (r.boolean("fit_data")) {
+    const std::filesystem::path npy = dir / "fit_data.npy";
+    fit_data_ = std::make_shared<const Dataset>(
+        Dataset::from_npy(read_session_file(npy), npy.string(), agent_->dataset().obs_dim(),
+                          agent_->dataset().action_dim()));
+  }
+  captured_fit_ = int(r.integer("captured_fit"));
+  divergence_.clear();
+  const Json& div = r.array("divergence");
+  for (size_t i = 0; i < div.size(); ++i) {
+    const Json& e = div[i];
+    if (!e.is_array() || e.size() != 7 || !e[0].is_number_integer() || !e[1].is_number_integer() ||
+        !e[4].is_number_integer() || !e[5].is_number_integer() || !e[6].is_number_integer())
+      r.fail("divergence[" + std::to_string(i) + "]",
+             "[run, episode, kl, raw, n_visited, n_train, dims]");
+    const Json nums = {{"kl", e[2]}, {"raw", e[3]}};
+    const SessionReader nr(nums, r.file(), "state.analysis.divergence[" + std::to_string(i) + "]");
+    divergence_.push_back({e[0].get<int>(), e[1].get<int>(), nr.number("kl"), nr.number("raw"),
+                           e[4].get<int>(), e[5].get<int>(), e[6].get<int>()});
+  }
+  visitation_.reset();
+  if (r.has("visitation")) {
+    const SessionReader vr = r.child("visitation");
+    auto sample = std::make_shared<VisitationSample>();
+    sample->run = int(vr.integer("run"));
+    sample->episode = int(vr.integer("episode"));
+    sample->kl = vr.number("kl");
+    auto mat = [&](const std::string& key) {
+      const SessionReader m = vr.child(key);
+      const int64_t rows = m.integer("rows"), cols = m.integer("cols");
+      if (rows < 0 || cols < 0 || rows > kMaxVisitationRows || cols > 1000)
+        m.fail("rows", "a sample of at most " + std::to_string(kMaxVisitationRows) + " rows");
+      const std::vector<double> d = m.doubles("data", size_t(rows * cols));
+      return Eigen::MatrixXd(Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic,
+                                                            Eigen::RowMajor>>(d.data(), rows, cols));
+    };
+    sample->dataset_states = mat("dataset_states");
+    sample->visited_states = mat("visited_states");
+    visitation_ = std::move(sample);
+  }
+  evd_distance_ = r.doubles("evd_distance");
+  evd_error_ = r.doubles("evd_error", evd_distance_.size());
+  const std::vector<double> ep = r.doubles("evd_episode", evd_distance_.size());
+  evd_episode_.assign(ep.begin(), ep.end());
 }
 
 }  // namespace dynalab
