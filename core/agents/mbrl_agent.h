@@ -68,6 +68,14 @@ struct MbrlAgentConfig {
         v.fail("random_steps", "at least 2 for a learned model (it needs data to fit), got " +
                                    std::to_string(random_steps));
     v.section("rollout", rollout);
+    // Every particle of every candidate is a row of the rollout batch: bounded like the plans.
+    if constexpr (requires { v.fail(std::string(), std::string()); })
+      if (dynamics == "learned" &&
+          (long long)rollout.particles * planner.population() > PlannerConfig::kMaxPlanCells)
+        v.fail("rollout.particles",
+               "particles x planner population at most " +
+                   std::to_string(PlannerConfig::kMaxPlanCells) + ", got " +
+                   std::to_string(rollout.particles) + " x " + std::to_string(planner.population()));
   }
 };
 
