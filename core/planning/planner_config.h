@@ -44,7 +44,10 @@ struct PlannerConfig {
            : kind == "cem"           ? cem.population
                                      : mppi.population;
   }
-  static constexpr long long kMaxPlanCells = 20000000;
+  static constexpr long long kMaxPlanCells = 10000000;
+  /// Limit on particles x population x max(horizon, widest hidden layer) of a learned-model
+  /// rollout: its batch holds every particle's path and each layer's activations.
+  static constexpr long long kMaxRolloutCells = 100000000;
 };
 
 /// Builds the configured planner for actions in [low, high].
