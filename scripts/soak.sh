@@ -46,16 +46,19 @@ summarise() {
 # (a) The replay buffer holds 10 episodes (200 steps each): it is full after the random steps
 # and 9 planned episodes, so warm-up ends about 10 episodes in.
 capacity=2000
-timeout --signal=INT "$((minutes * 60))" "$cli" run pendulum_mpc --quiet --out "$out/mpc" \
+"$cli" run pendulum_mpc --quiet --out "$out/mpc" \
   --set episodes=100000 --set random_steps=200 --set dataset_capacity=$capacity \
   --set model.kind=probabilistic --set model.hidden=[64,64,64] --set model.ensemble_size=5 \
   --set model.elites=5 --set model.epochs=20 --set planner.population=200 \
   --set planner.elites=20 --set planner.iterations=5 --set planner.horizon=20 \
   --set rollout.particles=10 --set rollout.propagation=tsinf > "$out/mpc.log" 2>&1 &
 mpc=$!
+(sleep "$((minutes * 60))" && kill "$mpc" 2>/dev/null) &  # more episodes than minutes: stop it
+stopper=$!
 sample_rss "$mpc" "$out/rss_mpc.csv" &
 sampler=$!
-wait "$mpc" || true  # the timeout ends it (there are more episodes than minutes)
+wait "$mpc" || true
+kill "$stopper" 2>/dev/null || true
 wait "$sampler"
 # Warm-up: a third of the run (the buffer fills within the first few minutes).
 summarise "pendulum_mpc (interactive, capacity $capacity, ${minutes} min)" "$out/rss_mpc.csv" "$((minutes * 20))"
