@@ -43,9 +43,9 @@ summarise() {
         100 * (r[n-1] - r[w]) / r[w] }' "$csv"
 }
 
-# (a) The replay buffer holds 10 episodes (200 steps each): it is full after the random steps
-# and 9 planned episodes, so warm-up ends about 10 episodes in.
-capacity=2000
+# (a) The replay buffer holds 3 episodes' worth (200 steps each): it is full after the random
+# steps and 2 planned episodes, then every refit trains on a sliding window of the same size.
+capacity=600
 "$cli" run pendulum_mpc --quiet --out "$out/mpc" \
   --set episodes=100000 --set random_steps=200 --set dataset_capacity=$capacity \
   --set model.kind=probabilistic --set model.hidden=[64,64,64] --set model.ensemble_size=5 \
