@@ -17,22 +17,22 @@ cli=build/app/dynalab-cli
 [ -x "$cli" ] || { echo "error: $cli not built (scripts/build.sh)" >&2; exit 2; }
 mkdir -p "$out"
 
-# Samples VmRSS of PID every $interval s into CSV until it exits.
+# Samples VmRSS of PID every $interval s (or $3 s) into CSV until it exits.
 sample_rss() {
-  local pid=$1 csv=$2 t0=$SECONDS
+  local pid=$1 csv=$2 every=${3:-$interval} t0=$SECONDS
   echo "seconds,rss_kb" > "$csv"
   while kill -0 "$pid" 2>/dev/null; do
     local kb
     kb=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status" 2>/dev/null || true)
     [ -n "$kb" ] && echo "$((SECONDS - t0)),$kb" >> "$csv"
-    sleep "$interval"
+    sleep "$every"
   done
 }
 
 # Prints RSS at the sample nearest to WARMUP seconds, at the end, and the growth between.
 summarise() {
   local name=$1 csv=$2 warmup=$3
-  awk -F, -v name="$name" -v warm="$warmup" 'NR > 1 {
+  awk -F, -v name="$name" -v warm="$warmup" 'BEGIN { n = 0 } NR > 1 {
       t[n] = $1; r[n] = $2; n++ }
     END {
       if (n == 0) { print name ": no samples"; exit }
@@ -67,7 +67,7 @@ summarise "pendulum_mpc (interactive, capacity $capacity, ${minutes} min)" "$out
 "$cli" run dyna_maze --quiet --out "$out/dyna" --set steps=1000000 --set episodes=10000000 \
   --set agent.planning_steps=50 > "$out/dyna.log" 2>&1 &
 dyna=$!
-sample_rss "$dyna" "$out/rss_dyna.csv" &
+sample_rss "$dyna" "$out/rss_dyna.csv" 1 &  # it takes about a minute: every second
 sampler=$!
 wait "$dyna"
 wait "$sampler"
