@@ -81,7 +81,8 @@ int check_command(const Args& args) {
     e.load(file);
     std::printf("ok: model \"%s\"\n", e.describe_shape().c_str());
   } else {
-    throw InputError(file + ": expected a .json, .txt, .csv, .npy or .bin file, got '" + ext + "'");
+    throw InputError(file + ": expected a .json, .txt, .csv, .npy or .bin file, got " +
+                     (ext.empty() ? std::string("no extension") : "'" + ext + "'"));
   }
   return 0;
 }
