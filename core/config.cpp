@@ -92,7 +92,13 @@ void ConfigNode::field(const char* key, int& value, Range range, Apply, const ch
   if (const Json* j = get(key)) value = static_cast<int>(number(key, *j, r, true));
   resolved_[key] = value;
 }
+// Integers read through a double are capped at 2^53 (exact in a double; casting a double
+// beyond the integer type's range, e.g. "seed": 1e30, would be undefined behaviour).
+constexpr double kMaxExactInteger = 9007199254740992.0;
+
 void ConfigNode::field(const char* key, int64_t& value, Range range, Apply, const char*) {
+  range.lo = std::max(range.lo, -kMaxExactInteger);
+  range.hi = std::min(range.hi, kMaxExactInteger);
   if (const Json* j = get(key)) value = static_cast<int64_t>(number(key, *j, range, true));
   resolved_[key] = value;
 }
@@ -103,6 +109,7 @@ void ConfigNode::field(const char* key, uint64_t& value, Range range, Apply, con
     } else {
       Range r = range;
       r.lo = std::max(r.lo, 0.0);
+      r.hi = std::min(r.hi, kMaxExactInteger);
       value = static_cast<uint64_t>(number(key, *j, r, true));
     }
   }

@@ -9,6 +9,7 @@ packages=(
   libglfw3-dev libimgui-dev libstb-dev libgl1-mesa-dev libgl1-mesa-dri       # the desktop app
   fonts-dejavu-core                                                           # presentation-mode font
   xvfb xauth                                                                  # GUI tests without a display
+  clang libclang-rt-14-dev                                                    # sanitizer and libFuzzer builds
   "$@"
 )
 

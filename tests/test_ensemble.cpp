@@ -260,8 +260,11 @@ TEST_CASE("model config: ranges and cross-field checks are InputErrors naming th
   CHECK(error_of([] {
           read_config(R"({"kind": "gp"})");
         }).find("cfg.json: kind: expected one of") == 0);
+  // Checked while reading (the key is relative to the node: "model.elites" in an experiment).
   CHECK(error_of([] { read_config(R"({"ensemble_size": 3, "elites": 5})"); }) ==
-        "cfg.json: model.elites: expected at most ensemble_size (3), got 5");
+        "cfg.json: elites: expected at most ensemble_size (3), got 5");
+  CHECK(error_of([] { read_config(R"({"ensemble_size": 64, "elites": 5, "hidden": [4096, 4096]})"); })
+            .find("cfg.json: hidden: expected at most 20000000 hidden weights") == 0);
   CHECK(error_of([] { read_config(R"({"hidden": []})"); }).find("hidden: expected at least one") !=
         std::string::npos);
   CHECK(error_of([] { read_config(R"({"val_fraction": 1})"); }).find("cfg.json: val_fraction") ==

@@ -23,6 +23,9 @@ int bench_command(const Args& args);
 int lessons_command(const Args& args);
 /// rollout ENV: one episode of an env under a simple policy, written to DIR/trajectories.csv.
 int rollout_command(const Args& args);
+/// check FILE: validates one input file by its extension (dataset and weights shapes from an
+/// mbrl --experiment); prints "ok: ..." or throws InputError.
+int check_command(const Args& args);
 
 /// Small argument reader shared by the subcommands: "--flag value" options, repeated --set,
 /// positionals. Unknown flags are InputErrors.

@@ -27,6 +27,10 @@ static const cli::Command kCommands[] = {
      "rollout ENV [--policy random|zero|const:V1,V2,...] [--steps N] [--seed S] [--set key=value ...] --out DIR   "
      "one episode to DIR/trajectories.csv",
      cli::rollout_command},
+    {"check",
+     "check FILE [--experiment EXP] [--set key=value ...]   validate a config/lesson (.json), maze (.txt), "
+     "dataset (.csv/.npy) or model weights (.bin; shape from the mbrl EXP); prints ok or the error",
+     cli::check_command},
 };
 
 static void usage(std::FILE* to) {

@@ -13,6 +13,7 @@
 // Work is cut into bounded units for the experiment's tick(): one random data step, one
 // training epoch, one planner iteration, or one planned action.
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -71,6 +72,20 @@ struct MbrlAgentConfig {
         v.fail("random_steps", "at least 2 for a learned model (it needs data to fit), got " +
                                    std::to_string(random_steps));
     v.section("rollout", rollout);
+    // Every particle of every candidate is a row of the rollout batch, which holds its path
+    // and each layer's activations: bounded so a config cannot ask for gigabytes.
+    if constexpr (requires { v.fail(std::string(), std::string()); })
+      if (dynamics == "learned") {
+        int widest = planner.horizon;
+        for (int w : model.hidden) widest = std::max(widest, w);
+        const long long cells = (long long)rollout.particles * planner.population() * widest;
+        if (cells > PlannerConfig::kMaxRolloutCells)
+          v.fail("rollout.particles",
+                 "particles x planner population x max(horizon, widest hidden layer) at most " +
+                     std::to_string(PlannerConfig::kMaxRolloutCells) + ", got " +
+                     std::to_string(rollout.particles) + " x " +
+                     std::to_string(planner.population()) + " x " + std::to_string(widest));
+      }
   }
 };
 

@@ -210,11 +210,17 @@ std::vector<Figure> MbrlExperiment::figures() const {
     auto& tr = loss.series_named("train");
     auto& va = loss.series_named(agent_->model()->probabilistic() ? "validation NLL" : "validation MSE");
     const auto& epochs = agent_->epochs();
+    // A diverged epoch has no loss (NaN): it is left out rather than plotted or exported.
     for (size_t i = 0; i < epochs.size(); ++i) {
-      tr.x.push_back(double(i + 1));
-      tr.y.push_back(epochs[i].train_loss);
-      va.x.push_back(double(i + 1));
-      va.y.push_back(agent_->model()->probabilistic() ? epochs[i].val_nll : epochs[i].val_mse);
+      const double v = agent_->model()->probabilistic() ? epochs[i].val_nll : epochs[i].val_mse;
+      if (std::isfinite(epochs[i].train_loss)) {
+        tr.x.push_back(double(i + 1));
+        tr.y.push_back(epochs[i].train_loss);
+      }
+      if (std::isfinite(v)) {
+        va.x.push_back(double(i + 1));
+        va.y.push_back(v);
+      }
     }
     figs.push_back(std::move(loss));
     Figure dis{"disagreement", "Ensemble disagreement over time (current run)", "env step",

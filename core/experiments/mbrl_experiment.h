@@ -11,7 +11,10 @@
 //                     terminated = 1 if the MDP ended the episode, 0 if truncated; train_loss and
 //                     val_loss are those of the model that planned the episode (its last fit:
 //                     the training objective, and the validation NLL for probabilistic models or
-//                     MSE for deterministic ones, in normalised units); "nan" for the oracle.
+//                     MSE for deterministic ones, in normalised units); "nan" for the oracle
+//                     and when that fit diverged before its first epoch finished (the model
+//                     then keeps its last good weights and is not trained again). Every other
+//                     value of every output file is finite.
 //   trajectories.csv  run,episode,t,obs_<name>...,action_<d>...,reward  (obs before the action)
 //   plan_traces.csv   (output.plan_traces = true) one row per planner iteration:
 //                     run,episode,t,replan,iteration,candidates,finite_candidates,objective,

@@ -1,5 +1,6 @@
 #include "core/experiments/tabular_experiment.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/export/atomic_file.h"
@@ -31,7 +32,9 @@ void TabularExperiment::start_run(int run) {
   episode_steps_ = 0;
   episode_return_ = 0;
   path_ = {state_};
-  if (cfg_.steps > 0) cumulative_[run].reserve(cfg_.steps);
+  // Reserve at most a million steps up front: `steps` may be up to 1e9, and memory should grow
+  // with the steps actually run, not with the configured maximum.
+  if (cfg_.steps > 0) cumulative_[run].reserve(std::min<size_t>(cfg_.steps, size_t(1) << 20));
 }
 
 void TabularExperiment::set_agent_config(const TabularConfig& agent) {

@@ -1,8 +1,8 @@
 #include "core/export/npy.h"
 
+#include <cctype>
 #include <cstdint>
 #include <cstring>
-#include <regex>
 
 #include "core/config.h"
 
@@ -42,22 +42,50 @@ NpyArray npy_decode(std::string_view bytes, const std::string& source) {
     return fail("unsupported .npy version " + std::to_string(major));
   }
   if (bytes.size() < offset + header_len) return fail("truncated .npy header");
+  // numpy's own reader refuses headers over 10000 bytes (max_header_size) for the same reason:
+  // a header is a short dict, anything longer is not a real file.
+  if (header_len > 10000)
+    return fail("header: expected at most 10000 bytes, got " + std::to_string(header_len));
   const std::string header(bytes.substr(offset, header_len));
-  std::smatch m;
-  if (!std::regex_search(header, m, std::regex("'descr':\\s*'([<>|=]?)([fi])(\\d)'")))
+  // The dict is parsed by hand (no std::regex: libstdc++'s recurses per character and overflowed
+  // the stack on long headers). find_value returns the position after "'key':" and spaces.
+  auto find_value = [&](const char* key) -> size_t {
+    size_t p = header.find(key);
+    if (p == std::string::npos) return p;
+    p += std::strlen(key);
+    while (p < header.size() && std::isspace(static_cast<unsigned char>(header[p]))) ++p;
+    if (p >= header.size() || header[p] != ':') return std::string::npos;
+    ++p;
+    while (p < header.size() && std::isspace(static_cast<unsigned char>(header[p]))) ++p;
+    return p;
+  };
+  size_t pos = find_value("'descr'");
+  if (pos == std::string::npos || pos >= header.size() || header[pos] != '\'')
     return fail("header: expected 'descr' of float64 or float32");
-  const std::string kind = m[2], width = m[3];
-  if (m[1] == ">") return fail("header: big-endian arrays are not supported");
-  const bool f8 = kind == "f" && width == "8", f4 = kind == "f" && width == "4";
-  if (!f8 && !f4) return fail("header: expected dtype float64 or float32, got " + kind + width);
+  const size_t close = header.find('\'', pos + 1);
+  if (close == std::string::npos) return fail("header: expected 'descr' of float64 or float32");
+  std::string descr = header.substr(pos + 1, close - pos - 1);
+  const char order = !descr.empty() && std::strchr("<>|=", descr[0]) ? descr[0] : 0;
+  if (order) descr.erase(0, 1);
+  if (order == '>') return fail("header: big-endian arrays are not supported");
+  const bool f8 = descr == "f8", f4 = descr == "f4";
+  if (!f8 && !f4) return fail("header: expected dtype float64 or float32, got " + descr.substr(0, 16));
   if (header.find("'fortran_order': True") != std::string::npos) return fail("header: Fortran order is not supported");
-  if (!std::regex_search(header, m, std::regex("'shape':\\s*\\(([^)]*)\\)"))) return fail("header: no 'shape'");
+  pos = find_value("'shape'");
+  if (pos == std::string::npos || pos >= header.size() || header[pos] != '(') return fail("header: no 'shape'");
+  const size_t shape_end = header.find(')', pos);
+  if (shape_end == std::string::npos) return fail("header: no 'shape'");
   std::vector<size_t> shape;
-  std::string dims = m[1];
-  std::regex num("\\d+");
-  for (auto it = std::sregex_iterator(dims.begin(), dims.end(), num); it != std::sregex_iterator(); ++it) {
-    if (it->str().size() > 12) return fail("header: absurd shape");
-    shape.push_back(std::stoull(it->str()));
+  for (size_t i = pos + 1; i < shape_end;) {
+    if (!std::isdigit(static_cast<unsigned char>(header[i]))) {
+      ++i;
+      continue;
+    }
+    size_t j = i;
+    while (j < shape_end && std::isdigit(static_cast<unsigned char>(header[j]))) ++j;
+    if (j - i > 12) return fail("header: absurd shape");
+    shape.push_back(std::stoull(header.substr(i, j - i)));
+    i = j;
   }
   NpyArray a;
   if (shape.size() == 1) {

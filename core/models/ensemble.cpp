@@ -25,6 +25,12 @@ void ModelConfig::validate(const std::string& where) const {
   for (int w : hidden)
     if (w < 1 || w > 4096)
       throw InputError(where + ".hidden: expected widths in [1, 4096], got " + std::to_string(w));
+  if (hidden.size() > 64)
+    throw InputError(where + ".hidden: expected at most 64 hidden layers, got " +
+                     std::to_string(hidden.size()));
+  if (weight_count() > kMaxModelWeights)
+    throw InputError(where + ".hidden: expected at most " + std::to_string(kMaxModelWeights) +
+                     " hidden weights over all members, got " + std::to_string(weight_count()));
   parse_activation(activation, where + ".activation");
   if (kind != "deterministic" && kind != "probabilistic")
     throw InputError(where + ".kind: expected one of deterministic, probabilistic, got \"" + kind +

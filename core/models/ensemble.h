@@ -34,6 +34,9 @@ using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::
 
 /// Largest ensemble accepted by the config (a typo like 10^9 members is an error, not an OOM).
 inline constexpr int kMaxEnsembleSize = 64;
+/// Limit on ModelConfig::weight_count(): 2e7 floats is 80 MB per copy (weights, gradients,
+/// two Adam moments and the divergence backup make five).
+inline constexpr long long kMaxModelWeights = 20000000;
 
 struct ModelConfig {
   std::string kind = "probabilistic";  ///< deterministic (MSE) | probabilistic (Gaussian NLL)
@@ -77,6 +80,28 @@ struct ModelConfig {
     v.field("elites", elites, Range::closed(1, kMaxEnsembleSize), Apply::live,
             "members used for planning (<= ensemble_size)");
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "training threads");
+    // Cross-field limits, checked while reading so the message names the file; a config may
+    // never make the ensemble allocate more than kMaxModelWeights floats per weight array.
+    if constexpr (requires { v.fail(std::string(), std::string()); }) {
+      if (elites > ensemble_size)
+        v.fail("elites", "at most ensemble_size (" + std::to_string(ensemble_size) + "), got " +
+                             std::to_string(elites));
+      if (hidden.empty()) v.fail("hidden", "at least one hidden layer width, got []");
+      if (hidden.size() > 64)
+        v.fail("hidden", "at most 64 hidden layers, got " + std::to_string(hidden.size()));
+      if (weight_count() > kMaxModelWeights)
+        v.fail("hidden", "at most " + std::to_string(kMaxModelWeights) +
+                             " hidden weights over all members (ensemble_size x the products of "
+                             "consecutive widths), got " + std::to_string(weight_count()));
+    }
+  }
+  /// Hidden-to-hidden weights and biases over all members: the part of the model's size that
+  /// the config alone decides (the input and output layers add dims x widths).
+  long long weight_count() const {
+    long long per = 0;
+    for (size_t i = 0; i < hidden.size(); ++i)
+      per += (long long)hidden[i] * (i + 1 < hidden.size() ? hidden[i + 1] + 1 : 1);
+    return per * ensemble_size;
   }
   /// Cross-field checks (elites <= ensemble_size, hidden not empty); throws InputError naming
   /// `where` (e.g. "cfg.json: model").
@@ -183,6 +208,8 @@ class Ensemble {
   /// Reads save_training_state's file; `data` must be the dataset the fit began on (the rows are
   /// rebuilt from it). InputError naming the file on truncated or wrong-shape content.
   void load_training_state(const std::filesystem::path& path, const Dataset& data);
+  /// load() from the file's bytes; `source` names it in errors.
+  void load_bytes(const std::string& bytes, const std::string& source);
   /// "E probabilistic members, 4+1 -> 200x200x200 silu -> 4" (for messages and the GUI).
   std::string describe_shape() const;
 

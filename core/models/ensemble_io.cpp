@@ -92,7 +92,10 @@ void Ensemble::load(const std::filesystem::path& path) {
   if (!f) throw InputError(p + ": cannot open the model file");
   std::stringstream ss;
   ss << f.rdbuf();
-  const std::string bytes = ss.str();
+  load_bytes(ss.str(), p);
+}
+
+void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
   Reader r{bytes, p};
   r.need(8, "the magic \"DLENSEM1\"");
   if (std::memcmp(bytes.data(), kMagic, 8) != 0)

@@ -30,7 +30,24 @@ struct PlannerConfig {
       cem.visit(v);
     else
       mppi.visit(v);
+    // The candidates' action sequences are held in memory: population x horizon is bounded so
+    // a config cannot ask for gigabytes (per action dimension, 4 bytes each, a few copies).
+    if constexpr (requires { v.fail(std::string(), std::string()); })
+      if ((long long)population() * horizon > kMaxPlanCells)
+        v.fail("population",
+               "population x horizon at most " + std::to_string(kMaxPlanCells) + ", got " +
+                   std::to_string(population()) + " x " + std::to_string(horizon));
   }
+  /// The configured kind's candidates per iteration.
+  int population() const {
+    return kind == "random_shooting" ? random_shooting.population
+           : kind == "cem"           ? cem.population
+                                     : mppi.population;
+  }
+  static constexpr long long kMaxPlanCells = 10000000;
+  /// Limit on particles x population x max(horizon, widest hidden layer) of a learned-model
+  /// rollout: its batch holds every particle's path and each layer's activations.
+  static constexpr long long kMaxRolloutCells = 100000000;
 };
 
 /// Builds the configured planner for actions in [low, high].

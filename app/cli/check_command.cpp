@@ -1,0 +1,90 @@
+// dynalab-cli check FILE: validates one input file by its extension and prints "ok: ..." or the
+// error (exit 2). It is the CLI entry point of the loaders that no other command reaches
+// directly: datasets (.csv, .npy) and saved model weights (.bin), whose expected shape comes
+// from an mbrl experiment given with --experiment; configs and lessons (.json) and mazes (.txt).
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+
+#include "app/cli/cli.h"
+#include "core/dataset.h"
+#include "core/experiment.h"
+#include "core/experiments/mbrl_experiment.h"
+#include "core/lesson.h"
+#include "envs/maze.h"
+#include "envs/registry.h"
+
+namespace dynalab::cli {
+
+namespace {
+
+std::string read_bytes(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw InputError(path + ": cannot open the file");
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+/// The mbrl experiment that gives a dataset's dimensions or a model's shape.
+std::unique_ptr<MbrlExperiment> mbrl_for(const ArgReader& a, const std::string& file,
+                                         const std::string& what) {
+  if (!a.has("--experiment"))
+    throw InputError(file + ": checking " + what +
+                     " needs --experiment EXP (an mbrl experiment; its env and model give the "
+                     "expected shape)");
+  auto exp = make_experiment(load_experiment(a.value("--experiment"), a.values("--set")),
+                             env_registry());
+  auto* mbrl = dynamic_cast<MbrlExperiment*>(exp.get());
+  if (!mbrl)
+    throw InputError("--experiment: expected an mbrl experiment (with an env and a model), got '" +
+                     a.value("--experiment") + "'");
+  exp.release();
+  return std::unique_ptr<MbrlExperiment>(mbrl);
+}
+
+}  // namespace
+
+int check_command(const Args& args) {
+  ArgReader a(args, {"--experiment", "--set"});
+  if (a.positional().size() != 1)
+    throw InputError("check: expected one FILE (.json config or lesson, .txt maze, .csv or .npy "
+                     "dataset, .bin model weights)");
+  const std::string file = a.positional()[0];
+  const std::string ext = std::filesystem::path(file).extension().string();
+  if (ext == ".json") {
+    const Json j = read_json_file(file);
+    if (j.is_object() && j.contains("steps")) {  // a lesson: its steps are experiments to build
+      const Lesson lesson = load_lesson(file);
+      check_lesson(lesson, env_registry());
+      std::printf("ok: lesson '%s', %zu steps\n", lesson.title.c_str(), lesson.steps.size());
+    } else {
+      auto exp = make_experiment(load_experiment(file, a.values("--set")), env_registry());
+      std::printf("ok: experiment of kind %s\n", exp->config().value("kind", "?").c_str());
+    }
+  } else if (ext == ".txt") {
+    const Maze m = load_maze(file);
+    std::printf("ok: maze %dx%d\n", m.rows, m.cols);
+  } else if (ext == ".csv" || ext == ".npy") {
+    const auto exp = mbrl_for(a, file, "a dataset");
+    const int od = exp->env().observation_space().dim(), ad = exp->env().action_space().dim();
+    const std::string bytes = read_bytes(file);
+    const Dataset d = ext == ".csv" ? Dataset::from_csv(bytes, file, od, ad)
+                                    : Dataset::from_npy(bytes, file, od, ad);
+    std::printf("ok: dataset of %zu transitions (obs %d, action %d)\n", d.size(), od, ad);
+  } else if (ext == ".bin") {
+    const auto exp = mbrl_for(a, file, "model weights");
+    if (!exp->agent().model())
+      throw InputError("--experiment: expected a learned model (agent.dynamics=learned), got the oracle");
+    Ensemble e = *exp->agent().model();
+    e.load(file);
+    std::printf("ok: model \"%s\"\n", e.describe_shape().c_str());
+  } else {
+    throw InputError(file + ": expected a .json, .txt, .csv, .npy or .bin file, got " +
+                     (ext.empty() ? std::string("no extension") : "'" + ext + "'"));
+  }
+  return 0;
+}
+
+}  // namespace dynalab::cli
