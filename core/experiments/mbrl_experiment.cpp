@@ -207,8 +207,10 @@ std::vector<Figure> MbrlExperiment::figures() const {
   figs.push_back(std::move(obj));
   if (agent_->model()) {
     Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};
-    auto& tr = loss.series_named("train");
-    auto& va = loss.series_named(agent_->model()->probabilistic() ? "validation NLL" : "validation MSE");
+    // Both series exist before either is referenced: series_named may grow the vector.
+    loss.series_named("train");
+    loss.series_named(agent_->model()->probabilistic() ? "validation NLL" : "validation MSE");
+    Series &tr = loss.series[0], &va = loss.series[1];
     const auto& epochs = agent_->epochs();
     // A diverged epoch has no loss (NaN): it is left out rather than plotted or exported.
     for (size_t i = 0; i < epochs.size(); ++i) {

@@ -30,7 +30,7 @@ struct Out {
   }
   template <class T>
   void array(const T* p, size_t n) {
-    s.append(reinterpret_cast<const char*>(p), n * sizeof(T));
+    if (n > 0) s.append(reinterpret_cast<const char*>(p), n * sizeof(T));
   }
 };
 
@@ -54,7 +54,7 @@ struct In {
   template <class T>
   void array(T* p, size_t n, const std::string& what) {
     need(n * sizeof(T), what);
-    std::memcpy(p, s.data() + pos, n * sizeof(T));
+    if (n > 0) std::memcpy(p, s.data() + pos, n * sizeof(T));  // an empty vector's data() may be null
     pos += n * sizeof(T);
   }
   [[noreturn]] void fail(const std::string& what) const {
