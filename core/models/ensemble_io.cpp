@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/export/atomic_file.h"
+#include "core/models/binary_io.h"
 #include "core/models/ensemble.h"
 
 namespace dynalab {
@@ -23,44 +24,10 @@ namespace dynalab {
 namespace {
 constexpr char kMagic[8] = {'D', 'L', 'E', 'N', 'S', 'E', 'M', '1'};
 
-struct Writer {
-  std::string out;
-  template <class T>
-  void put(T v) {
-    out.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  void floats(const float* p, long n) {
-    out.append(reinterpret_cast<const char*>(p), n * sizeof(float));
-  }
-};
-
-struct Reader {
-  const std::string& in;
-  const std::string& path;
-  size_t pos = 0;
-  void need(size_t bytes, const std::string& what) const {
-    if (pos + bytes > in.size())
-      throw InputError(path + ": truncated: expected " + what + " at byte " + std::to_string(pos) +
-                       ", the file has " + std::to_string(in.size()) + " bytes");
-  }
-  template <class T>
-  T get(const std::string& what) {
-    need(sizeof(T), what);
-    T v;
-    std::memcpy(&v, in.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  void floats(float* p, long n, const std::string& what) {
-    need(n * sizeof(float), what);
-    std::memcpy(p, in.data() + pos, n * sizeof(float));
-    pos += n * sizeof(float);
-  }
-};
 }  // namespace
 
 void Ensemble::save(const std::filesystem::path& path) const {
-  Writer w;
+  BinaryWriter w;
   w.out.append(kMagic, 8);
   w.put<uint32_t>(1);
   w.put<uint32_t>(probabilistic_ ? 1 : 0);
@@ -71,14 +38,14 @@ void Ensemble::save(const std::filesystem::path& path) const {
   w.put<uint32_t>(size());
   w.put<uint32_t>(uint32_t(cfg_.hidden.size()));
   for (int h : cfg_.hidden) w.put<uint32_t>(h);
-  w.floats(in_norm_.mean.data(), input_dim());
-  w.floats(in_norm_.std.data(), input_dim());
-  w.floats(out_norm_.mean.data(), target_dim());
-  w.floats(out_norm_.std.data(), target_dim());
+  w.array(in_norm_.mean.data(), input_dim());
+  w.array(in_norm_.std.data(), input_dim());
+  w.array(out_norm_.mean.data(), target_dim());
+  w.array(out_norm_.std.data(), target_dim());
   for (const Member& mb : members_) {
-    w.floats(mb.net.params().data(), mb.net.params().size());
-    w.floats(mb.bounds.max_lv.data(), target_dim());
-    w.floats(mb.bounds.min_lv.data(), target_dim());
+    w.array(mb.net.params().data(), mb.net.params().size());
+    w.array(mb.bounds.max_lv.data(), target_dim());
+    w.array(mb.bounds.min_lv.data(), target_dim());
     w.put<double>(mb.best_score);
   }
   w.put<uint32_t>(uint32_t(elites_.size()));
@@ -96,7 +63,7 @@ void Ensemble::load(const std::filesystem::path& path) {
 }
 
 void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
-  Reader r{bytes, p};
+  BinaryReader r{bytes, p};
   r.need(8, "the magic \"DLENSEM1\"");
   if (std::memcmp(bytes.data(), kMagic, 8) != 0)
     throw InputError(p + ": expected a dynalab model file (starting with \"DLENSEM1\")");
@@ -130,17 +97,17 @@ void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
   in.std.resize(input_dim());
   out.mean.resize(target_dim());
   out.std.resize(target_dim());
-  r.floats(in.mean.data(), input_dim(), "the input normaliser");
-  r.floats(in.std.data(), input_dim(), "the input normaliser");
-  r.floats(out.mean.data(), target_dim(), "the target normaliser");
-  r.floats(out.std.data(), target_dim(), "the target normaliser");
+  r.array(in.mean.data(), input_dim(), "the input normaliser");
+  r.array(in.std.data(), input_dim(), "the input normaliser");
+  r.array(out.mean.data(), target_dim(), "the target normaliser");
+  r.array(out.std.data(), target_dim(), "the target normaliser");
   std::vector<Member> loaded = members_;
   for (uint32_t m = 0; m < E; ++m) {
     const std::string what = "member " + std::to_string(m) + "'s weights";
     Member& mb = loaded[m];
-    r.floats(mb.net.params().data(), mb.net.params().size(), what);
-    r.floats(mb.bounds.max_lv.data(), target_dim(), what);
-    r.floats(mb.bounds.min_lv.data(), target_dim(), what);
+    r.array(mb.net.params().data(), mb.net.params().size(), what);
+    r.array(mb.bounds.max_lv.data(), target_dim(), what);
+    r.array(mb.bounds.min_lv.data(), target_dim(), what);
     mb.best_score = r.get<double>(what);
     if (!mb.net.params().allFinite())
       throw InputError(p + ": expected finite weights, member " + std::to_string(m) +

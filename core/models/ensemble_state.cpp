@@ -14,6 +14,7 @@
 
 #include "core/dataset.h"
 #include "core/export/atomic_file.h"
+#include "core/models/binary_io.h"
 #include "core/models/ensemble.h"
 #include "core/session.h"
 
@@ -22,45 +23,8 @@ namespace dynalab {
 namespace {
 constexpr char kMagic[8] = {'D', 'L', 'E', 'N', 'S', 'T', 'S', '1'};
 
-struct Out {
-  std::string s;
-  template <class T>
-  void put(T v) {
-    s.append(reinterpret_cast<const char*>(&v), sizeof v);
-  }
-  template <class T>
-  void array(const T* p, size_t n) {
-    if (n > 0) s.append(reinterpret_cast<const char*>(p), n * sizeof(T));
-  }
-};
-
-struct In {
-  const std::string& s;
-  const std::string& file;
-  size_t pos = 0;
-  void need(size_t n, const std::string& what) const {
-    if (pos + n > s.size())
-      throw InputError(file + ": truncated: expected " + what + " at byte " + std::to_string(pos) +
-                       ", the file has " + std::to_string(s.size()) + " bytes");
-  }
-  template <class T>
-  T get(const std::string& what) {
-    need(sizeof(T), what);
-    T v;
-    std::memcpy(&v, s.data() + pos, sizeof v);
-    pos += sizeof v;
-    return v;
-  }
-  template <class T>
-  void array(T* p, size_t n, const std::string& what) {
-    need(n * sizeof(T), what);
-    if (n > 0) std::memcpy(p, s.data() + pos, n * sizeof(T));  // an empty vector's data() may be null
-    pos += n * sizeof(T);
-  }
-  [[noreturn]] void fail(const std::string& what) const {
-    throw InputError(file + ": expected " + what);
-  }
-};
+using Out = BinaryWriter;
+using In = BinaryReader;
 
 void put_adam(Out& o, const Adam& a) {
   o.put<int64_t>(a.t);
@@ -134,7 +98,7 @@ void Ensemble::save_training_state(const std::filesystem::path& path) const {
       o.put(mb.best_score);
     }
   }
-  write_file_atomic(path, o.s);
+  write_file_atomic(path, o.out);
 }
 
 void Ensemble::load_training_state(const std::filesystem::path& path, const Dataset& data) {
