@@ -208,3 +208,66 @@ TEST_CASE("an MLP fits a 1-D sine to low error") {
   MESSAGE("sine fit: " << s.epoch << " epochs, MSE " << mse);
   CHECK(mse < 2e-3);
 }
+
+TEST_CASE("MLP inference (the fused kernel on AVX-512) matches the training forward pass") {
+  // predict() runs the planner's hot path (dense_kernel.h when the build has AVX-512, Eigen
+  // otherwise); forward() in double is the reference. Odd widths and row counts exercise the
+  // kernel's row masks and column tails.
+  for (Activation act : {Activation::silu, Activation::relu, Activation::tanh}) {
+    CAPTURE(activation_name(act));
+    const MlpShape shape{5, 13, {64, 7, 200}, act};
+    Mlp net(shape);
+    Rng rng(3);
+    net.init(rng);
+    for (long i = 0; i < net.params().size(); ++i)
+      net.params()[i] += 0.1f * float(rng.normal());  // non-zero biases
+    MlpT<double> ref(shape);
+    ref.params() = net.params().cast<double>();
+    const long n = 1111;
+    const Md Xd = random_matrix(rng, n, shape.in, 3.0);
+    const Eigen::MatrixXf X = Xd.cast<float>();
+    Eigen::MatrixXf out(n, shape.out);
+    Mlp::Scratch scratch;
+    net.predict(X, out, scratch);
+    MlpT<double>::Cache c;
+    ref.forward(X.cast<double>(), c);
+    const double scale = c.out.cwiseAbs().maxCoeff();
+    CHECK((out.cast<double>() - c.out).cwiseAbs().maxCoeff() < 1e-5 * scale);
+
+    // A row's result does not depend on which other rows share the call (thread-count
+    // independence of the planner): bit-identical.
+    const long r0 = 37, m = 101;
+    Eigen::MatrixXf part(m, shape.out);
+    net.predict(X.middleRows(r0, m), part, scratch);
+    CHECK((part.array() == out.middleRows(r0, m).array()).all());
+
+    // NaN in, NaN out (the divergence guard relies on it).
+    Eigen::MatrixXf bad = X.topRows(3);
+    bad(1, 2) = std::numeric_limits<float>::quiet_NaN();
+    Eigen::MatrixXf bad_out(3, shape.out);
+    net.predict(bad, bad_out, scratch);
+    CHECK(bad_out.row(1).array().isNaN().all());
+    CHECK(bad_out.row(0).allFinite());
+  }
+}
+
+TEST_CASE("SiLU in inference is accurate to float precision over its whole range") {
+  // Relative error; absolute (scaled by 1e-6) for outputs below 1e-6, i.e. z < -17, where the
+  // kernel's exp argument carries float rounding of a large t = -z log2(e).
+  // One hidden unit with weight 1 and bias 0, read out with weight 1: out = silu(x).
+  Mlp net(MlpShape{1, 1, {16}, Activation::silu});
+  net.params().setZero();
+  net.params()[net.w_offset(0)] = 1.0f;
+  net.params()[net.w_offset(1)] = 1.0f;
+  const long n = 4001;
+  Eigen::MatrixXf X(n, 1), out(n, 1);
+  for (long i = 0; i < n; ++i) X(i, 0) = -100.0f + 200.0f * float(i) / float(n - 1);
+  Mlp::Scratch scratch;
+  net.predict(X, out, scratch);
+  double worst = 0;
+  for (long i = 0; i < n; ++i) {
+    const double x = X(i, 0), exact = x / (1.0 + std::exp(-x));
+    worst = std::max(worst, std::abs(out(i, 0) - exact) / std::max(std::abs(exact), 1e-6));
+  }
+  CHECK(worst < 1e-6);
+}

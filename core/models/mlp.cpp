@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <type_traits>
 
+#include "core/models/dense_kernel.h"
 #include "core/rng.h"
 
 namespace dynalab {
@@ -120,6 +122,13 @@ void MlpT<T>::predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scrat
     const long m = std::min(block, n - r0);
     T* cur = s.a.data();
     T* nxt = s.b.data();
+    if constexpr (std::is_same_v<T, float>) {
+      if (dense_kernel_available()) {
+        predict_block_fused(X.data() + r0, X.outerStride(), out.data() + r0, out.outerStride(), m,
+                            cur, nxt);
+        continue;
+      }
+    }
     for (int l = 0; l < L - 1; ++l) {
       Eigen::Map<Mat> h(cur, m, shape_.fan_out(l));
       // Start from the bias and accumulate the product: this replaces the zero fill that
@@ -138,6 +147,33 @@ void MlpT<T>::predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scrat
       o.noalias() += X.middleRows(r0, m) * W(0);
     else
       o.noalias() += Eigen::Map<const Mat>(nxt, m, shape_.fan_in(L - 1)) * W(L - 1);
+  }
+}
+
+template <class T>
+void MlpT<T>::predict_block_fused(const T* x, long ld_x, T* out, long ld_out, long m, T* cur,
+                                  T* nxt) const {
+  if constexpr (std::is_same_v<T, float>) {
+    const int L = shape_.layers();
+    const Activation act = shape_.activation;
+    const bool fused_act = act != Activation::tanh;
+    const T* in = x;
+    long ld_in = ld_x;
+    for (int l = 0; l < L; ++l) {
+      const bool last = l == L - 1;
+      T* dst = last ? out : cur;
+      const long ld_dst = last ? ld_out : m;
+      dense_forward(in, ld_in, shape_.fan_in(l), params_.data() + w_offset(l),
+                    params_.data() + b_offset(l), shape_.fan_out(l), dst, ld_dst, m,
+                    last || !fused_act ? nullptr : &act);
+      if (!last && !fused_act) {
+        Eigen::Map<Mat> h(dst, m, shape_.fan_out(l));
+        activate(h, act);
+      }
+      in = dst;
+      ld_in = m;
+      std::swap(cur, nxt);
+    }
   }
 }
 

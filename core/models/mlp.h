@@ -87,6 +87,11 @@ class MlpT {
   void predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scratch& scratch) const;
 
  private:
+  /// predict() of one row block through dense_forward (float, AVX-512): x and out are the
+  /// block's first rows (column strides ld_x, ld_out); cur and nxt are m x widest slabs.
+  void predict_block_fused(const T* x, long ld_x, T* out, long ld_out, long m, T* cur,
+                           T* nxt) const;
+
   MlpShape shape_;
   std::vector<long> offsets_;
   Vec params_;
