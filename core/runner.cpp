@@ -10,10 +10,10 @@ constexpr std::chrono::milliseconds kRateWindow{
     500};  // ticks/s is averaged over this much wall time
 }
 
-Runner::Runner(double publish_hz)
+Runner::Runner(double publish_hz, std::function<void()> on_worker_start)
     : publish_period_(
           std::chrono::nanoseconds(static_cast<int64_t>(1e9 / std::max(1.0, publish_hz)))),
-      thread_([this] { worker(); }) {}
+      thread_([this, f = std::move(on_worker_start)] { worker(f); }) {}
 
 Runner::~Runner() {
   {
@@ -165,7 +165,8 @@ void Runner::publish() {
   last_publish_ = Clock::now();
 }
 
-void Runner::worker() {
+void Runner::worker(const std::function<void()>& on_start) {
+  if (on_start) on_start();
   std::unique_lock lk(mu_);
   while (!stop_) {
     if (!queue_.empty()) {

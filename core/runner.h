@@ -41,7 +41,9 @@ class Runner {
   using Command = std::function<void(Experiment&)>;
 
   /// Starts the worker, paused and without an experiment. `publish_hz` bounds snapshot swaps.
-  explicit Runner(double publish_hz = 90);
+  /// `on_worker_start`, if set, runs first on the worker thread (the GUI lowers the worker's
+  /// scheduling priority there, so that threads it starts inherit it).
+  explicit Runner(double publish_hz = 90, std::function<void()> on_worker_start = {});
   /// Stops the worker (finishing at most the tick in progress) and joins it.
   ~Runner();
   Runner(const Runner&) = delete;
@@ -75,7 +77,7 @@ class Runner {
  private:
   using Clock = std::chrono::steady_clock;
   void push(std::function<void()> fn);
-  void worker();
+  void worker(const std::function<void()>& on_start);
   void publish();  // worker thread only
   void build(uint64_t seed);
   void install(std::unique_ptr<Experiment> exp, uint64_t seed);

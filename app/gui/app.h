@@ -13,6 +13,7 @@
 
 #include "app/gui/app_args.h"
 #include "app/gui/export_menu.h"
+#include "app/gui/cpu_sharing.h"
 #include "app/gui/imgui_canvas.h"
 #include "app/gui/lab_panel.h"
 #include "app/gui/mpc_overlay.h"
@@ -219,7 +220,7 @@ class App {
   // Returns of earlier runs restarted from the Uncertainty panel, drawn as extra series of the
   // return plot so a toggle's effect on the return is visible (label, returns); newest last.
   std::vector<std::pair<std::string, std::vector<double>>> ghost_returns_;
-  Runner runner_;  // after lanes_' owner below is declared: see the destructor order note
+  Runner runner_{90, lower_worker_priority};  // after lanes_' owner below is declared: see the destructor order note
   std::vector<Lane>
       lanes_;  // lanes_[0].runner == &runner_; extra runners die before runner_  // last: destroyed
                // first, so no worker command outlives the members above

@@ -132,7 +132,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   lanes_.resize(1);
   for (int v = 1; v < n; ++v) {
     lanes_.emplace_back();
-    lanes_[v].own = std::make_unique<Runner>();
+    lanes_[v].own = std::make_unique<Runner>(90, lower_worker_priority);
     lanes_[v].runner = lanes_[v].own.get();
   }
   for (int v = 0; v < n; ++v) {

@@ -20,6 +20,7 @@
 
 #include "app/gui/app.h"
 #include "app/gui/app_args.h"
+#include "app/gui/cpu_sharing.h"
 #include "app/gui/screenshot.h"
 #include "app/gui/frame_stats.h"
 #include "app/gui/settings.h"
@@ -122,6 +123,7 @@ int main(int argc, char** argv) {
 
   // 3. Window and GL 3.3 core context.
   glfwSetErrorCallback(glfw_error);
+  limit_software_rasteriser_threads();
   if (!glfwInit()) {
     std::fprintf(stderr, "error: cannot initialise GLFW (no display?)\n");
     return 1;

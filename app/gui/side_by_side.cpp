@@ -53,7 +53,7 @@ std::string App::open_side_by_side(const std::string& env) {
   lanes_.resize(1);
   for (size_t v = 1; v < srcs.size(); ++v) {
     lanes_.emplace_back();
-    lanes_[v].own = std::make_unique<Runner>();
+    lanes_[v].own = std::make_unique<Runner>(90, lower_worker_priority);
     lanes_[v].runner = lanes_[v].own.get();
   }
   for (size_t v = 0; v < srcs.size(); ++v) {

@@ -5,6 +5,10 @@
 
 #if defined(__AVX512F__)
 #include <immintrin.h>
+// GCC 12 builds _mm512_max_ps / _mm512_min_ps on _mm512_undefined_ps(), which it then reports
+// as "used uninitialized" wherever they are inlined (a known false positive).
+#pragma GCC diagnostic ignored "-Wuninitialized"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #endif
 
 namespace dynalab {
@@ -55,7 +59,7 @@ inline __m512 silu(__m512 z) {
 
 template <Act A>
 inline __m512 apply(__m512 v) {
-  if constexpr (A == Act::relu) return _mm512_max_ps(_mm512_setzero_ps(), v);  // NaN stays NaN
+  if constexpr (A == Act::relu) return _mm512_max_ps(_mm512_set1_ps(0.0f), v);  // NaN stays NaN
   if constexpr (A == Act::silu) return silu(v);
   return v;
 }
