@@ -17,27 +17,13 @@
 #include "core/experiments/mbrl_experiment.h"
 #include "core/models/ensemble.h"
 #include "core/rng.h"
+#include "tests/toy_data.h"
 #include "envs/registry.h"
 
 using namespace dynalab;
 
 namespace {
 
-// 1-D regression as a dataset: obs x uniform in [lo, hi], action 0, s' = x + f(x) + sd(x) N(0,1).
-template <class F, class G>
-Dataset toy_data(int n, double lo, double hi, F f, G sd, uint64_t seed) {
-  Dataset d(1, 1);
-  Rng rng(seed);
-  for (int i = 0; i < n; ++i) {
-    const double x = rng.uniform(lo, hi);
-    Transition t;
-    t.obs = Vec::Constant(1, x);
-    t.action = Vec::Zero(1);
-    t.next_obs = Vec::Constant(1, x + f(x) + sd(x) * rng.normal());
-    d.add(t);
-  }
-  return d;
-}
 
 ModelConfig small_model(const std::string& kind, int E, int epochs = 150) {
   ModelConfig c;
@@ -63,7 +49,7 @@ Eigen::MatrixXd gaussian(int n, int d, double shift, uint64_t seed) {
 }  // namespace
 
 TEST_CASE("epistemic variance is low inside the data [-1, 1] and high outside (x = 3)") {
-  const Dataset d = toy_data(
+  const Dataset d = test::toy_regression_data(
       400, -1, 1, [](double x) { return std::sin(3 * x); }, [](double) { return 0.02; }, 5);
   Ensemble m(small_model("deterministic", 5), 1, 1, 6);
   Rng rng(7);
@@ -90,7 +76,7 @@ TEST_CASE("epistemic variance is low inside the data [-1, 1] and high outside (x
 }
 
 TEST_CASE("the aleatoric part of a probabilistic ensemble follows heteroscedastic noise") {
-  const Dataset d = toy_data(
+  const Dataset d = test::toy_regression_data(
       3000, -1, 1, [](double x) { return 0.5 * x; },
       [](double x) { return 0.05 + 0.45 * std::abs(x); }, 3);
   ModelConfig cfg = small_model("probabilistic", 3);
@@ -207,9 +193,9 @@ TEST_CASE("model error grows with distance to the data") {
   }
   SUBCASE("a trained ensemble evaluated on transitions out to |x| = 3") {
     auto f = [](double x) { return std::sin(3 * x); };
-    const Dataset train = toy_data(
+    const Dataset train = test::toy_regression_data(
         400, -1, 1, f, [](double) { return 0.02; }, 5);
-    const Dataset visited = toy_data(
+    const Dataset visited = test::toy_regression_data(
         300, -3, 3, f, [](double) { return 0.02; }, 8);
     Ensemble m(small_model("deterministic", 3), 1, 1, 6);
     Rng rng(7);
@@ -272,7 +258,7 @@ TEST_CASE("open-loop error compounds with the horizon for an imperfect model") {
 // (NLL at the floor: huge); an ensemble of them gets one from the spread of its members.
 TEST_CASE(
     "ensemble-size study: finite scores; an ensemble's spread gives deterministic nets an NLL") {
-  const Dataset d = toy_data(
+  const Dataset d = test::toy_regression_data(
       200, -1, 1, [](double x) { return std::sin(3 * x); }, [](double) { return 0.1; }, 31);
   EnsembleSizeStudyConfig sc;
   sc.sizes = {1, 5};

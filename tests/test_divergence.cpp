@@ -15,19 +15,6 @@ using namespace dynalab;
 using namespace dynalab::test;
 
 namespace {
-/// Rows of a CSV file (header first), split at commas.
-std::vector<std::vector<std::string>> cells(const std::string& csv) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(csv);
-  std::string line;
-  while (std::getline(in, line)) {
-    rows.emplace_back();
-    std::istringstream ls(line);
-    std::string c;
-    while (std::getline(ls, c, ',')) rows.back().push_back(c);
-  }
-  return rows;
-}
 bool finite_number(const std::string& s) {
   char* end = nullptr;
   const double v = std::strtod(s.c_str(), &end);
@@ -68,7 +55,7 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
 
     const auto dir = temp_dir("divergence_" + kind);
     exp->write_outputs(dir);
-    const auto metrics = cells(read_file(dir / "metrics.csv"));
+    const auto metrics = csv_cells(read_file(dir / "metrics.csv"));
     REQUIRE(metrics.size() == 3);  // header + 2 episodes
     REQUIRE(metrics[0].size() == 7);
     for (size_t r = 1; r < metrics.size(); ++r) {
@@ -77,7 +64,7 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
       // train_loss, val_loss: the diverged fit has no loss to report: "nan" (documented).
       for (int c = 5; c < 7; ++c) CHECK((finite_number(metrics[r][c]) || metrics[r][c] == "nan"));
     }
-    const auto traj = cells(read_file(dir / "trajectories.csv"));
+    const auto traj = csv_cells(read_file(dir / "trajectories.csv"));
     REQUIRE(traj.size() > 100);
     for (size_t r = 1; r < traj.size(); ++r)
       for (const auto& c : traj[r]) CHECK(finite_number(c));

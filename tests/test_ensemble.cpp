@@ -8,28 +8,13 @@
 #include "core/dataset.h"
 #include "core/models/ensemble.h"
 #include "core/rng.h"
+#include "tests/toy_data.h"
 #include "tests/test_util.h"
 
 using namespace dynalab;
 
 namespace {
 
-// 1-D data: obs x uniform in [lo, hi], action 0, delta f(x) + noise_sd(x) * N(0, 1).
-template <class F, class G>
-Dataset make_data(int n, double lo, double hi, F f, G noise_sd, uint64_t seed) {
-  Dataset d(1, 1);
-  Rng rng(seed);
-  for (int i = 0; i < n; ++i) {
-    const double x = rng.uniform(lo, hi);
-    Transition t;
-    t.obs = Vec::Constant(1, x);
-    t.action = Vec::Zero(1);
-    t.next_obs = Vec::Constant(1, x + f(x) + noise_sd(x) * rng.normal());
-    t.reward = -x * x;
-    d.add(t);
-  }
-  return d;
-}
 
 ModelConfig small_config(const std::string& kind, int E) {
   ModelConfig c;
@@ -75,7 +60,7 @@ TEST_CASE("a probabilistic model fit on noisy data predicts the noise variance")
   ModelConfig cfg = small_config("probabilistic", 1);
   cfg.bootstrap = false;
   SUBCASE("homoscedastic") {
-    const Dataset d = make_data(
+    const Dataset d = test::toy_regression_data(
         2000, -1, 1, [](double x) { return 0.5 * x; }, [](double) { return 0.3; }, 1);
     Ensemble m(cfg, 1, 1, 5);
     Rng rng(2);
@@ -87,7 +72,7 @@ TEST_CASE("a probabilistic model fit on noisy data predicts the noise variance")
     }
   }
   SUBCASE("heteroscedastic: noise sd 0.05 + 0.4 |x|") {
-    const Dataset d = make_data(
+    const Dataset d = test::toy_regression_data(
         3000, -1, 1, [](double x) { return std::sin(2 * x); },
         [](double x) { return 0.05 + 0.4 * std::abs(x); }, 3);
     Ensemble m(cfg, 1, 1, 5);
@@ -108,7 +93,7 @@ TEST_CASE("a probabilistic model fit on noisy data predicts the noise variance")
 TEST_CASE("an ensemble trained on x in [-1, 1] disagrees much more at x = 3 than at x = 0") {
   for (std::string kind : {"deterministic", "probabilistic"}) {
     CAPTURE(kind);
-    const Dataset d = make_data(
+    const Dataset d = test::toy_regression_data(
         400, -1, 1, [](double x) { return std::sin(3 * x); }, [](double) { return 0.02; }, 5);
     Ensemble m(small_config(kind, 5), 1, 1, 6);
     Rng rng(7);
@@ -126,7 +111,7 @@ TEST_CASE("an ensemble trained on x in [-1, 1] disagrees much more at x = 3 than
 }
 
 TEST_CASE("training is identical at 1 and 2 threads and elites are the best validation scores") {
-  const Dataset d = make_data(
+  const Dataset d = test::toy_regression_data(
       300, -1, 1, [](double x) { return x * x; }, [](double) { return 0.05; }, 8);
   ModelConfig c = small_config("probabilistic", 4);
   c.epochs = 5;
@@ -151,7 +136,7 @@ TEST_CASE("training is identical at 1 and 2 threads and elites are the best vali
 }
 
 TEST_CASE("train_epoch is a bounded unit that stops by patience and restores the best weights") {
-  const Dataset d = make_data(
+  const Dataset d = test::toy_regression_data(
       200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 11);
   ModelConfig c = small_config("deterministic", 2);
   c.epochs = 1000;
@@ -175,7 +160,7 @@ TEST_CASE("train_epoch is a bounded unit that stops by patience and restores the
 TEST_CASE(
     "save and load give identical predictions; wrong shapes and truncated files are InputErrors") {
   const auto dir = test::temp_dir("ensemble_io");
-  const Dataset d = make_data(
+  const Dataset d = test::toy_regression_data(
       200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 14);
   ModelConfig c = small_config("probabilistic", 3);
   c.epochs = 3;
@@ -231,7 +216,7 @@ TEST_CASE(
 }
 
 TEST_CASE("a huge learning rate sets the diverged flag and leaves finite weights") {
-  const Dataset d = make_data(
+  const Dataset d = test::toy_regression_data(
       200, -1, 1, [](double x) { return x; }, [](double) { return 0.1; }, 17);
   for (std::string kind : {"deterministic", "probabilistic"}) {
     CAPTURE(kind);

@@ -13,20 +13,6 @@ using namespace dynalab::test;
 
 namespace {
 
-std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
-  std::vector<std::vector<std::string>> rows;
-  std::istringstream in(text);
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> row;
-    std::istringstream ls(line);
-    std::string cell;
-    while (std::getline(ls, cell, ',')) row.push_back(cell);
-    if (!line.empty() && line.back() == ',') row.push_back("");
-    rows.push_back(row);
-  }
-  return rows;
-}
 
 std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
   return make_experiment(load_experiment("point_mass_oracle", sets), env_registry());
@@ -38,7 +24,7 @@ TEST_CASE("the oracle MPC experiment drives the point mass to the origin and wri
   const auto dir = temp_dir("mbrl_oracle");
   const auto r = run_cli("run point_mass_oracle --quiet --out " + dir.string());
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  const auto metrics = parse_csv(read_file(dir / "metrics.csv"));
+  const auto metrics = csv_cells(read_file(dir / "metrics.csv"));
   REQUIRE(metrics.size() == 4);  // header + 3 episodes
   CHECK(metrics[0] == std::vector<std::string>{"run", "episode", "env_steps", "return",
                                                "terminated", "train_loss", "val_loss"});
@@ -49,7 +35,7 @@ TEST_CASE("the oracle MPC experiment drives the point mass to the origin and wri
     CHECK(metrics[i][5] == "nan");                   // no model is trained by the oracle
     CHECK(metrics[i][6] == "nan");
   }
-  const auto traj = parse_csv(read_file(dir / "trajectories.csv"));
+  const auto traj = csv_cells(read_file(dir / "trajectories.csv"));
   REQUIRE(traj.size() == 1 + 90);
   CHECK(traj[0] == std::vector<std::string>{"run", "episode", "t", "obs_pos", "obs_vel", "action_0",
                                             "reward"});
@@ -161,7 +147,7 @@ TEST_CASE("plan_traces.csv has one row per planner iteration") {
       "--set output.plan_traces=true --set planner.horizon=4 --out " +
       dir.string());
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
-  const auto rows = parse_csv(read_file(dir / "plan_traces.csv"));
+  const auto rows = csv_cells(read_file(dir / "plan_traces.csv"));
   REQUIRE(rows.size() == 1 + 5 * 5);  // 5 replans x 5 iterations
   CHECK(rows[0].size() == 9 + 3 * 4);
   CHECK(rows[0][7] == "objective");

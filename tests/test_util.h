@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -45,5 +46,21 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 
 /// Path of a file under tests/ in the source tree.
 inline std::filesystem::path test_data(const std::string& rel) { return std::filesystem::path(DYNALAB_TEST_DATA) / rel; }
+
+/// Rows of a CSV text (header first), split at commas; a trailing comma gives an empty last cell.
+inline std::vector<std::vector<std::string>> csv_cells(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  std::istringstream in(text);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> row;
+    std::istringstream ls(line);
+    std::string cell;
+    while (std::getline(ls, cell, ',')) row.push_back(cell);
+    if (!line.empty() && line.back() == ',') row.push_back("");
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
 
 }  // namespace dynalab::test
