@@ -1,5 +1,6 @@
 #include "app/gui/cpu_sharing.h"
 
+#include <atomic>
 #include <cstdlib>
 #include <string>
 #include <thread>
@@ -12,7 +13,14 @@
 
 namespace dynalab {
 
+namespace {
+std::atomic<bool> g_lower_workers{true};
+}
+
+void set_lower_worker_priority(bool enabled) { g_lower_workers = enabled; }
+
 void lower_worker_priority() {
+  if (!g_lower_workers) return;
 #if defined(__linux__)
   // On Linux a nice value belongs to a thread (its tid), not to the whole process.
   const auto tid = static_cast<id_t>(syscall(SYS_gettid));

@@ -15,8 +15,15 @@
 namespace dynalab {
 
 /// Lowers the calling thread's priority (Linux: nice +10 for this thread only; threads it
-/// starts afterwards inherit it). Does nothing where unsupported; never fails.
+/// starts afterwards inherit it), if enabled (the default). Does nothing where unsupported;
+/// never fails. The GUI's runners call it first on their worker threads.
 void lower_worker_priority();
+
+/// Enables or disables lower_worker_priority() for runners started afterwards. Scripted runs
+/// (tests, screenshots, lesson walks) disable it: nobody watches their frames, and what they
+/// wait for is the worker's progress, which a busy CI machine at normal priority would starve.
+/// The frame-time benchmark keeps it, since it measures what a person at the screen gets.
+void set_lower_worker_priority(bool enabled);
 
 /// Before the GL context exists: caps Mesa's llvmpipe rasteriser threads at (cores - 2), unless
 /// the user set LP_NUM_THREADS. Only a hint to a software renderer; GPU drivers ignore it.

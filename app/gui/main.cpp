@@ -150,6 +150,7 @@ int main(int argc, char** argv) {
 
   int exit_code = 0;
   {
+    set_lower_worker_priority(!scripted || !args.frame_stats.empty());
     App app(settings, scripted, args.demo_plan_trace);
     if (!settings_msg.empty()) app.status(settings_msg, true);
     auto rebuild_style = [&] {
