@@ -23,8 +23,18 @@ class Rng {
   /// on how many draws any other stream made, so parallel work stays thread-count independent.
   static Rng derive(uint64_t seed, std::initializer_list<uint64_t> path);
 
-  /// The next raw 64-bit output.
-  uint64_t next_u64();
+  /// The next raw 64-bit output (inline: the planner's noise draws call it ~10^6 times per replan).
+  uint64_t next_u64() {
+    const uint64_t result = rotl(s_[1] * 5, 7) * 9;
+    const uint64_t t = s_[1] << 17;
+    s_[2] ^= s_[0];
+    s_[3] ^= s_[1];
+    s_[1] ^= s_[2];
+    s_[0] ^= s_[3];
+    s_[2] ^= t;
+    s_[3] = rotl(s_[3], 45);
+    return result;
+  }
   /// Uniform double in [0, 1) with 53 random bits.
   double uniform();
   /// Uniform double in [lo, hi).
@@ -57,6 +67,7 @@ class Rng {
   }
 
  private:
+  static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
   std::array<uint64_t, 4> s_{};
   bool has_spare_ = false;
   double spare_ = 0.0;

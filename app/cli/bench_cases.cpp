@@ -82,7 +82,14 @@ void planner_replan(benchmark::State& state, PlannerBenchConfig c) {
   ModelEnv env(model, ec,
                [](const Eigen::Ref<const RowMatrixXf>&, const Eigen::Ref<const RowMatrixXf>& a,
                   const Eigen::Ref<const RowMatrixXf>& s1, Eigen::Ref<Eigen::VectorXf> r) {
-                 r = -(s1.rowwise().squaredNorm() + 0.01f * a.rowwise().squaredNorm());
+                 // The peer's cost, sum s'^2 + 0.01 a^2, as a plain loop over rows: Eigen's
+                 // rowwise reduction over a few dynamic columns cost 3 % of a replan.
+                 for (Eigen::Index i = 0; i < s1.rows(); ++i) {
+                   float ss = 0, aa = 0;
+                   for (Eigen::Index d = 0; d < s1.cols(); ++d) ss += s1(i, d) * s1(i, d);
+                   for (Eigen::Index d = 0; d < a.cols(); ++d) aa += a(i, d) * a(i, d);
+                   r[i] = -(ss + 0.01f * aa);
+                 }
                });
   PlannerConfig pc;
   pc.kind = "cem";

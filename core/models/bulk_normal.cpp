@@ -28,10 +28,16 @@ void BulkNormals::fill(Rng* streams, long count, long len, float* out) {
     c_.resize(total);
     s_.resize(total);
   }
+  // The words first (each stream is sequential), then their conversion in a separate loop that
+  // the compiler vectorises.
+  if (long(words_.size()) < half) words_.resize(half);
   for (long i = 0; i < count; ++i) {
     float* a = u1_.data() + i * stride;
     float* b = u2_.data() + i * stride;
-    for (long k = 0; k < half; ++k) uniform_pair(streams[i].next_u64(), a[k], b[k]);
+    uint64_t* w = words_.data();
+    Rng& rng = streams[i];
+    for (long k = 0; k < half; ++k) w[k] = rng.next_u64();
+    for (long k = 0; k < half; ++k) uniform_pair(w[k], a[k], b[k]);
     for (long k = half; k < stride; ++k) a[k] = 0.5f, b[k] = 0.0f;
   }
   using Map = Eigen::Map<Eigen::ArrayXf, Eigen::Aligned64>;

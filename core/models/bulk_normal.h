@@ -25,6 +25,7 @@ class BulkNormals {
 
  private:
   std::vector<float, Eigen::aligned_allocator<float>> u1_, u2_, c_, s_;
+  std::vector<uint64_t> words_;
 };
 
 }  // namespace dynalab

@@ -40,6 +40,7 @@ struct ModelEnv::Chunk {
   std::vector<Eigen::VectorXf> re;  // pessimistic/optimistic: reward per elite
   std::vector<int> rank;
   Eigen::RowVectorXf in_mean, in_inv, y_mean, y_sd;
+  Eigen::ArrayXf tmp;  // log-variance bounds: the argument of softplus
 };
 
 ModelEnv::ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
@@ -94,7 +95,9 @@ void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& star
   for (long k = 0; k < nch; ++k) {
     if (!chunks_[k]) chunks_[k] = std::make_unique<Chunk>();
     chunks_[k]->c0 = k == 0 ? 0 : chunks_[k - 1]->c1;
-    chunks_[k]->c1 = k == nch - 1 ? int(P) : int((P * (k + 1) / nch + q / 2) / q * q);
+    // Rounded up: the first chunk is the largest, and it runs on the calling thread, which
+    // starts at once while the others are still being started.
+    chunks_[k]->c1 = k == nch - 1 ? int(P) : int((P * (k + 1) / nch + q - 1) / q * q);
   }
   const int T = int(std::min<long>(cfg_.threads, nch));
   std::vector<std::exception_ptr> errors(T);
@@ -202,8 +205,10 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
       for (int j = 0; j < D; ++j) {
         auto raw = Out.col(D + j).array();
         const float mx = b.max_lv[j], mn = b.min_lv[j];
-        raw = mx - softplus_array((mx - raw).eval());
-        raw = mn + softplus_array((raw - mn).eval());
+        ch.tmp = mx - raw;  // a persistent buffer: .eval() would allocate per column and step
+        raw = mx - softplus_array(ch.tmp);
+        ch.tmp = raw - mn;
+        raw = mn + softplus_array(ch.tmp);
         raw = (0.5f * raw).exp() * y_sd[j];
       }
     }
