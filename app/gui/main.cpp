@@ -301,10 +301,12 @@ int main(int argc, char** argv) {
                        ui_ms / std::max(1, frames));
           break;
         }
-        if (args.frame_stats.empty() && Clock::now() - t_start > std::chrono::minutes(2)) {
+        // A hang guard, not a speed test: lesson steps take well under a minute on a quiet
+        // machine, but CI runs the lesson walk beside other tests on the same two cores.
+        if (args.frame_stats.empty() && Clock::now() - t_start > std::chrono::minutes(3)) {
           std::fprintf(stderr,
                        "error: scripted run did not reach %lld ticks (or the lesson step's "
-                       "condition) in 2 minutes\n",
+                       "condition) in 3 minutes\n",
                        (long long)args.ticks);
           exit_code = 1;
           break;
