@@ -15,6 +15,7 @@ out=$(mktemp -d)
 for p in "${presets[@]}"; do
   for ((s = 0; s < seeds; s++)); do
     d="$out/$p/$s"
+    mkdir -p "$out/$p"
     /usr/bin/time -f "%e %U %S" -o "$d.time" build/app/dynalab-cli run "$p" --seed "$s" --out "$d" >/dev/null 2>&1 \
       || { echo "$p seed $s: FAILED" >&2; continue; }
     /usr/bin/python3 - "$p" "$s" "$d" <<'PY'
