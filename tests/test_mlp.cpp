@@ -273,3 +273,26 @@ TEST_CASE("SiLU in inference is accurate to float rounding over its whole range"
   // pre-activation the SiLU is applied to.
   CHECK(worst < 4e-6);
 }
+
+TEST_CASE("MLP inference: row counts around the padded slab stride give the reference results") {
+  // 250 rows round up to 256, a multiple of 1 KiB of floats, so the slab stride is padded to
+  // 272: the scratch must hold it (ASan checks the bounds), and the results must not change.
+  const MlpShape shape{3, 4, {64, 64}, Activation::silu};
+  Mlp net(shape);
+  Rng rng(9);
+  net.init(rng);
+  MlpT<double> ref(shape);
+  ref.params() = net.params().cast<double>();
+  for (long n : {1L, 15L, 250L, 256L, 512L, 1000L, 1030L}) {
+    CAPTURE(n);
+    const Md Xd = random_matrix(rng, n, shape.in);
+    const Eigen::MatrixXf X = Xd.cast<float>();
+    Eigen::MatrixXf out(n, shape.out);
+    Mlp::Scratch scratch;  // fresh: sized for this n only
+    net.predict(X, out, scratch);
+    MlpT<double>::Cache c;
+    ref.forward(Xd, c);
+    CHECK((out.cast<double>() - c.out).cwiseAbs().maxCoeff() <
+          1e-5 * std::max(1.0, c.out.cwiseAbs().maxCoeff()));
+  }
+}

@@ -115,8 +115,8 @@ void MlpT<T>::predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scrat
   // packets aligned; the block size depends on the layer widths only (not on n or threads).
   const long block =
       std::max<long>(64, (long(256 * 1024 / sizeof(T)) / 2 / std::max(widest, 1)) / 16 * 16);
-  // +16 rows: room for the fused path's padded leading dimension (below).
-  const size_t need = size_t(std::min(n, block) + 16) * widest;
+  // Whole 16-row multiples + 16: room for the fused path's padded column stride (below).
+  const size_t need = size_t((std::min(n, block) + 15) / 16 * 16 + 16) * widest;
   if (s.a.size() < need) s.a.resize(need);
   if (s.b.size() < need) s.b.resize(need);
   for (long r0 = 0; r0 < n; r0 += block) {
