@@ -7,8 +7,10 @@
 #include <immintrin.h>
 // GCC 12 builds _mm512_max_ps / _mm512_min_ps on _mm512_undefined_ps(), which it then reports
 // as "used uninitialized" wherever they are inlined (a known false positive).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic ignored "-Wuninitialized"
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #endif
 
 namespace dynalab {
