@@ -88,9 +88,9 @@ class MlpT {
 
  private:
   /// predict() of one row block through dense_forward (float, AVX-512): x and out are the
-  /// block's first rows (column strides ld_x, ld_out); cur and nxt are m x widest slabs.
-  void predict_block_fused(const T* x, long ld_x, T* out, long ld_out, long m, T* cur,
-                           T* nxt) const;
+  /// block's first rows (column strides ld_x, ld_out); cur and nxt are slabs of `slab` values.
+  void predict_block_fused(const T* x, long ld_x, T* out, long ld_out, long m, T* cur, T* nxt,
+                           size_t slab) const;
 
   MlpShape shape_;
   std::vector<long> offsets_;
