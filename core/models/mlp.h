@@ -82,8 +82,9 @@ class MlpT {
   void backward(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout, Cache& cache,
                 Vec& grad, Mat* dX) const;
 
-  /// Inference only: out (n x out) = net(X), with no allocation once `scratch` has grown to
-  /// n x (widest layer). X, out: column-major, contiguous.
+  /// Inference only: out (n x out) = net(X), with no allocation once `scratch` has grown (to
+  /// about one row block x the widest layer). X, out: column-major, contiguous. On AVX-512
+  /// builds (float) the layers run through dense_kernel.h, otherwise through Eigen's GEMM.
   void predict(const Eigen::Ref<const Mat>& X, Eigen::Ref<Mat> out, Scratch& scratch) const;
 
  private:

@@ -19,11 +19,11 @@
 //
 // Speed: all particles of all candidates advance together; at each step each elite evaluates
 // its rows as ONE matrix product per layer. Candidates are cut into chunks that depend only on
-// the batch size (never on the thread count); chunks run on up to `threads` threads, and the
-// noise of candidate c comes from Rng::derive(noise_seed, {c}), so the returns are bit-identical
-// at any thread count. Workspaces persist between calls: once shapes are stable an evaluate()
-// makes one small allocation (thread bookkeeping) whatever P and H, plus the packing buffers
-// that Eigen's GEMM allocates inside each product.
+// the batch, the particles and the elite count (never on the thread count); chunks run on up to
+// `threads` threads, and the noise of candidate c comes from Rng::derive(noise_seed, {c}), so the
+// returns are bit-identical at any thread count. Workspaces persist between calls: once shapes
+// are stable an evaluate() makes one small allocation (thread bookkeeping) whatever P and H
+// (plus, on builds without AVX-512, the packing buffers Eigen's GEMM allocates per product).
 
 #include <functional>
 #include <memory>
