@@ -6,10 +6,9 @@
 
 namespace dynalab {
 
-b2Body* create_car(b2World& world, const CarShape& s, double linear_damping) {
+b2Body* create_car(b2World& world, const CarShape& s) {
   b2BodyDef def;
   def.type = b2_dynamicBody;
-  def.linearDamping = float(linear_damping);
   def.fixedRotation = true;  // it slides; rotation plays no part
   b2Body* car = world.CreateBody(&def);
   b2CircleShape disc;

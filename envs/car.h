@@ -19,7 +19,7 @@ struct CarShape {
 };
 
 /// Creates the car body (not yet registered as a state body) at the origin.
-b2Body* create_car(b2World& world, const CarShape& shape, double linear_damping);
+b2Body* create_car(b2World& world, const CarShape& shape);
 /// The pose of a car resting on ground of height h (m) and slope dh/dx at x, with speed v (m/s)
 /// along the ground.
 BodyState car_on_ground(const CarShape& shape, double x, double h, double slope, double v);

@@ -55,7 +55,7 @@ void CliffHill::build(b2World& world) {
   chain.CreateChain(pts.data(), int(pts.size()), pts.front() + b2Vec2(0, 1),
                     pts.back() + b2Vec2(0, 1));
   ground->CreateFixture(&chain, 0);
-  b2Body* car = create_car(world, car_, cfg_.damping);
+  b2Body* car = create_car(world, car_);
   add_body(car, car_mass_, 0.5 * car_mass_ * car_.radius * car_.radius);
 }
 
@@ -86,8 +86,20 @@ Space CliffHill::observation_space() const {
   return Space::box(lo, hi);
 }
 
+bool CliffHill::on_ground(const BodyState& b) const {
+  // The disc's centre rides `radius` above the ground along the normal: at most 8 % higher than
+  // `radius` on this slope. Over the pit, before it lands, the car is clearly higher.
+  return b.y - ground_height(b.x) < car_.radius + 0.1;
+}
+
 void CliffHill::apply_action(const Vec& a) {
-  push_car(body(0), a[0] * cfg_.engine_accel * car_mass_, ground_slope(body_state(0).x));
+  // Engine and rolling resistance act through the wheels, so only on the ground: a car that
+  // drives off the cliff falls freely (Box2D's linear damping would slow the fall as well).
+  const BodyState b = body_state(0);
+  if (!on_ground(b)) return;
+  const double slope = ground_slope(b.x);
+  const double speed = (b.vx + slope * b.vy) / std::sqrt(1 + slope * slope);  // along the ground
+  push_car(body(0), (a[0] * cfg_.engine_accel - cfg_.damping * speed) * car_mass_, slope);
 }
 
 double CliffHill::ground_slope(double x) const {

@@ -62,7 +62,7 @@ void MountainCar::build(b2World& world) {
   b2ChainShape chain;
   chain.CreateChain(pts.data(), int(pts.size()), after, before);
   ground->CreateFixture(&chain, 0);
-  b2Body* car = create_car(world, car_, 0);
+  b2Body* car = create_car(world, car_);
   add_body(car, car_mass_, 0.5 * car_mass_ * car_.radius * car_.radius);
 }
 

@@ -1,7 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <filesystem>
-#include <sstream>
 
 #include "core/experiment.h"
 #include "core/experiments/mbrl_experiment.h"
@@ -16,18 +16,36 @@ using namespace dynalab::test;
 
 namespace {
 
-/// The "return" column of metrics.csv, one value per episode.
-std::vector<double> returns_of(const std::string& metrics_csv) {
+/// Runs a preset to its end with `overrides` and returns its output files' directory.
+std::filesystem::path run_preset(const std::string& preset, const std::vector<std::string>& overrides) {
+  auto exp = make_experiment(load_experiment(preset, overrides), env_registry());
+  while (exp->tick()) {
+  }
+  const auto dir = temp_dir("mbrl_learned_" + preset);
+  exp->write_outputs(dir);
+  return dir;
+}
+
+/// Column `name` of a CSV file with a header row, as numbers.
+std::vector<double> csv_column(const std::filesystem::path& file, const std::string& name) {
+  const auto rows = csv_cells(read_file(file));
+  REQUIRE(!rows.empty());
+  const auto col = std::find(rows[0].begin(), rows[0].end(), name) - rows[0].begin();
+  REQUIRE(size_t(col) < rows[0].size());
   std::vector<double> out;
-  std::istringstream in(metrics_csv);
-  std::string line;
-  std::getline(in, line);  // header
-  while (std::getline(in, line)) {
-    std::istringstream ls(line);
-    std::string cell;
-    for (int c = 0; c < 4 && std::getline(ls, cell, ','); ++c) {
-    }
-    out.push_back(std::stod(cell));
+  for (size_t r = 1; r < rows.size(); ++r) out.push_back(std::stod(rows[r][size_t(col)]));
+  return out;
+}
+
+/// Where the car is at the end of each episode: the last obs_x of each episode in
+/// trajectories.csv.
+std::vector<double> final_x_per_episode(const std::filesystem::path& dir) {
+  const auto episode = csv_column(dir / "trajectories.csv", "episode");
+  const auto x = csv_column(dir / "trajectories.csv", "obs_x");
+  std::vector<double> out;
+  for (size_t i = 0; i < x.size(); ++i) {
+    out.resize(std::max(out.size(), size_t(episode[i]) + 1));
+    out[size_t(episode[i])] = x[i];
   }
   return out;
 }
@@ -38,18 +56,12 @@ TEST_CASE("a small learned-model MPC run on the pendulum beats a random policy b
   // pendulum_mpc shrunk to a test budget: 2 planned episodes, a small ensemble, a short CEM.
   const uint64_t seed = 7;
   const int episodes = 2;
-  auto exp = make_experiment(
-      load_experiment("pendulum_mpc",
-                      {"seed=" + std::to_string(seed), "episodes=" + std::to_string(episodes),
+  const auto dir = run_preset(
+      "pendulum_mpc", {"seed=" + std::to_string(seed), "episodes=" + std::to_string(episodes),
                        "random_steps=200", "model.ensemble_size=2", "model.elites=2",
                        "model.hidden=[32,32]", "model.epochs=60", "planner.population=100",
-                       "planner.elites=10", "planner.iterations=3", "planner.horizon=20"}),
-      env_registry());
-  while (exp->tick()) {
-  }
-  const auto dir = temp_dir("mbrl_learned_pendulum");
-  exp->write_outputs(dir);
-  const std::vector<double> mpc = returns_of(read_file(dir / "metrics.csv"));
+                       "planner.elites=10", "planner.iterations=3", "planner.horizon=20"});
+  const std::vector<double> mpc = csv_column(dir / "metrics.csv", "return");
   REQUIRE(mpc.size() == size_t(episodes));
 
   // The random policy from the same start states: MbrlExperiment draws planned episode e of run 0
@@ -79,6 +91,34 @@ TEST_CASE("a small learned-model MPC run on the pendulum beats a random policy b
   CHECK(random_mean < -700);
   for (double r : mpc) CHECK(r > 0.5 * random_mean);
   CHECK(mpc_mean > random_mean + 500);
+}
+
+TEST_CASE("cliff_hill presets tell the lecture's story: v0.5 always falls, v1.0 and v1.5 learn to stop") {
+  // The presets' world: the slope rises to the summit at x = 8, the plateau ends at the cliff
+  // edge x = 11 and the car lies in the pit beyond. Near the summit: x in [6.5, 11), at least
+  // 90 % of the summit's height.
+  const double edge = 11.0, near_summit = 6.5;
+  auto fell = [&](double x) { return x > edge; };
+  auto stopped = [&](double x) { return x >= near_summit && x < edge; };
+  const uint64_t seed = 0;
+  const std::string s = "seed=" + std::to_string(seed);
+
+  // v0.5 fits once to random data that never reached the summit: every plan drives off.
+  const auto v05 = final_x_per_episode(run_preset("cliff_hill_v05", {s, "episodes=3"}));
+  CHECK(v05.size() == 3);
+  for (double x : v05) CHECK(fell(x));
+
+  // v1.0 and v1.5 fall in the first episode (the model knows no pit), then, with the fall in
+  // their data, stop near the summit within 5 iterations and do not fall again.
+  for (const char* preset : {"cliff_hill_v10", "cliff_hill_v15"}) {
+    CAPTURE(preset);
+    const auto xs = final_x_per_episode(run_preset(preset, {s, "episodes=5"}));
+    REQUIRE(xs.size() == 5);
+    CHECK(fell(xs[0]));
+    const auto first_stop = std::find_if(xs.begin(), xs.end(), stopped);
+    CHECK(first_stop != xs.end());
+    CHECK(std::none_of(first_stop, xs.end(), fell));
+  }
 }
 
 TEST_CASE("every shipped mbrl preset resolves with dynalab-cli show") {
