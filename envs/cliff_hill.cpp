@@ -87,9 +87,11 @@ Space CliffHill::observation_space() const {
 }
 
 bool CliffHill::on_ground(const BodyState& b) const {
-  // The disc's centre rides `radius` above the ground along the normal: at most 8 % higher than
-  // `radius` on this slope. Over the pit, before it lands, the car is clearly higher.
-  return b.y - ground_height(b.x) < car_.radius + 0.1;
+  // The disc's centre rides `radius` above the ground along the normal, so radius * sqrt(1 + s^2)
+  // above the ground straight below it on a slope s (a steep hill of a student's config too).
+  // Off the cliff edge, until it lands, the car is metres higher than that.
+  const double s = ground_slope(b.x);
+  return b.y - ground_height(b.x) < car_.radius * std::sqrt(1 + s * s) + 0.1;
 }
 
 void CliffHill::apply_action(const Vec& a) {

@@ -125,6 +125,35 @@ TEST_CASE("cliff_hill: full force right falls into the pit, stopping at the summ
   CHECK(ret_stop > 5 * ret_right);
 }
 
+TEST_CASE("cliff_hill: the engine and the rolling resistance act on the ground, not in the air") {
+  // On a steep hill (slope up to 2.4) the engine still drives the car: full throttle up the hill
+  // and full throttle down it end in different places.
+  CliffHillConfig steep;
+  steep.summit_height = 6;
+  steep.slope_length = 4;
+  steep.engine_accel = 30;
+  CliffHill up(steep), down(steep);
+  up.place_car(2.0, 0);
+  down.place_car(2.0, 0);
+  for (int t = 0; t < 5; ++t) {
+    up.step(scalar(1));
+    down.step(scalar(-1));
+  }
+  CHECK(up.observe()[0] > down.observe()[0] + 0.5);
+
+  // Off the cliff edge the car falls freely: with strong rolling resistance (it would slow a
+  // fall through Box2D's linear damping to 9.8 / 3 m/s) it reaches the pit floor, 6 m below
+  // the plateau, in about the free-fall time sqrt(2 * 6 / 9.8) = 1.1 s.
+  CliffHillConfig lesson;
+  lesson.damping = 3;
+  lesson.pit_terminates = false;
+  CliffHill hill(lesson);
+  hill.place_car(hill.cliff_x() - 0.1, 2.0);
+  int t = 0;
+  for (; t < 30 && hill.body_state(0).y > -lesson.pit_depth + 1.0; ++t) hill.step(scalar(0));
+  CHECK(t <= 15);
+}
+
 TEST_CASE("cartpole_balance: the pole falls without force, within the step limit") {
   CartPoleBalanceConfig cfg;
   cfg.discrete = false;
