@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Runs MBRL presets headless for several seeds and prints, per preset and seed, the time it took
-# and the return of every episode (from metrics.csv): the figures the MBRL issue's results are
+# Runs MBRL presets headless for several seeds and prints, per preset and seed, the time it took,
+# the return of every episode (from metrics.csv) and where each episode ended (the first
+# observation at its last step, from trajectories.csv): the figures the MBRL issue's results are
 # stated in. Times: wall clock and CPU (user + sys) seconds; CPU time bounds the wall time on an
 # idle machine from above, so it is the figure to trust when the machine is shared.
 #   scripts/preset_results.sh [SEEDS] [PRESET ...]    (default: 3 seeds, every mbrl preset)
@@ -28,6 +29,13 @@ term = sum(int(r["terminated"]) for r in rows)
 print(f"{p:<22} seed {s}: wall {wall:6.1f} s, cpu {user + sys_:6.1f} s, {len(rets)} episodes, "
       f"best {max(rets):8.1f}, last {rets[-1]:8.1f}, terminated {term}; returns "
       + " ".join(f"{x:.0f}" for x in rets))
+# Where each episode ended, in the first observation (cliff_hill: the car's x; past 11 m it lies
+# in the pit, 6.5-11 m is near the summit): the distribution-shift story in numbers.
+traj = list(csv.reader(open(d + "/trajectories.csv")))
+col, last = traj[0][3], {}
+for row in traj[1:]:
+    last[int(row[1])] = float(row[3])
+print(f"{'':<22} final {col} per episode: " + " ".join(f"{last[e]:.1f}" for e in sorted(last)))
 PY
   done
 done
