@@ -79,6 +79,9 @@ Eigen::MatrixXd Dataset::actions() const {
 Eigen::MatrixXd Dataset::next_observations() const {
   return block(*this, 2 + obs_dim_ + action_dim_, obs_dim_, count_, [this](size_t i) { return row(i); });
 }
+Eigen::VectorXd Dataset::terminations() const {
+  return block(*this, cols() - 1, 1, count_, [this](size_t i) { return row(i); });
+}
 Eigen::VectorXd Dataset::rewards() const {
   return block(*this, 1 + obs_dim_ + action_dim_, 1, count_, [this](size_t i) { return row(i); });
 }

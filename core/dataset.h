@@ -39,6 +39,8 @@ class Dataset {
   Eigen::MatrixXd actions() const;
   Eigen::MatrixXd next_observations() const;
   Eigen::VectorXd rewards() const;
+  /// 1 where the transition terminated the episode, else 0.
+  Eigen::VectorXd terminations() const;
 
   /// Column names: episode, obs_0.., action_0.., reward, next_obs_0.., terminated.
   std::vector<std::string> columns() const;

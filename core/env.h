@@ -47,6 +47,16 @@ class Env {
     (void)s, (void)a, (void)s_next;
     return std::nullopt;
   }
+  /// Whether the transition (s, a, s') ends the episode inside the MDP (goal reached, pole
+  /// fallen, pit entered), in closed form like reward(): the value step() reports as
+  /// `terminated` for that transition. Learned-model rollouts stop accumulating reward after it
+  /// (keeping the reward of the terminating step), as the true env does. nullopt when the env
+  /// cannot say from the observations (e.g. binned cells that mix terminal and other states);
+  /// envs that never terminate return false.
+  virtual std::optional<bool> terminated(const Vec& s, const Vec& a, const Vec& s_next) const {
+    (void)s, (void)a, (void)s_next;
+    return std::nullopt;
+  }
   /// Names of the observation dimensions, for plots and CSV headers (default obs_0, obs_1, ...).
   virtual std::vector<std::string> observation_names() const;
   /// Steps taken in the current episode.

@@ -70,6 +70,10 @@ class Box2DEnv : public Env {
   bool perturb(Vec2 at, Vec2 target) override;
   void clear_perturbation() override { grab_body_ = -1; }
   std::optional<Vec2> perturbation_anchor() const override;
+  /// is_terminal(s_next): every physics env ends an episode by where it is, not how it got there.
+  std::optional<bool> terminated(const Vec&, const Vec&, const Vec& s_next) const override {
+    return is_terminal(s_next);
+  }
 
   /// The current observation.
   virtual Vec observe() const = 0;

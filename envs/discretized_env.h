@@ -9,7 +9,8 @@
 // "actions": the action vectors flattened, in groups of the inner action dimension (empty: all
 // actions of a discrete inner env), "repeat": inner steps per action (the cell changes rarely in
 // one physics step, so repeating an action makes the tabular transitions informative). Dynamics,
-// rewards, termination: the inner env's.
+// rewards, termination: the inner env's. No closed-form reward() or terminated(): one cell holds
+// terminal and non-terminal states alike, so the answer is not a function of the cell.
 
 #include "core/config.h"
 #include "core/env.h"

@@ -29,6 +29,14 @@ StepResult GridWorld::step(const Vec& action) {
   return r;
 }
 
+std::optional<bool> GridWorld::terminated(const Vec&, const Vec&, const Vec& s_next) const {
+  return s_next[0] == state_of(maze_.goal);
+}
+
+std::optional<double> GridWorld::reward(const Vec& s, const Vec& a, const Vec& s_next) const {
+  return *terminated(s, a, s_next) ? 1.0 : 0.0;
+}
+
 std::vector<double> GridWorld::get_state() const {
   return {double(agent_.row), double(agent_.col), double(episode_step_), double(total_steps_)};
 }

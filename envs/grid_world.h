@@ -42,6 +42,10 @@ class GridWorld : public Env {
   int max_episode_steps() const override { return max_steps_; }
   int episode_step() const override { return episode_step_; }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
+  /// 1 on entering the goal cell, else 0 (obs are cell indices).
+  std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
+  /// True on entering the goal cell.
+  std::optional<bool> terminated(const Vec& s, const Vec& a, const Vec& s_next) const override;
 
   const Maze& maze() const { return maze_; }
   Cell agent() const { return agent_; }

@@ -41,6 +41,8 @@ class PointMass : public Env {
   int max_episode_steps() const override { return cfg_.max_episode_steps; }
   int episode_step() const override { return step_; }
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
+  /// Never: episodes end by truncation only.
+  std::optional<bool> terminated(const Vec&, const Vec&, const Vec&) const override { return false; }
   std::vector<std::string> observation_names() const override { return {"pos", "vel"}; }
   std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0.0}; }
 

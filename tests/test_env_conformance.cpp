@@ -81,6 +81,7 @@ void check_space(const Space& s) {
 }  // namespace
 
 TEST_CASE("every registered env passes the conformance suite") {
+  int known_terminations = 0;  // over all envs: the predicate is checked on real endings too
   REQUIRE(env_registry().entries().size() >= 9);
   for (const auto& entry : env_registry().entries()) {
     CAPTURE(entry.name);
@@ -115,7 +116,7 @@ TEST_CASE("every registered env passes the conformance suite") {
     Rng rng(11);
     Vec obs = env->reset(1);
     int episodes = 0, bad_obs = 0, bad_reward = 0, bad_flags = 0, reward_mismatch = 0,
-        bad_counter = 0;
+        bad_counter = 0, termination_mismatch = 0;
     int steps_in_episode = 0;
     for (int t = 0; t < 10000; ++t) {
       const Vec a = as.sample(rng);
@@ -131,6 +132,11 @@ TEST_CASE("every registered env passes the conformance suite") {
       if (const auto known = env->reward(obs, as.clip(a), r.obs);
           known && !same_bits(*known, r.reward))
         ++reward_mismatch;
+      // terminated(s, a, s') is what step() reports, wherever the env can say.
+      if (const auto known = env->terminated(obs, as.clip(a), r.obs)) {
+        if (*known != r.terminated) ++termination_mismatch;
+        if (*known) ++known_terminations;
+      }
       obs = r.obs;
       if (r.terminated || r.truncated) {
         ++episodes;
@@ -143,6 +149,7 @@ TEST_CASE("every registered env passes the conformance suite") {
     CHECK(bad_flags == 0);
     CHECK(bad_counter == 0);
     CHECK(reward_mismatch == 0);
+    CHECK(termination_mismatch == 0);
     CHECK(episodes >= 1);
 
     // clone() and set_state() continue the trajectory bit for bit, from several points of an
@@ -188,6 +195,7 @@ TEST_CASE("every registered env passes the conformance suite") {
     CHECK(canvas.primitives >= 2);
     CHECK(canvas.finite);
   }
+  CHECK(known_terminations >= 10);
 }
 
 TEST_CASE("physics envs terminate or truncate exactly when they should") {

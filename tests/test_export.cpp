@@ -94,3 +94,23 @@ TEST_CASE("dynalab-cli run writes every figure the experiment shows as SVG and C
                         "figures/cumulative_reward.csv"})
     CHECK(std::filesystem::exists(dir / f));
 }
+
+TEST_CASE("an isolated finite point is drawn as a dot in SVG (one episode; a value between gaps)") {
+  Figure f{"one", "One point", "episode", "steps", {}, false};
+  f.series_named("alone").x = {0};
+  f.series_named("alone").y = {42};
+  f.series_named("gaps").x = {0, 1, 2, 3, 4};
+  f.series_named("gaps").y = {NAN, 5, NAN, 7, 8};
+  const std::string svg = figure_to_svg(f);
+  // "alone" has nothing to join: one dot. "gaps" has a lone 5 (a dot) and a line 7-8 (no dot).
+  CHECK(count(svg, "<circle class=\"point\"") == 2);
+  const size_t g = svg.find("data-label=\"gaps\"");
+  REQUIRE(g != std::string::npos);
+  CHECK(count(svg.substr(g, svg.find("/>", g) - g), "L") == 1);
+
+  // The issue's command: one episode of Dyna-Q gives a steps-per-episode plot with one dot.
+  const auto dir = test::temp_dir("one_episode");
+  REQUIRE(test::run_cli("run dyna_maze --quiet --set episodes=1 --out " + dir.string()).exit_code == 0);
+  const std::string one = test::read_file(dir / "figures" / "steps_per_episode.svg");
+  CHECK(count(one, "<circle class=\"point\"") == 1);
+}

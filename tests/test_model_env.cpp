@@ -83,6 +83,7 @@ Run run(const std::shared_ptr<Ensemble>& m, const std::string& prop, int particl
   c.propagation = prop;
   c.particles = particles;
   c.threads = threads;
+  c.termination = "none";  // the point mass never terminates
   ModelEnv env(m, c, reward);
   Run r;
   env.evaluate(a, H, start_state(), seed, r.returns, &r.paths);

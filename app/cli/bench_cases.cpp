@@ -79,6 +79,7 @@ void planner_replan(benchmark::State& state, PlannerBenchConfig c) {
   ec.particles = c.particles;
   ec.propagation = "tsinf";
   ec.threads = 2;
+  ec.termination = "none";  // the peer's task never terminates
   ModelEnv env(model, ec,
                [](const Eigen::Ref<const RowMatrixXf>&, const Eigen::Ref<const RowMatrixXf>& a,
                   const Eigen::Ref<const RowMatrixXf>& s1, Eigen::Ref<Eigen::VectorXf> r) {

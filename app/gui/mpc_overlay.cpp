@@ -43,6 +43,10 @@ void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations,
   const int steps = int(observations.size());
   for (int k = 0; k < steps; ++k) {
     const Vec& o = observations[k];
+    if (!o.allFinite()) {  // a terminated particle (NaN rows) or a diverged model: no place
+      flush();
+      continue;
+    }
     if (auto p = place ? place(o, k, steps) : env.obs_position(o))
       pts.push_back(*p);
     else

@@ -37,7 +37,8 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& trace, const Env& env,
 void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
                            Color color, float width_px, const PathPlacer& place = {});
 
-/// The predicted path (H+1 observations) of one particle of one candidate.
+/// The predicted path (H+1 observations) of one particle of one candidate; NaN rows after the
+/// particle terminated (drawn paths end there).
 std::vector<Vec> predicted_path(const PlanTrace& trace, int candidate, int particle);
 
 /// The candidate with the highest predicted return (the chosen plan), or -1 if none.

@@ -4,25 +4,6 @@
 
 namespace dynalab {
 
-namespace {
-
-/// The env's closed-form reward r(s, a, s') as ModelEnv's batched reward. Rows are converted to
-/// the env's double vectors in per-thread buffers (the reward is called from worker threads).
-ModelEnv::RewardFn env_reward(const Env& env) {
-  return [&env](const Eigen::Ref<const RowMatrixXf>& obs, const Eigen::Ref<const RowMatrixXf>& act,
-                const Eigen::Ref<const RowMatrixXf>& next, Eigen::Ref<Eigen::VectorXf> reward) {
-    thread_local Vec s, a, s2;
-    for (Eigen::Index i = 0; i < obs.rows(); ++i) {
-      s = obs.row(i).transpose().cast<double>();
-      a = act.row(i).transpose().cast<double>();
-      s2 = next.row(i).transpose().cast<double>();
-      reward[i] = static_cast<float>(*env.reward(s, a, s2));
-    }
-  };
-}
-
-}  // namespace
-
 MbrlAgent::MbrlAgent(const MbrlAgentConfig& cfg, const Env& env, uint64_t seed)
     : cfg_(cfg),
       action_dim_(env.action_space().dim()),
@@ -45,16 +26,19 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
   }
   model_ = std::make_shared<Ensemble>(cfg_.model, env.observation_space().dim(), action_dim_,
                                       Rng::derive(seed_, {0x30DE1}).next_u64());
+  // The env's closed forms, from a copy the rollouts own (the real env keeps stepping).
+  reward_env_ = env.clone();
+  const Vec probe = Vec::Zero(env.observation_space().dim()), no_action = Vec::Zero(action_dim_);
   ModelEnv::RewardFn reward;
   if (!cfg_.model.learn_reward) {
-    const Vec probe = Vec::Zero(env.observation_space().dim());
-    if (!env.reward(probe, Vec::Zero(action_dim_), probe))
+    if (!env.reward(probe, no_action, probe))
       throw InputError("model.learn_reward: expected true: env '" + env.name() +
                        "' has no closed-form reward for planning");
-    reward_env_ = env.clone();
     reward = env_reward(*reward_env_);
   }
-  return std::make_unique<ModelEnv>(model_, cfg_.rollout, reward);
+  ModelEnv::TerminationFn termination;
+  if (env.terminated(probe, no_action, probe)) termination = env_termination(*reward_env_);
+  return std::make_unique<ModelEnv>(model_, cfg_.rollout, reward, termination);
 }
 
 MbrlPhase MbrlAgent::phase() const {

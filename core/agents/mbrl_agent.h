@@ -150,7 +150,7 @@ class MbrlAgent {
   MbrlAgentConfig cfg_;
   int action_dim_;
   Space action_space_;
-  std::unique_ptr<const Env> reward_env_;  // a copy whose reward(s, a, s') the rollouts use
+  std::unique_ptr<const Env> reward_env_;  // a copy whose reward and termination rollouts use
   std::shared_ptr<Ensemble> model_;
   std::unique_ptr<SequenceEvaluator> evaluator_;
   OracleEvaluator* oracle_ = nullptr;  // the evaluator if it is the oracle (synced before replans)

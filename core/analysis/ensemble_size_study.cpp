@@ -9,13 +9,15 @@
 namespace dynalab {
 
 namespace {
-// Targets [s' - s, (r)] of every transition, one row each.
-Eigen::MatrixXd targets_of(const Dataset& d, bool reward) {
+// Targets [s' - s, (r), (terminated)] of every transition, one row each (Ensemble's order).
+Eigen::MatrixXd targets_of(const Dataset& d, const ModelConfig& c) {
   const int D = d.obs_dim();
-  Eigen::MatrixXd y(Eigen::Index(d.size()), D + (reward ? 1 : 0));
+  Eigen::MatrixXd y(Eigen::Index(d.size()),
+                    D + (c.learn_reward ? 1 : 0) + (c.learn_termination ? 1 : 0));
   if (d.size() == 0) return y;
   y.leftCols(D) = d.next_observations() - d.observations();
-  if (reward) y.col(D) = d.rewards();
+  if (c.learn_reward) y.col(D) = d.rewards();
+  if (c.learn_termination) y.col(y.cols() - 1) = d.terminations();
   return y;
 }
 }  // namespace
@@ -48,7 +50,7 @@ EnsembleSizeStudy::EnsembleSizeStudy(const Dataset& data, const ModelConfig& mod
   std::sort(perm.begin(), perm.begin() + n_val);
   std::sort(perm.begin() + n_val, perm.end());
   for (size_t i = 0; i < n; ++i) (i < n_val ? val_ : train_).add(data.at(perm[i]));
-  const Eigen::MatrixXd y = targets_of(train_, model_cfg_.learn_reward);
+  const Eigen::MatrixXd y = targets_of(train_, model_cfg_);
   target_std_ = Eigen::RowVectorXd::Ones(y.cols());
   for (Eigen::Index c = 0; c < y.cols(); ++c) {
     const double sd = std::sqrt((y.col(c).array() - y.col(c).mean()).square().mean());
@@ -107,10 +109,9 @@ int EnsembleSizeStudy::current_size() const { return done() ? 0 : cfg_.sizes[ind
 EnsembleSizePoint EnsembleSizeStudy::score(const Ensemble& e) const {
   EnsembleSizePoint p;
   p.size = e.size();
-  const bool reward = model_cfg_.learn_reward;
   // Mixture MSE and NLL over a split, in normalised target units, mean over rows and dims.
   auto evaluate = [&](const Dataset& d, double& mse, double* nll) {
-    const Eigen::MatrixXd y = targets_of(d, reward);
+    const Eigen::MatrixXd y = targets_of(d, model_cfg_);
     EnsemblePrediction pred;
     e.predict(d.observations().cast<float>(), d.actions().cast<float>(), pred);
     const int E = e.size();

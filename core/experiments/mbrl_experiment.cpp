@@ -81,7 +81,8 @@ void MbrlExperiment::record_plan_iteration() {
   const int HA = t.horizon * t.action_dim;
   if (plan_traces_csv_.empty()) {
     plan_traces_csv_ =
-        "run,episode,t,replan,iteration,candidates,finite_candidates,objective,best_return";
+        "run,episode,t,replan,iteration,candidates,finite_candidates,objective,best_return,"
+        "worst_return";
     for (const char* what : {"mean", "std", "plan"})
       for (int h = 0; h < t.horizon; ++h)
         for (int d = 0; d < t.action_dim; ++d)
@@ -90,9 +91,9 @@ void MbrlExperiment::record_plan_iteration() {
     plan_traces_csv_ += '\n';
   }
   int finite = 0;
-  double best = -std::numeric_limits<double>::infinity();
+  double best = -std::numeric_limits<double>::infinity(), worst = -best;
   for (float r : t.returns)
-    if (std::isfinite(r)) ++finite, best = std::max(best, double(r));
+    if (std::isfinite(r)) ++finite, best = std::max(best, double(r)), worst = std::min(worst, double(r));
   std::string& s = plan_traces_csv_;
   s += std::to_string(run_) + "," + std::to_string(episode_) + "," +
        std::to_string(episode_steps_) + "," + std::to_string(agent_->replans()) + "," +
@@ -100,6 +101,7 @@ void MbrlExperiment::record_plan_iteration() {
        std::to_string(finite);
   append_number(s, t.objective_per_iteration.empty() ? kNoLoss : t.objective_per_iteration.back());
   append_number(s, best);
+  append_number(s, worst);
   for (const auto* v : {&t.mean, &t.stddev, &t.plan})
     for (int j = 0; j < HA; ++j) append_number(s, (*v)[j]);
   s += '\n';

@@ -18,10 +18,12 @@
 //   trajectories.csv  run,episode,t,obs_<name>...,action_<d>...,reward  (obs before the action)
 //   plan_traces.csv   (output.plan_traces = true) one row per planner iteration:
 //                     run,episode,t,replan,iteration,candidates,finite_candidates,objective,
-//                     best_return,mean_<h>_<d>...,std_<h>_<d>...,plan_<h>_<d>...
+//                     best_return,worst_return,mean_<h>_<d>...,std_<h>_<d>...,plan_<h>_<d>...
 //                     t = env step the replan plans from; replan = index in the run; objective =
 //                     the planner's objective (CEM: elite-mean return, MPPI: weighted mean,
-//                     random shooting: best); best_return = best candidate of the iteration;
+//                     random shooting: best); best_return / worst_return = the best and
+//                     worst finite predicted return of the iteration's candidates (their spread
+//                     shows whether the evaluator tells candidates apart at all);
 //                     mean/std = sampling distribution after the iteration; plan = the plan
 //                     chosen so far (the executed one on the last iteration).
 //   dataset.csv, dataset.npy   the agent's dataset at the end (Dataset::to_csv / to_npy: columns

@@ -78,19 +78,34 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
        num(top + ph / 2) + ")\">" + escape(f.y_label + (f.log_y ? " (log scale)" : "")) + "</text>\n";
   for (size_t i = 0; i < f.series.size(); ++i) {
     const Series& se = f.series[i];
-    std::string d;
-    bool pen_down = false;
+    // Runs of finite points become polylines; a run of one point (one episode, or a value
+    // between two gaps) has no line to draw, so it becomes a dot, as on screen.
+    std::string d, dots;
+    std::string run_start;  // the first point of the current run, "x,y"; empty: no run
+    int run = 0;
+    auto end_run = [&] {
+      if (run == 1) {
+        const auto comma = run_start.find(',');
+        dots += "<circle class=\"point\" cx=\"" + run_start.substr(0, comma) + "\" cy=\"" +
+                run_start.substr(comma + 1) + "\" r=\"3\"/>";
+      }
+      run = 0;
+    };
     for (size_t k = 0; k < se.x.size() && k < se.y.size(); ++k) {
       const double y = plotted_y(f, se.y[k]);
       if (!std::isfinite(se.x[k]) || !std::isfinite(y)) {
-        pen_down = false;
+        end_run();
         continue;
       }
-      d += (pen_down ? "L" : "M") + num(sx(se.x[k])) + "," + num(sy(y)) + " ";
-      pen_down = true;
+      const std::string at = num(sx(se.x[k])) + "," + num(sy(y));
+      d += (run ? "L" : "M") + at + " ";
+      if (run++ == 0) run_start = at;
     }
+    end_run();
+    const std::string colour = rgb(series_color(int(i)));
     s += "<path class=\"series\" data-label=\"" + escape(se.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" +
-         rgb(series_color(int(i))) + "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n";
+         colour + "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n";
+    if (!dots.empty()) s += "<g fill=\"" + colour + "\">" + dots + "</g>\n";
   }
   // Legend, top right inside the plot.
   const double lx = left + pw - 160, ly = top + 10;

@@ -67,10 +67,11 @@ MlpShape Ensemble::net_shape() const {
 void Ensemble::set_training_config(const ModelConfig& c) {
   c.validate("model");
   if (c.kind != cfg_.kind || c.hidden != cfg_.hidden || c.activation != cfg_.activation ||
-      c.ensemble_size != cfg_.ensemble_size || c.learn_reward != cfg_.learn_reward)
+      c.ensemble_size != cfg_.ensemble_size || c.learn_reward != cfg_.learn_reward ||
+      c.learn_termination != cfg_.learn_termination)
     throw InputError(
-        "model: kind, hidden, activation, ensemble_size and learn_reward change the network; "
-        "expected them unchanged (reset to apply)");
+        "model: kind, hidden, activation, ensemble_size, learn_reward and learn_termination "
+        "change the network; expected them unchanged (reset to apply)");
   const bool elites_changed = c.elites != cfg_.elites;
   cfg_ = c;
   if (elites_changed) {
@@ -157,6 +158,7 @@ void Ensemble::load_rows(const Dataset& data) {
   y_raw_.resize(n, target_dim());
   y_raw_.leftCols(obs_dim_) = (next - obs).cast<float>();
   if (cfg_.learn_reward) y_raw_.col(obs_dim_) = data.rewards().cast<float>();
+  if (cfg_.learn_termination) y_raw_.col(termination_column()) = data.terminations().cast<float>();
 }
 
 void Ensemble::normalise_rows() {
@@ -357,7 +359,8 @@ std::string Ensemble::describe_shape() const {
      << "+" << action_dim_ << " -> ";
   for (size_t i = 0; i < cfg_.hidden.size(); ++i) os << (i ? "x" : "") << cfg_.hidden[i];
   os << " " << cfg_.activation << " -> " << target_dim()
-     << (cfg_.learn_reward ? " (reward learned)" : "");
+     << (cfg_.learn_reward ? " (reward learned)" : "")
+     << (cfg_.learn_termination ? " (termination learned)" : "");
   return os.str();
 }
 

@@ -51,6 +51,9 @@ struct ModelConfig {
   int patience = 5;  ///< epochs without validation improvement before stopping
   double val_fraction = 0.1;
   bool learn_reward = false;
+  /// Predict P(terminated) as an extra output (after the reward), trained on the dataset's 0/1
+  /// `terminated` column: the fallback for envs without a closed-form Env::terminated.
+  bool learn_termination = false;
   int elites = 5;   ///< members used for planning, best validation score first
   int threads = 2;  ///< training threads (results do not depend on it)
 
@@ -77,6 +80,8 @@ struct ModelConfig {
     v.field("val_fraction", val_fraction, Range{0, 1, false, true}, Apply::on_reset,
             "held-out fraction for validation");
     v.field("learn_reward", learn_reward, Apply::on_reset, "predict the reward as an extra output");
+    v.field("learn_termination", learn_termination, Apply::on_reset,
+            "predict whether a transition ends the episode as an extra output");
     v.field("elites", elites, Range::closed(1, kMaxEnsembleSize), Apply::live,
             "members used for planning (<= ensemble_size)");
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "training threads");
@@ -150,14 +155,24 @@ class Ensemble {
   int obs_dim() const { return obs_dim_; }
   int action_dim() const { return action_dim_; }
   int input_dim() const { return obs_dim_ + action_dim_; }
-  /// D: predicted dimensions per member (obs_dim, plus 1 if the reward is learned).
-  int target_dim() const { return obs_dim_ + (cfg_.learn_reward ? 1 : 0); }
+  /// D: predicted dimensions per member: obs_dim, plus 1 if the reward is learned, plus 1 if
+  /// termination is learned, in that order.
+  int target_dim() const {
+    return obs_dim_ + (cfg_.learn_reward ? 1 : 0) + (cfg_.learn_termination ? 1 : 0);
+  }
   /// E, the number of members.
   int size() const { return cfg_.ensemble_size; }
   /// True for Gaussian (mean + log-variance) members, false for point predictions.
   bool probabilistic() const { return probabilistic_; }
-  /// True if the reward is the last predicted dimension.
+  /// True if the reward is predicted, in column obs_dim().
   bool learns_reward() const { return cfg_.learn_reward; }
+  /// True if P(terminated) is predicted, in column termination_column().
+  bool learns_termination() const { return cfg_.learn_termination; }
+  int termination_column() const { return obs_dim_ + (cfg_.learn_reward ? 1 : 0); }
+  /// The model file's flags word: bit 0 reward, bit 1 termination learned.
+  uint32_t learned_outputs() const {
+    return (cfg_.learn_reward ? 1u : 0u) | (cfg_.learn_termination ? 2u : 0u);
+  }
   /// Live-editable settings (learning rate, batch size, patience...); the shape must not change.
   void set_training_config(const ModelConfig& c);
 

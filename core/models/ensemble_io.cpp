@@ -2,10 +2,12 @@
 //   char[8]  magic "DLENSEM1"
 //   u32      version = 1
 //   u32      kind (0 deterministic, 1 probabilistic), activation (0 relu, 1 tanh, 2 silu)
-//   u32      obs_dim, action_dim, learn_reward (0/1), ensemble_size E, hidden layer count L
+//   u32      obs_dim, action_dim, learned outputs (bit 0: reward, bit 1: termination; files
+//            written before termination could be learned hold 0 or 1), ensemble_size E,
+//            hidden layer count L
 //   u32[L]   hidden widths
 //   f32[in]  input normaliser mean, then std (in = obs_dim + action_dim)
-//   f32[D]   target normaliser mean, then std (D = obs_dim + learn_reward)
+//   f32[D]   target normaliser mean, then std (D = obs_dim + one per learned output)
 //   E times: f32[param_count] flat MLP parameters (per layer W column-major [fan_in, fan_out],
 //            then b), f32[D] max log-variance, f32[D] min log-variance, f64 best validation score
 //   u32      elite count K, then u32[K] elite member indices
@@ -34,7 +36,7 @@ void Ensemble::save(const std::filesystem::path& path) const {
   w.put<uint32_t>(uint32_t(parse_activation(cfg_.activation)));
   w.put<uint32_t>(obs_dim_);
   w.put<uint32_t>(action_dim_);
-  w.put<uint32_t>(cfg_.learn_reward ? 1 : 0);
+  w.put<uint32_t>(learned_outputs());
   w.put<uint32_t>(size());
   w.put<uint32_t>(uint32_t(cfg_.hidden.size()));
   for (int h : cfg_.hidden) w.put<uint32_t>(h);
@@ -73,7 +75,8 @@ void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
     throw InputError(p + ": expected model file version 1, got " + std::to_string(version));
   const uint32_t kind = r.get<uint32_t>("the kind"), act = r.get<uint32_t>("the activation");
   const uint32_t od = r.get<uint32_t>("obs_dim"), ad = r.get<uint32_t>("action_dim");
-  const uint32_t lr = r.get<uint32_t>("learn_reward"), E = r.get<uint32_t>("ensemble_size");
+  const uint32_t lo = r.get<uint32_t>("the learned outputs"), E = r.get<uint32_t>("ensemble_size");
+  const bool lr = lo & 1u, lt = lo & 2u;
   const uint32_t L = r.get<uint32_t>("the hidden layer count");
   if (L > 64) throw InputError(p + ": expected at most 64 hidden layers, got " + std::to_string(L));
   std::vector<int> hidden;
@@ -85,11 +88,11 @@ void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
                       : "unknown-kind")
       << " member" << (E == 1 ? "" : "s") << ", " << od << "+" << ad << " -> ";
   for (size_t i = 0; i < hidden.size(); ++i) got << (i ? "x" : "") << hidden[i];
-  got << " " << (act < 3 ? activation_names()[act] : "unknown-activation") << " -> " << (od + lr)
-      << (lr ? " (reward learned)" : "");
+  got << " " << (act < 3 ? activation_names()[act] : "unknown-activation") << " -> "
+      << (od + lr + lt) << (lr ? " (reward learned)" : "") << (lt ? " (termination learned)" : "");
   if (kind != (probabilistic_ ? 1u : 0u) || act != uint32_t(parse_activation(cfg_.activation)) ||
       od != uint32_t(obs_dim_) || ad != uint32_t(action_dim_) ||
-      lr != (cfg_.learn_reward ? 1u : 0u) || E != uint32_t(size()) || hidden != cfg_.hidden)
+      lo != learned_outputs() || E != uint32_t(size()) || hidden != cfg_.hidden)
     throw InputError(p + ": expected a model of shape \"" + describe_shape() +
                      "\", the file holds \"" + got.str() + "\"");
   Normalizer in, out;

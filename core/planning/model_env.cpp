@@ -25,12 +25,50 @@ auto softplus_array(const ArrayT& x) {
   // error (< 1e-7) is far below what the log-variance bound needs.
   return x.max(0.0f) + (1.0f + (-x.abs()).exp()).log();
 }
+
+/// Applies an env's closed-form function of (s, a, s') to every row of a batch, writing
+/// out[i] = f(s, a, s'). Rows are converted to the env's double vectors in per-thread buffers
+/// (ModelEnv calls this from its worker threads).
+template <class F>
+void for_each_transition(const Eigen::Ref<const RowMatrixXf>& obs,
+                         const Eigen::Ref<const RowMatrixXf>& act,
+                         const Eigen::Ref<const RowMatrixXf>& next, Eigen::Ref<Eigen::VectorXf> out,
+                         F f) {
+  thread_local Vec s, a, s2;
+  for (Eigen::Index i = 0; i < obs.rows(); ++i) {
+    s = obs.row(i).transpose().cast<double>();
+    a = act.row(i).transpose().cast<double>();
+    s2 = next.row(i).transpose().cast<double>();
+    out[i] = static_cast<float>(f(s, a, s2));
+  }
+}
+
 }  // namespace
+
+/// The env's closed-form reward r(s, a, s') as ModelEnv's batched reward.
+ModelEnv::RewardFn env_reward(const Env& env) {
+  return [&env](const auto& obs, const auto& act, const auto& next, Eigen::Ref<Eigen::VectorXf> r) {
+    for_each_transition(obs, act, next, r,
+                        [&env](const Vec& s, const Vec& a, const Vec& s2) { return *env.reward(s, a, s2); });
+  };
+}
+
+/// The env's closed-form termination as ModelEnv's batched predicate (1 terminal, 0 not).
+ModelEnv::TerminationFn env_termination(const Env& env) {
+  return [&env](const auto& obs, const auto& act, const auto& next, Eigen::Ref<Eigen::VectorXf> d) {
+    for_each_transition(obs, act, next, d, [&env](const Vec& s, const Vec& a, const Vec& s2) {
+      return *env.terminated(s, a, s2) ? 1.0 : 0.0;
+    });
+  };
+}
 
 struct ModelEnv::Chunk {
   int c0 = 0, c1 = 0;
   RowMatrixXf S, Snext, Arows, noise;  // n x obs, n x obs, n x action, n x D
   Eigen::VectorXf r, ret;
+  Eigen::VectorXf done;   // this step's termination: 1 terminal (a probability while learned)
+  Eigen::VectorXf alive;  // 1 while the particle has not terminated
+
   std::vector<Rng> rngs;  // one stream per candidate
   std::vector<int> member_of, order, start;
   AlignedFloats xbuf, obuf;
@@ -38,14 +76,15 @@ struct ModelEnv::Chunk {
   BulkNormals normals;
   std::vector<RowMatrixXf> sn;      // pessimistic/optimistic: next state per elite
   std::vector<Eigen::VectorXf> re;  // pessimistic/optimistic: reward per elite
+  std::vector<Eigen::VectorXf> de;  // pessimistic/optimistic: learned P(terminated) per elite
   std::vector<int> rank;
   Eigen::RowVectorXf in_mean, in_inv, y_mean, y_sd;
   Eigen::ArrayXf tmp;  // log-variance bounds: the argument of softplus
 };
 
 ModelEnv::ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
-                   RewardFn reward)
-    : model_(std::move(model)), reward_(std::move(reward)) {
+                   RewardFn reward, TerminationFn termination)
+    : model_(std::move(model)), reward_(std::move(reward)), termination_(std::move(termination)) {
   if (!model_) throw std::invalid_argument("ModelEnv: model is null");
   if (!reward_ && !model_->learns_reward())
     throw InputError(
@@ -63,6 +102,20 @@ void ModelEnv::set_config(const ModelEnvConfig& c) {
         "planner.propagation: expected one of mean, ts1, tsinf, pessimistic, optimistic, got \"" +
         c.propagation + "\"");
   if (c.particles < 1) throw InputError("planner.particles: expected an integer >= 1");
+  const auto& ends = ModelEnvConfig::terminations();
+  const auto e = std::find(ends.begin(), ends.end(), c.termination);
+  if (e == ends.end())
+    throw InputError("rollout.termination: expected one of env, learned, none, got \"" +
+                     c.termination + "\"");
+  Ends ends_now = static_cast<Ends>(e - ends.begin());
+  if (ends_now == Ends::env && !termination_) ends_now = Ends::learned;  // the env cannot say
+  if (ends_now == Ends::learned && !model_->learns_termination())
+    throw InputError(c.termination == "env"
+                         ? "rollout.termination: the env cannot say when an episode ends; "
+                           "expected model.learn_termination = true (or termination = none)"
+                         : "rollout.termination: \"learned\" expects model.learn_termination = "
+                           "true");
+  ends_ = ends_now;
   mode_ = static_cast<Mode>(it - names.begin());
   cfg_ = c;
   cfg_.threads = std::max(1, cfg_.threads);
@@ -137,6 +190,8 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
   const int ne = int(el.size());
   const bool sample = prob && mode_ != Mode::mean;
   const bool learned = !reward_;
+  const bool learned_end = ends_ == Ends::learned;
+  const int tcol = M.termination_column();  // P(terminated), in the learned case
   const bool quantile_mode = mode_ == Mode::pessimistic || mode_ == Mode::optimistic;
   // Copies into the chunk (same size each call: no allocation), read by every row below.
   ch.in_mean = M.input_normalizer().mean;
@@ -152,6 +207,8 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
   ch.noise.resize(n, D);
   ch.r.resize(n);
   ch.ret.setZero(n);
+  ch.done.setZero(n);
+  ch.alive.setOnes(n);
   ch.S.rowwise() = start.cast<float>().transpose();
   ch.rngs.clear();
   for (int c = ch.c0; c < ch.c1; ++c) ch.rngs.push_back(Rng::derive(seed, {uint64_t(c)}));
@@ -162,22 +219,27 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
   if (quantile_mode) {
     ch.sn.resize(ne);
     ch.re.resize(ne);
+    ch.de.resize(learned_end ? ne : 0);
     for (int s = 0; s < ne; ++s) {
       ch.sn[s].resize(n, O);
       ch.re[s].resize(n);
+      if (learned_end) ch.de[s].resize(n);
     }
   }
   const int P_particles = cfg_.particles;
-  auto write_paths = [&](int t) {
+  // Observation t of every row; NaN for a row whose particle had terminated before step t - 1
+  // (`ended_before`), so its drawn path ends at its terminal state.
+  auto write_paths = [&](int t, const Eigen::VectorXf& ended_before) {
     if (!paths) return;
     float* base = paths->data();
     for (long i = 0; i < n; ++i) {
       const long c = ch.c0 + i / K;
       const long p0 = mode_ == Mode::mean ? 0 : i % K,
                  p1 = mode_ == Mode::mean ? P_particles : p0 + 1;
+      const bool gone = ended_before[i] == 0.0f;
       for (long p = p0; p < p1; ++p) {
         float* dst = base + ((c * P_particles + p) * (horizon + 1) + t) * O;
-        for (int d = 0; d < O; ++d) dst[d] = ch.S(i, d);
+        for (int d = 0; d < O; ++d) dst[d] = gone ? std::numeric_limits<float>::quiet_NaN() : ch.S(i, d);
       }
     }
   };
@@ -215,7 +277,7 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
     return Out;
   };
 
-  write_paths(0);
+  write_paths(0, ch.alive);
   for (int t = 0; t < horizon; ++t) {
     // Row i = c * K + particle (no division per row: a 64-bit idiv cost 4 % of a replan).
     for (int c = 0; c < nc; ++c) {
@@ -249,16 +311,19 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
             ch.Snext(i, d) =
                 ch.S(i, d) + Out(j, d) + (sample ? Out(j, D + d) * ch.noise(i, d) : 0.0f);
           if (learned) ch.r[i] = Out(j, O) + (sample ? Out(j, D + O) * ch.noise(i, O) : 0.0f);
+          if (learned_end) ch.done[i] = Out(j, tcol);
         }
       }
     } else if (mode_ == Mode::mean) {
       ch.Snext = ch.S;
       ch.r.setZero();
+      if (learned_end) ch.done.setZero();
       const float w = 1.0f / float(ne);
       for (int s = 0; s < ne; ++s) {
         auto Out = eval_member(s, nullptr, n);
         for (int d = 0; d < O; ++d) ch.Snext.col(d) += w * Out.col(d);
         if (learned) ch.r += w * Out.col(O);
+        if (learned_end) ch.done += w * Out.col(tcol);
       }
     } else {  // pessimistic / optimistic
       for (int s = 0; s < ne; ++s) {
@@ -273,6 +338,7 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
         } else {
           reward_(ch.S, ch.Arows, ch.sn[s], ch.re[s]);
         }
+        if (learned_end) ch.de[s] = Out.col(tcol);
       }
       const double q = mode_ == Mode::pessimistic ? cfg_.quantile_low : cfg_.quantile_high;
       const int k = int(std::lround(q * (ne - 1)));
@@ -295,12 +361,20 @@ void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, con
         const int s = ch.rank[k];
         ch.Snext.row(i) = ch.sn[s].row(i);
         ch.r[i] = ch.re[s][i];
+        if (learned_end) ch.done[i] = ch.de[s][i];
       }
     }
     if (!learned && !quantile_mode) reward_(ch.S, ch.Arows, ch.Snext, ch.r);
-    ch.ret += ch.r;
+    if (ends_ == Ends::env) termination_(ch.S, ch.Arows, ch.Snext, ch.done);
+    if (learned_end) ch.done = (ch.done.array() > 0.5f).cast<float>();
+    // A terminated particle earns nothing more and stays where it ended (a select, not a
+    // product: the reward of a frozen row may be NaN, and 0 * NaN is NaN).
+    ch.ret.array() += (ch.alive.array() > 0.0f).select(ch.r.array(), 0.0f);
+    for (long i = 0; i < n; ++i)
+      if (ch.alive[i] == 0.0f) ch.Snext.row(i) = ch.S.row(i);
     ch.S.swap(ch.Snext);
-    write_paths(t + 1);
+    write_paths(t + 1, ch.alive);
+    if (ends_ != Ends::none) ch.alive.array() *= 1.0f - ch.done.array();
   }
 }
 

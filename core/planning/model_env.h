@@ -17,6 +17,15 @@
 // Probabilistic members sample s' = s + mu + sigma * eps, eps ~ N(0, 1) (mode mean: eps = 0);
 // a learned reward is sampled the same way.
 //
+// Termination (`termination`): a particle whose transition (s, a, s') ends the episode keeps the
+// reward of that step and earns nothing after it, exactly as the true env's return is summed
+// (OracleEvaluator); its state is frozen and its path holds NaN rows after the terminal state,
+// so drawn paths end where the particle terminated. The predicate is the env's closed form
+// (Env::terminated, batched as a TerminationFn) or, where the env cannot say, the model's
+// learned termination output (ModelConfig::learn_termination: terminated when its predicted
+// probability, the member mean of that column, exceeds 0.5; never sampled). mbrl-lib does the
+// same with its `termination_fn` (mbrl/env/termination_fns.py) and masks rewards by `dones`.
+//
 // Speed: all particles of all candidates advance together; at each step each elite evaluates
 // its rows as ONE matrix product per layer. Candidates are cut into chunks that depend only on
 // the batch, the particles and the elite count (never on the thread count); chunks run on up to
@@ -30,6 +39,7 @@
 #include <string>
 #include <vector>
 
+#include "core/env.h"
 #include "core/models/ensemble.h"
 #include "core/planning/sequence_evaluator.h"
 #include "core/rng.h"
@@ -42,10 +52,18 @@ struct ModelEnvConfig {
   double quantile_low = 0.0;          ///< pessimistic: quantile of the elites' one-step rewards
   double quantile_high = 1.0;         ///< optimistic: quantile of the elites' one-step rewards
   int threads = 2;                    ///< worker threads (results do not depend on it)
+  /// What ends an imagined particle: env (the env's closed form; where it cannot say, the
+  /// model's learned termination) | learned (the model's learned termination) | none (nothing:
+  /// rewards are summed over the whole horizon, the mistake shown for comparison).
+  std::string termination = "env";
 
   static const std::vector<std::string>& propagations() {
     static const std::vector<std::string> p = {"mean", "ts1", "tsinf", "pessimistic", "optimistic"};
     return p;
+  }
+  static const std::vector<std::string>& terminations() {
+    static const std::vector<std::string> t = {"env", "learned", "none"};
+    return t;
   }
   template <class V>
   void visit(V& v) {
@@ -58,6 +76,8 @@ struct ModelEnvConfig {
     v.field("quantile_high", quantile_high, Range::probability(), Apply::live,
             "optimistic reward quantile");
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "planning threads");
+    v.choice("termination", termination, terminations(), Apply::on_reset,
+             "what ends an imagined particle: env, learned or none");
   }
 };
 
@@ -71,10 +91,19 @@ class ModelEnv : public SequenceEvaluator {
       const Eigen::Ref<const RowMatrixXf>& obs, const Eigen::Ref<const RowMatrixXf>& action,
       const Eigen::Ref<const RowMatrixXf>& next_obs, Eigen::Ref<Eigen::VectorXf> reward)>;
 
+  /// Batched termination predicate: terminated[i] = 1 if row i's transition ends the episode,
+  /// else 0. Same rows and threading rules as RewardFn.
+  using TerminationFn = std::function<void(
+      const Eigen::Ref<const RowMatrixXf>& obs, const Eigen::Ref<const RowMatrixXf>& action,
+      const Eigen::Ref<const RowMatrixXf>& next_obs, Eigen::Ref<Eigen::VectorXf> terminated)>;
+
   /// Rollouts through `model`; `reward` computes rewards, or, if empty, the model's learned
-  /// reward is used (then the model must have learn_reward). Throws InputError otherwise.
+  /// reward is used (then the model must have learn_reward). `termination` is the env's
+  /// predicate (empty: the env cannot say). config.termination decides which one ends a
+  /// particle; "learned", or "env" with no predicate, needs a model with learn_termination.
+  /// Throws InputError naming the key when the model lacks an output it needs.
   ModelEnv(std::shared_ptr<const Ensemble> model, const ModelEnvConfig& config,
-           RewardFn reward = {});
+           RewardFn reward = {}, TerminationFn termination = {});
   ~ModelEnv() override;
 
   /// Dimensions of the model's observations and actions; particles per candidate.
@@ -87,7 +116,7 @@ class ModelEnv : public SequenceEvaluator {
 
   /// The current propagation settings.
   const ModelEnvConfig& config() const { return cfg_; }
-  /// Changes particles, propagation, quantiles or threads for the next evaluate().
+  /// Changes particles, propagation, quantiles, threads or termination for the next evaluate().
   void set_config(const ModelEnvConfig& c);
   /// The ensemble rolled out.
   const Ensemble& model() const { return *model_; }
@@ -97,6 +126,7 @@ class ModelEnv : public SequenceEvaluator {
 
  private:
   enum class Mode { mean, ts1, tsinf, pessimistic, optimistic };
+  enum class Ends { env, learned, none };
   struct Chunk;
   void run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start,
                  uint64_t seed, std::vector<float>* paths);
@@ -105,8 +135,17 @@ class ModelEnv : public SequenceEvaluator {
   ModelEnvConfig cfg_;
   Mode mode_ = Mode::tsinf;
   RewardFn reward_;
+  TerminationFn termination_;
+  Ends ends_ = Ends::none;
   std::vector<std::unique_ptr<Chunk>> chunks_;
   long last_steps_ = 0;
 };
+
+/// The env's closed-form reward r(s, a, s') as a batched ModelEnv::RewardFn. `env` must outlive
+/// it and must not be stepped meanwhile (ModelEnv calls it from its worker threads); the env
+/// must have a closed-form reward (Env::reward not nullopt).
+ModelEnv::RewardFn env_reward(const Env& env);
+/// The env's closed-form Env::terminated as a batched ModelEnv::TerminationFn (same rules).
+ModelEnv::TerminationFn env_termination(const Env& env);
 
 }  // namespace dynalab

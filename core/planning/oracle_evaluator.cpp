@@ -44,8 +44,8 @@ void OracleEvaluator::run_range(int worker, const ActionBatch& actions, int hori
         ended = r.terminated;
         if (path)
           for (int d = 0; d < O; ++d) path[(t + 1) * O + d] = float(r.obs[d]);
-      } else if (path) {
-        for (int d = 0; d < O; ++d) path[(t + 1) * O + d] = path[t * O + d];
+      } else if (path) {  // the path ends at the terminal state (ModelEnv does the same)
+        for (int d = 0; d < O; ++d) path[(t + 1) * O + d] = std::numeric_limits<float>::quiet_NaN();
       }
     }
     returns[i] = std::isfinite(ret) ? float(ret) : -std::numeric_limits<float>::infinity();

@@ -14,7 +14,8 @@ struct PlanTrace {
   int iterations = 1;      ///< iterations of the replan
   std::vector<float> actions;  ///< P x H x A, candidate action sequences (time-major per candidate)
   std::vector<float> returns;  ///< P, predicted return of each candidate (mean over particles)
-  std::vector<float> paths;    ///< P x particles x (H+1) x obs_dim, predicted observations
+  std::vector<float> paths;    ///< P x particles x (H+1) x obs_dim, predicted observations (NaN
+                               ///< rows after the particle terminated)
   std::vector<int> elites;     ///< indices of the elite candidates
   std::vector<float> plan;     ///< H x A, the chosen plan (first action executed)
   std::vector<float> mean, stddev;              ///< H x A, sampling distribution after the iteration

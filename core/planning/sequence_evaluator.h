@@ -22,10 +22,12 @@ class SequenceEvaluator {
   /// Particles evaluated per candidate (1 for a deterministic evaluator).
   virtual int particles() const = 0;
   /// Scores each row of `actions` (P x H*A) from `start`. `returns` gets P values: the return
-  /// (sum of rewards over the horizon) averaged over particles; candidates whose return is not
-  /// finite get -infinity so planners ignore them. Randomness derives from `noise_seed` and the
-  /// candidate index only, so the result does not depend on thread count.
-  /// If `paths` is not null it receives P x particles() x (H+1) x obs_dim predicted observations.
+  /// (sum of rewards over the horizon, up to and including the step that terminates the episode)
+  /// averaged over particles; candidates whose return is not finite get -infinity so planners
+  /// ignore them. Randomness derives from `noise_seed` and the candidate index only, so the
+  /// result does not depend on thread count.
+  /// If `paths` is not null it receives P x particles() x (H+1) x obs_dim predicted observations;
+  /// the rows after a particle's terminal state are NaN (its path ends there).
   virtual void evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t noise_seed,
                         Eigen::VectorXf& returns, std::vector<float>* paths) = 0;
 };
