@@ -51,6 +51,15 @@ std::unique_ptr<Experiment> make_experiment(const ExperimentSource& src, const E
   return nullptr;  // unreachable: choice() validated the kind
 }
 
+LiveEdit Experiment::apply_live_edit(const Json& edited) {
+  LiveEdit edit = split_live_edit(config_, edited, config_applies());
+  if (!edit.live.empty()) {
+    apply_live(edit);
+    config_ = edit.merged;
+  }
+  return edit;
+}
+
 std::vector<ExperimentInfo> list_experiments() {
   std::vector<ExperimentInfo> out;
   std::error_code ec;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "core/config.h"
+#include "core/live_edit.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -36,10 +37,25 @@ class Experiment {
     while (tick()) {
     }
   }
-  /// The fully resolved config (every field, defaults filled in).
+  /// The fully resolved config (every field, defaults filled in), live edits included.
   const Json& config() const { return config_; }
+  /// Applies an editor's change of the config (`edited`: a whole resolved config, as config()
+  /// returns it): fields marked Apply::live take effect from the next tick (a planner's from
+  /// its next replan) and become part of config(); the other changed fields are returned as
+  /// pending (they wait for a reset). Throws InputError naming the key if a live value is
+  /// invalid; then nothing changes.
+  LiveEdit apply_live_edit(const Json& edited);
+  /// The real env, for edits between ticks (a mouse perturbation, a grid edit); null if the
+  /// experiment has none.
+  virtual Env* env() { return nullptr; }
 
  protected:
+  /// Which fields of this experiment's config apply live (default: none).
+  virtual std::map<std::string, Apply> config_applies() const { return {}; }
+  /// Hands the live fields of `edit.merged` (a validated shape: only live leaves differ from
+  /// config()) to the running agent. Throws InputError if a value is invalid.
+  virtual void apply_live(const LiveEdit& edit) { (void)edit; }
+
   Json config_;
 };
 

@@ -149,9 +149,11 @@ TEST_CASE("plan_traces.csv has one row per planner iteration") {
   REQUIRE_MESSAGE(r.exit_code == 0, r.output);
   const auto rows = csv_cells(read_file(dir / "plan_traces.csv"));
   REQUIRE(rows.size() == 1 + 5 * 5);  // 5 replans x 5 iterations
-  CHECK(rows[0].size() == 9 + 3 * 4);
+  CHECK(rows[0].size() == 10 + 3 * 4);
   CHECK(rows[0][7] == "objective");
-  CHECK(rows[0][9] == "mean_0_0");
+  CHECK(rows[0][9] == "worst_return");
+  CHECK(rows[0][10] == "mean_0_0");
+  for (size_t i = 1; i < rows.size(); ++i) CHECK(std::stod(rows[i][9]) <= std::stod(rows[i][8]));
   CHECK(rows[1][4] == "0");
   CHECK(rows[5][4] == "4");
   CHECK(rows[6][2] == "1");  // the second replan plans from env step 1

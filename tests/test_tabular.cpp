@@ -111,9 +111,12 @@ TEST_CASE("the snapshot carries the Q table, the model, recent planning updates 
 TEST_CASE("live parameter changes apply at the next tick") {
   auto e = make("dyna_maze", {"agent.planning_steps=5"});
   e->tick();
-  TabularConfig c = e->settings().agent;
-  c.planning_steps = 20;
-  e->set_agent_config(c);
+  Json edited = e->config();
+  edited["agent"]["planning_steps"] = 20;
+  const LiveEdit edit = e->apply_live_edit(edited);
+  CHECK(edit.live == std::vector<std::string>{"agent.planning_steps"});
+  CHECK(edit.pending.empty());
+  CHECK(e->config()["agent"]["planning_steps"] == 20);
   const auto before = e->agent().planning_updates();
   e->tick();
   CHECK(e->agent().planning_updates() - before == 20);

@@ -68,7 +68,7 @@ int check_command(const Args& args) {
     std::printf("ok: maze %dx%d\n", m.rows, m.cols);
   } else if (ext == ".csv" || ext == ".npy") {
     const auto exp = mbrl_for(a, file, "a dataset");
-    const int od = exp->env().observation_space().dim(), ad = exp->env().action_space().dim();
+    const int od = exp->env()->observation_space().dim(), ad = exp->env()->action_space().dim();
     const std::string bytes = read_bytes(file);
     const Dataset d = ext == ".csv" ? Dataset::from_csv(bytes, file, od, ad)
                                     : Dataset::from_npy(bytes, file, od, ad);

@@ -179,18 +179,9 @@ void App::toggle_play() {
 }
 
 void App::apply_live_config() {
-  if (edit_config_.value("kind", "") != "tabular" || !edit_config_.contains("agent")) return;
-  TabularConfig agent;
-  try {
-    ConfigNode node(edit_config_["agent"], "editor");
-    agent.visit(node);
-  } catch (const std::exception& e) {
-    status(e.what(), true);
-    return;
-  }
-  runner_.post([agent](Experiment& e) {
-    if (auto* t = dynamic_cast<TabularExperiment*>(&unwrap_gate(e))) t->set_agent_config(agent);
-  });
+  // The worker applies the live fields between ticks; the others wait for Reset (shown as
+  // pending by the config panel). An invalid value is reported by the runner as an error.
+  runner_.post([edited = edit_config_](Experiment& e) { unwrap_gate(e).apply_live_edit(edited); });
 }
 
 void App::export_figures() {
@@ -987,11 +978,8 @@ void App::scripted_drag(Vec2 at, Vec2 target) {
 void App::post_perturbation(bool active, Vec2 target) {
   const Vec2 grab = perturb_grab_;
   runner_.post([active, grab, target](Experiment& e) {
-    Experiment& inner = unwrap_gate(e);
-    Env* env = nullptr;
-    if (auto* m = dynamic_cast<MbrlExperiment*>(&inner)) env = &m->env();
-    if (auto* t = dynamic_cast<TabularExperiment*>(&inner)) env = &t->env();
-    if (!env) return;  // nothing to pull in this experiment kind
+    Env* env = unwrap_gate(e).env();
+    if (!env) return;  // nothing to pull in this experiment
     if (active)
       env->perturb(grab, target);  // after the first call only the target moves
     else
@@ -1001,8 +989,8 @@ void App::post_perturbation(bool active, Vec2 target) {
 
 void App::edit_grid(GridEdit edit, Cell c) {
   runner_.post([edit, c](Experiment& e) {
-    auto* t = dynamic_cast<TabularExperiment*>(&unwrap_gate(e));
-    auto* g = t ? dynamic_cast<GridWorld*>(&t->env()) : nullptr;
+    Env* env = unwrap_gate(e).env();
+    auto* g = env ? dynamic_cast<GridWorld*>(env) : nullptr;
     if (!g) throw InputError("this experiment has no grid world to edit");
     const bool ok = edit == GridEdit::toggle_wall  ? g->toggle_wall(c)
                     : edit == GridEdit::move_start ? g->move_start(c)

@@ -59,12 +59,9 @@ void App::uncertainty_panel() {
         // Live: the next replan propagates this way (the ensemble is unchanged).
         for (auto& lane : lanes_)
           lane.runner->post([p](Experiment& e) {
-            auto* x = dynamic_cast<MbrlExperiment*>(&unwrap_gate(e));
-            auto* me = x ? dynamic_cast<ModelEnv*>(&x->agent().evaluator()) : nullptr;
-            if (!me) return;
-            ModelEnvConfig c = me->config();
-            c.propagation = p;
-            me->set_config(c);
+            Json edited = unwrap_gate(e).config();
+            edited["rollout"]["propagation"] = p;
+            unwrap_gate(e).apply_live_edit(edited);
           });
         status("propagation " + p + ": used from the next replan", false);
       }

@@ -38,7 +38,18 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
   }
   ModelEnv::TerminationFn termination;
   if (env.terminated(probe, no_action, probe)) termination = env_termination(*reward_env_);
-  return std::make_unique<ModelEnv>(model_, cfg_.rollout, reward, termination);
+  auto model_env = std::make_unique<ModelEnv>(model_, cfg_.rollout, reward, termination);
+  model_env_ = model_env.get();
+  return model_env;
+}
+
+void MbrlAgent::set_live_config(const MbrlAgentConfig& c, bool planner_changed) {
+  if (model_) {
+    model_->set_training_config(c.model);
+    model_env_->set_config(c.rollout);
+  }
+  cfg_ = c;
+  rebuild_planner_ = rebuild_planner_ || planner_changed;
 }
 
 MbrlPhase MbrlAgent::phase() const {
@@ -88,6 +99,12 @@ void MbrlAgent::end_episode() {
 
 bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {
   if (!planner_->in_progress()) {
+    if (rebuild_planner_) {  // a live edit: the new settings, the same warm start
+      auto fresh = make_planner(cfg_.planner, action_space_.low, action_space_.high);
+      fresh->set_distribution(planner_->mean(), planner_->stddev());
+      planner_ = std::move(fresh);
+      rebuild_planner_ = false;
+    }
     if (oracle_) oracle_->sync(real);
     replan_mean_ = planner_->mean();
     replan_std_ = planner_->stddev();

@@ -116,6 +116,11 @@ class MbrlAgent {
   void observe(const Transition& t);
   /// End of an episode: v1.0 and later schedule a refit on the aggregated data.
   void end_episode();
+  /// A live config change (only Apply::live fields may differ from config()): the model's
+  /// training fields from its next epoch, the rollout's from the next planner iteration, and,
+  /// if `planner_changed`, a planner rebuilt from c.planner at the next replan, keeping the
+  /// warm start. Throws InputError if a value is invalid for the running model.
+  void set_live_config(const MbrlAgentConfig& c, bool planner_changed);
 
   const PlanTrace& trace() const { return trace_; }
   const std::vector<float>& current_plan() const { return plan_; }
@@ -154,6 +159,8 @@ class MbrlAgent {
   std::shared_ptr<Ensemble> model_;
   std::unique_ptr<SequenceEvaluator> evaluator_;
   OracleEvaluator* oracle_ = nullptr;  // the evaluator if it is the oracle (synced before replans)
+  ModelEnv* model_env_ = nullptr;      // the evaluator if it is the learned model
+  bool rebuild_planner_ = false;       // a live planner edit waits for the next replan
   std::unique_ptr<Planner> planner_;
   PlanTrace trace_;
   std::vector<float> plan_;

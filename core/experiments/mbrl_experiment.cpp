@@ -1,5 +1,6 @@
 #include "core/experiments/mbrl_experiment.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -105,6 +106,17 @@ void MbrlExperiment::record_plan_iteration() {
   for (const auto* v : {&t.mean, &t.stddev, &t.plan})
     for (int j = 0; j < HA; ++j) append_number(s, (*v)[j]);
   s += '\n';
+}
+
+void MbrlExperiment::apply_live(const LiveEdit& edit) {
+  MbrlExperimentConfig cfg;
+  ConfigNode node(edit.merged, "live edit");
+  cfg.visit(node);  // validates; only live fields differ from cfg_
+  const bool planner = std::any_of(edit.live.begin(), edit.live.end(), [](const std::string& k) {
+    return k.rfind("planner.", 0) == 0;
+  });
+  agent_->set_live_config(cfg.agent, planner);
+  cfg_ = cfg;
 }
 
 bool MbrlExperiment::tick() {

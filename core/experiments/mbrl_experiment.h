@@ -169,13 +169,17 @@ class MbrlExperiment : public Experiment {
   const MbrlAgent& agent() const { return *agent_; }
   /// The agent, for edits between ticks (the GUI's live propagation switch).
   MbrlAgent& agent() { return *agent_; }
-  const Env& env() const { return *env_; }
-  /// The real env, for edits between ticks (the GUI's mouse perturbation).
-  Env& env() { return *env_; }
+  Env* env() override { return env_.get(); }
   const MbrlExperimentConfig& settings() const { return cfg_; }
   /// Session support (mbrl_session.cpp).
   void save_state(const std::filesystem::path& dir, Json& state) const override;
   void load_state(const std::filesystem::path& dir, const SessionReader& state) override;
+
+ protected:
+  std::map<std::string, Apply> config_applies() const override { return dynalab::config_applies(cfg_); }
+  /// Planner fields from the next replan, model training fields from the next epoch, rollout
+  /// fields from the next planner iteration, output fields at once.
+  void apply_live(const LiveEdit& edit) override;
 
  private:
   void start_run(int run);

@@ -37,13 +37,11 @@ void TabularExperiment::start_run(int run) {
   if (cfg_.steps > 0) cumulative_[run].reserve(std::min<size_t>(cfg_.steps, size_t(1) << 20));
 }
 
-void TabularExperiment::set_agent_config(const TabularConfig& agent) {
-  cfg_.agent.alpha = agent.alpha;
-  cfg_.agent.epsilon = agent.epsilon;
-  cfg_.agent.gamma = agent.gamma;
-  cfg_.agent.planning_steps = agent.planning_steps;
-  cfg_.agent.kappa = agent.kappa;
-  cfg_.agent.theta = agent.theta;
+void TabularExperiment::apply_live(const LiveEdit& edit) {
+  TabularExperimentConfig cfg;
+  ConfigNode node(edit.merged, "live edit");
+  cfg.visit(node);  // validates; only live fields differ from cfg_
+  cfg_ = cfg;
   agent_->set_config(cfg_.agent);
 }
 

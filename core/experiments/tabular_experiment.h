@@ -64,13 +64,16 @@ class TabularExperiment : public Experiment {
   /// Cumulative reward after every step of every run (steps mode), row = run.
   const std::vector<std::vector<double>>& cumulative_reward() const { return cumulative_; }
   const TabularAgent& agent() const { return *agent_; }
-  Env& env() { return *env_; }
+  Env* env() override { return env_.get(); }
   const TabularExperimentConfig& settings() const { return cfg_; }
-  /// Live change of the agent's parameters (alpha, epsilon, gamma, n, kappa, theta).
-  void set_agent_config(const TabularConfig& agent);
   /// Session support (tabular_session.cpp).
   void save_state(const std::filesystem::path& dir, Json& state) const override;
   void load_state(const std::filesystem::path& dir, const SessionReader& state) override;
+
+ protected:
+  std::map<std::string, Apply> config_applies() const override { return dynalab::config_applies(cfg_); }
+  /// The agent's live parameters (alpha, epsilon, gamma, n, kappa, theta) from the next step.
+  void apply_live(const LiveEdit& edit) override;
 
  private:
   void start_run(int run);

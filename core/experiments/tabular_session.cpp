@@ -149,7 +149,8 @@ void TabularExperiment::load_state(const std::filesystem::path&, const SessionRe
   agent.alpha = live.number("alpha"), agent.epsilon = live.number("epsilon");
   agent.gamma = live.number("gamma"), agent.planning_steps = int(live.integer("planning_steps"));
   agent.kappa = live.number("kappa"), agent.theta = live.number("theta");
-  set_agent_config(agent);
+  cfg_.agent = agent;
+  agent_->set_config(agent);
   rows_.clear();
   const Json& rows = r.array("rows");
   for (size_t i = 0; i < rows.size(); ++i) {
