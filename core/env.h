@@ -19,6 +19,23 @@ struct StepResult {
   bool truncated = false;   ///< the episode was cut by the step limit
 };
 
+/// How a planner's imagined futures are best drawn over an env (the overlays ask the env, never
+/// its type or name). Futures drawn in place hide each other when positions lie on a line (a car
+/// on a hill) or a circle (a pendulum's tip), so time becomes a second dimension there.
+struct FutureLayout {
+  enum Kind {
+    in_place,  ///< each predicted observation at obs_position()
+    time_up,   ///< a band above the world: x from the prediction, height = steps ahead
+    radial,    ///< obs_position()'s direction, the radius growing with the steps ahead
+  } kind = in_place;
+  /// time_up: a danger line drawn from `base` (world units) up through the band, labelled.
+  struct Mark {
+    Vec2 base;
+    std::string label;
+  };
+  std::vector<Mark> marks;
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -67,6 +84,8 @@ class Env {
     (void)obs;
     return std::nullopt;
   }
+  /// How imagined futures are drawn over this env (default: in place).
+  virtual FutureLayout future_layout() const { return {}; }
   /// Grabs the body under world point `at` and pulls that point toward `target` (world units)
   /// with a spring-damper at every sub-step of the following steps, like the Box2D testbed's
   /// mouse joint. While a grab is active, later calls only move the target (the grabbed point

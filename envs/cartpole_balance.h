@@ -45,6 +45,7 @@ class CartPoleBalance : public CartPoleEnv {
     return {"x", "x_dot", "theta", "theta_dot"};
   }
   std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0}; }
+  FutureLayout future_layout() const override { return {FutureLayout::time_up, {}}; }
   Vec observe() const override;
 
  protected:

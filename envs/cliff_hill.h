@@ -70,6 +70,10 @@ class CliffHill : public Box2DEnv {
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override { return {"x", "velocity"}; }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
+  /// Time up, with the cliff edge drawn through the band: where an imagined car falls.
+  FutureLayout future_layout() const override {
+    return {FutureLayout::time_up, {{{cliff_x(), ground_height(cliff_x() - 1e-6)}, "cliff"}}};
+  }
   Vec observe() const override;
   /// Height of the ground (m) at x (m); the pit floor past the cliff.
   double ground_height(double x) const;

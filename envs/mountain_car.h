@@ -52,6 +52,7 @@ class MountainCar : public Box2DEnv {
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override { return {"position", "velocity"}; }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
+  FutureLayout future_layout() const override { return {FutureLayout::time_up, {}}; }
   Vec observe() const override;
   /// Height of the hill (Gymnasium units) at position x (units).
   static double height(double x);

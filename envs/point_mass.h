@@ -45,6 +45,7 @@ class PointMass : public Env {
   std::optional<bool> terminated(const Vec&, const Vec&, const Vec&) const override { return false; }
   std::vector<std::string> observation_names() const override { return {"pos", "vel"}; }
   std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0.0}; }
+  FutureLayout future_layout() const override { return {FutureLayout::time_up, {}}; }
 
   double pos() const { return pos_; }
   double vel() const { return vel_; }

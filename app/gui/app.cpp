@@ -15,7 +15,6 @@
 #include "core/experiments/tabular_experiment.h"
 #include "core/export/atomic_file.h"
 #include "envs/box2d_env.h"
-#include "envs/cliff_hill.h"
 #include "envs/discretized_env.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
@@ -33,26 +32,19 @@ void wrapped_disabled(const std::string& s) {
   ImGui::PopStyleColor();
 }
 
-// Imagined futures of envs whose positions lie on a line (a car on a hill, a point mass) or a
-// circle (a pendulum's tip) would hide each other when drawn in place: time becomes a second
-// dimension. "time_up": a band above the world, x from the prediction, height = steps ahead.
-// "radial": the pendulum tip's direction, radius growing with the steps ahead.
-struct FutureLayout {
-  enum Kind { in_place, time_up, radial } kind = in_place;
+// Where the imagined futures go (Env::future_layout): for time_up, the band above the world.
+struct FutureBand {
+  FutureLayout layout;
   double y0 = 0, height = 0;  // time_up band, world units
 };
 
-FutureLayout future_layout(const Env& env) {
-  const std::string n = env.name();
-  const Bounds b = env.world_bounds();
-  FutureLayout f;
-  if (n == "cliff_hill" || n == "mountain_car" || n == "point_mass" || n == "cartpole_balance") {
-    f.kind = FutureLayout::time_up;
+FutureBand future_band(const Env& env) {
+  FutureBand f{env.future_layout()};
+  if (f.layout.kind == FutureLayout::time_up) {
+    const Bounds b = env.world_bounds();
     const double w = b.hi.x - b.lo.x, h = b.hi.y - b.lo.y;
     f.height = std::max(0.6 * h, 0.25 * w);
     f.y0 = b.hi.y + 0.05 * f.height;
-  } else if (n == "pendulum") {
-    f.kind = FutureLayout::radial;
   }
   return f;
 }
@@ -60,9 +52,9 @@ FutureLayout future_layout(const Env& env) {
 // The world bounds to fit, grown to hold the imagined futures' band.
 Bounds mbrl_bounds(const Env& env) {
   Bounds b = env.world_bounds();
-  const FutureLayout f = future_layout(env);
-  if (f.kind == FutureLayout::time_up) b.hi.y = f.y0 + f.height * 1.08;
-  if (f.kind == FutureLayout::radial) b.lo.x *= 1.9, b.lo.y *= 1.9, b.hi.x *= 1.9, b.hi.y *= 1.9;
+  const FutureBand f = future_band(env);
+  if (f.layout.kind == FutureLayout::time_up) b.hi.y = f.y0 + f.height * 1.08;
+  if (f.layout.kind == FutureLayout::radial) b.lo.x *= 1.9, b.lo.y *= 1.9, b.hi.x *= 1.9, b.hi.y *= 1.9;
   return b;
 }
 
@@ -782,15 +774,15 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
 void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
   const auto& m = static_cast<const MbrlSnapshot&>(*lane.snap);
   const Env& env = *m.world;
-  const FutureLayout f = future_layout(env);
+  const FutureBand f = future_band(env);
   PathPlacer place;
-  if (f.kind == FutureLayout::time_up) {
+  if (f.layout.kind == FutureLayout::time_up) {
     place = [&env, f](const Vec& o, int k, int steps) -> std::optional<Vec2> {
       auto p = env.obs_position(o);
       if (!p) return std::nullopt;
       return Vec2{p->x, f.y0 + f.height * k / std::max(1, steps - 1)};
     };
-  } else if (f.kind == FutureLayout::radial) {
+  } else if (f.layout.kind == FutureLayout::radial) {
     place = [&env](const Vec& o, int k, int steps) -> std::optional<Vec2> {
       auto p = env.obs_position(o);
       if (!p) return std::nullopt;
@@ -799,7 +791,7 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
     };
   }
   const bool show_plan = m.phase != "collect" && m.phase != "train" && !m.trace.returns.empty();
-  if (f.kind == FutureLayout::time_up) {
+  if (f.layout.kind == FutureLayout::time_up) {
     // The band's frame: "now" at the bottom, time going up, and the danger line of a cliff.
     const Bounds b = env.world_bounds();
     const Color frame{0.35f, 0.35f, 0.45f, 1};
@@ -810,10 +802,9 @@ void App::draw_mbrl(Canvas& canvas, const Lane& lane) {
     if (H > 0)
       canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, "now", palette::text,
                   1.0f);
-    if (const auto* ch = dynamic_cast<const CliffHill*>(&env)) {
-      canvas.segment({ch->cliff_x(), ch->ground_height(ch->cliff_x() - 1e-6)},
-                     {ch->cliff_x(), f.y0 + f.height}, palette::danger, 3.0f);
-      canvas.text({ch->cliff_x() + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, "cliff",
+    for (const auto& mark : f.layout.marks) {
+      canvas.segment(mark.base, {mark.base.x, f.y0 + f.height}, palette::danger, 3.0f);
+      canvas.text({mark.base.x + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, mark.label,
                   palette::danger, 1.1f);
     }
   }
