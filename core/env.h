@@ -96,6 +96,8 @@ class Env {
     (void)at, (void)target;
     return false;
   }
+  /// True if the env has bodies perturb() can grab (the GUI's left drag pulls them).
+  virtual bool grabbable() const { return false; }
   /// Ends a grab started by perturb(); the dynamics are the normal ones again.
   virtual void clear_perturbation() {}
   /// Where the grabbed point of the body is now (world units), if a grab is active; the GUI

@@ -69,6 +69,7 @@ class Box2DEnv : public Env {
   /// every env). Survives rebuilds (the body is kept by index) and is copied by clone().
   bool perturb(Vec2 at, Vec2 target) override;
   void clear_perturbation() override { grab_body_ = -1; }
+  bool grabbable() const override { return true; }
   std::optional<Vec2> perturbation_anchor() const override;
   /// is_terminal(s_next): every physics env ends an episode by where it is, not how it got there.
   std::optional<bool> terminated(const Vec&, const Vec&, const Vec& s_next) const override {

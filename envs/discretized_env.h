@@ -64,6 +64,7 @@ class DiscretizedEnv : public Env {
   /// The mouse perturbation goes to the inner (physics) env.
   bool perturb(Vec2 at, Vec2 target) override { return inner_->perturb(at, target); }
   void clear_perturbation() override { inner_->clear_perturbation(); }
+  bool grabbable() const override { return inner_->grabbable(); }
   std::optional<Vec2> perturbation_anchor() const override { return inner_->perturbation_anchor(); }
   /// The inner env's position of the cell's centre (other dims at 0).
   std::optional<Vec2> obs_position(const Vec& obs) const override;

@@ -14,8 +14,6 @@
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
 #include "core/export/atomic_file.h"
-#include "envs/box2d_env.h"
-#include "envs/discretized_env.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 
@@ -886,9 +884,7 @@ void App::viewport_interaction(Lane& lane, bool hovered, bool grid_edits) {
   }
   if (!grid_edits) return;
   // Box2D worlds: left drag pulls the body under the mouse (the Box2D testbed's mouse joint).
-  const Env* world = lane.snap->world.get();
-  if (const auto* d = dynamic_cast<const DiscretizedEnv*>(world)) world = &d->inner();
-  if (dynamic_cast<const Box2DEnv*>(world)) {
+  if (lane.snap->world->grabbable()) {
     if (scripted_drag_target_) return;  // --drag holds the grab; no real mouse
     const Vec2 w = view.to_world(io.MousePos);
     if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && !perturbing_) {
