@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <type_traits>
 
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
@@ -110,9 +112,18 @@ class ImGuiVisitor {
     for (size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + std::to_string(v[i]);
     if (ImGui::InputText(key, &text, ImGuiInputTextFlags_EnterReturnsTrue)) {
       try {
-        auto parsed = Json::parse("[" + text + "]").get<std::vector<T>>();
-        for (T x : parsed)
-          if (!r.contains(double(x))) throw InputError("");
+        // Each element range-checked as the type it lands in: get<std::vector<int>>() would wrap
+        // 4294967296 to 0 and truncate 1.5 to 1.
+        std::vector<T> parsed;
+        for (const Json& e : Json::parse("[" + text + "]")) {
+          std::optional<T> x;
+          if constexpr (std::is_integral_v<T>)
+            x = json_integer<T>(e);
+          else if (e.is_number())
+            x = e.get<T>();
+          if (!x || !r.contains(double(*x))) throw InputError("");
+          parsed.push_back(*x);
+        }
         v = parsed;
         mark(a);
       } catch (const std::exception&) {
