@@ -224,10 +224,14 @@ void edit_json(Json& j, ConfigEdit& edit, const std::string& prefix) {
       bool b = v.get<bool>();
       if (ImGui::Checkbox(key.c_str(), &b)) v = b, edit.on_reset = true;
     } else if (v.is_number_integer()) {
-      int64_t x = v.get<int64_t>();
-      if (ImGui::InputScalar(key.c_str(), ImGuiDataType_S64, &x, nullptr, nullptr, nullptr,
-                             ImGuiInputTextFlags_EnterReturnsTrue))
-        v = x, edit.on_reset = true;
+      // A seed above 2^63 is unsigned in JSON; get<int64_t>() would show (and write back) it wrapped.
+      const bool u = v.is_number_unsigned();
+      uint64_t ux = u ? v.get<uint64_t>() : 0;
+      int64_t x = u ? 0 : v.get<int64_t>();
+      if (ImGui::InputScalar(key.c_str(), u ? ImGuiDataType_U64 : ImGuiDataType_S64,
+                             u ? static_cast<void*>(&ux) : static_cast<void*>(&x), nullptr, nullptr,
+                             nullptr, ImGuiInputTextFlags_EnterReturnsTrue))
+        v = u ? Json(ux) : Json(x), edit.on_reset = true;
     } else if (v.is_number()) {
       double x = v.get<double>();
       if (ImGui::InputDouble(key.c_str(), &x, 0, 0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue))
