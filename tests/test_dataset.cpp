@@ -1,7 +1,6 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
-#include <functional>
 
 #include "core/config.h"
 #include "core/dataset.h"
@@ -10,6 +9,7 @@
 #include "test_util.h"
 
 using namespace dynalab;
+using dynalab::test::error_of;
 using dynalab::test::npy_with_header;
 
 namespace {
@@ -88,14 +88,6 @@ TEST_CASE("bad datasets are errors naming the file and row or line") {
 }
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 /// One CSV line of a dataset with obs 1, action 1:
 /// episode,obs_0,action_0,reward,next_obs_0,terminated.
 std::string csv1(const std::string& row) {

@@ -8,8 +8,10 @@
 #include "core/config.h"
 #include "core/number_text.h"
 #include "core/session.h"
+#include "test_util.h"
 
 using namespace dynalab;
+using dynalab::test::error_of;
 
 TEST_CASE("parse_finite takes a whole decimal number and nothing else") {
   CHECK(parse_finite("0.6") == 0.6);
@@ -69,14 +71,6 @@ TEST_CASE("a session file's integers are checked against the type they land in")
   const SessionReader r(j, "s.json", "state");
   CHECK(r.integer<int>("ok") == 5);
   CHECK(r.integer("big") == 2147483648LL);
-  auto error_of = [](auto&& f) -> std::string {
-    try {
-      f();
-    } catch (const InputError& e) {
-      return e.what();
-    }
-    return "(no error)";
-  };
   CHECK(error_of([&] { r.integer<int>("big"); }) ==
         "s.json: state.big: expected an integer in [-2147483648, 2147483647], got 2147483648");
   CHECK(error_of([&] {

@@ -2,6 +2,7 @@
 // Helpers shared by the tests: running dynalab-cli, reading files, temporary folders.
 
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +47,17 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 
 /// Path of a file under tests/ in the source tree.
 inline std::filesystem::path test_data(const std::string& rel) { return std::filesystem::path(DYNALAB_TEST_DATA) / rel; }
+
+/// The message of the exception `f` throws, or "(no error)".
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
 
 /// A version 1.0 .npy whose header dict is `header` as given (padded with spaces and '\n' as
 /// numpy pads it), then `data`: for header spellings that npy_encode does not write.
