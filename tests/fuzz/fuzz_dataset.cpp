@@ -4,12 +4,15 @@
 // - every stored value is finite, episode ids are integers an int holds, terminated is 0 or 1;
 // - an accepted CSV field is all number: strtod, an independent reader, consumes all of it and
 //   it has no leading space (strtod's prefix read took "0.6abc" as 0.6);
-// - writing the dataset out and reading it back (CSV and .npy) gives the same values.
+// - writing the dataset out and reading it back (CSV and .npy) gives the same values;
+// - a .npy reads the same with the spaces of its header dict moved to the padding (numpy reads
+//   any spacing alike; a reader that looked for the text "'fortran_order': True" did not).
 #include <cctype>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <sstream>
 #include <string>
 
@@ -63,6 +66,43 @@ void check_csv_fields(const std::string& text) {
     }
   }
 }
+
+/// `bytes` (a version 1.0 .npy) with the spaces outside quotes in its header moved to its end,
+/// so the data stays where it was; "" if it is not such a file or has no such space.
+std::string header_spaces_moved(const std::string& bytes) {
+  if (bytes.size() < 10 || bytes.compare(0, 6, "\x93NUMPY") != 0 || bytes[6] != 1) return "";
+  const size_t len =
+      static_cast<unsigned char>(bytes[8]) | (static_cast<unsigned char>(bytes[9]) << 8);
+  if (bytes.size() < 10 + len || len == 0) return "";
+  // Only spaces next to punctuation go: "Tr ue" or "(1 2)" must not become valid by joining.
+  auto punct = [](char c) { return c != 0 && std::strchr("{}:,()", c) != nullptr; };
+  const size_t end = 10 + len - 1;  // the last byte ('\n' in a real file) stays last
+  std::string header;
+  char quote = 0;
+  for (size_t i = 10; i < end; ++i) {
+    const char c = bytes[i];
+    if (quote ? c == quote : c == '\'' || c == '"') quote = quote ? 0 : c;
+    if (c == ' ' && !quote) {
+      size_t next = i;
+      while (next < end && bytes[next] == ' ') ++next;
+      if (punct(header.empty() ? 0 : header.back()) || punct(next < end ? bytes[next] : 0))
+        continue;
+    }
+    header += c;
+  }
+  if (header.size() == len - 1) return "";
+  header.append(len - 1 - header.size(), ' ');
+  return bytes.substr(0, 10) + header + bytes.substr(9 + len);
+}
+
+/// The values of the .npy `bytes` as a dataset, or "refused".
+std::string npy_outcome(const std::string& bytes, int obs_dim) {
+  try {
+    return Dataset::from_npy(bytes, "fuzz.npy", obs_dim, 1).to_csv();
+  } catch (const dynalab::InputError&) {
+    return "refused";
+  }
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -80,6 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
     } catch (const InputError&) {
     }
+    const std::string respaced = header_spaces_moved(bytes);
+    if (!respaced.empty()) expect(npy_outcome(bytes, obs_dim) == npy_outcome(respaced, obs_dim));
     try {
       const Dataset d = Dataset::from_npy(bytes, "fuzz.npy", obs_dim, 1);
       try {
