@@ -9,6 +9,8 @@ namespace dynalab {
 namespace {
 std::string fmt_number(double x) {
   if (std::isinf(x)) return x > 0 ? "inf" : "-inf";
+  // Whole numbers in full: a type's limit 2147483647 must not read as 2.14748e+09.
+  if (x == std::floor(x) && std::fabs(x) <= 1e18) return std::to_string(static_cast<long long>(x));
   std::ostringstream os;
   os << x;
   return os.str();
@@ -49,7 +51,9 @@ ConfigNode::ConfigNode(const Json& in, std::string source, std::string path,
 std::string ConfigNode::where(const std::string& key) const {
   std::string full = path_.empty() ? key : (key.empty() ? path_ : path_ + "." + key);
   std::string src = source_;
-  if (overridden_ && overridden_->count(full)) src = "--set " + full;
+  const std::string set_key =
+      full.substr(0, full.find('['));  // --set env.dims=[...] holds env.dims[0]
+  if (overridden_ && overridden_->count(set_key)) src = "--set " + set_key;
   return src + ": " + (full.empty() ? "(top level)" : full);
 }
 
@@ -66,7 +70,7 @@ const Json* ConfigNode::get(const char* key) {
   return it == in_.end() ? nullptr : &*it;
 }
 
-double ConfigNode::number(const char* key, const Json& j, Range range, bool integer) {
+double ConfigNode::number(const std::string& key, const Json& j, Range range, bool integer) {
   const std::string what = integer ? (range.describe() == "a number" ? std::string("an integer")
                                                                      : "an integer" + range.describe().substr(8))
                                    : range.describe();
@@ -85,11 +89,17 @@ void ConfigNode::field(const char* key, float& value, Range range, Apply, const 
   if (const Json* j = get(key)) value = static_cast<float>(number(key, *j, range, false));
   resolved_[key] = value;
 }
+namespace {
+/// `range` within what an int holds, so that an integer is checked before it is cast to one.
+Range int_range(Range range) {
+  range.lo = std::max(range.lo, static_cast<double>(std::numeric_limits<int>::min()));
+  range.hi = std::min(range.hi, static_cast<double>(std::numeric_limits<int>::max()));
+  return range;
+}
+}  // namespace
+
 void ConfigNode::field(const char* key, int& value, Range range, Apply, const char*) {
-  Range r = range;
-  r.lo = std::max(r.lo, static_cast<double>(std::numeric_limits<int>::min()));
-  r.hi = std::min(r.hi, static_cast<double>(std::numeric_limits<int>::max()));
-  if (const Json* j = get(key)) value = static_cast<int>(number(key, *j, r, true));
+  if (const Json* j = get(key)) value = static_cast<int>(number(key, *j, int_range(range), true));
   resolved_[key] = value;
 }
 // Integers read through a double are capped at 2^53 (exact in a double; casting a double
@@ -104,7 +114,9 @@ void ConfigNode::field(const char* key, int64_t& value, Range range, Apply, cons
 }
 void ConfigNode::field(const char* key, uint64_t& value, Range range, Apply, const char*) {
   if (const Json* j = get(key)) {
-    if (j->is_number_unsigned()) {
+    if (j->is_number_unsigned()) {  // all 64 bits of a seed, but still within the field's range
+      if (!range.contains(static_cast<double>(j->get<uint64_t>())))
+        fail(key, "an integer" + range.describe().substr(8), j);
       value = j->get<uint64_t>();
     } else {
       Range r = range;
@@ -147,12 +159,9 @@ void ConfigNode::field(const char* key, std::vector<int>& value, Range range, Ap
   if (const Json* j = get(key)) {
     if (!j->is_array()) fail(key, "an array of integers", j);
     std::vector<int> v;
-    for (size_t i = 0; i < j->size(); ++i) {
-      const Json& e = (*j)[i];
-      if (!e.is_number_integer() || !range.contains(e.get<double>()))
-        fail(std::string(key) + "[" + std::to_string(i) + "]", "an integer, " + range.describe(), &e);
-      v.push_back(e.get<int>());
-    }
+    for (size_t i = 0; i < j->size(); ++i)
+      v.push_back(static_cast<int>(number(std::string(key) + "[" + std::to_string(i) + "]", (*j)[i],
+                                          int_range(range), true)));
     value = std::move(v);
   }
   resolved_[key] = value;
@@ -200,6 +209,25 @@ void ConfigNode::finish() const {
     for (const auto& k : used_) known += (known.empty() ? "" : ", ") + k;
     throw InputError(where(it.key()) + ": unknown key (known keys here: " + known + ")");
   }
+}
+
+std::optional<int64_t> json_integer(const Json& j, int64_t lo, int64_t hi) {
+  int64_t x;
+  if (j.is_number_unsigned()) {  // may exceed int64_t
+    if (hi < 0 || j.get<uint64_t>() > static_cast<uint64_t>(hi)) return std::nullopt;
+    x = static_cast<int64_t>(j.get<uint64_t>());
+  } else if (j.is_number_integer()) {
+    x = j.get<int64_t>();
+  } else if (j.is_number_float()) {
+    // A whole double converts exactly only up to 2^53.
+    const double d = j.get<double>();
+    if (!(d == std::floor(d) && std::fabs(d) <= kMaxExactInteger)) return std::nullopt;
+    x = static_cast<int64_t>(d);
+  } else {
+    return std::nullopt;
+  }
+  if (x < lo || x > hi) return std::nullopt;
+  return x;
 }
 
 std::string apply_override(Json& root, const std::string& assignment) {

@@ -8,6 +8,7 @@
 #include <limits>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -95,7 +96,7 @@ class ConfigNode {
 
  private:
   const Json* get(const char* key);
-  double number(const char* key, const Json& j, Range range, bool integer);
+  double number(const std::string& key, const Json& j, Range range, bool integer);
 
   Json in_;
   std::string source_, path_;
@@ -103,6 +104,17 @@ class ConfigNode {
   std::set<std::string> used_;
   Json resolved_ = Json::object();
 };
+
+/// The integer that JSON `j` holds (3, or 3.0) if it lies in [lo, hi], else nullopt. Checked
+/// before any conversion: nlohmann's get<int>() wraps 2147483648 to -2147483648 and 4294967296 to
+/// 0, and casting 1e30 to an integer is undefined behaviour.
+std::optional<int64_t> json_integer(const Json& j, int64_t lo, int64_t hi);
+/// The integer that JSON `j` holds if type T holds it, else nullopt.
+template <class T>
+std::optional<T> json_integer(const Json& j) {
+  const auto x = json_integer(j, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+  return x ? std::optional<T>(static_cast<T>(*x)) : std::nullopt;
+}
 
 /// Parses "key.path=value" and sets it in `root` (value parsed as JSON, else taken as a string).
 /// Returns the key path. Throws InputError on a malformed override.

@@ -2,11 +2,14 @@
 
 #include <cmath>
 #include <functional>
+#include <limits>
+#include <optional>
 #include <sstream>
 
 #include "core/config.h"
 #include "core/export/csv.h"
 #include "core/export/npy.h"
+#include "core/number_text.h"
 
 namespace dynalab {
 
@@ -53,6 +56,20 @@ Transition Dataset::at(size_t i) const {
   t.terminated = r[k] != 0.0;
   return t;
 }
+
+namespace {
+/// Why `x` cannot stand in column `j` of `cols` (nullptr if it can): every value is finite, the
+/// episode an id an int holds (Transition::episode; random-action episodes are negative) and
+/// terminated a flag, 0 or 1.
+const char* refuse_value(int j, int cols, double x) {
+  if (!std::isfinite(x)) return "a finite number";
+  if (j == 0 && !(x >= std::numeric_limits<int>::min() && x <= std::numeric_limits<int>::max() &&
+                  x == std::floor(x)))
+    return "an integer in [-2147483648, 2147483647]";
+  if (j == cols - 1 && x != 0 && x != 1) return "0 or 1";
+  return nullptr;
+}
+}  // namespace
 
 void Dataset::clear() {
   rows_.clear();
@@ -123,9 +140,9 @@ Dataset Dataset::from_rows(const std::vector<double>& rows, size_t n, int obs_di
   const auto names = d.columns();
   for (size_t i = 0; i < n; ++i)
     for (int j = 0; j < c; ++j)
-      if (!std::isfinite(rows[i * c + j]))
+      if (const char* what = refuse_value(j, c, rows[i * c + j]))
         throw InputError(source + ": row " + std::to_string(i + 1) + ", column '" + names[j] +
-                         "': expected a finite number, got " + format_number(rows[i * c + j]));
+                         "': expected " + what + ", got " + format_number(rows[i * c + j]));
   d.rows_ = rows;
   d.count_ = n;
   return d;
@@ -141,21 +158,20 @@ Dataset Dataset::from_csv(const std::string& text, const std::string& source, in
   size_t n = 0, line_no = 1;
   while (std::getline(in, line)) {
     ++line_no;
-    if (line.empty() || line == "\r") continue;
-    std::vector<std::string> fields;
-    std::stringstream ls(line);
-    std::string f;
-    while (std::getline(ls, f, ',')) fields.push_back(f);
+    if (!line.empty() && line.back() == '\r') line.pop_back();  // a CRLF file
+    if (line.empty()) continue;
+    const std::vector<std::string> fields = split_csv_line(line);
     if (static_cast<int>(fields.size()) != c)
       throw InputError(source + ":" + std::to_string(line_no) + ": expected " + std::to_string(c) + " columns, got " +
                        std::to_string(fields.size()));
     for (int j = 0; j < c; ++j) {
-      char* end = nullptr;
-      const double v = std::strtod(fields[j].c_str(), &end);
-      if (end == fields[j].c_str() || !std::isfinite(v))
-        throw InputError(source + ":" + std::to_string(line_no) + ": column '" + shape.columns()[j] +
-                         "': expected a finite number, got '" + fields[j] + "'");
-      rows.push_back(v);
+      const std::optional<double> v = parse_finite(fields[j]);
+      const char* what = v ? refuse_value(j, c, *v) : "a finite number";
+      if (what)
+        throw InputError(source + ":" + std::to_string(line_no) + ": column '" +
+                         shape.columns()[j] + "': expected " + what + ", got '" +
+                         fields[j].substr(0, 40) + "'");
+      rows.push_back(*v);
     }
     ++n;
   }
@@ -165,7 +181,8 @@ Dataset Dataset::from_csv(const std::string& text, const std::string& source, in
 Dataset Dataset::from_npy(const std::string& bytes, const std::string& source, int obs_dim, int action_dim) {
   NpyArray a = npy_decode(bytes, source);
   Dataset shape(obs_dim, action_dim);
-  if (a.rows > 0 && static_cast<int>(a.cols) != shape.cols())
+  // An empty array of the wrong width is as wrong as a full one (a (0, 5) file for 10 columns).
+  if (static_cast<int>(a.cols) != shape.cols())
     throw InputError(source + ": expected " + std::to_string(shape.cols()) + " columns, got " + std::to_string(a.cols));
   return from_rows(a.data, a.rows, obs_dim, action_dim, source);
 }

@@ -135,10 +135,19 @@ SessionReader SessionReader::child(const std::string& key) const {
   return SessionReader(c, file_, path_.empty() ? key : path_ + "." + key);
 }
 
-int64_t SessionReader::integer(const std::string& key) const {
+namespace {
+std::string integer_in_text(int64_t lo, int64_t hi) {
+  if (lo == std::numeric_limits<int64_t>::min() && hi == std::numeric_limits<int64_t>::max())
+    return "an integer";
+  return "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "]";
+}
+}  // namespace
+
+int64_t SessionReader::integer_in(const std::string& key, int64_t lo, int64_t hi) const {
   const Json& v = at(key);
-  if (!v.is_number_integer()) fail(key, "an integer, got " + v.dump());
-  return v.get<int64_t>();
+  const std::optional<int64_t> x = json_integer(v, lo, hi);
+  if (!x) fail(key, integer_in_text(lo, hi) + ", got " + v.dump());
+  return *x;
 }
 
 double SessionReader::number(const std::string& key) const {
@@ -180,12 +189,15 @@ std::vector<float> SessionReader::floats(const std::string& key, size_t expected
   return std::vector<float>(d.begin(), d.end());
 }
 
-std::vector<int64_t> SessionReader::integers(const std::string& key, size_t expected) const {
+std::vector<int64_t> SessionReader::integers_in(const std::string& key, size_t expected, int64_t lo,
+                                                int64_t hi) const {
   const Json& a = array(key, expected);
   std::vector<int64_t> out(a.size());
   for (size_t i = 0; i < a.size(); ++i) {
-    if (!a[i].is_number_integer()) fail(key + "[" + std::to_string(i) + "]", "an integer");
-    out[i] = a[i].get<int64_t>();
+    const std::optional<int64_t> x = json_integer(a[i], lo, hi);
+    if (!x)
+      fail(key + "[" + std::to_string(i) + "]", integer_in_text(lo, hi) + ", got " + a[i].dump());
+    out[i] = *x;
   }
   return out;
 }

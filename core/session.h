@@ -12,8 +12,10 @@
 // is an InputError naming the file and key, and the caller's current experiment is untouched.
 
 #include <filesystem>
+#include <limits>
 #include <memory>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "core/config.h"
@@ -43,7 +45,14 @@ class SessionReader {
   /// The child object under `key`.
   SessionReader child(const std::string& key) const;
   bool has(const std::string& key) const { return j_.contains(key); }
-  int64_t integer(const std::string& key) const;
+  /// An integer that T holds, range-checked before the conversion (a file's 2147483648 must not
+  /// wrap into an int).
+  template <class T = int64_t>
+  T integer(const std::string& key) const {
+    static_assert(std::is_signed_v<T>, "integers are read as int64_t");
+    return static_cast<T>(
+        integer_in(key, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+  }
   /// A double written by session_number (a number, or "nan"/"inf"/"-inf").
   double number(const std::string& key) const;
   bool boolean(const std::string& key) const;
@@ -51,7 +60,13 @@ class SessionReader {
   /// An array of doubles; `expected` (if not npos) is the required length.
   std::vector<double> doubles(const std::string& key, size_t expected = std::string::npos) const;
   std::vector<float> floats(const std::string& key, size_t expected = std::string::npos) const;
-  std::vector<int64_t> integers(const std::string& key, size_t expected = std::string::npos) const;
+  template <class T = int64_t>
+  std::vector<T> integers(const std::string& key, size_t expected = std::string::npos) const {
+    static_assert(std::is_signed_v<T>, "integers are read as int64_t");
+    const std::vector<int64_t> v =
+        integers_in(key, expected, std::numeric_limits<T>::min(), std::numeric_limits<T>::max());
+    return std::vector<T>(v.begin(), v.end());
+  }
   /// An array whose elements are read by the caller (size checked if `expected` != npos).
   const Json& array(const std::string& key, size_t expected = std::string::npos) const;
   Rng::State rng(const std::string& key) const;
@@ -61,6 +76,9 @@ class SessionReader {
 
  private:
   const Json& at(const std::string& key) const;
+  int64_t integer_in(const std::string& key, int64_t lo, int64_t hi) const;
+  std::vector<int64_t> integers_in(const std::string& key, size_t expected, int64_t lo,
+                                   int64_t hi) const;
   const Json& j_;
   std::string file_, path_;
 };

@@ -5,6 +5,7 @@
 
 #include "core/config.h"
 #include "core/experiment.h"
+#include "core/number_text.h"
 
 namespace dynalab {
 
@@ -27,11 +28,18 @@ Maze parse_maze(const std::string& text, const std::string& source) {
     if (line.empty() || line[0] == ';') continue;
     if (line.rfind("after", 0) == 0) {
       if (current == 1) throw InputError(source + ":" + std::to_string(line_no) + ": only one \"after N:\" change is supported");
-      char* end = nullptr;
-      const long n = std::strtol(line.c_str() + 5, &end, 10);
-      if (end == line.c_str() + 5 || n < 0 || n > 100000000 || std::string(end) != ":")
-        throw InputError(source + ":" + std::to_string(line_no) + ": expected \"after N:\" with a step count N >= 0");
-      change_at = static_cast<int>(n);
+      // "after", spaces, then all of N up to the final ':' ("after 1x:" and "after 1 :" are
+      // refused).
+      const size_t digits = line.find_first_not_of(" \t", 5);
+      const std::optional<long long> n =
+          line.back() == ':' && digits < line.size() - 1
+              ? parse_integer(std::string_view(line).substr(digits, line.size() - 1 - digits), 0,
+                              100000000)
+              : std::nullopt;
+      if (!n)
+        throw InputError(source + ":" + std::to_string(line_no) +
+                         ": expected \"after N:\" with a step count N in [0, 100000000]");
+      change_at = static_cast<int>(*n);
       change_line = line_no;
       current = 1;
       continue;

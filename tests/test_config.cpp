@@ -89,3 +89,74 @@ TEST_CASE("an overridden key is reported as coming from --set") {
     CHECK(std::string(e.what()) == "--set alpha: alpha: expected a number in (0, 1], got -1");
   }
 }
+
+namespace {
+// Every integer kind a config can hold, nested one level as env sections are.
+struct Ints {
+  int n = 0;
+  int64_t big = 0;
+  uint64_t seed = 0;
+  std::vector<int> dims;
+  template <class V>
+  void visit(V& v) {
+    v.field("n", n);
+    v.field("big", big);
+    v.field("seed", seed, Range::closed(0, 1000));
+    v.field("dims", dims, Range::at_least(0));
+  }
+};
+struct Wrapper {
+  Ints env;
+  template <class V>
+  void visit(V& v) {
+    v.section("env", env);
+  }
+};
+std::string int_error(const Json& j, std::shared_ptr<std::set<std::string>> set = {}) {
+  try {
+    Wrapper w;
+    ConfigNode node(j, "cfg.json", set);
+    w.visit(node);
+    node.finish();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE(
+    "integers are range-checked against their C++ type before the conversion (nothing wraps)") {
+  // get<int>() turned 2147483648 into -2147483648 (a crash in mountain_car_dyna's env.dims) and
+  // 4294967296 into 0.
+  CHECK(int_error(Json::parse(R"({"env": {"dims": [2147483648, 1]}})")) ==
+        "cfg.json: env.dims[0]: expected an integer in [0, 2147483647], got 2147483648");
+  CHECK(int_error(Json::parse(R"({"env": {"dims": [1, 4294967296]}})")) ==
+        "cfg.json: env.dims[1]: expected an integer in [0, 2147483647], got 4294967296");
+  CHECK(int_error(Json::parse(R"({"env": {"dims": [-1]}})"))
+            .find("cfg.json: env.dims[0]: expected") == 0);
+  CHECK(int_error(Json::parse(R"({"env": {"dims": [1.5]}})"))
+            .find("cfg.json: env.dims[0]: expected") == 0);
+  CHECK(int_error(Json::parse(R"({"env": {"n": 2147483648}})")) ==
+        "cfg.json: env.n: expected an integer in [-2147483648, 2147483647], got 2147483648");
+  CHECK(
+      int_error(Json::parse(R"({"env": {"n": -2147483649}})")).find("cfg.json: env.n: expected") ==
+      0);
+  CHECK(int_error(Json::parse(R"({"env": {"big": 9223372036854775807}})")) ==
+        "cfg.json: env.big: expected an integer in [-9007199254740992, 9007199254740992], got "
+        "9223372036854775807");
+  CHECK(int_error(Json::parse(R"({"env": {"big": -9223372036854775809}})"))
+            .find("cfg.json: env.big:") == 0);
+  // An unsigned JSON number skipped the field's range.
+  CHECK(int_error(Json::parse(R"({"env": {"seed": 18446744073709551615}})")) ==
+        "cfg.json: env.seed: expected an integer in [0, 1000], got 18446744073709551615");
+  CHECK(int_error(Json::parse(
+            R"({"env": {"n": -5, "big": -3, "seed": 1000, "dims": [0, 2147483647, 3.0]}})")) ==
+        "(no error)");
+  // An element of an array set with --set names the flag.
+  Json j = Json::object();
+  auto set = std::make_shared<std::set<std::string>>();
+  set->insert(apply_override(j, "env.dims=[2147483648,1]"));
+  CHECK(int_error(j, set) ==
+        "--set env.dims: env.dims[0]: expected an integer in [0, 2147483647], got 2147483648");
+}

@@ -229,6 +229,44 @@ TEST_CASE(
     write_file_atomic(p / "session.json", "{ not json");
     CHECK(error_of(p).find("session.json: not valid JSON") != std::string::npos);
   }
+  SUBCASE("an integer too large for the field it lands in (it wrapped into an int)") {
+    const auto p = fresh("wrap");
+    const Json good = Json::parse(read_file(dir / "good" / "session.json"));
+    Json doc = good;
+    doc["state"]["episode"] = 4294967296LL;  // get<int> gave 0
+    write_file_atomic(p / "session.json", doc.dump());
+    CHECK(error_of(p).find(
+              "session.json: state.episode: expected an integer in [-2147483648, 2147483647], got "
+              "4294967296") != std::string::npos);
+    doc = good;
+    doc["state"]["agent"]["plan_index"] = 2147483648LL;
+    write_file_atomic(p / "session.json", doc.dump());
+    CHECK(error_of(p).find("session.json: state.agent.plan_index: expected an integer in") !=
+          std::string::npos);
+    write_file_atomic(p / "session.json", good.dump());
+    Json trace = Json::parse(read_file(p / "plan_trace.json"));
+    trace["trace"]["horizon"] = Json::parse("18446744073709551615");
+    write_file_atomic(p / "plan_trace.json", trace.dump());
+    CHECK(error_of(p).find("plan_trace.json: trace.horizon: expected an integer in") !=
+          std::string::npos);
+  }
+  SUBCASE(
+      "a dataset.npy whose header numpy would also write ('fortran_order':True, no spaces) loads "
+      "right") {
+    const auto p = fresh("fortran");
+    const NpyArray saved = npy_decode(read_file(p / "dataset.npy"), "dataset.npy");
+    REQUIRE(saved.rows > 0);
+    std::vector<double> columns;  // the same array stored column by column
+    for (size_t c = 0; c < saved.cols; ++c)
+      for (size_t r = 0; r < saved.rows; ++r) columns.push_back(saved.data[r * saved.cols + c]);
+    const std::string bytes =
+        npy_with_header("{'descr':'<f8','fortran_order':True,'shape':(" +
+                            std::to_string(saved.rows) + "," + std::to_string(saved.cols) + ")}",
+                        columns);
+    CHECK(npy_decode(bytes, "f.npy").data == saved.data);
+    write_file_atomic(p / "dataset.npy", bytes);
+    CHECK(error_of(p) == "(no error)");
+  }
   SUBCASE("missing folder or file") {
     CHECK(error_of(dir / "nope").find("no such session folder") != std::string::npos);
     const auto p = fresh("missing");

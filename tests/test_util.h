@@ -2,6 +2,7 @@
 // Helpers shared by the tests: running dynalab-cli, reading files, temporary folders.
 
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -46,6 +47,30 @@ inline std::filesystem::path temp_dir(const std::string& name) {
 
 /// Path of a file under tests/ in the source tree.
 inline std::filesystem::path test_data(const std::string& rel) { return std::filesystem::path(DYNALAB_TEST_DATA) / rel; }
+
+/// The message of the exception `f` throws, or "(no error)".
+template <class F>
+std::string error_of(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+/// A version 1.0 .npy whose header dict is `header` as given (padded with spaces and '\n' as
+/// numpy pads it), then `data`: for header spellings that npy_encode does not write.
+inline std::string npy_with_header(std::string header, const std::vector<double>& data) {
+  header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+  header += '\n';
+  std::string out("\x93NUMPY\x01\x00", 8);
+  out += static_cast<char>(header.size() & 0xff);
+  out += static_cast<char>(header.size() >> 8);
+  out += header;
+  out.append(reinterpret_cast<const char*>(data.data()), data.size() * sizeof(double));
+  return out;
+}
 
 /// Rows of a CSV text (header first), split at commas; a trailing comma gives an empty last cell.
 inline std::vector<std::vector<std::string>> csv_cells(const std::string& text) {

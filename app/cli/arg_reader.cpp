@@ -2,6 +2,7 @@
 
 #include "app/cli/cli.h"
 #include "core/config.h"
+#include "core/number_text.h"
 
 namespace dynalab::cli {
 
@@ -53,12 +54,11 @@ std::vector<std::string> ArgReader::values(const std::string& flag) const {
 long long ArgReader::integer(const std::string& flag, long long fallback, long long lo, long long hi) const {
   if (!has(flag)) return fallback;
   const std::string v = value(flag);
-  char* end = nullptr;
-  const long long x = std::strtoll(v.c_str(), &end, 10);
-  if (v.empty() || *end != '\0' || x < lo || x > hi)
+  const std::optional<long long> x = parse_integer(v, lo, hi);
+  if (!x)
     throw InputError(flag + ": expected an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got '" +
                      v + "'");
-  return x;
+  return *x;
 }
 
 }  // namespace dynalab::cli

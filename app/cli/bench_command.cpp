@@ -1,18 +1,20 @@
 // dynalab-cli bench: runs the benchmark cases with warm-up and repetitions (Google Benchmark),
 // prints the usual table, and writes the medians as JSON.
 
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
-#include <unistd.h>
 
 #include "app/cli/bench.h"
 #include "app/cli/cli.h"
 #include "core/config.h"
 #include "core/export/atomic_file.h"
+#include "core/number_text.h"
 
 namespace dynalab::cli {
 
@@ -91,9 +93,9 @@ int bench_command(const Args& args) {
   }
   const long long reps = a.integer("--repetitions", 5, 1, 1000);
   const std::string min_time = a.value("--min-time", "0.2");
-  char* end = nullptr;
-  const double mt = std::strtod(min_time.c_str(), &end);
-  if (*end || !(mt > 0 && mt <= 600)) throw InputError("--min-time: expected seconds in (0, 600], got '" + min_time + "'");
+  const std::optional<double> mt = parse_finite(min_time);
+  if (!mt || !(*mt > 0 && *mt <= 600))
+    throw InputError("--min-time: expected seconds in (0, 600], got '" + min_time + "'");
 
   for (const auto& c : cases) benchmark::RegisterBenchmark(c.name.c_str(), c.run)->UseRealTime();
   std::vector<std::string> argv_s = {"dynalab-cli bench", "--benchmark_filter=" + filter,

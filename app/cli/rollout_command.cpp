@@ -7,6 +7,7 @@
 #include "app/cli/cli.h"
 #include "core/export/atomic_file.h"
 #include "core/export/csv.h"
+#include "core/number_text.h"
 #include "core/rng.h"
 #include "envs/registry.h"
 
@@ -19,12 +20,15 @@ Vec parse_const_action(const std::string& list, const Space& space) {
   std::vector<double> values;
   std::stringstream ss(list);
   std::string item;
+  // getline drops a trailing empty item: "const:1," would read as "const:1".
+  if (list.empty() || list.back() == ',')
+    throw InputError("--policy: expected const:V1,V2,... with finite numbers, got '" + list + "'");
   while (std::getline(ss, item, ',')) {
-    char* end = nullptr;
-    const double v = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end != '\0')
-      throw InputError("--policy: expected const:V1,V2,... with numbers, got '" + item + "'");
-    values.push_back(v);
+    const std::optional<double> v = parse_finite(item);  // "nan" would reach the env as an action
+    if (!v)
+      throw InputError("--policy: expected const:V1,V2,... with finite numbers, got '" + item +
+                       "'");
+    values.push_back(*v);
   }
   if (static_cast<int>(values.size()) != space.dim())
     throw InputError("--policy: expected " + std::to_string(space.dim()) +

@@ -1,13 +1,12 @@
 #include "app/gui/app_args.h"
 
 #include <algorithm>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <string>
 
 #include "core/config.h"
+#include "core/export/csv.h"
 #include "core/lesson.h"
+#include "core/number_text.h"
 
 namespace dynalab {
 
@@ -68,12 +67,11 @@ AppArgs parse_app_args(int argc, char** argv) {
     };
     auto integer = [&](long long lo, long long hi) {
       const std::string v = value();
-      char* end = nullptr;
-      const long long x = std::strtoll(v.c_str(), &end, 10);
-      if (v.empty() || *end || x < lo || x > hi)
+      const std::optional<long long> x = parse_integer(v, lo, hi);
+      if (!x)
         throw InputError("dynalab: " + f + ": expected an integer in [" + std::to_string(lo) +
                          ", " + std::to_string(hi) + "], got '" + v + "'");
-      return x;
+      return *x;
     };
     if (f == "--help" || f == "-h")
       a.help = true;
@@ -121,36 +119,44 @@ AppArgs parse_app_args(int argc, char** argv) {
     else if (f == "--frame-stats")
       a.frame_stats = value(), a.exit = true;
     else if (f == "--toggle-wall") {
+      // Whole fields: sscanf's %d skipped spaces and overflowed on 99999999999.
       const std::string v = value();
-      int r = -1, c = -1;
-      char extra;
-      if (std::sscanf(v.c_str(), "%d,%d%c", &r, &c, &extra) != 2 || r < 0 || c < 0)
-        throw InputError("dynalab: --toggle-wall: expected ROW,COL (e.g. 0,3), got '" + v + "'");
-      a.toggle_walls.emplace_back(r, c);
+      const auto rc = split_csv_line(v);
+      const auto r = rc.size() == 2 ? parse_integer(rc[0], 0, 1000) : std::nullopt,
+                 c = rc.size() == 2 ? parse_integer(rc[1], 0, 1000) : std::nullopt;
+      if (!r || !c)
+        throw InputError("dynalab: --toggle-wall: expected ROW,COL in [0, 1000] (e.g. 0,3), got '" +
+                         v + "'");
+      a.toggle_walls.emplace_back(int(*r), int(*c));
     } else if (f == "--drag") {
       const std::string v = value();
-      double d[4];
-      char extra;
-      if (std::sscanf(v.c_str(), "%lf,%lf,%lf,%lf%c", &d[0], &d[1], &d[2], &d[3], &extra) != 4)
+      const auto fields = split_csv_line(v);
+      std::vector<double> d;
+      for (const auto& x : fields)
+        if (const auto n = parse_finite(x)) d.push_back(*n);  // %lf took "nan" and " 1"
+      if (fields.size() != 4 || d.size() != 4)
         throw InputError(
             "dynalab: --drag: expected X,Y,TX,TY in world units (e.g. 0,0.5,1,0.5), got '" + v +
             "'");
-      a.drag = {d[0], d[1], d[2], d[3]};
+      a.drag = d;
     } else if (f == "--font-scale") {
       const std::string v = value();
-      char* end = nullptr;
-      const double x = std::strtod(v.c_str(), &end);
-      if (v.empty() || *end || !(x >= 1.0 && x <= 2.5))
+      const std::optional<double> x = parse_finite(v);
+      if (!x || !(*x >= 1.0 && *x <= 2.5))
         throw InputError("dynalab: --font-scale: expected a number in [1, 2.5], got '" + v + "'");
-      a.font_scale = float(x);
+      a.font_scale = float(*x);
     } else if (f == "--size") {
       const std::string v = value();
-      int w = 0, h = 0;
-      char extra;
-      if (std::sscanf(v.c_str(), "%dx%d%c", &w, &h, &extra) != 2 || w < 320 || h < 240 ||
-          w > 8000 || h > 8000)
-        throw InputError("dynalab: --size: expected WxH (e.g. 1600x1000), got '" + v + "'");
-      a.width = w, a.height = h;
+      const size_t x = v.find('x');
+      const auto w = x != std::string::npos ? parse_integer(v.substr(0, x), 320, 8000)
+                                            : std::nullopt,
+                 h = x != std::string::npos ? parse_integer(v.substr(x + 1), 240, 8000)
+                                            : std::nullopt;
+      if (!w || !h)
+        throw InputError(
+            "dynalab: --size: expected WxH in [320, 8000] x [240, 8000] (e.g. 1600x1000), got '" +
+            v + "'");
+      a.width = int(*w), a.height = int(*h);
     } else {
       throw InputError("dynalab: unknown flag '" + f + "' (see --help)");
     }

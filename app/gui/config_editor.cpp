@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <optional>
+#include <type_traits>
 
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
@@ -110,9 +112,18 @@ class ImGuiVisitor {
     for (size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + std::to_string(v[i]);
     if (ImGui::InputText(key, &text, ImGuiInputTextFlags_EnterReturnsTrue)) {
       try {
-        auto parsed = Json::parse("[" + text + "]").get<std::vector<T>>();
-        for (T x : parsed)
-          if (!r.contains(double(x))) throw InputError("");
+        // Each element range-checked as the type it lands in: get<std::vector<int>>() would wrap
+        // 4294967296 to 0 and truncate 1.5 to 1.
+        std::vector<T> parsed;
+        for (const Json& e : Json::parse("[" + text + "]")) {
+          std::optional<T> x;
+          if constexpr (std::is_integral_v<T>)
+            x = json_integer<T>(e);
+          else if (e.is_number())
+            x = e.get<T>();
+          if (!x || !r.contains(double(*x))) throw InputError("");
+          parsed.push_back(*x);
+        }
         v = parsed;
         mark(a);
       } catch (const std::exception&) {
@@ -213,10 +224,14 @@ void edit_json(Json& j, ConfigEdit& edit, const std::string& prefix) {
       bool b = v.get<bool>();
       if (ImGui::Checkbox(key.c_str(), &b)) v = b, edit.on_reset = true;
     } else if (v.is_number_integer()) {
-      int64_t x = v.get<int64_t>();
-      if (ImGui::InputScalar(key.c_str(), ImGuiDataType_S64, &x, nullptr, nullptr, nullptr,
-                             ImGuiInputTextFlags_EnterReturnsTrue))
-        v = x, edit.on_reset = true;
+      // A seed above 2^63 is unsigned in JSON; get<int64_t>() would show (and write back) it wrapped.
+      const bool u = v.is_number_unsigned();
+      uint64_t ux = u ? v.get<uint64_t>() : 0;
+      int64_t x = u ? 0 : v.get<int64_t>();
+      if (ImGui::InputScalar(key.c_str(), u ? ImGuiDataType_U64 : ImGuiDataType_S64,
+                             u ? static_cast<void*>(&ux) : static_cast<void*>(&x), nullptr, nullptr,
+                             nullptr, ImGuiInputTextFlags_EnterReturnsTrue))
+        v = u ? Json(ux) : Json(x), edit.on_reset = true;
     } else if (v.is_number()) {
       double x = v.get<double>();
       if (ImGui::InputDouble(key.c_str(), &x, 0, 0, "%.6g", ImGuiInputTextFlags_EnterReturnsTrue))

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <limits>
+#include <optional>
 
 #include "core/config.h"
 #include "core/export/atomic_file.h"
@@ -23,16 +25,23 @@ Settings load_settings(const std::filesystem::path& path, std::string& message) 
   if (!std::filesystem::exists(path, ec)) return s;
   try {
     const Json j = read_json_file(path.string());
+    // j.value("window_w", 0) would wrap 4294967296 to 0: check that the int holds it first.
+    auto integer = [&j](const char* key, int fallback, int lo, int hi) {
+      if (!j.contains(key)) return fallback;
+      const std::optional<int> x = json_integer<int>(j[key]);
+      if (!x) throw InputError(std::string(key) + ": expected an integer, got " + j[key].dump());
+      return std::clamp(*x, lo, hi);
+    };
     Settings r;
-    r.window_w = std::clamp(j.value("window_w", r.window_w), 400, 8000);
-    r.window_h = std::clamp(j.value("window_h", r.window_h), 300, 8000);
+    r.window_w = integer("window_w", r.window_w, 400, 8000);
+    r.window_h = integer("window_h", r.window_h, 300, 8000);
     r.font_scale = std::clamp(j.value("font_scale", r.font_scale), 1.0f, 2.5f);
     r.presentation = j.value("presentation", r.presentation);
     r.last_experiment = j.value("last_experiment", r.last_experiment);
     r.speed = std::max(0.0, j.value("speed", r.speed));
     r.lesson_mode = j.value("lesson_mode", r.lesson_mode);
     r.last_lesson = j.value("last_lesson", r.last_lesson);
-    r.last_step = std::max(1, j.value("last_step", r.last_step));
+    r.last_step = integer("last_step", r.last_step, 1, std::numeric_limits<int>::max());
     if (j.contains("overlays")) {
       const Json& o = j.at("overlays");
       r.overlays.heat_map = o.value("heat_map", r.overlays.heat_map);

@@ -24,7 +24,7 @@ Json epoch_json(const EpochStats& e) {
 
 EpochStats epoch_from(const SessionReader& r) {
   EpochStats e;
-  e.epoch = int(r.integer("epoch"));
+  e.epoch = r.integer<int>("epoch");
   e.train_loss = r.number("train_loss");
   e.train_mse = r.number("train_mse");
   e.val_mse = r.number("val_mse");
@@ -57,17 +57,17 @@ Json trace_json(const PlanTrace& t) {
 
 PlanTrace trace_from(const SessionReader& r) {
   PlanTrace t;
-  t.horizon = int(r.integer("horizon"));
-  t.action_dim = int(r.integer("action_dim"));
-  t.obs_dim = int(r.integer("obs_dim"));
-  t.candidates = int(r.integer("candidates"));
-  t.particles = int(r.integer("particles"));
-  t.iteration = int(r.integer("iteration"));
-  t.iterations = int(r.integer("iterations"));
+  t.horizon = r.integer<int>("horizon");
+  t.action_dim = r.integer<int>("action_dim");
+  t.obs_dim = r.integer<int>("obs_dim");
+  t.candidates = r.integer<int>("candidates");
+  t.particles = r.integer<int>("particles");
+  t.iteration = r.integer<int>("iteration");
+  t.iterations = r.integer<int>("iterations");
   t.actions = r.floats("actions");
   t.returns = r.floats("returns");
   t.paths = r.floats("paths");
-  for (int64_t e : r.integers("elites")) t.elites.push_back(int(e));
+  t.elites = r.integers<int>("elites");
   t.plan = r.floats("plan");
   t.mean = r.floats("mean");
   t.stddev = r.floats("stddev");
@@ -147,20 +147,20 @@ void MbrlAgent::load_state(const std::filesystem::path& dir, const SessionReader
   replan_mean_ = tr.floats("replan_mean");
   replan_std_ = tr.floats("replan_std");
   plan_ = r.floats("plan", HA);
-  next_ = int(r.integer("plan_index"));
-  plan_steps_ = int(r.integer("plan_steps"));
+  next_ = r.integer<int>("plan_index");
+  plan_steps_ = r.integer<int>("plan_steps");
   if (next_ < 0 || plan_steps_ < 0 || plan_steps_ > cfg_.planner.horizon || next_ > plan_steps_)
     r.fail("plan_index", "0 <= plan_index <= plan_steps <= horizon");
   plan_valid_ = r.boolean("plan_valid");
   predicted_return_ = r.number("predicted_return");
   rng_.set_state(r.rng("rng"));
-  episode_ = int(r.integer("episode"));
+  episode_ = r.integer<int>("episode");
   replans_ = r.integer("replans");
   collecting_ = r.boolean("collecting");
   training_ = r.boolean("training");
   if (training_ && (!model_ || model_->training_done()))
     r.fail("training", "false: the model file holds no fit in progress");
-  fits_ = int(r.integer("fits"));
+  fits_ = r.integer<int>("fits");
   last_fit_ = epoch_from(r.child("last_fit"));
   epochs_.clear();
   const Json& epochs = r.array("epochs");

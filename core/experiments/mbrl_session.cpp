@@ -68,9 +68,9 @@ void MbrlExperiment::load_state(const std::filesystem::path& dir, const SessionR
   const int64_t run = r.integer("run");
   if (run < 0 || run >= cfg_.runs) r.fail("run", "a run in [0, " + std::to_string(cfg_.runs) + ")");
   if (run != run_) start_run(int(run));  // that run's fresh env and agent, then overwritten
-  episode_ = int(r.integer("episode"));
-  episode_steps_ = int(r.integer("episode_steps"));
-  random_episodes_ = int(r.integer("random_episodes"));
+  episode_ = r.integer<int>("episode");
+  episode_steps_ = r.integer<int>("episode_steps");
+  random_episodes_ = r.integer<int>("random_episodes");
   run_steps_ = r.integer("run_steps");
   ticks_ = r.integer("ticks");
   episode_return_ = r.number("episode_return");
@@ -81,14 +81,14 @@ void MbrlExperiment::load_state(const std::filesystem::path& dir, const SessionR
   const Json& rows = r.array("rows");
   for (size_t i = 0; i < rows.size(); ++i) {
     const Json& e = rows[i];
-    if (!e.is_array() || e.size() != 7 || !e[0].is_number_integer() || !e[1].is_number_integer() ||
-        !e[2].is_number_integer() || !e[4].is_boolean())
+    if (!e.is_array() || e.size() != 7 || !e[4].is_boolean())
       r.fail("rows[" + std::to_string(i) + "]",
              "[run, episode, env_steps, return, terminated, train_loss, val_loss]");
-    const Json nums = {{"ret", e[3]}, {"train", e[5]}, {"val", e[6]}};
-    const SessionReader nr(nums, r.file(), "state.rows[" + std::to_string(i) + "]");
-    rows_.push_back({e[0].get<int>(), e[1].get<int>(), e[2].get<int64_t>(), nr.number("ret"),
-                     e[4].get<bool>(), nr.number("train"), nr.number("val")});
+    const Json fields = {{"run", e[0]}, {"episode", e[1]}, {"env_steps", e[2]},
+                         {"ret", e[3]}, {"train", e[5]},   {"val", e[6]}};
+    const SessionReader nr(fields, r.file(), "state.rows[" + std::to_string(i) + "]");
+    rows_.push_back({nr.integer<int>("run"), nr.integer<int>("episode"), nr.integer("env_steps"),
+                     nr.number("ret"), e[4].get<bool>(), nr.number("train"), nr.number("val")});
   }
   ep_obs_ = r.doubles("episode_obs");
   ep_actions_ = r.doubles("episode_actions");
@@ -113,26 +113,28 @@ void MbrlExperiment::load_analysis_state(const std::filesystem::path& dir, const
         Dataset::from_npy(read_session_file(npy), npy.string(), agent_->dataset().obs_dim(),
                           agent_->dataset().action_dim()));
   }
-  captured_fit_ = int(r.integer("captured_fit"));
+  captured_fit_ = r.integer<int>("captured_fit");
   divergence_.clear();
   const Json& div = r.array("divergence");
   for (size_t i = 0; i < div.size(); ++i) {
     const Json& e = div[i];
-    if (!e.is_array() || e.size() != 7 || !e[0].is_number_integer() || !e[1].is_number_integer() ||
-        !e[4].is_number_integer() || !e[5].is_number_integer() || !e[6].is_number_integer())
+    if (!e.is_array() || e.size() != 7)
       r.fail("divergence[" + std::to_string(i) + "]",
              "[run, episode, kl, raw, n_visited, n_train, dims]");
-    const Json nums = {{"kl", e[2]}, {"raw", e[3]}};
-    const SessionReader nr(nums, r.file(), "state.analysis.divergence[" + std::to_string(i) + "]");
-    divergence_.push_back({e[0].get<int>(), e[1].get<int>(), nr.number("kl"), nr.number("raw"),
-                           e[4].get<int>(), e[5].get<int>(), e[6].get<int>()});
+    const Json fields = {{"run", e[0]},       {"episode", e[1]}, {"kl", e[2]},  {"raw", e[3]},
+                         {"n_visited", e[4]}, {"n_train", e[5]}, {"dims", e[6]}};
+    const SessionReader nr(fields, r.file(),
+                           "state.analysis.divergence[" + std::to_string(i) + "]");
+    divergence_.push_back({nr.integer<int>("run"), nr.integer<int>("episode"), nr.number("kl"),
+                           nr.number("raw"), nr.integer<int>("n_visited"),
+                           nr.integer<int>("n_train"), nr.integer<int>("dims")});
   }
   visitation_.reset();
   if (r.has("visitation")) {
     const SessionReader vr = r.child("visitation");
     auto sample = std::make_shared<VisitationSample>();
-    sample->run = int(vr.integer("run"));
-    sample->episode = int(vr.integer("episode"));
+    sample->run = vr.integer<int>("run");
+    sample->episode = vr.integer<int>("episode");
     sample->kl = vr.number("kl");
     auto mat = [&](const std::string& key) {
       const SessionReader m = vr.child(key);

@@ -31,19 +31,22 @@ void TabularModel::load_state(const SessionReader& r) {
     if (!e.is_array() || e.size() != 8 || !e[4].is_boolean())
       r.fail(key,
              "[state, action, next_state, reward, terminal, last_visit, visits, outcome_changes]");
-    for (int k : {0, 1, 2, 5, 6, 7})
-      if (!e[k].is_number_integer()) r.fail(key, "integers in fields 0-2 and 5-7");
-    ModelEntry m;
-    m.state = e[0].get<int>(), m.action = e[1].get<int>(), m.next_state = e[2].get<int>();
-    if (m.state < 0 || m.state >= n_states_ || m.next_state < 0 || m.next_state >= n_states_ ||
-        m.action < 0 || m.action >= n_actions_)
+    // Each integer is range-checked before it is converted (a get<int>() would wrap 2^32 to 0).
+    const auto state = json_integer(e[0], 0, n_states_ - 1),
+               action = json_integer(e[1], 0, n_actions_ - 1),
+               next = json_integer(e[2], 0, n_states_ - 1);
+    if (!state || !action || !next)
       r.fail(key, "states in [0, " + std::to_string(n_states_) + ") and actions in [0, " +
                       std::to_string(n_actions_) + ")");
+    const auto last_visit = json_integer<int64_t>(e[5]), visits = json_integer<int64_t>(e[6]),
+               changes = json_integer<int64_t>(e[7]);
+    if (!last_visit || !visits || !changes) r.fail(key, "integers in fields 5-7");
+    ModelEntry m;
+    m.state = int(*state), m.action = int(*action), m.next_state = int(*next);
     if (!e[3].is_number()) r.fail(key, "a finite reward");
     m.reward = e[3].get<double>();
     m.terminal = e[4].get<bool>();
-    m.last_visit = e[5].get<int64_t>(), m.visits = e[6].get<int64_t>(),
-    m.outcome_changes = e[7].get<int64_t>();
+    m.last_visit = *last_visit, m.visits = *visits, m.outcome_changes = *changes;
     int& idx = index_[size_t(m.state) * n_actions_ + m.action];
     if (idx >= 0) r.fail(key, "each (state, action) once");
     idx = int(entries_.size());
@@ -55,10 +58,10 @@ void TabularModel::load_state(const SessionReader& r) {
     const std::string key = "predecessors[" + std::to_string(s) + "]";
     if (!preds[s].is_array()) r.fail(key, "an array of entry indices");
     for (const Json& v : preds[s]) {
-      if (!v.is_number_integer() || v.get<int64_t>() < 0 ||
-          v.get<int64_t>() >= int64_t(entries_.size()) || entries_[v.get<int>()].next_state != s)
+      const auto entry = json_integer(v, 0, int64_t(entries_.size()) - 1);
+      if (!entry || entries_[size_t(*entry)].next_state != s)
         r.fail(key, "indices of entries whose next_state is " + std::to_string(s));
-      predecessors_[s].push_back(v.get<int>());
+      predecessors_[s].push_back(int(*entry));
     }
   }
   std::fill(seen_.begin(), seen_.end(), false);
@@ -91,11 +94,13 @@ void TabularAgent::load_state(const SessionReader& r) {
   const Json& queue = r.array("queue");
   for (size_t i = 0; i < queue.size(); ++i) {
     const Json& e = queue[i];
-    if (!e.is_array() || e.size() != 2 || !e[0].is_number() || !e[1].is_number_integer() ||
-        e[1].get<int64_t>() < 0 || e[1].get<int64_t>() >= int64_t(n_states_) * n_actions_)
+    const auto sa = e.is_array() && e.size() == 2
+                        ? json_integer(e[1], 0, int64_t(n_states_) * n_actions_ - 1)
+                        : std::nullopt;
+    if (!sa || !e[0].is_number())
       r.fail("queue[" + std::to_string(i) + "]", "[priority, state * n_actions + action]");
-    queue_.insert({e[0].get<double>(), e[1].get<int>()});
-    in_queue_[e[1].get<int>()] = e[0].get<double>();
+    queue_.insert({e[0].get<double>(), int(*sa)});
+    in_queue_[int(*sa)] = e[0].get<double>();
   }
   model_.load_state(r.child("model"));
 }
@@ -134,9 +139,9 @@ void TabularExperiment::load_state(const std::filesystem::path&, const SessionRe
   const int64_t run = r.integer("run");
   if (run < 0 || run >= cfg_.runs) r.fail("run", "a run in [0, " + std::to_string(cfg_.runs) + ")");
   if (run != run_) start_run(int(run));  // fresh env and agent of that run, then overwritten
-  episode_ = int(r.integer("episode"));
-  episode_steps_ = int(r.integer("episode_steps"));
-  state_ = int(r.integer("state"));
+  episode_ = r.integer<int>("episode");
+  episode_steps_ = r.integer<int>("episode_steps");
+  state_ = r.integer<int>("state");
   if (state_ < 0 || state_ >= env_->observation_space().n)
     r.fail("state", "a state in [0, " + std::to_string(env_->observation_space().n) + ")");
   run_steps_ = r.integer("run_steps");
@@ -147,7 +152,7 @@ void TabularExperiment::load_state(const std::filesystem::path&, const SessionRe
   const SessionReader live = r.child("live_agent");
   TabularConfig agent = cfg_.agent;
   agent.alpha = live.number("alpha"), agent.epsilon = live.number("epsilon");
-  agent.gamma = live.number("gamma"), agent.planning_steps = int(live.integer("planning_steps"));
+  agent.gamma = live.number("gamma"), agent.planning_steps = live.integer<int>("planning_steps");
   agent.kappa = live.number("kappa"), agent.theta = live.number("theta");
   cfg_.agent = agent;
   agent_->set_config(agent);
@@ -155,12 +160,13 @@ void TabularExperiment::load_state(const std::filesystem::path&, const SessionRe
   const Json& rows = r.array("rows");
   for (size_t i = 0; i < rows.size(); ++i) {
     const Json& e = rows[i];
-    double ret;
-    if (!e.is_array() || e.size() != 4 || !e[0].is_number_integer() || !e[1].is_number_integer() ||
-        !e[2].is_number_integer() || !e[3].is_number())
+    const bool shaped = e.is_array() && e.size() == 4;
+    const auto run_i = shaped ? json_integer<int>(e[0]) : std::nullopt,
+               episode = shaped ? json_integer<int>(e[1]) : std::nullopt,
+               steps = shaped ? json_integer<int>(e[2]) : std::nullopt;
+    if (!run_i || !episode || !steps || !e[3].is_number())
       r.fail("rows[" + std::to_string(i) + "]", "[run, episode, steps, return]");
-    ret = e[3].get<double>();
-    rows_.push_back({e[0].get<int>(), e[1].get<int>(), e[2].get<int>(), ret});
+    rows_.push_back({*run_i, *episode, *steps, e[3].get<double>()});
   }
   const Json& cum = r.array("cumulative", cumulative_.size());
   for (size_t i = 0; i < cum.size(); ++i) {
@@ -172,7 +178,7 @@ void TabularExperiment::load_state(const std::filesystem::path&, const SessionRe
     }
   }
   path_.clear();
-  for (int64_t s : r.integers("path")) path_.push_back(int(s));
+  path_ = r.integers<int>("path");
   env_->set_state(r.doubles("env_state", env_->get_state().size()));
   agent_->load_state(r.child("agent"));
   recent_.clear();

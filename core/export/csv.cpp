@@ -24,4 +24,15 @@ std::string csv_field(std::string_view s) {
   return out + "\"";
 }
 
+std::vector<std::string> split_csv_line(std::string_view line) {
+  std::vector<std::string> out;
+  for (size_t start = 0;;) {
+    const size_t comma = line.find(',', start);
+    out.emplace_back(line.substr(
+        start, comma == std::string_view::npos ? std::string_view::npos : comma - start));
+    if (comma == std::string_view::npos) return out;
+    start = comma + 1;
+  }
+}
+
 }  // namespace dynalab

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace dynalab {
 
@@ -11,5 +12,8 @@ namespace dynalab {
 std::string format_number(double x);
 /// A CSV field, quoted if it holds a comma, quote or newline.
 std::string csv_field(std::string_view s);
+/// The fields of one line of a numeric CSV, split at every comma (no quotes): "1,2," has three
+/// fields, the last empty (std::getline would drop it and read the line as "1,2").
+std::vector<std::string> split_csv_line(std::string_view line);
 
 }  // namespace dynalab

@@ -8,21 +8,14 @@
 
 #include "core/experiments/mbrl_experiment.h"
 #include "core/export/atomic_file.h"
+#include "core/export/csv.h"
 #include "core/export/figure_svg.h"
+#include "core/number_text.h"
 #include "core/session.h"
 
 namespace dynalab {
 
 namespace {
-
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> out;
-  std::string cur;
-  std::istringstream ss(line);
-  while (std::getline(ss, cur, ',')) out.push_back(cur);
-  if (!line.empty() && line.back() == ',') out.emplace_back();
-  return out;
-}
 
 std::string describe_by_extension(const std::filesystem::path& p) {
   const std::string ext = p.extension().string();
@@ -42,14 +35,17 @@ std::string trajectories_csv_to_json(const std::string& csv) {
   std::string line;
   Json episodes = Json::array();
   if (!std::getline(in, line)) return "[]\n";
-  const std::vector<std::string> cols = split(line);
+  const std::vector<std::string> cols = split_csv_line(line);
   std::map<std::pair<long, long>, size_t> index;
   while (std::getline(in, line)) {
     if (line.empty()) continue;
-    const std::vector<std::string> v = split(line);
+    const std::vector<std::string> v = split_csv_line(line);
     if (v.size() != cols.size() || cols.size() < 2) continue;
-    const long run = std::strtol(v[0].c_str(), nullptr, 10),
-               ep = std::strtol(v[1].c_str(), nullptr, 10);
+    // Our own trajectories.csv: run and episode are integers; a row where they are not is skipped
+    // like a row of the wrong width (strtol read "1x" as 1 and "" as 0).
+    const std::optional<long long> run_id = parse_integer(v[0]), ep_id = parse_integer(v[1]);
+    if (!run_id || !ep_id) continue;
+    const long run = long(*run_id), ep = long(*ep_id);
     auto it = index.find({run, ep});
     if (it == index.end()) {
       Json e = {{"run", run}, {"episode", ep}};
@@ -59,8 +55,8 @@ std::string trajectories_csv_to_json(const std::string& csv) {
     }
     Json& e = episodes[it->second];
     for (size_t c = 2; c < cols.size(); ++c) {
-      const double x = std::strtod(v[c].c_str(), nullptr);
-      e[cols[c]].push_back(std::isfinite(x) ? Json(x) : Json(nullptr));
+      const std::optional<double> x = parse_finite(v[c]);  // nan, inf (and anything else): null
+      e[cols[c]].push_back(x ? Json(*x) : Json(nullptr));
     }
   }
   return episodes.dump(1) + "\n";

@@ -8,6 +8,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "core/number_text.h"
+
 int main(int argc, char** argv) {
   if (argc != 3 && argc != 7) {
     std::fprintf(stderr, "usage: png_stats FILE.png MIN_STDDEV [X0 Y0 X1 Y1]\n");
@@ -19,15 +21,20 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "png_stats: cannot read %s\n", argv[1]);
     return 2;
   }
-  int x0 = 0, y0 = 0, x1 = w, y1 = h;
-  if (argc == 7) {
-    x0 = int(std::atof(argv[3]) * w), y0 = int(std::atof(argv[4]) * h);
-    x1 = int(std::atof(argv[5]) * w), y1 = int(std::atof(argv[6]) * h);
-    if (x0 < 0 || y0 < 0 || x1 > w || y1 > h || x1 <= x0 || y1 <= y0) {
-      std::fprintf(stderr, "png_stats: bad region\n");
-      stbi_image_free(px);
-      return 2;
-    }
+  // Whole numbers only: atof read "0.5x" as 0.5 and "x" as 0.
+  const auto min_sd = dynalab::parse_finite(argv[2]);
+  bool ok = min_sd.has_value();
+  double f[4] = {0, 0, 1, 1};  // the region: the whole image unless given
+  for (int k = 0; k < 4 && argc == 7; ++k) {
+    const auto x = dynalab::parse_finite(argv[3 + k]);
+    ok = ok && x && *x >= 0 && *x <= 1;
+    f[k] = x.value_or(0);
+  }
+  const int x0 = int(f[0] * w), y0 = int(f[1] * h), x1 = int(f[2] * w), y1 = int(f[3] * h);
+  if (!ok || x1 <= x0 || y1 <= y0) {
+    std::fprintf(stderr, "png_stats: expected MIN_STDDEV and region fractions in [0, 1]\n");
+    stbi_image_free(px);
+    return 2;
   }
   double sum = 0, sum2 = 0;
   const size_t count = size_t(x1 - x0) * (y1 - y0);
@@ -41,5 +48,5 @@ int main(int argc, char** argv) {
   const double mean = sum / count, sd = std::sqrt(std::max(0.0, sum2 / count - mean * mean));
   std::printf("%s: %dx%d, region %d,%d-%d,%d, luminance mean %.1f, stddev %.1f\n", argv[1], w, h,
               x0, y0, x1, y1, mean, sd);
-  return sd >= std::atof(argv[2]) ? 0 : 1;
+  return sd >= *min_sd ? 0 : 1;
 }
