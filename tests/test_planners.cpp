@@ -67,7 +67,7 @@ std::vector<float> make_target(int n, float scale) {
 const Vec kLow = Vec::Constant(2, -1.0), kHigh = Vec::Constant(2, 1.0);
 
 /// Runs MPC on the point mass from pos = 3 with `planner` and the oracle; returns the positions.
-std::vector<double> point_mass_mpc(Planner& planner, int steps, int threads = 1) {
+std::vector<double> point_mass_mpc(TrajectoryOptimizer& planner, int steps, int threads = 1) {
   PointMass env;
   env.reset(0);
   env.set_state({3.0, 0.0, 0.0});
@@ -174,7 +174,8 @@ TEST_CASE("candidates with non-finite returns are never elites or the plan") {
   // The optimum has a positive first action, but those candidates return NaN.
   QuadraticEvaluator eval(2, std::vector<float>(H * 2, 0.8f));
   eval.poison_positive_first = true;
-  for (const std::string kind : {"random_shooting", "cem", "mppi"}) {
+  for (const PlannerKind& k : planner_kinds()) {  // every planner of the table
+    const std::string kind = k.name;
     CAPTURE(kind);
     PlannerConfig pc;
     pc.kind = kind;
@@ -207,7 +208,7 @@ TEST_CASE("random shooting and CEM drive the point mass to the origin (oracle MP
   // Started at rest at pos = 3; over the last 10 of 30 steps the mass stays near the origin.
   // Random shooting's first action is the first action of one noisy sample, so it jitters more.
   struct Case {
-    Planner* planner;
+    TrajectoryOptimizer* planner;
     double max_late, mean_late;
   };
   for (const Case c : {Case{&rs, 0.8, 0.3}, Case{&cem, 0.5, 0.2}}) {
@@ -319,10 +320,39 @@ TEST_CASE("planner config: ranges and elites <= population are checked with the 
   CHECK_THROWS_WITH_AS(read(R"({"kind": "beam"})"), doctest::Contains("kind"), InputError);
 }
 
+TEST_CASE("one planner table: make_planner, the config's choices and fields read it") {
+  REQUIRE(planner_kinds().size() == PlannerConfig::kinds().size());
+  for (size_t i = 0; i < planner_kinds().size(); ++i) {
+    const PlannerKind& k = planner_kinds()[i];
+    CAPTURE(k.name);
+    CHECK(PlannerConfig::kinds()[i] == k.name);
+    CHECK(!k.description.empty());
+    PlannerConfig pc;
+    ConfigNode node(Json{{"kind", k.name}}, "p.json");
+    pc.visit(node);
+    node.finish();
+    CHECK(make_planner(pc, kLow, kHigh)->kind() == k.name);
+    CHECK(pc.population() > 0);
+    // The resolved config (the kind's own fields filled in) reads back.
+    ConfigNode again(node.resolved(), "p.json");
+    PlannerConfig back;
+    back.visit(again);
+    again.finish();
+    CHECK(back.kind == k.name);
+    CHECK(back.population() == pc.population());
+  }
+  PlannerConfig bad;
+  bad.kind = "beam";
+  CHECK_THROWS_WITH_AS(make_planner(bad, kLow, kHigh),
+                       doctest::Contains("planner.kind: expected one of random_shooting, cem, mppi"),
+                       InputError);
+}
+
 TEST_CASE("replans after the first allocate nothing (buffers are reused)") {
   const int H = 8;
   QuadraticEvaluator eval(2, make_target(H * 2, 0.6f));
-  for (const std::string kind : {"random_shooting", "cem", "mppi"}) {
+  for (const PlannerKind& k : planner_kinds()) {  // every planner of the table
+    const std::string kind = k.name;
     CAPTURE(kind);
     PlannerConfig pc;
     pc.kind = kind;

@@ -9,7 +9,7 @@ namespace dynalab {
 
 RandomShootingPlanner::RandomShootingPlanner(const RandomShootingConfig& cfg, int horizon, Vec low,
                                              Vec high)
-    : Planner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
+    : SamplingPlanner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
   // The trace's mean/std describe the uniform distribution (std of U(a, b) is (b - a) / sqrt(12)).
   for (int d = 0; d < action_dim_; ++d) {
     const bool bounded = low_[d] > -1e30f && high_[d] < 1e30f;

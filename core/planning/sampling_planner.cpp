@@ -1,65 +1,33 @@
-#include "core/planning/planner.h"
+#include "core/planning/sampling_planner.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
-#include <stdexcept>
 
 #include "core/rng.h"
 
 namespace dynalab {
 
-Vec PlanResult::action(int t, int action_dim) const {
-  Vec a(action_dim);
-  for (int d = 0; d < action_dim; ++d) a[d] = plan[size_t(t) * action_dim + d];
-  return a;
-}
-
-Planner::Planner(int horizon, Vec low, Vec high) : horizon_(horizon), action_dim_(int(low.size())) {
-  if (horizon < 1) throw std::invalid_argument("Planner: horizon must be >= 1");
-  if (low.size() != high.size() || low.size() == 0)
-    throw std::invalid_argument("Planner: bad action bounds");
-  low_.resize(action_dim_);
-  high_.resize(action_dim_);
-  init_mean_.resize(action_dim_);
-  for (int d = 0; d < action_dim_; ++d) {
-    // Unbounded dimensions are clamped to the float range, i.e. not at all.
-    low_[d] = std::isfinite(low[d]) ? float(low[d]) : -std::numeric_limits<float>::max();
-    high_[d] = std::isfinite(high[d]) ? float(high[d]) : std::numeric_limits<float>::max();
-    init_mean_[d] =
-        std::isfinite(low[d]) && std::isfinite(high[d]) ? float(0.5 * (low[d] + high[d])) : 0.0f;
-  }
+SamplingPlanner::SamplingPlanner(int horizon, Vec low, Vec high)
+    : TrajectoryOptimizer(horizon, std::move(low), std::move(high)) {
   init_std_.assign(action_dim_, 1.0f);
-  mean_.resize(size_t(horizon_) * action_dim_);
   std_.resize(mean_.size());
 }
 
-void Planner::reset() {
+void SamplingPlanner::reset() {
+  TrajectoryOptimizer::reset();
   for (int t = 0; t < horizon_; ++t)
-    for (int d = 0; d < action_dim_; ++d) {
-      mean_[size_t(t) * action_dim_ + d] = init_mean_[d];
-      std_[size_t(t) * action_dim_ + d] = init_std_[d];
-    }
+    for (int d = 0; d < action_dim_; ++d) std_[size_t(t) * action_dim_ + d] = init_std_[d];
 }
 
-void Planner::shift(int k) {
+void SamplingPlanner::shift(int k) {
   if (k <= 0) return;
-  const int A = action_dim_;
-  for (int t = 0; t < horizon_; ++t)
-    for (int d = 0; d < A; ++d) {
-      const size_t i = size_t(t) * A + d;
-      mean_[i] = t + k < horizon_ ? mean_[size_t(t + k) * A + d] : init_mean_[d];
-      std_[i] = init_std_[d];  // the spread is re-opened every replan (as in PETS/mbrl-lib)
-    }
+  TrajectoryOptimizer::shift(k);
+  // The spread is re-opened every replan (as in PETS/mbrl-lib).
+  for (size_t i = 0; i < std_.size(); ++i) std_[i] = init_std_[i % action_dim_];
 }
 
-void Planner::begin(SequenceEvaluator& eval, const Vec& start, uint64_t seed) {
-  if (eval.action_dim() != action_dim_)
-    throw std::invalid_argument("Planner: evaluator action_dim differs from the planner's");
-  eval_ = &eval;
-  start_ = start;
-  seed_ = seed;
-  iteration_ = 0;
+void SamplingPlanner::start_replan() {
   has_best_ = false;
   best_return_ = -std::numeric_limits<double>::infinity();
   const int P = population(), HA = horizon_ * action_dim_;
@@ -70,12 +38,9 @@ void Planner::begin(SequenceEvaluator& eval, const Vec& start, uint64_t seed) {
   best_.resize(HA);
   objectives_.clear();
   objectives_.reserve(iterations());
-  active_ = true;
 }
 
-bool Planner::iterate_once(PlanTrace* trace) {
-  if (!active_) throw std::logic_error("Planner::iterate_once before begin()");
-  if (done()) return false;
+void SamplingPlanner::run_iteration(PlanTrace* trace) {
   sample(iteration_, actions_);
   // Each iteration's evaluator noise is its own stream, so iterations see fresh particles.
   const uint64_t noise = Rng::derive(seed_, {uint64_t(iteration_), 0xE7A1ull}).next_u64();
@@ -101,11 +66,9 @@ bool Planner::iterate_once(PlanTrace* trace) {
   const double objective = update(actions_, returns_, order_, elites_);
   objectives_.push_back(float(objective));
   if (trace) fill_trace(*trace);
-  ++iteration_;
-  return !done();
 }
 
-void Planner::fill_trace(PlanTrace& t) {
+void SamplingPlanner::fill_trace(PlanTrace& t) {
   const int P = population(), HA = horizon_ * action_dim_;
   t.horizon = horizon_;
   t.action_dim = action_dim_;
@@ -126,7 +89,7 @@ void Planner::fill_trace(PlanTrace& t) {
   t.objective_per_iteration = objectives_;
 }
 
-void Planner::choose(PlanResult& r) {
+void SamplingPlanner::choose(PlanResult& r) {
   r.valid = has_best_;
   if (has_best_) {
     r.plan.assign(best_.begin(), best_.end());
@@ -138,27 +101,7 @@ void Planner::choose(PlanResult& r) {
   }
 }
 
-const PlanResult& Planner::finish() {
-  if (!active_) throw std::logic_error("Planner::finish before begin()");
-  while (!done()) iterate_once(nullptr);
-  choose(result_);
-  result_.iterations = iteration_;
-  active_ = false;
-  return result_;
-}
-
-PlanResult Planner::plan(SequenceEvaluator& eval, const Vec& start, uint64_t seed, PlanTrace* trace,
-                         const IterationCallback& cb) {
-  begin(eval, start, seed);
-  PlanTrace* t = trace ? trace : (cb ? &scratch_ : nullptr);
-  while (!done()) {
-    iterate_once(t);
-    if (cb) cb(*t);
-  }
-  return finish();
-}
-
-float Planner::truncated_normal(Rng& rng) {
+float SamplingPlanner::truncated_normal(Rng& rng) {
   // Rejection from a standard normal restricted to [-2, 2] (95% acceptance), as in PETS.
   for (;;) {
     const double z = rng.normal();
@@ -166,7 +109,7 @@ float Planner::truncated_normal(Rng& rng) {
   }
 }
 
-void Planner::sample_gaussian(int iteration, ActionBatch& actions, bool truncated) const {
+void SamplingPlanner::sample_gaussian(int iteration, ActionBatch& actions, bool truncated) const {
   const int P = int(actions.rows()), A = action_dim_, HA = horizon_ * A;
   for (int c0 = 0; c0 < P; c0 += kPlannerChunk) {
     Rng rng = Rng::derive(seed_, {uint64_t(iteration), uint64_t(c0 / kPlannerChunk)});
