@@ -1,10 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
-#include <new>
 
 #include "core/config.h"
 #include "core/planning/cem_planner.h"
@@ -13,20 +10,10 @@
 #include "core/planning/planner_config.h"
 #include "core/planning/random_shooting.h"
 #include "envs/point_mass.h"
+#include "tests/allocation_counter.h"
 
 using namespace dynalab;
 
-// Counts heap allocations so a test can check that replans after the first allocate nothing.
-// (GCC cannot see that the replaced new/delete pair up through malloc/free, hence the pragma.)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-static std::atomic<long> g_allocations{0};
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 

@@ -4,27 +4,14 @@
 
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <memory>
-#include <new>
 
 #include "core/models/ensemble.h"
 #include "core/planning/model_env.h"
 #include "core/planning/policy_rollout.h"
 #include "core/rng.h"
-
-// Counts heap allocations so a test can check that steps after the first allocate nothing.
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-static std::atomic<long> g_allocations{0};
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#include "tests/allocation_counter.h"
 
 using namespace dynalab;
 

@@ -110,16 +110,11 @@ float SamplingPlanner::truncated_normal(Rng& rng) {
 }
 
 void SamplingPlanner::sample_gaussian(int iteration, ActionBatch& actions, bool truncated) const {
-  const int P = int(actions.rows()), A = action_dim_, HA = horizon_ * A;
-  for (int c0 = 0; c0 < P; c0 += kPlannerChunk) {
-    Rng rng = Rng::derive(seed_, {uint64_t(iteration), uint64_t(c0 / kPlannerChunk)});
-    const int c1 = std::min(P, c0 + kPlannerChunk);
-    for (int i = c0; i < c1; ++i) {
-      float* row = actions.row(i).data();
-      for (int j = 0; j < HA; ++j)
-        row[j] = clamp(mean_[j] + std_[j] * (truncated ? truncated_normal(rng) : float(rng.normal())), j % A);
-    }
-  }
+  const int A = action_dim_, HA = horizon_ * A;
+  fill_chunked(iteration, actions, [&](Rng& rng, float* row) {
+    for (int j = 0; j < HA; ++j)
+      row[j] = clamp(mean_[j] + std_[j] * (truncated ? truncated_normal(rng) : float(rng.normal())), j % A);
+  });
 }
 
 }  // namespace dynalab

@@ -8,13 +8,13 @@
 // seed gives the same plan however many threads the evaluator uses.
 // Allocation: buffers are sized on the first replan and reused afterwards.
 
+#include <algorithm>
 #include <vector>
 
 #include "core/planning/trajectory_optimizer.h"
+#include "core/rng.h"
 
 namespace dynalab {
-
-class Rng;
 
 /// Candidates drawn from one derived Rng stream (the "chunk" of the determinism rule).
 inline constexpr int kPlannerChunk = 64;
@@ -57,6 +57,17 @@ class SamplingPlanner : public TrajectoryOptimizer {
   /// truncated to +-2 (CEM) or plain (MPPI). Candidate chunks draw from
   /// Rng::derive(seed_, {iteration, chunk}), so the result does not depend on thread count.
   void sample_gaussian(int iteration, ActionBatch& actions, bool truncated) const;
+  /// Calls fill(rng, row) for every candidate row (H*A floats) of `actions`, in order; the rows
+  /// of chunk c (kPlannerChunk candidates) share Rng::derive(seed_, {iteration, c}).
+  template <class F>
+  void fill_chunked(int iteration, ActionBatch& actions, F fill) const {
+    const int P = int(actions.rows());
+    for (int c0 = 0; c0 < P; c0 += kPlannerChunk) {
+      Rng rng = Rng::derive(seed_, {uint64_t(iteration), uint64_t(c0 / kPlannerChunk)});
+      const int c1 = std::min(P, c0 + kPlannerChunk);
+      for (int i = c0; i < c1; ++i) fill(rng, actions.row(i).data());
+    }
+  }
 
   std::vector<float> std_;
   std::vector<float> init_std_;  ///< set by the derived class
