@@ -13,6 +13,8 @@
 //  - predict_member(): one member on a gathered subset of a batch's rows into a caller-owned
 //    Workspace, mean and standard deviation; this is the rollout hot path (ModelStepper), so it
 //    allocates nothing once the workspace has grown and lets a model keep its fused kernels.
+//    (The standard deviation rather than the variance: sampling needs sigma, and a model may
+//    compute it directly, as Ensemble does from its log-variance, more exactly than sqrt(var).)
 // Optional: input_jacobian() (d mean / d [s, a]) for gradient-based optimisers (iLQR, policy
 // backprop); models that cannot differentiate their inputs return false.
 
