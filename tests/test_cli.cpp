@@ -5,11 +5,12 @@
 
 using namespace dynalab;
 
-TEST_CASE("list names every env, agent and experiment") {
+TEST_CASE("list names every env, agent, planner and experiment") {
   const auto r = test::run_cli("list");
   CHECK(r.exit_code == 0);
   for (const char* name : {"grid_world", "q_learning", "dyna_q", "dyna_q_plus", "prioritized_sweeping", "dyna_maze",
-                           "blocking_maze", "shortcut_maze", "prioritized_sweeping_maze"})
+                           "blocking_maze", "shortcut_maze", "prioritized_sweeping_maze", "planners:", "random_shooting",
+                           "cem", "mppi"})
     CHECK(r.output.find(name) != std::string::npos);
 }
 

@@ -1,10 +1,7 @@
 #include <doctest/doctest.h>
 
-#include <atomic>
 #include <cmath>
-#include <cstdlib>
 #include <limits>
-#include <new>
 
 #include "core/config.h"
 #include "core/planning/cem_planner.h"
@@ -13,20 +10,10 @@
 #include "core/planning/planner_config.h"
 #include "core/planning/random_shooting.h"
 #include "envs/point_mass.h"
+#include "tests/allocation_counter.h"
 
 using namespace dynalab;
 
-// Counts heap allocations so a test can check that replans after the first allocate nothing.
-// (GCC cannot see that the replaced new/delete pair up through malloc/free, hence the pragma.)
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-static std::atomic<long> g_allocations{0};
-void* operator new(std::size_t n) {
-  ++g_allocations;
-  if (void* p = std::malloc(n ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace {
 
@@ -67,7 +54,7 @@ std::vector<float> make_target(int n, float scale) {
 const Vec kLow = Vec::Constant(2, -1.0), kHigh = Vec::Constant(2, 1.0);
 
 /// Runs MPC on the point mass from pos = 3 with `planner` and the oracle; returns the positions.
-std::vector<double> point_mass_mpc(Planner& planner, int steps, int threads = 1) {
+std::vector<double> point_mass_mpc(TrajectoryOptimizer& planner, int steps, int threads = 1) {
   PointMass env;
   env.reset(0);
   env.set_state({3.0, 0.0, 0.0});
@@ -174,7 +161,8 @@ TEST_CASE("candidates with non-finite returns are never elites or the plan") {
   // The optimum has a positive first action, but those candidates return NaN.
   QuadraticEvaluator eval(2, std::vector<float>(H * 2, 0.8f));
   eval.poison_positive_first = true;
-  for (const std::string kind : {"random_shooting", "cem", "mppi"}) {
+  for (const PlannerKind& k : planner_kinds()) {  // every planner of the table
+    const std::string kind = k.name;
     CAPTURE(kind);
     PlannerConfig pc;
     pc.kind = kind;
@@ -207,7 +195,7 @@ TEST_CASE("random shooting and CEM drive the point mass to the origin (oracle MP
   // Started at rest at pos = 3; over the last 10 of 30 steps the mass stays near the origin.
   // Random shooting's first action is the first action of one noisy sample, so it jitters more.
   struct Case {
-    Planner* planner;
+    TrajectoryOptimizer* planner;
     double max_late, mean_late;
   };
   for (const Case c : {Case{&rs, 0.8, 0.3}, Case{&cem, 0.5, 0.2}}) {
@@ -319,10 +307,39 @@ TEST_CASE("planner config: ranges and elites <= population are checked with the 
   CHECK_THROWS_WITH_AS(read(R"({"kind": "beam"})"), doctest::Contains("kind"), InputError);
 }
 
+TEST_CASE("one planner table: make_planner, the config's choices and fields read it") {
+  REQUIRE(planner_kinds().size() == PlannerConfig::kinds().size());
+  for (size_t i = 0; i < planner_kinds().size(); ++i) {
+    const PlannerKind& k = planner_kinds()[i];
+    CAPTURE(k.name);
+    CHECK(PlannerConfig::kinds()[i] == k.name);
+    CHECK(!k.description.empty());
+    PlannerConfig pc;
+    ConfigNode node(Json{{"kind", k.name}}, "p.json");
+    pc.visit(node);
+    node.finish();
+    CHECK(make_planner(pc, kLow, kHigh)->kind() == k.name);
+    CHECK(pc.population() > 0);
+    // The resolved config (the kind's own fields filled in) reads back.
+    ConfigNode again(node.resolved(), "p.json");
+    PlannerConfig back;
+    back.visit(again);
+    again.finish();
+    CHECK(back.kind == k.name);
+    CHECK(back.population() == pc.population());
+  }
+  PlannerConfig bad;
+  bad.kind = "beam";
+  CHECK_THROWS_WITH_AS(make_planner(bad, kLow, kHigh),
+                       doctest::Contains("planner.kind: expected one of random_shooting, cem, mppi"),
+                       InputError);
+}
+
 TEST_CASE("replans after the first allocate nothing (buffers are reused)") {
   const int H = 8;
   QuadraticEvaluator eval(2, make_target(H * 2, 0.6f));
-  for (const std::string kind : {"random_shooting", "cem", "mppi"}) {
+  for (const PlannerKind& k : planner_kinds()) {  // every planner of the table
+    const std::string kind = k.name;
     CAPTURE(kind);
     PlannerConfig pc;
     pc.kind = kind;

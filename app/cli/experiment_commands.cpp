@@ -9,6 +9,7 @@
 #include "core/export/atomic_file.h"
 #include "core/export/export_all.h"
 #include "core/export/figure_svg.h"
+#include "core/planning/planner_config.h"
 #include "core/session.h"
 #include "envs/registry.h"
 
@@ -23,6 +24,8 @@ int list_command(const Args& args) {
   std::printf("agents:\n");
   for (const auto& e : agent_registry())
     std::printf("  %-22s %-14s %s\n", e.name.c_str(), e.category.c_str(), e.description.c_str());
+  std::printf("planners:\n");
+  for (const auto& p : planner_kinds()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
   std::printf("experiments:\n");
   for (const auto& e : list_experiments())
     std::printf("  %-26s %-14s %s\n", e.name.c_str(), e.category.c_str(), e.description.c_str());

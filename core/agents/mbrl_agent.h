@@ -128,7 +128,7 @@ class MbrlAgent {
   bool plan_valid() const { return plan_valid_; }
   double predicted_return() const { return predicted_return_; }
   bool planning() const { return planner_->in_progress(); }
-  const Planner& planner() const { return *planner_; }
+  const TrajectoryOptimizer& planner() const { return *planner_; }
   SequenceEvaluator& evaluator() { return *evaluator_; }
   const Dataset& dataset() const { return dataset_; }
   int64_t replans() const { return replans_; }
@@ -161,7 +161,7 @@ class MbrlAgent {
   OracleEvaluator* oracle_ = nullptr;  // the evaluator if it is the oracle (synced before replans)
   ModelEnv* model_env_ = nullptr;      // the evaluator if it is the learned model
   bool rebuild_planner_ = false;       // a live planner edit waits for the next replan
-  std::unique_ptr<Planner> planner_;
+  std::unique_ptr<TrajectoryOptimizer> planner_;
   PlanTrace trace_;
   std::vector<float> plan_;
   int next_ = 0, plan_steps_ = 0;  // actions used / usable of the current plan

@@ -22,6 +22,7 @@
 
 #include "core/config.h"
 #include "core/models/adam.h"
+#include "core/models/dynamics_model.h"
 #include "core/models/losses.h"
 #include "core/models/mlp.h"
 
@@ -29,8 +30,6 @@ namespace dynalab {
 
 class Dataset;
 class Rng;
-
-using RowMatrixXf = Eigen::Matrix<float, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
 
 /// Largest ensemble accepted by the config (a typo like 10^9 members is an error, not an OOM).
 inline constexpr int kMaxEnsembleSize = 64;
@@ -137,13 +136,11 @@ struct EpochStats {
       false;  ///< a loss or gradient became NaN/Inf (weights restored, training stopped)
 };
 
-/// Per-member predictions of a batch (row i = sample i), in real (not normalised) units.
-struct EnsemblePrediction {
-  std::vector<RowMatrixXf> mean;  ///< E x (n x D): predicted delta s' - s, then reward if learned
-  std::vector<RowMatrixXf> var;   ///< E x (n x D): aleatoric variance (zero if deterministic)
-};
+/// Per-member predictions of a batch: E x (n x D) means and aleatoric variances.
+using EnsemblePrediction = MemberPredictions;
 
-class Ensemble {
+/// The DynamicsModel of the first wave; its rollout members are the elites.
+class Ensemble : public DynamicsModel {
  public:
   /// E members of `config` for the given dimensions; member m is initialised from
   /// Rng::derive(seed, {m}). Throws InputError if the config is invalid.
@@ -152,23 +149,20 @@ class Ensemble {
   /// The configuration the ensemble was built with (training fields may have been changed live).
   const ModelConfig& config() const { return cfg_; }
   /// Observation and action dimensions; the network input is [s, a] (input_dim values).
-  int obs_dim() const { return obs_dim_; }
-  int action_dim() const { return action_dim_; }
+  int obs_dim() const override { return obs_dim_; }
+  int action_dim() const override { return action_dim_; }
   int input_dim() const { return obs_dim_ + action_dim_; }
-  /// D: predicted dimensions per member: obs_dim, plus 1 if the reward is learned, plus 1 if
-  /// termination is learned, in that order.
-  int target_dim() const {
-    return obs_dim_ + (cfg_.learn_reward ? 1 : 0) + (cfg_.learn_termination ? 1 : 0);
-  }
   /// E, the number of members.
   int size() const { return cfg_.ensemble_size; }
+  int members() const override { return size(); }
+  /// The elites (see elites()).
+  const std::vector<int>& rollout_members() const override { return elites_; }
   /// True for Gaussian (mean + log-variance) members, false for point predictions.
-  bool probabilistic() const { return probabilistic_; }
+  bool probabilistic() const override { return probabilistic_; }
   /// True if the reward is predicted, in column obs_dim().
-  bool learns_reward() const { return cfg_.learn_reward; }
+  bool learns_reward() const override { return cfg_.learn_reward; }
   /// True if P(terminated) is predicted, in column termination_column().
-  bool learns_termination() const { return cfg_.learn_termination; }
-  int termination_column() const { return obs_dim_ + (cfg_.learn_reward ? 1 : 0); }
+  bool learns_termination() const override { return cfg_.learn_termination; }
   /// The model file's flags word: bit 0 reward, bit 1 termination learned.
   uint32_t learned_outputs() const {
     return (cfg_.learn_reward ? 1u : 0u) | (cfg_.learn_termination ? 2u : 0u);
@@ -199,10 +193,21 @@ class Ensemble {
   const std::vector<int>& elites() const { return elites_; }
 
   /// Per-member predictions for obs (n x obs_dim) and actions (n x action_dim).
-  void predict(const RowMatrixXf& obs, const RowMatrixXf& actions, EnsemblePrediction& out) const;
+  void predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
+               EnsemblePrediction& out) const override;
+  /// See DynamicsModel (ensemble_inference.cpp): the fused inference of Mlp::predict on the
+  /// gathered rows, normalisation and the log-variance bounds applied around it.
+  std::unique_ptr<Workspace> make_workspace() const override;
+  Eigen::Map<const Eigen::MatrixXf> predict_member(int member, const RowMatrixXf& obs,
+                                                   const RowMatrixXf& actions, const int* rows,
+                                                   long n, bool with_std,
+                                                   Workspace& ws) const override;
+  /// d mean / d [s, a] of member `member` by one backward pass (ensemble_inference.cpp).
+  bool input_jacobian(int member, const Eigen::VectorXf& obs, const Eigen::VectorXf& action,
+                      Eigen::MatrixXf& jacobian) const override;
 
-  /// Member m's network (input and output normalised); low-level access for ModelEnv's batched
-  /// propagation and for tests that set weights by hand.
+  /// Member m's network (input and output normalised); low-level access for tests that set
+  /// weights by hand.
   const Mlp& net(int m) const { return members_[m].net; }
   Mlp& net(int m) { return members_[m].net; }
   /// Learned log-variance bounds of member m (probabilistic only; normalised units).

@@ -14,7 +14,7 @@ float half_range(float lo, float hi) { return lo > -1e30f && hi < 1e30f ? 0.5f *
 }  // namespace
 
 CemPlanner::CemPlanner(const CemConfig& cfg, int horizon, Vec low, Vec high)
-    : Planner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
+    : SamplingPlanner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
   if (cfg_.elites > cfg_.population) throw std::invalid_argument("CemPlanner: elites > population");
   min_std_.resize(action_dim_);
   for (int d = 0; d < action_dim_; ++d) {
@@ -59,8 +59,8 @@ double CemPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& ret
 }
 
 void CemPlanner::choose(PlanResult& r) {
-  if (!cfg_.return_mean) return Planner::choose(r);
-  Planner::choose(r);  // validity from the best candidate seen
+  if (!cfg_.return_mean) return SamplingPlanner::choose(r);
+  SamplingPlanner::choose(r);  // validity from the best candidate seen
   r.plan.resize(mean_.size());
   for (size_t i = 0; i < mean_.size(); ++i) r.plan[i] = clamp(mean_[i], int(i % action_dim_));
   // The mean itself was not evaluated; report the last elite-mean return as its prediction.

@@ -4,12 +4,12 @@
 // moves the distribution towards the elites' mean and variance with momentum `alpha`
 // (new = alpha * old + (1 - alpha) * elite). Samples are a normal truncated to +-2 std (by
 // rejection) and then clipped to the action bounds, so every candidate respects the bounds.
-// Warm start: after executing k actions the mean is shifted by k steps (Planner::shift).
+// Warm start: after executing k actions the mean is shifted by k steps (SamplingPlanner::shift).
 
 #include <string>
 
 #include "core/config.h"
-#include "core/planning/planner.h"
+#include "core/planning/sampling_planner.h"
 
 namespace dynalab {
 
@@ -45,7 +45,7 @@ struct CemConfig {
   }
 };
 
-class CemPlanner : public Planner {
+class CemPlanner : public SamplingPlanner {
  public:
   /// CEM over `horizon` steps with actions in [low, high].
   CemPlanner(const CemConfig& cfg, int horizon, Vec low, Vec high);

@@ -8,7 +8,7 @@
 namespace dynalab {
 
 MppiPlanner::MppiPlanner(const MppiConfig& cfg, int horizon, Vec low, Vec high)
-    : Planner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
+    : SamplingPlanner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
   for (int d = 0; d < action_dim_; ++d) {
     const bool bounded = low_[d] > -1e30f && high_[d] < 1e30f;
     init_std_[d] = float(cfg_.noise_std) * (bounded ? 0.5f * (high_[d] - low_[d]) : 1.0f);
@@ -47,7 +47,7 @@ double MppiPlanner::update(const ActionBatch& actions, const Eigen::VectorXf& re
 }
 
 void MppiPlanner::choose(PlanResult& r) {
-  Planner::choose(r);
+  SamplingPlanner::choose(r);
   r.plan.resize(mean_.size());
   for (size_t i = 0; i < mean_.size(); ++i) r.plan[i] = clamp(mean_[i], int(i % action_dim_));
   if (r.valid) r.predicted_return = last_objective_;

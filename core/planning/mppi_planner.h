@@ -6,7 +6,7 @@
 // lambda averages everything. The spread stays fixed; the mean is warm-started like CEM's.
 
 #include "core/config.h"
-#include "core/planning/planner.h"
+#include "core/planning/sampling_planner.h"
 
 namespace dynalab {
 
@@ -29,7 +29,7 @@ struct MppiConfig {
   }
 };
 
-class MppiPlanner : public Planner {
+class MppiPlanner : public SamplingPlanner {
  public:
   /// MPPI over `horizon` steps with actions in [low, high].
   MppiPlanner(const MppiConfig& cfg, int horizon, Vec low, Vec high);

@@ -2,34 +2,66 @@
 // The "planner" section of an experiment: which planner, its horizon, and that planner's own
 // fields in the same object, e.g. {"kind": "cem", "horizon": 15, "population": 200, "elites": 20}.
 // Fields of the other kinds are rejected as unknown keys.
+//
+// The planner kinds are ONE table, PlannerConfig::for_each_kind: the config's choices and
+// fields, population(), make_planner() and `dynalab-cli list` all read it. A new planner is its
+// class and config struct, a field below and one line in the table.
 
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/config.h"
 #include "core/planning/cem_planner.h"
 #include "core/planning/mppi_planner.h"
 #include "core/planning/random_shooting.h"
+#include "core/planning/trajectory_optimizer.h"
 
 namespace dynalab {
 
+struct PlannerConfig;
+
+/// One line of the planner table: the kind's name and description, where its own fields live
+/// in PlannerConfig, and (as a type) the class that implements it.
+template <class Fields, class Optimizer>
+struct PlannerTableLine {
+  const char* name;
+  const char* description;
+  Fields PlannerConfig::*fields;
+  using Planner = Optimizer;
+};
+
 struct PlannerConfig {
-  std::string kind = "cem";  ///< random_shooting | cem | mppi
+  std::string kind = "cem";  ///< a name of the table below: random_shooting | cem | mppi
   int horizon = 15;          ///< planned steps
   RandomShootingConfig random_shooting;
   CemConfig cem;
   MppiConfig mppi;
 
+  /// The table of planner kinds, in menu order: calls f with each PlannerTableLine.
+  template <class F>
+  static void for_each_kind(F&& f) {
+    f(PlannerTableLine<RandomShootingConfig, RandomShootingPlanner>{
+        "random_shooting", "uniform random action sequences, the best one is the plan",
+        &PlannerConfig::random_shooting});
+    f(PlannerTableLine<CemConfig, CemPlanner>{
+        "cem", "cross-entropy method: refit a Gaussian to the elite sequences (PETS)",
+        &PlannerConfig::cem});
+    f(PlannerTableLine<MppiConfig, MppiPlanner>{
+        "mppi", "model predictive path integral: the return-weighted mean of noisy sequences",
+        &PlannerConfig::mppi});
+  }
+  /// The table's names, in order.
+  static const std::vector<std::string>& kinds();
+
   template <class V>
   void visit(V& v) {
-    v.choice("kind", kind, {"random_shooting", "cem", "mppi"}, Apply::on_reset, "planner");
+    v.choice("kind", kind, kinds(), Apply::on_reset, "planner");
     v.field("horizon", horizon, Range::closed(1, 10000), Apply::on_reset, "planned steps");
-    if (kind == "random_shooting")
-      random_shooting.visit(v);
-    else if (kind == "cem")
-      cem.visit(v);
-    else
-      mppi.visit(v);
+    for_each_kind([&](const auto& line) {
+      if (kind == line.name) (this->*line.fields).visit(v);
+    });
     // The candidates' action sequences are held in memory: population x horizon is bounded so
     // a config cannot ask for gigabytes (per action dimension, 4 bytes each, a few copies).
     if constexpr (requires { v.fail(std::string(), std::string()); })
@@ -38,11 +70,13 @@ struct PlannerConfig {
                "population x horizon at most " + std::to_string(kMaxPlanCells) + ", got " +
                    std::to_string(population()) + " x " + std::to_string(horizon));
   }
-  /// The configured kind's candidates per iteration.
+  /// The configured kind's candidates per iteration (0 for an unknown kind).
   int population() const {
-    return kind == "random_shooting" ? random_shooting.population
-           : kind == "cem"           ? cem.population
-                                     : mppi.population;
+    int p = 0;
+    for_each_kind([&](const auto& line) {
+      if (kind == line.name) p = (this->*line.fields).population;
+    });
+    return p;
   }
   static constexpr long long kMaxPlanCells = 10000000;
   /// Limit on particles x population x max(horizon, widest hidden layer) of a learned-model
@@ -50,7 +84,19 @@ struct PlannerConfig {
   static constexpr long long kMaxRolloutCells = 100000000;
 };
 
-/// Builds the configured planner for actions in [low, high].
-std::unique_ptr<Planner> make_planner(const PlannerConfig& cfg, const Vec& low, const Vec& high);
+/// A planner kind at run time: the table's line with a factory (for make_planner and lists).
+struct PlannerKind {
+  std::string name, description;
+  std::function<std::unique_ptr<TrajectoryOptimizer>(const PlannerConfig&, const Vec& low,
+                                                     const Vec& high)>
+      make;
+};
+
+/// Every planner kind, from PlannerConfig::for_each_kind, in its order.
+const std::vector<PlannerKind>& planner_kinds();
+
+/// Builds the configured planner for actions in [low, high]; InputError on an unknown kind.
+std::unique_ptr<TrajectoryOptimizer> make_planner(const PlannerConfig& cfg, const Vec& low,
+                                                  const Vec& high);
 
 }  // namespace dynalab

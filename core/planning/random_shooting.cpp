@@ -9,7 +9,7 @@ namespace dynalab {
 
 RandomShootingPlanner::RandomShootingPlanner(const RandomShootingConfig& cfg, int horizon, Vec low,
                                              Vec high)
-    : Planner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
+    : SamplingPlanner(horizon, std::move(low), std::move(high)), cfg_(cfg) {
   // The trace's mean/std describe the uniform distribution (std of U(a, b) is (b - a) / sqrt(12)).
   for (int d = 0; d < action_dim_; ++d) {
     const bool bounded = low_[d] > -1e30f && high_[d] < 1e30f;
@@ -19,21 +19,16 @@ RandomShootingPlanner::RandomShootingPlanner(const RandomShootingConfig& cfg, in
 }
 
 void RandomShootingPlanner::sample(int iteration, ActionBatch& actions) {
-  const int P = int(actions.rows()), A = action_dim_;
-  for (int c0 = 0; c0 < P; c0 += kPlannerChunk) {
-    Rng rng = Rng::derive(seed_, {uint64_t(iteration), uint64_t(c0 / kPlannerChunk)});
-    const int c1 = std::min(P, c0 + kPlannerChunk);
-    for (int i = c0; i < c1; ++i) {
-      float* row = actions.row(i).data();
-      for (int t = 0; t < horizon_; ++t)
-        for (int d = 0; d < A; ++d) {
-          const bool bounded = low_[d] > -1e30f && high_[d] < 1e30f;
-          // Unbounded dimensions fall back to a unit normal around the initial mean.
-          row[t * A + d] = bounded ? low_[d] + (high_[d] - low_[d]) * rng.uniform_float()
-                                   : init_mean_[d] + float(rng.normal());
-        }
-    }
-  }
+  const int A = action_dim_;
+  fill_chunked(iteration, actions, [&](Rng& rng, float* row) {
+    for (int t = 0; t < horizon_; ++t)
+      for (int d = 0; d < A; ++d) {
+        const bool bounded = low_[d] > -1e30f && high_[d] < 1e30f;
+        // Unbounded dimensions fall back to a unit normal around the initial mean.
+        row[t * A + d] = bounded ? low_[d] + (high_[d] - low_[d]) * rng.uniform_float()
+                                 : init_mean_[d] + float(rng.normal());
+      }
+  });
 }
 
 double RandomShootingPlanner::update(const ActionBatch&, const Eigen::VectorXf& returns,

@@ -4,7 +4,7 @@
 // start has nothing to shift, so it is the simplest baseline of the lecture.
 
 #include "core/config.h"
-#include "core/planning/planner.h"
+#include "core/planning/sampling_planner.h"
 
 namespace dynalab {
 
@@ -21,7 +21,7 @@ struct RandomShootingConfig {
   }
 };
 
-class RandomShootingPlanner : public Planner {
+class RandomShootingPlanner : public SamplingPlanner {
  public:
   /// Random shooting over `horizon` steps with actions in [low, high].
   RandomShootingPlanner(const RandomShootingConfig& cfg, int horizon, Vec low, Vec high);

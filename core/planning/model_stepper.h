@@ -1,0 +1,153 @@
+#pragma once
+// ModelStepper: advances a batch of imagined rows (state s, action a) by ONE step through a
+// learned DynamicsModel. It is the one piece of model propagation: ModelEnv loops it over the
+// horizon for open-loop action sequences (planners), policy_rollout() for a closed-loop policy
+// (MBPO-style data, policy evaluation through the model).
+//
+// Rows come in GROUPS of rows_per_group() particles (a planner's candidate, a policy rollout's
+// start state); group g draws all its noise from its own Rng::derive(seed, {g}), so a row's
+// numbers never depend on the other groups in the batch or on how a caller splits the groups
+// over threads.
+//
+// Propagation modes (config.propagation; the model's rollout_members(), E_el of them, an
+// ensemble's elites):
+//  - mean:  s' = s + average over members of the predicted mean delta; no sampling, so every
+//           particle of a group is identical and a group is ONE row (rows_per_group() == 1).
+//  - ts1:   each particle draws a uniformly random member at every step (TS-1).
+//  - tsinf: particle p keeps member number p mod E_el for the whole rollout (TS-inf; with
+//           particles a multiple of E_el every member gets the same number of particles).
+//  - pessimistic / optimistic: at every step every member predicts the particle's next state
+//           (with the SAME noise draw for all members, so only model disagreement decides) and
+//           its one-step reward r_e; the particle takes the next state and reward of the member
+//           whose reward has rank k = round(q * (E_el - 1)) in ascending order (nearest-rank
+//           quantile, q = quantile_low for pessimistic, quantile_high for optimistic).
+// Probabilistic members sample s' = s + mu + sigma * eps, eps ~ N(0, 1) (mode mean: eps = 0);
+// a learned reward is sampled the same way.
+//
+// Termination (config.termination): a row whose transition (s, a, s') ends the episode keeps
+// the reward of that step and earns nothing after it; its state stays frozen where it ended.
+// The predicate is the env's closed form (a BatchTerminationFn) or, where the env cannot say or
+// config.termination is "learned", the model's learned termination output (terminated when its
+// predicted probability, the member mean of that column, exceeds 0.5; never sampled). With
+// "none" nothing ends a row (the mistake shown for comparison).
+//
+// Allocation: a Batch keeps every buffer; once its shapes are stable, begin() and step() do no
+// heap allocation.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/models/bulk_normal.h"
+#include "core/models/dynamics_model.h"
+#include "core/planning/env_functions.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+/// The "rollout" section: how imagined particles propagate through the model.
+struct ModelEnvConfig {
+  int particles = 20;
+  std::string propagation = "tsinf";  ///< mean | ts1 | tsinf | pessimistic | optimistic
+  double quantile_low = 0.0;          ///< pessimistic: quantile of the elites' one-step rewards
+  double quantile_high = 1.0;         ///< optimistic: quantile of the elites' one-step rewards
+  int threads = 2;                    ///< worker threads (results do not depend on it)
+  /// What ends an imagined particle: env (the env's closed form; where it cannot say, the
+  /// model's learned termination) | learned (the model's learned termination) | none (nothing:
+  /// rewards are summed over the whole horizon, the mistake shown for comparison).
+  std::string termination = "env";
+
+  static const std::vector<std::string>& propagations() {
+    static const std::vector<std::string> p = {"mean", "ts1", "tsinf", "pessimistic", "optimistic"};
+    return p;
+  }
+  static const std::vector<std::string>& terminations() {
+    static const std::vector<std::string> t = {"env", "learned", "none"};
+    return t;
+  }
+  template <class V>
+  void visit(V& v) {
+    v.field("particles", particles, Range::closed(1, 10000), Apply::live,
+            "particles per candidate");
+    v.choice("propagation", propagation, propagations(), Apply::live,
+             "how particles use the ensemble");
+    v.field("quantile_low", quantile_low, Range::probability(), Apply::live,
+            "pessimistic reward quantile");
+    v.field("quantile_high", quantile_high, Range::probability(), Apply::live,
+            "optimistic reward quantile");
+    v.field("threads", threads, Range::closed(1, 64), Apply::live, "planning threads");
+    v.choice("termination", termination, terminations(), Apply::on_reset,
+             "what ends an imagined particle: env, learned or none");
+  }
+};
+
+class ModelStepper {
+ public:
+  /// The rows one caller advances, with all their buffers. Not shared between threads.
+  class Batch {
+   public:
+    /// n x obs_dim: the rows' states s_t; step() replaces them by s_{t+1} (frozen once ended).
+    RowMatrixXf states;
+    /// n x action_dim: the actions a_t, filled by the caller before each step().
+    RowMatrixXf actions;
+    /// n: the reward each row earned in the last step (0 for a row that had already ended).
+    Eigen::VectorXf reward;
+    /// n: 1 where the last step's transition ended the episode (1 or 0).
+    Eigen::VectorXf done;
+    /// n: 1 while a row has not ended, after the last step (before the first: all 1).
+    Eigen::VectorXf alive;
+    /// n: alive as it was when the last step began (which rows really moved in it).
+    Eigen::VectorXf was_alive;
+    /// Rows and groups of the batch (rows = groups x rows per group).
+    long rows() const { return states.rows(); }
+    int groups() const { return int(rngs_.size()); }
+
+   private:
+    friend class ModelStepper;
+    RowMatrixXf next_, noise_;  // n x obs, n x D
+    std::vector<Rng> rngs_;     // one stream per group
+    std::vector<int> member_of_, order_, start_, rank_;
+    std::unique_ptr<DynamicsModel::Workspace> ws_;
+    BulkNormals normals_;
+    std::vector<RowMatrixXf> sn_;      // pessimistic/optimistic: next state per member
+    std::vector<Eigen::VectorXf> re_;  // pessimistic/optimistic: reward per member
+    std::vector<Eigen::VectorXf> de_;  // pessimistic/optimistic: learned P(terminated) per member
+  };
+
+  /// Steps through `model`; `reward` computes rewards, or, if empty, the model's learned reward
+  /// is used (then the model must learn it). `termination` is the env's predicate (empty: the
+  /// env cannot say). Throws InputError naming the key when the model lacks an output the
+  /// config needs.
+  ModelStepper(std::shared_ptr<const DynamicsModel> model, const ModelEnvConfig& config,
+               BatchRewardFn reward = {}, BatchTerminationFn termination = {});
+
+  /// Validates and applies particles, propagation, quantiles and termination (threads are the
+  /// caller's). InputError naming the key on a bad value or a missing model output.
+  void set_config(const ModelEnvConfig& c);
+  const ModelEnvConfig& config() const { return cfg_; }
+  const DynamicsModel& model() const { return *model_; }
+  /// Rows per group: the particles, or 1 in mode mean (its particles would be identical).
+  int rows_per_group() const { return mode_ == Mode::mean ? 1 : cfg_.particles; }
+
+  /// Prepares `b` for groups first_group .. last_group - 1 (rows_per_group() rows each; group g's
+  /// noise from Rng::derive(seed, {g})): sizes the buffers, all rows alive, reward and done 0.
+  /// The caller then sets b.states (and b.actions before each step).
+  void begin(Batch& b, int first_group, int last_group, uint64_t seed) const;
+  /// Advances every row of `b` by one step from b.states and b.actions: fills reward, done,
+  /// alive, was_alive and replaces states by the next states.
+  void step(Batch& b) const;
+
+ private:
+  enum class Mode { mean, ts1, tsinf, pessimistic, optimistic };
+  enum class Ends { env, learned, none };
+
+  std::shared_ptr<const DynamicsModel> model_;
+  ModelEnvConfig cfg_;
+  Mode mode_ = Mode::tsinf;
+  BatchRewardFn reward_;
+  BatchTerminationFn termination_;
+  Ends ends_ = Ends::none;
+};
+
+}  // namespace dynalab

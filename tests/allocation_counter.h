@@ -1,0 +1,20 @@
+#pragma once
+// Counts heap allocations so a test can check that work after the first round allocates
+// nothing: replaces the global operator new/delete, so include it from ONE file per test
+// executable. (GCC cannot see that the replaced new/delete pair up through malloc/free, hence
+// the pragma.)
+
+#include <atomic>
+#include <cstdlib>
+#include <new>
+
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+/// Heap allocations made so far by the whole test executable.
+static std::atomic<long> g_allocations{0};
+void* operator new(std::size_t n) {
+  ++g_allocations;
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
