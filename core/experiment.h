@@ -9,6 +9,7 @@
 
 #include "core/config.h"
 #include "core/live_edit.h"
+#include "core/progress.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -24,6 +25,9 @@ class Experiment {
   virtual bool finished() const = 0;
   /// An immutable picture of the current state for the GUI.
   virtual std::shared_ptr<const Snapshot> snapshot() const = 0;
+  /// The counters of snapshot() without building one: cheap enough to call after every tick.
+  /// Default: read from a snapshot (kinds override it).
+  virtual Progress progress() const { return progress_of(*snapshot()); }
   /// Writes metrics.csv and the experiment's own files into `dir` (created if needed).
   virtual void write_outputs(const std::filesystem::path& dir) const = 0;
   /// Session support (core/session.h): writes everything the next ticks depend on into `state`

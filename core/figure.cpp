@@ -44,4 +44,49 @@ Figure episode_figure(std::string id, std::string title, std::string y_label, bo
   return f;
 }
 
+std::vector<Figure> merge_variant_figures(
+    const std::vector<std::pair<std::string, const std::vector<Figure>*>>& variants,
+    const std::vector<std::string>& ids) {
+  std::vector<std::string> order = ids;
+  if (order.empty() && !variants.empty() && variants.front().second)
+    for (const auto& f : *variants.front().second) order.push_back(f.id);
+  std::vector<Figure> out;
+  for (const auto& id : order) {
+    Figure merged;
+    bool found = false;
+    for (const auto& [label, figs] : variants) {
+      if (!figs) continue;
+      for (const auto& f : *figs) {
+        if (f.id != id) continue;
+        if (!found) {
+          merged = Figure{f.id, f.title, f.x_label, f.y_label, {}, f.log_y};
+          found = true;
+        }
+        // Runs averaged over seeds come as "mean ..." series; a single series is the variant.
+        for (const auto& s : f.series) {
+          Series copy = s;
+          copy.label = f.series.size() == 1 ? label : label + ": " + s.label;
+          merged.series.push_back(std::move(copy));
+        }
+      }
+    }
+    if (found) out.push_back(std::move(merged));
+  }
+  return out;
+}
+
+std::vector<Figure> shown_figures(
+    const std::vector<std::string>& ids,
+    const std::vector<std::pair<std::string, const std::vector<Figure>*>>& variants) {
+  if (variants.size() > 1) return merge_variant_figures(variants, ids);
+  if (variants.empty() || !variants[0].second) return {};
+  const auto& figs = *variants[0].second;
+  if (ids.empty()) return figs;
+  std::vector<Figure> out;
+  for (const auto& id : ids)
+    for (const auto& f : figs)
+      if (f.id == id) out.push_back(f);
+  return out;
+}
+
 }  // namespace dynalab

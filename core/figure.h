@@ -4,6 +4,7 @@
 // one figure, several named series, so "Dyna n = 0 / 5 / 50" sit on one plot with a legend.
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace dynalab {
@@ -35,5 +36,19 @@ struct EpisodeValue {
 /// once a run has finished, the mean over runs for each episode index as another.
 Figure episode_figure(std::string id, std::string title, std::string y_label, bool log_y,
                       const std::vector<EpisodeValue>& values, int current_run);
+
+/// One figure per id across side-by-side variants: every variant's series of figure `id`,
+/// labelled with the variant's label (and the series' own label when a figure has several).
+/// `ids` empty: every id of the first variant's figures.
+std::vector<Figure> merge_variant_figures(
+    const std::vector<std::pair<std::string, const std::vector<Figure>*>>& variants,
+    const std::vector<std::string>& ids);
+
+/// The figures a view of side-by-side variants shows (the GUI's plots, dynalab-cli lesson's
+/// figures/): with several variants merge_variant_figures(variants, ids); with one, its figures
+/// with those ids, in the order of `ids` (all of them if `ids` is empty).
+std::vector<Figure> shown_figures(
+    const std::vector<std::string>& ids,
+    const std::vector<std::pair<std::string, const std::vector<Figure>*>>& variants);
 
 }  // namespace dynalab

@@ -9,18 +9,20 @@
 
 namespace dynalab {
 
-bool LessonUntil::reached(const Snapshot& s) const {
-  if (s.tick >= max_ticks) return true;
-  if (episode >= 0 && s.episode >= episode) return true;
-  if (ticks >= 0 && s.tick >= ticks) return true;
-  if (total_steps >= 0 && s.total_steps >= total_steps) return true;
-  if (finished && s.finished) return true;
-  if (terminated && s.episode_terminated) return true;
-  if (obs_dim >= 0 && obs_dim < s.obs.size()) {
-    if (!std::isnan(above) && s.obs[obs_dim] > above) return true;
-    if (!std::isnan(below) && s.obs[obs_dim] < below) return true;
+std::string LessonUntil::met(const Progress& p) const {
+  if (p.tick >= max_ticks) return "max_ticks " + std::to_string(max_ticks);
+  if (episode >= 0 && p.episode >= episode) return "episode " + std::to_string(episode);
+  if (ticks >= 0 && p.tick >= ticks) return "ticks " + std::to_string(ticks);
+  if (total_steps >= 0 && p.total_steps >= total_steps)
+    return "total_steps " + std::to_string(total_steps);
+  if (finished && p.finished) return "finished";
+  if (terminated && p.episode_terminated) return "terminated";
+  if (obs_dim >= 0 && obs_dim < p.obs.size()) {
+    const std::string o = "obs[" + std::to_string(obs_dim) + "] ";
+    if (!std::isnan(above) && p.obs[obs_dim] > above) return o + "> " + format_number(above);
+    if (!std::isnan(below) && p.obs[obs_dim] < below) return o + "< " + format_number(below);
   }
-  return false;
+  return "";
 }
 
 std::string LessonUntil::describe() const {

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "core/config.h"
-#include "core/snapshot.h"
+#include "core/progress.h"
 
 namespace dynalab {
 
@@ -40,8 +40,11 @@ struct LessonUntil {
     v.field("below", below);
     v.field("max_ticks", max_ticks, Range::closed(1, 1e9));
   }
-  /// True once `s` meets any of the set conditions (or max_ticks).
-  bool reached(const Snapshot& s) const;
+  /// True once `p` meets any of the set conditions (or max_ticks).
+  bool reached(const Progress& p) const { return !met(p).empty(); }
+  /// The first condition `p` meets, as the lesson file words it ("episode 3", "max_ticks
+  /// 1000000"), or "" while none holds.
+  std::string met(const Progress& p) const;
   /// A short description for the panel, e.g. "until episode 5".
   std::string describe() const;
 };

@@ -59,6 +59,7 @@ void Runner::install(std::unique_ptr<Experiment> exp, uint64_t seed) {
   status_.seed = seed;
   status_.finished = exp_ ? exp_->finished() : true;
   status_.has_experiment = exp_ != nullptr;
+  status_.progress = exp_ ? exp_->progress() : Progress{};
   ++status_.generation;
   rate_t0_ = Clock::now();
   rate_ticks0_ = 0;
@@ -161,6 +162,7 @@ void Runner::publish() {
   if (!exp_) return;
   std::shared_ptr<const Snapshot> snap = exp_->snapshot();
   std::lock_guard lk(mu_);
+  status_.progress = progress_of(*snap);
   latest_ = std::move(snap);
   last_publish_ = Clock::now();
 }
@@ -212,7 +214,9 @@ void Runner::worker(const std::function<void()>& on_start) {
       failed = true;
     }
     const bool finished = exp_->finished();
+    Progress progress = exp_->progress();
     lk.lock();
+    status_.progress = std::move(progress);
     ++status_.ticks;
     status_.finished = finished;
     bool publish_now = finished || failed;

@@ -31,6 +31,9 @@ struct RunnerStatus {
   uint64_t generation = 0;      ///< increments whenever the experiment is (re)built
   bool finished = false;        ///< the experiment has no more ticks to do
   bool has_experiment = false;
+  /// The experiment's counters after its last tick, command or load (Experiment::progress():
+  /// read without building a snapshot), for code that only needs to know where the run is.
+  Progress progress;
 };
 
 class Runner {

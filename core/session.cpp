@@ -230,10 +230,10 @@ void save_session(const Experiment& e, const std::filesystem::path& dir) {
     ensure_directory(tmp);
     Json state = Json::object();
     e.save_state(tmp, state);
-    const auto snap = e.snapshot();
+    const Progress p = e.progress();
     Json doc = {{"format", kSessionFormat},
-                {"experiment", snap->experiment},
-                {"kind", snap->kind},
+                {"experiment", p.experiment},
+                {"kind", p.kind},
                 {"config", e.config()},
                 {"state", state}};
     write_file_atomic(tmp / "session.json", doc.dump(1) + "\n");
@@ -278,9 +278,9 @@ std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir,
   src.json = doc["config"];
   src.overridden = std::make_shared<std::set<std::string>>();
   auto e = make_experiment(src, envs);
-  if (e->snapshot()->kind != top.string("kind"))
+  if (e->progress().kind != top.string("kind"))
     top.fail("kind",
-             "'" + e->snapshot()->kind + "' (the config's kind), got '" + top.string("kind") + "'");
+             "'" + e->progress().kind + "' (the config's kind), got '" + top.string("kind") + "'");
   e->load_state(dir, top.child("state"));
   return e;
 }

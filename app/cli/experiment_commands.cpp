@@ -8,7 +8,7 @@
 #include "core/experiment.h"
 #include "core/export/atomic_file.h"
 #include "core/export/export_all.h"
-#include "core/export/figure_svg.h"
+#include "core/export/run_outputs.h"
 #include "core/planning/planner_config.h"
 #include "core/session.h"
 #include "envs/registry.h"
@@ -50,12 +50,20 @@ int show_command(const Args& args) {
   return 0;
 }
 
-/// The experiment of `run`: a fresh one from EXPERIMENT, or the one saved in --load-session DIR.
-static std::unique_ptr<Experiment> experiment_for_run(const ArgReader& a) {
-  if (!a.has("--load-session")) return make_experiment(load_from_args(a, "run"), env_registry());
+std::unique_ptr<Experiment> experiment_for_run(const ArgReader& a, const char* cmd) {
+  if (!a.has("--load-session")) return make_experiment(load_from_args(a, cmd), env_registry());
   if (!a.positional().empty() || a.has("--set") || a.has("--seed") || a.has("--runs"))
-    throw InputError("run: --load-session DIR takes no EXPERIMENT, --set, --seed or --runs (the session holds its config)");
+    throw InputError(std::string(cmd) +
+                     ": --load-session DIR takes no EXPERIMENT, --set, --seed or --runs (the session holds its config)");
   return load_session(a.value("--load-session"), env_registry());
+}
+
+void run_ticks(Experiment& e, long long ticks) {
+  if (ticks < 0)
+    e.run_to_end();
+  else
+    for (long long i = 0; i < ticks && e.tick(); ++i) {
+    }
 }
 
 int run_command(const Args& args) {
@@ -64,13 +72,9 @@ int run_command(const Args& args) {
   if (!a.has("--out") && !a.has("--save-session") && !a.has("--export-all"))
     throw InputError("run: expected --out DIR for the outputs (or --save-session DIR / --export-all DIR)");
   const long long ticks = a.integer("--ticks", -1, 0, 1ll << 53);  // -1: to the end
-  auto exp = experiment_for_run(a);
+  auto exp = experiment_for_run(a, "run");
   const auto t0 = std::chrono::steady_clock::now();
-  if (ticks < 0)
-    exp->run_to_end();
-  else
-    for (long long i = 0; i < ticks && exp->tick(); ++i) {
-    }
+  run_ticks(*exp, ticks);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::string what = a.has("--load-session") ? a.value("--load-session") : a.positional()[0];
   if (a.has("--save-session")) save_session(*exp, a.value("--save-session"));
@@ -86,15 +90,7 @@ int run_command(const Args& args) {
     return 0;
   }
   const std::filesystem::path out = a.value("--out");
-  ensure_directory(out);
-  write_file_atomic(out / "config.json", exp->config().dump(2) + "\n");
-  exp->write_outputs(out);
-  // Every plot the experiment shows, as vector figure and data.
-  const auto final_snapshot = exp->snapshot();  // held: the loop must not outlive it
-  for (const Figure& f : final_snapshot->figures) {
-    write_file_atomic(out / "figures" / (f.id + ".svg"), figure_to_svg(f));
-    write_file_atomic(out / "figures" / (f.id + ".csv"), f.to_csv());
-  }
+  write_run_outputs(*exp, out);
   if (!a.has("--quiet")) std::printf("ran %s in %.3f s; outputs in %s\n", what.c_str(), secs, out.c_str());
   return 0;
 }

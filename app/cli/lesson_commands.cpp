@@ -1,10 +1,12 @@
 // dynalab-cli lessons [--check]: list every lesson with its steps, or validate them all.
+// dynalab-cli lesson NAME --step K --out DIR: run one step to its condition, write its outputs.
 
 #include <cstdio>
 
 #include "app/cli/cli.h"
 #include "core/experiment.h"
 #include "core/lesson.h"
+#include "core/lesson_step_run.h"
 #include "envs/registry.h"
 
 namespace dynalab::cli {
@@ -29,6 +31,33 @@ int lessons_command(const Args& args) {
                   s.variants.empty() ? "" : (", " + std::to_string(s.variants.size()) + " side by side").c_str(),
                   s.has_until ? s.until.describe().c_str() : "");
     }
+  }
+  return 0;
+}
+
+int lesson_command(const Args& args) {
+  ArgReader a(args, {"--step", "--out", "--max-ticks"});
+  if (a.positional().size() != 1)
+    throw InputError("lesson: expected one lesson NAME (see dynalab-cli lessons) or a .json file");
+  if (!a.has("--step")) throw InputError("lesson: expected --step K (1 for the first step)");
+  if (!a.has("--out")) throw InputError("lesson: expected --out DIR for the outputs");
+  const std::string name = a.positional()[0];
+  const Lesson lesson = std::filesystem::path(name).extension() == ".json"
+                            ? load_lesson(name)
+                            : load_lesson_named(name);
+  const int k = int(a.integer("--step", 1, 1, 1000000));
+  const LessonStep& step = lesson_step(lesson, k);
+  const long long cap = a.integer("--max-ticks", step.until.max_ticks, 1, 1000000000);
+  const std::filesystem::path out = a.value("--out");
+  for (const VariantRun& r : run_lesson_step(lesson, k, out, cap, env_registry())) {
+    const std::string who = lesson.name + " step " + std::to_string(k) +
+                            (r.label.empty() ? "" : " [" + r.label + "]");
+    const std::string what = r.capped ? "tick cap " + std::to_string(cap) + " hit (" +
+                                            step.until.describe() + " did not hold)"
+                                      : "'" + r.met + "' held";
+    std::printf("%s: %s at tick %lld, episode %d (run %d, %lld real steps); outputs in %s\n",
+                who.c_str(), what.c_str(), (long long)r.at.tick, r.at.episode, r.at.run,
+                (long long)r.at.total_steps, (out / r.folder).string().c_str());
   }
   return 0;
 }

@@ -19,8 +19,17 @@ static const cli::Command kCommands[] = {
      "  dynalab-cli run --load-session DIR [--ticks N] [--out DIR] [--save-session DIR] [--export-all DIR]   continue "
      "a saved session",
      cli::run_command},
+    {"analysis",
+     "analysis RECIPE EXPERIMENT [--seed S] [--set key.path=value ...] [--ticks N | --load-session DIR] --out DIR\n"
+     "              [--dims A,B] [--action V1,V2,...] [--cells N]   the GUI lab's model analysis at that point as CSV + SVG;\n"
+     "              RECIPE: disagreement_map, uncertainty_slice, ensemble_size or all",
+     cli::analysis_command},
     {"lessons", "lessons [--check]         list the lessons and their steps, or validate every lesson file",
      cli::lessons_command},
+    {"lesson",
+     "lesson NAME --step K --out DIR [--max-ticks N]   run a lesson step (each variant) until its condition, "
+     "write each variant's outputs to DIR/<variant>",
+     cli::lesson_command},
     {"bench", "bench [--filter REGEX] [--json FILE] [--repetitions N] [--min-time S] [--list]   benchmark suite (medians)",
      cli::bench_command},
     {"rollout",

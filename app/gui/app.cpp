@@ -7,7 +7,7 @@
 #include <map>
 
 #include "app/gui/config_editor.h"
-#include "app/gui/lesson_gate.h"
+#include "core/lesson_gate.h"
 #include "app/gui/mpc_panel.h"
 #include "app/gui/plot_widget.h"
 #include "app/gui/tabular_overlay.h"
@@ -118,7 +118,7 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
       s);
   // The resolved config (defaults filled in) seeds the editor; it comes from the worker.
   runner_.post([this](Experiment& e) {
-    std::string name = e.snapshot()->experiment;
+    std::string name = e.progress().experiment;
     std::lock_guard lk(incoming_mu_);
     incoming_config_.emplace(std::move(name), e.config());
   });
@@ -945,13 +945,13 @@ void App::viewport_interaction(Lane& lane, bool hovered, bool grid_edits) {
 }
 
 void App::env_step_all() {
-  // Ticks on the worker until the snapshot's real env step count moves (training epochs and
-  // CEM iterations are ticks without an env step), bounded so a stuck run cannot hang.
+  // Ticks on the worker until the real env step count moves (training epochs and CEM
+  // iterations are ticks without an env step), bounded so a stuck run cannot hang.
   for (auto& lane : lanes_)
     lane.runner->post([](Experiment& e) {
-      const int64_t before = e.snapshot()->total_steps;
+      const int64_t before = e.progress().total_steps;
       for (int i = 0; i < kEnvStepTickCap; ++i)
-        if (!e.tick() || e.snapshot()->total_steps != before) return;
+        if (!e.tick() || e.progress().total_steps != before) return;
     });
 }
 

@@ -7,7 +7,7 @@
 #include <ctime>
 
 #include "app/gui/app.h"
-#include "app/gui/lesson_gate.h"
+#include "core/lesson_gate.h"
 #include "app/gui/plot_widget.h"
 #include "app/gui/screenshot.h"
 #include "core/export/atomic_file.h"
@@ -61,7 +61,7 @@ std::string App::load_session_dir(const std::string& dir) {
     return e.what();
   }
   leave_lesson();
-  const auto snap = loaded->snapshot();
+  const Progress at = loaded->progress();
   const uint64_t seed = loaded->config().value("seed", uint64_t(0));
   auto holder = std::make_shared<std::unique_ptr<Experiment>>(std::move(loaded));
   // Reset reloads the session from disk (the saved point), not the experiment's start.
@@ -72,16 +72,16 @@ std::string App::load_session_dir(const std::string& dir) {
       },
       seed);
   runner_.post([this](Experiment& e) {
-    std::string name = e.snapshot()->experiment;
+    std::string name = e.progress().experiment;
     std::lock_guard lk(incoming_mu_);
     incoming_config_.emplace(std::move(name), e.config());
   });
-  name_ = snap->experiment;
+  name_ = at.experiment;
   seed_field_ = seed;
   pending_reset_ = false;
   lanes_[0].user_moved_view = false;
-  status("loaded session " + dir + " (" + snap->experiment + ", tick " +
-             std::to_string(snap->tick) + ")",
+  status("loaded session " + dir + " (" + at.experiment + ", tick " + std::to_string(at.tick) +
+             ")",
          false);
   return "";
 }

@@ -14,20 +14,8 @@ constexpr ImU32 kFrame = IM_COL32(60, 60, 70, 255);
 }  // namespace
 
 ImU32 heat_colour(double t, float alpha) {
-  // Five anchors of matplotlib's viridis, linearly interpolated: perceptually ordered and still
-  // ordered when a projector washes the colours out.
-  static constexpr float k[5][3] = {{0.267f, 0.005f, 0.329f},
-                                    {0.231f, 0.322f, 0.545f},
-                                    {0.129f, 0.569f, 0.549f},
-                                    {0.369f, 0.788f, 0.384f},
-                                    {0.993f, 0.906f, 0.144f}};
-  if (!std::isfinite(t)) t = 0;
-  t = std::clamp(t, 0.0, 1.0) * 4;
-  const int i = std::min(3, int(t));
-  const float f = float(t - i);
-  return ImGui::ColorConvertFloat4ToU32(ImVec4(k[i][0] + f * (k[i + 1][0] - k[i][0]),
-                                               k[i][1] + f * (k[i + 1][1] - k[i][1]),
-                                               k[i][2] + f * (k[i + 1][2] - k[i][2]), alpha));
+  const Color c = heat_color(t);
+  return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, alpha));
 }
 
 void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_scale) {
@@ -41,26 +29,9 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   const float fh = ImGui::GetFontSize();
 
   // Colour range (log10 if asked), from the data unless given.
-  auto colour_value = [&](double v) {
-    if (!h.log_colour) return v;
-    return v > 0 ? std::log10(v) : -INFINITY;
-  };
-  double lo = h.v_lo, hi = h.v_hi;
-  if (hi <= lo) {
-    lo = INFINITY, hi = -INFINITY;
-    for (double v : h.values) {
-      const double c = colour_value(v);
-      if (std::isfinite(c)) lo = std::min(lo, c), hi = std::max(hi, c);
-    }
-  } else {
-    lo = colour_value(lo), hi = colour_value(hi);
-  }
-  if (!(hi > lo)) {
-    if (std::isfinite(lo))
-      hi = lo + 1;
-    else
-      lo = 0, hi = 1;
-  }
+  auto colour_value = [&](double v) { return heatmap_colour_value(h, v); };
+  double lo = 0, hi = 1;
+  heatmap_colour_range(h, lo, hi);
 
   // Layout: title on top, colour bar on the right, tick labels left and below.
   const float bar_w = fh * 0.9f;

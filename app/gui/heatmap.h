@@ -9,20 +9,13 @@
 #include <string>
 #include <vector>
 
+#include "core/heatmap.h"
+
 namespace dynalab {
 
-struct HeatmapData {
-  std::string title, x_label, y_label, value_label;  ///< value_label names the colour bar's unit
-  int nx = 0, ny = 0;                                ///< cells per axis
-  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;     ///< the grid's extent, data units
-  std::vector<double> values;  ///< ny x nx, row-major: [iy * nx + ix], iy = 0 at y_lo
-  double v_lo = 0, v_hi = 0;   ///< colour range; v_hi <= v_lo: the values' own range
-  bool log_colour = false;     ///< colour by log10 (positive values; others get the lowest colour)
-  std::vector<double> px, py;  ///< points drawn on top (data units), e.g. training states
+/// A core Heatmap with the GUI's colour for its points.
+struct HeatmapData : Heatmap {
   ImU32 point_colour = IM_COL32(255, 255, 255, 230);
-  std::string points_label;  ///< legend entry for the points ("" : no legend)
-  bool has_marker = false;   ///< a cross at (marker_x, marker_y), e.g. the current state
-  double marker_x = 0, marker_y = 0;
 };
 
 /// Viridis-like colour of t in [0, 1] (dark blue -> green -> yellow), readable in grey scale.

@@ -5,9 +5,7 @@
 #include <cstdio>
 
 #include "app/gui/lab_state.h"
-#include "core/analysis/knn.h"
 #include "core/lesson.h"
-#include "core/rng.h"
 
 namespace dynalab {
 
@@ -17,16 +15,6 @@ namespace {
 const char* kTabTitles[] = {"Disagreement map", "1-D slice", "Ensemble size", "Distribution shift",
                             "Model error"};
 }  // namespace
-
-std::vector<std::string> obs_names(const MbrlSnapshot& m) {
-  std::vector<std::string> n;
-  if (m.world) n = m.world->observation_names();
-  if (int(n.size()) != m.obs_dim) {
-    n.clear();
-    for (int d = 0; d < m.obs_dim; ++d) n.push_back("obs " + std::to_string(d));
-  }
-  return n;
-}
 
 bool dim_combo(const char* label, int& dim, const std::vector<std::string>& names, float width) {
   bool changed = false;
@@ -40,68 +28,23 @@ bool dim_combo(const char* label, int& dim, const std::vector<std::string>& name
   return changed;
 }
 
-Eigen::MatrixXd training_states(const MbrlSnapshot& m, int max_rows) {
-  if (m.training_data && !m.training_data->empty()) {
-    Eigen::MatrixXd s = m.training_data->observations();
-    // Deterministic subsample: the same data gives the same dots every frame.
-    Rng rng(0x1ab);
-    return subsample_rows(s, max_rows, rng);
-  }
-  if (m.visitation) return m.visitation->dataset_states;
-  return Eigen::MatrixXd(0, m.obs_dim);
-}
-
-void axis_range(const MbrlSnapshot& m, int d, double widen, double& lo, double& hi) {
-  lo = INFINITY, hi = -INFINITY;
-  if (m.training_data && !m.training_data->empty()) {
-    // The data's per-dim range, computed once per dataset copy (GUI thread only).
-    static const Dataset* cached = nullptr;
-    static size_t cached_rows = 0;
-    static Eigen::RowVectorXd mins, maxs;
-    if (cached != m.training_data.get() || cached_rows != m.training_data->size() ||
-        mins.size() != m.obs_dim) {
-      cached_rows = m.training_data->size();
-      const Eigen::MatrixXd s = m.training_data->observations();
-      mins = s.colwise().minCoeff();
-      maxs = s.colwise().maxCoeff();
-      cached = m.training_data.get();
-    }
-    if (d < mins.size()) lo = mins[d], hi = maxs[d];
-  }
-  if (m.obs.size() > d && std::isfinite(m.obs[d]))
-    lo = std::min(lo, m.obs[d]), hi = std::max(hi, m.obs[d]);
-  if (!(hi > lo)) {
-    const Space sp = m.world ? m.world->observation_space() : Space{};
-    const double c = m.obs.size() > d ? m.obs[d] : 0.0;
-    if (sp.low.size() > d && std::isfinite(sp.low[d]) && std::isfinite(sp.high[d]) &&
-        sp.high[d] > sp.low[d])
-      lo = sp.low[d], hi = sp.high[d];
-    else
-      lo = c - 1, hi = c + 1;
-    return;
-  }
-  const double span = hi - lo;
-  lo -= widen * span, hi += widen * span;
-}
-
-Vec chosen_action(const MbrlSnapshot& m, bool plan_action, std::vector<float>& sliders) {
-  Vec a = Vec::Zero(m.action_dim);
-  sliders.resize(m.action_dim, 0.0f);
-  if (plan_action && int(m.plan.size()) >= m.action_dim) {
-    for (int d = 0; d < m.action_dim; ++d) a[d] = m.plan[d];
-    return a;
-  }
-  for (int d = 0; d < m.action_dim; ++d) a[d] = sliders[d];
+Vec chosen_action(const ModelInputs& in, bool plan_action, std::vector<float>& sliders) {
+  const int A = int(in.plan_action.size());
+  sliders.resize(A, 0.0f);
+  if (plan_action) return in.plan_action;
+  Vec a(A);
+  for (int d = 0; d < A; ++d) a[d] = sliders[d];
   return a;
 }
 
-bool action_controls(const MbrlSnapshot& m, bool& plan_action, std::vector<float>& sliders) {
+bool action_controls(const ModelInputs& in, bool& plan_action, std::vector<float>& sliders) {
   bool changed = ImGui::Checkbox("action = the planner's first action", &plan_action);
   if (ImGui::IsItemHovered()) ImGui::SetTooltip("off: hold the action fixed with the sliders");
-  sliders.resize(m.action_dim, 0.0f);
+  const int A = int(in.plan_action.size());
+  sliders.resize(A, 0.0f);
   if (plan_action) return changed;
-  const Space sp = m.world ? m.world->action_space() : Space{};
-  for (int d = 0; d < m.action_dim && d < 4; ++d) {
+  const Space& sp = in.action_space;
+  for (int d = 0; d < A && d < 4; ++d) {
     float lo = -1, hi = 1;
     if (sp.low.size() > d && std::isfinite(sp.low[d]) && std::isfinite(sp.high[d]))
       lo = float(sp.low[d]), hi = float(sp.high[d]);
@@ -142,17 +85,12 @@ std::string key_num(double x) {
   return b;
 }
 
-LabPanel::State::~State() {
-  cancel_study();
-  map_job.wait();
-  slice_job.wait();
-  shift_job.wait();
-  error_job.wait();
-}
+LabPanel::State::~State() { cancel_study(); }
 
 void LabPanel::State::cancel_study() {
+  // The worker drops the study's next slice; one already running sees the flag and stops.
   if (study) study->cancel = true;
-  if (study_fut.valid()) study_fut.wait();
+  worker.cancel("ensemble_size");
 }
 
 void LabPanel::State::track_episode(const MbrlSnapshot& m) {
@@ -238,6 +176,7 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
         s.snap->phase.c_str());
     s.busy = false;
   } else {
+    s.inputs = model_inputs(*s.snap, &s.inputs);
     s.track_episode(*s.snap);
     switch (s.view) {
       case 0:

@@ -7,9 +7,11 @@
 //   ensemble_size      validation MSE and NLL vs ensemble size (the PETS figure)
 //   state_visitation   training vs visited states (histograms, 2-D density) and KL per episode
 //   model_error        one-step error vs distance to the data; compounding error vs horizon
-// Every number comes from core/analysis; the lab only picks inputs and draws. Work that costs
-// more than a frame runs on a background thread (std::async) and the last result stays on screen
-// with a "computing..." label, so frames never stall.
+// Every number comes from core/analysis (the map, slice and ensemble-size views from the same
+// recipes dynalab-cli analysis writes); the lab only picks inputs and draws. Work that costs
+// more than a frame runs on the lab's one BackgroundWorker (core/background_worker.h; the latest
+// request wins) and the last result stays on screen with a "computing..." label, so frames never
+// stall.
 
 #include <imgui.h>
 

@@ -1,83 +1,91 @@
 #pragma once
 // The lab's state shared by its views (lab_panel.cpp: window, tabs, episode tracking;
 // uncertainty_panel.cpp: disagreement map, 1-D slice, ensemble size; shift_panel.cpp: state
-// visitation, model error). Not a public header: only the lab's own files include it.
+// visitation, model error). Not a public header: only the lab's own files include it. Every
+// computation goes through the lab's one BackgroundWorker (core/background_worker.h).
 
 #include <imgui.h>
 
 #include <atomic>
 #include <chrono>
 #include <deque>
-#include <future>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "app/gui/lab_panel.h"
+#include "app/gui/cpu_sharing.h"
 #include "app/gui/plot_widget.h"
 #include "core/analysis/compounding_error.h"
-#include "core/analysis/disagreement_map.h"
-#include "core/analysis/ensemble_size_study.h"
+#include "core/analysis/disagreement_map_recipe.h"
+#include "core/analysis/ensemble_size_recipe.h"
 #include "core/analysis/error_vs_distance.h"
+#include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/analysis/visitation.h"
+#include "core/background_worker.h"
 #include "core/experiments/mbrl_experiment.h"
 
 namespace dynalab {
 
-/// A computation on a background thread keyed by its inputs: want(key, fn) starts fn when the
-/// key differs from the last result's and nothing runs (at most every `min_interval`), so the
+/// A view's computation on the lab's BackgroundWorker, keyed by its inputs: want(key, fn) queues
+/// fn under the view's slot when the key differs from the last requested one (at most every
+/// `min_interval` once a result is shown); a newer request replaces one not started yet. The
 /// GUI shows the last result while the next is computed and never waits.
 template <class R>
 struct Job {
-  std::future<R> fut;
+  /// Written by the worker, read by the GUI thread.
+  struct Shared {
+    std::mutex mu;
+    bool arrived = false;
+    std::shared_ptr<const R> result;
+    std::string key, error;
+  };
+  std::string slot;
+  std::shared_ptr<Shared> shared = std::make_shared<Shared>();
   std::shared_ptr<const R> last;
-  std::string key_running, key_last, error;
-  std::chrono::steady_clock::time_point started{};
+  std::string key_wanted, key_last, error;
+  std::chrono::steady_clock::time_point requested{};
 
+  explicit Job(std::string slot_name) : slot(std::move(slot_name)) {}
   /// Takes a finished result (or its exception's message). True if one arrived.
   bool poll() {
-    if (!fut.valid() || fut.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-      return false;
-    try {
-      last = std::make_shared<const R>(fut.get());
-      error.clear();
-    } catch (const std::exception& e) {
-      error = e.what();
-    }
-    key_last = key_running;
+    std::lock_guard lk(shared->mu);
+    if (!shared->arrived) return false;
+    shared->arrived = false;
+    if (shared->result) last = std::move(shared->result);
+    error = shared->error;
+    key_last = shared->key;
     return true;
   }
   template <class F>
-  void want(const std::string& key, F&& fn, double min_interval_s = 0.0) {
+  void want(BackgroundWorker& worker, const std::string& key, F&& fn, double min_interval_s = 0.0) {
     poll();
-    if (key == key_last || fut.valid()) return;
+    if (key == key_wanted) return;
     const auto now = std::chrono::steady_clock::now();
-    if (last && std::chrono::duration<double>(now - started).count() < min_interval_s) return;
-    key_running = key;
-    started = now;
-    fut = std::async(std::launch::async, std::forward<F>(fn));
+    if (last && std::chrono::duration<double>(now - requested).count() < min_interval_s) return;
+    key_wanted = key;
+    requested = now;
+    worker.submit(slot, [sh = shared, key, f = std::forward<F>(fn)] {
+      std::shared_ptr<const R> r;
+      std::string err;
+      try {
+        r = std::make_shared<const R>(f());
+      } catch (const std::exception& e) {
+        err = e.what();
+      }
+      std::lock_guard lk(sh->mu);
+      sh->arrived = true;
+      sh->result = std::move(r);
+      sh->key = key;
+      sh->error = err;
+    });
   }
-  bool running() const { return fut.valid(); }
+  bool running() const { return key_wanted != key_last; }
   /// The shown result is out of date for `key`.
-  bool stale(const std::string& key) const { return fut.valid() || key != key_last; }
-  void wait() {
-    if (fut.valid()) fut.wait();
-  }
+  bool stale(const std::string& key) const { return running() || key != key_last; }
 };
 
-/// Inputs sampled from a snapshot for one map or slice (copied, so the job owns them).
-struct MapResult {
-  DisagreementMap map;
-  std::vector<double> px, py;  ///< training states on the two dims (subsampled)
-  double base_x = 0, base_y = 0;
-};
-struct SliceResult {
-  DisagreementSlice slice;
-  std::vector<double> px, py;  ///< training transitions near the slice: s[dim], s'[out]
-  double base = 0;
-  double near_sd = 0;  ///< "near" = within this many training std in every other dim
-};
 struct ErrorResult {
   ErrorVsDistance evd;
   CompoundingError ensemble, single;
@@ -85,9 +93,10 @@ struct ErrorResult {
   size_t visited = 0, train = 0;
   std::string trajectories_from;  ///< "recent episodes" or "training data"
 };
+/// The ensemble-size study's shared state: the worker steps it in slices, the GUI reads copies.
 struct StudyProgress {
   std::mutex mu;
-  std::vector<EnsembleSizePoint> probabilistic, deterministic;
+  std::vector<EnsembleSizePoint> probabilistic, deterministic;  // finished sizes so far
   std::atomic<double> progress{0};
   std::atomic<bool> cancel{false}, done{false};
   std::string error;
@@ -106,26 +115,27 @@ struct LabPanel::State {
   /// Draws `f` with the plot widget and keeps it for export.
   void plot(const char* id, const Figure& f, ImVec2 size, const PlotStyle& ps);
 
+  ModelInputs inputs;  // this frame's, from snap (valid when snap has a model)
+
   // Disagreement map.
   int map_x = 0, map_y = 1;
   bool map_plan_action = true;  // the planner's first action, else the sliders
   std::vector<float> map_action;
   bool map_log = true;
-  Job<MapResult> map_job;
+  Job<DisagreementMapView> map_job{"disagreement_map"};
   // 1-D slice.
-  int slice_dim = 0, slice_out = -1;  // -1: the varied dimension
+  int slice_dim = 0, slice_out = -1;  // -1: the partner dimension
   bool slice_plan_action = true;
-  Job<SliceResult> slice_job;
+  Job<UncertaintySliceView> slice_job{"uncertainty_slice"};
   // Ensemble size study: one at a time, restarted on demand.
   std::shared_ptr<StudyProgress> study;
-  std::future<void> study_fut;
   const void* study_model = nullptr;  // the model copy the study's data came with
   bool study_auto = true;             // start one when the view opens with data
   // State visitation.
   int shift_x = 0, shift_y = 1;
-  Job<VisitationHistograms> shift_job;
+  Job<VisitationHistograms> shift_job{"state_visitation"};
   // Model error.
-  Job<ErrorResult> error_job;
+  Job<ErrorResult> error_job{"model_error"};
   // Recent planned episodes seen in snapshots (the error view's "visited" transitions).
   struct Episode {
     int run = -1, episode = -1;
@@ -140,23 +150,20 @@ struct LabPanel::State {
   void draw_size();
   void draw_shift();
   void draw_error();
+  void start_study();
   void cancel_study();
+
+  // Last: destroyed first, so no job runs while the members above are destroyed.
+  BackgroundWorker worker{lower_worker_priority};
 };
 
 // Helpers shared by the views (lab_panel.cpp).
-/// "x", "velocity"... for each observation dim of the snapshot's env.
-std::vector<std::string> obs_names(const MbrlSnapshot& m);
 /// A combo over observation dims; true if changed.
 bool dim_combo(const char* label, int& dim, const std::vector<std::string>& names, float width);
-/// Range [lo, hi] of dim `d` of the training states, widened by `widen` x its span on each
-/// side (to show extrapolation); falls back to the observation space or obs +- 1.
-void axis_range(const MbrlSnapshot& m, int d, double widen, double& lo, double& hi);
-/// The training states (rows) of the snapshot's model: its fit data (subsampled to max_rows).
-Eigen::MatrixXd training_states(const MbrlSnapshot& m, int max_rows);
-/// The planner's first action, or the given slider values, as a Vec of action_dim.
-Vec chosen_action(const MbrlSnapshot& m, bool plan_action, std::vector<float>& sliders);
+/// The planner's next action, or the given slider values, as a Vec of action_dim.
+Vec chosen_action(const ModelInputs& in, bool plan_action, std::vector<float>& sliders);
 /// Action sliders (shown when not following the planner); true if changed.
-bool action_controls(const MbrlSnapshot& m, bool& plan_action, std::vector<float>& sliders);
+bool action_controls(const ModelInputs& in, bool& plan_action, std::vector<float>& sliders);
 /// The grey "computing..." (or error) note after a view's title.
 void job_note(bool running, const std::string& error);
 /// Two panes in `avail` minus `reserve_h` pixels of notes: side by side when the space is wide,

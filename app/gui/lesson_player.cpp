@@ -10,7 +10,8 @@
 #include <cstdio>
 
 #include "app/gui/app.h"
-#include "app/gui/lesson_gate.h"
+#include "core/lesson_gate.h"
+#include "core/lesson_step_run.h"
 #include "envs/registry.h"
 
 namespace dynalab {
@@ -85,7 +86,7 @@ const LessonStep* App::current_step() const {
 
 bool App::lane_reached(const Lane& lane) const {
   const LessonStep* s = current_step();
-  return s && s->has_until && lane.snap && s->until.reached(*lane.snap);
+  return s && s->has_until && lane.snap && s->until.reached(progress_of(*lane.snap));
 }
 
 void App::leave_lesson() {
@@ -113,19 +114,16 @@ std::string App::open_lesson(const std::string& name, int step) {
   }
   if (!lessons_[li].lesson) return fail(lessons_[li].error);
   const Lesson& lesson = *lessons_[li].lesson;
-  if (step < 1 || step > int(lesson.steps.size()))
-    return fail("lesson '" + lesson.name + "': no step " + std::to_string(step) + " (it has " +
-                std::to_string(lesson.steps.size()) + ")");
-  const LessonStep& s = lesson.steps[step - 1];
   // Check every variant's config before touching the runners: a bad step leaves the old one.
-  const int n = std::max<int>(1, int(s.variants.size()));
   std::vector<ExperimentSource> srcs;
   try {
-    for (int v = 0; v < n; ++v)
-      srcs.push_back(load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)));
+    for (int v = 0; v < variant_count(lesson_step(lesson, step)); ++v)
+      srcs.push_back(variant_source(lesson, step, v));
   } catch (const std::exception& e) {
-    return fail(lesson.source + ": steps[" + std::to_string(step - 1) + "]: " + e.what());
+    return fail(e.what());
   }
+  const LessonStep& s = lesson.steps[step - 1];
+  const int n = int(srcs.size());
   leave_side_by_side();
   lesson_ = li;
   step_ = step - 1;
@@ -158,7 +156,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   }
   // The main runner's resolved config seeds the editor, as for a plain experiment.
   runner_.post([this](Experiment& e) {
-    std::string nm = e.snapshot()->experiment;
+    std::string nm = e.progress().experiment;
     std::lock_guard lk(incoming_mu_);
     incoming_config_.emplace(std::move(nm), unwrap_gate(e).config());
   });
@@ -192,7 +190,7 @@ void App::start_lesson_runners(int64_t ticks) {
     else if (s && s->has_until)
       lane.runner->play();  // the gate pauses it at the condition
     else
-      lane.runner->step(300);
+      lane.runner->step(kStepTicksWithoutUntil);
   }
 }
 
@@ -204,7 +202,8 @@ bool App::scripted_done(int64_t ticks) const {
     if (st.pending_ticks > 0 || st.playing) return false;
     if (in_lesson()) {
       if (!(lane_reached(lane) || snap->finished || (ticks > 0 && snap->tick >= ticks) ||
-            (ticks == 0 && !(current_step() && current_step()->has_until) && snap->tick >= 300)))
+            (ticks == 0 && !(current_step() && current_step()->has_until) &&
+             snap->tick >= kStepTicksWithoutUntil)))
         return false;
     } else if (!(snap->tick >= ticks || snap->finished)) {
       return false;
@@ -219,9 +218,7 @@ void App::play_all() {
     if (in_lesson() && lane_reached(lane) && !lane.released) {
       // Playing past the step's condition: release the gate first.
       lane.released = true;
-      lane.runner->post([](Experiment& e) {
-        if (auto* g = dynamic_cast<GatedExperiment*>(&e)) g->release();
-      });
+      lane.runner->post(release_gate);
     }
     lane.runner->play();
   }
@@ -235,9 +232,7 @@ void App::step_all(int64_t n) {
   for (auto& lane : lanes_) {
     if (in_lesson() && lane_reached(lane) && !lane.released) {
       lane.released = true;
-      lane.runner->post([](Experiment& e) {
-        if (auto* g = dynamic_cast<GatedExperiment*>(&e)) g->release();
-      });
+      lane.runner->post(release_gate);
     }
     lane.runner->step(n);
   }
@@ -249,19 +244,11 @@ std::vector<Figure> App::shown_figures() const {
       s ? s->plots
         : in_side_by_side() ? std::vector<std::string>{"return_per_episode"}
                             : std::vector<std::string>{};
-  if (lanes_.size() > 1) {
-    std::vector<std::pair<std::string, const std::vector<Figure>*>> v;
-    for (const auto& lane : lanes_)
-      v.emplace_back(lane.label, lane.snap ? &lane.snap->figures : nullptr);
-    return merge_variant_figures(v, ids);
-  }
-  if (!snap_) return {};
-  if (ids.empty()) return snap_->figures;
-  std::vector<Figure> out;
-  for (const auto& id : ids)
-    for (const auto& f : snap_->figures)
-      if (f.id == id) out.push_back(f);
-  return out;
+  std::vector<std::pair<std::string, const std::vector<Figure>*>> v;
+  for (const auto& lane : lanes_)
+    v.emplace_back(lane.label, lane.snap ? &lane.snap->figures : nullptr);
+  if (lanes_.size() == 1) v[0].second = snap_ ? &snap_->figures : nullptr;
+  return dynalab::shown_figures(ids, v);
 }
 
 void App::lesson_panel() {

@@ -2,7 +2,7 @@
 // wrong where we have no data"): training vs visited states as 1-D histograms and a 2-D density,
 // the k-NN KL divergence per episode, one-step model error vs distance to the data, and open-loop
 // compounding error vs horizon. Numbers from core/analysis (visitation.h, divergence.h,
-// error_vs_distance.h, compounding_error.h), computed on background threads.
+// error_vs_distance.h, compounding_error.h), computed on the lab's background worker.
 
 #include <imgui.h>
 
@@ -31,7 +31,7 @@ constexpr int kTrainColour = 0, kVisitedColour = 1;
 
 void LabPanel::State::draw_shift() {
   const MbrlSnapshot& m = *snap;
-  const auto names = obs_names(m);
+  const auto& names = inputs.obs_names;
   title(style, "Training data vs where the policy goes");
   job_note(shift_job.running(), shift_job.error);
   const float w = ImGui::GetFontSize() * 7;
@@ -61,7 +61,7 @@ void LabPanel::State::draw_shift() {
                             std::to_string(shift_x) + "," + std::to_string(shift_y);
     VisitationOptions o;
     o.bins = 30, o.dim_x = shift_x, o.dim_y = shift_y, o.bins_2d = 28;
-    shift_job.want(key, [sample, o] {
+    shift_job.want(worker, key, [sample, o] {
       return visitation_histograms(sample->dataset_states, sample->visited_states, o);
     });
     busy |= shift_job.stale(key);
@@ -162,7 +162,7 @@ void LabPanel::State::draw_error() {
   auto model = m.model;
   const int horizon = std::max(5, std::min(30, m.trace.horizon > 0 ? m.trace.horizon : 20));
   error_job.want(
-      key,
+      worker, key,
       [model, data, trajs, horizon] {
         ErrorResult r;
         const int od = data->obs_dim(), ad = data->action_dim();

@@ -73,7 +73,7 @@ std::string App::open_side_by_side(const std::string& env) {
         src.json.value("seed", uint64_t(0)));
   }
   runner_.post([this](Experiment& e) {
-    std::string nm = e.snapshot()->experiment;
+    std::string nm = e.progress().experiment;
     std::lock_guard lk(incoming_mu_);
     incoming_config_.emplace(std::move(nm), e.config());
   });

@@ -9,7 +9,7 @@
 #include <algorithm>
 
 #include "app/gui/app.h"
-#include "app/gui/lesson_gate.h"
+#include "core/lesson_gate.h"
 #include "core/experiments/mbrl_experiment.h"
 #include "core/planning/model_env.h"
 

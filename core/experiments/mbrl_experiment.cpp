@@ -249,16 +249,24 @@ std::vector<Figure> MbrlExperiment::figures() const {
   return figs;
 }
 
+Progress MbrlExperiment::progress() const {
+  Progress p;
+  p.experiment = name_;
+  p.kind = "mbrl";
+  p.tick = ticks_;
+  p.run = run_;
+  p.runs = cfg_.runs;
+  p.episode = episode_;
+  p.total_steps = run_steps_;
+  p.finished = finished_;
+  p.obs = obs_;
+  p.episode_terminated = !rows_.empty() && rows_.back().run == run_ && rows_.back().terminated;
+  return p;
+}
+
 std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   auto s = std::make_shared<MbrlSnapshot>();
-  s->experiment = name_;
-  s->kind = "mbrl";
-  s->tick = ticks_;
-  s->run = run_;
-  s->runs = cfg_.runs;
-  s->episode = episode_;
-  s->total_steps = run_steps_;
-  s->finished = finished_;
+  set_progress(*s, progress());
   s->world = env_->clone();
   s->figures = figures();
   s->trace = agent_->trace();
@@ -280,11 +288,9 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   static const char* phases[] = {"collect", "train", "plan", "act"};
   s->phase = phases[static_cast<int>(agent_->phase())];
   s->dataset_size = agent_->dataset().size();
-  s->obs = obs_;
   for (const auto& row : divergence_)
     if (row.run == run_) s->divergence.push_back(row.kl);
   s->visitation = visitation_;
-  s->episode_terminated = !rows_.empty() && rows_.back().run == run_ && rows_.back().terminated;
   if (agent_->model()) {
     s->model_diverged = agent_->model()->diverged();
     if (model_copy_fits_ != agent_->fits() || !model_copy_) {

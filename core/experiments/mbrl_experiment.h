@@ -43,11 +43,13 @@
 //                            bins: fraction of training states / visited states per bin.
 //     visitation_2d.csv      ix,iy,x,y,train,visited  2-D histogram (20 x 20) over obs dims 0, 1
 //                            (0, 0 for 1-D envs), x, y = cell centres.
-//     disagreement_map.csv   x,y,epistemic,aleatoric  on a 25 x 25 grid over obs dims 0 and 1
-//                            (dim 0 twice for 1-D envs) around the final state with the last
-//                            executed action; each range = the training data's range widened by
-//                            half of it on both sides (to show extrapolation); epistemic/aleatoric
-//                            summed over obs dims, all members (core/analysis/disagreement_map.h).
+//     disagreement_map.csv   x,y,epistemic,aleatoric  the GUI lab's map of the final snapshot
+//                            (core/analysis/disagreement_map_recipe.h, defaults): 48 x 48 cells
+//                            over obs dims 0 and 1 (one row over dim 0 for 1-D envs) around the
+//                            final state with the planner's next action (zeros without a plan);
+//                            each range = the training data's range with the state, widened by
+//                            half of it on both sides; epistemic/aleatoric summed over obs dims,
+//                            all members. The same numbers as dynalab-cli analysis disagreement_map.
 //     error_vs_distance.csv  episode,distance,error  per planned transition (s, a, s') of the run,
 //                            measured when its episode ended with the model that planned it (so
 //                            it is held out): k-NN (k = 1) distance of (s, a) to that model's
@@ -149,6 +151,7 @@ class MbrlExperiment : public Experiment {
   bool tick() override;
   bool finished() const override { return finished_; }
   std::shared_ptr<const Snapshot> snapshot() const override;
+  Progress progress() const override;
   void write_outputs(const std::filesystem::path& dir) const override;
 
   struct EpisodeRow {

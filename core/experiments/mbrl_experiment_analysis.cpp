@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/analysis/compounding_error.h"
-#include "core/analysis/disagreement_map.h"
+#include "core/analysis/disagreement_map_recipe.h"
 #include "core/analysis/divergence.h"
 #include "core/analysis/error_vs_distance.h"
 #include "core/analysis/knn.h"
@@ -138,28 +138,18 @@ void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
     }
   write_file_atomic(dir / "visitation_2d.csv", vis2);
 
-  // The model analyses need a learned model with data.
+  // The model analyses need a learned model with data. The map is the one the GUI's lab shows
+  // for the final snapshot (one recipe: disagreement_map_recipe.h).
   std::string dis = "x,y,epistemic,aleatoric\n";
+  if (const auto snap = snapshot(); has_model_inputs(*snap) && train.size() > 0) {
+    DisagreementMapRecipe r;
+    r.dim_y = D > 1 ? 1 : 0;
+    dis = disagreement_map_csv(disagreement_map_view(model_inputs(*snap), r));
+  }
   std::string evd = "episode,distance,error\n";
   std::string evd_bins = "bin,distance_lo,distance_hi,mean_distance,mean_error,count\n";
   std::string comp = "horizon,ensemble_error,single_model_error,starts\n";
   if (model && train.size() > 0) {
-    auto axis = [&](int d) {
-      const double lo = train_states.col(d).minCoeff(), hi = train_states.col(d).maxCoeff();
-      const double pad = hi > lo ? 0.5 * (hi - lo) : 1.0;
-      return SliceAxis{d, lo - pad, hi + pad, 25};
-    };
-    const Vec action = data.size() > 0 ? data.at(data.size() - 1).action
-                                       : Vec(Vec::Zero(env_->action_space().dim()));
-    const DisagreementMap map =
-        disagreement_map(*model, obs_, action, axis(0), axis(D > 1 ? 1 : 0));
-    for (size_t iy = 0; iy < map.ys.size(); ++iy)
-      for (size_t ix = 0; ix < map.xs.size(); ++ix) {
-        const size_t c = iy * map.xs.size() + ix;
-        dis += num(map.xs[ix]) + "," + num(map.ys[iy]) + "," + num(map.epistemic[c]) + "," +
-               num(map.aleatoric[c]) + "\n";
-      }
-
     const ErrorVsDistance e = bin_error_vs_distance(evd_distance_, evd_error_, 8);
     for (size_t i = 0; i < e.distance.size(); ++i)
       evd +=

@@ -104,18 +104,24 @@ std::vector<Figure> TabularExperiment::figures() const {
   return figs;
 }
 
+Progress TabularExperiment::progress() const {
+  Progress p;
+  p.experiment = name_;
+  p.kind = "tabular";
+  p.tick = ticks_;
+  p.run = run_;
+  p.runs = cfg_.runs;
+  p.episode = episode_;
+  p.total_steps = run_steps_;
+  p.finished = finished_;
+  p.obs = Vec::Constant(1, state_);
+  return p;
+}
+
 std::shared_ptr<const Snapshot> TabularExperiment::snapshot() const {
   auto s = std::make_shared<TabularSnapshot>();
-  s->experiment = name_;
-  s->kind = "tabular";
-  s->tick = ticks_;
-  s->run = run_;
-  s->runs = cfg_.runs;
-  s->episode = episode_;
-  s->total_steps = run_steps_;
-  s->finished = finished_;
+  set_progress(*s, progress());
   s->world = env_->clone();
-  s->obs = Vec::Constant(1, state_);
   s->figures = figures();
   s->n_states = env_->observation_space().n;
   s->n_actions = env_->action_space().n;

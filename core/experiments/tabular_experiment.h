@@ -54,6 +54,7 @@ class TabularExperiment : public Experiment {
   bool tick() override;
   bool finished() const override { return finished_; }
   std::shared_ptr<const Snapshot> snapshot() const override;
+  Progress progress() const override;
   void write_outputs(const std::filesystem::path& dir) const override;
 
   struct EpisodeRow {

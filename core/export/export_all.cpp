@@ -85,8 +85,7 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
                    "trajectories.csv as JSON: one object per episode, one array per column"});
   }
   for (const Figure& f : snap.figures) {
-    write_file_atomic(dir / "figures" / (f.id + ".svg"), figure_to_svg(f));
-    write_file_atomic(dir / "figures" / (f.id + ".csv"), f.to_csv());
+    write_figure_files(f, dir / "figures");
     out.push_back(
         {"figures/" + f.id + ".svg", "plot \"" + f.title + "\" as a vector figure (slides)"});
     out.push_back(

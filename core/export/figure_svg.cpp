@@ -1,5 +1,7 @@
 #include "core/export/figure_svg.h"
 
+#include "core/export/atomic_file.h"
+#include "core/export/svg_text.h"
 #include "core/figure_layout.h"
 
 #include <cmath>
@@ -8,33 +10,9 @@
 namespace dynalab {
 
 namespace {
-
-std::string escape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
-std::string num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.2f", v);
-  return buf;
-}
-
-std::string rgb(Color c) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "#%02x%02x%02x", int(c.r * 255 + 0.5f), int(c.g * 255 + 0.5f), int(c.b * 255 + 0.5f));
-  return buf;
-}
-
+std::string escape(const std::string& s) { return svg_escape(s); }
+std::string num(double v) { return svg_num(v); }
+std::string rgb(Color c) { return svg_rgb(c); }
 }  // namespace
 
 std::string figure_to_svg(const Figure& f, int width, int height) {
@@ -117,6 +95,11 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
   }
   s += "</svg>\n";
   return s;
+}
+
+void write_figure_files(const Figure& figure, const std::filesystem::path& dir) {
+  write_file_atomic(dir / (figure.id + ".svg"), figure_to_svg(figure));
+  write_file_atomic(dir / (figure.id + ".csv"), figure.to_csv());
 }
 
 }  // namespace dynalab

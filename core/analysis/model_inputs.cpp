@@ -1,0 +1,80 @@
+#include "core/analysis/model_inputs.h"
+
+#include <cmath>
+
+#include "core/analysis/knn.h"
+#include "core/config.h"
+#include "core/experiments/mbrl_experiment.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+namespace {
+std::shared_ptr<const TrainingSummary> summarise(const Dataset& d) {
+  auto s = std::make_shared<TrainingSummary>();
+  const Eigen::MatrixXd states = d.observations();
+  s->lo = states.colwise().minCoeff();
+  s->hi = states.colwise().maxCoeff();
+  // Deterministic subsample: the same data gives the same dots every time.
+  Rng rng(0x1ab);
+  s->dots = subsample_rows(states, kMaxTrainingDots, rng);
+  return s;
+}
+}  // namespace
+
+bool has_model_inputs(const Snapshot& snap) {
+  const auto* m = dynamic_cast<const MbrlSnapshot*>(&snap);
+  return m && m->model;
+}
+
+ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
+  const auto* m = dynamic_cast<const MbrlSnapshot*>(&snap);
+  if (!m) throw InputError(snap.experiment + ": the analysis needs a model-based (mbrl) experiment, got kind '" + snap.kind + "'");
+  if (!m->model)
+    throw InputError(snap.experiment + ": no learned model to analyse (" +
+                     (m->model_kind == "oracle" ? std::string("agent.dynamics = oracle")
+                                                : "still collecting random data; run more ticks") +
+                     ")");
+  ModelInputs in;
+  in.model = m->model;
+  in.training_data = m->training_data && !m->training_data->empty() ? m->training_data : nullptr;
+  if (in.training_data)
+    in.summary = reuse && reuse->training_data == in.training_data && reuse->summary
+                     ? reuse->summary
+                     : summarise(*in.training_data);
+  in.state = m->obs.size() == m->obs_dim ? m->obs : Vec(Vec::Zero(m->obs_dim));
+  in.plan_action = Vec::Zero(m->action_dim);
+  if (int(m->plan.size()) >= m->action_dim)
+    for (int d = 0; d < m->action_dim; ++d) in.plan_action[d] = m->plan[size_t(d)];
+  if (m->world) {
+    in.obs_space = m->world->observation_space();
+    in.action_space = m->world->action_space();
+    in.obs_names = m->world->observation_names();
+  }
+  if (int(in.obs_names.size()) != m->obs_dim) {
+    in.obs_names.clear();
+    for (int d = 0; d < m->obs_dim; ++d) in.obs_names.push_back("obs " + std::to_string(d));
+  }
+  return in;
+}
+
+void axis_range(const ModelInputs& in, int d, double widen, double& lo, double& hi) {
+  lo = INFINITY, hi = -INFINITY;
+  if (in.summary && d < in.summary->lo.size()) lo = in.summary->lo[d], hi = in.summary->hi[d];
+  if (in.state.size() > d && std::isfinite(in.state[d]))
+    lo = std::min(lo, in.state[d]), hi = std::max(hi, in.state[d]);
+  if (!(hi > lo)) {
+    const Space& sp = in.obs_space;
+    const double c = in.state.size() > d ? in.state[d] : 0.0;
+    if (sp.low.size() > d && std::isfinite(sp.low[d]) && std::isfinite(sp.high[d]) &&
+        sp.high[d] > sp.low[d])
+      lo = sp.low[d], hi = sp.high[d];
+    else
+      lo = c - 1, hi = c + 1;
+    return;
+  }
+  const double span = hi - lo;
+  lo -= widen * span, hi += widen * span;
+}
+
+}  // namespace dynalab

@@ -1,0 +1,53 @@
+#pragma once
+// What the model analysis recipes (disagreement map, uncertainty slice, ensemble-size study) read
+// from a running experiment: a frozen copy of the learned model, the transitions it was fit on,
+// the state and action to hold fixed, and how the env names and bounds its observations. The
+// GUI's lab and dynalab-cli analysis build it from the same snapshot, so they get the same
+// numbers; MbrlExperiment::write_analysis builds it from its own final snapshot.
+
+#include <Eigen/Core>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/snapshot.h"
+#include "core/space.h"
+
+namespace dynalab {
+
+class Ensemble;
+
+/// Per-dim range of a training set, and a fixed subsample of its states for drawing as dots.
+struct TrainingSummary {
+  Eigen::RowVectorXd lo, hi;  ///< per obs dim min and max over every training state
+  Eigen::MatrixXd dots;       ///< at most kMaxTrainingDots states (rows), a seeded subsample
+};
+inline constexpr int kMaxTrainingDots = 600;
+
+struct ModelInputs {
+  std::shared_ptr<const Ensemble> model;          ///< never null
+  std::shared_ptr<const Dataset> training_data;   ///< null before the first fit
+  std::shared_ptr<const TrainingSummary> summary; ///< of training_data (null with it)
+  Vec state;        ///< the observation held fixed (the experiment's current one), obs_dim
+  Vec plan_action;  ///< the planner's next action, action_dim; zeros when there is no plan
+  Space obs_space, action_space;
+  std::vector<std::string> obs_names;  ///< one per obs dim ("obs 0"... if the env has none)
+  int obs_dim() const { return int(state.size()); }
+};
+
+/// The inputs of `snap` (an MbrlSnapshot with a learned model). `reuse`: an earlier result whose
+/// TrainingSummary is kept when the training data is the same copy (the GUI asks every frame).
+/// Throws InputError when the snapshot has no learned model (another kind, the oracle, or still
+/// collecting random data).
+ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse = nullptr);
+
+/// True if model_inputs(snap) would succeed.
+bool has_model_inputs(const Snapshot& snap);
+
+/// Range [lo, hi] shown for obs dim `d`: the training data's range together with the held
+/// state, widened by `widen` x its span on each side (to show extrapolation); without data, the
+/// observation space's bounds if finite, else the state +- 1.
+void axis_range(const ModelInputs& in, int d, double widen, double& lo, double& hi);
+
+}  // namespace dynalab

@@ -1,0 +1,83 @@
+#include "core/analysis/recipe_files.h"
+
+#include <stdexcept>
+
+#include "core/analysis/disagreement_map_recipe.h"
+#include "core/analysis/ensemble_size_recipe.h"
+#include "core/analysis/uncertainty_slice_recipe.h"
+#include "core/config.h"
+#include "core/export/atomic_file.h"
+#include "core/export/figure_svg.h"
+#include "core/export/heatmap_svg.h"
+#include "core/models/ensemble.h"
+
+namespace dynalab {
+
+const std::vector<std::string>& analysis_recipes() {
+  static const std::vector<std::string> names = {"disagreement_map", "uncertainty_slice",
+                                                 "ensemble_size"};
+  return names;
+}
+
+namespace {
+
+void check_choices(const ModelInputs& in, const RecipeChoices& c) {
+  for (int d : c.dims)
+    if (d < 0 || d >= in.obs_dim())
+      throw InputError("--dims: expected obs dims in [0, " + std::to_string(in.obs_dim() - 1) +
+                       "], got " + std::to_string(d));
+  if (c.action.size() > 0 && c.action.size() != in.plan_action.size())
+    throw InputError("--action: expected " + std::to_string(in.plan_action.size()) +
+                     " values (the env's action dims), got " + std::to_string(c.action.size()));
+}
+
+}  // namespace
+
+std::vector<std::string> write_recipe_files(const std::string& name, const ModelInputs& in,
+                                            const RecipeChoices& c,
+                                            const std::filesystem::path& dir) {
+  check_choices(in, c);
+  ensure_directory(dir);
+  if (name == "disagreement_map") {
+    DisagreementMapRecipe r;
+    r.dim_y = in.obs_dim() > 1 ? 1 : 0;
+    if (c.dims.size() > 0) r.dim_x = c.dims[0];
+    if (c.dims.size() > 1) r.dim_y = c.dims[1];
+    if (r.dim_y == r.dim_x && in.obs_dim() > 1) throw InputError("--dims: expected two different dims");
+    if (c.cells > 0) r.cells = c.cells;
+    r.action = c.action;
+    const DisagreementMapView v = disagreement_map_view(in, r);
+    write_file_atomic(dir / "disagreement_map.csv", disagreement_map_csv(v));
+    write_file_atomic(dir / "disagreement_map.svg",
+                      heatmaps_to_svg(disagreement_map_heatmaps(v, in.obs_names)));
+    return {"disagreement_map.csv", "disagreement_map.svg"};
+  }
+  if (name == "uncertainty_slice") {
+    UncertaintySliceRecipe r;
+    if (c.dims.size() > 0) r.dim = c.dims[0];
+    if (c.dims.size() > 1) r.output = c.dims[1];
+    if (c.cells > 0) r.points = c.cells;
+    r.action = c.action;
+    const UncertaintySliceView v = uncertainty_slice_view(in, r);
+    write_file_atomic(dir / "uncertainty_slice.csv", uncertainty_slice_csv(v));
+    write_file_atomic(dir / "uncertainty_slice.svg", figure_to_svg(uncertainty_slice_figure(v, in.obs_names)));
+    return {"uncertainty_slice.csv", "uncertainty_slice.svg"};
+  }
+  if (name == "ensemble_size") {
+    if (!in.training_data || in.training_data->size() < 8)
+      throw InputError("ensemble_size: needs at least 8 training transitions; run more ticks");
+    EnsembleSizeComparison study(*in.training_data, in.model->config());
+    study.run();
+    const EnsembleSizeFigures f = ensemble_size_figures(study.probabilistic(), study.deterministic());
+    write_file_atomic(dir / "ensemble_size.csv",
+                      ensemble_size_csv(study.probabilistic(), study.deterministic()));
+    write_file_atomic(dir / "ensemble_size_mse.svg", figure_to_svg(f.mse));
+    write_file_atomic(dir / "ensemble_size_nll.svg", figure_to_svg(f.nll));
+    return {"ensemble_size.csv", "ensemble_size_mse.svg", "ensemble_size_nll.svg"};
+  }
+  std::string list;
+  for (const auto& n : analysis_recipes()) list += (list.empty() ? "" : ", ") + n;
+  throw InputError("analysis: expected a RECIPE, one of " + list + " or all, got '" + name + "'");
+}
+
+}  // namespace dynalab

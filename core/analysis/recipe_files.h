@@ -1,0 +1,34 @@
+#pragma once
+// The analysis recipes as files: each recipe's numbers as CSV and its picture as SVG, written by
+// dynalab-cli analysis RECIPE EXPERIMENT --out DIR from the same ModelInputs the GUI's lab uses.
+//   disagreement_map   disagreement_map.csv (x,y,epistemic,aleatoric), disagreement_map.svg
+//   uncertainty_slice  uncertainty_slice.csv (x,mean,epistemic,aleatoric,member_*),
+//                      uncertainty_slice.svg
+//   ensemble_size      ensemble_size.csv (kind,size,val_mse,val_nll,train_mse),
+//                      ensemble_size_mse.svg, ensemble_size_nll.svg
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "core/analysis/model_inputs.h"
+
+namespace dynalab {
+
+/// The recipe names, in the order of the GUI lab's tabs.
+const std::vector<std::string>& analysis_recipes();
+
+/// Choices a user may change; unset fields keep each recipe's defaults (the GUI's).
+struct RecipeChoices {
+  std::vector<int> dims;  ///< map: x, y; slice: input, output (each optional)
+  Vec action;             ///< the action held fixed; empty: the planner's next action
+  int cells = 0;          ///< map cells per axis / slice points (0: the recipe's default)
+};
+
+/// Runs recipe `name` on `in` and writes its files into `dir` (created if needed). Returns the
+/// file names written. Throws InputError on an unknown name, bad dims or action length.
+std::vector<std::string> write_recipe_files(const std::string& name, const ModelInputs& in,
+                                            const RecipeChoices& choices,
+                                            const std::filesystem::path& dir);
+
+}  // namespace dynalab
