@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/config.h"
+#include "core/agents/mbrl_agent.h"
+#include "core/agents/registry.h"
+#include "core/agents/tabular_agent.h"
 
 using namespace dynalab;
 
@@ -159,4 +164,12 @@ TEST_CASE(
   set->insert(apply_override(j, "env.dims=[2147483648,1]"));
   CHECK(int_error(j, set) ==
         "--set env.dims: env.dims[0]: expected an integer in [0, 2147483647], got 2147483648");
+}
+
+TEST_CASE("every agent the registry lists is a value a config can pick") {
+  for (const auto& a : agent_registry()) {
+    CAPTURE(a.name);
+    const auto& values = a.experiment_kind == "tabular" ? TabularConfig::kinds() : MbrlAgentConfig::versions();
+    CHECK(std::find(values.begin(), values.end(), a.name) != values.end());
+  }
 }

@@ -7,7 +7,9 @@
 namespace dynalab {
 
 struct AgentEntry {
-  std::string category, name, description;
+  std::string category;
+  std::string name;  ///< the config value that picks it: tabular agent.kind, or mbrl version
+  std::string description;
   std::string experiment_kind;  ///< the experiment kind that runs it ("tabular", "mbrl")
 };
 
