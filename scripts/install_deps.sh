@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   cmake g++ make pkg-config
   libeigen3-dev nlohmann-json3-dev libbox2d-dev doctest-dev libbenchmark-dev  # core, envs, tests, bench
+  libcli11-dev                                                                # command lines of both programs
   libglfw3-dev libimgui-dev libstb-dev libgl1-mesa-dev libgl1-mesa-dri       # the desktop app
   fonts-dejavu-core                                                           # presentation-mode font
   xvfb xauth                                                                  # GUI tests without a display

@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include "core/config.h"
 #include "test_util.h"
 
@@ -56,4 +58,36 @@ TEST_CASE("an unwritable output folder is a clear error, exit 2") {
   const auto r = test::run_cli("run dyna_maze --quiet --out /proc/dynalab_cannot_write_here");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("/proc/dynalab_cannot_write_here") != std::string::npos);
+}
+
+TEST_CASE("--help lists the commands, and each command's --help its flags (exit 0)") {
+  const auto r = test::run_cli("--help");
+  CHECK(r.exit_code == 0);
+  for (const char* name : {"list", "show", "run", "analysis", "lessons", "lesson", "bench", "rollout", "check"})
+    CHECK(r.output.find(std::string("\n  ") + name + " ") != std::string::npos);
+  const auto run = test::run_cli("run --help");
+  CHECK(run.exit_code == 0);
+  for (const char* flag : {"EXPERIMENT", "--seed S", "--runs R", "--set KEY=VALUE", "--out DIR", "--ticks N",
+                           "--save-session DIR", "--load-session DIR", "--export-all DIR", "--quiet"})
+    CHECK(run.output.find(flag) != std::string::npos);
+}
+
+TEST_CASE("bad flags and values exit 2 with one line naming the flag") {
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"run dyna_maze --runs 1x --out /tmp/x", "error: --runs: expected an integer in [1, 100000], got '1x'\n"},
+      {"run dyna_maze --runs 99999999999 --out /tmp/x", "error: --runs: expected an integer in [1, 100000], got '99999999999'\n"},
+      {"run dyna_maze --out", "--out"},
+      {"run dyna_maze --no-such-flag --out /tmp/x", "--no-such-flag"},
+      {"bench --min-time nan", "error: --min-time: expected seconds in (0, 600], got 'nan'\n"},
+      {"no_such_command", "error: unknown command 'no_such_command'"},
+      {"", "error: a subcommand is required"},
+  };
+  for (const auto& [args, expect] : cases) {
+    const auto r = test::run_cli(args);
+    INFO("dynalab-cli " << args << "\n" << r.output);
+    CHECK(r.exit_code == 2);
+    CHECK(r.output.find(expect) != std::string::npos);
+    CHECK(std::count(r.output.begin(), r.output.end(), '\n') == 1);
+    CHECK(r.output.rfind("error: ", 0) == 0);
+  }
 }

@@ -11,47 +11,51 @@
 #include "core/analysis/recipe_files.h"
 #include "core/config.h"
 #include "core/experiment.h"
+#include "core/number_text.h"
 
 namespace dynalab::cli {
 
 namespace {
 
+struct AnalysisArgs {
+  std::string recipe;
+  ExperimentArgs exp;
+  std::string out, dims, action;
+  long long ticks = -1, cells = 0;
+  bool quiet = false;
+};
+
 /// "0,1" or "0.5,-1" as numbers; errors name the flag.
-std::vector<double> numbers(const ArgReader& a, const std::string& flag) {
+std::vector<double> numbers(const std::string& text, const std::string& flag) {
   std::vector<double> out;
-  std::stringstream ss(a.value(flag));
+  std::stringstream ss(text);
   for (std::string item; std::getline(ss, item, ',');) {
-    char* end = nullptr;
-    const double x = std::strtod(item.c_str(), &end);
-    if (item.empty() || *end) throw InputError(flag + ": expected comma-separated numbers, got '" + a.value(flag) + "'");
-    out.push_back(x);
+    const std::optional<double> x = parse_finite(item);
+    if (!x) throw InputError(flag + ": expected comma-separated numbers, got '" + text + "'");
+    out.push_back(*x);
   }
   return out;
 }
 
-RecipeChoices choices(const ArgReader& a) {
+RecipeChoices choices(const AnalysisArgs& a) {
   RecipeChoices c;
-  if (a.has("--dims"))
-    for (double d : numbers(a, "--dims")) c.dims.push_back(int(d));
-  if (a.has("--action")) {
-    const auto v = numbers(a, "--action");
+  if (a.exp.has("--dims"))
+    for (double d : numbers(a.dims, "--dims")) c.dims.push_back(int(d));
+  if (a.exp.has("--action")) {
+    const auto v = numbers(a.action, "--action");
     c.action = Eigen::Map<const Vec>(v.data(), Eigen::Index(v.size()));
   }
-  c.cells = int(a.integer("--cells", 0, 2, 400));
+  c.cells = int(a.cells);
   return c;
 }
 
-}  // namespace
-
-int analysis_command(const Args& args) {
-  if (args.empty() || args[0].rfind("--", 0) == 0)
+void analysis(const AnalysisArgs& r) {
+  const ExperimentArgs& a = r.exp;
+  if (r.recipe.empty())
     throw InputError("analysis: expected a RECIPE (disagreement_map, uncertainty_slice, ensemble_size or all)");
-  const std::string recipe = args[0];
-  ArgReader a(Args(args.begin() + 1, args.end()),
-              {"--set", "--seed", "--runs", "--out", "--ticks", "--load-session", "--dims", "--action", "--cells"},
-              {"--quiet"});
+  const std::string& recipe = r.recipe;
   if (!a.has("--out")) throw InputError("analysis: expected --out DIR for the files");
-  const RecipeChoices c = choices(a);
+  const RecipeChoices c = choices(r);
   const auto& known = analysis_recipes();
   if (recipe != "all" && std::find(known.begin(), known.end(), recipe) == known.end()) {
     std::string list;
@@ -59,14 +63,30 @@ int analysis_command(const Args& args) {
     throw InputError("analysis: expected a RECIPE, one of " + list + "or all, got '" + recipe + "'");
   }
   auto exp = experiment_for_run(a, "analysis");
-  run_ticks(*exp, a.integer("--ticks", -1, 0, 1ll << 53));
+  run_ticks(*exp, r.ticks);
   const auto snap = exp->snapshot();
   const ModelInputs in = model_inputs(*snap);
-  const std::filesystem::path out = a.value("--out");
+  const std::filesystem::path out = r.out;
   for (const auto& name : recipe == "all" ? known : std::vector<std::string>{recipe})
     for (const auto& file : write_recipe_files(name, in, c, out))
-      if (!a.has("--quiet")) std::printf("%s\n", (out / file).string().c_str());
-  return 0;
+      if (!r.quiet) std::printf("%s\n", (out / file).string().c_str());
+}
+
+}  // namespace
+
+void add_analysis_command(CLI::App& app) {
+  auto r = std::make_shared<AnalysisArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "analysis", "the GUI lab's model analysis of EXPERIMENT at a point (--ticks N or a session) as CSV + SVG");
+  cmd->add_option("RECIPE", r->recipe, "disagreement_map, uncertainty_slice, ensemble_size or all");
+  add_experiment_options(*cmd, r->exp, true);
+  cmd->add_option("--out", r->out, "write the files here")->type_name("DIR");
+  add_ticks_option(*cmd, r->ticks);
+  cmd->add_option("--dims", r->dims, "the state dims of the map or slice")->type_name("A,B");
+  cmd->add_option("--action", r->action, "hold this action instead of the planner's")->type_name("V1,V2,...");
+  cmd->add_option("--cells", r->cells, "cells per axis of the map")->type_name("N")->check(cmdline::integer_in(2, 400));
+  cmd->add_flag("--quiet", r->quiet, "print nothing on success");
+  cmd->callback([r] { analysis(*r); });
 }
 
 }  // namespace dynalab::cli

@@ -74,28 +74,27 @@ Json gui_frame_build() {
   return j;
 }
 
-}  // namespace
+struct BenchArgs {
+  std::string filter = ".", json, min_time = "0.2";
+  long long repetitions = 5;
+  bool list = false;
+};
 
-int bench_command(const Args& args) {
-  ArgReader a(args, {"--filter", "--json", "--repetitions", "--min-time"}, {"--list"});
-  if (!a.positional().empty()) throw InputError("bench: unexpected argument '" + a.positional()[0] + "'");
+void bench(const BenchArgs& a) {
   const auto cases = bench_cases();
-  if (a.has("--list")) {
+  if (a.list) {
     for (const auto& c : cases) std::printf("%s\n", c.name.c_str());
     std::printf("%s\n", kGuiCase);
-    return 0;
+    return;
   }
-  const std::string filter = a.value("--filter", ".");
+  const std::string& filter = a.filter;
   try {
     std::regex check(filter);
   } catch (const std::regex_error&) {
     throw InputError("--filter: expected a regular expression, got '" + filter + "'");
   }
-  const long long reps = a.integer("--repetitions", 5, 1, 1000);
-  const std::string min_time = a.value("--min-time", "0.2");
-  const std::optional<double> mt = parse_finite(min_time);
-  if (!mt || !(*mt > 0 && *mt <= 600))
-    throw InputError("--min-time: expected seconds in (0, 600], got '" + min_time + "'");
+  const long long reps = a.repetitions;
+  const std::string& min_time = a.min_time;  // checked by its validator
 
   for (const auto& c : cases) benchmark::RegisterBenchmark(c.name.c_str(), c.run)->UseRealTime();
   std::vector<std::string> argv_s = {"dynalab-cli bench", "--benchmark_filter=" + filter,
@@ -137,11 +136,27 @@ int bench_command(const Args& args) {
     const std::string key = std::string("planner/") + config;
     if (reporter.medians.contains(key)) out[config] = reporter.medians[key];
   }
-  if (a.has("--json")) {
-    write_file_atomic(a.value("--json"), out.dump(2) + "\n");
-    std::printf("medians written to %s\n", a.value("--json").c_str());
+  if (!a.json.empty()) {
+    write_file_atomic(a.json, out.dump(2) + "\n");
+    std::printf("medians written to %s\n", a.json.c_str());
   }
-  return 0;
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto a = std::make_shared<BenchArgs>();
+  CLI::App* cmd = app.add_subcommand("bench", "the benchmark suite (medians over repetitions)");
+  cmd->add_option("--filter", a->filter, "run the cases matching REGEX (default all)")->type_name("REGEX");
+  cmd->add_option("--json", a->json, "write the medians here as JSON")->type_name("FILE");
+  cmd->add_option("--repetitions", a->repetitions, "repetitions per case (default 5)")
+      ->type_name("N")
+      ->check(cmdline::integer_in(1, 1000));
+  cmd->add_option("--min-time", a->min_time, "minimum seconds per repetition (default 0.2)")
+      ->type_name("S")
+      ->check(cmdline::finite_where([](double x) { return x > 0 && x <= 600; }, "seconds in (0, 600]"));
+  cmd->add_flag("--list", a->list, "list the cases");
+  cmd->callback([a] { bench(*a); });
 }
 
 }  // namespace dynalab::cli

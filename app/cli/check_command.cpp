@@ -27,31 +27,33 @@ std::string read_bytes(const std::string& path) {
   return ss.str();
 }
 
+struct CheckArgs {
+  std::vector<std::string> positional, sets;
+  std::string experiment;
+};
+
 /// The mbrl experiment that gives a dataset's dimensions or a model's shape.
-std::unique_ptr<MbrlExperiment> mbrl_for(const ArgReader& a, const std::string& file,
+std::unique_ptr<MbrlExperiment> mbrl_for(const CheckArgs& a, const std::string& file,
                                          const std::string& what) {
-  if (!a.has("--experiment"))
+  if (a.experiment.empty())
     throw InputError(file + ": checking " + what +
                      " needs --experiment EXP (an mbrl experiment; its env and model give the "
                      "expected shape)");
-  auto exp = make_experiment(load_experiment(a.value("--experiment"), a.values("--set")),
+  auto exp = make_experiment(load_experiment(a.experiment, a.sets),
                              env_registry());
   auto* mbrl = dynamic_cast<MbrlExperiment*>(exp.get());
   if (!mbrl)
     throw InputError("--experiment: expected an mbrl experiment (with an env and a model), got '" +
-                     a.value("--experiment") + "'");
+                     a.experiment + "'");
   exp.release();
   return std::unique_ptr<MbrlExperiment>(mbrl);
 }
 
-}  // namespace
-
-int check_command(const Args& args) {
-  ArgReader a(args, {"--experiment", "--set"});
-  if (a.positional().size() != 1)
+void check(const CheckArgs& a) {
+  if (a.positional.size() != 1)
     throw InputError("check: expected one FILE (.json config or lesson, .txt maze, .csv or .npy "
                      "dataset, .bin model weights)");
-  const std::string file = a.positional()[0];
+  const std::string file = a.positional[0];
   const std::string ext = std::filesystem::path(file).extension().string();
   if (ext == ".json") {
     const Json j = read_json_file(file);
@@ -60,7 +62,7 @@ int check_command(const Args& args) {
       check_lesson(lesson, env_registry());
       std::printf("ok: lesson '%s', %zu steps\n", lesson.title.c_str(), lesson.steps.size());
     } else {
-      auto exp = make_experiment(load_experiment(file, a.values("--set")), env_registry());
+      auto exp = make_experiment(load_experiment(file, a.sets), env_registry());
       std::printf("ok: experiment of kind %s\n", exp->config().value("kind", "?").c_str());
     }
   } else if (ext == ".txt") {
@@ -84,7 +86,19 @@ int check_command(const Args& args) {
     throw InputError(file + ": expected a .json, .txt, .csv, .npy or .bin file, got " +
                      (ext.empty() ? std::string("no extension") : "'" + ext + "'"));
   }
-  return 0;
+}
+
+}  // namespace
+
+void add_check_command(CLI::App& app) {
+  auto a = std::make_shared<CheckArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "check", "validate a config/lesson (.json), maze (.txt), dataset (.csv/.npy) or model weights (.bin)");
+  cmd->add_option("FILE", a->positional, "the file to check; prints ok or the error");
+  cmd->add_option("--experiment", a->experiment, "the mbrl experiment whose env and model give a dataset's or weights' shape")
+      ->type_name("EXP");
+  cmdline::add_sets(*cmd, a->sets, "override a config field of the experiment (repeatable)");
+  cmd->callback([a] { check(*a); });
 }
 
 }  // namespace dynalab::cli

@@ -1,11 +1,14 @@
 #pragma once
-// dynalab-cli: the headless front end. Each subcommand is a function taking the arguments after
-// its name; main.cpp holds the explicit list. Exit codes: 0 success, 2 bad input (one line on
-// stderr naming the file, key and what was expected), 1 anything else.
+// dynalab-cli: the headless front end. Each subcommand file adds its CLI11 subcommand (options,
+// --help text and the function it runs); main.cpp holds the explicit list. Exit codes: 0
+// success, 2 bad input (one line on stderr naming the flag, or the file and key), 1 anything
+// else (app/common/command_line.h).
 
 #include <memory>
 #include <string>
 #include <vector>
+
+#include "app/common/command_line.h"
 
 namespace dynalab {
 class Experiment;
@@ -13,52 +16,42 @@ class Experiment;
 
 namespace dynalab::cli {
 
-using Args = std::vector<std::string>;
-
-struct Command {
-  const char* name;
-  const char* usage;
-  int (*run)(const Args& args);
-};
-
-int list_command(const Args& args);
-int show_command(const Args& args);
-int run_command(const Args& args);
-int bench_command(const Args& args);
-int lessons_command(const Args& args);
+void add_list_command(CLI::App& app);
+void add_show_command(CLI::App& app);
+void add_run_command(CLI::App& app);
+void add_bench_command(CLI::App& app);
+void add_lessons_command(CLI::App& app);
 /// lesson NAME --step K --out DIR: runs every variant of a lesson step until its condition
 /// (core/lesson_step_run.h), writes their outputs, prints one line per variant.
-int lesson_command(const Args& args);
+void add_lesson_command(CLI::App& app);
 /// rollout ENV: one episode of an env under a simple policy, written to DIR/trajectories.csv.
-int rollout_command(const Args& args);
+void add_rollout_command(CLI::App& app);
 /// check FILE: validates one input file by its extension (dataset and weights shapes from an
 /// mbrl --experiment); prints "ok: ..." or throws InputError.
-int check_command(const Args& args);
+void add_check_command(CLI::App& app);
 /// analysis RECIPE EXPERIMENT: runs the experiment to a point and writes the recipe's CSV + SVG
 /// (core/analysis/recipe_files.h).
-int analysis_command(const Args& args);
+void add_analysis_command(CLI::App& app);
 
-/// Small argument reader shared by the subcommands: "--flag value" options, repeated --set,
-/// positionals. Unknown flags are InputErrors.
-class ArgReader {
- public:
-  ArgReader(const Args& args, std::vector<std::string> value_flags, std::vector<std::string> bool_flags = {});
-  const std::vector<std::string>& positional() const { return positional_; }
-  bool has(const std::string& flag) const;
-  std::string value(const std::string& flag, const std::string& fallback = "") const;
-  std::vector<std::string> values(const std::string& flag) const;
-  /// An integer option; errors name the flag.
-  long long integer(const std::string& flag, long long fallback, long long lo, long long hi) const;
-
- private:
-  std::vector<std::pair<std::string, std::string>> options_;
-  std::vector<std::string> positional_;
+/// The experiment options of show, run and analysis: EXPERIMENT with --seed/--runs/--set, or
+/// (with sessions) --load-session DIR.
+struct ExperimentArgs {
+  std::vector<std::string> positional;  ///< EXPERIMENT: one is expected
+  std::vector<std::string> sets;
+  long long seed = 0, runs = 1;
+  std::string load_session;
+  const CLI::App* cmd = nullptr;
+  bool has(const char* flag) const { return cmd->count(flag) > 0; }
 };
+/// Adds EXPERIMENT, --seed, --runs, --set (and --load-session when `sessions`) to `cmd`.
+void add_experiment_options(CLI::App& cmd, ExperimentArgs& a, bool sessions);
 
 /// The experiment of `run` and `analysis`: a fresh one from the one positional EXPERIMENT with
 /// --seed/--runs/--set, or the one saved in --load-session DIR. Errors start with `cmd`.
-std::unique_ptr<Experiment> experiment_for_run(const ArgReader& a, const char* cmd);
+std::unique_ptr<Experiment> experiment_for_run(const ExperimentArgs& a, const char* cmd);
 /// Ticks `e` `ticks` times (or to its end when ticks < 0, or earlier if it finishes).
 void run_ticks(Experiment& e, long long ticks);
+/// Adds --ticks N (to the end when not given) to `cmd`.
+void add_ticks_option(CLI::App& cmd, long long& ticks);
 
 }  // namespace dynalab::cli

@@ -15,9 +15,9 @@
 
 namespace dynalab::cli {
 
-int list_command(const Args& args) {
-  ArgReader a(args, {});
-  if (!a.positional().empty()) throw InputError("list: takes no arguments");
+namespace {
+
+void list() {
   std::printf("envs:\n");
   for (const auto& e : env_registry().entries())
     std::printf("  %-22s %-14s %s\n", e.name.c_str(), e.category.c_str(), e.description.c_str());
@@ -29,33 +29,58 @@ int list_command(const Args& args) {
   std::printf("experiments:\n");
   for (const auto& e : list_experiments())
     std::printf("  %-26s %-14s %s\n", e.name.c_str(), e.category.c_str(), e.description.c_str());
-  return 0;
 }
 
 /// Loads EXPERIMENT with --seed/--runs/--set applied (seed and runs are just overrides).
-static ExperimentSource load_from_args(const ArgReader& a, const char* cmd) {
-  if (a.positional().size() != 1)
+ExperimentSource load_from_args(const ExperimentArgs& a, const char* cmd) {
+  if (a.positional.size() != 1)
     throw InputError(std::string(cmd) + ": expected one EXPERIMENT (a registered name or a JSON file)");
   std::vector<std::string> sets;
-  if (a.has("--seed")) sets.push_back("seed=" + std::to_string(a.integer("--seed", 0, 0, (1ll << 53))));
-  if (a.has("--runs")) sets.push_back("runs=" + std::to_string(a.integer("--runs", 1, 1, 100000)));
-  for (const auto& s : a.values("--set")) sets.push_back(s);
-  return load_experiment(a.positional()[0], sets);
+  if (a.has("--seed")) sets.push_back("seed=" + std::to_string(a.seed));
+  if (a.has("--runs")) sets.push_back("runs=" + std::to_string(a.runs));
+  for (const auto& s : a.sets) sets.push_back(s);
+  return load_experiment(a.positional[0], sets);
 }
 
-int show_command(const Args& args) {
-  ArgReader a(args, {"--set", "--seed", "--runs"});
-  auto exp = make_experiment(load_from_args(a, "show"), env_registry());
-  std::printf("%s\n", exp->config().dump(2).c_str());
-  return 0;
+}  // namespace
+
+void add_list_command(CLI::App& app) {
+  app.add_subcommand("list", "list the envs, agents, planners and experiments")->callback(list);
 }
 
-std::unique_ptr<Experiment> experiment_for_run(const ArgReader& a, const char* cmd) {
+void add_experiment_options(CLI::App& cmd, ExperimentArgs& a, bool sessions) {
+  a.cmd = &cmd;
+  cmd.add_option("EXPERIMENT", a.positional, "a registered experiment (see `list`) or a JSON file");
+  cmd.add_option("--seed", a.seed, "seed of the experiment")->type_name("S")->check(cmdline::integer_in(0, 1ll << 53));
+  cmd.add_option("--runs", a.runs, "independent runs")->type_name("R")->check(cmdline::integer_in(1, 100000));
+  cmdline::add_sets(cmd, a.sets, "override a config field (repeatable)");
+  if (sessions)
+    cmd.add_option("--load-session", a.load_session, "continue a saved session instead of EXPERIMENT")
+        ->type_name("DIR");
+}
+
+void add_show_command(CLI::App& app) {
+  auto a = std::make_shared<ExperimentArgs>();
+  CLI::App* cmd = app.add_subcommand("show", "print the resolved config of EXPERIMENT");
+  add_experiment_options(*cmd, *a, false);
+  cmd->callback([a] {
+    auto exp = make_experiment(load_from_args(*a, "show"), env_registry());
+    std::printf("%s\n", exp->config().dump(2).c_str());
+  });
+}
+
+std::unique_ptr<Experiment> experiment_for_run(const ExperimentArgs& a, const char* cmd) {
   if (!a.has("--load-session")) return make_experiment(load_from_args(a, cmd), env_registry());
-  if (!a.positional().empty() || a.has("--set") || a.has("--seed") || a.has("--runs"))
+  if (!a.positional.empty() || a.has("--set") || a.has("--seed") || a.has("--runs"))
     throw InputError(std::string(cmd) +
                      ": --load-session DIR takes no EXPERIMENT, --set, --seed or --runs (the session holds its config)");
-  return load_session(a.value("--load-session"), env_registry());
+  return load_session(a.load_session, env_registry());
+}
+
+void add_ticks_option(CLI::App& cmd, long long& ticks) {
+  cmd.add_option("--ticks", ticks, "stop after N ticks (default: run to the end)")
+      ->type_name("N")
+      ->check(cmdline::integer_in(0, 1ll << 53));
 }
 
 void run_ticks(Experiment& e, long long ticks) {
@@ -66,33 +91,57 @@ void run_ticks(Experiment& e, long long ticks) {
     }
 }
 
-int run_command(const Args& args) {
-  ArgReader a(args, {"--set", "--seed", "--runs", "--out", "--ticks", "--save-session", "--load-session", "--export-all"},
-              {"--quiet"});
+namespace {
+
+struct RunArgs {
+  ExperimentArgs exp;
+  long long ticks = -1;  // -1: to the end
+  std::string out, save_session, export_all;
+  bool quiet = false;
+};
+
+void run(const RunArgs& r) {
+  const ExperimentArgs& a = r.exp;
   if (!a.has("--out") && !a.has("--save-session") && !a.has("--export-all"))
     throw InputError("run: expected --out DIR for the outputs (or --save-session DIR / --export-all DIR)");
-  const long long ticks = a.integer("--ticks", -1, 0, 1ll << 53);  // -1: to the end
+  const long long ticks = r.ticks;
   auto exp = experiment_for_run(a, "run");
   const auto t0 = std::chrono::steady_clock::now();
   run_ticks(*exp, ticks);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const std::string what = a.has("--load-session") ? a.value("--load-session") : a.positional()[0];
-  if (a.has("--save-session")) save_session(*exp, a.value("--save-session"));
+  const std::string what = a.has("--load-session") ? a.load_session : a.positional[0];
+  if (a.has("--save-session")) save_session(*exp, r.save_session);
   if (a.has("--export-all")) {
-    const std::filesystem::path dir = a.value("--export-all");
+    const std::filesystem::path dir = r.export_all;
     const auto snap = exp->snapshot();
     const auto entries = export_all(*exp, *snap, dir);
     write_export_readme(dir, "dynalab export of " + snap->experiment + " at tick " + std::to_string(snap->tick),
                         entries);
   }
   if (!a.has("--out")) {
-    if (!a.has("--quiet")) std::printf("ran %s in %.3f s\n", what.c_str(), secs);
-    return 0;
+    if (!r.quiet) std::printf("ran %s in %.3f s\n", what.c_str(), secs);
+    return;
   }
-  const std::filesystem::path out = a.value("--out");
+  const std::filesystem::path out = r.out;
   write_run_outputs(*exp, out);
-  if (!a.has("--quiet")) std::printf("ran %s in %.3f s; outputs in %s\n", what.c_str(), secs, out.c_str());
-  return 0;
+  if (!r.quiet) std::printf("ran %s in %.3f s; outputs in %s\n", what.c_str(), secs, out.c_str());
+}
+
+}  // namespace
+
+void add_run_command(CLI::App& app) {
+  auto r = std::make_shared<RunArgs>();
+  CLI::App* cmd = app.add_subcommand(
+      "run", "run EXPERIMENT (or continue --load-session DIR) headless and write its outputs");
+  add_experiment_options(*cmd, r->exp, true);
+  cmd->add_option("--out", r->out, "write metrics, trajectories, figures and config here")->type_name("DIR");
+  add_ticks_option(*cmd, r->ticks);
+  cmd->add_option("--save-session", r->save_session, "save the session (config, data, model, RNGs) here")
+      ->type_name("DIR");
+  cmd->add_option("--export-all", r->export_all, "export everything (CSV, JSON, SVG, npy, model) here")
+      ->type_name("DIR");
+  cmd->add_flag("--quiet", r->quiet, "print nothing on success");
+  cmd->callback([r] { run(*r); });
 }
 
 }  // namespace dynalab::cli

@@ -37,27 +37,32 @@ Vec parse_const_action(const std::string& list, const Space& space) {
   return Eigen::Map<const Vec>(values.data(), values.size());
 }
 
-}  // namespace
+struct RolloutArgs {
+  std::vector<std::string> positional, sets;
+  std::string policy = "random", out;
+  long long steps = 0, seed = 0;
+  bool quiet = false;
+  const CLI::App* cmd = nullptr;
+};
 
-int rollout_command(const Args& args) {
-  ArgReader a(args, {"--policy", "--steps", "--seed", "--set", "--out"}, {"--quiet"});
-  if (a.positional().size() != 1)
+void rollout(const RolloutArgs& a) {
+  if (a.positional.size() != 1)
     throw InputError("rollout: expected one ENV (a registered env name, see `list`)");
-  if (!a.has("--out")) throw InputError("rollout: expected --out DIR for trajectories.csv");
-  const std::string env_name = a.positional()[0];
+  if (!a.cmd->count("--out")) throw InputError("rollout: expected --out DIR for trajectories.csv");
+  const std::string env_name = a.positional[0];
   if (!env_registry().find(env_name)) {
     std::string names;
     for (const auto& n : env_registry().names()) names += (names.empty() ? "" : ", ") + n;
     throw InputError("rollout: ENV: expected one of " + names + ", got '" + env_name + "'");
   }
   Json env_json = {{"name", env_name}};
-  for (const auto& s : a.values("--set")) apply_override(env_json, s);
+  for (const auto& s : a.sets) apply_override(env_json, s);
   ConfigNode node(env_json, "--set");
   auto env = env_registry().make(node);
 
-  const uint64_t seed = static_cast<uint64_t>(a.integer("--seed", 0, 0, (1ll << 53)));
-  const long long max_steps = a.integer("--steps", env->max_episode_steps(), 1, 100'000'000);
-  const std::string policy = a.value("--policy", "random");
+  const uint64_t seed = static_cast<uint64_t>(a.seed);
+  const long long max_steps = a.cmd->count("--steps") ? a.steps : env->max_episode_steps();
+  const std::string& policy = a.policy;
   const Space as = env->action_space();
   Vec fixed;
   if (policy == "zero") {
@@ -97,12 +102,29 @@ int rollout_command(const Args& args) {
       break;
     }
   }
-  const std::filesystem::path out = a.value("--out");
+  const std::filesystem::path out = a.out;
   ensure_directory(out);
   write_file_atomic(out / "trajectories.csv", csv);
-  if (!a.has("--quiet"))
+  if (!a.quiet)
     std::printf("%s: %lld steps; %s\n", env_name.c_str(), t, (out / "trajectories.csv").c_str());
-  return 0;
+}
+
+}  // namespace
+
+void add_rollout_command(CLI::App& app) {
+  auto a = std::make_shared<RolloutArgs>();
+  CLI::App* cmd = app.add_subcommand("rollout", "one episode of ENV under a simple policy, to DIR/trajectories.csv");
+  a->cmd = cmd;
+  cmd->add_option("ENV", a->positional, "a registered env (see `list`)");
+  cmd->add_option("--policy", a->policy, "random, zero or const:V1,V2,... (default random)")->type_name("POLICY");
+  cmd->add_option("--steps", a->steps, "at most N steps (default: the env's episode length)")
+      ->type_name("N")
+      ->check(cmdline::integer_in(1, 100'000'000));
+  cmd->add_option("--seed", a->seed, "seed of the env and the policy")->type_name("S")->check(cmdline::integer_in(0, 1ll << 53));
+  cmdline::add_sets(*cmd, a->sets, "override an env field (repeatable)");
+  cmd->add_option("--out", a->out, "write trajectories.csv here")->type_name("DIR");
+  cmd->add_flag("--quiet", a->quiet, "print nothing on success");
+  cmd->callback([a] { rollout(*a); });
 }
 
 }  // namespace dynalab::cli

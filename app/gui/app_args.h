@@ -3,6 +3,7 @@
 // with --exit it runs scripted: render, advance N ticks, write a screenshot, exit.
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -33,13 +34,10 @@ struct AppArgs {
   std::string export_all;     ///< --export-all DIR after the ticks (scripted)
   std::string lab;            ///< --lab VIEW: open the uncertainty lab on a view (lesson_panels())
   std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
-  bool help = false;
 };
 
-/// Parses argv; throws InputError naming the flag on bad input.
-AppArgs parse_app_args(int argc, char** argv);
-
-/// The --help text.
-const char* app_usage();
+/// Parses argv into `out` (CLI11, app/common/command_line.h). Returns nullopt to go on, or the
+/// exit code after --help (0) or after one line "error: ..." naming the flag (2).
+std::optional<int> parse_app_args(int argc, char** argv, AppArgs& out);
 
 }  // namespace dynalab

@@ -78,8 +78,14 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_bad_lab_view
            COMMAND sh -c "$<TARGET_FILE:dynalab> --experiment cliff_hill_v05 --lab heatmap --exit 2>&1; test $? -eq 2 && echo exit-2")
   set_tests_properties(gui_scripted_bad_lab_view PROPERTIES PASS_REGULAR_EXPRESSION "--lab: expected one of disagreement_map, .*got 'heatmap'.*exit-2")
-  add_test(NAME gui_help COMMAND $<TARGET_FILE:dynalab> --help)
-  set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION "--screenshot FILE.png")
+  # --help (CLI11) lists every flag on stdout and exits 0; a bad number exits 2 naming its flag.
+  add_test(NAME gui_help COMMAND sh -c "$<TARGET_FILE:dynalab> --help; echo rc=$?")
+  set_tests_properties(gui_help PROPERTIES PASS_REGULAR_EXPRESSION
+                       "Usage: dynalab.*--experiment NAME.*--set KEY=VALUE.*--screenshot FILE.png.*--exit.*--lab VIEW.*--lesson NAME.*--step K.*rc=0")
+  add_test(NAME gui_bad_flags
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --ticks 1x --exit 2>&1; a=$?; $<TARGET_FILE:dynalab> --size 10x10 --exit 2>&1; b=$?; $<TARGET_FILE:dynalab> --no-such-flag 2>&1; c=$?; test $a -eq 2 && test $b -eq 2 && test $c -eq 2 && echo all-exit-2")
+  set_tests_properties(gui_bad_flags PROPERTIES PASS_REGULAR_EXPRESSION
+                       "^error: --ticks: expected an integer in \\[0, 1099511627776\\], got '1x'\nerror: --size: expected WxH.*got '10x10'\nerror: .*--no-such-flag\nall-exit-2")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)
 endif()
 # xvfb-run -a can race for a display number when two start at once: one Xvfb test at a time.

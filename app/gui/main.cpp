@@ -54,16 +54,7 @@ int main(int argc, char** argv) {
   const auto t_process = Clock::now();
   // 1. Flags.
   AppArgs args;
-  try {
-    args = parse_app_args(argc, argv);
-  } catch (const InputError& e) {
-    std::fprintf(stderr, "error: %s\n", e.what());
-    return 2;
-  }
-  if (args.help) {
-    std::fputs(app_usage(), stdout);
-    return 0;
-  }
+  if (const auto code = parse_app_args(argc, argv, args)) return *code;
   const bool scripted = args.exit;
 
   // 2. Settings: the user's file interactively; defaults in scripted mode so tests are repeatable.
