@@ -80,24 +80,47 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
       const int p = order[i];
       if (elite[p] && opt.elites) continue;
       if (i % stride) continue;
-      for (int k = 0; k < particles; ++k)
-        draw_observation_path(canvas, predicted_path(t, p, k), env,
-                              return_color(scaled(p)).with_alpha(0.5f), 2.0f, place);
+      for (int k = 0; k < particles; ++k) {
+        const std::vector<Vec> path = predicted_path(t, p, k);
+        draw_observation_path(canvas, path, env, return_color(scaled(p)).with_alpha(0.5f), 2.0f,
+                              place);
+        draw_termination_mark(canvas, path, env, place, 0.5f);
+      }
     }
   }
   if (opt.elites)
     for (int p = 0; p < P; ++p)
       if (elite[p])
-        for (int k = 0; k < particles; ++k)
-          draw_observation_path(canvas, predicted_path(t, p, k), env,
-                                return_color(scaled(p)).with_alpha(0.9f), 3.0f, place);
+        for (int k = 0; k < particles; ++k) {
+          const std::vector<Vec> path = predicted_path(t, p, k);
+          draw_observation_path(canvas, path, env, return_color(scaled(p)).with_alpha(0.9f), 3.0f,
+                                place);
+          draw_termination_mark(canvas, path, env, place);
+        }
   if (opt.chosen) {
     const int b = best_candidate(t);
     if (b >= 0)
-      for (int k = 0; k < particles; ++k)
-        draw_observation_path(canvas, predicted_path(t, b, k), env, palette::plan,
-                              k == 0 ? 6.0f : 3.0f, place);
+      for (int k = 0; k < particles; ++k) {
+        const std::vector<Vec> path = predicted_path(t, b, k);
+        draw_observation_path(canvas, path, env, palette::plan, k == 0 ? 6.0f : 3.0f, place);
+        draw_termination_mark(canvas, path, env, place);
+      }
   }
+}
+
+void draw_termination_mark(Canvas& canvas, const std::vector<Vec>& path, const Env& env,
+                           const PathPlacer& place, float size) {
+  // A particle that terminated has NaN rows after its last state (ModelStepper, OracleEvaluator).
+  int last = int(path.size()) - 1;
+  while (last >= 0 && !path[last].allFinite()) --last;
+  if (last < 0 || last + 1 == int(path.size())) return;  // never finite, or never ended
+  const int steps = int(path.size());
+  const auto p = place ? place(path[last], last, steps) : env.obs_position(path[last]);
+  if (!p) return;
+  const Bounds b = env.world_bounds();
+  const double r = 0.012 * size * std::max(b.hi.x - b.lo.x, b.hi.y - b.lo.y);
+  canvas.segment({p->x - r, p->y - r}, {p->x + r, p->y + r}, palette::danger, 3.0f * size);
+  canvas.segment({p->x - r, p->y + r}, {p->x + r, p->y - r}, palette::danger, 3.0f * size);
 }
 
 Figure plan_objective_figure(const PlanTrace& t) {

@@ -37,6 +37,12 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& trace, const Env& env,
 void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
                            Color color, float width_px, const PathPlacer& place = {});
 
+/// A red cross where a predicted path ends because its particle terminated (the pole fell, the
+/// goal was reached); nothing for a path that runs the whole horizon. Every drawn candidate gets
+/// one (the fan's at half `size`), so the audience sees where the model expects episodes to end.
+void draw_termination_mark(Canvas& canvas, const std::vector<Vec>& path, const Env& env,
+                           const PathPlacer& place = {}, float size = 1.0f);
+
 /// The predicted path (H+1 observations) of one particle of one candidate; NaN rows after the
 /// particle terminated (drawn paths end there).
 std::vector<Vec> predicted_path(const PlanTrace& trace, int candidate, int particle);
