@@ -4,7 +4,8 @@
 #include <cstdlib>
 
 #include "core/env_registry.h"
-#include "core/experiments/registry.h"
+#include "core/agents/registry.h"
+#include "core/episodic_experiment.h"
 
 namespace dynalab {
 
@@ -38,17 +39,13 @@ ExperimentSource load_experiment(const std::string& name_or_path, const std::vec
 std::unique_ptr<Experiment> make_experiment(const ExperimentSource& src, const EnvRegistry& envs) {
   ConfigNode root(src.json, src.source, src.overridden);
   std::vector<std::string> names;
-  for (const auto& k : experiment_kinds()) names.push_back(k.kind);
+  for (const auto& f : agent_families()) names.push_back(f.name);
   std::string kind;
-  if (!root.has("kind")) root.fail("kind", "one of the experiment kinds (" + names.front() + ", ...)");
+  if (!root.has("kind")) root.fail("kind", "one of the agent families (" + names.front() + ", ...)");
   root.choice("kind", kind, names);
-  for (const auto& k : experiment_kinds())
-    if (k.kind == kind) {
-      auto e = k.make(root, src, envs);
-      root.finish();
-      return e;
-    }
-  return nullptr;  // unreachable: choice() validated the kind
+  auto e = make_episodic_experiment(kind, root, src, envs);
+  root.finish();
+  return e;
 }
 
 LiveEdit Experiment::apply_live_edit(const Json& edited) {

@@ -65,8 +65,7 @@ std::string readme(const std::filesystem::path& dir) {
       {"model/training_state.bin",
        "Adam moments and the in-progress fit (core/models/ensemble_state.cpp)"},
       {"plan_trace.json", "the planner's latest iteration (what the GUI draws) and warm start"},
-      {"trajectories_so_far.csv", "trajectories.csv of the run so far"},
-      {"plan_traces_so_far.csv", "plan_traces.csv of the run so far"},
+      {"fit_data.npy", "the transitions of the model's latest fit (the distribution-shift analysis)"},
       {"README.txt", "this file"}};
   for (const auto& [f, what] : known)
     if (f == "README.txt" || std::filesystem::exists(dir / f)) r += f + "  " + what + "\n";
@@ -269,6 +268,10 @@ std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir,
   const SessionReader top(doc, file.string(), "");
   if (!doc.is_object()) top.fail("(top level)", "a JSON object");
   const int64_t format = top.integer("format");
+  if (format == 1)
+    top.fail("format", std::to_string(kSessionFormat) +
+                           ", got 1 (a session of an older dynalab: its state layout changed; rerun the "
+                           "experiment and save again)");
   if (format != kSessionFormat)
     top.fail("format", std::to_string(kSessionFormat) + ", got " + std::to_string(format));
   ExperimentSource src;

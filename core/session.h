@@ -3,11 +3,13 @@
 // ticks depend on (learned values, model weights and optimiser moments, datasets, RNG states,
 // env state, counters), so a loaded session steps bit-identically to the one that was saved.
 //
-// Session folder (format 1):
-//   session.json  {"format": 1, "experiment", "kind", "config": resolved config, "state": {...}}
-//                 the state holds counters, RNG states (64-bit words as 16-digit hex), env state
+// Session folder (format 2):
+//   session.json  {"format": 2, "experiment", "kind", "config": resolved config, "state": {...}}
+//                 the state is what EpisodicExperiment::visit_state and the agent's visit_state
+//                 list (core/state_visitor.h): counters, episodes, trajectories, RNG states
+//                 (64-bit words as 16-digit hex), env state, and the agent under "agent"
 //   README.txt    one line per file
-//   kind-specific files (mbrl: dataset.npy, model/ensemble.bin, model/training_state.bin, ...)
+//   agent files (mbrl: dataset.npy, model/ensemble.bin, model/training_state.bin, ...)
 // Loading builds a NEW experiment from the saved config and restores its state; a broken file
 // is an InputError naming the file and key, and the caller's current experiment is untouched.
 
@@ -27,7 +29,7 @@ namespace dynalab {
 class EnvRegistry;
 
 /// Version of the session folder layout written by save_session.
-inline constexpr int kSessionFormat = 1;
+inline constexpr int kSessionFormat = 2;  // 2: one state visitor for every agent family (issue 16)
 
 /// Writes `e`'s session into `dir` (created; an existing session there is replaced). The folder is
 /// assembled next to `dir` and renamed into place, so a failure (read-only parent, full disk)
@@ -73,6 +75,8 @@ class SessionReader {
   /// Throws InputError "file: path.key: expected `what`".
   [[noreturn]] void fail(const std::string& key, const std::string& what) const;
   const std::string& file() const { return file_; }
+  /// The key path of this object within the file ("state.rows[2]").
+  const std::string& path() const { return path_; }
 
  private:
   const Json& at(const std::string& key) const;

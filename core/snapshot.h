@@ -10,13 +10,14 @@
 
 #include "core/env.h"
 #include "core/figure.h"
+#include "core/trajectory.h"
 
 namespace dynalab {
 
 struct Snapshot {
   virtual ~Snapshot() = default;
   std::string experiment;      ///< experiment name
-  std::string kind;            ///< experiment kind ("tabular", "mbrl", ...)
+  std::string kind;            ///< the agent family (core/agents/registry.h: "tabular", "mbrl", ...)
   int64_t tick = 0;            ///< ticks done so far
   int run = 0, runs = 1;       ///< current run index and run count
   int episode = 0;             ///< current episode within the run (0-based)
@@ -25,6 +26,8 @@ struct Snapshot {
   std::shared_ptr<const Env> world;  ///< a frozen copy of the env for drawing (never stepped)
   Vec obs;                           ///< the current observation of the env
   bool episode_terminated = false;   ///< the last episode ended by termination (goal, pit, fall)
+  Trajectory trajectory;             ///< the episode in progress (a warm-up one has a negative id)
+  std::vector<double> returns;       ///< return of every finished episode of this run
   std::vector<Figure> figures;       ///< live plots
   std::vector<std::pair<std::string, std::string>> stats;  ///< labelled counters for the status panel
   std::string message;               ///< a status message, e.g. "model diverged"

@@ -14,7 +14,8 @@
 #include "core/analysis/visitation.h"
 #include "core/dataset.h"
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
 #include "core/models/ensemble.h"
 #include "core/rng.h"
 #include "tests/toy_data.h"
@@ -230,7 +231,7 @@ TEST_CASE("open-loop error compounds with the horizon for an imperfect model") {
   const auto trajectories = split_trajectories(d);
   REQUIRE(trajectories.size() == 30);
   CHECK(trajectories[0].steps() == 25);
-  CHECK(trajectories[0].obs.row(25).transpose() == d.at(24).next_obs);
+  CHECK(trajectories[0].observation(25) == d.at(24).next_obs);
   Ensemble m(small_model("deterministic", 3, 15), 2, 1, 9);  // few epochs: imperfect
   Rng train_rng(10);
   m.fit(d, train_rng);
@@ -316,7 +317,7 @@ TEST_CASE("an mbrl experiment publishes the divergence per episode and the state
   // v1.0 refits after each episode: episode 2 was planned by a model fit on 60 + 2 * 20 rows.
   CHECK(snap->visitation->dataset_states.rows() == 100);
   CHECK(snap->visitation->kl == snap->divergence.back());
-  const auto& rows = dynamic_cast<const MbrlExperiment&>(*exp).divergence();
+  const auto& rows = dynamic_cast<const MpcAgent&>(dynamic_cast<const EpisodicExperiment&>(*exp).agent()).divergence();
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].n_train == 60);
 }

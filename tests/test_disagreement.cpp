@@ -4,7 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
 #include "envs/registry.h"
 
 using namespace dynalab;

@@ -7,7 +7,8 @@
 #include <sstream>
 
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
@@ -33,7 +34,7 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
                          "planner.elites=5", "planner.iterations=2", "planner.horizon=8"}),
         env_registry());
     exp->run_to_end();
-    auto* mbrl = dynamic_cast<MbrlExperiment*>(exp.get());
+    auto* mbrl = dynamic_cast<MpcAgent*>(&dynamic_cast<EpisodicExperiment&>(*exp).agent());
     REQUIRE(mbrl);
     const auto snap = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
     REQUIRE(snap);
@@ -47,10 +48,10 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
         for (double y : se.y) CHECK(std::isfinite(y));
       }
     // Training stopped and did not start again after the next episodes.
-    const auto model = mbrl->agent().model();
+    const auto model = mbrl->planner_agent().model();
     REQUIRE(model);
     CHECK(model->diverged());
-    CHECK(mbrl->agent().fits() == 1);
+    CHECK(mbrl->planner_agent().fits() == 1);
     for (int m = 0; m < model->size(); ++m) CHECK(model->net(m).params().allFinite());
 
     const auto dir = temp_dir("divergence_" + kind);

@@ -5,8 +5,10 @@
 #include <algorithm>
 
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
+#include "core/agents/tabular/dyna_agent.h"
+#include "core/episodic_experiment.h"
 #include "core/live_edit.h"
 #include "envs/registry.h"
 
@@ -66,9 +68,9 @@ TEST_CASE("every preset knows which of its fields are live, and a no-op edit cha
 
 TEST_CASE("MPC: CEM population, elites and alpha, particles and training fields apply live") {
   auto e = make("pendulum_mpc", {"episodes=2"});
-  auto& m = static_cast<MbrlExperiment&>(*e);
-  replans(*e, m.agent(), 1);
-  CHECK(m.agent().trace().candidates == 200);
+  auto& m = dynamic_cast<MpcAgent&>(dynamic_cast<EpisodicExperiment&>(*e).agent());
+  replans(*e, m.planner_agent(), 1);
+  CHECK(m.planner_agent().trace().candidates == 200);
 
   Json edited = e->config();
   at(edited, "planner.population") = 60;
@@ -83,12 +85,12 @@ TEST_CASE("MPC: CEM population, elites and alpha, particles and training fields 
   CHECK(edit.pending == std::vector<std::string>{"planner.horizon"});
   CHECK(at(const_cast<Json&>(e->config()), "planner.population") == 60);
   CHECK(at(const_cast<Json&>(e->config()), "planner.horizon") == 25);
-  CHECK(m.agent().model()->config().learning_rate == doctest::Approx(0.01));
+  CHECK(m.planner_agent().model()->config().learning_rate == doctest::Approx(0.01));
 
-  replans(*e, m.agent(), 1);  // the edit reaches the next replan
-  CHECK(m.agent().trace().candidates == 60);
-  CHECK(m.agent().trace().elites.size() == 6);
-  CHECK(m.agent().trace().horizon == 25);
+  replans(*e, m.planner_agent(), 1);  // the edit reaches the next replan
+  CHECK(m.planner_agent().trace().candidates == 60);
+  CHECK(m.planner_agent().trace().elites.size() == 6);
+  CHECK(m.planner_agent().trace().horizon == 25);
   CHECK(m.settings().output.plan_traces);
   CHECK(m.settings().agent.rollout.particles == 3);
 }
@@ -119,7 +121,7 @@ TEST_CASE("a live edit changes the run exactly from where it is made, the same i
       e->apply_live_edit(j);
     }
     e->run_to_end();
-    return static_cast<TabularExperiment&>(*e).episodes().back().steps;
+    return dynamic_cast<EpisodicExperiment&>(*e).episodes().back().steps;
   };
   CHECK(run(true) == run(true));
   CHECK(run(true) != run(false));

@@ -4,7 +4,8 @@
 #include <filesystem>
 
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
 #include "core/rng.h"
 #include "envs/cartpole_swingup.h"
 #include "envs/pendulum.h"

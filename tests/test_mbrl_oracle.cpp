@@ -4,7 +4,8 @@
 #include <sstream>
 
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
@@ -183,7 +184,7 @@ TEST_CASE("every planner kind runs the oracle MPC loop to the origin") {
     CAPTURE(planner);
     auto exp = make({"planner=" + planner});
     exp->run_to_end();
-    auto* mbrl = dynamic_cast<MbrlExperiment*>(exp.get());
+    auto* mbrl = dynamic_cast<EpisodicExperiment*>(exp.get());
     REQUIRE(mbrl);
     CHECK(mbrl->episodes().size() == 3);
     auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());

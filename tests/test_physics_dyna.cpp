@@ -4,7 +4,8 @@
 #include <doctest/doctest.h>
 
 #include "core/experiment.h"
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/tabular/dyna_agent.h"
+#include "core/episodic_experiment.h"
 #include "envs/registry.h"
 #include "test_util.h"
 
@@ -12,7 +13,7 @@ using namespace dynalab;
 
 TEST_CASE("mountain_car_dyna improves: last 10 episodes beat the first 10, over 5 runs") {
   auto exp = make_experiment(load_experiment("mountain_car_dyna"), env_registry());
-  auto* tab = dynamic_cast<TabularExperiment*>(exp.get());
+  auto* tab = dynamic_cast<EpisodicExperiment*>(exp.get());
   REQUIRE(tab);
   REQUIRE(tab->settings().runs >= 5);
   REQUIRE(tab->settings().episodes == 200);
@@ -57,7 +58,7 @@ TEST_CASE("mountain_car_dyna improves: last 10 episodes beat the first 10, over 
 
 TEST_CASE("cartpole_balance_dyna: prioritized sweeping on the binned cart-pole balances longer") {
   auto exp = make_experiment(load_experiment("cartpole_balance_dyna"), env_registry());
-  auto* tab = dynamic_cast<TabularExperiment*>(exp.get());
+  auto* tab = dynamic_cast<EpisodicExperiment*>(exp.get());
   REQUIRE(tab);
   exp->run_to_end();
   const int runs = tab->settings().runs, episodes = tab->settings().episodes;

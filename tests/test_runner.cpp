@@ -2,7 +2,8 @@
 
 #include <thread>
 
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/tabular/dyna_agent.h"
+#include "core/episodic_experiment.h"
 #include "core/runner.h"
 #include "envs/registry.h"
 

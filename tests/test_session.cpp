@@ -6,8 +6,10 @@
 #include <functional>
 
 #include "core/env_registry.h"
-#include "core/experiments/mbrl_experiment.h"
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
+#include "core/episodic_experiment.h"
+#include "core/agents/tabular/dyna_agent.h"
+#include "core/episodic_experiment.h"
 #include "core/export/atomic_file.h"
 #include "core/export/npy.h"
 #include "core/models/ensemble.h"
@@ -218,9 +220,9 @@ TEST_CASE(
   SUBCASE("a bad key in session.json") {
     const auto p = fresh("key");
     Json doc = Json::parse(read_file(p / "session.json"));
-    doc["state"]["agent"]["rng"]["s"][2] = "not hex";
+    doc["state"]["agent"]["planner_agent"]["rng"]["s"][2] = "not hex";
     write_file_atomic(p / "session.json", doc.dump());
-    CHECK(error_of(p).find("session.json: state.agent.rng.s[2]: expected a hex 64-bit word") !=
+    CHECK(error_of(p).find("session.json: state.agent.planner_agent.rng.s[2]: expected a hex 64-bit word") !=
           std::string::npos);
     doc = Json::parse(read_file(dir / "good" / "session.json"));
     doc["state"]["env_state"] = Json::array({1.0});
@@ -228,6 +230,16 @@ TEST_CASE(
     CHECK(error_of(p).find("session.json: state.env_state: expected") != std::string::npos);
     write_file_atomic(p / "session.json", "{ not json");
     CHECK(error_of(p).find("session.json: not valid JSON") != std::string::npos);
+  }
+  SUBCASE("a session of the old format 1 fails with one line saying what to do") {
+    const auto p = fresh("format1");
+    Json doc = Json::parse(read_file(p / "session.json"));
+    doc["format"] = 1;
+    write_file_atomic(p / "session.json", doc.dump());
+    const std::string msg = error_of(p);
+    CHECK(msg.find("session.json: format: expected 2, got 1 (a session of an older dynalab") != std::string::npos);
+    CHECK(msg.find("save again") != std::string::npos);
+    CHECK(msg.find('\n') == std::string::npos);
   }
   SUBCASE("an integer too large for the field it lands in (it wrapped into an int)") {
     const auto p = fresh("wrap");
@@ -239,9 +251,9 @@ TEST_CASE(
               "session.json: state.episode: expected an integer in [-2147483648, 2147483647], got "
               "4294967296") != std::string::npos);
     doc = good;
-    doc["state"]["agent"]["plan_index"] = 2147483648LL;
+    doc["state"]["agent"]["planner_agent"]["plan_index"] = 2147483648LL;
     write_file_atomic(p / "session.json", doc.dump());
-    CHECK(error_of(p).find("session.json: state.agent.plan_index: expected an integer in") !=
+    CHECK(error_of(p).find("session.json: state.agent.planner_agent.plan_index: expected an integer in") !=
           std::string::npos);
     write_file_atomic(p / "session.json", good.dump());
     Json trace = Json::parse(read_file(p / "plan_trace.json"));

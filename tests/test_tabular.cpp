@@ -2,25 +2,29 @@
 
 #include <doctest/doctest.h>
 
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/tabular/dyna_agent.h"
+#include "core/episodic_experiment.h"
 #include "envs/registry.h"
 
 using namespace dynalab;
 
 namespace {
-std::unique_ptr<TabularExperiment> make(const std::string& name, std::vector<std::string> sets) {
+std::unique_ptr<EpisodicExperiment> make(const std::string& name, std::vector<std::string> sets) {
   auto e = make_experiment(load_experiment(name, sets), env_registry());
-  return std::unique_ptr<TabularExperiment>(static_cast<TabularExperiment*>(e.release()));
+  return std::unique_ptr<EpisodicExperiment>(static_cast<EpisodicExperiment*>(e.release()));
+}
+const TabularAgent& learner(const EpisodicExperiment& e) {
+  return dynamic_cast<const DynaAgent&>(e.agent()).learner();
 }
 /// Mean steps of episode `episode` (0-based) over all runs.
-double mean_steps(const TabularExperiment& e, int episode) {
+double mean_steps(const EpisodicExperiment& e, int episode) {
   double sum = 0;
   int n = 0;
   for (const auto& r : e.episodes())
     if (r.episode == episode) sum += r.steps, ++n;
   return sum / n;
 }
-double mean_final_cumulative(const TabularExperiment& e) {
+double mean_final_cumulative(const EpisodicExperiment& e) {
   double sum = 0;
   for (const auto& run : e.cumulative_reward()) sum += run.back();
   return sum / e.cumulative_reward().size();
@@ -45,7 +49,7 @@ TEST_CASE("q_learning kind behaves exactly like Dyna-Q with n = 0") {
   d0->run_to_end();
   REQUIRE(q->episodes().size() == d0->episodes().size());
   for (size_t i = 0; i < q->episodes().size(); ++i) CHECK(q->episodes()[i].steps == d0->episodes()[i].steps);
-  CHECK(q->agent().planning_updates() == 0);
+  CHECK(learner(*q).planning_updates() == 0);
 }
 
 TEST_CASE("Shortcut Maze: Dyna-Q+ finds the shortcut and collects more reward than Dyna-Q by step 6000") {
@@ -62,7 +66,7 @@ TEST_CASE("Blocking Maze: after the block Dyna-Q+ finds the new path sooner than
   auto plain = make("blocking_maze", {"runs=10", "seed=1", "agent.kind=dyna_q"});
   plus->run_to_end();
   plain->run_to_end();
-  auto mean_at = [](const TabularExperiment& e, int step) {
+  auto mean_at = [](const EpisodicExperiment& e, int step) {
     double sum = 0;
     for (const auto& run : e.cumulative_reward()) sum += run[step - 1];
     return sum / e.cumulative_reward().size();
@@ -78,8 +82,8 @@ TEST_CASE("prioritized sweeping learns the Dyna Maze with few planning updates")
   auto ps = make("prioritized_sweeping_maze", {"runs=5", "seed=2"});
   ps->run_to_end();
   CHECK(mean_steps(*ps, 49) < 25);
-  CHECK(ps->agent().planning_updates() > 0);
-  CHECK(ps->agent().real_updates() == 0);  // the book's algorithm learns only through its queue
+  CHECK(learner(*ps).planning_updates() > 0);
+  CHECK(learner(*ps).real_updates() == 0);  // the book's algorithm learns only through its queue
 }
 
 TEST_CASE("the snapshot carries the Q table, the model, recent planning updates and the path") {
@@ -117,7 +121,7 @@ TEST_CASE("live parameter changes apply at the next tick") {
   CHECK(edit.live == std::vector<std::string>{"agent.planning_steps"});
   CHECK(edit.pending.empty());
   CHECK(e->config()["agent"]["planning_steps"] == 20);
-  const auto before = e->agent().planning_updates();
+  const auto before = learner(*e).planning_updates();
   e->tick();
-  CHECK(e->agent().planning_updates() - before == 20);
+  CHECK(learner(*e).planning_updates() - before == 20);
 }

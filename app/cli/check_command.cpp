@@ -10,7 +10,7 @@
 #include "app/cli/cli.h"
 #include "core/dataset.h"
 #include "core/experiment.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
 #include "core/lesson.h"
 #include "envs/maze.h"
 #include "envs/registry.h"
@@ -32,21 +32,16 @@ struct CheckArgs {
   std::string experiment;
 };
 
-/// The mbrl experiment that gives a dataset's dimensions or a model's shape.
-std::unique_ptr<MbrlExperiment> mbrl_for(const CheckArgs& a, const std::string& file,
-                                         const std::string& what) {
+/// The experiment whose env gives a dataset's dimensions (and whose model, a model's shape).
+std::unique_ptr<Experiment> experiment_for(const CheckArgs& a, const std::string& file, const std::string& what) {
   if (a.experiment.empty())
     throw InputError(file + ": checking " + what +
                      " needs --experiment EXP (an mbrl experiment; its env and model give the "
                      "expected shape)");
-  auto exp = make_experiment(load_experiment(a.experiment, a.sets),
-                             env_registry());
-  auto* mbrl = dynamic_cast<MbrlExperiment*>(exp.get());
-  if (!mbrl)
-    throw InputError("--experiment: expected an mbrl experiment (with an env and a model), got '" +
-                     a.experiment + "'");
-  exp.release();
-  return std::unique_ptr<MbrlExperiment>(mbrl);
+  auto exp = make_experiment(load_experiment(a.experiment, a.sets), env_registry());
+  if (exp->progress().kind != "mbrl")
+    throw InputError("--experiment: expected an mbrl experiment (with an env and a model), got '" + a.experiment + "'");
+  return exp;
 }
 
 void check(const CheckArgs& a) {
@@ -69,17 +64,19 @@ void check(const CheckArgs& a) {
     const Maze m = load_maze(file);
     std::printf("ok: maze %dx%d\n", m.rows, m.cols);
   } else if (ext == ".csv" || ext == ".npy") {
-    const auto exp = mbrl_for(a, file, "a dataset");
+    const auto exp = experiment_for(a, file, "a dataset");
     const int od = exp->env()->observation_space().dim(), ad = exp->env()->action_space().dim();
     const std::string bytes = read_bytes(file);
     const Dataset d = ext == ".csv" ? Dataset::from_csv(bytes, file, od, ad)
                                     : Dataset::from_npy(bytes, file, od, ad);
     std::printf("ok: dataset of %zu transitions (obs %d, action %d)\n", d.size(), od, ad);
   } else if (ext == ".bin") {
-    const auto exp = mbrl_for(a, file, "model weights");
-    if (!exp->agent().model())
+    const auto exp = experiment_for(a, file, "model weights");
+    const auto snap = exp->snapshot();
+    const auto& model = static_cast<const MbrlSnapshot&>(*snap).model;  // kind "mbrl" (experiment_for)
+    if (!model)
       throw InputError("--experiment: expected a learned model (agent.dynamics=learned), got the oracle");
-    Ensemble e = *exp->agent().model();
+    Ensemble e = *model;
     e.load(file);
     std::printf("ok: model \"%s\"\n", e.describe_shape().c_str());
   } else {

@@ -9,49 +9,23 @@
 #include <optional>
 #include <type_traits>
 
-#include "core/experiments/mbrl_experiment.h"
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/registry.h"
+#include "core/config_fields.h"
+#include "core/episodic_experiment.h"
 #include "envs/grid_world.h"
 
 namespace dynalab {
 
 namespace {
 
-/// Writes a config struct back to JSON (the inverse of ConfigNode), field by field.
-class JsonWriter {
- public:
-  explicit JsonWriter(Json& out) : out_(out) {}
-  template <class T>
-  void field(const char* key, T& value, Range = {}, Apply = Apply::live, const char* = "") {
-    out_[key] = value;
-  }
-  template <class T>
-  void field(const char* key, T& value, Apply, const char* = "") {
-    out_[key] = value;
-  }
-  void choice(const char* key, std::string& value, const std::vector<std::string>&,
-              Apply = Apply::on_reset, const char* = "") {
-    out_[key] = value;
-  }
-  template <class C>
-  void section(const char* key, C& sub) {
-    if (!out_.contains(key) || !out_[key].is_object()) out_[key] = Json::object();
-    JsonWriter w(out_[key]);
-    sub.visit(w);
-  }
-
- private:
-  Json& out_;
-};
-
 /// Draws one widget per field with the field's range; rejected values are reported, not kept.
-class ImGuiVisitor {
+class ImGuiVisitor final : public FieldVisitor {
  public:
   explicit ImGuiVisitor(ConfigEdit& edit, std::string prefix = "")
       : edit_(edit), prefix_(std::move(prefix)) {}
+  bool changed() const override { return edit_.live || edit_.on_reset; }
 
-  void field(const char* key, double& v, Range r = {}, Apply a = Apply::live,
-             const char* help = "") {
+  void field(const char* key, double& v, Range r, Apply a, const char* help) override {
     double x = v;
     bool changed;
     if (std::isfinite(r.lo) && std::isfinite(r.hi) && r.hi - r.lo <= 1.0)
@@ -61,19 +35,7 @@ class ImGuiVisitor {
     if (changed) accept(key, r, x, a, [&] { v = x; });
     decorate(a, help, r);
   }
-  void field(const char* key, float& v, Range r = {}, Apply a = Apply::live,
-             const char* help = "") {
-    double x = v;
-    field(key, x, r, a, help);
-    v = float(x);
-  }
-  void field(const char* key, int& v, Range r = {}, Apply a = Apply::live, const char* help = "") {
-    int64_t x = v;
-    field(key, x, r, a, help);
-    v = int(x);
-  }
-  void field(const char* key, int64_t& v, Range r = {}, Apply a = Apply::live,
-             const char* help = "") {
+  void field(const char* key, int64_t& v, Range r, Apply a, const char* help) override {
     int64_t x = v;
     bool changed;
     if (std::isfinite(r.lo) && std::isfinite(r.hi) && r.hi - r.lo <= 100) {
@@ -86,28 +48,50 @@ class ImGuiVisitor {
     if (changed) accept(key, r, double(x), a, [&] { v = x; });
     decorate(a, help, r);
   }
-  void field(const char* key, uint64_t& v, Range r = {}, Apply a = Apply::live,
-             const char* help = "") {
+  void field(const char* key, uint64_t& v, Range r, Apply a, const char* help) override {
     uint64_t x = v;
     if (ImGui::InputScalar(key, ImGuiDataType_U64, &x, nullptr, nullptr, nullptr,
                            ImGuiInputTextFlags_EnterReturnsTrue))
       accept(key, r, double(x), a, [&] { v = x; });
     decorate(a, help, r);
   }
-  void field(const char* key, bool& v, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, bool& v, Apply a, const char* help) override {
     if (ImGui::Checkbox(key, &v)) mark(a);
     decorate(a, help, {});
   }
-  void field(const char* key, std::string& v, Apply a = Apply::live, const char* help = "") {
+  void field(const char* key, std::string& v, Apply a, const char* help) override {
     if (!std::strcmp(key, "category") || !std::strcmp(key, "description"))
       return;  // shown by the picker
     std::string x = v;
     if (ImGui::InputText(key, &x, ImGuiInputTextFlags_EnterReturnsTrue)) v = x, mark(a);
     decorate(a, help, {});
   }
+  void field(const char* key, std::vector<double>& v, Range r, Apply a, const char* help) override {
+    list(key, v, r, a, help);
+  }
+  void field(const char* key, std::vector<int>& v, Range r, Apply a, const char* help) override {
+    list(key, v, r, a, help);
+  }
+  void choice(const char* key, std::string& v, const std::vector<std::string>& choices, Apply a,
+              const char* help) override {
+    if (ImGui::BeginCombo(key, v.c_str())) {
+      for (const auto& c : choices)
+        if (ImGui::Selectable(c.c_str(), c == v)) v = c, mark(a);
+      ImGui::EndCombo();
+    }
+    decorate(a, help, {});
+  }
+  void section(const char* key, const std::function<void(FieldVisitor&)>& body) override {
+    if (ImGui::TreeNodeEx(key, ImGuiTreeNodeFlags_DefaultOpen)) {
+      ImGuiVisitor inner(edit_, prefix_ + key + ".");
+      body(inner);
+      ImGui::TreePop();
+    }
+  }
+
+ private:
   template <class T>
-  void field(const char* key, std::vector<T>& v, Range r = {}, Apply a = Apply::live,
-             const char* help = "") {
+  void list(const char* key, std::vector<T>& v, Range r, Apply a, const char* help) {
     std::string text;
     for (size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + std::to_string(v[i]);
     if (ImGui::InputText(key, &text, ImGuiInputTextFlags_EnterReturnsTrue)) {
@@ -133,25 +117,6 @@ class ImGuiVisitor {
     }
     decorate(a, help, r);
   }
-  void choice(const char* key, std::string& v, const std::vector<std::string>& choices,
-              Apply a = Apply::on_reset, const char* help = "") {
-    if (ImGui::BeginCombo(key, v.c_str())) {
-      for (const auto& c : choices)
-        if (ImGui::Selectable(c.c_str(), c == v)) v = c, mark(a);
-      ImGui::EndCombo();
-    }
-    decorate(a, help, {});
-  }
-  template <class C>
-  void section(const char* key, C& sub) {
-    if (ImGui::TreeNodeEx(key, ImGuiTreeNodeFlags_DefaultOpen)) {
-      ImGuiVisitor inner(edit_, prefix_ + key + ".");
-      sub.visit(inner);
-      ImGui::TreePop();
-    }
-  }
-
- private:
   template <class F>
   void accept(const char* key, const Range& r, double x, Apply a, F&& commit) {
     if (!r.contains(x)) {
@@ -184,26 +149,22 @@ class ImGuiVisitor {
   std::string prefix_;
 };
 
-/// Reads a struct from JSON without failing on keys it does not own (kind, env, ...).
-template <class C>
-C read_struct(const Json& j) {
-  C c;
-  ConfigNode node(j, "editor");
-  c.visit(node);
-  return c;
-}
-
-/// Draws a config struct's editor over the JSON object `j` and writes edits back.
+/// Draws config struct C's editor over the JSON object `j` and writes edits back.
 template <class C>
 void edit_struct(Json& j, ConfigEdit& edit) {
-  C c = read_struct<C>(j);
   ConfigEdit local;
   ImGuiVisitor v(local);
-  c.visit(v);
-  if (local.live || local.on_reset) {
-    JsonWriter w(j);
-    c.visit(w);
-  }
+  visit_config_json<C>(j, v);
+  edit.live |= local.live;
+  edit.on_reset |= local.on_reset;
+  edit.errors.insert(edit.errors.end(), local.errors.begin(), local.errors.end());
+}
+
+/// Draws an agent family's fields (its registry entry's visit_fields) over `j`.
+void edit_family(const AgentFamily& family, Json& j, ConfigEdit& edit) {
+  ConfigEdit local;
+  ImGuiVisitor v(local);
+  family.visit_fields(j, v);
   edit.live |= local.live;
   edit.on_reset |= local.on_reset;
   edit.errors.insert(edit.errors.end(), local.errors.begin(), local.errors.end());
@@ -260,23 +221,16 @@ ConfigEdit edit_experiment_config(Json& config) {
   ConfigEdit edit;
   const std::string kind = config.value("kind", "");
   try {
-    // Kinds whose config struct the app knows get ranged widgets; add a line per new kind.
-    if (kind == "tabular") {
-      edit_struct<TabularExperimentConfig>(config, edit);
+    // Every registered family gets ranged widgets from its config struct (no per-family code).
+    if (const AgentFamily* family = find_agent_family(kind); family && family->visit_fields) {
+      edit_struct<EpisodicConfig>(config, edit);
+      edit_family(*family, config, edit);
       if (config.contains("env") && config["env"].value("name", "") == "grid_world") {
         if (ImGui::TreeNodeEx("env (grid_world)", ImGuiTreeNodeFlags_DefaultOpen)) {
           edit_struct<GridWorldConfig>(config["env"], edit);
           ImGui::TreePop();
         }
-      } else if (config.contains("env")) {
-        if (ImGui::TreeNodeEx("env", ImGuiTreeNodeFlags_DefaultOpen)) {
-          edit_json(config["env"], edit, "env.");
-          ImGui::TreePop();
-        }
-      }
-    } else if (kind == "mbrl") {
-      edit_struct<MbrlExperimentConfig>(config, edit);
-      if (config.contains("env") && ImGui::TreeNodeEx("env", ImGuiTreeNodeFlags_DefaultOpen)) {
+      } else if (config.contains("env") && ImGui::TreeNodeEx("env", ImGuiTreeNodeFlags_DefaultOpen)) {
         edit_json(config["env"], edit, "env.");
         ImGui::TreePop();
       }

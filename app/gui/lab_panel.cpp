@@ -96,19 +96,14 @@ void LabPanel::State::cancel_study() {
 void LabPanel::State::track_episode(const MbrlSnapshot& m) {
   // Planned episodes only: the random data of pi_0 is in the training set already.
   if (m.phase != "plan" && m.phase != "act") return;
-  const int T = m.action_dim > 0 ? int(m.episode_actions.size() / m.action_dim) : 0;
-  if (T < 2 || int(m.episode_obs.size()) < (T + 1) * m.obs_dim) return;
+  const int T = m.trajectory.steps();
+  if (T < 2) return;
   if (recent.empty() || recent.back().run != m.run || recent.back().episode != m.episode) {
     recent.push_back({m.run, m.episode, {}});
     while (recent.size() > 4) recent.pop_front();
   }
   Trajectory& t = recent.back().traj;
-  if (t.steps() >= T) return;
-  t.obs = Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-      m.episode_obs.data(), T + 1, m.obs_dim);
-  t.actions =
-      Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-          m.episode_actions.data(), T, m.action_dim);
+  if (t.steps() < T) t = m.trajectory;
 }
 
 LabPanel::LabPanel() : s_(std::make_unique<State>()) {}

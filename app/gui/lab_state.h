@@ -24,7 +24,7 @@
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/analysis/visitation.h"
 #include "core/background_worker.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
 
 namespace dynalab {
 

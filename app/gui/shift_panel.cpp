@@ -170,9 +170,9 @@ void LabPanel::State::draw_error() {
         for (const auto& t : trajs)
           for (int k = 0; k < t.steps(); ++k) {
             Transition tr;
-            tr.obs = t.obs.row(k).transpose();
-            tr.action = t.actions.row(k).transpose();
-            tr.next_obs = t.obs.row(k + 1).transpose();
+            tr.obs = t.observation(k);
+            tr.action = t.action(k);
+            tr.next_obs = t.observation(k + 1);
             visited.add(tr);
           }
         r.visited = visited.size();

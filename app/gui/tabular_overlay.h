@@ -4,7 +4,7 @@
 // touched by recent planning updates flashing and fading, and the agent's path this episode.
 
 #include "core/canvas.h"
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/tabular/dyna_agent.h"
 
 namespace dynalab {
 

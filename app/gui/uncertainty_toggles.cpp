@@ -10,7 +10,7 @@
 
 #include "app/gui/app.h"
 #include "core/lesson_gate.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
 #include "core/planning/model_env.h"
 
 namespace dynalab {

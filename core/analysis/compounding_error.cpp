@@ -23,14 +23,12 @@ std::vector<Trajectory> split_trajectories(const Dataset& data) {
     }
     if (!last) continue;
     const int T = int(i + 1 - start);
-    Trajectory tr;
-    tr.obs.resize(T + 1, data.obs_dim());
-    tr.actions.resize(T, data.action_dim());
+    const Transition first = data.at(start);
+    Trajectory tr(0, first.episode, first.obs, data.action_dim());
     for (int k = 0; k < T; ++k) {
       const Transition s = data.at(start + k);
-      tr.obs.row(k) = s.obs.transpose();
-      tr.actions.row(k) = s.action.transpose();
-      if (k == T - 1) tr.obs.row(T) = s.next_obs.transpose();
+      tr.push(s.action, s.reward, s.next_obs);
+      tr.terminated = s.terminated;
     }
     out.push_back(std::move(tr));
     start = i + 1;
@@ -57,7 +55,7 @@ CompoundingError compounding_error(const Ensemble& model,
   std::vector<std::pair<int, int>> starts;
   for (size_t j = 0; j < trajectories.size(); ++j) {
     const auto& tr = trajectories[j];
-    if (tr.obs.cols() != D || tr.actions.cols() != A || tr.obs.rows() != tr.actions.rows() + 1)
+    if (tr.obs_dim != D || tr.action_dim != A || tr.obs.size() != (size_t(tr.steps()) + 1) * size_t(D))
       throw std::invalid_argument("compounding_error: trajectory shape does not match the model");
     for (int t = 0; t < tr.steps(); ++t) starts.push_back({int(j), t});
   }
@@ -76,7 +74,7 @@ CompoundingError compounding_error(const Ensemble& model,
   const Eigen::Index n = Eigen::Index(starts.size());
   RowMatrixXf s(n, D), a(n, A);
   for (Eigen::Index i = 0; i < n; ++i)
-    s.row(i) = trajectories[starts[i].first].obs.row(starts[i].second).cast<float>();
+    s.row(i) = trajectories[starts[i].first].observation(starts[i].second).cast<float>().transpose();
   std::vector<bool> alive(size_t(n), true);  // the trajectory still has real steps ahead
   EnsemblePrediction pred;
   for (int h = 1; h <= H && n > 0; ++h) {
@@ -84,7 +82,7 @@ CompoundingError compounding_error(const Ensemble& model,
       const auto& tr = trajectories[starts[i].first];
       const int t = starts[i].second + h - 1;
       if (t >= tr.steps()) alive[i] = false;
-      a.row(i) = alive[i] ? tr.actions.row(t).cast<float>() : tr.actions.row(0).cast<float>();
+      a.row(i) = tr.action(alive[i] ? t : 0).cast<float>().transpose();
     }
     model.predict(s, a, pred);
     RowMatrixXf delta = RowMatrixXf::Zero(n, D);
@@ -93,7 +91,7 @@ CompoundingError compounding_error(const Ensemble& model,
     for (Eigen::Index i = 0; i < n; ++i) {
       if (!alive[i]) continue;
       const auto& tr = trajectories[starts[i].first];
-      const double e = (s.row(i).cast<double>() - tr.obs.row(starts[i].second + h)).norm();
+      const double e = (s.row(i).cast<double>() - tr.observation(starts[i].second + h).transpose()).norm();
       if (!std::isfinite(e)) {
         ++r.diverged[h - 1];
         continue;

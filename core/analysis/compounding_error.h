@@ -11,20 +11,16 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "core/trajectory.h"
+
 namespace dynalab {
 
 class Dataset;
 class Ensemble;
 
-/// One real trajectory: T + 1 observations (rows) and the T actions executed between them.
-struct Trajectory {
-  Eigen::MatrixXd obs;      ///< (T + 1) x obs_dim
-  Eigen::MatrixXd actions;  ///< T x action_dim
-  int steps() const { return int(actions.rows()); }
-};
-
 /// Cuts a dataset into trajectories: consecutive transitions of the same episode id whose
-/// next_obs equals the following obs; a terminated transition ends a trajectory.
+/// next_obs equals the following obs; a terminated transition ends a trajectory (and sets
+/// its `terminated`). Run and episode ids are the dataset's episode id, run 0.
 std::vector<Trajectory> split_trajectories(const Dataset& data);
 
 struct CompoundingErrorOptions {

@@ -4,7 +4,7 @@
 
 #include "core/analysis/knn.h"
 #include "core/config.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
 #include "core/rng.h"
 
 namespace dynalab {

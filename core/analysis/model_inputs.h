@@ -3,7 +3,7 @@
 // from a running experiment: a frozen copy of the learned model, the transitions it was fit on,
 // the state and action to hold fixed, and how the env names and bounds its observations. The
 // GUI's lab and dynalab-cli analysis build it from the same snapshot, so they get the same
-// numbers; MbrlExperiment::write_analysis builds it from its own final snapshot.
+// numbers; MpcAgent::write_analysis builds it from its own final state.
 
 #include <Eigen/Core>
 #include <memory>

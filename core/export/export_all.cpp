@@ -6,7 +6,6 @@
 #include <set>
 #include <sstream>
 
-#include "core/experiments/mbrl_experiment.h"
 #include "core/export/atomic_file.h"
 #include "core/export/csv.h"
 #include "core/export/figure_svg.h"
@@ -91,22 +90,11 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
     out.push_back(
         {"figures/" + f.id + ".csv", "the series of plot \"" + f.title + "\" (x, y per series)"});
   }
-  if (const auto* m = dynamic_cast<const MbrlExperiment*>(&e)) {
-    const Dataset& d = m->agent().dataset();
-    write_file_atomic(dir / "dataset.csv", d.to_csv());
-    write_file_atomic(dir / "dataset.npy", d.to_npy());
-    out.push_back({"dataset.csv", "the agent's dataset of real transitions (" +
-                                      std::to_string(d.size()) + " rows)"});
-    out.push_back(
-        {"dataset.npy", "the same dataset as a float64 NumPy array, columns as in dataset.csv"});
-    if (const auto model = m->agent().model()) {
-      ensure_directory(dir / "model");
-      model->save(dir / "model" / "ensemble.bin");
-      out.push_back({"model/ensemble.bin",
-                     "the learned ensemble (" + model->describe_shape() +
-                         "), loadable with Ensemble::load (core/models/ensemble_io.cpp)"});
-    }
-  }
+  // The agent's own files (write_outputs wrote them; each file is written once).
+  out.push_back({"dataset.csv", "the agent's dataset of real transitions (one row each)"});
+  out.push_back({"dataset.npy", "the same dataset as a float64 NumPy array, columns as in dataset.csv"});
+  out.push_back({"model/ensemble.bin", "the learned ensemble, loadable with Ensemble::load (core/models/ensemble_io.cpp)"});
+  out.push_back({"model/shape.txt", "the learned ensemble's shape in one line"});
   return out;
 }
 

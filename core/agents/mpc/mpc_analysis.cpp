@@ -1,5 +1,5 @@
-// The distribution-shift side of MbrlExperiment: the model's training data per fit, one KL
-// estimate per planned episode, and the analysis/ files of write_outputs (see the header).
+// The distribution-shift side of MpcAgent: the model's training data per fit, one KL estimate
+// per planned episode, and the analysis/ files of write_outputs (see the header).
 
 #include <algorithm>
 #include <cmath>
@@ -10,7 +10,7 @@
 #include "core/analysis/error_vs_distance.h"
 #include "core/analysis/knn.h"
 #include "core/analysis/visitation.h"
-#include "core/experiments/mbrl_experiment.h"
+#include "core/agents/mpc/mpc_agent.h"
 #include "core/export/atomic_file.h"
 #include "core/export/csv.h"
 #include "core/rng.h"
@@ -46,43 +46,44 @@ Eigen::MatrixXd visited_states(const Dataset& planned) {
 }
 }  // namespace
 
-void MbrlExperiment::capture_training_data() {
+void MpcAgent::capture_training_data() {
   // Called before each training epoch: the first epoch of a fit copies the data it trains on.
-  if (captured_fit_ == agent_->fits() && fit_data_) return;
-  fit_data_ = std::make_shared<const Dataset>(agent_->dataset());
-  captured_fit_ = agent_->fits();
+  if (captured_fit_ == agent_.fits() && fit_data_) return;
+  fit_data_ = std::make_shared<const Dataset>(agent_.dataset());
+  captured_fit_ = agent_.fits();
 }
 
-void MbrlExperiment::record_divergence() {
-  const int D = env_->observation_space().dim();
+void MpcAgent::record_divergence(const Trajectory& episode) {
+  const int D = world_->observation_space().dim();
+  const int run = seed_.run, episode_index = episode.episode;
   // The oracle has no training data; its reference is the dataset collected so far.
-  const Dataset& ref = agent_->model() && fit_data_ ? *fit_data_ : agent_->dataset();
-  Rng rng = Rng::derive(cfg_.seed, {uint64_t(run_), 3u, uint64_t(episode_)});
+  const Dataset& ref = agent_.model() && fit_data_ ? *fit_data_ : agent_.dataset();
+  Rng rng = seed_.stream(3, uint64_t(episode_index));
   auto sample = std::make_shared<VisitationSample>();
-  sample->run = run_;
-  sample->episode = episode_;
+  sample->run = run;
+  sample->episode = episode_index;
   sample->dataset_states = subsample_rows(ref.observations(), kMaxVisitationRows, rng);
-  const Eigen::Index T = Eigen::Index(ep_obs_.size()) / D;
+  const Eigen::Index T = Eigen::Index(episode.obs.size()) / D;
   const Eigen::MatrixXd visited =
       Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-          ep_obs_.data(), T, D);
+          episode.obs.data(), T, D);
   sample->visited_states = subsample_rows(visited, kMaxVisitationRows, rng);
   KnnKlOptions o;
   o.max_points = kMaxVisitationRows;  // already subsampled: no further draws
   const KnnKlResult kl = knn_kl_divergence(sample->visited_states, sample->dataset_states, o);
   sample->kl = kl.kl;
-  divergence_.push_back({run_, episode_, kl.kl, kl.raw, kl.n, kl.m, kl.d});
+  divergence_->push_back({run, episode_index, kl.kl, kl.raw, kl.n, kl.m, kl.d});
   visitation_ = std::move(sample);
 
   // Error vs distance of this episode's transitions under the model that planned them.
-  const auto model = agent_->model();
-  const int A = env_->action_space().dim();
+  const auto model = agent_.model();
+  const int A = world_->action_space().dim();
   if (!model || !fit_data_ || T < 2 || fit_data_->size() == 0) return;
   Eigen::MatrixXd train_inputs(Eigen::Index(fit_data_->size()), D + A);
   train_inputs << fit_data_->observations(), fit_data_->actions();
   const Eigen::MatrixXd acts =
       Eigen::Map<const Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>>(
-          ep_actions_.data(), T - 1, A);
+          episode.actions.data(), T - 1, A);
   Eigen::MatrixXd inputs(T - 1, D + A);
   inputs << visited.topRows(T - 1), acts;
   const Eigen::VectorXd err =
@@ -90,29 +91,29 @@ void MbrlExperiment::record_divergence() {
           .rowwise()
           .norm();
   ErrorVsDistanceOptions eo;
-  eo.seed = Rng::derive(cfg_.seed, {uint64_t(run_), 5u, uint64_t(episode_)}).next_u64();
+  eo.seed = seed_.stream(5, uint64_t(episode_index)).next_u64();
   const ErrorVsDistance e = error_vs_distance(train_inputs, inputs, err, eo);
   evd_distance_.insert(evd_distance_.end(), e.distance.begin(), e.distance.end());
   evd_error_.insert(evd_error_.end(), e.error.begin(), e.error.end());
-  evd_episode_.insert(evd_episode_.end(), e.distance.size(), episode_);
+  evd_episode_.insert(evd_episode_.end(), e.distance.size(), episode_index);
 }
 
-void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
+void MpcAgent::write_analysis(const std::filesystem::path& root) const {
   const auto dir = root / "analysis";
   ensure_directory(dir);
   std::string div = "run,episode,kl,kl_raw,n_visited,n_train,dims\n";
-  for (const auto& r : divergence_)
+  for (const auto& r : *divergence_)
     div += std::to_string(r.run) + "," + std::to_string(r.episode) + "," + num(r.kl) + "," +
            num(r.raw) + "," + std::to_string(r.n_visited) + "," + std::to_string(r.n_train) + "," +
            std::to_string(r.dims) + "\n";
   write_file_atomic(dir / "divergence.csv", div);
 
-  const auto model = agent_->model();
-  const Dataset& data = agent_->dataset();
+  const auto model = agent_.model();
+  const Dataset& data = agent_.dataset();
   const Dataset& train = model && fit_data_ ? *fit_data_ : data;
   const Dataset planned = planned_rows(data);
   const int D = data.obs_dim();
-  Rng rng = Rng::derive(cfg_.seed, {uint64_t(run_), 4u});
+  Rng rng = seed_.stream(4);
   const Eigen::MatrixXd train_states = subsample_rows(train.observations(), 20000, rng);
 
   VisitationOptions vo;
@@ -141,10 +142,14 @@ void MbrlExperiment::write_analysis(const std::filesystem::path& root) const {
   // The model analyses need a learned model with data. The map is the one the GUI's lab shows
   // for the final snapshot (one recipe: disagreement_map_recipe.h).
   std::string dis = "x,y,epistemic,aleatoric\n";
-  if (const auto snap = snapshot(); has_model_inputs(*snap) && train.size() > 0) {
+  MbrlSnapshot snap;  // the final state as the GUI's lab would see it
+  snap.obs = last_obs_;
+  snap.world = world_->clone();
+  publish(snap);
+  if (has_model_inputs(snap) && train.size() > 0) {
     DisagreementMapRecipe r;
     r.dim_y = D > 1 ? 1 : 0;
-    dis = disagreement_map_csv(disagreement_map_view(model_inputs(*snap), r));
+    dis = disagreement_map_csv(disagreement_map_view(model_inputs(snap), r));
   }
   std::string evd = "episode,distance,error\n";
   std::string evd_bins = "bin,distance_lo,distance_hi,mean_distance,mean_error,count\n";

@@ -1,9 +1,8 @@
-// Session save/load of the tabular experiment kind: the experiment's counters and curves, the
-// env state, and the agent's Q table, learned model, priority queue and RNG, so a loaded session
-// continues bit-identically. Not saved: the GUI's fading "recent updates" (decoration only).
+// Session save/load of TabularAgent: the Q table, learned model, priority queue and RNG, so a
+// loaded session continues bit-identically.
 #include <algorithm>
 
-#include "core/experiments/tabular_experiment.h"
+#include "core/agents/tabular_agent.h"
 #include "core/session.h"
 
 namespace dynalab {
@@ -103,85 +102,6 @@ void TabularAgent::load_state(const SessionReader& r) {
     in_queue_[int(*sa)] = e[0].get<double>();
   }
   model_.load_state(r.child("model"));
-}
-
-void TabularExperiment::save_state(const std::filesystem::path&, Json& state) const {
-  Json rows = Json::array();
-  for (const auto& row : rows_)
-    rows.push_back({row.run, row.episode, row.steps, session_number(row.ret)});
-  Json cumulative = Json::array();
-  for (const auto& c : cumulative_) cumulative.push_back(session_numbers(c.data(), c.size()));
-  const std::vector<double> env_state = env_->get_state();
-  state = {{"run", run_},
-           {"episode", episode_},
-           {"episode_steps", episode_steps_},
-           {"state", state_},
-           {"run_steps", run_steps_},
-           {"ticks", ticks_},
-           {"episode_return", session_number(episode_return_)},
-           {"run_reward", session_number(run_reward_)},
-           {"finished", finished_},
-           {"live_agent",
-            {{"alpha", cfg_.agent.alpha},
-             {"epsilon", cfg_.agent.epsilon},
-             {"gamma", cfg_.agent.gamma},
-             {"planning_steps", cfg_.agent.planning_steps},
-             {"kappa", cfg_.agent.kappa},
-             {"theta", cfg_.agent.theta}}},
-           {"rows", rows},
-           {"cumulative", cumulative},
-           {"path", path_},
-           {"env_state", session_numbers(env_state.data(), env_state.size())},
-           {"agent", agent_->save_state()}};
-}
-
-void TabularExperiment::load_state(const std::filesystem::path&, const SessionReader& r) {
-  const int64_t run = r.integer("run");
-  if (run < 0 || run >= cfg_.runs) r.fail("run", "a run in [0, " + std::to_string(cfg_.runs) + ")");
-  if (run != run_) start_run(int(run));  // fresh env and agent of that run, then overwritten
-  episode_ = r.integer<int>("episode");
-  episode_steps_ = r.integer<int>("episode_steps");
-  state_ = r.integer<int>("state");
-  if (state_ < 0 || state_ >= env_->observation_space().n)
-    r.fail("state", "a state in [0, " + std::to_string(env_->observation_space().n) + ")");
-  run_steps_ = r.integer("run_steps");
-  ticks_ = r.integer("ticks");
-  episode_return_ = r.number("episode_return");
-  run_reward_ = r.number("run_reward");
-  finished_ = r.boolean("finished");
-  const SessionReader live = r.child("live_agent");
-  TabularConfig agent = cfg_.agent;
-  agent.alpha = live.number("alpha"), agent.epsilon = live.number("epsilon");
-  agent.gamma = live.number("gamma"), agent.planning_steps = live.integer<int>("planning_steps");
-  agent.kappa = live.number("kappa"), agent.theta = live.number("theta");
-  cfg_.agent = agent;
-  agent_->set_config(agent);
-  rows_.clear();
-  const Json& rows = r.array("rows");
-  for (size_t i = 0; i < rows.size(); ++i) {
-    const Json& e = rows[i];
-    const bool shaped = e.is_array() && e.size() == 4;
-    const auto run_i = shaped ? json_integer<int>(e[0]) : std::nullopt,
-               episode = shaped ? json_integer<int>(e[1]) : std::nullopt,
-               steps = shaped ? json_integer<int>(e[2]) : std::nullopt;
-    if (!run_i || !episode || !steps || !e[3].is_number())
-      r.fail("rows[" + std::to_string(i) + "]", "[run, episode, steps, return]");
-    rows_.push_back({*run_i, *episode, *steps, e[3].get<double>()});
-  }
-  const Json& cum = r.array("cumulative", cumulative_.size());
-  for (size_t i = 0; i < cum.size(); ++i) {
-    cumulative_[i].clear();
-    if (!cum[i].is_array()) r.fail("cumulative[" + std::to_string(i) + "]", "an array");
-    for (const Json& v : cum[i]) {
-      if (!v.is_number()) r.fail("cumulative[" + std::to_string(i) + "]", "numbers");
-      cumulative_[i].push_back(v.get<double>());
-    }
-  }
-  path_.clear();
-  path_ = r.integers<int>("path");
-  env_->set_state(r.doubles("env_state", env_->get_state().size()));
-  agent_->load_state(r.child("agent"));
-  recent_.clear();
 }
 
 }  // namespace dynalab

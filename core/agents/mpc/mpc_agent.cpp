@@ -1,0 +1,276 @@
+#include "core/agents/mpc/mpc_agent.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+
+namespace dynalab {
+
+namespace {
+constexpr double kNoLoss = std::numeric_limits<double>::quiet_NaN();  // written as "nan"
+
+void append_number(std::string& out, double x) {
+  out += ',';
+  out += format_number(x);
+}
+}  // namespace
+
+MpcAgent::MpcAgent(const MpcSettingsConfig& cfg, const Env& env, const RunSeed& seed,
+                   std::shared_ptr<std::vector<DivergenceRow>> divergence)
+    : cfg_(cfg),
+      world_(env.clone()),
+      agent_(cfg.agent, env, seed.rng().next_u64()),
+      seed_(seed),
+      divergence_(std::move(divergence)) {}
+
+bool MpcAgent::thinking() const {
+  const MbrlPhase p = agent_.phase();
+  return p == MbrlPhase::train || p == MbrlPhase::plan;
+}
+
+void MpcAgent::think(const Env& real, const Vec& obs, const AgentClock& clock) {
+  if (agent_.phase() == MbrlPhase::train) {  // one epoch over the dataset
+    capture_training_data();
+    agent_.train_epoch();
+  } else if (agent_.phase() == MbrlPhase::plan) {  // one planner iteration
+    agent_.plan_iteration(real, obs);
+    if (agent_.trace().iteration == 0) replan_traces_.clear();
+    replan_traces_.push_back(std::make_shared<const PlanTrace>(agent_.trace()));
+    if (cfg_.output.plan_traces) record_plan_iteration(clock);
+  }
+}
+
+Vec MpcAgent::act(const Vec&) {
+  // Warm-up: the random base policy pi_0; then the next action of the current plan.
+  return agent_.phase() == MbrlPhase::collect ? agent_.random_action() : agent_.act();
+}
+
+void MpcAgent::observe(const Transition& t, bool) {
+  ++env_steps_;
+  last_obs_ = t.next_obs;
+  agent_.observe(t);
+  if (t.episode >= 0) record_disagreement(t.obs, t.action, env_steps_);
+}
+
+void MpcAgent::begin_episode(int episode, const Vec& obs) {
+  last_obs_ = obs;
+  agent_.begin_episode(episode);
+}
+
+void MpcAgent::end_episode(const Trajectory& episode) {
+  record_divergence(episode);  // before agent_.end_episode(): the reference is the data that planned it
+  agent_.end_episode();
+}
+
+std::vector<double> MpcAgent::episode_metrics() const {
+  const auto model = agent_.model();
+  if (!model) return {kNoLoss, kNoLoss};
+  const EpochStats& fit = agent_.last_fit();
+  return {fit.train_loss, model->probabilistic() ? fit.val_nll : fit.val_mse};
+}
+
+void MpcAgent::record_plan_iteration(const AgentClock& clock) {
+  const PlanTrace& t = agent_.trace();
+  const int HA = t.horizon * t.action_dim;
+  if (plan_traces_csv_.empty()) {
+    plan_traces_csv_ =
+        "run,episode,t,replan,iteration,candidates,finite_candidates,objective,best_return,"
+        "worst_return";
+    for (const char* what : {"mean", "std", "plan"})
+      for (int h = 0; h < t.horizon; ++h)
+        for (int d = 0; d < t.action_dim; ++d)
+          plan_traces_csv_ += std::string(",") + what + "_" + std::to_string(h) + "_" + std::to_string(d);
+    plan_traces_csv_ += '\n';
+  }
+  int finite = 0;
+  double best = -std::numeric_limits<double>::infinity(), worst = -best;
+  for (float r : t.returns)
+    if (std::isfinite(r)) ++finite, best = std::max(best, double(r)), worst = std::min(worst, double(r));
+  std::string& s = plan_traces_csv_;
+  s += std::to_string(clock.run) + "," + std::to_string(clock.episode) + "," +
+       std::to_string(clock.episode_steps) + "," + std::to_string(agent_.replans()) + "," +
+       std::to_string(t.iteration) + "," + std::to_string(t.candidates) + "," + std::to_string(finite);
+  append_number(s, t.objective_per_iteration.empty() ? kNoLoss : t.objective_per_iteration.back());
+  append_number(s, best);
+  append_number(s, worst);
+  for (const auto* v : {&t.mean, &t.stddev, &t.plan})
+    for (int j = 0; j < HA; ++j) append_number(s, (*v)[j]);
+  s += '\n';
+}
+
+void MpcAgent::record_disagreement(const Vec& s, const Vec& a, int64_t env_step) {
+  const auto model = agent_.model();
+  if (!model) return;  // oracle dynamics: no epistemic uncertainty to show
+  // One predict of one row per env step: cheap next to planning.
+  RowMatrixXf obs = s.cast<float>().transpose(), act = a.cast<float>().transpose();
+  model->predict(obs, act, disagreement_pred_);
+  const auto& elites = model->elites();
+  const int n = int(elites.size());
+  double total = 0;
+  // The means predict s' - s, so their spread is the spread of the predicted s' (same s).
+  for (int d = 0; d < model->obs_dim(); ++d) {
+    double mean = 0, sq = 0;
+    for (int e : elites) mean += disagreement_pred_.mean[e](0, d);
+    mean /= n;
+    for (int e : elites) {
+      const double dev = disagreement_pred_.mean[e](0, d) - mean;
+      sq += dev * dev;
+    }
+    total += sq / n;
+  }
+  disagreement_x_.push_back(double(env_step));
+  disagreement_y_.push_back(total);
+}
+
+void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
+  Figure obj{"planner_objective", "Planner objective per iteration (latest replan)", "iteration",
+             "objective (predicted return)", {}, false};
+  auto& s = obj.series_named(agent_.planner().kind());
+  const auto& o = agent_.trace().objective_per_iteration;
+  for (size_t i = 0; i < o.size(); ++i) {
+    s.x.push_back(double(i + 1));
+    s.y.push_back(o[i]);
+  }
+  figs.push_back(std::move(obj));
+  const auto model = agent_.model();
+  if (!model) return;
+  Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};
+  // Both series exist before either is referenced: series_named may grow the vector.
+  loss.series_named("train");
+  loss.series_named(model->probabilistic() ? "validation NLL" : "validation MSE");
+  Series &tr = loss.series[0], &va = loss.series[1];
+  const auto& epochs = agent_.epochs();
+  // A diverged epoch has no loss (NaN): it is left out rather than plotted or exported.
+  for (size_t i = 0; i < epochs.size(); ++i) {
+    const double v = model->probabilistic() ? epochs[i].val_nll : epochs[i].val_mse;
+    if (std::isfinite(epochs[i].train_loss)) {
+      tr.x.push_back(double(i + 1));
+      tr.y.push_back(epochs[i].train_loss);
+    }
+    if (std::isfinite(v)) {
+      va.x.push_back(double(i + 1));
+      va.y.push_back(v);
+    }
+  }
+  figs.push_back(std::move(loss));
+  Figure dis{"disagreement", "Ensemble disagreement over time (current run)", "env step",
+             "variance of elite means of s' (summed over dims)", {}, false};
+  auto& ds = dis.series_named("elites");
+  ds.x = disagreement_x_;
+  ds.y = disagreement_y_;
+  figs.push_back(std::move(dis));
+}
+
+void MpcAgent::publish(Snapshot& snap) const {
+  auto& s = static_cast<MbrlSnapshot&>(snap);  // made by new_snapshot()
+  s.trace = agent_.trace();
+  s.replan_traces = replan_traces_;
+  s.planning = agent_.planning();
+  s.obs_dim = world_->observation_space().dim();
+  s.action_dim = world_->action_space().dim();
+  s.episode_obs = s.trajectory.obs;
+  s.episode_actions = s.trajectory.actions;
+  s.episode_rewards = s.trajectory.rewards;
+  s.plan = agent_.current_plan();
+  s.plan_index = agent_.plan_index();
+  s.replan_every = cfg_.agent.replan_every;
+  s.predicted_return = agent_.predicted_return();
+  s.planner_kind = agent_.planner().kind();
+  s.model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.kind;
+  static const char* phases[] = {"collect", "train", "plan", "act"};
+  s.phase = phases[static_cast<int>(agent_.phase())];
+  s.dataset_size = agent_.dataset().size();
+  for (const auto& row : *divergence_)
+    if (row.run == seed_.run) s.divergence.push_back(row.kl);
+  s.visitation = visitation_;
+  if (const auto model = agent_.model()) {
+    s.model_diverged = model->diverged();
+    if (model_copy_fits_ != agent_.fits() || !model_copy_) {
+      model_copy_ = std::make_shared<const Ensemble>(*model);
+      model_copy_fits_ = agent_.fits();
+      // No env step happens while training, so the dataset now is the one the fit used.
+      model_data_ = agent_.fits() > 0 ? std::make_shared<const Dataset>(agent_.dataset()) : nullptr;
+    }
+    s.model = model_copy_;
+    s.training_data = model_data_;
+  }
+  if (s.model_diverged) s.message = "model diverged: training stopped, the last good weights are kept";
+  if (!agent_.plan_valid() && agent_.replans() > 0) s.message = "no candidate had a finite return";
+  s.stats.push_back({"replans", std::to_string(agent_.replans())});
+  s.stats.push_back({"planner", std::string(agent_.planner().kind()) + (agent_.planning() ? " (planning)" : "")});
+  s.stats.push_back({"phase", s.phase});
+  s.stats.push_back({"version", cfg_.agent.version + (cfg_.agent.dynamics == "oracle" ? " (oracle)" : "")});
+  s.stats.push_back({"dataset", std::to_string(s.dataset_size) + " transitions"});
+  s.stats.push_back({"model fits", std::to_string(agent_.fits())});
+}
+
+void MpcAgent::write_outputs(const std::filesystem::path& dir) const {
+  if (cfg_.output.plan_traces) write_file_atomic(dir / "plan_traces.csv", plan_traces_csv_);
+  write_file_atomic(dir / "dataset.csv", agent_.dataset().to_csv());
+  write_file_atomic(dir / "dataset.npy", agent_.dataset().to_npy());
+  if (const auto model = agent_.model()) {
+    ensure_directory(dir / "model");
+    model->save(dir / "model" / "ensemble.bin");
+    write_file_atomic(dir / "model" / "shape.txt", model->describe_shape() + "\n");
+  }
+  write_analysis(dir);
+}
+
+void MpcAgent::apply_live(const AgentSettings& settings, const LiveEdit& edit) {
+  const auto& c = static_cast<const ConfigSettings<MpcSettingsConfig>&>(settings).cfg;
+  const bool planner = std::any_of(edit.live.begin(), edit.live.end(),
+                                   [](const std::string& k) { return k.rfind("planner.", 0) == 0; });
+  agent_.set_live_config(c.agent, planner);
+  cfg_ = c;
+}
+
+namespace {
+
+class MpcSettings : public ConfigSettings<MpcSettingsConfig> {
+ public:
+  MpcSettings(MpcSettingsConfig c, std::shared_ptr<std::vector<DivergenceRow>> divergence)
+      : ConfigSettings(std::move(c)), divergence_(std::move(divergence)) {}
+  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
+    return std::make_unique<MpcAgent>(cfg, env, seed, divergence_);
+  }
+
+ protected:
+  std::unique_ptr<AgentSettings> with(MpcSettingsConfig c) const override {
+    return std::make_unique<MpcSettings>(std::move(c), divergence_);
+  }
+
+ private:
+  std::shared_ptr<std::vector<DivergenceRow>> divergence_;
+};
+
+}  // namespace
+
+AgentFamily mpc_family() {
+  AgentFamily f;
+  f.name = "mbrl";
+  f.description = "model-based RL by planning (MPC with random shooting / CEM / MPPI; oracle or learned model)";
+  f.category = "MPC";
+  f.default_episodes = 5;
+  f.agents = {
+      {"mbrl", "v0.5", "random data, fit the model once, plan and execute each plan open loop", "mbrl"},
+      {"mbrl", "v1.0", "v0.5, but every episode's data is aggregated and the model refit", "mbrl"},
+      {"mbrl", "v1.5", "MPC: execute replan_every actions of each plan, then replan; refit per episode", "mbrl"},
+      {"mbrl", "pets", "v1.5 with a probabilistic ensemble and trajectory sampling (PETS)", "mbrl"},
+  };
+  f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
+    MpcSettingsConfig c;
+    c.visit(root);
+    return std::make_unique<MpcSettings>(std::move(c), std::make_shared<std::vector<DivergenceRow>>());
+  };
+  f.visit_fields = visit_config_json<MpcSettingsConfig>;
+  f.check_env = [](const Env& env, ConfigNode& env_node) {
+    if (env.action_space().is_discrete())
+      env_node.fail("name", "an env with a continuous (box) action space for planning (got '" + env.name() + "')");
+  };
+  return f;
+}
+
+}  // namespace dynalab

@@ -1,0 +1,109 @@
+#include "core/agents/tabular/dyna_agent.h"
+
+#include <cmath>
+
+#include "core/export/atomic_file.h"
+#include "core/export/csv.h"
+#include "core/session.h"
+#include "core/state_visitor.h"
+
+namespace dynalab {
+
+namespace {
+constexpr size_t kRecentUpdates = 4000;  // enough for n = 50 over the ~60 ticks a flash lasts
+}
+
+DynaAgent::DynaAgent(const TabularConfig& cfg, const Env& env, Rng rng)
+    : agent_(env.observation_space().n, env.action_space().n, cfg, std::move(rng)) {}
+
+Vec DynaAgent::act(const Vec& obs) { return Vec::Constant(1, agent_.act(int(obs[0]))); }
+
+void DynaAgent::observe(const Transition& t, bool) {
+  const auto& updates =
+      agent_.learn(int(t.obs[0]), int(t.action[0]), t.reward, int(t.next_obs[0]), t.terminated);
+  const bool prioritized = agent_.config().kind == "prioritized_sweeping";
+  for (size_t i = 0; i < updates.size(); ++i) recent_.push_back({agent_.time(), updates[i], prioritized || i > 0});
+  while (recent_.size() > kRecentUpdates) recent_.pop_front();
+}
+
+void DynaAgent::publish(Snapshot& snap) const {
+  auto& s = static_cast<TabularSnapshot&>(snap);  // made by new_snapshot()
+  s.n_states = s.world->observation_space().n;
+  s.n_actions = s.world->action_space().n;
+  s.q = agent_.q_table();
+  s.model = agent_.model().entries();
+  // Every tick of this family is one real step: an update made k steps ago is k ticks old.
+  for (const auto& r : recent_) s.recent_updates.push_back({s.tick - (agent_.time() - r.time), r.update, r.planning});
+  for (double state : s.trajectory.obs) s.episode_path.push_back(int(state));  // obs_dim 1: the state index
+  s.real_updates = agent_.real_updates();
+  s.planning_updates = agent_.planning_updates();
+  s.aliased_fraction = agent_.model().aliased_fraction();
+  s.agent = agent_.config();
+  s.stats.push_back({"real updates", std::to_string(s.real_updates)});
+  s.stats.push_back({"planning updates", std::to_string(s.planning_updates)});
+  s.stats.push_back({"model pairs known", std::to_string(s.model.size())});
+  s.stats.push_back({"aliased pairs", format_number(std::round(1000 * s.aliased_fraction) / 10) + "%"});
+}
+
+void DynaAgent::write_outputs(const std::filesystem::path& dir) const {
+  std::string model = "state,action,visits,outcome_changes,next_state,reward\n";
+  for (const auto& e : agent_.model().entries())
+    model += std::to_string(e.state) + "," + std::to_string(e.action) + "," + std::to_string(e.visits) + "," +
+             std::to_string(e.outcome_changes) + "," + std::to_string(e.next_state) + "," + format_number(e.reward) + "\n";
+  write_file_atomic(dir / "model.csv", model);
+}
+
+void DynaAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
+  agent_.set_config(static_cast<const ConfigSettings<TabularSettingsConfig>&>(settings).cfg.agent);
+}
+
+void DynaAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
+  v.custom("learner", [&] { return agent_.save_state(); }, [&](const SessionReader& r) { agent_.load_state(r); });
+  if (v.loading()) recent_.clear();
+}
+
+namespace {
+
+class TabularSettings : public ConfigSettings<TabularSettingsConfig> {
+ public:
+  using ConfigSettings::ConfigSettings;
+  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
+    return std::make_unique<DynaAgent>(cfg.agent, env, seed.rng());
+  }
+
+ protected:
+  std::unique_ptr<AgentSettings> with(TabularSettingsConfig c) const override {
+    return std::make_unique<TabularSettings>(std::move(c));
+  }
+};
+
+}  // namespace
+
+AgentFamily tabular_family() {
+  AgentFamily f;
+  f.name = "tabular";
+  f.description = "tabular agents (Q-learning, Dyna-Q, Dyna-Q+, prioritized sweeping) on a discrete env";
+  f.category = "tabular";
+  f.default_episodes = 50;
+  f.default_env = "grid_world";
+  f.agents = {
+      {"tabular", "q_learning", "one-step tabular Q-learning (Dyna-Q with n = 0, no model)", "tabular"},
+      {"tabular", "dyna_q", "Dyna-Q: n uniform planning updates from the learned model per real step", "tabular"},
+      {"tabular", "dyna_q_plus", "Dyna-Q+: planning reward r + kappa sqrt(tau) rewards trying old actions", "tabular"},
+      {"tabular", "prioritized_sweeping", "planning updates ordered by priority |TD error|, swept backwards", "tabular"},
+  };
+  f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
+    TabularSettingsConfig c;
+    c.visit(root);
+    return std::make_unique<TabularSettings>(std::move(c));
+  };
+  f.visit_fields = visit_config_json<TabularSettingsConfig>;
+  f.check_env = [](const Env& env, ConfigNode& env_node) {
+    if (!env.observation_space().is_discrete() || !env.action_space().is_discrete())
+      env_node.fail("name", "an env with discrete observations and actions for a tabular agent (got '" + env.name() +
+                                "'; wrap a physics env with the discretiser)");
+  };
+  return f;
+}
+
+}  // namespace dynalab

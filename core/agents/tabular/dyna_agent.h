@@ -1,0 +1,77 @@
+#pragma once
+// The tabular family on the agent seam (experiment kind "tabular"): Q-learning, Dyna-Q, Dyna-Q+
+// and prioritized sweeping (TabularAgent, core/agents/tabular_agent.h) on an env with discrete
+// observations and actions (grid worlds, discretised physics worlds). Every tick is one real
+// env step with its direct update and its planning updates.
+//
+// Outputs (write_outputs; metrics.csv columns steps,return):
+//   model.csv  state,action,visits,outcome_changes,next_state,reward  the learned model of the
+//              last run: how often each (s, a) led to a different next state than the stored
+//              one (0 in a deterministic world; aliasing on a discretised physics world).
+
+#include <deque>
+
+#include "core/agent.h"
+#include "core/agents/registry.h"
+#include "core/agents/tabular_agent.h"
+#include "core/snapshot.h"
+
+namespace dynalab {
+
+/// The family's fields: the "agent" section of the experiment file.
+struct TabularSettingsConfig {
+  TabularConfig agent;
+
+  template <class V>
+  void visit(V& v) {
+    v.section("agent", agent);
+  }
+};
+
+/// What the GUI needs to draw Dyna: Q table, learned model, planning updates, the agent's path.
+struct TabularSnapshot : Snapshot {
+  int n_states = 0, n_actions = 0;
+  std::vector<double> q;          ///< n_states * n_actions
+  std::vector<ModelEntry> model;  ///< the learned model's entries
+  struct Update {
+    int64_t tick;  ///< the tick in which it happened (fade by age)
+    QUpdate update;
+    bool planning;
+  };
+  std::vector<Update> recent_updates;  ///< updates of the last few ticks, newest last
+  std::vector<int> episode_path;       ///< states visited this episode, in order
+  int64_t real_updates = 0, planning_updates = 0;
+  double aliased_fraction = 0;  ///< model pairs whose outcome changed (stochastic in truth)
+  TabularConfig agent;
+};
+
+class DynaAgent : public Agent {
+ public:
+  DynaAgent(const TabularConfig& cfg, const Env& env, Rng rng);
+
+  Vec act(const Vec& obs) override;
+  void observe(const Transition& t, bool truncated) override;
+  std::vector<std::string> metric_columns() const override { return {"steps", "return"}; }
+  EpisodeCurve episode_curve() const override { return EpisodeCurve::steps_per_episode; }
+  std::shared_ptr<Snapshot> new_snapshot() const override { return std::make_shared<TabularSnapshot>(); }
+  void publish(Snapshot& s) const override;
+  void write_outputs(const std::filesystem::path& dir) const override;
+  void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;
+  void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
+
+  const TabularAgent& learner() const { return agent_; }
+
+ private:
+  struct Recent {
+    int64_t time;  ///< agent time (real steps of the run) of the step that made it
+    QUpdate update;
+    bool planning;
+  };
+  TabularAgent agent_;
+  std::deque<Recent> recent_;  // decoration for the GUI; not saved in sessions
+};
+
+/// The "tabular" family for core/agents/registry.cpp.
+AgentFamily tabular_family();
+
+}  // namespace dynalab

@@ -1,0 +1,87 @@
+#pragma once
+// The state of an experiment and of its agent, listed once for both directions of a session
+// (issue 16: "one visitor for save and load"). A visit_state(StateVisitor& v) function names
+// each piece of state that the next ticks depend on; the saving visitor writes it into
+// session.json (and files of the session folder), the loading visitor reads it back into the
+// same variables, failing with "session.json: state.key: expected ..." on a broken value.
+//
+//   void visit_state(StateVisitor& v) {
+//     v.field("episode", episode_);
+//     v.field("rng", rng_);
+//     visit_records(v, "rows", rows_, [](Row& r, StateVisitor& rv) { rv.field("ret", r.ret); });
+//   }
+//
+// Numbers are exact both ways: doubles as JSON numbers or "nan"/"inf"/"-inf", RNG states and
+// 64-bit words as hex (core/session.h).
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "core/config.h"
+#include "core/rng.h"
+#include "core/space.h"
+
+namespace dynalab {
+
+class SessionReader;
+
+class StateVisitor {
+ public:
+  virtual ~StateVisitor() = default;
+  /// True while restoring a session (fields are written to), false while saving (read from).
+  virtual bool loading() const = 0;
+  /// The session folder, for state kept in files of its own (datasets, model weights).
+  virtual const std::filesystem::path& dir() const = 0;
+
+  virtual void field(const std::string& key, int& x) = 0;
+  virtual void field(const std::string& key, int64_t& x) = 0;
+  virtual void field(const std::string& key, double& x) = 0;
+  virtual void field(const std::string& key, bool& x) = 0;
+  virtual void field(const std::string& key, std::string& x) = 0;
+  virtual void field(const std::string& key, std::vector<double>& x) = 0;
+  virtual void field(const std::string& key, std::vector<int>& x) = 0;
+  virtual void field(const std::string& key, Vec& x) = 0;
+  virtual void field(const std::string& key, Rng& rng) = 0;
+  /// A nested object.
+  virtual void section(const std::string& key, const std::function<void(StateVisitor&)>& body) = 0;
+  /// A nested object that may be absent: `present` is written on save and set on load; `body`
+  /// runs only if it is.
+  virtual void optional(const std::string& key, bool& present,
+                        const std::function<void(StateVisitor&)>& body) = 0;
+  /// A list of records (JSON objects). Save: `n` records are visited in order. Load: `resize`
+  /// is called with the file's count, then each record is visited.
+  virtual void records(const std::string& key, size_t n, const std::function<void(size_t)>& resize,
+                       const std::function<void(size_t, StateVisitor&)>& record) = 0;
+  /// Escape hatch for state with its own reader/writer (Json): save stores `save()` under `key`;
+  /// load hands the stored value's reader to `load`.
+  virtual void custom(const std::string& key, const std::function<Json()>& save,
+                      const std::function<void(const SessionReader&)>& load) = 0;
+  /// Throws InputError "file: path.key: expected `what`" (loading); a logic error when saving.
+  [[noreturn]] virtual void fail(const std::string& key, const std::string& what) const = 0;
+
+  /// An int that must lie in [lo, hi] after loading (a state index, a run).
+  void bounded(const std::string& key, int& x, int lo, int hi) {
+    field(key, x);
+    if (loading() && (x < lo || x > hi))
+      fail(key, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(x));
+  }
+};
+
+/// A vector of records, each visited by `each(T&, StateVisitor&)`.
+template <class T, class F>
+void visit_records(StateVisitor& v, const std::string& key, std::vector<T>& xs, F&& each) {
+  v.records(
+      key, xs.size(), [&](size_t n) { xs.assign(n, T{}); },
+      [&](size_t i, StateVisitor& r) { each(xs[i], r); });
+}
+
+/// Saves `body`'s state into a JSON object (session.json's "state"); files go into `dir`.
+Json save_state_json(const std::filesystem::path& dir, const std::function<void(StateVisitor&)>& body);
+/// Restores `body`'s state from `state` (a reader of session.json's "state"); files from `dir`.
+void load_state_json(const std::filesystem::path& dir, const SessionReader& state,
+                     const std::function<void(StateVisitor&)>& body);
+
+}  // namespace dynalab
