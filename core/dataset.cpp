@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "core/config.h"
-#include "core/export/csv.h"
-#include "core/export/npy.h"
+#include "core/io/csv.h"
+#include "core/io/npy.h"
 #include "core/number_text.h"
 
 namespace dynalab {

@@ -1,6 +1,6 @@
 #include "core/figure.h"
 
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "core/env_registry.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace dynalab {
 

@@ -6,7 +6,7 @@
 #include "app/cli/cli.h"
 #include "core/agents/registry.h"
 #include "core/experiment.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/export/export_all.h"
 #include "core/export/run_outputs.h"
 #include "core/planning/planner_config.h"

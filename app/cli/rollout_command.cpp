@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "app/cli/cli.h"
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 #include "core/number_text.h"
 #include "core/rng.h"
 #include "envs/registry.h"

@@ -13,7 +13,7 @@
 #include "app/gui/tabular_overlay.h"
 #include "core/experiments/mbrl_experiment.h"
 #include "core/experiments/tabular_experiment.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 

@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

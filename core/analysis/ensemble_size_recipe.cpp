@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

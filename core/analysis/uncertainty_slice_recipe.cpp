@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "core/analysis/knn.h"
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

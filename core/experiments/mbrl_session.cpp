@@ -5,7 +5,7 @@
 // (the data of the latest fit, the divergence per episode, the latest visitation sample, the
 // error-vs-distance points) is saved too, so the analysis/ outputs continue exactly.
 #include "core/experiments/mbrl_experiment.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/session.h"
 
 namespace dynalab {

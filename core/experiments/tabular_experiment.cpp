@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

@@ -7,8 +7,8 @@
 #include <sstream>
 
 #include "core/experiments/mbrl_experiment.h"
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 #include "core/export/figure_svg.h"
 #include "core/number_text.h"
 #include "core/session.h"

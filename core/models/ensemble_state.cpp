@@ -13,7 +13,7 @@
 #include <cstring>
 
 #include "core/dataset.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/models/binary_io.h"
 #include "core/models/ensemble.h"
 #include "core/session.h"
