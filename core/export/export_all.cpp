@@ -7,11 +7,11 @@
 #include <sstream>
 
 #include "core/experiments/mbrl_experiment.h"
+#include "core/export/figure_svg.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
-#include "core/export/figure_svg.h"
+#include "core/io/read_file.h"
 #include "core/number_text.h"
-#include "core/session.h"
 
 namespace dynalab {
 
@@ -80,7 +80,7 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
       {"model.csv", "the tabular agent's learned model: (s, a) -> next state, reward, visits"});
   if (std::filesystem::exists(dir / "trajectories.csv")) {
     write_file_atomic(dir / "trajectories.json",
-                      trajectories_csv_to_json(read_session_file(dir / "trajectories.csv")));
+                      trajectories_csv_to_json(read_file_bytes(dir / "trajectories.csv")));
     out.push_back({"trajectories.json",
                    "trajectories.csv as JSON: one object per episode, one array per column"});
   }
@@ -91,17 +91,15 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
     out.push_back(
         {"figures/" + f.id + ".csv", "the series of plot \"" + f.title + "\" (x, y per series)"});
   }
+  // write_outputs wrote the dataset and the model (every file is written once); here only what
+  // they are, for README.txt.
   if (const auto* m = dynamic_cast<const MbrlExperiment*>(&e)) {
     const Dataset& d = m->agent().dataset();
-    write_file_atomic(dir / "dataset.csv", d.to_csv());
-    write_file_atomic(dir / "dataset.npy", d.to_npy());
     out.push_back({"dataset.csv", "the agent's dataset of real transitions (" +
                                       std::to_string(d.size()) + " rows)"});
     out.push_back(
         {"dataset.npy", "the same dataset as a float64 NumPy array, columns as in dataset.csv"});
     if (const auto model = m->agent().model()) {
-      ensure_directory(dir / "model");
-      model->save(dir / "model" / "ensemble.bin");
       out.push_back({"model/ensemble.bin",
                      "the learned ensemble (" + model->describe_shape() +
                          "), loadable with Ensemble::load (core/models/ensemble_io.cpp)"});
