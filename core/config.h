@@ -14,15 +14,11 @@
 #include <string>
 #include <vector>
 
+#include "core/io/input_error.h"
+
 namespace dynalab {
 
 using Json = nlohmann::ordered_json;
-
-/// A bad config, maze, dataset or file: the message is one line naming the file and key.
-class InputError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 /// Numeric bounds of a config field, each end open or closed.
 struct Range {

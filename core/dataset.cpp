@@ -7,8 +7,9 @@
 #include <sstream>
 
 #include "core/config.h"
-#include "core/export/csv.h"
-#include "core/export/npy.h"
+#include "core/io/csv.h"
+#include "core/io/table.h"
+#include "core/io/npy.h"
 #include "core/number_text.h"
 
 namespace dynalab {
@@ -114,16 +115,9 @@ std::vector<std::string> Dataset::columns() const {
 }
 
 std::string Dataset::to_csv() const {
-  std::string out;
-  const auto names = columns();
-  for (size_t j = 0; j < names.size(); ++j) out += (j ? "," : "") + names[j];
-  out += '\n';
-  for (size_t i = 0; i < count_; ++i) {
-    const double* r = row(i);
-    for (int j = 0; j < cols(); ++j) out += (j ? "," : "") + format_number(r[j]);
-    out += '\n';
-  }
-  return out;
+  Table t(columns());
+  for (size_t i = 0; i < count_; ++i) t.add_row(std::span<const double>(row(i), size_t(cols())));
+  return t.to_csv();
 }
 
 std::string Dataset::to_npy() const {

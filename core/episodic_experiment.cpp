@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/agents/registry.h"
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 #include "core/session.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"

@@ -1,6 +1,6 @@
 #include "core/figure.h"
 
-#include "core/export/csv.h"
+#include "core/io/table.h"
 
 namespace dynalab {
 
@@ -12,12 +12,10 @@ Series& Figure::series_named(const std::string& label) {
 }
 
 std::string Figure::to_csv() const {
-  std::string out = "series," + csv_field(x_label.empty() ? "x" : x_label) + "," +
-                    csv_field(y_label.empty() ? "y" : y_label) + "\n";
+  Table t({"series", x_label.empty() ? "x" : x_label, y_label.empty() ? "y" : y_label});
   for (const auto& s : series)
-    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i)
-      out += csv_field(s.label) + "," + format_number(s.x[i]) + "," + format_number(s.y[i]) + "\n";
-  return out;
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) t.add_row({s.label, s.x[i], s.y[i]});
+  return t.to_csv();
 }
 
 Figure episode_figure(std::string id, std::string title, std::string y_label, bool log_y,

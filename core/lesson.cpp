@@ -5,7 +5,7 @@
 
 #include "core/env_registry.h"
 #include "core/experiment.h"
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

@@ -9,7 +9,8 @@
 #include <sstream>
 
 #include "core/env_registry.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
+#include "core/io/read_file.h"
 
 namespace dynalab {
 
@@ -108,13 +109,7 @@ Json session_rng(const Rng::State& st) {
   return Json{{"s", s}, {"has_spare", st.has_spare}, {"spare", hex64(bits)}};
 }
 
-std::string read_session_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path.string() + ": cannot read (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+std::string read_session_file(const std::filesystem::path& path) { return read_file_bytes(path); }
 
 SessionReader::SessionReader(const Json& j, std::string file, std::string path)
     : j_(j), file_(std::move(file)), path_(std::move(path)) {}

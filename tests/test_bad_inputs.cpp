@@ -5,7 +5,7 @@
 
 #include "core/config.h"
 #include "core/dataset.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "test_util.h"
 
 using namespace dynalab;

@@ -54,6 +54,20 @@ TEST_CASE("changing mazes write cumulative_reward.csv for every step") {
   CHECK(std::count(c.begin(), c.end(), '\n') == 1 + 2 * 3000);
 }
 
+TEST_CASE("run --world-svg draws the env's world as SVG after the run") {
+  const auto a = test::temp_dir("world_svg");
+  REQUIRE(test::run_cli("run dyna_maze --ticks 20 --quiet --world-svg " + (a / "maze.svg").string())
+              .exit_code == 0);
+  const std::string maze = test::read_file(a / "maze.svg");
+  CHECK(maze.rfind("<svg xmlns=\"http://www.w3.org/2000/svg\"", 0) == 0);
+  CHECK(maze.find("<rect x=") != std::string::npos);  // the cells
+  CHECK(maze.size() > 7);
+  CHECK(maze.substr(maze.size() - 7) == "</svg>\n");
+  REQUIRE(test::run_cli("run point_mass_oracle --ticks 5 --quiet --world-svg " + (a / "pm.svg").string())
+              .exit_code == 0);
+  CHECK(test::read_file(a / "pm.svg").find("<circle") != std::string::npos);
+}
+
 TEST_CASE("an unwritable output folder is a clear error, exit 2") {
   const auto r = test::run_cli("run dyna_maze --quiet --out /proc/dynalab_cannot_write_here");
   CHECK(r.exit_code == 2);

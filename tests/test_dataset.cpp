@@ -4,7 +4,7 @@
 
 #include "core/config.h"
 #include "core/dataset.h"
-#include "core/export/npy.h"
+#include "core/io/npy.h"
 #include "core/rng.h"
 #include "test_util.h"
 

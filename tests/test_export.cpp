@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/config.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/export/figure_svg.h"
 #include "core/figure_layout.h"
 #include "test_util.h"

@@ -13,7 +13,7 @@
 #include "app/cli/bench.h"
 #include "app/cli/cli.h"
 #include "core/config.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/number_text.h"
 
 namespace dynalab::cli {

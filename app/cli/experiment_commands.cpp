@@ -6,9 +6,10 @@
 #include "app/cli/cli.h"
 #include "core/agents/registry.h"
 #include "core/experiment.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/export/export_all.h"
 #include "core/export/run_outputs.h"
+#include "core/export/world_svg.h"
 #include "core/planning/planner_config.h"
 #include "core/session.h"
 #include "envs/registry.h"
@@ -96,21 +97,25 @@ namespace {
 struct RunArgs {
   ExperimentArgs exp;
   long long ticks = -1;  // -1: to the end
-  std::string out, save_session, export_all;
+  std::string out, save_session, export_all, world_svg;
   bool quiet = false;
 };
 
 void run(const RunArgs& r) {
   const ExperimentArgs& a = r.exp;
-  if (!a.has("--out") && !a.has("--save-session") && !a.has("--export-all"))
-    throw InputError("run: expected --out DIR for the outputs (or --save-session DIR / --export-all DIR)");
+  if (!a.has("--out") && !a.has("--save-session") && !a.has("--export-all") && !a.has("--world-svg"))
+    throw InputError(
+        "run: expected --out DIR for the outputs (or --save-session DIR / --export-all DIR / --world-svg FILE)");
   const long long ticks = r.ticks;
   auto exp = experiment_for_run(a, "run");
+  if (a.has("--world-svg") && !exp->env())
+    throw InputError("--world-svg: this experiment has no env to draw");
   const auto t0 = std::chrono::steady_clock::now();
   run_ticks(*exp, ticks);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::string what = a.has("--load-session") ? a.load_session : a.positional[0];
   if (a.has("--save-session")) save_session(*exp, r.save_session);
+  if (a.has("--world-svg")) write_world_svg(*exp->env(), r.world_svg);
   if (a.has("--export-all")) {
     const std::filesystem::path dir = r.export_all;
     const auto snap = exp->snapshot();
@@ -140,6 +145,8 @@ void add_run_command(CLI::App& app) {
       ->type_name("DIR");
   cmd->add_option("--export-all", r->export_all, "export everything (CSV, JSON, SVG, npy, model) here")
       ->type_name("DIR");
+  cmd->add_option("--world-svg", r->world_svg, "after the run, draw the env's world as SVG into FILE")
+      ->type_name("FILE");
   cmd->add_flag("--quiet", r->quiet, "print nothing on success");
   cmd->callback([r] { run(*r); });
 }

@@ -5,8 +5,8 @@
 #include <sstream>
 
 #include "app/cli/cli.h"
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/table.h"
 #include "core/number_text.h"
 #include "core/rng.h"
 #include "envs/registry.h"
@@ -75,27 +75,24 @@ void rollout(const RolloutArgs& a) {
   Rng rng = Rng::derive(seed, {1});  // the policy's stream; the env resets with `seed`
 
   Vec obs = env->reset(seed);
-  std::string csv = "t";
-  // Appends piece by piece (GCC 12 warns falsely on "," + std::string).
-  auto field = [&csv](const std::string& v) {
-    csv += ',';
-    csv += v;
-  };
-  for (int i = 0; i < obs.size(); ++i) field("obs_" + std::to_string(i));
-  for (int i = 0; i < as.dim(); ++i) field("action_" + std::to_string(i));
-  csv += ",reward,terminated,truncated\n";
+  std::vector<std::string> columns{"t"};
+  for (int i = 0; i < obs.size(); ++i) columns.push_back("obs_" + std::to_string(i));
+  for (int i = 0; i < as.dim(); ++i) columns.push_back("action_" + std::to_string(i));
+  for (const char* c : {"reward", "terminated", "truncated"}) columns.push_back(c);
+  Table table(std::move(columns));
+  std::vector<Cell> row;
   long long t = 0;
   for (; t < max_steps; ++t) {
     const Vec action = fixed.size() ? fixed : as.sample(rng);
     const StepResult r = env->step(action);
     const Vec applied = as.clip(action);
-    csv += std::to_string(t);
-    for (int i = 0; i < obs.size(); ++i) field(format_number(obs[i]));
-    for (int i = 0; i < applied.size(); ++i) field(format_number(applied[i]));
-    field(format_number(r.reward));
-    field(r.terminated ? "1" : "0");
-    field(r.truncated ? "1" : "0");
-    csv += '\n';
+    row.assign({t});
+    for (int i = 0; i < obs.size(); ++i) row.push_back(obs[i]);
+    for (int i = 0; i < applied.size(); ++i) row.push_back(applied[i]);
+    row.push_back(r.reward);
+    row.push_back(int(r.terminated));
+    row.push_back(int(r.truncated));
+    table.add_row(row);
     obs = r.obs;
     if (r.terminated || r.truncated) {
       ++t;
@@ -104,7 +101,7 @@ void rollout(const RolloutArgs& a) {
   }
   const std::filesystem::path out = a.out;
   ensure_directory(out);
-  write_file_atomic(out / "trajectories.csv", csv);
+  table.write_csv(out / "trajectories.csv");
   if (!a.quiet)
     std::printf("%s: %lld steps; %s\n", env_name.c_str(), t, (out / "trajectories.csv").c_str());
 }

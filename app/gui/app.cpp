@@ -13,7 +13,7 @@
 #include "app/gui/tabular_overlay.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 

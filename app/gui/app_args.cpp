@@ -3,7 +3,7 @@
 #include <tuple>
 
 #include "app/common/command_line.h"
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 #include "core/lesson.h"
 #include "core/number_text.h"
 

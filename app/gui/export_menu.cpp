@@ -10,7 +10,7 @@
 #include "core/lesson_gate.h"
 #include "app/gui/plot_widget.h"
 #include "app/gui/screenshot.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/export/figure_svg.h"
 #include "core/session.h"
 #include "envs/registry.h"

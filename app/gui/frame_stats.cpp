@@ -4,7 +4,7 @@
 #include <cmath>
 
 #include "core/config.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace dynalab {
 

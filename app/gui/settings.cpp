@@ -6,7 +6,7 @@
 #include <optional>
 
 #include "core/config.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 namespace dynalab {
 

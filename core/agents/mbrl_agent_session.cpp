@@ -3,7 +3,7 @@
 #include <cmath>
 
 #include "core/agents/mbrl_agent.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/session.h"
 
 namespace dynalab {

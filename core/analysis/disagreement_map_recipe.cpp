@@ -2,7 +2,7 @@
 
 #include <stdexcept>
 
-#include "core/export/csv.h"
+#include "core/io/table.h"
 
 namespace dynalab {
 
@@ -24,15 +24,14 @@ DisagreementMapView disagreement_map_view(const ModelInputs& in, const Disagreem
 }
 
 std::string disagreement_map_csv(const DisagreementMapView& v) {
-  std::string s = "x,y,epistemic,aleatoric\n";
+  Table t({"x", "y", "epistemic", "aleatoric"});
   const DisagreementMap& m = v.map;
   for (size_t iy = 0; iy < m.ys.size(); ++iy)
     for (size_t ix = 0; ix < m.xs.size(); ++ix) {
       const size_t c = iy * m.xs.size() + ix;
-      s += format_number(m.xs[ix]) + "," + format_number(m.ys[iy]) + "," +
-           format_number(m.epistemic[c]) + "," + format_number(m.aleatoric[c]) + "\n";
+      t.add_row({m.xs[ix], m.ys[iy], m.epistemic[c], m.aleatoric[c]});
     }
-  return s;
+  return t.to_csv();
 }
 
 std::vector<Heatmap> disagreement_map_heatmaps(const DisagreementMapView& v,

@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "core/export/csv.h"
+#include "core/io/table.h"
 
 namespace dynalab {
 
@@ -90,12 +90,11 @@ EnsembleSizeFigures ensemble_size_figures(const std::vector<EnsembleSizePoint>& 
 
 std::string ensemble_size_csv(const std::vector<EnsembleSizePoint>& probabilistic,
                               const std::vector<EnsembleSizePoint>& deterministic) {
-  std::string s = "kind,size,val_mse,val_nll,train_mse\n";
+  Table t({"kind", "size", "val_mse", "val_nll", "train_mse"});
   for (int k = 0; k < 2; ++k)
     for (const auto& p : k == 0 ? probabilistic : deterministic)
-      s += std::string(kKinds[k]) + "," + std::to_string(p.size) + "," + format_number(p.val_mse) +
-           "," + format_number(p.val_nll) + "," + format_number(p.train_mse) + "\n";
-  return s;
+      t.add_row({kKinds[k], p.size, p.val_mse, p.val_nll, p.train_mse});
+  return t.to_csv();
 }
 
 }  // namespace dynalab

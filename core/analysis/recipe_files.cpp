@@ -6,7 +6,7 @@
 #include "core/analysis/ensemble_size_recipe.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/config.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/export/figure_svg.h"
 #include "core/export/heatmap_svg.h"
 #include "core/models/ensemble.h"

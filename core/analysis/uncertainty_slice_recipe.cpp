@@ -5,7 +5,7 @@
 #include <stdexcept>
 
 #include "core/analysis/knn.h"
-#include "core/export/csv.h"
+#include "core/io/table.h"
 
 namespace dynalab {
 
@@ -77,17 +77,17 @@ Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector
 
 std::string uncertainty_slice_csv(const UncertaintySliceView& v) {
   const DisagreementSlice& sl = v.slice;
-  std::string s = "x,mean,epistemic,aleatoric";
-  for (int mb = 0; mb < sl.members; ++mb) s += ",member_" + std::to_string(mb + 1);
-  s += "\n";
+  std::vector<std::string> columns{"x", "mean", "epistemic", "aleatoric"};
+  for (int mb = 0; mb < sl.members; ++mb) columns.push_back("member_" + std::to_string(mb + 1));
+  Table t(std::move(columns));
   const size_t n = sl.xs.size();
+  std::vector<double> row;
   for (size_t k = 0; k < n; ++k) {
-    s += format_number(sl.xs[k]) + "," + format_number(sl.mean[k]) + "," +
-         format_number(sl.epistemic[k]) + "," + format_number(sl.aleatoric[k]);
-    for (int mb = 0; mb < sl.members; ++mb) s += "," + format_number(sl.member_means[size_t(mb) * n + k]);
-    s += "\n";
+    row = {sl.xs[k], sl.mean[k], sl.epistemic[k], sl.aleatoric[k]};
+    for (int mb = 0; mb < sl.members; ++mb) row.push_back(sl.member_means[size_t(mb) * n + k]);
+    t.add_row(row);
   }
-  return s;
+  return t.to_csv();
 }
 
 }  // namespace dynalab

@@ -6,11 +6,11 @@
 #include <set>
 #include <sstream>
 
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
 #include "core/export/figure_svg.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
+#include "core/io/read_file.h"
 #include "core/number_text.h"
-#include "core/session.h"
 
 namespace dynalab {
 
@@ -79,7 +79,7 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
       {"model.csv", "the tabular agent's learned model: (s, a) -> next state, reward, visits"});
   if (std::filesystem::exists(dir / "trajectories.csv")) {
     write_file_atomic(dir / "trajectories.json",
-                      trajectories_csv_to_json(read_session_file(dir / "trajectories.csv")));
+                      trajectories_csv_to_json(read_file_bytes(dir / "trajectories.csv")));
     out.push_back({"trajectories.json",
                    "trajectories.csv as JSON: one object per episode, one array per column"});
   }

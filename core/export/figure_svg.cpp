@@ -1,7 +1,7 @@
 #include "core/export/figure_svg.h"
 
-#include "core/export/atomic_file.h"
-#include "core/export/svg_text.h"
+#include "core/io/atomic_file.h"
+#include "core/io/svg_text.h"
 #include "core/figure_layout.h"
 
 #include <cmath>

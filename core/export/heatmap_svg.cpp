@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/export/svg_text.h"
+#include "core/io/svg_text.h"
 #include "core/figure_layout.h"
 
 namespace dynalab {

@@ -1,6 +1,6 @@
 #include "core/export/run_outputs.h"
 
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/export/figure_svg.h"
 
 namespace dynalab {

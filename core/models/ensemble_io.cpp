@@ -17,7 +17,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/models/binary_io.h"
 #include "core/models/ensemble.h"
 

@@ -13,10 +13,10 @@
 #include <cstring>
 
 #include "core/dataset.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
+#include "core/io/read_file.h"
 #include "core/models/binary_io.h"
 #include "core/models/ensemble.h"
-#include "core/session.h"
 
 namespace dynalab {
 
@@ -103,7 +103,7 @@ void Ensemble::save_training_state(const std::filesystem::path& path) const {
 
 void Ensemble::load_training_state(const std::filesystem::path& path, const Dataset& data) {
   const std::string file = path.string();
-  const std::string bytes = read_session_file(path);
+  const std::string bytes = read_file_bytes(path);
   In in{bytes, file};
   in.need(8, "the magic \"DLENSTS1\"");
   if (std::memcmp(bytes.data(), kMagic, 8) != 0)

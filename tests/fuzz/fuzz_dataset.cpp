@@ -18,8 +18,8 @@
 
 #include "core/config.h"
 #include "core/dataset.h"
-#include "core/export/csv.h"
-#include "core/export/npy.h"
+#include "core/io/csv.h"
+#include "core/io/npy.h"
 
 namespace {
 using dynalab::Dataset;

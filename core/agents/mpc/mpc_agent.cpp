@@ -4,8 +4,8 @@
 #include <cmath>
 #include <limits>
 
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 
 namespace dynalab {
 

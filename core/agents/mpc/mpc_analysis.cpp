@@ -11,8 +11,8 @@
 #include "core/analysis/knn.h"
 #include "core/analysis/visitation.h"
 #include "core/agents/mpc/mpc_agent.h"
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 #include "core/rng.h"
 
 namespace dynalab {

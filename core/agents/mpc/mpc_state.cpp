@@ -4,7 +4,7 @@
 // visitation sample, the error-vs-distance points), so the outputs continue exactly after a
 // load. Not saved: the CEM scrubber's history of the replan in progress, which restarts empty.
 #include "core/agents/mpc/mpc_agent.h"
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 #include "core/session.h"
 #include "core/state_visitor.h"
 

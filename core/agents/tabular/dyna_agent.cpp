@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "core/export/atomic_file.h"
-#include "core/export/csv.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
 #include "core/session.h"
 #include "core/state_visitor.h"
 

@@ -1,4 +1,4 @@
-#include "core/export/csv.h"
+#include "core/io/csv.h"
 
 #include <charconv>
 #include <cmath>

@@ -1,4 +1,4 @@
-#include "core/export/atomic_file.h"
+#include "core/io/atomic_file.h"
 
 #include <cerrno>
 #include <cstdio>
@@ -6,7 +6,7 @@
 #include <string>
 #include <unistd.h>
 
-#include "core/config.h"
+#include "core/io/input_error.h"
 
 namespace dynalab {
 

@@ -1,10 +1,10 @@
-#include "core/export/npy.h"
+#include "core/io/npy.h"
 
 #include <cctype>
 #include <cstdint>
 #include <cstring>
 
-#include "core/config.h"
+#include "core/io/input_error.h"
 #include "core/number_text.h"
 
 namespace dynalab {

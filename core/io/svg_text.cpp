@@ -1,4 +1,4 @@
-#include "core/export/svg_text.h"
+#include "core/io/svg_text.h"
 
 #include <cstdio>
 
