@@ -29,7 +29,6 @@
 #include "core/experiment.h"
 #include "core/lesson.h"
 #include "core/session.h"
-#include "envs/grid_world.h"
 #include "envs/registry.h"
 
 using namespace dynalab;
@@ -173,7 +172,7 @@ int main(int argc, char** argv) {
       std::fprintf(stderr, "error: %s\n", err.c_str());
       exit_code = 2;
     }
-    for (auto [r, c] : args.toggle_walls) app.edit_grid(App::GridEdit::toggle_wall, Cell{r, c});
+    for (auto [r, c] : args.toggle_walls) app.edit_grid(CellEdit::toggle_wall, Cell{r, c});
     if (args.drag.size() == 4)
       app.scripted_drag({args.drag[0], args.drag[1]}, {args.drag[2], args.drag[3]});
     if (scripted && !exit_code) {
@@ -274,10 +273,10 @@ int main(int argc, char** argv) {
           }
           const double total_ms =
               std::chrono::duration<double, std::milli>(Clock::now() - t_start).count();
-          if (const auto* g = dynamic_cast<const GridWorld*>(snap->world.get()))
+          if (const auto g = snap->world->grid_layout())
             for (auto [r, c] : args.toggle_walls)
               std::fprintf(stderr, "cell (%d,%d) is %s\n", r, c,
-                           g->is_wall(r, c) ? "a wall" : "free");
+                           g->wall(Cell{r, c}) ? "a wall" : "free");
           if (const std::string lab = app.lab_status(); !lab.empty())
             std::fprintf(stderr, "lab: %s\n", lab.c_str());
           const double idle_ms =
