@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/canvas.h"
+#include "core/grid_layout.h"
 #include "core/space.h"
 
 namespace dynalab {
@@ -103,6 +104,15 @@ class Env {
   /// Where the grabbed point of the body is now (world units), if a grab is active; the GUI
   /// draws a line from here to the mouse.
   virtual std::optional<Vec2> perturbation_anchor() const { return std::nullopt; }
+  /// The env's cells, if its world is a grid of them (default: none). The GUI edits cells,
+  /// reads out Q per cell and draws the tabular overlays on them.
+  virtual std::optional<GridLayout> grid_layout() const { return std::nullopt; }
+  /// Edits cell `c` (grid worlds); false if the edit is not allowed there, and always for envs
+  /// without cells.
+  virtual bool edit_cell(CellEdit edit, Cell c) {
+    (void)edit, (void)c;
+    return false;
+  }
 };
 
 }  // namespace dynalab

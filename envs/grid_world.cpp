@@ -96,6 +96,21 @@ bool GridWorld::move_goal(Cell c) {
   return true;
 }
 
+std::optional<GridLayout> GridWorld::grid_layout() const {
+  GridLayout g{maze_.rows, maze_.cols, {}, maze_.start, maze_.goal, agent_};
+  g.walls = changed() && maze_.changed_walls ? *maze_.changed_walls : maze_.walls;
+  return g;
+}
+
+bool GridWorld::edit_cell(CellEdit edit, Cell c) {
+  switch (edit) {
+    case CellEdit::toggle_wall: return toggle_wall(c);
+    case CellEdit::move_start: return move_start(c);
+    case CellEdit::move_goal: return move_goal(c);
+  }
+  return false;
+}
+
 std::unique_ptr<Env> make_grid_world(ConfigNode& node) {
   GridWorldConfig cfg;
   cfg.visit(node);

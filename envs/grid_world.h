@@ -46,6 +46,8 @@ class GridWorld : public Env {
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   /// True on entering the goal cell.
   std::optional<bool> terminated(const Vec& s, const Vec& a, const Vec& s_next) const override;
+  std::optional<GridLayout> grid_layout() const override;
+  bool edit_cell(CellEdit edit, Cell c) override;
 
   const Maze& maze() const { return maze_; }
   Cell agent() const { return agent_; }

@@ -8,12 +8,9 @@
 #include <string>
 #include <vector>
 
-namespace dynalab {
+#include "core/grid_layout.h"  // Cell
 
-struct Cell {
-  int row = 0, col = 0;
-  bool operator==(const Cell&) const = default;
-};
+namespace dynalab {
 
 struct Maze {
   std::string name;

@@ -24,16 +24,16 @@ TEST_CASE("a table prints integers as integers, doubles in the shortest round-tr
         "probabilistic,213,213\n"
         "\"a,b\",100000,0.1\n"
         "\"say \"\"hi\"\"\",7,-1.5e-07\n");
-  CHECK(Cell(213.0).text() == "213");
-  CHECK(Cell(-0.0).text() == "-0");
-  CHECK(Cell(1.0 / 3).text() == format_number(1.0 / 3));
+  CHECK(TableCell(213.0).text() == "213");
+  CHECK(TableCell(-0.0).text() == "-0");
+  CHECK(TableCell(1.0 / 3).text() == format_number(1.0 / 3));
 }
 
 TEST_CASE("a table takes a row of numbers and rejects a row of the wrong width") {
   Table t({"x", "y"});
   const std::vector<double> row{1, 2.5};
   t.add_row(row);
-  t.add_row(std::vector<Cell>{3, 4.25});
+  t.add_row(std::vector<TableCell>{3, 4.25});
   CHECK(t.to_csv() == "x,y\n1,2.5\n3,4.25\n");
   CHECK_THROWS_AS(t.add_row({1.0}), std::invalid_argument);
   CHECK_THROWS_AS(t.add_row(std::vector<double>{1, 2, 3}), std::invalid_argument);

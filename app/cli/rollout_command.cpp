@@ -80,7 +80,7 @@ void rollout(const RolloutArgs& a) {
   for (int i = 0; i < as.dim(); ++i) columns.push_back("action_" + std::to_string(i));
   for (const char* c : {"reward", "terminated", "truncated"}) columns.push_back(c);
   Table table(std::move(columns));
-  std::vector<Cell> row;
+  std::vector<TableCell> row;
   long long t = 0;
   for (; t < max_steps; ++t) {
     const Vec action = fixed.size() ? fixed : as.sample(rng);

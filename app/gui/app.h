@@ -1,28 +1,33 @@
 #pragma once
-// The dynalab window's contents: panels, viewport, plots, menus and keys, drawn each frame from
-// the runner's latest snapshot. The App owns the Runner; it never computes learning itself.
+// The dynalab window's contents, drawn each frame from the runners' latest snapshots. The App
+// owns the runners and lays out the panels (structs with their own state: picker, transport,
+// config, MPC, profile, status bar, help, lab) around the world panes; panels return what the
+// user asked for and the App applies it to every lane. It never computes learning itself.
 
-#include <chrono>
-#include <deque>
 #include <filesystem>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "app/gui/app_args.h"
-#include "app/gui/export_menu.h"
+#include "app/gui/config_panel.h"
 #include "app/gui/cpu_sharing.h"
+#include "app/gui/experiment_picker.h"
+#include "app/gui/export_menu.h"
+#include "app/gui/help_windows.h"
 #include "app/gui/imgui_canvas.h"
 #include "app/gui/lab_panel.h"
-#include "app/gui/mpc_overlay.h"
+#include "app/gui/mpc_panel.h"
+#include "app/gui/profile_panel.h"
 #include "app/gui/settings.h"
+#include "app/gui/status_bar.h"
 #include "app/gui/theme.h"
+#include "app/gui/transport_panel.h"
+#include "app/gui/world_interaction.h"
 #include "core/experiment.h"
 #include "core/lesson.h"
 #include "core/runner.h"
-#include "envs/maze.h"
 
 namespace dynalab {
 
@@ -42,11 +47,10 @@ class App {
   /// (and is returned) while the current experiment keeps running.
   std::string load(const std::string& name, const std::vector<std::string>& sets,
                    std::optional<uint64_t> seed = {});
-  /// Grid world edits (REINFORCEjs), run by the worker between ticks on the running env.
   /// Scripted mode: holds a mouse drag from world point `at` to `target` (no real mouse).
   void scripted_drag(Vec2 at, Vec2 target);
-  enum class GridEdit { toggle_wall, move_start, move_goal };
-  void edit_grid(GridEdit edit, Cell c);
+  /// Grid world edits (REINFORCEjs), run by the worker between ticks on the running env.
+  void edit_grid(CellEdit edit, Cell c);
   /// Opens lesson `name` (file stem; "" = the first lesson) at step `step` (1-based): loads its
   /// experiment (or one runner per variant, side by side), overlays, plots and "run until"
   /// condition, and starts playing. Returns an error message ("" on success).
@@ -111,16 +115,15 @@ class App {
   bool scripted_exports(const AppArgs& args);
 
  private:
+  // Menus and the controls column (app_menu.cpp, controls_panel.cpp).
+  void menu_bar();
+  void view_menu();
+  void controls_panel(float w, float h, float y);
+  void overlay_toggles(float w);
+  // Sessions and exports (export_menu.cpp).
   void session_menu_items();  // File menu: Save/Load session, Export all, Export plot
   void export_frame();        // path popups and the plot drawn for a PNG export
   ExportJobs export_;
-  void menu_bar();
-  void controls_panel(float w, float h, float y);
-  void experiment_picker();
-  void transport();
-  void config_panel();
-  void stats_panel();
-  void profile_panel();
   // One experiment in the viewport: the main runner, or one variant of a lesson step.
   struct Lane {
     std::string label;            // variant label ("" for a single experiment)
@@ -134,11 +137,11 @@ class App {
     float counter_px = 80;  // height of the counter box in the last frame (fit avoids it)
     bool released = false;  // the lecturer played past the step's condition
   };
+  // The world panes (viewport.cpp).
   void viewport(ImVec2 pos, ImVec2 size);
   void world_pane(Lane& lane, ImVec2 p0, ImVec2 size, bool interactive);
-  void draw_mbrl(Canvas& canvas, const Lane& lane);
-  void mpc_panel();
-  void viewport_interaction(Lane& lane, bool hovered, bool grid_edits);
+  void fit_view(Lane& lane);
+  void draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail);
   // Lessons (lesson_player.cpp).
   void load_lessons();
   void lesson_panel();
@@ -146,17 +149,21 @@ class App {
   bool lane_reached(const Lane& lane) const;
   std::vector<Figure> shown_figures() const;
   const LessonStep* current_step() const;
-  void plots(ImVec2 pos, ImVec2 size);
-  void status_bar(float y, float w, float h);
-  void keys_window();
+  // Commands on every lane (app.cpp).
   void handle_keys();
+  void take_runner_news();
   void toggle_play();
   void reset();
   void play_all();
   void pause_all();
   void step_all(int64_t n);
+  /// Every lane ticks until its real env step count (Snapshot::total_steps) changes, at most
+  /// TransportPanel::kEnvStepTickCap ticks (a runner command).
+  void env_step_all();
   void apply_live_config();
   void export_figures();
+  /// Sends what the mouse asked of the world (a cell edit, a pull) to the worker.
+  void send(const WorldInteraction::Requests& r);
   // Side-by-side and the lab (side_by_side.cpp, uncertainty_toggles.cpp).
   void leave_side_by_side();
   void uncertainty_panel();
@@ -166,45 +173,21 @@ class App {
   Settings settings_;
   bool scripted_, demo_plan_trace_;
   Fonts fonts_;
-  std::vector<ExperimentInfo> experiments_;
   std::string name_;  // current experiment
-  Json edit_config_;  // the editor's copy; Reset rebuilds from it
-  bool edit_ready_ = false, pending_reset_ = false;
-  uint64_t seed_field_ = 0;
-  int64_t run_n_ = 100;
-  std::mutex incoming_mu_;
-  // Name and resolved config of the experiment the worker runs, posted after each load (a
-  // failed load leaves the old experiment running, so the GUI takes both from the worker).
-  std::optional<std::pair<std::string, Json>> incoming_config_;
   std::shared_ptr<const Snapshot> snap_;  // lanes_[0]'s, for the panels
   std::vector<Figure> figures_;           // the plots of this frame (merged across variants)
   RunnerStatus st_;
-  MpcOverlayOptions mpc_opt_;
-  int cem_iteration_ = 0;
-  bool cem_follow_ = true;              // the scrubber follows the latest iteration
-  std::vector<PlanTrace> demo_traces_;  // --demo-plan-trace: synthetic CEM iterations
-  // Grid editing: 0 none, 1 wall click, 2 dragging start, 3 dragging goal.
-  int drag_kind_ = 0;
-  int drag_row_ = -1, drag_col_ = -1;
-  // Mouse perturbation of a Box2D world (left drag, as in the Box2D testbed).
-  bool perturbing_ = false;
-  Vec2 perturb_grab_{};                       ///< world point first grabbed
-  std::optional<Vec2> scripted_drag_target_;  ///< --drag: the mouse position, held throughout
-  /// Combo of the envs that suit the experiment kind; choosing one sets env (fields at their
-  /// defaults) in the edited config, applied on reset.
-  void env_picker();
-  /// Every lane ticks until its real env step count (Snapshot::total_steps) changes, at most
-  /// kEnvStepTickCap ticks (a runner command).
-  void env_step_all();
-  static constexpr int kEnvStepTickCap = 10000;
-  /// Sends the drag to the experiment's env (a runner command): target = mouse in world units.
-  void post_perturbation(bool active, Vec2 target);
+  // The panels, each with its own state.
+  ExperimentPicker picker_;
+  TransportPanel transport_;
+  ConfigPanel config_;  // before runner_: the worker posts the resolved config into it
+  MpcControls mpc_;
+  ProfilePanel profile_;
+  StatusBar status_bar_;
+  HelpWindows help_;
+  WorldInteraction interaction_;
   std::vector<std::string> new_errors_;
-  std::string status_msg_;
-  bool status_error_ = false;
-  std::chrono::steady_clock::time_point status_time_{};
-  std::deque<float> frame_ms_;
-  bool font_changed_ = false, quit_ = false, show_keys_ = false, show_about_ = false;
+  bool font_changed_ = false, quit_ = false;
   std::optional<ScreenshotRequest> screenshot_request_;
   // Lessons: every file loaded separately (a broken one is listed with its error).
   struct LessonEntry {
@@ -220,10 +203,10 @@ class App {
   // Returns of earlier runs restarted from the Uncertainty panel, drawn as extra series of the
   // return plot so a toggle's effect on the return is visible (label, returns); newest last.
   std::vector<std::pair<std::string, std::vector<double>>> ghost_returns_;
-  Runner runner_{90, lower_worker_priority};  // after lanes_' owner below is declared: see the destructor order note
-  std::vector<Lane>
-      lanes_;  // lanes_[0].runner == &runner_; extra runners die before runner_  // last: destroyed
-               // first, so no worker command outlives the members above
+  // Last: destroyed first, so no worker command outlives the members above; the extra runners
+  // of lanes_ die before runner_.
+  Runner runner_{90, lower_worker_priority};
+  std::vector<Lane> lanes_;  // lanes_[0].runner == &runner_
 };
 
 }  // namespace dynalab

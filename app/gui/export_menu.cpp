@@ -71,14 +71,10 @@ std::string App::load_session_dir(const std::string& dir) {
         return load_session(dir, env_registry());
       },
       seed);
-  runner_.post([this](Experiment& e) {
-    std::string name = e.progress().experiment;
-    std::lock_guard lk(incoming_mu_);
-    incoming_config_.emplace(std::move(name), e.config());
-  });
+  config_.request_from(runner_);
   name_ = at.experiment;
-  seed_field_ = seed;
-  pending_reset_ = false;
+  transport_.seed = seed;
+  config_.pending_reset = false;
   lanes_[0].user_moved_view = false;
   status("loaded session " + dir + " (" + at.experiment + ", tick " + std::to_string(at.tick) +
              ")",
@@ -158,38 +154,43 @@ void App::session_menu_items() {
   }
 }
 
+std::optional<ExportJobs::PathChoice> ExportJobs::draw_path_popup() {
+  static const char* kTitles[] = {"", "Save session", "Load session", "Export all"};
+  const char* title = kTitles[int(popup)];
+  if (open_popup) {
+    ImGui::OpenPopup(title);
+    open_popup = false;
+  }
+  if (popup == Popup::none ||
+      !ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize))
+    return std::nullopt;
+  std::optional<PathChoice> chosen;
+  ImGui::TextUnformatted(popup == Popup::load_session ? "Session folder to load:"
+                                                      : "Folder to write:");
+  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
+  const bool enter =
+      ImGui::InputText("##path", path, sizeof path, ImGuiInputTextFlags_EnterReturnsTrue);
+  if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere(-1);
+  if (ImGui::Button("OK") || enter) {
+    chosen = PathChoice{popup, path};
+    popup = Popup::none;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::SameLine();
+  if (ImGui::Button("Cancel")) {
+    popup = Popup::none;
+    ImGui::CloseCurrentPopup();
+  }
+  ImGui::EndPopup();
+  return chosen;
+}
+
 void App::export_frame() {
   // The path popup of Save session / Load session / Export all.
-  static const char* kTitles[] = {"", "Save session", "Load session", "Export all"};
-  const char* title = kTitles[int(export_.popup)];
-  if (export_.open_popup) {
-    ImGui::OpenPopup(title);
-    export_.open_popup = false;
-  }
-  if (export_.popup != ExportJobs::Popup::none &&
-      ImGui::BeginPopupModal(title, nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::TextUnformatted(export_.popup == ExportJobs::Popup::load_session
-                               ? "Session folder to load:"
-                               : "Folder to write:");
-    ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
-    const bool enter = ImGui::InputText("##path", export_.path, sizeof export_.path,
-                                        ImGuiInputTextFlags_EnterReturnsTrue);
-    if (ImGui::IsWindowAppearing()) ImGui::SetKeyboardFocusHere(-1);
-    if (ImGui::Button("OK") || enter) {
-      const std::string p = export_.path;
-      const auto which = export_.popup;
-      export_.popup = ExportJobs::Popup::none;
-      ImGui::CloseCurrentPopup();
-      if (which == ExportJobs::Popup::save_session) start_save_session(p);
-      if (which == ExportJobs::Popup::load_session) load_session_dir(p);
-      if (which == ExportJobs::Popup::export_all) start_export_all(p);
-    }
-    ImGui::SameLine();
-    if (ImGui::Button("Cancel")) {
-      export_.popup = ExportJobs::Popup::none;
-      ImGui::CloseCurrentPopup();
-    }
-    ImGui::EndPopup();
+  if (const auto c = export_.draw_path_popup()) {
+    if (c->which == ExportJobs::Popup::save_session) start_save_session(c->path);
+    if (c->which == ExportJobs::Popup::load_session) load_session_dir(c->path);
+    if (c->which == ExportJobs::Popup::export_all) start_export_all(c->path);
   }
   // The worker's part finished?
   if (export_.worker) {

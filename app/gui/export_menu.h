@@ -43,6 +43,14 @@ struct ExportJobs {
   std::vector<ExportEntry> png_entries;
   std::string png_error;
   bool scripted_saved = false, scripted_exported = false;  // --save-session / --export-all
+
+  /// The folder the user confirmed in the path popup this frame, and for which action.
+  struct PathChoice {
+    Popup which;
+    std::string path;
+  };
+  /// Draws the path popup of Save session / Load session / Export all while one is asked for.
+  std::optional<PathChoice> draw_path_popup();
 };
 
 /// "20261122-134501": UTC time for default export folder names.

@@ -18,69 +18,55 @@ ImU32 heat_colour(double t, float alpha) {
   return ImGui::ColorConvertFloat4ToU32(ImVec4(c.r, c.g, c.b, alpha));
 }
 
-void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_scale) {
-  ImGui::PushID(id);
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("heatmap", ImVec2(std::max(size.x, 10.f), std::max(size.y, 10.f)));
-  const bool hovered = ImGui::IsItemHovered();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
-  dl->AddRectFilled(p0, p1, IM_COL32(255, 255, 255, 255), 4.0f);
-  const float fh = ImGui::GetFontSize();
+namespace {
+// One heat map's layout in screen pixels and the mapping of data into it; the drawing steps
+// below share it.
+struct HeatArea {
+  const HeatmapData& h;
+  ImDrawList* dl;
+  float fh, line_scale;
+  double lo, hi;                   // colour range (log10 if asked)
+  float left, right, top, bottom;  // the map rectangle
+  float bar_w;
 
-  // Colour range (log10 if asked), from the data unless given.
-  auto colour_value = [&](double v) { return heatmap_colour_value(h, v); };
-  double lo = 0, hi = 1;
-  heatmap_colour_range(h, lo, hi);
+  double xspan() const { return h.x_hi - h.x_lo; }
+  double yspan() const { return h.y_hi - h.y_lo; }
+  float cw() const { return (right - left) / h.nx; }
+  float ch() const { return (bottom - top) / h.ny; }
+  float sx(double x) const { return float(left + (x - h.x_lo) / xspan() * (right - left)); }
+  float sy(double y) const { return float(bottom - (y - h.y_lo) / yspan() * (bottom - top)); }
+  float dot_radius() const { return 2.2f * line_scale; }
 
-  // Layout: title on top, colour bar on the right, tick labels left and below.
-  const float bar_w = fh * 0.9f;
-  // Log colour: ticks on whole decades only, labelled 1, 10, 1e-3...
-  const auto cticks = nice_ticks(lo, hi, std::max(2, int(size.y / (fh * 3.0f))), h.log_colour);
-  const double cstep = cticks.size() > 1 ? cticks[1] - cticks[0] : 1;
-  auto clabel = [&](double t) -> std::string {
-    if (!h.log_colour) return format_tick(t, cstep);
-    const int e = int(std::lround(t));
-    return e == 0 ? "1" : e == 1 ? "10" : "1e" + std::to_string(e);
-  };
-  float ctw = 0;
-  for (double t : cticks) ctw = std::max(ctw, ImGui::CalcTextSize(clabel(t).c_str()).x);
-  const double yspan = h.y_hi - h.y_lo, xspan = h.x_hi - h.x_lo;
-  const auto yticks = nice_ticks(h.y_lo, h.y_hi, std::max(2, int(size.y / (fh * 3.0f))));
-  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
-  float ytw = 0;
-  for (double t : yticks) ytw = std::max(ytw, ImGui::CalcTextSize(format_tick(t, ystep).c_str()).x);
-  const float top = p0.y + fh * 2.7f, bottom = p1.y - fh * 2.5f;
-  const float left = p0.x + ytw + fh * 0.8f;
-  const float right = p1.x - bar_w - ctw - fh * 1.6f;
-  dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, h.title.c_str());
-  {
-    // The colour bar's unit on the second line, right-aligned over the bar.
-    const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
-    dl->AddText(ImVec2(std::max(left, p1.x - us.x - fh * 0.3f), p0.y + fh * 1.35f), kMuted,
-                h.value_label.c_str());
-  }
-  if (right - left < 20 || bottom - top < 20 || h.nx <= 0 || h.ny <= 0 ||
-      int(h.values.size()) < h.nx * h.ny || !(xspan > 0) || !(yspan > 0)) {
-    const char* msg = "no data yet";
-    dl->AddText(ImVec2(p0.x + fh, p0.y + size.y * 0.5f), kMuted, msg);
-    ImGui::PopID();
-    return;
-  }
-  const float cw = (right - left) / h.nx, ch = (bottom - top) / h.ny;
+  void cells() const;
+  void points() const;
+  void axes(const std::vector<double>& yticks, double ystep, float label_y) const;
+  void colour_bar(const std::vector<double>& cticks, double cstep) const;
+  void points_legend() const;
+  void hover_readout() const;
+};
+
+// Colour bar tick labels; a log colour has ticks on whole decades only, labelled 1, 10, 1e-3...
+std::string colour_label(const HeatmapData& h, double t, double cstep) {
+  if (!h.log_colour) return format_tick(t, cstep);
+  const int e = int(std::lround(t));
+  return e == 0 ? "1" : e == 1 ? "10" : "1e" + std::to_string(e);
+}
+
+void HeatArea::cells() const {
   for (int iy = 0; iy < h.ny; ++iy)
     for (int ix = 0; ix < h.nx; ++ix) {
-      const double c = colour_value(h.values[size_t(iy) * h.nx + ix]);
-      const float x0 = left + ix * cw, y1 = bottom - iy * ch;
+      const double c = heatmap_colour_value(h, h.values[size_t(iy) * h.nx + ix]);
+      const float x0 = left + ix * cw(), y1 = bottom - iy * ch();
       // Cells overlap by half a pixel so no background seams show between them.
-      dl->AddRectFilled(ImVec2(x0, y1 - ch - 0.5f), ImVec2(x0 + cw + 0.5f, y1),
+      dl->AddRectFilled(ImVec2(x0, y1 - ch() - 0.5f), ImVec2(x0 + cw() + 0.5f, y1),
                         heat_colour(std::isfinite(c) ? (c - lo) / (hi - lo) : 0));
     }
-  auto sx = [&](double x) { return float(left + (x - h.x_lo) / xspan * (right - left)); };
-  auto sy = [&](double y) { return float(bottom - (y - h.y_lo) / yspan * (bottom - top)); };
-  // Points on top, clipped to the map: small dark-edged dots visible on any colour.
+}
+
+// Points on top, clipped to the map: small dark-edged dots visible on any colour.
+void HeatArea::points() const {
   dl->PushClipRect(ImVec2(left, top), ImVec2(right, bottom), true);
-  const float r = 2.2f * line_scale;
+  const float r = dot_radius();
   for (size_t i = 0; i < std::min(h.px.size(), h.py.size()); ++i) {
     const ImVec2 c(sx(h.px[i]), sy(h.py[i]));
     dl->AddCircleFilled(c, r + 1.0f, IM_COL32(0, 0, 0, 160), 8);
@@ -96,8 +82,11 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
     }
   }
   dl->PopClipRect();
+}
+
+// The frame, axis ticks and labels; `label_y`: where the x label goes.
+void HeatArea::axes(const std::vector<double>& yticks, double ystep, float label_y) const {
   dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
-  // Axis ticks and labels.
   for (double t : yticks) {
     const float y = sy(t);
     const std::string s = format_tick(t, ystep);
@@ -116,8 +105,11 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   }
   const std::string xl = h.x_label + "   (y: " + h.y_label + ")";
   const ImVec2 xls = ImGui::CalcTextSize(xl.c_str());
-  dl->AddText(ImVec2((left + right - xls.x) * 0.5f, p1.y - fh * 1.2f), kMuted, xl.c_str());
-  // Colour bar with ticks and the unit above it.
+  dl->AddText(ImVec2((left + right - xls.x) * 0.5f, label_y), kMuted, xl.c_str());
+}
+
+// Colour bar with ticks (its unit is written above it by draw_heatmap).
+void HeatArea::colour_bar(const std::vector<double>& cticks, double cstep) const {
   const float bx = right + fh * 0.6f;
   const int strips = 48;
   for (int i = 0; i < strips; ++i) {
@@ -130,31 +122,80 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   for (double t : cticks) {
     if (t < lo - 1e-12 || t > hi + 1e-12) continue;
     const float y = float(bottom - (t - lo) / (hi - lo) * (bottom - top));
-    const std::string s = clabel(t);
+    const std::string s = colour_label(h, t, cstep);
     dl->AddLine(ImVec2(bx + bar_w, y), ImVec2(bx + bar_w + 4, y), kFrame);
     dl->AddText(ImVec2(bx + bar_w + 6, y - fh * 0.5f), kInk, s.c_str());
   }
-  // Legend for the points, bottom left inside the map.
-  if (!h.points_label.empty() && !h.px.empty()) {
-    const ImVec2 ts = ImGui::CalcTextSize(h.points_label.c_str());
-    const ImVec2 a(left + 4, bottom - ts.y - 8);
-    dl->AddRectFilled(a, ImVec2(a.x + ts.x + fh * 1.6f, a.y + ts.y + 4),
-                      IM_COL32(255, 255, 255, 210), 3);
-    const ImVec2 c(a.x + fh * 0.6f, a.y + 2 + ts.y * 0.5f);
-    dl->AddCircleFilled(c, r + 1.0f, IM_COL32(0, 0, 0, 160), 8);
-    dl->AddCircleFilled(c, r, h.point_colour, 8);
-    dl->AddText(ImVec2(a.x + fh * 1.2f, a.y + 2), kInk, h.points_label.c_str());
-  }
-  // Hover read-out of the cell under the mouse.
+}
+
+// Legend for the points, bottom left inside the map.
+void HeatArea::points_legend() const {
+  if (h.points_label.empty() || h.px.empty()) return;
+  const float r = dot_radius();
+  const ImVec2 ts = ImGui::CalcTextSize(h.points_label.c_str());
+  const ImVec2 a(left + 4, bottom - ts.y - 8);
+  dl->AddRectFilled(a, ImVec2(a.x + ts.x + fh * 1.6f, a.y + ts.y + 4),
+                    IM_COL32(255, 255, 255, 210), 3);
+  const ImVec2 c(a.x + fh * 0.6f, a.y + 2 + ts.y * 0.5f);
+  dl->AddCircleFilled(c, r + 1.0f, IM_COL32(0, 0, 0, 160), 8);
+  dl->AddCircleFilled(c, r, h.point_colour, 8);
+  dl->AddText(ImVec2(a.x + fh * 1.2f, a.y + 2), kInk, h.points_label.c_str());
+}
+
+// Hover read-out of the cell under the mouse.
+void HeatArea::hover_readout() const {
   const ImVec2 m = ImGui::GetIO().MousePos;
-  if (hovered && m.x >= left && m.x < right && m.y > top && m.y <= bottom) {
-    const int ix = std::clamp(int((m.x - left) / cw), 0, h.nx - 1);
-    const int iy = std::clamp(int((bottom - m.y) / ch), 0, h.ny - 1);
-    ImGui::SetTooltip("%s = %.3g, %s = %.3g\n%s: %.4g", h.x_label.c_str(),
-                      h.x_lo + (ix + 0.5) * xspan / h.nx, h.y_label.c_str(),
-                      h.y_lo + (iy + 0.5) * yspan / h.ny, h.value_label.c_str(),
-                      h.values[size_t(iy) * h.nx + ix]);
+  if (!(m.x >= left && m.x < right && m.y > top && m.y <= bottom)) return;
+  const int ix = std::clamp(int((m.x - left) / cw()), 0, h.nx - 1);
+  const int iy = std::clamp(int((bottom - m.y) / ch()), 0, h.ny - 1);
+  ImGui::SetTooltip("%s = %.3g, %s = %.3g\n%s: %.4g", h.x_label.c_str(),
+                    h.x_lo + (ix + 0.5) * xspan() / h.nx, h.y_label.c_str(),
+                    h.y_lo + (iy + 0.5) * yspan() / h.ny, h.value_label.c_str(),
+                    h.values[size_t(iy) * h.nx + ix]);
+}
+}  // namespace
+
+void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_scale) {
+  ImGui::PushID(id);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("heatmap", ImVec2(std::max(size.x, 10.f), std::max(size.y, 10.f)));
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+  dl->AddRectFilled(p0, p1, IM_COL32(255, 255, 255, 255), 4.0f);
+  const float fh = ImGui::GetFontSize();
+  double lo = 0, hi = 1;  // colour range (log10 if asked), from the data unless given
+  heatmap_colour_range(h, lo, hi);
+  // Layout: title on top, colour bar on the right, tick labels left and below.
+  const float bar_w = fh * 0.9f;
+  const auto cticks = nice_ticks(lo, hi, std::max(2, int(size.y / (fh * 3.0f))), h.log_colour);
+  const double cstep = cticks.size() > 1 ? cticks[1] - cticks[0] : 1;
+  float ctw = 0;
+  for (double t : cticks)
+    ctw = std::max(ctw, ImGui::CalcTextSize(colour_label(h, t, cstep).c_str()).x);
+  const auto yticks = nice_ticks(h.y_lo, h.y_hi, std::max(2, int(size.y / (fh * 3.0f))));
+  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
+  float ytw = 0;
+  for (double t : yticks) ytw = std::max(ytw, ImGui::CalcTextSize(format_tick(t, ystep).c_str()).x);
+  const HeatArea a{h,  dl, fh, line_scale, lo, hi, p0.x + ytw + fh * 0.8f,
+                   p1.x - bar_w - ctw - fh * 1.6f, p0.y + fh * 2.7f, p1.y - fh * 2.5f, bar_w};
+  dl->AddText(ImVec2(a.left, p0.y + fh * 0.2f), kInk, h.title.c_str());
+  // The colour bar's unit on the second line, right-aligned over the bar.
+  const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
+  dl->AddText(ImVec2(std::max(a.left, p1.x - us.x - fh * 0.3f), p0.y + fh * 1.35f), kMuted,
+              h.value_label.c_str());
+  if (a.right - a.left < 20 || a.bottom - a.top < 20 || h.nx <= 0 || h.ny <= 0 ||
+      int(h.values.size()) < h.nx * h.ny || !(a.xspan() > 0) || !(a.yspan() > 0)) {
+    dl->AddText(ImVec2(p0.x + fh, p0.y + size.y * 0.5f), kMuted, "no data yet");
+    ImGui::PopID();
+    return;
   }
+  a.cells();
+  a.points();
+  a.axes(yticks, ystep, p1.y - fh * 1.2f);
+  a.colour_bar(cticks, cstep);
+  a.points_legend();
+  if (hovered) a.hover_readout();
   ImGui::PopID();
 }
 

@@ -37,6 +37,39 @@ void apply_overlays(const std::vector<std::string>& names, TabularOverlayOptions
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
 }
+
+// The step's title, narrative and audience question, large for the projector.
+void draw_narrative(const LessonStep& step, const Fonts& fonts, bool presentation) {
+  ImGui::PushFont(fonts.big);
+  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.05f, 0.15f, 0.45f, 1));
+  ImGui::TextWrapped("%s", step.title.c_str());
+  ImGui::PopStyleColor();
+  ImGui::PopFont();
+  ImGui::PushFont(presentation ? fonts.ui : fonts.big);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(step.narrative.c_str());
+  ImGui::PopTextWrapPos();
+  if (!step.question.empty()) {
+    // The question, on a highlighted band.
+    ImDrawList* dl = ImGui::GetWindowDrawList();
+    dl->ChannelsSplit(2);
+    dl->ChannelsSetCurrent(1);
+    const ImVec2 a = ImGui::GetCursorScreenPos();
+    ImGui::Dummy(ImVec2(0, 2));
+    ImGui::PushStyleColor(ImGuiCol_Text, kQuestionText);
+    ImGui::PushTextWrapPos(0);
+    ImGui::TextUnformatted(("? " + step.question).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::PopStyleColor();
+    ImGui::Dummy(ImVec2(0, 2));
+    const ImVec2 b(a.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
+    dl->ChannelsSetCurrent(0);
+    dl->AddRectFilled(ImVec2(a.x - 4, a.y), ImVec2(b.x + 2, b.y - ImGui::GetStyle().ItemSpacing.y),
+                      ImGui::ColorConvertFloat4ToU32(kQuestionBg), 5);
+    dl->ChannelsMerge();
+  }
+  ImGui::PopFont();
+}
 }  // namespace
 
 std::string until_text(const LessonUntil& u) {
@@ -155,21 +188,17 @@ std::string App::open_lesson(const std::string& name, int step) {
         src.json.value("seed", uint64_t(0)));
   }
   // The main runner's resolved config seeds the editor, as for a plain experiment.
-  runner_.post([this](Experiment& e) {
-    std::string nm = e.progress().experiment;
-    std::lock_guard lk(incoming_mu_);
-    incoming_config_.emplace(std::move(nm), unwrap_gate(e).config());
-  });
+  config_.request_from(runner_);
   name_ = srcs[0].name;
-  seed_field_ = srcs[0].json.value("seed", uint64_t(0));
-  pending_reset_ = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_opt_);
+  transport_.seed = srcs[0].json.value("seed", uint64_t(0));
+  config_.pending_reset = false;
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt);
   // The step's lab view (lesson "panels"), or none.
   lab_open_ = false;
   for (const auto& p : s.panels)
     if (lab_.set_view(p)) lab_open_ = true;
   ghost_returns_.clear();
-  cem_follow_ = true;
+  mpc_.cem_follow = true;
   if (!scripted_) {
     settings_.lesson_mode = true;
     settings_.last_lesson = lesson.name;
@@ -300,36 +329,7 @@ void App::lesson_panel() {
     ImGui::TextUnformatted(k.c_str());
   }
 
-  // The narrative, large for the projector.
-  ImGui::PushFont(fonts_.big);
-  ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.05f, 0.15f, 0.45f, 1));
-  ImGui::TextWrapped("%s", s->title.c_str());
-  ImGui::PopStyleColor();
-  ImGui::PopFont();
-  ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(s->narrative.c_str());
-  ImGui::PopTextWrapPos();
-  if (!s->question.empty()) {
-    // The question, on a highlighted band.
-    ImDrawList* dl = ImGui::GetWindowDrawList();
-    dl->ChannelsSplit(2);
-    dl->ChannelsSetCurrent(1);
-    const ImVec2 a = ImGui::GetCursorScreenPos();
-    ImGui::Dummy(ImVec2(0, 2));
-    ImGui::PushStyleColor(ImGuiCol_Text, kQuestionText);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(("? " + s->question).c_str());
-    ImGui::PopTextWrapPos();
-    ImGui::PopStyleColor();
-    ImGui::Dummy(ImVec2(0, 2));
-    const ImVec2 b(a.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);
-    dl->ChannelsSetCurrent(0);
-    dl->AddRectFilled(ImVec2(a.x - 4, a.y), ImVec2(b.x + 2, b.y - ImGui::GetStyle().ItemSpacing.y),
-                      ImGui::ColorConvertFloat4ToU32(kQuestionBg), 5);
-    dl->ChannelsMerge();
-  }
-  ImGui::PopFont();
+  draw_narrative(*s, fonts_, settings_.presentation);
 
   // The condition and where the runners are.
   if (s->has_until) {

@@ -32,3 +32,60 @@ const PlanTrace* cem_iteration_scrubber(const std::vector<PlanTrace>& traces, in
 }
 
 }  // namespace dynalab
+
+namespace dynalab {
+
+void MpcControls::draw(const MbrlSnapshot& m) {
+  if (!ImGui::CollapsingHeader("MPC overlays", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  mpc_overlay_toggles(opt);
+  ImGui::Checkbox("follow the latest iteration", &cem_follow);
+  if (!m.replan_traces.empty()) {
+    // The scrubber works on the replan's iterations; moving it stops following.
+    const int n = int(m.replan_traces.size());
+    if (cem_follow) cem_iteration = n - 1;
+    cem_iteration = std::clamp(cem_iteration, 0, n - 1);
+    int shown = cem_iteration + 1;
+    ImGui::SetNextItemWidth(-1);
+    if (ImGui::SliderInt("##cem_iteration", &shown, 1, n, "CEM iteration %d")) {
+      cem_iteration = shown - 1;
+      cem_follow = false;
+    }
+    const PlanTrace& t = *m.replan_traces[cem_iteration];
+    const int best = best_candidate(t);
+    ImGui::TextWrapped("%d candidates, %zu elites, best predicted return %.3g", t.candidates,
+                       t.elites.size(), best >= 0 ? double(t.returns[best]) : 0.0);
+  } else {
+    ImGui::TextDisabled("no plan yet (phase: %s)", m.phase.c_str());
+  }
+  ImGui::Text("dataset %zu transitions, model %s", m.dataset_size, m.model_kind.c_str());
+}
+
+void MpcControls::draw_demo(const Snapshot* snap) {
+  if (!ImGui::CollapsingHeader("MPC (demo trace)", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  if (demo_traces.empty() && snap && snap->world) {
+    const Env& world = *snap->world;
+    const std::optional<GridLayout> grid = world.grid_layout();
+    const Vec start = grid ? Vec::Constant(1, grid->state_of(grid->agent))
+                           : Vec::Zero(world.observation_space().dim());
+    for (int it = 0; it < 3; ++it) {
+      PlanTrace t = demo_plan_trace(world, start, 24 - 6 * it, 5, 2);
+      t.iteration = it, t.iterations = 3;
+      demo_traces.push_back(std::move(t));
+    }
+    cem_iteration = 2;
+  }
+  mpc_overlay_toggles(opt);
+  cem_iteration_scrubber(demo_traces, cem_iteration);
+}
+
+const PlanTrace& MpcControls::shown_trace(const MbrlSnapshot& m) const {
+  if (cem_follow || m.replan_traces.empty()) return m.trace;
+  return *m.replan_traces[std::clamp(cem_iteration, 0, int(m.replan_traces.size()) - 1)];
+}
+
+const PlanTrace* MpcControls::demo_trace() const {
+  if (demo_traces.empty()) return nullptr;
+  return &demo_traces[std::clamp(cem_iteration, 0, int(demo_traces.size()) - 1)];
+}
+
+}  // namespace dynalab

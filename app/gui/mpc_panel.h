@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/gui/mpc_overlay.h"
+#include "core/agents/mpc/mpc_agent.h"
 
 namespace dynalab {
 
@@ -14,5 +15,23 @@ void mpc_overlay_toggles(MpcOverlayOptions& opt);
 /// A slider over the iterations of one replan; `iteration` is clamped to [0, traces.size() - 1].
 /// Returns the trace to draw (nullptr if there is none) and shows its objective and elite count.
 const PlanTrace* cem_iteration_scrubber(const std::vector<PlanTrace>& traces, int& iteration);
+
+/// The MPC controls' state: which overlay layers to draw, the CEM iteration scrubber (following
+/// the latest iteration until moved) and --demo-plan-trace's synthetic traces.
+struct MpcControls {
+  MpcOverlayOptions opt;
+  int cem_iteration = 0;
+  bool cem_follow = true;
+  std::vector<PlanTrace> demo_traces;
+
+  /// The "MPC overlays" panel of an MPC run.
+  void draw(const MbrlSnapshot& m);
+  /// The "MPC (demo trace)" panel; builds three synthetic iterations around the world's agent.
+  void draw_demo(const Snapshot* snap);
+  /// What to draw for `m`: the scrubbed iteration of the latest replan, or the latest trace.
+  const PlanTrace& shown_trace(const MbrlSnapshot& m) const;
+  /// The scrubbed demo iteration (nullptr before draw_demo built them).
+  const PlanTrace* demo_trace() const;
+};
 
 }  // namespace dynalab

@@ -26,61 +26,46 @@ int nearest(const Series& s, double x) {
   }
   return best;
 }
-}  // namespace
 
-void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle& style) {
-  ImGui::PushID(id);
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  ImGui::InvisibleButton("plot", ImVec2(std::max(size.x, 10.f), std::max(size.y, 10.f)));
-  const bool hovered = ImGui::IsItemHovered();
-  ImDrawList* dl = ImGui::GetWindowDrawList();
-  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
-  dl->AddRectFilled(p0, p1, kBackground, 4.0f);
-  const float fh = ImGui::GetFontSize();
-  const float lw = 2.5f * style.line_scale;
+// One figure's axes area in screen pixels and the mapping of data into it; the drawing steps
+// below share it.
+struct PlotArea {
+  const Figure& fig;
+  const PlotStyle& style;
+  FigureBounds b;
+  ImDrawList* dl;
+  float fh, lw;                     // font height, line width
+  float left, right, top, bottom;  // the axes rectangle
 
-  const FigureBounds b = figure_bounds(fig);
-  // y ticks in data units (decades on a log axis), placed through plotted_y.
-  const auto yticks = y_axis_ticks(fig, b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
-  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
-  auto ylabel = [&](double v) { return format_tick(v, fig.log_y ? v / 10 : ystep); };
-  float tick_w = 0;
-  for (double t : yticks) tick_w = std::max(tick_w, ImGui::CalcTextSize(ylabel(t).c_str()).x);
-
-  // Title on top, y label at the top left, x label under the axis.
-  const float top = p0.y + fh * 1.5f, bottom = p1.y - fh * 2.4f;
-  const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
-  std::string title =
-      fig.title +
-      (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
-  if (ImGui::CalcTextSize(title.c_str()).x > right - left)
-    title = fig.title;  // drop the unit before clipping
-  dl->AddText(ImVec2(left, p0.y + fh * 0.2f), kInk, title.c_str());
-  const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
-  dl->AddText(ImVec2((left + right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted, fig.x_label.c_str());
-  if (right - left < 10 || bottom - top < 10) {
-    ImGui::PopID();
-    return;
-  }
-  if (b.empty) {
-    const char* msg = "no data yet";
-    const ImVec2 m = ImGui::CalcTextSize(msg);
-    dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
-    dl->AddText(ImVec2((left + right - m.x) * 0.5f, (top + bottom - m.y) * 0.5f), kMuted, msg);
-    ImGui::PopID();
-    return;
-  }
-  auto sx = [&](double x) {
-    return float(left + (x - b.x_lo) / (b.x_hi - b.x_lo) * (right - left));
-  };
-  auto sy = [&](double y) {
+  float sx(double x) const { return float(left + (x - b.x_lo) / (b.x_hi - b.x_lo) * (right - left)); }
+  float sy(double y) const {
     return float(bottom - (y - b.y_lo) / (b.y_hi - b.y_lo) * (bottom - top));
-  };
+  }
+  SeriesStyle style_of(size_t i) const {
+    return i < style.series.size() ? style.series[i] : SeriesStyle{};
+  }
+  Color colour_of(size_t i) const {
+    const int c = style_of(i).colour;
+    return series_color(c >= 0 ? c : int(i));
+  }
 
+  void grid_and_ticks(const std::vector<double>& yticks, double ystep) const;
+  void fills() const;
+  void lines() const;
+  int covered(float x0, float y0, float bw, float bh) const;
+  void legend() const;
+  void hover_readout() const;
+};
+
+std::string y_tick_label(const Figure& fig, double v, double ystep) {
+  return format_tick(v, fig.log_y ? v / 10 : ystep);
+}
+
+void PlotArea::grid_and_ticks(const std::vector<double>& yticks, double ystep) const {
   for (double t : yticks) {
     const float y = sy(plotted_y(fig, t));
     dl->AddLine(ImVec2(left, y), ImVec2(right, y), kGrid, 1.0f);
-    const std::string s = ylabel(t);
+    const std::string s = y_tick_label(fig, t, ystep);
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
   }
@@ -95,16 +80,10 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     dl->AddText(ImVec2(x - ts.x * 0.5f, bottom + fh * 0.15f), kInk, s.c_str());
   }
   dl->AddRect(ImVec2(left, top), ImVec2(right, bottom), kFrame, 0, 0, 1.0f);
+}
 
-  dl->PushClipRect(ImVec2(left, top), ImVec2(right, bottom), true);
-  auto style_of = [&](size_t i) {
-    return i < style.series.size() ? style.series[i] : SeriesStyle{};
-  };
-  auto colour_of = [&](size_t i) {
-    const int c = style_of(i).colour;
-    return series_color(c >= 0 ? c : int(i));
-  };
-  // Bands and filled histograms first, under every line: one quad per x step.
+// Bands and filled histograms first, under every line: one quad per x step.
+void PlotArea::fills() const {
   for (size_t i = 0; i < fig.series.size(); ++i) {
     const SeriesStyle st = style_of(i);
     if (st.fill_to == -1) continue;
@@ -130,6 +109,9 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       dl->AddConvexPolyFilled(q, 4, col);
     }
   }
+}
+
+void PlotArea::lines() const {
   // A band's two edges stay hairlines: the fill carries it.
   std::vector<bool> band_edge(fig.series.size(), false);
   for (size_t i = 0; i < fig.series.size(); ++i) {
@@ -139,10 +121,9 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   std::vector<ImVec2> pts;
   for (size_t i = 0; i < fig.series.size(); ++i) {
     const Series& s = fig.series[i];
-    const SeriesStyle st = style_of(i);
     const ImU32 col = to_imu32(colour_of(i));
     const float w = band_edge[i] ? std::max(1.0f, lw * 0.4f) : lw;
-    if (st.points) {
+    if (style_of(i).points) {
       for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
         const double y = plotted_y(fig, s.y[k]);
         if (std::isfinite(y) && std::isfinite(s.x[k]))
@@ -166,93 +147,146 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
     }
     flush();
   }
-  dl->PopClipRect();
+}
 
-  // Legend, top right inside the axes.
+// How much of the data lies under a legend box at (x0, y0). Lines are sampled along their
+// segments, so a line under the box counts, not only its points.
+int PlotArea::covered(float x0, float y0, float bw, float bh) const {
+  int n = 0;
+  auto inside = [&](float px, float py) {
+    return px >= x0 && px <= x0 + bw && py >= y0 && py <= y0 + bh;
+  };
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const Series& s = fig.series[i];
+    const bool line = !style_of(i).points;
+    const size_t m = std::min(s.x.size(), s.y.size());
+    for (size_t k = 0; k < m; ++k) {
+      const double y = plotted_y(fig, s.y[k]);
+      if (!std::isfinite(y) || !std::isfinite(s.x[k])) continue;
+      n += inside(sx(s.x[k]), sy(y));
+      if (line && k + 1 < m && m < 2000) {
+        const double y2 = plotted_y(fig, s.y[k + 1]);
+        if (!std::isfinite(y2) || !std::isfinite(s.x[k + 1])) continue;
+        for (int j = 1; j < 8; ++j) {
+          const float t = j / 8.0f;
+          n += inside(sx(s.x[k]) * (1 - t) + sx(s.x[k + 1]) * t, sy(y) * (1 - t) + sy(y2) * t);
+        }
+      }
+    }
+  }
+  return n;
+}
+
+// Legend, top right inside the axes unless more of the data lies under it there than in
+// another corner. One series needs no legend: the title names it.
+void PlotArea::legend() const {
   std::vector<size_t> listed;
   for (size_t i = 0; i < fig.series.size(); ++i)
     if (style_of(i).in_legend && !fig.series[i].label.empty()) listed.push_back(i);
-  if (listed.size() > 1 || (listed.size() == 1 && fig.series.size() > 1)) {
-    // One series needs no legend: the title names it.
-    float w = 0;
-    for (size_t i : listed) w = std::max(w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
-    const float row = fh * 1.15f, sw = fh * 1.4f;
-    const float bw = w + sw + fh * 0.7f, bh = row * listed.size() + fh * 0.3f;
-    // Top right unless more of the data lies under it there than at the top left.
-    // Lines are sampled along their segments, so a line under the box counts, not only its
-    // points.
-    auto covered = [&](float x0, float y0) {
-      int n = 0;
-      auto inside = [&](float px, float py) {
-        return px >= x0 && px <= x0 + bw && py >= y0 && py <= y0 + bh;
-      };
-      for (size_t i = 0; i < fig.series.size(); ++i) {
-        const Series& s = fig.series[i];
-        const bool line = !style_of(i).points;
-        const size_t m = std::min(s.x.size(), s.y.size());
-        for (size_t k = 0; k < m; ++k) {
-          const double y = plotted_y(fig, s.y[k]);
-          if (!std::isfinite(y) || !std::isfinite(s.x[k])) continue;
-          n += inside(sx(s.x[k]), sy(y));
-          if (line && k + 1 < m && m < 2000) {
-            const double y2 = plotted_y(fig, s.y[k + 1]);
-            if (!std::isfinite(y2) || !std::isfinite(s.x[k + 1])) continue;
-            for (int j = 1; j < 8; ++j) {
-              const float t = j / 8.0f;
-              n += inside(sx(s.x[k]) * (1 - t) + sx(s.x[k + 1]) * t, sy(y) * (1 - t) + sy(y2) * t);
-            }
-          }
-        }
-      }
-      return n;
-    };
-    // Corners in order of preference: top right, top left, bottom right, bottom left.
-    const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;
-    const float y_top = top + fh * 0.3f, y_bottom = bottom - bh - fh * 0.3f;
-    const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
-                               ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
-    ImVec2 l0 = corners[0];
-    int least = covered(l0.x, l0.y);
-    for (int c = 1; c < 4 && least > 0; ++c)
-      if (const int n = covered(corners[c].x, corners[c].y); n < least) least = n, l0 = corners[c];
-    dl->AddRectFilled(l0, ImVec2(l0.x + bw, l0.y + bh), IM_COL32(255, 255, 255, 225), 3.0f);
-    for (size_t r = 0; r < listed.size(); ++r) {
-      const size_t i = listed[r];
-      const SeriesStyle st = style_of(i);
-      const float y = l0.y + fh * 0.15f + row * r + row * 0.5f;
-      const ImVec2 a(l0.x + fh * 0.3f, y), c(l0.x + fh * 0.3f + sw * 0.8f, y);
-      if (st.fill_to != -1)
-        dl->AddRectFilled(ImVec2(a.x, y - fh * 0.35f), ImVec2(c.x, y + fh * 0.35f),
-                          to_imu32(colour_of(i).with_alpha(std::max(st.fill_alpha, 0.45f))));
-      else if (st.points)
-        dl->AddCircleFilled(ImVec2((a.x + c.x) * 0.5f, y), lw * 1.4f, to_imu32(colour_of(i)), 8);
-      else
-        dl->AddLine(a, c, to_imu32(colour_of(i)), lw * 1.5f);
-      dl->AddText(ImVec2(l0.x + fh * 0.3f + sw, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
-    }
+  if (!(listed.size() > 1 || (listed.size() == 1 && fig.series.size() > 1))) return;
+  float w = 0;
+  for (size_t i : listed) w = std::max(w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
+  const float row = fh * 1.15f, sw = fh * 1.4f;
+  const float bw = w + sw + fh * 0.7f, bh = row * listed.size() + fh * 0.3f;
+  // Corners in order of preference: top right, top left, bottom right, bottom left.
+  const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;
+  const float y_top = top + fh * 0.3f, y_bottom = bottom - bh - fh * 0.3f;
+  const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
+                             ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
+  ImVec2 l0 = corners[0];
+  int least = covered(l0.x, l0.y, bw, bh);
+  for (int c = 1; c < 4 && least > 0; ++c)
+    if (const int n = covered(corners[c].x, corners[c].y, bw, bh); n < least)
+      least = n, l0 = corners[c];
+  dl->AddRectFilled(l0, ImVec2(l0.x + bw, l0.y + bh), IM_COL32(255, 255, 255, 225), 3.0f);
+  for (size_t r = 0; r < listed.size(); ++r) {
+    const size_t i = listed[r];
+    const SeriesStyle st = style_of(i);
+    const float y = l0.y + fh * 0.15f + row * r + row * 0.5f;
+    const ImVec2 a(l0.x + fh * 0.3f, y), c(l0.x + fh * 0.3f + sw * 0.8f, y);
+    if (st.fill_to != -1)
+      dl->AddRectFilled(ImVec2(a.x, y - fh * 0.35f), ImVec2(c.x, y + fh * 0.35f),
+                        to_imu32(colour_of(i).with_alpha(std::max(st.fill_alpha, 0.45f))));
+    else if (st.points)
+      dl->AddCircleFilled(ImVec2((a.x + c.x) * 0.5f, y), lw * 1.4f, to_imu32(colour_of(i)), 8);
+    else
+      dl->AddLine(a, c, to_imu32(colour_of(i)), lw * 1.5f);
+    dl->AddText(ImVec2(l0.x + fh * 0.3f + sw, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
   }
+}
 
-  // Hover read-out: a guide at the mouse x and the nearest point of every series.
+// Hover read-out: a guide at the mouse x and the nearest point of every series.
+void PlotArea::hover_readout() const {
   const ImVec2 m = ImGui::GetIO().MousePos;
-  if (hovered && m.x >= left && m.x <= right && m.y >= top && m.y <= bottom) {
-    const double x = b.x_lo + (m.x - left) / (right - left) * (b.x_hi - b.x_lo);
-    dl->AddLine(ImVec2(m.x, top), ImVec2(m.x, bottom), kMuted, 1.0f);
-    ImGui::BeginTooltip();
-    ImGui::TextUnformatted(fig.title.c_str());
-    for (size_t i = 0; i < fig.series.size(); ++i) {
-      const int k = nearest(fig.series[i], x);
-      if (k < 0) continue;
-      const auto& s = fig.series[i];
-      const double py = plotted_y(fig, s.y[k]);
-      if (std::isfinite(py))
-        dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(colour_of(i)));
-      const Color c = colour_of(i);
-      ImGui::TextColored(ImVec4(c.r, c.g, c.b, 1), "%s: %s = %g, %s = %g", s.label.c_str(),
-                         fig.x_label.empty() ? "x" : fig.x_label.c_str(), s.x[k],
-                         fig.y_label.empty() ? "y" : fig.y_label.c_str(), s.y[k]);
-    }
-    ImGui::EndTooltip();
+  if (!(m.x >= left && m.x <= right && m.y >= top && m.y <= bottom)) return;
+  const double x = b.x_lo + (m.x - left) / (right - left) * (b.x_hi - b.x_lo);
+  dl->AddLine(ImVec2(m.x, top), ImVec2(m.x, bottom), kMuted, 1.0f);
+  ImGui::BeginTooltip();
+  ImGui::TextUnformatted(fig.title.c_str());
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const int k = nearest(fig.series[i], x);
+    if (k < 0) continue;
+    const auto& s = fig.series[i];
+    const double py = plotted_y(fig, s.y[k]);
+    if (std::isfinite(py))
+      dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(py)), lw * 2.5f, to_imu32(colour_of(i)));
+    const Color c = colour_of(i);
+    ImGui::TextColored(ImVec4(c.r, c.g, c.b, 1), "%s: %s = %g, %s = %g", s.label.c_str(),
+                       fig.x_label.empty() ? "x" : fig.x_label.c_str(), s.x[k],
+                       fig.y_label.empty() ? "y" : fig.y_label.c_str(), s.y[k]);
   }
+  ImGui::EndTooltip();
+}
+}  // namespace
+
+void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle& style) {
+  ImGui::PushID(id);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  ImGui::InvisibleButton("plot", ImVec2(std::max(size.x, 10.f), std::max(size.y, 10.f)));
+  const bool hovered = ImGui::IsItemHovered();
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p1(p0.x + size.x, p0.y + size.y);
+  dl->AddRectFilled(p0, p1, kBackground, 4.0f);
+  const float fh = ImGui::GetFontSize();
+  const FigureBounds b = figure_bounds(fig);
+  // y ticks in data units (decades on a log axis), placed through plotted_y.
+  const auto yticks = y_axis_ticks(fig, b.y_lo, b.y_hi, std::max(2, int(size.y / (fh * 2.8f))));
+  const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
+  float tick_w = 0;
+  for (double t : yticks)
+    tick_w = std::max(tick_w, ImGui::CalcTextSize(y_tick_label(fig, t, ystep).c_str()).x);
+  // Title on top, y label at the top left, x label under the axis.
+  const PlotArea a{fig, style, b, dl, fh, 2.5f * style.line_scale,
+                   p0.x + tick_w + fh * 0.8f, p1.x - fh * 0.8f, p0.y + fh * 1.5f, p1.y - fh * 2.4f};
+  std::string title =
+      fig.title +
+      (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  if (ImGui::CalcTextSize(title.c_str()).x > a.right - a.left)
+    title = fig.title;  // drop the unit before clipping
+  dl->AddText(ImVec2(a.left, p0.y + fh * 0.2f), kInk, title.c_str());
+  const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
+  dl->AddText(ImVec2((a.left + a.right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted,
+              fig.x_label.c_str());
+  if (a.right - a.left < 10 || a.bottom - a.top < 10) {
+    ImGui::PopID();
+    return;
+  }
+  if (b.empty) {
+    const char* msg = "no data yet";
+    const ImVec2 m = ImGui::CalcTextSize(msg);
+    dl->AddRect(ImVec2(a.left, a.top), ImVec2(a.right, a.bottom), kFrame, 0, 0, 1.0f);
+    dl->AddText(ImVec2((a.left + a.right - m.x) * 0.5f, (a.top + a.bottom - m.y) * 0.5f), kMuted,
+                msg);
+    ImGui::PopID();
+    return;
+  }
+  a.grid_and_ticks(yticks, ystep);
+  dl->PushClipRect(ImVec2(a.left, a.top), ImVec2(a.right, a.bottom), true);
+  a.fills();
+  a.lines();
+  dl->PopClipRect();
+  a.legend();
+  if (hovered) a.hover_readout();
   ImGui::PopID();
 }
 

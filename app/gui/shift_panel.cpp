@@ -27,6 +27,153 @@ void title(const LabStyle& st, const char* text) {
 
 // Series colours shared by the shift views: training data blue, visited orange (as the agent).
 constexpr int kTrainColour = 0, kVisitedColour = 1;
+
+// Step-shaped histograms of obs dim `d`, training vs visited: each bin a flat segment over its
+// width, filled to zero; `ps` gets the two series' styles.
+Figure histogram_figure(const VisitationHistograms& h, int d, const std::vector<std::string>& names,
+                        int episode, PlotStyle& ps) {
+  Figure f{"state_visitation_" + names[d],
+           "States visited in episode " + std::to_string(episode + 1) + " vs training states",
+           names[d],
+           "fraction of states",
+           {},
+           false};
+  for (int k = 0; k < 2; ++k) {
+    Series s{k == 0 ? "training data (p_pi0)" : "visited (p_pi)", {}, {}};
+    const auto& v = k == 0 ? h.train : h.visited;
+    for (int b = 0; b < h.bins; ++b) {
+      const double lo = h.lo[d] + (h.hi[d] - h.lo[d]) * b / h.bins,
+                   hi = h.lo[d] + (h.hi[d] - h.lo[d]) * (b + 1) / h.bins;
+      s.x.push_back(lo), s.y.push_back(v[size_t(d) * h.bins + b]);
+      s.x.push_back(hi), s.y.push_back(v[size_t(d) * h.bins + b]);
+    }
+    f.series.push_back(std::move(s));
+    ps.series.push_back({false, kFillToZero, k == 0 ? kTrainColour : kVisitedColour, true, 0.30f});
+  }
+  return f;
+}
+
+// The visited states' density (1-D when both dims are the same) with the training states as
+// dots.
+HeatmapData density_heatmap(const VisitationHistograms& h, const std::vector<std::string>& names,
+                            const Eigen::MatrixXd& ts) {
+  HeatmapData hm;
+  hm.title = "visited states (density)";
+  hm.log_colour = true;
+  hm.x_label = names[h.dim_x];
+  hm.y_label = names[h.dim_y];
+  hm.value_label = "fraction of visited states";
+  hm.nx = h.bins_2d, hm.ny = h.dim_y == h.dim_x ? 1 : h.bins_2d;
+  hm.x_lo = h.lo[h.dim_x], hm.x_hi = h.hi[h.dim_x];
+  hm.y_lo = h.lo[h.dim_y], hm.y_hi = h.hi[h.dim_y];
+  if (hm.ny == 1) {
+    hm.values.assign(h.visited.begin() + size_t(h.dim_x) * h.bins,
+                     h.visited.begin() + size_t(h.dim_x + 1) * h.bins);
+    hm.nx = h.bins;
+  } else {
+    hm.values = h.visited_2d;
+  }
+  for (Eigen::Index i = 0; i < ts.rows() && i < 600; ++i) {
+    hm.px.push_back(ts(i, h.dim_x));
+    hm.py.push_back(hm.ny == 1 ? 0.5 * (hm.y_lo + hm.y_hi) : ts(i, h.dim_y));
+  }
+  hm.points_label = "training states";
+  return hm;
+}
+
+// KL per episode, from the snapshot (the experiment computes one estimate per episode).
+Figure kl_figure(const MbrlSnapshot& m) {
+  Figure kl{"divergence",
+            "KL(visited || training) per episode   (k-NN estimator, Wang et al. 2009)",
+            "planned episode",
+            "nats",
+            {},
+            false};
+  auto& s = kl.series_named("k-NN KL estimate");
+  for (size_t i = 0; i < m.divergence.size(); ++i)
+    s.x.push_back(double(i + 1)), s.y.push_back(m.divergence[i]);
+  return kl;
+}
+
+// One-step error vs distance (a scatter of at most kMaxScatter points and the binned mean);
+// `ps` gets the series' styles.
+Figure error_vs_distance_figure(const ErrorResult& r, PlotStyle& ps) {
+  Figure f{"error_vs_distance",
+           "One-step error vs distance to data",
+           "distance to training data (sd)",
+           "||f(s,a) - s'||",
+           {},
+           false};
+  {
+    Series pts{"visited transitions", {}, {}};
+    const size_t n = r.evd.distance.size();
+    const size_t stride = std::max<size_t>(1, n / kMaxScatter);
+    for (size_t i = 0; i < n; i += stride)
+      pts.x.push_back(r.evd.distance[i]), pts.y.push_back(r.evd.error[i]);
+    f.series.push_back(std::move(pts));
+    ps.series.push_back({true, -1, kVisitedColour, true});
+    f.series.push_back(Series{"binned mean", r.evd.bin_distance, r.evd.bin_error});
+    ps.series.push_back({false, -1, 6, true});
+  }
+  if (r.evd.distance.empty()) f.title += " (no planned steps yet)";
+  return f;
+}
+
+Figure compounding_figure(const ErrorResult& r) {
+  Figure c{"compounding_error",
+           "Open-loop error vs horizon",
+           "steps ahead h",
+           "||s_hat_h - s_h||",
+           {},
+           false};
+  auto add = [&](const std::string& label, const CompoundingError& e) {
+    auto& s = c.series_named(label);
+    for (size_t i = 0; i < e.horizon.size(); ++i)
+      s.x.push_back(e.horizon[i]), s.y.push_back(e.error[i]);
+  };
+  add("ensemble (mean of elites)", r.ensemble);
+  add("one model (member " + std::to_string(r.single_member + 1) + ")", r.single);
+  return c;
+}
+
+// The background job of the model error view: visited transitions from the recent episodes,
+// error vs distance, and open-loop error along real trajectories.
+ErrorResult compute_model_error(const std::shared_ptr<const Ensemble>& model,
+                                const std::shared_ptr<const Dataset>& data,
+                                const std::vector<Trajectory>& trajs, int horizon) {
+  ErrorResult r;
+  const int od = data->obs_dim(), ad = data->action_dim();
+  Dataset visited(od, ad);
+  for (const auto& t : trajs)
+    for (int k = 0; k < t.steps(); ++k) {
+      Transition tr;
+      tr.obs = t.observation(k);
+      tr.action = t.action(k);
+      tr.next_obs = t.observation(k + 1);
+      visited.add(tr);
+    }
+  r.visited = visited.size();
+  r.train = data->size();
+  if (visited.size() > 0) r.evd = error_vs_distance(*model, *data, visited);
+  // Open loop along real trajectories: the recent episodes if long enough, else the
+  // training data's own trajectories.
+  std::vector<Trajectory> along;
+  for (const auto& t : trajs)
+    if (t.steps() > horizon) along.push_back(t);
+  r.trajectories_from = "recent planned episodes";
+  if (along.empty()) {
+    along = split_trajectories(*data);
+    r.trajectories_from = "the training data";
+  }
+  CompoundingErrorOptions o;
+  o.horizon = horizon;
+  r.ensemble = compounding_error(*model, along, o);
+  // "A deterministic model": the best elite alone, against the elites' mean.
+  o.member = model->elites().empty() ? 0 : model->elites().front();
+  r.single_member = o.member;
+  r.single = compounding_error(*model, along, o);
+  return r;
+}
 }  // namespace
 
 void LabPanel::State::draw_shift() {
@@ -73,68 +220,16 @@ void LabPanel::State::draw_shift() {
                  std::to_string(h.visited_count) + " visited states, " +
                  std::to_string(m.divergence.size()) + " KL estimates";
       const int d = std::clamp(shift_x, 0, h.dims - 1);
-      // Step-shaped histograms: each bin is a flat segment over its width.
-      Figure f{"state_visitation_" + names[d],
-               "States visited in episode " + std::to_string(sample->episode + 1) +
-                   " vs training states",
-               names[d],
-               "fraction of states",
-               {},
-               false};
       PlotStyle ps{style.line_scale, {}};
-      for (int k = 0; k < 2; ++k) {
-        Series s{k == 0 ? "training data (p_pi0)" : "visited (p_pi)", {}, {}};
-        const auto& v = k == 0 ? h.train : h.visited;
-        for (int b = 0; b < h.bins; ++b) {
-          const double lo = h.lo[d] + (h.hi[d] - h.lo[d]) * b / h.bins,
-                       hi = h.lo[d] + (h.hi[d] - h.lo[d]) * (b + 1) / h.bins;
-          s.x.push_back(lo), s.y.push_back(v[size_t(d) * h.bins + b]);
-          s.x.push_back(hi), s.y.push_back(v[size_t(d) * h.bins + b]);
-        }
-        f.series.push_back(std::move(s));
-        ps.series.push_back(
-            {false, kFillToZero, k == 0 ? kTrainColour : kVisitedColour, true, 0.30f});
-      }
-      plot("visit_hist", f, half, ps);
+      plot("visit_hist", histogram_figure(h, d, names, sample->episode, ps), half, ps);
       pane_gap(stacked);
-      HeatmapData hm;
-      hm.title = "visited states (density)";
-      hm.log_colour = true;
-      hm.x_label = names[h.dim_x];
-      hm.y_label = names[h.dim_y];
-      hm.value_label = "fraction of visited states";
-      hm.nx = h.bins_2d, hm.ny = h.dim_y == h.dim_x ? 1 : h.bins_2d;
-      hm.x_lo = h.lo[h.dim_x], hm.x_hi = h.hi[h.dim_x];
-      hm.y_lo = h.lo[h.dim_y], hm.y_hi = h.hi[h.dim_y];
-      if (hm.ny == 1) {
-        hm.values.assign(h.visited.begin() + size_t(h.dim_x) * h.bins,
-                         h.visited.begin() + size_t(h.dim_x + 1) * h.bins);
-        hm.nx = h.bins;
-      } else {
-        hm.values = h.visited_2d;
-      }
-      const Eigen::MatrixXd& ts = sample->dataset_states;
-      for (Eigen::Index i = 0; i < ts.rows() && i < 600; ++i) {
-        hm.px.push_back(ts(i, h.dim_x));
-        hm.py.push_back(hm.ny == 1 ? 0.5 * (hm.y_lo + hm.y_hi) : ts(i, h.dim_y));
-      }
-      hm.points_label = "training states";
-      draw_heatmap("visit_2d", hm, half, style.line_scale);
+      draw_heatmap("visit_2d", density_heatmap(h, names, sample->dataset_states), half,
+                   style.line_scale);
     } else {
       ImGui::Dummy(ImVec2(avail.x, avail.y - bottom_h - gap));
     }
   }
-  // KL per episode, from the snapshot (the experiment computes one estimate per episode).
-  Figure kl{"divergence",
-            "KL(visited || training) per episode   (k-NN estimator, Wang et al. 2009)",
-            "planned episode",
-            "nats",
-            {},
-            false};
-  auto& s = kl.series_named("k-NN KL estimate");
-  for (size_t i = 0; i < m.divergence.size(); ++i)
-    s.x.push_back(double(i + 1)), s.y.push_back(m.divergence[i]);
-  plot("divergence", kl, ImVec2(avail.x, bottom_h), {style.line_scale, {}});
+  plot("divergence", kl_figure(m), ImVec2(avail.x, bottom_h), {style.line_scale, {}});
 }
 
 void LabPanel::State::draw_error() {
@@ -163,40 +258,7 @@ void LabPanel::State::draw_error() {
   const int horizon = std::max(5, std::min(30, m.trace.horizon > 0 ? m.trace.horizon : 20));
   error_job.want(
       worker, key,
-      [model, data, trajs, horizon] {
-        ErrorResult r;
-        const int od = data->obs_dim(), ad = data->action_dim();
-        Dataset visited(od, ad);
-        for (const auto& t : trajs)
-          for (int k = 0; k < t.steps(); ++k) {
-            Transition tr;
-            tr.obs = t.observation(k);
-            tr.action = t.action(k);
-            tr.next_obs = t.observation(k + 1);
-            visited.add(tr);
-          }
-        r.visited = visited.size();
-        r.train = data->size();
-        if (visited.size() > 0) r.evd = error_vs_distance(*model, *data, visited);
-        // Open loop along real trajectories: the recent episodes if long enough, else the
-        // training data's own trajectories.
-        std::vector<Trajectory> along;
-        for (const auto& t : trajs)
-          if (t.steps() > horizon) along.push_back(t);
-        r.trajectories_from = "recent planned episodes";
-        if (along.empty()) {
-          along = split_trajectories(*data);
-          r.trajectories_from = "the training data";
-        }
-        CompoundingErrorOptions o;
-        o.horizon = horizon;
-        r.ensemble = compounding_error(*model, along, o);
-        // "A deterministic model": the best elite alone, against the elites' mean.
-        o.member = model->elites().empty() ? 0 : model->elites().front();
-        r.single_member = o.member;
-        r.single = compounding_error(*model, along, o);
-        return r;
-      },
+      [model, data, trajs, horizon] { return compute_model_error(model, data, trajs, horizon); },
       0.5);
   busy |= error_job.stale(key);
   if (!error_job.error.empty()) status = "model_error: error: " + error_job.error;
@@ -215,41 +277,11 @@ void LabPanel::State::draw_error() {
   bool stacked = false;
   const ImVec2 half = two_panes(avail, note_h, stacked);
   (void)gap;
-  Figure f{"error_vs_distance",
-           "One-step error vs distance to data",
-           "distance to training data (sd)",
-           "||f(s,a) - s'||",
-           {},
-           false};
   PlotStyle ps{style.line_scale, {}};
-  {
-    Series pts{"visited transitions", {}, {}};
-    const size_t n = r.evd.distance.size();
-    const size_t stride = std::max<size_t>(1, n / kMaxScatter);
-    for (size_t i = 0; i < n; i += stride)
-      pts.x.push_back(r.evd.distance[i]), pts.y.push_back(r.evd.error[i]);
-    f.series.push_back(std::move(pts));
-    ps.series.push_back({true, -1, kVisitedColour, true});
-    f.series.push_back(Series{"binned mean", r.evd.bin_distance, r.evd.bin_error});
-    ps.series.push_back({false, -1, 6, true});
-  }
-  if (r.evd.distance.empty()) f.title += " (no planned steps yet)";
+  const Figure f = error_vs_distance_figure(r, ps);
   plot("err_dist", f, half, ps);
   pane_gap(stacked);
-  Figure c{"compounding_error",
-           "Open-loop error vs horizon",
-           "steps ahead h",
-           "||s_hat_h - s_h||",
-           {},
-           false};
-  auto add = [&](const std::string& label, const CompoundingError& e) {
-    auto& s = c.series_named(label);
-    for (size_t i = 0; i < e.horizon.size(); ++i)
-      s.x.push_back(e.horizon[i]), s.y.push_back(e.error[i]);
-  };
-  add("ensemble (mean of elites)", r.ensemble);
-  add("one model (member " + std::to_string(r.single_member + 1) + ")", r.single);
-  plot("compounding", c, half, {style.line_scale, {}});
+  plot("compounding", compounding_figure(r), half, {style.line_scale, {}});
   ImGui::TextWrapped(
       "%zu visited transitions of the last planned episodes vs %zu training transitions; "
       "open-loop rollouts along %s with the actions really executed.",

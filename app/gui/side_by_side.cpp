@@ -72,17 +72,13 @@ std::string App::open_side_by_side(const std::string& env) {
         },
         src.json.value("seed", uint64_t(0)));
   }
-  runner_.post([this](Experiment& e) {
-    std::string nm = e.progress().experiment;
-    std::lock_guard lk(incoming_mu_);
-    incoming_config_.emplace(std::move(nm), e.config());
-  });
+  config_.request_from(runner_);
   name_ = srcs[0].name;
-  seed_field_ = srcs[0].json.value("seed", uint64_t(0));
-  pending_reset_ = false;
+  transport_.seed = srcs[0].json.value("seed", uint64_t(0));
+  config_.pending_reset = false;
   ghost_returns_.clear();
-  mpc_opt_.candidates = false;  // three fans side by side are noise; the chosen plans say it
-  mpc_opt_.chosen = mpc_opt_.executed = true;
+  mpc_.opt.candidates = false;  // three fans side by side are noise; the chosen plans say it
+  mpc_.opt.chosen = mpc_.opt.executed = true;
   if (!scripted_) play_all();
   status("side by side: " + std::to_string(names.size()) + " versions on " + env, false);
   return "";

@@ -5,7 +5,8 @@
 #include <map>
 #include <tuple>
 
-#include "envs/grid_world.h"
+#include <imgui.h>
+
 
 namespace dynalab {
 
@@ -37,142 +38,170 @@ std::vector<double> max_q(const TabularSnapshot& snap) {
   return v;
 }
 
-void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
-                       const TabularOverlayOptions& opt) {
-  if (!snap.world) return;
-  const Env& env = *snap.world;
-  env.draw(canvas);
-  const auto* grid = dynamic_cast<const GridWorld*>(&env);
-  if (int(snap.q.size()) != snap.n_states * snap.n_actions) return;
+void tabular_cell_tooltip(const TabularSnapshot& snap, const GridLayout& grid, Cell c) {
+  // The numbers behind the colours and arrows of this cell.
+  const int s = grid.state_of(c);
+  if (s >= snap.n_states || snap.n_actions != 4 || grid.wall(c)) return;
+  const double* q = &snap.q[size_t(s) * 4];
+  int known = 0;
+  for (const auto& e : snap.model) known += e.state == s && e.visits > 0;
+  ImGui::SetTooltip(
+      "cell (row %d, col %d)\nQ up %.3f  down %.3f\nQ left %.3f  right %.3f\nmodel knows %d of "
+      "4 actions",
+      c.row, c.col, q[0], q[1], q[2], q[3], known);
+}
 
-  // Cell geometry: unit cells in a grid world; elsewhere a disc around the state's position.
-  std::vector<std::optional<Vec2>> pos(snap.n_states);
-  for (int s = 0; s < snap.n_states; ++s) pos[s] = env.obs_position(Vec::Constant(1, double(s)));
-  const Bounds wb = env.world_bounds();
-  const double half = grid ? 0.5
-                           : 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) /
-                                              std::max(1, snap.n_states));
-  auto is_wall = [&](int s) {
-    if (!grid) return false;
-    const Cell c = grid->cell_of(s);
-    return grid->is_wall(c.row, c.col);
-  };
-  auto cell = [&](int s, Color fill, Color outline) {
+namespace {
+// Where each state is drawn: unit cells in a grid world; elsewhere a disc around the state's
+// position.
+struct CellGeometry {
+  Canvas& canvas;
+  std::optional<GridLayout> grid;
+  std::vector<std::optional<Vec2>> pos;  // per state
+  double half = 0.5;                     // half a cell, or the disc's radius
+
+  CellGeometry(Canvas& c, const Env& env, int n_states) : canvas(c), grid(env.grid_layout()) {
+    pos.resize(n_states);
+    for (int s = 0; s < n_states; ++s) pos[s] = env.obs_position(Vec::Constant(1, double(s)));
+    const Bounds wb = env.world_bounds();
+    if (!grid)
+      half = 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) / std::max(1, n_states));
+  }
+  bool is_wall(int s) const { return grid && grid->wall(grid->cell_of(s)); }
+  void cell(int s, Color fill, Color outline) const {
     if (!pos[s]) return;
     const Vec2 p = *pos[s];
     if (grid)
       canvas.rect({p.x - half, p.y - half}, {p.x + half, p.y + half}, fill, outline);
     else
       canvas.circle(p, half, fill, outline);
-  };
+  }
+};
 
+// The value heat map; returns per state how dark it made the cell (0..1), so arrows stay
+// readable on top.
+std::vector<float> draw_heat_map(const CellGeometry& g, const TabularSnapshot& snap, bool draw) {
   const std::vector<double> v = max_q(snap);
   // Colour spans the visited cells' range, so the gradient towards the goal shows even once
   // every value is close to the maximum.
   double vmax = 0, vmin = 0, vlo = INFINITY;
   for (int s = 0; s < snap.n_states; ++s)
-    if (!is_wall(s)) {
+    if (!g.is_wall(s)) {
       vmax = std::max(vmax, v[s]), vmin = std::min(vmin, v[s]);
       if (v[s] > 0) vlo = std::min(vlo, v[s]);
     }
   if (!(vlo < vmax)) vlo = 0;
-  std::vector<float> shade(snap.n_states, 0.0f);  // 0..1, how dark the heat map made the cell
-
-  if (opt.heat_map) {
-    for (int s = 0; s < snap.n_states; ++s) {
-      if (is_wall(s) || v[s] == 0) continue;
-      const bool neg = v[s] < 0;
-      const float t = float(neg ? v[s] / vmin : (v[s] - vlo) / (vmax - vlo));
-      shade[s] = 0.12f + 0.88f * t;
-      cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, shade[s]).with_alpha(0.92f),
+  std::vector<float> shade(snap.n_states, 0.0f);
+  if (!draw) return shade;
+  for (int s = 0; s < snap.n_states; ++s) {
+    if (g.is_wall(s) || v[s] == 0) continue;
+    const bool neg = v[s] < 0;
+    const float t = float(neg ? v[s] / vmin : (v[s] - vlo) / (vmax - vlo));
+    shade[s] = 0.12f + 0.88f * t;
+    g.cell(s, mix(palette::floor, neg ? kHeatNeg : kHeatHigh, shade[s]).with_alpha(0.92f),
            palette::none);
+  }
+  return shade;
+}
+
+void draw_planning_flashes(const CellGeometry& g, const TabularSnapshot& snap, int fade_ticks) {
+  // state -> strength of its recent planning updates: fading with age, and scaled by how much
+  // the update changed Q, so the eye goes to where planning is moving values right now.
+  std::map<int, float> flash;
+  double dmax = 0;
+  for (const auto& u : snap.recent_updates)
+    if (u.planning && snap.tick - u.tick < fade_ticks) dmax = std::max(dmax, std::abs(u.update.delta));
+  for (const auto& u : snap.recent_updates) {
+    if (!u.planning) continue;
+    const int64_t age = snap.tick - u.tick;
+    if (age < 0 || age >= fade_ticks) continue;
+    const double rel = dmax > 0 ? std::abs(u.update.delta) / dmax : 0.0;
+    const float a = (1.0f - float(age) / float(fade_ticks)) * float(0.1 + 0.9 * rel);
+    if (a < 0.05f) continue;
+    float& f = flash[u.update.state];
+    f = std::max(f, a);
+  }
+  for (const auto& [s, a] : flash) {
+    if (s < 0 || s >= snap.n_states || !g.pos[s] || g.is_wall(s)) continue;
+    const Vec2 p = *g.pos[s];
+    if (g.grid) {  // a thick gold frame: visible from the back row without hiding the heat map
+      const double h = g.half - 0.07;
+      const Vec2 ring[5] = {{p.x - h, p.y - h},
+                            {p.x + h, p.y - h},
+                            {p.x + h, p.y + h},
+                            {p.x - h, p.y + h},
+                            {p.x - h, p.y - h}};
+      g.canvas.polyline(ring, kFlash.with_alpha(a), 5.0f);
+    } else {
+      g.cell(s, kFlash.with_alpha(0.5f * a), kFlash.with_alpha(a));
     }
   }
+}
 
-  if (opt.planning_flashes) {
-    // state -> strength of its recent planning updates: fading with age, and scaled by how much
-    // the update changed Q, so the eye goes to where planning is moving values right now.
-    std::map<int, float> flash;
-    double dmax = 0;
-    for (const auto& u : snap.recent_updates)
-      if (u.planning && snap.tick - u.tick < opt.fade_ticks)
-        dmax = std::max(dmax, std::abs(u.update.delta));
-    for (const auto& u : snap.recent_updates) {
-      if (!u.planning) continue;
-      const int64_t age = snap.tick - u.tick;
-      if (age < 0 || age >= opt.fade_ticks) continue;
-      const double rel = dmax > 0 ? std::abs(u.update.delta) / dmax : 0.0;
-      const float a = (1.0f - float(age) / float(opt.fade_ticks)) * float(0.1 + 0.9 * rel);
-      if (a < 0.05f) continue;
-      float& f = flash[u.update.state];
-      f = std::max(f, a);
-    }
-    for (const auto& [s, a] : flash) {
-      if (s < 0 || s >= snap.n_states || !pos[s] || is_wall(s)) continue;
-      const Vec2 p = *pos[s];
-      if (grid) {  // a thick gold frame: visible from the back row without hiding the heat map
-        const double h = half - 0.07;
-        const Vec2 ring[5] = {{p.x - h, p.y - h},
-                              {p.x + h, p.y - h},
-                              {p.x + h, p.y + h},
-                              {p.x - h, p.y + h},
-                              {p.x - h, p.y - h}};
-        canvas.polyline(ring, kFlash.with_alpha(a), 5.0f);
-      } else {
-        cell(s, kFlash.with_alpha(0.5f * a), kFlash.with_alpha(a));
-      }
-    }
-  }
-
-  if (opt.model_known) {
-    for (const auto& e : snap.model) {
-      if (e.state < 0 || e.state >= snap.n_states || !pos[e.state] || e.visits == 0) continue;
-      const Vec2 p = *pos[e.state];
-      if (grid && e.action >= 0 && e.action < 4) {
-        // A purple bar along the edge the known action leads to.
-        const Vec2 d = kDirs[e.action], n{-d.y, d.x};
-        const double r = half - 0.1, l = 0.22;
-        canvas.segment({p.x + d.x * r - n.x * l, p.y + d.y * r - n.y * l},
+void draw_model_known(const CellGeometry& g, const TabularSnapshot& snap) {
+  for (const auto& e : snap.model) {
+    if (e.state < 0 || e.state >= snap.n_states || !g.pos[e.state] || e.visits == 0) continue;
+    const Vec2 p = *g.pos[e.state];
+    if (g.grid && e.action >= 0 && e.action < 4) {
+      // A purple bar along the edge the known action leads to.
+      const Vec2 d = kDirs[e.action], n{-d.y, d.x};
+      const double r = g.half - 0.1, l = 0.22;
+      g.canvas.segment({p.x + d.x * r - n.x * l, p.y + d.y * r - n.y * l},
                        {p.x + d.x * r + n.x * l, p.y + d.y * r + n.y * l}, kModel, 4.0f);
-      } else {
-        canvas.circle({p.x - half * 0.6, p.y + half * 0.6}, half * 0.12, kModel, palette::none);
-      }
+    } else {
+      g.canvas.circle({p.x - g.half * 0.6, p.y + g.half * 0.6}, g.half * 0.12, kModel,
+                      palette::none);
     }
   }
+}
 
+void draw_policy_arrows(const CellGeometry& g, const TabularSnapshot& snap,
+                        const std::vector<float>& shade) {
+  for (int s = 0; s < snap.n_states; ++s) {
+    if (g.is_wall(s) || !g.pos[s]) continue;
+    const double* q = &snap.q[size_t(s) * 4];
+    const double m = *std::max_element(q, q + 4), lo = *std::min_element(q, q + 4);
+    if (m == lo) continue;  // untouched (or all equal): no preference to show
+    const Color c = shade[s] > 0.55f ? kArrowLight : kArrowDark;
+    const Vec2 p = *g.pos[s];
+    for (int a = 0; a < 4; ++a)
+      if (q[a] == m)
+        g.canvas.arrow({p.x - kDirs[a].x * 0.05, p.y - kDirs[a].y * 0.05},
+                       {p.x + kDirs[a].x * 0.38, p.y + kDirs[a].y * 0.38}, c, 3.5f);
+  }
+}
+
+// The marks the overlays may have covered go back on top: S, G and the agent.
+void draw_grid_marks(Canvas& canvas, const GridLayout& grid) {
+  const double H = grid.rows;
+  auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
+  for (auto [c, label, col] :
+       {std::tuple{grid.start, "S", palette::start}, std::tuple{grid.goal, "G", palette::goal}}) {
+    canvas.circle(centre(c), 0.3, Color{1, 1, 1, 0.9f}, col);
+    canvas.text(centre(c), label, col, 1.3f);
+  }
+  canvas.circle(centre(grid.agent), 0.3, palette::agent, palette::body_outline);
+}
+}  // namespace
+
+void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
+                       const TabularOverlayOptions& opt) {
+  if (!snap.world) return;
+  const Env& env = *snap.world;
+  env.draw(canvas);
+  if (int(snap.q.size()) != snap.n_states * snap.n_actions) return;
+  const CellGeometry g(canvas, env, snap.n_states);
+  const std::vector<float> shade = draw_heat_map(g, snap, opt.heat_map);
+  if (opt.planning_flashes) draw_planning_flashes(g, snap, opt.fade_ticks);
+  if (opt.model_known) draw_model_known(g, snap);
   if (opt.episode_path && snap.episode_path.size() > 1) {
     std::vector<Vec2> pts;
     for (int s : snap.episode_path)
-      if (s >= 0 && s < snap.n_states && pos[s]) pts.push_back(*pos[s]);
+      if (s >= 0 && s < snap.n_states && g.pos[s]) pts.push_back(*g.pos[s]);
     canvas.polyline(pts, palette::agent.with_alpha(0.6f), 3.0f);
   }
-
-  if (opt.policy_arrows && grid && snap.n_actions == 4) {
-    for (int s = 0; s < snap.n_states; ++s) {
-      if (is_wall(s) || !pos[s]) continue;
-      const double* q = &snap.q[size_t(s) * 4];
-      const double m = *std::max_element(q, q + 4), lo = *std::min_element(q, q + 4);
-      if (m == lo) continue;  // untouched (or all equal): no preference to show
-      const Color c = shade[s] > 0.55f ? kArrowLight : kArrowDark;
-      const Vec2 p = *pos[s];
-      for (int a = 0; a < 4; ++a)
-        if (q[a] == m)
-          canvas.arrow({p.x - kDirs[a].x * 0.05, p.y - kDirs[a].y * 0.05},
-                       {p.x + kDirs[a].x * 0.38, p.y + kDirs[a].y * 0.38}, c, 3.5f);
-    }
-  }
-
-  if (grid) {  // the marks the overlays may have covered go back on top
-    const auto& mz = grid->maze();
-    const double H = mz.rows;
-    auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
-    for (auto [c, label, col] :
-         {std::tuple{mz.start, "S", palette::start}, std::tuple{mz.goal, "G", palette::goal}}) {
-      canvas.circle(centre(c), 0.3, Color{1, 1, 1, 0.9f}, col);
-      canvas.text(centre(c), label, col, 1.3f);
-    }
-    canvas.circle(centre(grid->agent()), 0.3, palette::agent, palette::body_outline);
-  }
+  if (opt.policy_arrows && g.grid && snap.n_actions == 4) draw_policy_arrows(g, snap, shade);
+  if (g.grid) draw_grid_marks(canvas, *g.grid);
 }
 
 }  // namespace dynalab

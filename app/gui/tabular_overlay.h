@@ -21,6 +21,10 @@ struct TabularOverlayOptions {
 void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
                        const TabularOverlayOptions& opt);
 
+/// The hover read-out of grid cell `c` (Q of each action, how many the model knows) as a
+/// tooltip; nothing on a wall or when the snapshot is not a four-action grid.
+void tabular_cell_tooltip(const TabularSnapshot& snap, const GridLayout& grid, Cell c);
+
 /// max_a Q(s, a) of every state, as the heat map shows it.
 std::vector<double> max_q(const TabularSnapshot& snap);
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 
 #include "app/gui/app.h"
+#include "app/gui/snapshot_kinds.h"
 #include "core/lesson_gate.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/planning/model_env.h"
@@ -25,13 +26,13 @@ std::string describe(int size, bool bootstrap, const std::string& kind, const st
 }  // namespace
 
 void App::uncertainty_panel() {
-  const auto* m = dynamic_cast<const MbrlSnapshot*>(snap_.get());
-  if (!m || !edit_ready_ || lanes_.size() > 1 || edit_config_.value("kind", "") != "mbrl" ||
-      edit_config_.value("dynamics", "learned") != "learned")
+  const MbrlSnapshot* m = mbrl_of(snap_.get());
+  if (!m || !config_.ready || lanes_.size() > 1 || config_.edited.value("kind", "") != "mbrl" ||
+      config_.edited.value("dynamics", "learned") != "learned")
     return;
   if (!ImGui::CollapsingHeader("Uncertainty", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  Json& model = edit_config_["model"];
-  Json& rollout = edit_config_["rollout"];
+  Json& model = config_.edited["model"];
+  Json& rollout = config_.edited["rollout"];
   if (!model.is_object()) model = Json::object();
   if (!rollout.is_object()) rollout = Json::object();
   int size = model.value("ensemble_size", 5);

@@ -7,8 +7,8 @@
 
 namespace dynalab {
 
-Cell::Cell(double x) : text_(format_number(x)) {}
-Cell::Cell(std::string_view s) : text_(csv_field(s)) {}
+TableCell::TableCell(double x) : text_(format_number(x)) {}
+TableCell::TableCell(std::string_view s) : text_(csv_field(s)) {}
 
 Table::Table(std::vector<std::string> columns) : columns_(std::move(columns)) {}
 
@@ -18,10 +18,10 @@ void Table::check_width(size_t n) const {
                                 std::to_string(columns_.size()) + " columns");
 }
 
-Table& Table::add_row(std::initializer_list<Cell> cells) {
+Table& Table::add_row(std::initializer_list<TableCell> cells) {
   check_width(cells.size());
   bool first = true;
-  for (const Cell& c : cells) {
+  for (const TableCell& c : cells) {
     if (!first) body_ += ',';
     body_ += c.text();
     first = false;
@@ -31,7 +31,7 @@ Table& Table::add_row(std::initializer_list<Cell> cells) {
   return *this;
 }
 
-Table& Table::add_row(const std::vector<Cell>& cells) {
+Table& Table::add_row(const std::vector<TableCell>& cells) {
   check_width(cells.size());
   for (size_t j = 0; j < cells.size(); ++j) {
     if (j) body_ += ',';

@@ -20,18 +20,18 @@ namespace dynalab {
 /// One cell, formatted when made: a double as format_number (213.0 -> "213", 0.1 -> "0.1";
 /// note 1e5 -> "1e+05", the shorter form), an integer as its decimal digits (100000 ->
 /// "100000"), text as a CSV field (quoted if it holds a comma, quote or newline).
-class Cell {
+class TableCell {
  public:
-  Cell(double x);
-  Cell(int v) : text_(std::to_string(v)) {}
-  Cell(long v) : text_(std::to_string(v)) {}
-  Cell(long long v) : text_(std::to_string(v)) {}
-  Cell(unsigned v) : text_(std::to_string(v)) {}
-  Cell(unsigned long v) : text_(std::to_string(v)) {}
-  Cell(unsigned long long v) : text_(std::to_string(v)) {}
-  Cell(const char* s) : Cell(std::string_view(s)) {}
-  Cell(const std::string& s) : Cell(std::string_view(s)) {}
-  Cell(std::string_view s);
+  TableCell(double x);
+  TableCell(int v) : text_(std::to_string(v)) {}
+  TableCell(long v) : text_(std::to_string(v)) {}
+  TableCell(long long v) : text_(std::to_string(v)) {}
+  TableCell(unsigned v) : text_(std::to_string(v)) {}
+  TableCell(unsigned long v) : text_(std::to_string(v)) {}
+  TableCell(unsigned long long v) : text_(std::to_string(v)) {}
+  TableCell(const char* s) : TableCell(std::string_view(s)) {}
+  TableCell(const std::string& s) : TableCell(std::string_view(s)) {}
+  TableCell(std::string_view s);
   const std::string& text() const { return text_; }
 
  private:
@@ -46,8 +46,8 @@ class Table {
   size_t rows() const { return rows_; }
 
   /// Appends one row; throws std::invalid_argument unless it has one cell per column.
-  Table& add_row(std::initializer_list<Cell> cells);
-  Table& add_row(const std::vector<Cell>& cells);
+  Table& add_row(std::initializer_list<TableCell> cells);
+  Table& add_row(const std::vector<TableCell>& cells);
   /// A row of numbers, each as format_number.
   Table& add_row(std::span<const double> values);
 

@@ -1,0 +1,88 @@
+// The main menu bar, as App members: File (open, export, sessions, quit), View (overlays,
+// panels, presentation, the lab's views, side by side) and Help.
+
+#include <imgui.h>
+
+#include "app/gui/app.h"
+
+namespace dynalab {
+
+namespace {
+const std::filesystem::path kExportDir = "dynalab_exports";
+}
+
+void App::menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::BeginMenu("Open experiment")) {
+      if (auto picked = picker_.menu_items(name_)) load(*picked, {});
+      ImGui::EndMenu();
+    }
+    if (ImGui::BeginMenu("Export")) {
+      if (ImGui::MenuItem("Figures as CSV")) export_figures();
+      const std::string stem =
+          (kExportDir / (name_ + "_tick" + std::to_string(snap_ ? snap_->tick : 0))).string();
+      if (ImGui::MenuItem("Viewport as PNG"))
+        screenshot_request_ =
+            ScreenshotRequest{stem + "_viewport.png", lanes_[0].view.origin, lanes_[0].view.size};
+      if (ImGui::MenuItem("Window as PNG"))
+        screenshot_request_ = ScreenshotRequest{stem + "_window.png", ImGui::GetMainViewport()->Pos,
+                                                ImGui::GetMainViewport()->Size};
+      if (screenshot_request_) {
+        std::error_code ec;
+        std::filesystem::create_directories(kExportDir, ec);
+      }
+      ImGui::EndMenu();
+    }
+    session_menu_items();
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    view_menu();
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keys and mouse")) help_.keys = true;
+    if (ImGui::MenuItem("About")) help_.about = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void App::view_menu() {
+  ImGui::TextDisabled("Dyna-Q overlays");
+  auto& o = settings_.overlays;
+  ImGui::MenuItem("Value heat map (max_a Q)", nullptr, &o.heat_map);
+  ImGui::MenuItem("Greedy policy arrows", nullptr, &o.policy_arrows);
+  ImGui::MenuItem("Model knows (s, a)", nullptr, &o.model_known);
+  ImGui::MenuItem("Planning updates flash", nullptr, &o.planning_flashes);
+  ImGui::MenuItem("Agent path this episode", nullptr, &o.episode_path);
+  ImGui::Separator();
+  ImGui::TextDisabled("Panels");
+  ImGui::MenuItem("Controls", nullptr, &settings_.panels.controls);
+  ImGui::MenuItem("Plots", nullptr, &settings_.panels.plots);
+  ImGui::MenuItem("Stats", nullptr, &settings_.panels.stats);
+  ImGui::MenuItem("Profile", nullptr, &settings_.panels.profile);
+  ImGui::Separator();
+  if (ImGui::MenuItem("Presentation mode", nullptr, &settings_.presentation)) font_changed_ = true;
+  float fs = settings_.font_scale;
+  if (ImGui::SliderFloat("Font scale", &fs, 1.0f, 2.5f, "%.2fx")) settings_.font_scale = fs;
+  if (ImGui::IsItemDeactivatedAfterEdit()) font_changed_ = true;
+  if (ImGui::MenuItem("Fit view", "F")) lanes_[0].user_moved_view = false;
+  ImGui::Separator();
+  ImGui::TextDisabled("Uncertainty and distribution shift");
+  const char* lab_titles[] = {"Disagreement map (epistemic vs aleatoric)",
+                              "1-D slice: members and bands", "Validation error vs ensemble size",
+                              "Distribution shift: visited vs training states",
+                              "Model error vs distance and horizon"};
+  for (size_t i = 0; i < lab_view_names().size(); ++i) {
+    const bool on = lab_open_ && lab_.view() == lab_view_names()[i];
+    if (ImGui::MenuItem(lab_titles[i], nullptr, on)) open_lab(on ? "" : lab_view_names()[i]);
+  }
+  if (ImGui::MenuItem("Side by side: cliff_hill v0.5 / v1.0 / v1.5", nullptr, in_side_by_side()))
+    open_side_by_side("cliff_hill");
+}
+
+}  // namespace dynalab

@@ -1,0 +1,108 @@
+#include "app/gui/mbrl_view.h"
+
+#include <algorithm>
+
+namespace dynalab {
+
+namespace {
+// Where the imagined futures go (Env::future_layout): for time_up, the band above the world.
+struct FutureBand {
+  FutureLayout layout;
+  double y0 = 0, height = 0;  // time_up band, world units
+};
+
+FutureBand future_band(const Env& env) {
+  FutureBand f{env.future_layout()};
+  if (f.layout.kind == FutureLayout::time_up) {
+    const Bounds b = env.world_bounds();
+    const double w = b.hi.x - b.lo.x, h = b.hi.y - b.lo.y;
+    f.height = std::max(0.6 * h, 0.25 * w);
+    f.y0 = b.hi.y + 0.05 * f.height;
+  }
+  return f;
+}
+
+// Where the k-th of `steps` predicted observations goes for the band's layout.
+PathPlacer band_placer(const Env& env, const FutureBand& f) {
+  if (f.layout.kind == FutureLayout::time_up)
+    return [&env, f](const Vec& o, int k, int steps) -> std::optional<Vec2> {
+      auto p = env.obs_position(o);
+      if (!p) return std::nullopt;
+      return Vec2{p->x, f.y0 + f.height * k / std::max(1, steps - 1)};
+    };
+  if (f.layout.kind == FutureLayout::radial)
+    return [&env](const Vec& o, int k, int steps) -> std::optional<Vec2> {
+      auto p = env.obs_position(o);
+      if (!p) return std::nullopt;
+      const double r = 1.0 + 0.85 * k / std::max(1, steps - 1);
+      return Vec2{p->x * r, p->y * r};
+    };
+  return {};
+}
+
+// The time band's frame: "now" at the bottom, time going up, and the danger line of a cliff.
+void draw_band_frame(Canvas& canvas, const Env& env, const FutureBand& f, int horizon) {
+  const Bounds b = env.world_bounds();
+  const Color frame{0.35f, 0.35f, 0.45f, 1};
+  canvas.rect({b.lo.x, f.y0}, {b.hi.x, f.y0 + f.height}, Color{1, 1, 1, 0.55f}, frame);
+  canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04}, "imagined futures (time goes up)",
+              palette::text, 1.0f);
+  if (horizon > 0)
+    canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, "now", palette::text,
+                1.0f);
+  for (const auto& mark : f.layout.marks) {
+    canvas.segment(mark.base, {mark.base.x, f.y0 + f.height}, palette::danger, 3.0f);
+    canvas.text({mark.base.x + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, mark.label,
+                palette::danger, 1.1f);
+  }
+}
+
+// Observations [from, to) of the episode so far.
+std::vector<Vec> episode_path(const MbrlSnapshot& m, size_t from, size_t to) {
+  std::vector<Vec> path;
+  for (size_t i = from; i < to; ++i)
+    path.push_back(Eigen::Map<const Vec>(m.episode_obs.data() + i * m.obs_dim, m.obs_dim));
+  return path;
+}
+}  // namespace
+
+Bounds mbrl_bounds(const Env& env) {
+  Bounds b = env.world_bounds();
+  const FutureBand f = future_band(env);
+  if (f.layout.kind == FutureLayout::time_up) b.hi.y = f.y0 + f.height * 1.08;
+  if (f.layout.kind == FutureLayout::radial) b.lo.x *= 1.9, b.lo.y *= 1.9, b.hi.x *= 1.9, b.hi.y *= 1.9;
+  return b;
+}
+
+void draw_mbrl_view(Canvas& canvas, const MbrlSnapshot& m, const MpcOverlayOptions& opt,
+                    const PlanTrace& shown) {
+  const Env& env = *m.world;
+  const FutureBand f = future_band(env);
+  const PathPlacer place = band_placer(env, f);
+  const bool show_plan = m.phase != "collect" && m.phase != "train" && !m.trace.returns.empty();
+  if (f.layout.kind == FutureLayout::time_up) draw_band_frame(canvas, env, f, m.trace.horizon);
+  const size_t T = m.obs_dim > 0 ? m.episode_obs.size() / m.obs_dim : 0;
+  // The executed trajectory this episode (orange, like the agent) under the imagined ones.
+  if (opt.executed && m.obs_dim > 0 && m.phase != "collect")
+    draw_observation_path(canvas, episode_path(m, 0, T), env, palette::agent.with_alpha(0.9f), 4.0f);
+  if (show_plan) draw_plan_trace(canvas, shown, env, opt, place);
+  // Predicted vs actual: in the time band, what really happened since the plan was made (orange)
+  // next to what the model predicted for the chosen plan (bold blue).
+  if (show_plan && place && opt.executed && !m.planning && m.plan_index > 0 && m.obs_dim > 0) {
+    const size_t n = std::min<size_t>(T, size_t(m.plan_index) + 1);
+    const int steps = m.trace.horizon + 1;
+    PathPlacer same_clock = [&place, steps](const Vec& o, int k, int) {
+      return place(o, k, steps);
+    };
+    draw_observation_path(canvas, episode_path(m, T - n, T), env, palette::agent, 5.0f, same_clock);
+  }
+  // The real state on top, so the fan's origin is clear.
+  if (m.obs.size() > 0)
+    if (auto p = env.obs_position(m.obs)) {
+      const Bounds b = env.world_bounds();
+      const double r = 0.012 * std::max(b.hi.x - b.lo.x, b.hi.y - b.lo.y);
+      canvas.circle(*p, r, palette::agent, palette::body_outline);
+    }
+}
+
+}  // namespace dynalab

@@ -1,0 +1,62 @@
+#include "app/gui/world_counters.h"
+
+#include <algorithm>
+
+#include "app/gui/status_bar.h"
+
+namespace dynalab {
+
+void add_tabular_counters(Counters& c, const TabularSnapshot& tab, bool side_by_side) {
+  c.pieces.push_back("episode " + std::to_string(tab.episode + 1));
+  if (!side_by_side) {
+    c.pieces.push_back("real updates " + std::to_string(tab.real_updates));
+    c.pieces.push_back("planning updates " + std::to_string(tab.planning_updates));
+    c.pieces.push_back("n = " + std::to_string(tab.agent.planning_steps));
+  } else {
+    c.pieces.push_back(std::to_string(tab.total_steps) + " steps");
+  }
+}
+
+void add_mbrl_counters(Counters& c, const MbrlSnapshot& mb) {
+  c.pieces.push_back("episode " + std::to_string(mb.episode + 1));
+  const std::string phase =
+      mb.phase == "collect" ? "collect random data (" + std::to_string(mb.dataset_size) + ")"
+      : mb.phase == "train" ? "train the model"
+      : mb.phase == "plan"  ? "plan (" + mb.planner_kind + " iteration " +
+                                 std::to_string(mb.trace.iteration + 1) + "/" +
+                                 std::to_string(mb.trace.iterations) + ")"
+                            : "act (step " + std::to_string(mb.plan_index) + " of the plan)";
+  c.pieces.push_back("phase: " + phase);
+  if (!mb.returns.empty()) c.pieces.push_back("last return " + one_decimal(mb.returns.back()));
+  if (mb.model_diverged) c.alert = "model diverged";
+  if (!mb.message.empty() && c.alert.empty()) c.alert = mb.message;
+}
+
+float draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad) {
+  std::vector<std::string> lines(1);
+  for (const auto& p : c.pieces) {
+    const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
+    if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > avail.x)
+      lines.push_back(p);
+    else
+      lines.back() = joined;
+  }
+  if (!c.alert.empty()) lines.push_back(c.alert);
+  float bw = 0;
+  const float lh = ImGui::GetFontSize();
+  for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
+  bw = std::min(bw + 2 * pad, avail.x - 2 * pad);
+  const float bh = lh * lines.size() + 2 * pad;
+  dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
+  dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
+                    IM_COL32(255, 255, 255, 215), 6);
+  for (size_t i = 0; i < lines.size(); ++i) {
+    const bool red = !c.alert.empty() && i + 1 == lines.size();
+    dl->AddText(ImVec2(p0.x + 2 * pad, p0.y + 2 * pad + lh * i),
+                red ? IM_COL32(200, 10, 10, 255) : IM_COL32(20, 20, 25, 255), lines[i].c_str());
+  }
+  dl->PopClipRect();
+  return bh + 2 * pad;
+}
+
+}  // namespace dynalab
