@@ -1,6 +1,7 @@
 #include "core/agents/registry.h"
 
 #include "core/agents/mpc/mpc_agent.h"
+#include "core/agents/random/random_policy.h"
 #include "core/agents/tabular/dyna_agent.h"
 
 namespace dynalab {
@@ -10,6 +11,7 @@ const std::vector<AgentFamily>& agent_families() {
   static const std::vector<AgentFamily> families = {
       tabular_family(),
       mpc_family(),
+      random_policy_family(),
   };
   return families;
 }
