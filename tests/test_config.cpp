@@ -73,8 +73,8 @@ TEST_CASE("--set overrides create nested keys, parse JSON values and keep bare w
   Json j = Json::parse(R"({"agent": {"alpha": 0.1}})");
   CHECK(apply_override(j, "agent.alpha=0.5") == "agent.alpha");
   CHECK(j["agent"]["alpha"] == 0.5);
-  apply_override(j, "agent.kind=dyna_q");
-  CHECK(j["agent"]["kind"] == "dyna_q");
+  apply_override(j, "agent.algorithm=dyna_q");
+  CHECK(j["agent"]["algorithm"] == "dyna_q");
   apply_override(j, "env.maze=\"x\"");
   CHECK(j["env"]["maze"] == "x");
   CHECK_THROWS_AS(apply_override(j, "novalue"), InputError);
@@ -169,7 +169,7 @@ TEST_CASE(
 TEST_CASE("every agent the registry lists is a value a config can pick") {
   for (const auto& a : agent_registry()) {
     CAPTURE(a.name);
-    const auto& values = a.experiment_kind == "tabular" ? TabularConfig::kinds() : MbrlAgentConfig::versions();
+    const auto& values = a.experiment_kind == "tabular" ? TabularConfig::algorithms() : MbrlAgentConfig::versions();
     CHECK(std::find(values.begin(), values.end(), a.name) != values.end());
   }
 }

@@ -65,7 +65,7 @@ TEST_CASE("broken lesson files are errors naming the file and the step") {
   CHECK(error_of("bad_until.json").find("bad_until.json: steps[0].until.episodes: unknown key") != std::string::npos);
   CHECK(error_of("no_steps.json").find("no_steps.json: steps: expected a non-empty array") != std::string::npos);
   CHECK(error_of("truncated.json").find("truncated.json:1: invalid JSON") != std::string::npos);
-  CHECK(error_of("bad_variant.json").find("bad_variant.json: steps[0].variants[0]: --set agent.kind") != std::string::npos);
+  CHECK(error_of("bad_variant.json").find("bad_variant.json: steps[0].variants[0]: --set agent.algorithm") != std::string::npos);
 }
 
 TEST_CASE("lessons --check exits 2 on the first broken lesson, naming it; the others keep loading") {

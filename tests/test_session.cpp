@@ -88,7 +88,7 @@ const std::vector<std::string> kSmallPendulum = {"seed=3",
                                                  "episodes=2",
                                                  "random_steps=60",
                                                  "model.ensemble_size=2",
-                                                 "model.elites=2",
+                                                 "model.elite_members=2",
                                                  "model.hidden=[16,16]",
                                                  "model.epochs=6",
                                                  "model.batch_size=32",
@@ -144,7 +144,7 @@ TEST_CASE(
     "pendulum probabilistic ensemble with trajectory sampling: session continues bit-identically") {
   std::vector<std::string> sets = kSmallPendulum;
   for (const char* s :
-       {"model.kind=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
+       {"model.prediction=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
     sets.push_back(s);
   check_continuation(
       "pendulum_mpc", sets,
@@ -200,10 +200,10 @@ TEST_CASE(
   SUBCASE("wrong-shape model weights") {
     const auto p = fresh("shape");
     ModelConfig other;
-    other.kind = "deterministic";
+    other.prediction = "deterministic";
     other.hidden = {8};
     other.ensemble_size = 2;
-    other.elites = 2;
+    other.elite_members = 2;
     Ensemble(other, 3, 1, 1).save(p / "model" / "ensemble.bin");
     const std::string msg = error_of(p);
     CHECK(msg.find("ensemble.bin") != std::string::npos);

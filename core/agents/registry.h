@@ -8,7 +8,7 @@ namespace dynalab {
 
 struct AgentEntry {
   std::string category;
-  std::string name;  ///< the config value that picks it: tabular agent.kind, or mbrl version
+  std::string name;  ///< the config value that picks it: tabular agent.algorithm, or mbrl version
   std::string description;
   std::string experiment_kind;  ///< the experiment kind that runs it ("tabular", "mbrl")
 };

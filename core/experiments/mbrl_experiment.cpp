@@ -212,7 +212,7 @@ std::vector<Figure> MbrlExperiment::figures() const {
              "objective (predicted return)",
              {},
              false};
-  auto& s = obj.series_named(agent_->planner().kind());
+  auto& s = obj.series_named(agent_->planner().name());
   const auto& o = agent_->trace().objective_per_iteration;
   for (size_t i = 0; i < o.size(); ++i) {
     s.x.push_back(double(i + 1));
@@ -283,8 +283,8 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
   s->plan_index = agent_->plan_index();
   s->replan_every = cfg_.agent.replan_every;
   s->predicted_return = agent_->predicted_return();
-  s->planner_kind = agent_->planner().kind();
-  s->model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.kind;
+  s->planner_kind = agent_->planner().name();
+  s->model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.prediction;
   static const char* phases[] = {"collect", "train", "plan", "act"};
   s->phase = phases[static_cast<int>(agent_->phase())];
   s->dataset_size = agent_->dataset().size();
@@ -312,7 +312,7 @@ std::shared_ptr<const Snapshot> MbrlExperiment::snapshot() const {
               {"return this episode", format_number(episode_return_)},
               {"replans", std::to_string(agent_->replans())},
               {"planner",
-               std::string(agent_->planner().kind()) + (agent_->planning() ? " (planning)" : "")},
+               std::string(agent_->planner().name()) + (agent_->planning() ? " (planning)" : "")},
               {"phase", s->phase},
               {"version", cfg_.agent.version + (cfg_.agent.dynamics == "oracle" ? " (oracle)" : "")},
               {"dataset", std::to_string(s->dataset_size) + " transitions"},

@@ -61,7 +61,7 @@ bool TabularExperiment::tick() {
   const StepResult r = env_->step(Vec::Constant(1, a));
   const int next = static_cast<int>(r.obs[0]);
   const auto& updates = agent_->learn(state_, a, r.reward, next, r.terminated);
-  const bool prioritized = cfg_.agent.kind == "prioritized_sweeping";
+  const bool prioritized = cfg_.agent.algorithm == "prioritized_sweeping";
   for (size_t i = 0; i < updates.size(); ++i) recent_.push_back({ticks_, updates[i], prioritized || i > 0});
   while (recent_.size() > kRecentUpdates) recent_.pop_front();
   state_ = next;
