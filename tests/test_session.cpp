@@ -229,6 +229,24 @@ TEST_CASE(
     write_file_atomic(p / "session.json", "{ not json");
     CHECK(error_of(p).find("session.json: not valid JSON") != std::string::npos);
   }
+  SUBCASE("a session saved before the config keys were renamed names the old and the new key") {
+    const auto p = fresh("renamed");
+    Json doc = Json::parse(read_file(p / "session.json"));
+    Json& model = doc["config"]["model"];
+    model["elites"] = model["elite_members"];  // the old name, with the new one gone
+    model.erase("elite_members");
+    write_file_atomic(p / "session.json", doc.dump());
+    const std::string msg = error_of(p);
+    CHECK(msg.find("session.json: config: model.elites was renamed to model.elite_members") !=
+          std::string::npos);
+    CHECK(msg.find('\n') == std::string::npos);
+    Json& planner = doc["config"]["planner"];
+    planner["kind"] = planner["optimizer"];
+    planner.erase("optimizer");
+    write_file_atomic(p / "session.json", doc.dump());
+    CHECK(error_of(p).find("session.json: config: planner.kind was renamed to planner.optimizer") !=
+          std::string::npos);
+  }
   SUBCASE("an integer too large for the field it lands in (it wrapped into an int)") {
     const auto p = fresh("wrap");
     const Json good = Json::parse(read_file(dir / "good" / "session.json"));
