@@ -54,13 +54,13 @@ TEST_CASE("split_live_edit: live leaves are merged, the others listed as pending
 
 TEST_CASE("the live-edit key paths use the renamed keys (one meaning per key, issue 16)") {
   const auto mbrl = config_applies(MbrlExperimentConfig{});
-  CHECK(mbrl.at("planner.optimizer") == Apply::on_reset);
-  CHECK(mbrl.at("planner.elites") == Apply::live);  // CEM's elite candidates keep "elites"
-  CHECK(mbrl.at("model.prediction") == Apply::on_reset);
-  CHECK(mbrl.at("model.elite_members") == Apply::live);
+  CHECK((mbrl.at("planner.optimizer") == Apply::on_reset));
+  CHECK((mbrl.at("planner.elites") == Apply::live));  // CEM's elite candidates keep "elites"
+  CHECK((mbrl.at("model.prediction") == Apply::on_reset));
+  CHECK((mbrl.at("model.elite_members") == Apply::live));
   for (const char* old : {"planner.kind", "model.kind", "model.elites"}) CHECK(mbrl.count(old) == 0);
   const auto tabular = config_applies(TabularExperimentConfig{});
-  CHECK(tabular.at("agent.algorithm") == Apply::on_reset);
+  CHECK((tabular.at("agent.algorithm") == Apply::on_reset));
   CHECK(tabular.count("agent.kind") == 0);
 }
 
