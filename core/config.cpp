@@ -38,6 +38,19 @@ std::string Range::describe() const {
          (hi_open ? ")" : "]");
 }
 
+const std::vector<RenamedKey>& renamed_keys() {
+  // "kind" named four things (the top-level experiment kind stays); each section now says what
+  // it picks. "elites" named two: CEM keeps it (its elite candidates), the ensemble's best
+  // members get their own key.
+  static const std::vector<RenamedKey> table = {
+      {"planner", "kind", "optimizer"},      // random_shooting, cem, mppi
+      {"model", "kind", "prediction"},       // deterministic (s') or probabilistic (a Gaussian)
+      {"model", "elites", "elite_members"},  // members used for planning, best first
+      {"agent", "kind", "algorithm"},        // q_learning, dyna_q, dyna_q_plus, ...
+  };
+  return table;
+}
+
 ConfigNode::ConfigNode(const Json& in, std::string source, std::shared_ptr<const std::set<std::string>> overridden)
     : ConfigNode(in, std::move(source), "", std::move(overridden)) {}
 
@@ -46,14 +59,25 @@ ConfigNode::ConfigNode(const Json& in, std::string source, std::string path,
     : in_(in), source_(std::move(source)), path_(std::move(path)), overridden_(std::move(overridden)) {
   if (!in_.is_null() && !in_.is_object())
     fail("", "expected an object", &in_);
+  // Checked before any field is read: an old key must not first show up as some other error
+  // (model.elites absent makes the default elite_members exceed a small ensemble_size).
+  if (in_.is_object())
+    for (auto it = in_.begin(); it != in_.end(); ++it)  // the file's first old key
+      for (const RenamedKey& r : renamed_keys())
+        if (path_ == r.section && it.key() == r.old_key)
+          throw InputError(where(r.old_key) + " was renamed to " + path_ + "." + r.new_key);
 }
 
 std::string ConfigNode::where(const std::string& key) const {
   std::string full = path_.empty() ? key : (key.empty() ? path_ : path_ + "." + key);
   std::string src = source_;
-  const std::string set_key =
-      full.substr(0, full.find('['));  // --set env.dims=[...] holds env.dims[0]
-  if (overridden_ && overridden_->count(set_key)) src = "--set " + set_key;
+  // The --set that holds the key: env.dims=[...] holds env.dims[0], planner={...} planner.kind.
+  std::string set_key = overridden_ ? full.substr(0, full.find('[')) : "";
+  while (!set_key.empty() && !overridden_->count(set_key)) {
+    const size_t dot = set_key.rfind('.');
+    set_key = dot == std::string::npos ? "" : set_key.substr(0, dot);
+  }
+  if (!set_key.empty()) src = "--set " + set_key;
   return src + ": " + (full.empty() ? "(top level)" : full);
 }
 

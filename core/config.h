@@ -34,6 +34,18 @@ struct Range {
   std::string describe() const;  ///< e.g. "a number in (0, 1]"
 };
 
+/// A config key that was renamed (issue 16: one meaning per key within an experiment file).
+/// `section` is the key path of the object that holds it ("planner", "model", "agent").
+struct RenamedKey {
+  const char* section;
+  const char* old_key;
+  const char* new_key;
+};
+/// Every renamed key, in one place. A file (experiment, lesson override, saved session's
+/// config) that still uses an old key fails with one line naming the file and both keys, e.g.
+/// "experiment.json: planner.kind was renamed to planner.optimizer".
+const std::vector<RenamedKey>& renamed_keys();
+
 /// When a change to a field takes effect in a running experiment (the GUI says which).
 enum class Apply { live, on_reset };
 

@@ -48,8 +48,8 @@ summarise() {
 capacity=600
 "$cli" run pendulum_mpc --quiet --out "$out/mpc" \
   --set episodes=100000 --set random_steps=200 --set dataset_capacity=$capacity \
-  --set model.kind=probabilistic --set model.hidden=[64,64,64] --set model.ensemble_size=5 \
-  --set model.elites=5 --set model.epochs=20 --set planner.population=200 \
+  --set model.prediction=probabilistic --set model.hidden=[64,64,64] --set model.ensemble_size=5 \
+  --set model.elite_members=5 --set model.epochs=20 --set planner.population=200 \
   --set planner.elites=20 --set planner.iterations=5 --set planner.horizon=20 \
   --set rollout.particles=10 --set rollout.propagation=tsinf > "$out/mpc.log" 2>&1 &
 mpc=$!

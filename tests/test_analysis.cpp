@@ -28,9 +28,9 @@ namespace {
 
 ModelConfig small_model(const std::string& kind, int E, int epochs = 150) {
   ModelConfig c;
-  c.kind = kind;
+  c.prediction = kind;
   c.hidden = {32, 32};
-  c.ensemble_size = c.elites = E;
+  c.ensemble_size = c.elite_members = E;
   c.learning_rate = 3e-3;
   c.batch_size = 64;
   c.epochs = epochs;

@@ -43,7 +43,7 @@ TEST_CASE("check accepts every kind of good file and says what it holds") {
   write_file_atomic(dir / "data.npy", d.to_npy());
   const std::string small =
       " --experiment pendulum_mpc --set model.hidden=[8] --set model.ensemble_size=2 --set "
-      "model.elites=2";
+      "model.elite_members=2";
   const std::vector<std::pair<std::string, std::string>> good = {
       {"check " + (dir / "data.csv").string() + " --experiment pendulum_mpc",
        "ok: dataset of 5 transitions (obs 3, action 1)"},

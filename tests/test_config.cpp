@@ -73,8 +73,8 @@ TEST_CASE("--set overrides create nested keys, parse JSON values and keep bare w
   Json j = Json::parse(R"({"agent": {"alpha": 0.1}})");
   CHECK(apply_override(j, "agent.alpha=0.5") == "agent.alpha");
   CHECK(j["agent"]["alpha"] == 0.5);
-  apply_override(j, "agent.kind=dyna_q");
-  CHECK(j["agent"]["kind"] == "dyna_q");
+  apply_override(j, "agent.algorithm=dyna_q");
+  CHECK(j["agent"]["algorithm"] == "dyna_q");
   apply_override(j, "env.maze=\"x\"");
   CHECK(j["env"]["maze"] == "x");
   CHECK_THROWS_AS(apply_override(j, "novalue"), InputError);
@@ -169,7 +169,82 @@ TEST_CASE(
 TEST_CASE("every agent the registry lists is a value a config can pick") {
   for (const auto& a : agent_registry()) {
     CAPTURE(a.name);
-    const auto& values = a.experiment_kind == "tabular" ? TabularConfig::kinds() : MbrlAgentConfig::versions();
+    REQUIRE(find_agent_family(a.experiment_kind));
+    const std::vector<std::string> values = a.experiment_kind == "tabular" ? TabularConfig::algorithms()
+                                            : a.experiment_kind == "mbrl"  ? MbrlAgentConfig::versions()
+                                                                           : std::vector<std::string>{a.experiment_kind};
     CHECK(std::find(values.begin(), values.end(), a.name) != values.end());
   }
+}
+
+namespace {
+/// The sections of both experiment families, as one config: "planner", "model" (mbrl, at the
+/// top level) and "agent" (tabular).
+struct AllSections {
+  MbrlAgentConfig mbrl;
+  TabularConfig tabular;
+  template <class V>
+  void visit(V& v) {
+    mbrl.visit(v);
+    v.section("agent", tabular);
+  }
+};
+std::string renamed_error(const std::string& text, const std::vector<std::string>& sets = {}) {
+  try {
+    Json j = Json::parse(text);
+    auto set = std::make_shared<std::set<std::string>>();
+    for (const auto& s : sets) set->insert(apply_override(j, s));
+    AllSections c;
+    ConfigNode node(j, "experiment.json", set);
+    c.visit(node);
+    node.finish();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+}  // namespace
+
+TEST_CASE("a renamed key fails with one line naming the file, the old key and the new key") {
+  CHECK(renamed_error(R"({"planner": {"kind": "cem", "elites": 20}})") ==
+        "experiment.json: planner.kind was renamed to planner.optimizer");
+  CHECK(renamed_error(R"({"model": {"kind": "deterministic"}})") ==
+        "experiment.json: model.kind was renamed to model.prediction");
+  // Before any field is read: else the default elite_members (5) > ensemble_size would be the error.
+  CHECK(renamed_error(R"({"model": {"ensemble_size": 3, "elites": 3}})") ==
+        "experiment.json: model.elites was renamed to model.elite_members");
+  CHECK(renamed_error(R"({"agent": {"kind": "dyna_q", "alpha": 0.5}})") ==
+        "experiment.json: agent.kind was renamed to agent.algorithm");
+  // The first old key in the file's order is the one named.
+  CHECK(renamed_error(R"({"model": {"elites": 3, "kind": "deterministic", "ensemble_size": 3}})") ==
+        "experiment.json: model.elites was renamed to model.elite_members");
+  // From --set, the flag is named; a whole section set at once names that flag.
+  CHECK(renamed_error("{}", {"agent.kind=q_learning"}) ==
+        "--set agent.kind: agent.kind was renamed to agent.algorithm");
+  CHECK(renamed_error("{}", {R"(planner={"kind": "mppi"})"}) ==
+        "--set planner: planner.kind was renamed to planner.optimizer");
+  // The new keys read; "elites" stays CEM's; the top-level experiment "kind" is not renamed here.
+  CHECK(renamed_error(R"({"planner": {"optimizer": "cem", "elites": 20},
+                          "model": {"prediction": "deterministic", "ensemble_size": 3,
+                                    "elite_members": 3},
+                          "agent": {"algorithm": "dyna_q_plus"}})") == "(no error)");
+  CHECK(renamed_error(R"({"kind": "mbrl"})").find("experiment.json: kind: unknown key") == 0);
+}
+
+TEST_CASE("the table of renamed keys matches the config structs: new keys read, old keys gone") {
+  AllSections c;
+  ConfigNode node(Json::object(), "x");
+  c.visit(node);
+  const Json& resolved = node.resolved();
+  REQUIRE(!renamed_keys().empty());
+  for (const RenamedKey& r : renamed_keys()) {
+    CAPTURE(r.section);
+    CAPTURE(r.old_key);
+    REQUIRE(resolved.contains(r.section));
+    CHECK(resolved[r.section].contains(r.new_key));
+    CHECK(!resolved[r.section].contains(r.old_key));
+  }
+  // One meaning per key: CEM's candidates are "elites", the ensemble's members "elite_members".
+  CHECK(resolved["planner"].contains("elites"));
+  CHECK(!resolved["model"].contains("elites"));
 }

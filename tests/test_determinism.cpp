@@ -70,7 +70,7 @@ TEST_CASE("pendulum_mpc: metrics.csv and trajectories.csv are byte-identical at 
   // pendulum_mpc made small: one planned episode after 100 random steps, a small ensemble.
   const std::vector<std::string> small = {
       "seed=3",         "episodes=1",           "random_steps=100",     "model.ensemble_size=2",
-      "model.elites=2", "model.hidden=[16,16]", "model.epochs=5",       "planner.population=40",
+      "model.elite_members=2", "model.hidden=[16,16]", "model.epochs=5",       "planner.population=40",
       "planner.elites=8", "planner.iterations=2", "planner.horizon=8"};
   auto with_threads = [&](int n) {
     auto s = small;

@@ -19,7 +19,7 @@ std::vector<double> run_disagreement(int ensemble, std::vector<double>* xs = nul
                                        "env.max_episode_steps=8", "planner.population=50",
                                        "planner.elites=5", "planner.iterations=2", "model.epochs=5",
                                        "model.ensemble_size=" + std::to_string(ensemble),
-                                       "model.elites=" + std::to_string(ensemble)}),
+                                       "model.elite_members=" + std::to_string(ensemble)}),
                       env_registry());
   exp->run_to_end();
   const auto snap = exp->snapshot();  // kept alive: the loop reads its figures

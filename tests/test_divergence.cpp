@@ -28,8 +28,8 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
     CAPTURE(kind);
     auto exp = make_experiment(
         load_experiment("pendulum_mpc",
-                        {"seed=5", "episodes=2", "random_steps=100", "model.kind=" + kind,
-                         "model.ensemble_size=2", "model.elites=2", "model.hidden=[16,16]",
+                        {"seed=5", "episodes=2", "random_steps=100", "model.prediction=" + kind,
+                         "model.ensemble_size=2", "model.elite_members=2", "model.hidden=[16,16]",
                          "model.learning_rate=1e30", "model.epochs=5", "planner.population=30",
                          "planner.elites=5", "planner.iterations=2", "planner.horizon=8"}),
         env_registry());

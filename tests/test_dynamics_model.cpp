@@ -16,9 +16,9 @@ namespace {
 // normalisers are set by hand: fitting them would need a training run).
 Ensemble model(const std::string& kind, bool learn_reward) {
   ModelConfig c;
-  c.kind = kind;
+  c.prediction = kind;
   c.hidden = {24, 24};
-  c.ensemble_size = c.elites = 3;
+  c.ensemble_size = c.elite_members = 3;
   c.learn_reward = learn_reward;
   Ensemble e(c, 3, 2, 11);
   auto& in = const_cast<Normalizer&>(e.input_normalizer());

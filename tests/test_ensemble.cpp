@@ -18,9 +18,9 @@ namespace {
 
 ModelConfig small_config(const std::string& kind, int E) {
   ModelConfig c;
-  c.kind = kind;
+  c.prediction = kind;
   c.hidden = {32, 32};
-  c.ensemble_size = c.elites = E;
+  c.ensemble_size = c.elite_members = E;
   c.learning_rate = 3e-3;
   c.batch_size = 64;
   c.epochs = 150;
@@ -115,7 +115,7 @@ TEST_CASE("training is identical at 1 and 2 threads and elites are the best vali
       300, -1, 1, [](double x) { return x * x; }, [](double) { return 0.05; }, 8);
   ModelConfig c = small_config("probabilistic", 4);
   c.epochs = 5;
-  c.elites = 2;
+  c.elite_members = 2;
   std::vector<Eigen::VectorXf> params[2];
   std::vector<int> elites[2];
   for (int threads : {1, 2}) {
@@ -165,7 +165,7 @@ TEST_CASE(
   ModelConfig c = small_config("probabilistic", 3);
   c.epochs = 3;
   c.learn_reward = true;
-  c.elites = 2;
+  c.elite_members = 2;
   Ensemble a(c, 1, 1, 15);
   Rng rng(16);
   a.fit(d, rng);
@@ -243,18 +243,18 @@ TEST_CASE("model config: ranges and cross-field checks are InputErrors naming th
           read_config(R"({"learning_rate": 0})");
         }).find("cfg.json: learning_rate: expected a number > 0") == 0);
   CHECK(error_of([] {
-          read_config(R"({"kind": "gp"})");
-        }).find("cfg.json: kind: expected one of") == 0);
-  // Checked while reading (the key is relative to the node: "model.elites" in an experiment).
-  CHECK(error_of([] { read_config(R"({"ensemble_size": 3, "elites": 5})"); }) ==
-        "cfg.json: elites: expected at most ensemble_size (3), got 5");
-  CHECK(error_of([] { read_config(R"({"ensemble_size": 64, "elites": 5, "hidden": [4096, 4096]})"); })
+          read_config(R"({"prediction": "gp"})");
+        }).find("cfg.json: prediction: expected one of") == 0);
+  // Checked while reading (the key is relative to the node: "model.elite_members" in an experiment).
+  CHECK(error_of([] { read_config(R"({"ensemble_size": 3, "elite_members": 5})"); }) ==
+        "cfg.json: elite_members: expected at most ensemble_size (3), got 5");
+  CHECK(error_of([] { read_config(R"({"ensemble_size": 64, "elite_members": 5, "hidden": [4096, 4096]})"); })
             .find("cfg.json: hidden: expected at most 20000000 hidden weights") == 0);
   CHECK(error_of([] { read_config(R"({"hidden": []})"); }).find("hidden: expected at least one") !=
         std::string::npos);
   CHECK(error_of([] { read_config(R"({"val_fraction": 1})"); }).find("cfg.json: val_fraction") ==
         0);
   const ModelConfig c =
-      read_config(R"({"kind": "deterministic", "hidden": [64, 64], "activation": "relu"})");
+      read_config(R"({"prediction": "deterministic", "hidden": [64, 64], "activation": "relu"})");
   CHECK(c.hidden == std::vector<int>{64, 64});
 }

@@ -20,7 +20,7 @@ namespace {
 
 const std::string kPendulum =
     "pendulum_mpc --seed 3 --set episodes=1 --set random_steps=60 --set model.ensemble_size=2 "
-    "--set model.elites=2 --set 'model.hidden=[16,16]' --set model.epochs=6 --set "
+    "--set model.elite_members=2 --set 'model.hidden=[16,16]' --set model.epochs=6 --set "
     "planner.population=40 "
     "--set planner.elites=6 --set planner.iterations=3 --set planner.horizon=10";
 
@@ -86,10 +86,10 @@ TEST_CASE("run --export-all: README.txt lists exactly the files in the folder; d
   // The model weights load back into an ensemble of the config's shape.
   const Json cfg = Json::parse(read_file(all / "config.json"));
   ModelConfig mc;
-  mc.kind = cfg["model"]["kind"];
+  mc.prediction = cfg["model"]["prediction"];
   mc.hidden = cfg["model"]["hidden"].get<std::vector<int>>();
   mc.ensemble_size = cfg["model"]["ensemble_size"];
-  mc.elites = cfg["model"]["elites"];
+  mc.elite_members = cfg["model"]["elite_members"];
   mc.activation = cfg["model"]["activation"];
   Ensemble e(mc, 3, 1, 99);
   e.load(all / "model" / "ensemble.bin");

@@ -65,7 +65,15 @@ TEST_CASE("broken lesson files are errors naming the file and the step") {
   CHECK(error_of("bad_until.json").find("bad_until.json: steps[0].until.episodes: unknown key") != std::string::npos);
   CHECK(error_of("no_steps.json").find("no_steps.json: steps: expected a non-empty array") != std::string::npos);
   CHECK(error_of("truncated.json").find("truncated.json:1: invalid JSON") != std::string::npos);
-  CHECK(error_of("bad_variant.json").find("bad_variant.json: steps[0].variants[0]: --set agent.kind") != std::string::npos);
+  // Keys renamed for one meaning per key (issue 16): one line naming the file, the old key
+  // and the new one, for a dotted "set" key and for one inside a "set" object.
+  const std::string dotted = error_of("old_dotted_key.json"), nested = error_of("old_nested_key.json");
+  CHECK(dotted.find("old_dotted_key.json: steps[0]: --set model.kind: model.kind was renamed to "
+                    "model.prediction") != std::string::npos);
+  CHECK(nested.find("old_nested_key.json: steps[0].variants[0]: --set planner: planner.kind was "
+                    "renamed to planner.optimizer") != std::string::npos);
+  CHECK(dotted.find('\n') == std::string::npos);
+  CHECK(error_of("bad_variant.json").find("bad_variant.json: steps[0].variants[0]: --set agent.algorithm") != std::string::npos);
 }
 
 TEST_CASE("lessons --check exits 2 on the first broken lesson, naming it; the others keep loading") {

@@ -39,19 +39,31 @@ void replans(Experiment& e, const MbrlAgent& agent, int64_t n) {
 }  // namespace
 
 TEST_CASE("split_live_edit: live leaves are merged, the others listed as pending") {
-  const Json current = {{"seed", 0}, {"agent", {{"alpha", 0.1}, {"kind", "dyna_q"}}}, {"env", {{"name", "grid_world"}}}};
+  const Json current = {{"seed", 0}, {"agent", {{"alpha", 0.1}, {"algorithm", "dyna_q"}}}, {"env", {{"name", "grid_world"}}}};
   Json edited = current;
   edited["agent"]["alpha"] = 0.5;
-  edited["agent"]["kind"] = "q_learning";
+  edited["agent"]["algorithm"] = "q_learning";
   edited["env"]["name"] = "pendulum";
   const LiveEdit e = split_live_edit(current, edited, {{"seed", Apply::on_reset},
                                                        {"agent.alpha", Apply::live},
-                                                       {"agent.kind", Apply::on_reset}});
+                                                       {"agent.algorithm", Apply::on_reset}});
   CHECK(e.live == std::vector<std::string>{"agent.alpha"});
-  CHECK(e.pending == std::vector<std::string>{"agent.kind", "env.name"});
+  CHECK(e.pending == std::vector<std::string>{"agent.algorithm", "env.name"});
   CHECK(e.merged["agent"]["alpha"] == 0.5);
-  CHECK(e.merged["agent"]["kind"] == "dyna_q");
+  CHECK(e.merged["agent"]["algorithm"] == "dyna_q");
   CHECK(e.merged["env"]["name"] == "grid_world");
+}
+
+TEST_CASE("the live-edit key paths use the renamed keys (one meaning per key, issue 16)") {
+  const auto mbrl = config_applies(MpcSettingsConfig{});
+  CHECK((mbrl.at("planner.optimizer") == Apply::on_reset));
+  CHECK((mbrl.at("planner.elites") == Apply::live));  // CEM's elite candidates keep "elites"
+  CHECK((mbrl.at("model.prediction") == Apply::on_reset));
+  CHECK((mbrl.at("model.elite_members") == Apply::live));
+  for (const char* old : {"planner.kind", "model.kind", "model.elites"}) CHECK(mbrl.count(old) == 0);
+  const auto tabular = config_applies(TabularSettingsConfig{});
+  CHECK((tabular.at("agent.algorithm") == Apply::on_reset));
+  CHECK(tabular.count("agent.kind") == 0);
 }
 
 TEST_CASE("every preset knows which of its fields are live, and a no-op edit changes nothing") {

@@ -59,7 +59,7 @@ TEST_CASE("a small learned-model MPC run on the pendulum beats a random policy b
   const int episodes = 2;
   const auto dir = run_preset(
       "pendulum_mpc", {"seed=" + std::to_string(seed), "episodes=" + std::to_string(episodes),
-                       "random_steps=200", "model.ensemble_size=2", "model.elites=2",
+                       "random_steps=200", "model.ensemble_size=2", "model.elite_members=2",
                        "model.hidden=[32,32]", "model.epochs=60", "planner.population=100",
                        "planner.elites=10", "planner.iterations=3", "planner.horizon=20"});
   const std::vector<double> mpc = csv_column(dir / "metrics.csv", "return");

@@ -168,19 +168,19 @@ TEST_CASE("bad mbrl configs exit 2 naming the key") {
   r = run_cli("show point_mass_oracle --set replan_every=11");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("replan_every") != std::string::npos);
-  r = run_cli("show point_mass_oracle --set model.kind=ensemble");
+  r = run_cli("show point_mass_oracle --set model.prediction=ensemble");
   CHECK(r.exit_code == 2);
-  CHECK(r.output.find("model.kind") != std::string::npos);
+  CHECK(r.output.find("model.prediction") != std::string::npos);
   r = run_cli("show point_mass_oracle --set 'env={\"name\":\"grid_world\"}'");
   CHECK(r.exit_code == 2);
   CHECK(r.output.find("env.name: expected an env with a continuous (box) action space") !=
         std::string::npos);
 }
 
-TEST_CASE("every planner kind runs the oracle MPC loop to the origin") {
+TEST_CASE("every trajectory optimizer runs the oracle MPC loop to the origin") {
   for (const std::string planner :
-       {R"({"kind":"random_shooting","horizon":10})", R"({"kind":"mppi","horizon":10})",
-        R"({"kind":"cem","horizon":10})"}) {
+       {R"({"optimizer":"random_shooting","horizon":10})", R"({"optimizer":"mppi","horizon":10})",
+        R"({"optimizer":"cem","horizon":10})"}) {
     CAPTURE(planner);
     auto exp = make({"planner=" + planner});
     exp->run_to_end();

@@ -185,10 +185,10 @@ TEST_CASE("an MLP fits a 1-D sine to low error") {
     data.add(t);
   }
   ModelConfig cfg;
-  cfg.kind = "deterministic";
+  cfg.prediction = "deterministic";
   cfg.hidden = {32, 32};
   cfg.activation = "tanh";
-  cfg.ensemble_size = cfg.elites = 1;
+  cfg.ensemble_size = cfg.elite_members = 1;
   cfg.bootstrap = false;
   cfg.learning_rate = 3e-3;
   cfg.weight_decay = 0;

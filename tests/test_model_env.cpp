@@ -36,9 +36,9 @@ Dataset point_mass_data(int n, double noise, uint64_t seed) {
 
 std::shared_ptr<Ensemble> trained(const std::string& kind, bool learn_reward = false) {
   ModelConfig c;
-  c.kind = kind;
+  c.prediction = kind;
   c.hidden = {32, 32};
-  c.ensemble_size = c.elites = 3;
+  c.ensemble_size = c.elite_members = 3;
   c.learning_rate = 3e-3;
   c.batch_size = 64;
   c.epochs = 40;

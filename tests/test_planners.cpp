@@ -161,11 +161,11 @@ TEST_CASE("candidates with non-finite returns are never elites or the plan") {
   // The optimum has a positive first action, but those candidates return NaN.
   QuadraticEvaluator eval(2, std::vector<float>(H * 2, 0.8f));
   eval.poison_positive_first = true;
-  for (const PlannerKind& k : planner_kinds()) {  // every planner of the table
-    const std::string kind = k.name;
-    CAPTURE(kind);
+  for (const PlannerOptimizer& k : planner_optimizers()) {  // every planner of the table
+    const std::string optimizer = k.name;
+    CAPTURE(optimizer);
     PlannerConfig pc;
-    pc.kind = kind;
+    pc.optimizer = optimizer;
     pc.horizon = H;
     auto planner = make_planner(pc, kLow, kHigh);
     int poisoned_seen = 0;
@@ -199,8 +199,8 @@ TEST_CASE("random shooting and CEM drive the point mass to the origin (oracle MP
     double max_late, mean_late;
   };
   for (const Case c : {Case{&rs, 0.8, 0.3}, Case{&cem, 0.5, 0.2}}) {
-    const std::string kind = c.planner->kind();
-    CAPTURE(kind);
+    const std::string optimizer = c.planner->name();
+    CAPTURE(optimizer);
     const auto pos = point_mass_mpc(*c.planner, 30);
     double late = 0, mean_late = 0;
     for (int t = 20; t < 30; ++t) {
@@ -294,55 +294,55 @@ TEST_CASE("planner config: ranges and elites <= population are checked with the 
     node.finish();
     return pc;
   };
-  CHECK(read(R"({"kind": "cem", "horizon": 7, "population": 50, "elites": 5})").cem.elites == 5);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "cem", "population": 10, "elites": 11})"),
+  CHECK(read(R"({"optimizer": "cem", "horizon": 7, "population": 50, "elites": 5})").cem.elites == 5);
+  CHECK_THROWS_WITH_AS(read(R"({"optimizer": "cem", "population": 10, "elites": 11})"),
                        doctest::Contains("elites: expected at most population (10), got 11"),
                        InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "cem", "horizon": 0})"), doctest::Contains("horizon"),
+  CHECK_THROWS_WITH_AS(read(R"({"optimizer": "cem", "horizon": 0})"), doctest::Contains("horizon"),
                        InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "lambda": 0})"), doctest::Contains("lambda"),
+  CHECK_THROWS_WITH_AS(read(R"({"optimizer": "mppi", "lambda": 0})"), doctest::Contains("lambda"),
                        InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "mppi", "elites": 3})"), doctest::Contains("elites"),
+  CHECK_THROWS_WITH_AS(read(R"({"optimizer": "mppi", "elites": 3})"), doctest::Contains("elites"),
                        InputError);
-  CHECK_THROWS_WITH_AS(read(R"({"kind": "beam"})"), doctest::Contains("kind"), InputError);
+  CHECK_THROWS_WITH_AS(read(R"({"optimizer": "beam"})"), doctest::Contains("optimizer"), InputError);
 }
 
 TEST_CASE("one planner table: make_planner, the config's choices and fields read it") {
-  REQUIRE(planner_kinds().size() == PlannerConfig::kinds().size());
-  for (size_t i = 0; i < planner_kinds().size(); ++i) {
-    const PlannerKind& k = planner_kinds()[i];
+  REQUIRE(planner_optimizers().size() == PlannerConfig::optimizers().size());
+  for (size_t i = 0; i < planner_optimizers().size(); ++i) {
+    const PlannerOptimizer& k = planner_optimizers()[i];
     CAPTURE(k.name);
-    CHECK(PlannerConfig::kinds()[i] == k.name);
+    CHECK(PlannerConfig::optimizers()[i] == k.name);
     CHECK(!k.description.empty());
     PlannerConfig pc;
-    ConfigNode node(Json{{"kind", k.name}}, "p.json");
+    ConfigNode node(Json{{"optimizer", k.name}}, "p.json");
     pc.visit(node);
     node.finish();
-    CHECK(make_planner(pc, kLow, kHigh)->kind() == k.name);
+    CHECK(make_planner(pc, kLow, kHigh)->name() == k.name);
     CHECK(pc.population() > 0);
-    // The resolved config (the kind's own fields filled in) reads back.
+    // The resolved config (the optimizer's own fields filled in) reads back.
     ConfigNode again(node.resolved(), "p.json");
     PlannerConfig back;
     back.visit(again);
     again.finish();
-    CHECK(back.kind == k.name);
+    CHECK(back.optimizer == k.name);
     CHECK(back.population() == pc.population());
   }
   PlannerConfig bad;
-  bad.kind = "beam";
+  bad.optimizer = "beam";
   CHECK_THROWS_WITH_AS(make_planner(bad, kLow, kHigh),
-                       doctest::Contains("planner.kind: expected one of random_shooting, cem, mppi"),
+                       doctest::Contains("planner.optimizer: expected one of random_shooting, cem, mppi"),
                        InputError);
 }
 
 TEST_CASE("replans after the first allocate nothing (buffers are reused)") {
   const int H = 8;
   QuadraticEvaluator eval(2, make_target(H * 2, 0.6f));
-  for (const PlannerKind& k : planner_kinds()) {  // every planner of the table
-    const std::string kind = k.name;
-    CAPTURE(kind);
+  for (const PlannerOptimizer& k : planner_optimizers()) {  // every planner of the table
+    const std::string optimizer = k.name;
+    CAPTURE(optimizer);
     PlannerConfig pc;
-    pc.kind = kind;
+    pc.optimizer = optimizer;
     pc.horizon = H;
     auto planner = make_planner(pc, kLow, kHigh);
     PlanTrace trace;

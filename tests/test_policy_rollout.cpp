@@ -22,9 +22,9 @@ constexpr int kObs = 2, kAct = 1;
 // An untrained probabilistic ensemble: the plumbing under test does not need a good model.
 std::shared_ptr<Ensemble> model(bool learn_reward = false) {
   ModelConfig c;
-  c.kind = "probabilistic";
+  c.prediction = "probabilistic";
   c.hidden = {16, 16};
-  c.ensemble_size = c.elites = 3;
+  c.ensemble_size = c.elite_members = 3;
   c.learn_reward = learn_reward;
   return std::make_shared<Ensemble>(c, kObs, kAct, 5);
 }

@@ -20,8 +20,8 @@ using namespace dynalab;
 namespace {
 
 // cliff_hill v0.5 with a small probabilistic ensemble, past its first fit and into planning.
-const std::vector<std::string> kSets = {"model.kind=probabilistic", "model.ensemble_size=3",
-                                        "model.elites=3", "model.epochs=20", "random_steps=60"};
+const std::vector<std::string> kSets = {"model.prediction=probabilistic", "model.ensemble_size=3",
+                                        "model.elite_members=3", "model.epochs=20", "random_steps=60"};
 constexpr int kTicks = 200;
 
 std::string cli_sets() {

@@ -90,7 +90,7 @@ const std::vector<std::string> kSmallPendulum = {"seed=3",
                                                  "episodes=2",
                                                  "random_steps=60",
                                                  "model.ensemble_size=2",
-                                                 "model.elites=2",
+                                                 "model.elite_members=2",
                                                  "model.hidden=[16,16]",
                                                  "model.epochs=6",
                                                  "model.batch_size=32",
@@ -146,7 +146,7 @@ TEST_CASE(
     "pendulum probabilistic ensemble with trajectory sampling: session continues bit-identically") {
   std::vector<std::string> sets = kSmallPendulum;
   for (const char* s :
-       {"model.kind=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
+       {"model.prediction=probabilistic", "rollout.particles=4", "rollout.propagation=tsinf"})
     sets.push_back(s);
   check_continuation(
       "pendulum_mpc", sets,
@@ -202,10 +202,10 @@ TEST_CASE(
   SUBCASE("wrong-shape model weights") {
     const auto p = fresh("shape");
     ModelConfig other;
-    other.kind = "deterministic";
+    other.prediction = "deterministic";
     other.hidden = {8};
     other.ensemble_size = 2;
-    other.elites = 2;
+    other.elite_members = 2;
     Ensemble(other, 3, 1, 1).save(p / "model" / "ensemble.bin");
     const std::string msg = error_of(p);
     CHECK(msg.find("ensemble.bin") != std::string::npos);
@@ -240,6 +240,24 @@ TEST_CASE(
     CHECK(msg.find("session.json: format: expected 2, got 1 (a session of an older dynalab") != std::string::npos);
     CHECK(msg.find("save again") != std::string::npos);
     CHECK(msg.find('\n') == std::string::npos);
+  }
+  SUBCASE("a session saved before the config keys were renamed names the old and the new key") {
+    const auto p = fresh("renamed");
+    Json doc = Json::parse(read_file(p / "session.json"));
+    Json& model = doc["config"]["model"];
+    model["elites"] = model["elite_members"];  // the old name, with the new one gone
+    model.erase("elite_members");
+    write_file_atomic(p / "session.json", doc.dump());
+    const std::string msg = error_of(p);
+    CHECK(msg.find("session.json: config: model.elites was renamed to model.elite_members") !=
+          std::string::npos);
+    CHECK(msg.find('\n') == std::string::npos);
+    Json& planner = doc["config"]["planner"];
+    planner["kind"] = planner["optimizer"];
+    planner.erase("optimizer");
+    write_file_atomic(p / "session.json", doc.dump());
+    CHECK(error_of(p).find("session.json: config: planner.kind was renamed to planner.optimizer") !=
+          std::string::npos);
   }
   SUBCASE("an integer too large for the field it lands in (it wrapped into an int)") {
     const auto p = fresh("wrap");

@@ -43,8 +43,8 @@ TEST_CASE("Dyna Maze: n = 50 is near-optimal by episode 5 while Q-learning (n = 
 }
 
 TEST_CASE("q_learning kind behaves exactly like Dyna-Q with n = 0") {
-  auto q = make("dyna_maze", {"runs=2", "agent.kind=q_learning", "agent.planning_steps=7"});
-  auto d0 = make("dyna_maze", {"runs=2", "agent.kind=dyna_q", "agent.planning_steps=0"});
+  auto q = make("dyna_maze", {"runs=2", "agent.algorithm=q_learning", "agent.planning_steps=7"});
+  auto d0 = make("dyna_maze", {"runs=2", "agent.algorithm=dyna_q", "agent.planning_steps=0"});
   q->run_to_end();
   d0->run_to_end();
   REQUIRE(q->episodes().size() == d0->episodes().size());
@@ -53,8 +53,8 @@ TEST_CASE("q_learning kind behaves exactly like Dyna-Q with n = 0") {
 }
 
 TEST_CASE("Shortcut Maze: Dyna-Q+ finds the shortcut and collects more reward than Dyna-Q by step 6000") {
-  auto plus = make("shortcut_maze", {"runs=10", "seed=1", "agent.kind=dyna_q_plus"});
-  auto plain = make("shortcut_maze", {"runs=10", "seed=1", "agent.kind=dyna_q"});
+  auto plus = make("shortcut_maze", {"runs=10", "seed=1", "agent.algorithm=dyna_q_plus"});
+  auto plain = make("shortcut_maze", {"runs=10", "seed=1", "agent.algorithm=dyna_q"});
   plus->run_to_end();
   plain->run_to_end();
   MESSAGE("cumulative reward at 6000: Dyna-Q+ ", mean_final_cumulative(*plus), ", Dyna-Q ", mean_final_cumulative(*plain));
@@ -62,8 +62,8 @@ TEST_CASE("Shortcut Maze: Dyna-Q+ finds the shortcut and collects more reward th
 }
 
 TEST_CASE("Blocking Maze: after the block Dyna-Q+ finds the new path sooner than Dyna-Q") {
-  auto plus = make("blocking_maze", {"runs=10", "seed=1", "agent.kind=dyna_q_plus"});
-  auto plain = make("blocking_maze", {"runs=10", "seed=1", "agent.kind=dyna_q"});
+  auto plus = make("blocking_maze", {"runs=10", "seed=1", "agent.algorithm=dyna_q_plus"});
+  auto plain = make("blocking_maze", {"runs=10", "seed=1", "agent.algorithm=dyna_q"});
   plus->run_to_end();
   plain->run_to_end();
   auto mean_at = [](const EpisodicExperiment& e, int step) {

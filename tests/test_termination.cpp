@@ -43,9 +43,9 @@ Dataset random_policy_data(Env& env, int steps, uint64_t seed) {
 
 std::shared_ptr<Ensemble> fitted_model(const Dataset& data, bool learn_termination) {
   ModelConfig c;
-  c.kind = "deterministic";
+  c.prediction = "deterministic";
   c.hidden = {64, 64};
-  c.ensemble_size = c.elites = 3;
+  c.ensemble_size = c.elite_members = 3;
   c.learning_rate = 3e-3;
   c.batch_size = 64;
   c.epochs = 60;
@@ -133,9 +133,9 @@ TEST_CASE("every propagation mode and particle stops at termination") {
   CartPoleBalance env = continuous_cartpole();
   const Dataset data = random_policy_data(env, 2000, 2);
   ModelConfig c;
-  c.kind = "probabilistic";
+  c.prediction = "probabilistic";
   c.hidden = {32, 32};
-  c.ensemble_size = c.elites = 3;
+  c.ensemble_size = c.elite_members = 3;
   c.epochs = 20;
   auto model = std::make_shared<Ensemble>(c, 4, 1, 7);
   Rng rng(8);

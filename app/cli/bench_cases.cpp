@@ -71,9 +71,9 @@ struct PlannerBenchConfig {
 void planner_replan(benchmark::State& state, PlannerBenchConfig c) {
   const int obs = 4, act = 1, iterations = 5;
   ModelConfig mc;
-  mc.kind = "probabilistic";
+  mc.prediction = "probabilistic";
   mc.hidden = {c.hidden, c.hidden, c.hidden};
-  mc.ensemble_size = mc.elites = 5;
+  mc.ensemble_size = mc.elite_members = 5;
   auto model = std::make_shared<Ensemble>(mc, obs, act, 1);
   ModelEnvConfig ec;
   ec.particles = c.particles;
@@ -93,7 +93,7 @@ void planner_replan(benchmark::State& state, PlannerBenchConfig c) {
                  }
                });
   PlannerConfig pc;
-  pc.kind = "cem";
+  pc.optimizer = "cem";
   pc.horizon = c.horizon;
   pc.cem.population = c.population;
   pc.cem.elites = c.elites;
@@ -127,9 +127,9 @@ void ensemble_train_epoch(benchmark::State& state) {
     data.add(t);
   }
   ModelConfig mc;
-  mc.kind = "probabilistic";
+  mc.prediction = "probabilistic";
   mc.hidden = {200, 200, 200};
-  mc.ensemble_size = mc.elites = 5;
+  mc.ensemble_size = mc.elite_members = 5;
   mc.val_fraction = 0;
   mc.epochs = mc.patience = 1000000;
   mc.threads = 2;

@@ -26,7 +26,7 @@ void list() {
   for (const auto& e : agent_registry())
     std::printf("  %-22s %-14s %s\n", e.name.c_str(), e.category.c_str(), e.description.c_str());
   std::printf("planners:\n");
-  for (const auto& p : planner_kinds()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
+  for (const auto& p : planner_optimizers()) std::printf("  %-22s %s\n", p.name.c_str(), p.description.c_str());
   std::printf("experiments:\n");
   for (const auto& e : list_experiments())
     std::printf("  %-26s %-14s %s\n", e.name.c_str(), e.category.c_str(), e.description.c_str());

@@ -10,7 +10,7 @@ mkdir -p "$out"
 export LIBGL_ALWAYS_SOFTWARE=1
 fail=0
 # Probabilistic members so the aleatoric map and band are not zero by construction.
-sets="--set model.kind=probabilistic --set model.ensemble_size=5 --set model.elites=5"
+sets="--set model.prediction=probabilistic --set model.ensemble_size=5 --set model.elite_members=5"
 for view in disagreement_map uncertainty_slice ensemble_size state_visitation model_error; do
   png="$out/$view.png"
   rm -f "$png"

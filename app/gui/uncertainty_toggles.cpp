@@ -19,9 +19,10 @@ namespace dynalab {
 namespace {
 constexpr int kMaxGhosts = 3;  // earlier runs kept on the return plot
 
-std::string describe(int size, bool bootstrap, const std::string& kind, const std::string& prop) {
+std::string describe(int size, bool bootstrap, const std::string& prediction,
+                     const std::string& prop) {
   return "E=" + std::to_string(size) + (bootstrap ? " bootstrap " : " ") +
-         (kind == "probabilistic" ? "PE" : "DE") + " " + prop;
+         (prediction == "probabilistic" ? "PE" : "DE") + " " + prop;
 }
 }  // namespace
 
@@ -37,7 +38,7 @@ void App::uncertainty_panel() {
   if (!rollout.is_object()) rollout = Json::object();
   int size = model.value("ensemble_size", 5);
   bool bootstrap = model.value("bootstrap", true);
-  std::string kind = model.value("kind", "probabilistic");
+  std::string prediction = model.value("prediction", "probabilistic");
   std::string prop = rollout.value("propagation", "tsinf");
   // What the running model was built with (the snapshot's frozen copy), to show what is pending.
   const bool have_model = m->model != nullptr;
@@ -46,11 +47,11 @@ void App::uncertainty_panel() {
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.45f);
   ImGui::SliderInt("ensemble size", &size, 1, 10, "%d members");
   ImGui::Checkbox("bootstrap resampling", &bootstrap);
-  int k = kind == "probabilistic" ? 1 : 0;
+  int k = prediction == "probabilistic" ? 1 : 0;
   ImGui::RadioButton("deterministic", &k, 0);
   ImGui::SameLine();
   ImGui::RadioButton("probabilistic", &k, 1);
-  kind = k ? "probabilistic" : "deterministic";
+  prediction = k ? "probabilistic" : "deterministic";
   const auto& props = ModelEnvConfig::propagations();
   if (ImGui::BeginCombo("propagation", prop.c_str())) {
     for (const auto& p : props)
@@ -75,10 +76,11 @@ void App::uncertainty_panel() {
   ImGui::PopItemWidth();
   model["ensemble_size"] = size;
   model["bootstrap"] = bootstrap;
-  model["kind"] = kind;
+  model["prediction"] = prediction;
 
-  const bool structural = have_model && (size != running.ensemble_size ||
-                                         bootstrap != running.bootstrap || kind != running.kind);
+  const bool structural =
+      have_model && (size != running.ensemble_size || bootstrap != running.bootstrap ||
+                     prediction != running.prediction);
   const int particles = rollout.value("particles", 1);
   const bool few_particles = prop != "mean" && particles < size;
   if (few_particles)
@@ -88,12 +90,12 @@ void App::uncertainty_panel() {
   ImGui::BeginDisabled(!structural && !few_particles);
   if (ImGui::Button(structural ? "Apply: restart the run with this model" : "Apply: restart",
                     ImVec2(-1, 0))) {
-    // Elites: every member plans; particles: at least one per member for sampling modes.
-    model["elites"] = size;
+    // Elite members: every member plans; particles: at least one per member for sampling modes.
+    model["elite_members"] = size;
     if (prop != "mean") rollout["particles"] = std::max(particles, size);
     if (!m->returns.empty()) {
       ghost_returns_.emplace_back(
-          describe(running.ensemble_size, running.bootstrap, running.kind, prop), m->returns);
+          describe(running.ensemble_size, running.bootstrap, running.prediction, prop), m->returns);
       if (int(ghost_returns_.size()) > kMaxGhosts) ghost_returns_.erase(ghost_returns_.begin());
     }
     // In a lesson, Reset would rebuild the step as written: exploring leaves the lesson and
@@ -103,7 +105,7 @@ void App::uncertainty_panel() {
   }
   ImGui::EndDisabled();
   if (structural)
-    ImGui::TextDisabled("size, bootstrap and kind change the model: they apply on restart");
+    ImGui::TextDisabled("size, bootstrap and prediction change the model: they apply on restart");
 }
 
 void App::add_ghost_returns(std::vector<Figure>& figs) const {

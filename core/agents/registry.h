@@ -16,7 +16,7 @@ namespace dynalab {
 /// A config value that picks one agent of a family (for `dynalab-cli list` and the GUI).
 struct AgentEntry {
   std::string category;
-  std::string name;  ///< the config value: tabular agent.kind, an mbrl version, a family name
+  std::string name;  ///< the config value that picks it: tabular agent.algorithm, an mbrl version, a family
   std::string description;
   std::string experiment_kind;  ///< the family that runs it (the experiment file's "kind")
 };

@@ -4,7 +4,7 @@
 
 namespace dynalab {
 
-const std::vector<std::string>& TabularConfig::kinds() {
+const std::vector<std::string>& TabularConfig::algorithms() {
   static const std::vector<std::string> k = {"q_learning", "dyna_q", "dyna_q_plus", "prioritized_sweeping"};
   return k;
 }
@@ -18,9 +18,9 @@ TabularAgent::TabularAgent(int n_states, int n_actions, TabularConfig cfg, Rng r
       model_(n_states, n_actions) {}
 
 void TabularAgent::set_config(const TabularConfig& cfg) {
-  const std::string kind = cfg_.kind;
+  const std::string algorithm = cfg_.algorithm;
   cfg_ = cfg;
-  cfg_.kind = kind;
+  cfg_.algorithm = algorithm;
 }
 
 double TabularAgent::max_q(int s) const {
@@ -56,14 +56,14 @@ double TabularAgent::update(int s, int a, double r, int s_next, bool terminal) {
 const std::vector<QUpdate>& TabularAgent::learn(int s, int a, double r, int s_next, bool terminal) {
   ++time_;
   last_.clear();
-  const bool prioritized = cfg_.kind == "prioritized_sweeping";
+  const bool prioritized = cfg_.algorithm == "prioritized_sweeping";
   if (!prioritized) {  // prioritized sweeping learns from real experience through its queue only
     last_.push_back({s, a, update(s, a, r, s_next, terminal)});
     ++real_updates_;
   }
   if (!uses_model()) return last_;
   model_.observe(s, a, s_next, r, terminal, time_);
-  if (cfg_.kind == "dyna_q_plus")
+  if (cfg_.algorithm == "dyna_q_plus")
     for (int b = 0; b < n_actions_; ++b) model_.add_untried(s, b);
   if (prioritized)
     plan_prioritized(s, a);
@@ -76,7 +76,7 @@ void TabularAgent::plan_uniform() {
   const auto& entries = model_.entries();
   const ModelEntry& e = entries[rng_.below(entries.size())];
   double r = e.reward;
-  if (cfg_.kind == "dyna_q_plus") r += cfg_.kappa * std::sqrt(double(time_ - e.last_visit));
+  if (cfg_.algorithm == "dyna_q_plus") r += cfg_.kappa * std::sqrt(double(time_ - e.last_visit));
   last_.push_back({e.state, e.action, update(e.state, e.action, r, e.next_state, e.terminal)});
   ++planning_updates_;
 }

@@ -20,7 +20,7 @@ namespace dynalab {
 class SessionReader;
 
 struct TabularConfig {
-  std::string kind = "dyna_q";  ///< q_learning, dyna_q, dyna_q_plus, prioritized_sweeping
+  std::string algorithm = "dyna_q";  ///< q_learning, dyna_q, dyna_q_plus, prioritized_sweeping
   double alpha = 0.1;           ///< step size
   double epsilon = 0.1;         ///< exploration rate of epsilon-greedy
   double gamma = 0.95;          ///< discount
@@ -28,10 +28,10 @@ struct TabularConfig {
   double kappa = 1e-3;          ///< Dyna-Q+ exploration bonus weight
   double theta = 1e-4;          ///< prioritized sweeping threshold
 
-  static const std::vector<std::string>& kinds();
+  static const std::vector<std::string>& algorithms();
   template <class V>
   void visit(V& v) {
-    v.choice("kind", kind, kinds(), Apply::on_reset, "which tabular agent");
+    v.choice("algorithm", algorithm, algorithms(), Apply::on_reset, "which tabular algorithm");
     v.field("alpha", alpha, Range::unit(), Apply::live, "step size");
     v.field("epsilon", epsilon, Range::probability(), Apply::live, "exploration rate");
     v.field("gamma", gamma, Range::probability(), Apply::live, "discount");
@@ -64,7 +64,7 @@ class TabularAgent {
   const std::vector<double>& q_table() const { return q_; }
   const TabularModel& model() const { return model_; }
   const TabularConfig& config() const { return cfg_; }
-  /// Live parameter change (alpha, epsilon, gamma, n, kappa, theta); the kind stays.
+  /// Live parameter change (alpha, epsilon, gamma, n, kappa, theta); the algorithm stays.
   void set_config(const TabularConfig& cfg);
   int64_t real_updates() const { return real_updates_; }
   int64_t planning_updates() const { return planning_updates_; }
@@ -76,7 +76,7 @@ class TabularAgent {
   void load_state(const SessionReader& r);
 
  private:
-  bool uses_model() const { return cfg_.kind != "q_learning"; }
+  bool uses_model() const { return cfg_.algorithm != "q_learning"; }
   double update(int s, int a, double r, int s_next, bool terminal);
   void plan_uniform();
   void plan_prioritized(int s, int a);

@@ -38,7 +38,7 @@ EnsembleSizeComparison::EnsembleSizeComparison(const Dataset& data, const ModelC
   study_cfg_.epochs = epochs_;
   study_cfg_.seed = r.seed;
   ModelConfig c = model_;
-  c.kind = kKinds[0];
+  c.prediction = kKinds[0];
   study_ = std::make_unique<EnsembleSizeStudy>(data_, c, study_cfg_);
 }
 
@@ -49,7 +49,7 @@ bool EnsembleSizeComparison::step() {
   if (more) return true;
   if (++kind_ >= 2) return false;
   ModelConfig c = model_;
-  c.kind = kKinds[kind_];
+  c.prediction = kKinds[kind_];
   study_ = std::make_unique<EnsembleSizeStudy>(data_, c, study_cfg_);
   return true;
 }

@@ -68,7 +68,7 @@ void EnsembleSizeStudy::start_size() {
   current_.reset();
   if (index_ >= cfg_.sizes.size()) return;
   ModelConfig c = model_cfg_;
-  c.ensemble_size = c.elites = cfg_.sizes[index_];
+  c.ensemble_size = c.elite_members = cfg_.sizes[index_];
   c.epochs = cfg_.epochs;
   c.patience = cfg_.epochs + 1;  // no early stopping: exactly `epochs` epochs
   c.val_fraction = 0;            // the study's split is the validation set

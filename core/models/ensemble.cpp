@@ -14,9 +14,9 @@ namespace dynalab {
 void ModelConfig::validate(const std::string& where) const {
   if (hidden.empty())
     throw InputError(where + ".hidden: expected at least one hidden layer width, got []");
-  if (elites > ensemble_size)
-    throw InputError(where + ".elites: expected at most ensemble_size (" +
-                     std::to_string(ensemble_size) + "), got " + std::to_string(elites));
+  if (elite_members > ensemble_size)
+    throw InputError(where + ".elite_members: expected at most ensemble_size (" +
+                     std::to_string(ensemble_size) + "), got " + std::to_string(elite_members));
   if (!(learning_rate > 0) || !std::isfinite(learning_rate))
     throw InputError(where + ".learning_rate: expected a number > 0");
   if (ensemble_size < 1 || ensemble_size > kMaxEnsembleSize)
@@ -32,9 +32,9 @@ void ModelConfig::validate(const std::string& where) const {
     throw InputError(where + ".hidden: expected at most " + std::to_string(kMaxModelWeights) +
                      " hidden weights over all members, got " + std::to_string(weight_count()));
   parse_activation(activation, where + ".activation");
-  if (kind != "deterministic" && kind != "probabilistic")
-    throw InputError(where + ".kind: expected one of deterministic, probabilistic, got \"" + kind +
-                     "\"");
+  if (prediction != "deterministic" && prediction != "probabilistic")
+    throw InputError(where + ".prediction: expected one of deterministic, probabilistic, got \"" +
+                     prediction + "\"");
 }
 
 void Normalizer::fit(const Eigen::MatrixXf& x) {
@@ -50,7 +50,7 @@ void Normalizer::fit(const Eigen::MatrixXf& x) {
 Ensemble::Ensemble(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed)
     : cfg_(config), obs_dim_(obs_dim), action_dim_(action_dim) {
   cfg_.validate("model");
-  probabilistic_ = cfg_.kind == "probabilistic";
+  probabilistic_ = cfg_.prediction == "probabilistic";
   members_.resize(cfg_.ensemble_size);
   reinitialize(seed);
 }
@@ -66,13 +66,13 @@ MlpShape Ensemble::net_shape() const {
 
 void Ensemble::set_training_config(const ModelConfig& c) {
   c.validate("model");
-  if (c.kind != cfg_.kind || c.hidden != cfg_.hidden || c.activation != cfg_.activation ||
-      c.ensemble_size != cfg_.ensemble_size || c.learn_reward != cfg_.learn_reward ||
-      c.learn_termination != cfg_.learn_termination)
+  if (c.prediction != cfg_.prediction || c.hidden != cfg_.hidden ||
+      c.activation != cfg_.activation || c.ensemble_size != cfg_.ensemble_size ||
+      c.learn_reward != cfg_.learn_reward || c.learn_termination != cfg_.learn_termination)
     throw InputError(
-        "model: kind, hidden, activation, ensemble_size, learn_reward and learn_termination "
+        "model: prediction, hidden, activation, ensemble_size, learn_reward and learn_termination "
         "change the network; expected them unchanged (reset to apply)");
-  const bool elites_changed = c.elites != cfg_.elites;
+  const bool elites_changed = c.elite_members != cfg_.elite_members;
   cfg_ = c;
   if (elites_changed) {
     std::vector<double> scores;
@@ -98,7 +98,7 @@ void Ensemble::reinitialize(uint64_t seed) {
   in_norm_.std = Eigen::RowVectorXf::Ones(input_dim());
   out_norm_.mean = Eigen::RowVectorXf::Zero(target_dim());
   out_norm_.std = Eigen::RowVectorXf::Ones(target_dim());
-  elites_.resize(std::min(cfg_.elites, size()));
+  elites_.resize(std::min(cfg_.elite_members, size()));
   std::iota(elites_.begin(), elites_.end(), 0);
   diverged_ = false;
   done_ = true;
@@ -323,7 +323,7 @@ void Ensemble::choose_elites(const std::vector<double>& scores) {
   std::vector<int> idx(size());
   std::iota(idx.begin(), idx.end(), 0);
   std::stable_sort(idx.begin(), idx.end(), [&](int a, int b) { return scores[a] < scores[b]; });
-  idx.resize(std::min(cfg_.elites, size()));
+  idx.resize(std::min(cfg_.elite_members, size()));
   elites_ = idx;
 }
 
@@ -355,8 +355,8 @@ void Ensemble::predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
 
 std::string Ensemble::describe_shape() const {
   std::ostringstream os;
-  os << size() << " " << cfg_.kind << " member" << (size() == 1 ? "" : "s") << ", " << obs_dim_
-     << "+" << action_dim_ << " -> ";
+  os << size() << " " << cfg_.prediction << " member" << (size() == 1 ? "" : "s") << ", "
+     << obs_dim_ << "+" << action_dim_ << " -> ";
   for (size_t i = 0; i < cfg_.hidden.size(); ++i) os << (i ? "x" : "") << cfg_.hidden[i];
   os << " " << cfg_.activation << " -> " << target_dim()
      << (cfg_.learn_reward ? " (reward learned)" : "")

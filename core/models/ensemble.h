@@ -38,7 +38,9 @@ inline constexpr int kMaxEnsembleSize = 64;
 inline constexpr long long kMaxModelWeights = 20000000;
 
 struct ModelConfig {
-  std::string kind = "probabilistic";  ///< deterministic (MSE) | probabilistic (Gaussian NLL)
+  /// What each member predicts: s' (deterministic, MSE loss) or a Gaussian over s'
+  /// (probabilistic, Gaussian NLL): the D and P of PETS's DE and PE.
+  std::string prediction = "probabilistic";
   std::vector<int> hidden = {200, 200, 200};
   std::string activation = "silu";
   int ensemble_size = 5;
@@ -53,17 +55,19 @@ struct ModelConfig {
   /// Predict P(terminated) as an extra output (after the reward), trained on the dataset's 0/1
   /// `terminated` column: the fallback for envs without a closed-form Env::terminated.
   bool learn_termination = false;
-  int elites = 5;   ///< members used for planning, best validation score first
+  /// Members used for planning, best validation score first (mbrl-lib's num_elites; the key is
+  /// not "elites", which is CEM's elite candidates in the planner section).
+  int elite_members = 5;
   int threads = 2;  ///< training threads (results do not depend on it)
 
-  static const std::vector<std::string>& kinds() {
+  static const std::vector<std::string>& predictions() {
     static const std::vector<std::string> k = {"deterministic", "probabilistic"};
     return k;
   }
   template <class V>
   void visit(V& v) {
-    v.choice("kind", kind, kinds(), Apply::on_reset,
-             "deterministic (MSE) or probabilistic (Gaussian NLL)");
+    v.choice("prediction", prediction, predictions(), Apply::on_reset,
+             "each member predicts s' (deterministic, MSE) or a Gaussian (probabilistic, NLL)");
     v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden layer widths");
     v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
     v.field("ensemble_size", ensemble_size, Range::closed(1, kMaxEnsembleSize), Apply::on_reset,
@@ -81,15 +85,15 @@ struct ModelConfig {
     v.field("learn_reward", learn_reward, Apply::on_reset, "predict the reward as an extra output");
     v.field("learn_termination", learn_termination, Apply::on_reset,
             "predict whether a transition ends the episode as an extra output");
-    v.field("elites", elites, Range::closed(1, kMaxEnsembleSize), Apply::live,
-            "members used for planning (<= ensemble_size)");
+    v.field("elite_members", elite_members, Range::closed(1, kMaxEnsembleSize), Apply::live,
+            "best members used for planning (<= ensemble_size)");
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "training threads");
     // Cross-field limits, checked while reading so the message names the file; a config may
     // never make the ensemble allocate more than kMaxModelWeights floats per weight array.
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
-      if (elites > ensemble_size)
-        v.fail("elites", "at most ensemble_size (" + std::to_string(ensemble_size) + "), got " +
-                             std::to_string(elites));
+      if (elite_members > ensemble_size)
+        v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
+                                    "), got " + std::to_string(elite_members));
       if (hidden.empty()) v.fail("hidden", "at least one hidden layer width, got []");
       if (hidden.size() > 64)
         v.fail("hidden", "at most 64 hidden layers, got " + std::to_string(hidden.size()));
@@ -107,8 +111,8 @@ struct ModelConfig {
       per += (long long)hidden[i] * (i + 1 < hidden.size() ? hidden[i + 1] + 1 : 1);
     return per * ensemble_size;
   }
-  /// Cross-field checks (elites <= ensemble_size, hidden not empty); throws InputError naming
-  /// `where` (e.g. "cfg.json: model").
+  /// Cross-field checks (elite_members <= ensemble_size, hidden not empty); throws InputError
+  /// naming `where` (e.g. "cfg.json: model").
   void validate(const std::string& where) const;
 };
 

@@ -51,7 +51,7 @@ class CemPlanner : public SamplingPlanner {
   CemPlanner(const CemConfig& cfg, int horizon, Vec low, Vec high);
   int iterations() const override { return cfg_.iterations; }
   int population() const override { return cfg_.population; }
-  const char* kind() const override { return "cem"; }
+  const char* name() const override { return "cem"; }
   const CemConfig& config() const { return cfg_; }
 
  protected:

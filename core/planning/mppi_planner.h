@@ -35,7 +35,7 @@ class MppiPlanner : public SamplingPlanner {
   MppiPlanner(const MppiConfig& cfg, int horizon, Vec low, Vec high);
   int iterations() const override { return cfg_.iterations; }
   int population() const override { return cfg_.population; }
-  const char* kind() const override { return "mppi"; }
+  const char* name() const override { return "mppi"; }
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;

@@ -4,19 +4,19 @@
 
 namespace dynalab {
 
-const std::vector<std::string>& PlannerConfig::kinds() {
+const std::vector<std::string>& PlannerConfig::optimizers() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> v;
-    for (const auto& k : planner_kinds()) v.push_back(k.name);
+    for (const auto& k : planner_optimizers()) v.push_back(k.name);
     return v;
   }();
   return names;
 }
 
-const std::vector<PlannerKind>& planner_kinds() {
-  static const std::vector<PlannerKind> kinds = [] {
-    std::vector<PlannerKind> v;
-    PlannerConfig::for_each_kind([&](const auto& line) {
+const std::vector<PlannerOptimizer>& planner_optimizers() {
+  static const std::vector<PlannerOptimizer> table = [] {
+    std::vector<PlannerOptimizer> v;
+    PlannerConfig::for_each_optimizer([&](const auto& line) {
       using Planner = typename std::decay_t<decltype(line)>::Planner;
       const auto fields = line.fields;
       v.push_back({line.name, line.description,
@@ -27,16 +27,17 @@ const std::vector<PlannerKind>& planner_kinds() {
     });
     return v;
   }();
-  return kinds;
+  return table;
 }
 
 std::unique_ptr<TrajectoryOptimizer> make_planner(const PlannerConfig& cfg, const Vec& low,
                                                   const Vec& high) {
-  for (const auto& k : planner_kinds())
-    if (k.name == cfg.kind) return k.make(cfg, low, high);
+  for (const auto& k : planner_optimizers())
+    if (k.name == cfg.optimizer) return k.make(cfg, low, high);
   std::string names;
-  for (const auto& k : planner_kinds()) names += (names.empty() ? "" : ", ") + k.name;
-  throw InputError("planner.kind: expected one of " + names + ", got \"" + cfg.kind + "\"");
+  for (const auto& k : planner_optimizers()) names += (names.empty() ? "" : ", ") + k.name;
+  throw InputError("planner.optimizer: expected one of " + names + ", got \"" + cfg.optimizer +
+                   "\"");
 }
 
 }  // namespace dynalab

@@ -1,10 +1,11 @@
 #pragma once
-// The "planner" section of an experiment: which planner, its horizon, and that planner's own
-// fields in the same object, e.g. {"kind": "cem", "horizon": 15, "population": 200, "elites": 20}.
-// Fields of the other kinds are rejected as unknown keys.
+// The "planner" section of an experiment: which trajectory optimizer, its horizon, and that
+// optimizer's own fields in the same object, e.g.
+//   {"optimizer": "cem", "horizon": 15, "population": 200, "elites": 20}.
+// Fields of the other optimizers are rejected as unknown keys.
 //
-// The planner kinds are ONE table, PlannerConfig::for_each_kind: the config's choices and
-// fields, population(), make_planner() and `dynalab-cli list` all read it. A new planner is its
+// The trajectory optimizers are ONE table, PlannerConfig::for_each_optimizer: the config's choices
+// and fields, population(), make_planner() and `dynalab-cli list` all read it. A new planner is its
 // class and config struct, a field below and one line in the table.
 
 #include <functional>
@@ -22,7 +23,7 @@ namespace dynalab {
 
 struct PlannerConfig;
 
-/// One line of the planner table: the kind's name and description, where its own fields live
+/// One line of the planner table: the optimizer's name and description, where its own fields live
 /// in PlannerConfig, and (as a type) the class that implements it.
 template <class Fields, class Optimizer>
 struct PlannerTableLine {
@@ -33,15 +34,15 @@ struct PlannerTableLine {
 };
 
 struct PlannerConfig {
-  std::string kind = "cem";  ///< a name of the table below: random_shooting | cem | mppi
-  int horizon = 15;          ///< planned steps
+  std::string optimizer = "cem";  ///< a name of the table below: random_shooting | cem | mppi
+  int horizon = 15;               ///< planned steps
   RandomShootingConfig random_shooting;
   CemConfig cem;
   MppiConfig mppi;
 
-  /// The table of planner kinds, in menu order: calls f with each PlannerTableLine.
+  /// The table of trajectory optimizers, in menu order: calls f with each PlannerTableLine.
   template <class F>
-  static void for_each_kind(F&& f) {
+  static void for_each_optimizer(F&& f) {
     f(PlannerTableLine<RandomShootingConfig, RandomShootingPlanner>{
         "random_shooting", "uniform random action sequences, the best one is the plan",
         &PlannerConfig::random_shooting});
@@ -53,14 +54,14 @@ struct PlannerConfig {
         &PlannerConfig::mppi});
   }
   /// The table's names, in order.
-  static const std::vector<std::string>& kinds();
+  static const std::vector<std::string>& optimizers();
 
   template <class V>
   void visit(V& v) {
-    v.choice("kind", kind, kinds(), Apply::on_reset, "planner");
+    v.choice("optimizer", optimizer, optimizers(), Apply::on_reset, "trajectory optimizer");
     v.field("horizon", horizon, Range::closed(1, 10000), Apply::on_reset, "planned steps");
-    for_each_kind([&](const auto& line) {
-      if (kind == line.name) (this->*line.fields).visit(v);
+    for_each_optimizer([&](const auto& line) {
+      if (optimizer == line.name) (this->*line.fields).visit(v);
     });
     // The candidates' action sequences are held in memory: population x horizon is bounded so
     // a config cannot ask for gigabytes (per action dimension, 4 bytes each, a few copies).
@@ -70,11 +71,11 @@ struct PlannerConfig {
                "population x horizon at most " + std::to_string(kMaxPlanCells) + ", got " +
                    std::to_string(population()) + " x " + std::to_string(horizon));
   }
-  /// The configured kind's candidates per iteration (0 for an unknown kind).
+  /// The configured optimizer's candidates per iteration (0 for an unknown one).
   int population() const {
     int p = 0;
-    for_each_kind([&](const auto& line) {
-      if (kind == line.name) p = (this->*line.fields).population;
+    for_each_optimizer([&](const auto& line) {
+      if (optimizer == line.name) p = (this->*line.fields).population;
     });
     return p;
   }
@@ -84,18 +85,19 @@ struct PlannerConfig {
   static constexpr long long kMaxRolloutCells = 100000000;
 };
 
-/// A planner kind at run time: the table's line with a factory (for make_planner and lists).
-struct PlannerKind {
+/// A trajectory optimizer at run time: the table's line with a factory (for make_planner and
+/// lists).
+struct PlannerOptimizer {
   std::string name, description;
   std::function<std::unique_ptr<TrajectoryOptimizer>(const PlannerConfig&, const Vec& low,
                                                      const Vec& high)>
       make;
 };
 
-/// Every planner kind, from PlannerConfig::for_each_kind, in its order.
-const std::vector<PlannerKind>& planner_kinds();
+/// Every trajectory optimizer, from PlannerConfig::for_each_optimizer, in its order.
+const std::vector<PlannerOptimizer>& planner_optimizers();
 
-/// Builds the configured planner for actions in [low, high]; InputError on an unknown kind.
+/// Builds the configured planner for actions in [low, high]; InputError on an unknown optimizer.
 std::unique_ptr<TrajectoryOptimizer> make_planner(const PlannerConfig& cfg, const Vec& low,
                                                   const Vec& high);
 

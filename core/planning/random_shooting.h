@@ -27,7 +27,7 @@ class RandomShootingPlanner : public SamplingPlanner {
   RandomShootingPlanner(const RandomShootingConfig& cfg, int horizon, Vec low, Vec high);
   int iterations() const override { return 1; }
   int population() const override { return cfg_.population; }
-  const char* kind() const override { return "random_shooting"; }
+  const char* name() const override { return "random_shooting"; }
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;

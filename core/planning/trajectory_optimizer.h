@@ -68,7 +68,7 @@ class TrajectoryOptimizer {
   /// Iterations per replan (at most, if done() can stop early).
   virtual int iterations() const = 0;
   /// The optimiser's name in the planner table ("cem", ...).
-  virtual const char* kind() const = 0;
+  virtual const char* name() const = 0;
 
   int horizon() const { return horizon_; }
   int action_dim() const { return action_dim_; }

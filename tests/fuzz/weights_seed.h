@@ -2,7 +2,7 @@
 // The small model shapes the weight-loader fuzz target loads into, and the trained models its
 // seed corpus holds (tests/fuzz/corpus/weights/, written by tests/test_fuzz_seeds.cpp with
 // DYNALAB_WRITE_SEEDS=1). The deterministic shape is pendulum_mpc's with
-// --set model.hidden=[8] --set model.ensemble_size=2 --set model.elites=2, so the same file
+// --set model.hidden=[8] --set model.ensemble_size=2 --set model.elite_members=2, so the same file
 // also serves the bad-input catalogue (`dynalab-cli check FILE.bin --experiment pendulum_mpc`).
 
 #include <cmath>
@@ -18,11 +18,11 @@ inline constexpr int kObsDim = 3, kActionDim = 1;  // the pendulum's
 /// probabilistic = false: pendulum_mpc's model made small; true: a PETS-like shape.
 inline ModelConfig model_config(bool probabilistic) {
   ModelConfig c;
-  c.kind = probabilistic ? "probabilistic" : "deterministic";
+  c.prediction = probabilistic ? "probabilistic" : "deterministic";
   c.hidden = {8};
   c.activation = "silu";
   c.ensemble_size = 2;
-  c.elites = 2;
+  c.elite_members = 2;
   c.learn_reward = probabilistic;
   c.epochs = 3;
   c.batch_size = 16;

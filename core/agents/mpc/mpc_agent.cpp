@@ -128,7 +128,7 @@ void MpcAgent::record_disagreement(const Vec& s, const Vec& a, int64_t env_step)
 void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
   Figure obj{"planner_objective", "Planner objective per iteration (latest replan)", "iteration",
              "objective (predicted return)", {}, false};
-  auto& s = obj.series_named(agent_.planner().kind());
+  auto& s = obj.series_named(agent_.planner().name());
   const auto& o = agent_.trace().objective_per_iteration;
   for (size_t i = 0; i < o.size(); ++i) {
     s.x.push_back(double(i + 1));
@@ -178,8 +178,8 @@ void MpcAgent::publish(Snapshot& snap) const {
   s.plan_index = agent_.plan_index();
   s.replan_every = cfg_.agent.replan_every;
   s.predicted_return = agent_.predicted_return();
-  s.planner_kind = agent_.planner().kind();
-  s.model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.kind;
+  s.planner_kind = agent_.planner().name();
+  s.model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.prediction;
   static const char* phases[] = {"collect", "train", "plan", "act"};
   s.phase = phases[static_cast<int>(agent_.phase())];
   s.dataset_size = agent_.dataset().size();
@@ -200,7 +200,7 @@ void MpcAgent::publish(Snapshot& snap) const {
   if (s.model_diverged) s.message = "model diverged: training stopped, the last good weights are kept";
   if (!agent_.plan_valid() && agent_.replans() > 0) s.message = "no candidate had a finite return";
   s.stats.push_back({"replans", std::to_string(agent_.replans())});
-  s.stats.push_back({"planner", std::string(agent_.planner().kind()) + (agent_.planning() ? " (planning)" : "")});
+  s.stats.push_back({"planner", std::string(agent_.planner().name()) + (agent_.planning() ? " (planning)" : "")});
   s.stats.push_back({"phase", s.phase});
   s.stats.push_back({"version", cfg_.agent.version + (cfg_.agent.dynamics == "oracle" ? " (oracle)" : "")});
   s.stats.push_back({"dataset", std::to_string(s.dataset_size) + " transitions"});

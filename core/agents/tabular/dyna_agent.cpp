@@ -21,7 +21,7 @@ Vec DynaAgent::act(const Vec& obs) { return Vec::Constant(1, agent_.act(int(obs[
 void DynaAgent::observe(const Transition& t, bool) {
   const auto& updates =
       agent_.learn(int(t.obs[0]), int(t.action[0]), t.reward, int(t.next_obs[0]), t.terminated);
-  const bool prioritized = agent_.config().kind == "prioritized_sweeping";
+  const bool prioritized = agent_.config().algorithm == "prioritized_sweeping";
   for (size_t i = 0; i < updates.size(); ++i) recent_.push_back({agent_.time(), updates[i], prioritized || i > 0});
   while (recent_.size() > kRecentUpdates) recent_.pop_front();
 }
