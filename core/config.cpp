@@ -39,8 +39,8 @@ std::string Range::describe() const {
 }
 
 const std::vector<RenamedKey>& renamed_keys() {
-  // "kind" named four things (the top-level experiment kind stays); each section now says what
-  // it picks. "elites" named two: CEM keeps it (its elite candidates), the ensemble's best
+  // "kind" named four things; each now says what it picks: the optimizer, the model's
+  // prediction, the tabular algorithm (and the top level's "family", core/experiment.cpp). "elites" named two: CEM keeps it (its elite candidates), the ensemble's best
   // members get their own key.
   static const std::vector<RenamedKey> table = {
       {"planner", "kind", "optimizer"},      // random_shooting, cem, mppi
@@ -65,7 +65,7 @@ ConfigNode::ConfigNode(const Json& in, std::string source, std::string path,
     for (auto it = in_.begin(); it != in_.end(); ++it)  // the file's first old key
       for (const RenamedKey& r : renamed_keys())
         if (path_ == r.section && it.key() == r.old_key)
-          throw InputError(where(r.old_key) + " was renamed to " + path_ + "." + r.new_key);
+          throw InputError(where(r.old_key) + " was renamed to " + (path_.empty() ? "" : path_ + ".") + r.new_key);
 }
 
 std::string ConfigNode::where(const std::string& key) const {

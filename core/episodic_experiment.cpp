@@ -155,7 +155,7 @@ std::vector<Figure> EpisodicExperiment::figures() const {
 Progress EpisodicExperiment::progress() const {
   Progress p;
   p.experiment = name_;
-  p.kind = family_;
+  p.family = family_;
   p.tick = ticks_;
   p.run = run_;
   p.runs = cfg_.runs;
@@ -302,7 +302,7 @@ void EpisodicExperiment::load_state(const std::filesystem::path& dir, const Sess
 std::unique_ptr<Experiment> make_episodic_experiment(const std::string& family, ConfigNode& root,
                                                      const ExperimentSource& src, const EnvRegistry& envs) {
   const AgentFamily* f = find_agent_family(family);
-  if (!f) root.fail("kind", "a registered agent family");
+  if (!f) root.fail("family", "a registered agent family");
   EpisodicConfig cfg;
   cfg.category = f->category;
   cfg.episodes = f->default_episodes;

@@ -46,7 +46,7 @@ struct EpisodicConfig {
 
 class EpisodicExperiment : public Experiment {
  public:
-  /// `family`: the registry name (Progress::kind); `settings` builds each run's agent.
+  /// `family`: the registry name (Progress::family); `settings` builds each run's agent.
   EpisodicExperiment(std::string name, std::string family, EpisodicConfig cfg,
                      std::unique_ptr<AgentSettings> settings, std::unique_ptr<Env> env, Json resolved);
   bool tick() override;
@@ -107,7 +107,7 @@ class EpisodicExperiment : public Experiment {
   std::vector<std::vector<double>> cumulative_;  // per run, after every step
 };
 
-/// Builds the experiment of `family` from the config `root` ("kind" already read).
+/// Builds the experiment of `family` from the config `root` ("family" already read).
 std::unique_ptr<Experiment> make_episodic_experiment(const std::string& family, ConfigNode& root,
                                                      const ExperimentSource& src, const EnvRegistry& envs);
 

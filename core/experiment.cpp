@@ -37,13 +37,19 @@ ExperimentSource load_experiment(const std::string& name_or_path, const std::vec
 }
 
 std::unique_ptr<Experiment> make_experiment(const ExperimentSource& src, const EnvRegistry& envs) {
+  // The top-level "kind" named the experiment kind; it is the agent family now ("mbrl" became
+  // "planning"). The name lives here, not in the table of renamed section keys: a config
+  // struct of its own may still call a field "kind".
+  if (src.json.is_object() && src.json.contains("kind"))
+    throw InputError(src.source + ": kind was renamed to family" +
+                     (src.json["kind"] == "mbrl" ? " (and \"mbrl\" to \"planning\")" : ""));
   ConfigNode root(src.json, src.source, src.overridden);
   std::vector<std::string> names;
   for (const auto& f : agent_families()) names.push_back(f.name);
-  std::string kind;
-  if (!root.has("kind")) root.fail("kind", "one of the agent families (" + names.front() + ", ...)");
-  root.choice("kind", kind, names);
-  auto e = make_episodic_experiment(kind, root, src, envs);
+  std::string family;
+  if (!root.has("family")) root.fail("family", "one of the agent families (" + names.front() + ", ...)");
+  root.choice("family", family, names);
+  auto e = make_episodic_experiment(family, root, src, envs);
   root.finish();
   return e;
 }
@@ -67,7 +73,7 @@ std::vector<ExperimentInfo> list_experiments() {
       Json j = read_json_file(f.path().string());
       info.category = j.value("category", "other");
       info.description = j.value("description", "");
-      info.kind = j.value("kind", "");
+      info.family = j.value("family", "");
     } catch (const std::exception& e) {
       info.description = std::string("(broken: ") + e.what() + ")";
     }

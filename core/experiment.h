@@ -78,11 +78,11 @@ std::filesystem::path assets_dir();
 /// applies the "key.path=value" overrides. Throws InputError naming the file or key.
 ExperimentSource load_experiment(const std::string& name_or_path, const std::vector<std::string>& overrides = {});
 
-/// Builds the experiment (its kind read from the config's "kind"). Throws InputError.
+/// Builds the experiment (its agent family read from the config's "family"). Throws InputError.
 std::unique_ptr<Experiment> make_experiment(const ExperimentSource& src, const EnvRegistry& envs);
 
 struct ExperimentInfo {
-  std::string name, category, description, kind;
+  std::string name, category, description, family;
 };
 /// Every registered experiment (assets/experiments/*.json), sorted by category then name.
 std::vector<ExperimentInfo> list_experiments();

@@ -13,7 +13,7 @@ namespace dynalab {
 
 struct Progress {
   std::string experiment;           ///< experiment name (as Snapshot::experiment)
-  std::string kind;                 ///< experiment kind (as Snapshot::kind)
+  std::string family;          ///< the agent family (core/agents/registry.h: "tabular", "planning", ...)
   int64_t tick = 0;                 ///< ticks done so far
   int run = 0, runs = 1;            ///< current run index and run count
   int episode = 0;                  ///< current episode within the run (0-based)
@@ -25,7 +25,7 @@ struct Progress {
 
 /// The progress fields of a snapshot already built (no extra work).
 inline Progress progress_of(const Snapshot& s) {
-  return {s.experiment, s.kind,        s.tick,     s.run,
+  return {s.experiment, s.family,        s.tick,     s.run,
           s.runs,       s.episode,     s.total_steps, s.finished,
           s.episode_terminated, s.obs};
 }
@@ -33,7 +33,7 @@ inline Progress progress_of(const Snapshot& s) {
 /// Copies `p` into the snapshot's counter fields (experiments build both from one place).
 inline void set_progress(Snapshot& s, const Progress& p) {
   s.experiment = p.experiment;
-  s.kind = p.kind;
+  s.family = p.family;
   s.tick = p.tick;
   s.run = p.run;
   s.runs = p.runs;

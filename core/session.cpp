@@ -227,7 +227,7 @@ void save_session(const Experiment& e, const std::filesystem::path& dir) {
     const Progress p = e.progress();
     Json doc = {{"format", kSessionFormat},
                 {"experiment", p.experiment},
-                {"kind", p.kind},
+                {"family", p.family},
                 {"config", e.config()},
                 {"state", state}};
     write_file_atomic(tmp / "session.json", doc.dump(1) + "\n");
@@ -276,9 +276,8 @@ std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir,
   src.json = doc["config"];
   src.overridden = std::make_shared<std::set<std::string>>();
   auto e = make_experiment(src, envs);
-  if (e->progress().kind != top.string("kind"))
-    top.fail("kind",
-             "'" + e->progress().kind + "' (the config's kind), got '" + top.string("kind") + "'");
+  if (e->progress().family != top.string("family"))
+    top.fail("family", "'" + e->progress().family + "' (the config's family), got '" + top.string("family") + "'");
   e->load_state(dir, top.child("state"));
   return e;
 }

@@ -4,7 +4,7 @@
 // env state, counters), so a loaded session steps bit-identically to the one that was saved.
 //
 // Session folder (format 2):
-//   session.json  {"format": 2, "experiment", "kind", "config": resolved config, "state": {...}}
+//   session.json  {"format": 2, "experiment", "family", "config": resolved config, "state": {...}}
 //                 the state is what EpisodicExperiment::visit_state and the agent's visit_state
 //                 list (core/state_visitor.h): counters, episodes, trajectories, RNG states
 //                 (64-bit words as 16-digit hex), env state, and the agent under "agent"

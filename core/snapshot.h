@@ -17,7 +17,7 @@ namespace dynalab {
 struct Snapshot {
   virtual ~Snapshot() = default;
   std::string experiment;      ///< experiment name
-  std::string kind;            ///< the agent family (core/agents/registry.h: "tabular", "mbrl", ...)
+  std::string family;          ///< the agent family (core/agents/registry.h: "tabular", "planning", ...)
   int64_t tick = 0;            ///< ticks done so far
   int run = 0, runs = 1;       ///< current run index and run count
   int episode = 0;             ///< current episode within the run (0-based)

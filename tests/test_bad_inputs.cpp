@@ -52,7 +52,7 @@ TEST_CASE("check accepts every kind of good file and says what it holds") {
       {"check " + test::test_data("fuzz/corpus/weights/deterministic.bin").string() + small,
        "ok: model \"2 deterministic members, 3+1 -> 8 silu -> 3\""},
       {"check " + (test::test_data("../assets/experiments") / "pendulum_mpc.json").string(),
-       "ok: experiment of kind mbrl"},
+       "ok: experiment of family planning"},
       {"check " + (test::test_data("../assets/mazes") / "dyna_maze.txt").string(), "ok: maze 6x9"},
   };
   for (const auto& [args, expect] : good) {

@@ -26,7 +26,7 @@ TEST_CASE("progress() holds the snapshot's counters, for every kind") {
     const Progress p = e->progress();
     const auto s = e->snapshot();
     CHECK(p.experiment == s->experiment);
-    CHECK(p.kind == s->kind);
+    CHECK(p.family == s->family);
     CHECK(p.tick == s->tick);
     CHECK(p.tick == 120);
     CHECK(p.run == s->run);

@@ -127,7 +127,7 @@ TEST_CASE("every shipped mbrl preset resolves with dynalab-cli show") {
   for (const auto& entry : std::filesystem::directory_iterator(assets_dir() / "experiments")) {
     if (entry.path().extension() != ".json") continue;
     const std::string text = read_file(entry.path());
-    if (text.find("\"kind\": \"mbrl\"") == std::string::npos) continue;
+    if (text.find("\"family\": \"planning\"") == std::string::npos) continue;
     const std::string name = entry.path().stem().string();
     CAPTURE(name);
     const auto r = run_cli("show " + name);

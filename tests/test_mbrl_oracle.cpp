@@ -84,7 +84,7 @@ TEST_CASE("one tick is one planner iteration or one env step; the snapshot carri
     ++ticks;
     auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
     REQUIRE(s);
-    CHECK(s->kind == "mbrl");
+    CHECK(s->family == "planning");
     if (s->planning) {
       saw_mid_replan = true;
       CHECK(s->trace.iteration < 2);

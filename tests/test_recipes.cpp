@@ -130,7 +130,7 @@ TEST_CASE("analysis: bad input exits 2 with one line naming what is wrong") {
   const auto tabular = test::run_cli("analysis disagreement_map dyna_maze --ticks 2" + out);
   CHECK(tabular.exit_code == 2);
   CHECK(one_line(tabular));
-  CHECK(tabular.output.find("mbrl") != std::string::npos);
+  CHECK(tabular.output.find("planning experiment") != std::string::npos);
   const auto dims = test::run_cli("analysis disagreement_map cliff_hill_v05 --ticks 2 --dims 0,7" + out);
   CHECK(dims.exit_code == 2);
   CHECK(dims.output.find("--dims") != std::string::npos);

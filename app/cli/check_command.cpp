@@ -36,11 +36,11 @@ struct CheckArgs {
 std::unique_ptr<Experiment> experiment_for(const CheckArgs& a, const std::string& file, const std::string& what) {
   if (a.experiment.empty())
     throw InputError(file + ": checking " + what +
-                     " needs --experiment EXP (an mbrl experiment; its env and model give the "
+                     " needs --experiment EXP (a planning experiment; its env and model give the "
                      "expected shape)");
   auto exp = make_experiment(load_experiment(a.experiment, a.sets), env_registry());
-  if (exp->progress().kind != "mbrl")
-    throw InputError("--experiment: expected an mbrl experiment (with an env and a model), got '" + a.experiment + "'");
+  if (exp->progress().family != "planning")
+    throw InputError("--experiment: expected a planning experiment (with an env and a model), got '" + a.experiment + "'");
   return exp;
 }
 
@@ -58,7 +58,7 @@ void check(const CheckArgs& a) {
       std::printf("ok: lesson '%s', %zu steps\n", lesson.title.c_str(), lesson.steps.size());
     } else {
       auto exp = make_experiment(load_experiment(file, a.sets), env_registry());
-      std::printf("ok: experiment of kind %s\n", exp->config().value("kind", "?").c_str());
+      std::printf("ok: experiment of family %s\n", exp->config().value("family", "?").c_str());
     }
   } else if (ext == ".txt") {
     const Maze m = load_maze(file);
@@ -73,7 +73,7 @@ void check(const CheckArgs& a) {
   } else if (ext == ".bin") {
     const auto exp = experiment_for(a, file, "model weights");
     const auto snap = exp->snapshot();
-    const auto& model = static_cast<const MbrlSnapshot&>(*snap).model;  // kind "mbrl" (experiment_for)
+    const auto& model = static_cast<const MbrlSnapshot&>(*snap).model;  // family "planning" (experiment_for)
     if (!model)
       throw InputError("--experiment: expected a learned model (agent.dynamics=learned), got the oracle");
     Ensemble e = *model;

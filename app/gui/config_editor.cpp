@@ -175,7 +175,7 @@ void edit_json(Json& j, ConfigEdit& edit, const std::string& prefix) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string& key = it.key();
     Json& v = it.value();
-    if (key == "kind") continue;
+    if (key == "family") continue;
     if (v.is_object()) {
       if (ImGui::TreeNodeEx(key.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
         edit_json(v, edit, prefix + key + ".");
@@ -219,10 +219,10 @@ void edit_json(Json& j, ConfigEdit& edit, const std::string& prefix) {
 
 ConfigEdit edit_experiment_config(Json& config) {
   ConfigEdit edit;
-  const std::string kind = config.value("kind", "");
+  const std::string family_name = config.value("family", "");
   try {
     // Every registered family gets ranged widgets from its config struct (no per-family code).
-    if (const AgentFamily* family = find_agent_family(kind); family && family->visit_fields) {
+    if (const AgentFamily* family = find_agent_family(family_name); family && family->visit_fields) {
       edit_struct<EpisodicConfig>(config, edit);
       edit_family(*family, config, edit);
       if (config.contains("env") && config["env"].value("name", "") == "grid_world") {

@@ -1,5 +1,7 @@
 #include "app/gui/config_panel.h"
 
+#include "core/agents/registry.h"
+
 #include <imgui.h>
 
 #include <map>
@@ -11,30 +13,27 @@
 namespace dynalab {
 
 namespace {
-/// Registered envs whose spaces suit an experiment kind (discrete observations and actions for
-/// tabular, box actions for mbrl, all for other kinds), each with its resolved default config
-/// section. Built once per kind: making every env with defaults takes milliseconds.
-const std::vector<std::pair<std::string, Json>>& envs_for_kind(const std::string& kind) {
+/// Registered envs that suit an agent family (the family's own check, core/agents/registry.h),
+/// each with its resolved default config section. Built once per family: making every env with
+/// defaults takes milliseconds.
+const std::vector<std::pair<std::string, Json>>& envs_for_family(const std::string& family) {
   static std::map<std::string, std::vector<std::pair<std::string, Json>>> cache;
-  if (auto it = cache.find(kind); it != cache.end()) return it->second;
+  if (auto it = cache.find(family); it != cache.end()) return it->second;
+  const AgentFamily* f = find_agent_family(family);
   std::vector<std::pair<std::string, Json>> out;
   for (const auto& e : env_registry().entries()) {
     try {
       ConfigNode node(Json{{"name", e.name}}, "env");
       const auto env = env_registry().make(node);
       node.finish();
-      const bool ok = kind == "tabular" ? env->observation_space().is_discrete() &&
-                                              env->action_space().is_discrete()
-                      : kind == "mbrl" ? !env->action_space().is_discrete()
-                                       : true;
       Json section = node.resolved();
       section["name"] = e.name;
-      if (ok) out.emplace_back(e.name, std::move(section));
+      if (!f || family_accepts_env(*f, *env)) out.emplace_back(e.name, std::move(section));
     } catch (const std::exception&) {
       // An env that cannot be built with defaults is not offered.
     }
   }
-  return cache[kind] = std::move(out);
+  return cache[family] = std::move(out);
 }
 }  // namespace
 
@@ -58,11 +57,11 @@ std::optional<std::string> ConfigPanel::take_incoming() {
 
 void ConfigPanel::env_picker(Result& r) {
   if (!edited.contains("env") || !edited["env"].is_object()) return;
-  const std::string kind = edited.value("kind", "");
+  const std::string family = edited.value("family", "");
   const std::string current = edited["env"].value("name", "");
   ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.42f);
   if (ImGui::BeginCombo("env", current.c_str(), ImGuiComboFlags_HeightLarge)) {
-    for (const auto& [name, section] : envs_for_kind(kind))
+    for (const auto& [name, section] : envs_for_family(family))
       if (ImGui::Selectable(name.c_str(), name == current) && name != current) {
         edited["env"] = section;  // the new env's fields at their defaults
         pending_reset = true;
@@ -71,8 +70,7 @@ void ConfigPanel::env_picker(Result& r) {
     ImGui::EndCombo();
   }
   if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("environments whose spaces suit a %s experiment; applies on reset",
-                      kind.c_str());
+    ImGui::SetTooltip("environments whose spaces suit the %s family; applies on reset", family.c_str());
 }
 
 ConfigPanel::Result ConfigPanel::draw() {

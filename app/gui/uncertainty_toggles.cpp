@@ -28,7 +28,7 @@ std::string describe(int size, bool bootstrap, const std::string& prediction,
 
 void App::uncertainty_panel() {
   const MbrlSnapshot* m = mbrl_of(snap_.get());
-  if (!m || !config_.ready || lanes_.size() > 1 || config_.edited.value("kind", "") != "mbrl" ||
+  if (!m || !config_.ready || lanes_.size() > 1 || config_.edited.value("family", "") != "planning" ||
       config_.edited.value("dynamics", "learned") != "learned")
     return;
   if (!ImGui::CollapsingHeader("Uncertainty", ImGuiTreeNodeFlags_DefaultOpen)) return;

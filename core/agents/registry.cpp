@@ -22,6 +22,18 @@ const AgentFamily* find_agent_family(const std::string& name) {
   return nullptr;
 }
 
+bool family_accepts_env(const AgentFamily& family, const Env& env) {
+  if (!family.check_env) return true;
+  const Json section = Json::object();
+  ConfigNode node(section, "env");
+  try {
+    family.check_env(env, node);
+    return true;
+  } catch (const InputError&) {
+    return false;
+  }
+}
+
 const std::vector<AgentEntry>& agent_registry() {
   static const std::vector<AgentEntry> agents = [] {
     std::vector<AgentEntry> all;

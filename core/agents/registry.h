@@ -1,6 +1,6 @@
 #pragma once
 // The explicit list of agent families: the one place a new family is registered (one line in
-// registry.cpp). An experiment file's "kind" picks the family; the family reads its own fields
+// registry.cpp). An experiment file's "family" picks the family; the family reads its own fields
 // and builds one agent per run, which core/episodic_experiment.h runs.
 
 #include <functional>
@@ -18,11 +18,11 @@ struct AgentEntry {
   std::string category;
   std::string name;  ///< the config value that picks it: tabular agent.algorithm, an mbrl version, a family
   std::string description;
-  std::string experiment_kind;  ///< the family that runs it (the experiment file's "kind")
+  std::string family;  ///< the family that runs it (the experiment file's "family")
 };
 
 struct AgentFamily {
-  std::string name;         ///< the experiment file's "kind" value
+  std::string name;         ///< the experiment file's "family" value
   std::string description;  ///< one line for `dynalab-cli list`
   std::string category;     ///< default category of its experiments
   int default_episodes = 10;
@@ -41,6 +41,8 @@ struct AgentFamily {
 const std::vector<AgentFamily>& agent_families();
 /// The family named `name`, or null.
 const AgentFamily* find_agent_family(const std::string& name);
+/// True if `env` suits `family` (its check_env accepts it), e.g. for an env picker.
+bool family_accepts_env(const AgentFamily& family, const Env& env);
 /// Every family's agents, in registry order.
 const std::vector<AgentEntry>& agent_registry();
 

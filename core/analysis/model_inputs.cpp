@@ -29,7 +29,7 @@ bool has_model_inputs(const Snapshot& snap) {
 
 ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
   const auto* m = dynamic_cast<const MbrlSnapshot*>(&snap);
-  if (!m) throw InputError(snap.experiment + ": the analysis needs a model-based (mbrl) experiment, got kind '" + snap.kind + "'");
+  if (!m) throw InputError(snap.experiment + ": the analysis needs a planning experiment with a learned model, got family '" + snap.family + "'");
   if (!m->model)
     throw InputError(snap.experiment + ": no learned model to analyse (" +
                      (m->model_kind == "oracle" ? std::string("agent.dynamics = oracle")

@@ -250,15 +250,15 @@ class MpcSettings : public ConfigSettings<MpcSettingsConfig> {
 
 AgentFamily mpc_family() {
   AgentFamily f;
-  f.name = "mbrl";
+  f.name = "planning";
   f.description = "model-based RL by planning (MPC with random shooting / CEM / MPPI; oracle or learned model)";
   f.category = "MPC";
   f.default_episodes = 5;
   f.agents = {
-      {"mbrl", "v0.5", "random data, fit the model once, plan and execute each plan open loop", "mbrl"},
-      {"mbrl", "v1.0", "v0.5, but every episode's data is aggregated and the model refit", "mbrl"},
-      {"mbrl", "v1.5", "MPC: execute replan_every actions of each plan, then replan; refit per episode", "mbrl"},
-      {"mbrl", "pets", "v1.5 with a probabilistic ensemble and trajectory sampling (PETS)", "mbrl"},
+      {"MPC", "v0.5", "random data, fit the model once, plan and execute each plan open loop", "planning"},
+      {"MPC", "v1.0", "v0.5, but every episode's data is aggregated and the model refit", "planning"},
+      {"MPC", "v1.5", "MPC: execute replan_every actions of each plan, then replan; refit per episode", "planning"},
+      {"mbrl", "pets", "v1.5 with a probabilistic ensemble and trajectory sampling (PETS)", "planning"},
   };
   f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
     MpcSettingsConfig c;

@@ -1,5 +1,5 @@
 #pragma once
-// The planning family on the agent seam (experiment kind "mbrl"): MbrlAgent (v0.5 / v1.0 / v1.5 /
+// The planning family on the agent seam (family "planning"): MbrlAgent (v0.5 / v1.0 / v1.5 /
 // PETS, core/agents/mbrl_agent.h) plus what the lectures show about it: the latest replan's
 // iterations (the CEM scrubber), plan_traces.csv, the ensemble's disagreement along the real
 // path, and the distribution-shift analysis (one KL estimate per planned episode, visitation,
@@ -191,7 +191,7 @@ class MpcAgent : public Agent {
   std::vector<int> evd_episode_;
 };
 
-/// The "mbrl" family for core/agents/registry.cpp.
+/// The "planning" family for core/agents/registry.cpp.
 AgentFamily mpc_family();
 
 }  // namespace dynalab

@@ -1,5 +1,5 @@
 #pragma once
-// The tabular family on the agent seam (experiment kind "tabular"): Q-learning, Dyna-Q, Dyna-Q+
+// The tabular family on the agent seam (family "tabular"): Q-learning, Dyna-Q, Dyna-Q+
 // and prioritized sweeping (TabularAgent, core/agents/tabular_agent.h) on an env with discrete
 // observations and actions (grid worlds, discretised physics worlds). Every tick is one real
 // env step with its direct update and its planning updates.
