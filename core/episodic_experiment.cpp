@@ -3,8 +3,8 @@
 #include <algorithm>
 
 #include "core/agents/registry.h"
-#include "core/io/atomic_file.h"
 #include "core/io/csv.h"
+#include "core/io/table.h"
 #include "core/session.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
@@ -185,53 +185,62 @@ std::shared_ptr<const Snapshot> EpisodicExperiment::snapshot() const {
   return s;
 }
 
-void EpisodicExperiment::write_outputs(const std::filesystem::path& dir) const {
+Table EpisodicExperiment::metrics_table() const {
   const std::vector<std::string> columns = agent_->metric_columns();
-  std::string metrics = "run,episode";
-  for (const auto& c : columns) metrics += "," + c;
-  metrics += '\n';
+  std::vector<std::string> header = {"run", "episode"};
+  header.insert(header.end(), columns.begin(), columns.end());
+  Table t(header);
   for (const auto& r : rows_) {
-    metrics += std::to_string(r.run) + "," + std::to_string(r.episode);
+    std::vector<TableCell> row = {r.run, r.episode};
     size_t own = 0;  // the agent's own columns, in order
     for (const auto& c : columns) {
-      metrics += ',';
       if (c == "steps")
-        metrics += std::to_string(r.steps);
+        row.emplace_back(r.steps);
       else if (c == "env_steps")
-        metrics += std::to_string(r.env_steps);
+        row.emplace_back(r.env_steps);
       else if (c == "return")
-        metrics += format_number(r.ret);
+        row.emplace_back(r.ret);
       else if (c == "terminated")
-        metrics += r.terminated ? "1" : "0";
+        row.emplace_back(r.terminated ? 1 : 0);
       else
-        metrics += format_number(own < r.agent_metrics.size() ? r.agent_metrics[own++] : 0.0);
+        row.emplace_back(own < r.agent_metrics.size() ? r.agent_metrics[own++] : 0.0);
     }
-    metrics += '\n';
+    t.add_row(row);
   }
-  write_file_atomic(dir / "metrics.csv", metrics);
+  return t;
+}
 
-  std::string traj = "run,episode,t";
-  for (const auto& n : env_->observation_names()) traj += "," + (n.rfind("obs_", 0) == 0 ? n : "obs_" + n);
-  for (int d = 0; d < env_->action_space().dim(); ++d) traj += ",action_" + std::to_string(d);
-  traj += ",reward\n";
-  auto rows_of = [&](const Trajectory& e) {
+std::vector<Trajectory> EpisodicExperiment::recorded_trajectories() const {
+  std::vector<Trajectory> all = finished_episodes_;
+  if (!finished_ && current_.episode >= 0) all.push_back(current_);  // the episode in progress
+  return all;
+}
+
+std::vector<std::string> EpisodicExperiment::trajectory_columns() const {
+  std::vector<std::string> cols = {"run", "episode", "t"};
+  for (const auto& n : env_->observation_names()) cols.push_back(n.rfind("obs_", 0) == 0 ? n : "obs_" + n);
+  for (int d = 0; d < env_->action_space().dim(); ++d) cols.push_back("action_" + std::to_string(d));
+  cols.push_back("reward");
+  return cols;
+}
+
+void EpisodicExperiment::write_outputs(const std::filesystem::path& dir) const {
+  metrics_table().write_csv(dir / "metrics.csv");
+  Table traj(trajectory_columns());
+  for (const Trajectory& e : recorded_trajectories())
     for (int t = 0; t < e.steps(); ++t) {
-      traj += std::to_string(e.run) + "," + std::to_string(e.episode) + "," + std::to_string(t);
-      for (int d = 0; d < e.obs_dim; ++d) traj += "," + format_number(e.obs[size_t(t) * e.obs_dim + d]);
-      for (int d = 0; d < e.action_dim; ++d) traj += "," + format_number(e.actions[size_t(t) * e.action_dim + d]);
-      traj += "," + format_number(e.rewards[size_t(t)]) + "\n";
+      std::vector<TableCell> row = {e.run, e.episode, t};
+      for (int d = 0; d < e.obs_dim; ++d) row.emplace_back(e.obs[size_t(t) * e.obs_dim + d]);
+      for (int d = 0; d < e.action_dim; ++d) row.emplace_back(e.actions[size_t(t) * e.action_dim + d]);
+      row.emplace_back(e.rewards[size_t(t)]);
+      traj.add_row(row);
     }
-  };
-  for (const auto& e : finished_episodes_) rows_of(e);
-  if (!finished_ && current_.episode >= 0) rows_of(current_);  // the episode in progress
-  write_file_atomic(dir / "trajectories.csv", traj);
-
+  traj.write_csv(dir / "trajectories.csv");
   if (cfg_.steps > 0) {
-    std::string cum = "run,step,cumulative_reward\n";
+    Table cum({"run", "step", "cumulative_reward"});
     for (size_t run = 0; run < cumulative_.size(); ++run)
-      for (size_t i = 0; i < cumulative_[run].size(); ++i)
-        cum += std::to_string(run) + "," + std::to_string(i + 1) + "," + format_number(cumulative_[run][i]) + "\n";
-    write_file_atomic(dir / "cumulative_reward.csv", cum);
+      for (size_t i = 0; i < cumulative_[run].size(); ++i) cum.add_row({run, i + 1, cumulative_[run][i]});
+    cum.write_csv(dir / "cumulative_reward.csv");
   }
   agent_->write_outputs(dir);
 }

@@ -23,6 +23,7 @@
 #include "core/agent.h"
 #include "core/env_registry.h"
 #include "core/experiment.h"
+#include "core/io/table.h"
 
 namespace dynalab {
 
@@ -69,6 +70,8 @@ class EpisodicExperiment : public Experiment {
   const std::vector<EpisodeRow>& episodes() const { return rows_; }
   /// Every finished real episode of every run, in order.
   const std::vector<Trajectory>& trajectories() const { return finished_episodes_; }
+  std::vector<Trajectory> recorded_trajectories() const override;
+  std::vector<std::string> trajectory_columns() const override;
   /// The real episode in progress (empty during warm-up).
   const Trajectory& current_episode() const { return current_; }
   /// Cumulative reward after every step of every run (runs by steps), row = run.
@@ -89,6 +92,7 @@ class EpisodicExperiment : public Experiment {
   void end_episode(bool terminated);
   void next_run_or_finish();
   void visit_state(StateVisitor& v);
+  Table metrics_table() const;
   std::vector<Figure> figures() const;
 
   std::string name_, family_;

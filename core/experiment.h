@@ -11,6 +11,7 @@
 #include "core/live_edit.h"
 #include "core/progress.h"
 #include "core/snapshot.h"
+#include "core/trajectory.h"
 
 namespace dynalab {
 
@@ -30,6 +31,11 @@ class Experiment {
   virtual Progress progress() const { return progress_of(*snapshot()); }
   /// Writes metrics.csv and the experiment's own files into `dir` (created if needed).
   virtual void write_outputs(const std::filesystem::path& dir) const = 0;
+  /// Every real episode recorded so far (finished ones, then the one in progress), the rows of
+  /// trajectories.csv; empty if the experiment records none.
+  virtual std::vector<Trajectory> recorded_trajectories() const { return {}; }
+  /// trajectories.csv's columns: run, episode, t, obs_<name>..., action_<d>..., reward.
+  virtual std::vector<std::string> trajectory_columns() const { return {}; }
   /// Session support (core/session.h): writes everything the next ticks depend on into `state`
   /// (session.json's "state") and kind-specific files into `dir`. Default: InputError.
   virtual void save_state(const std::filesystem::path& dir, Json& state) const;

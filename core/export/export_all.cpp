@@ -29,36 +29,24 @@ std::string describe_by_extension(const std::filesystem::path& p) {
 
 }  // namespace
 
-std::string trajectories_csv_to_json(const std::string& csv) {
-  std::istringstream in(csv);
-  std::string line;
-  Json episodes = Json::array();
-  if (!std::getline(in, line)) return "[]\n";
-  const std::vector<std::string> cols = split_csv_line(line);
-  std::map<std::pair<long, long>, size_t> index;
-  while (std::getline(in, line)) {
-    if (line.empty()) continue;
-    const std::vector<std::string> v = split_csv_line(line);
-    if (v.size() != cols.size() || cols.size() < 2) continue;
-    // Our own trajectories.csv: run and episode are integers; a row where they are not is skipped
-    // like a row of the wrong width (strtol read "1x" as 1 and "" as 0).
-    const std::optional<long long> run_id = parse_integer(v[0]), ep_id = parse_integer(v[1]);
-    if (!run_id || !ep_id) continue;
-    const long run = long(*run_id), ep = long(*ep_id);
-    auto it = index.find({run, ep});
-    if (it == index.end()) {
-      Json e = {{"run", run}, {"episode", ep}};
-      for (size_t c = 2; c < cols.size(); ++c) e[cols[c]] = Json::array();
-      episodes.push_back(e);
-      it = index.emplace(std::make_pair(run, ep), episodes.size() - 1).first;
+std::string trajectories_json(const std::vector<Trajectory>& episodes, const std::vector<std::string>& columns) {
+  Json out = Json::array();
+  auto number = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
+  for (const Trajectory& e : episodes) {
+    if (columns.size() != size_t(4 + e.obs_dim + e.action_dim)) continue;  // not this experiment's shape
+    Json j = {{"run", e.run}, {"episode", e.episode}};
+    for (size_t c = 2; c < columns.size(); ++c) j[columns[c]] = Json::array();
+    for (int t = 0; t < e.steps(); ++t) {
+      j["t"].push_back(t);
+      size_t c = 3;
+      for (int d = 0; d < e.obs_dim; ++d) j[columns[c++]].push_back(number(e.obs[size_t(t) * e.obs_dim + d]));
+      for (int d = 0; d < e.action_dim; ++d)
+        j[columns[c++]].push_back(number(e.actions[size_t(t) * e.action_dim + d]));
+      j[columns[c]].push_back(number(e.rewards[size_t(t)]));
     }
-    Json& e = episodes[it->second];
-    for (size_t c = 2; c < cols.size(); ++c) {
-      const std::optional<double> x = parse_finite(v[c]);  // nan, inf (and anything else): null
-      e[cols[c]].push_back(x ? Json(*x) : Json(nullptr));
-    }
+    out.push_back(std::move(j));
   }
-  return episodes.dump(1) + "\n";
+  return out.dump(1) + "\n";
 }
 
 std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
@@ -77,9 +65,8 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
   out.push_back({"cumulative_reward.csv", "cumulative reward after every step of every run"});
   out.push_back(
       {"model.csv", "the tabular agent's learned model: (s, a) -> next state, reward, visits"});
-  if (std::filesystem::exists(dir / "trajectories.csv")) {
-    write_file_atomic(dir / "trajectories.json",
-                      trajectories_csv_to_json(read_file_bytes(dir / "trajectories.csv")));
+  if (const auto episodes = e.recorded_trajectories(); !episodes.empty()) {
+    write_file_atomic(dir / "trajectories.json", trajectories_json(episodes, e.trajectory_columns()));
     out.push_back({"trajectories.json",
                    "trajectories.csv as JSON: one object per episode, one array per column"});
   }

@@ -30,8 +30,9 @@ std::vector<ExportEntry> export_all(const Experiment& e, const Snapshot& snap,
 void write_export_readme(const std::filesystem::path& dir, const std::string& title,
                          const std::vector<ExportEntry>& entries);
 
-/// trajectories.csv (header run,episode,t,... then one row per step) as JSON: a list of
-/// episodes, each {"run", "episode", and one array per other column}. Non-finite values: null.
-std::string trajectories_csv_to_json(const std::string& csv);
+/// Recorded episodes as JSON (trajectories.json): a list of episodes, each {"run", "episode",
+/// and one array per other column of trajectories.csv (`columns`: run, episode, t, obs_...,
+/// action_..., reward)}. Non-finite values: null.
+std::string trajectories_json(const std::vector<Trajectory>& episodes, const std::vector<std::string>& columns);
 
 }  // namespace dynalab

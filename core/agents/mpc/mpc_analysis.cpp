@@ -13,12 +13,12 @@
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
+#include "core/io/table.h"
 #include "core/rng.h"
 
 namespace dynalab {
 
 namespace {
-std::string num(double x) { return format_number(x); }
 
 // The rows of `d` with a planned (non-negative) episode id: what the planner's policy visited.
 Dataset planned_rows(const Dataset& d) {
@@ -101,12 +101,9 @@ void MpcAgent::record_divergence(const Trajectory& episode) {
 void MpcAgent::write_analysis(const std::filesystem::path& root) const {
   const auto dir = root / "analysis";
   ensure_directory(dir);
-  std::string div = "run,episode,kl,kl_raw,n_visited,n_train,dims\n";
-  for (const auto& r : *divergence_)
-    div += std::to_string(r.run) + "," + std::to_string(r.episode) + "," + num(r.kl) + "," +
-           num(r.raw) + "," + std::to_string(r.n_visited) + "," + std::to_string(r.n_train) + "," +
-           std::to_string(r.dims) + "\n";
-  write_file_atomic(dir / "divergence.csv", div);
+  Table div({"run", "episode", "kl", "kl_raw", "n_visited", "n_train", "dims"});
+  for (const auto& r : *divergence_) div.add_row({r.run, r.episode, r.kl, r.raw, r.n_visited, r.n_train, r.dims});
+  div.write_csv(dir / "divergence.csv");
 
   const auto model = agent_.model();
   const Dataset& data = agent_.dataset();
@@ -119,25 +116,23 @@ void MpcAgent::write_analysis(const std::filesystem::path& root) const {
   VisitationOptions vo;
   vo.dim_y = D > 1 ? 1 : 0;
   const VisitationHistograms h = visitation_histograms(train_states, visited_states(planned), vo);
-  std::string vis = "dim,bin,lo,hi,train,visited\n";
+  Table vis({"dim", "bin", "lo", "hi", "train", "visited"});
   for (int d = 0; d < h.dims; ++d)
     for (int b = 0; b < h.bins; ++b) {
       const double w = (h.hi[d] - h.lo[d]) / h.bins;
-      vis += std::to_string(d) + "," + std::to_string(b) + "," + num(h.lo[d] + w * b) + "," +
-             num(h.lo[d] + w * (b + 1)) + "," + num(h.train[size_t(d) * h.bins + b]) + "," +
-             num(h.visited[size_t(d) * h.bins + b]) + "\n";
+      vis.add_row({d, b, h.lo[d] + w * b, h.lo[d] + w * (b + 1), h.train[size_t(d) * h.bins + b],
+                   h.visited[size_t(d) * h.bins + b]});
     }
-  write_file_atomic(dir / "visitation.csv", vis);
-  std::string vis2 = "ix,iy,x,y,train,visited\n";
+  vis.write_csv(dir / "visitation.csv");
+  Table vis2({"ix", "iy", "x", "y", "train", "visited"});
   for (int iy = 0; iy < h.bins_2d; ++iy)
     for (int ix = 0; ix < h.bins_2d; ++ix) {
       const double x = h.lo[h.dim_x] + (h.hi[h.dim_x] - h.lo[h.dim_x]) * (ix + 0.5) / h.bins_2d;
       const double y = h.lo[h.dim_y] + (h.hi[h.dim_y] - h.lo[h.dim_y]) * (iy + 0.5) / h.bins_2d;
       const size_t c = size_t(iy) * h.bins_2d + ix;
-      vis2 += std::to_string(ix) + "," + std::to_string(iy) + "," + num(x) + "," + num(y) + "," +
-              num(h.train_2d[c]) + "," + num(h.visited_2d[c]) + "\n";
+      vis2.add_row({ix, iy, x, y, h.train_2d[c], h.visited_2d[c]});
     }
-  write_file_atomic(dir / "visitation_2d.csv", vis2);
+  vis2.write_csv(dir / "visitation_2d.csv");
 
   // The model analyses need a learned model with data. The map is the one the GUI's lab shows
   // for the final snapshot (one recipe: disagreement_map_recipe.h).
@@ -151,18 +146,14 @@ void MpcAgent::write_analysis(const std::filesystem::path& root) const {
     r.dim_y = D > 1 ? 1 : 0;
     dis = disagreement_map_csv(disagreement_map_view(model_inputs(snap), r));
   }
-  std::string evd = "episode,distance,error\n";
-  std::string evd_bins = "bin,distance_lo,distance_hi,mean_distance,mean_error,count\n";
-  std::string comp = "horizon,ensemble_error,single_model_error,starts\n";
+  Table evd({"episode", "distance", "error"});
+  Table evd_bins({"bin", "distance_lo", "distance_hi", "mean_distance", "mean_error", "count"});
+  Table comp({"horizon", "ensemble_error", "single_model_error", "starts"});
   if (model && train.size() > 0) {
     const ErrorVsDistance e = bin_error_vs_distance(evd_distance_, evd_error_, 8);
-    for (size_t i = 0; i < e.distance.size(); ++i)
-      evd +=
-          std::to_string(evd_episode_[i]) + "," + num(e.distance[i]) + "," + num(e.error[i]) + "\n";
+    for (size_t i = 0; i < e.distance.size(); ++i) evd.add_row({evd_episode_[i], e.distance[i], e.error[i]});
     for (size_t b = 0; b < e.bin_count.size(); ++b)
-      evd_bins += std::to_string(b) + "," + num(e.bin_lo[b]) + "," + num(e.bin_hi[b]) + "," +
-                  num(e.bin_distance[b]) + "," + num(e.bin_error[b]) + "," +
-                  std::to_string(e.bin_count[b]) + "\n";
+      evd_bins.add_row({b, e.bin_lo[b], e.bin_hi[b], e.bin_distance[b], e.bin_error[b], e.bin_count[b]});
 
     const auto trajectories = split_trajectories(data);
     CompoundingErrorOptions co;
@@ -170,14 +161,12 @@ void MpcAgent::write_analysis(const std::filesystem::path& root) const {
     const CompoundingError ens = compounding_error(*model, trajectories, co);
     co.member = model->elites().empty() ? 0 : model->elites().front();
     const CompoundingError one = compounding_error(*model, trajectories, co);
-    for (int k = 0; k < co.horizon; ++k)
-      comp += std::to_string(k + 1) + "," + num(ens.error[k]) + "," + num(one.error[k]) + "," +
-              std::to_string(ens.count[k]) + "\n";
+    for (int k = 0; k < co.horizon; ++k) comp.add_row({k + 1, ens.error[k], one.error[k], ens.count[k]});
   }
   write_file_atomic(dir / "disagreement_map.csv", dis);
-  write_file_atomic(dir / "error_vs_distance.csv", evd);
-  write_file_atomic(dir / "error_vs_distance_binned.csv", evd_bins);
-  write_file_atomic(dir / "compounding_error.csv", comp);
+  evd.write_csv(dir / "error_vs_distance.csv");
+  evd_bins.write_csv(dir / "error_vs_distance_binned.csv");
+  comp.write_csv(dir / "compounding_error.csv");
 }
 
 }  // namespace dynalab

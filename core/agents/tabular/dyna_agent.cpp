@@ -4,6 +4,7 @@
 
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
+#include "core/io/table.h"
 #include "core/session.h"
 #include "core/state_visitor.h"
 
@@ -46,11 +47,10 @@ void DynaAgent::publish(Snapshot& snap) const {
 }
 
 void DynaAgent::write_outputs(const std::filesystem::path& dir) const {
-  std::string model = "state,action,visits,outcome_changes,next_state,reward\n";
+  Table model({"state", "action", "visits", "outcome_changes", "next_state", "reward"});
   for (const auto& e : agent_.model().entries())
-    model += std::to_string(e.state) + "," + std::to_string(e.action) + "," + std::to_string(e.visits) + "," +
-             std::to_string(e.outcome_changes) + "," + std::to_string(e.next_state) + "," + format_number(e.reward) + "\n";
-  write_file_atomic(dir / "model.csv", model);
+    model.add_row({e.state, e.action, e.visits, e.outcome_changes, e.next_state, e.reward});
+  model.write_csv(dir / "model.csv");
 }
 
 void DynaAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
