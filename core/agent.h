@@ -150,4 +150,26 @@ class ConfigSettings : public AgentSettings {
   virtual std::unique_ptr<AgentSettings> with(C c) const = 0;
 };
 
+/// The settings of a family whose agent A is built as A(cfg, env, seed) from its config C (most
+/// families; one with state shared across runs writes its own ConfigSettings subclass).
+template <class C, class A>
+class SettingsFor : public ConfigSettings<C> {
+ public:
+  using ConfigSettings<C>::ConfigSettings;
+  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
+    return std::make_unique<A>(this->cfg, env, seed);
+  }
+
+ protected:
+  std::unique_ptr<AgentSettings> with(C c) const override { return std::make_unique<SettingsFor>(std::move(c)); }
+};
+
+/// AgentFamily::read for settings S over config C: C's fields from the experiment file.
+template <class S, class C>
+std::unique_ptr<AgentSettings> read_settings(ConfigNode& root) {
+  C c;
+  c.visit(root);
+  return std::make_unique<S>(std::move(c));
+}
+
 }  // namespace dynalab

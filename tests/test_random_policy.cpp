@@ -25,7 +25,7 @@ std::unique_ptr<EpisodicExperiment> make(const std::string& name, std::vector<st
 TEST_CASE("the random policy draws uniform actions inside the action space") {
   auto e = make("random_policy_cartpole", {"runs=1", "episodes=2"});
   const Space a = e->env()->action_space();
-  RandomPolicyAgent agent(*e->env(), Rng(7));
+  RandomPolicyAgent agent(RandomPolicyConfig{}, *e->env(), RunSeed{7, 0});
   double sum = 0, lo = INFINITY, hi = -INFINITY;
   const int n = 20000;
   for (int i = 0; i < n; ++i) {

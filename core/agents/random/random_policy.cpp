@@ -7,7 +7,8 @@
 
 namespace dynalab {
 
-RandomPolicyAgent::RandomPolicyAgent(const Env& env, Rng rng) : actions_(env.action_space()), rng_(std::move(rng)) {}
+RandomPolicyAgent::RandomPolicyAgent(const RandomPolicyConfig&, const Env& env, const RunSeed& seed)
+    : actions_(env.action_space()), rng_(seed.rng()) {}
 
 Vec RandomPolicyAgent::act(const Vec&) {
   if (actions_.is_discrete()) return Vec::Constant(1, double(rng_.below(uint64_t(actions_.n))));
@@ -23,23 +24,6 @@ void RandomPolicyAgent::publish(Snapshot& s) const { s.stats.push_back({"policy"
 
 void RandomPolicyAgent::visit_state(StateVisitor& v, const Env&, const Vec&) { v.field("rng", rng_); }
 
-namespace {
-
-class RandomPolicySettings : public ConfigSettings<RandomPolicyConfig> {
- public:
-  using ConfigSettings::ConfigSettings;
-  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
-    return std::make_unique<RandomPolicyAgent>(env, seed.rng());
-  }
-
- protected:
-  std::unique_ptr<AgentSettings> with(RandomPolicyConfig c) const override {
-    return std::make_unique<RandomPolicySettings>(c);
-  }
-};
-
-}  // namespace
-
 AgentFamily random_policy_family() {
   AgentFamily f;
   f.name = "random_policy";
@@ -48,11 +32,7 @@ AgentFamily random_policy_family() {
   f.default_episodes = 10;
   f.agents = {{"baselines", "random_policy", "uniformly random actions, no learning (the ladder's bottom rung)",
                "random_policy"}};
-  f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
-    RandomPolicyConfig c;
-    c.visit(root);
-    return std::make_unique<RandomPolicySettings>(c);
-  };
+  f.read = read_settings<SettingsFor<RandomPolicyConfig, RandomPolicyAgent>, RandomPolicyConfig>;
   f.visit_fields = visit_config_json<RandomPolicyConfig>;
   return f;
 }

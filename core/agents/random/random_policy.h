@@ -18,7 +18,7 @@ struct RandomPolicyConfig {
 
 class RandomPolicyAgent : public Agent {
  public:
-  RandomPolicyAgent(const Env& env, Rng rng);
+  RandomPolicyAgent(const RandomPolicyConfig& cfg, const Env& env, const RunSeed& seed);
   Vec act(const Vec& obs) override;
   void observe(const Transition&, bool) override {}
   void publish(Snapshot& s) const override;

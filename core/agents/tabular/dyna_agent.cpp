@@ -14,8 +14,8 @@ namespace {
 constexpr size_t kRecentUpdates = 4000;  // enough for n = 50 over the ~60 ticks a flash lasts
 }
 
-DynaAgent::DynaAgent(const TabularConfig& cfg, const Env& env, Rng rng)
-    : agent_(env.observation_space().n, env.action_space().n, cfg, std::move(rng)) {}
+DynaAgent::DynaAgent(const TabularSettingsConfig& cfg, const Env& env, const RunSeed& seed)
+    : agent_(env.observation_space().n, env.action_space().n, cfg.agent, seed.rng()) {}
 
 Vec DynaAgent::act(const Vec& obs) { return Vec::Constant(1, agent_.act(int(obs[0]))); }
 
@@ -62,23 +62,6 @@ void DynaAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   if (v.loading()) recent_.clear();
 }
 
-namespace {
-
-class TabularSettings : public ConfigSettings<TabularSettingsConfig> {
- public:
-  using ConfigSettings::ConfigSettings;
-  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
-    return std::make_unique<DynaAgent>(cfg.agent, env, seed.rng());
-  }
-
- protected:
-  std::unique_ptr<AgentSettings> with(TabularSettingsConfig c) const override {
-    return std::make_unique<TabularSettings>(std::move(c));
-  }
-};
-
-}  // namespace
-
 AgentFamily tabular_family() {
   AgentFamily f;
   f.name = "tabular";
@@ -92,11 +75,7 @@ AgentFamily tabular_family() {
       {"tabular", "dyna_q_plus", "Dyna-Q+: planning reward r + kappa sqrt(tau) rewards trying old actions", "tabular"},
       {"tabular", "prioritized_sweeping", "planning updates ordered by priority |TD error|, swept backwards", "tabular"},
   };
-  f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
-    TabularSettingsConfig c;
-    c.visit(root);
-    return std::make_unique<TabularSettings>(std::move(c));
-  };
+  f.read = read_settings<SettingsFor<TabularSettingsConfig, DynaAgent>, TabularSettingsConfig>;
   f.visit_fields = visit_config_json<TabularSettingsConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
     if (!env.observation_space().is_discrete() || !env.action_space().is_discrete())

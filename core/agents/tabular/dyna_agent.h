@@ -47,7 +47,7 @@ struct TabularSnapshot : Snapshot {
 
 class DynaAgent : public Agent {
  public:
-  DynaAgent(const TabularConfig& cfg, const Env& env, Rng rng);
+  DynaAgent(const TabularSettingsConfig& cfg, const Env& env, const RunSeed& seed);
 
   Vec act(const Vec& obs) override;
   void observe(const Transition& t, bool truncated) override;
