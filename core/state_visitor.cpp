@@ -49,10 +49,6 @@ class Saver final : public StateVisitor {
             const std::function<void(const std::string&, const std::string&)>&) override {
     write_file_atomic(dir_ / name, save());  // creates model/ etc.
   }
-  void custom(const std::string& k, const std::function<Json()>& save,
-              const std::function<void(const SessionReader&)>&) override {
-    out_[k] = save();
-  }
   [[noreturn]] void fail(const std::string& k, const std::string& what) const override {
     throw std::logic_error("saving session state: " + k + ": " + what);
   }
@@ -108,11 +104,6 @@ class Loader final : public StateVisitor {
             const std::function<void(const std::string&, const std::string&)>& load) override {
     const std::filesystem::path p = dir_ / name;
     load(read_session_file(p), p.string());
-  }
-  void custom(const std::string& k, const std::function<Json()>&,
-              const std::function<void(const SessionReader&)>& load) override {
-    if (!r_.has(k)) r_.fail(k, "a value (missing)");
-    load(r_.child(k));
   }
   [[noreturn]] void fail(const std::string& k, const std::string& what) const override { r_.fail(k, what); }
 

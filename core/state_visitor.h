@@ -65,10 +65,6 @@ class StateVisitor {
   /// and hands them to `load(bytes, path)`, whose errors name that path.
   virtual void file(const std::string& name, const std::function<std::string()>& save,
                     const std::function<void(const std::string& bytes, const std::string& source)>& load) = 0;
-  /// Escape hatch for state with its own reader/writer (Json): save stores `save()` under `key`;
-  /// load hands the stored value's reader to `load`.
-  virtual void custom(const std::string& key, const std::function<Json()>& save,
-                      const std::function<void(const SessionReader&)>& load) = 0;
   /// Throws InputError "file: path.key: expected `what`" (loading); a logic error when saving.
   [[noreturn]] virtual void fail(const std::string& key, const std::string& what) const = 0;
 
