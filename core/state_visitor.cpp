@@ -2,6 +2,9 @@
 
 #include <stdexcept>
 
+#include "core/io/atomic_file.h"
+#include "core/io/input_error.h"
+
 #include "core/session.h"
 
 namespace dynalab {
@@ -20,6 +23,7 @@ class Saver final : public StateVisitor {
   void field(const std::string& k, bool& x) override { out_[k] = x; }
   void field(const std::string& k, std::string& x) override { out_[k] = x; }
   void field(const std::string& k, std::vector<double>& x) override { out_[k] = session_numbers(x.data(), x.size()); }
+  void field(const std::string& k, std::vector<float>& x) override { out_[k] = session_numbers(x.data(), x.size()); }
   void field(const std::string& k, std::vector<int>& x) override { out_[k] = x; }
   void field(const std::string& k, Vec& x) override { out_[k] = session_numbers(x.data(), size_t(x.size())); }
   void field(const std::string& k, Rng& rng) override { out_[k] = session_rng(rng.state()); }
@@ -41,9 +45,9 @@ class Saver final : public StateVisitor {
     }
     out_[k] = std::move(a);
   }
-  void custom(const std::string& k, const std::function<Json()>& save,
-              const std::function<void(const SessionReader&)>&) override {
-    out_[k] = save();
+  void file(const std::string& name, const std::function<std::string()>& save,
+            const std::function<void(const std::string&, const std::string&)>&) override {
+    write_file_atomic(dir_ / name, save());  // creates model/ etc.
   }
   [[noreturn]] void fail(const std::string& k, const std::string& what) const override {
     throw std::logic_error("saving session state: " + k + ": " + what);
@@ -66,6 +70,7 @@ class Loader final : public StateVisitor {
   void field(const std::string& k, bool& x) override { x = r_.boolean(k); }
   void field(const std::string& k, std::string& x) override { x = r_.string(k); }
   void field(const std::string& k, std::vector<double>& x) override { x = r_.doubles(k); }
+  void field(const std::string& k, std::vector<float>& x) override { x = r_.floats(k); }
   void field(const std::string& k, std::vector<int>& x) override { x = r_.integers<int>(k); }
   void field(const std::string& k, Vec& x) override {
     // A vector keeps its size: the env's observation size fixes it before the load.
@@ -95,10 +100,10 @@ class Loader final : public StateVisitor {
       record(i, l);
     }
   }
-  void custom(const std::string& k, const std::function<Json()>&,
-              const std::function<void(const SessionReader&)>& load) override {
-    if (!r_.has(k)) r_.fail(k, "a value (missing)");
-    load(r_.child(k));
+  void file(const std::string& name, const std::function<std::string()>&,
+            const std::function<void(const std::string&, const std::string&)>& load) override {
+    const std::filesystem::path p = dir_ / name;
+    load(read_session_file(p), p.string());
   }
   [[noreturn]] void fail(const std::string& k, const std::string& what) const override { r_.fail(k, what); }
 
@@ -108,6 +113,21 @@ class Loader final : public StateVisitor {
 };
 
 }  // namespace
+
+void StateVisitor::document(const std::string& name, const std::function<void(StateVisitor&)>& body) {
+  file(
+      name, [&] { return save_state_json(dir(), body).dump() + "\n"; },
+      [&](const std::string& bytes, const std::string& source) {
+        Json j;
+        try {
+          j = Json::parse(bytes);
+        } catch (const Json::parse_error& e) {
+          throw InputError(source + ": not valid JSON (" + e.what() + ")");
+        }
+        if (!j.is_object()) throw InputError(source + ": expected a JSON object");
+        load_state_json(dir(), SessionReader(j, source, ""), body);
+      });
+}
 
 Json save_state_json(const std::filesystem::path& dir, const std::function<void(StateVisitor&)>& body) {
   Json out;

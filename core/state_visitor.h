@@ -11,6 +11,10 @@
 //     visit_records(v, "rows", rows_, [](Row& r, StateVisitor& rv) { rv.field("ret", r.ret); });
 //   }
 //
+// State too large or too binary for JSON goes into files of the session folder, listed the same
+// way: v.file("model/ensemble.bin", save_bytes, parse_bytes) writes or parses the file, and
+// v.document("plan_trace.json", body) keeps a nested object in a JSON file of its own.
+//
 // Numbers are exact both ways: doubles as JSON numbers or "nan"/"inf"/"-inf", RNG states and
 // 64-bit words as hex (core/session.h).
 
@@ -42,6 +46,7 @@ class StateVisitor {
   virtual void field(const std::string& key, bool& x) = 0;
   virtual void field(const std::string& key, std::string& x) = 0;
   virtual void field(const std::string& key, std::vector<double>& x) = 0;
+  virtual void field(const std::string& key, std::vector<float>& x) = 0;
   virtual void field(const std::string& key, std::vector<int>& x) = 0;
   virtual void field(const std::string& key, Vec& x) = 0;
   virtual void field(const std::string& key, Rng& rng) = 0;
@@ -55,10 +60,11 @@ class StateVisitor {
   /// is called with the file's count, then each record is visited.
   virtual void records(const std::string& key, size_t n, const std::function<void(size_t)>& resize,
                        const std::function<void(size_t, StateVisitor&)>& record) = 0;
-  /// Escape hatch for state with its own reader/writer (Json): save stores `save()` under `key`;
-  /// load hands the stored value's reader to `load`.
-  virtual void custom(const std::string& key, const std::function<Json()>& save,
-                      const std::function<void(const SessionReader&)>& load) = 0;
+  /// A file of the session folder, `name` relative to dir() ("model/ensemble.bin"). Save writes
+  /// `save()`'s bytes there (folders created); load reads them (InputError "path: cannot read")
+  /// and hands them to `load(bytes, path)`, whose errors name that path.
+  virtual void file(const std::string& name, const std::function<std::string()>& save,
+                    const std::function<void(const std::string& bytes, const std::string& source)>& load) = 0;
   /// Throws InputError "file: path.key: expected `what`" (loading); a logic error when saving.
   [[noreturn]] virtual void fail(const std::string& key, const std::string& what) const = 0;
 
@@ -68,6 +74,15 @@ class StateVisitor {
     if (loading() && (x < lo || x > hi))
       fail(key, "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + std::to_string(x));
   }
+  /// A vector that must hold `n` values after loading (a table, a plan of fixed shape).
+  template <class T>
+  void sized(const std::string& key, std::vector<T>& x, size_t n) {
+    field(key, x);
+    if (loading() && x.size() != n) fail(key, std::to_string(n) + " values, got " + std::to_string(x.size()));
+  }
+  /// A nested object kept in a JSON file of its own (`name` in dir()); load errors name that file
+  /// and the key path inside it ("plan_trace.json: trace.horizon: expected ...").
+  void document(const std::string& name, const std::function<void(StateVisitor&)>& body);
 };
 
 /// A vector of records, each visited by `each(T&, StateVisitor&)`.

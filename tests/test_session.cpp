@@ -331,3 +331,57 @@ TEST_CASE(
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("a broken tabular learner in session.json is a one-line InputError naming its key") {
+  auto a = make_experiment(load_experiment("prioritized_sweeping_maze", {"seed=2", "episodes=3"}), env_registry());
+  tick_until(
+      *a, [](const Experiment& e) { return e.snapshot()->tick >= 300; }, 300);
+  const auto dir = temp_dir("session_tabular_broken");
+  save_session(*a, dir / "good");
+  const Json good = Json::parse(read_file(dir / "good" / "session.json"));
+  const Json& learner = good["state"]["agent"]["learner"];
+  REQUIRE(learner["model"]["entries"].size() >= 2);
+  auto error_with = [&](const std::function<void(Json&)>& edit) -> std::string {
+    Json doc = good;
+    edit(doc["state"]["agent"]["learner"]);
+    std::filesystem::remove_all(dir / "bad");
+    std::filesystem::copy(dir / "good", dir / "bad", std::filesystem::copy_options::recursive);
+    write_file_atomic(dir / "bad" / "session.json", doc.dump());
+    try {
+      load_session(dir / "bad", env_registry());
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+      return e.what();
+    }
+    return "(no error)";
+  };
+  const std::string at = "session.json: state.agent.learner.";
+  CHECK(error_with([](Json&) {}) == "(no error)");
+  CHECK(error_with([](Json& l) { l["q"].erase(0); }).find(at + "q: expected ") != std::string::npos);
+  CHECK(error_with([](Json& l) { l["model"]["entries"][1]["state"] = 100000; })
+            .find(at + "model.entries[1].state: expected an integer in [0, ") != std::string::npos);
+  CHECK(error_with([](Json& l) { l["model"]["entries"][0]["visits"] = Json::parse("18446744073709551615"); })
+            .find(at + "model.entries[0].visits: expected an integer") != std::string::npos);
+  CHECK(error_with([](Json& l) {
+          Json& e = l["model"]["entries"];
+          e[1]["state"] = e[0]["state"];
+          e[1]["action"] = e[0]["action"];
+        }).find(at + "model.entries[1].action: expected each (state, action) once") != std::string::npos);
+  CHECK(error_with([](Json& l) { l["model"]["predecessors"].erase(0); })
+            .find(at + "model.predecessors: expected ") != std::string::npos);
+  CHECK(error_with([](Json& l) {  // an entry dropped from its next state's list
+          for (Json& p : l["model"]["predecessors"])
+            if (!p["entries"].empty()) {
+              p["entries"].erase(0);
+              break;
+            }
+        }).find(at + "model.predecessors: expected each entry listed once") != std::string::npos);
+  CHECK(error_with([](Json& l) { l["model"]["seen"].push_back(-1); })
+            .find(at + "model.seen: expected states in [0, ") != std::string::npos);
+  CHECK(error_with([](Json& l) { l["queue"] = Json::array({{{"priority", 1.0}, {"pair", -1}}}); })
+            .find(at + "queue[0].pair: expected an integer in [0, ") != std::string::npos);
+  CHECK(error_with([](Json& l) {
+          l["queue"] = Json::array({{{"priority", 1.0}, {"pair", 3}}, {{"priority", 2.0}, {"pair", 3}}});
+        }).find(at + "queue[1].pair: expected each (state, action) queued once") != std::string::npos);
+  std::filesystem::remove_all(dir);
+}

@@ -29,7 +29,7 @@
 
 namespace dynalab {
 
-class SessionReader;
+class StateVisitor;
 
 struct MbrlAgentConfig {
   std::string version = "v1.5";      ///< v0.5 | v1.0 | v1.5 | pets
@@ -141,13 +141,11 @@ class MbrlAgent {
   const std::vector<EpochStats>& epochs() const { return epochs_; }
   int fits() const { return fits_; }
 
-  /// Session support (mbrl_agent_session.cpp): writes dataset.npy, model/ and plan_trace.json
-  /// into `dir` and the counters, flags, plan and RNG state into `state`.
-  void save_state(const std::filesystem::path& dir, Json& state) const;
-  /// Restores save_state's output. A replan in progress is rebuilt by re-running its first
-  /// iterations from the saved warm start (same seed, same env state: bit-identical).
-  void load_state(const std::filesystem::path& dir, const SessionReader& r, const Env& real,
-                  const Vec& obs);
+  /// Session state (mbrl_agent_session.cpp), one list for save and load: dataset.npy, model/ and
+  /// plan_trace.json in the session folder, the counters, flags, plan and RNG state in `v`. On
+  /// load a replan in progress is rebuilt by re-running its first iterations from the saved
+  /// warm start (same seed, same env state `real` at `obs`: bit-identical).
+  void visit_state(StateVisitor& v, const Env& real, const Vec& obs);
 
  private:
   std::unique_ptr<SequenceEvaluator> make_evaluator(const Env& env);

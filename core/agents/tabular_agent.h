@@ -17,7 +17,7 @@
 
 namespace dynalab {
 
-class SessionReader;
+class StateVisitor;
 
 struct TabularConfig {
   std::string algorithm = "dyna_q";  ///< q_learning, dyna_q, dyna_q_plus, prioritized_sweeping
@@ -71,9 +71,8 @@ class TabularAgent {
   int64_t time() const { return time_; }
   size_t queue_size() const { return queue_.size(); }
   Rng& rng() { return rng_; }
-  /// Session support (tabular_session.cpp): Q, model, RNG, counters and the priority queue.
-  Json save_state() const;
-  void load_state(const SessionReader& r);
+  /// Session state (tabular_agent_session.cpp), one list for save and load: Q, model, RNG, counters and the priority queue.
+  void visit_state(StateVisitor& v);
 
  private:
   bool uses_model() const { return cfg_.algorithm != "q_learning"; }

@@ -11,7 +11,7 @@
 
 namespace dynalab {
 
-class SessionReader;
+class StateVisitor;
 
 struct ModelEntry {
   int state = -1, action = -1;
@@ -43,9 +43,8 @@ class TabularModel {
   int n_actions() const { return n_actions_; }
   /// Fraction of tried pairs whose outcome has changed at least once (0 in a deterministic world).
   double aliased_fraction() const;
-  /// Session support (tabular_session.cpp): every entry and the predecessor lists, exactly.
-  Json save_state() const;
-  void load_state(const SessionReader& r);
+  /// Session state (tabular_agent_session.cpp), one list for save and load: every entry and the predecessor lists, exactly.
+  void visit_state(StateVisitor& v);
 
  private:
   void link(int entry);

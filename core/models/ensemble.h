@@ -222,6 +222,8 @@ class Ensemble : public DynamicsModel {
 
   /// Writes weights, normalisers, elites and the shape to `path` (format in ensemble_io.cpp).
   void save(const std::filesystem::path& path) const;
+  /// save()'s file content.
+  std::string to_bytes() const;
   /// Reads what save() wrote; the file's shape must equal this ensemble's, else InputError
   /// naming the file and the expected shape (also for truncated or foreign files).
   void load(const std::filesystem::path& path);
@@ -232,6 +234,9 @@ class Ensemble : public DynamicsModel {
   /// Reads save_training_state's file; `data` must be the dataset the fit began on (the rows are
   /// rebuilt from it). InputError naming the file on truncated or wrong-shape content.
   void load_training_state(const std::filesystem::path& path, const Dataset& data);
+  /// save_training_state()'s file content, and load_training_state() from it (`source` names it).
+  std::string training_state_bytes() const;
+  void load_training_state_bytes(const std::string& bytes, const std::string& source, const Dataset& data);
   /// load() from the file's bytes; `source` names it in errors.
   void load_bytes(const std::string& bytes, const std::string& source);
   /// "E probabilistic members, 4+1 -> 200x200x200 silu -> 4" (for messages and the GUI).

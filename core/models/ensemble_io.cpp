@@ -28,7 +28,9 @@ constexpr char kMagic[8] = {'D', 'L', 'E', 'N', 'S', 'E', 'M', '1'};
 
 }  // namespace
 
-void Ensemble::save(const std::filesystem::path& path) const {
+void Ensemble::save(const std::filesystem::path& path) const { write_file_atomic(path, to_bytes()); }
+
+std::string Ensemble::to_bytes() const {
   BinaryWriter w;
   w.out.append(kMagic, 8);
   w.put<uint32_t>(1);
@@ -52,7 +54,7 @@ void Ensemble::save(const std::filesystem::path& path) const {
   }
   w.put<uint32_t>(uint32_t(elites_.size()));
   for (int e : elites_) w.put<uint32_t>(e);
-  write_file_atomic(path, w.out);
+  return w.out;
 }
 
 void Ensemble::load(const std::filesystem::path& path) {

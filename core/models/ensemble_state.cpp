@@ -67,6 +67,10 @@ std::vector<int> get_rows(In& in, size_t n_rows, const std::string& what) {
 }  // namespace
 
 void Ensemble::save_training_state(const std::filesystem::path& path) const {
+  write_file_atomic(path, training_state_bytes());
+}
+
+std::string Ensemble::training_state_bytes() const {
   Out o;
   o.array(kMagic, 8);
   const long P = members_.empty() ? 0 : long(members_[0].net.params().size());
@@ -98,12 +102,14 @@ void Ensemble::save_training_state(const std::filesystem::path& path) const {
       o.put(mb.best_score);
     }
   }
-  write_file_atomic(path, o.out);
+  return o.out;
 }
 
 void Ensemble::load_training_state(const std::filesystem::path& path, const Dataset& data) {
-  const std::string file = path.string();
-  const std::string bytes = read_file_bytes(path);
+  load_training_state_bytes(read_file_bytes(path), path.string(), data);
+}
+
+void Ensemble::load_training_state_bytes(const std::string& bytes, const std::string& file, const Dataset& data) {
   In in{bytes, file};
   in.need(8, "the magic \"DLENSTS1\"");
   if (std::memcmp(bytes.data(), kMagic, 8) != 0)

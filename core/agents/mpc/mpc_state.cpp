@@ -4,8 +4,6 @@
 // visitation sample, the error-vs-distance points), so the outputs continue exactly after a
 // load. Not saved: the CEM scrubber's history of the replan in progress, which restarts empty.
 #include "core/agents/mpc/mpc_agent.h"
-#include "core/io/atomic_file.h"
-#include "core/session.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
@@ -31,14 +29,7 @@ void visit_matrix(StateVisitor& v, const std::string& key, Eigen::MatrixXd& m, i
 }  // namespace
 
 void MpcAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
-  v.custom(
-      "planner_agent",
-      [&] {
-        Json j;
-        agent_.save_state(v.dir(), j);
-        return j;
-      },
-      [&](const SessionReader& r) { agent_.load_state(v.dir(), r, real, obs); });
+  v.section("planner_agent", [&](StateVisitor& av) { agent_.visit_state(av, real, obs); });
   if (v.loading()) {
     replan_traces_.clear();
     model_copy_.reset();
@@ -54,13 +45,15 @@ void MpcAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
     v.fail("disagreement_y", std::to_string(disagreement_x_.size()) + " values (one per disagreement_x)");
   bool has_fit_data = bool(fit_data_);
   v.field("fit_data", has_fit_data);
-  const std::filesystem::path npy = v.dir() / "fit_data.npy";
-  if (!v.loading() && fit_data_) write_file_atomic(npy, fit_data_->to_npy());
-  if (v.loading())
-    fit_data_ = has_fit_data ? std::make_shared<const Dataset>(Dataset::from_npy(
-                                   read_session_file(npy), npy.string(), agent_.dataset().obs_dim(),
-                                   agent_.dataset().action_dim()))
-                             : nullptr;
+  if (has_fit_data)
+    v.file(
+        "fit_data.npy", [&] { return fit_data_->to_npy(); },
+        [&](const std::string& bytes, const std::string& source) {
+          fit_data_ = std::make_shared<const Dataset>(
+              Dataset::from_npy(bytes, source, agent_.dataset().obs_dim(), agent_.dataset().action_dim()));
+        });
+  else if (v.loading())
+    fit_data_ = nullptr;
   v.field("captured_fit", captured_fit_);
   visit_records(v, "divergence", *divergence_, [](DivergenceRow& d, StateVisitor& r) {
     r.field("run", d.run);

@@ -5,7 +5,6 @@
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
 #include "core/io/table.h"
-#include "core/session.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
@@ -58,7 +57,7 @@ void DynaAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
 }
 
 void DynaAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
-  v.custom("learner", [&] { return agent_.save_state(); }, [&](const SessionReader& r) { agent_.load_state(r); });
+  v.section("learner", [&](StateVisitor& lv) { agent_.visit_state(lv); });
   if (v.loading()) recent_.clear();
 }
 
