@@ -3,9 +3,9 @@
 #include <algorithm>
 
 #include "core/config.h"
-#include "core/agents/mbrl_agent.h"
+#include "core/agents/mpc/mbrl_agent.h"
 #include "core/agents/registry.h"
-#include "core/agents/tabular_agent.h"
+#include "core/agents/tabular/tabular_agent.h"
 
 using namespace dynalab;
 

@@ -1,6 +1,6 @@
 #pragma once
 // The planning family on the agent seam (family "planning"): MbrlAgent (v0.5 / v1.0 / v1.5 /
-// PETS, core/agents/mbrl_agent.h) plus what the lectures show about it: the latest replan's
+// PETS, core/agents/mpc/mbrl_agent.h) plus what the lectures show about it: the latest replan's
 // iterations (the CEM scrubber), plan_traces.csv, the ensemble's disagreement along the real
 // path, and the distribution-shift analysis (one KL estimate per planned episode, visitation,
 // model error vs distance to the training data).
@@ -46,7 +46,7 @@
 #include <vector>
 
 #include "core/agent.h"
-#include "core/agents/mbrl_agent.h"
+#include "core/agents/mpc/mbrl_agent.h"
 #include "core/agents/registry.h"
 #include "core/snapshot.h"
 

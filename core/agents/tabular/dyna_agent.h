@@ -1,6 +1,6 @@
 #pragma once
 // The tabular family on the agent seam (family "tabular"): Q-learning, Dyna-Q, Dyna-Q+
-// and prioritized sweeping (TabularAgent, core/agents/tabular_agent.h) on an env with discrete
+// and prioritized sweeping (TabularAgent, core/agents/tabular/tabular_agent.h) on an env with discrete
 // observations and actions (grid worlds, discretised physics worlds). Every tick is one real
 // env step with its direct update and its planning updates.
 //
@@ -13,7 +13,7 @@
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
-#include "core/agents/tabular_agent.h"
+#include "core/agents/tabular/tabular_agent.h"
 #include "core/snapshot.h"
 
 namespace dynalab {

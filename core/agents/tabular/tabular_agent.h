@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "core/agents/tabular_model.h"
+#include "core/agents/tabular/tabular_model.h"
 #include "core/config.h"
 #include "core/rng.h"
 

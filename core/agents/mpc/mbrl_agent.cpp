@@ -1,4 +1,4 @@
-#include "core/agents/mbrl_agent.h"
+#include "core/agents/mpc/mbrl_agent.h"
 
 #include <stdexcept>
 

@@ -1,4 +1,4 @@
-#include "core/agents/tabular_model.h"
+#include "core/agents/tabular/tabular_model.h"
 
 #include <algorithm>
 

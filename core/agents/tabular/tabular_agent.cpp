@@ -1,4 +1,4 @@
-#include "core/agents/tabular_agent.h"
+#include "core/agents/tabular/tabular_agent.h"
 
 #include <cmath>
 

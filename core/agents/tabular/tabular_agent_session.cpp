@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/agents/tabular_agent.h"
+#include "core/agents/tabular/tabular_agent.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {

@@ -3,7 +3,7 @@
 // and counters. A replan in progress is rebuilt by re-running its iterations.
 #include <cmath>
 
-#include "core/agents/mbrl_agent.h"
+#include "core/agents/mpc/mbrl_agent.h"
 #include "core/io/input_error.h"
 #include "core/state_visitor.h"
 
