@@ -25,7 +25,7 @@ bool has_model_inputs(const Snapshot& snap) { return snap.model && snap.model->m
 
 ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
   const ModelView* m = snap.model.get();
-  if (!m) throw InputError(snap.experiment + ": the analysis needs an experiment with a learned model, got family '" + snap.family + "'");
+  if (!m) throw InputError(snap.experiment + ": the analysis needs a planning experiment with a learned model, got family '" + snap.family + "'");
   if (!m->model)
     throw InputError(snap.experiment + ": no learned model to analyse (" +
                      (m->prediction == "oracle" ? std::string("agent.dynamics = oracle")
