@@ -96,10 +96,9 @@ class Agent {
   virtual void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const {
     (void)figures, (void)clock;
   }
-  /// A new snapshot of the agent's type (the experiment fills the common part, then publish()).
-  virtual std::shared_ptr<Snapshot> new_snapshot() const;
-  /// Fills the snapshot's views (core/snapshot.h) and appends the agent's status lines to
-  /// s.stats; may set s.message.
+  /// Called after the experiment filled the snapshot's common part: sets the views the agent
+  /// has (core/views.h: q_table, plan, model), appends its status lines to s.stats, may set
+  /// s.message.
   virtual void publish(Snapshot& s) const { (void)s; }
   /// Writes the agent's own output files into `dir` (metrics.csv and trajectories.csv are the
   /// experiment's).

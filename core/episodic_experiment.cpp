@@ -11,8 +11,6 @@
 
 namespace dynalab {
 
-std::shared_ptr<Snapshot> Agent::new_snapshot() const { return std::make_shared<Snapshot>(); }
-
 EpisodicExperiment::EpisodicExperiment(std::string name, std::string family, EpisodicConfig cfg,
                                        std::unique_ptr<AgentSettings> settings, std::unique_ptr<Env> env,
                                        Json resolved)
@@ -168,7 +166,7 @@ Progress EpisodicExperiment::progress() const {
 }
 
 std::shared_ptr<const Snapshot> EpisodicExperiment::snapshot() const {
-  std::shared_ptr<Snapshot> s = agent_->new_snapshot();
+  auto s = std::make_shared<Snapshot>();
   set_progress(*s, progress());
   s->world = env_->clone();
   s->figures = figures();

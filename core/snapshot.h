@@ -1,7 +1,8 @@
 #pragma once
 // What the GUI draws: an immutable picture of an experiment after a tick. The worker builds it
 // and publishes a shared_ptr<const Snapshot>; nothing in it is mutated after publication.
-// Experiments extend it with their own data (Q tables, plan traces) in derived structs.
+// Beyond the common part, an agent publishes the views it has (core/views.h): a Q table, a plan,
+// a learned model; a null view is one this agent does not have.
 
 #include <memory>
 #include <string>
@@ -11,11 +12,11 @@
 #include "core/env.h"
 #include "core/figure.h"
 #include "core/trajectory.h"
+#include "core/views.h"
 
 namespace dynalab {
 
 struct Snapshot {
-  virtual ~Snapshot() = default;
   std::string experiment;      ///< experiment name
   std::string family;          ///< the agent family (core/agents/registry.h: "tabular", "planning", ...)
   int64_t tick = 0;            ///< ticks done so far
@@ -31,6 +32,10 @@ struct Snapshot {
   std::vector<Figure> figures;       ///< live plots
   std::vector<std::pair<std::string, std::string>> stats;  ///< labelled counters for the status panel
   std::string message;               ///< a status message, e.g. "model diverged"
+  // The agent's views (null: it has none of that kind).
+  std::shared_ptr<const QTableView> q_table;  ///< action values over discrete states
+  std::shared_ptr<const PlanView> plan;       ///< a planner's traces and plan
+  std::shared_ptr<const ModelView> model;     ///< a learned dynamics model and its data
 };
 
 }  // namespace dynalab

@@ -65,7 +65,18 @@ TEST_CASE("run --world-svg draws the env's world as SVG after the run") {
   CHECK(maze.substr(maze.size() - 7) == "</svg>\n");
   REQUIRE(test::run_cli("run point_mass_oracle --ticks 5 --quiet --world-svg " + (a / "pm.svg").string())
               .exit_code == 0);
-  CHECK(test::read_file(a / "pm.svg").find("<circle") != std::string::npos);
+  const std::string pm = test::read_file(a / "pm.svg");
+  CHECK(pm.find("<circle") != std::string::npos);
+  CHECK(pm.find("<polyline") != std::string::npos);  // the plan's imagined futures
+}
+
+TEST_CASE("run --world-svg draws the overlays of the snapshot's views: Q arrows and cells") {
+  const auto a = test::temp_dir("world_svg_q");
+  REQUIRE(test::run_cli("run dyna_maze --ticks 1500 --quiet --world-svg " + (a / "maze.svg").string())
+              .exit_code == 0);
+  const std::string maze = test::read_file(a / "maze.svg");
+  CHECK(maze.find("<g class=\"arrow\">") != std::string::npos);  // greedy policy arrows
+  CHECK(maze.find("fill-opacity=\"0.92\"") != std::string::npos);  // heat-map cells
 }
 
 TEST_CASE("an unwritable output folder is a clear error, exit 2") {

@@ -82,29 +82,33 @@ TEST_CASE("one tick is one planner iteration or one env step; the snapshot carri
   bool saw_mid_replan = false;
   while (exp->tick()) {
     ++ticks;
-    auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
-    REQUIRE(s);
+    auto s = exp->snapshot();
+    REQUIRE(s->plan);
+    REQUIRE(s->model);
+    CHECK(s->model->prediction == "oracle");
+    CHECK_FALSE(s->q_table);
     CHECK(s->family == "planning");
-    if (s->planning) {
+    const PlanView& p = *s->plan;
+    if (p.planning) {
       saw_mid_replan = true;
-      CHECK(s->trace.iteration < 2);
-      CHECK(s->trace.objective_per_iteration.size() == size_t(s->trace.iteration + 1));
+      CHECK(p.trace.iteration < 2);
+      CHECK(p.trace.objective_per_iteration.size() == size_t(p.trace.iteration + 1));
     }
     if (ticks == 3) {  // the first replan just finished
-      CHECK(s->trace.iteration == 2);
-      CHECK(s->trace.candidates == 300);
-      CHECK(s->trace.particles == 1);
-      CHECK(s->trace.paths.size() == size_t(300) * 11 * 2);
-      CHECK(s->trace.elites.size() == 30);
-      CHECK(s->plan.size() == 10);
-      CHECK(s->plan_index == 0);
+      CHECK(p.trace.iteration == 2);
+      CHECK(p.trace.candidates == 300);
+      CHECK(p.trace.particles == 1);
+      CHECK(p.trace.paths.size() == size_t(300) * 11 * 2);
+      CHECK(p.trace.elites.size() == 30);
+      CHECK(p.plan.size() == 10);
+      CHECK(p.plan_index == 0);
       CHECK(s->total_steps == 0);
     }
     if (ticks == 4) CHECK(s->total_steps == 1);
   }
   CHECK(ticks == 10);
   CHECK(saw_mid_replan);
-  auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
+  auto s = exp->snapshot();
   CHECK(s->finished);
   CHECK(s->returns.size() == 1);
   CHECK(s->world);
@@ -119,9 +123,9 @@ TEST_CASE("the snapshot keeps every iteration of the current replan for the CEM 
       make({"episodes=1", "env.max_episode_steps=4", "replan_every=2", "planner.iterations=3"});
   // Ticks 1-3 plan (iterations 0, 1, 2), 4-5 act, 6-8 plan the second replan, 9-10 act.
   std::vector<size_t> sizes;
-  std::shared_ptr<const MbrlSnapshot> after_first, after_second_start;
+  std::shared_ptr<const PlanView> after_first, after_second_start;
   for (int t = 1; exp->tick(); ++t) {
-    auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
+    auto s = exp->snapshot()->plan;
     REQUIRE(s);
     sizes.push_back(s->replan_traces.size());
     if (t == 3) after_first = s;
@@ -187,12 +191,13 @@ TEST_CASE("every trajectory optimizer runs the oracle MPC loop to the origin") {
     auto* mbrl = dynamic_cast<EpisodicExperiment*>(exp.get());
     REQUIRE(mbrl);
     CHECK(mbrl->episodes().size() == 3);
-    auto s = std::dynamic_pointer_cast<const MbrlSnapshot>(exp->snapshot());
+    auto s = exp->snapshot();
     // The last episode's final 10 positions (obs rows 21..30 of 31).
-    REQUIRE(s->episode_obs.size() == 31 * 2);
+    const std::vector<double>& obs = s->trajectory.obs;
+    REQUIRE(obs.size() == 31 * 2);
     double late = 0;
-    for (int t = 21; t <= 30; ++t) late = std::max(late, std::abs(s->episode_obs[t * 2]));
+    for (int t = 21; t <= 30; ++t) late = std::max(late, std::abs(obs[t * 2]));
     CHECK(late < 0.8);
-    CHECK(std::abs(s->episode_obs[0]) > 1.0);  // it did start away from the origin
+    CHECK(std::abs(obs[0]) > 1.0);  // it did start away from the origin
   }
 }

@@ -31,8 +31,9 @@ int64_t tick_until(Experiment& e, const Pred& pred, int64_t max) {
   return n;
 }
 
-const MbrlSnapshot& mbrl(const std::shared_ptr<const Snapshot>& s) {
-  return dynamic_cast<const MbrlSnapshot&>(*s);
+const PlanView& plan_of(const std::shared_ptr<const Snapshot>& s) {
+  REQUIRE(s->plan);
+  return *s->plan;
 }
 
 /// Every file write_outputs writes, for both experiments, byte for byte.
@@ -101,7 +102,7 @@ const std::vector<std::string> kSmallPendulum = {"seed=3",
 
 bool phase_is(const Experiment& e, const char* phase, bool planning = false) {
   const auto s = e.snapshot();
-  const auto& m = mbrl(s);
+  const auto& m = plan_of(s);
   return m.phase == phase && (!planning || m.planning);
 }
 
@@ -128,7 +129,7 @@ TEST_CASE(
   check_continuation(
       "pendulum_mpc", kSmallPendulum,
       [](const Experiment& e) {
-        return phase_is(e, "train") && mbrl(e.snapshot()).dataset_size == 60 &&
+        return phase_is(e, "train") && e.snapshot()->model->dataset_size == 60 &&
                e.snapshot()->tick == 62;
       },
       100, 60, "pend_midfit");

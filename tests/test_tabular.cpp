@@ -90,8 +90,9 @@ TEST_CASE("the snapshot carries the Q table, the model, recent planning updates 
   auto e = make("dyna_maze", {"agent.planning_steps=5"});
   for (int i = 0; i < 30; ++i) e->tick();
   auto base = e->snapshot();
-  auto s = std::dynamic_pointer_cast<const TabularSnapshot>(base);
-  REQUIRE(s);
+  REQUIRE(base->q_table);
+  const auto tab = base->q_table;  // keeps the view alive
+  const QTableView* s = tab.get();
   CHECK(s->n_states == 54);
   CHECK(s->n_actions == 4);
   CHECK(s->q.size() == 54 * 4);
@@ -100,11 +101,14 @@ TEST_CASE("the snapshot carries the Q table, the model, recent planning updates 
   CHECK(s->planning_updates == 150);
   CHECK(s->recent_updates.size() == 180);
   CHECK(s->recent_updates.back().tick == 30);
+  CHECK_FALSE(base->plan);
+  CHECK_FALSE(base->model);
   // The path holds the start state and one state per step of the current episode.
   int64_t finished_steps = 0;
   for (const auto& row : e->episodes()) finished_steps += row.steps;
-  CHECK(s->episode_path.size() == size_t(30 - finished_steps + 1));
-  CHECK(s->world);
+  CHECK(s->path.size() == size_t(30 - finished_steps + 1));
+  CHECK(base->world);
+  CHECK(s->planning_steps == 5);
   CHECK(s->aliased_fraction == 0.0);  // a grid world is deterministic
   // The snapshot is a copy: ticking on does not change it.
   const auto q_before = s->q;

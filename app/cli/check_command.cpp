@@ -10,7 +10,8 @@
 #include "app/cli/cli.h"
 #include "core/dataset.h"
 #include "core/experiment.h"
-#include "core/agents/mpc/mpc_agent.h"
+#include "core/models/ensemble.h"
+#include "core/snapshot.h"
 #include "core/lesson.h"
 #include "envs/maze.h"
 #include "envs/registry.h"
@@ -73,7 +74,7 @@ void check(const CheckArgs& a) {
   } else if (ext == ".bin") {
     const auto exp = experiment_for(a, file, "model weights");
     const auto snap = exp->snapshot();
-    const auto& model = static_cast<const MbrlSnapshot&>(*snap).model;  // family "planning" (experiment_for)
+    const auto model = snap->model ? snap->model->model : nullptr;  // family "planning" (experiment_for)
     if (!model)
       throw InputError("--experiment: expected a learned model (agent.dynamics=learned), got the oracle");
     Ensemble e = *model;

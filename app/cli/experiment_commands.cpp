@@ -9,7 +9,7 @@
 #include "core/io/atomic_file.h"
 #include "core/export/export_all.h"
 #include "core/export/run_outputs.h"
-#include "core/export/world_svg.h"
+#include "app/draw/world_view.h"
 #include "core/planning/planner_config.h"
 #include "core/session.h"
 #include "envs/registry.h"
@@ -115,7 +115,7 @@ void run(const RunArgs& r) {
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::string what = a.has("--load-session") ? a.load_session : a.positional[0];
   if (a.has("--save-session")) save_session(*exp, r.save_session);
-  if (a.has("--world-svg")) write_world_svg(*exp->env(), r.world_svg);
+  if (a.has("--world-svg")) write_world_view_svg(*exp->snapshot(), WorldViewOptions{}, r.world_svg);
   if (a.has("--export-all")) {
     const std::filesystem::path dir = r.export_all;
     const auto snap = exp->snapshot();
@@ -145,7 +145,7 @@ void add_run_command(CLI::App& app) {
       ->type_name("DIR");
   cmd->add_option("--export-all", r->export_all, "export everything (CSV, JSON, SVG, npy, model) here")
       ->type_name("DIR");
-  cmd->add_option("--world-svg", r->world_svg, "after the run, draw the env's world as SVG into FILE")
+  cmd->add_option("--world-svg", r->world_svg, "after the run, draw the env's world with its overlays (Q values, plans) as SVG into FILE")
       ->type_name("FILE");
   cmd->add_flag("--quiet", r->quiet, "print nothing on success");
   cmd->callback([r] { run(*r); });

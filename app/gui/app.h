@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "app/draw/world_view.h"
 #include "app/gui/app_args.h"
 #include "app/gui/config_panel.h"
 #include "app/gui/cpu_sharing.h"
@@ -107,11 +108,16 @@ class App {
   std::string load_session_dir(const std::string& dir);
   /// Export all into `dir`: core files (export_all), viewport and plot PNGs, README.txt.
   void start_export_all(const std::string& dir);
+  /// Writes the first pane's world with its overlays as SVG to `path` (the same drawing code as
+  /// the screen, app/draw/world_view.h); returns the error ("" on success), also shown in the
+  /// status bar.
+  std::string export_world_svg(const std::string& path);
   /// True when no export or session save is in progress.
   bool exports_idle() const;
   /// Main calls this after each frame is rendered: reads back the PNG drawn in that frame.
   void after_render(int fb_w, int fb_h);
-  /// Scripted mode: starts --save-session / --export-all once; true when they are all done.
+  /// Scripted mode: starts --save-session / --export-all / --export-world-svg once; true when
+  /// they are all done.
   bool scripted_exports(const AppArgs& args);
 
  private:
@@ -142,6 +148,8 @@ class App {
   void world_pane(Lane& lane, ImVec2 p0, ImVec2 size, bool interactive);
   void fit_view(Lane& lane);
   void draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail);
+  /// The overlay toggles the world panes and the world SVG export draw with.
+  WorldViewOptions world_view_options() const;
   // Lessons (lesson_player.cpp).
   void load_lessons();
   void lesson_panel();

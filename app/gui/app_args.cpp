@@ -105,7 +105,9 @@ void add_scripted_flags(CLI::App& app, AppArgs& a, Texts& t) {
             {"--save-session", &a.save_session, "DIR",
              "after the ticks, save the session (config, data, model, RNGs)"},
             {"--export-all", &a.export_all, "DIR",
-             "after the ticks, export everything (CSV, JSON, SVG, PNG, npy, model, README.txt)"}});
+             "after the ticks, export everything (CSV, JSON, SVG, PNG, npy, model, README.txt)"},
+            {"--export-world-svg", &a.export_world_svg, "FILE",
+             "after the ticks, write the world with its overlays as SVG (File > Export > World as SVG)"}});
   app.add_option("--frames", a.frames,
                  "frames to render after the last tick (default 3; for timing)")
       ->type_name("N")

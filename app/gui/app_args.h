@@ -32,6 +32,7 @@ struct AppArgs {
   std::string save_session;   ///< --save-session DIR after the ticks (scripted)
   std::string load_session;   ///< --load-session DIR instead of --experiment
   std::string export_all;     ///< --export-all DIR after the ticks (scripted)
+  std::string export_world_svg;  ///< --export-world-svg FILE after the ticks (scripted)
   std::string lab;            ///< --lab VIEW: open the uncertainty lab on a view (lesson_panels())
   std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
 };

@@ -25,6 +25,11 @@ void App::menu_bar() {
       if (ImGui::MenuItem("Viewport as PNG"))
         screenshot_request_ =
             ScreenshotRequest{stem + "_viewport.png", lanes_[0].view.origin, lanes_[0].view.size};
+      if (ImGui::MenuItem("World as SVG (vector, for slides)")) {
+        std::error_code ec;
+        std::filesystem::create_directories(kExportDir, ec);
+        export_world_svg(stem + "_world.svg");
+      }
       if (ImGui::MenuItem("Window as PNG"))
         screenshot_request_ = ScreenshotRequest{stem + "_window.png", ImGui::GetMainViewport()->Pos,
                                                 ImGui::GetMainViewport()->Size};

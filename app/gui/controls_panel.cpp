@@ -4,7 +4,6 @@
 #include <imgui.h>
 
 #include "app/gui/app.h"
-#include "app/gui/snapshot_kinds.h"
 
 namespace dynalab {
 
@@ -48,9 +47,9 @@ void App::controls_panel(float w, float h, float y) {
   if (cmd.env_step) env_step_all();
   if (cmd.speed_changed)
     for (auto& lane : lanes_) lane.runner->set_speed(settings_.speed);
-  if (const MbrlSnapshot* m = mbrl_of(snap_.get())) mpc_.draw(*m);
+  if (snap_ && snap_->plan) mpc_.draw(*snap_);
   uncertainty_panel();
-  if (tabular_of(snap_.get())) overlay_toggles(w);
+  if (snap_ && snap_->q_table) overlay_toggles(w);
   if (demo_plan_trace_) mpc_.draw_demo(snap_.get());
   if (settings_.panels.stats && snap_) stats_panel(*snap_);
   const ConfigPanel::Result edit = config_.draw();

@@ -89,6 +89,8 @@ void App::start_export_all(const std::string& dir) {
   export_.export_dir = dir;
   export_.png_entries.clear();
   export_.png_error.clear();
+  if (export_world_svg((std::filesystem::path(dir) / "world.svg").string()).empty())
+    export_.png_entries.push_back({"world.svg", "the world with its overlays as vector art (for slides)"});
   runner_.post([result, dir](Experiment& e) {
     std::vector<ExportEntry> entries;
     std::string err;
@@ -288,6 +290,21 @@ void App::after_render(int fb_w, int fb_h) {
   }
 }
 
+std::string App::export_world_svg(const std::string& path) {
+  const std::shared_ptr<const Snapshot> snap = lanes_.empty() ? nullptr : lanes_[0].snap;
+  std::string err;
+  try {
+    if (!snap || !snap->world) throw InputError(path + ": no world to draw yet");
+    const PlanTrace* shown = snap->plan ? &mpc_.shown_trace(*snap->plan) : nullptr;
+    write_world_view_svg(*snap, world_view_options(), path, shown);
+    status("wrote " + path, false);
+  } catch (const std::exception& e) {
+    err = e.what();
+    status(err, true);
+  }
+  return err;
+}
+
 bool App::scripted_exports(const AppArgs& args) {
   if (!exports_idle() || !export_.export_dir.empty()) return false;
   if (!args.save_session.empty() && !export_.scripted_saved) {
@@ -299,6 +316,11 @@ bool App::scripted_exports(const AppArgs& args) {
     export_.scripted_exported = true;
     start_export_all(args.export_all);
     return false;
+  }
+  if (!args.export_world_svg.empty() && !export_.scripted_world_svg) {
+    export_.scripted_world_svg = true;
+    if (const std::string err = export_world_svg(args.export_world_svg); !err.empty())
+      new_errors_.push_back(err);
   }
   return true;
 }

@@ -43,6 +43,7 @@ struct ExportJobs {
   std::vector<ExportEntry> png_entries;
   std::string png_error;
   bool scripted_saved = false, scripted_exported = false;  // --save-session / --export-all
+  bool scripted_world_svg = false;                         // --export-world-svg
 
   /// The folder the user confirmed in the path popup this frame, and for which action.
   struct PathChoice {

@@ -48,6 +48,13 @@ if(XVFB_RUN)
            COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment cartpole_swingup_pets --set random_steps=20 --ticks 100000 --frames 12 --size 1280x800 --frame-stats ${GUI_OUT}/frame_stats.json && cat ${GUI_OUT}/frame_stats.json")
   set_tests_properties(gui_frame_stats PROPERTIES RESOURCE_LOCK xvfb
                        PASS_REGULAR_EXPRESSION "\"frames\": 12,.*\"build_ms\": {[^}]*\"p99\"")
+  # File > Export > World as SVG, scripted: the world with the overlays of the snapshot's views,
+  # drawn by the screen's code into SvgCanvas: Q arrows and heat-map cells on the Dyna maze, the
+  # plan fan's polylines on an MPC preset.
+  add_test(NAME gui_scripted_world_svg
+           COMMAND sh -c "set -e; o=${GUI_OUT}/world_svg; rm -rf $o; mkdir -p $o; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ticks 1500 --export-world-svg $o/maze.svg --size 1280x800 --exit 2>&1; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment point_mass_oracle --ticks 30 --export-world-svg $o/plan.svg --size 1280x800 --exit 2>&1; tail -c 7 $o/maze.svg | grep -q '</svg>'; echo maze-arrows=\$(grep -c 'class=.arrow.' $o/maze.svg) maze-cells=\$(grep -c '<rect x=.*fill-opacity=.0.92' $o/maze.svg) plan-polylines=\$(grep -c '<polyline' $o/plan.svg)")
+  set_tests_properties(gui_scripted_world_svg PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "maze-arrows=[1-9][0-9]+ maze-cells=[1-9][0-9]+ plan-polylines=[1-9][0-9]+")
   # File > Export all and Save session, scripted: every plot as a non-blank PNG next to its SVG,
   # the viewport PNG, README.txt listing them; then the saved session loads and runs on.
   add_test(NAME gui_scripted_export_all_and_session

@@ -93,9 +93,9 @@ void LabPanel::State::cancel_study() {
   worker.cancel("ensemble_size");
 }
 
-void LabPanel::State::track_episode(const MbrlSnapshot& m) {
+void LabPanel::State::track_episode(const Snapshot& m) {
   // Planned episodes only: the random data of pi_0 is in the training set already.
-  if (m.phase != "plan" && m.phase != "act") return;
+  if (m.plan && m.plan->phase != "plan" && m.plan->phase != "act") return;
   const int T = m.trajectory.steps();
   if (T < 2) return;
   if (recent.empty() || recent.back().run != m.run || recent.back().episode != m.episode) {
@@ -135,7 +135,7 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
                     const LabStyle& style) {
   State& s = *s_;
   s.style = style;
-  s.snap = std::dynamic_pointer_cast<const MbrlSnapshot>(snap);
+  s.snap = snap && snap->model ? snap : nullptr;
   s.busy = false;
   s.status = lab_view_names()[s.view] + ": waiting for a model";
   s.figures.clear();
@@ -162,13 +162,13 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
     ImGui::TextWrapped(
         "The lab needs a model-based experiment (File > Open experiment > MBRL versions or "
         "PETS).");
-  } else if (!s.snap->model) {
+  } else if (!s.snap->model->model) {
     ImGui::TextWrapped(
-        s.snap->model_kind == "oracle"
+        s.snap->model->prediction == "oracle"
             ? "This experiment plans through the true env (oracle): there is no learned model to "
               "inspect."
             : "No model yet: the agent is still collecting random data (phase: %s).",
-        s.snap->phase.c_str());
+        s.snap->plan ? s.snap->plan->phase.c_str() : "?");
     s.busy = false;
   } else {
     s.inputs = model_inputs(*s.snap, &s.inputs);

@@ -1,7 +1,7 @@
 #pragma once
 // The uncertainty and distribution-shift lab (issue 6): a pane beside the viewport with one view
-// at a time, drawn from the latest MbrlSnapshot (its frozen model copy, training data, visited
-// states and divergence per episode):
+// at a time, drawn from the latest snapshot's ModelView (its frozen model copy, training data,
+// visited states and divergence per episode):
 //   disagreement_map   epistemic vs aleatoric variance on a 2-D slice of the state space
 //   uncertainty_slice  the members' predictions on a 1-D slice with both bands and the data
 //   ensemble_size      validation MSE and NLL vs ensemble size (the PETS figure)
@@ -41,7 +41,7 @@ class LabPanel {
   /// Shows view `name` (one of lab_view_names()); false for an unknown name.
   bool set_view(const std::string& name);
   const std::string& view() const;
-  /// Draws the lab as a window at `pos` with `size` (screen pixels) from `snap` (an MbrlSnapshot
+  /// Draws the lab as a window at `pos` with `size` (screen pixels) from `snap` (its ModelView
   /// with a learned model; other snapshots get a one-line explanation).
   void draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImVec2 size,
             const LabStyle& style);

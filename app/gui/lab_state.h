@@ -24,7 +24,8 @@
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/analysis/visitation.h"
 #include "core/background_worker.h"
-#include "core/agents/mpc/mpc_agent.h"
+#include "core/models/ensemble.h"
+#include "core/snapshot.h"
 
 namespace dynalab {
 
@@ -107,7 +108,7 @@ struct StudyProgress {
 struct LabPanel::State {
   int view = 0;
   bool force_tab = true;                     // select `view`'s tab in the next frame (set_view)
-  std::shared_ptr<const MbrlSnapshot> snap;  // this frame's
+  std::shared_ptr<const Snapshot> snap;  // this frame's, when it has a ModelView
   LabStyle style;
   bool busy = false;            // set by the drawn view each frame
   std::string status;           // set by the drawn view each frame (LabPanel::status)
@@ -144,7 +145,7 @@ struct LabPanel::State {
   std::deque<Episode> recent;
 
   ~State();
-  void track_episode(const MbrlSnapshot& m);
+  void track_episode(const Snapshot& m);
   void draw_map();
   void draw_slice();
   void draw_size();

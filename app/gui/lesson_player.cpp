@@ -21,7 +21,7 @@ const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
 const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 
 // Sets the Dyna and MPC overlay toggles to exactly the step's list (an empty list keeps them).
-void apply_overlays(const std::vector<std::string>& names, TabularOverlayOptions& t,
+void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
                     MpcOverlayOptions& m) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };

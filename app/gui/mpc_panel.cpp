@@ -35,8 +35,9 @@ const PlanTrace* cem_iteration_scrubber(const std::vector<PlanTrace>& traces, in
 
 namespace dynalab {
 
-void MpcControls::draw(const MbrlSnapshot& m) {
-  if (!ImGui::CollapsingHeader("MPC overlays", ImGuiTreeNodeFlags_DefaultOpen)) return;
+void MpcControls::draw(const Snapshot& s) {
+  if (!s.plan || !ImGui::CollapsingHeader("MPC overlays", ImGuiTreeNodeFlags_DefaultOpen)) return;
+  const PlanView& m = *s.plan;
   mpc_overlay_toggles(opt);
   ImGui::Checkbox("follow the latest iteration", &cem_follow);
   if (!m.replan_traces.empty()) {
@@ -57,7 +58,8 @@ void MpcControls::draw(const MbrlSnapshot& m) {
   } else {
     ImGui::TextDisabled("no plan yet (phase: %s)", m.phase.c_str());
   }
-  ImGui::Text("dataset %zu transitions, model %s", m.dataset_size, m.model_kind.c_str());
+  if (s.model)
+    ImGui::Text("dataset %zu transitions, model %s", s.model->dataset_size, s.model->prediction.c_str());
 }
 
 void MpcControls::draw_demo(const Snapshot* snap) {
@@ -78,7 +80,7 @@ void MpcControls::draw_demo(const Snapshot* snap) {
   cem_iteration_scrubber(demo_traces, cem_iteration);
 }
 
-const PlanTrace& MpcControls::shown_trace(const MbrlSnapshot& m) const {
+const PlanTrace& MpcControls::shown_trace(const PlanView& m) const {
   if (cem_follow || m.replan_traces.empty()) return m.trace;
   return *m.replan_traces[std::clamp(cem_iteration, 0, int(m.replan_traces.size()) - 1)];
 }

@@ -4,8 +4,8 @@
 
 #include <vector>
 
-#include "app/gui/mpc_overlay.h"
-#include "core/agents/mpc/mpc_agent.h"
+#include "app/draw/mpc_overlay.h"
+#include "core/snapshot.h"
 
 namespace dynalab {
 
@@ -24,12 +24,12 @@ struct MpcControls {
   bool cem_follow = true;
   std::vector<PlanTrace> demo_traces;
 
-  /// The "MPC overlays" panel of an MPC run.
-  void draw(const MbrlSnapshot& m);
+  /// The "MPC overlays" panel of a snapshot with a PlanView (and its ModelView, if any).
+  void draw(const Snapshot& s);
   /// The "MPC (demo trace)" panel; builds three synthetic iterations around the world's agent.
   void draw_demo(const Snapshot* snap);
-  /// What to draw for `m`: the scrubbed iteration of the latest replan, or the latest trace.
-  const PlanTrace& shown_trace(const MbrlSnapshot& m) const;
+  /// What to draw for `p`: the scrubbed iteration of the latest replan, or the latest trace.
+  const PlanTrace& shown_trace(const PlanView& p) const;
   /// The scrubbed demo iteration (nullptr before draw_demo built them).
   const PlanTrace* demo_trace() const;
 };

@@ -6,7 +6,7 @@
 #include <filesystem>
 #include <string>
 
-#include "app/gui/tabular_overlay.h"
+#include "app/draw/q_table_overlay.h"
 
 namespace dynalab {
 
@@ -23,7 +23,7 @@ struct Settings {
   std::string last_lesson;  ///< lesson open at exit ("" : an experiment was open)
   int last_step = 1;        ///< 1-based step of last_lesson
   double speed = 30;        ///< ticks per second while playing (0: as fast as possible)
-  TabularOverlayOptions overlays;
+  QTableOverlayOptions overlays;
   Panels panels;
 };
 

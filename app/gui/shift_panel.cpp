@@ -82,7 +82,7 @@ HeatmapData density_heatmap(const VisitationHistograms& h, const std::vector<std
 }
 
 // KL per episode, from the snapshot (the experiment computes one estimate per episode).
-Figure kl_figure(const MbrlSnapshot& m) {
+Figure kl_figure(const ModelView& m) {
   Figure kl{"divergence",
             "KL(visited || training) per episode   (k-NN estimator, Wang et al. 2009)",
             "planned episode",
@@ -177,7 +177,7 @@ ErrorResult compute_model_error(const std::shared_ptr<const Ensemble>& model,
 }  // namespace
 
 void LabPanel::State::draw_shift() {
-  const MbrlSnapshot& m = *snap;
+  const ModelView& m = *snap->model;
   const auto& names = inputs.obs_names;
   title(style, "Training data vs where the policy goes");
   job_note(shift_job.running(), shift_job.error);
@@ -233,7 +233,7 @@ void LabPanel::State::draw_shift() {
 }
 
 void LabPanel::State::draw_error() {
-  const MbrlSnapshot& m = *snap;
+  const ModelView& m = *snap->model;
   title(style, "Where is the model wrong?");
   job_note(error_job.running(), error_job.error);
   const auto data = m.training_data;
@@ -255,7 +255,8 @@ void LabPanel::State::draw_error() {
   for (const auto& e : recent)
     if (e.traj.steps() > 0) trajs.push_back(e.traj);
   auto model = m.model;
-  const int horizon = std::max(5, std::min(30, m.trace.horizon > 0 ? m.trace.horizon : 20));
+  const int planned = snap->plan ? snap->plan->trace.horizon : 0;
+  const int horizon = std::max(5, std::min(30, planned > 0 ? planned : 20));
   error_job.want(
       worker, key,
       [model, data, trajs, horizon] { return compute_model_error(model, data, trajs, horizon); },

@@ -9,9 +9,9 @@
 #include <algorithm>
 
 #include "app/gui/app.h"
-#include "app/gui/snapshot_kinds.h"
 #include "core/lesson_gate.h"
-#include "core/agents/mpc/mpc_agent.h"
+#include "core/models/ensemble.h"
+#include "core/snapshot.h"
 #include "core/planning/model_env.h"
 
 namespace dynalab {
@@ -27,9 +27,9 @@ std::string describe(int size, bool bootstrap, const std::string& prediction,
 }  // namespace
 
 void App::uncertainty_panel() {
-  const MbrlSnapshot* m = mbrl_of(snap_.get());
-  if (!m || !config_.ready || lanes_.size() > 1 || config_.edited.value("family", "") != "planning" ||
-      config_.edited.value("dynamics", "learned") != "learned")
+  const Snapshot* m = snap_.get();
+  if (!m || !m->model || !config_.ready || lanes_.size() > 1 ||
+      config_.edited.value("family", "") != "planning" || config_.edited.value("dynamics", "learned") != "learned")
     return;
   if (!ImGui::CollapsingHeader("Uncertainty", ImGuiTreeNodeFlags_DefaultOpen)) return;
   Json& model = config_.edited["model"];
@@ -41,9 +41,8 @@ void App::uncertainty_panel() {
   std::string prediction = model.value("prediction", "probabilistic");
   std::string prop = rollout.value("propagation", "tsinf");
   // What the running model was built with (the snapshot's frozen copy), to show what is pending.
-  const bool have_model = m->model != nullptr;
-  const ModelConfig running = have_model ? m->model->config() : ModelConfig{};
-
+  const bool have_model = m->model->model != nullptr;
+  const ModelConfig running = have_model ? m->model->model->config() : ModelConfig{};
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.45f);
   ImGui::SliderInt("ensemble size", &size, 1, 10, "%d members");
   ImGui::Checkbox("bootstrap resampling", &bootstrap);

@@ -6,10 +6,8 @@
 
 #include <algorithm>
 
+#include "app/draw/world_view.h"
 #include "app/gui/app.h"
-#include "app/gui/mbrl_view.h"
-#include "app/gui/snapshot_kinds.h"
-#include "app/gui/tabular_overlay.h"
 #include "app/gui/world_counters.h"
 
 namespace dynalab {
@@ -59,9 +57,7 @@ void App::fit_view(Lane& lane) {
   ViewTransform inner = view;
   inner.origin.y += top;
   inner.size.y = std::max(10.0f, inner.size.y - top);
-  const Env& world = *lane.snap->world;
-  inner.fit(mbrl_of(lane.snap.get()) ? mbrl_bounds(world) : world.world_bounds(),
-            20.0f * ui_scale());
+  inner.fit(world_view_bounds(*lane.snap), 20.0f * ui_scale());
   view.scale = inner.scale;
   view.center = inner.to_world(
       ImVec2(view.origin.x + view.size.x * 0.5f, view.origin.y + view.size.y * 0.5f));
@@ -85,16 +81,12 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   }
   fit_view(lane);
   const Env& world = *snap->world;
-  const TabularSnapshot* tab = tabular_of(snap.get());
-  send(interaction_.update(lane.view, lane.user_moved_view, world, tab, hovered, interactive));
+  send(interaction_.update(lane.view, lane.user_moved_view, world, snap->q_table.get(), hovered,
+                           interactive));
   dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
   ImGuiCanvas canvas(dl, lane.view, line_scale(), ImGui::GetFontSize());
-  if (tab)
-    draw_tabular_view(canvas, *tab, settings_.overlays);
-  else
-    world.draw(canvas);
-  if (const MbrlSnapshot* mb = mbrl_of(snap.get()))
-    draw_mbrl_view(canvas, *mb, mpc_.opt, interactive ? mpc_.shown_trace(*mb) : mb->trace);
+  draw_world_view(canvas, *snap, world_view_options(),
+                  interactive && snap->plan ? &mpc_.shown_trace(*snap->plan) : nullptr);
   // --demo-plan-trace: a synthetic replan, one trace per CEM iteration (overlay check).
   if (demo_plan_trace_ && interactive)
     if (const PlanTrace* t = mpc_.demo_trace()) draw_plan_trace(canvas, *t, world, mpc_.opt);
@@ -110,8 +102,7 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   Counters c;
   c.pieces.push_back(lane.label.empty() ? snap.experiment : lane.label);
   if (!side_by_side) c.pieces.push_back("tick " + std::to_string(snap.tick));
-  if (const TabularSnapshot* tab = tabular_of(&snap)) add_tabular_counters(c, *tab, side_by_side);
-  if (const MbrlSnapshot* mb = mbrl_of(&snap)) add_mbrl_counters(c, *mb);
+  add_view_counters(c, snap, side_by_side);
   if (in_lesson() && lane_reached(lane) && !lane.released)
     c.pieces.push_back(side_by_side ? "(paused)" : "paused: " + until_text(current_step()->until));
   // Presentation mode's UI font is already large; elsewhere the counters use the big font.
@@ -121,5 +112,7 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
       draw_counter_box(ImGui::GetWindowDrawList(), p0, avail, c, (side_by_side ? 5 : 8) * ui_scale());
   ImGui::PopFont();
 }
+
+WorldViewOptions App::world_view_options() const { return {settings_.overlays, mpc_.opt}; }
 
 }  // namespace dynalab

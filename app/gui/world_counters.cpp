@@ -6,30 +6,38 @@
 
 namespace dynalab {
 
-void add_tabular_counters(Counters& c, const TabularSnapshot& tab, bool side_by_side) {
-  c.pieces.push_back("episode " + std::to_string(tab.episode + 1));
+namespace {
+void add_q_table_counters(Counters& c, const Snapshot& s, const QTableView& tab, bool side_by_side) {
   if (!side_by_side) {
     c.pieces.push_back("real updates " + std::to_string(tab.real_updates));
     c.pieces.push_back("planning updates " + std::to_string(tab.planning_updates));
-    c.pieces.push_back("n = " + std::to_string(tab.agent.planning_steps));
+    c.pieces.push_back("n = " + std::to_string(tab.planning_steps));
   } else {
-    c.pieces.push_back(std::to_string(tab.total_steps) + " steps");
+    c.pieces.push_back(std::to_string(s.total_steps) + " steps");
   }
 }
 
-void add_mbrl_counters(Counters& c, const MbrlSnapshot& mb) {
-  c.pieces.push_back("episode " + std::to_string(mb.episode + 1));
+void add_plan_counters(Counters& c, const Snapshot& s, const PlanView& mb) {
+  const size_t dataset = s.model ? s.model->dataset_size : 0;
   const std::string phase =
-      mb.phase == "collect" ? "collect random data (" + std::to_string(mb.dataset_size) + ")"
+      mb.phase == "collect" ? "collect random data (" + std::to_string(dataset) + ")"
       : mb.phase == "train" ? "train the model"
-      : mb.phase == "plan"  ? "plan (" + mb.planner_kind + " iteration " +
+      : mb.phase == "plan"  ? "plan (" + mb.optimizer + " iteration " +
                                  std::to_string(mb.trace.iteration + 1) + "/" +
                                  std::to_string(mb.trace.iterations) + ")"
                             : "act (step " + std::to_string(mb.plan_index) + " of the plan)";
   c.pieces.push_back("phase: " + phase);
-  if (!mb.returns.empty()) c.pieces.push_back("last return " + one_decimal(mb.returns.back()));
-  if (mb.model_diverged) c.alert = "model diverged";
-  if (!mb.message.empty() && c.alert.empty()) c.alert = mb.message;
+  if (!s.returns.empty()) c.pieces.push_back("last return " + one_decimal(s.returns.back()));
+  if (s.model && s.model->diverged) c.alert = "model diverged";
+  if (!s.message.empty() && c.alert.empty()) c.alert = s.message;
+}
+}  // namespace
+
+void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
+  if (!s.q_table && !s.plan) return;
+  c.pieces.push_back("episode " + std::to_string(s.episode + 1));
+  if (s.q_table) add_q_table_counters(c, s, *s.q_table, side_by_side);
+  if (s.plan) add_plan_counters(c, s, *s.plan);
 }
 
 float draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad) {

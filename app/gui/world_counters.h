@@ -8,8 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "core/agents/mpc/mpc_agent.h"
-#include "core/agents/tabular/dyna_agent.h"
+#include "core/snapshot.h"
 
 namespace dynalab {
 
@@ -18,11 +17,10 @@ struct Counters {
   std::string alert;                ///< a red line under them ("" none)
 };
 
-/// A tabular run's pieces: episode, and real / planning updates and n (one pane) or the real
-/// steps (side by side).
-void add_tabular_counters(Counters& c, const TabularSnapshot& tab, bool side_by_side);
-/// An MPC run's pieces: episode, phase, last return; the alert when the model diverged.
-void add_mbrl_counters(Counters& c, const MbrlSnapshot& mb);
+/// The pieces of the views `s` carries: the episode; for a Q table real / planning updates and
+/// n (one pane) or the real steps (side by side); for a plan the phase and the last return;
+/// the alert when the model diverged or the snapshot has a message.
+void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side);
 
 /// Draws the box at the pane's top-left (`p0`, `avail` the pane) in the current font; returns
 /// the height it takes with its margin (the view fit leaves that room free).

@@ -4,12 +4,27 @@
 
 #include <cmath>
 
-#include "app/gui/tabular_overlay.h"
-
 namespace dynalab {
 
+namespace {
+// The hover read-out of grid cell `c` (Q of each action, how many the model knows) as a tooltip;
+// nothing on a wall or when the table is not a four-action grid's.
+void q_cell_tooltip(const QTableView& tab, const GridLayout& grid, Cell c) {
+  // The numbers behind the colours and arrows of this cell.
+  const int s = grid.state_of(c);
+  if (s >= tab.n_states || tab.n_actions != 4 || grid.wall(c)) return;
+  const double* q = &tab.q[size_t(s) * 4];
+  int known = 0;
+  for (const auto& e : tab.model) known += e.state == s && e.visits > 0;
+  ImGui::SetTooltip(
+      "cell (row %d, col %d)\nQ up %.3f  down %.3f\nQ left %.3f  right %.3f\nmodel knows %d of "
+      "4 actions",
+      c.row, c.col, q[0], q[1], q[2], q[3], known);
+}
+}  // namespace
+
 WorldInteraction::Requests WorldInteraction::update(ViewTransform& view, bool& user_moved,
-                                                    const Env& world, const TabularSnapshot* tab,
+                                                    const Env& world, const QTableView* tab,
                                                     bool hovered, bool interactive) {
   ImGuiIO& io = ImGui::GetIO();
   if (hovered && io.MouseWheel != 0) {
@@ -56,10 +71,10 @@ WorldInteraction::Requests WorldInteraction::pull(const ViewTransform& view, con
 // Grid editing (REINFORCEjs): click toggles a wall, drag moves the start or the goal.
 WorldInteraction::Requests WorldInteraction::edit_cells(const ViewTransform& view,
                                                         const GridLayout& grid,
-                                                        const TabularSnapshot& tab, bool hovered) {
+                                                        const QTableView& tab, bool hovered) {
   const std::optional<Cell> at = grid.cell_at(view.to_world(ImGui::GetIO().MousePos));
   if (hovered && at && drag == Drag::none && !ImGui::IsMouseDown(ImGuiMouseButton_Right))
-    tabular_cell_tooltip(tab, grid, *at);
+    q_cell_tooltip(tab, grid, *at);
   if (hovered && ImGui::IsMouseClicked(ImGuiMouseButton_Left) && at) {
     drag = *at == grid.start ? Drag::start : *at == grid.goal ? Drag::goal : Drag::wall;
     drag_from = *at;

@@ -9,7 +9,7 @@
 
 #include "app/gui/imgui_canvas.h"
 #include "core/env.h"
-#include "core/agents/tabular/dyna_agent.h"
+#include "core/views.h"
 
 namespace dynalab {
 
@@ -28,9 +28,9 @@ struct WorldInteraction {
     Vec2 target{};             ///< the mouse in world units
   };
   /// Pans and zooms `view` (sets `user_moved`); on the interactive pane also grabs bodies and
-  /// edits cells. `tab` is the pane's tabular snapshot (hover read-out of Q), if it is one.
+  /// edits cells. `tab` is the pane's Q table (hover read-out of Q; cell editing), if any.
   Requests update(ViewTransform& view, bool& user_moved, const Env& world,
-                  const TabularSnapshot* tab, bool hovered, bool interactive);
+                  const QTableView* tab, bool hovered, bool interactive);
   /// The pull line and the ghost of a start / goal being dragged, over the world.
   void draw(Canvas& canvas, ImDrawList* dl, const ViewTransform& view, const Env& world) const;
   /// --drag: holds a pull from `at` to `target` without a mouse.
@@ -38,7 +38,7 @@ struct WorldInteraction {
 
  private:
   Requests pull(const ViewTransform& view, const Env& world, bool hovered);
-  Requests edit_cells(const ViewTransform& view, const GridLayout& grid, const TabularSnapshot& tab,
+  Requests edit_cells(const ViewTransform& view, const GridLayout& grid, const QTableView& tab,
                       bool hovered);
 };
 

@@ -4,7 +4,6 @@
 
 #include "core/analysis/knn.h"
 #include "core/config.h"
-#include "core/agents/mpc/mpc_agent.h"
 #include "core/rng.h"
 
 namespace dynalab {
@@ -22,19 +21,17 @@ std::shared_ptr<const TrainingSummary> summarise(const Dataset& d) {
 }
 }  // namespace
 
-bool has_model_inputs(const Snapshot& snap) {
-  const auto* m = dynamic_cast<const MbrlSnapshot*>(&snap);
-  return m && m->model;
-}
+bool has_model_inputs(const Snapshot& snap) { return snap.model && snap.model->model; }
 
 ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
-  const auto* m = dynamic_cast<const MbrlSnapshot*>(&snap);
+  const ModelView* m = snap.model.get();
   if (!m) throw InputError(snap.experiment + ": the analysis needs a planning experiment with a learned model, got family '" + snap.family + "'");
   if (!m->model)
     throw InputError(snap.experiment + ": no learned model to analyse (" +
-                     (m->model_kind == "oracle" ? std::string("agent.dynamics = oracle")
+                     (m->prediction == "oracle" ? std::string("agent.dynamics = oracle")
                                                 : "still collecting random data; run more ticks") +
                      ")");
+  const int obs_dim = m->obs_dim, action_dim = m->action_dim;
   ModelInputs in;
   in.model = m->model;
   in.training_data = m->training_data && !m->training_data->empty() ? m->training_data : nullptr;
@@ -42,18 +39,18 @@ ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
     in.summary = reuse && reuse->training_data == in.training_data && reuse->summary
                      ? reuse->summary
                      : summarise(*in.training_data);
-  in.state = m->obs.size() == m->obs_dim ? m->obs : Vec(Vec::Zero(m->obs_dim));
-  in.plan_action = Vec::Zero(m->action_dim);
-  if (int(m->plan.size()) >= m->action_dim)
-    for (int d = 0; d < m->action_dim; ++d) in.plan_action[d] = m->plan[size_t(d)];
-  if (m->world) {
-    in.obs_space = m->world->observation_space();
-    in.action_space = m->world->action_space();
-    in.obs_names = m->world->observation_names();
+  in.state = snap.obs.size() == obs_dim ? snap.obs : Vec(Vec::Zero(obs_dim));
+  in.plan_action = Vec::Zero(action_dim);
+  if (snap.plan && int(snap.plan->plan.size()) >= action_dim)
+    for (int d = 0; d < action_dim; ++d) in.plan_action[d] = snap.plan->plan[size_t(d)];
+  if (snap.world) {
+    in.obs_space = snap.world->observation_space();
+    in.action_space = snap.world->action_space();
+    in.obs_names = snap.world->observation_names();
   }
-  if (int(in.obs_names.size()) != m->obs_dim) {
+  if (int(in.obs_names.size()) != obs_dim) {
     in.obs_names.clear();
-    for (int d = 0; d < m->obs_dim; ++d) in.obs_names.push_back("obs " + std::to_string(d));
+    for (int d = 0; d < obs_dim; ++d) in.obs_names.push_back("obs " + std::to_string(d));
   }
   return in;
 }

@@ -36,7 +36,7 @@ struct ModelInputs {
   int obs_dim() const { return int(state.size()); }
 };
 
-/// The inputs of `snap` (an MbrlSnapshot with a learned model). `reuse`: an earlier result whose
+/// The inputs of `snap` (its ModelView with a learned model; the PlanView's next action). `reuse`: an earlier result whose
 /// TrainingSummary is kept when the training data is the same copy (the GUI asks every frame).
 /// Throws InputError when the snapshot has no learned model (another kind, the oracle, or still
 /// collecting random data).

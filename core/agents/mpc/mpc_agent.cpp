@@ -164,47 +164,49 @@ void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
   figs.push_back(std::move(dis));
 }
 
-void MpcAgent::publish(Snapshot& snap) const {
-  auto& s = static_cast<MbrlSnapshot&>(snap);  // made by new_snapshot()
-  s.trace = agent_.trace();
-  s.replan_traces = replan_traces_;
-  s.planning = agent_.planning();
-  s.obs_dim = world_->observation_space().dim();
-  s.action_dim = world_->action_space().dim();
-  s.episode_obs = s.trajectory.obs;
-  s.episode_actions = s.trajectory.actions;
-  s.episode_rewards = s.trajectory.rewards;
-  s.plan = agent_.current_plan();
-  s.plan_index = agent_.plan_index();
-  s.replan_every = cfg_.agent.replan_every;
-  s.predicted_return = agent_.predicted_return();
-  s.planner_kind = agent_.planner().name();
-  s.model_kind = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.prediction;
+void MpcAgent::publish(Snapshot& s) const {
   static const char* phases[] = {"collect", "train", "plan", "act"};
-  s.phase = phases[static_cast<int>(agent_.phase())];
-  s.dataset_size = agent_.dataset().size();
+  auto p = std::make_shared<PlanView>();
+  p->trace = agent_.trace();
+  p->replan_traces = replan_traces_;
+  p->planning = agent_.planning();
+  p->plan = agent_.current_plan();
+  p->plan_index = agent_.plan_index();
+  p->replan_every = cfg_.agent.replan_every;
+  p->predicted_return = agent_.predicted_return();
+  p->optimizer = agent_.planner().name();
+  p->phase = phases[static_cast<int>(agent_.phase())];
+  p->obs_dim = world_->observation_space().dim();
+  p->action_dim = world_->action_space().dim();
+  auto m = std::make_shared<ModelView>();
+  m->prediction = cfg_.agent.dynamics == "oracle" ? "oracle" : cfg_.agent.model.prediction;
+  m->dataset_size = agent_.dataset().size();
+  m->obs_dim = p->obs_dim;
+  m->action_dim = p->action_dim;
   for (const auto& row : *divergence_)
-    if (row.run == seed_.run) s.divergence.push_back(row.kl);
-  s.visitation = visitation_;
+    if (row.run == seed_.run) m->divergence.push_back(row.kl);
+  m->visitation = visitation_;
   if (const auto model = agent_.model()) {
-    s.model_diverged = model->diverged();
+    m->diverged = model->diverged();
     if (model_copy_fits_ != agent_.fits() || !model_copy_) {
       model_copy_ = std::make_shared<const Ensemble>(*model);
       model_copy_fits_ = agent_.fits();
       // No env step happens while training, so the dataset now is the one the fit used.
       model_data_ = agent_.fits() > 0 ? std::make_shared<const Dataset>(agent_.dataset()) : nullptr;
     }
-    s.model = model_copy_;
-    s.training_data = model_data_;
+    m->model = model_copy_;
+    m->training_data = model_data_;
   }
-  if (s.model_diverged) s.message = "model diverged: training stopped, the last good weights are kept";
+  if (m->diverged) s.message = "model diverged: training stopped, the last good weights are kept";
   if (!agent_.plan_valid() && agent_.replans() > 0) s.message = "no candidate had a finite return";
   s.stats.push_back({"replans", std::to_string(agent_.replans())});
   s.stats.push_back({"planner", std::string(agent_.planner().name()) + (agent_.planning() ? " (planning)" : "")});
-  s.stats.push_back({"phase", s.phase});
+  s.stats.push_back({"phase", p->phase});
   s.stats.push_back({"version", cfg_.agent.version + (cfg_.agent.dynamics == "oracle" ? " (oracle)" : "")});
-  s.stats.push_back({"dataset", std::to_string(s.dataset_size) + " transitions"});
+  s.stats.push_back({"dataset", std::to_string(m->dataset_size) + " transitions"});
   s.stats.push_back({"model fits", std::to_string(agent_.fits())});
+  s.plan = std::move(p);
+  s.model = std::move(m);
 }
 
 void MpcAgent::write_outputs(const std::filesystem::path& dir) const {

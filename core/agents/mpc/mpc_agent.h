@@ -5,6 +5,9 @@
 // path, and the distribution-shift analysis (one KL estimate per planned episode, visitation,
 // model error vs distance to the training data).
 //
+// It publishes a PlanView and a ModelView (core/views.h; the ModelView's prediction is "oracle"
+// and its model null when it plans through the true env).
+//
 // Ticks: a random warm-up step (warming_up), a training epoch or ONE planner iteration
 // (thinking, so the GUI can watch CEM iterate), or one planned env step.
 //
@@ -73,45 +76,6 @@ struct MpcSettingsConfig {
   }
 };
 
-/// The states behind one planned episode's divergence estimate (immutable once published).
-struct VisitationSample {
-  int run = 0, episode = 0;
-  /// Training states of the model that planned the episode (its latest fit; the dataset for the
-  /// oracle), subsampled to at most kMaxVisitationRows rows. One row per state (obs_dim columns).
-  Eigen::MatrixXd dataset_states;
-  /// Observations visited by the planned episode (at most kMaxVisitationRows, subsampled).
-  Eigen::MatrixXd visited_states;
-  double kl = 0;  ///< KL(visited || dataset) in nats, as in divergence (NaN if too few samples)
-};
-inline constexpr int kMaxVisitationRows = 2000;
-
-/// What the GUI draws for MPC: the latest plan trace, the executed path, the returns.
-struct MbrlSnapshot : Snapshot {
-  PlanTrace trace;  ///< the latest planner iteration
-  /// Every iteration of the latest (or in-progress) replan, oldest first (the CEM scrubber).
-  std::vector<std::shared_ptr<const PlanTrace>> replan_traces;
-  bool planning = false;  ///< a replan is in progress (trace shows an unfinished one)
-  int obs_dim = 0, action_dim = 0;
-  std::vector<double> episode_obs;      ///< (T+1) x obs_dim, observations this episode
-  std::vector<double> episode_actions;  ///< T x action_dim, executed actions this episode
-  std::vector<double> episode_rewards;  ///< T
-  std::vector<float> plan;              ///< H x A, the plan being executed
-  std::string phase;                    ///< collect | train | plan | act
-  size_t dataset_size = 0;
-  bool model_diverged = false;
-  std::shared_ptr<const Ensemble> model;  ///< a frozen copy of the learned model (null: oracle)
-  /// The transitions `model` was fit on (null: oracle or before the first fit).
-  std::shared_ptr<const Dataset> training_data;
-  int plan_index = 0;  ///< index of the plan's next action
-  int replan_every = 1;
-  double predicted_return = 0;  ///< the planner's predicted return of `plan`
-  std::string planner_kind, model_kind;
-  /// KL(visited || training states) per finished planned episode of this run, nats.
-  std::vector<double> divergence;
-  /// The latest finished planned episode's visited and training states (null before the first).
-  std::shared_ptr<const VisitationSample> visitation;
-};
-
 /// One row of analysis/divergence.csv.
 struct DivergenceRow {
   int run = 0, episode = 0;
@@ -141,7 +105,6 @@ class MpcAgent : public Agent {
   }
   std::vector<double> episode_metrics() const override;
   void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const override;
-  std::shared_ptr<Snapshot> new_snapshot() const override { return std::make_shared<MbrlSnapshot>(); }
   void publish(Snapshot& s) const override;
   void write_outputs(const std::filesystem::path& dir) const override;
   void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;

@@ -137,7 +137,7 @@ void MpcAgent::write_analysis(const std::filesystem::path& root) const {
   // The model analyses need a learned model with data. The map is the one the GUI's lab shows
   // for the final snapshot (one recipe: disagreement_map_recipe.h).
   std::string dis = "x,y,epistemic,aleatoric\n";
-  MbrlSnapshot snap;  // the final state as the GUI's lab would see it
+  Snapshot snap;  // the final state as the GUI's lab would see it
   snap.obs = last_obs_;
   snap.world = world_->clone();
   publish(snap);

@@ -26,23 +26,27 @@ void DynaAgent::observe(const Transition& t, bool) {
   while (recent_.size() > kRecentUpdates) recent_.pop_front();
 }
 
-void DynaAgent::publish(Snapshot& snap) const {
-  auto& s = static_cast<TabularSnapshot&>(snap);  // made by new_snapshot()
-  s.n_states = s.world->observation_space().n;
-  s.n_actions = s.world->action_space().n;
-  s.q = agent_.q_table();
-  s.model = agent_.model().entries();
+void DynaAgent::publish(Snapshot& s) const {
+  auto v = std::make_shared<QTableView>();
+  v->n_states = s.world->observation_space().n;
+  v->n_actions = s.world->action_space().n;
+  v->q = agent_.q_table();
+  for (const auto& e : agent_.model().entries())
+    v->model.push_back({e.state, e.action, e.next_state, e.reward, e.visits, e.outcome_changes});
   // Every tick of this family is one real step: an update made k steps ago is k ticks old.
-  for (const auto& r : recent_) s.recent_updates.push_back({s.tick - (agent_.time() - r.time), r.update, r.planning});
-  for (double state : s.trajectory.obs) s.episode_path.push_back(int(state));  // obs_dim 1: the state index
-  s.real_updates = agent_.real_updates();
-  s.planning_updates = agent_.planning_updates();
-  s.aliased_fraction = agent_.model().aliased_fraction();
-  s.agent = agent_.config();
-  s.stats.push_back({"real updates", std::to_string(s.real_updates)});
-  s.stats.push_back({"planning updates", std::to_string(s.planning_updates)});
-  s.stats.push_back({"model pairs known", std::to_string(s.model.size())});
-  s.stats.push_back({"aliased pairs", format_number(std::round(1000 * s.aliased_fraction) / 10) + "%"});
+  for (const auto& r : recent_)
+    v->recent_updates.push_back({s.tick - (agent_.time() - r.time), r.update.state, r.update.action, r.update.delta, r.planning});
+  for (double state : s.trajectory.obs) v->path.push_back(int(state));  // obs_dim 1: the state index
+  v->real_updates = agent_.real_updates();
+  v->planning_updates = agent_.planning_updates();
+  v->aliased_fraction = agent_.model().aliased_fraction();
+  v->algorithm = agent_.config().algorithm;
+  v->planning_steps = agent_.config().planning_steps;
+  s.stats.push_back({"real updates", std::to_string(v->real_updates)});
+  s.stats.push_back({"planning updates", std::to_string(v->planning_updates)});
+  s.stats.push_back({"model pairs known", std::to_string(v->model.size())});
+  s.stats.push_back({"aliased pairs", format_number(std::round(1000 * v->aliased_fraction) / 10) + "%"});
+  s.q_table = std::move(v);
 }
 
 void DynaAgent::write_outputs(const std::filesystem::path& dir) const {

@@ -2,7 +2,7 @@
 // The tabular family on the agent seam (family "tabular"): Q-learning, Dyna-Q, Dyna-Q+
 // and prioritized sweeping (TabularAgent, core/agents/tabular/tabular_agent.h) on an env with discrete
 // observations and actions (grid worlds, discretised physics worlds). Every tick is one real
-// env step with its direct update and its planning updates.
+// env step with its direct update and its planning updates. It publishes a QTableView.
 //
 // Outputs (write_outputs; metrics.csv columns steps,return):
 //   model.csv  state,action,visits,outcome_changes,next_state,reward  the learned model of the
@@ -28,23 +28,6 @@ struct TabularSettingsConfig {
   }
 };
 
-/// What the GUI needs to draw Dyna: Q table, learned model, planning updates, the agent's path.
-struct TabularSnapshot : Snapshot {
-  int n_states = 0, n_actions = 0;
-  std::vector<double> q;          ///< n_states * n_actions
-  std::vector<ModelEntry> model;  ///< the learned model's entries
-  struct Update {
-    int64_t tick;  ///< the tick in which it happened (fade by age)
-    QUpdate update;
-    bool planning;
-  };
-  std::vector<Update> recent_updates;  ///< updates of the last few ticks, newest last
-  std::vector<int> episode_path;       ///< states visited this episode, in order
-  int64_t real_updates = 0, planning_updates = 0;
-  double aliased_fraction = 0;  ///< model pairs whose outcome changed (stochastic in truth)
-  TabularConfig agent;
-};
-
 class DynaAgent : public Agent {
  public:
   DynaAgent(const TabularSettingsConfig& cfg, const Env& env, const RunSeed& seed);
@@ -53,7 +36,6 @@ class DynaAgent : public Agent {
   void observe(const Transition& t, bool truncated) override;
   std::vector<std::string> metric_columns() const override { return {"steps", "return"}; }
   EpisodeCurve episode_curve() const override { return EpisodeCurve::steps_per_episode; }
-  std::shared_ptr<Snapshot> new_snapshot() const override { return std::make_shared<TabularSnapshot>(); }
   void publish(Snapshot& s) const override;
   void write_outputs(const std::filesystem::path& dir) const override;
   void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;

@@ -1,4 +1,4 @@
-#include "app/gui/mbrl_view.h"
+#include "app/draw/plan_overlay.h"
 
 #include <algorithm>
 
@@ -58,15 +58,15 @@ void draw_band_frame(Canvas& canvas, const Env& env, const FutureBand& f, int ho
 }
 
 // Observations [from, to) of the episode so far.
-std::vector<Vec> episode_path(const MbrlSnapshot& m, size_t from, size_t to) {
+std::vector<Vec> episode_path(const Trajectory& t, int obs_dim, size_t from, size_t to) {
   std::vector<Vec> path;
   for (size_t i = from; i < to; ++i)
-    path.push_back(Eigen::Map<const Vec>(m.episode_obs.data() + i * m.obs_dim, m.obs_dim));
+    path.push_back(Eigen::Map<const Vec>(t.obs.data() + i * obs_dim, obs_dim));
   return path;
 }
 }  // namespace
 
-Bounds mbrl_bounds(const Env& env) {
+Bounds plan_bounds(const Env& env) {
   Bounds b = env.world_bounds();
   const FutureBand f = future_band(env);
   if (f.layout.kind == FutureLayout::time_up) b.hi.y = f.y0 + f.height * 1.08;
@@ -74,17 +74,18 @@ Bounds mbrl_bounds(const Env& env) {
   return b;
 }
 
-void draw_mbrl_view(Canvas& canvas, const MbrlSnapshot& m, const MpcOverlayOptions& opt,
-                    const PlanTrace& shown) {
-  const Env& env = *m.world;
+void draw_plan_overlay(Canvas& canvas, const Snapshot& s, const PlanView& m,
+                       const MpcOverlayOptions& opt, const PlanTrace& shown) {
+  if (!s.world) return;
+  const Env& env = *s.world;
   const FutureBand f = future_band(env);
   const PathPlacer place = band_placer(env, f);
   const bool show_plan = m.phase != "collect" && m.phase != "train" && !m.trace.returns.empty();
   if (f.layout.kind == FutureLayout::time_up) draw_band_frame(canvas, env, f, m.trace.horizon);
-  const size_t T = m.obs_dim > 0 ? m.episode_obs.size() / m.obs_dim : 0;
+  const size_t T = m.obs_dim > 0 ? s.trajectory.obs.size() / m.obs_dim : 0;
   // The executed trajectory this episode (orange, like the agent) under the imagined ones.
   if (opt.executed && m.obs_dim > 0 && m.phase != "collect")
-    draw_observation_path(canvas, episode_path(m, 0, T), env, palette::agent.with_alpha(0.9f), 4.0f);
+    draw_observation_path(canvas, episode_path(s.trajectory, m.obs_dim, 0, T), env, palette::agent.with_alpha(0.9f), 4.0f);
   if (show_plan) draw_plan_trace(canvas, shown, env, opt, place);
   // Predicted vs actual: in the time band, what really happened since the plan was made (orange)
   // next to what the model predicted for the chosen plan (bold blue).
@@ -94,11 +95,11 @@ void draw_mbrl_view(Canvas& canvas, const MbrlSnapshot& m, const MpcOverlayOptio
     PathPlacer same_clock = [&place, steps](const Vec& o, int k, int) {
       return place(o, k, steps);
     };
-    draw_observation_path(canvas, episode_path(m, T - n, T), env, palette::agent, 5.0f, same_clock);
+    draw_observation_path(canvas, episode_path(s.trajectory, m.obs_dim, T - n, T), env, palette::agent, 5.0f, same_clock);
   }
   // The real state on top, so the fan's origin is clear.
-  if (m.obs.size() > 0)
-    if (auto p = env.obs_position(m.obs)) {
+  if (s.obs.size() > 0)
+    if (auto p = env.obs_position(s.obs)) {
       const Bounds b = env.world_bounds();
       const double r = 0.012 * std::max(b.hi.x - b.lo.x, b.hi.y - b.lo.y);
       canvas.circle(*p, r, palette::agent, palette::body_outline);

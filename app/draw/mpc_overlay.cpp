@@ -1,4 +1,4 @@
-#include "app/gui/mpc_overlay.h"
+#include "app/draw/mpc_overlay.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,12 +1,9 @@
-#include "app/gui/tabular_overlay.h"
+#include "app/draw/q_table_overlay.h"
 
 #include <algorithm>
 #include <cmath>
 #include <map>
 #include <tuple>
-
-#include <imgui.h>
-
 
 namespace dynalab {
 
@@ -27,7 +24,7 @@ Color mix(Color a, Color b, float t) {
 constexpr Vec2 kDirs[4] = {{0, 1}, {0, -1}, {-1, 0}, {1, 0}};
 }  // namespace
 
-std::vector<double> max_q(const TabularSnapshot& snap) {
+std::vector<double> max_q(const QTableView& snap) {
   std::vector<double> v(snap.n_states, 0.0);
   for (int s = 0; s < snap.n_states; ++s) {
     double m = -INFINITY;
@@ -36,19 +33,6 @@ std::vector<double> max_q(const TabularSnapshot& snap) {
     v[s] = snap.n_actions ? m : 0;
   }
   return v;
-}
-
-void tabular_cell_tooltip(const TabularSnapshot& snap, const GridLayout& grid, Cell c) {
-  // The numbers behind the colours and arrows of this cell.
-  const int s = grid.state_of(c);
-  if (s >= snap.n_states || snap.n_actions != 4 || grid.wall(c)) return;
-  const double* q = &snap.q[size_t(s) * 4];
-  int known = 0;
-  for (const auto& e : snap.model) known += e.state == s && e.visits > 0;
-  ImGui::SetTooltip(
-      "cell (row %d, col %d)\nQ up %.3f  down %.3f\nQ left %.3f  right %.3f\nmodel knows %d of "
-      "4 actions",
-      c.row, c.col, q[0], q[1], q[2], q[3], known);
 }
 
 namespace {
@@ -80,7 +64,7 @@ struct CellGeometry {
 
 // The value heat map; returns per state how dark it made the cell (0..1), so arrows stay
 // readable on top.
-std::vector<float> draw_heat_map(const CellGeometry& g, const TabularSnapshot& snap, bool draw) {
+std::vector<float> draw_heat_map(const CellGeometry& g, const QTableView& snap, bool draw) {
   const std::vector<double> v = max_q(snap);
   // Colour spans the visited cells' range, so the gradient towards the goal shows even once
   // every value is close to the maximum.
@@ -104,21 +88,21 @@ std::vector<float> draw_heat_map(const CellGeometry& g, const TabularSnapshot& s
   return shade;
 }
 
-void draw_planning_flashes(const CellGeometry& g, const TabularSnapshot& snap, int fade_ticks) {
+void draw_planning_flashes(const CellGeometry& g, const QTableView& snap, int64_t tick, int fade_ticks) {
   // state -> strength of its recent planning updates: fading with age, and scaled by how much
   // the update changed Q, so the eye goes to where planning is moving values right now.
   std::map<int, float> flash;
   double dmax = 0;
   for (const auto& u : snap.recent_updates)
-    if (u.planning && snap.tick - u.tick < fade_ticks) dmax = std::max(dmax, std::abs(u.update.delta));
+    if (u.planning && tick - u.tick < fade_ticks) dmax = std::max(dmax, std::abs(u.delta));
   for (const auto& u : snap.recent_updates) {
     if (!u.planning) continue;
-    const int64_t age = snap.tick - u.tick;
+    const int64_t age = tick - u.tick;
     if (age < 0 || age >= fade_ticks) continue;
-    const double rel = dmax > 0 ? std::abs(u.update.delta) / dmax : 0.0;
+    const double rel = dmax > 0 ? std::abs(u.delta) / dmax : 0.0;
     const float a = (1.0f - float(age) / float(fade_ticks)) * float(0.1 + 0.9 * rel);
     if (a < 0.05f) continue;
-    float& f = flash[u.update.state];
+    float& f = flash[u.state];
     f = std::max(f, a);
   }
   for (const auto& [s, a] : flash) {
@@ -138,7 +122,7 @@ void draw_planning_flashes(const CellGeometry& g, const TabularSnapshot& snap, i
   }
 }
 
-void draw_model_known(const CellGeometry& g, const TabularSnapshot& snap) {
+void draw_model_known(const CellGeometry& g, const QTableView& snap) {
   for (const auto& e : snap.model) {
     if (e.state < 0 || e.state >= snap.n_states || !g.pos[e.state] || e.visits == 0) continue;
     const Vec2 p = *g.pos[e.state];
@@ -155,7 +139,7 @@ void draw_model_known(const CellGeometry& g, const TabularSnapshot& snap) {
   }
 }
 
-void draw_policy_arrows(const CellGeometry& g, const TabularSnapshot& snap,
+void draw_policy_arrows(const CellGeometry& g, const QTableView& snap,
                         const std::vector<float>& shade) {
   for (int s = 0; s < snap.n_states; ++s) {
     if (g.is_wall(s) || !g.pos[s]) continue;
@@ -184,19 +168,16 @@ void draw_grid_marks(Canvas& canvas, const GridLayout& grid) {
 }
 }  // namespace
 
-void draw_tabular_view(Canvas& canvas, const TabularSnapshot& snap,
-                       const TabularOverlayOptions& opt) {
-  if (!snap.world) return;
-  const Env& env = *snap.world;
-  env.draw(canvas);
+void draw_q_table_overlay(Canvas& canvas, const Env& env, const QTableView& snap, int64_t tick,
+                          const QTableOverlayOptions& opt) {
   if (int(snap.q.size()) != snap.n_states * snap.n_actions) return;
   const CellGeometry g(canvas, env, snap.n_states);
   const std::vector<float> shade = draw_heat_map(g, snap, opt.heat_map);
-  if (opt.planning_flashes) draw_planning_flashes(g, snap, opt.fade_ticks);
+  if (opt.planning_flashes) draw_planning_flashes(g, snap, tick, opt.fade_ticks);
   if (opt.model_known) draw_model_known(g, snap);
-  if (opt.episode_path && snap.episode_path.size() > 1) {
+  if (opt.episode_path && snap.path.size() > 1) {
     std::vector<Vec2> pts;
-    for (int s : snap.episode_path)
+    for (int s : snap.path)
       if (s >= 0 && s < snap.n_states && g.pos[s]) pts.push_back(*g.pos[s]);
     canvas.polyline(pts, palette::agent.with_alpha(0.6f), 3.0f);
   }

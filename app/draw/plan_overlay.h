@@ -1,0 +1,20 @@
+#pragma once
+// A PlanView over its world: the imagined futures of the shown plan trace placed as the env
+// asks (Env::future_layout: in place, in a time band above the world, or radially), the executed
+// path, predicted vs actual since the plan was made, and the real state on top.
+
+#include "app/draw/mpc_overlay.h"
+#include "core/snapshot.h"
+
+namespace dynalab {
+
+/// The world bounds to fit, grown to hold the imagined futures' band.
+Bounds plan_bounds(const Env& env);
+
+/// Draws the plan `p` of snapshot `s` over its world (drawn already): the imagined futures, the
+/// executed path of s.trajectory, the real state s.obs; `shown` is the trace to draw (the
+/// latest, or the CEM iteration the scrubber picked).
+void draw_plan_overlay(Canvas& canvas, const Snapshot& s, const PlanView& p,
+                       const MpcOverlayOptions& opt, const PlanTrace& shown);
+
+}  // namespace dynalab

@@ -1,0 +1,34 @@
+#include "app/draw/world_view.h"
+
+#include "app/draw/plan_overlay.h"
+#include "core/export/world_svg.h"
+#include "core/io/atomic_file.h"
+
+namespace dynalab {
+
+Bounds world_view_bounds(const Snapshot& s) {
+  if (!s.world) return {};
+  return s.plan ? plan_bounds(*s.world) : s.world->world_bounds();
+}
+
+void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
+                     const PlanTrace* shown) {
+  if (!s.world) return;
+  const Env& world = *s.world;
+  world.draw(canvas);
+  if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, opt.q_table);
+  if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
+}
+
+std::string world_view_svg(const Snapshot& s, const WorldViewOptions& opt, const PlanTrace* shown,
+                           int width_px) {
+  return world_svg(world_view_bounds(s), [&](Canvas& c) { draw_world_view(c, s, opt, shown); },
+                   width_px);
+}
+
+void write_world_view_svg(const Snapshot& s, const WorldViewOptions& opt,
+                          const std::filesystem::path& path, const PlanTrace* shown, int width_px) {
+  write_file_atomic(path, world_view_svg(s, opt, shown, width_px));
+}
+
+}  // namespace dynalab

@@ -1,0 +1,37 @@
+#pragma once
+// A snapshot's world with the overlays of the views it carries (core/views.h), drawn through any
+// Canvas: the app's viewport (ImGuiCanvas), File > Export > World as SVG and
+// `dynalab-cli run --world-svg` (SvgCanvas) run this same code. Nothing here knows a family:
+// a QTableView gets the value heat map and policy arrows, a PlanView the imagined futures.
+
+#include <filesystem>
+#include <string>
+
+#include "app/draw/mpc_overlay.h"
+#include "app/draw/q_table_overlay.h"
+#include "core/snapshot.h"
+
+namespace dynalab {
+
+struct WorldViewOptions {
+  QTableOverlayOptions q_table;
+  MpcOverlayOptions plan;
+};
+
+/// The world bounds to fit for `s` (grown to hold a plan's imagined futures).
+Bounds world_view_bounds(const Snapshot& s);
+
+/// Draws s.world and the overlays of the views `s` carries. `shown`: the plan trace to draw (the
+/// CEM iteration the scrubber picked); null draws the latest (s.plan->trace).
+void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
+                     const PlanTrace* shown = nullptr);
+
+/// The SVG text of draw_world_view, `width_px` wide, fitted to world_view_bounds(s).
+std::string world_view_svg(const Snapshot& s, const WorldViewOptions& opt,
+                           const PlanTrace* shown = nullptr, int width_px = 800);
+/// world_view_svg written atomically to `path`; InputError naming it if that fails.
+void write_world_view_svg(const Snapshot& s, const WorldViewOptions& opt,
+                          const std::filesystem::path& path, const PlanTrace* shown = nullptr,
+                          int width_px = 800);
+
+}  // namespace dynalab

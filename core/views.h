@@ -1,0 +1,91 @@
+#pragma once
+// Views: what a snapshot (core/snapshot.h) shows besides its common part, named by what they
+// show, not by the family that publishes them. An agent publishes the views it has; the GUI and
+// the CLI read whichever are there, so a new family needs no new drawing code for them.
+// Plain data, immutable once published (the snapshot holds them as shared_ptr<const ...>).
+
+#include <Eigen/Core>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/dataset.h"
+#include "core/planning/plan_trace.h"
+
+namespace dynalab {
+
+class Ensemble;
+
+/// A table of action values over discrete states, the tabular model behind it and what changed
+/// it lately (tabular Dyna: the heat map, policy arrows, planning flashes, the path).
+struct QTableView {
+  int n_states = 0, n_actions = 0;
+  std::vector<double> q;  ///< n_states * n_actions, Q(s, a) at q[s * n_actions + a]
+  /// One (s, a) pair of the learned tabular model.
+  struct ModelPair {
+    int state = -1, action = -1, next_state = -1;
+    double reward = 0;
+    int64_t visits = 0;           ///< real transitions observed from (s, a)
+    int64_t outcome_changes = 0;  ///< times the observed next state differed from the stored one
+  };
+  std::vector<ModelPair> model;  ///< the learned model's entries
+  /// One change of Q(s, a).
+  struct Update {
+    int64_t tick = 0;  ///< the tick in which it happened (fade by age)
+    int state = 0, action = 0;
+    double delta = 0;  ///< change of Q(s, a)
+    bool planning = false;
+  };
+  std::vector<Update> recent_updates;  ///< updates of the last few ticks, newest last
+  std::vector<int> path;               ///< states visited this episode, in order
+  int64_t real_updates = 0, planning_updates = 0;
+  double aliased_fraction = 0;  ///< model pairs whose outcome changed (stochastic in truth)
+  std::string algorithm;        ///< q_learning, dyna_q, ...
+  int planning_steps = 0;       ///< n: planning updates per real step
+};
+
+/// What a planner is doing: its latest trace, the iterations of the current replan, the plan it
+/// executes (MPC: the fan of imagined futures, the CEM scrubber).
+struct PlanView {
+  PlanTrace trace;  ///< the latest planner iteration
+  /// Every iteration of the latest (or in-progress) replan, oldest first (the CEM scrubber).
+  std::vector<std::shared_ptr<const PlanTrace>> replan_traces;
+  bool planning = false;        ///< a replan is in progress (trace shows an unfinished one)
+  std::vector<float> plan;      ///< H x action_dim, the plan being executed
+  int plan_index = 0;           ///< index of the plan's next action
+  int replan_every = 1;
+  double predicted_return = 0;  ///< the planner's predicted return of `plan`
+  std::string optimizer;        ///< the planner's name (cem, mppi, random_shooting, ...)
+  std::string phase;            ///< collect | train | plan | act
+  int obs_dim = 0, action_dim = 0;
+};
+
+/// The states behind one planned episode's divergence estimate (immutable once published).
+struct VisitationSample {
+  int run = 0, episode = 0;
+  /// Training states of the model that planned the episode (its latest fit; the dataset for the
+  /// oracle), subsampled to at most kMaxVisitationRows rows. One row per state (obs_dim columns).
+  Eigen::MatrixXd dataset_states;
+  /// Observations visited by the planned episode (at most kMaxVisitationRows, subsampled).
+  Eigen::MatrixXd visited_states;
+  double kl = 0;  ///< KL(visited || dataset) in nats, as in divergence (NaN if too few samples)
+};
+inline constexpr int kMaxVisitationRows = 2000;
+
+/// A learned dynamics model and the data it was fit on (the uncertainty lab, the shift views).
+struct ModelView {
+  std::shared_ptr<const Ensemble> model;  ///< a frozen copy of the learned model (null: oracle or not fit yet)
+  /// The transitions `model` was fit on (null: oracle or before the first fit).
+  std::shared_ptr<const Dataset> training_data;
+  std::string prediction;  ///< probabilistic | deterministic, or "oracle" (plans through the true env)
+  bool diverged = false;   ///< the model's training diverged (its last good weights are kept)
+  size_t dataset_size = 0; ///< transitions collected so far
+  int obs_dim = 0, action_dim = 0;
+  /// KL(visited || training states) per finished planned episode of this run, nats.
+  std::vector<double> divergence;
+  /// The latest finished planned episode's visited and training states (null before the first).
+  std::shared_ptr<const VisitationSample> visitation;
+};
+
+}  // namespace dynalab
