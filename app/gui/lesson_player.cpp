@@ -330,7 +330,7 @@ void App::lesson_panel() {
     ImGui::TextUnformatted(k.c_str());
   }
 
-  draw_narrative(*s, fonts_, settings_.presentation);
+  draw_narrative(*s, fonts_, presenting());
 
   // The condition and where the runners are.
   if (s->has_until) {
