@@ -138,6 +138,10 @@ class MpcAgent : public Agent {
   // The iterations of the latest replan, shared with the snapshots (immutable once pushed).
   std::vector<std::shared_ptr<const PlanTrace>> replan_traces_;
   std::string plan_traces_csv_;  // built as the run goes
+  // The fan's colour scale this episode (PlanView::return_lo/hi): lowest and highest predicted
+  // return of the candidates that do not fail, over every planner iteration since begin_episode.
+  double fan_lo_ = 1, fan_hi_ = 0;
+  void widen_fan_scale(const PlanTrace& t);
   // Epistemic disagreement of the learned model at each real planned step of the run:
   // x = env step, y = variance across the elites' predicted means of s', summed over dims.
   std::vector<double> disagreement_x_, disagreement_y_;
