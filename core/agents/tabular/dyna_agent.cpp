@@ -1,5 +1,6 @@
 #include "core/agents/tabular/dyna_agent.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/io/atomic_file.h"
@@ -11,7 +12,26 @@ namespace dynalab {
 
 namespace {
 constexpr size_t kRecentUpdates = 4000;  // enough for n = 50 over the ~60 ticks a flash lasts
+
+/// States whose action values are not all equal: the cells the policy arrows mark.
+int policy_states(const TabularAgent& agent) {
+  const auto& q = agent.q_table();
+  const int n_actions = agent.model().n_actions();
+  int n = 0;
+  for (size_t s = 0; s + n_actions <= q.size(); s += n_actions) {
+    const auto [lo, hi] = std::minmax_element(q.begin() + s, q.begin() + s + n_actions);
+    n += *lo != *hi;
+  }
+  return n;
 }
+
+/// "1 : 50", the real : model update ratio so far ("-" before any update; "0 : N" when strict).
+std::string update_ratio(int64_t real, int64_t planning) {
+  if (real == 0 && planning == 0) return "-";
+  if (real == 0) return "0 : " + std::to_string(planning);
+  return "1 : " + format_number(std::round(10.0 * double(planning) / double(real)) / 10);
+}
+}  // namespace
 
 DynaAgent::DynaAgent(const TabularSettingsConfig& cfg, const Env& env, const RunSeed& seed)
     : agent_(env.observation_space().n, env.action_space().n, cfg.agent, seed.rng()) {}
@@ -21,9 +41,18 @@ Vec DynaAgent::act(const Vec& obs) { return Vec::Constant(1, agent_.act(int(obs[
 void DynaAgent::observe(const Transition& t, bool) {
   const auto& updates =
       agent_.learn(int(t.obs[0]), int(t.action[0]), t.reward, int(t.next_obs[0]), t.terminated);
-  const bool prioritized = agent_.config().algorithm == "prioritized_sweeping";
-  for (size_t i = 0; i < updates.size(); ++i) recent_.push_back({agent_.time(), updates[i], prioritized || i > 0});
+  for (const QUpdate& u : updates) recent_.push_back({agent_.time(), u, u.planning});
   while (recent_.size() > kRecentUpdates) recent_.pop_front();
+}
+
+void DynaAgent::begin_episode(int, const Vec&) {
+  episode_start_real_ = agent_.real_updates();
+  episode_start_planning_ = agent_.planning_updates();
+}
+
+std::vector<double> DynaAgent::episode_metrics() const {
+  return {double(agent_.real_updates() - episode_start_real_),
+          double(agent_.planning_updates() - episode_start_planning_), double(policy_states(agent_))};
 }
 
 void DynaAgent::publish(Snapshot& s) const {
@@ -44,6 +73,10 @@ void DynaAgent::publish(Snapshot& s) const {
   v->planning_steps = agent_.config().planning_steps;
   s.stats.push_back({"real updates", std::to_string(v->real_updates)});
   s.stats.push_back({"planning updates", std::to_string(v->planning_updates)});
+  s.stats.push_back({"real : model updates", update_ratio(v->real_updates, v->planning_updates)});
+  s.stats.push_back({"learning", agent_.config().strict || v->algorithm == "prioritized_sweeping"
+                                     ? "strict (Q from the model only)"
+                                     : v->algorithm == "q_learning" ? "model-free" : "hybrid (real + model)"});
   s.stats.push_back({"model pairs known", std::to_string(v->model.size())});
   s.stats.push_back({"aliased pairs", format_number(std::round(1000 * v->aliased_fraction) / 10) + "%"});
   s.q_table = std::move(v);
@@ -62,6 +95,8 @@ void DynaAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
 
 void DynaAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { agent_.visit_state(lv); });
+  v.field("episode_start_real_updates", episode_start_real_);
+  v.field("episode_start_planning_updates", episode_start_planning_);
   if (v.loading()) recent_.clear();
 }
 

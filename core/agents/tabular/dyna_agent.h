@@ -4,7 +4,13 @@
 // observations and actions (grid worlds, discretised physics worlds). Every tick is one real
 // env step with its direct update and its planning updates. It publishes a QTableView.
 //
-// Outputs (write_outputs; metrics.csv columns steps,return):
+// metrics.csv columns: steps, env_steps, return, terminated (the experiment's), then per episode
+//   real_updates      direct Q updates from real transitions in the episode (0 when strict)
+//   planning_updates  Q updates from the model in the episode (n per real step for Dyna-Q)
+//   policy_states     states whose Q values are not all equal at the episode's end: the cells
+//                     that show a policy arrow (the spread of what the agent knows)
+//
+// Outputs (write_outputs):
 //   model.csv  state,action,visits,outcome_changes,next_state,reward  the learned model of the
 //              last run: how often each (s, a) led to a different next state than the stored
 //              one (0 in a deterministic world; aliasing on a discretised physics world).
@@ -34,7 +40,11 @@ class DynaAgent : public Agent {
 
   Vec act(const Vec& obs) override;
   void observe(const Transition& t, bool truncated) override;
-  std::vector<std::string> metric_columns() const override { return {"steps", "return"}; }
+  std::vector<std::string> metric_columns() const override {
+    return {"steps", "env_steps", "return", "terminated", "real_updates", "planning_updates", "policy_states"};
+  }
+  std::vector<double> episode_metrics() const override;
+  void begin_episode(int episode, const Vec& obs) override;
   EpisodeCurve episode_curve() const override { return EpisodeCurve::steps_per_episode; }
   void publish(Snapshot& s) const override;
   void write_outputs(const std::filesystem::path& dir) const override;
@@ -50,6 +60,7 @@ class DynaAgent : public Agent {
     bool planning;
   };
   TabularAgent agent_;
+  int64_t episode_start_real_ = 0, episode_start_planning_ = 0;  // the counters when the episode began
   std::deque<Recent> recent_;  // decoration for the GUI; not saved in sessions
 };
 
