@@ -52,7 +52,49 @@ void DynaAgent::begin_episode(int, const Vec&) {
 
 std::vector<double> DynaAgent::episode_metrics() const {
   return {double(agent_.real_updates() - episode_start_real_),
-          double(agent_.planning_updates() - episode_start_planning_), double(policy_states(agent_))};
+          double(agent_.planning_updates() - episode_start_planning_), double(policy_states(agent_)),
+          agent_.model().aliased_fraction()};
+}
+
+void DynaAgent::end_episode(const Trajectory& episode) {
+  terminated_at_end_.push_back((terminated_at_end_.empty() ? 0.0 : terminated_at_end_.back()) +
+                               (episode.terminated ? 1 : 0));
+  updates_at_end_.push_back(double(agent_.real_updates() + agent_.planning_updates()));
+  aliased_at_end_.push_back(agent_.model().aliased_fraction());
+}
+
+void DynaAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
+  Figure f{"q_updates", "Q updates so far (real + planning)", "episode", "updates", {}, true};
+  auto& s = f.series_named("updates");
+  for (size_t k = 0; k < updates_at_end_.size(); ++k) {
+    s.x.push_back(double(k + 1));
+    s.y.push_back(updates_at_end_[k]);
+  }
+  // The episode in progress, so far (none between an episode's end and the next one's first step).
+  const double now = double(agent_.real_updates() + agent_.planning_updates());
+  if (now > (updates_at_end_.empty() ? 0.0 : updates_at_end_.back())) {
+    s.x.push_back(double(updates_at_end_.size() + 1));
+    s.y.push_back(now);
+  }
+  figures.push_back(std::move(f));
+  if (!terminated_at_end_.empty() && terminated_at_end_.back() < double(terminated_at_end_.size())) {
+    Figure t{"terminated_episodes", "Episodes ended by the MDP (not timed out), so far", "episode",
+             "terminated episodes", {}, false};
+    auto& ts = t.series_named("terminated");
+    for (size_t k = 0; k < terminated_at_end_.size(); ++k) {
+      ts.x.push_back(double(k + 1));
+      ts.y.push_back(terminated_at_end_[k]);
+    }
+    figures.push_back(std::move(t));
+  }
+  if (std::none_of(aliased_at_end_.begin(), aliased_at_end_.end(), [](double a) { return a > 0; })) return;
+  Figure a{"model_aliasing", "Model pairs whose next state changed", "episode", "% of tried pairs", {}, false};
+  auto& as = a.series_named("aliased pairs");
+  for (size_t k = 0; k < aliased_at_end_.size(); ++k) {
+    as.x.push_back(double(k + 1));
+    as.y.push_back(100 * aliased_at_end_[k]);
+  }
+  figures.push_back(std::move(a));
 }
 
 void DynaAgent::publish(Snapshot& s) const {
@@ -97,6 +139,9 @@ void DynaAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { agent_.visit_state(lv); });
   v.field("episode_start_real_updates", episode_start_real_);
   v.field("episode_start_planning_updates", episode_start_planning_);
+  v.field("updates_at_episode_end", updates_at_end_);
+  v.field("aliased_fraction_at_episode_end", aliased_at_end_);
+  v.field("terminated_at_episode_end", terminated_at_end_);
   if (v.loading()) recent_.clear();
 }
 
