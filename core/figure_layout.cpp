@@ -71,6 +71,12 @@ std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int ta
       const double v = m * std::pow(10.0, e), p = std::log10(v);
       if (p >= lo - 1e-9 && p <= hi + 1e-9) ticks.push_back(v);
     }
+  if (ticks.size() >= 2) return ticks;
+  // Less than a 1-2-5 interval (steps between 45 and 95): round ticks of the data's own range,
+  // so the axis still has two numbers to read it by.
+  ticks.clear();
+  for (double v : nice_ticks(std::pow(10.0, lo), std::pow(10.0, hi), std::max(2, target)))
+    if (v > 0) ticks.push_back(v);
   return ticks;
 }
 

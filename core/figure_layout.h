@@ -26,7 +26,8 @@ double plotted_y(const Figure& fig, double y);
 std::vector<double> nice_ticks(double lo, double hi, int target, bool integer = false);
 
 /// Ticks of the y axis in DATA units for the plotted range [lo, hi] (plotted_y units): nice
-/// ticks on a linear axis; decades (and 2, 5 within them on short ranges) on a log axis.
+/// ticks on a linear axis; decades (and 2, 5 within them on short ranges) on a log axis, and
+/// round linear ticks when a log range holds fewer than two of those (45 to 95).
 std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int target);
 
 /// True if every x of every series is a whole number (an episode or step axis).

@@ -61,6 +61,11 @@ TEST_CASE("log axes tick decades in data units; SVG and GUI share the layout") {
   CHECK(std::isnan(plotted_y(f, 0)));
   CHECK(plotted_y(f, 100) == doctest::Approx(2));
   CHECK(y_axis_ticks(f, 0.9, 3.5, 6) == std::vector<double>{10, 20, 50, 100, 200, 500, 1000, 2000});
+  // 45 to 95 steps holds one 1-2-5 tick (50): round ticks of the range instead, at least two.
+  const auto short_range = y_axis_ticks(f, std::log10(45.0), std::log10(95.0), 3);
+  REQUIRE(short_range.size() >= 2);
+  CHECK(short_range.front() >= 45);
+  CHECK(short_range.back() <= 95);
   f.log_y = false;
   const auto t = y_axis_ticks(f, -0.3, 0.3, 6);
   REQUIRE(t.size() == 7);

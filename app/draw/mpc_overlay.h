@@ -21,6 +21,7 @@ struct MpcOverlayOptions {
   bool chosen = true;        ///< the chosen (best) candidate bold
   bool particles = true;     ///< every particle path, not only the first
   bool executed = true;      ///< the executed trajectory this episode (predicted vs actual)
+  bool training_data = false;  ///< the learned model's training states (app/draw/data_overlay.h)
   int max_candidates = 200;  ///< draw at most this many non-elite candidates (evenly spaced)
 };
 

@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 #include "app/gui/plot_widget.h"
+#include "core/figure_layout.h"
 #include "core/io/atomic_file.h"
 #include "core/lesson_gate.h"
 #include "envs/registry.h"
@@ -15,13 +17,15 @@ namespace dynalab {
 namespace {
 const std::filesystem::path kExportDir = "dynalab_exports";
 
-// The plots row: every figure of the frame side by side.
-void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, float line_scale) {
+// The plots row: every figure of the frame side by side, in the plot font.
+void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, float line_scale,
+                  ImFont* font) {
   ImGui::SetNextWindowPos(pos);
   ImGui::SetNextWindowSize(size);
   ImGui::Begin("Plots", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
+  if (font) ImGui::PushFont(font);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float w = (avail.x - gap * (figs.size() - 1)) / figs.size();
@@ -29,7 +33,19 @@ void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, floa
     if (i) ImGui::SameLine();
     plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), {line_scale});
   }
+  if (font) ImGui::PopFont();
   ImGui::End();
+}
+
+// True if some series of `f` has two finite points: something to read off a line.
+bool has_a_line(const Figure& f) {
+  for (const auto& s : f.series) {
+    int n = 0;
+    for (size_t k = 0; k < std::min(s.x.size(), s.y.size()) && n < 2; ++k)
+      n += std::isfinite(s.x[k]) && std::isfinite(plotted_y(f, s.y[k]));
+    if (n >= 2) return true;
+  }
+  return false;
 }
 }  // namespace
 
@@ -51,10 +67,14 @@ App::App(Settings settings, bool scripted, bool demo_plan_trace)
 }
 
 float App::ui_scale() const {
-  return settings_.presentation ? std::max(settings_.font_scale, 1.8f) : settings_.font_scale;
+  return presenting() ? std::max(settings_.font_scale, 1.8f) : settings_.font_scale;
 }
 
-bool App::take_font_change() { return std::exchange(font_changed_, false); }
+bool App::take_font_change() {
+  const bool changed = std::exchange(font_changed_, false) || built_presenting_ != presenting();
+  built_presenting_ = presenting();
+  return changed;
+}
 
 std::optional<App::ScreenshotRequest> App::take_screenshot_request() {
   return std::exchange(screenshot_request_, std::nullopt);
@@ -201,28 +221,40 @@ void App::frame(float frame_ms) {
   // A lesson's narrative needs a wider column than the controls alone.
   const float left_w = settings_.panels.controls
                            ? (in_lesson() ? std::min(W * 0.34f, 480.0f * ui_scale())
-                                          : std::min(W * (settings_.presentation ? 0.30f : 0.36f),
+                                          : std::min(W * (presenting() ? 0.30f : 0.36f),
                                                      380.0f * ui_scale()))
                            : 0.0f;
   if (settings_.panels.controls) controls_panel(left_w, H, top);
   figures_ = shown_figures();
   add_ghost_returns(figures_);
-  const float plot_h = settings_.panels.plots && !figures_.empty()
-                           ? std::floor(H * (settings_.presentation ? 0.34f : 0.32f))
-                           : 0.0f;
-  // The lab takes the right half of the world's area (its views need the width more than the
-  // world does); the plots stay under both.
-  const float lab_w = lab_open_ ? std::floor((W - left_w) * 0.52f) : 0.0f;
-  viewport(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w - lab_w, H - plot_h));
+  // A lesson shows what its step asks for: a plot with nothing to compare yet gives its room away.
+  if (in_lesson())
+    std::erase_if(figures_, [](const Figure& f) { return !has_a_line(f); });
+  layout_ = lay_out_screen(screen_input(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H)));
+  viewport();
+  const PixelRect& lab = layout_.lab;
   if (lab_open_)
-    lab_.draw(lanes_[0].snap, ImVec2(vp->Pos.x + W - lab_w, top), ImVec2(lab_w, H - plot_h),
-              {line_scale(), fonts_.big});
-  if (plot_h > 0)
-    plots_window(figures_, ImVec2(vp->Pos.x + left_w, top + H - plot_h),
-                 ImVec2(W - left_w, plot_h), line_scale());
+    lab_.draw(lanes_[0].snap, ImVec2(lab.x, lab.y), ImVec2(lab.w, lab.h), lab_style());
+  const PixelRect& pl = layout_.plots;
+  if (pl.h > 0)
+    plots_window(figures_, ImVec2(pl.x, pl.y), ImVec2(pl.w, pl.h), line_scale(), fonts_.plot);
   status_bar_.draw(top + H, W, status_h, st_, profile_.average_ms());
   help_.draw(fonts_);
   export_frame();
+}
+
+LabStyle App::lab_style() const {
+  // On the projector a lesson step picks the lab's view (View menu switches): no tab bar, whose
+  // five titles clip at the large font anyway.
+  return {line_scale(), fonts_.big, fonts_.plot, !(in_lesson() && presenting())};
+}
+
+std::string App::layout_line() const {
+  char b[96];
+  std::snprintf(b, sizeof b, "presentation %s, ui font %.0f px, plot font %.0f px, ",
+                presenting() ? "on" : "off", kBaseFontPx * ui_scale(),
+                fonts_.plot ? fonts_.plot->FontSize : kBaseFontPx * ui_scale());
+  return b + layout_.describe();
 }
 
 void App::env_step_all() {

@@ -21,10 +21,12 @@
 #include "app/gui/lab_panel.h"
 #include "app/gui/mpc_panel.h"
 #include "app/gui/profile_panel.h"
+#include "app/gui/screen_layout.h"
 #include "app/gui/settings.h"
 #include "app/gui/status_bar.h"
 #include "app/gui/theme.h"
 #include "app/gui/transport_panel.h"
+#include "app/gui/world_counters.h"
 #include "app/gui/world_interaction.h"
 #include "core/experiment.h"
 #include "core/lesson.h"
@@ -80,8 +82,19 @@ class App {
   Runner& runner() { return runner_; }
   const Settings& settings() const { return settings_; }
   Settings& settings() { return settings_; }
+  /// Presentation mode in effect: Settings::lesson_presentation while a lesson is open (on by
+  /// default), Settings::presentation otherwise.
+  bool presenting() const { return in_lesson() ? settings_.lesson_presentation : settings_.presentation; }
   /// Font scale in effect (presentation mode raises it).
   float ui_scale() const;
+  /// Pixel height of the plot font: in presentation mode a little under the UI font (plots pack
+  /// tick labels, legends and titles into a pane; 0.85 x 30.6 = 26 px at the default scale), else
+  /// the UI font's (0).
+  float plot_font_px() const { return presenting() ? 0.85f * kBaseFontPx * ui_scale() : 0.0f; }
+  /// Scripted runs: one line on this frame's layout, e.g. "presentation on, ui font 31 px, plot
+  /// font 26 px, worlds 1056x612 in 1 x 3 (counters top), world 296x99 px each (49 px per
+  /// unit), plots 1056x318, lab none".
+  std::string layout_line() const;
   /// True once after the font scale or theme changed; main rebuilds the atlas between frames.
   bool take_font_change();
   void set_fonts(const Fonts& f) { fonts_ = f; }
@@ -140,14 +153,23 @@ class App {
     ViewTransform view;
     bool user_moved_view = false;
     uint64_t view_generation = 0;
-    float counter_px = 80;  // height of the counter box in the last frame (fit avoids it)
+    ImVec2 counter_box{0, 80};  // the counter box in the last frame, with margin (fit avoids it)
     bool released = false;  // the lecturer played past the step's condition
   };
   // The world panes (viewport.cpp).
-  void viewport(ImVec2 pos, ImVec2 size);
+  /// What lay_out_screen needs for the area right of the controls column.
+  ScreenInput screen_input(ImVec2 pos, ImVec2 size) const;
+  /// The world panes of layout_ (one per lane).
+  void viewport();
   void world_pane(Lane& lane, ImVec2 p0, ImVec2 size, bool interactive);
   void fit_view(Lane& lane);
+  Counters lane_counters(const Lane& lane) const;
   void draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail);
+  /// Pixels the view fit keeps free around a world (less in presentation: the pane is the frame).
+  float fit_margin() const { return (presenting() ? 8.0f : 20.0f) * ui_scale(); }
+  /// The counters' inner padding (less side by side, where panes are narrow).
+  float counter_pad() const { return (lanes_.size() > 1 ? 5.0f : 8.0f) * ui_scale(); }
+  LabStyle lab_style() const;
   /// The overlay toggles the world panes and the world SVG export draw with.
   WorldViewOptions world_view_options() const;
   // Lessons (lesson_player.cpp).
@@ -176,7 +198,7 @@ class App {
   void leave_side_by_side();
   void uncertainty_panel();
   void add_ghost_returns(std::vector<Figure>& figs) const;
-  float line_scale() const { return settings_.presentation ? 2.0f : 1.0f; }
+  float line_scale() const { return presenting() ? 2.0f : 1.0f; }
 
   Settings settings_;
   bool scripted_, demo_plan_trace_;
@@ -184,6 +206,7 @@ class App {
   std::string name_;  // current experiment
   std::shared_ptr<const Snapshot> snap_;  // lanes_[0]'s, for the panels
   std::vector<Figure> figures_;           // the plots of this frame (merged across variants)
+  ScreenLayout layout_;                   // where this frame's panes went
   RunnerStatus st_;
   // The panels, each with its own state.
   ExperimentPicker picker_;
@@ -196,6 +219,8 @@ class App {
   WorldInteraction interaction_;
   std::vector<std::string> new_errors_;
   bool font_changed_ = false, quit_ = false;
+  // presenting() when the fonts were last built: entering or leaving a lesson may change it.
+  std::optional<bool> built_presenting_;
   std::optional<ScreenshotRequest> screenshot_request_;
   // Lessons: every file loaded separately (a broken one is listed with its error).
   struct LessonEntry {

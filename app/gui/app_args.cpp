@@ -78,7 +78,11 @@ void add_interactive_flags(CLI::App& app, AppArgs& a, Texts& t) {
   app.add_option("--seed", a.seed, "seed of the experiment")
       ->type_name("S")
       ->check(integer_in(0, 1ll << 53));
-  app.add_flag("--presentation", a.presentation, "large fonts, thick lines, high-contrast theme");
+  CLI::Option* on =
+      app.add_flag("--presentation", a.presentation, "large fonts, thick lines, high-contrast theme");
+  app.add_flag("--no-presentation", a.no_presentation,
+               "desk mode, also in lessons (which open in presentation mode by default)")
+      ->excludes(on);
   app.add_option("--font-scale", a.font_scale, "UI font scale, 1 to 2.5")
       ->type_name("X")
       ->check(cmdline::finite_where([](double x) { return x >= 1.0 && x <= 2.5; },

@@ -21,6 +21,7 @@ struct AppArgs {
   uint64_t seed = 0;
   bool has_seed = false;         ///< --seed S
   bool presentation = false;     ///< --presentation
+  bool no_presentation = false;  ///< --no-presentation (lessons default to presentation mode)
   float font_scale = 0;          ///< --font-scale X (0: from settings)
   int width = 0, height = 0;     ///< --size WxH
   bool demo_plan_trace = false;  ///< --demo-plan-trace: draw a synthetic MPC fan (overlay check)

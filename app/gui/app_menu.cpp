@@ -71,7 +71,11 @@ void App::view_menu() {
   ImGui::MenuItem("Stats", nullptr, &settings_.panels.stats);
   ImGui::MenuItem("Profile", nullptr, &settings_.panels.profile);
   ImGui::Separator();
-  if (ImGui::MenuItem("Presentation mode", nullptr, &settings_.presentation)) font_changed_ = true;
+  // In a lesson the toggle sets the lessons' own flag (on by default), else the desk's.
+  bool& presentation = in_lesson() ? settings_.lesson_presentation : settings_.presentation;
+  if (ImGui::MenuItem(in_lesson() ? "Presentation mode (lessons)" : "Presentation mode", nullptr,
+                      &presentation))
+    font_changed_ = true;
   float fs = settings_.font_scale;
   if (ImGui::SliderFloat("Font scale", &fs, 1.0f, 2.5f, "%.2fx")) settings_.font_scale = fs;
   if (ImGui::IsItemDeactivatedAfterEdit()) font_changed_ = true;

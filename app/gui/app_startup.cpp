@@ -18,7 +18,8 @@ Settings startup_settings(const AppArgs& args, std::string& message) {
   if (!message.empty()) std::fprintf(stderr, "%s\n", message.c_str());
   if (args.width) settings.window_w = args.width, settings.window_h = args.height;
   if (args.font_scale > 0) settings.font_scale = args.font_scale;
-  if (args.presentation) settings.presentation = true;
+  if (args.presentation) settings.presentation = settings.lesson_presentation = true;
+  if (args.no_presentation) settings.presentation = settings.lesson_presentation = false;
   return settings;
 }
 

@@ -81,8 +81,8 @@ void write_requested_png(App& app, int fb_w, int fb_h) {
 }  // namespace
 
 void rebuild_style(App& app) {
-  app.set_fonts(load_fonts(app.ui_scale()));
-  apply_theme(app.settings().presentation, app.ui_scale());
+  app.set_fonts(load_fonts(app.ui_scale(), app.plot_font_px()));
+  apply_theme(app.presenting(), app.ui_scale());
 }
 
 int run_frame_loop(GLFWwindow* window, App& app, const AppArgs& args, Clock::time_point t_process) {

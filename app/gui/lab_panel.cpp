@@ -16,6 +16,19 @@ const char* kTabTitles[] = {"Disagreement map", "1-D slice", "Ensemble size", "D
                             "Model error"};
 }  // namespace
 
+void lab_title(const LabStyle& st, const char* text) {
+  if (st.big) ImGui::PushFont(st.big);
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextUnformatted(text);
+  ImGui::PopTextWrapPos();
+  if (st.big) ImGui::PopFont();
+}
+
+void same_line_if_fits(float width) {
+  ImGui::SameLine();
+  if (ImGui::GetContentRegionAvail().x < width) ImGui::NewLine();
+}
+
 bool dim_combo(const char* label, int& dim, const std::vector<std::string>& names, float width) {
   bool changed = false;
   dim = std::clamp(dim, 0, std::max(0, int(names.size()) - 1));
@@ -144,7 +157,7 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
   ImGui::Begin("Uncertainty lab", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoBringToFrontOnFocus);
-  if (ImGui::BeginTabBar("lab_views")) {
+  if (style.tabs && ImGui::BeginTabBar("lab_views")) {
     // A view chosen by a lesson or a flag selects its tab once; clicks choose otherwise.
     int selected = s.view;
     for (int i = 0; i < int(lab_view_names().size()); ++i)
@@ -158,6 +171,7 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
     s.force_tab = false;
     ImGui::EndTabBar();
   }
+  if (style.text) ImGui::PushFont(style.text);
   if (!s.snap) {
     ImGui::TextWrapped(
         "The lab needs a model-based experiment (File > Open experiment > MBRL versions or "
@@ -191,6 +205,7 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
         break;
     }
   }
+  if (style.text) ImGui::PopFont();
   ImGui::End();
 }
 

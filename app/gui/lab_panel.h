@@ -27,8 +27,10 @@ namespace dynalab {
 const std::vector<std::string>& lab_view_names();
 
 struct LabStyle {
-  float line_scale = 1;   ///< presentation mode thickens lines
-  ImFont* big = nullptr;  ///< titles for the back row
+  float line_scale = 1;    ///< presentation mode thickens lines
+  ImFont* big = nullptr;   ///< titles for the back row
+  ImFont* text = nullptr;  ///< the views' text, plots and maps (null: the current font)
+  bool tabs = true;        ///< the tab bar of views (a lesson on the projector picks the view)
 };
 
 class LabPanel {

@@ -159,6 +159,10 @@ struct LabPanel::State {
 };
 
 // Helpers shared by the views (lab_panel.cpp).
+/// A view's title in the big font, wrapped to the pane (never clipped).
+void lab_title(const LabStyle& st, const char* text);
+/// SameLine() when an item `width` pixels wide still fits on the row, else a new row.
+void same_line_if_fits(float width);
 /// A combo over observation dims; true if changed.
 bool dim_combo(const char* label, int& dim, const std::vector<std::string>& names, float width);
 /// The planner's next action, or the given slider values, as a Vec of action_dim.

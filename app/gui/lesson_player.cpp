@@ -34,6 +34,7 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   m.elites = on("elites") || on("rollout_fan");
   m.chosen = on("chosen_plan") || on("rollout_fan");
   m.particles = on("particles") || on("disagreement");
+  m.training_data = on("training_data");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
 }
@@ -329,7 +330,7 @@ void App::lesson_panel() {
     ImGui::TextUnformatted(k.c_str());
   }
 
-  draw_narrative(*s, fonts_, settings_.presentation);
+  draw_narrative(*s, fonts_, presenting());
 
   // The condition and where the runners are.
   if (s->has_until) {

@@ -12,6 +12,7 @@ void mpc_overlay_toggles(MpcOverlayOptions& opt) {
   ImGui::Checkbox("chosen plan", &opt.chosen);
   ImGui::Checkbox("all particles (ensemble spread)", &opt.particles);
   ImGui::Checkbox("executed path", &opt.executed);
+  ImGui::Checkbox("training data", &opt.training_data);
 }
 
 const PlanTrace* cem_iteration_scrubber(const std::vector<PlanTrace>& traces, int& iteration) {

@@ -27,6 +27,19 @@ int nearest(const Series& s, double x) {
   return best;
 }
 
+// The legend's entries, size and where it goes. An empty corner inside the axes (the one with
+// no data under it, top right first) when there is one; otherwise outside the data: beside the
+// title when it fits there, else right of the axes when the plot is wide, else in rows above
+// the axes. One series needs no legend: the title names it.
+struct Legend {
+  std::vector<size_t> listed;
+  float label_w = 0, row = 0, swatch = 0, w = 0, h = 0;
+  enum Where { none, corner, header, right_side, above } where = none;
+  ImVec2 at{0, 0};  // top-left of the box (corner); the others are placed by plot_figure
+  int cols = 1;     // entries per row (header and above)
+  float entry_w = 0;
+};
+
 // One figure's axes area in screen pixels and the mapping of data into it; the drawing steps
 // below share it.
 struct PlotArea {
@@ -53,7 +66,8 @@ struct PlotArea {
   void fills() const;
   void lines() const;
   int covered(float x0, float y0, float bw, float bh) const;
-  void legend() const;
+  int best_corner(Legend& g) const;
+  void legend(const Legend& g) const;
   void hover_readout() const;
 };
 
@@ -167,9 +181,12 @@ int PlotArea::covered(float x0, float y0, float bw, float bh) const {
       if (line && k + 1 < m && m < 2000) {
         const double y2 = plotted_y(fig, s.y[k + 1]);
         if (!std::isfinite(y2) || !std::isfinite(s.x[k + 1])) continue;
-        for (int j = 1; j < 8; ++j) {
-          const float t = j / 8.0f;
-          n += inside(sx(s.x[k]) * (1 - t) + sx(s.x[k + 1]) * t, sy(y) * (1 - t) + sy(y2) * t);
+        // A sample every ~3 px along the segment, so a steep line cannot slip between them.
+        const float ax = sx(s.x[k]), ay = sy(y), bx = sx(s.x[k + 1]), by = sy(y2);
+        const int steps = std::clamp(int(std::hypot(bx - ax, by - ay) / 3.0f), 1, 400);
+        for (int j = 1; j < steps; ++j) {
+          const float t = float(j) / steps;
+          n += inside(ax * (1 - t) + bx * t, ay * (1 - t) + by * t);
         }
       }
     }
@@ -177,33 +194,33 @@ int PlotArea::covered(float x0, float y0, float bw, float bh) const {
   return n;
 }
 
-// Legend, top right inside the axes unless more of the data lies under it there than in
-// another corner. One series needs no legend: the title names it.
-void PlotArea::legend() const {
-  std::vector<size_t> listed;
-  for (size_t i = 0; i < fig.series.size(); ++i)
-    if (style_of(i).in_legend && !fig.series[i].label.empty()) listed.push_back(i);
-  if (!(listed.size() > 1 || (listed.size() == 1 && fig.series.size() > 1))) return;
-  float w = 0;
-  for (size_t i : listed) w = std::max(w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
-  const float row = fh * 1.15f, sw = fh * 1.4f;
-  const float bw = w + sw + fh * 0.7f, bh = row * listed.size() + fh * 0.3f;
-  // Corners in order of preference: top right, top left, bottom right, bottom left.
-  const float x_right = right - w - sw - fh * 1.0f, x_left = left + fh * 0.3f;
-  const float y_top = top + fh * 0.3f, y_bottom = bottom - bh - fh * 0.3f;
-  const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
-                             ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
-  ImVec2 l0 = corners[0];
-  int least = covered(l0.x, l0.y, bw, bh);
-  for (int c = 1; c < 4 && least > 0; ++c)
-    if (const int n = covered(corners[c].x, corners[c].y, bw, bh); n < least)
-      least = n, l0 = corners[c];
-  dl->AddRectFilled(l0, ImVec2(l0.x + bw, l0.y + bh), IM_COL32(255, 255, 255, 225), 3.0f);
-  for (size_t r = 0; r < listed.size(); ++r) {
-    const size_t i = listed[r];
+Legend measure_legend(const Figure& fig, const PlotStyle& style, float fh) {
+  Legend g;
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const bool in = i < style.series.size() ? style.series[i].in_legend : true;
+    if (in && !fig.series[i].label.empty()) g.listed.push_back(i);
+  }
+  if (!(g.listed.size() > 1 || (g.listed.size() == 1 && fig.series.size() > 1))) return g;
+  for (size_t i : g.listed) g.label_w = std::max(g.label_w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
+  g.row = fh * 1.15f, g.swatch = fh * 1.4f;
+  g.entry_w = g.label_w + g.swatch + fh * 1.2f;  // one entry of a row of entries
+  g.w = g.label_w + g.swatch + fh * 0.7f, g.h = g.row * g.listed.size() + fh * 0.3f;
+  g.where = Legend::corner;
+  return g;
+}
+
+void PlotArea::legend(const Legend& g) const {
+  if (g.where == Legend::none) return;
+  if (g.where == Legend::corner)
+    dl->AddRectFilled(g.at, ImVec2(g.at.x + g.w, g.at.y + g.h), IM_COL32(255, 255, 255, 225), 3.0f);
+  for (size_t r = 0; r < g.listed.size(); ++r) {
+    const size_t i = g.listed[r];
     const SeriesStyle st = style_of(i);
-    const float y = l0.y + fh * 0.15f + row * r + row * 0.5f;
-    const ImVec2 a(l0.x + fh * 0.3f, y), c(l0.x + fh * 0.3f + sw * 0.8f, y);
+    // Corner and right side: one entry per row; header and above: `cols` entries per row.
+    const bool flow = g.where == Legend::header || g.where == Legend::above;
+    const float x0 = g.at.x + (flow ? (r % g.cols) * g.entry_w : 0.0f);
+    const float y = g.at.y + fh * 0.15f + g.row * (flow ? r / g.cols : r) + g.row * 0.5f;
+    const ImVec2 a(x0 + fh * 0.3f, y), c(x0 + fh * 0.3f + g.swatch * 0.8f, y);
     if (st.fill_to != -1)
       dl->AddRectFilled(ImVec2(a.x, y - fh * 0.35f), ImVec2(c.x, y + fh * 0.35f),
                         to_imu32(colour_of(i).with_alpha(std::max(st.fill_alpha, 0.45f))));
@@ -211,8 +228,23 @@ void PlotArea::legend() const {
       dl->AddCircleFilled(ImVec2((a.x + c.x) * 0.5f, y), lw * 1.4f, to_imu32(colour_of(i)), 8);
     else
       dl->AddLine(a, c, to_imu32(colour_of(i)), lw * 1.5f);
-    dl->AddText(ImVec2(l0.x + fh * 0.3f + sw, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
+    dl->AddText(ImVec2(x0 + fh * 0.3f + g.swatch, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
   }
+}
+
+// The corner of the axes with the least data under a legend box of g's size: top right, top
+// left, bottom right, bottom left; returns the data samples under it (0: an empty corner).
+int PlotArea::best_corner(Legend& g) const {
+  const float x_right = right - g.w - fh * 0.3f, x_left = left + fh * 0.3f;
+  const float y_top = top + fh * 0.3f, y_bottom = bottom - g.h - fh * 0.3f;
+  const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
+                             ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
+  g.at = corners[0];
+  int least = covered(g.at.x, g.at.y, g.w, g.h);
+  for (int c = 1; c < 4 && least > 0; ++c)
+    if (const int n = covered(corners[c].x, corners[c].y, g.w, g.h); n < least)
+      least = n, g.at = corners[c];
+  return least;
 }
 
 // Hover read-out: a guide at the mouse x and the nearest point of every series.
@@ -237,6 +269,27 @@ void PlotArea::hover_readout() const {
   }
   ImGui::EndTooltip();
 }
+// The title with the y unit ("Return per episode   (return)") in `width` pixels: on one line
+// when it fits, else without the unit, else wrapped at spaces onto two lines, the second cut
+// with "..." if it still does not fit. Never drawn past the plot.
+std::vector<std::string> title_lines(const Figure& fig, float width) {
+  auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= width; };
+  const std::string with_unit =
+      fig.title +
+      (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  if (fits(with_unit)) return {with_unit};
+  if (fits(fig.title)) return {fig.title};
+  // The longest first line that fits, at a space.
+  std::string first, rest = fig.title;
+  for (size_t sp = fig.title.find(' '); sp != std::string::npos; sp = fig.title.find(' ', sp + 1)) {
+    if (!fits(fig.title.substr(0, sp))) break;
+    first = fig.title.substr(0, sp), rest = fig.title.substr(sp + 1);
+  }
+  if (first.empty()) first = "", rest = fig.title;
+  while (!rest.empty() && !fits(rest + "...")) rest.pop_back();
+  if (rest.size() < fig.title.size() - first.size() - (first.empty() ? 0 : 1)) rest += "...";
+  return first.empty() ? std::vector<std::string>{rest} : std::vector<std::string>{first, rest};
+}
 }  // namespace
 
 void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle& style) {
@@ -255,15 +308,35 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   float tick_w = 0;
   for (double t : yticks)
     tick_w = std::max(tick_w, ImGui::CalcTextSize(y_tick_label(fig, t, ystep).c_str()).x);
-  // Title on top, y label at the top left, x label under the axis.
-  const PlotArea a{fig, style, b, dl, fh, 2.5f * style.line_scale,
-                   p0.x + tick_w + fh * 0.8f, p1.x - fh * 0.8f, p0.y + fh * 1.5f, p1.y - fh * 2.4f};
-  std::string title =
-      fig.title +
-      (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
-  if (ImGui::CalcTextSize(title.c_str()).x > a.right - a.left)
-    title = fig.title;  // drop the unit before clipping
-  dl->AddText(ImVec2(a.left, p0.y + fh * 0.2f), kInk, title.c_str());
+  // Title (and the y unit) on top, wrapped rather than clipped; the x label under the axis.
+  const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
+  const std::vector<std::string> title = title_lines(fig, right - left);
+  const float line_h = fh * 1.15f, title_y = p0.y + fh * 0.2f;
+  PlotArea a{fig, style, b, dl, fh, 2.5f * style.line_scale,
+             left, right, title_y + line_h * title.size() + fh * 0.15f, p1.y - fh * 2.4f};
+  for (size_t i = 0; i < title.size(); ++i)
+    dl->AddText(ImVec2(a.left, title_y + line_h * i), kInk, title[i].c_str());
+  Legend g = measure_legend(fig, style, fh);
+  if (g.where == Legend::corner && !b.empty && a.best_corner(g) > 0) {
+    // No corner is free of data: the legend goes outside the axes.
+    const float n = float(g.listed.size());
+    const float title_w = ImGui::CalcTextSize(title.back().c_str()).x + fh * 1.5f;
+    if (title_w + g.entry_w * n <= a.right - a.left) {
+      g.where = Legend::header, g.cols = int(n);
+      g.at = ImVec2(a.left + title_w - fh * 0.3f,
+                    title_y + line_h * (title.size() - 1) - fh * 0.15f - g.row * 0.5f + fh * 0.5f);
+    } else if (g.w + fh * 0.6f <= 0.35f * (a.right - a.left)) {
+      g.where = Legend::right_side;
+      a.right -= g.w + fh * 0.6f;
+      g.at = ImVec2(a.right + fh * 0.3f, a.top);
+    } else {
+      g.where = Legend::above;
+      g.cols = std::max(1, int((a.right - a.left) / g.entry_w));
+      const int rows = int(std::ceil(n / g.cols));
+      g.at = ImVec2(a.left - fh * 0.3f, a.top - fh * 0.15f);
+      a.top += rows * g.row + fh * 0.15f;
+    }
+  }
   const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
   dl->AddText(ImVec2((a.left + a.right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted,
               fig.x_label.c_str());
@@ -285,7 +358,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   a.fills();
   a.lines();
   dl->PopClipRect();
-  a.legend();
+  a.legend(g);
   if (hovered) a.hover_readout();
   ImGui::PopID();
 }

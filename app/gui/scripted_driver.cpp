@@ -119,6 +119,7 @@ int ScriptedDriver::finish(App& app, int frames, double ui_ms, int fb_w, int fb_
                    grid->wall(Cell{r, c}) ? "a wall" : "free");
   if (const std::string lab = app.lab_status(); !lab.empty())
     std::fprintf(stderr, "lab: %s\n", lab.c_str());
+  std::fprintf(stderr, "layout: %s\n", app.layout_line().c_str());
   const double idle_ms = std::chrono::duration<double, std::milli>(Clock::now() - done_).count();
   std::fprintf(stderr,
                "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last "

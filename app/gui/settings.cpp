@@ -37,6 +37,7 @@ Settings load_settings(const std::filesystem::path& path, std::string& message) 
     r.window_h = integer("window_h", r.window_h, 300, 8000);
     r.font_scale = std::clamp(j.value("font_scale", r.font_scale), 1.0f, 2.5f);
     r.presentation = j.value("presentation", r.presentation);
+    r.lesson_presentation = j.value("lesson_presentation", r.lesson_presentation);
     r.last_experiment = j.value("last_experiment", r.last_experiment);
     r.speed = std::max(0.0, j.value("speed", r.speed));
     r.lesson_mode = j.value("lesson_mode", r.lesson_mode);
@@ -71,6 +72,7 @@ bool save_settings(const std::filesystem::path& path, const Settings& s, std::st
   j["window_h"] = s.window_h;
   j["font_scale"] = s.font_scale;
   j["presentation"] = s.presentation;
+  j["lesson_presentation"] = s.lesson_presentation;
   j["last_experiment"] = s.last_experiment;
   j["speed"] = s.speed;
   j["lesson_mode"] = s.lesson_mode;

@@ -17,7 +17,10 @@ struct Panels {
 struct Settings {
   int window_w = 1600, window_h = 1000;
   float font_scale = 1.0f;    ///< 1 .. 2.5
-  bool presentation = false;  ///< large fonts, thick lines, high-contrast theme
+  bool presentation = false;  ///< large fonts, thick lines, high-contrast theme (experiments)
+  /// Presentation mode while a lesson is open: on by default (a lesson is for the projector);
+  /// the View menu's toggle in a lesson sets this one, so turning it off there sticks.
+  bool lesson_presentation = true;
   std::string last_experiment = "dyna_maze";
   bool lesson_mode = true;  ///< start in the lesson player (false: on last_experiment)
   std::string last_lesson;  ///< lesson open at exit ("" : an experiment was open)

@@ -19,12 +19,6 @@ namespace dynalab {
 namespace {
 constexpr int kMaxScatter = 500;  // points drawn in the error scatter
 
-void title(const LabStyle& st, const char* text) {
-  if (st.big) ImGui::PushFont(st.big);
-  ImGui::TextUnformatted(text);
-  if (st.big) ImGui::PopFont();
-}
-
 // Series colours shared by the shift views: training data blue, visited orange (as the agent).
 constexpr int kTrainColour = 0, kVisitedColour = 1;
 
@@ -179,12 +173,12 @@ ErrorResult compute_model_error(const std::shared_ptr<const Ensemble>& model,
 void LabPanel::State::draw_shift() {
   const ModelView& m = *snap->model;
   const auto& names = inputs.obs_names;
-  title(style, "Training data vs where the policy goes");
+  lab_title(style, "Training data vs where the policy goes");
   job_note(shift_job.running(), shift_job.error);
   const float w = ImGui::GetFontSize() * 7;
   dim_combo("histogram / x", shift_x, names, w);
   if (m.obs_dim > 1) {
-    ImGui::SameLine();
+    same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("y").x);
     dim_combo("y", shift_y, names, w);
     if (shift_y == shift_x) shift_y = (shift_x + 1) % m.obs_dim;
   } else {
@@ -234,7 +228,7 @@ void LabPanel::State::draw_shift() {
 
 void LabPanel::State::draw_error() {
   const ModelView& m = *snap->model;
-  title(style, "Where is the model wrong?");
+  lab_title(style, "Where is the model wrong?");
   job_note(error_job.running(), error_job.error);
   const auto data = m.training_data;
   if (!data || data->empty()) {

@@ -11,7 +11,7 @@ constexpr const char* kFontPaths[] = {"/usr/share/fonts/truetype/dejavu/DejaVuSa
                                       "/usr/share/fonts/TTF/DejaVuSans.ttf"};
 }
 
-Fonts load_fonts(float scale) {
+Fonts load_fonts(float scale, float plot_px) {
   ImGuiIO& io = ImGui::GetIO();
   io.Fonts->Clear();
   Fonts f;
@@ -20,18 +20,21 @@ Fonts load_fonts(float scale) {
     if (!std::filesystem::exists(p, ec)) continue;
     f.ui = io.Fonts->AddFontFromFileTTF(p, kBaseFontPx * scale);
     f.big = io.Fonts->AddFontFromFileTTF(p, kBaseFontPx * scale * 1.35f);
-    if (f.ui && f.big) {
+    f.plot = plot_px > 0 ? io.Fonts->AddFontFromFileTTF(p, plot_px) : f.ui;
+    if (f.ui && f.big && f.plot) {
       f.source = p;
       break;
     }
   }
-  if (!f.ui || !f.big) {
+  if (!f.ui || !f.big || !f.plot) {
     io.Fonts->Clear();
     ImFontConfig cfg;
     cfg.SizePixels = 13.0f * scale;
     f.ui = io.Fonts->AddFontDefault(&cfg);
     cfg.SizePixels = 13.0f * scale * 1.35f;
     f.big = io.Fonts->AddFontDefault(&cfg);
+    cfg.SizePixels = plot_px > 0 ? plot_px * 13.0f / kBaseFontPx : 13.0f * scale;
+    f.plot = io.Fonts->AddFontDefault(&cfg);
     f.source = "ImGui default";
   }
   io.FontDefault = f.ui;

@@ -22,9 +22,16 @@ TransportPanel::Commands TransportPanel::draw(const RunnerStatus& st, Settings& 
   ImGui::SetNextItemWidth(bw * 1.3f);
   ImGui::InputScalar("##n", ImGuiDataType_S64, &run_n);
   run_n = std::clamp<int64_t>(run_n, 1, 100000000);
-  ImGui::SameLine();
+  // The two buttons go on the field's row while they fit (large fonts wrap them, not clip).
+  const auto same_line_if_fits = [](const char* label) {
+    const ImGuiStyle& s = ImGui::GetStyle();
+    const float w = ImGui::CalcTextSize(label).x + 2 * s.FramePadding.x;
+    ImGui::SameLine();
+    if (ImGui::GetContentRegionAvail().x < w) ImGui::NewLine();
+  };
+  same_line_if_fits("Run N ticks");
   if (ImGui::Button("Run N ticks")) cmd.ticks = run_n;
-  ImGui::SameLine();
+  same_line_if_fits("Env step");
   if (ImGui::Button("Env step")) cmd.env_step = true;
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("tick until the real env has taken one more step (at most %d ticks)",

@@ -51,11 +51,6 @@ PlotStyle slice_style(const Figure& f, float line_scale) {
   return ps;
 }
 
-void title(const LabStyle& st, const char* text) {
-  if (st.big) ImGui::PushFont(st.big);
-  ImGui::TextUnformatted(text);
-  if (st.big) ImGui::PopFont();
-}
 }  // namespace
 
 void LabPanel::State::draw_map() {
@@ -63,18 +58,19 @@ void LabPanel::State::draw_map() {
   const auto& names = in.obs_names;
   const int D = in.obs_dim();
   if (D < 1) return;
-  title(style, "Where do the members disagree?");
+  lab_title(style, "Where do the members disagree?");
   job_note(map_job.running(), map_job.error);
   const float w = ImGui::GetFontSize() * 7;
+  const float sp = ImGui::GetStyle().ItemInnerSpacing.x;
   dim_combo("x axis", map_x, names, w);
-  ImGui::SameLine();
   if (D > 1) {
+    same_line_if_fits(w + sp + ImGui::CalcTextSize("y axis").x);
     dim_combo("y axis", map_y, names, w);
     if (map_y == map_x) map_y = (map_x + 1) % D;
-    ImGui::SameLine();
   } else {
     map_y = map_x;
   }
+  same_line_if_fits(ImGui::GetFrameHeight() + sp + ImGui::CalcTextSize("log colour").x);
   ImGui::Checkbox("log colour", &map_log);
   action_controls(in, map_plan_action, map_action);
   DisagreementMapRecipe r;
@@ -117,11 +113,12 @@ void LabPanel::State::draw_slice() {
   const auto& names = in.obs_names;
   const int D = in.obs_dim();
   if (D < 1) return;
-  title(style, "One input dimension: members, bands and data");
+  lab_title(style, "One input dimension: members, bands and data");
   job_note(slice_job.running(), slice_job.error);
   const float w = ImGui::GetFontSize() * 7;
   dim_combo("input", slice_dim, names, w);
-  ImGui::SameLine();
+  same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x +
+                    ImGui::CalcTextSize("predicted change").x);
   int out = slice_out < 0 ? partner_dim(slice_dim, D) : slice_out;
   if (dim_combo("predicted change", out, names, w)) slice_out = out;
   action_controls(in, slice_plan_action, map_action);
@@ -194,7 +191,7 @@ void LabPanel::State::start_study() {
 }
 
 void LabPanel::State::draw_size() {
-  title(style, "Validation error vs ensemble size (PETS)");
+  lab_title(style, "Validation error vs ensemble size (PETS)");
   const bool running = study && !study->done;
   const bool have_data = inputs.training_data && inputs.training_data->size() >= 8;
   const bool fresh = study && study_model == inputs.model.get();
@@ -205,8 +202,9 @@ void LabPanel::State::draw_size() {
   ImGui::BeginDisabled(!have_data || running);
   const bool go = ImGui::Button(study ? "Recompute on the current data" : "Compute");
   ImGui::EndDisabled();
-  ImGui::SameLine();
-  ImGui::TextDisabled("trains fresh ensembles of 1..8 members, both kinds");
+  const char* note = "trains fresh ensembles of 1..8 members, both kinds";
+  same_line_if_fits(ImGui::CalcTextSize(note).x);
+  ImGui::TextDisabled("%s", note);
   if (have_data && !running && (go || (study_auto && !study))) start_study();
   busy |= have_data && (!study || !study->done);
   if (!have_data) {

@@ -16,31 +16,54 @@ namespace {
 constexpr ImU32 kViewportBg = IM_COL32(232, 234, 238, 255);
 }
 
-void App::viewport(ImVec2 pos, ImVec2 size) {
-  ImGui::SetNextWindowPos(pos);
-  ImGui::SetNextWindowSize(size);
+ScreenInput App::screen_input(ImVec2 pos, ImVec2 size) const {
+  ScreenInput in;
+  in.area = {pos.x, pos.y, size.x, size.y};
+  in.lanes = int(lanes_.size());
+  if (lanes_[0].snap && lanes_[0].snap->world) {
+    const Bounds b = world_view_bounds(*lanes_[0].snap);
+    in.extent = {b.hi.x - b.lo.x, b.hi.y - b.lo.y};
+  }
+  in.margin = fit_margin();
+  in.gap = lanes_.size() > 1 ? 4.0f : 0.0f;
+  // The largest counter box of the lanes, in the counters' font, for a wrap width.
+  in.counters = [this](float wrap) {
+    ImGui::PushFont(presenting() ? fonts_.ui : fonts_.big);
+    Vec2 m{0, 0};
+    for (const auto& lane : lanes_) {
+      if (!lane.snap) continue;
+      const ImVec2 c = counter_box_size(lane_counters(lane), wrap, counter_pad());
+      m.x = std::max<double>(m.x, c.x), m.y = std::max<double>(m.y, c.y);
+    }
+    ImGui::PopFont();
+    return m;
+  };
+  in.figures = settings_.panels.plots ? int(figures_.size()) : 0;
+  in.lab = lab_open_;
+  in.presenting = presenting();
+  return in;
+}
+
+void App::viewport() {
+  const PixelRect& r = layout_.worlds;
+  ImGui::SetNextWindowPos(ImVec2(r.x, r.y));
+  ImGui::SetNextWindowSize(ImVec2(r.w, r.h));
   ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
   ImGui::Begin("Viewport", nullptr,
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse |
                    ImGuiWindowFlags_NoBringToFrontOnFocus);
   ImGui::PopStyleVar();
-  const ImVec2 p0 = ImGui::GetCursorScreenPos();
-  const ImVec2 avail = ImGui::GetContentRegionAvail();
-  // Side by side: one pane per lane (a lesson step's variants), separated by a thin gap.
-  const int n = int(lanes_.size());
-  const float gap = n > 1 ? 4.0f : 0.0f;
-  const float w = (avail.x - gap * (n - 1)) / n;
-  for (int i = 0; i < n; ++i) {
-    ImGui::SetCursorScreenPos(ImVec2(p0.x + i * (w + gap), p0.y));
-    ImGui::PushID(i);
-    world_pane(lanes_[i], ImVec2(p0.x + i * (w + gap), p0.y), ImVec2(w, avail.y), i == 0);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  // Side by side: one pane per lane (a lesson step's variants), separated by dark gaps.
+  dl->AddRectFilled(ImVec2(r.x, r.y), ImVec2(r.x + r.w, r.y + r.h), IM_COL32(60, 60, 70, 255));
+  for (size_t i = 0; i < lanes_.size() && i < layout_.panes.size(); ++i) {
+    const PixelRect& p = layout_.panes[i];
+    ImGui::SetCursorScreenPos(ImVec2(p.x, p.y));
+    ImGui::PushID(int(i));
+    world_pane(lanes_[i], ImVec2(p.x, p.y), ImVec2(p.w, p.h), i == 0);
     ImGui::PopID();
   }
-  for (int i = 1; i < n; ++i)
-    ImGui::GetWindowDrawList()->AddRectFilled(ImVec2(p0.x + i * (w + gap) - gap, p0.y),
-                                              ImVec2(p0.x + i * (w + gap), p0.y + avail.y),
-                                              IM_COL32(60, 60, 70, 255));
   ImGui::End();
 }
 
@@ -49,15 +72,21 @@ void App::fit_view(Lane& lane) {
   if (lane.st.generation != lane.view_generation)
     lane.view_generation = lane.st.generation, lane.user_moved_view = false;
   if (lane.user_moved_view) return;
-  // Leave room at the top for the counters so they never cover the world.
-  // Side by side, every pane leaves the same room so the worlds line up.
-  float top = 0;
-  for (const auto& l : lanes_) top = std::max(top, l.counter_px);
+  // Leave room for the counters (at the top, or at the left of a row of wide worlds) so they
+  // never cover the world. Side by side, every pane leaves the same room so the worlds line up.
+  ImVec2 room{0, 0};
+  for (const auto& l : lanes_)
+    room.x = std::max(room.x, l.counter_box.x), room.y = std::max(room.y, l.counter_box.y);
   ViewTransform& view = lane.view;
   ViewTransform inner = view;
-  inner.origin.y += top;
-  inner.size.y = std::max(10.0f, inner.size.y - top);
-  inner.fit(world_view_bounds(*lane.snap), 20.0f * ui_scale());
+  if (layout_.grid.counters_left) {
+    inner.origin.x += room.x;
+    inner.size.x = std::max(10.0f, inner.size.x - room.x);
+  } else {
+    inner.origin.y += room.y;
+    inner.size.y = std::max(10.0f, inner.size.y - room.y);
+  }
+  inner.fit(world_view_bounds(*lane.snap), fit_margin());
   view.scale = inner.scale;
   view.center = inner.to_world(
       ImVec2(view.origin.x + view.size.x * 0.5f, view.origin.y + view.size.y * 0.5f));
@@ -95,8 +124,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
   draw_counters(lane, p0, avail);
 }
 
-// Counters in the corner, large enough for the back row, wrapped to the pane's width.
-void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
+Counters App::lane_counters(const Lane& lane) const {
   const Snapshot& snap = *lane.snap;
   const bool side_by_side = lanes_.size() > 1;
   Counters c;
@@ -105,11 +133,15 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   add_view_counters(c, snap, side_by_side);
   if (in_lesson() && lane_reached(lane) && !lane.released)
     c.pieces.push_back(side_by_side ? "(paused)" : "paused: " + until_text(current_step()->until));
+  return c;
+}
+
+// Counters in the corner, large enough for the back row, wrapped to the layout's width.
+void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   // Presentation mode's UI font is already large; elsewhere the counters use the big font.
-  // Side by side, the panes are narrow: less padding, and the pieces wrap one per line at worst.
-  ImGui::PushFont(settings_.presentation ? fonts_.ui : fonts_.big);
-  lane.counter_px =
-      draw_counter_box(ImGui::GetWindowDrawList(), p0, avail, c, (side_by_side ? 5 : 8) * ui_scale());
+  ImGui::PushFont(presenting() ? fonts_.ui : fonts_.big);
+  lane.counter_box = draw_counter_box(ImGui::GetWindowDrawList(), p0, avail, lane_counters(lane),
+                                      counter_pad(), layout_.grid.counters_wrap);
   ImGui::PopFont();
 }
 

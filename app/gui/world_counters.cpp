@@ -40,23 +40,43 @@ void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
   if (s.plan) add_plan_counters(c, s, *s.plan);
 }
 
-float draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad) {
+namespace {
+// The box's lines: pieces joined while they fit in `wrap_w`, then the alert.
+std::vector<std::string> counter_lines(const Counters& c, float wrap_w, float pad) {
   std::vector<std::string> lines(1);
   for (const auto& p : c.pieces) {
     const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
-    if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > avail.x)
+    if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > wrap_w)
       lines.push_back(p);
     else
       lines.back() = joined;
   }
   if (!c.alert.empty()) lines.push_back(c.alert);
+  return lines;
+}
+
+// The box's inner width and height for `lines`, at most `wrap_w` wide.
+ImVec2 box_of(const std::vector<std::string>& lines, float wrap_w, float pad) {
   float bw = 0;
-  const float lh = ImGui::GetFontSize();
   for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
-  bw = std::min(bw + 2 * pad, avail.x - 2 * pad);
-  const float bh = lh * lines.size() + 2 * pad;
+  return ImVec2(std::min(bw + 2 * pad, wrap_w - 2 * pad),
+                ImGui::GetFontSize() * lines.size() + 2 * pad);
+}
+}  // namespace
+
+ImVec2 counter_box_size(const Counters& c, float wrap_w, float pad) {
+  const ImVec2 b = box_of(counter_lines(c, wrap_w, pad), wrap_w, pad);
+  return ImVec2(b.x + 2 * pad, b.y + 2 * pad);
+}
+
+ImVec2 draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad,
+                        float wrap_w) {
+  wrap_w = std::min(wrap_w, avail.x);
+  const std::vector<std::string> lines = counter_lines(c, wrap_w, pad);
+  const ImVec2 box = box_of(lines, wrap_w, pad);
+  const float lh = ImGui::GetFontSize();
   dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
-  dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + bw, p0.y + pad + bh),
+  dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + box.x, p0.y + pad + box.y),
                     IM_COL32(255, 255, 255, 215), 6);
   for (size_t i = 0; i < lines.size(); ++i) {
     const bool red = !c.alert.empty() && i + 1 == lines.size();
@@ -64,7 +84,7 @@ float draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& 
                 red ? IM_COL32(200, 10, 10, 255) : IM_COL32(20, 20, 25, 255), lines[i].c_str());
   }
   dl->PopClipRect();
-  return bh + 2 * pad;
+  return ImVec2(box.x + 2 * pad, box.y + 2 * pad);
 }
 
 }  // namespace dynalab

@@ -22,8 +22,13 @@ struct Counters {
 /// the alert when the model diverged or the snapshot has a message.
 void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side);
 
-/// Draws the box at the pane's top-left (`p0`, `avail` the pane) in the current font; returns
-/// the height it takes with its margin (the view fit leaves that room free).
-float draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad);
+/// The size the box takes with its margin (the view fit leaves that room free) when its lines
+/// wrap at `wrap_w` pixels, in the current font; `pad` is the inner padding.
+ImVec2 counter_box_size(const Counters& c, float wrap_w, float pad);
+
+/// Draws the box at the pane's top-left (`p0`, `avail` the pane) in the current font, its lines
+/// wrapped at `wrap_w` pixels (at most the pane's width); returns counter_box_size.
+ImVec2 draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad,
+                        float wrap_w);
 
 }  // namespace dynalab

@@ -1,0 +1,108 @@
+#include "app/gui/screen_layout.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+
+namespace dynalab {
+
+namespace {
+// Share of a row pane's width its counters may take when they sit at its left.
+constexpr float kLeftCountersShare = 0.34f;
+// Share of the height the plots row always gets, and at most (with what the worlds leave).
+constexpr float kPlotsShare = 0.32f, kPlotsSharePresenting = 0.30f, kPlotsMaxShare = 0.5f;
+// Presentation mode: the lab's share of the width right of the controls (it has the full height).
+constexpr float kLabSharePresenting = 0.58f;
+// Desk mode: the lab's share of the world row (the plots row runs under both).
+constexpr float kLabShareDesk = 0.52f;
+
+LaneGrid evaluate(int cols, int rows, bool left, float w, float h, Vec2 extent, float margin,
+                  float gap, const CounterBoxSize& counters) {
+  LaneGrid g;
+  g.cols = cols, g.rows = rows, g.counters_left = left;
+  const float pw = (w - gap * (cols - 1)) / cols, ph = (h - gap * (rows - 1)) / rows;
+  g.counters_wrap = left ? pw * kLeftCountersShare : pw;
+  const Vec2 c = counters ? counters(g.counters_wrap) : Vec2{0, 0};
+  const double aw = (left ? pw - c.x : pw) - 2 * margin, ah = (left ? ph : ph - c.y) - 2 * margin;
+  if (extent.x > 0 && extent.y > 0)
+    g.scale = std::max(0.0, std::min(aw / extent.x, ah / extent.y));
+  const double world_h = extent.y * g.scale + 2 * margin;
+  const double pane_h = left ? std::max(world_h, c.y) : world_h + c.y;
+  g.used_h = float(std::min<double>(h, rows * pane_h + gap * (rows - 1)));
+  return g;
+}
+}  // namespace
+
+LaneGrid arrange_lanes(int lanes, float w, float h, Vec2 extent, float margin, float gap,
+                       const CounterBoxSize& counters) {
+  lanes = std::max(1, lanes);
+  LaneGrid best = evaluate(lanes, 1, false, w, h, extent, margin, gap, counters);
+  if (!(extent.x > 0 && extent.y > 0)) return best;
+  for (const bool left : {true, false}) {
+    if (lanes == 1 && !left) continue;  // one pane: "one column" is the columns candidate
+    const LaneGrid g = evaluate(1, lanes, left, w, h, extent, margin, gap, counters);
+    if (g.scale > best.scale * 1.05) best = g;
+  }
+  return best;
+}
+
+ScreenLayout lay_out_screen(const ScreenInput& in) {
+  ScreenLayout out;
+  out.extent = in.extent;
+  const PixelRect a = in.area;
+  const bool plots = in.figures > 0;
+  PixelRect col = a;  // the worlds and, under them, the plots row
+  if (in.lab && in.presenting) {
+    const float lab_w = std::floor(a.w * kLabSharePresenting);
+    out.lab = {a.x + a.w - lab_w, a.y, lab_w, a.h};
+    col.w = a.w - lab_w;
+  } else if (in.lab) {
+    const float lab_w = std::floor(a.w * kLabShareDesk);
+    const float plot_h = plots ? std::floor(a.h * kPlotsShare) : 0.0f;
+    out.worlds = {a.x, a.y, a.w - lab_w, a.h - plot_h};
+    out.lab = {a.x + a.w - lab_w, a.y, lab_w, a.h - plot_h};
+    if (plots) out.plots = {a.x, a.y + a.h - plot_h, a.w, plot_h};
+    col.h = 0;  // placed
+  }
+  if (col.h > 0) {
+    float plot_h = 0;
+    if (plots) {
+      const float min_h = std::floor(col.h * (in.presenting ? kPlotsSharePresenting : kPlotsShare));
+      const LaneGrid g =
+          arrange_lanes(in.lanes, col.w, col.h - min_h, in.extent, in.margin, in.gap, in.counters);
+      const float free = col.h - min_h - g.used_h;  // height the worlds cannot use
+      plot_h = std::floor(std::min(col.h * kPlotsMaxShare, min_h + std::max(0.0f, free)));
+      plot_h = std::max(plot_h, min_h);
+      out.plots = {col.x, col.y + col.h - plot_h, col.w, plot_h};
+    }
+    out.worlds = {col.x, col.y, col.w, col.h - plot_h};
+  }
+  out.grid = arrange_lanes(in.lanes, out.worlds.w, out.worlds.h, in.extent, in.margin, in.gap,
+                           in.counters);
+  const LaneGrid& g = out.grid;
+  const float pw = (out.worlds.w - in.gap * (g.cols - 1)) / g.cols,
+              ph = (out.worlds.h - in.gap * (g.rows - 1)) / g.rows;
+  for (int i = 0; i < std::max(1, in.lanes); ++i)
+    out.panes.push_back({out.worlds.x + (i % g.cols) * (pw + in.gap),
+                         out.worlds.y + (i / g.cols) * (ph + in.gap), pw, ph});
+  return out;
+}
+
+std::string ScreenLayout::describe() const {
+  auto size = [](const PixelRect& r) {
+    if (r.w <= 0 || r.h <= 0) return std::string("none");
+    char b[32];
+    std::snprintf(b, sizeof b, "%.0fx%.0f", r.w, r.h);
+    return std::string(b);
+  };
+  char b[256];
+  std::snprintf(b, sizeof b,
+                "worlds %s in %d x %d (counters %s), world %.0fx%.0f px each (%.0f px per unit), "
+                "plots %s, lab %s",
+                size(worlds).c_str(), grid.rows, grid.cols, grid.counters_left ? "left" : "top",
+                extent.x * grid.scale, extent.y * grid.scale, grid.scale, size(plots).c_str(),
+                size(lab).c_str());
+  return b;
+}
+
+}  // namespace dynalab
