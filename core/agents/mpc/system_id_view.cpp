@@ -22,7 +22,7 @@ Figure system_id_figure(const SystemIdModel& model) {
     names += (j ? ", " : "") + std::to_string(j + 1) + " " + f.names[j];
   Figure fig{"system_id", "System identification: fitted / true parameter (1 = exact)",
              "parameter (" + names + ")", "fitted / true", {}, false};
-  Series& s = fig.series_named("fitted / true");
+  Series& s = fig.series_named("fitted vs true");
   if (model.fits() == 0) return fig;
   const auto& p = model.last_fit().params;
   for (size_t j = 0; j < p.size() && j < f.true_values.size(); ++j)
