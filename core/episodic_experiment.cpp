@@ -50,6 +50,10 @@ void EpisodicExperiment::start_episode() {
 bool EpisodicExperiment::tick() {
   if (finished_) return false;
   ++ticks_;
+  if (episode_pending_) {  // the finished episode was on screen until now
+    episode_pending_ = false;
+    start_episode();
+  }
   if (agent_->thinking())
     agent_->think(*env_, obs_, clock());
   else
@@ -100,7 +104,7 @@ void EpisodicExperiment::end_episode(bool terminated) {
   if (run_over)
     next_run_or_finish();
   else
-    start_episode();
+    episode_pending_ = true;  // reset on the next tick: a pause here shows where the episode ended
 }
 
 void EpisodicExperiment::next_run_or_finish() {
@@ -171,16 +175,41 @@ std::shared_ptr<const Snapshot> EpisodicExperiment::snapshot() const {
   s->world = env_->clone();
   s->figures = figures();
   s->trajectory = current_;
+  s->metric_columns = agent_->metric_columns();
   for (const auto& row : rows_)
-    if (row.run == run_) s->returns.push_back(row.ret);
-  const std::string episodes =
-      std::to_string(episode_ + 1) + (cfg_.steps > 0 ? "" : " / " + std::to_string(cfg_.episodes));
+    if (row.run == run_) {
+      s->returns.push_back(row.ret);
+      s->metrics.push_back(metric_values(row, s->metric_columns));
+    }
+  // Between an episode's end and the next tick the snapshot still shows that episode.
+  const std::string episodes = std::to_string(episode_pending_ ? episode_ : episode_ + 1) +
+                               (cfg_.steps > 0 ? "" : " / " + std::to_string(cfg_.episodes)) +
+                               (episode_pending_ ? " (ended)" : "");
   s->stats = {{"run", std::to_string(run_ + 1) + " / " + std::to_string(cfg_.runs)},
               {"episode", episodes},
               {"steps this episode", std::to_string(current_.steps())},
               {"return this episode", format_number(current_.total_reward())}};
   agent_->publish(*s);
   return s;
+}
+
+std::vector<double> EpisodicExperiment::metric_values(const EpisodeRow& r,
+                                                      const std::vector<std::string>& columns) {
+  std::vector<double> out;
+  size_t own = 0;  // the agent's own columns, in order
+  for (const auto& c : columns) {
+    if (c == "steps")
+      out.push_back(r.steps);
+    else if (c == "env_steps")
+      out.push_back(double(r.env_steps));
+    else if (c == "return")
+      out.push_back(r.ret);
+    else if (c == "terminated")
+      out.push_back(r.terminated ? 1 : 0);
+    else
+      out.push_back(own < r.agent_metrics.size() ? r.agent_metrics[own++] : 0.0);
+  }
+  return out;
 }
 
 Table EpisodicExperiment::metrics_table() const {
@@ -190,18 +219,12 @@ Table EpisodicExperiment::metrics_table() const {
   Table t(header);
   for (const auto& r : rows_) {
     std::vector<TableCell> row = {r.run, r.episode};
-    size_t own = 0;  // the agent's own columns, in order
-    for (const auto& c : columns) {
-      if (c == "steps")
-        row.emplace_back(r.steps);
-      else if (c == "env_steps")
-        row.emplace_back(r.env_steps);
-      else if (c == "return")
-        row.emplace_back(r.ret);
-      else if (c == "terminated")
-        row.emplace_back(r.terminated ? 1 : 0);
+    const std::vector<double> values = metric_values(r, columns);
+    for (size_t i = 0; i < columns.size(); ++i) {
+      if (columns[i] == "steps" || columns[i] == "env_steps" || columns[i] == "terminated")
+        row.emplace_back((long long)values[i]);  // counts print as integers
       else
-        row.emplace_back(own < r.agent_metrics.size() ? r.agent_metrics[own++] : 0.0);
+        row.emplace_back(values[i]);
     }
     t.add_row(row);
   }
@@ -210,7 +233,7 @@ Table EpisodicExperiment::metrics_table() const {
 
 std::vector<Trajectory> EpisodicExperiment::recorded_trajectories() const {
   std::vector<Trajectory> all = finished_episodes_;
-  if (!finished_ && current_.episode >= 0) all.push_back(current_);  // the episode in progress
+  if (!finished_ && !episode_pending_ && current_.episode >= 0) all.push_back(current_);  // in progress
   return all;
 }
 
@@ -272,6 +295,9 @@ void EpisodicExperiment::visit_state(StateVisitor& v) {
   v.field("run_reward", run_reward_);
   v.field("finished", finished_);
   v.field("obs", obs_);
+  // Present only between an episode's end and the next tick; absent in sessions saved before it
+  // existed, which were never saved in that gap.
+  v.optional("episode_pending", episode_pending_, [](StateVisitor&) {});
   visit_records(v, "rows", rows_, [](EpisodeRow& r, StateVisitor& rv) {
     rv.field("run", r.run);
     rv.field("episode", r.episode);

@@ -72,7 +72,8 @@ class EpisodicExperiment : public Experiment {
   const std::vector<Trajectory>& trajectories() const { return finished_episodes_; }
   std::vector<Trajectory> recorded_trajectories() const override;
   std::vector<std::string> trajectory_columns() const override;
-  /// The real episode in progress (empty during warm-up).
+  /// The real episode in progress, or the one that just ended until the next tick starts the next
+  /// (empty during warm-up).
   const Trajectory& current_episode() const { return current_; }
   /// Cumulative reward after every step of every run (runs by steps), row = run.
   const std::vector<std::vector<double>>& cumulative_reward() const { return cumulative_; }
@@ -93,6 +94,8 @@ class EpisodicExperiment : public Experiment {
   void next_run_or_finish();
   void visit_state(StateVisitor& v);
   Table metrics_table() const;
+  /// `r`'s value in each of `columns` (the common ones, then the agent's own in order).
+  static std::vector<double> metric_values(const EpisodeRow& r, const std::vector<std::string>& columns);
   std::vector<Figure> figures() const;
 
   std::string name_, family_;
@@ -104,6 +107,9 @@ class EpisodicExperiment : public Experiment {
   int64_t run_steps_ = 0, ticks_ = 0;
   double run_reward_ = 0;
   bool finished_ = false;
+  // An episode ended and the next one starts on the next tick: until then the env, current_ and
+  // the agent's views still show how it ended (a lesson paused at "episode N" shows the result).
+  bool episode_pending_ = false;
   Vec obs_;
   Trajectory current_;  // the real episode in progress
   std::vector<EpisodeRow> rows_;

@@ -116,6 +116,18 @@ LessonStep read_step(const Json& j, const std::string& source, const std::string
     step.has_until = true;
     node.section("until", step.until);
   }
+  node.field("one_run", step.one_run);
+  if (step.one_run && step.narrative.find("this run") == std::string::npos)
+    node.fail("one_run", "a narrative that says its claims hold on \"this run\" (they are checked on one seed only)");
+  if (node.has("claims")) {
+    const Json& cs = j["claims"];
+    if (!cs.is_array()) node.fail("claims", "an array of {\"says\", \"measure\", \"above\" | \"below\" | ...}", &cs);
+    for (size_t k = 0; k < cs.size(); ++k) {
+      ConfigNode cn(cs[k], source, path + ".claims[" + std::to_string(k) + "]");
+      step.claims.push_back(read_claim(cn, step));
+    }
+  }
+  node.accept("claims");
   node.finish();
   return step;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/config.h"
+#include "core/lesson_claims.h"
 #include "core/progress.h"
 
 namespace dynalab {
@@ -65,6 +66,11 @@ struct LessonStep {
   std::vector<std::string> panels;     ///< lab views to open beside the world (lesson_panels())
   bool has_until = false;
   LessonUntil until;
+  /// What the text claims about the run at the pause, checked by `dynalab-cli lessons --verify`
+  /// on the step's seed and further seeds (core/lesson_claims.h).
+  std::vector<LessonClaim> claims;
+  /// The claims hold on the step's own seed only; the narrative says "this run".
+  bool one_run = false;
 };
 
 struct Lesson {

@@ -60,24 +60,27 @@ const LessonStep& lesson_step(const Lesson& lesson, int k) {
 
 int variant_count(const LessonStep& step) { return std::max<int>(1, int(step.variants.size())); }
 
-ExperimentSource variant_source(const Lesson& lesson, int k, int v) {
+ExperimentSource variant_source(const Lesson& lesson, int k, int v, uint64_t seed_offset) {
   const LessonStep& s = lesson_step(lesson, k);
+  std::vector<std::string> overrides = step_overrides(s, s.variants.empty() ? -1 : v);
   try {
-    return load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v));
+    ExperimentSource src = load_experiment(s.experiment, overrides);
+    if (seed_offset == 0) return src;
+    const uint64_t seed = src.json.value("seed", uint64_t(0));
+    overrides.push_back("seed=" + std::to_string(seed + seed_offset));
+    return load_experiment(s.experiment, overrides);
   } catch (const InputError& e) {
     throw InputError(lesson.source + ": steps[" + std::to_string(k - 1) + "]: " + e.what());
   }
 }
 
-std::vector<VariantRun> run_lesson_step(const Lesson& lesson, int k,
-                                        const std::filesystem::path& dir, int64_t max_ticks,
-                                        const EnvRegistry& envs) {
+StepRun run_step(const Lesson& lesson, int k, int64_t max_ticks, const EnvRegistry& envs,
+                 uint64_t seed_offset) {
   const LessonStep& step = lesson_step(lesson, k);
   const int n = variant_count(step);
   std::vector<ExperimentSource> srcs;  // every config checked before anything runs
-  for (int v = 0; v < n; ++v) srcs.push_back(variant_source(lesson, k, v));
-  std::vector<VariantRun> runs;
-  std::vector<std::shared_ptr<const Snapshot>> snaps;
+  for (int v = 0; v < n; ++v) srcs.push_back(variant_source(lesson, k, v, seed_offset));
+  StepRun out;
   for (int v = 0; v < n; ++v) {
     auto e = make_experiment(srcs[size_t(v)], envs);
     const std::string label = step.variants.empty() ? "" : step.variants[size_t(v)].label;
@@ -85,16 +88,27 @@ std::vector<VariantRun> run_lesson_step(const Lesson& lesson, int k,
     r.label = label;
     r.folder = folder_name(label, step.variants.empty() ? step.experiment
                                                         : "variant_" + std::to_string(v + 1));
-    for (const auto& other : runs)
+    for (const auto& other : out.variants)
       if (other.folder == r.folder) r.folder += "_" + std::to_string(v + 1);
-    write_run_outputs(*e, dir / r.folder);
-    snaps.push_back(e->snapshot());
-    runs.push_back(std::move(r));
+    out.snapshots.push_back(e->snapshot());
+    out.experiments.push_back(std::move(e));
+    out.variants.push_back(std::move(r));
   }
+  return out;
+}
+
+std::vector<VariantRun> run_lesson_step(const Lesson& lesson, int k,
+                                        const std::filesystem::path& dir, int64_t max_ticks,
+                                        const EnvRegistry& envs) {
+  const LessonStep& step = lesson_step(lesson, k);
+  StepRun run = run_step(lesson, k, max_ticks, envs);
   std::vector<std::pair<std::string, const std::vector<Figure>*>> figs;
-  for (int v = 0; v < n; ++v) figs.emplace_back(runs[size_t(v)].label, &snaps[size_t(v)]->figures);
+  for (size_t v = 0; v < run.variants.size(); ++v) {
+    write_run_outputs(*run.experiments[v], dir / run.variants[v].folder);
+    figs.emplace_back(run.variants[v].label, &run.snapshots[v]->figures);
+  }
   for (const Figure& f : shown_figures(step.plots, figs)) write_figure_files(f, dir / "figures");
-  return runs;
+  return run.variants;
 }
 
 }  // namespace dynalab

@@ -24,8 +24,10 @@ const LessonStep& lesson_step(const Lesson& lesson, int k);
 int variant_count(const LessonStep& step);
 
 /// The config of variant `v` (0-based; 0 for a step without variants) of step k (1-based),
-/// overrides applied. Throws InputError "FILE: steps[k-1]: ..." on a bad override.
-ExperimentSource variant_source(const Lesson& lesson, int k, int v);
+/// overrides applied; with `seed_offset` > 0 its "seed" is moved by that much (the further seeds
+/// `lessons --verify` checks a claim on). Throws InputError "FILE: steps[k-1]: ..." on a bad
+/// override.
+ExperimentSource variant_source(const Lesson& lesson, int k, int v, uint64_t seed_offset = 0);
 
 /// Where one variant stopped.
 struct VariantRun {
@@ -35,6 +37,19 @@ struct VariantRun {
   bool capped = false;   ///< stopped by the tick cap before any condition held
   Progress at;           ///< the counters where it stopped
 };
+
+/// Every variant of a step, run to its pause.
+struct StepRun {
+  std::vector<VariantRun> variants;
+  std::vector<std::unique_ptr<Experiment>> experiments;  ///< in variant order, paused
+  std::vector<std::shared_ptr<const Snapshot>> snapshots;  ///< each one's snapshot at the pause
+};
+
+/// Runs every variant of step k (1-based) to its condition, at most `max_ticks` ticks each (the
+/// step's own until.max_ticks if smaller), each variant's seed moved by `seed_offset`.
+/// Throws InputError on a bad step.
+StepRun run_step(const Lesson& lesson, int k, int64_t max_ticks, const EnvRegistry& envs,
+                 uint64_t seed_offset = 0);
 
 /// Runs every variant of step k (1-based) to its condition, at most `max_ticks` ticks each (the
 /// step's own until.max_ticks if smaller), and writes each one's run outputs

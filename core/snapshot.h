@@ -29,6 +29,9 @@ struct Snapshot {
   bool episode_terminated = false;   ///< the last episode ended by termination (goal, pit, fall)
   Trajectory trajectory;             ///< the episode in progress (a warm-up one has a negative id)
   std::vector<double> returns;       ///< return of every finished episode of this run
+  std::vector<std::string> metric_columns;   ///< metrics.csv's columns after run,episode
+  std::vector<std::vector<double>> metrics;  ///< this run's finished episodes, one row of
+                                             ///< metric_columns each (what lesson claims measure)
   std::vector<Figure> figures;       ///< live plots
   std::vector<std::pair<std::string, std::string>> stats;  ///< labelled counters for the status panel
   std::string message;               ///< a status message, e.g. "model diverged"

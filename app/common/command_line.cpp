@@ -72,6 +72,8 @@ std::optional<int> parse(CLI::App& app, int argc, char** argv) {
   } catch (const InputError& e) {
     print_error("error: ", e.what(), false);
     return 2;
+  } catch (const ExitCode& e) {
+    return e.code;  // the command said what failed already
   } catch (const std::exception& e) {
     print_error("internal error: ", e.what(), false);
     return 1;

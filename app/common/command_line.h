@@ -25,9 +25,15 @@ CLI::Validator one_of(const std::vector<std::string>& names);
 /// The repeatable "--set key.path=value" option (one value per --set) into `sets`.
 CLI::Option* add_sets(CLI::App& app, std::vector<std::string>& sets, const std::string& help);
 
+/// Thrown by a command that ran and reported a failing result itself (claims false, a check
+/// that failed): parse() returns `code` without printing anything more. Not a std::exception.
+struct ExitCode {
+  int code = 1;
+};
+
 /// Parses argv into `app`, running its callbacks, and turns the outcome into an exit code:
 /// nullopt when parsing (and any callback) succeeded and the caller goes on; 0 after printing a
-/// --help; 2 after "error: ..." for a CLI11 parse error or an InputError; 1 after
+/// --help; 2 after "error: ..." for a CLI11 parse error or an InputError; ExitCode's code; 1 after
 /// "internal error: ..." for any other exception.
 std::optional<int> parse(CLI::App& app, int argc, char** argv);
 

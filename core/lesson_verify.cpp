@@ -1,0 +1,94 @@
+#include "core/lesson_verify.h"
+
+#include <algorithm>
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "core/lesson_step_run.h"
+
+namespace dynalab {
+
+bool StepVerification::holds() const {
+  if (results.empty()) return false;
+  for (const auto& e : errors)
+    if (!e.empty()) return false;
+  for (const auto& per_seed : results)
+    for (const ClaimResult& r : per_seed)
+      if (!r.holds) return false;
+  return true;
+}
+
+namespace {
+
+// Step k of `lesson` on one seed: each claim's result, or the reason the step did not pause.
+std::vector<ClaimResult> check_on_seed(const Lesson& lesson, int k, uint64_t offset, int64_t max_ticks,
+                                       const EnvRegistry& envs, std::string& error) {
+  const LessonStep& step = lesson_step(lesson, k);
+  try {
+    const StepRun run = run_step(lesson, k, max_ticks, envs, offset);
+    for (const VariantRun& v : run.variants)
+      if (v.capped) {
+        error = (v.label.empty() ? "" : "[" + v.label + "] ") + step.until.describe() +
+                " did not hold within " + std::to_string(v.at.tick) + " ticks";
+        return {};
+      }
+    std::vector<ClaimResult> out;
+    for (const LessonClaim& c : step.claims) out.push_back(check_claim(c, step, run.snapshots));
+    return out;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return {};
+  }
+}
+
+}  // namespace
+
+std::vector<StepVerification> verify_steps(const std::vector<Lesson>& lessons,
+                                           const std::vector<std::pair<int, int>>& steps, int seeds,
+                                           int jobs, int64_t max_ticks, const EnvRegistry& envs,
+                                           const std::function<void(int, int)>& on_done) {
+  std::vector<StepVerification> out(steps.size());
+  struct Job {
+    size_t step;
+    size_t seed;
+  };
+  std::vector<Job> work;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    const Lesson& lesson = lessons[size_t(steps[i].first)];
+    const LessonStep& step = lesson_step(lesson, steps[i].second);
+    StepVerification& v = out[i];
+    v.lesson = lesson.name;
+    v.step = steps[i].second;
+    const int n = step.one_run ? 1 : std::max(1, seeds);
+    for (int s = 0; s < n; ++s) v.seed_offsets.push_back(uint64_t(s));
+    v.results.assign(step.claims.size(), std::vector<ClaimResult>(size_t(n)));
+    v.errors.assign(size_t(n), "");
+    for (int s = 0; s < n; ++s) work.push_back({i, size_t(s)});
+  }
+  std::atomic<size_t> next{0};
+  std::mutex done_mutex;
+  int done = 0;
+  const auto worker = [&] {
+    for (size_t j; (j = next++) < work.size();) {
+      const Job w = work[j];
+      StepVerification& v = out[w.step];
+      const Lesson& lesson = lessons[size_t(steps[w.step].first)];
+      std::string error;
+      const std::vector<ClaimResult> r =
+          check_on_seed(lesson, v.step, v.seed_offsets[w.seed], max_ticks, envs, error);
+      // Each job writes its own [claim][seed] cells and its own error slot: no two jobs share one.
+      v.errors[w.seed] = error;
+      for (size_t c = 0; c < r.size(); ++c) v.results[c][w.seed] = r[c];
+      std::lock_guard<std::mutex> lock(done_mutex);
+      if (on_done) on_done(++done, int(work.size()));
+    }
+  };
+  std::vector<std::thread> threads;
+  for (int t = 1; t < std::max(1, jobs); ++t) threads.emplace_back(worker);
+  worker();
+  for (auto& t : threads) t.join();
+  return out;
+}
+
+}  // namespace dynalab
