@@ -9,6 +9,7 @@
 
 #include "core/canvas.h"
 #include "core/grid_layout.h"
+#include "core/parametric_dynamics.h"
 #include "core/space.h"
 
 namespace dynalab {
@@ -91,6 +92,10 @@ class Env {
   /// then an ensemble's aleatoric (noise) part has nothing real to show, and the uncertainty
   /// views say so instead of drawing a learned band. Every physics world today is deterministic.
   virtual bool deterministic() const { return true; }
+  /// A grey-box model of this env's physics, linear in a few unknown parameters
+  /// (core/parametric_dynamics.h), for system identification (model.prediction = "system_id");
+  /// nullopt when the env offers none. It describes the env as configured now.
+  virtual std::optional<ParametricDynamics> parametric_dynamics() const { return std::nullopt; }
   /// Names of the observation dimensions, for plots and CSV headers (default obs_0, obs_1, ...).
   virtual std::vector<std::string> observation_names() const;
   /// Steps taken in the current episode.

@@ -89,6 +89,10 @@ class CliffHill : public Box2DEnv {
   double ground_slope(double x) const;
   /// x of the cliff edge (m).
   double cliff_x() const { return cfg_.slope_length + cfg_.plateau; }
+  /// The car's physics with the engine gain, rolling resistance and gravity unknown (the shape
+  /// of the hill known): system identification's grey-box model (cliff_hill.cpp says how the
+  /// equations follow from apply_action() and Box2D's sub-steps).
+  std::optional<ParametricDynamics> parametric_dynamics() const override;
   /// Starts an episode with the car resting at x (m) with speed v (m/s) along the ground.
   void place_car(double x, double v);
 

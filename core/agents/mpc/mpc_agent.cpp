@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 
+#include "core/agents/mpc/system_id_view.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
 
@@ -114,6 +115,8 @@ void MpcAgent::end_episode(const Trajectory& episode) {
 }
 
 std::vector<double> MpcAgent::episode_metrics() const {
+  // System identification: the least-squares residual (real units^2); no held-out score.
+  if (agent_.system_id()) return {agent_.fits() > 0 ? agent_.last_fit().train_loss : kNoLoss, kNoLoss};
   const auto model = agent_.model();
   if (!model) return {kNoLoss, kNoLoss};
   const EpochStats& fit = agent_.last_fit();
@@ -175,6 +178,7 @@ void MpcAgent::record_disagreement(const Vec& s, const Vec& a, int64_t env_step)
 
 void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
   figs.push_back(planner_objective_figure(agent_.planner(), agent_.trace()));
+  if (const auto sysid = agent_.system_id()) figs.push_back(system_id_figure(*sysid));
   const auto model = agent_.model();
   if (!model) return;
   Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};
@@ -246,6 +250,7 @@ void MpcAgent::publish(Snapshot& s) const {
     m->model = model_copy_;
     m->training_data = model_data_;
   }
+  if (const auto sysid = agent_.system_id()) add_system_id_stats(*sysid, s.stats);
   if (m->diverged) s.message = "model diverged: training stopped, the last good weights are kept";
   if (!agent_.plan_valid() && agent_.replans() > 0) s.message = "no candidate had a finite return";
   s.stats.push_back({"replans", std::to_string(agent_.replans())});
@@ -262,6 +267,10 @@ void MpcAgent::write_outputs(const std::filesystem::path& dir) const {
   if (cfg_.output.plan_traces) write_file_atomic(dir / "plan_traces.csv", plan_traces_csv_);
   write_file_atomic(dir / "dataset.csv", agent_.dataset().to_csv());
   write_file_atomic(dir / "dataset.npy", agent_.dataset().to_npy());
+  if (const auto sysid = agent_.system_id()) {
+    ensure_directory(dir / "model");
+    write_file_atomic(dir / "model" / "system_id.csv", system_id_csv(*sysid));
+  }
   if (const auto model = agent_.model()) {
     ensure_directory(dir / "model");
     model->save(dir / "model" / "ensemble.bin");

@@ -29,6 +29,8 @@
 //   dataset.csv, dataset.npy   the agent's dataset at the end (Dataset::to_csv / to_npy; warm-up
 //                     episodes have negative ids -1, -2, ...; the .npy is float64 (rows, columns)).
 //   model/ensemble.bin, model/shape.txt  the learned ensemble (absent with the oracle).
+//   model/system_id.csv  parameter,unit,fitted,true  (model.prediction = "system_id": the
+//                     physical parameters the least-squares fit found, and the env's own).
 //   analysis/ (the last run; "training data" = the dataset as of the model's latest fit, or the
 //   whole dataset for the oracle; "visited" = observations of the run's planned episodes)
 //     divergence.csv         run,episode,kl,kl_raw,n_visited,n_train,dims  one row per planned
