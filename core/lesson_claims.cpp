@@ -166,8 +166,12 @@ Measure parse_measure(const std::string& text) {
   if (w.size() < 2 || !is_one_of(w[0], stats())) fail("a statistic (first, last, mean, min, max, sum, count) and a column");
   m.stat = w[0];
   // The source runs to "over" (a figure's series label may hold spaces: "model_loss/held out").
+  // "over" starts a range only before "episodes" or "last" ("steps_per_episode/mean over runs"
+  // is a series label).
   size_t over = 1;
-  while (over < w.size() && w[over] != "over") ++over;
+  while (over < w.size() &&
+         !(w[over] == "over" && over + 1 < w.size() && (w[over + 1] == "episodes" || w[over + 1] == "last")))
+    ++over;
   for (size_t i = 1; i < over; ++i) m.source += (i > 1 ? " " : "") + w[i];
   const std::vector<std::string> range(w.begin() + long(over), w.end());
   try {

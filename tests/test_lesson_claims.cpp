@@ -65,7 +65,7 @@ std::string load_error(const std::string& name, const std::string& steps_json) {
 }  // namespace
 
 TEST_CASE("measures: statistics over the run's episodes, ranges, figures, the observation") {
-  const Snapshot s = four_episodes();
+  Snapshot s = four_episodes();
   CHECK(measure("last return", s) == -1.5);
   CHECK(measure("first steps", s) == 100);
   CHECK(measure("mean steps", s) == doctest::Approx(46));
@@ -75,6 +75,8 @@ TEST_CASE("measures: statistics over the run's episodes, ranges, figures, the ob
   CHECK(measure("count terminated", s) == 3);
   CHECK(measure("sum steps over episodes 0..0", s) == 100);
   CHECK(measure("last model_loss/held out", s) == doctest::Approx(0.4));
+  s.figures[0].series_named("mean over runs").y = {3.0};
+  CHECK(measure("last model_loss/mean over runs", s) == 3.0);
   CHECK(measure("obs[1]", s) == 0.25);
   CHECK(measure("episodes", s) == 4);
   // A range not finished yet cannot be measured (NaN, with the reason), rather than measuring less.
@@ -118,7 +120,7 @@ TEST_CASE("a malformed measure is rejected with what was expected") {
   CHECK(parse_error("mean steps over episodes x..2").find("non-negative first episode, got 'x'") != std::string::npos);
   CHECK(parse_error("obs[-1]").find("obs[i]") != std::string::npos);
   CHECK(parse_error("plan elites").find("plan terminated_fraction or plan predicted_return") != std::string::npos);
-  CHECK(parse_error("last return over and out").find("got 'last return over and out'") != std::string::npos);
+  CHECK(parse_error("last return over episodes").find("got 'last return over episodes'") != std::string::npos);
 }
 
 TEST_CASE("plan terminated_fraction counts the candidates whose imagined path ends") {
