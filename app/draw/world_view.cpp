@@ -21,6 +21,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
     draw_training_data(canvas, world, *s.model->training_data);
   if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, opt.q_table);
   if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
+  world.draw_over(canvas);
 }
 
 std::string world_view_svg(const Snapshot& s, const WorldViewOptions& opt, const PlanTrace* shown,
