@@ -64,7 +64,7 @@ void DynaAgent::end_episode(const Trajectory& episode) {
 }
 
 void DynaAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
-  Figure f{"q_updates", "Q updates so far (real + planning)", "episode", "updates", {}, true};
+  Figure f{"q_updates", "Q updates so far", "episode", "real + planning", {}, true};
   auto& s = f.series_named("updates");
   for (size_t k = 0; k < updates_at_end_.size(); ++k) {
     s.x.push_back(double(k + 1));
@@ -78,8 +78,7 @@ void DynaAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) con
   }
   figures.push_back(std::move(f));
   if (!terminated_at_end_.empty() && terminated_at_end_.back() < double(terminated_at_end_.size())) {
-    Figure t{"terminated_episodes", "Episodes ended by the MDP (not timed out), so far", "episode",
-             "terminated episodes", {}, false};
+    Figure t{"terminated_episodes", "Terminated episodes so far", "episode", "not timed out", {}, false};
     auto& ts = t.series_named("terminated");
     for (size_t k = 0; k < terminated_at_end_.size(); ++k) {
       ts.x.push_back(double(k + 1));
@@ -88,7 +87,7 @@ void DynaAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) con
     figures.push_back(std::move(t));
   }
   if (std::none_of(aliased_at_end_.begin(), aliased_at_end_.end(), [](double a) { return a > 0; })) return;
-  Figure a{"model_aliasing", "Model pairs whose next state changed", "episode", "% of tried pairs", {}, false};
+  Figure a{"model_aliasing", "Pairs whose next state changed", "episode", "% of tried", {}, false};
   auto& as = a.series_named("aliased pairs");
   for (size_t k = 0; k < aliased_at_end_.size(); ++k) {
     as.x.push_back(double(k + 1));
