@@ -65,6 +65,9 @@ class Canvas {
     (void)size;
     return 0.0;
   }
+  /// The height in world units of a line of the UI's text of relative `size`, which does not
+  /// grow with the zoom as text() does (a key or a caption). Default: text_height(size).
+  virtual double ui_text_height(float size = 1.0f) const { return text_height(size); }
   /// An arrow from `from` to `to` with a head at `to`.
   virtual void arrow(Vec2 from, Vec2 to, Color color, float width_px = 1.5f) = 0;
 };

@@ -151,8 +151,8 @@ Measure parse_measure(const std::string& text) {
     return m;
   }
   if (w.size() == 2 && w[0] == "plan") {
-    if (w[1] != "terminated_fraction" && w[1] != "predicted_return")
-      fail("plan terminated_fraction or plan predicted_return");
+    if (w[1] != "terminated_fraction" && w[1] != "failure_fraction" && w[1] != "predicted_return")
+      fail("plan terminated_fraction, plan failure_fraction or plan predicted_return");
     m.kind = Measure::Kind::plan;
     m.source = w[1];
     return m;
@@ -224,6 +224,10 @@ double measure_snapshot(const Measure& m, const Snapshot& s, std::string* why) {
     case Measure::Kind::plan:
       if (!s.plan) throw std::invalid_argument("'plan ...': this experiment publishes no plan");
       if (m.source == "predicted_return") return s.plan->predicted_return;
+      if (m.source == "failure_fraction") {  // the fan's red candidates (app/draw/mpc_overlay)
+        if (!s.world || s.plan->trace.candidates <= 0) return missing("no planner trace yet");
+        return end_fraction(candidate_ends(s.plan->trace, *s.world), PathEnd::failure);
+      }
       {
         const double f = plan_terminated_fraction(s.plan->trace);
         return std::isnan(f) ? missing("no planner trace yet") : f;

@@ -19,6 +19,8 @@
 //   episodes | total_steps          finished episodes of this run | env steps of this run
 //   plan terminated_fraction        share of the latest planner trace's candidates whose imagined
 //                                   path terminates within the horizon
+//   plan failure_fraction           share of those candidates whose imagined path reaches a failure
+//                                   (Env::failure: the pit), the ones the fan draws red
 //   plan predicted_return           the planner's predicted return of the plan it executes
 //   q real_updates | q planning_updates   tabular update counters
 

@@ -32,10 +32,16 @@ BinPanel BinPanel::beside(const Bounds& inner, const std::vector<int>& bins, con
   return p;
 }
 
+namespace {
+// Label margins around the frame, as shares of the frame's larger side: the title and the second
+// dim's name above, its range left, the first dim's name and range below.
+constexpr double kTop = 0.26, kLeft = 0.28, kBottom = 0.16, kRight = 0.06;
+}  // namespace
+
 Bounds BinPanel::extent() const {
-  const double w = frame.hi.x - frame.lo.x, h = frame.hi.y - frame.lo.y;
-  const double pad = 0.12 * std::max(w, h);
-  return {{frame.lo.x - pad, frame.lo.y - pad}, {frame.hi.x + 0.05 * w, frame.hi.y + pad}};
+  const double s = std::max(frame.hi.x - frame.lo.x, frame.hi.y - frame.lo.y);
+  return {{frame.lo.x - kLeft * s, frame.lo.y - kBottom * s},
+          {frame.hi.x + kRight * s, frame.hi.y + kTop * s}};
 }
 
 Vec2 BinPanel::cell_centre(int ix, int iy) const {
@@ -52,7 +58,7 @@ Vec2 BinPanel::at(double vx, double vy) const {
 
 void BinPanel::draw(Canvas& canvas) const {
   const Color line{0.55f, 0.55f, 0.60f, 1}, frame_c{0.25f, 0.25f, 0.32f, 1};
-  const double w = frame.hi.x - frame.lo.x, h = frame.hi.y - frame.lo.y;
+  const double w = frame.hi.x - frame.lo.x, h = frame.hi.y - frame.lo.y, side = std::max(w, h);
   canvas.rect(frame.lo, frame.hi, Color{1, 1, 1, 1}, palette::none);
   for (int i = 1; i < nx; ++i) {
     const double x = frame.lo.x + w * i / nx;
@@ -63,18 +69,26 @@ void BinPanel::draw(Canvas& canvas) const {
     canvas.segment({frame.lo.x, y}, {frame.hi.x, y}, line, 1.0f);
   }
   canvas.rect(frame.lo, frame.hi, palette::none, frame_c);
-  const double d = 0.045 * std::max(w, h);
-  const std::string title = "the table's cells: " + std::to_string(nx) +
-                            (ny > 1 ? " x " + std::to_string(ny) : std::string()) + " bins";
-  canvas.text({frame.lo.x + 0.5 * w, frame.hi.y + 1.6 * d}, title, palette::text, 1.0f);
-  // The first dim across: its name under the middle, its range at the ends.
-  canvas.text({frame.lo.x + 0.5 * w, frame.lo.y - 1.2 * d}, x_name + " ->", palette::text, 1.0f);
-  canvas.text({frame.lo.x, frame.lo.y - 1.2 * d}, value_text(x_lo), palette::text, 0.85f);
-  canvas.text({frame.hi.x, frame.lo.y - 1.2 * d}, value_text(x_hi), palette::text, 0.85f);
-  if (ny > 1) {  // the second up: its name above the top left, its range left of the ends
-    canvas.text({frame.lo.x, frame.hi.y + 0.5 * d}, y_name + " (up)", palette::text, 0.85f);
-    canvas.text({frame.lo.x - 1.6 * d, frame.lo.y}, value_text(y_lo), palette::text, 0.85f);
-    canvas.text({frame.lo.x - 1.6 * d, frame.hi.y - d}, value_text(y_hi), palette::text, 0.85f);
+  // Text as large as the margins allow (two lines above, one below), at most the normal size.
+  const double unit = canvas.text_height(1.0f) > 0 ? canvas.text_height(1.0f) : 0.06 * side;
+  const float size = float(std::min(1.0, kTop * side / (2.6 * unit)));
+  const double t = unit * size, cw = 0.55 * t;  // line height, an estimate of a character's width
+  const std::string title = "the table's " + std::to_string(nx) +
+                            (ny > 1 ? " x " + std::to_string(ny) : std::string()) + " cells";
+  canvas.text_left({frame.lo.x, frame.hi.y + 1.9 * t}, title, palette::text, size);
+  // The first dim across: its name under the middle, its range under the ends.
+  canvas.text({frame.lo.x + 0.5 * w, frame.lo.y - 0.8 * t}, x_name + " ->", palette::text, size);
+  const std::string xl = value_text(x_lo), xh = value_text(x_hi);
+  canvas.text_left({frame.lo.x, frame.lo.y - 0.8 * t}, xl, palette::text, 0.85f * size);
+  canvas.text_left({frame.hi.x - cw * double(xh.size()), frame.lo.y - 0.8 * t}, xh, palette::text,
+                   0.85f * size);
+  if (ny > 1) {  // the second up: its name above the frame, its range left of its ends
+    canvas.text_left({frame.lo.x, frame.hi.y + 0.7 * t}, y_name + " (up)", palette::text, 0.9f * size);
+    const std::string yl = value_text(y_lo), yh = value_text(y_hi);
+    canvas.text_left({frame.lo.x - cw * double(yl.size()) - 0.3 * t, frame.lo.y + 0.5 * t}, yl,
+                     palette::text, 0.85f * size);
+    canvas.text_left({frame.lo.x - cw * double(yh.size()) - 0.3 * t, frame.hi.y - 0.5 * t}, yh,
+                     palette::text, 0.85f * size);
   }
 }
 

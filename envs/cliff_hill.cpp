@@ -13,8 +13,6 @@ namespace dynalab {
 
 namespace {
 constexpr int kSlopeVertices = 33;
-constexpr double kGravity = 9.8;  // m/s^2, the world's (Box2DEnv below)
-
 // dh/dx of the hill: the half cosine of ground_height() on the slope, 0 on the flats.
 double slope_at(const CliffHillConfig& c, double x) {
   if (x <= 0 || x >= c.slope_length) return 0;
@@ -193,7 +191,15 @@ std::optional<double> CliffHill::reward(const Vec&, const Vec&, const Vec& s_nex
 
 std::optional<Vec2> CliffHill::obs_position(const Vec& o) const {
   const double x = std::clamp(o[0], kLeft, cliff_x() + kPitWidth);
-  return Vec2{x, ground_height(x) + car_.radius};
+  const double floor = ground_height(x) + car_.radius;
+  if (x <= cliff_x() || o.size() < 2 || !(o[1] > 0)) return Vec2{x, floor};
+  // Past the edge the car falls freely from the plateau with its horizontal speed unchanged
+  // (no engine, no resistance off the ground): it is (x - edge) / v seconds into the fall, and
+  // the drawn car, the executed path and the imagined paths all put it that far down, not on
+  // the pit floor before it has landed.
+  const double t = (x - cliff_x()) / o[1];
+  const double top = cfg_.summit_height + car_.radius;
+  return Vec2{x, std::max(floor, top - 0.5 * kGravity * t * t)};
 }
 
 Bounds CliffHill::world_bounds() const {

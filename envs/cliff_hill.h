@@ -69,6 +69,8 @@ class CliffHill : public Box2DEnv {
   Bounds world_bounds() const override;
   std::optional<double> reward(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::vector<std::string> observation_names() const override { return {"x", "velocity"}; }
+  /// On the ground under x; past the cliff edge, where a car leaving the plateau at speed v
+  /// is after falling for (x - edge) / v seconds (then on the pit floor).
   std::optional<Vec2> obs_position(const Vec& obs) const override;
   /// Time up, with the cliff edge drawn through the band: where an imagined car falls.
   FutureLayout future_layout() const override {
@@ -110,7 +112,7 @@ class CliffHill : public Box2DEnv {
   CliffHillConfig cfg_;
   CarShape car_;
   double car_mass_ = 1.0;
-  static constexpr double kLeft = -3.0, kPitWidth = 4.0;
+  static constexpr double kLeft = -3.0, kPitWidth = 4.0, kGravity = 9.8;  // m, m, m/s^2
 };
 
 std::unique_ptr<Env> make_cliff_hill(ConfigNode& node);

@@ -119,7 +119,7 @@ TEST_CASE("a malformed measure is rejected with what was expected") {
   CHECK(parse_error("mean steps over last 0 episodes").find("K >= 1") != std::string::npos);
   CHECK(parse_error("mean steps over episodes x..2").find("non-negative first episode, got 'x'") != std::string::npos);
   CHECK(parse_error("obs[-1]").find("obs[i]") != std::string::npos);
-  CHECK(parse_error("plan elites").find("plan terminated_fraction or plan predicted_return") != std::string::npos);
+  CHECK(parse_error("plan elites").find("plan terminated_fraction, plan failure_fraction or plan predicted_return") != std::string::npos);
   CHECK(parse_error("last return over episodes").find("got 'last return over episodes'") != std::string::npos);
 }
 

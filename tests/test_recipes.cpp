@@ -81,8 +81,10 @@ TEST_CASE("the 1-D slice: the lab's recipe and dynalab-cli analysis agree; chang
   CHECK(v.slice.members == 3);
   const Figure f = uncertainty_slice_figure(v, in.obs_names);
   CHECK(f.id == "uncertainty_slice");
-  // 4 band series (2 without the aleatoric band of a noiseless world), 3 members, the data.
-  CHECK(f.series.size() == (v.deterministic_world ? 2 : 4) + 3 + (v.px.empty() ? 0 : 1));
+  // The cliff hill has no noise: the epistemic band (2 series), no aleatoric one, the members.
+  CHECK(v.deterministic_world);
+  CHECK(f.series.size() == 2 + 3 + (v.px.empty() ? 0 : 1));
+  CHECK(f.title.find("(noiseless world)") != std::string::npos);
   const auto dir = test::temp_dir("recipe_slice");
   REQUIRE(test::run_cli("analysis uncertainty_slice cliff_hill_v05" + cli_sets() + " --out " + dir.string()).exit_code == 0);
   CHECK(test::read_file(dir / "uncertainty_slice.csv") == uncertainty_slice_csv(v));

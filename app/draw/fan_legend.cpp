@@ -47,13 +47,17 @@ std::vector<std::string> fan_legend_lines(const FanLegend& legend) {
 namespace {
 struct Metrics {
   double h, line, swatch, gap, pad, w, box_h;
+  float text;  // the size to pass to Canvas::text_left for text of height h
 };
 
-Metrics metrics(const Canvas& canvas, const std::vector<Row>& rs, double fallback_line) {
-  constexpr float kSize = 0.9f;
+// The key's text is the UI's size (Canvas::ui_text_height), not grown with the zoom as world
+// labels are: in a zoomed-in view (a cart-pole is 5 m wide) it would cover the fan.
+Metrics metrics(const Canvas& canvas, const std::vector<Row>& rs, float size, double fallback_line) {
   Metrics m;
-  m.h = canvas.text_height(kSize) > 0 ? canvas.text_height(kSize) : fallback_line;
-  m.line = 1.45 * m.h, m.swatch = 2.6 * m.h, m.gap = 0.6 * m.h, m.pad = 0.5 * m.h;
+  const double ui = canvas.ui_text_height(size), grown = canvas.text_height(1.0f);
+  m.h = ui > 0 ? ui : fallback_line * size;
+  m.text = ui > 0 && grown > 0 ? float(ui / grown) : size;
+  m.line = 1.35 * m.h, m.swatch = 2.6 * m.h, m.gap = 0.6 * m.h, m.pad = 0.45 * m.h;
   size_t chars = 0;
   for (const Row& r : rs) chars = std::max(chars, r.text.size());
   // Width from an estimate of the text's (about 0.47 h per character of a sans font).
@@ -64,7 +68,7 @@ Metrics metrics(const Canvas& canvas, const std::vector<Row>& rs, double fallbac
 }  // namespace
 
 Vec2 fan_legend_size(const Canvas& canvas, const FanLegend& legend, double fallback_line) {
-  const Metrics m = metrics(canvas, rows(legend), fallback_line);
+  const Metrics m = metrics(canvas, rows(legend), legend.text_size, fallback_line);
   return {m.w, m.box_h};
 }
 
@@ -81,9 +85,9 @@ Vec2 emptiest_corner(const std::vector<Vec2>& corners, Vec2 size, const std::vec
 }
 
 void draw_fan_legend(Canvas& canvas, Vec2 top_left, const FanLegend& legend, double fallback_line) {
-  constexpr float kSize = 0.9f;
+  const float kSize = legend.text_size;
   const std::vector<Row> rs = rows(legend);
-  const Metrics m = metrics(canvas, rs, fallback_line);
+  const Metrics m = metrics(canvas, rs, kSize, fallback_line);
   const double h = m.h, line = m.line, swatch = m.swatch, gap = m.gap, pad = m.pad, w = m.w,
                box_h = m.box_h;
   canvas.rect({top_left.x, top_left.y - box_h}, {top_left.x + w, top_left.y},
@@ -117,7 +121,7 @@ void draw_fan_legend(Canvas& canvas, Vec2 top_left, const FanLegend& legend, dou
         break;
       }
     }
-    canvas.text_left({x1 + gap, y}, rs[i].text, palette::text, kSize);
+    canvas.text_left({x1 + gap, y}, rs[i].text, palette::text, m.text);
   }
 }
 

@@ -19,6 +19,7 @@ struct FanLegend {
   int chosen_particles = 1;    ///< > 1: the chosen plan's row says one line per particle
   std::string failure_name;    ///< Env::failure_name() (empty: no row)
   bool terminated = false;     ///< a dark cross: a path ends without a failure (a goal)
+  float text_size = 0.9f;      ///< relative text size (Canvas::text)
 };
 
 /// The rows of the key as text, top to bottom (what draw_fan_legend writes; for tests).

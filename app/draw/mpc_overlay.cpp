@@ -92,24 +92,23 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
     if (e >= 0 && e < P) elite[e] = true;
   const int best = best_candidate(t);
 
+  // One particle per candidate: the chosen plan alone shows its particles.
+  auto draw_plain = [&](int p, float alpha, float width) {
+    const std::vector<Vec> path = predicted_path(t, p, 0);
+    draw_observation_path(canvas, path, env, color(p).with_alpha(alpha), width, place);
+    draw_termination_mark(canvas, path, env, place, 0.5f);
+  };
   if (opt.candidates) {
-    // Poor candidates first so good ones end up on top, then those that fail (red) over them:
-    // they are usually the poorest, and the fan must show them. Non-elites thinned to
-    // max_candidates. One particle each: the chosen plan alone shows its particles.
+    // Poor candidates first so good ones end up on top; non-elites thinned to max_candidates.
     std::vector<int> order(P);
     for (int p = 0; p < P; ++p) order[p] = p;
-    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-      const bool fa = ends[a] == PathEnd::failure, fb = ends[b] == PathEnd::failure;
-      return fa != fb ? fb : t.returns[a] < t.returns[b];
-    });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return t.returns[a] < t.returns[b]; });
     const int stride = std::max(1, P / std::max(1, opt.max_candidates));
     for (int i = 0; i < P; ++i) {
       const int p = order[i];
-      if (elite[p] && opt.elites) continue;
-      if (i % stride && ends[p] != PathEnd::failure) continue;
-      const std::vector<Vec> path = predicted_path(t, p, 0);
-      draw_observation_path(canvas, path, env, color(p).with_alpha(0.55f), 2.0f, place);
-      draw_termination_mark(canvas, path, env, place, 0.5f);
+      if ((elite[p] && opt.elites) || ends[p] == PathEnd::failure || i % stride) continue;
+      draw_plain(p, 0.55f, 2.0f);
     }
   }
   if (opt.elites)
@@ -120,6 +119,12 @@ void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
         draw_observation_path(canvas, path, env, color(p).with_alpha(0.95f), 3.0f, place);
         draw_termination_mark(canvas, path, env, place);
       }
+  // Those that fail over the rest, every one of them and a little bolder: they are usually
+  // among the poorest (drawn first, then hidden), and the fan must show them.
+  if (opt.candidates)
+    for (int p = 0; p < P; ++p)
+      if (ends[p] == PathEnd::failure && !(elite[p] && opt.elites) && !(opt.chosen && p == best))
+        draw_plain(p, 0.85f, 2.5f);
   if (opt.chosen && best >= 0) {
     // The chosen plan's particles thin and translucent under its first particle, in the plan's
     // blue (red if that particle fails): the ensemble's spread around one plan.

@@ -53,7 +53,13 @@ void draw_band_frame(Canvas& canvas, const Env& env, const FutureBand& f, int ho
     canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, "now", palette::text,
                 1.0f);
   for (const auto& mark : f.layout.marks) {
-    canvas.segment(mark.base, {mark.base.x, f.y0 + f.height}, palette::danger, 3.0f);
+    // Up to the band solid; through the band dashed and darker, so the fan's red paths (a
+    // failure) stand out against the line they cross.
+    canvas.segment(mark.base, {mark.base.x, f.y0}, palette::danger, 3.0f);
+    const Color dash{0.45f, 0.08f, 0.08f, 0.8f};
+    for (int k = 0; k < 24; k += 2)
+      canvas.segment({mark.base.x, f.y0 + f.height * k / 24}, {mark.base.x, f.y0 + f.height * (k + 1) / 24},
+                     dash, 2.0f);
     canvas.text({mark.base.x + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, mark.label,
                 palette::danger, 1.1f);
   }
@@ -65,6 +71,52 @@ std::vector<Vec> episode_path(const Trajectory& t, int obs_dim, size_t from, siz
   for (size_t i = from; i < to; ++i)
     path.push_back(Eigen::Map<const Vec>(t.obs.data() + i * obs_dim, obs_dim));
   return path;
+}
+// Draws the fan's key where it hides no data: on the env's legend_area (solid ground) if it
+// fits there, else in the corner of the time band (or of the view) that covers the fewest of
+// the fan's points, if it takes at most a modest share of it; its text shrinks a little to fit.
+// A view too small for any of these (side-by-side panes) gets no key rather than one over the
+// fan it explains.
+void place_fan_legend(Canvas& canvas, const Env& env, const FutureBand& f, const PlanTrace& shown,
+                      const PathPlacer& place, FanLegend key) {
+  const Bounds vb = plan_bounds(env), wb = env.world_bounds();
+  const double fallback = 0.03 * (vb.hi.y - vb.lo.y), m = 0.01 * (wb.hi.x - wb.lo.x);
+  const bool band = f.layout.kind == FutureLayout::time_up;
+  // The region the corners belong to, and how much of it a key may take.
+  const Bounds region = band ? Bounds{{wb.lo.x, f.y0}, {wb.hi.x, f.y0 + f.height}} : vb;
+  const double max_w = 0.45 * (region.hi.x - region.lo.x),
+               max_h = (band ? 0.6 : 0.35) * (region.hi.y - region.lo.y);
+  std::vector<Vec2> points;
+  const int steps = shown.horizon + 1;
+  for (int p = 0; p < std::min<int>(shown.candidates, int(shown.returns.size())); ++p)
+    for (int k = 0; const Vec& o : predicted_path(shown, p, 0)) {
+      if (o.allFinite())
+        if (auto q = place ? place(o, k, steps) : env.obs_position(o)) points.push_back(*q);
+      ++k;
+    }
+  // Off the data the key may get smaller (down to about a 13 px line in presentation mode).
+  if (const auto area = env.legend_area())
+    for (float text = key.text_size; text >= 0.5f; text -= 0.05f) {
+      FanLegend k = key;
+      k.text_size = text;
+      const Vec2 sz = fan_legend_size(canvas, k, fallback);
+      if (area->hi.x - area->lo.x >= sz.x && area->hi.y - area->lo.y >= sz.y) {
+        draw_fan_legend(canvas, {area->lo.x, area->hi.y}, k, fallback);
+        return;
+      }
+    }
+  for (float text = key.text_size; text >= 0.65f; text -= 0.05f) {
+    FanLegend k = key;
+    k.text_size = text;
+    const Vec2 sz = fan_legend_size(canvas, k, fallback);
+    if (sz.x > max_w || sz.y > max_h) continue;
+    const double top = region.hi.y - m, bottom = region.lo.y + m + sz.y;
+    const double left = region.lo.x + m, right = region.hi.x - m - sz.x;
+    // The fan is widest at the top of the band (the horizon's end), narrow at "now".
+    const std::vector<Vec2> corners{{left, top}, {right, top}, {left, bottom}, {right, bottom}};
+    draw_fan_legend(canvas, emptiest_corner(corners, sz, points), k, fallback);
+    return;
+  }
 }
 }  // namespace
 
@@ -110,35 +162,7 @@ void draw_plan_overlay(Canvas& canvas, const Snapshot& s, const PlanView& m,
     key.failure_name = env.failure_name();
     const std::vector<PathEnd> ends = candidate_ends(shown, env);
     key.terminated = std::count(ends.begin(), ends.end(), PathEnd::terminated) > 0;
-    // In a top corner of the time band (else of the view), whichever covers the fewest of the
-    // fan's points.
-    const Bounds vb = plan_bounds(env), wb = env.world_bounds();
-    const double fallback = 0.03 * (vb.hi.y - vb.lo.y), m = 0.01 * (wb.hi.x - wb.lo.x);
-    const Vec2 size = fan_legend_size(canvas, key, fallback);
-    std::vector<Vec2> corners;
-    if (f.layout.kind == FutureLayout::time_up) {
-      // The fan is widest at the top of the band (the horizon's end), narrow at "now".
-      const double top = f.y0 + f.height - m, bottom = f.y0 + m + size.y;
-      corners = {{wb.lo.x + m, top}, {wb.hi.x - m - size.x, top},
-                 {wb.lo.x + m, bottom}, {wb.hi.x - m - size.x, bottom}};
-    } else {
-      corners = {{vb.lo.x + m, vb.hi.y - m}, {vb.hi.x - m - size.x, vb.hi.y - m},
-                 {vb.lo.x + m, vb.lo.y + m + size.y}, {vb.hi.x - m - size.x, vb.lo.y + m + size.y}};
-    }
-    std::vector<Vec2> points;
-    const int steps = shown.horizon + 1;
-    for (int p = 0; p < std::min<int>(shown.candidates, int(shown.returns.size())); ++p)
-      for (int k = 0; const Vec& o : predicted_path(shown, p, 0)) {
-        if (o.allFinite())
-          if (auto q = place ? place(o, k, steps) : env.obs_position(o)) points.push_back(*q);
-        ++k;
-      }
-    Vec2 at = emptiest_corner(corners, size, points);
-    // Where the env has room that shows nothing (solid ground), the key goes there, off the data.
-    if (const auto area = env.legend_area())
-      if (area->hi.x - area->lo.x >= size.x && area->hi.y - area->lo.y >= size.y)
-        at = {area->lo.x, area->hi.y};
-    draw_fan_legend(canvas, at, key, fallback);
+    place_fan_legend(canvas, env, f, shown, place, key);
   }
   // The real state on top, so the fan's origin is clear.
   if (s.obs.size() > 0)

@@ -44,6 +44,7 @@ class ImGuiCanvas : public Canvas {
   void text(Vec2 at, std::string_view text, Color color, float size) override;
   void text_left(Vec2 at, std::string_view text, Color color, float size) override;
   double text_height(float size) const override;
+  double ui_text_height(float size) const override { return text_px_ * size / view_.scale; }
   void arrow(Vec2 from, Vec2 to, Color color, float width_px) override;
 
   const ViewTransform& view() const { return view_; }

@@ -204,6 +204,10 @@ void LabPanel::State::draw_shift() {
                             std::to_string(shift_x) + "," + std::to_string(shift_y);
     VisitationOptions o;
     o.bins = 30, o.dim_x = shift_x, o.dim_y = shift_y, o.bins_2d = 28;
+    // The world's bounds where finite, so the cliff and the pit are on the map.
+    const Space& os = inputs.obs_space;
+    o.low.assign(os.low.data(), os.low.data() + os.low.size());
+    o.high.assign(os.high.data(), os.high.data() + os.high.size());
     shift_job.want(worker, key, [sample, o] {
       return visitation_histograms(sample->dataset_states, sample->visited_states, o);
     });

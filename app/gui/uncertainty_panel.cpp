@@ -103,9 +103,10 @@ void LabPanel::State::draw_map() {
   const bool prob = in.model->probabilistic();
   ImGui::TextWrapped(
       "%d members (%s). Other dims and the action held at the current state (cross). Epistemic "
-      "grows away from the data; aleatoric is the noise each member believes in%s.",
+      "grows away from the data; aleatoric is the noise each member believes in%s%s.",
       v.map.members, prob ? "probabilistic" : "deterministic",
-      prob ? "" : " (zero: deterministic members)");
+      prob ? "" : " (zero: deterministic members)",
+      v.deterministic_world ? ", learned from the data's spread: this world has no noise" : "");
 }
 
 void LabPanel::State::draw_slice() {
@@ -142,12 +143,13 @@ void LabPanel::State::draw_slice() {
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
   plot("slice", f, ImVec2(avail.x, std::max(80.0f, avail.y - note_h)), slice_style(f, style.line_scale));
+  // A noiseless world's missing band is said first, where the note is never cut off.
   ImGui::TextWrapped(
-      "%d %s members. Dots: training transitions (any action) within %.1f sd of the current state "
-      "in the other dims. Where the dots are, the members agree; away from them only the "
-      "bootstrap and the initialisation decide.%s",
-      v.slice.members, in.model->probabilistic() ? "probabilistic" : "deterministic", v.near_sd,
-      v.deterministic_world ? " This world has no noise, so there is no aleatoric band to show." : "");
+      "%s%d %s members. Dots: training transitions (any action) within %.1f sd of the current "
+      "state in the other dims. Where the dots are, the members agree; away from them only the "
+      "bootstrap and the initialisation decide.",
+      v.deterministic_world ? "No aleatoric band: this world has no noise. " : "", v.slice.members,
+      in.model->probabilistic() ? "probabilistic" : "deterministic", v.near_sd);
 }
 
 void LabPanel::State::start_study() {

@@ -54,7 +54,7 @@ Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector
   const bool alea = !v.deterministic_world;
   Figure f{"uncertainty_slice",
            "Predicted " + dy + " in one step, along " + names.at(size_t(sl.x.dim)) +
-               (alea ? "" : " (a noiseless world: no aleatoric band)"),
+               (alea ? "" : " (noiseless world)"),
            names.at(size_t(sl.x.dim)) + " (other dims and the action at the current state)",
            dy,
            {},

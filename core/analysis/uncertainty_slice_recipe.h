@@ -48,7 +48,7 @@ UncertaintySliceView uncertainty_slice_view(const ModelInputs& in,
 
 /// The figure "uncertainty_slice": aleatoric and epistemic +-2 sd bands (each a "... lo" and a
 /// "... +-2 sd" series), one series per member's mean, and the nearby training data. In a
-/// deterministic world there is no aleatoric band: the title says the world has no noise.
+/// deterministic world there is no aleatoric band: the title ends "(noiseless world)".
 Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector<std::string>& names);
 
 /// x,mean,epistemic,aleatoric,member_1,...,member_E: one row per point (changes in obs units,

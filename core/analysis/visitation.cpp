@@ -37,6 +37,8 @@ VisitationHistograms visitation_histograms(const Eigen::MatrixXd& train,
     for (const auto* m : {&train, &visited})
       for (Eigen::Index i = 0; i < m->rows(); ++i)
         if (std::isfinite((*m)(i, d))) lo = std::min(lo, (*m)(i, d)), hi = std::max(hi, (*m)(i, d));
+    if (size_t(d) < o.low.size() && std::isfinite(o.low[d])) lo = std::min(lo, o.low[d]);
+    if (size_t(d) < o.high.size() && std::isfinite(o.high[d])) hi = std::max(hi, o.high[d]);
     if (!(lo < hi)) {  // empty or a single value: a unit-wide range around it
       if (!std::isfinite(lo)) lo = hi = 0;
       lo -= 0.5;

@@ -14,12 +14,16 @@ struct VisitationOptions {
   int dim_x = 0;  ///< dimensions of the 2-D histogram
   int dim_y = 1;
   int bins_2d = 20;  ///< bins per axis of the 2-D histogram
+  /// Per dim, a range the bins cover at least (the observation space's bounds: the cliff hill's
+  /// x from the wall to the pit, so the map shows where the states are NOT); non-finite or
+  /// missing entries add nothing.
+  std::vector<double> low, high;
 };
 
 /// Histograms of two sets on shared bins. Values are fractions of each set (each 1-D histogram
 /// sums to 1 over its bins, the 2-D one over its cells; all zero for an empty set). Bin edges per
-/// dimension span [min, max] over the union of both sets (widened by 0.5 on each side if that
-/// range is empty); samples on the upper edge go to the last bin.
+/// dimension span [min, max] over the union of both sets and the options' low/high (widened by
+/// 0.5 on each side if that range is empty); samples on the upper edge go to the last bin.
 struct VisitationHistograms {
   int dims = 0, bins = 0;
   std::vector<double> lo, hi;             ///< per dim: range of the shared bins (real units)

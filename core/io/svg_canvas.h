@@ -27,6 +27,7 @@ class SvgCanvas : public Canvas {
   void text(Vec2 at, std::string_view text, Color color, float size = 1.0f) override;
   void text_left(Vec2 at, std::string_view text, Color color, float size = 1.0f) override;
   double text_height(float size = 1.0f) const override;
+  double ui_text_height(float size = 1.0f) const override { return text_px_ * size / scale_; }
   void arrow(Vec2 from, Vec2 to, Color color, float width_px = 1.5f) override;
 
   /// A world point in pixels (y down).

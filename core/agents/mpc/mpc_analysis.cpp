@@ -115,6 +115,9 @@ void MpcAgent::write_analysis(const std::filesystem::path& root) const {
 
   VisitationOptions vo;
   vo.dim_y = D > 1 ? 1 : 0;
+  const Space os = world_->observation_space();
+  vo.low.assign(os.low.data(), os.low.data() + os.low.size());
+  vo.high.assign(os.high.data(), os.high.data() + os.high.size());
   const VisitationHistograms h = visitation_histograms(train_states, visited_states(planned), vo);
   Table vis({"dim", "bin", "lo", "hi", "train", "visited"});
   for (int d = 0; d < h.dims; ++d)
