@@ -138,7 +138,10 @@ void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
     s.y.push_back(o[i]);
   }
   figs.push_back(std::move(obj));
-  if (const auto sysid = agent_.system_id()) figs.push_back(system_id_figure(*sysid));
+  if (const auto sysid = agent_.system_id()) {
+    figs.push_back(system_id_figure(*sysid));
+    figs.push_back(system_id_ratio_figure(*sysid));
+  }
   const auto model = agent_.model();
   if (!model) return;
   Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};
