@@ -28,8 +28,10 @@ ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
   if (!m) throw InputError(snap.experiment + ": the analysis needs a planning experiment with a learned model, got family '" + snap.family + "'");
   if (!m->model)
     throw InputError(snap.experiment + ": no learned model to analyse (" +
-                     (m->prediction == "oracle" ? std::string("agent.dynamics = oracle")
-                                                : "still collecting random data; run more ticks") +
+                     (m->prediction == "oracle"      ? std::string("agent.dynamics = oracle")
+                      : m->prediction == "system_id" ? std::string("model.prediction = system_id: the "
+                                                                   "ensemble analyses need networks")
+                                                     : "still collecting random data; run more ticks") +
                      ")");
   const int obs_dim = m->obs_dim, action_dim = m->action_dim;
   ModelInputs in;

@@ -95,6 +95,10 @@ struct ModelConfig {
     // Cross-field limits, checked while reading so the message names the file; a config may
     // never make the ensemble allocate more than kMaxModelWeights floats per weight array.
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
+      if (prediction == "system_id" && (learn_reward || learn_termination))
+        v.fail(learn_reward ? "learn_reward" : "learn_termination",
+               "false with prediction = system_id (its equations give the next state only; the "
+               "reward and termination come from the env), got true");
       if (elite_members > ensemble_size)
         v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
                                     "), got " + std::to_string(elite_members));

@@ -61,6 +61,9 @@ class ModelEnv : public SequenceEvaluator {
   const ModelEnvConfig& config() const { return stepper_.config(); }
   /// Changes particles, propagation, quantiles, threads or termination for the next evaluate().
   void set_config(const ModelEnvConfig& c) { stepper_.set_config(c); }
+  /// The training data's support for rollout.support_radius (null: no particle halts).
+  void set_support(std::shared_ptr<const DataSupport> support) { stepper_.set_support(std::move(support)); }
+  const DataSupport* support() const { return stepper_.support(); }
   /// The model rolled out.
   const DynamicsModel& model() const { return stepper_.model(); }
   /// Model steps (rows advanced by one step) done by the last evaluate(): P x particles x H, or

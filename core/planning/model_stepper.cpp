@@ -92,6 +92,7 @@ void ModelStepper::begin(Batch& b, int first_group, int last_group, uint64_t see
   b.done.setZero(n);
   b.alive.setOnes(n);
   b.was_alive.setOnes(n);
+  b.halted.setZero(n);
   b.rngs_.clear();
   for (int g = first_group; g < last_group; ++g) b.rngs_.push_back(Rng::derive(seed, {uint64_t(g)}));
   if (!b.ws_) b.ws_ = M.make_workspace();
@@ -216,11 +217,24 @@ void ModelStepper::step(Batch& b) const {
   // A row that had ended earns nothing more and stays where it ended (a select, not a product:
   // the reward of a frozen row may be NaN, and 0 * NaN is NaN).
   r.array() = (b.alive.array() > 0.0f).select(r.array(), 0.0f);
+  // Halting: a live row whose next state leaves the data's support stops there and is charged
+  // halt_reward from this step on (its own prediction there is not trusted).
+  const bool halting = support_ && cfg_.support_radius > 0;
+  const float halt = float(cfg_.halt_reward);
+  for (long i = 0; i < n; ++i) {
+    if (b.halted[i] > 0.0f) {
+      r[i] = halt;
+    } else if (halting && b.alive[i] > 0.0f && !support_->contains(&Snext(i, 0))) {
+      b.halted[i] = 1.0f;
+      r[i] = halt;
+    }
+  }
   for (long i = 0; i < n; ++i)
     if (b.alive[i] == 0.0f) Snext.row(i) = S.row(i);
   S.swap(Snext);
   b.was_alive = b.alive;
   if (ends_ != Ends::none) b.alive.array() *= 1.0f - done.array();
+  if (halting) b.alive.array() *= 1.0f - b.halted.array();
 }
 
 }  // namespace dynalab

@@ -42,6 +42,11 @@
 // predicted probability, the member mean of that column, exceeds 0.5; never sampled). With
 // "none" nothing ends a row (the mistake shown for comparison).
 //
+// Data support (config.support_radius > 0 and a DataSupport given by set_support): a row whose
+// next state leaves the support halts like a terminated one (frozen, its path ends there) but
+// earns config.halt_reward at that step and at every later step of the horizon, MOReL's
+// absorbing HALT state with reward -kappa (data_support.h).
+//
 // Allocation: a Batch keeps every buffer; once its shapes are stable, begin() and step() do no
 // heap allocation.
 
@@ -52,6 +57,7 @@
 #include "core/config.h"
 #include "core/models/bulk_normal.h"
 #include "core/models/dynamics_model.h"
+#include "core/planning/data_support.h"
 #include "core/planning/env_functions.h"
 #include "core/rng.h"
 
@@ -79,6 +85,12 @@ struct ModelEnvConfig {
   /// Reward shaping by the ensemble's disagreement u(s, a) (model_stepper.h): each step's reward
   /// r + disagreement_weight u. Negative: a penalty (MOPO); positive: an exploration bonus.
   double disagreement_weight = 0.0;
+  /// The data's support (data_support.h): a particle whose next state lies farther than this
+  /// (in standard deviations of the training states) from every state the model was fit on
+  /// halts: it stops there and earns halt_reward at that step and every later one (MOReL's
+  /// HALT). 0: off.
+  double support_radius = 0.0;
+  double halt_reward = -10.0;  ///< per step, once a particle has left the data's support
 
   static const std::vector<std::string>& propagations() {
     static const std::vector<std::string> p = {"mean", "ts1", "tsinf", "pessimistic", "optimistic"};
@@ -113,6 +125,10 @@ struct ModelEnvConfig {
             "score = mean_std: mean + this x std of the particles' returns");
     v.field("disagreement_weight", disagreement_weight, Range::closed(-1e6, 1e6), Apply::live,
             "reward + this x ensemble disagreement per step (< 0 penalty, > 0 bonus)");
+    v.field("support_radius", support_radius, Range::closed(0, 100), Apply::live,
+            "halt particles farther than this (data std units) from the training states; 0 off");
+    v.field("halt_reward", halt_reward, Range::closed(-1e6, 1e6), Apply::live,
+            "reward per step of a particle halted outside the data's support");
   }
 };
 
@@ -133,6 +149,8 @@ class ModelStepper {
     Eigen::VectorXf alive;
     /// n: alive as it was when the last step began (which rows really moved in it).
     Eigen::VectorXf was_alive;
+    /// n: 1 where the row has left the data's support (it then earns halt_reward per step).
+    Eigen::VectorXf halted;
     /// Rows and groups of the batch (rows = groups x rows per group).
     long rows() const { return states.rows(); }
     int groups() const { return int(rngs_.size()); }
@@ -162,6 +180,9 @@ class ModelStepper {
   void set_config(const ModelEnvConfig& c);
   const ModelEnvConfig& config() const { return cfg_; }
   const DynamicsModel& model() const { return *model_; }
+  /// The training data's support for config().support_radius (null: no halting).
+  void set_support(std::shared_ptr<const DataSupport> support) { support_ = std::move(support); }
+  const DataSupport* support() const { return support_.get(); }
   /// Rows per group: the particles, or 1 in mode mean (its particles would be identical).
   int rows_per_group() const { return mode_ == Mode::mean ? 1 : cfg_.particles; }
 
@@ -184,6 +205,7 @@ class ModelStepper {
   BatchRewardFn reward_;
   BatchTerminationFn termination_;
   Ends ends_ = Ends::none;
+  std::shared_ptr<const DataSupport> support_;
 };
 
 }  // namespace dynalab

@@ -107,8 +107,25 @@ EpochStats MbrlAgent::train_epoch() {
     training_ = false;
     last_fit_ = st;
     ++fits_;
+    fit_rows_ = int64_t(dataset_.size());
+    support_.reset();  // rebuilt from the new data at the next replan
   }
   return st;
+}
+
+void MbrlAgent::update_support() {
+  const double radius = cfg_.rollout.support_radius;
+  if (radius <= 0 || fit_rows_ == 0) {
+    support_.reset();
+  } else if (!support_ || support_->radius() != radius) {
+    // Both ends of every transition the model was fit on are states the data has been in.
+    const long n = std::min<long>(long(fit_rows_), long(dataset_.size()));
+    const Eigen::MatrixXd s = dataset_.observations(), s2 = dataset_.next_observations();
+    Eigen::MatrixXd states(2 * n, s.cols());
+    states << s.topRows(n), s2.topRows(n);
+    support_ = std::make_shared<const DataSupport>(states, radius);
+  }
+  model_env_->set_support(support_);
 }
 
 void MbrlAgent::end_episode() {
@@ -128,6 +145,7 @@ bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {
       rebuild_planner_ = false;
     }
     if (oracle_) oracle_->sync(real);
+    if (model_env_) update_support();
     replan_mean_ = planner_->mean();
     replan_std_ = planner_->stddev();
     // One seed per replan: the plan depends on (seed, episode, replan index) only.

@@ -154,6 +154,9 @@ class MbrlAgent {
 
  private:
   std::unique_ptr<SequenceEvaluator> make_evaluator(const Env& env);
+  // The support of the data the latest fit used (rows [0, fit_rows_)) for rollout.support_radius,
+  // handed to the model env; none when the radius is 0.
+  void update_support();
 
   MbrlAgentConfig cfg_;
   int action_dim_;
@@ -178,6 +181,8 @@ class MbrlAgent {
   int64_t replans_ = 0;
   bool collecting_ = true, training_ = false;
   int fits_ = 0;
+  int64_t fit_rows_ = 0;  // dataset rows when the latest fit finished (the data's support)
+  std::shared_ptr<const DataSupport> support_;
   EpochStats last_fit_;
   std::vector<EpochStats> epochs_;
   // The planner's distribution when the current replan began (a session replays from it).

@@ -99,6 +99,8 @@ void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   if (v.loading() && training_ && !sysid_ && (!model_ || model_->training_done()))
     v.fail("training", "false: the model file holds no fit in progress");
   v.field("fits", fits_);
+  v.field("fit_rows", fit_rows_);
+  if (v.loading()) support_.reset();  // rebuilt from the dataset at the next replan
   v.section("last_fit", [&](StateVisitor& ev) { visit_epoch(last_fit_, ev); });
   visit_records(v, "epochs", epochs_, visit_epoch);
   bool planning = planner_->in_progress();

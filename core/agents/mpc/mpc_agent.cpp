@@ -178,7 +178,10 @@ void MpcAgent::record_disagreement(const Vec& s, const Vec& a, int64_t env_step)
 
 void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
   figs.push_back(planner_objective_figure(agent_.planner(), agent_.trace()));
-  if (const auto sysid = agent_.system_id()) figs.push_back(system_id_figure(*sysid));
+  if (const auto sysid = agent_.system_id()) {
+    figs.push_back(system_id_figure(*sysid));
+    figs.push_back(system_id_ratio_figure(*sysid));
+  }
   const auto model = agent_.model();
   if (!model) return;
   Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};

@@ -20,8 +20,27 @@ Figure system_id_figure(const SystemIdModel& model) {
   std::string names;
   for (size_t j = 0; j < f.names.size(); ++j)
     names += (j ? ", " : "") + std::to_string(j + 1) + " " + f.names[j];
-  Figure fig{"system_id", "System identification: fitted / true parameter (1 = exact)",
-             "parameter (" + names + ")", "fitted / true", {}, false};
+  // Both series first: series_named may grow the vector.
+  Figure fig{"system_id", "Fitted vs true parameters", names, "value (its own unit)", {}, false};
+  fig.series_named("true");
+  fig.series_named("fitted");
+  if (model.fits() == 0) return fig;
+  const auto& p = model.last_fit().params;
+  for (size_t j = 0; j < f.true_values.size(); ++j) {
+    fig.series[0].x.push_back(double(j + 1));
+    fig.series[0].y.push_back(f.true_values[j]);
+    if (j < p.size() && std::isfinite(p[j])) {
+      fig.series[1].x.push_back(double(j + 1));
+      fig.series[1].y.push_back(p[j]);
+    }
+  }
+  return fig;
+}
+
+Figure system_id_ratio_figure(const SystemIdModel& model) {
+  const ParametricDynamics& f = model.form();
+  Figure fig{"system_id_ratio", "Fitted / true parameter (1 = exact)", "parameter (as in system_id)",
+             "fitted / true", {}, false};
   Series& s = fig.series_named("fitted vs true");
   if (model.fits() == 0) return fig;
   const auto& p = model.last_fit().params;

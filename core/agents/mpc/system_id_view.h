@@ -13,8 +13,12 @@
 namespace dynalab {
 
 /// Figure "system_id": x = parameter number (1..p, in ParametricDynamics::names order), series
-/// "fitted / true" (1 = exact; NaN parameters are left out). Empty before the first fit.
+/// "true" and "fitted" in each parameter's own unit (NaN parameters left out). Empty series
+/// before the first fit.
 Figure system_id_figure(const SystemIdModel& model);
+/// Figure "system_id_ratio": the same x, series "fitted vs true" = fitted / true (1 = exact),
+/// what lesson claims measure.
+Figure system_id_ratio_figure(const SystemIdModel& model);
 /// One stats line per parameter, "engine_accel" -> "7.97 m/s^2 (true 8)", and the residual.
 void add_system_id_stats(const SystemIdModel& model,
                          std::vector<std::pair<std::string, std::string>>& stats);

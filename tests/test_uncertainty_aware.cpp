@@ -1,6 +1,7 @@
-// Candidate scores over particles (rollout.score) and the disagreement-shaped reward
-// (rollout.disagreement_weight) of ModelEnv / ModelStepper, on a model whose members are known
-// in closed form: member e moves the position by drift[e] per step, whatever the state.
+// The uncertainty-aware parts of ModelEnv / ModelStepper: candidate scores over particles
+// (rollout.score), the disagreement-shaped reward (rollout.disagreement_weight) and halting
+// outside the data's support (rollout.support_radius, DataSupport), on a model whose members
+// are known in closed form: member e moves the position by drift[e] per step, whatever the state.
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include <memory>
 #include <numeric>
 
+#include "core/planning/data_support.h"
 #include "core/planning/model_env.h"
 
 using namespace dynalab;
@@ -56,15 +58,17 @@ void reward_next_pos(const Eigen::Ref<const RowMatrixXf>&, const Eigen::Ref<cons
   r = s1.col(0);
 }
 
-float score_of(const std::vector<float>& drift, ModelEnvConfig c, int H = 4) {
+float score_of(const std::vector<float>& drift, ModelEnvConfig c, int H = 4,
+               std::shared_ptr<const DataSupport> support = nullptr, std::vector<float>* paths = nullptr) {
   auto model = std::make_shared<DriftModel>(drift);
   c.particles = int(drift.size());  // tsinf: particle p follows member p
   c.threads = 1;
   c.termination = "none";  // nothing ends: every particle earns over the whole horizon
   ModelEnv env(model, c, reward_next_pos);
+  env.set_support(std::move(support));
   ActionBatch a = ActionBatch::Zero(1, H);
   Eigen::VectorXf ret;
-  env.evaluate(a, H, Vec::Zero(2), 7, ret, nullptr);
+  env.evaluate(a, H, Vec::Zero(2), 7, ret, paths);
   return ret[0];
 }
 
@@ -131,4 +135,43 @@ TEST_CASE("rollout.score and disagreement_weight are checked with the key named"
   CHECK_THROWS_WITH_AS(ModelEnv(model, c, reward_next_pos),
                        doctest::Contains("rollout.score: expected one of mean, quantile, mean_std"),
                        InputError);
+}
+
+TEST_CASE("DataSupport: within radius standard deviations of some training state") {
+  Eigen::MatrixXd states(3, 2);
+  states << 0, 0, 1, 0, 2, 0;  // x std sqrt(2/3); v constant (its std counts as 1)
+  const DataSupport sup(states, 0.5);
+  const double sd = std::sqrt(2.0 / 3.0);
+  auto in = [&](float x, float v) {
+    const float s[2] = {x, v};
+    return sup.contains(s);
+  };
+  CHECK(in(2.0f, 0.0f));
+  CHECK(in(float(2 + 0.49 * sd), 0.0f));
+  CHECK_FALSE(in(float(2 + 0.51 * sd), 0.0f));
+  CHECK_FALSE(in(0.5f, 0.0f));  // halfway between two states: 0.5 m = 0.61 std from each
+  CHECK_FALSE(in(1.0f, 0.6f));
+  CHECK(in(1.0f, 0.4f));
+  CHECK_FALSE(in(std::nanf(""), 0.0f));
+}
+
+TEST_CASE("rollout.support_radius halts a particle that leaves the data and charges halt_reward") {
+  // One member moving +1 per step from 0: states 1, 2 are in the support of {0, 1, 2}, 3 is not.
+  Eigen::MatrixXd states(3, 2);
+  states << 0, 0, 1, 0, 2, 0;
+  auto sup = std::make_shared<const DataSupport>(states, 0.5);
+  ModelEnvConfig c;
+  c.propagation = "mean";
+  const int H = 5;
+  CHECK(score_of({1.0f}, c, H, sup) == doctest::Approx(15.0));  // radius 0: off
+  c.support_radius = 0.5;
+  c.halt_reward = -7;
+  std::vector<float> paths;
+  // Rewards 1, 2, then the halt at state 3 and the two steps after it: -7 each.
+  CHECK(score_of({1.0f}, c, H, sup, &paths) == doctest::Approx(1 + 2 - 7 * 3));
+  // The path ends at the state where the particle left the support.
+  REQUIRE(paths.size() == size_t(H + 1) * 2);
+  CHECK(paths[3 * 2] == doctest::Approx(3.0f));
+  CHECK(std::isnan(paths[4 * 2]));
+  CHECK(score_of({1.0f}, c, H, nullptr) == doctest::Approx(15.0));  // no support given: no halting
 }
