@@ -94,6 +94,7 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
   leave_lesson();
   leave_side_by_side();
   ghost_returns_.clear();
+  layout_.extent = {0, 0};  // a new world: its arrangement is chosen afresh
   const uint64_t s = seed ? *seed : src.json.value("seed", uint64_t(0));
   runner_.load(
       [src](uint64_t seed) {
@@ -211,6 +212,7 @@ void App::take_runner_news() {
 void App::frame(float frame_ms) {
   profile_.add(frame_ms);
   take_runner_news();
+  if (in_lesson()) measure_claims();
   handle_keys();
 
   menu_bar();
@@ -230,7 +232,10 @@ void App::frame(float frame_ms) {
   // A lesson shows what its step asks for: a plot with nothing to compare yet gives its room away.
   if (in_lesson())
     std::erase_if(figures_, [](const Figure& f) { return !has_a_line(f); });
-  layout_ = lay_out_screen(screen_input(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H)));
+  ScreenInput in = screen_input(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H));
+  const LaneGrid previous = layout_.grid;
+  if (layout_.extent.x > 0) in.previous = &previous;  // the last frame laid out a world
+  layout_ = lay_out_screen(in);
   viewport();
   const PixelRect& lab = layout_.lab;
   if (lab_open_)

@@ -73,6 +73,9 @@ class App {
   /// Opens (or closes, view "") the uncertainty and distribution-shift lab on a view named as
   /// in lab_view_names(). Returns an error message for an unknown name.
   std::string open_lab(const std::string& view);
+  /// Scripted runs: one line per claim of the open lesson step, "claim K: true|false|pending: the
+  /// claim -- the measured value" (empty outside a lesson).
+  std::vector<std::string> claim_lines() const;
   /// The lab's one-line status ("" when it is closed).
   std::string lab_status() const { return lab_open_ ? lab_.status() : ""; }
 
@@ -153,7 +156,6 @@ class App {
     ViewTransform view;
     bool user_moved_view = false;
     uint64_t view_generation = 0;
-    ImVec2 counter_box{0, 80};  // the counter box in the last frame, with margin (fit avoids it)
     bool released = false;  // the lecturer played past the step's condition
   };
   // The world panes (viewport.cpp).
@@ -177,6 +179,9 @@ class App {
   void lesson_panel();
   void leave_lesson();
   bool lane_reached(const Lane& lane) const;
+  /// Measures the step's claims on the lanes' snapshots the first frame every lane has paused at
+  /// the step's condition (kept after Play, so they stay the pause's).
+  void measure_claims();
   std::vector<Figure> shown_figures() const;
   const LessonStep* current_step() const;
   // Commands on every lane (app.cpp).
@@ -230,6 +235,7 @@ class App {
   };
   std::vector<LessonEntry> lessons_;
   int lesson_ = -1, step_ = 0;  // open lesson (index into lessons_, -1: none), 0-based step
+  std::optional<std::vector<ClaimResult>> claim_results_;  // the step's claims at its pause
   std::string side_by_side_env_;  // env of the side-by-side run view ("" : not open)
   bool lab_open_ = false;         // the lab pane beside the viewport
   LabPanel lab_;

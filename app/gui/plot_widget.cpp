@@ -36,8 +36,25 @@ struct Legend {
   float label_w = 0, row = 0, swatch = 0, w = 0, h = 0;
   enum Where { none, corner, header, right_side, above } where = none;
   ImVec2 at{0, 0};  // top-left of the box (corner); the others are placed by plot_figure
-  int cols = 1;     // entries per row (header and above)
-  float entry_w = 0;
+  std::vector<float> entry_w;  // each entry's width in a row of entries (header and above)
+  std::vector<ImVec2> offset;  // each entry's place relative to `at`: one per row by default
+
+  /// Lays the entries out in rows of at most `width` pixels; returns the number of rows.
+  int flow(float width) {
+    float x = 0;
+    int rows = 1;
+    for (size_t r = 0; r < entry_w.size(); ++r) {
+      if (x > 0 && x + entry_w[r] > width) x = 0, ++rows;
+      offset[r] = ImVec2(x, row * (rows - 1));
+      x += entry_w[r];
+    }
+    return rows;
+  }
+  float flow_width() const {
+    float w = 0;
+    for (float e : entry_w) w += e;
+    return w;
+  }
 };
 
 // One figure's axes area in screen pixels and the mapping of data into it; the drawing steps
@@ -203,7 +220,11 @@ Legend measure_legend(const Figure& fig, const PlotStyle& style, float fh) {
   if (!(g.listed.size() > 1 || (g.listed.size() == 1 && fig.series.size() > 1))) return g;
   for (size_t i : g.listed) g.label_w = std::max(g.label_w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
   g.row = fh * 1.15f, g.swatch = fh * 1.4f;
-  g.entry_w = g.label_w + g.swatch + fh * 1.2f;  // one entry of a row of entries
+  for (size_t r = 0; r < g.listed.size(); ++r) {
+    const float lw = ImGui::CalcTextSize(fig.series[g.listed[r]].label.c_str()).x;
+    g.entry_w.push_back(lw + g.swatch + fh * 1.2f);
+    g.offset.push_back(ImVec2(0, g.row * r));
+  }
   g.w = g.label_w + g.swatch + fh * 0.7f, g.h = g.row * g.listed.size() + fh * 0.3f;
   g.where = Legend::corner;
   return g;
@@ -216,10 +237,8 @@ void PlotArea::legend(const Legend& g) const {
   for (size_t r = 0; r < g.listed.size(); ++r) {
     const size_t i = g.listed[r];
     const SeriesStyle st = style_of(i);
-    // Corner and right side: one entry per row; header and above: `cols` entries per row.
-    const bool flow = g.where == Legend::header || g.where == Legend::above;
-    const float x0 = g.at.x + (flow ? (r % g.cols) * g.entry_w : 0.0f);
-    const float y = g.at.y + fh * 0.15f + g.row * (flow ? r / g.cols : r) + g.row * 0.5f;
+    const float x0 = g.at.x + g.offset[r].x;
+    const float y = g.at.y + fh * 0.15f + g.offset[r].y + g.row * 0.5f;
     const ImVec2 a(x0 + fh * 0.3f, y), c(x0 + fh * 0.3f + g.swatch * 0.8f, y);
     if (st.fill_to != -1)
       dl->AddRectFilled(ImVec2(a.x, y - fh * 0.35f), ImVec2(c.x, y + fh * 0.35f),
@@ -319,10 +338,10 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   Legend g = measure_legend(fig, style, fh);
   if (g.where == Legend::corner && !b.empty && a.best_corner(g) > 0) {
     // No corner is free of data: the legend goes outside the axes.
-    const float n = float(g.listed.size());
     const float title_w = ImGui::CalcTextSize(title.back().c_str()).x + fh * 1.5f;
-    if (title_w + g.entry_w * n <= a.right - a.left) {
-      g.where = Legend::header, g.cols = int(n);
+    if (title_w + g.flow_width() <= a.right - a.left) {
+      g.where = Legend::header;
+      g.flow(g.flow_width());
       g.at = ImVec2(a.left + title_w - fh * 0.3f,
                     title_y + line_h * (title.size() - 1) - fh * 0.15f - g.row * 0.5f + fh * 0.5f);
     } else if (g.w + fh * 0.6f <= 0.35f * (a.right - a.left)) {
@@ -331,8 +350,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       g.at = ImVec2(a.right + fh * 0.3f, a.top);
     } else {
       g.where = Legend::above;
-      g.cols = std::max(1, int((a.right - a.left) / g.entry_w));
-      const int rows = int(std::ceil(n / g.cols));
+      const int rows = g.flow(a.right - a.left);
       g.at = ImVec2(a.left - fh * 0.3f, a.top - fh * 0.15f);
       a.top += rows * g.row + fh * 0.15f;
     }

@@ -23,6 +23,7 @@ LaneGrid evaluate(int cols, int rows, bool left, float w, float h, Vec2 extent, 
   const float pw = (w - gap * (cols - 1)) / cols, ph = (h - gap * (rows - 1)) / rows;
   g.counters_wrap = left ? pw * kLeftCountersShare : pw;
   const Vec2 c = counters ? counters(g.counters_wrap) : Vec2{0, 0};
+  g.counters = c;
   const double aw = (left ? pw - c.x : pw) - 2 * margin, ah = (left ? ph : ph - c.y) - 2 * margin;
   if (extent.x > 0 && extent.y > 0)
     g.scale = std::max(0.0, std::min(aw / extent.x, ah / extent.y));
@@ -34,7 +35,7 @@ LaneGrid evaluate(int cols, int rows, bool left, float w, float h, Vec2 extent, 
 }  // namespace
 
 LaneGrid arrange_lanes(int lanes, float w, float h, Vec2 extent, float margin, float gap,
-                       const CounterBoxSize& counters) {
+                       const CounterBoxSize& counters, const LaneGrid* previous) {
   lanes = std::max(1, lanes);
   LaneGrid best = evaluate(lanes, 1, false, w, h, extent, margin, gap, counters);
   if (!(extent.x > 0 && extent.y > 0)) return best;
@@ -42,6 +43,11 @@ LaneGrid arrange_lanes(int lanes, float w, float h, Vec2 extent, float margin, f
     if (lanes == 1 && !left) continue;  // one pane: "one column" is the columns candidate
     const LaneGrid g = evaluate(1, lanes, left, w, h, extent, margin, gap, counters);
     if (g.scale > best.scale * 1.05) best = g;
+  }
+  if (previous && previous->cols * previous->rows == lanes) {
+    const LaneGrid kept = evaluate(previous->cols, previous->rows, previous->counters_left, w, h,
+                                   extent, margin, gap, counters);
+    if (best.scale <= kept.scale * 1.10) return kept;
   }
   return best;
 }
@@ -68,8 +74,8 @@ ScreenLayout lay_out_screen(const ScreenInput& in) {
     float plot_h = 0;
     if (plots) {
       const float min_h = std::floor(col.h * (in.presenting ? kPlotsSharePresenting : kPlotsShare));
-      const LaneGrid g =
-          arrange_lanes(in.lanes, col.w, col.h - min_h, in.extent, in.margin, in.gap, in.counters);
+      const LaneGrid g = arrange_lanes(in.lanes, col.w, col.h - min_h, in.extent, in.margin,
+                                       in.gap, in.counters, in.previous);
       const float free = col.h - min_h - g.used_h;  // height the worlds cannot use
       plot_h = std::floor(std::min(col.h * kPlotsMaxShare, min_h + std::max(0.0f, free)));
       plot_h = std::max(plot_h, min_h);
@@ -78,7 +84,7 @@ ScreenLayout lay_out_screen(const ScreenInput& in) {
     out.worlds = {col.x, col.y, col.w, col.h - plot_h};
   }
   out.grid = arrange_lanes(in.lanes, out.worlds.w, out.worlds.h, in.extent, in.margin, in.gap,
-                           in.counters);
+                           in.counters, in.previous);
   const LaneGrid& g = out.grid;
   const float pw = (out.worlds.w - in.gap * (g.cols - 1)) / g.cols,
               ph = (out.worlds.h - in.gap * (g.rows - 1)) / g.rows;

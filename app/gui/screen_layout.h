@@ -34,6 +34,7 @@ struct LaneGrid {
   int cols = 1, rows = 1;
   bool counters_left = false;  ///< counters reserve the pane's left strip (else its top strip)
   float counters_wrap = 0;     ///< the counters' wrap width (pixels)
+  Vec2 counters{0, 0};         ///< the largest counter box at that width (pixels, with margin)
   double scale = 0;            ///< world units -> pixels in each pane
   float used_h = 0;            ///< height of the panes the worlds need at that scale (pixels)
 };
@@ -41,10 +42,11 @@ struct LaneGrid {
 /// The best arrangement of `lanes` panes in a `w` x `h` pixel area for a world `extent` (world
 /// units) fitted with `margin` pixels around it, `gap` pixels between panes; `counters` sizes
 /// each pane's counter box. Candidates: all in one row of columns (counters on top), all in one
-/// column of rows (counters at the left or on top). A candidate must beat the columns by 5% to
-/// win, so the familiar layout stays when the difference is small.
+/// column of rows (counters at the left or on top). A candidate must draw the world 5% larger
+/// than the columns to win, and 10% larger than `previous` (the last frame's, if any) to replace
+/// it, so counters that change length while a run plays do not make the worlds jump.
 LaneGrid arrange_lanes(int lanes, float w, float h, Vec2 extent, float margin, float gap,
-                       const CounterBoxSize& counters);
+                       const CounterBoxSize& counters, const LaneGrid* previous = nullptr);
 
 struct ScreenInput {
   PixelRect area;           ///< right of the controls column, between menu and status bar
@@ -56,6 +58,7 @@ struct ScreenInput {
   int figures = 0;          ///< plots in the plots row (0: no row)
   bool lab = false;         ///< the uncertainty lab is open
   bool presenting = false;  ///< presentation mode
+  const LaneGrid* previous = nullptr;  ///< the last frame's arrangement (kept unless clearly worse)
 };
 
 struct ScreenLayout {

@@ -35,7 +35,11 @@ void add_plan_counters(Counters& c, const Snapshot& s, const PlanView& mb) {
 
 void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
   if (!s.q_table && !s.plan) return;
-  c.pieces.push_back("episode " + std::to_string(s.episode + 1));
+  // Between an episode's end and the next tick the world still shows the finished episode (a
+  // lesson paused at "episode N" shows how it ended): name that one, not the next.
+  const bool ended = s.trajectory.episode >= 0 && s.trajectory.episode < s.episode;
+  c.pieces.push_back(ended ? "episode " + std::to_string(s.trajectory.episode + 1) + " (ended)"
+                           : "episode " + std::to_string(s.episode + 1));
   if (s.q_table) add_q_table_counters(c, s, *s.q_table, side_by_side);
   if (s.plan) add_plan_counters(c, s, *s.plan);
 }
