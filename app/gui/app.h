@@ -91,12 +91,12 @@ class App {
   /// Font scale in effect (presentation mode raises it).
   float ui_scale() const;
   /// Pixel height of the plot font: in presentation mode a little under the UI font (plots pack
-  /// tick labels, legends and titles into a pane; 0.85 x 30.6 = 26 px at the default scale), else
-  /// the UI font's (0).
-  float plot_font_px() const { return presenting() ? 0.85f * kBaseFontPx * ui_scale() : 0.0f; }
+  /// tick labels, legends and titles into a pane): 0.9 x 30.6 = 27.5 px at the default scale,
+  /// whose digits are 20 px tall (DejaVu Sans: 0.73 em) for the back row; else the UI font's (0).
+  float plot_font_px() const { return presenting() ? 0.9f * kBaseFontPx * ui_scale() : 0.0f; }
   /// Scripted runs: one line on this frame's layout, e.g. "presentation on, ui font 31 px, plot
-  /// font 26 px, worlds 1056x612 in 1 x 3 (counters top), world 296x99 px each (49 px per
-  /// unit), plots 1056x318, lab none".
+  /// font 28 px, worlds 1056x640 in 3 x 1 (counters left), world 545x182 px each (91 px per
+  /// unit), plots 1056x273, lab none".
   std::string layout_line() const;
   /// True once after the font scale or theme changed; main rebuilds the atlas between frames.
   bool take_font_change();

@@ -258,12 +258,19 @@ int PlotArea::best_corner(Legend& g) const {
   const float y_top = top + fh * 0.3f, y_bottom = bottom - g.h - fh * 0.3f;
   const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
                              ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
-  g.at = corners[0];
-  int least = covered(g.at.x, g.at.y, g.w, g.h);
-  for (int c = 1; c < 4 && least > 0; ++c)
-    if (const int n = covered(corners[c].x, corners[c].y, g.w, g.h); n < least)
-      least = n, g.at = corners[c];
-  return least;
+  // A line just outside the box still crowds it: prefer a corner free even with the box grown by
+  // a third of a line, then one free of data under the box itself.
+  for (const float m : {fh * 0.35f, 0.0f}) {
+    const auto under = [&](ImVec2 at) {
+      return covered(at.x - m, at.y - m, g.w + 2 * m, g.h + 2 * m);
+    };
+    g.at = corners[0];
+    int least = under(g.at);
+    for (int c = 1; c < 4 && least > 0; ++c)
+      if (const int n = under(corners[c]); n < least) least = n, g.at = corners[c];
+    if (least == 0 || m == 0.0f) return least;
+  }
+  return 0;
 }
 
 // Hover read-out: a guide at the mouse x and the nearest point of every series.
@@ -348,11 +355,14 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       g.where = Legend::right_side;
       a.right -= g.w + fh * 0.6f;
       g.at = ImVec2(a.right + fh * 0.3f, a.top);
-    } else {
+    } else if (const int rows = g.flow(a.right - a.left);
+               a.bottom - a.top - rows * g.row > std::max(fh * 4.0f, 0.5f * (a.bottom - a.top))) {
       g.where = Legend::above;
-      const int rows = g.flow(a.right - a.left);
       g.at = ImVec2(a.left - fh * 0.3f, a.top - fh * 0.15f);
       a.top += rows * g.row + fh * 0.15f;
+    } else {  // no room outside: the corner with the least data under it
+      for (size_t r = 0; r < g.offset.size(); ++r) g.offset[r] = ImVec2(0, g.row * r);
+      a.best_corner(g);
     }
   }
   const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());

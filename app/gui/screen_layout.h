@@ -67,7 +67,8 @@ struct ScreenLayout {
   LaneGrid grid;
   Vec2 extent{0, 0};             ///< the world's extent it was laid out for (world units)
   /// One line for scripted runs and tests, e.g.
-  /// "worlds 1056x612 in 1 x 3 (counters left), world 980x327 px each, plots 1056x318, lab none".
+  /// "worlds 1056x640 in 3 x 1 (counters left), world 545x182 px each (91 px per unit), plots
+  /// 1056x273, lab none" (rows x columns of panes; the world as drawn in each).
   std::string describe() const;
 };
 
