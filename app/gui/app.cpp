@@ -67,12 +67,21 @@ App::App(Settings settings, bool scripted, bool demo_plan_trace)
 }
 
 float App::ui_scale() const {
-  return presenting() ? std::max(settings_.font_scale, 1.8f) : settings_.font_scale;
+  if (!presenting()) return settings_.font_scale;
+  // A projector shows any resolution at the same size on the wall: presentation text keeps its
+  // share of the window's height (1.8 x at 1000 to 1099 px, 1.44 x at 800), in steps of a tenth
+  // so a resize rebuilds the fonts rarely.
+  const float h = ImGui::GetIO().DisplaySize.y > 0 ? ImGui::GetIO().DisplaySize.y
+                                                   : float(settings_.window_h);
+  const float k = std::clamp(std::floor(h / 100.0f) / 10.0f, 0.7f, 1.4f);
+  return std::max(settings_.font_scale, 1.8f * k);
 }
 
 bool App::take_font_change() {
-  const bool changed = std::exchange(font_changed_, false) || built_presenting_ != presenting();
+  const bool changed = std::exchange(font_changed_, false) || built_scale_ != ui_scale() ||
+                       built_presenting_ != presenting();
   built_presenting_ = presenting();
+  built_scale_ = ui_scale();
   return changed;
 }
 

@@ -88,7 +88,8 @@ class App {
   /// Presentation mode in effect: Settings::lesson_presentation while a lesson is open (on by
   /// default), Settings::presentation otherwise.
   bool presenting() const { return in_lesson() ? settings_.lesson_presentation : settings_.presentation; }
-  /// Font scale in effect (presentation mode raises it).
+  /// Font scale in effect: Settings::font_scale, raised in presentation mode to 1.8 x at a window
+  /// 1000 px high and in proportion to the height (floored to tenths, 0.7 to 1.4 of that).
   float ui_scale() const;
   /// Pixel height of the plot font: in presentation mode a little under the UI font (plots pack
   /// tick labels, legends and titles into a pane): 0.9 x 30.6 = 27.5 px at the default scale,
@@ -226,6 +227,7 @@ class App {
   bool font_changed_ = false, quit_ = false;
   // presenting() when the fonts were last built: entering or leaving a lesson may change it.
   std::optional<bool> built_presenting_;
+  float built_scale_ = 0;  // ui_scale() when the fonts were last built (a resize may change it)
   std::optional<ScreenshotRequest> screenshot_request_;
   // Lessons: every file loaded separately (a broken one is listed with its error).
   struct LessonEntry {
