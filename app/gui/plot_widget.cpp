@@ -295,26 +295,31 @@ void PlotArea::hover_readout() const {
   }
   ImGui::EndTooltip();
 }
-// The title with the y unit ("Return per episode   (return)") in `width` pixels: on one line
-// when it fits, else without the unit, else wrapped at spaces onto two lines, the second cut
-// with "..." if it still does not fit. Never drawn past the plot.
-std::vector<std::string> title_lines(const Figure& fig, float width) {
+// `text` in `width` pixels: one line when it fits, else wrapped at a space onto two, the second
+// cut with "..." if it still does not fit. Titles and axis labels are never drawn past the plot.
+// The title with the y unit ("Return per episode   (return)"): one line with the unit when it
+// fits, else two_lines of the title alone.
+std::vector<std::string> two_lines(const std::string& text, float width) {
   auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= width; };
+  if (fits(text)) return {text};
+  // The longest first line that fits, at a space; the rest cut with "..." if it does not fit.
+  std::string first, rest = text;
+  for (size_t sp = text.find(' '); sp != std::string::npos; sp = text.find(' ', sp + 1)) {
+    if (!fits(text.substr(0, sp))) break;
+    first = text.substr(0, sp), rest = text.substr(sp + 1);
+  }
+  const size_t whole = rest.size();
+  while (!rest.empty() && !fits(rest + "...")) rest.pop_back();
+  if (rest.size() < whole) rest += "...";
+  return first.empty() ? std::vector<std::string>{rest} : std::vector<std::string>{first, rest};
+}
+
+std::vector<std::string> title_lines(const Figure& fig, float width) {
   const std::string with_unit =
       fig.title +
       (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
-  if (fits(with_unit)) return {with_unit};
-  if (fits(fig.title)) return {fig.title};
-  // The longest first line that fits, at a space.
-  std::string first, rest = fig.title;
-  for (size_t sp = fig.title.find(' '); sp != std::string::npos; sp = fig.title.find(' ', sp + 1)) {
-    if (!fits(fig.title.substr(0, sp))) break;
-    first = fig.title.substr(0, sp), rest = fig.title.substr(sp + 1);
-  }
-  if (first.empty()) first = "", rest = fig.title;
-  while (!rest.empty() && !fits(rest + "...")) rest.pop_back();
-  if (rest.size() < fig.title.size() - first.size() - (first.empty() ? 0 : 1)) rest += "...";
-  return first.empty() ? std::vector<std::string>{rest} : std::vector<std::string>{first, rest};
+  if (ImGui::CalcTextSize(with_unit.c_str()).x <= width) return {with_unit};
+  return two_lines(fig.title, width);
 }
 }  // namespace
 
@@ -338,8 +343,10 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
   const std::vector<std::string> title = title_lines(fig, right - left);
   const float line_h = fh * 1.15f, title_y = p0.y + fh * 0.2f;
+  const std::vector<std::string> x_label = two_lines(fig.x_label, p1.x - p0.x - fh);
   PlotArea a{fig, style, b, dl, fh, 2.5f * style.line_scale,
-             left, right, title_y + line_h * title.size() + fh * 0.15f, p1.y - fh * 2.4f};
+             left, right, title_y + line_h * title.size() + fh * 0.15f,
+             p1.y - fh * 2.4f - line_h * (x_label.size() > 1 ? 1 : 0)};
   for (size_t i = 0; i < title.size(); ++i)
     dl->AddText(ImVec2(a.left, title_y + line_h * i), kInk, title[i].c_str());
   Legend g = measure_legend(fig, style, fh);
@@ -365,9 +372,11 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
       a.best_corner(g);
     }
   }
-  const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
-  dl->AddText(ImVec2((a.left + a.right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted,
-              fig.x_label.c_str());
+  for (size_t i = 0; i < x_label.size(); ++i) {
+    const float w = ImGui::CalcTextSize(x_label[i].c_str()).x;
+    const float x = std::clamp((a.left + a.right - w) * 0.5f, p0.x + fh * 0.5f, p1.x - w - fh * 0.5f);
+    dl->AddText(ImVec2(x, a.bottom + fh * 1.2f + line_h * i), kMuted, x_label[i].c_str());
+  }
   if (a.right - a.left < 10 || a.bottom - a.top < 10) {
     ImGui::PopID();
     return;
