@@ -54,6 +54,17 @@ class Canvas {
   virtual void rect(Vec2 lo, Vec2 hi, Color fill, Color outline) = 0;
   /// Text anchored at its centre.
   virtual void text(Vec2 at, std::string_view text, Color color, float size = 1.0f) = 0;
+  /// Text whose left end is at `at`, centred vertically on it (the lines of a legend). The
+  /// default shifts centred text by an estimate of half its width.
+  virtual void text_left(Vec2 at, std::string_view s, Color color, float size = 1.0f) {
+    text({at.x + 0.28 * text_height(size) * double(s.size()), at.y}, s, color, size);
+  }
+  /// The height in world units of a line of text of relative `size`, so drawings can stack
+  /// lines without overlap; 0 if the canvas cannot tell.
+  virtual double text_height(float size = 1.0f) const {
+    (void)size;
+    return 0.0;
+  }
   /// An arrow from `from` to `to` with a head at `to`.
   virtual void arrow(Vec2 from, Vec2 to, Color color, float width_px = 1.5f) = 0;
 };

@@ -9,6 +9,7 @@
 
 #include "core/canvas.h"
 #include "core/grid_layout.h"
+#include "core/parametric_dynamics.h"
 #include "core/space.h"
 
 namespace dynalab {
@@ -56,6 +57,9 @@ class Env {
   virtual void set_state(const std::vector<double>& state) = 0;
   /// Draws the whole world (bodies, terrain, goal, agent) in world units.
   virtual void draw(Canvas& canvas) const = 0;
+  /// Marks drawn over the views' overlays (the world view draws them last): what an overlay
+  /// must not hide, e.g. a binned world's true state inside its cell. Default: nothing.
+  virtual void draw_over(Canvas& canvas) const { (void)canvas; }
   /// The region draw() covers, for fit-to-world.
   virtual Bounds world_bounds() const = 0;
   /// Steps after which an episode is truncated.
@@ -75,6 +79,23 @@ class Env {
     (void)s, (void)a, (void)s_next;
     return std::nullopt;
   }
+  /// Whether `obs` is a failure the episode cannot recover from, whether or not the episode ends
+  /// there (the cliff hill's pit, a fallen pole; never a goal). The plan overlays draw an
+  /// imagined path that reaches one in a colour of its own (red), named by failure_name().
+  virtual bool failure(const Vec& obs) const {
+    (void)obs;
+    return false;
+  }
+  /// The failure in a few words for a legend ("ends in the pit"); empty: the env has none.
+  virtual std::string failure_name() const { return {}; }
+  /// True if step() is a function of the state and the action (no random draw after reset):
+  /// then an ensemble's aleatoric (noise) part has nothing real to show, and the uncertainty
+  /// views say so instead of drawing a learned band. Every physics world today is deterministic.
+  virtual bool deterministic() const { return true; }
+  /// A grey-box model of this env's physics, linear in a few unknown parameters
+  /// (core/parametric_dynamics.h), for system identification (model.prediction = "system_id");
+  /// nullopt when the env offers none. It describes the env as configured now.
+  virtual std::optional<ParametricDynamics> parametric_dynamics() const { return std::nullopt; }
   /// Names of the observation dimensions, for plots and CSV headers (default obs_0, obs_1, ...).
   virtual std::vector<std::string> observation_names() const;
   /// Steps taken in the current episode.
@@ -87,6 +108,9 @@ class Env {
   }
   /// How imagined futures are drawn over this env (default: in place).
   virtual FutureLayout future_layout() const { return {}; }
+  /// A region of the drawn world (world units) that shows nothing the audience needs (solid
+  /// ground), where an overlay may put its colour key instead of on the data; nullopt: none.
+  virtual std::optional<Bounds> legend_area() const { return std::nullopt; }
   /// Grabs the body under world point `at` and pulls that point toward `target` (world units)
   /// with a spring-damper at every sub-step of the following steps, like the Box2D testbed's
   /// mouse joint. While a grab is active, later calls only move the target (the grabbed point

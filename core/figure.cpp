@@ -1,5 +1,8 @@
 #include "core/figure.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include "core/io/table.h"
 
 namespace dynalab {
@@ -16,6 +19,17 @@ std::string Figure::to_csv() const {
   for (const auto& s : series)
     for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) t.add_row({s.label, s.x[i], s.y[i]});
   return t.to_csv();
+}
+
+bool spans_orders_of_magnitude(const Figure& f, double ratio) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (const Series& s : f.series)
+    for (double y : s.y) {
+      if (!std::isfinite(y)) continue;
+      if (y <= 0) return false;  // a log axis could not draw it
+      lo = std::min(lo, y), hi = std::max(hi, y);
+    }
+  return lo <= hi && hi >= ratio * lo;
 }
 
 Figure episode_figure(std::string id, std::string title, std::string y_label, bool log_y,

@@ -26,6 +26,11 @@ struct Figure {
   std::string to_csv() const;
 };
 
+/// True if every finite y value of `f` is positive and the largest is at least `ratio` times
+/// the smallest: a quantity spanning orders of magnitude (a loss, a variance, a KL), which a
+/// linear axis would flatten to a line at zero after its first points. Figures set log_y from it.
+bool spans_orders_of_magnitude(const Figure& f, double ratio = 30);
+
 /// One value per episode of a run (steps, return), for episode_figure().
 struct EpisodeValue {
   int run, episode;

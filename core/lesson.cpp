@@ -45,6 +45,7 @@ const std::vector<std::string>& lesson_overlays() {
       "q_heatmap", "policy_arrows", "model_cells", "planning_flash", "agent_path",
       // MPC
       "rollout_fan", "elites", "chosen_plan", "particles", "executed_path", "predicted_vs_actual",
+      "training_data",
       // uncertainty and distribution shift
       "disagreement", "visitation"};
   return names;

@@ -129,13 +129,25 @@ Measure parse_measure(const std::string& text) {
     m.kind = w[0] == "episodes" ? Measure::Kind::episodes : Measure::Kind::total_steps;
     return m;
   }
-  if (w.size() == 1 && w[0].rfind("obs[", 0) == 0 && w[0].back() == ']') {
-    m.kind = Measure::Kind::obs;
+  const auto obs_index = [&](const std::string& word) {
+    if (word.rfind("obs[", 0) != 0 || word.back() != ']') fail("obs[i]");
     try {
-      m.index = parse_count(w[0].substr(4, w[0].size() - 5), "observation index");
+      return parse_count(word.substr(4, word.size() - 5), "observation index");
     } catch (const std::invalid_argument& e) {
       fail(std::string("obs[i] with ") + e.what());
     }
+    return -1;
+  };
+  if (w.size() == 1 && w[0].rfind("obs[", 0) == 0) {
+    m.kind = Measure::Kind::obs;
+    m.index = obs_index(w[0]);
+    return m;
+  }
+  if (w[0] == "data") {
+    if (w.size() != 3 || !is_one_of(w[1], stats()) || w[1] == "count") fail("'data STAT obs[i]' (STAT first, last, mean, min, max or sum)");
+    m.kind = Measure::Kind::data;
+    m.stat = w[1];
+    m.index = obs_index(w[2]);
     return m;
   }
   if (w.size() == 2 && w[0] == "plan") {
@@ -191,6 +203,16 @@ double measure_snapshot(const Measure& m, const Snapshot& s, std::string* why) {
         throw std::invalid_argument("obs[" + std::to_string(m.index) + "]: the observation has " +
                                     std::to_string(s.obs.size()) + " dimensions");
       return s.obs[m.index];
+    case Measure::Kind::data: {
+      if (!s.model) throw std::invalid_argument("'data ...': this experiment has no learned model");
+      if (!s.model->training_data) return missing("the model has not been fit yet");
+      const Eigen::MatrixXd states = s.model->training_data->observations();
+      if (m.index >= states.cols())
+        throw std::invalid_argument("data obs[" + std::to_string(m.index) + "]: the observation has " +
+                                    std::to_string(states.cols()) + " dimensions");
+      const Eigen::VectorXd col = states.col(m.index);
+      return reduce(m.stat, std::vector<double>(col.data(), col.data() + col.size()));
+    }
     case Measure::Kind::episodes:
       return double(s.metrics.size());
     case Measure::Kind::total_steps:

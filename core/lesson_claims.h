@@ -15,6 +15,7 @@
 //   STAT FIGURE[/SERIES]            the y values of a figure's series (a figure with one series, or
 //                                   the one named), when COLUMN names no metrics column
 //   obs[i]                          the observation at the pause
+//   data STAT obs[i]                over the learned model's training states (its latest fit)
 //   episodes | total_steps          finished episodes of this run | env steps of this run
 //   plan terminated_fraction        share of the latest planner trace's candidates whose imagined
 //                                   path terminates within the horizon
@@ -34,13 +35,13 @@ class ConfigNode;
 
 /// A parsed "measure" string (see the file comment).
 struct Measure {
-  enum class Kind { column, obs, episodes, total_steps, plan, q };
+  enum class Kind { column, obs, data, episodes, total_steps, plan, q };
   Kind kind = Kind::column;
   std::string stat;    ///< column: first | last | mean | min | max | sum | count
   std::string source;  ///< column: the column or FIGURE[/SERIES]; plan/q: the field
   int from = -1, to = -1;  ///< column: "over episodes A..B" (-1: unset)
   int last = -1;           ///< column: "over last K episodes" (-1: unset)
-  int index = -1;          ///< obs: the dimension
+  int index = -1;          ///< obs, data: the dimension
 };
 
 /// Parses `text`; throws std::invalid_argument saying what was expected.

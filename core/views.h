@@ -57,6 +57,20 @@ struct PlanView {
   int replan_every = 1;
   double predicted_return = 0;  ///< the planner's predicted return of `plan`
   std::string optimizer;        ///< the planner's name (cem, mppi, random_shooting, ...)
+  /// What trace.elites are in the planner's own words ("elites (CEM refits to them)", "best 10
+  /// guesses"), and what one iteration is called ("CEM iteration"; empty when the
+  /// planner does not iterate, as random shooting): views never name CEM's internals for
+  /// another planner.
+  std::string elites_name = "best candidates", iteration_name;
+  /// The fan's colour scale, predicted return from `return_lo` (palest) to `return_hi` (darkest):
+  /// the lowest and highest finite predicted return of any candidate that does not reach a
+  /// failure (Env::failure) in any iteration of any replan of this episode so far. Fixed per
+  /// episode (it only widens) rather than re-normalised per replan, so one colour means one
+  /// return across replans and across the scrubber's iterations. Not the env's reward range:
+  /// that is unknown for a learned reward and spans returns no candidate reaches (cliff hill:
+  /// -4..2 per step, so a fan of plans between 30 and 50 would be a single colour).
+  /// return_lo > return_hi: no replan yet (the trace's own range is used).
+  double return_lo = 1, return_hi = 0;
   std::string phase;            ///< collect | train | plan | act
   int obs_dim = 0, action_dim = 0;
 };

@@ -47,6 +47,9 @@ class CartPoleBalance : public CartPoleEnv {
   std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0}; }
   FutureLayout future_layout() const override { return {FutureLayout::time_up, {}}; }
   Vec observe() const override;
+  /// Every terminal state is a failure here: the pole fell or the cart left the track.
+  bool failure(const Vec& obs) const override { return obs.size() >= 3 && is_terminal(obs); }
+  std::string failure_name() const override { return "pole falls / cart leaves the track"; }
 
  protected:
   double force(const Vec& action) const override;

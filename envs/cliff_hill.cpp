@@ -13,9 +13,17 @@ namespace dynalab {
 
 namespace {
 constexpr int kSlopeVertices = 33;
-}
+constexpr double kGravity = 9.8;  // m/s^2, the world's (Box2DEnv below)
 
-CliffHill::CliffHill(CliffHillConfig cfg) : Box2DEnv(cfg.physics, {0, -9.8}, true), cfg_(cfg) {
+// dh/dx of the hill: the half cosine of ground_height() on the slope, 0 on the flats.
+double slope_at(const CliffHillConfig& c, double x) {
+  if (x <= 0 || x >= c.slope_length) return 0;
+  const double L = c.slope_length;
+  return c.summit_height * 0.5 * std::numbers::pi / L * std::sin(std::numbers::pi * x / L);
+}
+}  // namespace
+
+CliffHill::CliffHill(CliffHillConfig cfg) : Box2DEnv(cfg.physics, {0, -kGravity}, true), cfg_(cfg) {
   rebuild();
   reset(0);
 }
@@ -104,10 +112,74 @@ void CliffHill::apply_action(const Vec& a) {
   push_car(body(0), (a[0] * cfg_.engine_accel - cfg_.damping * speed) * car_mass_, slope);
 }
 
-double CliffHill::ground_slope(double x) const {
-  if (x <= 0 || x >= cfg_.slope_length) return 0;
-  const double L = cfg_.slope_length;
-  return cfg_.summit_height * 0.5 * std::numbers::pi / L * std::sin(std::numbers::pi * x / L);
+double CliffHill::ground_slope(double x) const { return slope_at(cfg_, x); }
+
+std::optional<ParametricDynamics> CliffHill::parametric_dynamics() const {
+  // Newton along the ground for the frictionless disc of car.h, written from apply_action():
+  // on ground of slope s (n = sqrt(1 + s^2)) the engine pushes k u along the tangent, rolling
+  // resistance c brakes the speed along it (v n for a horizontal velocity v), gravity pulls g s / n
+  // down it; the horizontal part of the tangential acceleration is
+  //     a_x = k u / n - c v - g s / n^2.
+  // Box2D applies it at each of N sub-steps of h = dt / N (semi-implicit Euler), so over one
+  // control step the velocity relaxes geometrically, rho = (1 - h c)^N:
+  //     dv = (1 - rho) / (c dt) * dt (k u / n - c v - g s / n^2) = dt (t1 u / n - t2 v - t3 s / n^2),
+  // linear in theta = beta (k, c, g), beta = (1 - rho) / (c dt) (1 when c = 0): least squares
+  // finds theta, physical() maps it back. The position follows the sub-steps' velocities,
+  //     dx = dt v + dt dv (N + 1) / (2 N),
+  // exact without damping and within h c of it with (the velocity's decay inside the step).
+  // The structure knows the map (the hill's shape and where the summit is flat) but not the
+  // cliff: over the edge the car falls freely, which these equations do not describe.
+  ParametricDynamics p;
+  p.obs_dim = 2;
+  p.action_dim = 1;
+  p.coefficients = 3;
+  p.names = {"engine_accel", "damping", "gravity"};
+  p.units = {"m/s^2", "1/s", "m/s^2"};
+  p.true_values = {cfg_.engine_accel, cfg_.damping, kGravity};
+  p.equations = {"dv = dt (k u / n - c v - g s / n^2)   (s = slope at x, n = sqrt(1 + s^2))",
+                 "dx = dt v + dt dv (N + 1) / (2 N)   (N Box2D sub-steps)"};
+  const CliffHillConfig cfg = cfg_;
+  const double dt = cfg_.physics.control_dt;
+  const int N = cfg_.physics.substeps;
+  const double lag = (N + 1.0) / (2.0 * N);
+  p.regressors = [cfg, dt, lag](const double* s, const double* a, double* f0, double* F) {
+    const double slope = slope_at(cfg, s[0]), n2 = 1 + slope * slope, n = std::sqrt(n2);
+    const double u = std::clamp(a[0], -1.0, 1.0);  // the env clips the action
+    const double fv[3] = {dt * u / n, -dt * s[1], -dt * slope / n2};
+    f0[0] = dt * s[1];
+    f0[1] = 0;
+    for (int j = 0; j < 3; ++j) {
+      F[j] = dt * lag * fv[j];  // row 0: dx
+      F[3 + j] = fv[j];         // row 1: dv
+    }
+  };
+  // Transitions against the left wall (a collision) or past the cliff edge (a fall) follow
+  // other laws: the fit leaves them out.
+  const double wall = kLeft + car_.radius + 0.05, edge = cliff_x();
+  p.describes = [wall, edge](const double* s, const double*, const double* s2) {
+    return std::min(s[0], s2[0]) > wall && std::max(s[0], s2[0]) < edge;
+  };
+  const double h = dt / N;
+  // beta(c) = (1 - (1 - h c)^N) / (c dt): the sub-steps' share of one step's relaxation.
+  auto beta = [h, dt, N](double c) {
+    return std::abs(c) < 1e-9 ? 1.0 : (1 - std::pow(1 - h * c, N)) / (c * dt);
+  };
+  p.physical = [h, dt, N](const Eigen::VectorXd& t) {
+    const double nan = std::numeric_limits<double>::quiet_NaN();
+    // t2 = beta c = (1 - rho) / dt  =>  rho = 1 - t2 dt, c = (1 - rho^(1/N)) / h.
+    const double rho = 1 - t[1] * dt;
+    if (!(rho > 0)) return std::vector<double>{nan, nan, nan};
+    const double c = (1 - std::pow(rho, 1.0 / N)) / h;
+    const double b = std::abs(t[1]) < 1e-12 ? 1.0 : t[1] / c;
+    return std::vector<double>{t[0] / b, c, t[2] / b};
+  };
+  p.coefficients_of = [beta](const std::vector<double>& q) {
+    const double b = beta(q[1]);
+    Eigen::VectorXd t(3);
+    t << b * q[0], b * q[1], b * q[2];
+    return t;
+  };
+  return p;
 }
 
 void CliffHill::draw_foreground(Canvas& canvas) const {

@@ -75,12 +75,24 @@ class CliffHill : public Box2DEnv {
     return {FutureLayout::time_up, {{{cliff_x(), ground_height(cliff_x() - 1e-6)}, "cliff"}}};
   }
   Vec observe() const override;
+  /// The solid ground under the flat start and the slope (left of the cliff, below the start
+  /// level): the car and the paths never go there.
+  std::optional<Bounds> legend_area() const override {
+    return Bounds{{kLeft + 0.2, -cfg_.pit_depth + 0.2}, {cliff_x() - 0.3, -0.3}};
+  }
+  /// Past the cliff edge: in the pit, whether or not the episode ends there (pit_terminates).
+  bool failure(const Vec& obs) const override { return obs.size() > 0 && obs[0] > cliff_x(); }
+  std::string failure_name() const override { return "ends in the pit"; }
   /// Height of the ground (m) at x (m); the pit floor past the cliff.
   double ground_height(double x) const;
   /// Slope dh/dx of the ground at x (0 on the flats and over the pit).
   double ground_slope(double x) const;
   /// x of the cliff edge (m).
   double cliff_x() const { return cfg_.slope_length + cfg_.plateau; }
+  /// The car's physics with the engine gain, rolling resistance and gravity unknown (the shape
+  /// of the hill known): system identification's grey-box model (cliff_hill.cpp says how the
+  /// equations follow from apply_action() and Box2D's sub-steps).
+  std::optional<ParametricDynamics> parametric_dynamics() const override;
   /// Starts an episode with the car resting at x (m) with speed v (m/s) along the ground.
   void place_car(double x, double v);
 

@@ -1,5 +1,6 @@
 #include "envs/discretized_env.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "envs/registry.h"
@@ -17,6 +18,13 @@ DiscretizedEnv::DiscretizedEnv(std::unique_ptr<Env> inner, std::vector<int> dims
       actions_(std::move(actions)),
       repeat_(repeat) {
   for (int b : bins_) n_cells_ *= b;
+  if (dims_.size() <= 2) {
+    const auto names = inner_->observation_names();
+    auto name = [&](size_t i) {
+      return i < dims_.size() && dims_[i] < int(names.size()) ? names[dims_[i]] : std::string();
+    };
+    panel_ = BinPanel::beside(inner_->world_bounds(), bins_, low_, high_, name(0), name(1));
+  }
 }
 
 DiscretizedEnv::DiscretizedEnv(const DiscretizedEnv& o)
@@ -27,7 +35,9 @@ DiscretizedEnv::DiscretizedEnv(const DiscretizedEnv& o)
       high_(o.high_),
       actions_(o.actions_),
       repeat_(o.repeat_),
-      n_cells_(o.n_cells_) {}
+      n_cells_(o.n_cells_),
+      panel_(o.panel_),
+      inner_obs_(o.inner_obs_) {}
 
 int DiscretizedEnv::cell_of(const Vec& obs) const {
   int cell = 0;
@@ -52,13 +62,65 @@ Vec DiscretizedEnv::cell_centre(int cell) const {
 std::optional<Vec2> DiscretizedEnv::obs_position(const Vec& obs) const {
   const int cell = static_cast<int>(obs[0]);
   if (cell < 0 || cell >= n_cells_) return std::nullopt;
+  if (panel_) {  // row-major over dims: the first dim's bin is the slow index
+    const int iy = panel_->ny > 1 ? cell % panel_->ny : 0, ix = panel_->ny > 1 ? cell / panel_->ny : cell;
+    return panel_->cell_centre(ix, iy);
+  }
   Vec inner_obs = Vec::Zero(inner_->observation_space().dim());
   const Vec c = cell_centre(cell);
   for (size_t i = 0; i < dims_.size(); ++i) inner_obs[dims_[i]] = c[i];
   return inner_->obs_position(inner_obs);
 }
 
-Vec DiscretizedEnv::reset(uint64_t seed) { return Vec::Constant(1, cell_of(inner_->reset(seed))); }
+Vec DiscretizedEnv::reset(uint64_t seed) {
+  inner_obs_ = inner_->reset(seed);
+  return Vec::Constant(1, cell_of(inner_obs_));
+}
+
+Bounds DiscretizedEnv::world_bounds() const {
+  Bounds b = inner_->world_bounds();
+  if (!panel_) return b;
+  const Bounds p = panel_->extent();
+  return {{std::min(b.lo.x, p.lo.x), std::min(b.lo.y, p.lo.y)},
+          {std::max(b.hi.x, p.hi.x), std::max(b.hi.y, p.hi.y)}};
+}
+
+void DiscretizedEnv::draw(Canvas& canvas) const {
+  inner_->draw(canvas);
+  if (!panel_) return;
+  // The first dim's bin edges along the inner world, where that dim moves its positions.
+  const int D = inner_->observation_space().dim();
+  auto place = [&](double v) {
+    Vec o = Vec::Zero(D);
+    if (inner_obs_.size() == D) o = inner_obs_;
+    o[dims_[0]] = v;
+    return inner_->obs_position(o);
+  };
+  const auto a = place(low_[0]), b = place(high_[0]);
+  if (a && b && std::hypot(a->x - b->x, a->y - b->y) > 1e-6) {
+    const Bounds ib = inner_->world_bounds();
+    const double t = 0.025 * (ib.hi.y - ib.lo.y);
+    for (int i = 0; i <= bins_[0]; ++i)
+      if (auto p = place(low_[0] + (high_[0] - low_[0]) * i / bins_[0]))
+        canvas.segment({p->x, p->y - t}, {p->x, p->y + t}, palette::body_outline, 2.0f);
+  }
+  panel_->draw(canvas);
+}
+
+void DiscretizedEnv::draw_over(Canvas& canvas) const {
+  if (!panel_ || inner_obs_.size() == 0) return;
+  const int cell = cell_of(inner_obs_);
+  const auto c = obs_position(Vec::Constant(1, cell));
+  if (!c) return;
+  const Bounds& f = panel_->frame;
+  const double hw = 0.5 * (f.hi.x - f.lo.x) / panel_->nx, hh = 0.5 * (f.hi.y - f.lo.y) / panel_->ny;
+  // The cell the table sees (where the path through the cells ends), and the state inside it.
+  const Vec2 ring[5] = {{c->x - hw, c->y - hh}, {c->x + hw, c->y - hh}, {c->x + hw, c->y + hh},
+                        {c->x - hw, c->y + hh}, {c->x - hw, c->y - hh}};
+  canvas.polyline(ring, palette::agent, 3.0f);
+  const Vec2 s = panel_->at(inner_obs_[dims_[0]], dims_.size() > 1 ? inner_obs_[dims_[1]] : 0.0);
+  canvas.circle(s, 0.45 * std::min(hw, hh), palette::agent, palette::body_outline);
+}
 
 StepResult DiscretizedEnv::step(const Vec& action) {
   const int a = static_cast<int>(action_space().clip(action)[0]);
@@ -66,6 +128,7 @@ StepResult DiscretizedEnv::step(const Vec& action) {
   for (int k = 0; k < repeat_; ++k) {
     const StepResult inner = inner_->step(actions_[a]);
     r.obs = inner.obs;
+    inner_obs_ = inner.obs;
     r.reward += inner.reward;
     r.terminated = inner.terminated;
     r.truncated = inner.truncated;

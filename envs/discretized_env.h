@@ -11,9 +11,17 @@
 // one physics step, so repeating an action makes the tabular transitions informative). Dynamics,
 // rewards, termination: the inner env's. No closed-form reward() or terminated(): one cell holds
 // terminal and non-terminal states alike, so the answer is not a function of the cell.
+// Drawing: with one or two binned dims the world shows its bins: a panel beside the inner world
+// (envs/bin_panel.h) holds the cells as a lattice, the table's states are placed at their cells'
+// centres there (so the Q heat map and the agent's path through the cells land on it), the true
+// state is a dot inside its cell, and the first dim's bin edges are ticked along the inner world
+// when that dim moves the inner world's positions (the mountain car's position).
+
+#include <optional>
 
 #include "core/config.h"
 #include "core/env.h"
+#include "envs/bin_panel.h"
 
 namespace dynalab {
 
@@ -53,9 +61,17 @@ class DiscretizedEnv : public Env {
   Space action_space() const override { return Space::discrete(int(actions_.size())); }
   std::unique_ptr<Env> clone() const override { return std::make_unique<DiscretizedEnv>(*this); }
   std::vector<double> get_state() const override { return inner_->get_state(); }
-  void set_state(const std::vector<double>& state) override { inner_->set_state(state); }
-  void draw(Canvas& canvas) const override { inner_->draw(canvas); }
-  Bounds world_bounds() const override { return inner_->world_bounds(); }
+  /// The inner state; the true-state dot is not drawn until the next step (the inner
+  /// observation of a restored state is unknown here).
+  void set_state(const std::vector<double>& state) override {
+    inner_->set_state(state);
+    inner_obs_.resize(0);
+  }
+  void draw(Canvas& canvas) const override;
+  /// The true state as a dot in its cell, over the views' overlays (the path ends in that cell).
+  void draw_over(Canvas& canvas) const override;
+  /// The inner world's bounds and the bin panel's.
+  Bounds world_bounds() const override;
   int max_episode_steps() const override {
     return (inner_->max_episode_steps() + repeat_ - 1) / repeat_;
   }
@@ -66,7 +82,10 @@ class DiscretizedEnv : public Env {
   void clear_perturbation() override { inner_->clear_perturbation(); }
   bool grabbable() const override { return inner_->grabbable(); }
   std::optional<Vec2> perturbation_anchor() const override { return inner_->perturbation_anchor(); }
-  /// The inner env's position of the cell's centre (other dims at 0).
+  /// One cell holds many true states, so (cell, action) has several outcomes (aliasing).
+  bool deterministic() const override { return false; }
+  /// The cell's centre in the bin panel; without a panel (three or more binned dims), the
+  /// inner env's position of the cell's centre (other dims at 0).
   std::optional<Vec2> obs_position(const Vec& obs) const override;
 
   /// The cell of an inner observation.
@@ -83,6 +102,8 @@ class DiscretizedEnv : public Env {
   std::vector<Vec> actions_;
   int repeat_ = 1;
   int n_cells_ = 1;
+  std::optional<BinPanel> panel_;  // with one or two binned dims
+  Vec inner_obs_;                  // the inner observation now (empty: unknown)
 };
 
 /// Builds a discretised env; its "inner" section is read with the env registry.

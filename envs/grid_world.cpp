@@ -2,19 +2,27 @@
 
 #include <cmath>
 
+#include "core/rng.h"
+
 namespace dynalab {
 
-GridWorld::GridWorld(Maze maze, int max_episode_steps)
-    : maze_(std::move(maze)), max_steps_(max_episode_steps), agent_(maze_.start) {}
+GridWorld::GridWorld(Maze maze, int max_episode_steps, double slip)
+    : maze_(std::move(maze)), max_steps_(max_episode_steps), slip_(slip), agent_(maze_.start) {}
 
-Vec GridWorld::reset(uint64_t) {
+Vec GridWorld::reset(uint64_t seed) {
+  reset_seed_ = seed;
   agent_ = maze_.start;
   episode_step_ = 0;
   return Vec::Constant(1, state_of(agent_));
 }
 
 StepResult GridWorld::step(const Vec& action) {
-  const int a = static_cast<int>(action_space().clip(action)[0]);
+  int a = static_cast<int>(action_space().clip(action)[0]);
+  if (slip_ > 0) {  // no draw at all in a deterministic maze
+    static constexpr int perpendicular[4][2] = {{left, right}, {left, right}, {up, down}, {up, down}};
+    Rng rng = Rng::derive(reset_seed_, {uint64_t(episode_step_)});
+    if (rng.uniform() < slip_) a = perpendicular[a][rng.below(2)];
+  }
   static constexpr int dr[4] = {-1, 1, 0, 0}, dc[4] = {0, 0, -1, 1};
   Cell next{agent_.row + dr[a], agent_.col + dc[a]};
   const bool inside = next.row >= 0 && next.row < maze_.rows && next.col >= 0 && next.col < maze_.cols;
@@ -38,14 +46,17 @@ std::optional<double> GridWorld::reward(const Vec& s, const Vec& a, const Vec& s
 }
 
 std::vector<double> GridWorld::get_state() const {
-  return {double(agent_.row), double(agent_.col), double(episode_step_), double(total_steps_)};
+  // The 64-bit reset seed as two exact 32-bit halves (a double holds 53 bits).
+  return {double(agent_.row), double(agent_.col), double(episode_step_), double(total_steps_),
+          double(reset_seed_ >> 32), double(reset_seed_ & 0xffffffffu)};
 }
 
 void GridWorld::set_state(const std::vector<double>& s) {
-  if (s.size() != 4) throw std::invalid_argument("GridWorld::set_state: expected 4 values");
+  if (s.size() != 6) throw std::invalid_argument("GridWorld::set_state: expected 6 values");
   agent_ = {int(s[0]), int(s[1])};
   episode_step_ = int(s[2]);
   total_steps_ = int64_t(s[3]);
+  reset_seed_ = (uint64_t(s[4]) << 32) | uint64_t(s[5]);
 }
 
 std::optional<Vec2> GridWorld::obs_position(const Vec& obs) const {
@@ -124,7 +135,7 @@ std::unique_ptr<Env> make_grid_world(ConfigNode& node) {
     if (!maze.changed_walls) node.fail("change_at", "-1: maze '" + cfg.maze + "' has no wall change");
     maze.change_at = cfg.change_at;
   }
-  return std::make_unique<GridWorld>(std::move(maze), cfg.max_episode_steps);
+  return std::make_unique<GridWorld>(std::move(maze), cfg.max_episode_steps, cfg.slip);
 }
 
 }  // namespace dynalab

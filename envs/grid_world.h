@@ -4,6 +4,10 @@
 // goal (the episode terminates), else 0. A changing maze swaps its walls once the total number
 // of env steps (over all episodes, as in the book) reaches the maze's change time.
 // The world is drawn with unit cells: column c spans x in [c, c+1], row 0 is at the top.
+// With `slip` > 0 the world is stochastic, as in Russell & Norvig's 4x3 world: with probability
+// slip a move goes to one of the two perpendicular directions instead (each half as likely).
+// Step t of an episode draws from Rng::derive(reset seed, {t}), so a state is (cell, counters,
+// reset seed) and get_state/set_state restore it exactly.
 
 #include "core/config.h"
 #include "core/env.h"
@@ -15,19 +19,23 @@ struct GridWorldConfig {
   std::string maze = "dyna_maze";  ///< name in assets/mazes/ or a file path
   int change_at = -1;              ///< override of the maze's change time (-1: the file's)
   int max_episode_steps = 10000;   ///< truncation limit per episode
+  double slip = 0;                 ///< probability that a move goes perpendicular instead
 
   template <class V>
   void visit(V& v) {
     v.field("maze", maze, Apply::on_reset, "maze name in assets/mazes/ or a .txt path");
     v.field("change_at", change_at, Range::at_least(-1), Apply::on_reset, "env step of the wall change (-1: the file's)");
     v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset);
+    v.field("slip", slip, Range::probability(), Apply::on_reset,
+            "probability that a move goes to a perpendicular direction instead (0: deterministic)");
   }
 };
 
 class GridWorld : public Env {
  public:
   enum Action { up = 0, down = 1, left = 2, right = 3 };
-  explicit GridWorld(Maze maze, int max_episode_steps = 10000);
+  /// `slip` in [0, 1]: probability that a move goes perpendicular to the chosen direction.
+  explicit GridWorld(Maze maze, int max_episode_steps = 10000, double slip = 0);
 
   std::string name() const override { return "grid_world"; }
   Vec reset(uint64_t seed) override;
@@ -54,6 +62,7 @@ class GridWorld : public Env {
   /// True once the maze's walls have changed.
   bool changed() const { return maze_.change_at >= 0 && total_steps_ >= maze_.change_at; }
   bool is_wall(int r, int c) const { return maze_.wall(r, c, changed()); }
+  double slip() const { return slip_; }
   int64_t total_steps() const { return total_steps_; }
   int state_of(Cell c) const { return c.row * maze_.cols + c.col; }
   Cell cell_of(int state) const { return {state / maze_.cols, state % maze_.cols}; }
@@ -66,6 +75,8 @@ class GridWorld : public Env {
  private:
   Maze maze_;
   int max_steps_;
+  double slip_;
+  uint64_t reset_seed_ = 0;  // the episode's slips draw from it
   Cell agent_;
   int episode_step_ = 0;
   int64_t total_steps_ = 0;

@@ -33,7 +33,7 @@ TEST_CASE("run writes config.json and metrics.csv; the same command gives byte-i
   REQUIRE(test::run_cli(cmd + b.string()).exit_code == 0);
   REQUIRE(test::run_cli("run dyna_maze --runs 3 --seed 6 --quiet --out " + c.string()).exit_code == 0);
   const std::string m = test::read_file(a / "metrics.csv");
-  CHECK(m.rfind("run,episode,steps,return\n", 0) == 0);
+  CHECK(m.rfind("run,episode,steps,env_steps,return,terminated,real_updates,planning_updates,policy_states,aliased_fraction\n", 0) == 0);
   CHECK(std::count(m.begin(), m.end(), '\n') == 1 + 3 * 50);
   CHECK(m == test::read_file(b / "metrics.csv"));
   CHECK(m != test::read_file(c / "metrics.csv"));  // the seed matters

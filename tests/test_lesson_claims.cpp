@@ -87,6 +87,21 @@ TEST_CASE("measures: statistics over the run's episodes, ranges, figures, the ob
   CHECK(why == "no finished episode yet");
 }
 
+TEST_CASE("data measures read the learned model's training states") {
+  Snapshot s;
+  auto model = std::make_shared<ModelView>();
+  s.model = model;
+  std::string why;
+  CHECK(std::isnan(measure("data max obs[0]", s, &why)));
+  CHECK(why == "the model has not been fit yet");
+  auto data = std::make_shared<Dataset>(2, 1);
+  for (double x : {4.0, 5.5, 3.0}) data->add({0, Vec::Constant(2, x), Vec::Zero(1), 0.0, Vec::Constant(2, x), false});
+  model->training_data = data;
+  CHECK(measure("data max obs[0]", s) == 5.5);
+  CHECK(measure("data mean obs[1]", s) == doctest::Approx(12.5 / 3));
+  CHECK(parse_error("data count obs[0]").find("'data STAT obs[i]'") != std::string::npos);
+}
+
 TEST_CASE("measures that name nothing in the snapshot say what there is") {
   const Snapshot s = four_episodes();
   CHECK_THROWS_WITH_AS(measure("last retrun", s), doctest::Contains("no metrics column or figure 'retrun' (there are: steps, return, terminated, model_loss)"), std::invalid_argument);

@@ -114,6 +114,13 @@ TEST_CASE("dyna_maze: a loaded session continues bit-identically") {
       [](const Experiment& e) { return e.snapshot()->tick >= 700; }, 700, 900, "dyna_maze");
 }
 
+TEST_CASE("a slippery maze with a maximum-likelihood model and a strict agent continues bit-identically") {
+  // The outcome counts, the slip stream of the grid world and the per-episode counters round-trip.
+  check_continuation(
+      "slippery_maze", {"seed=3", "episodes=8", "agent.model=maximum_likelihood", "agent.strict=true"},
+      [](const Experiment& e) { return e.snapshot()->tick >= 400; }, 400, 600, "slippery_ml");
+}
+
 TEST_CASE("prioritized sweeping and a multi-run tabular session continue bit-identically") {
   check_continuation(
       "prioritized_sweeping_maze", {"seed=2", "runs=2", "episodes=6"},

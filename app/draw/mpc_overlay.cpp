@@ -28,9 +28,28 @@ int best_candidate(const PlanTrace& t) {
 
 Color return_color(float t) {
   t = std::clamp(t, 0.0f, 1.0f);
-  // Purple, not orange: the agent's own path is orange, and the fan must not be mistaken for it.
+  // Purple, not orange: the agent's own path is orange, and the fan must not be mistaken for it;
+  // not red either: red is a failure (the pit).
   const Color lo{0.62f, 0.66f, 0.74f, 1}, hi{0.50f, 0.05f, 0.60f, 1};
   return {lo.r + (hi.r - lo.r) * t, lo.g + (hi.g - lo.g) * t, lo.b + (hi.b - lo.b) * t, 1};
+}
+
+float ReturnScale::at(double r) const {
+  if (!(hi > lo)) return 1.0f;
+  return float(std::clamp((r - lo) / (hi - lo), 0.0, 1.0));
+}
+
+ReturnScale fan_scale(const PlanTrace& t, double lo, double hi) {
+  if (lo <= hi) return {lo, hi};
+  ReturnScale s{INFINITY, -INFINITY};
+  for (float r : t.returns)
+    if (std::isfinite(r)) s.lo = std::min(s.lo, double(r)), s.hi = std::max(s.hi, double(r));
+  if (!(s.lo <= s.hi)) s = {0, 1};
+  return s;
+}
+
+Color candidate_color(double r, PathEnd end, const ReturnScale& scale) {
+  return end == PathEnd::failure ? palette::danger : return_color(scale.at(r));
 }
 
 void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations, const Env& env,
@@ -55,56 +74,69 @@ void draw_observation_path(Canvas& canvas, const std::vector<Vec>& observations,
   flush();
 }
 
+namespace {
+// An elite's line: a dark outline under the candidate's colour, so the highlighted candidates
+// stand apart from the rest of the fan even where their colours are alike.
+constexpr Color kEliteOutline{0.12f, 0.08f, 0.16f, 0.9f};
+}  // namespace
+
 void draw_plan_trace(Canvas& canvas, const PlanTrace& t, const Env& env,
-                     const MpcOverlayOptions& opt, const PathPlacer& place) {
+                     const MpcOverlayOptions& opt, const PathPlacer& place,
+                     const ReturnScale& scale) {
   const int P = std::min<int>(t.candidates, int(t.returns.size()));
   if (P <= 0 || t.particles <= 0) return;
-  float rlo = INFINITY, rhi = -INFINITY;
-  for (int p = 0; p < P; ++p)
-    if (std::isfinite(t.returns[p]))
-      rlo = std::min(rlo, t.returns[p]), rhi = std::max(rhi, t.returns[p]);
-  auto scaled = [&](int p) { return rhi > rlo ? (t.returns[p] - rlo) / (rhi - rlo) : 1.0f; };
+  const std::vector<PathEnd> ends = candidate_ends(t, env);
+  auto color = [&](int p) { return candidate_color(t.returns[p], ends[p], scale); };
   std::vector<bool> elite(P, false);
   for (int e : t.elites)
     if (e >= 0 && e < P) elite[e] = true;
-  const int particles = opt.particles ? t.particles : 1;
+  const int best = best_candidate(t);
 
   if (opt.candidates) {
-    // Poor candidates first so good ones end up on top; non-elites thinned to max_candidates.
+    // Poor candidates first so good ones end up on top, then those that fail (red) over them:
+    // they are usually the poorest, and the fan must show them. Non-elites thinned to
+    // max_candidates. One particle each: the chosen plan alone shows its particles.
     std::vector<int> order(P);
     for (int p = 0; p < P; ++p) order[p] = p;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](int a, int b) { return t.returns[a] < t.returns[b]; });
+    std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
+      const bool fa = ends[a] == PathEnd::failure, fb = ends[b] == PathEnd::failure;
+      return fa != fb ? fb : t.returns[a] < t.returns[b];
+    });
     const int stride = std::max(1, P / std::max(1, opt.max_candidates));
     for (int i = 0; i < P; ++i) {
       const int p = order[i];
       if (elite[p] && opt.elites) continue;
-      if (i % stride) continue;
-      for (int k = 0; k < particles; ++k) {
-        const std::vector<Vec> path = predicted_path(t, p, k);
-        draw_observation_path(canvas, path, env, return_color(scaled(p)).with_alpha(0.5f), 2.0f,
-                              place);
-        draw_termination_mark(canvas, path, env, place, 0.5f);
-      }
+      if (i % stride && ends[p] != PathEnd::failure) continue;
+      const std::vector<Vec> path = predicted_path(t, p, 0);
+      draw_observation_path(canvas, path, env, color(p).with_alpha(0.55f), 2.0f, place);
+      draw_termination_mark(canvas, path, env, place, 0.5f);
     }
   }
   if (opt.elites)
     for (int p = 0; p < P; ++p)
-      if (elite[p])
-        for (int k = 0; k < particles; ++k) {
-          const std::vector<Vec> path = predicted_path(t, p, k);
-          draw_observation_path(canvas, path, env, return_color(scaled(p)).with_alpha(0.9f), 3.0f,
-                                place);
-          draw_termination_mark(canvas, path, env, place);
-        }
-  if (opt.chosen) {
-    const int b = best_candidate(t);
-    if (b >= 0)
-      for (int k = 0; k < particles; ++k) {
-        const std::vector<Vec> path = predicted_path(t, b, k);
-        draw_observation_path(canvas, path, env, palette::plan, k == 0 ? 6.0f : 3.0f, place);
+      if (elite[p] && !(opt.chosen && p == best)) {
+        const std::vector<Vec> path = predicted_path(t, p, 0);
+        draw_observation_path(canvas, path, env, kEliteOutline, 5.5f, place);
+        draw_observation_path(canvas, path, env, color(p).with_alpha(0.95f), 3.0f, place);
         draw_termination_mark(canvas, path, env, place);
       }
+  if (opt.chosen && best >= 0) {
+    // The chosen plan's particles thin and translucent under its first particle, in the plan's
+    // blue (red if that particle fails): the ensemble's spread around one plan.
+    const int particles = opt.particles ? t.particles : 1;
+    for (int k = particles - 1; k >= 0; --k) {
+      const std::vector<Vec> path = predicted_path(t, best, k);
+      Color c = palette::plan;
+      if (k > 0) {
+        bool fails = false;
+        for (const Vec& o : path) fails = fails || (o.allFinite() && env.failure(o));
+        c = (fails ? palette::danger : palette::plan).with_alpha(0.45f);
+      }
+      if (k == 0 && ends[best] == PathEnd::failure)  // the plan itself fails: a red halo
+        draw_observation_path(canvas, path, env, palette::danger, 10.0f, place);
+      draw_observation_path(canvas, path, env, c, k == 0 ? 6.0f : 2.5f, place);
+      draw_termination_mark(canvas, path, env, place);
+    }
   }
 }
 
@@ -119,23 +151,9 @@ void draw_termination_mark(Canvas& canvas, const std::vector<Vec>& path, const E
   if (!p) return;
   const Bounds b = env.world_bounds();
   const double r = 0.012 * size * std::max(b.hi.x - b.lo.x, b.hi.y - b.lo.y);
-  canvas.segment({p->x - r, p->y - r}, {p->x + r, p->y + r}, palette::danger, 3.0f * size);
-  canvas.segment({p->x - r, p->y + r}, {p->x + r, p->y - r}, palette::danger, 3.0f * size);
-}
-
-Figure plan_objective_figure(const PlanTrace& t) {
-  Figure f{"plan_objective",
-           "Planner objective per iteration",
-           "iteration",
-           "predicted return",
-           {},
-           false};
-  auto& s = f.series_named("objective");
-  for (size_t i = 0; i < t.objective_per_iteration.size(); ++i) {
-    s.x.push_back(double(i + 1));
-    s.y.push_back(t.objective_per_iteration[i]);
-  }
-  return f;
+  const Color c = env.failure(path[last]) ? palette::danger : palette::text;
+  canvas.segment({p->x - r, p->y - r}, {p->x + r, p->y + r}, c, 3.0f * size);
+  canvas.segment({p->x - r, p->y + r}, {p->x + r, p->y - r}, c, 3.0f * size);
 }
 
 PlanTrace demo_plan_trace(const Env& env, const Vec& start, int candidates, int horizon,

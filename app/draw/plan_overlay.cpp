@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "app/draw/fan_legend.h"
+
 namespace dynalab {
 
 namespace {
@@ -86,7 +88,8 @@ void draw_plan_overlay(Canvas& canvas, const Snapshot& s, const PlanView& m,
   // The executed trajectory this episode (orange, like the agent) under the imagined ones.
   if (opt.executed && m.obs_dim > 0 && m.phase != "collect")
     draw_observation_path(canvas, episode_path(s.trajectory, m.obs_dim, 0, T), env, palette::agent.with_alpha(0.9f), 4.0f);
-  if (show_plan) draw_plan_trace(canvas, shown, env, opt, place);
+  const ReturnScale scale = fan_scale(shown, m.return_lo, m.return_hi);
+  if (show_plan) draw_plan_trace(canvas, shown, env, opt, place, scale);
   // Predicted vs actual: in the time band, what really happened since the plan was made (orange)
   // next to what the model predicted for the chosen plan (bold blue).
   if (show_plan && place && opt.executed && !m.planning && m.plan_index > 0 && m.obs_dim > 0) {
@@ -96,6 +99,46 @@ void draw_plan_overlay(Canvas& canvas, const Snapshot& s, const PlanView& m,
       return place(o, k, steps);
     };
     draw_observation_path(canvas, episode_path(s.trajectory, m.obs_dim, T - n, T), env, palette::agent, 5.0f, same_clock);
+  }
+  if (show_plan && opt.legend && (opt.candidates || opt.elites || opt.chosen)) {
+    FanLegend key;
+    key.scale = scale;
+    key.scale_fixed = m.return_lo <= m.return_hi;
+    if (opt.elites && !shown.elites.empty()) key.elites_name = m.elites_name;
+    key.chosen = opt.chosen;
+    key.chosen_particles = opt.particles ? shown.particles : 1;
+    key.failure_name = env.failure_name();
+    const std::vector<PathEnd> ends = candidate_ends(shown, env);
+    key.terminated = std::count(ends.begin(), ends.end(), PathEnd::terminated) > 0;
+    // In a top corner of the time band (else of the view), whichever covers the fewest of the
+    // fan's points.
+    const Bounds vb = plan_bounds(env), wb = env.world_bounds();
+    const double fallback = 0.03 * (vb.hi.y - vb.lo.y), m = 0.01 * (wb.hi.x - wb.lo.x);
+    const Vec2 size = fan_legend_size(canvas, key, fallback);
+    std::vector<Vec2> corners;
+    if (f.layout.kind == FutureLayout::time_up) {
+      // The fan is widest at the top of the band (the horizon's end), narrow at "now".
+      const double top = f.y0 + f.height - m, bottom = f.y0 + m + size.y;
+      corners = {{wb.lo.x + m, top}, {wb.hi.x - m - size.x, top},
+                 {wb.lo.x + m, bottom}, {wb.hi.x - m - size.x, bottom}};
+    } else {
+      corners = {{vb.lo.x + m, vb.hi.y - m}, {vb.hi.x - m - size.x, vb.hi.y - m},
+                 {vb.lo.x + m, vb.lo.y + m + size.y}, {vb.hi.x - m - size.x, vb.lo.y + m + size.y}};
+    }
+    std::vector<Vec2> points;
+    const int steps = shown.horizon + 1;
+    for (int p = 0; p < std::min<int>(shown.candidates, int(shown.returns.size())); ++p)
+      for (int k = 0; const Vec& o : predicted_path(shown, p, 0)) {
+        if (o.allFinite())
+          if (auto q = place ? place(o, k, steps) : env.obs_position(o)) points.push_back(*q);
+        ++k;
+      }
+    Vec2 at = emptiest_corner(corners, size, points);
+    // Where the env has room that shows nothing (solid ground), the key goes there, off the data.
+    if (const auto area = env.legend_area())
+      if (area->hi.x - area->lo.x >= size.x && area->hi.y - area->lo.y >= size.y)
+        at = {area->lo.x, area->hi.y};
+    draw_fan_legend(canvas, at, key, fallback);
   }
   // The real state on top, so the fan's origin is clear.
   if (s.obs.size() > 0)

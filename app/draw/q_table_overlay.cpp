@@ -36,20 +36,45 @@ std::vector<double> max_q(const QTableView& snap) {
 }
 
 namespace {
-// Where each state is drawn: unit cells in a grid world; elsewhere a disc around the state's
-// position.
+// The spacing of the distinct values of `v` if they lie on a regular lattice (at most 1000
+// of them), else 0.
+double lattice_step(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end(), [](double a, double b) { return std::abs(a - b) < 1e-9; }),
+          v.end());
+  if (v.size() < 2 || v.size() > 1000) return 0;
+  const double step = (v.back() - v.front()) / double(v.size() - 1);
+  for (size_t i = 1; i < v.size(); ++i)
+    if (std::abs(v[i] - v[i - 1] - step) > 1e-6 * std::max(1.0, std::abs(step))) return 0;
+  return step;
+}
+
+// Where each state is drawn: unit cells in a grid world; the cells of a lattice where the
+// states' positions form one (a binned world's panel, envs/bin_panel.h); elsewhere a disc
+// around the state's position.
 struct CellGeometry {
   Canvas& canvas;
   std::optional<GridLayout> grid;
   std::vector<std::optional<Vec2>> pos;  // per state
-  double half = 0.5;                     // half a cell, or the disc's radius
+  double half = 0.5;                     // half a cell (x), or the disc's radius
+  double half_y = 0.5;                   // half a cell (y)
+  bool lattice = false;
 
   CellGeometry(Canvas& c, const Env& env, int n_states) : canvas(c), grid(env.grid_layout()) {
     pos.resize(n_states);
-    for (int s = 0; s < n_states; ++s) pos[s] = env.obs_position(Vec::Constant(1, double(s)));
+    std::vector<double> xs, ys;
+    for (int s = 0; s < n_states; ++s)
+      if ((pos[s] = env.obs_position(Vec::Constant(1, double(s)))))
+        xs.push_back(pos[s]->x), ys.push_back(pos[s]->y);
     const Bounds wb = env.world_bounds();
-    if (!grid)
-      half = 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) / std::max(1, n_states));
+    if (grid) return;
+    const double sx = lattice_step(xs), sy = lattice_step(ys);
+    if (sx > 0 && (sy > 0 || std::all_of(ys.begin(), ys.end(), [&](double y) { return y == ys[0]; }))) {
+      lattice = true;
+      half = 0.5 * sx, half_y = sy > 0 ? 0.5 * sy : half;
+      return;
+    }
+    half = 0.35 * std::sqrt((wb.hi.x - wb.lo.x) * (wb.hi.y - wb.lo.y) / std::max(1, n_states));
   }
   bool is_wall(int s) const { return grid && grid->wall(grid->cell_of(s)); }
   void cell(int s, Color fill, Color outline) const {
@@ -57,6 +82,8 @@ struct CellGeometry {
     const Vec2 p = *pos[s];
     if (grid)
       canvas.rect({p.x - half, p.y - half}, {p.x + half, p.y + half}, fill, outline);
+    else if (lattice)
+      canvas.rect({p.x - half, p.y - half_y}, {p.x + half, p.y + half_y}, fill, outline);
     else
       canvas.circle(p, half, fill, outline);
   }

@@ -1,5 +1,6 @@
 #include "app/draw/world_view.h"
 
+#include "app/draw/data_overlay.h"
 #include "app/draw/plan_overlay.h"
 #include "core/export/world_svg.h"
 #include "core/io/atomic_file.h"
@@ -16,8 +17,11 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (!s.world) return;
   const Env& world = *s.world;
   world.draw(canvas);
+  if (opt.plan.training_data && s.model && s.model->training_data)
+    draw_training_data(canvas, world, *s.model->training_data);
   if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, opt.q_table);
   if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
+  world.draw_over(canvas);
 }
 
 std::string world_view_svg(const Snapshot& s, const WorldViewOptions& opt, const PlanTrace* shown,

@@ -60,15 +60,35 @@ void ImGuiCanvas::rect(Vec2 lo, Vec2 hi, Color fill, Color outline) {
   if (outline.a > 0) dl_->AddRect(a, b, to_imu32(outline), 0, 0, 1.0f * line_scale_);
 }
 
+namespace {
+// Text grows with the zoom (a maze label stays proportional to its cell) within readable limits.
+float text_pixels(double scale, float text_px, float size) {
+  return std::clamp(float(0.45 * scale), text_px, 2.5f * text_px) * size;
+}
+}  // namespace
+
 void ImGuiCanvas::text(Vec2 at, std::string_view text, Color color, float size) {
   ImFont* font = ImGui::GetFont();
-  // Text grows with the zoom (a maze label stays proportional to its cell) within readable limits.
-  const float px = std::clamp(float(0.45 * view_.scale), text_px_, 2.5f * text_px_) * size;
+  const float px = text_pixels(view_.scale, text_px_, size);
   const char* b = text.data();
   const char* e = b + text.size();
   const ImVec2 sz = font->CalcTextSizeA(px, 1e9f, 0, b, e);
   const ImVec2 c = view_.to_screen(at);
   dl_->AddText(font, px, ImVec2(c.x - sz.x * 0.5f, c.y - sz.y * 0.5f), to_imu32(color), b, e);
+}
+
+void ImGuiCanvas::text_left(Vec2 at, std::string_view text, Color color, float size) {
+  ImFont* font = ImGui::GetFont();
+  const float px = text_pixels(view_.scale, text_px_, size);
+  const char* b = text.data();
+  const char* e = b + text.size();
+  const ImVec2 sz = font->CalcTextSizeA(px, 1e9f, 0, b, e);
+  const ImVec2 c = view_.to_screen(at);
+  dl_->AddText(font, px, ImVec2(c.x, c.y - sz.y * 0.5f), to_imu32(color), b, e);
+}
+
+double ImGuiCanvas::text_height(float size) const {
+  return text_pixels(view_.scale, text_px_, size) / view_.scale;
 }
 
 void ImGuiCanvas::arrow(Vec2 from, Vec2 to, Color color, float width_px) {

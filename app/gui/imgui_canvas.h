@@ -42,6 +42,8 @@ class ImGuiCanvas : public Canvas {
   void polyline(std::span<const Vec2> points, Color color, float width_px) override;
   void rect(Vec2 lo, Vec2 hi, Color fill, Color outline) override;
   void text(Vec2 at, std::string_view text, Color color, float size) override;
+  void text_left(Vec2 at, std::string_view text, Color color, float size) override;
+  double text_height(float size) const override;
   void arrow(Vec2 from, Vec2 to, Color color, float width_px) override;
 
   const ViewTransform& view() const { return view_; }

@@ -35,6 +35,7 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   m.elites = on("elites") || on("rollout_fan");
   m.chosen = on("chosen_plan") || on("rollout_fan");
   m.particles = on("particles") || on("disagreement");
+  m.training_data = on("training_data");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
 }

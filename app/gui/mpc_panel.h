@@ -1,7 +1,10 @@
 #pragma once
-// ImGui controls for the MPC overlays: which layers to draw, and the CEM iteration scrubber that
-// steps through the iterations of the current replan (one PlanTrace per iteration).
+// ImGui controls for the MPC overlays: which layers to draw, and the iteration scrubber that
+// steps through the iterations of the current replan (one PlanTrace per iteration; none for a
+// planner that does not iterate, as random shooting). Labels use the planner's own words
+// (PlanView::elites_name, iteration_name), never CEM's for another planner.
 
+#include <string>
 #include <vector>
 
 #include "app/draw/mpc_overlay.h"
@@ -9,12 +12,15 @@
 
 namespace dynalab {
 
-/// Checkboxes for the MPC overlay layers.
-void mpc_overlay_toggles(MpcOverlayOptions& opt);
+/// Checkboxes for the MPC overlay layers; `elites_name` labels the highlighted candidates.
+void mpc_overlay_toggles(MpcOverlayOptions& opt, const std::string& elites_name);
 
-/// A slider over the iterations of one replan; `iteration` is clamped to [0, traces.size() - 1].
-/// Returns the trace to draw (nullptr if there is none) and shows its objective and elite count.
-const PlanTrace* cem_iteration_scrubber(const std::vector<PlanTrace>& traces, int& iteration);
+/// A slider over the iterations of one replan, labelled "<iteration_name> k"; `iteration` is
+/// clamped to [0, traces.size() - 1]. Returns the trace to draw (nullptr if there is none) and
+/// shows its best predicted return and how many candidates it highlights.
+const PlanTrace* iteration_scrubber(const std::vector<PlanTrace>& traces, int& iteration,
+                                    const std::string& iteration_name,
+                                    const std::string& elites_name);
 
 /// The MPC controls' state: which overlay layers to draw, the CEM iteration scrubber (following
 /// the latest iteration until moved) and --demo-plan-trace's synthetic traces.

@@ -86,6 +86,7 @@ Figure kl_figure(const ModelView& m) {
   auto& s = kl.series_named("k-NN KL estimate");
   for (size_t i = 0; i < m.divergence.size(); ++i)
     s.x.push_back(double(i + 1)), s.y.push_back(m.divergence[i]);
+  kl.log_y = spans_orders_of_magnitude(kl);  // the first episodes' shift dwarfs the later ones'
   return kl;
 }
 
@@ -127,6 +128,7 @@ Figure compounding_figure(const ErrorResult& r) {
   };
   add("ensemble (mean of elites)", r.ensemble);
   add("one model (member " + std::to_string(r.single_member + 1) + ")", r.single);
+  c.log_y = spans_orders_of_magnitude(c);  // compounding: the error grows geometrically with h
   return c;
 }
 

@@ -145,8 +145,9 @@ void LabPanel::State::draw_slice() {
   ImGui::TextWrapped(
       "%d %s members. Dots: training transitions (any action) within %.1f sd of the current state "
       "in the other dims. Where the dots are, the members agree; away from them only the "
-      "bootstrap and the initialisation decide.",
-      v.slice.members, in.model->probabilistic() ? "probabilistic" : "deterministic", v.near_sd);
+      "bootstrap and the initialisation decide.%s",
+      v.slice.members, in.model->probabilistic() ? "probabilistic" : "deterministic", v.near_sd,
+      v.deterministic_world ? " This world has no noise, so there is no aleatoric band to show." : "");
 }
 
 void LabPanel::State::start_study() {

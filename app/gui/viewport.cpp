@@ -117,7 +117,7 @@ void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
                   interactive && snap->plan ? &mpc_.shown_trace(*snap->plan) : nullptr);
   // --demo-plan-trace: a synthetic replan, one trace per CEM iteration (overlay check).
   if (demo_plan_trace_ && interactive)
-    if (const PlanTrace* t = mpc_.demo_trace()) draw_plan_trace(canvas, *t, world, mpc_.opt);
+    if (const PlanTrace* t = mpc_.demo_trace()) draw_plan_trace(canvas, *t, world, mpc_.opt, {}, fan_scale(*t, 1, 0));
   if (interactive) interaction_.draw(canvas, dl, lane.view, world);
   dl->PopClipRect();
   draw_counters(lane, p0, avail);

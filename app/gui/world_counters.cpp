@@ -22,9 +22,11 @@ void add_plan_counters(Counters& c, const Snapshot& s, const PlanView& mb) {
   const std::string phase =
       mb.phase == "collect" ? "collect random data (" + std::to_string(dataset) + ")"
       : mb.phase == "train" ? "train the model"
-      : mb.phase == "plan"  ? "plan (" + mb.optimizer + " iteration " +
-                                 std::to_string(mb.trace.iteration + 1) + "/" +
-                                 std::to_string(mb.trace.iterations) + ")"
+      : mb.phase == "plan"  ? (mb.iteration_name.empty()
+                                    ? "plan (" + mb.optimizer + ")"
+                                    : "plan (" + mb.iteration_name + " " +
+                                          std::to_string(mb.trace.iteration + 1) + "/" +
+                                          std::to_string(mb.trace.iterations) + ")")
                             : "act (step " + std::to_string(mb.plan_index) + " of the plan)";
   c.pieces.push_back("phase: " + phase);
   if (!s.returns.empty()) c.pieces.push_back("last return " + one_decimal(s.returns.back()));

@@ -20,6 +20,7 @@ DisagreementMapView disagreement_map_view(const ModelInputs& in, const Disagreem
     for (Eigen::Index i = 0; i < in.summary->dots.rows(); ++i)
       v.px.push_back(in.summary->dots(i, r.dim_x)), v.py.push_back(in.summary->dots(i, r.dim_y));
   v.base_x = in.state[r.dim_x], v.base_y = in.state[r.dim_y];
+  v.deterministic_world = in.deterministic_world;
   return v;
 }
 
@@ -41,7 +42,11 @@ std::vector<Heatmap> disagreement_map_heatmaps(const DisagreementMapView& v,
   const DisagreementMap& m = v.map;
   for (bool epistemic : {true, false}) {
     Heatmap h;
-    h.title = epistemic ? "epistemic: var of members' means" : "aleatoric: mean of members' vars";
+    // In a noiseless world the members' variance is noise they learned from the data's spread,
+    // not noise of the world: the title says so.
+    h.title = epistemic ? "epistemic: var of members' means"
+              : v.deterministic_world ? "aleatoric (learned; the world has no noise)"
+                                      : "aleatoric: mean of members' vars";
     h.x_label = names.at(size_t(m.x.dim));
     h.y_label = names.at(size_t(m.y.dim));
     h.value_label = "variance of s', summed over dims";

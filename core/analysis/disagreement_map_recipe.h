@@ -27,6 +27,7 @@ struct DisagreementMapView {
   std::vector<double> px, py;  ///< training states on the two dims (at most kMaxTrainingDots)
   double base_x = 0, base_y = 0;  ///< the held state on the two dims
   Vec action;                     ///< the action used
+  bool deterministic_world = false;  ///< ModelInputs::deterministic_world (aleatoric: learned only)
 };
 
 /// Computes the map. Throws std::invalid_argument on dims out of range or a wrong action size.

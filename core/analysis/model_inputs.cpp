@@ -47,6 +47,7 @@ ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
     in.obs_space = snap.world->observation_space();
     in.action_space = snap.world->action_space();
     in.obs_names = snap.world->observation_names();
+    in.deterministic_world = snap.world->deterministic();
   }
   if (int(in.obs_names.size()) != obs_dim) {
     in.obs_names.clear();
@@ -60,14 +61,19 @@ void axis_range(const ModelInputs& in, int d, double widen, double& lo, double& 
   if (in.summary && d < in.summary->lo.size()) lo = in.summary->lo[d], hi = in.summary->hi[d];
   if (in.state.size() > d && std::isfinite(in.state[d]))
     lo = std::min(lo, in.state[d]), hi = std::max(hi, in.state[d]);
+  const Space& sp = in.obs_space;
+  const bool bounded = sp.low.size() > d && std::isfinite(sp.low[d]) && std::isfinite(sp.high[d]) &&
+                       sp.high[d] > sp.low[d];
+  if (bounded) {
+    // The whole world along a bounded dim (the cliff hill's x from the wall to the pit): the
+    // question is usually about where the data is NOT (the cliff), which widening the data's
+    // span may not reach.
+    lo = std::min(lo, double(sp.low[d])), hi = std::max(hi, double(sp.high[d]));
+    return;
+  }
   if (!(hi > lo)) {
-    const Space& sp = in.obs_space;
     const double c = in.state.size() > d ? in.state[d] : 0.0;
-    if (sp.low.size() > d && std::isfinite(sp.low[d]) && std::isfinite(sp.high[d]) &&
-        sp.high[d] > sp.low[d])
-      lo = sp.low[d], hi = sp.high[d];
-    else
-      lo = c - 1, hi = c + 1;
+    lo = c - 1, hi = c + 1;
     return;
   }
   const double span = hi - lo;

@@ -33,6 +33,9 @@ struct ModelInputs {
   Vec plan_action;  ///< the planner's next action, action_dim; zeros when there is no plan
   Space obs_space, action_space;
   std::vector<std::string> obs_names;  ///< one per obs dim ("obs 0"... if the env has none)
+  /// The env's step() draws no noise (Env::deterministic): an aleatoric band would only show
+  /// noise the members learned from the data's spread, so the views say so instead.
+  bool deterministic_world = false;
   int obs_dim() const { return int(state.size()); }
 };
 
@@ -45,9 +48,10 @@ ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse = nullpt
 /// True if model_inputs(snap) would succeed.
 bool has_model_inputs(const Snapshot& snap);
 
-/// Range [lo, hi] shown for obs dim `d`: the training data's range together with the held
-/// state, widened by `widen` x its span on each side (to show extrapolation); without data, the
-/// observation space's bounds if finite, else the state +- 1.
+/// Range [lo, hi] shown for obs dim `d`: the observation space's bounds where they are finite
+/// (the whole world, so a map reaches the cliff the data never saw), together with the training
+/// data and the held state; along an unbounded dim, the data's range with the held state widened
+/// by `widen` x its span on each side (to show extrapolation), or the state +- 1 without data.
 void axis_range(const ModelInputs& in, int d, double widen, double& lo, double& hi);
 
 }  // namespace dynalab

@@ -30,6 +30,7 @@ UncertaintySliceView uncertainty_slice_view(const ModelInputs& in, const Uncerta
     for (int mb = 0; mb < v.slice.members; ++mb) v.slice.member_means[size_t(mb) * n + k] -= s0;
   }
   v.base = in.state[r.dim];
+  v.deterministic_world = in.deterministic_world;
   v.near_sd = r.near_sd;
   if (!in.training_data) return v;
   // Training transitions near the slice, so the dots show what the members were fit to here.
@@ -48,8 +49,12 @@ Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector
   const DisagreementSlice& sl = v.slice;
   const int n = int(sl.xs.size());
   const std::string dy = "change of " + names.at(size_t(sl.output_dim));
+  // A noiseless world has no aleatoric part to show: a band there would be the members' learned
+  // guess at noise from the data's spread, read by the audience as noise in the world.
+  const bool alea = !v.deterministic_world;
   Figure f{"uncertainty_slice",
-           "Predicted " + dy + " in one step, along " + names.at(size_t(sl.x.dim)),
+           "Predicted " + dy + " in one step, along " + names.at(size_t(sl.x.dim)) +
+               (alea ? "" : " (a noiseless world: no aleatoric band)"),
            names.at(size_t(sl.x.dim)) + " (other dims and the action at the current state)",
            dy,
            {},
@@ -63,8 +68,10 @@ Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector
     alo[k] = sl.mean[k] - sa, ahi[k] = sl.mean[k] + sa;
     elo[k] = sl.mean[k] - se, ehi[k] = sl.mean[k] + se;
   }
-  f.series.push_back({"aleatoric lo", sl.xs, alo});
-  f.series.push_back({"aleatoric +-2 sd", sl.xs, ahi});
+  if (alea) {
+    f.series.push_back({"aleatoric lo", sl.xs, alo});
+    f.series.push_back({"aleatoric +-2 sd", sl.xs, ahi});
+  }
   f.series.push_back({"epistemic lo", sl.xs, elo});
   f.series.push_back({"epistemic +-2 sd", sl.xs, ehi});
   for (int mb = 0; mb < sl.members; ++mb)

@@ -33,6 +33,9 @@ struct UncertaintySliceView {
   double base = 0;             ///< the held state on the varied dim
   double near_sd = 0.5;
   Vec action;  ///< the action used
+  /// The world draws no noise (ModelInputs::deterministic_world): the figure leaves the
+  /// aleatoric band out and says so in its title, rather than show noise the world does not have.
+  bool deterministic_world = false;
 };
 
 /// The default output dim for input `dim` of `obs_dim` dims: the partner dim in the usual
@@ -44,7 +47,8 @@ UncertaintySliceView uncertainty_slice_view(const ModelInputs& in,
                                             const UncertaintySliceRecipe& recipe = {});
 
 /// The figure "uncertainty_slice": aleatoric and epistemic +-2 sd bands (each a "... lo" and a
-/// "... +-2 sd" series), one series per member's mean, and the nearby training data.
+/// "... +-2 sd" series), one series per member's mean, and the nearby training data. In a
+/// deterministic world there is no aleatoric band: the title says the world has no noise.
 Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector<std::string>& names);
 
 /// x,mean,epistemic,aleatoric,member_1,...,member_E: one row per point (changes in obs units,

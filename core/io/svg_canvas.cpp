@@ -111,13 +111,31 @@ void SvgCanvas::rect(Vec2 lo, Vec2 hi, Color fill, Color outline) {
            "\"" + fill_attr(fill) + stroke_attr(outline, 1.0) + "/>\n";
 }
 
+namespace {
+std::string text_element(const SvgCanvas& c, Vec2 at, std::string_view text, Color color,
+                         double px, const char* anchor) {
+  const Vec2 p = c.to_px(at);
+  return "<text x=\"" + num(p.x) + "\" y=\"" + num(p.y) + "\" font-size=\"" + num(px) +
+         "\" font-family=\"sans-serif\" text-anchor=\"" + anchor + "\" dominant-baseline=\"central\"" +
+         fill_attr(color) + ">" + svg_escape(std::string(text)) + "</text>\n";
+}
+}  // namespace
+
+double SvgCanvas::text_px(float size) const {
+  // Text grows with the zoom within limits, as in the app.
+  return std::clamp(0.45 * scale_, double(text_px_), 2.5 * text_px_) * size;
+}
+
+double SvgCanvas::text_height(float size) const { return text_px(size) / scale_; }
+
 void SvgCanvas::text(Vec2 at, std::string_view text, Color color, float size) {
   if (color.a <= 0 || text.empty()) return;
-  const Vec2 p = to_px(at);
-  const double px = std::clamp(0.45 * scale_, double(text_px_), 2.5 * text_px_) * size;
-  body_ += "<text x=\"" + num(p.x) + "\" y=\"" + num(p.y) + "\" font-size=\"" + num(px) +
-           "\" font-family=\"sans-serif\" text-anchor=\"middle\" dominant-baseline=\"central\"" +
-           fill_attr(color) + ">" + svg_escape(std::string(text)) + "</text>\n";
+  body_ += text_element(*this, at, text, color, text_px(size), "middle");
+}
+
+void SvgCanvas::text_left(Vec2 at, std::string_view text, Color color, float size) {
+  if (color.a <= 0 || text.empty()) return;
+  body_ += text_element(*this, at, text, color, text_px(size), "start");
 }
 
 void SvgCanvas::arrow(Vec2 from, Vec2 to, Color color, float width_px) {

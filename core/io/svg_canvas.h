@@ -25,6 +25,8 @@ class SvgCanvas : public Canvas {
   void polyline(std::span<const Vec2> points, Color color, float width_px = 1.5f) override;
   void rect(Vec2 lo, Vec2 hi, Color fill, Color outline) override;
   void text(Vec2 at, std::string_view text, Color color, float size = 1.0f) override;
+  void text_left(Vec2 at, std::string_view text, Color color, float size = 1.0f) override;
+  double text_height(float size = 1.0f) const override;
   void arrow(Vec2 from, Vec2 to, Color color, float width_px = 1.5f) override;
 
   /// A world point in pixels (y down).
@@ -35,6 +37,7 @@ class SvgCanvas : public Canvas {
   std::string svg() const;
 
  private:
+  double text_px(float size) const;  ///< pixel height of text of relative `size`
   int width_, height_;
   double scale_, x0_, y0_;  ///< px = (x0 + x * scale, y0 - y * scale)
   float text_px_;

@@ -39,7 +39,10 @@ inline constexpr long long kMaxModelWeights = 20000000;
 
 struct ModelConfig {
   /// What each member predicts: s' (deterministic, MSE loss) or a Gaussian over s'
-  /// (probabilistic, Gaussian NLL): the D and P of PETS's DE and PE.
+  /// (probabilistic, Gaussian NLL): the D and P of PETS's DE and PE. "system_id" replaces the
+  /// networks by the env's own equations with a few physical parameters fit by least squares
+  /// (core/models/system_id_model.h; envs with Env::parametric_dynamics(), e.g. cliff_hill); the
+  /// network fields below are then unused and the reward comes from the env's closed form.
   std::string prediction = "probabilistic";
   std::vector<int> hidden = {200, 200, 200};
   std::string activation = "silu";
@@ -61,13 +64,14 @@ struct ModelConfig {
   int threads = 2;  ///< training threads (results do not depend on it)
 
   static const std::vector<std::string>& predictions() {
-    static const std::vector<std::string> k = {"deterministic", "probabilistic"};
+    static const std::vector<std::string> k = {"deterministic", "probabilistic", "system_id"};
     return k;
   }
   template <class V>
   void visit(V& v) {
     v.choice("prediction", prediction, predictions(), Apply::on_reset,
-             "each member predicts s' (deterministic, MSE) or a Gaussian (probabilistic, NLL)");
+             "each member predicts s' (deterministic, MSE) or a Gaussian (probabilistic, NLL); "
+             "system_id: the env's physics with a few parameters fit by least squares");
     v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden layer widths");
     v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
     v.field("ensemble_size", ensemble_size, Range::closed(1, kMaxEnsembleSize), Apply::on_reset,

@@ -52,6 +52,8 @@ class CemPlanner : public SamplingPlanner {
   int iterations() const override { return cfg_.iterations; }
   int population() const override { return cfg_.population; }
   const char* name() const override { return "cem"; }
+  std::string elites_name() const override { return "elites (CEM refits to them)"; }
+  std::string iteration_name() const override { return "CEM iteration"; }
   const CemConfig& config() const { return cfg_; }
 
  protected:

@@ -75,13 +75,30 @@ void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& star
   for (auto& th : pool) th.join();
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
+  std::vector<float> sorted;
   for (long k = 0; k < nch; ++k) {
     const Chunk& ch = *chunks_[k];
     for (int c = ch.c0; c < ch.c1; ++c) {
-      const float v = ch.ret.segment(long(c - ch.c0) * K, K).mean();
+      const float v = score(ch.ret.segment(long(c - ch.c0) * K, K), sorted);
       returns[c] = std::isfinite(v) ? v : -std::numeric_limits<float>::infinity();
     }
   }
+}
+
+float ModelEnv::score(const Eigen::Ref<const Eigen::VectorXf>& r, std::vector<float>& sorted) const {
+  const ModelEnvConfig& c = config();
+  // Mode mean has one row per candidate: every score of identical particles is that row.
+  if (c.score == "mean" || r.size() == 1) return r.mean();
+  if (!r.allFinite()) return -std::numeric_limits<float>::infinity();
+  if (c.score == "quantile") {  // nearest rank, as the pessimistic propagation's quantile
+    sorted.assign(r.data(), r.data() + r.size());
+    const long k = std::lround(c.score_quantile * double(r.size() - 1));
+    std::nth_element(sorted.begin(), sorted.begin() + k, sorted.end());
+    return sorted[size_t(k)];
+  }
+  const float m = r.mean();  // mean_std: population std of the particles' returns
+  const float sd = std::sqrt((r.array() - m).square().mean());
+  return m + float(c.score_std) * sd;
 }
 
 void ModelEnv::run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start,

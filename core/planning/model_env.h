@@ -4,6 +4,10 @@
 // around ModelStepper, which holds the propagation modes, the sampling and termination (see
 // model_stepper.h). A candidate is one stepper group: its particles share its action sequence.
 //
+// Scores (config.score): a candidate's particle returns become one number by their mean (the
+// expected return, PETS), a quantile (0: the worst particle, a worst-case / pessimistic value;
+// 1: the best, an optimistic one) or mean + k std (a lower or upper confidence bound).
+//
 // Termination: a particle whose transition ends the episode keeps the reward of that step and
 // earns nothing after it, exactly as the true env's return is summed (OracleEvaluator); its path
 // holds NaN rows after the terminal state, so drawn paths end where the particle terminated.
@@ -65,6 +69,8 @@ class ModelEnv : public SequenceEvaluator {
 
  private:
   struct Chunk;
+  // A candidate's score from its particles' returns `r` (config().score); `sorted` is scratch.
+  float score(const Eigen::Ref<const Eigen::VectorXf>& r, std::vector<float>& sorted) const;
   void run_chunk(Chunk& ch, const ActionBatch& actions, int horizon, const Vec& start,
                  uint64_t seed, std::vector<float>* paths);
 

@@ -30,6 +30,13 @@ void ModelStepper::set_config(const ModelEnvConfig& c) {
   if (e == ends.end())
     throw InputError("rollout.termination: expected one of env, learned, none, got \"" +
                      c.termination + "\"");
+  const auto& scores = ModelEnvConfig::scores();
+  if (std::find(scores.begin(), scores.end(), c.score) == scores.end())
+    throw InputError("rollout.score: expected one of mean, quantile, mean_std, got \"" + c.score + "\"");
+  if (!(c.score_quantile >= 0 && c.score_quantile <= 1))
+    throw InputError("rollout.score_quantile: expected a number in [0, 1]");
+  if (!std::isfinite(c.score_std) || !std::isfinite(c.disagreement_weight))
+    throw InputError("rollout.score_std / disagreement_weight: expected finite numbers");
   Ends ends_now = static_cast<Ends>(e - ends.begin());
   if (ends_now == Ends::env && !termination_) ends_now = Ends::learned;  // the env cannot say
   if (ends_now == Ends::learned && !model_->learns_termination())
@@ -42,6 +49,31 @@ void ModelStepper::set_config(const ModelEnvConfig& c) {
   mode_ = static_cast<Mode>(it - names.begin());
   cfg_ = c;
   cfg_.threads = std::max(1, cfg_.threads);
+}
+
+void ModelStepper::add_disagreement(Batch& b) const {
+  const DynamicsModel& M = *model_;
+  const std::vector<int>& el = M.rollout_members();
+  const int ne = int(el.size()), O = M.obs_dim();
+  const long n = b.rows();
+  if (ne < 2) return;  // one member cannot disagree with itself
+  b.dsum_.setZero(n, O);
+  b.dsq_.setZero(n, O);
+  for (int s = 0; s < ne; ++s) {
+    const auto Out = M.predict_member(el[s], b.states, b.actions, nullptr, n, false, *b.ws_);
+    b.dsum_ += Out.leftCols(O);
+    b.dsq_.array() += Out.leftCols(O).array().square();
+  }
+  // Var_e = E[mu^2] - E[mu]^2 per dim (clamped at 0 against rounding), summed, square root.
+  const float inv = 1.0f / float(ne), w = float(cfg_.disagreement_weight);
+  for (long i = 0; i < n; ++i) {
+    float var = 0;
+    for (int d = 0; d < O; ++d) {
+      const float m = b.dsum_(i, d) * inv;
+      var += std::max(0.0f, b.dsq_(i, d) * inv - m * m);
+    }
+    b.reward[i] += w * std::sqrt(var);
+  }
 }
 
 void ModelStepper::begin(Batch& b, int first_group, int last_group, uint64_t seed) const {
@@ -178,6 +210,7 @@ void ModelStepper::step(Batch& b) const {
     }
   }
   if (!learned && !quantile_mode) reward_(S, b.actions, Snext, r);
+  if (cfg_.disagreement_weight != 0) add_disagreement(b);
   if (ends_ == Ends::env) termination_(S, b.actions, Snext, done);
   if (learned_end) done = (done.array() > 0.5f).cast<float>();
   // A row that had ended earns nothing more and stays where it ended (a select, not a product:

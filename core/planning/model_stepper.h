@@ -24,6 +24,17 @@
 // Probabilistic members sample s' = s + mu + sigma * eps, eps ~ N(0, 1) (mode mean: eps = 0);
 // a learned reward is sampled the same way.
 //
+// Epistemic reward shaping (config.disagreement_weight w, 0 = off): every row's reward of a
+// step becomes r + w u(s, a), u = the ensemble's disagreement at the row's state and action, the
+// norm over state dims of the standard deviation across the rollout members of their predicted
+// mean change, sqrt(sum_d Var_e[mu_e,d(s, a)]) (real units; 0 for a one-member model). w < 0 is
+// the uncertainty-penalised reward of MOPO (T. Yu et al., "MOPO: Model-based Offline Policy
+// Optimization", NeurIPS 2020, r~ = r - lambda u with lambda = -w; its u is the largest
+// aleatoric std, ours the epistemic spread, the "ensemble discrepancy" of R. Kidambi et al.,
+// MOReL, NeurIPS 2020): rollouts that leave the data cost what the model does not know. w > 0
+// is an optimistic exploration bonus (the deck's "optimistic value"). It costs one prediction
+// per member of every row (mean, pessimistic and optimistic propagation make them anyway).
+//
 // Termination (config.termination): a row whose transition (s, a, s') ends the episode keeps
 // the reward of that step and earns nothing after it; its state stays frozen where it ended.
 // The predicate is the env's closed form (a BatchTerminationFn) or, where the env cannot say or
@@ -57,10 +68,25 @@ struct ModelEnvConfig {
   /// model's learned termination) | learned (the model's learned termination) | none (nothing:
   /// rewards are summed over the whole horizon, the mistake shown for comparison).
   std::string termination = "env";
+  /// How a candidate's particle returns become its score (ModelEnv::evaluate): mean (their
+  /// average: the expected return under the model's uncertainty, PETS) | quantile (the
+  /// nearest-rank score_quantile of them: 0 the worst particle, with tsinf particles = members
+  /// the worst member's whole rollout; 1 the best) | mean_std (mean + score_std x their standard
+  /// deviation: negative a lower confidence bound, positive an upper, optimistic one).
+  std::string score = "mean";
+  double score_quantile = 0.0;  ///< score = quantile: which one, 0 (worst) .. 1 (best)
+  double score_std = -1.0;      ///< score = mean_std: the weight of the particles' std
+  /// Reward shaping by the ensemble's disagreement u(s, a) (model_stepper.h): each step's reward
+  /// r + disagreement_weight u. Negative: a penalty (MOPO); positive: an exploration bonus.
+  double disagreement_weight = 0.0;
 
   static const std::vector<std::string>& propagations() {
     static const std::vector<std::string> p = {"mean", "ts1", "tsinf", "pessimistic", "optimistic"};
     return p;
+  }
+  static const std::vector<std::string>& scores() {
+    static const std::vector<std::string> t = {"mean", "quantile", "mean_std"};
+    return t;
   }
   static const std::vector<std::string>& terminations() {
     static const std::vector<std::string> t = {"env", "learned", "none"};
@@ -79,6 +105,14 @@ struct ModelEnvConfig {
     v.field("threads", threads, Range::closed(1, 64), Apply::live, "planning threads");
     v.choice("termination", termination, terminations(), Apply::on_reset,
              "what ends an imagined particle: env, learned or none");
+    v.choice("score", score, scores(), Apply::live,
+             "a candidate's score from its particles' returns: mean, quantile or mean_std");
+    v.field("score_quantile", score_quantile, Range::probability(), Apply::live,
+            "score = quantile: 0 the worst particle's return, 1 the best");
+    v.field("score_std", score_std, Range::closed(-100, 100), Apply::live,
+            "score = mean_std: mean + this x std of the particles' returns");
+    v.field("disagreement_weight", disagreement_weight, Range::closed(-1e6, 1e6), Apply::live,
+            "reward + this x ensemble disagreement per step (< 0 penalty, > 0 bonus)");
   }
 };
 
@@ -113,6 +147,7 @@ class ModelStepper {
     std::vector<RowMatrixXf> sn_;      // pessimistic/optimistic: next state per member
     std::vector<Eigen::VectorXf> re_;  // pessimistic/optimistic: reward per member
     std::vector<Eigen::VectorXf> de_;  // pessimistic/optimistic: learned P(terminated) per member
+    RowMatrixXf dsum_, dsq_;           // disagreement: sum and sum of squares of member means
   };
 
   /// Steps through `model`; `reward` computes rewards, or, if empty, the model's learned reward
@@ -140,6 +175,7 @@ class ModelStepper {
 
  private:
   enum class Mode { mean, ts1, tsinf, pessimistic, optimistic };
+  void add_disagreement(Batch& b) const;  // r += w u(s, a) for the rows of b (before the step)
   enum class Ends { env, learned, none };
 
   std::shared_ptr<const DynamicsModel> model_;

@@ -36,6 +36,9 @@ class MppiPlanner : public SamplingPlanner {
   int iterations() const override { return cfg_.iterations; }
   int population() const override { return cfg_.population; }
   const char* name() const override { return "mppi"; }
+  /// MPPI weights every candidate; the trace highlights those weighted above the average.
+  std::string elites_name() const override { return "weighted above average"; }
+  std::string iteration_name() const override { return "MPPI iteration"; }
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;

@@ -2,9 +2,12 @@
 // Plain data that a planner fills for the GUI and the exports: what it considered, what it
 // predicted, what it chose. No GUI types: the app draws it, the CLI writes it to CSV.
 
+#include <cstdint>
 #include <vector>
 
 namespace dynalab {
+
+class Env;
 
 struct PlanTrace {
   int horizon = 0, action_dim = 0, obs_dim = 0;
@@ -21,5 +24,21 @@ struct PlanTrace {
   std::vector<float> mean, stddev;              ///< H x A, sampling distribution after the iteration
   std::vector<float> objective_per_iteration;   ///< best (or elite-mean) return after each iteration
 };
+
+/// How a candidate's imagined paths end, as the plan overlays colour them.
+enum class PathEnd : uint8_t {
+  horizon,     ///< every stored particle runs the whole horizon, never in a failure state
+  terminated,  ///< some particle's path ends early (NaN rows), never in a failure state (a goal)
+  failure,     ///< some particle's path reaches a state Env::failure() calls one (the pit)
+};
+
+/// Per candidate (trace.candidates entries), how its stored particle paths end; a failure
+/// anywhere on a path counts, even if the model lets the path carry on past it. `env` judges
+/// the predicted observations (Env::failure), so a learned model's path into the pit is a
+/// failure although the model may predict a high reward there.
+std::vector<PathEnd> candidate_ends(const PlanTrace& trace, const Env& env);
+
+/// Fraction of the trace's candidates with the given end (0 for an empty trace).
+double end_fraction(const std::vector<PathEnd>& ends, PathEnd which);
 
 }  // namespace dynalab

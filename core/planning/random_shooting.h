@@ -28,6 +28,11 @@ class RandomShootingPlanner : public SamplingPlanner {
   int iterations() const override { return 1; }
   int population() const override { return cfg_.population; }
   const char* name() const override { return "random_shooting"; }
+  /// Guesses, not elites: nothing is refit to them (they are only highlighted).
+  std::string elites_name() const override {
+    return "best " + std::to_string(cfg_.shown_elites) + " guesses";
+  }
+  std::string iteration_name() const override { return {}; }
 
  protected:
   void sample(int iteration, ActionBatch& actions) override;

@@ -23,7 +23,7 @@ class SequenceEvaluator {
   virtual int particles() const = 0;
   /// Scores each row of `actions` (P x H*A) from `start`. `returns` gets P values: the return
   /// (sum of rewards over the horizon, up to and including the step that terminates the episode)
-  /// averaged over particles; candidates whose return is not finite get -infinity so planners
+  /// averaged over particles (ModelEnv: or another score of them, rollout.score); candidates whose return is not finite get -infinity so planners
   /// ignore them. Randomness derives from `noise_seed` and the candidate index only, so the
   /// result does not depend on thread count.
   /// If `paths` is not null it receives P x particles() x (H+1) x obs_dim predicted observations;

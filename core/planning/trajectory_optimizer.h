@@ -12,6 +12,7 @@
 // spread (stddev() empty).
 
 #include <functional>
+#include <string>
 #include <vector>
 
 #include "core/planning/plan_trace.h"
@@ -69,6 +70,12 @@ class TrajectoryOptimizer {
   virtual int iterations() const = 0;
   /// The optimiser's name in the planner table ("cem", ...).
   virtual const char* name() const = 0;
+  /// What the trace's highlighted candidates (PlanTrace::elites) are, in this planner's own
+  /// words, for legends and panels: CEM's "elites", random shooting's "best 10 guesses".
+  virtual std::string elites_name() const { return "best candidates"; }
+  /// What one iteration of a replan is called ("CEM iteration"); empty for a planner that does
+  /// not iterate (random shooting), so no view counts iterations it does not have.
+  virtual std::string iteration_name() const { return std::string(name()) + " iteration"; }
 
   int horizon() const { return horizon_; }
   int action_dim() const { return action_dim_; }

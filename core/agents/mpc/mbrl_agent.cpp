@@ -24,8 +24,25 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
     oracle_ = oracle.get();
     return oracle;
   }
-  model_ = std::make_shared<Ensemble>(cfg_.model, env.observation_space().dim(), action_dim_,
-                                      Rng::derive(seed_, {0x30DE1}).next_u64());
+  std::shared_ptr<const DynamicsModel> dynamics;
+  const bool sysid = cfg_.model.prediction == "system_id";
+  if (sysid) {
+    auto form = env.parametric_dynamics();
+    if (!form)
+      throw InputError("model.prediction: \"system_id\" needs an env that writes its physics with "
+                       "a few parameters (cliff_hill); env '" + env.name() + "' has none");
+    if (cfg_.model.learn_reward || cfg_.model.learn_termination)
+      throw InputError(std::string("model.") +
+                       (cfg_.model.learn_reward ? "learn_reward" : "learn_termination") +
+                       ": expected false with prediction = system_id (its equations give the "
+                       "state only; the reward and termination come from the env)");
+    sysid_ = std::make_shared<SystemIdModel>(std::move(*form));
+    dynamics = sysid_;
+  } else {
+    model_ = std::make_shared<Ensemble>(cfg_.model, env.observation_space().dim(), action_dim_,
+                                        Rng::derive(seed_, {0x30DE1}).next_u64());
+    dynamics = model_;
+  }
   // The env's closed forms, from a copy the rollouts own (the real env keeps stepping).
   reward_env_ = env.clone();
   const Vec probe = Vec::Zero(env.observation_space().dim()), no_action = Vec::Zero(action_dim_);
@@ -38,16 +55,14 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
   }
   ModelEnv::TerminationFn termination;
   if (env.terminated(probe, no_action, probe)) termination = env_termination(*reward_env_);
-  auto model_env = std::make_unique<ModelEnv>(model_, cfg_.rollout, reward, termination);
+  auto model_env = std::make_unique<ModelEnv>(dynamics, cfg_.rollout, reward, termination);
   model_env_ = model_env.get();
   return model_env;
 }
 
 void MbrlAgent::set_live_config(const MbrlAgentConfig& c, bool planner_changed) {
-  if (model_) {
-    model_->set_training_config(c.model);
-    model_env_->set_config(c.rollout);
-  }
+  if (model_) model_->set_training_config(c.model);
+  if (model_env_) model_env_->set_config(c.rollout);
   cfg_ = c;
   rebuild_planner_ = rebuild_planner_ || planner_changed;
 }
@@ -71,16 +86,22 @@ void MbrlAgent::observe(const Transition& t) {
   dataset_.add(t);
   if (collecting_ && static_cast<int64_t>(dataset_.size()) >= cfg_.random_steps) {
     collecting_ = false;
-    if (model_) {
-      model_->begin_training(dataset_, rng_);
-      training_ = true;
-    }
+    if (model_) model_->begin_training(dataset_, rng_);
+    training_ = model_ || sysid_;
   }
 }
 
 EpochStats MbrlAgent::train_epoch() {
   if (!training_) return last_fit_;
-  EpochStats st = model_->train_epoch(rng_);
+  EpochStats st;
+  if (sysid_) {  // one least-squares solve: the whole fit in one unit of work
+    const SystemIdFit& f = sysid_->fit(dataset_);
+    st.epoch = 1;
+    st.train_loss = st.train_mse = f.residual_mse;
+    st.done = true;
+  } else {
+    st = model_->train_epoch(rng_);
+  }
   epochs_.push_back(st);
   if (st.done) {
     training_ = false;
@@ -95,6 +116,7 @@ void MbrlAgent::end_episode() {
     model_->begin_training(dataset_, rng_);  // warm start from the current weights
     training_ = true;
   }
+  if (sysid_ && cfg_.refits() && !collecting_ && !dataset_.empty()) training_ = true;
 }
 
 bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {

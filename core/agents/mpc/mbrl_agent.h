@@ -9,6 +9,8 @@
 //   pets  v1.5 as used by PETS (the preset picks a probabilistic ensemble, tsinf, CEM).
 // dynamics = "oracle" plans through the true env (Env::clone()) instead of a learned model:
 // the perfect-model baseline that separates model error from planner error.
+// model.prediction = "system_id" learns the env's physics with a few parameters instead of a
+// network ensemble (SystemIdModel): its "training" is one least-squares solve, one tick.
 //
 // Work is cut into bounded units for the experiment's tick(): one random data step, one
 // training epoch, one planner iteration, or one planned action.
@@ -22,6 +24,7 @@
 #include "core/dataset.h"
 #include "core/env.h"
 #include "core/models/ensemble.h"
+#include "core/models/system_id_model.h"
 #include "core/planning/model_env.h"
 #include "core/planning/oracle_evaluator.h"
 #include "core/planning/planner_config.h"
@@ -133,8 +136,10 @@ class MbrlAgent {
   const Dataset& dataset() const { return dataset_; }
   int64_t replans() const { return replans_; }
   const MbrlAgentConfig& config() const { return cfg_; }
-  /// The learned ensemble (null with the oracle).
+  /// The learned ensemble (null with the oracle and with system identification).
   std::shared_ptr<const Ensemble> model() const { return model_; }
+  /// The system-identification model (model.prediction = "system_id"; null otherwise).
+  std::shared_ptr<const SystemIdModel> system_id() const { return sysid_; }
   /// Stats of the latest finished fit (NaN losses before the first).
   const EpochStats& last_fit() const { return last_fit_; }
   /// Every epoch trained so far: train and validation loss, for the loss plot.
@@ -155,6 +160,7 @@ class MbrlAgent {
   Space action_space_;
   std::unique_ptr<const Env> reward_env_;  // a copy whose reward and termination rollouts use
   std::shared_ptr<Ensemble> model_;
+  std::shared_ptr<SystemIdModel> sysid_;
   std::unique_ptr<SequenceEvaluator> evaluator_;
   OracleEvaluator* oracle_ = nullptr;  // the evaluator if it is the oracle (synced before replans)
   ModelEnv* model_env_ = nullptr;      // the evaluator if it is the learned model

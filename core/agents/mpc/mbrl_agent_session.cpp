@@ -71,6 +71,11 @@ void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
           model_->load_training_state_bytes(bytes, source, dataset_);
         });
   }
+  if (sysid_) {  // system identification: its few coefficients (the fit is one solve)
+    std::vector<double> theta(sysid_->theta().data(), sysid_->theta().data() + sysid_->theta().size());
+    v.sized("system_id_theta", theta, theta.size());
+    if (v.loading()) sysid_->set_theta(Eigen::Map<const Eigen::VectorXd>(theta.data(), long(theta.size())));
+  }
   std::vector<float> warm_mean = planner_->mean(), warm_std = planner_->stddev();
   v.document("plan_trace.json", [&](StateVisitor& tv) {
     tv.section("trace", [&](StateVisitor& s) { visit_trace(trace_, s); });
@@ -91,7 +96,7 @@ void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   v.field("replans", replans_);
   v.field("collecting", collecting_);
   v.field("training", training_);
-  if (v.loading() && training_ && (!model_ || model_->training_done()))
+  if (v.loading() && training_ && !sysid_ && (!model_ || model_->training_done()))
     v.fail("training", "false: the model file holds no fit in progress");
   v.field("fits", fits_);
   v.section("last_fit", [&](StateVisitor& ev) { visit_epoch(last_fit_, ev); });

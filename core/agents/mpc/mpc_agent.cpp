@@ -2,8 +2,10 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
+#include "core/agents/mpc/system_id_view.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
 
@@ -15,6 +17,36 @@ constexpr double kNoLoss = std::numeric_limits<double>::quiet_NaN();  // written
 void append_number(std::string& out, double x) {
   out += ',';
   out += format_number(x);
+}
+
+// The figure "planner_objective" in the planner's own words. An iterating planner (CEM, MPPI):
+// its objective after each iteration of the latest replan. Random shooting has one pass and
+// nothing it refines, so a per-iteration plot would be a single point: it shows the predicted
+// return of every guess of the latest replan instead, best first (how many guesses are good).
+Figure planner_objective_figure(const TrajectoryOptimizer& planner, const PlanTrace& t) {
+  if (planner.iteration_name().empty()) {
+    Figure f{"planner_objective", "Predicted return of every guess (latest replan), best first",
+             "guess (sorted by predicted return)", "predicted return", {}, false};
+    std::vector<float> r;
+    for (float v : t.returns)
+      if (std::isfinite(v)) r.push_back(v);
+    std::sort(r.begin(), r.end(), std::greater<>());
+    auto& s = f.series_named("guesses");
+    for (size_t i = 0; i < r.size(); ++i) {
+      s.x.push_back(double(i + 1));
+      s.y.push_back(r[i]);
+    }
+    return f;
+  }
+  Figure f{"planner_objective", "Planner objective per " + planner.iteration_name() + " (latest replan)",
+           planner.iteration_name(), "objective (predicted return)", {}, false};
+  auto& s = f.series_named(planner.name());
+  const auto& o = t.objective_per_iteration;
+  for (size_t i = 0; i < o.size(); ++i) {
+    s.x.push_back(double(i + 1));
+    s.y.push_back(o[i]);
+  }
+  return f;
 }
 }  // namespace
 
@@ -39,6 +71,7 @@ void MpcAgent::think(const Env& real, const Vec& obs, const AgentClock& clock) {
     agent_.plan_iteration(real, obs);
     if (agent_.trace().iteration == 0) replan_traces_.clear();
     replan_traces_.push_back(std::make_shared<const PlanTrace>(agent_.trace()));
+    widen_fan_scale(agent_.trace());
     if (cfg_.output.plan_traces) record_plan_iteration(clock);
   }
 }
@@ -55,7 +88,23 @@ void MpcAgent::observe(const Transition& t, bool) {
   if (t.episode >= 0) record_disagreement(t.obs, t.action, env_steps_);
 }
 
+void MpcAgent::widen_fan_scale(const PlanTrace& t) {
+  const std::vector<PathEnd> ends = candidate_ends(t, *world_);
+  const int P = std::min<int>(int(t.returns.size()), int(ends.size()));
+  double lo = INFINITY, hi = -INFINITY;
+  for (bool safe_only : {true, false}) {  // every candidate fails: scale them all
+    for (int p = 0; p < P; ++p)
+      if (std::isfinite(t.returns[p]) && (!safe_only || ends[p] != PathEnd::failure))
+        lo = std::min(lo, double(t.returns[p])), hi = std::max(hi, double(t.returns[p]));
+    if (lo <= hi) break;
+  }
+  if (!(lo <= hi)) return;
+  if (fan_lo_ > fan_hi_) fan_lo_ = lo, fan_hi_ = hi;
+  fan_lo_ = std::min(fan_lo_, lo), fan_hi_ = std::max(fan_hi_, hi);
+}
+
 void MpcAgent::begin_episode(int episode, const Vec& obs) {
+  fan_lo_ = 1, fan_hi_ = 0;  // a new episode, a new scale
   last_obs_ = obs;
   agent_.begin_episode(episode);
 }
@@ -66,6 +115,8 @@ void MpcAgent::end_episode(const Trajectory& episode) {
 }
 
 std::vector<double> MpcAgent::episode_metrics() const {
+  // System identification: the least-squares residual (real units^2); no held-out score.
+  if (agent_.system_id()) return {agent_.fits() > 0 ? agent_.last_fit().train_loss : kNoLoss, kNoLoss};
   const auto model = agent_.model();
   if (!model) return {kNoLoss, kNoLoss};
   const EpochStats& fit = agent_.last_fit();
@@ -126,15 +177,8 @@ void MpcAgent::record_disagreement(const Vec& s, const Vec& a, int64_t env_step)
 }
 
 void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
-  Figure obj{"planner_objective", "Planner objective per iteration (latest replan)", "iteration",
-             "objective (predicted return)", {}, false};
-  auto& s = obj.series_named(agent_.planner().name());
-  const auto& o = agent_.trace().objective_per_iteration;
-  for (size_t i = 0; i < o.size(); ++i) {
-    s.x.push_back(double(i + 1));
-    s.y.push_back(o[i]);
-  }
-  figs.push_back(std::move(obj));
+  figs.push_back(planner_objective_figure(agent_.planner(), agent_.trace()));
+  if (const auto sysid = agent_.system_id()) figs.push_back(system_id_figure(*sysid));
   const auto model = agent_.model();
   if (!model) return;
   Figure loss{"model_loss", "Model loss per training epoch", "epoch (all fits)", "loss (normalised)", {}, false};
@@ -155,12 +199,18 @@ void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
       va.y.push_back(v);
     }
   }
+  // A deterministic model's loss is an MSE that falls by orders of magnitude over the fits: a
+  // log axis shows the later epochs. A probabilistic one's is a Gaussian NLL, which goes
+  // negative: its axis stays linear (spans_orders_of_magnitude is false then).
+  loss.log_y = spans_orders_of_magnitude(loss);
   figs.push_back(std::move(loss));
   Figure dis{"disagreement", "Ensemble disagreement over time (current run)", "env step",
              "variance of elite means of s' (summed over dims)", {}, false};
   auto& ds = dis.series_named("elites");
   ds.x = disagreement_x_;
   ds.y = disagreement_y_;
+  // A variance: tiny on the data, orders of magnitude larger off it.
+  dis.log_y = spans_orders_of_magnitude(dis);
   figs.push_back(std::move(dis));
 }
 
@@ -175,6 +225,9 @@ void MpcAgent::publish(Snapshot& s) const {
   p->replan_every = cfg_.agent.replan_every;
   p->predicted_return = agent_.predicted_return();
   p->optimizer = agent_.planner().name();
+  p->elites_name = agent_.planner().elites_name();
+  p->iteration_name = agent_.planner().iteration_name();
+  p->return_lo = fan_lo_, p->return_hi = fan_hi_;
   p->phase = phases[static_cast<int>(agent_.phase())];
   p->obs_dim = world_->observation_space().dim();
   p->action_dim = world_->action_space().dim();
@@ -197,6 +250,7 @@ void MpcAgent::publish(Snapshot& s) const {
     m->model = model_copy_;
     m->training_data = model_data_;
   }
+  if (const auto sysid = agent_.system_id()) add_system_id_stats(*sysid, s.stats);
   if (m->diverged) s.message = "model diverged: training stopped, the last good weights are kept";
   if (!agent_.plan_valid() && agent_.replans() > 0) s.message = "no candidate had a finite return";
   s.stats.push_back({"replans", std::to_string(agent_.replans())});
@@ -213,6 +267,10 @@ void MpcAgent::write_outputs(const std::filesystem::path& dir) const {
   if (cfg_.output.plan_traces) write_file_atomic(dir / "plan_traces.csv", plan_traces_csv_);
   write_file_atomic(dir / "dataset.csv", agent_.dataset().to_csv());
   write_file_atomic(dir / "dataset.npy", agent_.dataset().to_npy());
+  if (const auto sysid = agent_.system_id()) {
+    ensure_directory(dir / "model");
+    write_file_atomic(dir / "model" / "system_id.csv", system_id_csv(*sysid));
+  }
   if (const auto model = agent_.model()) {
     ensure_directory(dir / "model");
     model->save(dir / "model" / "ensemble.bin");

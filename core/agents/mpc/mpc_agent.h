@@ -29,6 +29,8 @@
 //   dataset.csv, dataset.npy   the agent's dataset at the end (Dataset::to_csv / to_npy; warm-up
 //                     episodes have negative ids -1, -2, ...; the .npy is float64 (rows, columns)).
 //   model/ensemble.bin, model/shape.txt  the learned ensemble (absent with the oracle).
+//   model/system_id.csv  parameter,unit,fitted,true  (model.prediction = "system_id": the
+//                     physical parameters the least-squares fit found, and the env's own).
 //   analysis/ (the last run; "training data" = the dataset as of the model's latest fit, or the
 //   whole dataset for the oracle; "visited" = observations of the run's planned episodes)
 //     divergence.csv         run,episode,kl,kl_raw,n_visited,n_train,dims  one row per planned
@@ -138,6 +140,10 @@ class MpcAgent : public Agent {
   // The iterations of the latest replan, shared with the snapshots (immutable once pushed).
   std::vector<std::shared_ptr<const PlanTrace>> replan_traces_;
   std::string plan_traces_csv_;  // built as the run goes
+  // The fan's colour scale this episode (PlanView::return_lo/hi): lowest and highest predicted
+  // return of the candidates that do not fail, over every planner iteration since begin_episode.
+  double fan_lo_ = 1, fan_hi_ = 0;
+  void widen_fan_scale(const PlanTrace& t);
   // Epistemic disagreement of the learned model at each real planned step of the run:
   // x = env step, y = variance across the elites' predicted means of s', summed over dims.
   std::vector<double> disagreement_x_, disagreement_y_;

@@ -4,6 +4,11 @@
 
 namespace dynalab {
 
+const std::vector<std::string>& TabularConfig::models() {
+  static const std::vector<std::string> k = {"deterministic", "maximum_likelihood"};
+  return k;
+}
+
 const std::vector<std::string>& TabularConfig::algorithms() {
   static const std::vector<std::string> k = {"q_learning", "dyna_q", "dyna_q_plus", "prioritized_sweeping"};
   return k;
@@ -57,8 +62,8 @@ const std::vector<QUpdate>& TabularAgent::learn(int s, int a, double r, int s_ne
   ++time_;
   last_.clear();
   const bool prioritized = cfg_.algorithm == "prioritized_sweeping";
-  if (!prioritized) {  // prioritized sweeping learns from real experience through its queue only
-    last_.push_back({s, a, update(s, a, r, s_next, terminal)});
+  if (direct_update()) {  // the hybrid's learning step; strict agents learn from the model only
+    last_.push_back({s, a, update(s, a, r, s_next, terminal), false});
     ++real_updates_;
   }
   if (!uses_model()) return last_;
@@ -75,9 +80,11 @@ const std::vector<QUpdate>& TabularAgent::learn(int s, int a, double r, int s_ne
 void TabularAgent::plan_uniform() {
   const auto& entries = model_.entries();
   const ModelEntry& e = entries[rng_.below(entries.size())];
-  double r = e.reward;
+  ModelOutcome o{e.next_state, e.terminal, e.reward, 0};
+  if (cfg_.model == "maximum_likelihood") o = model_.sample(e, rng_);
+  double r = o.mean_reward;
   if (cfg_.algorithm == "dyna_q_plus") r += cfg_.kappa * std::sqrt(double(time_ - e.last_visit));
-  last_.push_back({e.state, e.action, update(e.state, e.action, r, e.next_state, e.terminal)});
+  last_.push_back({e.state, e.action, update(e.state, e.action, r, o.next_state, o.terminal), true});
   ++planning_updates_;
 }
 
@@ -102,7 +109,7 @@ void TabularAgent::plan_prioritized(int s, int a) {
     in_queue_.erase(key);
     const int qs = key / n_actions_, qa = key % n_actions_;
     const ModelEntry& m = model_.entry(qs, qa);
-    last_.push_back({qs, qa, update(qs, qa, m.reward, m.next_state, m.terminal)});
+    last_.push_back({qs, qa, update(qs, qa, m.reward, m.next_state, m.terminal), true});
     ++planning_updates_;
     for (int pi : model_.predecessors(qs)) {
       const ModelEntry& pred = model_.entries()[pi];

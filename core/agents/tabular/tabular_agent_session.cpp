@@ -21,6 +21,14 @@ void TabularModel::visit_state(StateVisitor& v) {
     ev.field("last_visit", e.last_visit);
     ev.field("visits", e.visits);
     ev.field("outcome_changes", e.outcome_changes);
+    visit_records(ev, "outcomes", e.outcomes, [&](ModelOutcome& o, StateVisitor& ov) {
+      ov.bounded("next_state", o.next_state, 0, n_states_ - 1);
+      ov.field("terminal", o.terminal);
+      ov.field("mean_reward", o.mean_reward);
+      ov.field("count", o.count);
+      if (ov.loading() && (!std::isfinite(o.mean_reward) || o.count < 1))
+        ov.fail("count", "a count of at least 1 with a finite mean_reward");
+    });
     if (!ev.loading()) return;
     int& idx = index_[size_t(e.state) * n_actions_ + e.action];
     if (idx >= 0) ev.fail("action", pairs + " (entry " + std::to_string(idx) + " has it too)");

@@ -22,7 +22,7 @@ void TabularModel::observe(int s, int a, int s_next, double r, bool terminal, in
   int& idx = index_[s * n_actions_ + a];
   if (idx < 0) {
     idx = static_cast<int>(entries_.size());
-    entries_.push_back({s, a, s_next, r, terminal, t, 0, 0});
+    entries_.push_back({s, a, s_next, r, terminal, t, 0, 0, {}});
     link(idx);
   }
   ModelEntry& e = entries_[idx];
@@ -34,6 +34,11 @@ void TabularModel::observe(int s, int a, int s_next, double r, bool terminal, in
   }
   e.reward = r;
   e.terminal = terminal;
+  auto o = std::find_if(e.outcomes.begin(), e.outcomes.end(),
+                        [&](const ModelOutcome& x) { return x.next_state == s_next && x.terminal == terminal; });
+  if (o == e.outcomes.end()) o = e.outcomes.insert(e.outcomes.end(), {s_next, terminal, 0.0, 0});
+  ++o->count;
+  o->mean_reward += (r - o->mean_reward) / double(o->count);
   e.last_visit = t;
   ++e.visits;
   seen_[s] = true;
@@ -43,8 +48,19 @@ void TabularModel::add_untried(int s, int a) {
   int& idx = index_[s * n_actions_ + a];
   if (idx >= 0) return;
   idx = static_cast<int>(entries_.size());
-  entries_.push_back({s, a, s, 0.0, false, 0, 0, 0});
+  entries_.push_back({s, a, s, 0.0, false, 0, 0, 0, {}});
   link(idx);
+}
+
+ModelOutcome TabularModel::sample(const ModelEntry& e, Rng& rng) const {
+  if (e.outcomes.empty()) return {e.next_state, e.terminal, e.reward, 0};
+  if (e.outcomes.size() == 1) return e.outcomes[0];  // no draw: a deterministic pair costs nothing
+  int64_t total = 0;
+  for (const auto& o : e.outcomes) total += o.count;
+  int64_t k = int64_t(rng.below(uint64_t(total)));
+  for (const auto& o : e.outcomes)
+    if ((k -= o.count) < 0) return o;
+  return e.outcomes.back();
 }
 
 double TabularModel::aliased_fraction() const {
