@@ -26,12 +26,18 @@ void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, floa
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
   if (font) ImGui::PushFont(font);
+  // Plots whose series are the same variants (a lesson step's) share one key above the row:
+  // the room of one legend per plot goes to the data.
+  bool shared = figs.size() > 1 && legend_labels(figs[0]).size() > 1;
+  for (size_t i = 1; i < figs.size() && shared; ++i)
+    shared = legend_labels(figs[i]) == legend_labels(figs[0]);
+  if (shared) draw_series_key(figs[0], ImGui::GetContentRegionAvail().x, {line_scale});
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float w = (avail.x - gap * (figs.size() - 1)) / figs.size();
   for (size_t i = 0; i < figs.size(); ++i) {
     if (i) ImGui::SameLine();
-    plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), {line_scale});
+    plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), {line_scale, {}, !shared});
   }
   if (font) ImGui::PopFont();
   ImGui::End();

@@ -323,6 +323,29 @@ std::vector<std::string> title_lines(const Figure& fig, float width) {
 }
 }  // namespace
 
+std::vector<std::string> legend_labels(const Figure& fig) {
+  std::vector<std::string> out;
+  for (const auto& s : fig.series)
+    if (!s.label.empty()) out.push_back(s.label);
+  return out;
+}
+
+float draw_series_key(const Figure& fig, float width, const PlotStyle& style) {
+  const float fh = ImGui::GetFontSize();
+  Legend g = measure_legend(fig, style, fh);
+  if (g.where == Legend::none) return 0;
+  g.where = Legend::above;
+  const int rows = g.flow(width);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  g.at = p0;
+  const PlotArea a{fig, style, figure_bounds(fig), ImGui::GetWindowDrawList(), fh,
+                   2.5f * style.line_scale, p0.x, p0.x + width, p0.y, p0.y};
+  a.legend(g);
+  const float h = rows * g.row + fh * 0.3f;
+  ImGui::Dummy(ImVec2(width, h));
+  return h;
+}
+
 void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle& style) {
   ImGui::PushID(id);
   const ImVec2 p0 = ImGui::GetCursorScreenPos();
@@ -349,7 +372,7 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
              p1.y - fh * 2.4f - line_h * (x_label.size() > 1 ? 1 : 0)};
   for (size_t i = 0; i < title.size(); ++i)
     dl->AddText(ImVec2(a.left, title_y + line_h * i), kInk, title[i].c_str());
-  Legend g = measure_legend(fig, style, fh);
+  Legend g = style.legend ? measure_legend(fig, style, fh) : Legend{};
   if (g.where == Legend::corner && !b.empty && a.best_corner(g) > 0) {
     // No corner is free of data: the legend goes outside the axes.
     const float title_w = ImGui::CalcTextSize(title.back().c_str()).x + fh * 1.5f;

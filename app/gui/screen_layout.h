@@ -4,11 +4,12 @@
 // pixel rectangles (no ImGui calls), so the choice can be printed by scripted runs and tested.
 //
 // The rules, for the back row:
-//  - Side-by-side worlds are arranged in columns, or in rows with their counters at the left,
-//    whichever draws each world larger (a wide cart-pole track gets a row of the full width,
-//    a square maze a column).
+//  - Side-by-side worlds are arranged in columns, in rows with their counters at the left, or in
+//    a grid, whichever draws each world larger (a wide cart-pole track gets a row of the full
+//    width, a maze a column, four mazes a 2 x 2 grid).
 //  - The plots row gets at least a fixed share of the height and also whatever the worlds cannot
-//    use (a width-limited world leaves height free), up to half of it.
+//    use (a width-limited world leaves height free), up to half of it; with plots, an
+//    arrangement is scored on the world's size and, at half its weight, the plots' height.
 //  - In presentation mode the lab takes the full height beside the world and its plots (its
 //    maps need the room more than the world does); on the desk it sits beside the world, above
 //    the plots row.
@@ -41,8 +42,9 @@ struct LaneGrid {
 
 /// The best arrangement of `lanes` panes in a `w` x `h` pixel area for a world `extent` (world
 /// units) fitted with `margin` pixels around it, `gap` pixels between panes; `counters` sizes
-/// each pane's counter box. Candidates: all in one row of columns (counters on top), all in one
-/// column of rows (counters at the left or on top). A candidate must draw the world 5% larger
+/// each pane's counter box. Candidates: all in one row of columns (counters on top), and every
+/// grid of 1 to `lanes` rows (a single column of rows, 2 x 2 for four, ...) with the counters at
+/// the left or on top. A candidate must draw the world 5% larger
 /// than the columns to win, and 10% larger than `previous` (the last frame's, if any) to replace
 /// it, so counters that change length while a run plays do not make the worlds jump.
 LaneGrid arrange_lanes(int lanes, float w, float h, Vec2 extent, float margin, float gap,
