@@ -43,15 +43,14 @@ void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, floa
   ImGui::End();
 }
 
-// True if some series of `f` has two finite points: something to read off a line.
-bool has_a_line(const Figure& f) {
-  for (const auto& s : f.series) {
-    int n = 0;
+// True if `f` has two finite points: a line, or one point per variant to compare (a lone
+// point or an empty frame says nothing a counter does not).
+bool has_two_points(const Figure& f) {
+  int n = 0;
+  for (const auto& s : f.series)
     for (size_t k = 0; k < std::min(s.x.size(), s.y.size()) && n < 2; ++k)
       n += std::isfinite(s.x[k]) && std::isfinite(plotted_y(f, s.y[k]));
-    if (n >= 2) return true;
-  }
-  return false;
+  return n >= 2;
 }
 }  // namespace
 
@@ -246,7 +245,7 @@ void App::frame(float frame_ms) {
   add_ghost_returns(figures_);
   // A lesson shows what its step asks for: a plot with nothing to compare yet gives its room away.
   if (in_lesson())
-    std::erase_if(figures_, [](const Figure& f) { return !has_a_line(f); });
+    std::erase_if(figures_, [](const Figure& f) { return !has_two_points(f); });
   ScreenInput in = screen_input(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H));
   const LaneGrid previous = layout_.grid;
   if (layout_.extent.x > 0) in.previous = &previous;  // the last frame laid out a world
