@@ -85,6 +85,16 @@ std::string format_tick(double value, double step) {
   const double a = std::abs(value);
   if (a != 0 && (a >= 1e6 || a < 1e-4)) {
     std::snprintf(buf, sizeof buf, "%.2g", value);
+    // "1e+06" -> "1e6", "2.5e-05" -> "2.5e-5": the exponent as a reader writes it.
+    std::string s = buf;
+    if (const size_t e = s.find('e'); e != std::string::npos) {
+      std::string mant = s.substr(0, e), exp = s.substr(e + 1);
+      const bool neg = !exp.empty() && exp[0] == '-';
+      if (!exp.empty() && (exp[0] == '+' || exp[0] == '-')) exp.erase(0, 1);
+      while (exp.size() > 1 && exp[0] == '0') exp.erase(0, 1);
+      return mant + "e" + (neg ? "-" : "") + exp;
+    }
+    return s;
   } else {
     const int decimals = step >= 1 ? 0 : std::min(6, int(std::ceil(-std::log10(step) - 1e-9)));
     std::snprintf(buf, sizeof buf, "%.*f", decimals, value);

@@ -72,6 +72,8 @@ TEST_CASE("log axes tick decades in data units; SVG and GUI share the layout") {
   for (int i = 0; i < 7; ++i) CHECK(t[i] == doctest::Approx(-0.3 + 0.1 * i));
   CHECK(format_tick(2000, 500) == "2000");
   CHECK(format_tick(0.25, 0.05) == "0.25");
+  CHECK(format_tick(1e6, 1e5) == "1e6");  // not "1e+06": read from the back row
+  CHECK(format_tick(2.5e-5, 1e-5) == "2.5e-5");
 }
 
 TEST_CASE("atomic writes: a failed write leaves neither a partial file nor a temporary") {

@@ -26,26 +26,31 @@ void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, floa
                ImGuiWindowFlags_NoTitleBar | ImGuiWindowFlags_NoMove | ImGuiWindowFlags_NoResize |
                    ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoBringToFrontOnFocus);
   if (font) ImGui::PushFont(font);
+  // Plots whose series are the same variants (a lesson step's) share one key above the row:
+  // the room of one legend per plot goes to the data.
+  bool shared = figs.size() > 1 && legend_labels(figs[0]).size() > 1;
+  for (size_t i = 1; i < figs.size() && shared; ++i)
+    shared = legend_labels(figs[i]) == legend_labels(figs[0]);
+  if (shared) draw_series_key(figs[0], ImGui::GetContentRegionAvail().x, {line_scale});
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float w = (avail.x - gap * (figs.size() - 1)) / figs.size();
   for (size_t i = 0; i < figs.size(); ++i) {
     if (i) ImGui::SameLine();
-    plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), {line_scale});
+    plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), {line_scale, {}, !shared});
   }
   if (font) ImGui::PopFont();
   ImGui::End();
 }
 
-// True if some series of `f` has two finite points: something to read off a line.
-bool has_a_line(const Figure& f) {
-  for (const auto& s : f.series) {
-    int n = 0;
+// True if `f` has two finite points: a line, or one point per variant to compare (a lone
+// point or an empty frame says nothing a counter does not).
+bool has_two_points(const Figure& f) {
+  int n = 0;
+  for (const auto& s : f.series)
     for (size_t k = 0; k < std::min(s.x.size(), s.y.size()) && n < 2; ++k)
       n += std::isfinite(s.x[k]) && std::isfinite(plotted_y(f, s.y[k]));
-    if (n >= 2) return true;
-  }
-  return false;
+  return n >= 2;
 }
 }  // namespace
 
@@ -67,12 +72,21 @@ App::App(Settings settings, bool scripted, bool demo_plan_trace)
 }
 
 float App::ui_scale() const {
-  return presenting() ? std::max(settings_.font_scale, 1.8f) : settings_.font_scale;
+  if (!presenting()) return settings_.font_scale;
+  // A projector shows any resolution at the same size on the wall: presentation text keeps its
+  // share of the window's height (1.8 x at 1000 to 1099 px, 1.44 x at 800), in steps of a tenth
+  // so a resize rebuilds the fonts rarely.
+  const float h = ImGui::GetIO().DisplaySize.y > 0 ? ImGui::GetIO().DisplaySize.y
+                                                   : float(settings_.window_h);
+  const float k = std::clamp(std::floor(h / 100.0f) / 10.0f, 0.7f, 1.4f);
+  return std::max(settings_.font_scale, 1.8f * k);
 }
 
 bool App::take_font_change() {
-  const bool changed = std::exchange(font_changed_, false) || built_presenting_ != presenting();
+  const bool changed = std::exchange(font_changed_, false) || built_scale_ != ui_scale() ||
+                       built_presenting_ != presenting();
   built_presenting_ = presenting();
+  built_scale_ = ui_scale();
   return changed;
 }
 
@@ -94,6 +108,7 @@ std::string App::load(const std::string& name, const std::vector<std::string>& s
   leave_lesson();
   leave_side_by_side();
   ghost_returns_.clear();
+  layout_.extent = {0, 0};  // a new world: its arrangement is chosen afresh
   const uint64_t s = seed ? *seed : src.json.value("seed", uint64_t(0));
   runner_.load(
       [src](uint64_t seed) {
@@ -211,6 +226,7 @@ void App::take_runner_news() {
 void App::frame(float frame_ms) {
   profile_.add(frame_ms);
   take_runner_news();
+  if (in_lesson()) measure_claims();
   handle_keys();
 
   menu_bar();
@@ -229,8 +245,11 @@ void App::frame(float frame_ms) {
   add_ghost_returns(figures_);
   // A lesson shows what its step asks for: a plot with nothing to compare yet gives its room away.
   if (in_lesson())
-    std::erase_if(figures_, [](const Figure& f) { return !has_a_line(f); });
-  layout_ = lay_out_screen(screen_input(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H)));
+    std::erase_if(figures_, [](const Figure& f) { return !has_two_points(f); });
+  ScreenInput in = screen_input(ImVec2(vp->Pos.x + left_w, top), ImVec2(W - left_w, H));
+  const LaneGrid previous = layout_.grid;
+  if (layout_.extent.x > 0) in.previous = &previous;  // the last frame laid out a world
+  layout_ = lay_out_screen(in);
   viewport();
   const PixelRect& lab = layout_.lab;
   if (lab_open_)

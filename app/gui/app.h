@@ -73,6 +73,9 @@ class App {
   /// Opens (or closes, view "") the uncertainty and distribution-shift lab on a view named as
   /// in lab_view_names(). Returns an error message for an unknown name.
   std::string open_lab(const std::string& view);
+  /// Scripted runs: one line per claim of the open lesson step, "claim K: true|false|pending: the
+  /// claim -- the measured value" (empty outside a lesson).
+  std::vector<std::string> claim_lines() const;
   /// The lab's one-line status ("" when it is closed).
   std::string lab_status() const { return lab_open_ ? lab_.status() : ""; }
 
@@ -85,15 +88,16 @@ class App {
   /// Presentation mode in effect: Settings::lesson_presentation while a lesson is open (on by
   /// default), Settings::presentation otherwise.
   bool presenting() const { return in_lesson() ? settings_.lesson_presentation : settings_.presentation; }
-  /// Font scale in effect (presentation mode raises it).
+  /// Font scale in effect: Settings::font_scale, raised in presentation mode to 1.8 x at a window
+  /// 1000 px high and in proportion to the height (floored to tenths, 0.7 to 1.4 of that).
   float ui_scale() const;
   /// Pixel height of the plot font: in presentation mode a little under the UI font (plots pack
-  /// tick labels, legends and titles into a pane; 0.85 x 30.6 = 26 px at the default scale), else
-  /// the UI font's (0).
-  float plot_font_px() const { return presenting() ? 0.85f * kBaseFontPx * ui_scale() : 0.0f; }
+  /// tick labels, legends and titles into a pane): 0.9 x 30.6 = 27.5 px at the default scale,
+  /// whose digits are 20 px tall (DejaVu Sans: 0.73 em) for the back row; else the UI font's (0).
+  float plot_font_px() const { return presenting() ? 0.9f * kBaseFontPx * ui_scale() : 0.0f; }
   /// Scripted runs: one line on this frame's layout, e.g. "presentation on, ui font 31 px, plot
-  /// font 26 px, worlds 1056x612 in 1 x 3 (counters top), world 296x99 px each (49 px per
-  /// unit), plots 1056x318, lab none".
+  /// font 28 px, worlds 1056x640 in 3 x 1 (counters left), world 545x182 px each (91 px per
+  /// unit), plots 1056x273, lab none".
   std::string layout_line() const;
   /// True once after the font scale or theme changed; main rebuilds the atlas between frames.
   bool take_font_change();
@@ -153,7 +157,6 @@ class App {
     ViewTransform view;
     bool user_moved_view = false;
     uint64_t view_generation = 0;
-    ImVec2 counter_box{0, 80};  // the counter box in the last frame, with margin (fit avoids it)
     bool released = false;  // the lecturer played past the step's condition
   };
   // The world panes (viewport.cpp).
@@ -177,6 +180,9 @@ class App {
   void lesson_panel();
   void leave_lesson();
   bool lane_reached(const Lane& lane) const;
+  /// Measures the step's claims on the lanes' snapshots the first frame every lane has paused at
+  /// the step's condition (kept after Play, so they stay the pause's).
+  void measure_claims();
   std::vector<Figure> shown_figures() const;
   const LessonStep* current_step() const;
   // Commands on every lane (app.cpp).
@@ -221,6 +227,7 @@ class App {
   bool font_changed_ = false, quit_ = false;
   // presenting() when the fonts were last built: entering or leaving a lesson may change it.
   std::optional<bool> built_presenting_;
+  float built_scale_ = 0;  // ui_scale() when the fonts were last built (a resize may change it)
   std::optional<ScreenshotRequest> screenshot_request_;
   // Lessons: every file loaded separately (a broken one is listed with its error).
   struct LessonEntry {
@@ -230,6 +237,7 @@ class App {
   };
   std::vector<LessonEntry> lessons_;
   int lesson_ = -1, step_ = 0;  // open lesson (index into lessons_, -1: none), 0-based step
+  std::optional<std::vector<ClaimResult>> claim_results_;  // the step's claims at its pause
   std::string side_by_side_env_;  // env of the side-by-side run view ("" : not open)
   bool lab_open_ = false;         // the lab pane beside the viewport
   LabPanel lab_;

@@ -22,6 +22,19 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_broken_lesson_skipped
            COMMAND sh -c "rm -rf ${GUI_OUT}/assets && cp -r ${PROJECT_SOURCE_DIR}/assets ${GUI_OUT}/assets && sed 's/\"episode\": 1}/\"episode\": \"soon\"}/' ${PROJECT_SOURCE_DIR}/assets/lessons/07_dyna_maze.json > ${GUI_OUT}/assets/lessons/00_broken.json && DYNALAB_ASSETS=${GUI_OUT}/assets LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --lesson 08_changing_world --step 1 --ticks 20 --size 1280x800 --exit 2>&1")
   set_tests_properties(gui_scripted_broken_lesson_skipped PROPERTIES PASS_REGULAR_EXPRESSION "lesson skipped: [^\n]*00_broken.json: steps\\[0\\].until.episode: expected[^\n]*\n.*scripted: blocking_maze, 20 ticks")
+  # Lessons open in presentation mode and it lays out the lab: the three cart-poles of a
+  # variants step each get a world at least 400 px wide at 1600x1000 (in three rows; 280 px wide
+  # with 28 px poles in columns before), plot text 20+ px; --no-presentation turns it off.
+  add_test(NAME gui_scripted_lesson_presentation_layout
+           COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --lesson 06_planning_with_uncertainty --step 2 --ticks 5 --size 1600x1000 --screenshot ${GUI_OUT}/lesson_presentation.png --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --lesson 06_planning_with_uncertainty --step 2 --ticks 5 --size 1600x1000 --no-presentation --exit 2>&1")
+  set_tests_properties(gui_scripted_lesson_presentation_layout PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "layout: presentation on, ui font [3-9][0-9] px, plot font [2-9][0-9] px, worlds [0-9]+x[0-9]+ in 3 x 1 \\(counters [a-z]+\\), world ([4-9][0-9][0-9]|[0-9][0-9][0-9][0-9])x[0-9]+ px each.*layout: presentation off")
+  # A step's claims in the lesson panel, measured on the variants' snapshots at the pause: a true
+  # one and a false one (a fixture lesson in a copy of the assets).
+  add_test(NAME gui_scripted_lesson_claims
+           COMMAND sh -c "rm -rf ${GUI_OUT}/claims_assets && cp -r ${PROJECT_SOURCE_DIR}/assets ${GUI_OUT}/claims_assets && cp ${PROJECT_SOURCE_DIR}/tests/lessons/00_claims_check.json ${GUI_OUT}/claims_assets/lessons/ && DYNALAB_ASSETS=${GUI_OUT}/claims_assets LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --lesson 00_claims_check --step 1 --size 1600x1000 --screenshot ${GUI_OUT}/lesson_claims.png --exit 2>&1")
+  set_tests_properties(gui_scripted_lesson_claims PROPERTIES RESOURCE_LOCK xvfb
+                       PASS_REGULAR_EXPRESSION "claim 1: true: n = 50 needs fewer real steps than n = 0 -- n = 50: [0-9]+, n = 0: [0-9]+\nclaim 2: false: n = 0 reaches the goal in under 5 steps[^\n]* -- n = 0: [0-9]+ \\(below 5\\)")
   # The MPC overlay drawn from a synthetic PlanTrace, and presentation mode.
   add_test(NAME gui_scripted_mpc_overlay_presentation
            COMMAND sh -c "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1600x1000x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ticks 50 --demo-plan-trace --presentation --screenshot ${GUI_OUT}/mpc_demo.png --exit && $<TARGET_FILE:png_stats> ${GUI_OUT}/mpc_demo.png 12")

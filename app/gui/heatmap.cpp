@@ -41,7 +41,7 @@ struct HeatArea {
   void points() const;
   void axes(const std::vector<double>& yticks, double ystep, float label_y) const;
   void colour_bar(const std::vector<double>& cticks, double cstep) const;
-  void points_legend() const;
+  void points_legend(float header_right, float header_y) const;
   void hover_readout() const;
 };
 
@@ -128,12 +128,15 @@ void HeatArea::colour_bar(const std::vector<double>& cticks, double cstep) const
   }
 }
 
-// Legend for the points, bottom left inside the map.
-void HeatArea::points_legend() const {
+// Legend for the points: on the header's second line, left of the colour bar's unit, when it
+// fits there (off the data); else bottom left inside the map. `header_right`: where the unit
+// starts; `header_y`: the second line.
+void HeatArea::points_legend(float header_right, float header_y) const {
   if (h.points_label.empty() || h.px.empty()) return;
   const float r = dot_radius();
   const ImVec2 ts = ImGui::CalcTextSize(h.points_label.c_str());
-  const ImVec2 a(left + 4, bottom - ts.y - 8);
+  const bool header = left + ts.x + fh * 2.1f < header_right;
+  const ImVec2 a = header ? ImVec2(left - fh * 0.3f, header_y - 2) : ImVec2(left + 4, bottom - ts.y - 8);
   dl->AddRectFilled(a, ImVec2(a.x + ts.x + fh * 1.6f, a.y + ts.y + 4),
                     IM_COL32(255, 255, 255, 210), 3);
   const ImVec2 c(a.x + fh * 0.6f, a.y + 2 + ts.y * 0.5f);
@@ -182,8 +185,8 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   dl->AddText(ImVec2(a.left, p0.y + fh * 0.2f), kInk, h.title.c_str());
   // The colour bar's unit on the second line, right-aligned over the bar.
   const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
-  dl->AddText(ImVec2(std::max(a.left, p1.x - us.x - fh * 0.3f), p0.y + fh * 1.35f), kMuted,
-              h.value_label.c_str());
+  const float unit_x = std::max(a.left, p1.x - us.x - fh * 0.3f);
+  dl->AddText(ImVec2(unit_x, p0.y + fh * 1.35f), kMuted, h.value_label.c_str());
   if (a.right - a.left < 20 || a.bottom - a.top < 20 || h.nx <= 0 || h.ny <= 0 ||
       int(h.values.size()) < h.nx * h.ny || !(a.xspan() > 0) || !(a.yspan() > 0)) {
     dl->AddText(ImVec2(p0.x + fh, p0.y + size.y * 0.5f), kMuted, "no data yet");
@@ -194,7 +197,7 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   a.points();
   a.axes(yticks, ystep, p1.y - fh * 1.2f);
   a.colour_bar(cticks, cstep);
-  a.points_legend();
+  a.points_legend(unit_x, p0.y + fh * 1.35f);
   if (hovered) a.hover_readout();
   ImGui::PopID();
 }

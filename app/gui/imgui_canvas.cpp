@@ -34,6 +34,8 @@ void ImGuiCanvas::polygon(std::span<const Vec2> points, Color fill, Color outlin
 void ImGuiCanvas::circle(Vec2 center, double radius, Color fill, Color outline) {
   const ImVec2 c = view_.to_screen(center);
   const float r = float(radius * view_.scale);
+  // Under half a pixel nothing shows, and ImGui 1.86 divides by zero on such radii (SIGFPE).
+  if (!(r >= 0.5f) || !std::isfinite(c.x) || !std::isfinite(c.y)) return;
   if (fill.a > 0) dl_->AddCircleFilled(c, r, to_imu32(fill), 0);
   if (outline.a > 0) dl_->AddCircle(c, r, to_imu32(outline), 0, 1.5f * line_scale_);
 }

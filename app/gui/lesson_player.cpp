@@ -10,6 +10,7 @@
 #include <cstdio>
 
 #include "app/gui/app.h"
+#include "app/gui/claims_list.h"
 #include "core/lesson_gate.h"
 #include "core/lesson_step_run.h"
 #include "envs/registry.h"
@@ -199,6 +200,8 @@ std::string App::open_lesson(const std::string& name, int step) {
   for (const auto& p : s.panels)
     if (lab_.set_view(p)) lab_open_ = true;
   ghost_returns_.clear();
+  claim_results_.reset();
+  layout_.extent = {0, 0};  // a new world: its arrangement is chosen afresh
   mpc_.cem_follow = true;
   if (!scripted_) {
     settings_.lesson_mode = true;
@@ -210,6 +213,32 @@ std::string App::open_lesson(const std::string& name, int step) {
              std::to_string(lesson.steps.size()),
          false);
   return "";
+}
+
+void App::measure_claims() {
+  const LessonStep* s = current_step();
+  if (!s || claim_results_ || s->claims.empty() || !s->has_until) return;
+  std::vector<std::shared_ptr<const Snapshot>> snaps;
+  for (const auto& lane : lanes_) {
+    if (!lane_reached(lane) || lane.released) return;  // not every variant has paused yet
+    snaps.push_back(lane.snap);
+  }
+  std::vector<ClaimResult> r;
+  for (const LessonClaim& c : s->claims) r.push_back(check_claim(c, *s, snaps));
+  claim_results_ = std::move(r);
+}
+
+std::vector<std::string> App::claim_lines() const {
+  std::vector<std::string> out;
+  const LessonStep* s = current_step();
+  if (!s) return out;
+  for (size_t i = 0; i < s->claims.size(); ++i) {
+    const ClaimResult* r = claim_results_ ? &(*claim_results_)[i] : nullptr;
+    out.push_back("claim " + std::to_string(i + 1) + ": " +
+                  (r ? (r->holds ? "true" : "false") : "pending") + ": " + s->claims[i].says +
+                  (r ? " -- " + claim_result_text(s->claims[i], *r) : ""));
+  }
+  return out;
 }
 
 void App::start_lesson_runners(int64_t ticks) {
@@ -331,6 +360,7 @@ void App::lesson_panel() {
   }
 
   draw_narrative(*s, fonts_, presenting());
+  draw_claims(*s, claim_results_ ? &*claim_results_ : nullptr, line_scale());
 
   // The condition and where the runners are.
   if (s->has_until) {

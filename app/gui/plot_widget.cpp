@@ -36,8 +36,25 @@ struct Legend {
   float label_w = 0, row = 0, swatch = 0, w = 0, h = 0;
   enum Where { none, corner, header, right_side, above } where = none;
   ImVec2 at{0, 0};  // top-left of the box (corner); the others are placed by plot_figure
-  int cols = 1;     // entries per row (header and above)
-  float entry_w = 0;
+  std::vector<float> entry_w;  // each entry's width in a row of entries (header and above)
+  std::vector<ImVec2> offset;  // each entry's place relative to `at`: one per row by default
+
+  /// Lays the entries out in rows of at most `width` pixels; returns the number of rows.
+  int flow(float width) {
+    float x = 0;
+    int rows = 1;
+    for (size_t r = 0; r < entry_w.size(); ++r) {
+      if (x > 0 && x + entry_w[r] > width) x = 0, ++rows;
+      offset[r] = ImVec2(x, row * (rows - 1));
+      x += entry_w[r];
+    }
+    return rows;
+  }
+  float flow_width() const {
+    float w = 0;
+    for (float e : entry_w) w += e;
+    return w;
+  }
 };
 
 // One figure's axes area in screen pixels and the mapping of data into it; the drawing steps
@@ -203,7 +220,11 @@ Legend measure_legend(const Figure& fig, const PlotStyle& style, float fh) {
   if (!(g.listed.size() > 1 || (g.listed.size() == 1 && fig.series.size() > 1))) return g;
   for (size_t i : g.listed) g.label_w = std::max(g.label_w, ImGui::CalcTextSize(fig.series[i].label.c_str()).x);
   g.row = fh * 1.15f, g.swatch = fh * 1.4f;
-  g.entry_w = g.label_w + g.swatch + fh * 1.2f;  // one entry of a row of entries
+  for (size_t r = 0; r < g.listed.size(); ++r) {
+    const float lw = ImGui::CalcTextSize(fig.series[g.listed[r]].label.c_str()).x;
+    g.entry_w.push_back(lw + g.swatch + fh * 1.2f);
+    g.offset.push_back(ImVec2(0, g.row * r));
+  }
   g.w = g.label_w + g.swatch + fh * 0.7f, g.h = g.row * g.listed.size() + fh * 0.3f;
   g.where = Legend::corner;
   return g;
@@ -216,10 +237,8 @@ void PlotArea::legend(const Legend& g) const {
   for (size_t r = 0; r < g.listed.size(); ++r) {
     const size_t i = g.listed[r];
     const SeriesStyle st = style_of(i);
-    // Corner and right side: one entry per row; header and above: `cols` entries per row.
-    const bool flow = g.where == Legend::header || g.where == Legend::above;
-    const float x0 = g.at.x + (flow ? (r % g.cols) * g.entry_w : 0.0f);
-    const float y = g.at.y + fh * 0.15f + g.row * (flow ? r / g.cols : r) + g.row * 0.5f;
+    const float x0 = g.at.x + g.offset[r].x;
+    const float y = g.at.y + fh * 0.15f + g.offset[r].y + g.row * 0.5f;
     const ImVec2 a(x0 + fh * 0.3f, y), c(x0 + fh * 0.3f + g.swatch * 0.8f, y);
     if (st.fill_to != -1)
       dl->AddRectFilled(ImVec2(a.x, y - fh * 0.35f), ImVec2(c.x, y + fh * 0.35f),
@@ -239,12 +258,19 @@ int PlotArea::best_corner(Legend& g) const {
   const float y_top = top + fh * 0.3f, y_bottom = bottom - g.h - fh * 0.3f;
   const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
                              ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
-  g.at = corners[0];
-  int least = covered(g.at.x, g.at.y, g.w, g.h);
-  for (int c = 1; c < 4 && least > 0; ++c)
-    if (const int n = covered(corners[c].x, corners[c].y, g.w, g.h); n < least)
-      least = n, g.at = corners[c];
-  return least;
+  // A line just outside the box still crowds it: prefer a corner free even with the box grown by
+  // a third of a line, then one free of data under the box itself.
+  for (const float m : {fh * 0.35f, 0.0f}) {
+    const auto under = [&](ImVec2 at) {
+      return covered(at.x - m, at.y - m, g.w + 2 * m, g.h + 2 * m);
+    };
+    g.at = corners[0];
+    int least = under(g.at);
+    for (int c = 1; c < 4 && least > 0; ++c)
+      if (const int n = under(corners[c]); n < least) least = n, g.at = corners[c];
+    if (least == 0 || m == 0.0f) return least;
+  }
+  return 0;
 }
 
 // Hover read-out: a guide at the mouse x and the nearest point of every series.
@@ -269,28 +295,56 @@ void PlotArea::hover_readout() const {
   }
   ImGui::EndTooltip();
 }
-// The title with the y unit ("Return per episode   (return)") in `width` pixels: on one line
-// when it fits, else without the unit, else wrapped at spaces onto two lines, the second cut
-// with "..." if it still does not fit. Never drawn past the plot.
-std::vector<std::string> title_lines(const Figure& fig, float width) {
+// `text` in `width` pixels: one line when it fits, else wrapped at a space onto two, the second
+// cut with "..." if it still does not fit. Titles and axis labels are never drawn past the plot.
+// The title with the y unit ("Return per episode   (return)"): one line with the unit when it
+// fits, else two_lines of the title alone.
+std::vector<std::string> two_lines(const std::string& text, float width) {
   auto fits = [&](const std::string& t) { return ImGui::CalcTextSize(t.c_str()).x <= width; };
+  if (fits(text)) return {text};
+  // The longest first line that fits, at a space; the rest cut with "..." if it does not fit.
+  std::string first, rest = text;
+  for (size_t sp = text.find(' '); sp != std::string::npos; sp = text.find(' ', sp + 1)) {
+    if (!fits(text.substr(0, sp))) break;
+    first = text.substr(0, sp), rest = text.substr(sp + 1);
+  }
+  const size_t whole = rest.size();
+  while (!rest.empty() && !fits(rest + "...")) rest.pop_back();
+  if (rest.size() < whole) rest += "...";
+  return first.empty() ? std::vector<std::string>{rest} : std::vector<std::string>{first, rest};
+}
+
+std::vector<std::string> title_lines(const Figure& fig, float width) {
   const std::string with_unit =
       fig.title +
       (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
-  if (fits(with_unit)) return {with_unit};
-  if (fits(fig.title)) return {fig.title};
-  // The longest first line that fits, at a space.
-  std::string first, rest = fig.title;
-  for (size_t sp = fig.title.find(' '); sp != std::string::npos; sp = fig.title.find(' ', sp + 1)) {
-    if (!fits(fig.title.substr(0, sp))) break;
-    first = fig.title.substr(0, sp), rest = fig.title.substr(sp + 1);
-  }
-  if (first.empty()) first = "", rest = fig.title;
-  while (!rest.empty() && !fits(rest + "...")) rest.pop_back();
-  if (rest.size() < fig.title.size() - first.size() - (first.empty() ? 0 : 1)) rest += "...";
-  return first.empty() ? std::vector<std::string>{rest} : std::vector<std::string>{first, rest};
+  if (ImGui::CalcTextSize(with_unit.c_str()).x <= width) return {with_unit};
+  return two_lines(fig.title, width);
 }
 }  // namespace
+
+std::vector<std::string> legend_labels(const Figure& fig) {
+  std::vector<std::string> out;
+  for (const auto& s : fig.series)
+    if (!s.label.empty()) out.push_back(s.label);
+  return out;
+}
+
+float draw_series_key(const Figure& fig, float width, const PlotStyle& style) {
+  const float fh = ImGui::GetFontSize();
+  Legend g = measure_legend(fig, style, fh);
+  if (g.where == Legend::none) return 0;
+  g.where = Legend::above;
+  const int rows = g.flow(width);
+  const ImVec2 p0 = ImGui::GetCursorScreenPos();
+  g.at = p0;
+  const PlotArea a{fig, style, figure_bounds(fig), ImGui::GetWindowDrawList(), fh,
+                   2.5f * style.line_scale, p0.x, p0.x + width, p0.y, p0.y};
+  a.legend(g);
+  const float h = rows * g.row + fh * 0.3f;
+  ImGui::Dummy(ImVec2(width, h));
+  return h;
+}
 
 void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle& style) {
   ImGui::PushID(id);
@@ -312,34 +366,40 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
   const std::vector<std::string> title = title_lines(fig, right - left);
   const float line_h = fh * 1.15f, title_y = p0.y + fh * 0.2f;
+  const std::vector<std::string> x_label = two_lines(fig.x_label, p1.x - p0.x - fh);
   PlotArea a{fig, style, b, dl, fh, 2.5f * style.line_scale,
-             left, right, title_y + line_h * title.size() + fh * 0.15f, p1.y - fh * 2.4f};
+             left, right, title_y + line_h * title.size() + fh * 0.15f,
+             p1.y - fh * 2.4f - line_h * (x_label.size() > 1 ? 1 : 0)};
   for (size_t i = 0; i < title.size(); ++i)
     dl->AddText(ImVec2(a.left, title_y + line_h * i), kInk, title[i].c_str());
-  Legend g = measure_legend(fig, style, fh);
+  Legend g = style.legend ? measure_legend(fig, style, fh) : Legend{};
   if (g.where == Legend::corner && !b.empty && a.best_corner(g) > 0) {
     // No corner is free of data: the legend goes outside the axes.
-    const float n = float(g.listed.size());
     const float title_w = ImGui::CalcTextSize(title.back().c_str()).x + fh * 1.5f;
-    if (title_w + g.entry_w * n <= a.right - a.left) {
-      g.where = Legend::header, g.cols = int(n);
+    if (title_w + g.flow_width() <= a.right - a.left) {
+      g.where = Legend::header;
+      g.flow(g.flow_width());
       g.at = ImVec2(a.left + title_w - fh * 0.3f,
                     title_y + line_h * (title.size() - 1) - fh * 0.15f - g.row * 0.5f + fh * 0.5f);
     } else if (g.w + fh * 0.6f <= 0.35f * (a.right - a.left)) {
       g.where = Legend::right_side;
       a.right -= g.w + fh * 0.6f;
       g.at = ImVec2(a.right + fh * 0.3f, a.top);
-    } else {
+    } else if (const int rows = g.flow(a.right - a.left);
+               a.bottom - a.top - rows * g.row > std::max(fh * 4.0f, 0.5f * (a.bottom - a.top))) {
       g.where = Legend::above;
-      g.cols = std::max(1, int((a.right - a.left) / g.entry_w));
-      const int rows = int(std::ceil(n / g.cols));
       g.at = ImVec2(a.left - fh * 0.3f, a.top - fh * 0.15f);
       a.top += rows * g.row + fh * 0.15f;
+    } else {  // no room outside: the corner with the least data under it
+      for (size_t r = 0; r < g.offset.size(); ++r) g.offset[r] = ImVec2(0, g.row * r);
+      a.best_corner(g);
     }
   }
-  const ImVec2 xl = ImGui::CalcTextSize(fig.x_label.c_str());
-  dl->AddText(ImVec2((a.left + a.right - xl.x) * 0.5f, p1.y - fh * 1.2f), kMuted,
-              fig.x_label.c_str());
+  for (size_t i = 0; i < x_label.size(); ++i) {
+    const float w = ImGui::CalcTextSize(x_label[i].c_str()).x;
+    const float x = std::clamp((a.left + a.right - w) * 0.5f, p0.x + fh * 0.5f, p1.x - w - fh * 0.5f);
+    dl->AddText(ImVec2(x, a.bottom + fh * 1.2f + line_h * i), kMuted, x_label[i].c_str());
+  }
   if (a.right - a.left < 10 || a.bottom - a.top < 10) {
     ImGui::PopID();
     return;

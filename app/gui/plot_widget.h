@@ -5,6 +5,7 @@
 
 #include <imgui.h>
 
+#include <string>
 #include <vector>
 
 #include "core/figure.h"
@@ -28,7 +29,16 @@ struct PlotStyle {
   float line_scale = 1;  ///< multiplies line widths (presentation mode)
   /// Per series (by index); series without an entry are lines in their position's colour.
   std::vector<SeriesStyle> series;
+  bool legend = true;  ///< false: no legend (a row of plots shares one, draw_series_key)
 };
+
+/// The labels `fig`'s legend lists (series with a label), in order.
+std::vector<std::string> legend_labels(const Figure& fig);
+
+/// Draws `fig`'s legend as one or more rows of entries `width` pixels wide at the cursor (a key
+/// shared by a row of plots whose series are the same variants) and advances the cursor past
+/// it; returns its height (0: nothing to list).
+float draw_series_key(const Figure& fig, float width, const PlotStyle& style = {});
 
 /// Draws `fig` into a `size` pixel box at the cursor and advances the cursor past it.
 /// Hovering shows a guide line and the nearest point of every series.

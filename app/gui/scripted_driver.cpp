@@ -120,6 +120,7 @@ int ScriptedDriver::finish(App& app, int frames, double ui_ms, int fb_w, int fb_
   if (const std::string lab = app.lab_status(); !lab.empty())
     std::fprintf(stderr, "lab: %s\n", lab.c_str());
   std::fprintf(stderr, "layout: %s\n", app.layout_line().c_str());
+  for (const std::string& c : app.claim_lines()) std::fprintf(stderr, "%s\n", c.c_str());
   const double idle_ms = std::chrono::duration<double, std::milli>(Clock::now() - done_).count();
   std::fprintf(stderr,
                "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last "

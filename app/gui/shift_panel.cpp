@@ -177,7 +177,7 @@ void LabPanel::State::draw_shift() {
   const auto& names = inputs.obs_names;
   lab_title(style, "Training data vs where the policy goes");
   job_note(shift_job.running(), shift_job.error);
-  const float w = ImGui::GetFontSize() * 7;
+  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
   dim_combo("histogram / x", shift_x, names, w);
   if (m.obs_dim > 1) {
     same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x + ImGui::CalcTextSize("y").x);

@@ -77,6 +77,7 @@ std::string App::open_side_by_side(const std::string& env) {
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
   ghost_returns_.clear();
+  layout_.extent = {0, 0};  // a new world: its arrangement is chosen afresh
   mpc_.opt.candidates = false;  // three fans side by side are noise; the chosen plans say it
   mpc_.opt.chosen = mpc_.opt.executed = true;
   if (!scripted_) play_all();

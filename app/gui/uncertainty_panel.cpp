@@ -60,7 +60,7 @@ void LabPanel::State::draw_map() {
   if (D < 1) return;
   lab_title(style, "Where do the members disagree?");
   job_note(map_job.running(), map_job.error);
-  const float w = ImGui::GetFontSize() * 7;
+  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
   const float sp = ImGui::GetStyle().ItemInnerSpacing.x;
   dim_combo("x axis", map_x, names, w);
   if (D > 1) {
@@ -116,7 +116,7 @@ void LabPanel::State::draw_slice() {
   if (D < 1) return;
   lab_title(style, "One input dimension: members, bands and data");
   job_note(slice_job.running(), slice_job.error);
-  const float w = ImGui::GetFontSize() * 7;
+  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
   dim_combo("input", slice_dim, names, w);
   same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x +
                     ImGui::CalcTextSize("predicted change").x);

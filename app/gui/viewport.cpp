@@ -73,10 +73,9 @@ void App::fit_view(Lane& lane) {
     lane.view_generation = lane.st.generation, lane.user_moved_view = false;
   if (lane.user_moved_view) return;
   // Leave room for the counters (at the top, or at the left of a row of wide worlds) so they
-  // never cover the world. Side by side, every pane leaves the same room so the worlds line up.
-  ImVec2 room{0, 0};
-  for (const auto& l : lanes_)
-    room.x = std::max(room.x, l.counter_box.x), room.y = std::max(room.y, l.counter_box.y);
+  // never cover the world: the largest box of the lanes, as the layout measured it, so every
+  // pane leaves the same room and the worlds line up.
+  const ImVec2 room(float(layout_.grid.counters.x), float(layout_.grid.counters.y));
   ViewTransform& view = lane.view;
   ViewTransform inner = view;
   if (layout_.grid.counters_left) {
@@ -140,8 +139,8 @@ Counters App::lane_counters(const Lane& lane) const {
 void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   // Presentation mode's UI font is already large; elsewhere the counters use the big font.
   ImGui::PushFont(presenting() ? fonts_.ui : fonts_.big);
-  lane.counter_box = draw_counter_box(ImGui::GetWindowDrawList(), p0, avail, lane_counters(lane),
-                                      counter_pad(), layout_.grid.counters_wrap);
+  draw_counter_box(ImGui::GetWindowDrawList(), p0, avail, lane_counters(lane), counter_pad(),
+                   layout_.grid.counters_wrap);
   ImGui::PopFont();
 }
 

@@ -37,7 +37,11 @@ void add_plan_counters(Counters& c, const Snapshot& s, const PlanView& mb) {
 
 void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
   if (!s.q_table && !s.plan) return;
-  c.pieces.push_back("episode " + std::to_string(s.episode + 1));
+  // Between an episode's end and the next tick the world still shows the finished episode (a
+  // lesson paused at "episode N" shows how it ended): name that one, not the next.
+  const bool ended = s.trajectory.episode >= 0 && s.trajectory.episode < s.episode;
+  c.pieces.push_back(ended ? "episode " + std::to_string(s.trajectory.episode + 1) + " (ended)"
+                           : "episode " + std::to_string(s.episode + 1));
   if (s.q_table) add_q_table_counters(c, s, *s.q_table, side_by_side);
   if (s.plan) add_plan_counters(c, s, *s.plan);
 }
@@ -57,17 +61,17 @@ std::vector<std::string> counter_lines(const Counters& c, float wrap_w, float pa
   return lines;
 }
 
-// The box's inner width and height for `lines`, at most `wrap_w` wide.
-ImVec2 box_of(const std::vector<std::string>& lines, float wrap_w, float pad) {
+// The box's width and height for `lines`, at most `cap` wide. A piece wider than the wrap
+// width stays whole on its line, so the box can be wider than the wrap width.
+ImVec2 box_of(const std::vector<std::string>& lines, float cap, float pad) {
   float bw = 0;
   for (const auto& l : lines) bw = std::max(bw, ImGui::CalcTextSize(l.c_str()).x);
-  return ImVec2(std::min(bw + 2 * pad, wrap_w - 2 * pad),
-                ImGui::GetFontSize() * lines.size() + 2 * pad);
+  return ImVec2(std::min(bw + 2 * pad, cap), ImGui::GetFontSize() * lines.size() + 2 * pad);
 }
 }  // namespace
 
 ImVec2 counter_box_size(const Counters& c, float wrap_w, float pad) {
-  const ImVec2 b = box_of(counter_lines(c, wrap_w, pad), wrap_w, pad);
+  const ImVec2 b = box_of(counter_lines(c, wrap_w, pad), 1e6f, pad);
   return ImVec2(b.x + 2 * pad, b.y + 2 * pad);
 }
 
@@ -75,7 +79,7 @@ ImVec2 draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters&
                         float wrap_w) {
   wrap_w = std::min(wrap_w, avail.x);
   const std::vector<std::string> lines = counter_lines(c, wrap_w, pad);
-  const ImVec2 box = box_of(lines, wrap_w, pad);
+  const ImVec2 box = box_of(lines, avail.x - 2 * pad, pad);
   const float lh = ImGui::GetFontSize();
   dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);
   dl->AddRectFilled(ImVec2(p0.x + pad, p0.y + pad), ImVec2(p0.x + pad + box.x, p0.y + pad + box.y),
