@@ -5,6 +5,8 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/analysis/model_inputs.h"
+#include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/config.h"
 #include "core/io/csv.h"
 #include "core/lesson.h"
@@ -113,6 +115,23 @@ double plan_terminated_fraction(const PlanTrace& t) {
   return double(ended) / double(t.candidates);
 }
 
+// slice disagreement_ratio (see the header); NaN when the slice has no point on one side.
+double slice_disagreement_ratio(const Snapshot& s) {
+  const ModelInputs in = model_inputs(s);
+  const UncertaintySliceView v = uncertainty_slice_view(in);
+  const double lo = in.summary->lo[0], hi = in.summary->hi[0];
+  double inside = 0, outside = 0;
+  int n_in = 0, n_out = 0;
+  for (size_t k = 0; k < v.slice.xs.size(); ++k) {
+    const double sd = std::sqrt(std::max(0.0, v.slice.epistemic[k]));
+    const bool on_data = v.slice.xs[k] >= lo && v.slice.xs[k] <= hi;
+    (on_data ? inside : outside) += sd;
+    ++(on_data ? n_in : n_out);
+  }
+  if (n_in == 0 || n_out == 0 || inside <= 0) return kNaN;
+  return (outside / n_out) / (inside / n_in);
+}
+
 }  // namespace
 
 Measure parse_measure(const std::string& text) {
@@ -154,6 +173,12 @@ Measure parse_measure(const std::string& text) {
     if (w[1] != "terminated_fraction" && w[1] != "failure_fraction" && w[1] != "predicted_return")
       fail("plan terminated_fraction, plan failure_fraction or plan predicted_return");
     m.kind = Measure::Kind::plan;
+    m.source = w[1];
+    return m;
+  }
+  if (w[0] == "slice") {
+    if (w.size() != 2 || w[1] != "disagreement_ratio") fail("slice disagreement_ratio");
+    m.kind = Measure::Kind::slice;
     m.source = w[1];
     return m;
   }
@@ -235,6 +260,12 @@ double measure_snapshot(const Measure& m, const Snapshot& s, std::string* why) {
     case Measure::Kind::q:
       if (!s.q_table) throw std::invalid_argument("'q ...': this experiment has no Q table");
       return double(m.source == "real_updates" ? s.q_table->real_updates : s.q_table->planning_updates);
+    case Measure::Kind::slice: {
+      if (!s.model) throw std::invalid_argument("'slice ...': this experiment has no learned model");
+      if (!has_model_inputs(s) || !s.model->training_data) return missing("the model has not been fit yet");
+      const double r = slice_disagreement_ratio(s);
+      return std::isnan(r) ? missing("the slice has no point on one side of the data") : r;
+    }
   }
   return kNaN;
 }

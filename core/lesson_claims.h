@@ -23,6 +23,11 @@
 //                                   (Env::failure: the pit), the ones the fan draws red
 //   plan predicted_return           the planner's predicted return of the plan it executes
 //   q real_updates | q planning_updates   tabular update counters
+//   slice disagreement_ratio        the 1-D uncertainty slice along obs[0] as the lab draws it
+//                                   (uncertainty_slice_view, its defaults): the members' mean
+//                                   epistemic sd at the points outside the training data's range
+//                                   over that at the points inside it ("they agree on the data and
+//                                   fan out past it" is a ratio well above 1)
 
 #include <limits>
 #include <memory>
@@ -37,7 +42,7 @@ class ConfigNode;
 
 /// A parsed "measure" string (see the file comment).
 struct Measure {
-  enum class Kind { column, obs, data, episodes, total_steps, plan, q };
+  enum class Kind { column, obs, data, episodes, total_steps, plan, q, slice };
   Kind kind = Kind::column;
   std::string stat;    ///< column: first | last | mean | min | max | sum | count
   std::string source;  ///< column: the column or FIGURE[/SERIES]; plan/q: the field

@@ -209,3 +209,15 @@ TEST_CASE("verify_steps checks each claim on the step's seed and further seeds, 
   // Different seeds give different runs (a claim is checked on more than one).
   CHECK(one[0].results[1][0].value != one[0].results[1][1].value);
 }
+
+TEST_CASE("slice disagreement_ratio: bootstrap members agree on the data and fan out past it") {
+  const auto p = write_lesson("slice", R"([{"title": "a", "narrative": "n", "question": "q", "experiment": "cliff_hill_v05",
+    "set": {"model.prediction": "probabilistic", "model.ensemble_size": 5, "model.elite_members": 5},
+    "until": {"total_steps": 201}}])");
+  const StepRun run = run_step(load_lesson(p), 1, 1000000, env_registry());
+  const double r = measure("slice disagreement_ratio", *run.snapshots[0]);
+  CHECK(r > 3);  // lesson 05 claims it on every seed it verifies
+  CHECK(parse_error("slice epistemic").find("slice disagreement_ratio") != std::string::npos);
+  CHECK_THROWS_WITH_AS(measure("slice disagreement_ratio", four_episodes()),
+                       doctest::Contains("no learned model"), std::invalid_argument);
+}
