@@ -19,6 +19,9 @@ struct Figure {
   std::string title, x_label, y_label;
   std::vector<Series> series;
   bool log_y = false;  ///< log-scale y axis (non-positive values are not drawn)
+  /// Markers only, no lines: x is a category (a parameter's index), not a continuum, so a line
+  /// between two x values would mean nothing.
+  bool points = false;
 
   /// The series with this label, created (empty) if absent.
   Series& series_named(const std::string& label);

@@ -25,7 +25,10 @@ FigureBounds figure_bounds(const Figure& fig) {
   b.empty = false;
   if (xh - xl < 1e-12) xl -= 0.5, xh += 0.5;
   if (yh - yl < 1e-12) yl -= 0.5, yh += 0.5;
-  const double py = (yh - yl) * 0.05;
+  // Markers are drawn as dots around their point: a category axis gets half a category on each
+  // side and the y axis more room, so no dot is cut by the frame.
+  if (fig.points) xl -= 0.5, xh += 0.5;
+  const double py = (yh - yl) * (fig.points ? 0.15 : 0.05);
   // Counts and losses start at zero: keep 0 as the floor rather than padding below it.
   b.y_lo = (yl >= 0 && !fig.log_y) ? std::max(0.0, yl - py) : yl - py;
   b.y_hi = yh + py;

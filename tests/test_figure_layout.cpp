@@ -43,3 +43,16 @@ TEST_CASE("figure bounds pad the data, keep a zero floor and skip non-finite poi
   CHECK(plotted_y(f, 100.0) == doctest::Approx(2.0));
   CHECK(figure_bounds(Figure{}).empty);
 }
+
+TEST_CASE("a figure of points (categories on x) keeps every dot off the frame") {
+  Figure f{"system_id_ratio", "t", "parameter", "fitted / true", {}, false, true};
+  f.series.push_back({"fitted vs true", {1, 2, 3}, {1.0, 1.008, 0.998}});
+  const FigureBounds b = figure_bounds(f);
+  CHECK(b.x_lo == doctest::Approx(0.5));
+  CHECK(b.x_hi == doctest::Approx(3.5));
+  CHECK(b.y_hi > 1.008 + 0.1 * 0.010);  // more than a line plot's 5 % above the highest dot
+  CHECK(b.y_lo < 0.998 - 0.1 * 0.010);
+  // Log-axis tick labels carry their own digits: 0.01 and 0.001, not 0.010 and 0.0010.
+  CHECK(format_tick(0.01, 0.01) == "0.01");
+  CHECK(format_tick(0.001, 0.001) == "0.001");
+}

@@ -31,13 +31,15 @@ void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, floa
   bool shared = figs.size() > 1 && legend_labels(figs[0]).size() > 1;
   for (size_t i = 1; i < figs.size() && shared; ++i)
     shared = legend_labels(figs[i]) == legend_labels(figs[0]);
-  if (shared) draw_series_key(figs[0], ImGui::GetContentRegionAvail().x, {line_scale});
+  if (shared) draw_series_key(figs[0], ImGui::GetContentRegionAvail().x, runs_style(figs[0], line_scale));
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const float gap = ImGui::GetStyle().ItemSpacing.x;
   const float w = (avail.x - gap * (figs.size() - 1)) / figs.size();
   for (size_t i = 0; i < figs.size(); ++i) {
     if (i) ImGui::SameLine();
-    plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), {line_scale, {}, !shared});
+    PlotStyle style = runs_style(figs[i], line_scale);
+    style.legend = !shared;
+    plot_figure(figs[i].id.c_str(), figs[i], ImVec2(w, avail.y), style);
   }
   if (font) ImGui::PopFont();
   ImGui::End();

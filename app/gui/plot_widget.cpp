@@ -72,7 +72,9 @@ struct PlotArea {
     return float(bottom - (y - b.y_lo) / (b.y_hi - b.y_lo) * (bottom - top));
   }
   SeriesStyle style_of(size_t i) const {
-    return i < style.series.size() ? style.series[i] : SeriesStyle{};
+    SeriesStyle st = i < style.series.size() ? style.series[i] : SeriesStyle{};
+    st.points = st.points || fig.points;
+    return st;
   }
   Color colour_of(size_t i) const {
     const int c = style_of(i).colour;
@@ -89,7 +91,7 @@ struct PlotArea {
 };
 
 std::string y_tick_label(const Figure& fig, double v, double ystep) {
-  return format_tick(v, fig.log_y ? v / 10 : ystep);
+  return format_tick(v, fig.log_y ? v : ystep);  // log ticks are 1, 2, 5 x 10^k: their own digits
 }
 
 void PlotArea::grid_and_ticks(const std::vector<double>& yticks, double ystep) const {
@@ -152,13 +154,15 @@ void PlotArea::lines() const {
   std::vector<ImVec2> pts;
   for (size_t i = 0; i < fig.series.size(); ++i) {
     const Series& s = fig.series[i];
-    const ImU32 col = to_imu32(colour_of(i));
-    const float w = band_edge[i] ? std::max(1.0f, lw * 0.4f) : lw;
+    const ImU32 col = to_imu32(colour_of(i).with_alpha(style_of(i).line_alpha));
+    const float w = band_edge[i] ? std::max(1.0f, lw * 0.4f) : lw * style_of(i).line_width;
     if (style_of(i).points) {
+      // A scatter of many points keeps its dots small; a few category points must be seen.
+      const float r = lw * (s.x.size() <= 20 ? 2.5f : 1.1f);
       for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
         const double y = plotted_y(fig, s.y[k]);
         if (std::isfinite(y) && std::isfinite(s.x[k]))
-          dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(y)), lw * 1.1f, col, 8);
+          dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(y)), r, col, s.x.size() <= 20 ? 0 : 8);
       }
       continue;
     }
@@ -246,7 +250,7 @@ void PlotArea::legend(const Legend& g) const {
     else if (st.points)
       dl->AddCircleFilled(ImVec2((a.x + c.x) * 0.5f, y), lw * 1.4f, to_imu32(colour_of(i)), 8);
     else
-      dl->AddLine(a, c, to_imu32(colour_of(i)), lw * 1.5f);
+      dl->AddLine(a, c, to_imu32(colour_of(i).with_alpha(st.line_alpha)), lw * 1.5f * st.line_width);
     dl->AddText(ImVec2(x0 + fh * 0.3f + g.swatch, y - fh * 0.5f), kInk, fig.series[i].label.c_str());
   }
 }
@@ -328,6 +332,29 @@ std::vector<std::string> legend_labels(const Figure& fig) {
   for (const auto& s : fig.series)
     if (!s.label.empty()) out.push_back(s.label);
   return out;
+}
+
+PlotStyle runs_style(const Figure& fig, float line_scale) {
+  PlotStyle ps{line_scale, {}};
+  const std::string mean = "mean over runs";
+  std::vector<std::string> variants;  // in order of first appearance: one colour each
+  bool any = false;
+  for (const Series& se : fig.series) {
+    const size_t colon = se.label.rfind(": ");
+    const std::string variant = colon == std::string::npos ? "" : se.label.substr(0, colon);
+    const std::string name = colon == std::string::npos ? se.label : se.label.substr(colon + 2);
+    const bool is_mean = name == mean, is_run = name.rfind("run ", 0) == 0;
+    any = any || is_mean;
+    auto it = std::find(variants.begin(), variants.end(), variant);
+    if (it == variants.end()) it = variants.insert(variants.end(), variant);
+    SeriesStyle st;
+    st.colour = int(it - variants.begin());
+    if (is_mean) st.line_width = 1.3f;
+    if (is_run) st.line_alpha = 0.4f, st.line_width = 0.6f;
+    ps.series.push_back(st);
+  }
+  if (!any) ps.series.clear();  // one run: every series its own colour, as before
+  return ps;
 }
 
 float draw_series_key(const Figure& fig, float width, const PlotStyle& style) {

@@ -23,6 +23,8 @@ struct SeriesStyle {
   int colour = -1;        ///< palette index for series_color(); -1: the series' position
   bool in_legend = true;  ///< listed in the legend
   float fill_alpha = 0.28f;
+  float line_alpha = 1;   ///< the line's opacity (a pale line stays behind the others)
+  float line_width = 1;   ///< multiplies the line's width
 };
 
 struct PlotStyle {
@@ -31,6 +33,12 @@ struct PlotStyle {
   std::vector<SeriesStyle> series;
   bool legend = true;  ///< false: no legend (a row of plots shares one, draw_series_key)
 };
+
+/// The style of a figure with several runs (episode_figure: series "run K" and "mean over runs",
+/// each prefixed "VARIANT: " when variants are merged): one colour per variant, its mean over
+/// runs bold and its current run thin and pale, so a curve's two series read as one variant.
+/// Figures without such series get the default style.
+PlotStyle runs_style(const Figure& fig, float line_scale);
 
 /// The labels `fig`'s legend lists (series with a label), in order.
 std::vector<std::string> legend_labels(const Figure& fig);

@@ -47,15 +47,32 @@ void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
 }
 
 namespace {
-// The box's lines: pieces joined while they fit in `wrap_w`, then the alert.
-std::vector<std::string> counter_lines(const Counters& c, float wrap_w, float pad) {
+bool fits(const std::string& text, float wrap_w, float pad) {
+  return ImGui::CalcTextSize(text.c_str()).x + 4 * pad <= wrap_w;
+}
+
+// The box's lines: pieces joined while they fit in `wrap_w`, then the alert. A piece stays whole
+// on its line unless it is wider than `break_w`, the pane ("episode 20 (ended)" over a
+// quarter-width pane): then it breaks between words rather than run out of the pane.
+std::vector<std::string> counter_lines(const Counters& c, float wrap_w, float pad, float break_w) {
   std::vector<std::string> lines(1);
   for (const auto& p : c.pieces) {
     const std::string joined = lines.back().empty() ? p : lines.back() + "    " + p;
-    if (!lines.back().empty() && ImGui::CalcTextSize(joined.c_str()).x + 4 * pad > wrap_w)
-      lines.push_back(p);
-    else
+    if (lines.back().empty() || fits(joined, wrap_w, pad)) {
       lines.back() = joined;
+    } else {
+      lines.push_back(p);
+    }
+    // Break the last line between words while it is too wide (a single word stays whole).
+    for (size_t cut; !fits(lines.back(), break_w, pad) && (cut = lines.back().rfind(' ')) != std::string::npos;) {
+      std::string rest = lines.back().substr(cut + 1);
+      lines.back().erase(cut);
+      while (!fits(lines.back(), break_w, pad) && (cut = lines.back().rfind(' ')) != std::string::npos) {
+        rest = lines.back().substr(cut + 1) + " " + rest;
+        lines.back().erase(cut);
+      }
+      lines.push_back(rest);
+    }
   }
   if (!c.alert.empty()) lines.push_back(c.alert);
   return lines;
@@ -71,14 +88,14 @@ ImVec2 box_of(const std::vector<std::string>& lines, float cap, float pad) {
 }  // namespace
 
 ImVec2 counter_box_size(const Counters& c, float wrap_w, float pad) {
-  const ImVec2 b = box_of(counter_lines(c, wrap_w, pad), 1e6f, pad);
+  const ImVec2 b = box_of(counter_lines(c, wrap_w, pad, 1e6f), 1e6f, pad);
   return ImVec2(b.x + 2 * pad, b.y + 2 * pad);
 }
 
 ImVec2 draw_counter_box(ImDrawList* dl, ImVec2 p0, ImVec2 avail, const Counters& c, float pad,
                         float wrap_w) {
   wrap_w = std::min(wrap_w, avail.x);
-  const std::vector<std::string> lines = counter_lines(c, wrap_w, pad);
+  const std::vector<std::string> lines = counter_lines(c, wrap_w, pad, avail.x);
   const ImVec2 box = box_of(lines, avail.x - 2 * pad, pad);
   const float lh = ImGui::GetFontSize();
   dl->PushClipRect(p0, ImVec2(p0.x + avail.x, p0.y + avail.y), true);

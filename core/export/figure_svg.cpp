@@ -47,7 +47,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
          "</text>\n";
   for (double t : yt)
     s += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(plotted_y(f, t)) + 4) + "\" text-anchor=\"end\">" +
-         format_tick(t, f.log_y ? t / 10 : ystep) +
+         format_tick(t, f.log_y ? t : ystep) +
          "</text>\n";
   s += "</g>\n";
   s += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 12.0) + "\" text-anchor=\"middle\" font-size=\"13\">" +
@@ -62,7 +62,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
     std::string run_start;  // the first point of the current run, "x,y"; empty: no run
     int run = 0;
     auto end_run = [&] {
-      if (run == 1) {
+      if (run == 1 || (f.points && run > 0)) {
         const auto comma = run_start.find(',');
         dots += "<circle class=\"point\" cx=\"" + run_start.substr(0, comma) + "\" cy=\"" +
                 run_start.substr(comma + 1) + "\" r=\"3\"/>";
@@ -76,6 +76,12 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
         continue;
       }
       const std::string at = num(sx(se.x[k])) + "," + num(sy(y));
+      if (f.points) {  // every point its own dot, no line between categories
+        run_start = at;
+        run = 1;
+        end_run();
+        continue;
+      }
       d += (run ? "L" : "M") + at + " ";
       if (run++ == 0) run_start = at;
     }

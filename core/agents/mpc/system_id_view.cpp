@@ -13,15 +13,20 @@ std::string short_number(double x) {
   std::snprintf(buf, sizeof buf, "%.3g", x);
   return buf;
 }
+
+// The x axis of both figures: the parameters by index, "1 engine_accel, 2 damping, 3 gravity".
+std::string parameter_axis(const ParametricDynamics& f) {
+  std::string names;
+  for (size_t j = 0; j < f.names.size(); ++j)
+    names += (j ? ", " : "") + std::to_string(j + 1) + " " + f.names[j];
+  return names;
+}
 }  // namespace
 
 Figure system_id_figure(const SystemIdModel& model) {
   const ParametricDynamics& f = model.form();
-  std::string names;
-  for (size_t j = 0; j < f.names.size(); ++j)
-    names += (j ? ", " : "") + std::to_string(j + 1) + " " + f.names[j];
   // Both series first: series_named may grow the vector.
-  Figure fig{"system_id", "Fitted vs true parameters", names, "value (its own unit)", {}, false};
+  Figure fig{"system_id", "Fitted vs true parameters", parameter_axis(f), "value (its own unit)", {}, false, true};
   fig.series_named("true");
   fig.series_named("fitted");
   if (model.fits() == 0) return fig;
@@ -39,8 +44,8 @@ Figure system_id_figure(const SystemIdModel& model) {
 
 Figure system_id_ratio_figure(const SystemIdModel& model) {
   const ParametricDynamics& f = model.form();
-  Figure fig{"system_id_ratio", "Fitted / true parameter (1 = exact)", "parameter (as in system_id)",
-             "fitted / true", {}, false};
+  Figure fig{"system_id_ratio", "Fitted / true parameter (1 = exact)", parameter_axis(f), "fitted / true", {}, false,
+             true};
   Series& s = fig.series_named("fitted vs true");
   if (model.fits() == 0) return fig;
   const auto& p = model.last_fit().params;
