@@ -1,5 +1,6 @@
 #include "core/dataset.h"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <limits>
@@ -40,6 +41,15 @@ void Dataset::add(const Transition& t) {
 const double* Dataset::row(size_t i) const {
   const size_t phys = capacity_ && count_ == capacity_ ? (head_ + i) % capacity_ : i;
   return rows_.data() + phys * cols();
+}
+
+Dataset Dataset::head(size_t n) const {
+  Dataset d(obs_dim_, action_dim_);
+  const size_t k = std::min(n, count_);
+  d.rows_.reserve(k * size_t(cols()));
+  for (size_t i = 0; i < k; ++i) d.rows_.insert(d.rows_.end(), row(i), row(i) + cols());
+  d.count_ = k;
+  return d;
 }
 
 Transition Dataset::at(size_t i) const {

@@ -32,6 +32,9 @@ class Dataset {
   size_t capacity() const { return capacity_; }
   /// The i-th transition, oldest first.
   Transition at(size_t i) const;
+  /// A copy of the oldest min(n, size()) transitions (the data a fit used, when rows have only
+  /// been added since), unbounded.
+  Dataset head(size_t n) const;
   void clear();
 
   /// Matrices with one row per transition, oldest first.

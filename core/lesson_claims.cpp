@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/analysis/model_error.h"
 #include "core/analysis/model_inputs.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/config.h"
@@ -132,6 +133,17 @@ double slice_disagreement_ratio(const Snapshot& s) {
   return (outside / n_out) / (inside / n_in);
 }
 
+// model_error median_distance | horizon_ratio (see the header) on the episode on screen, with the
+// lab's horizon: the planner's, clamped to [5, 30].
+double model_error_ratio(const Snapshot& s, const std::string& which) {
+  std::vector<Trajectory> visited;
+  if (s.trajectory.steps() > 0) visited.push_back(s.trajectory);
+  const int planned = s.plan ? s.plan->trace.horizon : 0;
+  const int horizon = std::max(5, std::min(30, planned > 0 ? planned : 20));
+  const ModelError e = model_error(*s.model->model, *s.model->training_data, visited, horizon);
+  return which == "median_distance" ? median_visited_distance(e) : horizon_error_ratio(e);
+}
+
 }  // namespace
 
 Measure parse_measure(const std::string& text) {
@@ -173,6 +185,13 @@ Measure parse_measure(const std::string& text) {
     if (w[1] != "terminated_fraction" && w[1] != "failure_fraction" && w[1] != "predicted_return")
       fail("plan terminated_fraction, plan failure_fraction or plan predicted_return");
     m.kind = Measure::Kind::plan;
+    m.source = w[1];
+    return m;
+  }
+  if (w[0] == "model_error") {
+    if (w.size() != 2 || !is_one_of(w[1], {"median_distance", "horizon_ratio"}))
+      fail("model_error median_distance or model_error horizon_ratio");
+    m.kind = Measure::Kind::model_error;
     m.source = w[1];
     return m;
   }
@@ -265,6 +284,13 @@ double measure_snapshot(const Measure& m, const Snapshot& s, std::string* why) {
       if (!has_model_inputs(s) || !s.model->training_data) return missing("the model has not been fit yet");
       const double r = slice_disagreement_ratio(s);
       return std::isnan(r) ? missing("the slice has no point on one side of the data") : r;
+    }
+    case Measure::Kind::model_error: {
+      if (!s.model) throw std::invalid_argument("'model_error ...': this experiment has no learned model");
+      if (!has_model_inputs(s) || !s.model->training_data || s.model->training_data->size() == 0)
+        return missing("the model has not been fit yet");
+      const double r = model_error_ratio(s, m.source);
+      return std::isnan(r) ? missing("too few visited transitions to compare") : r;
     }
   }
   return kNaN;

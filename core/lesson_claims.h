@@ -28,6 +28,10 @@
 //                                   epistemic sd at the points outside the training data's range
 //                                   over that at the points inside it ("they agree on the data and
 //                                   fan out past it" is a ratio well above 1)
+//   model_error median_distance     the lab's "Model error" view on the episode on screen
+//   model_error horizon_ratio       (core/analysis/model_error.h): the median distance of its
+//                                   transitions to the training data (training std), and the
+//                                   open-loop error at the last horizon over that at one step
 
 #include <limits>
 #include <memory>
@@ -42,7 +46,7 @@ class ConfigNode;
 
 /// A parsed "measure" string (see the file comment).
 struct Measure {
-  enum class Kind { column, obs, data, episodes, total_steps, plan, q, slice };
+  enum class Kind { column, obs, data, episodes, total_steps, plan, q, slice, model_error };
   Kind kind = Kind::column;
   std::string stat;    ///< column: first | last | mean | min | max | sum | count
   std::string source;  ///< column: the column or FIGURE[/SERIES]; plan/q: the field

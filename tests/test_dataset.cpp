@@ -53,6 +53,17 @@ TEST_CASE("a bounded buffer keeps the newest transitions in order") {
   CHECK(ring.observations() == full.observations().bottomRows(10));
 }
 
+TEST_CASE("head copies the oldest transitions, also from a ring that has wrapped") {
+  const Dataset full = random_dataset(25);
+  const Dataset first = full.head(7);
+  REQUIRE(first.size() == 7);
+  CHECK(first.observations() == full.observations().topRows(7));
+  CHECK(first.terminations() == full.terminations().head(7));
+  CHECK(full.head(100).size() == 25);
+  const Dataset ring = random_dataset(25, 10);
+  CHECK(ring.head(3).observations() == full.observations().middleRows(15, 3));
+}
+
 TEST_CASE("the .npy header is what numpy.load expects") {
   const std::string bytes = random_dataset(4).to_npy();
   CHECK(bytes.substr(0, 8) == std::string("\x93NUMPY\x01\x00", 8));

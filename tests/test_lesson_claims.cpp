@@ -221,3 +221,23 @@ TEST_CASE("slice disagreement_ratio: bootstrap members agree on the data and fan
   CHECK_THROWS_WITH_AS(measure("slice disagreement_ratio", four_episodes()),
                        doctest::Contains("no learned model"), std::invalid_argument);
 }
+
+TEST_CASE("model_error measures the episode on screen against the data the model was fit on") {
+  // v0.5 fits once, on the 200 random steps; the snapshot is first published at the episode's
+  // end, 200 env steps after the fit: its training data must still be the fit's 200 rows.
+  const auto p = write_lesson("model_error", R"([{"title": "a", "narrative": "n", "question": "q", "experiment": "cliff_hill_v05",
+    "set": {"model.prediction": "probabilistic", "model.ensemble_size": 5, "model.elite_members": 5},
+    "until": {"episode": 1}}])");
+  const StepRun run = run_step(load_lesson(p), 1, 1000000, env_registry());
+  const Snapshot& s = *run.snapshots[0];
+  REQUIRE(s.model);
+  REQUIRE(s.model->training_data);
+  CHECK(s.model->training_data->size() == 200);
+  CHECK(s.model->dataset_size > 200);
+  // The car drove far past its data (lesson 05 step 6 claims above 3), and the open-loop error
+  // compounds (claimed above 5).
+  CHECK(measure("model_error median_distance", s) > 3);
+  CHECK(measure("model_error horizon_ratio", s) > 5);
+  CHECK(parse_error("model_error slope").find("model_error median_distance or model_error horizon_ratio") !=
+        std::string::npos);
+}

@@ -111,8 +111,11 @@ void LabPanel::State::track_episode(const Snapshot& m) {
   if (m.plan && m.plan->phase != "plan" && m.plan->phase != "act") return;
   const int T = m.trajectory.steps();
   if (T < 2) return;
-  if (recent.empty() || recent.back().run != m.run || recent.back().episode != m.episode) {
-    recent.push_back({m.run, m.episode, {}});
+  // The trajectory's own episode id: paused at an episode's end, m.episode already names the
+  // next one while the trajectory is still the finished one.
+  const int episode = m.trajectory.episode;
+  if (recent.empty() || recent.back().run != m.run || recent.back().episode != episode) {
+    recent.push_back({m.run, episode, {}});
     while (recent.size() > 4) recent.pop_front();
   }
   Trajectory& t = recent.back().traj;

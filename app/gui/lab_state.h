@@ -18,6 +18,7 @@
 #include "app/gui/cpu_sharing.h"
 #include "app/gui/plot_widget.h"
 #include "core/analysis/compounding_error.h"
+#include "core/analysis/model_error.h"
 #include "core/analysis/disagreement_map_recipe.h"
 #include "core/analysis/ensemble_size_recipe.h"
 #include "core/analysis/error_vs_distance.h"
@@ -87,13 +88,6 @@ struct Job {
   bool stale(const std::string& key) const { return running() || key != key_last; }
 };
 
-struct ErrorResult {
-  ErrorVsDistance evd;
-  CompoundingError ensemble, single;
-  int single_member = 0;
-  size_t visited = 0, train = 0;
-  std::string trajectories_from;  ///< "recent episodes" or "training data"
-};
 /// The ensemble-size study's shared state: the worker steps it in slices, the GUI reads copies.
 struct StudyProgress {
   std::mutex mu;
@@ -136,7 +130,7 @@ struct LabPanel::State {
   int shift_x = 0, shift_y = 1;
   Job<VisitationHistograms> shift_job{"state_visitation"};
   // Model error.
-  Job<ErrorResult> error_job{"model_error"};
+  Job<ModelError> error_job{"model_error"};
   // Recent planned episodes seen in snapshots (the error view's "visited" transitions).
   struct Episode {
     int run = -1, episode = -1;

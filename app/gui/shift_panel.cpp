@@ -92,7 +92,7 @@ Figure kl_figure(const ModelView& m) {
 
 // One-step error vs distance (a scatter of at most kMaxScatter points and the binned mean);
 // `ps` gets the series' styles.
-Figure error_vs_distance_figure(const ErrorResult& r, PlotStyle& ps) {
+Figure error_vs_distance_figure(const ModelError& r, PlotStyle& ps) {
   Figure f{"error_vs_distance",
            "One-step error vs distance to data",
            "distance to training data (sd)",
@@ -114,7 +114,7 @@ Figure error_vs_distance_figure(const ErrorResult& r, PlotStyle& ps) {
   return f;
 }
 
-Figure compounding_figure(const ErrorResult& r) {
+Figure compounding_figure(const ModelError& r) {
   Figure c{"compounding_error",
            "Open-loop error vs horizon",
            "steps ahead h",
@@ -132,44 +132,6 @@ Figure compounding_figure(const ErrorResult& r) {
   return c;
 }
 
-// The background job of the model error view: visited transitions from the recent episodes,
-// error vs distance, and open-loop error along real trajectories.
-ErrorResult compute_model_error(const std::shared_ptr<const Ensemble>& model,
-                                const std::shared_ptr<const Dataset>& data,
-                                const std::vector<Trajectory>& trajs, int horizon) {
-  ErrorResult r;
-  const int od = data->obs_dim(), ad = data->action_dim();
-  Dataset visited(od, ad);
-  for (const auto& t : trajs)
-    for (int k = 0; k < t.steps(); ++k) {
-      Transition tr;
-      tr.obs = t.observation(k);
-      tr.action = t.action(k);
-      tr.next_obs = t.observation(k + 1);
-      visited.add(tr);
-    }
-  r.visited = visited.size();
-  r.train = data->size();
-  if (visited.size() > 0) r.evd = error_vs_distance(*model, *data, visited);
-  // Open loop along real trajectories: the recent episodes if long enough, else the
-  // training data's own trajectories.
-  std::vector<Trajectory> along;
-  for (const auto& t : trajs)
-    if (t.steps() > horizon) along.push_back(t);
-  r.trajectories_from = "recent planned episodes";
-  if (along.empty()) {
-    along = split_trajectories(*data);
-    r.trajectories_from = "the training data";
-  }
-  CompoundingErrorOptions o;
-  o.horizon = horizon;
-  r.ensemble = compounding_error(*model, along, o);
-  // "A deterministic model": the best elite alone, against the elites' mean.
-  o.member = model->elites().empty() ? 0 : model->elites().front();
-  r.single_member = o.member;
-  r.single = compounding_error(*model, along, o);
-  return r;
-}
 }  // namespace
 
 void LabPanel::State::draw_shift() {
@@ -259,7 +221,7 @@ void LabPanel::State::draw_error() {
   const int horizon = std::max(5, std::min(30, planned > 0 ? planned : 20));
   error_job.want(
       worker, key,
-      [model, data, trajs, horizon] { return compute_model_error(model, data, trajs, horizon); },
+      [model, data, trajs, horizon] { return model_error(*model, *data, trajs, horizon); },
       0.5);
   busy |= error_job.stale(key);
   if (!error_job.error.empty()) status = "model_error: error: " + error_job.error;
@@ -267,7 +229,7 @@ void LabPanel::State::draw_error() {
     ImGui::TextDisabled("computing...");
     return;
   }
-  const ErrorResult& r = *error_job.last;
+  const ModelError& r = *error_job.last;
   if (error_job.error.empty())
     status = "model_error: " + std::to_string(r.evd.distance.size()) + " visited transitions, " +
              std::to_string(r.evd.bin_count.size()) + " bins, horizon " +

@@ -145,6 +145,8 @@ class MbrlAgent {
   /// Every epoch trained so far: train and validation loss, for the loss plot.
   const std::vector<EpochStats>& epochs() const { return epochs_; }
   int fits() const { return fits_; }
+  /// Dataset rows when the latest fit finished: rows [0, fit_rows()) are the data it used.
+  int64_t fit_rows() const { return fit_rows_; }
 
   /// Session state (mbrl_agent_session.cpp), one list for save and load: dataset.npy, model/ and
   /// plan_trace.json in the session folder, the counters, flags, plan and RNG state in `v`. On

@@ -247,8 +247,10 @@ void MpcAgent::publish(Snapshot& s) const {
     if (model_copy_fits_ != agent_.fits() || !model_copy_) {
       model_copy_ = std::make_shared<const Ensemble>(*model);
       model_copy_fits_ = agent_.fits();
-      // No env step happens while training, so the dataset now is the one the fit used.
-      model_data_ = agent_.fits() > 0 ? std::make_shared<const Dataset>(agent_.dataset()) : nullptr;
+      // The rows the fit used: the first publish after a fit may come after further env steps
+      // (a headless run publishes only when asked), whose data the model has not seen.
+      model_data_ = agent_.fits() > 0 ? std::make_shared<const Dataset>(agent_.dataset().head(size_t(agent_.fit_rows())))
+                                      : nullptr;
     }
     m->model = model_copy_;
     m->training_data = model_data_;
