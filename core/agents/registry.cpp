@@ -2,6 +2,7 @@
 
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
+#include "core/agents/sac/sac_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
 
 namespace dynalab {
@@ -12,6 +13,7 @@ const std::vector<AgentFamily>& agent_families() {
       tabular_family(),
       mpc_family(),
       random_policy_family(),
+      sac_family(),
   };
   return families;
 }

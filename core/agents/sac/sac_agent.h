@@ -1,0 +1,92 @@
+#pragma once
+// The "sac" family: Soft Actor-Critic (sac_learner.h) on the agent seam. Per real env step the
+// agent acts (uniformly random before learning_starts, then a ~ pi(.|obs)), stores the
+// transition, and every train_freq steps queues gradient_steps updates, each one tick of
+// think(). Every eval_every env steps it runs eval_episodes evaluation episodes with the
+// deterministic policy tanh(mean) on its own copy of the env (episode k starts from
+// Rng::derive(seed, {run, 3, k}), the same starts at every evaluation) and appends their mean
+// return to the learning curve.
+//
+// Outputs (write_outputs; metrics.csv and trajectories.csv are the experiment's):
+//   learning_curve.csv   run,env_steps,wall_s,eval_return   one row per evaluation of every run
+//                        (wall_s: seconds since the run's agent was built; the only column that
+//                        differs between two runs of the same seed)
+// Own metric columns per episode: alpha (the temperature at the episode's end), critic_loss
+// and actor_loss (means over the episode's updates, 0 if none).
+
+#include <chrono>
+#include <memory>
+
+#include "core/agent.h"
+#include "core/agents/registry.h"
+#include "core/agents/sac/sac_learner.h"
+
+namespace dynalab {
+
+/// The family's config: the algorithm's fields (SacConfig) plus evaluation.
+struct SacAgentConfig {
+  SacConfig sac;
+  int64_t eval_every = 1000;  ///< env steps between evaluations
+  int eval_episodes = 5;      ///< deterministic episodes per evaluation
+
+  template <class V>
+  void visit(V& v) {
+    v.section("sac", sac);
+    v.field("eval_every", eval_every, Range::closed(1, 1e9), Apply::on_reset, "env steps between evaluations");
+    v.field("eval_episodes", eval_episodes, Range::closed(1, 1000), Apply::on_reset,
+            "deterministic episodes per evaluation");
+  }
+};
+
+/// One evaluation: a row of learning_curve.csv.
+struct LearningCurveRow {
+  int run = 0;
+  int64_t env_steps = 0;
+  double wall_s = 0, eval_return = 0;
+};
+
+class SacAgent : public Agent {
+ public:
+  /// `curve` collects every run's evaluations (shared by the runs' agents). Throws InputError if
+  /// the env's action space is not a bounded box.
+  SacAgent(const SacAgentConfig& cfg, const Env& env, const RunSeed& seed,
+           std::shared_ptr<std::vector<LearningCurveRow>> curve);
+  bool thinking() const override { return pending_updates_ > 0; }
+  void think(const Env& real, const Vec& obs, const AgentClock& clock) override;
+  Vec act(const Vec& obs) override;
+  void observe(const Transition& t, bool truncated) override;
+  void end_episode(const Trajectory& episode) override;
+  std::vector<std::string> metric_columns() const override;
+  std::vector<double> episode_metrics() const override;
+  void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const override;
+  void publish(Snapshot& s) const override;
+  void write_outputs(const std::filesystem::path& dir) const override;
+  void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
+
+  const SacLearner& learner() const { return learner_; }
+  /// Mean return of eval_episodes deterministic episodes (see the header comment).
+  double evaluate();
+
+ private:
+  /// Env action from the policy's (-1, 1) units, and back.
+  Vec to_env(const Vec& a) const;
+  Vec to_unit(const Vec& a) const;
+
+  SacAgentConfig cfg_;
+  Space actions_;
+  std::unique_ptr<Env> eval_env_;
+  RunSeed seed_;
+  SacLearner learner_;
+  std::shared_ptr<std::vector<LearningCurveRow>> curve_;
+  std::chrono::steady_clock::time_point start_;
+  int64_t env_steps_ = 0;
+  int pending_updates_ = 0;
+  // This episode's updates and the sums of their losses (the episode's metrics).
+  int64_t episode_updates_ = 0;
+  double episode_critic_loss_ = 0, episode_actor_loss_ = 0;
+};
+
+/// The "sac" family for core/agents/registry.cpp.
+AgentFamily sac_family();
+
+}  // namespace dynalab

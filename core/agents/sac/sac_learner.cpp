@@ -1,0 +1,111 @@
+#include "core/agents/sac/sac_learner.h"
+
+#include <cmath>
+
+#include "core/agents/sac/sac_losses.h"
+#include "core/state_visitor.h"
+
+namespace dynalab {
+
+namespace {
+
+MlpShape net_shape(const SacConfig& cfg, int in, int out) {
+  MlpShape s;
+  s.in = in;
+  s.out = out;
+  s.hidden = cfg.hidden;
+  s.activation = parse_activation(cfg.activation, "activation");
+  return s;
+}
+
+/// theta_bar <- tau theta + (1 - tau) theta_bar (SB3 polyak_update).
+void polyak(Mlp& target, const Mlp& online, double tau) {
+  target.params() = float(tau) * online.params() + float(1 - tau) * target.params();
+}
+
+void step(Adam& adam, Mlp& net, const Mlp::Vec& grad, double lr) { adam.step(net.params(), grad, lr, 0, nullptr); }
+
+}  // namespace
+
+SacLearner::SacLearner(const SacConfig& cfg, int obs_dim, int action_dim, Rng rng)
+    : cfg_(cfg),
+      obs_dim_(obs_dim),
+      action_dim_(action_dim),
+      target_entropy_(cfg.target_entropy_auto ? -double(action_dim) : cfg.target_entropy),
+      rng_(rng),
+      actor_(net_shape(cfg, obs_dim, 2 * action_dim)),
+      q1_(net_shape(cfg, obs_dim + action_dim, 1)),
+      q2_(net_shape(cfg, obs_dim + action_dim, 1)),
+      log_alpha_(Eigen::VectorXf::Constant(1, float(std::log(cfg.ent_coef_init)))),
+      buffer_(obs_dim, action_dim, cfg.buffer_size) {
+  actor_.init(rng_);
+  q1_.init(rng_);
+  q2_.init(rng_);
+  q1_target_ = q1_;  // targets start equal to the critics (SB3 load_state_dict)
+  q2_target_ = q2_;
+}
+
+Mlp::Mat SacLearner::noise(Eigen::Index n) {
+  Mlp::Mat eps(n, action_dim_);
+  for (Eigen::Index r = 0; r < n; ++r)  // row by row: the draw order does not depend on storage order
+    for (int i = 0; i < action_dim_; ++i) eps(r, i) = float(rng_.normal());
+  return eps;
+}
+
+SacLosses SacLearner::update() {
+  buffer_.sample(cfg_.batch_size, rng_, batch_);
+  const Eigen::Index n = cfg_.batch_size;
+  SacLosses out;
+
+  // Actions of the current policy on obs (also the actor's loss below).
+  SquashedGaussianSample<float> pi;
+  squashed_gaussian_sample(actor_, batch_.obs, noise(n), pi);
+
+  // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
+  // and actor loss is the value before the step (SB3 computes ent_coef first).
+  const float alpha = std::exp(log_alpha_[0]);
+  float d_log_alpha = 0;
+  out.temperature = temperature_loss(log_alpha_[0], pi.log_prob, float(target_entropy_), &d_log_alpha);
+  alpha_adam_.step(log_alpha_, Eigen::VectorXf::Constant(1, d_log_alpha), cfg_.learning_rate, 0, nullptr);
+
+  // Critics.
+  SquashedGaussianSample<float> next;
+  squashed_gaussian_sample(actor_, batch_.next_obs, noise(n), next);
+  const Mlp::Mat y = soft_q_target(q1_target_, q2_target_, batch_.next_obs, next, batch_.rewards, batch_.dones,
+                                   alpha, float(cfg_.gamma));
+  const Mlp::Mat x = critic_input<float>(batch_.obs, batch_.actions);
+  Mlp::Vec g1 = Mlp::Vec::Zero(q1_.params().size()), g2 = Mlp::Vec::Zero(q2_.params().size());
+  out.critic = critic_loss(q1_, x, y, g1) + critic_loss(q2_, x, y, g2);
+  step(q1_adam_, q1_, g1, cfg_.learning_rate);
+  step(q2_adam_, q2_, g2, cfg_.learning_rate);
+
+  // Actor, through the updated critics.
+  Mlp::Vec ga = Mlp::Vec::Zero(actor_.params().size());
+  out.actor = actor_loss(actor_, q1_, q2_, batch_.obs, pi, alpha, ga);
+  step(actor_adam_, actor_, ga, cfg_.learning_rate);
+
+  polyak(q1_target_, q1_, cfg_.tau);
+  polyak(q2_target_, q2_, cfg_.tau);
+  ++updates_;
+  return out;
+}
+
+Vec SacLearner::sample_action(const Vec& obs) {
+  const Mlp::Mat o = obs.transpose().cast<float>();
+  SquashedGaussianSample<float> s;
+  squashed_gaussian_sample(actor_, o, noise(1), s);
+  return s.action.row(0).transpose().cast<double>();
+}
+
+Vec SacLearner::deterministic_action(const Vec& obs) const {
+  const Mlp::Mat o = obs.transpose().cast<float>();
+  return squashed_gaussian_mode(actor_, o, action_dim_).row(0).transpose().cast<double>();
+}
+
+Vec SacLearner::random_action() {
+  Vec a(action_dim_);
+  for (int i = 0; i < action_dim_; ++i) a[i] = rng_.uniform(-1, 1);
+  return a;
+}
+
+}  // namespace dynalab

@@ -1,0 +1,116 @@
+#pragma once
+// Soft Actor-Critic, the algorithm without the agent seam (Haarnoja et al. 2018, "Soft
+// Actor-Critic Algorithms and Applications", algorithm 1 with the automatic temperature of
+// section 5; Stable-Baselines3 sac/sac.py is the reference implementation and its defaults are
+// ours). Networks: the squashed Gaussian actor (squashed_gaussian.h), twin critics Q1, Q2 on
+// [obs | action] and their Polyak-averaged targets; Adam (core/models/adam.h) for the actor, each
+// critic and log_alpha. Actions are in the policy's units (-1, 1); the agent maps them to the
+// env's bounds. Everything runs in float32; every random draw comes from the learner's Rng.
+//
+// One update (SB3's order): sample a batch; actor samples a~ on obs; step log_alpha on
+// L_alpha; soft target y with the pre-step alpha; step both critics on L_Q; step the actor on
+// L_pi through the just-updated critics; Polyak targets theta_bar <- tau theta + (1 - tau) theta_bar.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/agents/sac/replay_buffer.h"
+#include "core/config.h"
+#include "core/models/adam.h"
+#include "core/models/mlp.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+/// The algorithm's hyperparameters (names and defaults as Stable-Baselines3's SAC; the zoo's
+/// Pendulum-v1 entry changes learning_rate to 1e-3).
+struct SacConfig {
+  std::vector<int> hidden = {256, 256};  ///< hidden widths of actor and critics (SB3 net_arch)
+  std::string activation = "relu";       ///< hidden activation (SB3: ReLU)
+  double learning_rate = 3e-4;           ///< Adam step size of actor, critics and temperature
+  int64_t buffer_size = 1000000;         ///< replay capacity, transitions
+  int64_t learning_starts = 100;         ///< uniformly random actions and no updates before this many env steps
+  int batch_size = 256;                  ///< minibatch size
+  double tau = 0.005;                    ///< Polyak coefficient of the target critics
+  double gamma = 0.99;                   ///< discount
+  int train_freq = 1;                    ///< env steps between update rounds
+  int gradient_steps = 1;                ///< updates per round
+  double ent_coef_init = 1.0;            ///< initial temperature alpha (SB3 "auto": 1.0)
+  bool target_entropy_auto = true;       ///< target entropy -action_dim (SB3 "auto")
+  double target_entropy = -1.0;          ///< the target entropy when target_entropy_auto is false
+
+  template <class V>
+  void visit(V& v) {
+    v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden widths of actor and critics");
+    v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
+    v.field("learning_rate", learning_rate, Range::closed(1e-6, 1), Apply::on_reset, "Adam step size (all networks)");
+    v.field("buffer_size", buffer_size, Range::closed(1, 1e7), Apply::on_reset, "replay capacity, transitions");
+    v.field("learning_starts", learning_starts, Range::closed(0, 1e9), Apply::on_reset,
+            "random actions, no updates, for this many env steps");
+    v.field("batch_size", batch_size, Range::closed(1, 65536), Apply::on_reset, "minibatch size");
+    v.field("tau", tau, Range::unit(), Apply::on_reset, "Polyak coefficient of the target critics");
+    v.field("gamma", gamma, Range::probability(), Apply::on_reset, "discount");
+    v.field("train_freq", train_freq, Range::closed(1, 1e6), Apply::on_reset, "env steps between update rounds");
+    v.field("gradient_steps", gradient_steps, Range::closed(1, 1000), Apply::on_reset, "updates per round");
+    v.field("ent_coef_init", ent_coef_init, Range::closed(1e-6, 100), Apply::on_reset, "initial temperature alpha");
+    v.field("target_entropy_auto", target_entropy_auto, Apply::on_reset, "target entropy = -action_dim");
+    v.field("target_entropy", target_entropy, Range::closed(-100, 100), Apply::on_reset,
+            "target entropy when target_entropy_auto is false");
+  }
+};
+
+/// The losses of one update.
+struct SacLosses {
+  double critic = 0, actor = 0, temperature = 0;
+};
+
+class SacLearner {
+ public:
+  /// Fresh networks for obs_dim -> action_dim, initialised from rng (the learner keeps it for
+  /// its batches and noise). Throws InputError if `cfg.activation` is unknown.
+  SacLearner(const SacConfig& cfg, int obs_dim, int action_dim, Rng rng);
+
+  /// Stores a transition (action in (-1, 1) units).
+  void add(const Vec& obs, const Vec& action, double reward, const Vec& next_obs, bool terminated) {
+    buffer_.add(obs, action, reward, next_obs, terminated);
+  }
+  /// One gradient step of every network (see the header comment). buffer().size() > 0.
+  SacLosses update();
+  /// An action ~ pi(.|obs) in (-1, 1) (exploration).
+  Vec sample_action(const Vec& obs);
+  /// tanh(mean(obs)) in (-1, 1) (evaluation).
+  Vec deterministic_action(const Vec& obs) const;
+  /// Uniform in [-1, 1] per dimension (SB3's warm-up actions, before learning_starts).
+  Vec random_action();
+
+  double alpha() const { return std::exp(double(log_alpha_[0])); }
+  double target_entropy() const { return target_entropy_; }
+  int64_t updates() const { return updates_; }
+  const ReplayBuffer& buffer() const { return buffer_; }
+  const Mlp& actor() const { return actor_; }
+  const Mlp& q1() const { return q1_; }
+  const Mlp& q2() const { return q2_; }
+  const SacConfig& config() const { return cfg_; }
+
+  /// Every piece of state the next updates depend on: networks, targets, Adam moments,
+  /// log_alpha, the replay buffer and the Rng.
+  void visit_state(StateVisitor& v);
+
+ private:
+  /// noise [n, action_dim] of standard normal draws from rng_.
+  Mlp::Mat noise(Eigen::Index n);
+
+  SacConfig cfg_;
+  int obs_dim_, action_dim_;
+  double target_entropy_;
+  Rng rng_;
+  Mlp actor_, q1_, q2_, q1_target_, q2_target_;
+  Eigen::VectorXf log_alpha_;  // one value: Adam works on flat vectors
+  Adam actor_adam_, q1_adam_, q2_adam_, alpha_adam_;
+  ReplayBuffer buffer_;
+  ReplayBatch batch_;
+  int64_t updates_ = 0;
+};
+
+}  // namespace dynalab

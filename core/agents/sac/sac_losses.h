@@ -1,0 +1,89 @@
+#pragma once
+// The three SAC losses and their gradients (Haarnoja et al. 2018, "Soft Actor-Critic Algorithms
+// and Applications", eqs. 5-7, 18; as Stable-Baselines3 sac/sac.py train()). Batches are rows;
+// critics take [obs | action] (action in the policy's (-1, 1) units) and output [n, 1].
+//   critic target  y = r + gamma (1 - done) (min_j Qbar_j(s', a') - alpha log pi(a'|s')),  a' ~ pi(.|s')
+//   critic loss    L_Q = sum_j 1/2 mean_n (Q_j(s, a) - y)^2            (SB3: 0.5 * sum of MSEs)
+//   actor loss     L_pi = mean_n (alpha log pi(a~|s) - min_j Q_j(s, a~)),  a~ ~ pi(.|s) reparameterised
+//   temperature    L_alpha = -log_alpha * mean_n (log pi(a~|s) + target_entropy)   (log pi held fixed)
+// Gradients are ADDED to the caller's vectors (sized like the parameters). Templated on the
+// scalar: the agent runs float, the gradient tests double against finite differences.
+
+#include "core/agents/sac/squashed_gaussian.h"
+
+namespace dynalab {
+
+/// [obs | action] rows, the critics' input.
+template <class T>
+typename MlpT<T>::Mat critic_input(const typename MlpT<T>::Mat& obs, const typename MlpT<T>::Mat& action) {
+  typename MlpT<T>::Mat x(obs.rows(), obs.cols() + action.cols());
+  x << obs, action;
+  return x;
+}
+
+/// The soft Bellman target y [n, 1] from the target critics and next-state samples `next`
+/// (squashed_gaussian_sample on next_obs); rewards and dones [n, 1].
+template <class T>
+typename MlpT<T>::Mat soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target,
+                                    const typename MlpT<T>::Mat& next_obs, const SquashedGaussianSample<T>& next,
+                                    const typename MlpT<T>::Mat& rewards, const typename MlpT<T>::Mat& dones,
+                                    T alpha, T gamma) {
+  using Mat = typename MlpT<T>::Mat;
+  const Mat x = critic_input<T>(next_obs, next.action);
+  typename MlpT<T>::Cache c1, c2;
+  q1_target.forward(x, c1);
+  q2_target.forward(x, c2);
+  const Mat soft_v = (c1.out.cwiseMin(c2.out).array() - alpha * next.log_prob.array()).matrix();
+  return (rewards.array() + gamma * (T(1) - dones.array()) * soft_v.array()).matrix();
+}
+
+/// One critic's 1/2 mean_n (Q(x) - y)^2 for x = [obs | action] [n, obs_dim + action_dim], y [n, 1];
+/// adds dL/dq.params() to grad.
+template <class T>
+T critic_loss(const MlpT<T>& q, const typename MlpT<T>::Mat& x, const typename MlpT<T>::Mat& y,
+              typename MlpT<T>::Vec& grad) {
+  typename MlpT<T>::Cache c;
+  q.forward(x, c);
+  const typename MlpT<T>::Mat diff = c.out - y;
+  const T n = T(x.rows());
+  q.backward(x, diff / n, c, grad, nullptr);
+  return T(0.5) * diff.squaredNorm() / n;
+}
+
+/// The actor loss for obs [n, obs_dim] and its samples s (squashed_gaussian_sample with the
+/// batch's noise); adds dL/dactor.params() to actor_grad. The critics' own parameter gradients
+/// are not wanted (SB3 steps only the actor on this loss).
+template <class T>
+T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2,
+             const typename MlpT<T>::Mat& obs, SquashedGaussianSample<T>& s, T alpha,
+             typename MlpT<T>::Vec& actor_grad) {
+  using Mat = typename MlpT<T>::Mat;
+  const Eigen::Index n = obs.rows(), a = s.action.cols();
+  const Mat x = critic_input<T>(obs, s.action);
+  typename MlpT<T>::Cache c1, c2;
+  q1.forward(x, c1);
+  q2.forward(x, c2);
+  // d/dQ_j of -mean min(Q1, Q2): -1/n on the rows where critic j is the smaller one.
+  const auto first = (c1.out.array() <= c2.out.array());
+  const Mat d1 = first.select(Mat::Constant(n, 1, T(-1) / T(n)), Mat::Zero(n, 1));
+  const Mat d2 = first.select(Mat::Zero(n, 1), Mat::Constant(n, 1, T(-1) / T(n)));
+  typename MlpT<T>::Vec unused = MlpT<T>::Vec::Zero(q1.params().size());
+  Mat dx1, dx2;
+  q1.backward(x, d1, c1, unused, &dx1);
+  q2.backward(x, d2, c2, unused, &dx2);
+  const Mat d_action = dx1.rightCols(a) + dx2.rightCols(a);
+  const Mat d_log_prob = Mat::Constant(n, 1, alpha / T(n));
+  squashed_gaussian_backward(actor, obs, s, d_action, d_log_prob, actor_grad);
+  return (alpha * s.log_prob.array() - c1.out.cwiseMin(c2.out).array()).mean();
+}
+
+/// The temperature loss -log_alpha * mean(log_prob + target_entropy) and its derivative in
+/// log_alpha (log_prob [n, 1] held fixed, as SB3's .detach()).
+template <class T>
+T temperature_loss(T log_alpha, const typename MlpT<T>::Mat& log_prob, T target_entropy, T* d_log_alpha) {
+  const T m = log_prob.array().mean() + target_entropy;
+  if (d_log_alpha) *d_log_alpha = -m;
+  return -log_alpha * m;
+}
+
+}  // namespace dynalab
