@@ -129,7 +129,8 @@ TEST_CASE("the actor loss gradient (through both critics, the squashing and the 
       SquashedGaussianSample<double> s;
       squashed_gaussian_sample(actor, obs, eps, s);
       typename MlpD::Cache c1, c2;
-      const Mat x = critic_input<double>(obs, s.action);
+      Mat x;
+      critic_input<double>(obs, s.action, x);
       q1.forward(x, c1);
       q2.forward(x, c2);
       std::vector<double> gap(kBatch);
@@ -142,15 +143,18 @@ TEST_CASE("the actor loss gradient (through both critics, the squashing and the 
       SquashedGaussianSample<double> s;
       squashed_gaussian_sample(actor, obs, eps, s);
       VecD unused = VecD::Zero(actor.params().size());
-      return actor_loss(actor, q1, q2, obs, s, alpha, unused);
+      SacWorkspace<double> ws;
+      return actor_loss(actor, q1, q2, obs, s, alpha, unused, ws);
     };
     SquashedGaussianSample<double> s;
     squashed_gaussian_sample(actor, obs, eps, s);
     VecD g = VecD::Zero(actor.params().size());
-    actor_loss(actor, q1, q2, obs, s, alpha, g);
+    SacWorkspace<double> ws;
+    actor_loss(actor, q1, q2, obs, s, alpha, g, ws);
     // Both critics must be the minimum on some rows, or half of the gradient path goes untested.
     typename MlpD::Cache c1, c2;
-    const Mat x = critic_input<double>(obs, s.action);
+    Mat x;
+    critic_input<double>(obs, s.action, x);
     q1.forward(x, c1);
     q2.forward(x, c2);
     const auto first = (c1.out.array() <= c2.out.array()).count();
@@ -173,16 +177,19 @@ TEST_CASE("the critic loss gradient matches finite differences, with the soft ta
     dones(2, 0) = 1;
     SquashedGaussianSample<double> next;
     squashed_gaussian_sample(actor, next_obs, normal_matrix(kBatch, kAct, rng), next);
-    const Mat y = soft_q_target(q1t, q2t, next_obs, next, rewards, dones, 0.2, 0.99);
+    SacWorkspace<double> ws;
+    Mat y;
+    soft_q_target(q1t, q2t, next_obs, next, rewards, dones, 0.2, 0.99, ws, y);
     // The target at a terminal transition is its reward alone.
     CHECK(y(2, 0) == doctest::Approx(rewards(2, 0)).epsilon(1e-15));
-    const Mat x = critic_input<double>(obs, actions);
+    Mat x;
+    critic_input<double>(obs, actions, x);
     auto loss = [&] {
       VecD unused = VecD::Zero(q.params().size());
-      return critic_loss(q, x, y, unused);
+      return critic_loss(q, x, y, unused, ws);
     };
     VecD g = VecD::Zero(q.params().size());
-    critic_loss(q, x, y, g);
+    critic_loss(q, x, y, g, ws);
     CHECK(relative_error(g, finite_difference(q.params(), loss)) < 1e-6);
   }
 }
@@ -195,9 +202,11 @@ TEST_CASE("the soft target is r + gamma (1 - done) (min Qbar - alpha log pi)") {
   const Mat dones = Mat::Zero(kBatch, 1);
   SquashedGaussianSample<double> next;
   squashed_gaussian_sample(actor, next_obs, normal_matrix(kBatch, kAct, rng), next);
-  const Mat y = soft_q_target(q1t, q2t, next_obs, next, rewards, dones, 0.3, 0.9);
+  SacWorkspace<double> ws;
+  Mat y, x;
+  soft_q_target(q1t, q2t, next_obs, next, rewards, dones, 0.3, 0.9, ws, y);
   typename MlpD::Cache c1, c2;
-  const Mat x = critic_input<double>(next_obs, next.action);
+  critic_input<double>(next_obs, next.action, x);
   q1t.forward(x, c1);
   q2t.forward(x, c2);
   for (int r = 0; r < kBatch; ++r)

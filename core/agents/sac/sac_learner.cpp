@@ -58,31 +58,30 @@ SacLosses SacLearner::update() {
   SacLosses out;
 
   // Actions of the current policy on obs (also the actor's loss below).
-  SquashedGaussianSample<float> pi;
-  squashed_gaussian_sample(actor_, batch_.obs, noise(n), pi);
+  squashed_gaussian_sample(actor_, batch_.obs, noise(n), pi_);
 
   // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
   // and actor loss is the value before the step (SB3 computes ent_coef first).
   const float alpha = std::exp(log_alpha_[0]);
   float d_log_alpha = 0;
-  out.temperature = temperature_loss(log_alpha_[0], pi.log_prob, float(target_entropy_), &d_log_alpha);
+  out.temperature = temperature_loss(log_alpha_[0], pi_.log_prob, float(target_entropy_), &d_log_alpha);
   alpha_adam_.step(log_alpha_, Eigen::VectorXf::Constant(1, d_log_alpha), cfg_.learning_rate, 0, nullptr);
 
   // Critics.
-  SquashedGaussianSample<float> next;
-  squashed_gaussian_sample(actor_, batch_.next_obs, noise(n), next);
-  const Mlp::Mat y = soft_q_target(q1_target_, q2_target_, batch_.next_obs, next, batch_.rewards, batch_.dones,
-                                   alpha, float(cfg_.gamma));
-  const Mlp::Mat x = critic_input<float>(batch_.obs, batch_.actions);
-  Mlp::Vec g1 = Mlp::Vec::Zero(q1_.params().size()), g2 = Mlp::Vec::Zero(q2_.params().size());
-  out.critic = critic_loss(q1_, x, y, g1) + critic_loss(q2_, x, y, g2);
-  step(q1_adam_, q1_, g1, cfg_.learning_rate);
-  step(q2_adam_, q2_, g2, cfg_.learning_rate);
+  squashed_gaussian_sample(actor_, batch_.next_obs, noise(n), next_);
+  soft_q_target(q1_target_, q2_target_, batch_.next_obs, next_, batch_.rewards, batch_.dones, alpha,
+                float(cfg_.gamma), ws_, y_);
+  critic_input<float>(batch_.obs, batch_.actions, x_);
+  g1_.setZero(q1_.params().size());
+  g2_.setZero(q2_.params().size());
+  out.critic = critic_loss(q1_, x_, y_, g1_, ws_) + critic_loss(q2_, x_, y_, g2_, ws_);
+  step(q1_adam_, q1_, g1_, cfg_.learning_rate);
+  step(q2_adam_, q2_, g2_, cfg_.learning_rate);
 
   // Actor, through the updated critics.
-  Mlp::Vec ga = Mlp::Vec::Zero(actor_.params().size());
-  out.actor = actor_loss(actor_, q1_, q2_, batch_.obs, pi, alpha, ga);
-  step(actor_adam_, actor_, ga, cfg_.learning_rate);
+  ga_.setZero(actor_.params().size());
+  out.actor = actor_loss(actor_, q1_, q2_, batch_.obs, pi_, alpha, ga_, ws_);
+  step(actor_adam_, actor_, ga_, cfg_.learning_rate);
 
   polyak(q1_target_, q1_, cfg_.tau);
   polyak(q2_target_, q2_, cfg_.tau);

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/agents/sac/replay_buffer.h"
+#include "core/agents/sac/sac_losses.h"
 #include "core/config.h"
 #include "core/models/adam.h"
 #include "core/models/mlp.h"
@@ -109,8 +110,13 @@ class SacLearner {
   Eigen::VectorXf log_alpha_;  // one value: Adam works on flat vectors
   Adam actor_adam_, q1_adam_, q2_adam_, alpha_adam_;
   ReplayBuffer buffer_;
-  ReplayBatch batch_;
   int64_t updates_ = 0;
+  // Buffers of update(), kept between updates (no state: not saved).
+  ReplayBatch batch_;
+  SquashedGaussianSample<float> pi_, next_;
+  SacWorkspace<float> ws_;
+  Mlp::Mat x_, y_;
+  Mlp::Vec g1_, g2_, ga_;
 };
 
 }  // namespace dynalab

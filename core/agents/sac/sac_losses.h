@@ -7,74 +7,81 @@
 //   actor loss     L_pi = mean_n (alpha log pi(a~|s) - min_j Q_j(s, a~)),  a~ ~ pi(.|s) reparameterised
 //   temperature    L_alpha = -log_alpha * mean_n (log pi(a~|s) + target_entropy)   (log pi held fixed)
 // Gradients are ADDED to the caller's vectors (sized like the parameters). Templated on the
-// scalar: the agent runs float, the gradient tests double against finite differences.
+// scalar: the agent runs float, the gradient tests double against finite differences. The
+// buffers live in a SacWorkspace that the caller keeps: an update then allocates nothing new
+// (fresh batch-sized temporaries each update cost more in page faults than the products).
 
 #include "core/agents/sac/squashed_gaussian.h"
 
 namespace dynalab {
 
-/// [obs | action] rows, the critics' input.
+/// Buffers of the loss functions, reused from one update to the next.
 template <class T>
-typename MlpT<T>::Mat critic_input(const typename MlpT<T>::Mat& obs, const typename MlpT<T>::Mat& action) {
-  typename MlpT<T>::Mat x(obs.rows(), obs.cols() + action.cols());
-  x << obs, action;
-  return x;
+struct SacWorkspace {
+  using Mat = typename MlpT<T>::Mat;
+  typename MlpT<T>::Cache c1, c2;
+  Mat x;              ///< [obs | action], the critics' input
+  Mat diff, d1, d2, dx1, dx2, d_action, d_log_prob;
+  typename MlpT<T>::Vec unused;  ///< the critics' parameter gradients of the actor loss (discarded)
+};
+
+/// x = [obs | action] rows, the critics' input.
+template <class T>
+void critic_input(const typename MlpT<T>::Mat& obs, const typename MlpT<T>::Mat& action, typename MlpT<T>::Mat& x) {
+  x.resize(obs.rows(), obs.cols() + action.cols());
+  x.leftCols(obs.cols()) = obs;
+  x.rightCols(action.cols()) = action;
 }
 
 /// The soft Bellman target y [n, 1] from the target critics and next-state samples `next`
 /// (squashed_gaussian_sample on next_obs); rewards and dones [n, 1].
 template <class T>
-typename MlpT<T>::Mat soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target,
-                                    const typename MlpT<T>::Mat& next_obs, const SquashedGaussianSample<T>& next,
-                                    const typename MlpT<T>::Mat& rewards, const typename MlpT<T>::Mat& dones,
-                                    T alpha, T gamma) {
-  using Mat = typename MlpT<T>::Mat;
-  const Mat x = critic_input<T>(next_obs, next.action);
-  typename MlpT<T>::Cache c1, c2;
-  q1_target.forward(x, c1);
-  q2_target.forward(x, c2);
-  const Mat soft_v = (c1.out.cwiseMin(c2.out).array() - alpha * next.log_prob.array()).matrix();
-  return (rewards.array() + gamma * (T(1) - dones.array()) * soft_v.array()).matrix();
+void soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target, const typename MlpT<T>::Mat& next_obs,
+                   const SquashedGaussianSample<T>& next, const typename MlpT<T>::Mat& rewards,
+                   const typename MlpT<T>::Mat& dones, T alpha, T gamma, SacWorkspace<T>& ws,
+                   typename MlpT<T>::Mat& y) {
+  critic_input<T>(next_obs, next.action, ws.x);
+  q1_target.forward(ws.x, ws.c1);
+  q2_target.forward(ws.x, ws.c2);
+  y = (rewards.array() + gamma * (T(1) - dones.array()) *
+                             (ws.c1.out.cwiseMin(ws.c2.out).array() - alpha * next.log_prob.array()))
+          .matrix();
 }
 
 /// One critic's 1/2 mean_n (Q(x) - y)^2 for x = [obs | action] [n, obs_dim + action_dim], y [n, 1];
 /// adds dL/dq.params() to grad.
 template <class T>
 T critic_loss(const MlpT<T>& q, const typename MlpT<T>::Mat& x, const typename MlpT<T>::Mat& y,
-              typename MlpT<T>::Vec& grad) {
-  typename MlpT<T>::Cache c;
-  q.forward(x, c);
-  const typename MlpT<T>::Mat diff = c.out - y;
-  const T n = T(x.rows());
-  q.backward(x, diff / n, c, grad, nullptr);
-  return T(0.5) * diff.squaredNorm() / n;
+              typename MlpT<T>::Vec& grad, SacWorkspace<T>& ws) {
+  q.forward(x, ws.c1);
+  const T loss = T(0.5) * mse_loss<T>(ws.c1.out, y, &ws.diff);
+  ws.diff *= T(0.5);
+  q.backward(x, ws.diff, ws.c1, grad, nullptr);
+  return loss;
 }
 
 /// The actor loss for obs [n, obs_dim] and its samples s (squashed_gaussian_sample with the
 /// batch's noise); adds dL/dactor.params() to actor_grad. The critics' own parameter gradients
 /// are not wanted (SB3 steps only the actor on this loss).
 template <class T>
-T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2,
-             const typename MlpT<T>::Mat& obs, SquashedGaussianSample<T>& s, T alpha,
-             typename MlpT<T>::Vec& actor_grad) {
+T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2, const typename MlpT<T>::Mat& obs,
+             SquashedGaussianSample<T>& s, T alpha, typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws) {
   using Mat = typename MlpT<T>::Mat;
   const Eigen::Index n = obs.rows(), a = s.action.cols();
-  const Mat x = critic_input<T>(obs, s.action);
-  typename MlpT<T>::Cache c1, c2;
-  q1.forward(x, c1);
-  q2.forward(x, c2);
+  critic_input<T>(obs, s.action, ws.x);
+  q1.forward(ws.x, ws.c1);
+  q2.forward(ws.x, ws.c2);
   // d/dQ_j of -mean min(Q1, Q2): -1/n on the rows where critic j is the smaller one.
-  const auto first = (c1.out.array() <= c2.out.array());
-  const Mat d1 = first.select(Mat::Constant(n, 1, T(-1) / T(n)), Mat::Zero(n, 1));
-  const Mat d2 = first.select(Mat::Zero(n, 1), Mat::Constant(n, 1, T(-1) / T(n)));
-  typename MlpT<T>::Vec unused = MlpT<T>::Vec::Zero(q1.params().size());
-  Mat dx1, dx2;
-  q1.backward(x, d1, c1, unused, &dx1);
-  q2.backward(x, d2, c2, unused, &dx2);
-  const Mat d_action = dx1.rightCols(a) + dx2.rightCols(a);
-  const Mat d_log_prob = Mat::Constant(n, 1, alpha / T(n));
-  squashed_gaussian_backward(actor, obs, s, d_action, d_log_prob, actor_grad);
-  return (alpha * s.log_prob.array() - c1.out.cwiseMin(c2.out).array()).mean();
+  const auto first = (ws.c1.out.array() <= ws.c2.out.array());
+  ws.d1 = first.select(Mat::Constant(n, 1, T(-1) / T(n)), Mat::Zero(n, 1));
+  ws.d2 = first.select(Mat::Zero(n, 1), Mat::Constant(n, 1, T(-1) / T(n)));
+  ws.unused.setZero(q1.params().size());
+  q1.backward(ws.x, ws.d1, ws.c1, ws.unused, &ws.dx1);
+  q2.backward(ws.x, ws.d2, ws.c2, ws.unused, &ws.dx2);
+  ws.d_action = ws.dx1.rightCols(a) + ws.dx2.rightCols(a);
+  ws.d_log_prob.setConstant(n, 1, alpha / T(n));
+  squashed_gaussian_backward(actor, obs, s, ws.d_action, ws.d_log_prob, actor_grad);
+  return (alpha * s.log_prob.array() - ws.c1.out.cwiseMin(ws.c2.out).array()).mean();
 }
 
 /// The temperature loss -log_alpha * mean(log_prob + target_entropy) and its derivative in

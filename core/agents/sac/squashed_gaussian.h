@@ -12,6 +12,7 @@
 
 #include <cmath>
 
+#include "core/models/losses.h"
 #include "core/models/mlp.h"
 
 namespace dynalab {
@@ -28,13 +29,8 @@ struct SquashedGaussianSample {
   Mat mean, log_std, eps, u, action;
   Mat log_std_free;  ///< 1 where the log_std head is inside the clamp (gradient passes), else 0
   Mat log_prob;      ///< [n, 1]
+  Mat du, dout;      ///< backward's buffers, kept so that repeated updates do not reallocate
 };
-
-/// softplus(x) = log(1 + e^x), without overflow.
-template <class T>
-T softplus(T x) {
-  return std::max(x, T(0)) + std::log1p(std::exp(-std::abs(x)));
-}
 
 /// Samples actions for obs [n, obs_dim] with the standard normal noise eps [n, action_dim]
 /// (drawn by the caller through its Rng): fills s (see SquashedGaussianSample).
@@ -69,17 +65,16 @@ template <class T>
 void squashed_gaussian_backward(const MlpT<T>& actor, const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
                                 SquashedGaussianSample<T>& s, const typename MlpT<T>::Mat& d_action,
                                 const typename MlpT<T>::Mat& d_log_prob, typename MlpT<T>::Vec& grad) {
-  using Mat = typename MlpT<T>::Mat;
   const Eigen::Index n = obs.rows(), a = s.u.cols();
   // d log_prob / du_i = 2 tanh(u_i) (from -log(1 - tanh^2 u)); d action / du = 1 - tanh^2 u.
   const auto dlp = d_log_prob.col(0).array().replicate(1, a);
-  const Mat du = (d_action.array() * (T(1) - s.action.array().square()) + dlp * T(2) * s.action.array()).matrix();
-  Mat dout(n, 2 * a);
-  dout.leftCols(a) = du;
+  s.du = (d_action.array() * (T(1) - s.action.array().square()) + dlp * T(2) * s.action.array()).matrix();
+  s.dout.resize(n, 2 * a);
+  s.dout.leftCols(a) = s.du;
   // du / dlog_std = std * eps; d log_prob / dlog_std = -1 directly.
-  dout.rightCols(a) =
-      ((du.array() * s.log_std.array().exp() * s.eps.array() - dlp) * s.log_std_free.array()).matrix();
-  actor.backward(obs, dout, s.cache, grad, nullptr);
+  s.dout.rightCols(a) =
+      ((s.du.array() * s.log_std.array().exp() * s.eps.array() - dlp) * s.log_std_free.array()).matrix();
+  actor.backward(obs, s.dout, s.cache, grad, nullptr);
 }
 
 /// The deterministic action tanh(mean) for obs [n, obs_dim]: [n, action_dim].
