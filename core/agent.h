@@ -150,7 +150,7 @@ class ConfigSettings : public AgentSettings {
 };
 
 /// The settings of a family whose agent A is built as A(cfg, env, seed) from its config C (most
-/// families; one with state shared across runs writes its own ConfigSettings subclass).
+/// families; one whose runs share an object uses SharedSettingsFor below).
 template <class C, class A>
 class SettingsFor : public ConfigSettings<C> {
  public:
@@ -163,12 +163,40 @@ class SettingsFor : public ConfigSettings<C> {
   std::unique_ptr<AgentSettings> with(C c) const override { return std::make_unique<SettingsFor>(std::move(c)); }
 };
 
+/// The settings of a family whose runs' agents share one object of type S (rows that every run
+/// appends to one output file): A is built as A(cfg, env, seed, shared); a live edit keeps the
+/// object.
+template <class C, class A, class S>
+class SharedSettingsFor : public ConfigSettings<C> {
+ public:
+  SharedSettingsFor(C c, std::shared_ptr<S> shared) : ConfigSettings<C>(std::move(c)), shared_(std::move(shared)) {}
+  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
+    return std::make_unique<A>(this->cfg, env, seed, shared_);
+  }
+
+ protected:
+  std::unique_ptr<AgentSettings> with(C c) const override {
+    return std::make_unique<SharedSettingsFor>(std::move(c), shared_);
+  }
+
+ private:
+  std::shared_ptr<S> shared_;
+};
+
 /// AgentFamily::read for settings S over config C: C's fields from the experiment file.
 template <class S, class C>
 std::unique_ptr<AgentSettings> read_settings(ConfigNode& root) {
   C c;
   c.visit(root);
   return std::make_unique<S>(std::move(c));
+}
+
+/// AgentFamily::read for SharedSettingsFor<C, A, S>: C's fields, and a fresh S for the runs to share.
+template <class C, class A, class S>
+std::unique_ptr<AgentSettings> read_shared_settings(ConfigNode& root) {
+  C c;
+  c.visit(root);
+  return std::make_unique<SharedSettingsFor<C, A, S>>(std::move(c), std::make_shared<S>());
 }
 
 }  // namespace dynalab

@@ -3,16 +3,13 @@
 // members), and through the Runner's worker thread as in a direct tick loop.
 #include <doctest/doctest.h>
 
-#include <thread>
-
 #include "core/experiment.h"
-#include "core/runner.h"
 #include "envs/registry.h"
+#include "tests/runner_util.h"
 #include "tests/test_util.h"
 
 using namespace dynalab;
 using namespace dynalab::test;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -33,17 +30,7 @@ std::vector<std::string> run_direct(const std::string& name, const std::vector<s
 std::vector<std::string> run_in_runner(const std::string& name, const std::vector<std::string>& sets,
                                        const std::vector<std::string>& files, const std::string& tag) {
   const auto dir = temp_dir("determinism_runner_" + tag);
-  {
-    Runner r;
-    r.load([&](uint64_t) { return make_experiment(load_experiment(name, sets), env_registry()); }, 0);
-    r.set_speed(0);
-    r.play();
-    for (int i = 0; i < 6000 && !r.status().finished; ++i) std::this_thread::sleep_for(10ms);
-    REQUIRE(r.status().finished);
-    r.post([&](Experiment& e) { e.write_outputs(dir); });
-    REQUIRE(r.wait_idle(60s));
-    CHECK(r.take_errors().empty());
-  }
+  write_outputs_through_runner([&] { return make_experiment(load_experiment(name, sets), env_registry()); }, dir);
   std::vector<std::string> out;
   for (const auto& f : files) out.push_back(read_file(dir / f));
   std::filesystem::remove_all(dir);

@@ -4,20 +4,17 @@
 // (replay buffer, Adam moments, temperature, Rng); a bad key is a one-line error.
 #include <doctest/doctest.h>
 
-#include <thread>
-
 #include "core/agents/sac/sac_agent.h"
 #include "core/episodic_experiment.h"
 #include "core/experiment.h"
-#include "core/runner.h"
 #include "core/session.h"
 #include "envs/point_mass.h"
 #include "envs/registry.h"
+#include "tests/runner_util.h"
 #include "tests/test_util.h"
 
 using namespace dynalab;
 using namespace dynalab::test;
-using namespace std::chrono_literals;
 
 namespace {
 
@@ -83,17 +80,7 @@ TEST_CASE("sac: the same seed gives the same learning curve and metrics, directl
   CHECK(oa.second == ob.second);
   CHECK(csv_cells(oa.second).size() == 1 + 2 * 3);  // both runs' evaluations
   const auto dir = temp_dir("sac_det_runner");
-  {
-    Runner r;
-    r.load([&](uint64_t) { return make(sets); }, 0);
-    r.set_speed(0);
-    r.play();
-    for (int i = 0; i < 6000 && !r.status().finished; ++i) std::this_thread::sleep_for(10ms);
-    REQUIRE(r.status().finished);
-    r.post([&](Experiment& e) { e.write_outputs(dir); });
-    REQUIRE(r.wait_idle(60s));
-    CHECK(r.take_errors().empty());
-  }
+  write_outputs_through_runner([&] { return make(sets); }, dir);
   CHECK(read_file(dir / "metrics.csv") == oa.first);
   CHECK(curve_without_wall(read_file(dir / "learning_curve.csv")) == oa.second);
   std::filesystem::remove_all(dir);

@@ -292,27 +292,6 @@ void MpcAgent::apply_live(const AgentSettings& settings, const LiveEdit& edit) {
   cfg_ = c;
 }
 
-namespace {
-
-class MpcSettings : public ConfigSettings<MpcSettingsConfig> {
- public:
-  MpcSettings(MpcSettingsConfig c, std::shared_ptr<std::vector<DivergenceRow>> divergence)
-      : ConfigSettings(std::move(c)), divergence_(std::move(divergence)) {}
-  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
-    return std::make_unique<MpcAgent>(cfg, env, seed, divergence_);
-  }
-
- protected:
-  std::unique_ptr<AgentSettings> with(MpcSettingsConfig c) const override {
-    return std::make_unique<MpcSettings>(std::move(c), divergence_);
-  }
-
- private:
-  std::shared_ptr<std::vector<DivergenceRow>> divergence_;
-};
-
-}  // namespace
-
 AgentFamily mpc_family() {
   AgentFamily f;
   f.name = "planning";
@@ -325,11 +304,8 @@ AgentFamily mpc_family() {
       {"MPC", "v1.5", "MPC: execute replan_every actions of each plan, then replan; refit per episode", "planning"},
       {"mbrl", "pets", "v1.5 with a probabilistic ensemble and trajectory sampling (PETS)", "planning"},
   };
-  f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
-    MpcSettingsConfig c;
-    c.visit(root);
-    return std::make_unique<MpcSettings>(std::move(c), std::make_shared<std::vector<DivergenceRow>>());
-  };
+  // The divergence rows collect every run's.
+  f.read = read_shared_settings<MpcSettingsConfig, MpcAgent, std::vector<DivergenceRow>>;
   f.visit_fields = visit_config_json<MpcSettingsConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
     if (env.action_space().is_discrete())

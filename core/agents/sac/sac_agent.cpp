@@ -114,6 +114,12 @@ void SacAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("episode_updates", episode_updates_);
   v.field("episode_critic_loss", episode_critic_loss_);
   v.field("episode_actor_loss", episode_actor_loss_);
+  // The run's wall clock continues from its saved reading (wall_s is not deterministic anyway).
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  v.field("wall_s", wall_s);
+  if (v.loading())
+    start_ = std::chrono::steady_clock::now() -
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(wall_s));
   visit_records(v, "learning_curve", *curve_, [](LearningCurveRow& r, StateVisitor& rv) {
     rv.field("run", r.run);
     rv.field("env_steps", r.env_steps);
@@ -122,28 +128,6 @@ void SacAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   });
 }
 
-namespace {
-
-/// Settings shared by a run's agents: the learning curve spans every run.
-class SacSettings : public ConfigSettings<SacAgentConfig> {
- public:
-  SacSettings(SacAgentConfig c, std::shared_ptr<std::vector<LearningCurveRow>> curve)
-      : ConfigSettings(std::move(c)), curve_(std::move(curve)) {}
-  std::unique_ptr<Agent> make(const Env& env, const RunSeed& seed) const override {
-    return std::make_unique<SacAgent>(cfg, env, seed, curve_);
-  }
-
- protected:
-  std::unique_ptr<AgentSettings> with(SacAgentConfig c) const override {
-    return std::make_unique<SacSettings>(std::move(c), curve_);
-  }
-
- private:
-  std::shared_ptr<std::vector<LearningCurveRow>> curve_;
-};
-
-}  // namespace
-
 AgentFamily sac_family() {
   AgentFamily f;
   f.name = "sac";
@@ -151,11 +135,8 @@ AgentFamily sac_family() {
   f.category = "policy learning";
   f.default_episodes = 100;
   f.agents = {{"policy learning", "sac", "Soft Actor-Critic (Haarnoja et al. 2018; SB3 defaults)", "sac"}};
-  f.read = [](ConfigNode& root) -> std::unique_ptr<AgentSettings> {
-    SacAgentConfig c;
-    c.visit(root);
-    return std::make_unique<SacSettings>(std::move(c), std::make_shared<std::vector<LearningCurveRow>>());
-  };
+  // The learning curve collects every run's evaluations.
+  f.read = read_shared_settings<SacAgentConfig, SacAgent, std::vector<LearningCurveRow>>;
   f.visit_fields = visit_config_json<SacAgentConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
     const Space a = env.action_space();

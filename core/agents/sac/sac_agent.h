@@ -9,8 +9,11 @@
 //
 // Outputs (write_outputs; metrics.csv and trajectories.csv are the experiment's):
 //   learning_curve.csv   run,env_steps,wall_s,eval_return   one row per evaluation of every run
-//                        (wall_s: seconds since the run's agent was built; the only column that
+//                        (wall_s: seconds since the run's agent was built, evaluations
+//                        included, continued across a saved session; the only column that
 //                        differs between two runs of the same seed)
+// Sessions save everything the next ticks depend on: the learner (networks, targets, Adam
+// moments, log_alpha, replay buffer, Rng), the counters and the learning curve so far.
 // Own metric columns per episode: alpha (the temperature at the episode's end), critic_loss
 // and actor_loss (means over the episode's updates, 0 if none).
 
