@@ -128,3 +128,29 @@ TEST_CASE("sac: bad config is a one-line error naming the key") {
   });
   CHECK(env.find("bounded box action space") != std::string::npos);
 }
+
+TEST_CASE("sac: the learning rate, batch size and evaluation apply live; the networks' shape waits for a reset") {
+  auto e = make({"seed=1", "steps=900"});
+  auto& ee = dynamic_cast<EpisodicExperiment&>(*e);
+  while (ee.clock().run_steps < 400 && e->tick()) {
+  }
+  Json edited = e->config();
+  edited["sac"]["learning_rate"] = 0.01;
+  edited["sac"]["batch_size"] = 16;
+  edited["eval_every"] = 250;
+  edited["sac"]["hidden"] = Json::array({8});
+  const LiveEdit edit = e->apply_live_edit(edited);
+  CHECK(edit.live.size() == 3);
+  CHECK(edit.pending == std::vector<std::string>{"sac.hidden"});
+  const auto& sac = dynamic_cast<const SacAgent&>(ee.agent());
+  CHECK(sac.learner().config().learning_rate == 0.01);
+  CHECK(sac.learner().config().batch_size == 16);
+  CHECK(sac.learner().config().hidden == std::vector<int>{64, 64});
+  e->run_to_end();
+  const auto rows = csv_cells(outputs(*e, "live").second);
+  // Evaluations at 300 (before the edit), then every 250 steps: 500, 750.
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[1][1] == "300");
+  CHECK(rows[2][1] == "500");
+  CHECK(rows[3][1] == "750");
+}

@@ -101,6 +101,13 @@ void SacAgent::publish(Snapshot& s) const {
     s.stats.push_back({"last eval return", format_number(curve_->back().eval_return)});
 }
 
+void SacAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
+  const SacAgentConfig& c = static_cast<const ConfigSettings<SacAgentConfig>&>(settings).cfg;
+  learner_.set_config(c.sac);
+  cfg_ = c;
+  cfg_.sac = learner_.config();
+}
+
 void SacAgent::write_outputs(const std::filesystem::path& dir) const {
   Table t({"run", "env_steps", "wall_s", "eval_return"});
   for (const LearningCurveRow& r : *curve_) t.add_row({r.run, r.env_steps, r.wall_s, r.eval_return});

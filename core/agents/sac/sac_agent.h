@@ -35,8 +35,8 @@ struct SacAgentConfig {
   template <class V>
   void visit(V& v) {
     v.section("sac", sac);
-    v.field("eval_every", eval_every, Range::closed(1, 1e9), Apply::on_reset, "env steps between evaluations");
-    v.field("eval_episodes", eval_episodes, Range::closed(1, 1000), Apply::on_reset,
+    v.field("eval_every", eval_every, Range::closed(1, 1e9), Apply::live, "env steps between evaluations");
+    v.field("eval_episodes", eval_episodes, Range::closed(1, 1000), Apply::live,
             "deterministic episodes per evaluation");
   }
 };
@@ -63,6 +63,7 @@ class SacAgent : public Agent {
   std::vector<double> episode_metrics() const override;
   void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const override;
   void publish(Snapshot& s) const override;
+  void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;
   void write_outputs(const std::filesystem::path& dir) const override;
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 

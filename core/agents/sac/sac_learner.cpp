@@ -45,6 +45,16 @@ SacLearner::SacLearner(const SacConfig& cfg, int obs_dim, int action_dim, Rng rn
   q2_target_ = q2_;
 }
 
+void SacLearner::set_config(const SacConfig& cfg) {
+  SacConfig c = cfg;
+  c.hidden = cfg_.hidden;  // the networks, the buffer and the initial alpha exist already
+  c.activation = cfg_.activation;
+  c.buffer_size = cfg_.buffer_size;
+  c.ent_coef_init = cfg_.ent_coef_init;
+  cfg_ = c;
+  target_entropy_ = c.target_entropy_auto ? -double(action_dim_) : c.target_entropy;
+}
+
 Mlp::Mat SacLearner::noise(Eigen::Index n) {
   Mlp::Mat eps(n, action_dim_);
   for (Eigen::Index r = 0; r < n; ++r)  // row by row: the draw order does not depend on storage order

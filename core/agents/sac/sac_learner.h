@@ -25,7 +25,8 @@
 namespace dynalab {
 
 /// The algorithm's hyperparameters (names and defaults as Stable-Baselines3's SAC; the zoo's
-/// Pendulum-v1 entry changes learning_rate to 1e-3).
+/// Pendulum-v1 entry changes learning_rate to 1e-3). The networks' shape, the replay capacity and
+/// the initial temperature apply on reset; the rest live, from the next update.
 struct SacConfig {
   std::vector<int> hidden = {256, 256};  ///< hidden widths of actor and critics (SB3 net_arch)
   std::string activation = "relu";       ///< hidden activation (SB3: ReLU)
@@ -45,18 +46,18 @@ struct SacConfig {
   void visit(V& v) {
     v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden widths of actor and critics");
     v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
-    v.field("learning_rate", learning_rate, Range::closed(1e-6, 1), Apply::on_reset, "Adam step size (all networks)");
+    v.field("learning_rate", learning_rate, Range::closed(1e-6, 1), Apply::live, "Adam step size (all networks)");
     v.field("buffer_size", buffer_size, Range::closed(1, 1e7), Apply::on_reset, "replay capacity, transitions");
-    v.field("learning_starts", learning_starts, Range::closed(0, 1e9), Apply::on_reset,
+    v.field("learning_starts", learning_starts, Range::closed(0, 1e9), Apply::live,
             "random actions, no updates, for this many env steps");
-    v.field("batch_size", batch_size, Range::closed(1, 65536), Apply::on_reset, "minibatch size");
-    v.field("tau", tau, Range::unit(), Apply::on_reset, "Polyak coefficient of the target critics");
-    v.field("gamma", gamma, Range::probability(), Apply::on_reset, "discount");
-    v.field("train_freq", train_freq, Range::closed(1, 1e6), Apply::on_reset, "env steps between update rounds");
-    v.field("gradient_steps", gradient_steps, Range::closed(1, 1000), Apply::on_reset, "updates per round");
+    v.field("batch_size", batch_size, Range::closed(1, 65536), Apply::live, "minibatch size");
+    v.field("tau", tau, Range::unit(), Apply::live, "Polyak coefficient of the target critics");
+    v.field("gamma", gamma, Range::probability(), Apply::live, "discount");
+    v.field("train_freq", train_freq, Range::closed(1, 1e6), Apply::live, "env steps between update rounds");
+    v.field("gradient_steps", gradient_steps, Range::closed(1, 1000), Apply::live, "updates per round");
     v.field("ent_coef_init", ent_coef_init, Range::closed(1e-6, 100), Apply::on_reset, "initial temperature alpha");
-    v.field("target_entropy_auto", target_entropy_auto, Apply::on_reset, "target entropy = -action_dim");
-    v.field("target_entropy", target_entropy, Range::closed(-100, 100), Apply::on_reset,
+    v.field("target_entropy_auto", target_entropy_auto, Apply::live, "target entropy = -action_dim");
+    v.field("target_entropy", target_entropy, Range::closed(-100, 100), Apply::live,
             "target entropy when target_entropy_auto is false");
   }
 };
@@ -72,6 +73,9 @@ class SacLearner {
   /// its batches and noise). Throws InputError if `cfg.activation` is unknown.
   SacLearner(const SacConfig& cfg, int obs_dim, int action_dim, Rng rng);
 
+  /// A live edit: every field but hidden, activation, buffer_size and ent_coef_init (which keep
+  /// their values) applies from the next update.
+  void set_config(const SacConfig& cfg);
   /// Stores a transition (action in (-1, 1) units).
   void add(const Vec& obs, const Vec& action, double reward, const Vec& next_obs, bool terminated) {
     buffer_.add(obs, action, reward, next_obs, terminated);
