@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 
 namespace dynalab {
 
@@ -12,6 +13,12 @@ std::string format_number(double x) {
   auto [end, ec] = std::to_chars(buf, buf + sizeof buf, x);  // shortest round-trip form
   (void)ec;
   return std::string(buf, end);
+}
+
+std::string short_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.3g", x);
+  return buf;
 }
 
 std::string csv_field(std::string_view s) {

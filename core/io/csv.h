@@ -10,6 +10,8 @@ namespace dynalab {
 
 /// Shortest decimal that reads back to the same double ("%.17g" trimmed); non-finite as nan/inf.
 std::string format_number(double x);
+/// Three significant digits ("%.3g": 0.264, -1.7e+03), for status lines a person reads.
+std::string short_number(double x);
 /// A CSV field, quoted if it holds a comma, quote or newline.
 std::string csv_field(std::string_view s);
 /// The fields of one line of a numeric CSV, split at every comma (no quotes): "1,2," has three

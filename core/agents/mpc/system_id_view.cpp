@@ -8,12 +8,6 @@
 namespace dynalab {
 
 namespace {
-std::string short_number(double x) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%.3g", x);
-  return buf;
-}
-
 // The x axis of both figures: the parameters by index, "1 engine_accel, 2 damping, 3 gravity".
 std::string parameter_axis(const ParametricDynamics& f) {
   std::string names;

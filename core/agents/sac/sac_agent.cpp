@@ -96,9 +96,9 @@ void SacAgent::publish(Snapshot& s) const {
                                                                       : "SAC, squashed Gaussian"});
   s.stats.push_back({"replay buffer", std::to_string(learner_.buffer().size()) + " transitions"});
   s.stats.push_back({"updates", std::to_string(learner_.updates())});
-  s.stats.push_back({"alpha", format_number(learner_.alpha())});
+  s.stats.push_back({"alpha", short_number(learner_.alpha())});
   if (!curve_->empty() && curve_->back().run == seed_.run)
-    s.stats.push_back({"last eval return", format_number(curve_->back().eval_return)});
+    s.stats.push_back({"last eval return", short_number(curve_->back().eval_return)});
 }
 
 void SacAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
