@@ -50,8 +50,8 @@ struct LearningCurveRow {
 
 class SacAgent : public Agent {
  public:
-  /// `curve` collects every run's evaluations (shared by the runs' agents). Throws InputError if
-  /// the env's action space is not a bounded box.
+  /// `curve` collects every run's evaluations (shared by the runs' agents). The env's action
+  /// space must be a bounded box (the family's check_env rejects other envs with a config error).
   SacAgent(const SacAgentConfig& cfg, const Env& env, const RunSeed& seed,
            std::shared_ptr<std::vector<LearningCurveRow>> curve);
   bool thinking() const override { return pending_updates_ > 0; }
