@@ -18,9 +18,11 @@ TEST_CASE("sac_pendulum reaches the zoo's bar (-246 at 20k env steps) on at leas
   int passed = 0;
   for (int seed = 0; seed < 3; ++seed) {
     const auto start = std::chrono::steady_clock::now();
-    auto e = make_experiment(load_experiment("sac_pendulum", {"seed=" + std::to_string(seed)}), env_registry());
+    auto e = make_experiment(load_experiment("sac_pendulum", {"seed=" + std::to_string(seed)}),
+                             env_registry());
     e->run_to_end();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const auto dir = temp_dir("reference_sac_pendulum_" + std::to_string(seed));
     e->write_outputs(dir);
     const auto rows = csv_cells(read_file(dir / "learning_curve.csv"));
@@ -28,7 +30,8 @@ TEST_CASE("sac_pendulum reaches the zoo's bar (-246 at 20k env steps) on at leas
     REQUIRE(rows.size() == 21);  // header + an evaluation every 1000 of 20000 steps
     REQUIRE(rows.back()[1] == "20000");
     const double final_return = std::stod(rows.back()[3]);
-    MESSAGE("seed " << seed << ": eval return " << final_return << " at 20000 env steps, " << wall << " s");
+    MESSAGE("seed " << seed << ": eval return " << final_return << " at 20000 env steps, " << wall
+                    << " s");
     if (final_return >= -246) ++passed;
   }
   CHECK(passed >= 2);

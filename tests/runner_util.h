@@ -16,7 +16,8 @@
 
 namespace dynalab::test {
 
-/// Runs the experiment `make` builds on a Runner to its end (at most 60 s) and writes its outputs to `dir`.
+/// Runs the experiment `make` builds on a Runner to its end (at most 60 s) and writes its outputs
+/// to `dir`.
 inline void write_outputs_through_runner(const std::function<std::unique_ptr<Experiment>()>& make,
                                          const std::filesystem::path& dir) {
   using namespace std::chrono_literals;

@@ -36,8 +36,8 @@ std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
 std::pair<std::string, std::string> outputs(Experiment& e, const std::string& tag) {
   const auto dir = temp_dir("sac_" + tag);
   e.write_outputs(dir);
-  std::pair<std::string, std::string> out{read_file(dir / "metrics.csv"),
-                                          curve_without_wall(read_file(dir / "learning_curve.csv"))};
+  std::pair<std::string, std::string> out{
+      read_file(dir / "metrics.csv"), curve_without_wall(read_file(dir / "learning_curve.csv"))};
   std::filesystem::remove_all(dir);
   return out;
 }
@@ -61,16 +61,20 @@ TEST_CASE("sac_point_mass: a short fixed-seed run beats the random policy by a w
   double random = 0;
   for (int k = 0; k < 50; ++k) {
     env.reset(rng.next_u64());
-    for (int t = 0; t < 30; ++t) random += env.step(Vec::Constant(1, rng.uniform(-1, 1))).reward / 50;
+    for (int t = 0; t < 30; ++t)
+      random += env.step(Vec::Constant(1, rng.uniform(-1, 1))).reward / 50;
   }
   INFO("SAC " << sac << ", random " << random);
   CHECK(random < -100);
-  CHECK(sac > -10);       // near the origin at rest: the start's own cost is up to -9 per step
+  CHECK(sac > -10);  // near the origin at rest: the start's own cost is up to -9 per step
   CHECK(sac > random / 20);
 }
 
-TEST_CASE("sac: the same seed gives the same learning curve and metrics, directly and through the Runner") {
-  const std::vector<std::string> sets = {"seed=7", "runs=2", "steps=900", "sac.learning_starts=100"};
+TEST_CASE(
+    "sac: the same seed gives the same learning curve and metrics, directly and through the "
+    "Runner") {
+  const std::vector<std::string> sets = {"seed=7", "runs=2", "steps=900",
+                                         "sac.learning_starts=100"};
   auto a = make(sets);
   a->run_to_end();
   auto b = make(sets);
@@ -91,8 +95,9 @@ TEST_CASE("sac: the same seed gives the same learning curve and metrics, directl
 }
 
 TEST_CASE("sac: a session saved mid-training continues bit-identically") {
-  const std::vector<std::string> sets = {"seed=3", "runs=2", "steps=700", "sac.learning_starts=100",
-                                         "sac.batch_size=32", "eval_every=200"};
+  const std::vector<std::string> sets = {
+      "seed=3",        "runs=2", "steps=700", "sac.learning_starts=100", "sac.batch_size=32",
+      "eval_every=200"};
   auto a = make(sets);
   // Save in the second run, between updates (pending updates, a partly filled buffer, moments).
   auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
@@ -110,7 +115,8 @@ TEST_CASE("sac: a session saved mid-training continues bit-identically") {
   CHECK(oa.first == ob.first);
   CHECK(oa.second == ob.second);
   const auto& la = dynamic_cast<const SacAgent&>(ea.agent()).learner();
-  const auto& lb = dynamic_cast<const SacAgent&>(dynamic_cast<EpisodicExperiment&>(*b).agent()).learner();
+  const auto& lb =
+      dynamic_cast<const SacAgent&>(dynamic_cast<EpisodicExperiment&>(*b).agent()).learner();
   CHECK(la.actor().params() == lb.actor().params());
   CHECK(la.q1().params() == lb.q1().params());
   CHECK(la.alpha() == lb.alpha());
@@ -124,12 +130,15 @@ TEST_CASE("sac: bad config is a one-line error naming the key") {
   const std::string act = error_of([] { make({"sac.activation=\"sigmoid\""}); });
   CHECK(act.find("sac.activation") != std::string::npos);
   const std::string env = error_of([] {
-    make_experiment(load_experiment("sac_point_mass", {"env={\"name\": \"grid_world\"}"}), env_registry());
+    make_experiment(load_experiment("sac_point_mass", {"env={\"name\": \"grid_world\"}"}),
+                    env_registry());
   });
   CHECK(env.find("bounded box action space") != std::string::npos);
 }
 
-TEST_CASE("sac: the learning rate, batch size and evaluation apply live; the networks' shape waits for a reset") {
+TEST_CASE(
+    "sac: the learning rate, batch size and evaluation apply live; the networks' shape waits for a "
+    "reset") {
   auto e = make({"seed=1", "steps=900"});
   auto& ee = dynamic_cast<EpisodicExperiment&>(*e);
   while (ee.clock().run_steps < 400 && e->tick()) {

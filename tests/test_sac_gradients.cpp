@@ -3,8 +3,8 @@
 // critic and temperature losses (core/agents/sac/sac_losses.h).
 #include <doctest/doctest.h>
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <vector>
 
@@ -79,20 +79,23 @@ TEST_CASE("the tanh-squashed log-probability is the change of variables of the G
   squashed_gaussian_sample(actor, Mat::Zero(50, 1), eps, smp);
   for (int r = 0; r < 50; ++r) {
     const double a = smp.action(r, 0), u = std::atanh(a);
-    const double expected = -0.5 * std::pow((u - mean) / std_dev, 2) - log_std - 0.5 * std::log(2 * M_PI) -
-                            std::log(1 - a * a);
+    const double expected = -0.5 * std::pow((u - mean) / std_dev, 2) - log_std -
+                            0.5 * std::log(2 * M_PI) - std::log(1 - a * a);
     CHECK(smp.log_prob(r, 0) == doctest::Approx(expected).epsilon(1e-9));
   }
   // Midpoint rule in u (a = tanh u, da = (1 - a^2) du) over +-12 std.
   const int n = 200000;
   const double lo = mean - 12 * std_dev, du = 24 * std_dev / n;
   Mat u_grid(n, 1);
-  for (int i = 0; i < n; ++i) u_grid(i, 0) = (lo + (i + 0.5) * du - mean) / std_dev;  // eps of each u
+  for (int i = 0; i < n; ++i)
+    u_grid(i, 0) = (lo + (i + 0.5) * du - mean) / std_dev;  // eps of each u
   squashed_gaussian_sample(actor, Mat::Zero(n, 1), u_grid, smp);
   double total = 0;
-  for (int i = 0; i < n; ++i) total += std::exp(smp.log_prob(i, 0)) * (1 - smp.action(i, 0) * smp.action(i, 0)) * du;
+  for (int i = 0; i < n; ++i)
+    total += std::exp(smp.log_prob(i, 0)) * (1 - smp.action(i, 0) * smp.action(i, 0)) * du;
   CHECK(total == doctest::Approx(1.0).epsilon(1e-9));
-  // Far in the tails the exact form stays finite where log(1 - tanh^2 u) in floating point would not.
+  // Far in the tails the exact form stays finite where log(1 - tanh^2 u) in floating point would
+  // not.
   actor.params() << 0.0, 0.0, 30.0, -3.0;
   squashed_gaussian_sample(actor, Mat::Zero(1, 1), Mat::Zero(1, 1), smp);
   CHECK(std::isfinite(smp.log_prob(0, 0)));
@@ -117,7 +120,9 @@ TEST_CASE("the log-probability's gradient in the actor's parameters matches fini
   }
 }
 
-TEST_CASE("the actor loss gradient (through both critics, the squashing and the log-probability) matches finite differences") {
+TEST_CASE(
+    "the actor loss gradient (through both critics, the squashing and the log-probability) matches "
+    "finite differences") {
   for (Activation act : {Activation::tanh, Activation::silu}) {
     MlpD actor = make_net(kObs, 2 * kAct, act, 4);
     const MlpD q1 = make_net(kObs + kAct, 1, act, 5);
@@ -196,7 +201,8 @@ TEST_CASE("the critic loss gradient matches finite differences, with the soft ta
 
 TEST_CASE("the soft target is r + gamma (1 - done) (min Qbar - alpha log pi)") {
   const MlpD actor = make_net(kObs, 2 * kAct, Activation::tanh, 13);
-  const MlpD q1t = make_net(kObs + kAct, 1, Activation::tanh, 14), q2t = make_net(kObs + kAct, 1, Activation::tanh, 15);
+  const MlpD q1t = make_net(kObs + kAct, 1, Activation::tanh, 14),
+             q2t = make_net(kObs + kAct, 1, Activation::tanh, 15);
   Rng rng(16);
   const Mat next_obs = normal_matrix(kBatch, kObs, rng), rewards = normal_matrix(kBatch, 1, rng);
   const Mat dones = Mat::Zero(kBatch, 1);
@@ -211,10 +217,12 @@ TEST_CASE("the soft target is r + gamma (1 - done) (min Qbar - alpha log pi)") {
   q2t.forward(x, c2);
   for (int r = 0; r < kBatch; ++r)
     CHECK(y(r, 0) == doctest::Approx(rewards(r, 0) + 0.9 * (std::min(c1.out(r, 0), c2.out(r, 0)) -
-                                                              0.3 * next.log_prob(r, 0))));
+                                                            0.3 * next.log_prob(r, 0))));
 }
 
-TEST_CASE("the temperature gradient matches finite differences and raises alpha when entropy is below target") {
+TEST_CASE(
+    "the temperature gradient matches finite differences and raises alpha when entropy is below "
+    "target") {
   Rng rng(17);
   const Mat log_prob = normal_matrix(kBatch, 1, rng);
   const double target = -2.0, log_alpha = -0.7;
@@ -222,7 +230,8 @@ TEST_CASE("the temperature gradient matches finite differences and raises alpha 
   temperature_loss(log_alpha, log_prob, target, &d);
   const double h = 1e-6;
   const double fd = (temperature_loss(log_alpha + h, log_prob, target, (double*)nullptr) -
-                     temperature_loss(log_alpha - h, log_prob, target, (double*)nullptr)) / (2 * h);
+                     temperature_loss(log_alpha - h, log_prob, target, (double*)nullptr)) /
+                    (2 * h);
   CHECK(std::abs(d - fd) / std::abs(fd) < 1e-6);
   // Entropy -mean(log pi) below the target: gradient descent increases log_alpha.
   const Mat confident = Mat::Constant(kBatch, 1, 5.0);  // entropy -5 < -2

@@ -17,7 +17,8 @@ void put_row(std::vector<float>& store, int64_t i, const Vec& x) {
 }
 }  // namespace
 
-void ReplayBuffer::add(const Vec& obs, const Vec& action, double reward, const Vec& next_obs, bool terminated) {
+void ReplayBuffer::add(const Vec& obs, const Vec& action, double reward, const Vec& next_obs,
+                       bool terminated) {
   put_row(obs_, next_, obs);
   put_row(actions_, next_, action);
   put_row(rewards_, next_, Vec::Constant(1, reward));

@@ -2,8 +2,8 @@
 
 #include <cmath>
 
-#include "core/io/table.h"
 #include "core/io/csv.h"
+#include "core/io/table.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
 
@@ -20,7 +20,8 @@ SacAgent::SacAgent(const SacAgentConfig& cfg, const Env& env, const RunSeed& see
       start_(std::chrono::steady_clock::now()) {}
 
 Vec SacAgent::to_env(const Vec& a) const {
-  return (actions_.low.array() + (a.array() + 1.0) * 0.5 * (actions_.high - actions_.low).array()).matrix();
+  return (actions_.low.array() + (a.array() + 1.0) * 0.5 * (actions_.high - actions_.low).array())
+      .matrix();
 }
 
 Vec SacAgent::to_unit(const Vec& a) const {
@@ -37,7 +38,8 @@ void SacAgent::think(const Env&, const Vec&, const AgentClock&) {
 
 Vec SacAgent::act(const Vec& obs) {
   // SB3: uniformly random actions until learning_starts env steps, then the stochastic policy.
-  return to_env(env_steps_ < cfg_.sac.learning_starts ? learner_.random_action() : learner_.sample_action(obs));
+  return to_env(env_steps_ < cfg_.sac.learning_starts ? learner_.random_action()
+                                                      : learner_.sample_action(obs));
 }
 
 void SacAgent::observe(const Transition& t, bool) {
@@ -48,7 +50,8 @@ void SacAgent::observe(const Transition& t, bool) {
     pending_updates_ += cfg_.sac.gradient_steps;
   if (env_steps_ % cfg_.eval_every == 0) {
     const double ret = evaluate();
-    const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    const double wall =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     curve_->push_back({seed_.run, env_steps_, wall, ret});
   }
 }
@@ -82,7 +85,12 @@ std::vector<double> SacAgent::episode_metrics() const {
 }
 
 void SacAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
-  Figure f{"learning_curve", "Evaluation return (deterministic policy)", "env steps", "mean eval return", {}, false};
+  Figure f{"learning_curve",
+           "Evaluation return (deterministic policy)",
+           "env steps",
+           "mean eval return",
+           {},
+           false};
   for (const LearningCurveRow& r : *curve_) {
     Series& s = f.series_named("run " + std::to_string(r.run));
     s.x.push_back(double(r.env_steps));
@@ -92,8 +100,9 @@ void SacAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) cons
 }
 
 void SacAgent::publish(Snapshot& s) const {
-  s.stats.push_back({"policy", env_steps_ < cfg_.sac.learning_starts ? "random (before learning_starts)"
-                                                                      : "SAC, squashed Gaussian"});
+  s.stats.push_back({"policy", env_steps_ < cfg_.sac.learning_starts
+                                   ? "random (before learning_starts)"
+                                   : "SAC, squashed Gaussian"});
   s.stats.push_back({"replay buffer", std::to_string(learner_.buffer().size()) + " transitions"});
   s.stats.push_back({"updates", std::to_string(learner_.updates())});
   s.stats.push_back({"alpha", short_number(learner_.alpha())});
@@ -110,7 +119,8 @@ void SacAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
 
 void SacAgent::write_outputs(const std::filesystem::path& dir) const {
   Table t({"run", "env_steps", "wall_s", "eval_return"});
-  for (const LearningCurveRow& r : *curve_) t.add_row({r.run, r.env_steps, r.wall_s, r.eval_return});
+  for (const LearningCurveRow& r : *curve_)
+    t.add_row({r.run, r.env_steps, r.wall_s, r.eval_return});
   t.write_csv(dir / "learning_curve.csv");
 }
 
@@ -126,7 +136,8 @@ void SacAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("wall_s", wall_s);
   if (v.loading())
     start_ = std::chrono::steady_clock::now() -
-             std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(wall_s));
+             std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                 std::chrono::duration<double>(wall_s));
   visit_records(v, "learning_curve", *curve_, [](LearningCurveRow& r, StateVisitor& rv) {
     rv.field("run", r.run);
     rv.field("env_steps", r.env_steps);
@@ -138,17 +149,21 @@ void SacAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
 AgentFamily sac_family() {
   AgentFamily f;
   f.name = "sac";
-  f.description = "Soft Actor-Critic: model-free off-policy learner (squashed Gaussian, twin critics, auto temperature)";
+  f.description =
+      "Soft Actor-Critic: model-free off-policy learner (squashed Gaussian, twin critics, auto "
+      "temperature)";
   f.category = "policy learning";
   f.default_episodes = 100;
-  f.agents = {{"policy learning", "sac", "Soft Actor-Critic (Haarnoja et al. 2018; SB3 defaults)", "sac"}};
+  f.agents = {
+      {"policy learning", "sac", "Soft Actor-Critic (Haarnoja et al. 2018; SB3 defaults)", "sac"}};
   // The learning curve collects every run's evaluations.
   f.read = read_shared_settings<SacAgentConfig, SacAgent, std::vector<LearningCurveRow>>;
   f.visit_fields = visit_config_json<SacAgentConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
     const Space a = env.action_space();
     if (a.is_discrete() || !a.low.allFinite() || !a.high.allFinite())
-      env_node.fail("name", "an env with a bounded box action space for sac (got '" + env.name() + "')");
+      env_node.fail("name",
+                    "an env with a bounded box action space for sac (got '" + env.name() + "')");
   };
   return f;
 }

@@ -35,7 +35,8 @@ struct SacAgentConfig {
   template <class V>
   void visit(V& v) {
     v.section("sac", sac);
-    v.field("eval_every", eval_every, Range::closed(1, 1e9), Apply::live, "env steps between evaluations");
+    v.field("eval_every", eval_every, Range::closed(1, 1e9), Apply::live,
+            "env steps between evaluations");
     v.field("eval_episodes", eval_episodes, Range::closed(1, 1000), Apply::live,
             "deterministic episodes per evaluation");
   }

@@ -23,7 +23,9 @@ void polyak(Mlp& target, const Mlp& online, double tau) {
   target.params() = float(tau) * online.params() + float(1 - tau) * target.params();
 }
 
-void step(Adam& adam, Mlp& net, const Mlp::Vec& grad, double lr) { adam.step(net.params(), grad, lr, 0, nullptr); }
+void step(Adam& adam, Mlp& net, const Mlp::Vec& grad, double lr) {
+  adam.step(net.params(), grad, lr, 0, nullptr);
+}
 
 }  // namespace
 
@@ -57,7 +59,8 @@ void SacLearner::set_config(const SacConfig& cfg) {
 
 Mlp::Mat SacLearner::noise(Eigen::Index n) {
   Mlp::Mat eps(n, action_dim_);
-  for (Eigen::Index r = 0; r < n; ++r)  // row by row: the draw order does not depend on storage order
+  for (Eigen::Index r = 0; r < n;
+       ++r)  // row by row: the draw order does not depend on storage order
     for (int i = 0; i < action_dim_; ++i) eps(r, i) = float(rng_.normal());
   return eps;
 }
@@ -74,8 +77,10 @@ SacLosses SacLearner::update() {
   // and actor loss is the value before the step (SB3 computes ent_coef first).
   const float alpha = std::exp(log_alpha_[0]);
   float d_log_alpha = 0;
-  out.temperature = temperature_loss(log_alpha_[0], pi_.log_prob, float(target_entropy_), &d_log_alpha);
-  alpha_adam_.step(log_alpha_, Eigen::VectorXf::Constant(1, d_log_alpha), cfg_.learning_rate, 0, nullptr);
+  out.temperature =
+      temperature_loss(log_alpha_[0], pi_.log_prob, float(target_entropy_), &d_log_alpha);
+  alpha_adam_.step(log_alpha_, Eigen::VectorXf::Constant(1, d_log_alpha), cfg_.learning_rate, 0,
+                   nullptr);
 
   // Critics.
   squashed_gaussian_sample(actor_, batch_.next_obs, noise(n), next_);

@@ -9,7 +9,8 @@
 //
 // One update (SB3's order): sample a batch; actor samples a~ on obs; step log_alpha on
 // L_alpha; soft target y with the pre-step alpha; step both critics on L_Q; step the actor on
-// L_pi through the just-updated critics; Polyak targets theta_bar <- tau theta + (1 - tau) theta_bar.
+// L_pi through the just-updated critics; Polyak-average the targets,
+// theta_bar <- tau theta + (1 - tau) theta_bar.
 
 #include <cstdint>
 #include <string>
@@ -32,7 +33,7 @@ struct SacConfig {
   std::string activation = "relu";       ///< hidden activation (SB3: ReLU)
   double learning_rate = 3e-4;           ///< Adam step size of actor, critics and temperature
   int64_t buffer_size = 1000000;         ///< replay capacity, transitions
-  int64_t learning_starts = 100;         ///< uniformly random actions and no updates before this many env steps
+  int64_t learning_starts = 100;         ///< env steps of random actions (no updates) at the start
   int batch_size = 256;                  ///< minibatch size
   double tau = 0.005;                    ///< Polyak coefficient of the target critics
   double gamma = 0.99;                   ///< discount
@@ -44,19 +45,26 @@ struct SacConfig {
 
   template <class V>
   void visit(V& v) {
-    v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden widths of actor and critics");
+    v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset,
+            "hidden widths of actor and critics");
     v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
-    v.field("learning_rate", learning_rate, Range::closed(1e-6, 1), Apply::live, "Adam step size (all networks)");
-    v.field("buffer_size", buffer_size, Range::closed(1, 1e7), Apply::on_reset, "replay capacity, transitions");
+    v.field("learning_rate", learning_rate, Range::closed(1e-6, 1), Apply::live,
+            "Adam step size (all networks)");
+    v.field("buffer_size", buffer_size, Range::closed(1, 1e7), Apply::on_reset,
+            "replay capacity, transitions");
     v.field("learning_starts", learning_starts, Range::closed(0, 1e9), Apply::live,
             "random actions, no updates, for this many env steps");
     v.field("batch_size", batch_size, Range::closed(1, 65536), Apply::live, "minibatch size");
     v.field("tau", tau, Range::unit(), Apply::live, "Polyak coefficient of the target critics");
     v.field("gamma", gamma, Range::probability(), Apply::live, "discount");
-    v.field("train_freq", train_freq, Range::closed(1, 1e6), Apply::live, "env steps between update rounds");
-    v.field("gradient_steps", gradient_steps, Range::closed(1, 1000), Apply::live, "updates per round");
-    v.field("ent_coef_init", ent_coef_init, Range::closed(1e-6, 100), Apply::on_reset, "initial temperature alpha");
-    v.field("target_entropy_auto", target_entropy_auto, Apply::live, "target entropy = -action_dim");
+    v.field("train_freq", train_freq, Range::closed(1, 1e6), Apply::live,
+            "env steps between update rounds");
+    v.field("gradient_steps", gradient_steps, Range::closed(1, 1000), Apply::live,
+            "updates per round");
+    v.field("ent_coef_init", ent_coef_init, Range::closed(1e-6, 100), Apply::on_reset,
+            "initial temperature alpha");
+    v.field("target_entropy_auto", target_entropy_auto, Apply::live,
+            "target entropy = -action_dim");
     v.field("target_entropy", target_entropy, Range::closed(-100, 100), Apply::live,
             "target entropy when target_entropy_auto is false");
   }

@@ -28,9 +28,13 @@ void visit_adam(StateVisitor& v, const std::string& key, Adam& adam, long n) {
 void SacLearner::visit_state(StateVisitor& v) {
   v.field("rng", rng_);
   v.field("updates", updates_);
-  const std::pair<const char*, Mlp*> nets[] = {
-      {"actor", &actor_}, {"q1", &q1_}, {"q2", &q2_}, {"q1_target", &q1_target_}, {"q2_target", &q2_target_}};
-  for (const auto& [name, net] : nets) visit_floats(v, name, net->params(), long(net->params().size()));
+  const std::pair<const char*, Mlp*> nets[] = {{"actor", &actor_},
+                                               {"q1", &q1_},
+                                               {"q2", &q2_},
+                                               {"q1_target", &q1_target_},
+                                               {"q2_target", &q2_target_}};
+  for (const auto& [name, net] : nets)
+    visit_floats(v, name, net->params(), long(net->params().size()));
   visit_floats(v, "log_alpha", log_alpha_, 1);
   visit_adam(v, "actor_adam", actor_adam_, long(actor_.params().size()));
   visit_adam(v, "q1_adam", q1_adam_, long(q1_.params().size()));

@@ -2,10 +2,11 @@
 // The three SAC losses and their gradients (Haarnoja et al. 2018, "Soft Actor-Critic Algorithms
 // and Applications", eqs. 5-7, 18; as Stable-Baselines3 sac/sac.py train()). Batches are rows;
 // critics take [obs | action] (action in the policy's (-1, 1) units) and output [n, 1].
-//   critic target  y = r + gamma (1 - done) (min_j Qbar_j(s', a') - alpha log pi(a'|s')),  a' ~ pi(.|s')
-//   critic loss    L_Q = sum_j 1/2 mean_n (Q_j(s, a) - y)^2            (SB3: 0.5 * sum of MSEs)
-//   actor loss     L_pi = mean_n (alpha log pi(a~|s) - min_j Q_j(s, a~)),  a~ ~ pi(.|s) reparameterised
-//   temperature    L_alpha = -log_alpha * mean_n (log pi(a~|s) + target_entropy)   (log pi held fixed)
+//   critic target  y = r + gamma (1 - done) (min_j Qbar_j(s', a') - alpha log pi(a'|s')),  a' ~
+//   pi(.|s') critic loss    L_Q = sum_j 1/2 mean_n (Q_j(s, a) - y)^2            (SB3: 0.5 * sum of
+//   MSEs) actor loss     L_pi = mean_n (alpha log pi(a~|s) - min_j Q_j(s, a~)),  a~ ~ pi(.|s)
+//   reparameterised temperature    L_alpha = -log_alpha * mean_n (log pi(a~|s) + target_entropy)
+//   (log pi held fixed)
 // Gradients are ADDED to the caller's vectors (sized like the parameters). Templated on the
 // scalar: the agent runs float, the gradient tests double against finite differences. The
 // buffers live in a SacWorkspace that the caller keeps: an update then allocates nothing new
@@ -20,14 +21,15 @@ template <class T>
 struct SacWorkspace {
   using Mat = typename MlpT<T>::Mat;
   typename MlpT<T>::Cache c1, c2;
-  Mat x;              ///< [obs | action], the critics' input
+  Mat x;  ///< [obs | action], the critics' input
   Mat diff, d1, d2, dx1, dx2, d_action, d_log_prob;
   typename MlpT<T>::Vec unused;  ///< the critics' parameter gradients of the actor loss (discarded)
 };
 
 /// x = [obs | action] rows, the critics' input.
 template <class T>
-void critic_input(const typename MlpT<T>::Mat& obs, const typename MlpT<T>::Mat& action, typename MlpT<T>::Mat& x) {
+void critic_input(const typename MlpT<T>::Mat& obs, const typename MlpT<T>::Mat& action,
+                  typename MlpT<T>::Mat& x) {
   x.resize(obs.rows(), obs.cols() + action.cols());
   x.leftCols(obs.cols()) = obs;
   x.rightCols(action.cols()) = action;
@@ -36,15 +38,16 @@ void critic_input(const typename MlpT<T>::Mat& obs, const typename MlpT<T>::Mat&
 /// The soft Bellman target y [n, 1] from the target critics and next-state samples `next`
 /// (squashed_gaussian_sample on next_obs); rewards and dones [n, 1].
 template <class T>
-void soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target, const typename MlpT<T>::Mat& next_obs,
-                   const SquashedGaussianSample<T>& next, const typename MlpT<T>::Mat& rewards,
-                   const typename MlpT<T>::Mat& dones, T alpha, T gamma, SacWorkspace<T>& ws,
-                   typename MlpT<T>::Mat& y) {
+void soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target,
+                   const typename MlpT<T>::Mat& next_obs, const SquashedGaussianSample<T>& next,
+                   const typename MlpT<T>::Mat& rewards, const typename MlpT<T>::Mat& dones,
+                   T alpha, T gamma, SacWorkspace<T>& ws, typename MlpT<T>::Mat& y) {
   critic_input<T>(next_obs, next.action, ws.x);
   q1_target.forward(ws.x, ws.c1);
   q2_target.forward(ws.x, ws.c2);
-  y = (rewards.array() + gamma * (T(1) - dones.array()) *
-                             (ws.c1.out.cwiseMin(ws.c2.out).array() - alpha * next.log_prob.array()))
+  y = (rewards.array() +
+       gamma * (T(1) - dones.array()) *
+           (ws.c1.out.cwiseMin(ws.c2.out).array() - alpha * next.log_prob.array()))
           .matrix();
 }
 
@@ -64,8 +67,9 @@ T critic_loss(const MlpT<T>& q, const typename MlpT<T>::Mat& x, const typename M
 /// batch's noise); adds dL/dactor.params() to actor_grad. The critics' own parameter gradients
 /// are not wanted (SB3 steps only the actor on this loss).
 template <class T>
-T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2, const typename MlpT<T>::Mat& obs,
-             SquashedGaussianSample<T>& s, T alpha, typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws) {
+T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2,
+             const typename MlpT<T>::Mat& obs, SquashedGaussianSample<T>& s, T alpha,
+             typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws) {
   using Mat = typename MlpT<T>::Mat;
   const Eigen::Index n = obs.rows(), a = s.action.cols();
   critic_input<T>(obs, s.action, ws.x);
@@ -87,7 +91,8 @@ T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2, const t
 /// The temperature loss -log_alpha * mean(log_prob + target_entropy) and its derivative in
 /// log_alpha (log_prob [n, 1] held fixed, as SB3's .detach()).
 template <class T>
-T temperature_loss(T log_alpha, const typename MlpT<T>::Mat& log_prob, T target_entropy, T* d_log_alpha) {
+T temperature_loss(T log_alpha, const typename MlpT<T>::Mat& log_prob, T target_entropy,
+                   T* d_log_alpha) {
   const T m = log_prob.array().mean() + target_entropy;
   if (d_log_alpha) *d_log_alpha = -m;
   return -log_alpha * m;

@@ -35,7 +35,8 @@ struct SquashedGaussianSample {
 /// Samples actions for obs [n, obs_dim] with the standard normal noise eps [n, action_dim]
 /// (drawn by the caller through its Rng): fills s (see SquashedGaussianSample).
 template <class T>
-void squashed_gaussian_sample(const MlpT<T>& actor, const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
+void squashed_gaussian_sample(const MlpT<T>& actor,
+                              const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
                               const typename MlpT<T>::Mat& eps, SquashedGaussianSample<T>& s) {
   const Eigen::Index n = obs.rows(), a = eps.cols();
   actor.forward(obs, s.cache);
@@ -62,24 +63,29 @@ void squashed_gaussian_sample(const MlpT<T>& actor, const Eigen::Ref<const typen
 /// Backprop through squashed_gaussian_sample (eps held fixed, the reparameterisation trick):
 /// given dL/daction [n, action_dim] and dL/dlog_prob [n, 1], ADDS dL/dactor.params() to `grad`.
 template <class T>
-void squashed_gaussian_backward(const MlpT<T>& actor, const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
+void squashed_gaussian_backward(const MlpT<T>& actor,
+                                const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
                                 SquashedGaussianSample<T>& s, const typename MlpT<T>::Mat& d_action,
-                                const typename MlpT<T>::Mat& d_log_prob, typename MlpT<T>::Vec& grad) {
+                                const typename MlpT<T>::Mat& d_log_prob,
+                                typename MlpT<T>::Vec& grad) {
   const Eigen::Index n = obs.rows(), a = s.u.cols();
   // d log_prob / du_i = 2 tanh(u_i) (from -log(1 - tanh^2 u)); d action / du = 1 - tanh^2 u.
   const auto dlp = d_log_prob.col(0).array().replicate(1, a);
-  s.du = (d_action.array() * (T(1) - s.action.array().square()) + dlp * T(2) * s.action.array()).matrix();
+  s.du = (d_action.array() * (T(1) - s.action.array().square()) + dlp * T(2) * s.action.array())
+             .matrix();
   s.dout.resize(n, 2 * a);
   s.dout.leftCols(a) = s.du;
   // du / dlog_std = std * eps; d log_prob / dlog_std = -1 directly.
   s.dout.rightCols(a) =
-      ((s.du.array() * s.log_std.array().exp() * s.eps.array() - dlp) * s.log_std_free.array()).matrix();
+      ((s.du.array() * s.log_std.array().exp() * s.eps.array() - dlp) * s.log_std_free.array())
+          .matrix();
   actor.backward(obs, s.dout, s.cache, grad, nullptr);
 }
 
 /// The deterministic action tanh(mean) for obs [n, obs_dim]: [n, action_dim].
 template <class T>
-typename MlpT<T>::Mat squashed_gaussian_mode(const MlpT<T>& actor, const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
+typename MlpT<T>::Mat squashed_gaussian_mode(const MlpT<T>& actor,
+                                             const Eigen::Ref<const typename MlpT<T>::Mat>& obs,
                                              int action_dim) {
   typename MlpT<T>::Cache c;
   actor.forward(obs, c);
