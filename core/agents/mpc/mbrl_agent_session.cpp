@@ -4,7 +4,9 @@
 #include <cmath>
 
 #include "core/agents/mpc/mbrl_agent.h"
+#include "core/dataset_state.h"
 #include "core/io/input_error.h"
+#include "core/models/ensemble_session.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
@@ -45,32 +47,8 @@ void visit_trace(PlanTrace& t, StateVisitor& v) {
 
 void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   const size_t HA = size_t(cfg_.planner.horizon) * action_dim_;
-  // Dataset: same logical order (oldest first) in a buffer of the configured capacity.
-  int64_t dataset_size = int64_t(dataset_.size());
-  v.field("dataset_size", dataset_size);
-  v.file(
-      "dataset.npy", [&] { return dataset_.to_npy(); },
-      [&](const std::string& bytes, const std::string& source) {
-        const Dataset loaded = Dataset::from_npy(bytes, source, dataset_.obs_dim(), dataset_.action_dim());
-        if (int64_t(loaded.size()) != dataset_size)
-          throw InputError(source + ": expected " + std::to_string(dataset_size) +
-                           " transitions (dataset_size in session.json), got " + std::to_string(loaded.size()));
-        if (dataset_.capacity() > 0 && loaded.size() > dataset_.capacity())
-          throw InputError(source + ": expected at most dataset_capacity = " + std::to_string(dataset_.capacity()) +
-                           " transitions, got " + std::to_string(loaded.size()));
-        dataset_.clear();
-        for (size_t i = 0; i < loaded.size(); ++i) dataset_.add(loaded.at(i));
-      });
-  if (model_) {  // the learned ensemble (none with the oracle): the config decides, both ways
-    v.file(
-        "model/ensemble.bin", [&] { return model_->to_bytes(); },
-        [&](const std::string& bytes, const std::string& source) { model_->load_bytes(bytes, source); });
-    v.file(
-        "model/training_state.bin", [&] { return model_->training_state_bytes(); },
-        [&](const std::string& bytes, const std::string& source) {
-          model_->load_training_state_bytes(bytes, source, dataset_);
-        });
-  }
+  visit_dataset(v, dataset_);
+  if (model_) visit_ensemble(v, *model_, dataset_);  // none with the oracle: the config decides
   if (sysid_) {  // system identification: its few coefficients (the fit is one solve)
     std::vector<double> theta(sysid_->theta().data(), sysid_->theta().data() + sysid_->theta().size());
     v.sized("system_id_theta", theta, theta.size());

@@ -1,5 +1,7 @@
 #include "core/agents/sac/replay_buffer.h"
 
+#include <stdexcept>
+
 #include "core/rng.h"
 #include "core/state_visitor.h"
 
@@ -28,14 +30,15 @@ void ReplayBuffer::add(const Vec& obs, const Vec& action, double reward, const V
   if (size_ < capacity_) ++size_;
 }
 
-void ReplayBuffer::sample(int n, Rng& rng, ReplayBatch& b) const {
+template <class Slot>
+void ReplayBuffer::gather(int n, Slot&& slot, ReplayBatch& b) const {
   b.obs.resize(n, obs_dim_);
   b.actions.resize(n, action_dim_);
   b.rewards.resize(n, 1);
   b.next_obs.resize(n, obs_dim_);
   b.dones.resize(n, 1);
-  for (int r = 0; r < n; ++r) {
-    const size_t i = size_t(rng.below(uint64_t(size_)));
+  for (int r = 0; r < n; ++r) {  // in row order: the draws' order does not depend on storage
+    const size_t i = slot(r);
     for (int k = 0; k < obs_dim_; ++k) {
       b.obs(r, k) = obs_[i * obs_dim_ + k];
       b.next_obs(r, k) = next_obs_[i * obs_dim_ + k];
@@ -44,6 +47,17 @@ void ReplayBuffer::sample(int n, Rng& rng, ReplayBatch& b) const {
     b.rewards(r, 0) = rewards_[i];
     b.dones(r, 0) = dones_[i];
   }
+}
+
+void ReplayBuffer::sample(int n, Rng& rng, ReplayBatch& b) const {
+  gather(
+      n, [&](int) { return size_t(rng.below(uint64_t(size_))); }, b);
+}
+
+void ReplayBuffer::rows(int64_t first, int n, ReplayBatch& b) const {
+  if (first < 0 || first + n > size_) throw std::out_of_range("ReplayBuffer::rows: past the end");
+  gather(
+      n, [&](int r) { return size_t(first + r); }, b);
 }
 
 void ReplayBuffer::visit_state(StateVisitor& v) {

@@ -33,6 +33,10 @@ class ReplayBuffer {
   /// n transitions drawn uniformly with replacement (n draws rng.below(size())). size() > 0.
   void sample(int n, Rng& rng, ReplayBatch& batch) const;
 
+  /// Slots first .. first + n - 1 in storage order (slot i is the i-th transition added until
+  /// the ring wraps), for inspection: MBPO's tests and views. 0 <= first, first + n <= size().
+  void rows(int64_t first, int n, ReplayBatch& batch) const;
+
   int64_t size() const { return size_; }
   int64_t capacity() const { return capacity_; }
   int obs_dim() const { return obs_dim_; }
@@ -42,6 +46,10 @@ class ReplayBuffer {
   void visit_state(StateVisitor& v);
 
  private:
+  /// Fills `batch` with n rows, row r from slot slot(r) (called in row order).
+  template <class Slot>
+  void gather(int n, Slot&& slot, ReplayBatch& batch) const;
+
   int obs_dim_, action_dim_;
   int64_t capacity_, size_ = 0, next_ = 0;
   // Row-major per transition: obs_[i * obs_dim + k].

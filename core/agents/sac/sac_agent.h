@@ -2,26 +2,21 @@
 // The "sac" family: Soft Actor-Critic (sac_learner.h) on the agent seam. Per real env step the
 // agent acts (uniformly random before learning_starts, then a ~ pi(.|obs)), stores the
 // transition, and every train_freq steps queues gradient_steps updates, each one tick of
-// think(). Every eval_every env steps it runs eval_episodes evaluation episodes with the
-// deterministic policy tanh(mean) on its own copy of the env (episode k starts from
-// Rng::derive(seed, {run, 3, k}), the same starts at every evaluation) and appends their mean
-// return to the learning curve.
+// think(). Every eval_every env steps it runs eval_episodes evaluation episodes
+// (policy_evaluation.h) and appends their mean return to the learning curve.
 //
 // Outputs (write_outputs; metrics.csv and trajectories.csv are the experiment's):
-//   learning_curve.csv   run,env_steps,wall_s,eval_return   one row per evaluation of every run
-//                        (wall_s: seconds since the run's agent was built, evaluations
-//                        included, continued across a saved session; the only column that
-//                        differs between two runs of the same seed)
+//   learning_curve.csv   run,env_steps,wall_s,eval_return   (policy_evaluation.h)
 // Sessions save everything the next ticks depend on: the learner (networks, targets, Adam
 // moments, log_alpha, replay buffer, Rng), the counters and the learning curve so far.
 // Own metric columns per episode: alpha (the temperature at the episode's end), critic_loss
 // and actor_loss (means over the episode's updates, 0 if none).
 
-#include <chrono>
 #include <memory>
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
+#include "core/agents/sac/policy_evaluation.h"
 #include "core/agents/sac/sac_learner.h"
 
 namespace dynalab {
@@ -29,24 +24,13 @@ namespace dynalab {
 /// The family's config: the algorithm's fields (SacConfig) plus evaluation.
 struct SacAgentConfig {
   SacConfig sac;
-  int64_t eval_every = 1000;  ///< env steps between evaluations
-  int eval_episodes = 5;      ///< deterministic episodes per evaluation
+  EvaluationConfig evaluation;  ///< eval_every, eval_episodes (top-level keys)
 
   template <class V>
   void visit(V& v) {
     v.section("sac", sac);
-    v.field("eval_every", eval_every, Range::closed(1, 1e9), Apply::live,
-            "env steps between evaluations");
-    v.field("eval_episodes", eval_episodes, Range::closed(1, 1000), Apply::live,
-            "deterministic episodes per evaluation");
+    evaluation.visit(v);
   }
-};
-
-/// One evaluation: a row of learning_curve.csv.
-struct LearningCurveRow {
-  int run = 0;
-  int64_t env_steps = 0;
-  double wall_s = 0, eval_return = 0;
 };
 
 class SacAgent : public Agent {
@@ -69,21 +53,14 @@ class SacAgent : public Agent {
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
   const SacLearner& learner() const { return learner_; }
-  /// Mean return of eval_episodes deterministic episodes (see the header comment).
-  double evaluate();
+  /// Mean return of eval_episodes deterministic episodes (policy_evaluation.h).
+  double evaluate() { return eval_.evaluate(learner_, cfg_.evaluation.eval_episodes); }
 
  private:
-  /// Env action from the policy's (-1, 1) units, and back.
-  Vec to_env(const Vec& a) const;
-  Vec to_unit(const Vec& a) const;
-
   SacAgentConfig cfg_;
-  Space actions_;
-  std::unique_ptr<Env> eval_env_;
-  RunSeed seed_;
+  ActionScale scale_;
   SacLearner learner_;
-  std::shared_ptr<std::vector<LearningCurveRow>> curve_;
-  std::chrono::steady_clock::time_point start_;
+  PolicyEvaluation eval_;
   int64_t env_steps_ = 0;
   int pending_updates_ = 0;
   // This episode's updates and the sums of their losses (the episode's metrics).

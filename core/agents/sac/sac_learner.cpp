@@ -67,11 +67,15 @@ Mlp::Mat SacLearner::noise(Eigen::Index n) {
 
 SacLosses SacLearner::update() {
   buffer_.sample(cfg_.batch_size, rng_, batch_);
-  const Eigen::Index n = cfg_.batch_size;
+  return update(batch_);
+}
+
+SacLosses SacLearner::update(const ReplayBatch& batch) {
+  const Eigen::Index n = batch.obs.rows();
   SacLosses out;
 
   // Actions of the current policy on obs (also the actor's loss below).
-  squashed_gaussian_sample(actor_, batch_.obs, noise(n), pi_);
+  squashed_gaussian_sample(actor_, batch.obs, noise(n), pi_);
 
   // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
   // and actor loss is the value before the step (SB3 computes ent_coef first).
@@ -83,10 +87,10 @@ SacLosses SacLearner::update() {
                    nullptr);
 
   // Critics.
-  squashed_gaussian_sample(actor_, batch_.next_obs, noise(n), next_);
-  soft_q_target(q1_target_, q2_target_, batch_.next_obs, next_, batch_.rewards, batch_.dones, alpha,
+  squashed_gaussian_sample(actor_, batch.next_obs, noise(n), next_);
+  soft_q_target(q1_target_, q2_target_, batch.next_obs, next_, batch.rewards, batch.dones, alpha,
                 float(cfg_.gamma), ws_, y_);
-  critic_input<float>(batch_.obs, batch_.actions, x_);
+  critic_input<float>(batch.obs, batch.actions, x_);
   g1_.setZero(q1_.params().size());
   g2_.setZero(q2_.params().size());
   out.critic = critic_loss(q1_, x_, y_, g1_, ws_) + critic_loss(q2_, x_, y_, g2_, ws_);
@@ -95,7 +99,7 @@ SacLosses SacLearner::update() {
 
   // Actor, through the updated critics.
   ga_.setZero(actor_.params().size());
-  out.actor = actor_loss(actor_, q1_, q2_, batch_.obs, pi_, alpha, ga_, ws_);
+  out.actor = actor_loss(actor_, q1_, q2_, batch.obs, pi_, alpha, ga_, ws_);
   step(actor_adam_, actor_, ga_, cfg_.learning_rate);
 
   polyak(q1_target_, q1_, cfg_.tau);
@@ -106,9 +110,13 @@ SacLosses SacLearner::update() {
 
 Vec SacLearner::sample_action(const Vec& obs) {
   const Mlp::Mat o = obs.transpose().cast<float>();
+  return sample_actions(o).row(0).transpose().cast<double>();
+}
+
+Mlp::Mat SacLearner::sample_actions(const Mlp::Mat& obs) {
   SquashedGaussianSample<float> s;
-  squashed_gaussian_sample(actor_, o, noise(1), s);
-  return s.action.row(0).transpose().cast<double>();
+  squashed_gaussian_sample(actor_, obs, noise(obs.rows()), s);
+  return s.action;
 }
 
 Vec SacLearner::deterministic_action(const Vec& obs) const {

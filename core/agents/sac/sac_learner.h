@@ -88,10 +88,18 @@ class SacLearner {
   void add(const Vec& obs, const Vec& action, double reward, const Vec& next_obs, bool terminated) {
     buffer_.add(obs, action, reward, next_obs, terminated);
   }
-  /// One gradient step of every network (see the header comment). buffer().size() > 0.
+  /// One gradient step of every network (see the header comment) on a batch_size batch from
+  /// the learner's own buffer. buffer().size() > 0.
   SacLosses update();
+  /// The same step on a batch the caller assembled (MBPO mixes real and model transitions):
+  /// rows = transitions, actions in (-1, 1) units, at least one row. The noise of the actor's
+  /// samples still comes from the learner's Rng.
+  SacLosses update(const ReplayBatch& batch);
   /// An action ~ pi(.|obs) in (-1, 1) (exploration).
   Vec sample_action(const Vec& obs);
+  /// Actions ~ pi(.|obs) for every row of obs [n, obs_dim]: [n, action_dim] in (-1, 1), the
+  /// noise drawn row by row from the learner's Rng (MBPO's model rollouts).
+  Mlp::Mat sample_actions(const Mlp::Mat& obs);
   /// tanh(mean(obs)) in (-1, 1) (evaluation).
   Vec deterministic_action(const Vec& obs) const;
   /// Uniform in [-1, 1] per dimension (SB3's warm-up actions, before learning_starts).
