@@ -11,7 +11,7 @@ namespace dynalab {
 
 Vec PointMass::reset(uint64_t seed) {
   Rng rng(seed);
-  pos_ = rng.uniform(-cfg_.init_pos, cfg_.init_pos);
+  pos_ = cfg_.random_start ? rng.uniform(-cfg_.init_pos, cfg_.init_pos) : cfg_.init_pos;
   vel_ = 0;
   step_ = 0;
   return Eigen::Vector2d(pos_, vel_);
@@ -29,14 +29,14 @@ StepResult PointMass::step(const Vec& action) {
   ++step_;
   StepResult r;
   r.obs = Eigen::Vector2d(pos_, vel_);
-  r.reward = -(pos_ * pos_ + 0.1 * vel_ * vel_ + 0.01 * a * a);
+  r.reward = reward_at(pos_, vel_, a);
   r.truncated = step_ >= cfg_.max_episode_steps;
   return r;
 }
 
 std::optional<double> PointMass::reward(const Vec&, const Vec& a, const Vec& s_next) const {
   const double u = std::clamp(a[0], -1.0, 1.0);
-  return -(s_next[0] * s_next[0] + 0.1 * s_next[1] * s_next[1] + 0.01 * u * u);
+  return reward_at(s_next[0], s_next[1], u);
 }
 
 void PointMass::set_state(const std::vector<double>& s) {

@@ -1,10 +1,13 @@
 #pragma once
 // A 1-D point mass for planner tests and the first MPC lesson, closed form and exact:
 //   vel' = vel + a * dt,  pos' = pos + vel' * dt,  a in [-1, 1]
-// (dt = 1 is the lecture's "vel += a; pos += vel"). Reward r = -(pos'^2 + 0.1 vel'^2 + 0.01 a^2):
+// (dt = 1 is the lecture's "vel += a; pos += vel"). Reward
+//   r = -(pos_cost pos'^2 + vel_cost vel'^2 + action_cost a^2)   (defaults 1, 0.1, 0.01):
 // the origin at rest is the goal. Episodes start at rest at a position uniform in
-// [-init_pos, init_pos] (from the reset seed) and never terminate; they truncate after
-// max_episode_steps. Observation (pos, vel); state (pos, vel, step).
+// [-init_pos, init_pos] (from the reset seed), or at init_pos itself with random_start false,
+// and never terminate; they truncate after max_episode_steps. Observation (pos, vel); state
+// (pos, vel, step). random_start false, init_pos 1, costs (0.001, 0, 0) and 30 steps is
+// mbrl-lib's MockLineEnv (tests/algorithms/test_algorithms.py), the env of its MBPO test.
 
 #include "core/config.h"
 #include "core/env.h"
@@ -15,6 +18,10 @@ struct PointMassConfig {
   double dt = 1.0;             ///< time step (s)
   double init_pos = 3.0;       ///< start position is uniform in [-init_pos, init_pos]
   int max_episode_steps = 30;  ///< truncation limit
+  bool random_start = true;    ///< start uniform in [-init_pos, init_pos]; false: at init_pos
+  double pos_cost = 1.0;       ///< reward weight of pos'^2
+  double vel_cost = 0.1;       ///< reward weight of vel'^2
+  double action_cost = 0.01;   ///< reward weight of a^2
 
   template <class V>
   void visit(V& v) {
@@ -22,6 +29,12 @@ struct PointMassConfig {
     v.field("init_pos", init_pos, Range::closed(0, 100), Apply::on_reset,
             "start position range [-x, x]");
     v.field("max_episode_steps", max_episode_steps, Range::closed(1, 1e7), Apply::on_reset);
+    v.field("random_start", random_start, Apply::on_reset,
+            "start uniform in [-init_pos, init_pos] (false: at init_pos)");
+    v.field("pos_cost", pos_cost, Range::closed(0, 1e6), Apply::on_reset, "reward weight of pos^2");
+    v.field("vel_cost", vel_cost, Range::closed(0, 1e6), Apply::on_reset, "reward weight of vel^2");
+    v.field("action_cost", action_cost, Range::closed(0, 1e6), Apply::on_reset,
+            "reward weight of a^2");
   }
 };
 
@@ -51,6 +64,11 @@ class PointMass : public Env {
   double vel() const { return vel_; }
 
  private:
+  /// The reward of a step that ends at (pos, vel) after action a (clipped).
+  double reward_at(double pos, double vel, double a) const {
+    return -(cfg_.pos_cost * pos * pos + cfg_.vel_cost * vel * vel + cfg_.action_cost * a * a);
+  }
+
   PointMassConfig cfg_;
   double pos_ = 0, vel_ = 0;
   int step_ = 0;
