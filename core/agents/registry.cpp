@@ -1,5 +1,6 @@
 #include "core/agents/registry.h"
 
+#include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
@@ -14,6 +15,7 @@ const std::vector<AgentFamily>& agent_families() {
       mpc_family(),
       random_policy_family(),
       sac_family(),
+      mbpo_family(),
   };
   return families;
 }

@@ -1,0 +1,217 @@
+#include "core/agents/mbpo/mbpo_agent.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "core/agents/mbpo/branched_rollout.h"
+#include "core/agents/mbpo/mixed_batch.h"
+#include "core/dataset_state.h"
+#include "core/io/csv.h"
+#include "core/io/input_error.h"
+#include "core/models/ensemble_session.h"
+#include "core/planning/env_functions.h"
+#include "core/snapshot.h"
+#include "core/state_visitor.h"
+
+namespace dynalab {
+
+int64_t MbpoAgentConfig::model_buffer_capacity() const {
+  const int max_k =
+      rollout_schedule.size() == 4 ? std::max(rollout_schedule[2], rollout_schedule[3]) : 1;
+  // mbrl-lib: rollouts_per_epoch = rollout_batch_size * epoch_length / freq_train_model.
+  const double per_epoch =
+      double(rollout_batch_size) * double(epoch_length) / double(model_train_freq);
+  return std::max<int64_t>(1, int64_t(std::ceil(model_retain_epochs * per_epoch * max_k)));
+}
+
+namespace {
+
+/// The model's stepper: one particle per rollout, a random elite per step (ts1: mbrl-lib's
+/// random_model propagation), the env's termination (or the learned one where it has none).
+std::unique_ptr<ModelStepper> make_stepper(const MbpoAgentConfig& cfg, const Env& env,
+                                           std::shared_ptr<const Ensemble> model) {
+  const int obs_dim = env.observation_space().dim(), action_dim = env.action_space().dim();
+  const Vec probe = Vec::Zero(obs_dim), no_action = Vec::Zero(action_dim);
+  BatchRewardFn reward;
+  if (!cfg.model.learn_reward) {
+    if (!env.reward(probe, no_action, probe))
+      throw InputError("model.learn_reward: expected true: env '" + env.name() +
+                       "' has no closed-form reward for the model's rollouts");
+    reward = env_reward(env);
+  }
+  BatchTerminationFn termination;
+  if (env.terminated(probe, no_action, probe)) {
+    termination = env_termination(env);
+  } else if (!cfg.model.learn_termination) {
+    throw InputError("model.learn_termination: expected true: env '" + env.name() +
+                     "' cannot say in closed form when a transition terminates, so the model "
+                     "must learn it to stop branched rollouts");
+  }
+  ModelEnvConfig rc;
+  rc.particles = 1;
+  rc.propagation = "ts1";
+  rc.termination = "env";  // the closed form, or the learned output where the env has none
+  rc.threads = 1;
+  return std::make_unique<ModelStepper>(std::move(model), rc, reward, termination);
+}
+
+}  // namespace
+
+MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& seed,
+                     std::shared_ptr<std::vector<LearningCurveRow>> curve)
+    : cfg_(cfg),
+      scale_{env.action_space()},
+      learner_(cfg.sac, env.observation_space().dim(), env.action_space().dim(), seed.rng()),
+      eval_(env, seed, std::move(curve)),
+      dataset_(env.observation_space().dim(), env.action_space().dim()),
+      reward_env_(env.clone()),
+      model_(std::make_shared<Ensemble>(cfg.model, env.observation_space().dim(),
+                                        env.action_space().dim(), seed.stream(4).next_u64())),
+      model_buffer_(env.observation_space().dim(), env.action_space().dim(),
+                    cfg.model_buffer_capacity()),
+      rng_(seed.stream(5)) {
+  stepper_ = make_stepper(cfg_, *reward_env_, model_);
+  rollout_k_ = rollout_horizon_at(0);
+}
+
+int MbpoAgent::rollout_horizon_at(int64_t env_steps) const {
+  const int64_t since = std::max<int64_t>(0, env_steps - cfg_.initial_exploration_steps);
+  return rollout_horizon(cfg_.rollout_schedule, since / cfg_.epoch_length + 1);
+}
+
+void MbpoAgent::think(const Env&, const Vec&, const AgentClock&) {
+  if (training_) {  // one epoch of the refit on all real data
+    const EpochStats st = model_->train_epoch(rng_);
+    if (st.done) {
+      training_ = false;
+      ++fits_;
+      rollout_k_ = rollout_horizon_at(env_steps_);
+      rollouts_left_ = cfg_.rollout_batch_size;
+    }
+    return;
+  }
+  if (rollouts_left_ > 0) {  // a chunk of the branched rollouts of this refit
+    const int n = std::min(rollouts_left_, kRolloutChunk);
+    const auto to_env = [this](const Vec& u) { return scale_.to_env(u); };
+    branched_rollout(*stepper_, learner_.buffer(), n, rollout_k_, learner_, to_env, rng_,
+                     rng_.next_u64(), model_buffer_);
+    rollouts_left_ -= n;
+    return;
+  }
+  if (pending_updates_ > 0) {
+    last_real_rows_ = sample_mixed_batch(learner_.buffer(), model_buffer_, cfg_.sac.batch_size,
+                                         cfg_.real_data_ratio, rng_, batch_, scratch_);
+    const SacLosses l = learner_.update(batch_);
+    --pending_updates_;
+    ++episode_updates_;
+    episode_critic_loss_ += l.critic;
+    episode_actor_loss_ += l.actor;
+  }
+}
+
+Vec MbpoAgent::act(const Vec& obs) {
+  return scale_.to_env(env_steps_ < cfg_.initial_exploration_steps ? learner_.random_action()
+                                                                   : learner_.sample_action(obs));
+}
+
+void MbpoAgent::observe(const Transition& t, bool) {
+  ++env_steps_;
+  dataset_.add(t);
+  learner_.add(t.obs, scale_.to_unit(t.action), t.reward, t.next_obs, t.terminated);
+  if (env_steps_ >= cfg_.initial_exploration_steps) {
+    const int64_t since = env_steps_ - cfg_.initial_exploration_steps;
+    if (since % cfg_.model_train_freq == 0 && !model_->diverged()) {
+      model_->begin_training(dataset_, rng_);  // warm start from the current weights
+      training_ = true;
+    }
+    pending_updates_ += cfg_.num_sac_updates_per_step;
+  }
+  if (env_steps_ % cfg_.evaluation.eval_every == 0)
+    eval_.record(learner_, cfg_.evaluation.eval_episodes, env_steps_);
+}
+
+void MbpoAgent::end_episode(const Trajectory&) {
+  episode_updates_ = 0;
+  episode_critic_loss_ = episode_actor_loss_ = 0;
+}
+
+std::vector<std::string> MbpoAgent::metric_columns() const {
+  return {"steps",       "env_steps",  "return",          "terminated",   "alpha",
+          "critic_loss", "actor_loss", "rollout_horizon", "model_buffer", "model_fits"};
+}
+
+std::vector<double> MbpoAgent::episode_metrics() const {
+  const double n = double(std::max<int64_t>(episode_updates_, 1));
+  return {learner_.alpha(),   episode_critic_loss_ / n,     episode_actor_loss_ / n,
+          double(rollout_k_), double(model_buffer_.size()), double(fits_)};
+}
+
+void MbpoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
+  eval_.add_figure(figures);
+}
+
+void MbpoAgent::publish(Snapshot& s) const {
+  const char* phase = env_steps_ < cfg_.initial_exploration_steps ? "random (initial exploration)"
+                      : training_                                 ? "fitting the model"
+                      : rollouts_left_ > 0                        ? "branched rollouts"
+                                                                  : "SAC on real + model data";
+  s.stats.push_back({"phase", phase});
+  s.stats.push_back({"real data", std::to_string(learner_.buffer().size()) + " transitions"});
+  s.stats.push_back({"model data", std::to_string(model_buffer_.size()) + " transitions"});
+  s.stats.push_back({"rollout k", std::to_string(rollout_k_)});
+  s.stats.push_back({"model fits", std::to_string(fits_)});
+  s.stats.push_back({"updates", std::to_string(learner_.updates())});
+  s.stats.push_back({"alpha", short_number(learner_.alpha())});
+  eval_.publish(s);
+}
+
+void MbpoAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
+  const MbpoAgentConfig& c = static_cast<const ConfigSettings<MbpoAgentConfig>&>(settings).cfg;
+  learner_.set_config(c.sac);
+  model_->set_training_config(c.model);
+  cfg_ = c;
+  cfg_.sac = learner_.config();
+}
+
+void MbpoAgent::write_outputs(const std::filesystem::path& dir) const { eval_.write(dir); }
+
+void MbpoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
+  v.section("learner", [&](StateVisitor& lv) { learner_.visit_state(lv); });
+  visit_dataset(v, dataset_);
+  visit_ensemble(v, *model_, dataset_);
+  v.section("model_buffer", [&](StateVisitor& bv) { model_buffer_.visit_state(bv); });
+  v.field("rng", rng_);
+  v.field("env_steps", env_steps_);
+  v.field("training", training_);
+  v.field("rollouts_left", rollouts_left_);
+  v.field("rollout_k", rollout_k_);
+  v.field("pending_updates", pending_updates_);
+  v.field("model_fits", fits_);
+  v.field("last_batch_real_rows", last_real_rows_);
+  v.field("episode_updates", episode_updates_);
+  v.field("episode_critic_loss", episode_critic_loss_);
+  v.field("episode_actor_loss", episode_actor_loss_);
+  eval_.visit_state(v);
+}
+
+AgentFamily mbpo_family() {
+  AgentFamily f;
+  f.name = "mbpo";
+  f.description =
+      "Model-Based Policy Optimization: SAC on real data plus short branched rollouts of a "
+      "probabilistic ensemble";
+  f.category = "policy learning";
+  f.default_episodes = 100;
+  f.agents = {{"policy learning", "mbpo",
+               "MBPO (Janner et al. 2019; mbrl-lib's mbpo.py): SAC + branched model rollouts",
+               "mbpo"}};
+  // The learning curve collects every run's evaluations.
+  f.read = read_shared_settings<MbpoAgentConfig, MbpoAgent, std::vector<LearningCurveRow>>;
+  f.visit_fields = visit_config_json<MbpoAgentConfig>;
+  f.check_env = [](const Env& env, ConfigNode& env_node) {
+    check_bounded_box("mbpo", env, env_node);
+  };
+  return f;
+}
+
+}  // namespace dynalab

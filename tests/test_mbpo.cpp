@@ -1,0 +1,238 @@
+// The mbpo family: branched rollouts start from real states only and stop at termination; the
+// real/model mix of every SAC batch follows real_data_ratio (1: no model data at all); the
+// rollout schedule is mbrl-lib's truncated_linear; the same seed gives the same learning curve
+// and metrics; a session saved mid-training continues bit-identically; a bad key is a one-line
+// error naming the file and the key.
+#include <doctest/doctest.h>
+
+#include <set>
+
+#include "core/agents/mbpo/branched_rollout.h"
+#include "core/agents/mbpo/mbpo_agent.h"
+#include "core/agents/mbpo/mixed_batch.h"
+#include "core/episodic_experiment.h"
+#include "core/experiment.h"
+#include "core/session.h"
+#include "envs/registry.h"
+#include "tests/test_util.h"
+
+using namespace dynalab;
+using namespace dynalab::test;
+
+namespace {
+
+/// A buffer of the point mass's dimensions (obs 2, action 1) with n transitions of reward r
+/// from states drawn by rng.
+ReplayBuffer filled(int n, double r, Rng& rng, int64_t capacity = 100000) {
+  ReplayBuffer b(2, 1, capacity);
+  for (int i = 0; i < n; ++i) {
+    const Vec s = Eigen::Vector2d(rng.uniform(-3, 3), rng.uniform(-1, 1));
+    b.add(s, Vec::Constant(1, rng.uniform(-1, 1)), r, s + Eigen::Vector2d(0.1, 0.0), false);
+  }
+  return b;
+}
+
+/// A small, fast mbpo config on the point mass (mbpo_point_mass with tiny networks).
+std::vector<std::string> small(const std::string& seed) {
+  return {"seed=" + seed,
+          "runs=2",
+          "steps=150",
+          "initial_exploration_steps=60",
+          "model_train_freq=30",
+          "rollout_batch_size=40",
+          "rollout_schedule=[1, 2, 1, 3]",
+          "num_sac_updates_per_step=2",
+          "sac.hidden=[16, 16]",
+          "sac.batch_size=32",
+          "model.hidden=[16, 16]",
+          "model.ensemble_size=3",
+          "model.elite_members=2",
+          "model.epochs=5",
+          "eval_every=30"};
+}
+
+std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
+  return make_experiment(load_experiment("mbpo_point_mass", sets), env_registry());
+}
+
+/// {metrics.csv, learning_curve.csv without its wall_s column} of a finished experiment.
+std::pair<std::string, std::string> outputs(Experiment& e, const std::string& tag) {
+  const auto dir = temp_dir("mbpo_" + tag);
+  e.write_outputs(dir);
+  std::string curve;
+  for (const auto& row : csv_cells(read_file(dir / "learning_curve.csv"))) {
+    REQUIRE(row.size() == 4);
+    curve += row[0] + "," + row[1] + "," + row[3] + "\n";
+  }
+  std::pair<std::string, std::string> out{read_file(dir / "metrics.csv"), curve};
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+const MbpoAgent& agent_of(Experiment& e) {
+  return dynamic_cast<const MbpoAgent&>(dynamic_cast<EpisodicExperiment&>(e).agent());
+}
+
+}  // namespace
+
+TEST_CASE("mbpo: rollout_schedule is mbrl-lib's truncated_linear, truncated to an integer") {
+  const std::vector<int> s = {20, 100, 1, 25};
+  CHECK(rollout_horizon(s, 1) == 1);
+  CHECK(rollout_horizon(s, 20) == 1);
+  CHECK(rollout_horizon(s, 60) == 13);  // 1 + 40/80 * 24
+  CHECK(rollout_horizon(s, 61) == 13);  // 13.3 truncated
+  CHECK(rollout_horizon(s, 100) == 25);
+  CHECK(rollout_horizon(s, 1000) == 25);
+  CHECK(rollout_horizon({1, 1, 15, 15}, 7) == 15);
+}
+
+TEST_CASE("mbpo: branched rollouts start from real states only and stop at termination") {
+  Rng rng(5);
+  const ReplayBuffer real = filled(50, 0.0, rng);
+  std::set<std::pair<float, float>> real_states;
+  ReplayBatch all;
+  real.rows(0, 50, all);
+  for (int r = 0; r < 50; ++r) real_states.insert({all.obs(r, 0), all.obs(r, 1)});
+
+  // An untrained probabilistic ensemble moves the states at random; a transition terminates
+  // when it moves the position to the right, so rollouts end after different numbers of steps.
+  ModelConfig mc;
+  mc.hidden = {16};
+  mc.ensemble_size = 3;
+  mc.elite_members = 3;
+  auto model = std::make_shared<Ensemble>(mc, 2, 1, 11);
+  ModelEnvConfig rc;
+  rc.particles = 1;
+  rc.propagation = "ts1";
+  const BatchTerminationFn moved_right = [](const auto& s, const auto&, const auto& s2, auto done) {
+    for (Eigen::Index i = 0; i < s.rows(); ++i) done[i] = s2(i, 0) > s(i, 0) ? 1.0f : 0.0f;
+  };
+  const BatchRewardFn zero = [](const auto&, const auto&, const auto&, auto r) { r.setZero(); };
+  ModelStepper stepper(model, rc, zero, moved_right);
+  SacConfig sc;
+  sc.hidden = {8};
+  SacLearner learner(sc, 2, 1, Rng(3));
+  ReplayBuffer imagined(2, 1, 100000);
+  const int n = 40, k = 6;
+  const BranchedRolloutStats st = branched_rollout(
+      stepper, real, n, k, learner, [](const Vec& u) { return u; }, rng, 77, imagined);
+  REQUIRE(st.transitions == imagined.size());
+  REQUIRE(st.terminated > 0);   // some rollouts ended early...
+  REQUIRE(st.transitions > n);  // ...and some went on
+
+  // The buffer holds step 0 of every rollout, then step 1 of those still running, and so on.
+  ReplayBatch b;
+  imagined.rows(0, int(imagined.size()), b);
+  std::vector<int> running(n);
+  for (int i = 0; i < n; ++i) running[i] = i;
+  std::vector<Eigen::RowVector2f> last(n);
+  int64_t row = 0;
+  for (int t = 0; t < k && !running.empty(); ++t) {
+    std::vector<int> next;
+    for (int i : running) {
+      REQUIRE(row < imagined.size());
+      const Eigen::RowVector2f s = b.obs.row(row), s2 = b.next_obs.row(row);
+      if (t == 0)
+        CHECK(real_states.count({s[0], s[1]}) == 1);  // a real state
+      else
+        CHECK(s == last[i]);  // continues where the rollout's previous step ended
+      const bool done = b.dones(row, 0) == 1.0f;
+      CHECK(done == (s2[0] > s[0]));  // done exactly where the env's predicate says so
+      last[i] = s2;
+      if (!done) next.push_back(i);
+      ++row;
+    }
+    running = next;
+  }
+  CHECK(row == imagined.size());  // nothing after a termination or past k steps
+}
+
+TEST_CASE("mbpo: the real/model mix of a batch follows real_data_ratio") {
+  Rng rng(1);
+  const ReplayBuffer real = filled(100, 1.0, rng), model = filled(100, -1.0, rng);
+  const ReplayBuffer empty(2, 1, 10);
+  ReplayBatch batch, scratch;
+  for (const double ratio : {0.0, 0.05, 0.5, 0.9, 1.0}) {
+    const int n_real = sample_mixed_batch(real, model, 256, ratio, rng, batch, scratch);
+    INFO("real_data_ratio " << ratio);
+    CHECK(n_real == int(256 * ratio));
+    REQUIRE(batch.rewards.rows() == 256);
+    REQUIRE(batch.obs.rows() == 256);
+    for (int r = 0; r < 256; ++r) CHECK(batch.rewards(r, 0) == (r < n_real ? 1.0f : -1.0f));
+  }
+  // real_data_ratio = 1 never touches the model buffer (it may be empty); so does a batch
+  // drawn before the first branched rollout.
+  CHECK(sample_mixed_batch(real, empty, 64, 1.0, rng, batch, scratch) == 64);
+  CHECK(sample_mixed_batch(real, empty, 64, 0.0, rng, batch, scratch) == 64);
+  CHECK((batch.rewards.array() == 1.0f).all());
+}
+
+TEST_CASE(
+    "mbpo: real_data_ratio = 1 trains SAC on real data only, the model buffer filled but unused") {
+  auto e = make({"seed=2", "runs=1", "steps=120", "initial_exploration_steps=60",
+                 "model_train_freq=30", "rollout_batch_size=20", "num_sac_updates_per_step=1",
+                 "sac.hidden=[8]", "sac.batch_size=16", "model.hidden=[8]", "model.ensemble_size=2",
+                 "model.elite_members=2", "model.epochs=3", "real_data_ratio=1"});
+  e->run_to_end();
+  const MbpoAgent& a = agent_of(*e);
+  // Fits at 60 and 90 env steps (the one queued by the last step never runs: the run is over).
+  CHECK(a.model_fits() == 2);
+  CHECK(a.model_buffer().size() > 0);
+  CHECK(a.last_batch_real_rows() == 16);
+  CHECK(a.learner().updates() == 60);  // G = 1 per env step for steps 60 .. 119
+}
+
+TEST_CASE("mbpo: the same seed gives the same learning curve and metrics") {
+  auto a = make(small("7"));
+  a->run_to_end();
+  auto b = make(small("7"));
+  b->run_to_end();
+  const auto oa = outputs(*a, "det_a"), ob = outputs(*b, "det_b");
+  CHECK(oa.first == ob.first);
+  CHECK(oa.second == ob.second);
+  CHECK(csv_cells(oa.second).size() == 1 + 2 * 5);  // both runs, an evaluation every 30 steps
+  CHECK(agent_of(*a).model_fits() == 3);            // at 60, 90, 120 (150's: run over)
+  CHECK(agent_of(*a).rollout_horizon_at(150) == 3);
+  auto c = make(small("8"));
+  c->run_to_end();
+  CHECK(outputs(*c, "det_c").second != oa.second);
+}
+
+TEST_CASE("mbpo: a session saved mid-training continues bit-identically") {
+  auto a = make(small("3"));
+  auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
+  // In the second run, while the model is being refit (its fit in progress is saved too).
+  while (!(ea.clock().run == 1 && ea.clock().run_steps == 90 && ea.agent().thinking()) &&
+         a->tick()) {
+  }
+  REQUIRE(ea.clock().run == 1);
+  const auto dir = temp_dir("mbpo_session");
+  save_session(*a, dir / "session");
+  auto b = load_session(dir / "session", env_registry());
+  while (a->tick()) REQUIRE(b->tick());
+  CHECK(!b->tick());
+  const auto oa = outputs(*a, "end_a"), ob = outputs(*b, "end_b");
+  CHECK(oa.first == ob.first);
+  CHECK(oa.second == ob.second);
+  CHECK(agent_of(*a).learner().actor().params() == agent_of(*b).learner().actor().params());
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("mbpo: a bad config is a one-line error naming the file and the key") {
+  const std::string file = test_data("bad_inputs/mbpo_rollout_schedule.json").string();
+  const std::string sched =
+      error_of([&] { make_experiment(load_experiment(file, {}), env_registry()); });
+  CHECK(sched.find("mbpo_rollout_schedule.json: rollout_schedule: expected 4 values") !=
+        std::string::npos);
+  CHECK(sched.find('\n') == std::string::npos);
+  const std::string ratio = error_of([] { make({"real_data_ratio=1.5"}); });
+  CHECK(ratio.find("real_data_ratio") != std::string::npos);
+  CHECK(ratio.find('\n') == std::string::npos);
+  const std::string det = error_of([] { make({"model.prediction=\"deterministic\""}); });
+  CHECK(det.find("model.prediction") != std::string::npos);
+  const std::string env = error_of([] {
+    make_experiment(load_experiment("mbpo_point_mass", {"env={\"name\": \"grid_world\"}"}),
+                    env_registry());
+  });
+  CHECK(env.find("bounded box action space for mbpo") != std::string::npos);
+}
