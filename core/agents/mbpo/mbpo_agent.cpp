@@ -103,9 +103,7 @@ void MbpoAgent::think(const Env&, const Vec&, const AgentClock&) {
                                          cfg_.real_data_ratio, rng_, batch_, scratch_);
     const SacLosses l = learner_.update(batch_);
     --pending_updates_;
-    ++episode_updates_;
-    episode_critic_loss_ += l.critic;
-    episode_actor_loss_ += l.actor;
+    episode_.add(l);
   }
 }
 
@@ -130,10 +128,7 @@ void MbpoAgent::observe(const Transition& t, bool) {
     eval_.record(learner_, cfg_.evaluation.eval_episodes, env_steps_);
 }
 
-void MbpoAgent::end_episode(const Trajectory&) {
-  episode_updates_ = 0;
-  episode_critic_loss_ = episode_actor_loss_ = 0;
-}
+void MbpoAgent::end_episode(const Trajectory&) { episode_.reset(); }
 
 std::vector<std::string> MbpoAgent::metric_columns() const {
   return {"steps",       "env_steps",  "return",          "terminated",   "alpha",
@@ -141,9 +136,9 @@ std::vector<std::string> MbpoAgent::metric_columns() const {
 }
 
 std::vector<double> MbpoAgent::episode_metrics() const {
-  const double n = double(std::max<int64_t>(episode_updates_, 1));
-  return {learner_.alpha(),   episode_critic_loss_ / n,     episode_actor_loss_ / n,
-          double(rollout_k_), double(model_buffer_.size()), double(fits_)};
+  std::vector<double> m = episode_.metrics(learner_.alpha());
+  m.insert(m.end(), {double(rollout_k_), double(model_buffer_.size()), double(fits_)});
+  return m;
 }
 
 void MbpoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
@@ -188,9 +183,7 @@ void MbpoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("pending_updates", pending_updates_);
   v.field("model_fits", fits_);
   v.field("last_batch_real_rows", last_real_rows_);
-  v.field("episode_updates", episode_updates_);
-  v.field("episode_critic_loss", episode_critic_loss_);
-  v.field("episode_actor_loss", episode_actor_loss_);
+  episode_.visit_state(v);
   eval_.visit_state(v);
 }
 

@@ -170,9 +170,7 @@ class MbpoAgent : public Agent {
   int64_t env_steps_ = 0;
   bool training_ = false;
   int rollouts_left_ = 0, rollout_k_ = 0, pending_updates_ = 0, fits_ = 0, last_real_rows_ = 0;
-  // This episode's updates and the sums of their losses (the episode's metrics).
-  int64_t episode_updates_ = 0;
-  double episode_critic_loss_ = 0, episode_actor_loss_ = 0;
+  EpisodeLosses episode_;  // this episode's updates (the episode's metrics)
   // Batch buffers (no state: not saved).
   ReplayBatch batch_, scratch_;
 };

@@ -15,6 +15,12 @@ Vec ActionScale::to_unit(const Vec& a) const {
   return (2.0 * (a - space.low).array() / (space.high - space.low).array() - 1.0).matrix();
 }
 
+void EpisodeLosses::visit_state(StateVisitor& v) {
+  v.field("episode_updates", updates);
+  v.field("episode_critic_loss", critic);
+  v.field("episode_actor_loss", actor);
+}
+
 void check_bounded_box(const std::string& family, const Env& env, ConfigNode& env_node) {
   const Space a = env.action_space();
   if (a.is_discrete() || !a.low.allFinite() || !a.high.allFinite())

@@ -11,6 +11,7 @@
 //                        included, continued across a saved session; the only column that
 //                        differs between two runs of the same seed)
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <memory>
@@ -33,6 +34,28 @@ struct EvaluationConfig {
     v.field("eval_episodes", eval_episodes, Range::closed(1, 1000), Apply::live,
             "deterministic episodes per evaluation");
   }
+};
+
+/// The SAC updates of the current episode and the sums of their losses: the metric columns
+/// alpha, critic_loss and actor_loss that every SAC-based family writes per episode.
+struct EpisodeLosses {
+  int64_t updates = 0;
+  double critic = 0, actor = 0;
+
+  void add(const SacLosses& l) {
+    ++updates;
+    critic += l.critic;
+    actor += l.actor;
+  }
+  /// A new episode: no updates yet.
+  void reset() { *this = {}; }
+  /// {alpha, mean critic loss, mean actor loss} (0 without updates).
+  std::vector<double> metrics(double alpha) const {
+    const double n = double(std::max<int64_t>(updates, 1));
+    return {alpha, critic / n, actor / n};
+  }
+  /// Session state (keys episode_updates, episode_critic_loss, episode_actor_loss).
+  void visit_state(StateVisitor& v);
 };
 
 /// One evaluation: a row of learning_curve.csv.

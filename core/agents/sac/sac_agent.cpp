@@ -18,9 +18,7 @@ SacAgent::SacAgent(const SacAgentConfig& cfg, const Env& env, const RunSeed& see
 void SacAgent::think(const Env&, const Vec&, const AgentClock&) {
   const SacLosses l = learner_.update();
   --pending_updates_;
-  ++episode_updates_;
-  episode_critic_loss_ += l.critic;
-  episode_actor_loss_ += l.actor;
+  episode_.add(l);
 }
 
 Vec SacAgent::act(const Vec& obs) {
@@ -39,19 +37,13 @@ void SacAgent::observe(const Transition& t, bool) {
     eval_.record(learner_, cfg_.evaluation.eval_episodes, env_steps_);
 }
 
-void SacAgent::end_episode(const Trajectory&) {
-  episode_updates_ = 0;
-  episode_critic_loss_ = episode_actor_loss_ = 0;
-}
+void SacAgent::end_episode(const Trajectory&) { episode_.reset(); }
 
 std::vector<std::string> SacAgent::metric_columns() const {
   return {"steps", "env_steps", "return", "terminated", "alpha", "critic_loss", "actor_loss"};
 }
 
-std::vector<double> SacAgent::episode_metrics() const {
-  const double n = double(std::max<int64_t>(episode_updates_, 1));
-  return {learner_.alpha(), episode_critic_loss_ / n, episode_actor_loss_ / n};
-}
+std::vector<double> SacAgent::episode_metrics() const { return episode_.metrics(learner_.alpha()); }
 
 void SacAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
   eval_.add_figure(figures);
@@ -80,9 +72,7 @@ void SacAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { learner_.visit_state(lv); });
   v.field("env_steps", env_steps_);
   v.field("pending_updates", pending_updates_);
-  v.field("episode_updates", episode_updates_);
-  v.field("episode_critic_loss", episode_critic_loss_);
-  v.field("episode_actor_loss", episode_actor_loss_);
+  episode_.visit_state(v);
   eval_.visit_state(v);
 }
 

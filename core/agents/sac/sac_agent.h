@@ -63,9 +63,7 @@ class SacAgent : public Agent {
   PolicyEvaluation eval_;
   int64_t env_steps_ = 0;
   int pending_updates_ = 0;
-  // This episode's updates and the sums of their losses (the episode's metrics).
-  int64_t episode_updates_ = 0;
-  double episode_critic_loss_ = 0, episode_actor_loss_ = 0;
+  EpisodeLosses episode_;  // this episode's updates (the episode's metrics)
 };
 
 /// The "sac" family for core/agents/registry.cpp.
