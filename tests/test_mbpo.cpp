@@ -48,6 +48,7 @@ std::vector<std::string> small(const std::string& seed) {
           "model.ensemble_size=3",
           "model.elite_members=2",
           "model.epochs=5",
+          "model.threads=2",
           "eval_every=30"};
 }
 
@@ -182,7 +183,7 @@ TEST_CASE(
   CHECK(a.learner().updates() == 60);  // G = 1 per env step for steps 60 .. 119
 }
 
-TEST_CASE("mbpo: the same seed gives the same learning curve and metrics") {
+TEST_CASE("mbpo: the same seed gives the same learning curve and metrics, at 1 and 2 threads") {
   auto a = make(small("7"));
   a->run_to_end();
   auto b = make(small("7"));
@@ -193,6 +194,12 @@ TEST_CASE("mbpo: the same seed gives the same learning curve and metrics") {
   CHECK(csv_cells(oa.second).size() == 1 + 2 * 5);  // both runs, an evaluation every 30 steps
   CHECK(agent_of(*a).model_fits() == 3);            // at 60, 90, 120 (150's: run over)
   CHECK(agent_of(*a).rollout_horizon_at(150) == 3);
+  // The ensemble's training threads change nothing.
+  auto sets = small("7");
+  sets.push_back("model.threads=1");
+  auto one = make(sets);
+  one->run_to_end();
+  CHECK(outputs(*one, "det_one_thread") == oa);
   auto c = make(small("8"));
   c->run_to_end();
   CHECK(outputs(*c, "det_c").second != oa.second);
