@@ -125,7 +125,7 @@ void MbpoAgent::observe(const Transition& t, bool) {
     pending_updates_ += cfg_.num_sac_updates_per_step;
   }
   if (env_steps_ % cfg_.evaluation.eval_every == 0)
-    eval_.record(learner_, cfg_.evaluation.eval_episodes, env_steps_);
+    eval_.record(learner_.deterministic_policy(), cfg_.evaluation.eval_episodes, env_steps_);
 }
 
 void MbpoAgent::end_episode(const Trajectory&) { episode_.reset(); }

@@ -35,7 +35,8 @@
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
-#include "core/agents/sac/policy_evaluation.h"
+#include "core/agents/policy_learning/policy_evaluation.h"
+#include "core/agents/sac/episode_losses.h"
 #include "core/agents/sac/sac_learner.h"
 #include "core/dataset.h"
 #include "core/models/ensemble.h"
@@ -154,7 +155,7 @@ class MbpoAgent : public Agent {
   int model_fits() const { return fits_; }
   /// Real rows in the last SAC batch (sac.batch_size minus its model rows).
   int last_batch_real_rows() const { return last_real_rows_; }
-  double evaluate() { return eval_.evaluate(learner_, cfg_.evaluation.eval_episodes); }
+  double evaluate() { return eval_.evaluate(learner_.deterministic_policy(), cfg_.evaluation.eval_episodes); }
 
  private:
   MbpoAgentConfig cfg_;

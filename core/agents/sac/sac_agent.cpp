@@ -34,7 +34,7 @@ void SacAgent::observe(const Transition& t, bool) {
   if (env_steps_ > cfg_.sac.learning_starts && env_steps_ % cfg_.sac.train_freq == 0)
     pending_updates_ += cfg_.sac.gradient_steps;
   if (env_steps_ % cfg_.evaluation.eval_every == 0)
-    eval_.record(learner_, cfg_.evaluation.eval_episodes, env_steps_);
+    eval_.record(learner_.deterministic_policy(), cfg_.evaluation.eval_episodes, env_steps_);
 }
 
 void SacAgent::end_episode(const Trajectory&) { episode_.reset(); }

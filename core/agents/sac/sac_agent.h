@@ -16,7 +16,8 @@
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
-#include "core/agents/sac/policy_evaluation.h"
+#include "core/agents/policy_learning/policy_evaluation.h"
+#include "core/agents/sac/episode_losses.h"
 #include "core/agents/sac/sac_learner.h"
 
 namespace dynalab {
@@ -54,7 +55,7 @@ class SacAgent : public Agent {
 
   const SacLearner& learner() const { return learner_; }
   /// Mean return of eval_episodes deterministic episodes (policy_evaluation.h).
-  double evaluate() { return eval_.evaluate(learner_, cfg_.evaluation.eval_episodes); }
+  double evaluate() { return eval_.evaluate(learner_.deterministic_policy(), cfg_.evaluation.eval_episodes); }
 
  private:
   SacAgentConfig cfg_;

@@ -13,6 +13,7 @@
 // theta_bar <- tau theta + (1 - tau) theta_bar.
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -102,6 +103,10 @@ class SacLearner {
   Mlp::Mat sample_actions(const Mlp::Mat& obs);
   /// tanh(mean(obs)) in (-1, 1) (evaluation).
   Vec deterministic_action(const Vec& obs) const;
+  /// deterministic_action as a DeterministicPolicy (for PolicyEvaluation; refers to *this).
+  std::function<Vec(const Vec&)> deterministic_policy() const {
+    return [this](const Vec& obs) { return deterministic_action(obs); };
+  }
   /// Uniform in [-1, 1] per dimension (SB3's warm-up actions, before learning_starts).
   Vec random_action();
 

@@ -1,4 +1,4 @@
-#include "core/agents/sac/policy_evaluation.h"
+#include "core/agents/policy_learning/policy_evaluation.h"
 
 #include "core/io/csv.h"
 #include "core/io/table.h"
@@ -13,12 +13,6 @@ Vec ActionScale::to_env(const Vec& a) const {
 
 Vec ActionScale::to_unit(const Vec& a) const {
   return (2.0 * (a - space.low).array() / (space.high - space.low).array() - 1.0).matrix();
-}
-
-void EpisodeLosses::visit_state(StateVisitor& v) {
-  v.field("episode_updates", updates);
-  v.field("episode_critic_loss", critic);
-  v.field("episode_actor_loss", actor);
 }
 
 void check_bounded_box(const std::string& family, const Env& env, ConfigNode& env_node) {
@@ -36,12 +30,12 @@ PolicyEvaluation::PolicyEvaluation(const Env& env, const RunSeed& seed,
       curve_(std::move(curve)),
       start_(std::chrono::steady_clock::now()) {}
 
-double PolicyEvaluation::evaluate(const SacLearner& learner, int episodes) {
+double PolicyEvaluation::evaluate(const DeterministicPolicy& policy, int episodes) {
   double total = 0;
   for (int k = 0; k < episodes; ++k) {
     Vec obs = env_->reset(seed_.stream(3, uint64_t(k)).next_u64());
     for (int t = 0; t < env_->max_episode_steps(); ++t) {
-      const StepResult r = env_->step(scale_.to_env(learner.deterministic_action(obs)));
+      const StepResult r = env_->step(scale_.to_env(policy(obs)));
       total += r.reward;
       obs = r.obs;
       if (r.terminated || r.truncated) break;
@@ -50,8 +44,9 @@ double PolicyEvaluation::evaluate(const SacLearner& learner, int episodes) {
   return total / episodes;
 }
 
-void PolicyEvaluation::record(const SacLearner& learner, int episodes, int64_t env_steps) {
-  const double ret = evaluate(learner, episodes);
+void PolicyEvaluation::record(const DeterministicPolicy& policy, int episodes,
+                              int64_t env_steps) {
+  const double ret = evaluate(policy, episodes);
   const double wall =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
   curve_->push_back({seed_.run, env_steps, wall, ret});

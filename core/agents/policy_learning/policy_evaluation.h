@@ -1,10 +1,10 @@
 #pragma once
-// What every policy learner on a bounded box action space shares (the sac and mbpo families):
+// What every policy learner on a bounded box action space shares (sac, mbpo, ppo, a2c, ars):
 // the map between the policy's (-1, 1) units and the env's action bounds, and the evaluation
-// episodes that make learning_curve.csv.
+// episodes that make learning_curve.csv, so curves of different learners go on one plot.
 //
-// Every eval_every env steps a learner runs eval_episodes episodes with the deterministic policy
-// tanh(mean) on its own copy of the env (episode k starts from Rng::derive(seed, {run, 3, k}),
+// Every eval_every env steps a learner runs eval_episodes episodes with its deterministic policy
+// (SAC: tanh(mean); PPO/A2C: the clipped mean; ARS: the linear/MLP map) on its own copy of the env (episode k starts from Rng::derive(seed, {run, 3, k}),
 // the same starts at every evaluation) and appends their mean return to the learning curve:
 //   learning_curve.csv   run,env_steps,wall_s,eval_return   one row per evaluation of every run
 //                        (wall_s: seconds since the run's agent was built, evaluations
@@ -14,11 +14,11 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <vector>
 
 #include "core/agent.h"
-#include "core/agents/sac/sac_learner.h"
 
 namespace dynalab {
 
@@ -36,27 +36,9 @@ struct EvaluationConfig {
   }
 };
 
-/// The SAC updates of the current episode and the sums of their losses: the metric columns
-/// alpha, critic_loss and actor_loss that every SAC-based family writes per episode.
-struct EpisodeLosses {
-  int64_t updates = 0;
-  double critic = 0, actor = 0;
-
-  void add(const SacLosses& l) {
-    ++updates;
-    critic += l.critic;
-    actor += l.actor;
-  }
-  /// A new episode: no updates yet.
-  void reset() { *this = {}; }
-  /// {alpha, mean critic loss, mean actor loss} (0 without updates).
-  std::vector<double> metrics(double alpha) const {
-    const double n = double(std::max<int64_t>(updates, 1));
-    return {alpha, critic / n, actor / n};
-  }
-  /// Session state (keys episode_updates, episode_critic_loss, episode_actor_loss).
-  void visit_state(StateVisitor& v);
-};
+/// A deterministic policy: observation (obs_dim) -> action in the policy's (-1, 1) units
+/// (action_dim), mapped to the env's bounds by ActionScale.
+using DeterministicPolicy = std::function<Vec(const Vec& obs)>;
 
 /// One evaluation: a row of learning_curve.csv.
 struct LearningCurveRow {
@@ -84,10 +66,10 @@ class PolicyEvaluation {
  public:
   PolicyEvaluation(const Env& env, const RunSeed& seed,
                    std::shared_ptr<std::vector<LearningCurveRow>> curve);
-  /// Mean return of `episodes` deterministic episodes of `learner`'s policy (see above).
-  double evaluate(const SacLearner& learner, int episodes);
+  /// Mean return of `episodes` episodes of `policy` (see above).
+  double evaluate(const DeterministicPolicy& policy, int episodes);
   /// evaluate() and append its row for `env_steps` to the curve.
-  void record(const SacLearner& learner, int episodes, int64_t env_steps);
+  void record(const DeterministicPolicy& policy, int episodes, int64_t env_steps);
   /// The figure "learning_curve": eval return vs env steps, one series per run.
   void add_figure(std::vector<Figure>& figures) const;
   /// The status line "last eval return" once this run has one.
