@@ -14,6 +14,7 @@
 #include "core/experiment.h"
 #include "core/session.h"
 #include "envs/registry.h"
+#include "tests/learning_curve_util.h"
 #include "tests/test_util.h"
 
 using namespace dynalab;
@@ -56,18 +57,9 @@ std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
   return make_experiment(load_experiment("mbpo_point_mass", sets), env_registry());
 }
 
-/// {metrics.csv, learning_curve.csv without its wall_s column} of a finished experiment.
+/// {metrics.csv, learning_curve.csv without wall_s} of a finished experiment.
 std::pair<std::string, std::string> outputs(Experiment& e, const std::string& tag) {
-  const auto dir = temp_dir("mbpo_" + tag);
-  e.write_outputs(dir);
-  std::string curve;
-  for (const auto& row : csv_cells(read_file(dir / "learning_curve.csv"))) {
-    REQUIRE(row.size() == 4);
-    curve += row[0] + "," + row[1] + "," + row[3] + "\n";
-  }
-  std::pair<std::string, std::string> out{read_file(dir / "metrics.csv"), curve};
-  std::filesystem::remove_all(dir);
-  return out;
+  return learner_outputs(e, "mbpo_" + tag);
 }
 
 const MbpoAgent& agent_of(Experiment& e) {

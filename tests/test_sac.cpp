@@ -10,6 +10,7 @@
 #include "core/session.h"
 #include "envs/point_mass.h"
 #include "envs/registry.h"
+#include "tests/learning_curve_util.h"
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
@@ -18,28 +19,13 @@ using namespace dynalab::test;
 
 namespace {
 
-/// learning_curve.csv without its wall_s column (the one column that depends on the machine).
-std::string curve_without_wall(const std::string& csv) {
-  std::string out;
-  for (const auto& row : csv_cells(csv)) {
-    REQUIRE(row.size() == 4);
-    out += row[0] + "," + row[1] + "," + row[3] + "\n";
-  }
-  return out;
-}
-
 std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
   return make_experiment(load_experiment("sac_point_mass", sets), env_registry());
 }
 
-/// Runs to the end and returns {metrics.csv, learning_curve.csv without wall_s}.
+/// {metrics.csv, learning_curve.csv without wall_s}.
 std::pair<std::string, std::string> outputs(Experiment& e, const std::string& tag) {
-  const auto dir = temp_dir("sac_" + tag);
-  e.write_outputs(dir);
-  std::pair<std::string, std::string> out{
-      read_file(dir / "metrics.csv"), curve_without_wall(read_file(dir / "learning_curve.csv"))};
-  std::filesystem::remove_all(dir);
-  return out;
+  return learner_outputs(e, "sac_" + tag);
 }
 
 }  // namespace

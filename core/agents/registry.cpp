@@ -1,5 +1,6 @@
 #include "core/agents/registry.h"
 
+#include "core/agents/actor_critic/actor_critic_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
@@ -16,6 +17,8 @@ const std::vector<AgentFamily>& agent_families() {
       random_policy_family(),
       sac_family(),
       mbpo_family(),
+      ppo_family(),
+      a2c_family(),
   };
   return families;
 }

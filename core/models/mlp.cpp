@@ -10,6 +10,16 @@
 
 namespace dynalab {
 
+MlpShape MlpShape::of(int in, int out, std::vector<int> hidden, const std::string& activation,
+                      const std::string& key) {
+  MlpShape s;
+  s.in = in;
+  s.out = out;
+  s.hidden = std::move(hidden);
+  s.activation = parse_activation(activation, key);
+  return s;
+}
+
 long MlpShape::param_count() const {
   long n = 0;
   for (int l = 0; l < layers(); ++l) n += long(fan_in(l)) * fan_out(l) + fan_out(l);

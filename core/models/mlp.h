@@ -9,6 +9,7 @@
 // b) so Adam, weight snapshots, finiteness checks and save/load are single vector operations.
 
 #include <Eigen/Core>
+#include <string>
 #include <vector>
 
 #include "core/models/activation.h"
@@ -31,6 +32,10 @@ struct MlpShape {
   /// Multiply-adds times 2 per sample of one forward pass (bias and activation not counted).
   long flops_per_sample() const;
   bool operator==(const MlpShape&) const = default;
+  /// The shape of a config's network: in -> hidden -> out with the activation named
+  /// `activation` (parse_activation: InputError naming `key` if unknown).
+  static MlpShape of(int in, int out, std::vector<int> hidden, const std::string& activation,
+                     const std::string& key = "activation");
 };
 
 template <class T>

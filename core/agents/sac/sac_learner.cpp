@@ -10,12 +10,7 @@ namespace dynalab {
 namespace {
 
 MlpShape net_shape(const SacConfig& cfg, int in, int out) {
-  MlpShape s;
-  s.in = in;
-  s.out = out;
-  s.hidden = cfg.hidden;
-  s.activation = parse_activation(cfg.activation, "activation");
-  return s;
+  return MlpShape::of(in, out, cfg.hidden, cfg.activation);
 }
 
 /// theta_bar <- tau theta + (1 - tau) theta_bar (SB3 polyak_update).

@@ -1,29 +1,10 @@
 // Session state of SacLearner: networks, targets, Adam moments, log_alpha, the replay buffer
 // and the Rng, so an update after a load draws and computes exactly what it would have.
 #include "core/agents/sac/sac_learner.h"
+#include "core/models/param_state.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
-
-namespace {
-
-/// A float vector of fixed length n (parameters, moments) as a list of numbers.
-void visit_floats(StateVisitor& v, const std::string& key, Eigen::VectorXf& x, long n) {
-  std::vector<float> values(x.data(), x.data() + x.size());
-  v.sized(key, values, size_t(n));
-  if (v.loading()) x = Eigen::Map<const Eigen::VectorXf>(values.data(), n);
-}
-
-void visit_adam(StateVisitor& v, const std::string& key, Adam& adam, long n) {
-  v.section(key, [&](StateVisitor& av) {
-    if (adam.m.size() != n) adam.reset(n);  // never stepped: zero moments, as a fresh Adam
-    av.field("t", adam.t);
-    visit_floats(av, "m", adam.m, n);
-    visit_floats(av, "v", adam.v, n);
-  });
-}
-
-}  // namespace
 
 void SacLearner::visit_state(StateVisitor& v) {
   v.field("rng", rng_);

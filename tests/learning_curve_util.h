@@ -1,0 +1,37 @@
+#pragma once
+// A test helper for the policy learners (sac, mbpo, ppo, a2c, ars): the outputs of a finished
+// experiment that must match bit for bit between two runs of one seed.
+
+#include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+#include <utility>
+
+#include "core/experiment.h"
+#include "tests/test_util.h"
+
+namespace dynalab::test {
+
+/// learning_curve.csv without its wall_s column (the one column that depends on the machine).
+inline std::string curve_without_wall(const std::string& csv) {
+  std::string out;
+  for (const auto& row : csv_cells(csv)) {
+    REQUIRE(row.size() == 4);
+    out += row[0] + "," + row[1] + "," + row[3] + "\n";
+  }
+  return out;
+}
+
+/// {metrics.csv, learning_curve.csv without wall_s} of `e` as it stands (written to a temporary
+/// folder named after `tag`, then removed).
+inline std::pair<std::string, std::string> learner_outputs(Experiment& e, const std::string& tag) {
+  const auto dir = temp_dir(tag);
+  e.write_outputs(dir);
+  std::pair<std::string, std::string> out{
+      read_file(dir / "metrics.csv"), curve_without_wall(read_file(dir / "learning_curve.csv"))};
+  std::filesystem::remove_all(dir);
+  return out;
+}
+
+}  // namespace dynalab::test
