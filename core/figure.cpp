@@ -71,7 +71,7 @@ std::vector<Figure> merge_variant_figures(
       for (const auto& f : *figs) {
         if (f.id != id) continue;
         if (!found) {
-          merged = Figure{f.id, f.title, f.x_label, f.y_label, {}, f.log_y, f.points};
+          merged = Figure{f.id, f.title, f.x_label, f.y_label, {}, f.log_y, f.points, f.log_x};
           found = true;
         }
         // Runs averaged over seeds come as "mean ..." series; a single series is the variant.

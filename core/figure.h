@@ -22,6 +22,9 @@ struct Figure {
   /// Markers only, no lines: x is a category (a parameter's index), not a continuum, so a line
   /// between two x values would mean nothing.
   bool points = false;
+  /// Log-scale x axis (non-positive x are not drawn): env steps from 10^2 to 10^6 on one plot,
+  /// the sample-efficiency ladder's "note log scale".
+  bool log_x = false;
 
   /// The series with this label, created (empty) if absent.
   Series& series_named(const std::string& label);

@@ -11,14 +11,19 @@ double plotted_y(const Figure& fig, double y) {
   return y > 0 ? std::log10(y) : std::nan("");
 }
 
+double plotted_x(const Figure& fig, double x) {
+  if (!fig.log_x) return x;
+  return x > 0 ? std::log10(x) : std::nan("");
+}
+
 FigureBounds figure_bounds(const Figure& fig) {
   FigureBounds b;
   double xl = INFINITY, xh = -INFINITY, yl = INFINITY, yh = -INFINITY;
   for (const auto& s : fig.series)
     for (size_t i = 0; i < std::min(s.x.size(), s.y.size()); ++i) {
-      const double y = plotted_y(fig, s.y[i]);
-      if (!std::isfinite(s.x[i]) || !std::isfinite(y)) continue;
-      xl = std::min(xl, s.x[i]), xh = std::max(xh, s.x[i]);
+      const double x = plotted_x(fig, s.x[i]), y = plotted_y(fig, s.y[i]);
+      if (!std::isfinite(x) || !std::isfinite(y)) continue;
+      xl = std::min(xl, x), xh = std::max(xh, x);
       yl = std::min(yl, y), yh = std::max(yh, y);
     }
   if (!(xl <= xh)) return b;
@@ -64,8 +69,12 @@ std::vector<double> nice_ticks(double lo, double hi, int target, bool integer) {
   return ticks;
 }
 
-std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int target) {
-  if (!fig.log_y) return nice_ticks(lo, hi, target);
+namespace {
+
+/// Ticks in data units for a log axis over the plotted range [lo, hi] (log10 units): decades
+/// (and 2, 5 within them on short ranges); round linear ticks when fewer than two of those fall
+/// inside (45 to 95).
+std::vector<double> log_ticks(double lo, double hi, int target) {
   std::vector<double> ticks;
   const bool dense = hi - lo < 3;  // fewer than three decades: 1, 2, 5 in each
   for (int e = static_cast<int>(std::floor(lo)); e <= static_cast<int>(std::ceil(hi)); ++e)
@@ -75,12 +84,26 @@ std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int ta
       if (p >= lo - 1e-9 && p <= hi + 1e-9) ticks.push_back(v);
     }
   if (ticks.size() >= 2) return ticks;
-  // Less than a 1-2-5 interval (steps between 45 and 95): round ticks of the data's own range,
-  // so the axis still has two numbers to read it by.
+  // Less than a 1-2-5 interval: round ticks of the data's own range, so the axis still has two
+  // numbers to read it by.
   ticks.clear();
   for (double v : nice_ticks(std::pow(10.0, lo), std::pow(10.0, hi), std::max(2, target)))
     if (v > 0) ticks.push_back(v);
   return ticks;
+}
+
+}  // namespace
+
+std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int target) {
+  return fig.log_y ? log_ticks(lo, hi, target) : nice_ticks(lo, hi, target);
+}
+
+std::vector<double> x_axis_ticks(const Figure& fig, double lo, double hi, int target) {
+  return fig.log_x ? log_ticks(lo, hi, target) : nice_ticks(lo, hi, target, integer_x(fig));
+}
+
+std::string axis_tick_label(bool log, double value, double step) {
+  return format_tick(value, log ? value : step);
 }
 
 std::string format_tick(double value, double step) {

@@ -11,7 +11,8 @@
 
 namespace dynalab {
 
-/// Data extent of a figure, padded so no point sits on the frame; y in log10 when fig.log_y.
+/// Data extent of a figure, padded so no point sits on the frame; y in log10 when fig.log_y,
+/// x in log10 when fig.log_x.
 struct FigureBounds {
   double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
   bool empty = true;  ///< no finite point at all
@@ -20,6 +21,8 @@ FigureBounds figure_bounds(const Figure& fig);
 
 /// The y value as plotted (log10 for log axes; NaN for non-positive values on a log axis).
 double plotted_y(const Figure& fig, double y);
+/// The x value as plotted (the same for fig.log_x).
+double plotted_x(const Figure& fig, double x);
 
 /// Round tick positions (1, 2, 5 x 10^k steps) covering [lo, hi], about `target` of them;
 /// `integer` axes (episodes, steps) never get a step below 1.
@@ -29,6 +32,14 @@ std::vector<double> nice_ticks(double lo, double hi, int target, bool integer = 
 /// ticks on a linear axis; decades (and 2, 5 within them on short ranges) on a log axis, and
 /// round linear ticks when a log range holds fewer than two of those (45 to 95).
 std::vector<double> y_axis_ticks(const Figure& fig, double lo, double hi, int target);
+
+/// Ticks of the x axis in DATA units for the plotted range [lo, hi] (plotted_x units), as
+/// y_axis_ticks (integer steps on an integer axis).
+std::vector<double> x_axis_ticks(const Figure& fig, double lo, double hi, int target);
+
+/// A tick's label: log ticks (1, 2, 5 x 10^k) carry their own digits, linear ones as many
+/// decimals as `step` needs.
+std::string axis_tick_label(bool log, double value, double step);
 
 /// True if every x of every series is a whole number (an episode or step axis).
 bool integer_x(const Figure& fig);

@@ -121,3 +121,18 @@ TEST_CASE("an isolated finite point is drawn as a dot in SVG (one episode; a val
   const std::string one = test::read_file(dir / "figures" / "steps_per_episode.svg");
   CHECK(count(one, "<circle class=\"point\"") == 1);
 }
+
+TEST_CASE("a log x axis in SVG: the label says so, decade ticks, and x = 0 is a gap") {
+  Figure f{"ladder", "Ladder", "env steps", "return", {}, false, false, true};
+  f.series_named("a").x = {0, 100, 1000, 10000};
+  f.series_named("a").y = {-1200, -900, -300, -150};
+  const std::string svg = figure_to_svg(f);
+  CHECK(svg.find("env steps (log scale)") != std::string::npos);
+  CHECK(svg.find(">1000</text>") != std::string::npos);
+  CHECK(svg.find(">10000</text>") != std::string::npos);
+  // Three drawable points: one polyline of three, no dot for the point at 0.
+  const size_t g = svg.find("data-label=\"a\"");
+  REQUIRE(g != std::string::npos);
+  CHECK(count(svg.substr(g, svg.find("/>", g) - g), "L") == 2);
+  CHECK(count(svg, "<circle class=\"point\"") == 0);
+}

@@ -56,3 +56,19 @@ TEST_CASE("a figure of points (categories on x) keeps every dot off the frame") 
   CHECK(format_tick(0.01, 0.01) == "0.01");
   CHECK(format_tick(0.001, 0.001) == "0.001");
 }
+
+TEST_CASE("a log x axis plots env steps over decades: bounds in log10, decade ticks, x <= 0 left out") {
+  Figure f{"ladder", "t", "env steps", "return", {}, false, false, true};
+  f.series.push_back({"a", {0, 100, 1000, 100000}, {-1200, -900, -300, -150}});
+  const FigureBounds b = figure_bounds(f);
+  CHECK(std::isnan(plotted_x(f, 0.0)));
+  CHECK(b.x_lo == doctest::Approx(2.0));  // the point at x = 0 is not drawn
+  CHECK(b.x_hi == doctest::Approx(5.0));
+  CHECK(x_axis_ticks(f, b.x_lo, b.x_hi, 6) == std::vector<double>{100, 1000, 10000, 100000});
+  CHECK(axis_tick_label(true, 100000, 0) == "100000");
+  CHECK(axis_tick_label(true, 1e6, 0) == "1e6");
+  // The linear axis is unchanged.
+  f.log_x = false;
+  CHECK(figure_bounds(f).x_lo == 0);
+  CHECK(x_axis_ticks(f, 0, 100000, 5).front() == 0);
+}

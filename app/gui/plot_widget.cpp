@@ -67,7 +67,11 @@ struct PlotArea {
   float fh, lw;                     // font height, line width
   float left, right, top, bottom;  // the axes rectangle
 
-  float sx(double x) const { return float(left + (x - b.x_lo) / (b.x_hi - b.x_lo) * (right - left)); }
+  /// x in data units (log10 inside on a log axis); px: the plotted x, NaN where not drawn.
+  double px(double x) const { return plotted_x(fig, x); }
+  float sx(double x) const {
+    return float(left + (px(x) - b.x_lo) / (b.x_hi - b.x_lo) * (right - left));
+  }
   float sy(double y) const {
     return float(bottom - (y - b.y_lo) / (b.y_hi - b.y_lo) * (bottom - top));
   }
@@ -91,7 +95,7 @@ struct PlotArea {
 };
 
 std::string y_tick_label(const Figure& fig, double v, double ystep) {
-  return format_tick(v, fig.log_y ? v : ystep);  // log ticks are 1, 2, 5 x 10^k: their own digits
+  return axis_tick_label(fig.log_y, v, ystep);
 }
 
 void PlotArea::grid_and_ticks(const std::vector<double>& yticks, double ystep) const {
@@ -102,13 +106,12 @@ void PlotArea::grid_and_ticks(const std::vector<double>& yticks, double ystep) c
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     dl->AddText(ImVec2(left - ts.x - fh * 0.35f, y - ts.y * 0.5f), kInk, s.c_str());
   }
-  const auto xticks =
-      nice_ticks(b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 4.5f))), integer_x(fig));
+  const auto xticks = x_axis_ticks(fig, b.x_lo, b.x_hi, std::max(2, int((right - left) / (fh * 4.5f))));
   const double xstep = xticks.size() > 1 ? xticks[1] - xticks[0] : 1;
   for (double t : xticks) {
     const float x = sx(t);
     dl->AddLine(ImVec2(x, top), ImVec2(x, bottom), kGrid, 1.0f);
-    const std::string s = format_tick(t, xstep);
+    const std::string s = axis_tick_label(fig.log_x, t, xstep);
     const ImVec2 ts = ImGui::CalcTextSize(s.c_str());
     dl->AddText(ImVec2(x - ts.x * 0.5f, bottom + fh * 0.15f), kInk, s.c_str());
   }
@@ -161,7 +164,7 @@ void PlotArea::lines() const {
       const float r = lw * (s.x.size() <= 20 ? 2.5f : 1.1f);
       for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
         const double y = plotted_y(fig, s.y[k]);
-        if (std::isfinite(y) && std::isfinite(s.x[k]))
+        if (std::isfinite(y) && std::isfinite(px(s.x[k])))
           dl->AddCircleFilled(ImVec2(sx(s.x[k]), sy(y)), r, col, s.x.size() <= 20 ? 0 : 8);
       }
       continue;
@@ -174,7 +177,7 @@ void PlotArea::lines() const {
     };
     for (size_t k = 0; k < std::min(s.x.size(), s.y.size()); ++k) {
       const double y = plotted_y(fig, s.y[k]);
-      if (!std::isfinite(y) || !std::isfinite(s.x[k])) {
+      if (!std::isfinite(y) || !std::isfinite(px(s.x[k]))) {
         flush();  // a gap, not a line through a missing value
         continue;
       }
@@ -197,11 +200,11 @@ int PlotArea::covered(float x0, float y0, float bw, float bh) const {
     const size_t m = std::min(s.x.size(), s.y.size());
     for (size_t k = 0; k < m; ++k) {
       const double y = plotted_y(fig, s.y[k]);
-      if (!std::isfinite(y) || !std::isfinite(s.x[k])) continue;
+      if (!std::isfinite(y) || !std::isfinite(px(s.x[k]))) continue;
       n += inside(sx(s.x[k]), sy(y));
       if (line && k + 1 < m && m < 2000) {
         const double y2 = plotted_y(fig, s.y[k + 1]);
-        if (!std::isfinite(y2) || !std::isfinite(s.x[k + 1])) continue;
+        if (!std::isfinite(y2) || !std::isfinite(px(s.x[k + 1]))) continue;
         // A sample every ~3 px along the segment, so a steep line cannot slip between them.
         const float ax = sx(s.x[k]), ay = sy(y), bx = sx(s.x[k + 1]), by = sy(y2);
         const int steps = std::clamp(int(std::hypot(bx - ax, by - ay) / 3.0f), 1, 400);
@@ -281,7 +284,8 @@ int PlotArea::best_corner(Legend& g) const {
 void PlotArea::hover_readout() const {
   const ImVec2 m = ImGui::GetIO().MousePos;
   if (!(m.x >= left && m.x <= right && m.y >= top && m.y <= bottom)) return;
-  const double x = b.x_lo + (m.x - left) / (right - left) * (b.x_hi - b.x_lo);
+  const double plotted = b.x_lo + (m.x - left) / (right - left) * (b.x_hi - b.x_lo);
+  const double x = fig.log_x ? std::pow(10.0, plotted) : plotted;
   dl->AddLine(ImVec2(m.x, top), ImVec2(m.x, bottom), kMuted, 1.0f);
   ImGui::BeginTooltip();
   ImGui::TextUnformatted(fig.title.c_str());
@@ -393,7 +397,8 @@ void plot_figure(const char* id, const Figure& fig, ImVec2 size, const PlotStyle
   const float left = p0.x + tick_w + fh * 0.8f, right = p1.x - fh * 0.8f;
   const std::vector<std::string> title = title_lines(fig, right - left);
   const float line_h = fh * 1.15f, title_y = p0.y + fh * 0.2f;
-  const std::vector<std::string> x_label = two_lines(fig.x_label, p1.x - p0.x - fh);
+  const std::vector<std::string> x_label =
+      two_lines(fig.x_label + (fig.log_x ? " (log scale)" : ""), p1.x - p0.x - fh);
   PlotArea a{fig, style, b, dl, fh, 2.5f * style.line_scale,
              left, right, title_y + line_h * title.size() + fh * 0.15f,
              p1.y - fh * 2.4f - line_h * (x_label.size() > 1 ? 1 : 0)};

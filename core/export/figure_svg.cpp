@@ -19,10 +19,11 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
   const double left = 70, right = 20, top = 40, bottom = 55;
   const double pw = width - left - right, ph = height - top - bottom;
   const FigureBounds r = figure_bounds(f);  // the same layout as the GUI's plot widget
-  const auto xt = nice_ticks(r.x_lo, r.x_hi, 7, integer_x(f)), yt = y_axis_ticks(f, r.y_lo, r.y_hi, 6);
+  const auto xt = x_axis_ticks(f, r.x_lo, r.x_hi, 7), yt = y_axis_ticks(f, r.y_lo, r.y_hi, 6);
   const double xstep = xt.size() > 1 ? xt[1] - xt[0] : 1, ystep = yt.size() > 1 ? yt[1] - yt[0] : 1;
   const double x0 = r.x_lo, x1 = r.x_hi, y0 = r.y_lo, y1 = r.y_hi;
-  auto sx = [&](double x) { return left + (x - x0) / (x1 - x0) * pw; };
+  // sx takes data units (log10 inside on a log x axis).
+  auto sx = [&](double x) { return left + (plotted_x(f, x) - x0) / (x1 - x0) * pw; };
   // sy takes plot coordinates (already through plot_y); data goes through f.plot_y first.
   auto sy = [&](double y) { return top + (1 - (y - y0) / (y1 - y0)) * ph; };
 
@@ -43,15 +44,15 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
        "\" fill=\"none\" stroke=\"#333333\" stroke-width=\"1.2\"/>\n";
   s += "<g font-size=\"12\" fill=\"#222222\">\n";
   for (double t : xt)
-    s += "<text x=\"" + num(sx(t)) + "\" y=\"" + num(top + ph + 18) + "\" text-anchor=\"middle\">" + format_tick(t, xstep) +
+    s += "<text x=\"" + num(sx(t)) + "\" y=\"" + num(top + ph + 18) + "\" text-anchor=\"middle\">" + axis_tick_label(f.log_x, t, xstep) +
          "</text>\n";
   for (double t : yt)
     s += "<text x=\"" + num(left - 6) + "\" y=\"" + num(sy(plotted_y(f, t)) + 4) + "\" text-anchor=\"end\">" +
-         format_tick(t, f.log_y ? t : ystep) +
+         axis_tick_label(f.log_y, t, ystep) +
          "</text>\n";
   s += "</g>\n";
   s += "<text x=\"" + num(left + pw / 2) + "\" y=\"" + num(height - 12.0) + "\" text-anchor=\"middle\" font-size=\"13\">" +
-       escape(f.x_label) + "</text>\n";
+       escape(f.x_label + (f.log_x ? " (log scale)" : "")) + "</text>\n";
   s += "<text x=\"16\" y=\"" + num(top + ph / 2) + "\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 16 " +
        num(top + ph / 2) + ")\">" + escape(f.y_label + (f.log_y ? " (log scale)" : "")) + "</text>\n";
   for (size_t i = 0; i < f.series.size(); ++i) {
@@ -71,7 +72,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
     };
     for (size_t k = 0; k < se.x.size() && k < se.y.size(); ++k) {
       const double y = plotted_y(f, se.y[k]);
-      if (!std::isfinite(se.x[k]) || !std::isfinite(y)) {
+      if (!std::isfinite(plotted_x(f, se.x[k])) || !std::isfinite(y)) {
         end_run();
         continue;
       }
