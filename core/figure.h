@@ -12,6 +12,7 @@ namespace dynalab {
 struct Series {
   std::string label;
   std::vector<double> x, y;
+  bool markers = false;  ///< dots without lines (a published result beside measured curves)
 };
 
 struct Figure {

@@ -1,11 +1,9 @@
 #include "core/lesson_verify.h"
 
 #include <algorithm>
-#include <atomic>
-#include <mutex>
-#include <thread>
 
 #include "core/lesson_step_run.h"
+#include "core/parallel_jobs.h"
 
 namespace dynalab {
 
@@ -66,28 +64,20 @@ std::vector<StepVerification> verify_steps(const std::vector<Lesson>& lessons,
     v.errors.assign(size_t(n), "");
     for (int s = 0; s < n; ++s) work.push_back({i, size_t(s)});
   }
-  std::atomic<size_t> next{0};
-  std::mutex done_mutex;
-  int done = 0;
-  const auto worker = [&] {
-    for (size_t j; (j = next++) < work.size();) {
-      const Job w = work[j];
-      StepVerification& v = out[w.step];
-      const Lesson& lesson = lessons[size_t(steps[w.step].first)];
-      std::string error;
-      const std::vector<ClaimResult> r =
-          check_on_seed(lesson, v.step, v.seed_offsets[w.seed], max_ticks, envs, error);
-      // Each job writes its own [claim][seed] cells and its own error slot: no two jobs share one.
-      v.errors[w.seed] = error;
-      for (size_t c = 0; c < r.size(); ++c) v.results[c][w.seed] = r[c];
-      std::lock_guard<std::mutex> lock(done_mutex);
-      if (on_done) on_done(++done, int(work.size()));
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 1; t < std::max(1, jobs); ++t) threads.emplace_back(worker);
-  worker();
-  for (auto& t : threads) t.join();
+  parallel_jobs(
+      work.size(), jobs,
+      [&](size_t j) {
+        const Job w = work[j];
+        StepVerification& v = out[w.step];
+        const Lesson& lesson = lessons[size_t(steps[w.step].first)];
+        std::string error;
+        const std::vector<ClaimResult> r =
+            check_on_seed(lesson, v.step, v.seed_offsets[w.seed], max_ticks, envs, error);
+        // Each job writes its own [claim][seed] cells and its own error slot.
+        v.errors[w.seed] = error;
+        for (size_t c = 0; c < r.size(); ++c) v.results[c][w.seed] = r[c];
+      },
+      on_done);
   return out;
 }
 

@@ -32,6 +32,8 @@ void add_check_command(CLI::App& app);
 /// analysis RECIPE EXPERIMENT: runs the experiment to a point and writes the recipe's CSV + SVG
 /// (core/analysis/recipe_files.h).
 void add_analysis_command(CLI::App& app);
+/// ladder [LADDER] --out DIR: the sample-efficiency ladder (core/analysis/ladder.h).
+void add_ladder_command(CLI::App& app);
 
 /// The experiment options of show, run and analysis: EXPERIMENT with --seed/--runs/--set, or
 /// (with sessions) --load-session DIR.

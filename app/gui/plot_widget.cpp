@@ -77,7 +77,7 @@ struct PlotArea {
   }
   SeriesStyle style_of(size_t i) const {
     SeriesStyle st = i < style.series.size() ? style.series[i] : SeriesStyle{};
-    st.points = st.points || fig.points;
+    st.points = st.points || fig.points || (i < fig.series.size() && fig.series[i].markers);
     return st;
   }
   Color colour_of(size_t i) const {

@@ -63,7 +63,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
     std::string run_start;  // the first point of the current run, "x,y"; empty: no run
     int run = 0;
     auto end_run = [&] {
-      if (run == 1 || (f.points && run > 0)) {
+      if (run == 1 || ((f.points || se.markers) && run > 0)) {
         const auto comma = run_start.find(',');
         dots += "<circle class=\"point\" cx=\"" + run_start.substr(0, comma) + "\" cy=\"" +
                 run_start.substr(comma + 1) + "\" r=\"3\"/>";
@@ -77,7 +77,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
         continue;
       }
       const std::string at = num(sx(se.x[k])) + "," + num(sy(y));
-      if (f.points) {  // every point its own dot, no line between categories
+      if (f.points || se.markers) {  // every point its own dot, no line between them
         run_start = at;
         run = 1;
         end_run();

@@ -1,0 +1,298 @@
+#include "core/analysis/ladder.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+
+#include "core/config.h"
+#include "core/episodic_experiment.h"
+#include "core/experiment.h"
+#include "core/export/figure_svg.h"
+#include "core/io/atomic_file.h"
+#include "core/io/csv.h"
+#include "core/io/input_error.h"
+#include "core/io/read_file.h"
+#include "core/io/table.h"
+#include "core/parallel_jobs.h"
+
+namespace dynalab {
+
+namespace {
+
+std::filesystem::path ladder_path(const std::string& name_or_path) {
+  if (std::filesystem::exists(name_or_path) && name_or_path.find('/') != std::string::npos)
+    return name_or_path;
+  if (std::filesystem::path(name_or_path).extension() == ".json") return name_or_path;
+  return assets_dir() / "ladders" / (name_or_path + ".json");
+}
+
+/// The rows of a CSV text as maps column -> cell (header first).
+std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::vector<std::string> header;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    const std::string line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    const std::vector<std::string> cells = split_csv_line(line);
+    if (header.empty()) {
+      header = cells;
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < cells.size() && i < header.size(); ++i) row[header[i]] = cells[i];
+    rows.push_back(std::move(row));
+  }
+  return rows;
+}
+
+double median(std::vector<double> v) {
+  if (v.empty()) return std::nan("");
+  std::sort(v.begin(), v.end());
+  const size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+/// One rung on one seed: runs the experiment to its end, timing the episode boundaries, and
+/// reads its curve back from the outputs it writes to `dir`.
+LadderRun run_once(const LadderRung& rung, uint64_t seed, const EnvRegistry& envs,
+                   const std::filesystem::path& dir) {
+  LadderRun out;
+  out.seed = seed;
+  std::vector<std::string> sets = rung.set;
+  sets.push_back("seed=" + std::to_string(seed));
+  sets.push_back("runs=1");
+  auto e = make_experiment(load_experiment(rung.experiment, sets), envs);
+  const auto* episodic = dynamic_cast<const EpisodicExperiment*>(e.get());
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Wall seconds at each episode boundary (run steps -> seconds), for curves of episodes.
+  std::map<int64_t, double> boundary_wall;
+  while (e->tick())
+    if (episodic && episodic->clock().episode_steps == 0)
+      boundary_wall.emplace(episodic->clock().run_steps, seconds());
+  out.wall_s = seconds();
+  e->write_outputs(dir);
+  if (std::filesystem::exists(dir / "learning_curve.csv")) {
+    for (const auto& r : csv_rows(read_file_bytes(dir / "learning_curve.csv")))
+      out.curve.push_back({std::stoll(r.at("env_steps")), std::stod(r.at("wall_s")),
+                           std::stod(r.at("eval_return"))});
+  } else {
+    for (const auto& r : csv_rows(read_file_bytes(dir / "metrics.csv"))) {
+      const int64_t steps = std::stoll(r.at("env_steps"));
+      const auto w = boundary_wall.lower_bound(steps);
+      out.curve.push_back({steps, w == boundary_wall.end() ? out.wall_s : w->second,
+                           std::stod(r.at("return"))});
+    }
+  }
+  return out;
+}
+
+std::string slug(const std::string& label) {
+  std::string s;
+  for (char c : label) s += std::isalnum(static_cast<unsigned char>(c)) ? char(std::tolower(c)) : '_';
+  return s;
+}
+
+}  // namespace
+
+LadderSpec read_ladder(const std::string& name_or_path) {
+  const std::filesystem::path path = ladder_path(name_or_path);
+  if (!std::filesystem::exists(path))
+    throw InputError(name_or_path + ": no such ladder (assets/ladders/ holds the registered ones)");
+  LadderSpec spec;
+  spec.source = path.string();
+  spec.name = path.stem().string();
+  const Json j = read_json_file(spec.source);
+  if (!j.is_object()) throw InputError(spec.source + ": expected a JSON object with title, env, threshold and rungs");
+  Json top = j;
+  top.erase("rungs");
+  top.erase("published");
+  ConfigNode root(top, spec.source);
+  root.field("title", spec.title);
+  root.field("env", spec.env);
+  root.field("threshold", spec.threshold);
+  root.finish();
+  const Json* rungs = j.contains("rungs") ? &j["rungs"] : nullptr;
+  if (!rungs || !rungs->is_array() || rungs->empty())
+    root.fail("rungs", "a non-empty array of rungs", rungs);
+  for (size_t i = 0; i < rungs->size(); ++i) {
+    ConfigNode n((*rungs)[i], spec.source, "rungs[" + std::to_string(i) + "]");
+    LadderRung r;
+    n.field("label", r.label);
+    n.field("experiment", r.experiment);
+    n.field("set", r.set);
+    n.field("ceiling", r.ceiling);
+    n.finish();
+    if (r.label.empty()) n.fail("label", "a non-empty label");
+    if (r.experiment.empty()) n.fail("experiment", "a registered experiment or a JSON file");
+    spec.rungs.push_back(std::move(r));
+  }
+  if (j.contains("published")) {
+    if (!j["published"].is_array()) root.fail("published", "an array of published points", &j["published"]);
+    for (size_t i = 0; i < j["published"].size(); ++i) {
+      ConfigNode n(j["published"][i], spec.source, "published[" + std::to_string(i) + "]");
+      PublishedPoint p;
+      n.field("label", p.label);
+      n.field("source", p.source);
+      n.field("env_steps", p.env_steps, Range::positive());
+      n.field("return", p.value);
+      n.field("std", p.std, Range::at_least(0));
+      n.finish();
+      spec.published.push_back(std::move(p));
+    }
+  }
+  return spec;
+}
+
+double steps_to_threshold(const std::vector<LadderPoint>& curve, double threshold) {
+  for (const LadderPoint& p : curve)
+    if (p.value >= threshold) return double(p.env_steps);
+  return INFINITY;
+}
+
+double median_steps_to_threshold(const LadderResult& r, double threshold) {
+  std::vector<double> s;
+  for (const LadderRun& run : r.runs) s.push_back(steps_to_threshold(run.curve, threshold));
+  return median(s);
+}
+
+std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs,
+                                     const std::vector<std::string>& only,
+                                     const EnvRegistry& envs,
+                                     const std::filesystem::path& runs_dir,
+                                     const std::function<void(int, int)>& on_done) {
+  std::vector<LadderResult> results;
+  for (const LadderRung& r : spec.rungs)
+    if (only.empty() || std::find(only.begin(), only.end(), r.label) != only.end()) {
+      // Fail early, naming the rung, before any run starts.
+      try {
+        make_experiment(load_experiment(r.experiment, r.set), envs);
+      } catch (const InputError& e) {
+        throw InputError(spec.source + ": rung '" + r.label + "': " + e.what());
+      }
+      results.push_back({r, std::vector<LadderRun>(size_t(std::max(1, seeds)))});
+    }
+  const size_t per_rung = size_t(std::max(1, seeds));
+  parallel_jobs(
+      results.size() * per_rung, jobs,
+      [&](size_t j) {
+        LadderResult& r = results[j / per_rung];
+        const uint64_t seed = j % per_rung;
+        const bool keep = !runs_dir.empty();
+        const std::filesystem::path dir =
+            keep ? runs_dir / slug(r.rung.label) / ("seed" + std::to_string(seed))
+                 : std::filesystem::temp_directory_path() /
+                       ("dynalab_ladder_" + std::to_string(::getpid()) + "_" + std::to_string(j));
+        try {
+          r.runs[seed] = run_once(r.rung, seed, envs, dir);
+        } catch (const std::exception& e) {
+          r.runs[seed].seed = seed;
+          r.runs[seed].error = e.what();
+        }
+        if (!keep) std::filesystem::remove_all(dir);
+      },
+      on_done);
+  return results;
+}
+
+Figure ladder_figure(const LadderSpec& spec, const std::vector<LadderResult>& results,
+                     bool wall_clock) {
+  Figure f{wall_clock ? "ladder_wall_clock" : "ladder",
+           spec.title + (wall_clock ? ": wall-clock time" : ""),
+           wall_clock ? "wall-clock seconds" : "env steps",
+           "return (median over seeds)",
+           {},
+           false,
+           false,
+           true};
+  for (const LadderResult& r : results) {
+    // The median over seeds at each point of the first run's grid that every run has.
+    if (r.runs.empty()) continue;
+    Series s{r.rung.label + (r.rung.ceiling ? " (ceiling)" : ""), {}, {}};
+    for (size_t k = 0; k < r.runs[0].curve.size(); ++k) {
+      std::vector<double> values, walls;
+      for (const LadderRun& run : r.runs)
+        if (k < run.curve.size() && run.curve[k].env_steps == r.runs[0].curve[k].env_steps) {
+          values.push_back(run.curve[k].value);
+          walls.push_back(run.curve[k].wall_s);
+        }
+      if (values.size() != r.runs.size()) continue;
+      s.x.push_back(wall_clock ? median(walls) : double(r.runs[0].curve[k].env_steps));
+      s.y.push_back(median(values));
+    }
+    f.series.push_back(std::move(s));
+  }
+  if (!wall_clock)
+    for (const PublishedPoint& p : spec.published) {
+      Series s{p.label + ": " + short_number(p.value) + " +- " + short_number(p.std), {p.env_steps},
+               {p.value}};
+      s.markers = true;
+      f.series.push_back(std::move(s));
+    }
+  return f;
+}
+
+bool ladder_in_order(const LadderSpec& spec, const std::vector<LadderResult>& results,
+                     std::string& order) {
+  (void)spec;
+  bool ok = true;
+  double previous = INFINITY;
+  order.clear();
+  for (const LadderResult& r : results) {
+    if (r.rung.ceiling) continue;
+    const double m = median_steps_to_threshold(r, spec.threshold);
+    if (!order.empty()) order += m <= previous ? " >= " : " < ";
+    order += r.rung.label + " " + (std::isfinite(m) ? std::to_string(int64_t(m)) : std::string("never"));
+    ok = ok && m <= previous;
+    previous = m;
+  }
+  return ok;
+}
+
+void write_ladder(const LadderSpec& spec, const std::vector<LadderResult>& results,
+                  const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  Table all({"rung", "seed", "env_steps", "wall_s", "return"});
+  for (const LadderResult& r : results)
+    for (const LadderRun& run : r.runs)
+      for (const LadderPoint& p : run.curve)
+        all.add_row({r.rung.label, int64_t(run.seed), p.env_steps, p.wall_s, p.value});
+  all.write_csv(dir / "ladder.csv");
+  Table summary({"rung", "experiment", "steps_to_threshold_per_seed", "median_steps_to_threshold",
+                 "final_return_mean", "final_return_std", "wall_s_median", "errors"});
+  for (const LadderResult& r : results) {
+    std::string per_seed, errors;
+    std::vector<double> finals, walls;
+    for (const LadderRun& run : r.runs) {
+      const double s = steps_to_threshold(run.curve, spec.threshold);
+      per_seed += (per_seed.empty() ? "" : " ") + (std::isfinite(s) ? format_number(s) : "never");
+      if (!run.curve.empty()) finals.push_back(run.curve.back().value);
+      walls.push_back(run.wall_s);
+      if (!run.error.empty()) errors += (errors.empty() ? "" : "; ") + run.error;
+    }
+    double mean = 0, var = 0;
+    for (double v : finals) mean += v / double(std::max<size_t>(finals.size(), 1));
+    for (double v : finals) var += (v - mean) * (v - mean) / double(std::max<size_t>(finals.size(), 1));
+    const double m = median_steps_to_threshold(r, spec.threshold);
+    summary.add_row({r.rung.label, r.rung.experiment, per_seed,
+                     std::isfinite(m) ? format_number(m) : std::string("never"), mean,
+                     std::sqrt(var), median(walls), errors});
+  }
+  summary.write_csv(dir / "ladder_summary.csv");
+  // Larger than the default figure: up to a dozen series and their legend on one slide.
+  for (const bool wall_clock : {false, true}) {
+    const Figure f = ladder_figure(spec, results, wall_clock);
+    write_file_atomic(dir / (f.id + ".svg"), figure_to_svg(f, 960, 600));
+    write_file_atomic(dir / (f.id + "_figure.csv"), f.to_csv());
+  }
+}
+
+}  // namespace dynalab
