@@ -13,6 +13,7 @@ struct Series {
   std::string label;
   std::vector<double> x, y;
   bool markers = false;  ///< dots without lines (a published result beside measured curves)
+  int colour = -1;       ///< palette index (series_color); -1: the series' position
 };
 
 struct Figure {

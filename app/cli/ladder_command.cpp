@@ -23,6 +23,7 @@ struct LadderArgs {
   std::string ladder = "pendulum", out;
   std::vector<std::string> rungs;
   long long seeds = 3, jobs = 0;
+  bool check_order = false;
 };
 
 void ladder(const LadderArgs& a) {
@@ -63,6 +64,7 @@ void ladder(const LadderArgs& a) {
   std::printf("median env steps to a return of %s: %s (%s)\n", short_number(spec.threshold).c_str(),
               order.c_str(), in_order ? "in the ladder's order" : "NOT in the ladder's order");
   std::printf("wrote %s\n", (out / "ladder.svg").string().c_str());
+  if (a.check_order && !in_order) throw cmdline::ExitCode{1};
 }
 
 }  // namespace
@@ -79,6 +81,8 @@ void add_ladder_command(CLI::App& app) {
   cmd->add_option("--rungs", a->rungs, "only these rungs (labels, comma-separated)")->delimiter(',');
   cmd->add_option("--out", a->out, "write ladder.svg, ladder.csv, ladder_summary.csv and runs/ here")
       ->type_name("DIR");
+  cmd->add_flag("--check-order", a->check_order,
+                "exit 1 unless the rungs' median env steps to the threshold come out in the ladder's order");
   cmd->callback([a] { ladder(*a); });
 }
 

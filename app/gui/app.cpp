@@ -261,7 +261,13 @@ void App::frame(float frame_ms) {
     plots_window(figures_, ImVec2(pl.x, pl.y), ImVec2(pl.w, pl.h), line_scale(), fonts_.plot);
   status_bar_.draw(top + H, W, status_h, st_, profile_.average_ms());
   help_.draw(fonts_);
+  ladder_.draw(fonts_, line_scale());
   export_frame();
+}
+
+std::string App::open_ladder(const std::string& dir) {
+  ladder_.open = true;
+  return dir.empty() || dir == "-" ? "" : ladder_.load(dir);
 }
 
 LabStyle App::lab_style() const {

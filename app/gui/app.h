@@ -17,6 +17,7 @@
 #include "app/gui/experiment_picker.h"
 #include "app/gui/export_menu.h"
 #include "app/gui/help_windows.h"
+#include "app/gui/ladder_window.h"
 #include "app/gui/imgui_canvas.h"
 #include "app/gui/lab_panel.h"
 #include "app/gui/mpc_panel.h"
@@ -73,6 +74,9 @@ class App {
   /// Opens (or closes, view "") the uncertainty and distribution-shift lab on a view named as
   /// in lab_view_names(). Returns an error message for an unknown name.
   std::string open_lab(const std::string& view);
+  /// Opens View > Sample-efficiency ladder; a non-empty `dir` loads its ladder.csv. Returns ""
+  /// or the error.
+  std::string open_ladder(const std::string& dir);
   /// Scripted runs: one line per claim of the open lesson step, "claim K: true|false|pending: the
   /// claim -- the measured value" (empty outside a lesson).
   std::vector<std::string> claim_lines() const;
@@ -222,6 +226,7 @@ class App {
   ProfilePanel profile_;
   StatusBar status_bar_;
   HelpWindows help_;
+  LadderWindow ladder_;  // View > Sample-efficiency ladder (its own thread)
   WorldInteraction interaction_;
   std::vector<std::string> new_errors_;
   bool font_changed_ = false, quit_ = false;

@@ -142,6 +142,9 @@ void add_scripted_flags(CLI::App& app, AppArgs& a, Texts& t) {
       ->check(cmdline::one_of(lesson_panels()));
   add_text_flags(app, {{"--side-by-side", &a.side_by_side, "ENV",
                         "run ENV_v05, ENV_v10 and ENV_v15 side by side (cliff_hill)"},
+                       {"--ladder", &a.ladder, "DIR",
+                        "open View > Sample-efficiency ladder with DIR/ladder.csv (from dynalab-cli "
+                        "ladder; '-': empty)"},
                        {"--lesson", &a.lesson, "NAME",
                         "open lesson NAME (file stem, see `dynalab-cli lessons`) at --step K"}});
   app.add_option("--step", a.step,

@@ -36,6 +36,7 @@ struct AppArgs {
   std::string export_world_svg;  ///< --export-world-svg FILE after the ticks (scripted)
   std::string lab;            ///< --lab VIEW: open the uncertainty lab on a view (lesson_panels())
   std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
+  std::string ladder;         ///< --ladder DIR: open the ladder window, loading DIR/ladder.csv ("-": none)
 };
 
 /// Parses argv into `out` (CLI11, app/common/command_line.h). Returns nullopt to go on, or the

@@ -90,6 +90,7 @@ void App::view_menu() {
     const bool on = lab_open_ && lab_.view() == lab_view_names()[i];
     if (ImGui::MenuItem(lab_titles[i], nullptr, on)) open_lab(on ? "" : lab_view_names()[i]);
   }
+  if (ImGui::MenuItem("Sample-efficiency ladder", nullptr, ladder_.open)) ladder_.open = !ladder_.open;
   if (ImGui::MenuItem("Side by side: cliff_hill v0.5 / v1.0 / v1.5", nullptr, in_side_by_side()))
     open_side_by_side("cliff_hill");
 }

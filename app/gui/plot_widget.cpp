@@ -78,6 +78,7 @@ struct PlotArea {
   SeriesStyle style_of(size_t i) const {
     SeriesStyle st = i < style.series.size() ? style.series[i] : SeriesStyle{};
     st.points = st.points || fig.points || (i < fig.series.size() && fig.series[i].markers);
+    if (st.colour < 0 && i < fig.series.size()) st.colour = fig.series[i].colour;
     return st;
   }
   Color colour_of(size_t i) const {

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <map>
+#include <stdexcept>
 
 #include "core/config.h"
 #include "core/episodic_experiment.h"
@@ -61,7 +62,7 @@ double median(std::vector<double> v) {
 /// One rung on one seed: runs the experiment to its end, timing the episode boundaries, and
 /// reads its curve back from the outputs it writes to `dir`.
 LadderRun run_once(const LadderRung& rung, uint64_t seed, const EnvRegistry& envs,
-                   const std::filesystem::path& dir) {
+                   const std::filesystem::path& dir, const std::atomic<bool>* cancel) {
   LadderRun out;
   out.seed = seed;
   std::vector<std::string> sets = rung.set;
@@ -75,9 +76,11 @@ LadderRun run_once(const LadderRung& rung, uint64_t seed, const EnvRegistry& env
   };
   // Wall seconds at each episode boundary (run steps -> seconds), for curves of episodes.
   std::map<int64_t, double> boundary_wall;
-  while (e->tick())
+  while (e->tick()) {
+    if (cancel && *cancel) throw std::runtime_error("stopped");
     if (episodic && episodic->clock().episode_steps == 0)
       boundary_wall.emplace(episodic->clock().run_steps, seconds());
+  }
   out.wall_s = seconds();
   e->write_outputs(dir);
   if (std::filesystem::exists(dir / "learning_curve.csv")) {
@@ -142,6 +145,7 @@ LadderSpec read_ladder(const std::string& name_or_path) {
       PublishedPoint p;
       n.field("label", p.label);
       n.field("source", p.source);
+      n.field("rung", p.rung);
       n.field("env_steps", p.env_steps, Range::positive());
       n.field("return", p.value);
       n.field("std", p.std, Range::at_least(0));
@@ -168,7 +172,8 @@ std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs
                                      const std::vector<std::string>& only,
                                      const EnvRegistry& envs,
                                      const std::filesystem::path& runs_dir,
-                                     const std::function<void(int, int)>& on_done) {
+                                     const std::function<void(int, int)>& on_done,
+                                     const std::atomic<bool>* cancel) {
   std::vector<LadderResult> results;
   for (const LadderRung& r : spec.rungs)
     if (only.empty() || std::find(only.begin(), only.end(), r.label) != only.end()) {
@@ -192,7 +197,7 @@ std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs
                  : std::filesystem::temp_directory_path() /
                        ("dynalab_ladder_" + std::to_string(::getpid()) + "_" + std::to_string(j));
         try {
-          r.runs[seed] = run_once(r.rung, seed, envs, dir);
+          r.runs[seed] = run_once(r.rung, seed, envs, dir, cancel);
         } catch (const std::exception& e) {
           r.runs[seed].seed = seed;
           r.runs[seed].error = e.what();
@@ -201,6 +206,34 @@ std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs
       },
       on_done);
   return results;
+}
+
+std::vector<LadderResult> read_ladder_results(const LadderSpec& spec,
+                                              const std::filesystem::path& ladder_csv) {
+  std::map<std::string, std::map<uint64_t, LadderRun>> runs;  // rung -> seed -> run
+  try {
+    for (const auto& r : csv_rows(read_file_bytes(ladder_csv))) {
+      LadderRun& run = runs[r.at("rung")][std::stoull(r.at("seed"))];
+      run.seed = std::stoull(r.at("seed"));
+      run.curve.push_back({std::stoll(r.at("env_steps")), std::stod(r.at("wall_s")),
+                           std::stod(r.at("return"))});
+      run.wall_s = std::max(run.wall_s, run.curve.back().wall_s);
+    }
+  } catch (const InputError&) {
+    throw;
+  } catch (const std::exception&) {
+    throw InputError(ladder_csv.string() +
+                     ": expected the columns rung,seed,env_steps,wall_s,return of dynalab-cli ladder");
+  }
+  std::vector<LadderResult> out;
+  for (const LadderRung& rung : spec.rungs) {
+    const auto it = runs.find(rung.label);
+    if (it == runs.end()) continue;
+    LadderResult r{rung, {}};
+    for (auto& [seed, run] : it->second) r.runs.push_back(std::move(run));
+    out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Figure ladder_figure(const LadderSpec& spec, const std::vector<LadderResult>& results,
@@ -235,6 +268,8 @@ Figure ladder_figure(const LadderSpec& spec, const std::vector<LadderResult>& re
       Series s{p.label + ": " + short_number(p.value) + " +- " + short_number(p.std), {p.env_steps},
                {p.value}};
       s.markers = true;
+      for (size_t i = 0; i < results.size(); ++i)
+        if (results[i].rung.label == p.rung) s.colour = int(i);
       f.series.push_back(std::move(s));
     }
   return f;

@@ -9,13 +9,14 @@
 //   { "title": ..., "env": "pendulum", "threshold": -300,
 //     "rungs": [ { "label": "PPO", "experiment": "ppo_pendulum", "set": ["steps=100000"],
 //                  "ceiling": false }, ... ],
-//     "published": [ { "label": "PPO (rl-baselines3-zoo)", "env_steps": 100000,
+//     "published": [ { "label": "PPO (rl-baselines3-zoo)", "rung": "PPO", "env_steps": 100000,
 //                      "return": -172.2, "std": 104.2, "source": "..." }, ... ] }
 // A rung's curve is its learning curve (learning_curve.csv: deterministic evaluations) where the
 // family writes one, else its episodes' returns (metrics.csv: MPC and the random policy, whose
 // every episode is its current controller at work). A "ceiling" rung (the oracle planner) needs
 // no data at all: it is drawn, but not ranked.
 
+#include <atomic>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -36,9 +37,10 @@ struct LadderRung {
   bool ceiling = false;    ///< the perfect-model bound: drawn, not ranked
 };
 
-/// A published result: mean (and std) of the return after env_steps, with its source.
+/// A published result: mean (and std) of the return after env_steps, with its source; drawn in
+/// the colour of the rung labelled `rung` (if any).
 struct PublishedPoint {
-  std::string label, source;
+  std::string label, source, rung;
   double env_steps = 0, value = 0, std = 0;
 };
 
@@ -80,11 +82,18 @@ double median_steps_to_threshold(const LadderResult& r, double threshold);
 /// `jobs` runs at a time; each run's outputs go to runs_dir/<rung>/seed<k>/ (if runs_dir is not
 /// empty). Deterministic per seed: the curves' values do not depend on `jobs` (wall_s does).
 /// on_done(done, total) after each run. Throws InputError if a rung's experiment is invalid.
+/// `cancel`, if set, stops every run at its next tick (the GUI's Stop; those runs get an error).
 std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs,
                                      const std::vector<std::string>& only,
                                      const EnvRegistry& envs,
                                      const std::filesystem::path& runs_dir,
-                                     const std::function<void(int, int)>& on_done = {});
+                                     const std::function<void(int, int)>& on_done = {},
+                                     const std::atomic<bool>* cancel = nullptr);
+
+/// The results in a ladder.csv that write_ladder wrote for `spec` (rungs in the spec's order,
+/// those absent from the file left out). Throws InputError naming the file on a malformed one.
+std::vector<LadderResult> read_ladder_results(const LadderSpec& spec,
+                                              const std::filesystem::path& ladder_csv);
 
 /// The ladder figure: the median return over seeds against env steps (wall_clock: against the
 /// median wall seconds) on a log x axis, one series per rung, plus one marker series per

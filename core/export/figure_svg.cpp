@@ -66,7 +66,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
       if (run == 1 || ((f.points || se.markers) && run > 0)) {
         const auto comma = run_start.find(',');
         dots += "<circle class=\"point\" cx=\"" + run_start.substr(0, comma) + "\" cy=\"" +
-                run_start.substr(comma + 1) + "\" r=\"3\"/>";
+                run_start.substr(comma + 1) + "\" r=\"" + (se.markers ? "5" : "3") + "\"/>";
       }
       run = 0;
     };
@@ -87,7 +87,7 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
       if (run++ == 0) run_start = at;
     }
     end_run();
-    const std::string colour = rgb(series_color(int(i)));
+    const std::string colour = rgb(series_color(se.colour >= 0 ? se.colour : int(i)));
     s += "<path class=\"series\" data-label=\"" + escape(se.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" +
          colour + "\" stroke-width=\"2\" stroke-linejoin=\"round\"/>\n";
     if (!dots.empty()) s += "<g fill=\"" + colour + "\">" + dots + "</g>\n";
@@ -97,7 +97,8 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
   for (size_t i = 0; i < f.series.size(); ++i) {
     const double y = ly + 18 * i;
     s += "<line x1=\"" + num(lx) + "\" y1=\"" + num(y) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(y) + "\" stroke=\"" +
-         rgb(series_color(int(i))) + "\" stroke-width=\"3\"/>\n";
+         rgb(series_color(f.series[i].colour >= 0 ? f.series[i].colour : int(i))) +
+         "\" stroke-width=\"3\"/>\n";
     s += "<text x=\"" + num(lx + 28) + "\" y=\"" + num(y + 4) + "\" font-size=\"12\">" + escape(f.series[i].label) + "</text>\n";
   }
   s += "</svg>\n";
