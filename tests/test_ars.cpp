@@ -140,16 +140,20 @@ TEST_CASE("ars: the same seed gives the same learning curve and metrics, directl
   CHECK(outputs(*c, "det_c").first != oa.first);
 }
 
-TEST_CASE("ars: a session saved mid-iteration continues bit-identically") {
-  auto a = make(short_run(3));
+namespace {
+
+/// Saves a session of `sets` at run 1, `run_steps`, where the learner must be at `iteration`,
+/// `candidate`; the loaded copy must continue bit-identically to the end.
+void check_session_roundtrip(const std::vector<std::string>& sets, int64_t run_steps, int iteration,
+                             int candidate) {
+  auto a = make(sets);
   auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
-  // The second run, iteration 1, candidate 2 (theta + nu delta_3), 150 steps into its episode.
-  while (!(ea.clock().run == 1 && ea.clock().run_steps == 2150) && a->tick()) {
+  while (!(ea.clock().run == 1 && ea.clock().run_steps == run_steps) && a->tick()) {
   }
   REQUIRE(ea.clock().run == 1);
   const auto& la = dynamic_cast<const ArsAgent&>(ea.agent()).learner();
-  REQUIRE(la.iterations() == 1);
-  REQUIRE(la.candidate() == 2);
+  REQUIRE(la.iterations() == iteration);
+  REQUIRE(la.candidate() == candidate);
   const auto dir = temp_dir("ars_session");
   save_session(*a, dir / "session");
   auto b = load_session(dir / "session", env_registry());
@@ -165,6 +169,18 @@ TEST_CASE("ars: a session saved mid-iteration continues bit-identically") {
   CHECK(la.params() == lb.params());
   CHECK(la.normaliser().var == lb.normaliser().var);
   std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+
+TEST_CASE("ars: a session saved mid-iteration continues bit-identically") {
+  // The second run, iteration 1, candidate 2 (theta + nu delta_3), 150 steps into its episode.
+  check_session_roundtrip(short_run(3), 2150, 1, 2);
+  // Two episodes per candidate: saved in candidate 5's second episode (its first one's return
+  // is carried).
+  std::vector<std::string> sets = short_run(4);
+  sets.push_back("ars.n_eval_episodes=2");
+  check_session_roundtrip(sets, 2350, 0, 5);
 }
 
 TEST_CASE("ars: bad config is a one-line error naming the file and the key") {

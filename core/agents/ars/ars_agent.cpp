@@ -18,16 +18,16 @@ Vec ArsAgent::act(const Vec& obs) { return scale_.to_env(learner_.candidate_acti
 void ArsAgent::observe(const Transition& t, bool) {
   ++env_steps_;
   learner_.observe_state(t.obs);
-  episode_return_ += t.reward + learner_.config().alive_bonus_offset;
+  candidate_return_ += t.reward + learner_.config().alive_bonus_offset;
   if (env_steps_ % cfg_.evaluation.eval_every == 0)
     eval_.record(deterministic_policy(), cfg_.evaluation.eval_episodes, env_steps_);
 }
 
-void ArsAgent::begin_episode(int, const Vec&) { episode_return_ = 0; }
-
 void ArsAgent::end_episode(const Trajectory&) {
-  learner_.end_candidate(episode_return_);
-  episode_return_ = 0;
+  if (++candidate_episodes_ < learner_.config().n_eval_episodes) return;
+  learner_.end_candidate(candidate_return_);
+  candidate_return_ = 0;
+  candidate_episodes_ = 0;
 }
 
 std::vector<std::string> ArsAgent::metric_columns() const {
@@ -67,7 +67,8 @@ void ArsAgent::write_outputs(const std::filesystem::path& dir) const { eval_.wri
 void ArsAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { learner_.visit_state(lv); });
   v.field("env_steps", env_steps_);
-  v.field("episode_return", episode_return_);
+  v.field("candidate_return", candidate_return_);
+  v.field("candidate_episodes", candidate_episodes_);
   eval_.visit_state(v);
 }
 

@@ -1,9 +1,9 @@
 #pragma once
 // The "ars" family: Augmented Random Search V2-t (ars_learner.h) on the agent seam. ARS needs no
-// internal work: every real episode is one candidate's rollout. The agent acts with the running
-// candidate's parameters (theta +- nu delta_k), sums the episode's return, and at the episode's
-// end hands it to the learner, which moves to the next candidate and after 2 n_delta episodes
-// updates theta (one iteration). Every eval_every env steps it runs eval_episodes deterministic
+// internal work: every real episode is a candidate's rollout. The agent acts with the running
+// candidate's parameters (theta +- nu delta_k), sums the return over the candidate's
+// n_eval_episodes episodes, and after its last one hands it to the learner, which moves to the
+// next candidate and after 2 n_delta candidates updates theta (one iteration). Every eval_every env steps it runs eval_episodes deterministic
 // episodes of the unperturbed theta (policy_evaluation.h) and appends their mean return to the
 // learning curve, so ARS's curve goes on one plot with SAC's and MBPO's.
 //
@@ -12,7 +12,7 @@
 // Own metric columns per episode: iteration (completed updates before the episode), candidate
 // (+k for theta + nu delta_k, -k for theta - nu delta_k, k from 1), step_size (of the last update).
 // Sessions save everything the next ticks depend on (the learner: theta, this iteration's
-// directions and returns, the normaliser, the Rng; the episode's partial return; the counters and
+// directions and returns, the normaliser, the Rng; the candidate's partial return; the counters and
 // the learning curve), so a session saved mid-episode continues bit-identically.
 
 #include <memory>
@@ -44,7 +44,6 @@ class ArsAgent : public Agent {
            std::shared_ptr<std::vector<LearningCurveRow>> curve);
   Vec act(const Vec& obs) override;
   void observe(const Transition& t, bool truncated) override;
-  void begin_episode(int episode, const Vec& obs) override;
   void end_episode(const Trajectory& episode) override;
   std::vector<std::string> metric_columns() const override;
   std::vector<double> episode_metrics() const override;
@@ -66,7 +65,8 @@ class ArsAgent : public Agent {
   ArsLearner learner_;
   PolicyEvaluation eval_;
   int64_t env_steps_ = 0;
-  double episode_return_ = 0;  // the running candidate's return so far (offset included)
+  double candidate_return_ = 0;  // the running candidate's return so far (offset included)
+  int candidate_episodes_ = 0;   // the running candidate's completed episodes
 };
 
 /// The "ars" family for core/agents/registry.cpp.

@@ -5,8 +5,9 @@
 //
 // One iteration j, with theta the policy's flat parameters (p of them):
 //   draw delta_1..delta_N ~ N(0, I_p)                                  N = n_delta
-//   run one episode of each candidate theta + nu delta_k, then of each theta - nu delta_k
-//   (SB3's order: the N "+" candidates, then the N "-"), giving returns r_k+ and r_k-;
+//   run n_eval_episodes episodes of each candidate theta + nu delta_k, then of each
+//   theta - nu delta_k (SB3's order: the N "+" candidates, then the N "-"), giving returns r_k+
+//   and r_k- (the sum over the candidate's episodes, as SB3-contrib);
 //   keep the b = n_top directions with the largest max(r_k+, r_k-);
 //   theta <- theta + alpha / (b sigma_R + 1e-6) sum_{top b} (r_k+ - r_k-) delta_k
 // with sigma_R the standard deviation (n - 1 denominator, as torch.std) of the 2b kept returns,
@@ -44,8 +45,8 @@ namespace dynalab {
 class StateVisitor;
 
 /// The algorithm's hyperparameters (SB3-contrib's names and defaults). n_delta and the policy's
-/// shape apply on reset; learning_rate, n_top, delta_std and alive_bonus_offset live, from the
-/// next iteration.
+/// shape and n_eval_episodes apply on reset; learning_rate, n_top, delta_std and
+/// alive_bonus_offset live, from the next iteration.
 struct ArsConfig {
   int n_delta = 8;                      ///< N: random directions per iteration (2N episodes)
   int n_top = 8;                        ///< b: directions kept for the update, <= n_delta
@@ -57,6 +58,7 @@ struct ArsConfig {
   bool zero_policy = true;              ///< theta starts at 0
   bool norm_obs = true;                 ///< V2 observation normalisation (false: V1)
   double alive_bonus_offset = 0;        ///< added to every step's reward in the candidates' returns
+  int n_eval_episodes = 1;              ///< episodes per candidate; its return is their sum
 
   template <class V>
   void visit(V& v) {
@@ -76,6 +78,8 @@ struct ArsConfig {
             "normalise observations by the running mean/std of the training states (V2)");
     v.field("alive_bonus_offset", alive_bonus_offset, Range::closed(-1e6, 1e6), Apply::live,
             "added to every step's reward in the candidates' returns");
+    v.field("n_eval_episodes", n_eval_episodes, Range::closed(1, 1000), Apply::on_reset,
+            "episodes per candidate (its return is their sum)");
     if constexpr (requires { v.fail(std::string(), std::string()); })
       if (n_top > n_delta)
         v.fail("n_top", "at most n_delta (" + std::to_string(n_delta) + "), got " + std::to_string(n_top));
