@@ -22,10 +22,11 @@ using namespace dynalab::test;
 
 namespace {
 
-/// A short ars_pendulum: 2 iterations of 8 episodes of 200 steps per run, a small policy.
-std::vector<std::string> short_run(int seed) {
+/// A short ars_pendulum: 16 episodes of 200 steps per run (2 iterations of 8 candidates with one
+/// episode each, or 1 with two), a small policy.
+std::vector<std::string> short_run(int seed, int episodes_per_candidate = 1) {
   return {"seed=" + std::to_string(seed), "runs=2", "steps=3200", "ars.hidden=[4]", "eval_every=800",
-          "eval_episodes=2"};
+          "eval_episodes=2", "ars.n_eval_episodes=" + std::to_string(episodes_per_candidate)};
 }
 
 std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
@@ -178,9 +179,7 @@ TEST_CASE("ars: a session saved mid-iteration continues bit-identically") {
   check_session_roundtrip(short_run(3), 2150, 1, 2);
   // Two episodes per candidate: saved in candidate 5's second episode (its first one's return
   // is carried).
-  std::vector<std::string> sets = short_run(4);
-  sets.push_back("ars.n_eval_episodes=2");
-  check_session_roundtrip(sets, 2350, 0, 5);
+  check_session_roundtrip(short_run(4, 2), 2350, 0, 5);
 }
 
 TEST_CASE("ars: bad config is a one-line error naming the file and the key") {
@@ -206,7 +205,7 @@ TEST_CASE("ars: bad config is a one-line error naming the file and the key") {
 }
 
 TEST_CASE("ars: learning rate, n_top and evaluation apply live; the policy's shape waits for a reset") {
-  auto e = make({"seed=1", "steps=4000", "ars.hidden=[4]"});
+  auto e = make({"seed=1", "steps=4000", "ars.hidden=[4]", "ars.n_eval_episodes=1"});
   auto& ee = dynamic_cast<EpisodicExperiment&>(*e);
   while (ee.clock().run_steps < 1000 && e->tick()) {
   }

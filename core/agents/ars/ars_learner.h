@@ -45,8 +45,8 @@ namespace dynalab {
 class StateVisitor;
 
 /// The algorithm's hyperparameters (SB3-contrib's names and defaults). n_delta and the policy's
-/// shape and n_eval_episodes apply on reset; learning_rate, n_top, delta_std and
-/// alive_bonus_offset live, from the next iteration.
+/// shape and n_eval_episodes apply on reset; live: learning_rate and n_top from the next update,
+/// delta_std from the next iteration, alive_bonus_offset (the agent's) from the next step.
 struct ArsConfig {
   int n_delta = 8;                      ///< N: random directions per iteration (2N episodes)
   int n_top = 8;                        ///< b: directions kept for the update, <= n_delta
@@ -98,8 +98,8 @@ class ArsLearner {
   /// unknown.
   ArsLearner(const ArsConfig& cfg, int obs_dim, int action_dim, Rng rng);
 
-  /// A live edit: learning_rate, n_top (<= n_delta), delta_std and alive_bonus_offset apply from
-  /// the next iteration; the other fields keep their values.
+  /// A live edit: learning_rate and n_top (<= n_delta) apply at the next update, delta_std from
+  /// the next iteration, alive_bonus_offset at once; the other fields keep their values.
   void set_config(const ArsConfig& cfg);
 
   /// The action in (-1, 1) of the candidate whose episode runs now (obs: raw, obs_dim).
