@@ -24,6 +24,8 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from torch_threads import set_threads
+
 
 def mlp(i, h, o):
     return nn.Sequential(nn.Linear(i, h), nn.ReLU(), nn.Linear(h, h), nn.ReLU(), nn.Linear(h, o))
@@ -115,17 +117,7 @@ def main():
     ap.add_argument("--updates", type=int, default=300)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    try:  # OpenBLAS's own threads, as the CEM peer does
-        import ctypes
-        for lib in ("libopenblas.so.0", "libblas.so.3"):
-            try:
-                ctypes.CDLL(lib).openblas_set_num_threads(args.threads)
-                break
-            except (OSError, AttributeError):
-                pass
-    except ImportError:
-        pass
+    set_threads(args.threads)
     for h in (64, 256):
         print(json.dumps(bench(h, args)), flush=True)
 
