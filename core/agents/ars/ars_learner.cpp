@@ -93,8 +93,8 @@ Vec ArsLearner::candidate_action(const Vec& obs) { return policy_action(candidat
 
 Vec ArsLearner::deterministic_action(const Vec& obs) const { return policy_action(policy_net_, obs); }
 
-bool ArsLearner::end_candidate(double episode_return) {
-  returns_[size_t(candidate_)] = episode_return;
+bool ArsLearner::end_candidate(double candidate_return) {
+  returns_[size_t(candidate_)] = candidate_return;
   if (++candidate_ < candidates()) {
     load_candidate();
     return false;

@@ -17,18 +17,18 @@
 // sqrt(var_j + 1e-8), -10, 10), mu_j and var_j the per-dimension mean and variance of all the
 // states met in the training episodes of iterations 0..j-1 (the paper's "states encountered from
 // the start of training"), kept as SB3's RunningMeanStd (policy_learning/running_mean_std.h:
-// its prior of mean 0, variance 1 and count 1e-4, so iteration 0 sees the raw states). They stay fixed within an iteration, so all
-// 2N candidates of an iteration are compared under one normaliser; the iteration's states are
-// merged into them after its update. (SB3-contrib's zoo runs instead update VecNormalize at every
-// step.) Evaluation uses the same normaliser and theta.
+// its prior of mean 0, variance 1 and count 1e-4, so iteration 0 sees the raw states). They stay
+// fixed within an iteration, so all 2N candidates of an iteration are compared under one
+// normaliser; the iteration's states are merged into them after its update. (SB3-contrib's zoo
+// runs instead update VecNormalize at every step.) Evaluation uses the same normaliser and theta.
 //
 // The policy (SB3-contrib's ARSPolicy, "MlpPolicy"): an MLP with `hidden` widths and
 // `activation` (ReLU), then tanh on the output when squash_output (SB3's default for box
 // actions), else the raw output clipped to [-1, 1]; actions are in the policy's (-1, 1) units.
 // hidden = [] is the linear policy with bias. zero_policy (SB3's default) starts theta at 0;
 // otherwise at PyTorch's nn.Linear default (weights and biases uniform in +-1/sqrt(fan_in)),
-// drawn from the learner's Rng. Everything in double;
-// every random draw comes from the learner's Rng.
+// drawn from the learner's Rng. Everything in double; every random draw comes from the learner's
+// Rng.
 
 #include <cstdint>
 #include <string>
@@ -110,10 +110,11 @@ class ArsLearner {
   void observe_state(const Vec& obs) {
     if (cfg_.norm_obs) iteration_states_.update(obs);
   }
-  /// The running candidate's episode ended with `episode_return` (reward sum plus
-  /// alive_bonus_offset per step: the caller adds it). The next candidate runs next; after the
-  /// last one, the update (see above) and a new iteration's directions. Returns true if it updated.
-  bool end_candidate(double episode_return);
+  /// The running candidate's rollouts ended with return `candidate_return` (the reward sum over
+  /// its n_eval_episodes episodes plus alive_bonus_offset per step: the caller sums them). The
+  /// next candidate runs next; after the last one, the update (see above) and a new iteration's
+  /// directions. Returns true if it updated.
+  bool end_candidate(double candidate_return);
 
   /// Index of the running candidate in [0, 2 n_delta): k < N is theta + nu delta_k, k >= N is
   /// theta - nu delta_{k-N}.
