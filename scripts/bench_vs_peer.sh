@@ -6,6 +6,8 @@
 #   - our planner FLOP rate vs the machine's 2-thread float32 GEMM rate (gemm_peak.cpp, built
 #     here with Eigen and OpenMP, the README's command);
 #   - one ensemble training epoch vs the same epoch in PyTorch (scripts/torch_train_peer.py);
+#   - SAC update steps/s (batch 256, 64x64 and 256x256 nets) vs the same update in PyTorch
+#     (scripts/sac_update_peer.py), with MBPO's model-rollout steps/s and the env steps/s beside;
 #   - the GUI frame build time while a worker trains (dynalab --frame-stats), unless --no-gui.
 # Needs Debian's python3-torch, python3-numpy and libopenblas0-openmp (installed if missing).
 #   scripts/bench_vs_peer.sh [REPETITIONS] [--no-gui]
@@ -18,12 +20,13 @@ bench=../shared/bench
 scripts/install_deps.sh python3-torch python3-numpy libopenblas0-openmp >/dev/null
 scripts/build.sh >/dev/null
 out=$(mktemp -d)
-filter='planner/|ensemble/'
+filter='planner/|ensemble/|sac/|mbpo/|env_steps/'
 [ $gui = 1 ] && filter="$filter|gui/"
 build/app/dynalab-cli bench --filter "$filter" --repetitions "$reps" --json "$out/dynalab.json" >/dev/null
 peer_env=(env -u OPENBLAS_CORETYPE LD_LIBRARY_PATH=/usr/lib/x86_64-linux-gnu/openblas-openmp)
 "${peer_env[@]}" /usr/bin/python3 "$bench/torch_cem_peer.py" --threads 2 --repeats "$reps" > "$out/peer.jsonl"
 "${peer_env[@]}" /usr/bin/python3 scripts/torch_train_peer.py --threads 2 --repeats "$reps" >> "$out/peer.jsonl"
+"${peer_env[@]}" /usr/bin/python3 scripts/sac_update_peer.py --threads 2 --repeats "$reps" >> "$out/peer.jsonl"
 g++ -O3 -march=native -fopenmp -DNDEBUG -I/usr/include/eigen3 "$bench/gemm_peak.cpp" -o "$out/gemm_peak"
 "$out/gemm_peak" "$reps" 0.25 > "$out/gemm.jsonl"
 /usr/bin/python3 - "$out" <<'PY'
@@ -58,6 +61,19 @@ if ep and "train_epoch" in peer:
     a, b = 1 / ep["epochs_per_s"], peer["train_epoch"]["epoch_s_median"]
     print(f"ensemble training epoch (E=5, 3x200, 10k, batch 256): dynalab {a:.3f} s, "
           f"PyTorch {b:.3f} s, ratio {a / b:.2f} (goal <= 2)")
+for h in (64, 256):
+    name = f"sac/update_{h}x{h}"
+    if name in ours["results"] and f"sac_update_{h}x{h}" in peer:
+        a, b = ours["results"][name]["updates_per_s"], peer[f"sac_update_{h}x{h}"]["updates_per_s"]
+        print(f"SAC update {h}x{h} (batch 256): dynalab {a:.0f} updates/s (1 thread), "
+              f"PyTorch {b:.0f} updates/s (2 threads), ratio {a / b:.2f}x (goal >= 2)")
+r = ours["results"].get("mbpo/model_rollout")
+if r:
+    print(f"MBPO model rollout (mbpo_pendulum's ensemble, 20000 states, k = 1): "
+          f"{r['model_steps_per_s']:.4g} model steps/s")
+for name, r in sorted(ours["results"].items()):
+    if name.startswith("env_steps/"):
+        print(f"{name:<28} {r['steps_per_s']:>12.4g} steps/s (random actions, one thread)")
 g = ours["results"].get("gui/frame_build")
 if g:
     if "skipped" in g:

@@ -21,6 +21,8 @@ import time
 import torch
 import torch.nn.functional as F
 
+from torch_threads import set_threads
+
 
 def main():
     ap = argparse.ArgumentParser()
@@ -28,17 +30,7 @@ def main():
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args()
-    torch.set_num_threads(args.threads)
-    try:  # OpenBLAS's own threads, as the CEM peer does
-        import ctypes
-        for lib in ("libopenblas.so.0", "libblas.so.3"):
-            try:
-                ctypes.CDLL(lib).openblas_set_num_threads(args.threads)
-                break
-            except (OSError, AttributeError):
-                pass
-    except ImportError:
-        pass
+    set_threads(args.threads)
     gen = torch.Generator().manual_seed(args.seed)
     E, ds, da, hidden, n, batch = 5, 4, 1, 200, 10000, 256
     x = torch.rand(n, ds + da, generator=gen) * 2 - 1

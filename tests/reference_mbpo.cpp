@@ -8,38 +8,15 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
-#include <chrono>
 
-#include "core/experiment.h"
-#include "envs/registry.h"
-#include "tests/test_util.h"
+#include "tests/learning_curve_util.h"
 
 using namespace dynalab;
 using namespace dynalab::test;
 
-namespace {
-
-/// learning_curve.csv's rows (header first) of `preset` run to its end on `seed`.
-std::vector<std::vector<std::string>> curve(const std::string& preset, int seed) {
-  const auto start = std::chrono::steady_clock::now();
-  auto e =
-      make_experiment(load_experiment(preset, {"seed=" + std::to_string(seed)}), env_registry());
-  e->run_to_end();
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const auto dir = temp_dir("reference_" + preset + "_" + std::to_string(seed));
-  e->write_outputs(dir);
-  auto rows = csv_cells(read_file(dir / "learning_curve.csv"));
-  std::filesystem::remove_all(dir);
-  MESSAGE(preset << " seed " << seed << ": " << wall << " s");
-  return rows;
-}
-
-}  // namespace
-
 TEST_CASE("mbpo_pendulum reaches -200 within 5k env steps on every seed") {
   for (int seed = 0; seed < 3; ++seed) {
-    const auto rows = curve("mbpo_pendulum", seed);
+    const auto rows = preset_learning_curve("mbpo_pendulum", seed);
     REQUIRE(rows.size() == 11);  // header + an evaluation every 500 of 5000 steps
     REQUIRE(rows.back()[1] == "5000");
     const double final_return = std::stod(rows.back()[3]);
@@ -50,7 +27,7 @@ TEST_CASE("mbpo_pendulum reaches -200 within 5k env steps on every seed") {
 
 TEST_CASE("mbpo_point_mass passes mbrl-lib's MBPO test (best eval return > -0.02) on every seed") {
   for (int seed = 0; seed < 3; ++seed) {
-    const auto rows = curve("mbpo_point_mass", seed);
+    const auto rows = preset_learning_curve("mbpo_point_mass", seed);
     double best = -1e300;
     for (size_t r = 1; r < rows.size(); ++r) best = std::max(best, std::stod(rows[r][3]));
     MESSAGE("seed " << seed << ": best eval return " << best);

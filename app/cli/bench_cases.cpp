@@ -1,6 +1,10 @@
 // The benchmark cases. Each reports rates as counters (kIsRate: per second of real time).
 
 #include "app/cli/bench.h"
+#include "core/agents/mbpo/branched_rollout.h"
+#include "core/agents/mbpo/mbpo_agent.h"
+#include "core/agents/policy_learning/policy_evaluation.h"
+#include "core/agents/sac/sac_learner.h"
 #include "core/dataset.h"
 #include "core/models/ensemble.h"
 #include "core/planning/model_env.h"
@@ -141,6 +145,73 @@ void ensemble_train_epoch(benchmark::State& state) {
   state.counters["epochs_per_s"] = Counter(double(state.iterations()), Counter::kIsRate);
 }
 
+/// A pendulum-shaped replay buffer (obs 3, action 1) of 10,000 random transitions.
+void fill_random(SacLearner& learner, Rng& rng) {
+  for (int i = 0; i < 10000; ++i) {
+    Vec s(3), a(1), s2(3);
+    for (int d = 0; d < 3; ++d) s[d] = rng.uniform(-1, 1);
+    a[0] = rng.uniform(-1, 1);
+    s2 = s + 0.05 * Vec::Constant(3, a[0]);
+    learner.add(s, a, -rng.uniform(0, 16), s2, false);
+  }
+}
+
+/// SAC update steps per second (sac_learner.h; the peer is scripts/sac_update_peer.py): batch
+/// 256 from 10,000 pendulum-shaped transitions, actor and twin critics of two hidden layers of
+/// `hidden` ReLU units, lr 1e-3, one thread.
+void sac_update(benchmark::State& state, int hidden) {
+  SacConfig c;
+  c.hidden = {hidden, hidden};
+  c.learning_rate = 1e-3;
+  SacLearner learner(c, 3, 1, Rng(5));
+  Rng rng(6);
+  fill_random(learner, rng);
+  for (int i = 0; i < 20; ++i) learner.update();  // warm-up: buffers grown
+  for (auto _ : state) benchmark::DoNotOptimize(learner.update().critic);
+  state.counters["updates_per_s"] = Counter(double(state.iterations()), Counter::kIsRate);
+}
+
+/// MBPO's model-rollout steps per second: mbpo_pendulum's ensemble (7 probabilistic members of
+/// 3 x 64 SiLU, 5 elites, fit for 5 epochs on 10,000 random pendulum transitions) and its
+/// rollout_batch_size (20,000) start states, one branched_rollout of k = 1 per iteration (the
+/// policy's actions, the model step, the model buffer's adds), one thread.
+void mbpo_model_rollout(benchmark::State& state) {
+  const ExperimentSource src = load_experiment("mbpo_pendulum");
+  ConfigNode node(src.json, src.source);
+  MbpoAgentConfig cfg;
+  cfg.visit(node);
+  ConfigNode env_node(Json{{"name", "pendulum"}}, "bench");
+  const auto env = env_registry().make(env_node);
+  const int obs = env->observation_space().dim(), act = env->action_space().dim();
+  SacLearner learner(cfg.sac, obs, act, Rng(5));
+  Dataset data(obs, act);
+  const ActionScale scale{env->action_space()};
+  Rng rng(6);
+  Vec o = env->reset(0);
+  for (int i = 0; i < 10000; ++i) {
+    const Vec a = env->action_space().sample(rng);
+    const StepResult r = env->step(a);
+    data.add({0, o, a, r.reward, r.obs, r.terminated});
+    learner.add(o, scale.to_unit(a), r.reward, r.obs, r.terminated);
+    o = (r.terminated || r.truncated) ? env->reset(uint64_t(i)) : r.obs;
+  }
+  ModelConfig mc = cfg.model;
+  mc.epochs = 5;
+  mc.threads = 1;
+  auto model = std::make_shared<Ensemble>(mc, obs, act, 4);
+  model->fit(data, rng);
+  const auto stepper = mbpo_model_stepper(cfg, *env, model);
+  ReplayBuffer buffer(obs, act, 2 * int64_t(cfg.rollout_batch_size));
+  const auto to_env = [&](const Vec& u) { return scale.to_env(u); };
+  uint64_t seed = 7;
+  int64_t steps = 0;
+  for (auto _ : state)
+    steps += branched_rollout(*stepper, learner.buffer(), cfg.rollout_batch_size, 1, learner, to_env,
+                              rng, seed++, buffer)
+                 .transitions;
+  state.counters["model_steps_per_s"] = Counter(double(steps), Counter::kIsRate);
+}
+
 }  // namespace
 
 std::vector<BenchCase> bench_cases() {
@@ -150,6 +221,9 @@ std::vector<BenchCase> bench_cases() {
   cases.push_back({"planner/main", [](benchmark::State& s) { planner_replan(s, {200, 400, 40, 20, 25}); }});
   cases.push_back({"planner/interactive", [](benchmark::State& s) { planner_replan(s, {64, 200, 20, 10, 20}); }});
   cases.push_back({"ensemble/train_epoch", ensemble_train_epoch});
+  cases.push_back({"sac/update_64x64", [](benchmark::State& s) { sac_update(s, 64); }});
+  cases.push_back({"sac/update_256x256", [](benchmark::State& s) { sac_update(s, 256); }});
+  cases.push_back({"mbpo/model_rollout", mbpo_model_rollout});
   cases.push_back({"dyna_q/planning_updates", dyna_planning});
   cases.push_back({"dyna_maze_figure", dyna_maze_figure});
   return cases;

@@ -1,6 +1,7 @@
 #include "core/agents/registry.h"
 
 #include "core/agents/actor_critic/actor_critic_agent.h"
+#include "core/agents/ars/ars_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
@@ -19,6 +20,7 @@ const std::vector<AgentFamily>& agent_families() {
       mbpo_family(),
       ppo_family(),
       a2c_family(),
+      ars_family(),
   };
   return families;
 }

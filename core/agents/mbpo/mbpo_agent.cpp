@@ -24,11 +24,7 @@ int64_t MbpoAgentConfig::model_buffer_capacity() const {
   return std::max<int64_t>(1, int64_t(std::ceil(model_retain_epochs * per_epoch * max_k)));
 }
 
-namespace {
-
-/// The model's stepper: one particle per rollout, a random elite per step (ts1: mbrl-lib's
-/// random_model propagation), the env's termination (or the learned one where it has none).
-std::unique_ptr<ModelStepper> make_stepper(const MbpoAgentConfig& cfg, const Env& env,
+std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, const Env& env,
                                            std::shared_ptr<const Ensemble> model) {
   const int obs_dim = env.observation_space().dim(), action_dim = env.action_space().dim();
   const Vec probe = Vec::Zero(obs_dim), no_action = Vec::Zero(action_dim);
@@ -55,8 +51,6 @@ std::unique_ptr<ModelStepper> make_stepper(const MbpoAgentConfig& cfg, const Env
   return std::make_unique<ModelStepper>(std::move(model), rc, reward, termination);
 }
 
-}  // namespace
-
 MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& seed,
                      std::shared_ptr<std::vector<LearningCurveRow>> curve)
     : cfg_(cfg),
@@ -70,7 +64,7 @@ MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& 
       model_buffer_(env.observation_space().dim(), env.action_space().dim(),
                     cfg.model_buffer_capacity()),
       rng_(seed.stream(5)) {
-  stepper_ = make_stepper(cfg_, *reward_env_, model_);
+  stepper_ = mbpo_model_stepper(cfg_, *reward_env_, model_);
   rollout_k_ = rollout_horizon_at(0);
 }
 

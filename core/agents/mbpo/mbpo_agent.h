@@ -179,4 +179,12 @@ class MbpoAgent : public Agent {
 /// The "mbpo" family for core/agents/registry.cpp.
 AgentFamily mbpo_family();
 
+/// The model's stepper of MBPO's branched rollouts: one particle per rollout, a random elite per
+/// step (ts1: mbrl-lib's random_model propagation), the env's closed-form reward unless
+/// model.learn_reward, the env's termination (or the learned one where it has none). Throws
+/// InputError naming model.learn_reward / model.learn_termination if `env` lacks the closed form.
+/// (Public for `dynalab-cli bench`'s rollout rate.)
+std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, const Env& env,
+                                                 std::shared_ptr<const Ensemble> model);
+
 }  // namespace dynalab

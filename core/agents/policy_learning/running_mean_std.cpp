@@ -16,6 +16,16 @@ void RunningMeanStd::update(const Vec& x) {
   count = total;
 }
 
+void RunningMeanStd::merge(const RunningMeanStd& o) {
+  const double total = count + o.count;
+  const Vec delta = o.mean - mean;
+  var = ((var * count + o.var * o.count).array() + delta.array().square() * (count * o.count / total))
+            .matrix() /
+        total;
+  mean += delta * (o.count / total);
+  count = total;
+}
+
 void RunningMeanStd::visit_state(StateVisitor& v) {
   v.field("mean", mean);
   v.field("var", var);

@@ -17,6 +17,9 @@ struct RunningMeanStd {
   explicit RunningMeanStd(int dim = 0) : mean(Vec::Zero(dim)), var(Vec::Ones(dim)) {}
   /// Merges one sample x [dim].
   void update(const Vec& x);
+  /// Merges the moments of another stream of the same dim (Chan et al.; SB3's
+  /// update_from_moments with other's mean, var and count), e.g. an ARS iteration's states.
+  void merge(const RunningMeanStd& other);
   /// Keys mean, var, count.
   void visit_state(StateVisitor& v);
 };
