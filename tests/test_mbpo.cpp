@@ -10,6 +10,7 @@
 #include "core/agents/mbpo/branched_rollout.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mbpo/mixed_batch.h"
+#include "core/agents/mbpo/mve_targets.h"
 #include "core/episodic_experiment.h"
 #include "core/experiment.h"
 #include "core/session.h"
@@ -234,4 +235,90 @@ TEST_CASE("mbpo: a bad config is a one-line error naming the file and the key") 
                     env_registry());
   });
   CHECK(env.find("bounded box action space for mbpo") != std::string::npos);
+}
+
+TEST_CASE("mve: the expanded targets follow the TD-k recursion and stop at termination") {
+  // An untrained ensemble moves the states at random; reward 1 per imagined step; the bootstrap
+  // is the learner's soft target value. gamma 0.5, H = 3.
+  ModelConfig mc;
+  mc.hidden = {16};
+  mc.ensemble_size = 3;
+  mc.elite_members = 3;
+  auto model = std::make_shared<Ensemble>(mc, 2, 1, 11);
+  ModelEnvConfig rc;
+  rc.particles = 1;
+  rc.propagation = "ts1";
+  const BatchRewardFn one = [](const auto&, const auto&, const auto&, auto r) { r.setOnes(); };
+  const BatchTerminationFn never = [](const auto& s, const auto&, const auto&, auto done) {
+    for (Eigen::Index i = 0; i < s.rows(); ++i) done[i] = 0.0f;
+  };
+  const BatchTerminationFn moved_right = [](const auto& s, const auto&, const auto& s2, auto done) {
+    for (Eigen::Index i = 0; i < s.rows(); ++i) done[i] = s2(i, 0) > s(i, 0) ? 1.0f : 0.0f;
+  };
+  SacConfig sc;
+  sc.hidden = {8};
+  Rng rng(5);
+  ReplayBuffer real = filled(50, 2.0, rng);
+  real.add(Eigen::Vector2d(0.5, 0.0), Vec::Zero(1), -3.0, Eigen::Vector2d(0.6, 0.0), true);
+  ReplayBatch batch;
+  real.rows(0, int(real.size()), batch);
+  const int n = int(real.size()), H = 3;
+  const float g = 0.5f;
+  const auto identity = [](const Vec& u) { return u; };
+
+  // Without termination: the real rows, then H blocks of the n - 1 non-terminal rows.
+  ModelStepper no_end(model, rc, one, never);
+  SacLearner learner(sc, 2, 1, Rng(3));
+  MveTargets t;
+  mve_targets(no_end, learner, batch, H, g, identity, 9, t);
+  const int live = n - 1;
+  REQUIRE(t.x.rows() == n + H * live);
+  CHECK(t.imagined_rows == H * live);
+  CHECK(t.x.topRows(n).leftCols(2) == batch.obs);
+  CHECK(t.x.topRows(n).rightCols(1) == batch.actions);
+  for (int r = 0; r < live; ++r) {
+    const auto y = [&](int step) { return t.y(n + step * live + r, 0); };
+    // y = r + gamma G_0 for the real pair, G_t = 1 + gamma G_{t+1} for the imagined ones.
+    CHECK(t.y(r, 0) == doctest::Approx(2.0 + g * y(0)).epsilon(1e-5));
+    CHECK(y(0) == doctest::Approx(1.0 + g * y(1)).epsilon(1e-5));
+    CHECK(y(1) == doctest::Approx(1.0 + g * y(2)).epsilon(1e-5));
+    // The imagined rows start at s' = the real next state.
+    CHECK(t.x.row(n + r).head(2) == batch.next_obs.row(r));
+  }
+  CHECK(t.y(n - 1, 0) == -3.0f);  // a real terminal transition: its reward only, no expansion
+
+  // With termination: a rollout that ends at step t has G_t = 1 exactly and no rows after it.
+  ModelStepper ends(model, rc, one, moved_right);
+  SacLearner learner2(sc, 2, 1, Rng(3));
+  mve_targets(ends, learner2, batch, H, g, identity, 9, t);
+  CHECK(t.imagined_rows < H * live);
+  CHECK(t.imagined_rows >= live);  // every non-terminal row's first imagined step
+  int ended_first = 0;
+  for (int r = 0; r < live; ++r) ended_first += t.y(n + r, 0) == 1.0f;
+  CHECK(ended_first > 0);
+  CHECK(t.imagined_rows <= live + (live - ended_first) * (H - 1));
+}
+
+TEST_CASE("mve: a session of an MVE run continues bit-identically, and H changes the numbers") {
+  auto sets = small("4");
+  sets.push_back("mve_horizon=2");
+  sets.push_back("real_data_ratio=1");
+  auto a = make(sets);
+  auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
+  while (!(ea.clock().run == 1 && ea.clock().run_steps == 100 && ea.agent().thinking()) &&
+         a->tick()) {
+  }
+  REQUIRE(ea.clock().run == 1);
+  const auto dir = temp_dir("mve_session");
+  save_session(*a, dir / "session");
+  auto b = load_session(dir / "session", env_registry());
+  while (a->tick()) REQUIRE(b->tick());
+  const auto oa = outputs(*a, "mve_a");
+  CHECK(oa == outputs(*b, "mve_b"));
+  std::filesystem::remove_all(dir);
+  sets.back() = "real_data_ratio=1";
+  sets[sets.size() - 2] = "mve_horizon=0";
+  auto plain = make(sets);
+  plain->run_to_end();
+  CHECK(outputs(*plain, "mve_plain").second != oa.second);
 }

@@ -95,7 +95,15 @@ void MbpoAgent::think(const Env&, const Vec&, const AgentClock&) {
   if (pending_updates_ > 0) {
     last_real_rows_ = sample_mixed_batch(learner_.buffer(), model_buffer_, cfg_.sac.batch_size,
                                          cfg_.real_data_ratio, rng_, batch_, scratch_);
-    const SacLosses l = learner_.update(batch_);
+    SacLosses l;
+    if (cfg_.mve_horizon > 0 && fits_ > 0) {
+      const auto to_env = [this](const Vec& u) { return scale_.to_env(u); };
+      mve_targets(*stepper_, learner_, batch_, cfg_.mve_horizon, cfg_.sac.gamma, to_env,
+                  rng_.next_u64(), mve_);
+      l = learner_.update_with_targets(batch_, mve_.x, mve_.y);
+    } else {
+      l = learner_.update(batch_);
+    }
     --pending_updates_;
     episode_.add(l);
   }

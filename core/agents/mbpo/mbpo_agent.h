@@ -26,6 +26,10 @@
 // of model error, as PETS here does).
 // sac.learning_starts, sac.train_freq and sac.gradient_steps are not used: MBPO's own schedule
 // above replaces them.
+// MVE (Feinberg et al. 2018) is the switch mve_horizon = H > 0: each SAC update's critic targets
+// are expanded H steps through the same model (mve_targets.h) and the critics also learn on the
+// imagined pairs. With real_data_ratio 1 (no model data in the batches) and H = 0 this is plain
+// SAC on MBPO's schedule; H > 0 is SAC-MVE.
 //
 // Outputs: learning_curve.csv exactly as the sac family (policy_evaluation.h). Own metric
 // columns per episode: alpha, critic_loss, actor_loss (as sac), rollout_horizon (k at the
@@ -34,6 +38,7 @@
 #include <memory>
 
 #include "core/agent.h"
+#include "core/agents/mbpo/mve_targets.h"
 #include "core/agents/registry.h"
 #include "core/agents/policy_learning/policy_evaluation.h"
 #include "core/agents/sac/episode_losses.h"
@@ -73,6 +78,7 @@ struct MbpoAgentConfig {
   int model_retain_epochs = 1;        ///< epochs of rollouts the model buffer holds
   int num_sac_updates_per_step = 10;  ///< G: SAC updates per env step
   double real_data_ratio = 0.0;       ///< share of real transitions in each SAC batch
+  int mve_horizon = 0;  ///< H: critic targets expanded H model steps (mve_targets.h); 0: off
   EvaluationConfig evaluation;        ///< eval_every, eval_episodes (top-level keys)
 
   /// The model buffer's capacity (see the header comment).
@@ -98,6 +104,8 @@ struct MbpoAgentConfig {
             Apply::live, "SAC updates per env step (G)");
     v.field("real_data_ratio", real_data_ratio, Range::probability(), Apply::live,
             "share of real transitions in each SAC batch");
+    v.field("mve_horizon", mve_horizon, Range::closed(0, 50), Apply::live,
+            "MVE: model steps in the critics' targets (0: SAC's one-step target)");
     evaluation.visit(v);
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
       const auto& s = rollout_schedule;
@@ -174,6 +182,7 @@ class MbpoAgent : public Agent {
   EpisodeLosses episode_;  // this episode's updates (the episode's metrics)
   // Batch buffers (no state: not saved).
   ReplayBatch batch_, scratch_;
+  MveTargets mve_;  // the last MVE update's critic rows (rebuilt every update: not saved)
 };
 
 /// The "mbpo" family for core/agents/registry.cpp.

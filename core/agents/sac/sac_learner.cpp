@@ -68,10 +68,37 @@ SacLosses SacLearner::update() {
 SacLosses SacLearner::update(const ReplayBatch& batch) {
   const Eigen::Index n = batch.obs.rows();
   SacLosses out;
+  const float alpha = begin_update(batch.obs, out);
+  // The soft target with this update's alpha.
+  squashed_gaussian_sample(actor_, batch.next_obs, noise(n), next_);
+  soft_q_target(q1_target_, q2_target_, batch.next_obs, next_, batch.rewards, batch.dones, alpha,
+                float(cfg_.gamma), ws_, y_);
+  critic_input<float>(batch.obs, batch.actions, x_);
+  finish_update(batch.obs, x_, y_, alpha, out);
+  return out;
+}
 
+SacLosses SacLearner::update_with_targets(const ReplayBatch& batch, const Mlp::Mat& critic_x,
+                                          const Mlp::Mat& y) {
+  SacLosses out;
+  const float alpha = begin_update(batch.obs, out);
+  finish_update(batch.obs, critic_x, y, alpha, out);
+  return out;
+}
+
+Mlp::Mat SacLearner::soft_target_value(const Mlp::Mat& obs) {
+  const Eigen::Index n = obs.rows();
+  squashed_gaussian_sample(actor_, obs, noise(n), next_);
+  Mlp::Mat v;
+  // r = 0, done = 0, gamma = 1: the target's bootstrap term alone.
+  soft_q_target(q1_target_, q2_target_, obs, next_, Mlp::Mat::Zero(n, 1), Mlp::Mat::Zero(n, 1),
+                std::exp(log_alpha_[0]), 1.0f, ws_, v);
+  return v;
+}
+
+float SacLearner::begin_update(const Mlp::Mat& obs, SacLosses& out) {
   // Actions of the current policy on obs (also the actor's loss below).
-  squashed_gaussian_sample(actor_, batch.obs, noise(n), pi_);
-
+  squashed_gaussian_sample(actor_, obs, noise(obs.rows()), pi_);
   // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
   // and actor loss is the value before the step (SB3 computes ent_coef first).
   const float alpha = std::exp(log_alpha_[0]);
@@ -80,27 +107,25 @@ SacLosses SacLearner::update(const ReplayBatch& batch) {
       temperature_loss(log_alpha_[0], pi_.log_prob, float(target_entropy_), &d_log_alpha);
   alpha_adam_.step(log_alpha_, Eigen::VectorXf::Constant(1, d_log_alpha), cfg_.learning_rate, 0,
                    nullptr);
+  return alpha;
+}
 
-  // Critics.
-  squashed_gaussian_sample(actor_, batch.next_obs, noise(n), next_);
-  soft_q_target(q1_target_, q2_target_, batch.next_obs, next_, batch.rewards, batch.dones, alpha,
-                float(cfg_.gamma), ws_, y_);
-  critic_input<float>(batch.obs, batch.actions, x_);
+void SacLearner::finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp::Mat& y,
+                               float alpha, SacLosses& out) {
   g1_.setZero(q1_.params().size());
   g2_.setZero(q2_.params().size());
-  out.critic = critic_loss(q1_, x_, y_, g1_, ws_) + critic_loss(q2_, x_, y_, g2_, ws_);
+  out.critic = critic_loss(q1_, x, y, g1_, ws_) + critic_loss(q2_, x, y, g2_, ws_);
   step(q1_adam_, q1_, g1_, cfg_.learning_rate);
   step(q2_adam_, q2_, g2_, cfg_.learning_rate);
 
   // Actor, through the updated critics.
   ga_.setZero(actor_.params().size());
-  out.actor = actor_loss(actor_, q1_, q2_, batch.obs, pi_, alpha, ga_, ws_);
+  out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_);
   step(actor_adam_, actor_, ga_, cfg_.learning_rate);
 
   polyak(q1_target_, q1_, cfg_.tau);
   polyak(q2_target_, q2_, cfg_.tau);
   ++updates_;
-  return out;
 }
 
 Vec SacLearner::sample_action(const Vec& obs) {

@@ -96,6 +96,15 @@ class SacLearner {
   /// rows = transitions, actions in (-1, 1) units, at least one row. The noise of the actor's
   /// samples still comes from the learner's Rng.
   SacLosses update(const ReplayBatch& batch);
+  /// The same step with the critics trained on rows the caller chose, against targets the
+  /// caller computed (MVE's expanded targets, mbpo/mve_targets.h): critic_x [m, obs_dim +
+  /// action_dim] = [obs | action], y [m, 1]; the temperature and the actor learn on batch.obs.
+  SacLosses update_with_targets(const ReplayBatch& batch, const Mlp::Mat& critic_x,
+                                const Mlp::Mat& y);
+  /// The soft value of the target critics, Vbar(s) = min_j Qbar_j(s, a') - alpha log pi(a'|s)
+  /// with a' ~ pi(.|s) (the bootstrap of the soft target): [n, 1] for obs [n, obs_dim], the noise
+  /// from the learner's Rng.
+  Mlp::Mat soft_target_value(const Mlp::Mat& obs);
   /// An action ~ pi(.|obs) in (-1, 1) (exploration).
   Vec sample_action(const Vec& obs);
   /// Actions ~ pi(.|obs) for every row of obs [n, obs_dim]: [n, action_dim] in (-1, 1), the
@@ -126,6 +135,12 @@ class SacLearner {
  private:
   /// noise [n, action_dim] of standard normal draws from rng_.
   Mlp::Mat noise(Eigen::Index n);
+  /// An update's first half: the actor's samples on obs (kept in pi_) and the temperature's
+  /// step; returns alpha before the step (this update's alpha, as SB3).
+  float begin_update(const Mlp::Mat& obs, SacLosses& out);
+  /// Its second half: both critics on (x, y), the actor through them, the Polyak targets.
+  void finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp::Mat& y, float alpha,
+                     SacLosses& out);
 
   SacConfig cfg_;
   int obs_dim_, action_dim_;
