@@ -6,11 +6,7 @@
 // About 3 s (PPO) and 30 s (A2C) per seed in Release.
 #include <doctest/doctest.h>
 
-#include <chrono>
-
-#include "core/experiment.h"
-#include "envs/registry.h"
-#include "tests/test_util.h"
+#include "tests/learning_curve_util.h"
 
 using namespace dynalab;
 using namespace dynalab::test;
@@ -21,20 +17,11 @@ namespace {
 int seeds_reaching(const std::string& preset, double bar, const std::string& last_steps) {
   int passed = 0;
   for (int seed = 0; seed < 3; ++seed) {
-    const auto start = std::chrono::steady_clock::now();
-    auto e = make_experiment(load_experiment(preset, {"seed=" + std::to_string(seed)}),
-                             env_registry());
-    e->run_to_end();
-    const double wall =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const auto dir = temp_dir("reference_" + preset + "_" + std::to_string(seed));
-    e->write_outputs(dir);
-    const auto rows = csv_cells(read_file(dir / "learning_curve.csv"));
-    std::filesystem::remove_all(dir);
+    const auto rows = preset_learning_curve(preset, seed);
     REQUIRE(rows.back()[1] == last_steps);
     const double final_return = std::stod(rows.back()[3]);
-    MESSAGE(preset << " seed " << seed << ": eval return " << final_return << " at "
-                   << last_steps << " env steps, " << wall << " s");
+    MESSAGE(preset << " seed " << seed << ": eval return " << final_return << " at " << last_steps
+                   << " env steps");
     if (final_return >= bar) ++passed;
   }
   return passed;

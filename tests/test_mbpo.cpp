@@ -63,6 +63,22 @@ std::pair<std::string, std::string> outputs(Experiment& e, const std::string& ta
   return learner_outputs(e, "mbpo_" + tag);
 }
 
+/// Ticks `a` to env step `at` of its second run while it is thinking, saves a session there and
+/// loads it as b, then runs a and b side by side to their end (b must end with a); returns b.
+std::unique_ptr<Experiment> run_beside_saved_copy(Experiment& a, int64_t at) {
+  auto& ea = dynamic_cast<EpisodicExperiment&>(a);
+  while (!(ea.clock().run == 1 && ea.clock().run_steps == at && ea.agent().thinking()) && a.tick()) {
+  }
+  REQUIRE(ea.clock().run == 1);
+  const auto dir = temp_dir("mbpo_session");
+  save_session(a, dir / "session");
+  auto b = load_session(dir / "session", env_registry());
+  std::filesystem::remove_all(dir);
+  while (a.tick()) REQUIRE(b->tick());
+  CHECK(!b->tick());
+  return b;
+}
+
 const MbpoAgent& agent_of(Experiment& e) {
   return dynamic_cast<const MbpoAgent&>(dynamic_cast<EpisodicExperiment&>(e).agent());
 }
@@ -200,22 +216,12 @@ TEST_CASE("mbpo: the same seed gives the same learning curve and metrics, at 1 a
 
 TEST_CASE("mbpo: a session saved mid-training continues bit-identically") {
   auto a = make(small("3"));
-  auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
   // In the second run, while the model is being refit (its fit in progress is saved too).
-  while (!(ea.clock().run == 1 && ea.clock().run_steps == 90 && ea.agent().thinking()) &&
-         a->tick()) {
-  }
-  REQUIRE(ea.clock().run == 1);
-  const auto dir = temp_dir("mbpo_session");
-  save_session(*a, dir / "session");
-  auto b = load_session(dir / "session", env_registry());
-  while (a->tick()) REQUIRE(b->tick());
-  CHECK(!b->tick());
+  auto b = run_beside_saved_copy(*a, 90);
   const auto oa = outputs(*a, "end_a"), ob = outputs(*b, "end_b");
   CHECK(oa.first == ob.first);
   CHECK(oa.second == ob.second);
   CHECK(agent_of(*a).learner().actor().params() == agent_of(*b).learner().actor().params());
-  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("mbpo: a bad config is a one-line error naming the file and the key") {
@@ -304,18 +310,9 @@ TEST_CASE("mve: a session of an MVE run continues bit-identically, and H changes
   sets.push_back("mve_horizon=2");
   sets.push_back("real_data_ratio=1");
   auto a = make(sets);
-  auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
-  while (!(ea.clock().run == 1 && ea.clock().run_steps == 100 && ea.agent().thinking()) &&
-         a->tick()) {
-  }
-  REQUIRE(ea.clock().run == 1);
-  const auto dir = temp_dir("mve_session");
-  save_session(*a, dir / "session");
-  auto b = load_session(dir / "session", env_registry());
-  while (a->tick()) REQUIRE(b->tick());
+  auto b = run_beside_saved_copy(*a, 100);
   const auto oa = outputs(*a, "mve_a");
   CHECK(oa == outputs(*b, "mve_b"));
-  std::filesystem::remove_all(dir);
   sets.back() = "real_data_ratio=1";
   sets[sets.size() - 2] = "mve_horizon=0";
   auto plain = make(sets);
