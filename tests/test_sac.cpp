@@ -152,3 +152,31 @@ TEST_CASE(
   CHECK(rows[2][1] == "500");
   CHECK(rows[3][1] == "750");
 }
+
+TEST_CASE("sac: actor_update_frequency and target_update_interval skip the actor and the targets") {
+  SacConfig c;
+  c.hidden = {8};
+  c.batch_size = 16;
+  c.actor_update_frequency = 4;
+  c.target_update_interval = 2;
+  SacLearner l(c, 2, 1, Rng(5));
+  Rng rng(6);
+  for (int i = 0; i < 64; ++i) {
+    const Vec s = Vec::Random(2);
+    l.add(s, Vec::Constant(1, rng.uniform(-1, 1)), rng.uniform(), s * 0.9, false);
+  }
+  for (int u = 0; u < 8; ++u) {
+    const auto actor = l.actor().params(), target = l.q1_target().params();
+    const double alpha = l.alpha();
+    const SacLosses loss = l.update();
+    const bool actor_turn = u % 4 == 0;
+    CAPTURE(u);
+    CHECK((l.actor().params() != actor) == actor_turn);
+    CHECK((l.alpha() != alpha) == actor_turn);  // the temperature steps with the actor
+    CHECK((loss.actor != 0) == actor_turn);
+    CHECK((l.q1_target().params() != target) == (u % 2 == 0));
+  }
+  // Bad values name the key.
+  const std::string bad = error_of([] { make({"sac.actor_update_frequency=0"}); });
+  CHECK(bad.find("sac.actor_update_frequency") != std::string::npos);
+}

@@ -97,11 +97,12 @@ Mlp::Mat SacLearner::soft_target_value(const Mlp::Mat& obs) {
 }
 
 float SacLearner::begin_update(const Mlp::Mat& obs, SacLosses& out) {
+  const float alpha = std::exp(log_alpha_[0]);
+  if (updates_ % cfg_.actor_update_frequency != 0) return alpha;  // a critic-only update
   // Actions of the current policy on obs (also the actor's loss below).
   squashed_gaussian_sample(actor_, obs, noise(obs.rows()), pi_);
   // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
   // and actor loss is the value before the step (SB3 computes ent_coef first).
-  const float alpha = std::exp(log_alpha_[0]);
   float d_log_alpha = 0;
   out.temperature =
       temperature_loss(log_alpha_[0], pi_.log_prob, float(target_entropy_), &d_log_alpha);
@@ -119,12 +120,15 @@ void SacLearner::finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp
   step(q2_adam_, q2_, g2_, cfg_.learning_rate);
 
   // Actor, through the updated critics.
-  ga_.setZero(actor_.params().size());
-  out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_);
-  step(actor_adam_, actor_, ga_, cfg_.learning_rate);
-
-  polyak(q1_target_, q1_, cfg_.tau);
-  polyak(q2_target_, q2_, cfg_.tau);
+  if (updates_ % cfg_.actor_update_frequency == 0) {
+    ga_.setZero(actor_.params().size());
+    out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_);
+    step(actor_adam_, actor_, ga_, cfg_.learning_rate);
+  }
+  if (updates_ % cfg_.target_update_interval == 0) {
+    polyak(q1_target_, q1_, cfg_.tau);
+    polyak(q2_target_, q2_, cfg_.tau);
+  }
   ++updates_;
 }
 

@@ -43,6 +43,8 @@ struct SacConfig {
   double ent_coef_init = 1.0;            ///< initial temperature alpha (SB3 "auto": 1.0)
   bool target_entropy_auto = true;       ///< target entropy -action_dim (SB3 "auto")
   double target_entropy = -1.0;          ///< the target entropy when target_entropy_auto is false
+  int actor_update_frequency = 1;  ///< actor and temperature step every N updates (pytorch_sac)
+  int target_update_interval = 1;  ///< Polyak step of the targets every N updates (SB3)
 
   template <class V>
   void visit(V& v) {
@@ -68,6 +70,10 @@ struct SacConfig {
             "target entropy = -action_dim");
     v.field("target_entropy", target_entropy, Range::closed(-100, 100), Apply::live,
             "target entropy when target_entropy_auto is false");
+    v.field("actor_update_frequency", actor_update_frequency, Range::closed(1, 1000), Apply::live,
+            "updates between actor and temperature steps (mbrl-lib's SAC: 4 in MBPO)");
+    v.field("target_update_interval", target_update_interval, Range::closed(1, 1000), Apply::live,
+            "updates between Polyak steps of the target critics");
   }
 };
 
@@ -126,6 +132,7 @@ class SacLearner {
   const Mlp& actor() const { return actor_; }
   const Mlp& q1() const { return q1_; }
   const Mlp& q2() const { return q2_; }
+  const Mlp& q1_target() const { return q1_target_; }
   const SacConfig& config() const { return cfg_; }
 
   /// Every piece of state the next updates depend on: networks, targets, Adam moments,
@@ -135,10 +142,12 @@ class SacLearner {
  private:
   /// noise [n, action_dim] of standard normal draws from rng_.
   Mlp::Mat noise(Eigen::Index n);
-  /// An update's first half: the actor's samples on obs (kept in pi_) and the temperature's
-  /// step; returns alpha before the step (this update's alpha, as SB3).
+  /// An update's first half: on an actor turn (every actor_update_frequency-th update) the
+  /// actor's samples on obs (kept in pi_) and the temperature's step; returns alpha before the
+  /// step (this update's alpha, as SB3).
   float begin_update(const Mlp::Mat& obs, SacLosses& out);
-  /// Its second half: both critics on (x, y), the actor through them, the Polyak targets.
+  /// Its second half: both critics on (x, y), on an actor turn the actor through them, every
+  /// target_update_interval-th update the Polyak targets.
   void finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp::Mat& y, float alpha,
                      SacLosses& out);
 
