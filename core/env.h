@@ -2,6 +2,7 @@
 // The environment interface of dynalab, Gymnasium-style. Grid worlds and Box2D worlds (envs/)
 // implement it; agents, planners and the GUI only see this.
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,18 @@ struct StepResult {
   double reward = 0.0;
   bool terminated = false;  ///< the episode ended inside the MDP (goal, pit, pole fell)
   bool truncated = false;   ///< the episode was cut by the step limit
+};
+
+/// A 2-D slice of an env's state space for value maps (the critic heat map of a policy
+/// learner): two named physical coordinates over a range and the observation at each point
+/// (pendulum: angle x angular velocity; its observation is (cos, sin, angular velocity)).
+struct StatePlane {
+  std::string x_label, y_label;  ///< the coordinates' names with units
+  double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
+  /// The observation at coordinates (x, y) (the other state variables at rest).
+  std::function<Vec(double x, double y)> obs;
+  /// The coordinates of an observation (for the current state's marker).
+  std::function<Vec2(const Vec& obs)> coords;
 };
 
 /// How a planner's imagined futures are best drawn over an env (the overlays ask the env, never
@@ -106,6 +119,8 @@ class Env {
     (void)obs;
     return std::nullopt;
   }
+  /// The 2-D state plane value maps are drawn over; nullopt: the env has none.
+  virtual std::optional<StatePlane> state_plane() const { return std::nullopt; }
   /// How imagined futures are drawn over this env (default: in place).
   virtual FutureLayout future_layout() const { return {}; }
   /// A region of the drawn world (world units) that shows nothing the audience needs (solid

@@ -2,7 +2,7 @@
 // What the GUI draws: an immutable picture of an experiment after a tick. The worker builds it
 // and publishes a shared_ptr<const Snapshot>; nothing in it is mutated after publication.
 // Beyond the common part, an agent publishes the views it has (core/views.h): a Q table, a plan,
-// a learned model; a null view is one this agent does not have.
+// a learned model, a critic map, branched rollouts; a null view is one this agent does not have.
 
 #include <memory>
 #include <string>
@@ -39,6 +39,8 @@ struct Snapshot {
   std::shared_ptr<const QTableView> q_table;  ///< action values over discrete states
   std::shared_ptr<const PlanView> plan;       ///< a planner's traces and plan
   std::shared_ptr<const ModelView> model;     ///< a learned dynamics model and its data
+  std::shared_ptr<const PolicyValueView> policy_value;  ///< a policy learner's critic map
+  std::shared_ptr<const BranchedRolloutView> branched_rollouts;  ///< MBPO's imagined data
 };
 
 }  // namespace dynalab

@@ -11,7 +11,9 @@
 #include <vector>
 
 #include "core/dataset.h"
+#include "core/heatmap.h"
 #include "core/planning/plan_trace.h"
+#include "core/space.h"
 
 namespace dynalab {
 
@@ -100,6 +102,35 @@ struct ModelView {
   std::vector<double> divergence;
   /// The latest finished planned episode's visited and training states (null before the first).
   std::shared_ptr<const VisitationSample> visitation;
+};
+
+/// A policy learner's critic and policy over the env's 2-D state plane (Env::state_plane), e.g.
+/// the pendulum's angle x angular velocity: the value heat map V(s) = min(Q1, Q2)(s, pi(s)) of
+/// the twin critics at the deterministic action (the pessimistic estimate SAC's targets use) and
+/// that action per cell (policy_value_map.h). Computed on the worker thread from the learner's
+/// networks, never by the GUI.
+struct PolicyValueView {
+  Heatmap value;               ///< V at the cell centres (value.values: ny x nx, row-major)
+  std::vector<double> action;  ///< the deterministic action's first dim per cell, in (-1, 1)
+  std::string action_label;    ///< what the action is ("torque", "engine force")
+  int64_t updates = 0;         ///< the learner's gradient updates when the map was computed
+};
+
+/// MBPO's latest branched rollouts (a sample of them, drawn over the world) and the mix of its
+/// last SAC batch (core/agents/mbpo/).
+struct BranchedRolloutView {
+  /// One imagined rollout: it starts at a REAL observation (states[0]) and runs at most k steps.
+  struct Rollout {
+    std::vector<Vec> states;   ///< s_0 (real) .. s_T, T <= k (fewer: it terminated)
+    std::vector<int> members;  ///< T: the ensemble member that predicted step t
+    bool terminated = false;   ///< its last transition ended the episode
+  };
+  std::vector<Rollout> rollouts;
+  int horizon = 0;                  ///< k of these rollouts
+  bool horizon_overridden = false;  ///< k is the live edit rollout_horizon, not the schedule
+  int ensemble_size = 0;            ///< members (the colour scale of `members`)
+  int batch_rows = 0, real_rows = 0;  ///< the last SAC batch: its rows and how many were real
+  double real_data_ratio = 0;         ///< the configured share of real rows
 };
 
 }  // namespace dynalab

@@ -202,6 +202,22 @@ std::optional<Vec2> CliffHill::obs_position(const Vec& o) const {
   return Vec2{x, std::max(floor, top - 0.5 * kGravity * t * t)};
 }
 
+std::optional<StatePlane> CliffHill::state_plane() const {
+  StatePlane p;
+  p.x_label = "position x (m)";
+  p.y_label = "velocity (m/s)";
+  p.x_lo = kLeft, p.x_hi = cliff_x() + 1.0;
+  const double v = std::clamp(cfg_.damping > 0 ? cfg_.engine_accel / cfg_.damping : 10.0, 1.0, 10.0);
+  p.y_lo = -v, p.y_hi = v;
+  p.obs = [](double x, double velocity) {
+    Vec o(2);
+    o << x, velocity;
+    return o;
+  };
+  p.coords = [](const Vec& o) { return Vec2{o[0], o[1]}; };
+  return p;
+}
+
 Bounds CliffHill::world_bounds() const {
   return {{kLeft - 0.5, -cfg_.pit_depth - 0.5},
           {cliff_x() + kPitWidth + 0.5, cfg_.summit_height + 2.5}};

@@ -72,6 +72,9 @@ class CliffHill : public Box2DEnv {
   /// On the ground under x; past the cliff edge, where a car leaving the plateau at speed v
   /// is after falling for (x - edge) / v seconds (then on the pit floor).
   std::optional<Vec2> obs_position(const Vec& obs) const override;
+  /// Position (m) from the left wall to 1 m past the cliff edge x velocity (m/s) within the
+  /// speed the engine holds against the rolling resistance (engine_accel / damping, at most 10).
+  std::optional<StatePlane> state_plane() const override;
   /// Time up, with the cliff edge drawn through the band: where an imagined car falls.
   FutureLayout future_layout() const override {
     return {FutureLayout::time_up, {{{cliff_x(), ground_height(cliff_x() - 1e-6)}, "cliff"}}};

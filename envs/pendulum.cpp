@@ -92,6 +92,21 @@ std::optional<Vec2> Pendulum::obs_position(const Vec& obs) const {
   return Vec2{-cfg_.length * obs[1], cfg_.length * obs[0]};
 }
 
+std::optional<StatePlane> Pendulum::state_plane() const {
+  StatePlane p;
+  p.x_label = "angle (rad, 0 upright)";
+  p.y_label = "angular velocity (rad/s)";
+  p.x_lo = -std::numbers::pi, p.x_hi = std::numbers::pi;
+  p.y_lo = -cfg_.max_speed, p.y_hi = cfg_.max_speed;
+  p.obs = [](double theta, double omega) {
+    Vec o(3);
+    o << std::cos(theta), std::sin(theta), omega;
+    return o;
+  };
+  p.coords = [](const Vec& o) { return Vec2{std::atan2(o[1], o[0]), o[2]}; };
+  return p;
+}
+
 Bounds Pendulum::world_bounds() const {
   const double r = cfg_.length * 1.3;
   return {{-r, -r}, {r, r}};

@@ -48,6 +48,8 @@ class Pendulum : public Box2DEnv {
     return {"cos_theta", "sin_theta", "theta_dot"};
   }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
+  /// Angle (rad, 0 upright) x angular velocity (rad/s) over [-pi, pi] x [-max_speed, max_speed].
+  std::optional<StatePlane> state_plane() const override;
   FutureLayout future_layout() const override { return {FutureLayout::radial, {}}; }
   Vec observe() const override;
   /// Puts the pole at angle theta (rad, 0 upright) with angular velocity omega (rad/s).

@@ -154,6 +154,9 @@ class ModelStepper {
     /// Rows and groups of the batch (rows = groups x rows per group).
     long rows() const { return states.rows(); }
     int groups() const { return int(rngs_.size()); }
+    /// n: per row, the position in the model's rollout_members() of the member that advanced
+    /// it in the last step (ts1 and tsinf; unspecified in the other modes, which mix members).
+    const std::vector<int>& members() const { return member_of_; }
 
    private:
     friend class ModelStepper;

@@ -22,6 +22,10 @@ PolicyRollout policy_rollout(const ModelStepper& stepper, const RowMatrixXf& sta
   out.rewards.resize(n, horizon);
   out.terminated.resize(n, horizon);
   out.alive.resize(n, horizon);
+  out.members.setConstant(n, horizon, -1);
+  const std::vector<int>& el = model.rollout_members();
+  const std::string& mode = stepper.config().propagation;
+  const bool one_member = mode == "ts1" || mode == "tsinf";
   out.returns.setZero(n);
   out.states.push_back(b.states);
   for (int t = 0; t < horizon; ++t) {
@@ -30,6 +34,8 @@ PolicyRollout policy_rollout(const ModelStepper& stepper, const RowMatrixXf& sta
       throw std::invalid_argument("policy_rollout: the policy changed the actions' shape");
     out.actions.push_back(b.actions);
     stepper.step(b);
+    if (one_member)
+      for (long i = 0; i < n; ++i) out.members(i, t) = el[size_t(b.members()[size_t(i)])];
     out.states.push_back(b.states);
     out.rewards.col(t) = b.reward;
     out.terminated.col(t) = b.done.cwiseProduct(b.was_alive);  // ended in this very step

@@ -26,6 +26,9 @@ struct PolicyRollout {
   Eigen::MatrixXf alive;       ///< rows x H: 1 where the row still ran when step t began, i.e.
                                ///< (s_t, a_t, r_t, s_t+1) is a real imagined transition
   Eigen::VectorXf returns;     ///< rows: the sum of the rewards over the horizon
+  /// rows x H: the model member (DynamicsModel member index) that predicted step t of the row in
+  /// modes ts1 and tsinf (which member drew each imagined step, for drawing); -1 in the others.
+  Eigen::MatrixXi members;
 };
 
 /// Rolls every start state (rows of `starts`, N x obs_dim) through the model for `horizon`

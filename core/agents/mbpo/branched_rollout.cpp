@@ -8,6 +8,25 @@
 
 namespace dynalab {
 
+namespace {
+// The first `count` rollouts of `out` as the view draws them: each up to its last live step.
+std::vector<BranchedRolloutView::Rollout> rollout_sample(const PolicyRollout& out,
+                                                         Eigen::Index count) {
+  std::vector<BranchedRolloutView::Rollout> sample(size_t(std::max<Eigen::Index>(count, 0)));
+  const int horizon = int(out.states.size()) - 1;
+  for (Eigen::Index r = 0; r < count; ++r) {
+    BranchedRolloutView::Rollout& ro = sample[size_t(r)];
+    ro.states.push_back(out.states[0].row(r).transpose().cast<double>());
+    for (int t = 0; t < horizon && out.alive(r, t) != 0; ++t) {
+      ro.states.push_back(out.states[t + 1].row(r).transpose().cast<double>());
+      ro.members.push_back(out.members(r, t));
+      ro.terminated = out.terminated(r, t) != 0;
+    }
+  }
+  return sample;
+}
+}  // namespace
+
 int rollout_horizon(const std::vector<int>& schedule, int64_t x) {
   if (schedule.size() != 4) throw std::invalid_argument("rollout_horizon: schedule needs 4 values");
   const double min_x = schedule[0], max_x = schedule[1], min_y = schedule[2], max_y = schedule[3];
@@ -20,7 +39,9 @@ int rollout_horizon(const std::vector<int>& schedule, int64_t x) {
 BranchedRolloutStats branched_rollout(const ModelStepper& stepper, const ReplayBuffer& real, int n,
                                       int horizon, SacLearner& learner,
                                       const std::function<Vec(const Vec&)>& to_env, Rng& rng,
-                                      uint64_t seed, ReplayBuffer& model) {
+                                      uint64_t seed, ReplayBuffer& model,
+                                      std::vector<BranchedRolloutView::Rollout>* sample,
+                                      int sample_size) {
   if (stepper.rows_per_group() != 1)
     throw std::invalid_argument("branched_rollout: the stepper needs one particle per rollout");
   if (real.size() == 0 || n < 1 || horizon < 1)
@@ -52,6 +73,7 @@ BranchedRolloutStats branched_rollout(const ModelStepper& stepper, const ReplayB
       ++stats.transitions;
       if (out.terminated(r, t) != 0 && t + 1 < horizon) ++stats.terminated;
     }
+  if (sample) *sample = rollout_sample(out, std::min<Eigen::Index>(s0.rows(), sample_size));
   return stats;
 }
 

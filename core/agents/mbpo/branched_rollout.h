@@ -18,6 +18,7 @@
 #include "core/agents/sac/replay_buffer.h"
 #include "core/agents/sac/sac_learner.h"
 #include "core/planning/model_stepper.h"
+#include "core/views.h"
 
 namespace dynalab {
 
@@ -39,10 +40,13 @@ struct BranchedRolloutStats {
 /// units; `to_env` scales them to the env's actions the model was fit on), the model's noise
 /// from `seed`, and adds every transition of a rollout that has not ended to `model` (actions
 /// in policy units, as the learner trains on them). `stepper` must have one row per group
-/// (particles 1). real.size() > 0, n >= 1, horizon >= 1.
+/// (particles 1). real.size() > 0, n >= 1, horizon >= 1. If `sample` is not null it receives the
+/// first min(n, sample_size) rollouts as drawn (for the view; it changes no number).
 BranchedRolloutStats branched_rollout(const ModelStepper& stepper, const ReplayBuffer& real, int n,
                                       int horizon, SacLearner& learner,
                                       const std::function<Vec(const Vec&)>& to_env, Rng& rng,
-                                      uint64_t seed, ReplayBuffer& model);
+                                      uint64_t seed, ReplayBuffer& model,
+                                      std::vector<BranchedRolloutView::Rollout>* sample = nullptr,
+                                      int sample_size = 20);
 
 }  // namespace dynalab

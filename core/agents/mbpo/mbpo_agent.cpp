@@ -63,12 +63,14 @@ MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& 
                                         env.action_space().dim(), seed.stream(4).next_u64())),
       model_buffer_(env.observation_space().dim(), env.action_space().dim(),
                     cfg.model_buffer_capacity()),
-      rng_(seed.stream(5)) {
+      rng_(seed.stream(5)),
+      value_map_(env) {
   stepper_ = mbpo_model_stepper(cfg_, *reward_env_, model_);
   rollout_k_ = rollout_horizon_at(0);
 }
 
 int MbpoAgent::rollout_horizon_at(int64_t env_steps) const {
+  if (cfg_.rollout_horizon > 0) return cfg_.rollout_horizon;
   const int64_t since = std::max<int64_t>(0, env_steps - cfg_.initial_exploration_steps);
   return rollout_horizon(cfg_.rollout_schedule, since / cfg_.epoch_length + 1);
 }
@@ -87,8 +89,11 @@ void MbpoAgent::think(const Env&, const Vec&, const AgentClock&) {
   if (rollouts_left_ > 0) {  // a chunk of the branched rollouts of this refit
     const int n = std::min(rollouts_left_, kRolloutChunk);
     const auto to_env = [this](const Vec& u) { return scale_.to_env(u); };
+    // The view shows the first rollouts of each refit (its first chunk).
+    const bool first_chunk = rollouts_left_ == cfg_.rollout_batch_size;
     branched_rollout(*stepper_, learner_.buffer(), n, rollout_k_, learner_, to_env, rng_,
-                     rng_.next_u64(), model_buffer_);
+                     rng_.next_u64(), model_buffer_, first_chunk ? &shown_rollouts_ : nullptr,
+                     kShownRollouts);
     rollouts_left_ -= n;
     return;
   }
@@ -160,6 +165,16 @@ void MbpoAgent::publish(Snapshot& s) const {
   s.stats.push_back({"updates", std::to_string(learner_.updates())});
   s.stats.push_back({"alpha", short_number(learner_.alpha())});
   eval_.publish(s);
+  s.policy_value = value_map_.current(learner_);
+  auto v = std::make_shared<BranchedRolloutView>();
+  v->rollouts = shown_rollouts_;
+  v->horizon = rollout_k_;
+  v->horizon_overridden = cfg_.rollout_horizon > 0;
+  v->ensemble_size = cfg_.model.ensemble_size;
+  v->batch_rows = learner_.updates() > 0 ? cfg_.sac.batch_size : 0;
+  v->real_rows = last_real_rows_;
+  v->real_data_ratio = cfg_.real_data_ratio;
+  s.branched_rollouts = std::move(v);
 }
 
 void MbpoAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {

@@ -31,6 +31,9 @@
 // imagined pairs. With real_data_ratio 1 (no model data in the batches) and H = 0 this is plain
 // SAC on MBPO's schedule; H > 0 is SAC-MVE.
 //
+// Views: the critic heat map (policy_value_map.h) and the branched rollouts: a sample of the
+// latest refit's first rollouts (kShownRollouts, each from a real state, the member of every
+// step) with k and the real share of the last SAC batch (BranchedRolloutView).
 // Outputs: learning_curve.csv exactly as the sac family (policy_evaluation.h). Own metric
 // columns per episode: alpha, critic_loss, actor_loss (as sac), rollout_horizon (k at the
 // episode's end), model_buffer (transitions), model_fits.
@@ -41,6 +44,7 @@
 #include "core/agents/mbpo/mve_targets.h"
 #include "core/agents/registry.h"
 #include "core/agents/policy_learning/policy_evaluation.h"
+#include "core/agents/policy_learning/policy_value_map.h"
 #include "core/agents/sac/episode_losses.h"
 #include "core/agents/sac/sac_learner.h"
 #include "core/dataset.h"
@@ -74,6 +78,10 @@ struct MbpoAgentConfig {
   int model_train_freq = 250;                ///< env steps between model refits (and rollouts)
   int64_t epoch_length = 1000;               ///< env steps per epoch (the schedule's unit)
   std::vector<int> rollout_schedule = {20, 150, 1, 1};  ///< [min_epoch, max_epoch, min_k, max_k]
+  /// k for every rollout from the next refit on, overriding rollout_schedule (the GUI's k slider,
+  /// a live edit); 0: follow the schedule. A k above the schedule's largest makes the model
+  /// buffer (sized for that one) hold fewer epochs.
+  int rollout_horizon = 0;
   int rollout_batch_size = 100000;    ///< branched rollouts per refit (start states from real data)
   int model_retain_epochs = 1;        ///< epochs of rollouts the model buffer holds
   int num_sac_updates_per_step = 10;  ///< G: SAC updates per env step
@@ -96,6 +104,8 @@ struct MbpoAgentConfig {
             "env steps per epoch (rollout_schedule's unit)");
     v.field("rollout_schedule", rollout_schedule, Range::closed(0, 1e6), Apply::on_reset,
             "[min_epoch, max_epoch, min_k, max_k]: rollout length k over epochs");
+    v.field("rollout_horizon", rollout_horizon, Range::closed(0, 1000), Apply::live,
+            "k of the next refits' rollouts, overriding rollout_schedule; 0: the schedule");
     v.field("rollout_batch_size", rollout_batch_size, Range::closed(1, 1e7), Apply::on_reset,
             "branched rollouts per model refit");
     v.field("model_retain_epochs", model_retain_epochs, Range::closed(1, 1000), Apply::on_reset,
@@ -136,6 +146,8 @@ class MbpoAgent : public Agent {
  public:
   /// Branched rollouts per tick at most: a tick stays a bounded unit of work.
   static constexpr int kRolloutChunk = 10000;
+  /// Rollouts of each refit the branched-rollout view shows.
+  static constexpr int kShownRollouts = 20;
 
   /// `curve` collects every run's evaluations. Throws InputError naming the key when the env
   /// lacks what the config needs (a closed-form reward without model.learn_reward, a
@@ -158,7 +170,7 @@ class MbpoAgent : public Agent {
   const SacLearner& learner() const { return learner_; }
   const Ensemble& model() const { return *model_; }
   const ReplayBuffer& model_buffer() const { return model_buffer_; }
-  /// k for the rollouts after env step `env_steps` (rollout_schedule).
+  /// k for the rollouts after env step `env_steps` (rollout_horizon if set, else rollout_schedule).
   int rollout_horizon_at(int64_t env_steps) const;
   int model_fits() const { return fits_; }
   /// Real rows in the last SAC batch (sac.batch_size minus its model rows).
@@ -180,6 +192,10 @@ class MbpoAgent : public Agent {
   bool training_ = false;
   int rollouts_left_ = 0, rollout_k_ = 0, pending_updates_ = 0, fits_ = 0, last_real_rows_ = 0;
   EpisodeLosses episode_;  // this episode's updates (the episode's metrics)
+  // What publish() shows besides the counters (views only: no learning state, not saved): the
+  // first rollouts of the latest refit and the critic map.
+  std::vector<BranchedRolloutView::Rollout> shown_rollouts_;
+  mutable PolicyValueMapCache value_map_;
   // Batch buffers (no state: not saved).
   ReplayBatch batch_, scratch_;
   MveTargets mve_;  // the last MVE update's critic rows (rebuilt every update: not saved)

@@ -13,7 +13,8 @@ SacAgent::SacAgent(const SacAgentConfig& cfg, const Env& env, const RunSeed& see
     : cfg_(cfg),
       scale_{env.action_space()},
       learner_(cfg.sac, env.observation_space().dim(), env.action_space().dim(), seed.rng()),
-      eval_(env, seed, std::move(curve)) {}
+      eval_(env, seed, std::move(curve)),
+      value_map_(env) {}
 
 void SacAgent::think(const Env&, const Vec&, const AgentClock&) {
   const SacLosses l = learner_.update();
@@ -57,6 +58,7 @@ void SacAgent::publish(Snapshot& s) const {
   s.stats.push_back({"updates", std::to_string(learner_.updates())});
   s.stats.push_back({"alpha", short_number(learner_.alpha())});
   eval_.publish(s);
+  s.policy_value = value_map_.current(learner_);
 }
 
 void SacAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {

@@ -11,12 +11,14 @@
 // moments, log_alpha, replay buffer, Rng), the counters and the learning curve so far.
 // Own metric columns per episode: alpha (the temperature at the episode's end), critic_loss
 // and actor_loss (means over the episode's updates, 0 if none).
+// Views: the critic heat map over the env's state plane (policy_value_map.h), if it has one.
 
 #include <memory>
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
 #include "core/agents/policy_learning/policy_evaluation.h"
+#include "core/agents/policy_learning/policy_value_map.h"
 #include "core/agents/sac/episode_losses.h"
 #include "core/agents/sac/sac_learner.h"
 
@@ -65,6 +67,8 @@ class SacAgent : public Agent {
   int64_t env_steps_ = 0;
   int pending_updates_ = 0;
   EpisodeLosses episode_;  // this episode's updates (the episode's metrics)
+  // The published critic map, a cache of what publish() shows (no learning state: not saved).
+  mutable PolicyValueMapCache value_map_;
 };
 
 /// The "sac" family for core/agents/registry.cpp.
