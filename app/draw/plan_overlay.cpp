@@ -120,6 +120,13 @@ void place_fan_legend(Canvas& canvas, const Env& env, const FutureBand& f, const
 }
 }  // namespace
 
+PathPlacer future_placer(const Env& env) { return band_placer(env, future_band(env)); }
+
+void draw_future_band(Canvas& canvas, const Env& env, int horizon) {
+  const FutureBand f = future_band(env);
+  if (f.layout.kind == FutureLayout::time_up) draw_band_frame(canvas, env, f, horizon);
+}
+
 Bounds plan_bounds(const Env& env) {
   Bounds b = env.world_bounds();
   const FutureBand f = future_band(env);

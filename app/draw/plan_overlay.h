@@ -11,6 +11,13 @@ namespace dynalab {
 /// The world bounds to fit, grown to hold the imagined futures' band.
 Bounds plan_bounds(const Env& env);
 
+/// Where the k-th of `steps` imagined observations goes over `env` (Env::future_layout): up the
+/// time band (time_up), outward (radial), or in place (empty placer). Refers to `env`.
+PathPlacer future_placer(const Env& env);
+/// The time band's frame (time_up only; nothing otherwise): "now" at the bottom, time going up,
+/// the env's danger marks, for futures of `horizon` steps.
+void draw_future_band(Canvas& canvas, const Env& env, int horizon);
+
 /// Draws the plan `p` of snapshot `s` over its world (drawn already): the imagined futures, the
 /// executed path of s.trajectory, the real state s.obs; `shown` is the trace to draw (the
 /// latest, or the CEM iteration the scrubber picked).

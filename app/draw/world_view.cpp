@@ -1,5 +1,6 @@
 #include "app/draw/world_view.h"
 
+#include "app/draw/branched_rollout_overlay.h"
 #include "app/draw/data_overlay.h"
 #include "app/draw/plan_overlay.h"
 #include "core/export/world_svg.h"
@@ -9,7 +10,7 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
-  return s.plan ? plan_bounds(*s.world) : s.world->world_bounds();
+  return s.plan || s.branched_rollouts ? plan_bounds(*s.world) : s.world->world_bounds();
 }
 
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
@@ -21,6 +22,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
     draw_training_data(canvas, world, *s.model->training_data);
   if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, opt.q_table);
   if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
+  if (s.branched_rollouts) draw_branched_rollouts(canvas, world, *s.branched_rollouts);
   world.draw_over(canvas);
 }
 

@@ -2,7 +2,8 @@
 // A snapshot's world with the overlays of the views it carries (core/views.h), drawn through any
 // Canvas: the app's viewport (ImGuiCanvas), File > Export > World as SVG and
 // `dynalab-cli run --world-svg` (SvgCanvas) run this same code. Nothing here knows a family:
-// a QTableView gets the value heat map and policy arrows, a PlanView the imagined futures.
+// a QTableView gets the value heat map and policy arrows, a PlanView the imagined futures, a
+// BranchedRolloutView MBPO's imagined fans.
 
 #include <filesystem>
 #include <string>

@@ -207,6 +207,12 @@ class App {
   // Side-by-side and the lab (side_by_side.cpp, uncertainty_toggles.cpp).
   void leave_side_by_side();
   void uncertainty_panel();
+  // Policy learners (policy_panel.cpp): the critic map beside the world, MBPO's k slider and
+  // the real vs imagined share of its last batch.
+  void policy_panel();
+  /// Pixels of a pane's width the critic map takes beside the world (0: none to show).
+  float critic_map_width(const Snapshot* snap, ImVec2 pane) const;
+  void critic_map(const Snapshot& snap, ImVec2 p0, ImVec2 size);
   void add_ghost_returns(std::vector<Figure>& figs) const;
   float line_scale() const { return presenting() ? 2.0f : 1.0f; }
 
@@ -249,6 +255,7 @@ class App {
   // Returns of earlier runs restarted from the Uncertainty panel, drawn as extra series of the
   // return plot so a toggle's effect on the return is visible (label, returns); newest last.
   std::vector<std::pair<std::string, std::vector<double>>> ghost_returns_;
+  bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.
   Runner runner_{90, lower_worker_priority};

@@ -1,5 +1,6 @@
 // The controls column, as App members: it stacks the panels (lessons, experiment picker,
-// transport, MPC, uncertainty, overlays, stats, config, profile) and applies what they ask for.
+// transport, MPC, uncertainty, policy learning, overlays, stats, config, profile) and applies
+// what they ask for.
 
 #include <imgui.h>
 
@@ -49,6 +50,7 @@ void App::controls_panel(float w, float h, float y) {
     for (auto& lane : lanes_) lane.runner->set_speed(settings_.speed);
   if (snap_ && snap_->plan) mpc_.draw(*snap_);
   uncertainty_panel();
+  policy_panel();
   if (snap_ && snap_->q_table) overlay_toggles(w);
   if (demo_plan_trace_) mpc_.draw_demo(snap_.get());
   if (settings_.panels.stats && snap_) stats_panel(*snap_);

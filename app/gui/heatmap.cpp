@@ -38,6 +38,7 @@ struct HeatArea {
   float dot_radius() const { return 2.2f * line_scale; }
 
   void cells() const;
+  void arrows() const;
   void points() const;
   void axes(const std::vector<double>& yticks, double ystep, float label_y) const;
   void colour_bar(const std::vector<double>& cticks, double cstep) const;
@@ -60,6 +61,32 @@ void HeatArea::cells() const {
       // Cells overlap by half a pixel so no background seams show between them.
       dl->AddRectFilled(ImVec2(x0, y1 - ch() - 0.5f), ImVec2(x0 + cw() + 0.5f, y1),
                         heat_colour(std::isfinite(c) ? (c - lo) / (hi - lo) : 0));
+    }
+}
+
+// Vertical arrows over blocks of arrow_stride x arrow_stride cells, from the block's centre cell:
+// white with a dark outline, readable on every colour of the scale.
+void HeatArea::arrows() const {
+  if (int(h.arrows.size()) < h.nx * h.ny) return;
+  const int k = std::max(1, h.arrow_stride);
+  const float reach = 0.45f * k * std::min(cw(), ch());
+  for (int iy = k / 2; iy < h.ny; iy += k)
+    for (int ix = k / 2; ix < h.nx; ix += k) {
+      const double a = std::clamp(h.arrows[size_t(iy) * h.nx + ix], -1.0, 1.0);
+      const ImVec2 c(left + (ix + 0.5f) * cw(), bottom - (iy + 0.5f) * ch());
+      const float len = float(a) * reach, head = std::min(std::abs(len), 0.35f * reach);
+      if (std::abs(len) < 1.5f) {  // no push: a dot
+        dl->AddCircleFilled(c, 1.8f * line_scale, IM_COL32(255, 255, 255, 230), 6);
+        continue;
+      }
+      const float dir = len > 0 ? -1.0f : 1.0f;  // screen y grows down
+      const ImVec2 tip(c.x, c.y + dir * std::abs(len));
+      for (const auto& [col, w] : {std::pair{IM_COL32(0, 0, 0, 200), 3.6f},
+                                   std::pair{IM_COL32(255, 255, 255, 240), 1.6f}}) {
+        dl->AddLine(c, tip, col, w * line_scale);
+        dl->AddLine(tip, ImVec2(tip.x - head * 0.6f, tip.y - dir * head), col, w * line_scale);
+        dl->AddLine(tip, ImVec2(tip.x + head * 0.6f, tip.y - dir * head), col, w * line_scale);
+      }
     }
 }
 
@@ -194,6 +221,7 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
     return;
   }
   a.cells();
+  a.arrows();
   a.points();
   a.axes(yticks, ystep, p1.y - fh * 1.2f);
   a.colour_bar(cticks, cstep);

@@ -16,6 +16,11 @@ namespace dynalab {
 /// A core Heatmap with the GUI's colour for its points.
 struct HeatmapData : Heatmap {
   ImU32 point_colour = IM_COL32(255, 255, 255, 230);
+  /// Signed glyphs per cell (values' order, each in [-1, 1]; empty: none), drawn as vertical
+  /// arrows on every arrow_stride-th cell, up for positive, length |value| (a 1-D action over a
+  /// position x velocity plane: the way it pushes the velocity).
+  std::vector<double> arrows;
+  int arrow_stride = 4;
 };
 
 /// Viridis-like colour of t in [0, 1] (dark blue -> green -> yellow), readable in grey scale.

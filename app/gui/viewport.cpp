@@ -91,7 +91,15 @@ void App::fit_view(Lane& lane) {
       ImVec2(view.origin.x + view.size.x * 0.5f, view.origin.y + view.size.y * 0.5f));
 }
 
-void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 avail, bool interactive) {
+void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 pane, bool interactive) {
+  // A policy learner's critic map takes the pane's right part; the world fits the rest.
+  const float map_w = critic_map_width(lane.snap.get(), pane);
+  if (map_w > 0) {
+    ImGui::SetCursorScreenPos(ImVec2(p0.x + pane.x - map_w, p0.y));
+    critic_map(*lane.snap, ImVec2(p0.x + pane.x - map_w, p0.y), ImVec2(map_w, pane.y));
+    ImGui::SetCursorScreenPos(p0);
+  }
+  const ImVec2 avail(pane.x - map_w, pane.y);
   ImGui::InvisibleButton("world", ImVec2(std::max(avail.x, 1.f), std::max(avail.y, 1.f)),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
