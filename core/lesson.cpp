@@ -102,11 +102,13 @@ LessonStep read_step(const Json& j, const std::string& source, const std::string
     }
   if (node.has("variants")) {
     const Json& vs = j["variants"];
-    if (!vs.is_array()) node.fail("variants", "an array of {\"label\", \"set\"}", &vs);
+    if (!vs.is_array())
+      node.fail("variants", "an array of {\"label\", \"set\"} (and optionally \"experiment\")", &vs);
     for (size_t k = 0; k < vs.size(); ++k) {
       ConfigNode vn(vs[k], source, path + ".variants[" + std::to_string(k) + "]");
       LessonVariant v;
       vn.field("label", v.label);
+      vn.field("experiment", v.experiment);
       v.overrides = read_overrides(vn, vs[k]);
       vn.finish();
       step.variants.push_back(std::move(v));
@@ -180,13 +182,21 @@ std::vector<std::string> step_overrides(const LessonStep& step, int variant) {
   return o;
 }
 
+const std::string& variant_experiment(const LessonStep& step, int variant) {
+  if (variant >= 0 && variant < static_cast<int>(step.variants.size()) &&
+      !step.variants[size_t(variant)].experiment.empty())
+    return step.variants[size_t(variant)].experiment;
+  return step.experiment;
+}
+
 void check_lesson(const Lesson& lesson, const EnvRegistry& envs) {
   for (size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& s = lesson.steps[i];
     const int n = std::max<int>(1, static_cast<int>(s.variants.size()));
     for (int v = 0; v < n; ++v) {
       try {
-        make_experiment(load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)), envs);
+        const int var = s.variants.empty() ? -1 : v;
+        make_experiment(load_experiment(variant_experiment(s, var), step_overrides(s, var)), envs);
       } catch (const InputError& e) {
         std::string where = "steps[" + std::to_string(i) + "]";
         if (!s.variants.empty()) where += ".variants[" + std::to_string(v) + "]";

@@ -1,7 +1,7 @@
 #pragma once
 // Lessons: the lecture decks as guided live demonstrations. A lesson is a JSON file in
 // assets/lessons/: a title, the deck it follows, and steps. Each step loads an experiment with
-// config overrides (or several side by side), says what to look at and asks the audience one
+// config overrides (or several side by side, each with its own overrides or experiment), says what to look at and asks the audience one
 // question, picks the overlays and plots to show, and may run until a condition, then pause.
 
 #include <filesystem>
@@ -53,6 +53,9 @@ struct LessonUntil {
 /// One of several experiments run side by side in a step (e.g. Dyna n = 0 / 5 / 50).
 struct LessonVariant {
   std::string label;
+  /// Its own registered experiment ("experiment" in the file; "": the step's), so a step can
+  /// put two families side by side (SAC and MBPO on the pendulum).
+  std::string experiment;
   std::vector<std::string> overrides;  ///< "key.path=value", applied after the step's own
 };
 
@@ -98,5 +101,7 @@ std::vector<std::filesystem::path> lesson_files();
 void check_lesson(const Lesson& lesson, const EnvRegistry& envs);
 /// The overrides of a step for variant `v` (-1: the step's own), in application order.
 std::vector<std::string> step_overrides(const LessonStep& step, int variant = -1);
+/// The experiment of variant `v` (-1: the step's own): its own if it names one, else the step's.
+const std::string& variant_experiment(const LessonStep& step, int variant = -1);
 
 }  // namespace dynalab

@@ -62,13 +62,15 @@ int variant_count(const LessonStep& step) { return std::max<int>(1, int(step.var
 
 ExperimentSource variant_source(const Lesson& lesson, int k, int v, uint64_t seed_offset) {
   const LessonStep& s = lesson_step(lesson, k);
-  std::vector<std::string> overrides = step_overrides(s, s.variants.empty() ? -1 : v);
+  const int var = s.variants.empty() ? -1 : v;
+  std::vector<std::string> overrides = step_overrides(s, var);
+  const std::string& experiment = variant_experiment(s, var);
   try {
-    ExperimentSource src = load_experiment(s.experiment, overrides);
+    ExperimentSource src = load_experiment(experiment, overrides);
     if (seed_offset == 0) return src;
     const uint64_t seed = src.json.value("seed", uint64_t(0));
     overrides.push_back("seed=" + std::to_string(seed + seed_offset));
-    return load_experiment(s.experiment, overrides);
+    return load_experiment(experiment, overrides);
   } catch (const InputError& e) {
     throw InputError(lesson.source + ": steps[" + std::to_string(k - 1) + "]: " + e.what());
   }

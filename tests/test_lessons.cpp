@@ -44,7 +44,8 @@ TEST_CASE("every step of every lesson reaches its run-until condition") {
       const int variants = std::max<int>(1, static_cast<int>(s.variants.size()));
       for (int v = 0; v < variants; ++v) {
         INFO(l.name << " step " << i + 1 << " variant " << v);
-        auto e = make_experiment(load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)),
+        const int var = s.variants.empty() ? -1 : v;
+        auto e = make_experiment(load_experiment(variant_experiment(s, var), step_overrides(s, var)),
                                  env_registry());
         while (!s.until.reached(e->progress()) && e->tick()) {
         }

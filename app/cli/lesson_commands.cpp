@@ -107,7 +107,10 @@ void lessons(const LessonsArgs& a) {
     if (!lesson.deck.empty()) std::printf("    deck: %s\n", lesson.deck.c_str());
     for (size_t i = 0; i < lesson.steps.size(); ++i) {
       const auto& s = lesson.steps[i];
-      std::printf("    %zu. %-44s [%s%s] %s\n", i + 1, s.title.c_str(), s.experiment.c_str(),
+      std::string experiments = s.experiment;  // and the variants' own ones
+      for (int v = 0; v < int(s.variants.size()); ++v)
+        if (variant_experiment(s, v) != s.experiment) experiments += " + " + variant_experiment(s, v);
+      std::printf("    %zu. %-44s [%s%s] %s\n", i + 1, s.title.c_str(), experiments.c_str(),
                   s.variants.empty() ? "" : (", " + std::to_string(s.variants.size()) + " side by side").c_str(),
                   s.has_until ? s.until.describe().c_str() : "");
     }

@@ -22,9 +22,9 @@ void check_lesson_step(const AppArgs& args) {
                      std::to_string(lesson.steps.size()) + " steps");
   const LessonStep& s = lesson.steps[k - 1];
   for (int v = 0; v < std::max<int>(1, int(s.variants.size())); ++v) try {
-      make_experiment(
-          load_experiment(s.experiment, step_overrides(s, s.variants.empty() ? -1 : v)),
-          env_registry());
+      const int var = s.variants.empty() ? -1 : v;
+      make_experiment(load_experiment(variant_experiment(s, var), step_overrides(s, var)),
+                      env_registry());
     } catch (const InputError& e) {
       throw InputError(lesson.source + ": steps[" + std::to_string(k - 1) + "]: " + e.what());
     }
