@@ -204,7 +204,7 @@ std::optional<Vec2> CliffHill::obs_position(const Vec& o) const {
 
 std::optional<StatePlane> CliffHill::state_plane() const {
   StatePlane p;
-  p.x_label = "position x (m)";
+  p.x_label = "x (m)";
   p.y_label = "velocity (m/s)";
   p.x_lo = kLeft, p.x_hi = cliff_x() + 1.0;
   const double v = std::clamp(cfg_.damping > 0 ? cfg_.engine_accel / cfg_.damping : 10.0, 1.0, 10.0);

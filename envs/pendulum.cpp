@@ -94,8 +94,8 @@ std::optional<Vec2> Pendulum::obs_position(const Vec& obs) const {
 
 std::optional<StatePlane> Pendulum::state_plane() const {
   StatePlane p;
-  p.x_label = "angle (rad, 0 upright)";
-  p.y_label = "angular velocity (rad/s)";
+  p.x_label = "angle (rad, 0 up)";
+  p.y_label = "omega (rad/s)";
   p.x_lo = -std::numbers::pi, p.x_hi = std::numbers::pi;
   p.y_lo = -cfg_.max_speed, p.y_hi = cfg_.max_speed;
   p.obs = [](double theta, double omega) {

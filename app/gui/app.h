@@ -210,8 +210,14 @@ class App {
   // Policy learners (policy_panel.cpp): the critic map beside the world, MBPO's k slider and
   // the real vs imagined share of its last batch.
   void policy_panel();
-  /// Pixels of a pane's width the critic map takes beside the world (0: none to show).
-  float critic_map_width(const Snapshot* snap, ImVec2 pane) const;
+  /// The part of a `pane`-sized world pane the critic map takes: at its right in a landscape
+  /// pane, at its bottom in a portrait one (side-by-side lanes); the world gets the rest. Zero
+  /// size: no map to show, or no room for a readable one.
+  struct MapPlace {
+    ImVec2 size{0, 0};
+    bool below = false;
+  };
+  MapPlace critic_map_place(const Snapshot* snap, ImVec2 pane) const;
   void critic_map(const Snapshot& snap, ImVec2 p0, ImVec2 size);
   void add_ghost_returns(std::vector<Figure>& figs) const;
   float line_scale() const { return presenting() ? 2.0f : 1.0f; }

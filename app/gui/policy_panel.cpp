@@ -67,23 +67,33 @@ void member_key(const BranchedRolloutView& v) {
 }
 }  // namespace
 
-float App::critic_map_width(const Snapshot* snap, ImVec2 pane) const {
-  if (!show_critic_map_ || !snap || !snap->policy_value || !snap->world) return 0;
-  // The width the world leaves at the pane's full height, between a third and half of the pane
-  // (a wide world such as cliff hill keeps two thirds); a map narrower than the minimum is
-  // unreadable, so it then goes away rather than squeezing the world.
+App::MapPlace App::critic_map_place(const Snapshot* snap, ImVec2 pane) const {
+  if (!show_critic_map_ || !snap || !snap->policy_value || !snap->world) return {};
+  // Beside: the room the world leaves at the pane's full height, kept between a third and half
+  // of the pane (a wide world such as cliff hill keeps two thirds); a map smaller than the
+  // minimum is unreadable, so it then goes away rather than squeezing the world.
   const Bounds b = world_view_bounds(*snap);
   const double aspect = (b.hi.x - b.lo.x) / std::max(1e-9, b.hi.y - b.lo.y);
-  const float spare = pane.x - float(aspect) * pane.y;
-  const float w = std::min({std::max(spare, pane.x * 0.34f), pane.x * 0.48f, pane.y * 1.2f});
-  return w >= 220.0f * ui_scale() ? std::floor(w) : 0.0f;
+  const float least = 200.0f * ui_scale();
+  MapPlace m;
+  if (pane.x >= pane.y) {
+    const float spare = pane.x - float(aspect) * pane.y;
+    const float w = std::min({std::max(spare, pane.x * 0.34f), pane.x * 0.48f, pane.y * 1.2f});
+    if (w >= least) m.size = ImVec2(std::floor(w), pane.y);
+  } else {
+    // Side-by-side lanes: half the height, the most a world can give and stay visible.
+    const float h = std::min(pane.y * 0.5f, pane.x);
+    if (h >= least * 0.75f) m.size = ImVec2(pane.x, std::floor(h)), m.below = true;
+  }
+  return m;
 }
 
 void App::critic_map(const Snapshot& snap, ImVec2 p0, ImVec2 size) {
   const PolicyValueView& v = *snap.policy_value;
   HeatmapData d;
   static_cast<Heatmap&>(d) = v.value;
-  d.title = "critic V(s) = min Q(s, pi(s)) after " + std::to_string(v.updates) + " updates";
+  // Short: in side-by-side lanes the map is a few hundred pixels wide.
+  d.title = "critic V(s), " + std::to_string(v.updates) + " updates";
   d.arrows = v.action;
   d.arrow_stride = std::max(1, d.nx / 10);
   // The current state: drawing only maps the observation onto the plane's coordinates.
@@ -98,7 +108,9 @@ void App::critic_map(const Snapshot& snap, ImVec2 p0, ImVec2 size) {
   const float m = 6.0f * ui_scale();
   const float h = std::min(size.y - 2 * m, size.x * 0.95f);
   ImGui::SetCursorScreenPos(ImVec2(p0.x + m, p0.y + std::max(m, (size.y - h) * 0.5f)));
+  ImGui::PushFont(fonts_.plot);  // the plots' text size, as the lab's heat maps
   draw_heatmap("critic_map", d, ImVec2(size.x - 2 * m, h), line_scale());
+  ImGui::PopFont();
 }
 
 void App::policy_panel() {

@@ -92,14 +92,17 @@ void App::fit_view(Lane& lane) {
 }
 
 void App::world_pane(Lane& lane, ImVec2 p0, ImVec2 pane, bool interactive) {
-  // A policy learner's critic map takes the pane's right part; the world fits the rest.
-  const float map_w = critic_map_width(lane.snap.get(), pane);
-  if (map_w > 0) {
-    ImGui::SetCursorScreenPos(ImVec2(p0.x + pane.x - map_w, p0.y));
-    critic_map(*lane.snap, ImVec2(p0.x + pane.x - map_w, p0.y), ImVec2(map_w, pane.y));
+  // A policy learner's critic map takes the pane's right (or bottom) part; the world fits the
+  // rest.
+  const MapPlace map = critic_map_place(lane.snap.get(), pane);
+  ImVec2 avail = pane;
+  if (map.size.x > 0) {
+    const ImVec2 at(p0.x + pane.x - map.size.x, p0.y + pane.y - map.size.y);
+    ImGui::SetCursorScreenPos(at);
+    critic_map(*lane.snap, at, map.size);
     ImGui::SetCursorScreenPos(p0);
+    avail = map.below ? ImVec2(pane.x, pane.y - map.size.y) : ImVec2(pane.x - map.size.x, pane.y);
   }
-  const ImVec2 avail(pane.x - map_w, pane.y);
   ImGui::InvisibleButton("world", ImVec2(std::max(avail.x, 1.f), std::max(avail.y, 1.f)),
                          ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
   const bool hovered = ImGui::IsItemHovered();
