@@ -54,19 +54,17 @@ void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRollou
     // The branch point: a real state (from the replay buffer), drawn on top.
     if (const auto s = at(ro.states[0], 0)) canvas.circle(*s, r, palette::body_outline, palette::none);
   }
-  // The key: a caption and one line per member used, in the UI's text size (not grown with the
-  // zoom), only where the env has room that hides nothing (Env::legend_area, solid ground):
-  // elsewhere (the pendulum, whose fans surround the world) the app's panel shows the colours.
+  // The caption, in the UI's text size (not grown with the zoom), only where the env has room
+  // that hides nothing (Env::legend_area, solid ground); the members' colours are in the app's
+  // panel (a row per member does not fit a side-by-side lane).
   const auto area = env.legend_area();
   if (!area) return;
-  const std::vector<int> shown = members_used(v);
   const double ui = canvas.ui_text_height(0.9f), grown = canvas.text_height(1.0f);
   const float ts = ui > 0 && grown > 0 ? float(ui / grown) : 0.9f;
   const double line = ui > 0 ? 1.3 * ui : 0.04 * (b.hi.y - b.lo.y);
   const std::string caption = std::to_string(v.rollouts.size()) + " branched rollouts, k = " +
                               std::to_string(v.horizon);
-  const Vec2 size{0.5 * line * double(std::max<size_t>(caption.size(), 24)),
-                  line * double(2 + shown.size()) + 0.4 * line};
+  const Vec2 size{0.5 * line * double(std::max<size_t>(caption.size(), 24)), 2.4 * line};
   const Vec2 top{area->lo.x + 0.02 * (area->hi.x - area->lo.x),
                  area->hi.y - 0.02 * (area->hi.y - area->lo.y)};
   canvas.rect({top.x, top.y - size.y}, {top.x + size.x, top.y}, Color{1, 1, 1, 0.75f},
@@ -75,11 +73,6 @@ void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRollou
   canvas.text_left(p, caption, palette::text, ts);
   p.y -= line;
   canvas.text_left(p, "from real states (dots)", palette::text, ts);
-  for (int m : shown) {
-    p.y -= line;
-    canvas.segment(p, {p.x + 1.5 * line, p.y}, member_color(m), 4.0f);
-    canvas.text_left({p.x + 2.0 * line, p.y}, "member " + std::to_string(m), palette::text, ts);
-  }
 }
 
 }  // namespace dynalab

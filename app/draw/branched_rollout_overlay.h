@@ -3,7 +3,7 @@
 // fans sprouting from REAL states, each step's segment in the colour of the ensemble member that
 // predicted it, placed as the env lays out imagined futures (Env::future_layout: up a time band
 // on cliff hill, outward on the pendulum), a dark dot at each real start and a cross where a
-// rollout terminated; a key names the colours where the env has a legend area (Env::legend_area).
+// rollout terminated; a caption where the env has a legend area (Env::legend_area).
 
 #include <vector>
 
