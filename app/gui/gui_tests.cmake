@@ -13,7 +13,7 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_all_lessons
            COMMAND ${GUI_DIR}/lessons_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
                    $<TARGET_FILE:png_stats> ${GUI_OUT}/lessons)
-  set_tests_properties(gui_scripted_all_lessons PROPERTIES TIMEOUT 600)
+  set_tests_properties(gui_scripted_all_lessons PROPERTIES TIMEOUT 1200)
   # A bad lesson or step exits 2 with one line, before any window opens.
   add_test(NAME gui_scripted_bad_lesson
            COMMAND sh -c "$<TARGET_FILE:dynalab> --lesson no_such_lesson --exit 2>&1; a=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --step 99 --exit 2>&1; b=$?; test $a -eq 2 && test $b -eq 2 && echo both-exit-2")
