@@ -91,17 +91,31 @@ void MlpT<T>::forward(const Eigen::Ref<const Mat>& X, Cache& c) const {
 template <class T>
 void MlpT<T>::backward(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout, Cache& c,
                        Vec& grad, Mat* dX) const {
+  backprop(X, dout, c, &grad, dX);
+}
+
+template <class T>
+void MlpT<T>::input_gradient(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout,
+                             Cache& c, Mat& dX) const {
+  backprop(X, dout, c, nullptr, &dX);
+}
+
+template <class T>
+void MlpT<T>::backprop(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout, Cache& c,
+                       Vec* grad, Mat* dX) const {
   const int L = shape_.layers();
   Mat dz = dout, dh;
   for (int l = L - 1; l >= 0; --l) {
-    Eigen::Map<Mat> gW(grad.data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
-    Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad.data() + b_offset(l),
-                                                       shape_.fan_out(l));
-    if (l == 0)
-      gW.noalias() += X.transpose() * dz;
-    else
-      gW.noalias() += c.h[l - 1].transpose() * dz;
-    gb += dz.colwise().sum();
+    if (grad) {
+      Eigen::Map<Mat> gW(grad->data() + w_offset(l), shape_.fan_in(l), shape_.fan_out(l));
+      Eigen::Map<Eigen::Matrix<T, 1, Eigen::Dynamic>> gb(grad->data() + b_offset(l),
+                                                         shape_.fan_out(l));
+      if (l == 0)
+        gW.noalias() += X.transpose() * dz;
+      else
+        gW.noalias() += c.h[l - 1].transpose() * dz;
+      gb += dz.colwise().sum();
+    }
     if (l > 0) {
       dh.resize(dz.rows(), shape_.fan_in(l));
       dh.noalias() = dz * W(l).transpose();

@@ -86,6 +86,11 @@ class MlpT {
   /// `grad` (sized like params()) and, if dX is not null, writes dL/dX (n x in).
   void backward(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout, Cache& cache,
                 Vec& grad, Mat* dX) const;
+  /// Backprop of dL/dout to the input only: writes dL/dX (n x in) and no parameter gradient (a
+  /// critic differentiated in its action for the SAC actor's loss: the weight products would be
+  /// a third of the pass, thrown away).
+  void input_gradient(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout,
+                      Cache& cache, Mat& dX) const;
 
   /// Inference only: out (n x out) = net(X), with no allocation once `scratch` has grown (to
   /// about one row block x the widest layer). X, out: column-major, contiguous. On AVX-512
@@ -97,6 +102,9 @@ class MlpT {
   /// block's first rows (column strides ld_x, ld_out); cur and nxt are slabs of `slab` values.
   void predict_block_fused(const T* x, long ld_x, T* out, long ld_out, long m, T* cur, T* nxt,
                            size_t slab) const;
+
+  void backprop(const Eigen::Ref<const Mat>& X, const Eigen::Ref<const Mat>& dout, Cache& c,
+                Vec* grad, Mat* dX) const;
 
   MlpShape shape_;
   std::vector<long> offsets_;

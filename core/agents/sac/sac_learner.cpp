@@ -72,7 +72,7 @@ SacLosses SacLearner::update(const ReplayBatch& batch) {
   // The soft target with this update's alpha.
   squashed_gaussian_sample(actor_, batch.next_obs, noise(n), next_);
   soft_q_target(q1_target_, q2_target_, batch.next_obs, next_, batch.rewards, batch.dones, alpha,
-                float(cfg_.gamma), ws_, y_);
+                float(cfg_.gamma), ws_, y_, two_threads());
   critic_input<float>(batch.obs, batch.actions, x_);
   finish_update(batch.obs, x_, y_, alpha, out);
   return out;
@@ -92,7 +92,7 @@ Mlp::Mat SacLearner::soft_target_value(const Mlp::Mat& obs) {
   Mlp::Mat v;
   // r = 0, done = 0, gamma = 1: the target's bootstrap term alone.
   soft_q_target(q1_target_, q2_target_, obs, next_, Mlp::Mat::Zero(n, 1), Mlp::Mat::Zero(n, 1),
-                std::exp(log_alpha_[0]), 1.0f, ws_, v);
+                std::exp(log_alpha_[0]), 1.0f, ws_, v, two_threads());
   return v;
 }
 
@@ -113,16 +113,25 @@ float SacLearner::begin_update(const Mlp::Mat& obs, SacLosses& out) {
 
 void SacLearner::finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp::Mat& y,
                                float alpha, SacLosses& out) {
-  g1_.setZero(q1_.params().size());
-  g2_.setZero(q2_.params().size());
-  out.critic = critic_loss(q1_, x, y, g1_, ws_) + critic_loss(q2_, x, y, g2_, ws_);
-  step(q1_adam_, q1_, g1_, cfg_.learning_rate);
-  step(q2_adam_, q2_, g2_, cfg_.learning_rate);
+  float loss1 = 0, loss2 = 0;
+  run_pair(
+      two_threads(),
+      [&] {
+        g1_.setZero(q1_.params().size());
+        loss1 = critic_loss(q1_, x, y, g1_, ws_.q1);
+        step(q1_adam_, q1_, g1_, cfg_.learning_rate);
+      },
+      [&] {
+        g2_.setZero(q2_.params().size());
+        loss2 = critic_loss(q2_, x, y, g2_, ws_.q2);
+        step(q2_adam_, q2_, g2_, cfg_.learning_rate);
+      });
+  out.critic = loss1 + loss2;  // float sum, as before the threads
 
   // Actor, through the updated critics.
   if (updates_ % cfg_.actor_update_frequency == 0) {
     ga_.setZero(actor_.params().size());
-    out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_);
+    out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_, two_threads());
     step(actor_adam_, actor_, ga_, cfg_.learning_rate);
   }
   if (updates_ % cfg_.target_update_interval == 0) {

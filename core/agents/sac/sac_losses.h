@@ -11,19 +11,28 @@
 // scalar: the agent runs float, the gradient tests double against finite differences. The
 // buffers live in a SacWorkspace that the caller keeps: an update then allocates nothing new
 // (fresh batch-sized temporaries each update cost more in page faults than the products).
+// With `two_threads` the twin critics' passes run at the same time (run_pair): each critic's
+// numbers are computed exactly as on one thread, so the results do not depend on it.
 
 #include "core/agents/sac/squashed_gaussian.h"
+#include "core/parallel_jobs.h"
 
 namespace dynalab {
+
+/// One critic's buffers: its forward pass, dL/dQ [n, 1] and dL/dx [n, obs_dim + action_dim].
+template <class T>
+struct CriticBuffers {
+  typename MlpT<T>::Cache cache;
+  typename MlpT<T>::Mat dq, dx;
+};
 
 /// Buffers of the loss functions, reused from one update to the next.
 template <class T>
 struct SacWorkspace {
   using Mat = typename MlpT<T>::Mat;
-  typename MlpT<T>::Cache c1, c2;
+  CriticBuffers<T> q1, q2;
   Mat x;  ///< [obs | action], the critics' input
-  Mat diff, d1, d2, dx1, dx2, d_action, d_log_prob;
-  typename MlpT<T>::Vec unused;  ///< the critics' parameter gradients of the actor loss (discarded)
+  Mat d_action, d_log_prob;
 };
 
 /// x = [obs | action] rows, the critics' input.
@@ -41,13 +50,16 @@ template <class T>
 void soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target,
                    const typename MlpT<T>::Mat& next_obs, const SquashedGaussianSample<T>& next,
                    const typename MlpT<T>::Mat& rewards, const typename MlpT<T>::Mat& dones,
-                   T alpha, T gamma, SacWorkspace<T>& ws, typename MlpT<T>::Mat& y) {
+                   T alpha, T gamma, SacWorkspace<T>& ws, typename MlpT<T>::Mat& y,
+                   bool two_threads = false) {
   critic_input<T>(next_obs, next.action, ws.x);
-  q1_target.forward(ws.x, ws.c1);
-  q2_target.forward(ws.x, ws.c2);
+  auto& c1 = ws.q1.cache;
+  auto& c2 = ws.q2.cache;
+  run_pair(
+      two_threads, [&] { q1_target.forward(ws.x, c1); }, [&] { q2_target.forward(ws.x, c2); });
   y = (rewards.array() +
        gamma * (T(1) - dones.array()) *
-           (ws.c1.out.cwiseMin(ws.c2.out).array() - alpha * next.log_prob.array()))
+           (c1.out.cwiseMin(c2.out).array() - alpha * next.log_prob.array()))
           .matrix();
 }
 
@@ -55,11 +67,11 @@ void soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target,
 /// adds dL/dq.params() to grad.
 template <class T>
 T critic_loss(const MlpT<T>& q, const typename MlpT<T>::Mat& x, const typename MlpT<T>::Mat& y,
-              typename MlpT<T>::Vec& grad, SacWorkspace<T>& ws) {
-  q.forward(x, ws.c1);
-  const T loss = T(0.5) * mse_loss<T>(ws.c1.out, y, &ws.diff);
-  ws.diff *= T(0.5);
-  q.backward(x, ws.diff, ws.c1, grad, nullptr);
+              typename MlpT<T>::Vec& grad, CriticBuffers<T>& b) {
+  q.forward(x, b.cache);
+  const T loss = T(0.5) * mse_loss<T>(b.cache.out, y, &b.dq);
+  b.dq *= T(0.5);
+  q.backward(x, b.dq, b.cache, grad, nullptr);
   return loss;
 }
 
@@ -69,23 +81,24 @@ T critic_loss(const MlpT<T>& q, const typename MlpT<T>::Mat& x, const typename M
 template <class T>
 T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2,
              const typename MlpT<T>::Mat& obs, SquashedGaussianSample<T>& s, T alpha,
-             typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws) {
+             typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws, bool two_threads = false) {
   using Mat = typename MlpT<T>::Mat;
   const Eigen::Index n = obs.rows(), a = s.action.cols();
   critic_input<T>(obs, s.action, ws.x);
-  q1.forward(ws.x, ws.c1);
-  q2.forward(ws.x, ws.c2);
+  CriticBuffers<T>& b1 = ws.q1;
+  CriticBuffers<T>& b2 = ws.q2;
+  run_pair(two_threads, [&] { q1.forward(ws.x, b1.cache); }, [&] { q2.forward(ws.x, b2.cache); });
   // d/dQ_j of -mean min(Q1, Q2): -1/n on the rows where critic j is the smaller one.
-  const auto first = (ws.c1.out.array() <= ws.c2.out.array());
-  ws.d1 = first.select(Mat::Constant(n, 1, T(-1) / T(n)), Mat::Zero(n, 1));
-  ws.d2 = first.select(Mat::Zero(n, 1), Mat::Constant(n, 1, T(-1) / T(n)));
-  ws.unused.setZero(q1.params().size());
-  q1.backward(ws.x, ws.d1, ws.c1, ws.unused, &ws.dx1);
-  q2.backward(ws.x, ws.d2, ws.c2, ws.unused, &ws.dx2);
-  ws.d_action = ws.dx1.rightCols(a) + ws.dx2.rightCols(a);
+  const auto first = (b1.cache.out.array() <= b2.cache.out.array());
+  b1.dq = first.select(Mat::Constant(n, 1, T(-1) / T(n)), Mat::Zero(n, 1));
+  b2.dq = first.select(Mat::Zero(n, 1), Mat::Constant(n, 1, T(-1) / T(n)));
+  run_pair(
+      two_threads, [&] { q1.input_gradient(ws.x, b1.dq, b1.cache, b1.dx); },
+      [&] { q2.input_gradient(ws.x, b2.dq, b2.cache, b2.dx); });
+  ws.d_action = b1.dx.rightCols(a) + b2.dx.rightCols(a);
   ws.d_log_prob.setConstant(n, 1, alpha / T(n));
   squashed_gaussian_backward(actor, obs, s, ws.d_action, ws.d_log_prob, actor_grad);
-  return (alpha * s.log_prob.array() - ws.c1.out.cwiseMin(ws.c2.out).array()).mean();
+  return (alpha * s.log_prob.array() - b1.cache.out.cwiseMin(b2.cache.out).array()).mean();
 }
 
 /// The temperature loss -log_alpha * mean(log_prob + target_entropy) and its derivative in
