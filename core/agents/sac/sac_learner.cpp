@@ -66,11 +66,9 @@ SacLosses SacLearner::update() {
 }
 
 SacLosses SacLearner::update(const ReplayBatch& batch) {
-  const Eigen::Index n = batch.obs.rows();
   SacLosses out;
-  const float alpha = begin_update(batch.obs, out);
+  const float alpha = begin_update(batch.obs, &batch.next_obs, out);
   // The soft target with this update's alpha.
-  squashed_gaussian_sample(actor_, batch.next_obs, noise(n), next_);
   soft_q_target(q1_target_, q2_target_, batch.next_obs, next_, batch.rewards, batch.dones, alpha,
                 float(cfg_.gamma), ws_, y_, two_threads());
   critic_input<float>(batch.obs, batch.actions, x_);
@@ -81,7 +79,7 @@ SacLosses SacLearner::update(const ReplayBatch& batch) {
 SacLosses SacLearner::update_with_targets(const ReplayBatch& batch, const Mlp::Mat& critic_x,
                                           const Mlp::Mat& y) {
   SacLosses out;
-  const float alpha = begin_update(batch.obs, out);
+  const float alpha = begin_update(batch.obs, nullptr, out);
   finish_update(batch.obs, critic_x, y, alpha, out);
   return out;
 }
@@ -96,11 +94,22 @@ Mlp::Mat SacLearner::soft_target_value(const Mlp::Mat& obs) {
   return v;
 }
 
-float SacLearner::begin_update(const Mlp::Mat& obs, SacLosses& out) {
+float SacLearner::begin_update(const Mlp::Mat& obs, const Mlp::Mat* next_obs, SacLosses& out) {
   const float alpha = std::exp(log_alpha_[0]);
-  if (updates_ % cfg_.actor_update_frequency != 0) return alpha;  // a critic-only update
-  // Actions of the current policy on obs (also the actor's loss below).
-  squashed_gaussian_sample(actor_, obs, noise(obs.rows()), pi_);
+  const bool actor_turn = updates_ % cfg_.actor_update_frequency == 0;
+  // The noise in a fixed order (policy samples, then next-state samples), then both samples at
+  // once: the two actor passes are independent.
+  const Mlp::Mat eps_pi = actor_turn ? noise(obs.rows()) : Mlp::Mat();
+  const Mlp::Mat eps_next = next_obs ? noise(next_obs->rows()) : Mlp::Mat();
+  run_pair(
+      two_threads() && actor_turn && next_obs,
+      [&] {  // actions of the current policy on obs (also the actor's loss below)
+        if (actor_turn) squashed_gaussian_sample(actor_, obs, eps_pi, pi_);
+      },
+      [&] {
+        if (next_obs) squashed_gaussian_sample(actor_, *next_obs, eps_next, next_);
+      });
+  if (!actor_turn) return alpha;  // a critic-only update
   // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
   // and actor loss is the value before the step (SB3 computes ent_coef first).
   float d_log_alpha = 0;

@@ -150,9 +150,10 @@ class SacLearner {
   Mlp::Mat noise(Eigen::Index n);
   bool two_threads() const { return cfg_.threads > 1; }
   /// An update's first half: on an actor turn (every actor_update_frequency-th update) the
-  /// actor's samples on obs (kept in pi_) and the temperature's step; returns alpha before the
-  /// step (this update's alpha, as SB3).
-  float begin_update(const Mlp::Mat& obs, SacLosses& out);
+  /// actor's samples on obs (kept in pi_) and the temperature's step; if next_obs is not null,
+  /// the samples on it for the soft target (kept in next_). Returns alpha before the step (this
+  /// update's alpha, as SB3).
+  float begin_update(const Mlp::Mat& obs, const Mlp::Mat* next_obs, SacLosses& out);
   /// Its second half: both critics on (x, y), on an actor turn the actor through them, every
   /// target_update_interval-th update the Polyak targets.
   void finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp::Mat& y, float alpha,
