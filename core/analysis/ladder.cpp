@@ -277,7 +277,6 @@ Figure ladder_figure(const LadderSpec& spec, const std::vector<LadderResult>& re
 
 bool ladder_in_order(const LadderSpec& spec, const std::vector<LadderResult>& results,
                      std::string& order) {
-  (void)spec;
   bool ok = true;
   double previous = INFINITY;
   order.clear();
