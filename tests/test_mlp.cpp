@@ -152,6 +152,10 @@ void compare_with_reference(const Json& in, const Json& ex, double tol) {
   }
   const M gx = mat(ex["grad_x"]);
   for (long i = 0; i < gx.size(); ++i) CHECK(close(dX.data()[i], gx.data()[i]));
+  // The input gradient alone (the SAC actor's pass through a critic) is the same dX, exactly.
+  M dX_only;
+  net.input_gradient(X, dout, c, dX_only);
+  CHECK(dX_only == dX);
 }
 }  // namespace
 
