@@ -1,7 +1,7 @@
 // MBPO's model error vs k under the current policy (core/analysis/closed_loop_error.h): zero for
 // a perfect model (the env itself as the model) at every h; a series stops at the real env's
 // termination; a trained ensemble's error grows with k; same seed, same numbers; and turning
-// the analysis on or off changes no learning number.
+// the analysis on or off changes no learning number; a session continues with the same curves.
 #include <doctest/doctest.h>
 
 #include <chrono>
@@ -12,6 +12,7 @@
 #include "core/episodic_experiment.h"
 #include "core/experiment.h"
 #include "core/rng.h"
+#include "core/session.h"
 #include "core/snapshot.h"
 #include "envs/registry.h"
 #include "tests/learning_curve_util.h"
@@ -183,16 +184,6 @@ TEST_CASE("model error vs k: a trained ensemble on the pendulum compounds, deter
   MESSAGE("closed loop only: "
           << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count() / reps
           << " ms");
-  const auto t2 = std::chrono::steady_clock::now();
-  Vec x = starts[0].obs;
-  for (int i = 0; i < 800; ++i) x[0] += 1e-9 * policy(x)[0];
-  MESSAGE("800 policy calls: "
-          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t2).count() << " ms");
-  auto sim = env->clone();
-  const auto t3 = std::chrono::steady_clock::now();
-  for (int i = 0; i < 800; ++i) sim->step(Vec::Zero(1));
-  MESSAGE("800 env steps: "
-          << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t3).count() << " ms");
 }
 
 TEST_CASE("model error vs k: the analysis changes no learning number") {
@@ -211,4 +202,28 @@ TEST_CASE("model error vs k: the analysis changes no learning number") {
   // Both runs' refits in the CSV (the runs share it as they share learning_curve.csv).
   const auto rows = csv_cells(output_file(*on, "mbpo_err_on_csv", "model_error_vs_k.csv"));
   CHECK(rows.size() == 1 + 2 * 3 * 25);  // 2 runs x refits at 60, 90, 120 x K
+  // The same numbers with one training thread instead of two.
+  auto one_sets = sets;
+  one_sets.push_back("model.threads=1");
+  auto one = make("mbpo_point_mass", one_sets);
+  one->run_to_end();
+  CHECK(output_file(*one, "mbpo_err_one_csv", "model_error_vs_k.csv") ==
+        output_file(*on, "mbpo_err_on_csv2", "model_error_vs_k.csv"));
+}
+
+TEST_CASE("model error vs k: a session saved mid-run continues with the same curves") {
+  auto a = make("mbpo_point_mass", mbpo_small_config("5"));
+  auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
+  // After the first refit's analysis of the second run, before its second refit.
+  while (!(ea.clock().run == 1 && ea.clock().run_steps == 75) && a->tick()) {
+  }
+  REQUIRE(!agent_of(*a).model_error().closed_loop.error.empty());
+  const auto dir = temp_dir("mbpo_err_session");
+  save_session(*a, dir / "session");
+  auto b = load_session(dir / "session", env_registry());
+  std::filesystem::remove_all(dir);
+  CHECK(agent_of(*b).model_error().closed_loop.error == agent_of(*a).model_error().closed_loop.error);
+  while (a->tick()) REQUIRE(b->tick());
+  CHECK(output_file(*a, "mbpo_err_sa", "model_error_vs_k.csv") ==
+        output_file(*b, "mbpo_err_sb", "model_error_vs_k.csv"));
 }

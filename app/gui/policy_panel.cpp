@@ -57,19 +57,22 @@ void batch_share_bar(const BranchedRolloutView& v) {
 // rollout length `k`; log y when the errors span orders of magnitude (they compound).
 Figure model_error_figure(const BranchedRolloutView& v, int k) {
   Figure f{"model_error_vs_k",
-           "model error vs k (refit at step " + std::to_string(v.model_error_env_steps) + ")",
+           "model error vs k",
            "rollout length k",
            "||s_hat_k - s_k||",
            {},
            false};
-  auto add = [&](const std::string& label, const std::vector<double>& e) {
+  auto add = [&](const std::string& label, const std::vector<double>& e, int colour) {
     if (e.empty()) return;
     Series& s = f.series_named(label);
     for (size_t i = 0; i < e.size(); ++i) s.x.push_back(double(i + 1)), s.y.push_back(e[i]);
+    s.colour = colour;
   };
-  add("policy on imagined states", v.model_error);
-  add("real actions replayed", v.model_error_open_loop);
-  f.log_y = spans_orders_of_magnitude(f);
+  // Short labels: the panel is narrow; the caption under the plot says what they mean. The
+  // closed loop, the point of the plot, is drawn last (on top).
+  add("open loop", v.model_error_open_loop, 1);
+  add("closed loop", v.model_error, 0);
+  f.log_y = spans_orders_of_magnitude(f, 10);
   double lo = INFINITY, hi = 0;
   for (const Series& s : f.series)
     for (double y : s.y)
@@ -197,12 +200,23 @@ void App::policy_panel() {
     return;
   }
   ImGui::PushFont(fonts_.plot);  // the plots' text size, readable on a projector
-  plot_figure("model_error_vs_k", model_error_figure(v, shown),
-              ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 12),
-              {line_scale(), {}});
+  const Figure f = model_error_figure(v, shown);
+  PlotStyle ps{line_scale(), {}};
+  ps.series.resize(f.series.size());
+  for (size_t i = 0; i < f.series.size(); ++i) {
+    if (f.series[i].label == "open loop") ps.series[i].line_alpha = 0.6f;  // behind, for contrast
+    if (f.series[i].label == "closed loop") ps.series[i].line_width = 1.6f;
+    if (f.series[i].label.rfind("k = ", 0) == 0) ps.series[i].line_width = 2.5f;  // stands out
+  }
+  // The key above the plot: inside, the narrow panel's legend would cover the curves.
+  ps.legend = false;
+  draw_series_key(f, ImGui::GetContentRegionAvail().x, ps);
+  plot_figure("model_error_vs_k", f, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 12), ps);
   ImGui::PopFont();
-  ImGui::TextWrapped("from real states, the model and the true env under the same (mean) "
-                     "policy; k = the rollouts' length");
+  ImGui::TextWrapped("refit at step %lld, %s: from real states, model vs true env under the same "
+                     "policy (closed loop: it acts on the imagined states; open loop: the real "
+                     "actions replayed)",
+                     (long long)v.model_error_env_steps, f.log_y ? "log y" : "linear y");
 }
 
 }  // namespace dynalab
