@@ -137,6 +137,7 @@ void MbpoAgent::measure_model_error() {
 }
 
 void MbpoAgent::before_step(const Env& real, const Vec& obs) {
+  // Only while the analysis is on (memory): switched on live, it starts from the states since.
   if (cfg_.model_error_starts > 0) real_states_.add(obs, real.get_state());
 }
 
