@@ -72,6 +72,11 @@ class Agent {
   }
   /// The action for `obs`: a box action (the env clips it) or a discrete index as a 1-vector.
   virtual Vec act(const Vec& obs) = 0;
+  /// Called on every real step just before act(), with the real env in the state that produced
+  /// `obs` (never stepped here). An agent that later restarts the true dynamics from real states
+  /// (MBPO's closed-loop model error, core/analysis/closed_loop_error.h) records
+  /// real.get_state() here: an observation alone does not determine a simulator's state.
+  virtual void before_step(const Env& real, const Vec& obs) { (void)real, (void)obs; }
   /// True while the agent collects warm-up data with its base policy (see above).
   virtual bool warming_up() const { return false; }
   /// A real transition. t.action is the action the env applied (clipped); t.episode is the

@@ -63,6 +63,7 @@ bool EpisodicExperiment::tick() {
 
 void EpisodicExperiment::step_env() {
   const bool warmup = agent_->warming_up();
+  agent_->before_step(*env_, obs_);
   const Vec a = agent_->act(obs_);
   const StepResult r = env_->step(a);
   const Vec applied = env_->action_space().clip(a);

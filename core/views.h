@@ -131,6 +131,14 @@ struct BranchedRolloutView {
   int ensemble_size = 0;            ///< members (the colour scale of `members`)
   int batch_rows = 0, real_rows = 0;  ///< the last SAC batch: its rows and how many were real
   double real_data_ratio = 0;         ///< the configured share of real rows
+  /// Model error vs k under the current policy at the latest refit
+  /// (core/analysis/closed_loop_error.h): element h-1 is the mean ||s_hat_h - s_h|| over real
+  /// starts, in observation units, h = 1..K (NaN where no start reached h). Empty before the
+  /// first refit or with model_error_starts = 0.
+  std::vector<double> model_error;
+  /// The same starts with the real env's actions replayed into the model (open loop).
+  std::vector<double> model_error_open_loop;
+  int64_t model_error_env_steps = 0;  ///< the env step of the refit they were measured at
 };
 
 }  // namespace dynalab

@@ -16,6 +16,7 @@
 #include "core/session.h"
 #include "envs/registry.h"
 #include "tests/learning_curve_util.h"
+#include "tests/mbpo_small_config.h"
 #include "tests/test_util.h"
 
 using namespace dynalab;
@@ -34,25 +35,8 @@ ReplayBuffer filled(int n, double r, Rng& rng, int64_t capacity = 100000) {
   return b;
 }
 
-/// A small, fast mbpo config on the point mass (mbpo_point_mass with tiny networks).
-std::vector<std::string> small(const std::string& seed) {
-  return {"seed=" + seed,
-          "runs=2",
-          "steps=150",
-          "initial_exploration_steps=60",
-          "model_train_freq=30",
-          "rollout_batch_size=40",
-          "rollout_schedule=[1, 2, 1, 3]",
-          "num_sac_updates_per_step=2",
-          "sac.hidden=[16, 16]",
-          "sac.batch_size=32",
-          "model.hidden=[16, 16]",
-          "model.ensemble_size=3",
-          "model.elite_members=2",
-          "model.epochs=5",
-          "model.threads=2",
-          "eval_every=30"};
-}
+/// A small, fast mbpo config on the point mass.
+std::vector<std::string> small(const std::string& seed) { return mbpo_small_config(seed); }
 
 std::unique_ptr<Experiment> make(const std::vector<std::string>& sets) {
   return make_experiment(load_experiment("mbpo_point_mass", sets), env_registry());

@@ -2,11 +2,14 @@
 // V(s) and the policy's action over the env's state plane, computed by the agent on the worker)
 // and the "Policy learning" panel of the controls: the map's toggle and, for MBPO, the slider
 // for the rollout length k (a live edit of rollout_horizon that overrides the schedule) and a
-// bar with the share of real vs imagined rows in the last SAC batch.
+// bar with the share of real vs imagined rows in the last SAC batch, and the plot "model error
+// vs k" (the agent's closed-loop analysis at the latest refit) with the slider's k marked, so a
+// student moving k sees how far into the error curve the rollouts reach.
 
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <string>
 
@@ -14,6 +17,8 @@
 #include "app/draw/world_view.h"
 #include "app/gui/app.h"
 #include "app/gui/heatmap.h"
+#include "app/gui/plot_widget.h"
+#include "core/figure.h"
 #include "core/lesson_gate.h"
 #include "core/snapshot.h"
 
@@ -46,6 +51,39 @@ void batch_share_bar(const BranchedRolloutView& v) {
   std::snprintf(text, sizeof text, "real %d  |  imagined %d", v.real_rows,
                 v.batch_rows - v.real_rows);
   dl->AddText(ImVec2(p0.x + fh * 0.4f, p0.y + fh * 0.25f), IM_COL32(255, 255, 255, 255), text);
+}
+
+// The agent's model error vs k (closed loop and, if measured, open loop) with a vertical line at
+// rollout length `k`; log y when the errors span orders of magnitude (they compound).
+Figure model_error_figure(const BranchedRolloutView& v, int k) {
+  Figure f{"model_error_vs_k",
+           "model error vs k",
+           "rollout length k",
+           "||s_hat_k - s_k||",
+           {},
+           false};
+  auto add = [&](const std::string& label, const std::vector<double>& e, int colour) {
+    if (e.empty()) return;
+    Series& s = f.series_named(label);
+    for (size_t i = 0; i < e.size(); ++i) s.x.push_back(double(i + 1)), s.y.push_back(e[i]);
+    s.colour = colour;
+  };
+  // Short labels: the panel is narrow; the caption under the plot says what they mean. The
+  // closed loop, the point of the plot, is drawn last (on top).
+  add("open loop", v.model_error_open_loop, 1);
+  add("closed loop", v.model_error, 0);
+  f.log_y = spans_orders_of_magnitude(f, 10);
+  double lo = INFINITY, hi = 0;
+  for (const Series& s : f.series)
+    for (double y : s.y)
+      if (std::isfinite(y) && (y > 0 || !f.log_y)) lo = std::min(lo, y), hi = std::max(hi, y);
+  if (hi > 0 && lo <= hi) {
+    Series& line = f.series_named("k = " + std::to_string(k));
+    line.x = {double(k), double(k)};
+    line.y = {lo, hi};
+    line.colour = 3;
+  }
+  return f;
 }
 
 // The fans' colours: a swatch per ensemble member that drew a step of the shown rollouts.
@@ -157,6 +195,28 @@ void App::policy_panel() {
   member_key(v);
   ImGui::TextUnformatted("last SAC batch: real vs imagined rows");
   batch_share_bar(v);
+  if (v.model_error.empty()) {
+    ImGui::TextDisabled("model error vs k: after the first model refit");
+    return;
+  }
+  ImGui::PushFont(fonts_.plot);  // the plots' text size, readable on a projector
+  const Figure f = model_error_figure(v, shown);
+  PlotStyle ps{line_scale(), {}};
+  ps.series.resize(f.series.size());
+  for (size_t i = 0; i < f.series.size(); ++i) {
+    if (f.series[i].label == "open loop") ps.series[i].line_alpha = 0.6f;  // behind, for contrast
+    if (f.series[i].label == "closed loop") ps.series[i].line_width = 1.6f;
+    if (f.series[i].label.rfind("k = ", 0) == 0) ps.series[i].line_width = 2.5f;  // stands out
+  }
+  // The key above the plot: inside, the narrow panel's legend would cover the curves.
+  ps.legend = false;
+  draw_series_key(f, ImGui::GetContentRegionAvail().x, ps);
+  plot_figure("model_error_vs_k", f, ImVec2(ImGui::GetContentRegionAvail().x, ImGui::GetFontSize() * 12), ps);
+  ImGui::PopFont();
+  ImGui::TextWrapped("refit at step %lld, %s: from real states, model vs true env under the same "
+                     "policy (closed loop: it acts on the imagined states; open loop: the real "
+                     "actions replayed)",
+                     (long long)v.model_error_env_steps, f.log_y ? "log y" : "linear y");
 }
 
 }  // namespace dynalab

@@ -8,6 +8,7 @@
 #include "core/dataset_state.h"
 #include "core/io/csv.h"
 #include "core/io/input_error.h"
+#include "core/io/table.h"
 #include "core/models/ensemble_session.h"
 #include "core/planning/env_functions.h"
 #include "core/snapshot.h"
@@ -52,11 +53,11 @@ std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, con
 }
 
 MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& seed,
-                     std::shared_ptr<std::vector<LearningCurveRow>> curve)
+                     std::shared_ptr<MbpoRuns> runs)
     : cfg_(cfg),
       scale_{env.action_space()},
       learner_(cfg.sac, env.observation_space().dim(), env.action_space().dim(), seed.rng()),
-      eval_(env, seed, std::move(curve)),
+      eval_(env, seed, std::shared_ptr<std::vector<LearningCurveRow>>(runs, &runs->curve)),
       dataset_(env.observation_space().dim(), env.action_space().dim()),
       reward_env_(env.clone()),
       model_(std::make_shared<Ensemble>(cfg.model, env.observation_space().dim(),
@@ -64,7 +65,11 @@ MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& 
       model_buffer_(env.observation_space().dim(), env.action_space().dim(),
                     cfg.model_buffer_capacity()),
       rng_(seed.stream(5)),
-      value_map_(env) {
+      value_map_(env),
+      runs_(std::move(runs)),
+      run_(seed.run),
+      real_states_(env.observation_space().dim(), cfg.sac.buffer_size),
+      model_error_rng_(seed.stream(6)) {
   stepper_ = mbpo_model_stepper(cfg_, *reward_env_, model_);
   rollout_k_ = rollout_horizon_at(0);
 }
@@ -83,6 +88,7 @@ void MbpoAgent::think(const Env&, const Vec&, const AgentClock&) {
       ++fits_;
       rollout_k_ = rollout_horizon_at(env_steps_);
       rollouts_left_ = cfg_.rollout_batch_size;
+      measure_model_error();
     }
     return;
   }
@@ -112,6 +118,27 @@ void MbpoAgent::think(const Env&, const Vec&, const AgentClock&) {
     --pending_updates_;
     episode_.add(l);
   }
+}
+
+void MbpoAgent::measure_model_error() {
+  if (cfg_.model_error_starts <= 0 || real_states_.size() == 0) return;
+  const std::vector<RealStart> starts = real_states_.sample(cfg_.model_error_starts, model_error_rng_);
+  const auto policy = [this](const Vec& obs) {
+    return scale_.to_env(learner_.deterministic_action(obs));
+  };
+  ClosedLoopErrorOptions o;
+  o.horizon = kModelErrorHorizon;
+  model_error_ = closed_loop_error(ensemble_mean_step(*model_), *reward_env_, starts, policy, o);
+  model_error_env_steps_ = env_steps_;
+  for (int h = 0; h < kModelErrorHorizon; ++h)
+    runs_->model_error.push_back({run_, env_steps_, h + 1, model_error_.closed_loop.error[size_t(h)],
+                                  model_error_.open_loop.error[size_t(h)],
+                                  model_error_.closed_loop.count[size_t(h)]});
+}
+
+void MbpoAgent::before_step(const Env& real, const Vec& obs) {
+  // Only while the analysis is on (memory): switched on live, it starts from the states since.
+  if (cfg_.model_error_starts > 0) real_states_.add(obs, real.get_state());
 }
 
 Vec MbpoAgent::act(const Vec& obs) {
@@ -174,6 +201,9 @@ void MbpoAgent::publish(Snapshot& s) const {
   v->batch_rows = learner_.updates() > 0 ? cfg_.sac.batch_size : 0;
   v->real_rows = last_real_rows_;
   v->real_data_ratio = cfg_.real_data_ratio;
+  v->model_error = model_error_.closed_loop.error;
+  v->model_error_open_loop = model_error_.open_loop.error;
+  v->model_error_env_steps = model_error_env_steps_;
   s.branched_rollouts = std::move(v);
 }
 
@@ -185,7 +215,14 @@ void MbpoAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
   cfg_.sac = learner_.config();
 }
 
-void MbpoAgent::write_outputs(const std::filesystem::path& dir) const { eval_.write(dir); }
+void MbpoAgent::write_outputs(const std::filesystem::path& dir) const {
+  eval_.write(dir);
+  if (runs_->model_error.empty()) return;
+  Table t({"run", "env_steps", "k", "error", "open_loop_error", "count"});
+  for (const ModelErrorRow& r : runs_->model_error)
+    t.add_row({r.run, r.env_steps, r.k, r.error, r.open_loop_error, r.count});
+  t.write_csv(dir / "model_error_vs_k.csv");
+}
 
 void MbpoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { learner_.visit_state(lv); });
@@ -202,6 +239,34 @@ void MbpoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("last_batch_real_rows", last_real_rows_);
   episode_.visit_state(v);
   eval_.visit_state(v);
+  visit_model_error(v);
+}
+
+void MbpoAgent::visit_model_error(StateVisitor& v) {
+  v.section("model_error", [&](StateVisitor& mv) {
+    mv.section("real_states", [&](StateVisitor& rv) { real_states_.visit_state(rv); });
+    mv.field("rng", model_error_rng_);
+    mv.field("env_steps", model_error_env_steps_);
+    visit_records(mv, "rows", runs_->model_error, [](ModelErrorRow& r, StateVisitor& rv) {
+      rv.field("run", r.run);
+      rv.field("env_steps", r.env_steps);
+      rv.field("k", r.k);
+      rv.field("error", r.error);
+      rv.field("open_loop_error", r.open_loop_error);
+      rv.field("count", r.count);
+    });
+    // The view's latest curve: this run's rows of its latest refit.
+    if (!mv.loading()) return;
+    model_error_ = {};
+    for (const ModelErrorRow& r : runs_->model_error) {
+      if (r.run != run_ || r.env_steps != model_error_env_steps_) continue;
+      model_error_.closed_loop.horizon.push_back(r.k);
+      model_error_.closed_loop.error.push_back(r.error);
+      model_error_.closed_loop.count.push_back(r.count);
+      model_error_.open_loop.horizon.push_back(r.k);
+      model_error_.open_loop.error.push_back(r.open_loop_error);
+    }
+  });
 }
 
 AgentFamily mbpo_family() {
@@ -216,7 +281,7 @@ AgentFamily mbpo_family() {
                "MBPO (Janner et al. 2019; mbrl-lib's mbpo.py): SAC + branched model rollouts",
                "mbpo"}};
   // The learning curve collects every run's evaluations.
-  f.read = read_shared_settings<MbpoAgentConfig, MbpoAgent, std::vector<LearningCurveRow>>;
+  f.read = read_shared_settings<MbpoAgentConfig, MbpoAgent, MbpoRuns>;
   f.visit_fields = visit_config_json<MbpoAgentConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
     check_bounded_box("mbpo", env, env_node);

@@ -34,6 +34,12 @@
 // Views: the critic heat map (policy_value_map.h) and the branched rollouts: a sample of the
 // latest refit's first rollouts (kShownRollouts, each from a real state, the member of every
 // step) with k and the real share of the last SAC batch (BranchedRolloutView).
+// Model error vs k (closed_loop_error.h): after each refit, on the worker, the error of k-step
+// rollouts of the refit model under the current deterministic policy against the true env from
+// model_error_starts real states (drawn through an Rng stream of its own, stream 6, from the real
+// states of the run: real_state_buffer.h), k = 1..kModelErrorHorizon, closed and open loop. It
+// changes no learning number (its draws use their own stream; it only reads the model and the
+// policy). The view carries the latest curve; model_error_vs_k.csv every refit's.
 // Outputs: learning_curve.csv exactly as the sac family (policy_evaluation.h). Own metric
 // columns per episode: alpha, critic_loss, actor_loss (as sac), rollout_horizon (k at the
 // episode's end), model_buffer (transitions), model_fits.
@@ -42,6 +48,7 @@
 
 #include "core/agent.h"
 #include "core/agents/mbpo/mve_targets.h"
+#include "core/agents/mbpo/real_state_buffer.h"
 #include "core/agents/registry.h"
 #include "core/agents/policy_learning/policy_evaluation.h"
 #include "core/agents/policy_learning/policy_value_map.h"
@@ -87,6 +94,7 @@ struct MbpoAgentConfig {
   int num_sac_updates_per_step = 10;  ///< G: SAC updates per env step
   double real_data_ratio = 0.0;       ///< share of real transitions in each SAC batch
   int mve_horizon = 0;  ///< H: critic targets expanded H model steps (mve_targets.h); 0: off
+  int model_error_starts = 32;  ///< real starts of the model-error-vs-k analysis; 0: off
   EvaluationConfig evaluation;        ///< eval_every, eval_episodes (top-level keys)
 
   /// The model buffer's capacity (see the header comment).
@@ -116,6 +124,8 @@ struct MbpoAgentConfig {
             "share of real transitions in each SAC batch");
     v.field("mve_horizon", mve_horizon, Range::closed(0, 50), Apply::live,
             "MVE: model steps in the critics' targets (0: SAC's one-step target)");
+    v.field("model_error_starts", model_error_starts, Range::closed(0, 10000), Apply::live,
+            "real start states of the model error vs k analysis after each refit (0: off)");
     evaluation.visit(v);
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
       const auto& s = rollout_schedule;
@@ -142,20 +152,39 @@ struct MbpoAgentConfig {
   }
 };
 
+/// One point of model_error_vs_k.csv: the model error at rollout length k after a refit.
+struct ModelErrorRow {
+  int run = 0;
+  int64_t env_steps = 0;  ///< the env step of the refit
+  int k = 0;
+  double error = 0;            ///< closed loop (the policy acts on imagined states), obs units
+  double open_loop_error = 0;  ///< the same starts, the true rollout's actions replayed
+  int count = 0;               ///< starts whose real env had not terminated before step k
+};
+
+/// What the runs of one mbpo experiment share: the learning curve and the model-error rows.
+struct MbpoRuns {
+  std::vector<LearningCurveRow> curve;
+  std::vector<ModelErrorRow> model_error;
+};
+
 class MbpoAgent : public Agent {
  public:
   /// Branched rollouts per tick at most: a tick stays a bounded unit of work.
   static constexpr int kRolloutChunk = 10000;
   /// Rollouts of each refit the branched-rollout view shows.
   static constexpr int kShownRollouts = 20;
+  /// The largest k of the model-error analysis (the k slider's range).
+  static constexpr int kModelErrorHorizon = 25;
 
   /// `curve` collects every run's evaluations. Throws InputError naming the key when the env
   /// lacks what the config needs (a closed-form reward without model.learn_reward, a
   /// closed-form termination without model.learn_termination).
   MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& seed,
-            std::shared_ptr<std::vector<LearningCurveRow>> curve);
+            std::shared_ptr<MbpoRuns> runs);
   bool thinking() const override { return training_ || rollouts_left_ > 0 || pending_updates_ > 0; }
   void think(const Env& real, const Vec& obs, const AgentClock& clock) override;
+  void before_step(const Env& real, const Vec& obs) override;
   Vec act(const Vec& obs) override;
   void observe(const Transition& t, bool truncated) override;
   void end_episode(const Trajectory& episode) override;
@@ -175,6 +204,8 @@ class MbpoAgent : public Agent {
   int model_fits() const { return fits_; }
   /// Real rows in the last SAC batch (sac.batch_size minus its model rows).
   int last_batch_real_rows() const { return last_real_rows_; }
+  /// The latest model error vs k (closed and open loop); empty before the first refit.
+  const ClosedLoopError& model_error() const { return model_error_; }
   double evaluate() { return eval_.evaluate(learner_.deterministic_policy(), cfg_.evaluation.eval_episodes); }
 
  private:
@@ -199,6 +230,15 @@ class MbpoAgent : public Agent {
   // Batch buffers (no state: not saved).
   ReplayBatch batch_, scratch_;
   MveTargets mve_;  // the last MVE update's critic rows (rebuilt every update: not saved)
+  // The model-error analysis (no learning state: it changes no learning number).
+  std::shared_ptr<MbpoRuns> runs_;
+  int run_ = 0;
+  RealStateBuffer real_states_;
+  Rng model_error_rng_;  // start draws, stream 6
+  ClosedLoopError model_error_;
+  int64_t model_error_env_steps_ = 0;
+  void measure_model_error();
+  void visit_model_error(StateVisitor& v);
 };
 
 /// The "mbpo" family for core/agents/registry.cpp.
