@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -29,33 +30,39 @@ void LadderWindow::stop() {
   cancel_ = false;
 }
 
-void LadderWindow::start() {
+void LadderWindow::start(bool missing_only) {
   stop();
+  std::vector<std::string> rungs;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    results_.clear();
+    if (!missing_only) results_.clear();
+    for (const LadderRung& r : spec_.rungs)
+      if (std::none_of(results_.begin(), results_.end(),
+                       [&](const LadderResult& x) { return x.rung.label == r.label; }))
+        rungs.push_back(r.label);
     status_ = "starting";
   }
   running_ = true;
   const int seeds = seeds_;
-  thread_ = std::thread([this, seeds] {
+  thread_ = std::thread([this, seeds, rungs] {
     lower_worker_priority();  // the live experiment and the GUI come first
     // Rung by rung (one job: the GUI's worker already has the other core), so each curve shows
     // up as soon as it exists.
-    for (size_t i = 0; i < spec_.rungs.size() && !cancel_; ++i) {
-      const LadderRung& rung = spec_.rungs[i];
+    for (size_t i = 0; i < rungs.size() && !cancel_; ++i) {
       {
         std::lock_guard<std::mutex> lock(mu_);
-        status_ = "running " + rung.label + " (" + std::to_string(i + 1) + " / " +
-                  std::to_string(spec_.rungs.size()) + ")";
+        status_ = "running " + rungs[i] + " (" + std::to_string(i + 1) + " / " +
+                  std::to_string(rungs.size()) + ")";
       }
       try {
-        auto r = run_ladder(spec_, seeds, 1, {rung.label}, env_registry(), {}, {}, &cancel_);
+        auto r = run_ladder(spec_, seeds, 1, {rungs[i]}, env_registry(), {}, {}, &cancel_);
         std::lock_guard<std::mutex> lock(mu_);
-        if (!cancel_) results_.insert(results_.end(), r.begin(), r.end());
+        if (!cancel_)
+          for (LadderResult& result : r)
+            for (LadderRun& run : result.runs) add_ladder_run(spec_, results_, rungs[i], std::move(run));
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu_);
-        status_ = rung.label + ": " + e.what();
+        status_ = rungs[i] + ": " + e.what();
         running_ = false;
         return;
       }
@@ -64,6 +71,39 @@ void LadderWindow::start() {
     status_ = cancel_ ? "stopped" : "done";
     running_ = false;
   });
+}
+
+std::string LadderWindow::add_run(const std::string& label, LadderRun run) {
+  try {
+    std::lock_guard<std::mutex> lock(mu_);
+    const uint64_t seed = run.seed;
+    add_ladder_run(spec_, results_, label, std::move(run));
+    status_ = "added " + label + " (seed " + std::to_string(seed) + ") from the lesson";
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
+std::string LadderWindow::use_ladder(const std::string& name) {
+  if (spec_error_.empty() && spec_.name == name) return "";
+  try {
+    LadderSpec spec = read_ladder(name);
+    stop();
+    std::lock_guard<std::mutex> lock(mu_);
+    spec_ = std::move(spec);
+    spec_error_.clear();
+    results_.clear();
+    status_.clear();
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
+std::vector<LadderResult> LadderWindow::results() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return results_;
 }
 
 std::string LadderWindow::load(const std::string& dir) {
@@ -98,8 +138,17 @@ void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   ImGui::SameLine();
   if (running_) {
     if (ImGui::Button("Stop")) cancel_ = true;
-  } else if (ImGui::Button("Run the ladder")) {
-    start();
+  } else {
+    if (ImGui::Button("Run the ladder")) start(false);
+    bool partial = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      partial = !results_.empty() && results_.size() < spec_.rungs.size();
+    }
+    if (partial) {
+      ImGui::SameLine();
+      if (ImGui::Button("Run the missing rungs")) start(true);
+    }
   }
   ImGui::SameLine();
   ImGui::Checkbox("x: wall-clock seconds", &wall_clock_);
