@@ -123,7 +123,12 @@ std::string LadderWindow::load(const std::string& dir) {
 
 void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   if (!open) return;
-  ImGui::SetNextWindowSize(ImVec2(980, 720), ImGuiCond_FirstUseEver);
+  // Each time it opens, most of the screen right of the side panel: the plot is the slide (a
+  // lesson's last step opens it on the projector, where the fonts are large).
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.33f, vp->WorkPos.y + 8),
+                          ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.66f, vp->WorkSize.y - 16), ImGuiCond_Appearing);
   if (!ImGui::Begin("Sample-efficiency ladder", &open)) {
     ImGui::End();
     return;
@@ -165,20 +170,23 @@ void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   }
   ImGui::TextDisabled("%s%s%s", status.c_str(), message_.empty() ? "" : " - ", message_.c_str());
 
-  // The median env steps to the threshold, the ladder's point, in one line per rung.
-  const float table_h = ImGui::GetTextLineHeightWithSpacing() * float(results.size() + 2);
+  // The median env steps to the threshold, the ladder's point, as one wrapped line under the
+  // plot (a line per rung would take the plot's room).
+  std::string steps = "median env steps to a return of " + short_number(spec_.threshold) + ":";
+  for (const LadderResult& r : results) {
+    const double m = median_steps_to_threshold(r, spec_.threshold);
+    steps += "  " + r.rung.label + " " + (std::isfinite(m) ? short_number(m) : std::string("never")) +
+             (r.rung.ceiling ? " (ceiling)" : "") + (&r == &results.back() ? "" : ",");
+  }
+  const float wrap = ImGui::GetContentRegionAvail().x;
+  const float table_h = ImGui::CalcTextSize(steps.c_str(), nullptr, false, wrap).y +
+                        ImGui::GetStyle().ItemSpacing.y * 2;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (fonts.plot) ImGui::PushFont(fonts.plot);
   plot_figure("ladder", ladder_figure(spec_, results, wall_clock_),
               ImVec2(avail.x, std::max(200.0f, avail.y - table_h)), PlotStyle{line_scale, {}, true});
   if (fonts.plot) ImGui::PopFont();
-  ImGui::Text("median env steps to a return of %s:", short_number(spec_.threshold).c_str());
-  for (const LadderResult& r : results) {
-    const double m = median_steps_to_threshold(r, spec_.threshold);
-    ImGui::BulletText("%s: %s%s", r.rung.label.c_str(),
-                      std::isfinite(m) ? std::to_string(int64_t(m)).c_str() : "never",
-                      r.rung.ceiling ? " (ceiling, not ranked)" : "");
-  }
+  ImGui::TextWrapped("%s", steps.c_str());
   ImGui::End();
 }
 
