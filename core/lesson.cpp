@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/analysis/ladder.h"
 #include "core/env_registry.h"
 #include "core/experiment.h"
 #include "core/io/csv.h"
@@ -92,7 +93,8 @@ LessonStep read_step(const Json& j, const std::string& source, const std::string
       node.fail("overlays[" + std::to_string(k) + "]", "one of " + list, &got);
     }
   node.field("panels", step.panels);
-  const auto& panels = lesson_panels();
+  std::vector<std::string> panels = lesson_panels();
+  panels.push_back(kLadderPanel);
   for (size_t k = 0; k < step.panels.size(); ++k)
     if (std::find(panels.begin(), panels.end(), step.panels[k]) == panels.end()) {
       std::string list;
@@ -120,6 +122,9 @@ LessonStep read_step(const Json& j, const std::string& source, const std::string
     node.section("until", step.until);
   }
   node.field("one_run", step.one_run);
+  node.field("rung", step.rung);
+  if (!step.rung.empty() && !step.variants.empty())
+    node.fail("rung", "a step without variants (a rung step runs the rung's one experiment)");
   if (step.one_run && step.narrative.find("this run") == std::string::npos)
     node.fail("one_run", "a narrative that says its claims hold on \"this run\" (they are checked on one seed only)");
   if (node.has("claims")) {
@@ -151,12 +156,35 @@ Lesson load_lesson(const std::filesystem::path& path) {
   root.field("title", lesson.title);
   root.field("deck", lesson.deck);
   root.field("about", about);
+  root.field("ladder", lesson.ladder);
   root.finish();
   if (lesson.title.empty()) root.fail("title", "a non-empty lesson title");
   const Json* steps = j.contains("steps") ? &j["steps"] : nullptr;
   if (!steps || !steps->is_array() || steps->empty()) root.fail("steps", "a non-empty array of steps", steps);
   for (size_t i = 0; i < steps->size(); ++i)
     lesson.steps.push_back(read_step((*steps)[i], lesson.source, "steps[" + std::to_string(i) + "]"));
+  const bool uses_ladder = std::any_of(lesson.steps.begin(), lesson.steps.end(), [](const LessonStep& s) {
+    return !s.rung.empty() ||
+           std::find(s.panels.begin(), s.panels.end(), kLadderPanel) != s.panels.end();
+  });
+  if (uses_ladder && lesson.ladder.empty())
+    root.fail("ladder", "the ladder (assets/ladders/) whose rungs the steps name or whose plot they open");
+  if (!lesson.ladder.empty()) {
+    LadderSpec spec;
+    try {
+      spec = read_ladder(lesson.ladder);
+    } catch (const InputError& e) {
+      throw InputError(lesson.source + ": ladder: " + e.what());
+    }
+    for (size_t i = 0; i < lesson.steps.size(); ++i) {
+      const std::string& rung = lesson.steps[i].rung;
+      if (rung.empty() || ladder_rung(spec, rung)) continue;
+      std::string list;
+      for (const auto& r : spec.rungs) list += (list.empty() ? "" : ", ") + r.label;
+      throw InputError(lesson.source + ": steps[" + std::to_string(i) + "].rung: expected one of " +
+                       list + " (the rungs of " + spec.source + "), got '" + rung + "'");
+    }
+  }
   return lesson;
 }
 
@@ -189,9 +217,28 @@ const std::string& variant_experiment(const LessonStep& step, int variant) {
   return step.experiment;
 }
 
+namespace {
+/// A config without its seed: a rung step runs the rung's config on the step's seed.
+Json without_seed(Json j) {
+  j.erase("seed");
+  return j;
+}
+}  // namespace
+
 void check_lesson(const Lesson& lesson, const EnvRegistry& envs) {
   for (size_t i = 0; i < lesson.steps.size(); ++i) {
     const LessonStep& s = lesson.steps[i];
+    if (!s.rung.empty()) {
+      // The step's run joins the ladder's plot, so it must be the rung's run.
+      const LadderSpec spec = read_ladder(lesson.ladder);
+      const LadderRung& rung = *ladder_rung(spec, s.rung);  // load_lesson checked the label
+      if (without_seed(load_experiment(s.experiment, s.overrides).json) !=
+          without_seed(load_experiment(rung.experiment, rung.set).json))
+        throw InputError(lesson.source + ": steps[" + std::to_string(i) + "]: rung '" + s.rung +
+                         "' runs " + rung.experiment +
+                         " with the ladder file's overrides; the step's experiment and \"set\" "
+                         "must resolve to the same config (stop it early with \"until\")");
+    }
     const int n = std::max<int>(1, static_cast<int>(s.variants.size()));
     for (int v = 0; v < n; ++v) {
       try {

@@ -74,20 +74,31 @@ struct LessonStep {
   std::vector<LessonClaim> claims;
   /// The claims hold on the step's own seed only; the narrative says "this run".
   bool one_run = false;
+  /// The label of a rung of the lesson's ladder this step runs (lesson 19, one step per rung):
+  /// its experiment and overrides must be the rung's (check_lesson), and when the step pauses
+  /// the player adds its run to the ladder plot under this label. "": not a rung step.
+  std::string rung;
 };
 
 struct Lesson {
   std::string name;    ///< file stem
   std::string source;  ///< file path
   std::string title, deck;
+  /// A ladder of assets/ladders/ (core/analysis/ladder.h) whose rungs the steps' "rung" name,
+  /// and whose plot the panel "ladder" opens. "": none.
+  std::string ladder;
   std::vector<LessonStep> steps;
 };
 
 /// Overlay names a step may ask for; the GUI has one toggle per name.
 const std::vector<std::string>& lesson_overlays();
 /// Panel names a step may ask for: the views of the GUI's uncertainty and distribution-shift lab
-/// (disagreement_map, uncertainty_slice, ensemble_size, state_visitation, model_error).
+/// (disagreement_map, uncertainty_slice, ensemble_size, state_visitation, model_error), or
+/// kLadderPanel.
 const std::vector<std::string>& lesson_panels();
+/// The panel that opens the sample-efficiency ladder's window, with the runs of the lesson's rung
+/// steps so far (a window beside the lab, not one of its views).
+inline constexpr const char* kLadderPanel = "ladder";
 
 /// Parses a lesson file. Errors name the file and the step, e.g.
 /// "assets/lessons/x.json: steps[2].until.episode: expected ...". Does not build experiments.
@@ -97,7 +108,8 @@ Lesson load_lesson_named(const std::string& name);
 /// Every lesson file in assets/lessons/, sorted by file name (the files are numbered in teaching order).
 std::vector<std::filesystem::path> lesson_files();
 /// Validates a lesson deeply: each step's experiment (and each variant) is built with its
-/// overrides, so unknown keys and bad values are caught. Throws InputError naming file and step.
+/// overrides, so unknown keys and bad values are caught, and a rung step resolves to exactly its
+/// rung's config (less the seed). Throws InputError naming file and step.
 void check_lesson(const Lesson& lesson, const EnvRegistry& envs);
 /// The overrides of a step for variant `v` (-1: the step's own), in application order.
 std::vector<std::string> step_overrides(const LessonStep& step, int variant = -1);

@@ -127,3 +127,57 @@ TEST_CASE("dynalab-cli ladder: an unknown rung is a one-line error, exit 2") {
   CHECK(r.output.find("NOPE") != std::string::npos);
   CHECK(r.output.find('\n') == r.output.size() - 1);
 }
+
+TEST_CASE("a lesson's finished rung run lands in the ladder under its rung, as run_ladder has it") {
+  // Lesson 19: the player hands each finished rung step's snapshot to the ladder window.
+  const auto p = write_ladder_file("handed", R"({"title": "handed", "env": "pendulum", "threshold": -300,
+    "rungs": [{"label": "random", "experiment": "random_policy_pendulum", "set": ["episodes=2"]},
+              {"label": "PPO", "experiment": "ppo_pendulum",
+               "set": ["steps=2048", "ppo.n_steps=512", "ppo.n_epochs=2", "eval_every=1024", "eval_episodes=1"]}]})");
+  const LadderSpec spec = read_ladder(p.string());
+  const auto climbed = run_ladder(spec, 2, 1, {}, env_registry(), {});
+  // The runs as the lesson player sees them: each rung's experiment ticked to its end on seed 1.
+  auto snapshot_of = [&](const LadderRung& r) {
+    std::vector<std::string> sets = r.set;
+    sets.push_back("seed=1");
+    auto e = make_experiment(load_experiment(r.experiment, sets), env_registry());
+    while (e->tick()) {
+    }
+    return e->snapshot();
+  };
+  const std::map<int64_t, double> wall = {{200, 0.5}, {1024, 1.5}, {2048, 3.0}};
+  std::vector<LadderResult> handed;
+  // PPO first, then random: the results keep the ladder's order whatever the lesson's.
+  for (const size_t r : {size_t(1), size_t(0)})
+    add_ladder_run(spec, handed, spec.rungs[r].label,
+                   ladder_run_from_snapshot(*snapshot_of(spec.rungs[r]), 1, wall));
+  REQUIRE(handed.size() == 2);
+  for (size_t r = 0; r < 2; ++r) {
+    CAPTURE(spec.rungs[r].label);
+    CHECK(handed[r].rung.label == spec.rungs[r].label);
+    REQUIRE(handed[r].runs.size() == 1);
+    const LadderRun& h = handed[r].runs[0];
+    const LadderRun& c = climbed[r].runs[1];  // run_ladder's seed 1
+    CHECK(h.seed == 1);
+    REQUIRE(h.curve.size() == c.curve.size());
+    for (size_t k = 0; k < h.curve.size(); ++k) {
+      CHECK(h.curve[k].env_steps == c.curve[k].env_steps);
+      CHECK(h.curve[k].value == c.curve[k].value);
+    }
+  }
+  // The wall clock: the first reading at or after each point's env steps.
+  CHECK(handed[1].runs[0].curve[0].wall_s == 1.5);
+  CHECK(handed[0].runs[0].curve[0].wall_s == 0.5);
+  CHECK(handed[0].runs[0].curve[1].wall_s == 1.5);  // 400 steps: the next reading, 1024's
+  // The same seed again replaces its run; another seed joins it; an unknown rung is an error.
+  LadderRun again = handed[1].runs[0];
+  again.curve.pop_back();
+  add_ladder_run(spec, handed, "PPO", again);
+  CHECK(handed[1].runs.size() == 1);
+  CHECK(handed[1].runs[0].curve.size() == 1);
+  again.seed = 0;
+  add_ladder_run(spec, handed, "PPO", again);
+  CHECK(handed[1].runs.size() == 2);
+  CHECK(error_of([&] { add_ladder_run(spec, handed, "NOPE", again); }).find("NOPE") != std::string::npos);
+  std::filesystem::remove_all(p.parent_path());
+}

@@ -74,6 +74,10 @@ TEST_CASE("broken lesson files are errors naming the file and the step") {
   CHECK(nested.find("old_nested_key.json: steps[0].variants[0]: --set planner: planner.kind was "
                     "renamed to planner.optimizer") != std::string::npos);
   CHECK(dotted.find('\n') == std::string::npos);
+  // Lesson 19's rung steps: a rung of the lesson's ladder, run exactly as the ladder file runs it.
+  CHECK(error_of("rung_not_its_config.json").find("rung_not_its_config.json: steps[0]: rung 'PPO' runs ppo_pendulum") != std::string::npos);
+  CHECK(error_of("unknown_rung.json").find("unknown_rung.json: steps[0].rung: expected one of random, ARS, A2C, PPO") != std::string::npos);
+  CHECK(error_of("rung_without_ladder.json").find("rung_without_ladder.json: ladder: expected") != std::string::npos);
   CHECK(error_of("bad_variant.json").find("bad_variant.json: steps[0].variants[0]: --set agent.algorithm") != std::string::npos);
 }
 

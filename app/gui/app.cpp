@@ -228,7 +228,10 @@ void App::take_runner_news() {
 void App::frame(float frame_ms) {
   profile_.add(frame_ms);
   take_runner_news();
-  if (in_lesson()) measure_claims();
+  if (in_lesson()) {
+    measure_claims();
+    hand_rung_run();
+  }
   handle_keys();
 
   menu_bar();
@@ -263,6 +266,16 @@ void App::frame(float frame_ms) {
   help_.draw(fonts_);
   ladder_.draw(fonts_, line_scale());
   export_frame();
+}
+
+std::string App::ladder_line() {
+  if (!ladder_.open) return "";
+  std::string out;
+  for (const LadderResult& r : ladder_.results())
+    out += (out.empty() ? "" : ", ") + r.rung.label + " " + std::to_string(r.runs.size()) + " run" +
+           (r.runs.size() == 1 ? "" : "s") + " (" +
+           std::to_string(r.runs.empty() ? 0 : r.runs[0].curve.size()) + " points)";
+  return out.empty() ? "no runs" : out;
 }
 
 std::string App::open_ladder(const std::string& dir) {

@@ -4,7 +4,9 @@
 // config, MPC, profile, status bar, help, lab) around the world panes; panels return what the
 // user asked for and the App applies it to every lane. It never computes learning itself.
 
+#include <chrono>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -66,6 +68,11 @@ class App {
   /// reached `ticks` (experiment mode), or its step's condition / `ticks` (lesson mode).
   bool scripted_done(int64_t ticks) const;
   bool in_lesson() const { return lesson_ >= 0; }
+  /// The open lesson step (1-based; 0 outside a lesson).
+  int lesson_step() const { return in_lesson() ? step_ + 1 : 0; }
+  /// Scripted runs: one line on the ladder window's runs, "random 1, ARS 1, ..." (rung label and
+  /// its number of runs), "" when the window is closed.
+  std::string ladder_line();
   /// Side-by-side run view (side_by_side.cpp): the experiments ENV_v05, ENV_v10, ENV_v15 (those
   /// registered) each on its own runner, in one pane each, with their returns on one plot.
   /// Returns an error message ("" on success). Scripted: `--side-by-side ENV`.
@@ -187,6 +194,10 @@ class App {
   /// Measures the step's claims on the lanes' snapshots the first frame every lane has paused at
   /// the step's condition (kept after Play, so they stay the pause's).
   void measure_claims();
+  /// A rung step (LessonStep::rung): notes the run's wall clock as its snapshots arrive and,
+  /// the first frame it has paused at the step's condition (or finished), hands its run to the
+  /// ladder window under the rung's label, so the lesson's last step shows every rung run so far.
+  void hand_rung_run();
   std::vector<Figure> shown_figures() const;
   const LessonStep* current_step() const;
   // Commands on every lane (app.cpp).
@@ -255,6 +266,11 @@ class App {
   std::vector<LessonEntry> lessons_;
   int lesson_ = -1, step_ = 0;  // open lesson (index into lessons_, -1: none), 0-based step
   std::optional<std::vector<ClaimResult>> claim_results_;  // the step's claims at its pause
+  // A rung step's run: its env steps -> seconds since the step opened (the run's wall clock as
+  // the lesson ran it, GUI included), and whether it went to the ladder yet.
+  std::map<int64_t, double> rung_wall_;
+  std::chrono::steady_clock::time_point step_opened_{};
+  bool rung_handed_ = false;
   std::string side_by_side_env_;  // env of the side-by-side run view ("" : not open)
   bool lab_open_ = false;         // the lab pane beside the viewport
   LabPanel lab_;

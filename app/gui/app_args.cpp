@@ -152,6 +152,11 @@ void add_scripted_flags(CLI::App& app, AppArgs& a, Texts& t) {
                  "(every variant), or --ticks N if given")
       ->type_name("K")
       ->check(integer_in(1, 1000));
+  app.add_option("--from-step", a.from_step,
+                 "scripted: run steps J..K of --lesson in order, each to its condition, then "
+                 "screenshot step K (lesson 19's last step shows the rungs the steps before ran)")
+      ->type_name("J")
+      ->check(integer_in(1, 1000));
 }
 
 }  // namespace

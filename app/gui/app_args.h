@@ -18,6 +18,7 @@ struct AppArgs {
   bool exit = false;              ///< --exit after the screenshot (scripted mode)
   std::string lesson;             ///< --lesson NAME (lesson player hook, issue 7)
   int step = 0;                   ///< --step K within the lesson (1-based)
+  int from_step = 0;              ///< --from-step J: scripted, steps J..K in order (each to its pause)
   uint64_t seed = 0;
   bool has_seed = false;         ///< --seed S
   bool presentation = false;     ///< --presentation

@@ -23,6 +23,11 @@ Settings startup_settings(const AppArgs& args, std::string& message) {
   return settings;
 }
 
+int first_lesson_step(const AppArgs& args) {
+  const int last = std::max(1, args.step);
+  return args.from_step > 0 && args.exit ? std::min(args.from_step, last) : last;
+}
+
 int open_startup_content(App& app, const AppArgs& args) {
   const bool scripted = args.exit;
   std::string err;
@@ -33,7 +38,7 @@ int open_startup_content(App& app, const AppArgs& args) {
   else if (!args.side_by_side.empty())
     err = app.open_side_by_side(args.side_by_side);
   else if (!args.lesson.empty())
-    err = app.open_lesson(args.lesson, std::max(1, args.step));
+    err = app.open_lesson(args.lesson, first_lesson_step(args));
   else if (remembered_lesson) {
     // The app starts on the lesson (and step) open last time, or on the first lesson.
     err = app.open_lesson(app.settings().last_lesson, app.settings().last_step);

@@ -2,6 +2,7 @@
 
 #include <imgui.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 
@@ -29,33 +30,39 @@ void LadderWindow::stop() {
   cancel_ = false;
 }
 
-void LadderWindow::start() {
+void LadderWindow::start(bool missing_only) {
   stop();
+  std::vector<std::string> rungs;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    results_.clear();
+    if (!missing_only) results_.clear();
+    for (const LadderRung& r : spec_.rungs)
+      if (std::none_of(results_.begin(), results_.end(),
+                       [&](const LadderResult& x) { return x.rung.label == r.label; }))
+        rungs.push_back(r.label);
     status_ = "starting";
   }
   running_ = true;
   const int seeds = seeds_;
-  thread_ = std::thread([this, seeds] {
+  thread_ = std::thread([this, seeds, rungs] {
     lower_worker_priority();  // the live experiment and the GUI come first
     // Rung by rung (one job: the GUI's worker already has the other core), so each curve shows
     // up as soon as it exists.
-    for (size_t i = 0; i < spec_.rungs.size() && !cancel_; ++i) {
-      const LadderRung& rung = spec_.rungs[i];
+    for (size_t i = 0; i < rungs.size() && !cancel_; ++i) {
       {
         std::lock_guard<std::mutex> lock(mu_);
-        status_ = "running " + rung.label + " (" + std::to_string(i + 1) + " / " +
-                  std::to_string(spec_.rungs.size()) + ")";
+        status_ = "running " + rungs[i] + " (" + std::to_string(i + 1) + " / " +
+                  std::to_string(rungs.size()) + ")";
       }
       try {
-        auto r = run_ladder(spec_, seeds, 1, {rung.label}, env_registry(), {}, {}, &cancel_);
+        auto r = run_ladder(spec_, seeds, 1, {rungs[i]}, env_registry(), {}, {}, &cancel_);
         std::lock_guard<std::mutex> lock(mu_);
-        if (!cancel_) results_.insert(results_.end(), r.begin(), r.end());
+        if (!cancel_)
+          for (LadderResult& result : r)
+            for (LadderRun& run : result.runs) add_ladder_run(spec_, results_, rungs[i], std::move(run));
       } catch (const std::exception& e) {
         std::lock_guard<std::mutex> lock(mu_);
-        status_ = rung.label + ": " + e.what();
+        status_ = rungs[i] + ": " + e.what();
         running_ = false;
         return;
       }
@@ -64,6 +71,39 @@ void LadderWindow::start() {
     status_ = cancel_ ? "stopped" : "done";
     running_ = false;
   });
+}
+
+std::string LadderWindow::add_run(const std::string& label, LadderRun run) {
+  try {
+    std::lock_guard<std::mutex> lock(mu_);
+    const uint64_t seed = run.seed;
+    add_ladder_run(spec_, results_, label, std::move(run));
+    status_ = "added " + label + " (seed " + std::to_string(seed) + ") from the lesson";
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
+std::string LadderWindow::use_ladder(const std::string& name) {
+  if (spec_error_.empty() && spec_.name == name) return "";
+  try {
+    LadderSpec spec = read_ladder(name);
+    stop();
+    std::lock_guard<std::mutex> lock(mu_);
+    spec_ = std::move(spec);
+    spec_error_.clear();
+    results_.clear();
+    status_.clear();
+    return "";
+  } catch (const InputError& e) {
+    return e.what();
+  }
+}
+
+std::vector<LadderResult> LadderWindow::results() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return results_;
 }
 
 std::string LadderWindow::load(const std::string& dir) {
@@ -83,7 +123,12 @@ std::string LadderWindow::load(const std::string& dir) {
 
 void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   if (!open) return;
-  ImGui::SetNextWindowSize(ImVec2(980, 720), ImGuiCond_FirstUseEver);
+  // Each time it opens, most of the screen right of the side panel: the plot is the slide (a
+  // lesson's last step opens it on the projector, where the fonts are large).
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  ImGui::SetNextWindowPos(ImVec2(vp->WorkPos.x + vp->WorkSize.x * 0.33f, vp->WorkPos.y + 8),
+                          ImGuiCond_Appearing);
+  ImGui::SetNextWindowSize(ImVec2(vp->WorkSize.x * 0.66f, vp->WorkSize.y - 16), ImGuiCond_Appearing);
   if (!ImGui::Begin("Sample-efficiency ladder", &open)) {
     ImGui::End();
     return;
@@ -98,8 +143,17 @@ void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   ImGui::SameLine();
   if (running_) {
     if (ImGui::Button("Stop")) cancel_ = true;
-  } else if (ImGui::Button("Run the ladder")) {
-    start();
+  } else {
+    if (ImGui::Button("Run the ladder")) start(false);
+    bool partial = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      partial = !results_.empty() && results_.size() < spec_.rungs.size();
+    }
+    if (partial) {
+      ImGui::SameLine();
+      if (ImGui::Button("Run the missing rungs")) start(true);
+    }
   }
   ImGui::SameLine();
   ImGui::Checkbox("x: wall-clock seconds", &wall_clock_);
@@ -116,20 +170,23 @@ void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   }
   ImGui::TextDisabled("%s%s%s", status.c_str(), message_.empty() ? "" : " - ", message_.c_str());
 
-  // The median env steps to the threshold, the ladder's point, in one line per rung.
-  const float table_h = ImGui::GetTextLineHeightWithSpacing() * float(results.size() + 2);
+  // The median env steps to the threshold, the ladder's point, as one wrapped line under the
+  // plot (a line per rung would take the plot's room).
+  std::string steps = "median env steps to a return of " + short_number(spec_.threshold) + ":";
+  for (const LadderResult& r : results) {
+    const double m = median_steps_to_threshold(r, spec_.threshold);
+    steps += "  " + r.rung.label + " " + (std::isfinite(m) ? short_number(m) : std::string("never")) +
+             (r.rung.ceiling ? " (ceiling)" : "") + (&r == &results.back() ? "" : ",");
+  }
+  const float wrap = ImGui::GetContentRegionAvail().x;
+  const float table_h = ImGui::CalcTextSize(steps.c_str(), nullptr, false, wrap).y +
+                        ImGui::GetStyle().ItemSpacing.y * 2;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (fonts.plot) ImGui::PushFont(fonts.plot);
   plot_figure("ladder", ladder_figure(spec_, results, wall_clock_),
               ImVec2(avail.x, std::max(200.0f, avail.y - table_h)), PlotStyle{line_scale, {}, true});
   if (fonts.plot) ImGui::PopFont();
-  ImGui::Text("median env steps to a return of %s:", short_number(spec_.threshold).c_str());
-  for (const LadderResult& r : results) {
-    const double m = median_steps_to_threshold(r, spec_.threshold);
-    ImGui::BulletText("%s: %s%s", r.rung.label.c_str(),
-                      std::isfinite(m) ? std::to_string(int64_t(m)).c_str() : "never",
-                      r.rung.ceiling ? " (ceiling, not ranked)" : "");
-  }
+  ImGui::TextWrapped("%s", steps.c_str());
   ImGui::End();
 }
 

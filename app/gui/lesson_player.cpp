@@ -152,7 +152,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   // Check every variant's config before touching the runners: a bad step leaves the old one.
   std::vector<ExperimentSource> srcs;
   try {
-    for (int v = 0; v < variant_count(lesson_step(lesson, step)); ++v)
+    for (int v = 0; v < variant_count(dynalab::lesson_step(lesson, step)); ++v)
       srcs.push_back(variant_source(lesson, step, v));
   } catch (const std::exception& e) {
     return fail(e.what());
@@ -195,10 +195,19 @@ std::string App::open_lesson(const std::string& name, int step) {
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
   apply_overlays(s.overlays, settings_.overlays, mpc_.opt);
-  // The step's lab view (lesson "panels"), or none.
+  // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
+  // keeps the runs the lesson's rung steps handed it.
   lab_open_ = false;
+  if (!lesson.ladder.empty())
+    if (const std::string e = ladder_.use_ladder(lesson.ladder); !e.empty()) status(e, true);
   for (const auto& p : s.panels)
-    if (lab_.set_view(p)) lab_open_ = true;
+    if (p == kLadderPanel)
+      ladder_.open = true;
+    else if (lab_.set_view(p))
+      lab_open_ = true;
+  rung_wall_.clear();
+  rung_handed_ = false;
+  step_opened_ = std::chrono::steady_clock::now();
   ghost_returns_.clear();
   claim_results_.reset();
   layout_.extent = {0, 0};  // a new world: its arrangement is chosen afresh
@@ -226,6 +235,20 @@ void App::measure_claims() {
   std::vector<ClaimResult> r;
   for (const LessonClaim& c : s->claims) r.push_back(check_claim(c, *s, snaps));
   claim_results_ = std::move(r);
+}
+
+void App::hand_rung_run() {
+  const LessonStep* s = current_step();
+  if (!s || s->rung.empty() || rung_handed_ || !lanes_[0].snap) return;
+  const Lane& lane = lanes_[0];
+  rung_wall_.emplace(
+      lane.snap->total_steps,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - step_opened_).count());
+  if (lane.released || !(lane_reached(lane) || lane.snap->finished)) return;
+  rung_handed_ = true;
+  const std::string e =
+      ladder_.add_run(s->rung, ladder_run_from_snapshot(*lane.snap, transport_.seed, rung_wall_));
+  if (!e.empty()) status(e, true);
 }
 
 std::vector<std::string> App::claim_lines() const {

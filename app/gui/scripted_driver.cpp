@@ -82,6 +82,18 @@ std::optional<int> ScriptedDriver::after_frame(App& app, const FrameStats& stats
     std::fprintf(stderr, "error: %s\n", e.c_str());
     exit_code_ = 2;
   }
+  // --from-step: the next step once this one is done, with its own hang guard.
+  if (done && app.lesson_step() > 0 && app.lesson_step() < std::max(1, args_.step)) {
+    std::fprintf(stderr, "scripted: step %d done\n", app.lesson_step());
+    for (const std::string& c : app.claim_lines()) std::fprintf(stderr, "%s\n", c.c_str());
+    if (const std::string e = app.open_lesson(args_.lesson, app.lesson_step() + 1); !e.empty()) {
+      std::fprintf(stderr, "error: %s\n", e.c_str());
+      return 2;
+    }
+    app.start_lesson_runners(args_.ticks);
+    start_ = Clock::now();
+    return std::nullopt;
+  }
   // A few frames after the last tick, so the frame shows the final snapshot settled.
   if (done && frames_after_done_ == 0) done_ = Clock::now();
   if (done && ++frames_after_done_ >= args_.frames) {
@@ -121,6 +133,7 @@ int ScriptedDriver::finish(App& app, int frames, double ui_ms, int fb_w, int fb_
     std::fprintf(stderr, "lab: %s\n", lab.c_str());
   std::fprintf(stderr, "layout: %s\n", app.layout_line().c_str());
   for (const std::string& c : app.claim_lines()) std::fprintf(stderr, "%s\n", c.c_str());
+  if (const std::string l = app.ladder_line(); !l.empty()) std::fprintf(stderr, "ladder: %s\n", l.c_str());
   const double idle_ms = std::chrono::duration<double, std::milli>(Clock::now() - done_).count();
   std::fprintf(stderr,
                "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last "

@@ -18,6 +18,7 @@
 #include "core/io/read_file.h"
 #include "core/io/table.h"
 #include "core/parallel_jobs.h"
+#include "core/snapshot.h"
 
 namespace dynalab {
 
@@ -90,9 +91,7 @@ LadderRun run_once(const LadderRung& rung, uint64_t seed, const EnvRegistry& env
   } else {
     for (const auto& r : csv_rows(read_file_bytes(dir / "metrics.csv"))) {
       const int64_t steps = std::stoll(r.at("env_steps"));
-      const auto w = boundary_wall.lower_bound(steps);
-      out.curve.push_back({steps, w == boundary_wall.end() ? out.wall_s : w->second,
-                           std::stod(r.at("return"))});
+      out.curve.push_back({steps, wall_at(boundary_wall, steps, out.wall_s), std::stod(r.at("return"))});
     }
   }
   return out;
@@ -154,6 +153,63 @@ LadderSpec read_ladder(const std::string& name_or_path) {
     }
   }
   return spec;
+}
+
+const LadderRung* ladder_rung(const LadderSpec& spec, const std::string& label) {
+  for (const LadderRung& r : spec.rungs)
+    if (r.label == label) return &r;
+  return nullptr;
+}
+
+double wall_at(const std::map<int64_t, double>& wall_at_steps, int64_t steps, double fallback) {
+  const auto w = wall_at_steps.lower_bound(steps);
+  return w == wall_at_steps.end() ? fallback : w->second;
+}
+
+LadderRun ladder_run_from_snapshot(const Snapshot& s, uint64_t seed,
+                                   const std::map<int64_t, double>& wall_at_steps) {
+  LadderRun out;
+  out.seed = seed;
+  out.wall_s = wall_at_steps.empty() ? 0 : wall_at_steps.rbegin()->second;
+  for (const Figure& f : s.figures) {
+    if (f.id != "learning_curve") continue;
+    for (const Series& series : f.series)
+      if (series.label == "run " + std::to_string(s.run))
+        for (size_t k = 0; k < series.x.size() && k < series.y.size(); ++k) {
+          const auto steps = int64_t(series.x[k]);
+          out.curve.push_back({steps, wall_at(wall_at_steps, steps, out.wall_s), series.y[k]});
+        }
+    return out;
+  }
+  const auto column = [&](const char* name) {
+    const auto it = std::find(s.metric_columns.begin(), s.metric_columns.end(), name);
+    return it == s.metric_columns.end() ? -1 : int(it - s.metric_columns.begin());
+  };
+  const int steps_col = column("env_steps"), return_col = column("return");
+  if (steps_col < 0 || return_col < 0) return out;
+  for (const std::vector<double>& row : s.metrics) {
+    const auto steps = int64_t(row[size_t(steps_col)]);
+    out.curve.push_back({steps, wall_at(wall_at_steps, steps, out.wall_s), row[size_t(return_col)]});
+  }
+  return out;
+}
+
+void add_ladder_run(const LadderSpec& spec, std::vector<LadderResult>& results,
+                    const std::string& label, LadderRun run) {
+  const LadderRung* rung = ladder_rung(spec, label);
+  if (!rung) throw InputError(spec.source + ": no rung labelled '" + label + "'");
+  auto at = results.begin();
+  for (const LadderRung& r : spec.rungs) {  // the spec's order: past the rungs before this one
+    if (&r == rung) break;
+    if (at != results.end() && at->rung.label == r.label) ++at;
+  }
+  if (at == results.end() || at->rung.label != label) at = results.insert(at, {*rung, {}});
+  for (LadderRun& old : at->runs)
+    if (old.seed == run.seed) {
+      old = std::move(run);
+      return;
+    }
+  at->runs.push_back(std::move(run));
 }
 
 double steps_to_threshold(const std::vector<LadderPoint>& curve, double threshold) {

@@ -21,6 +21,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,7 @@
 namespace dynalab {
 
 class EnvRegistry;
+struct Snapshot;
 
 struct LadderRung {
   std::string label;       ///< legend text ("PPO")
@@ -54,6 +56,9 @@ struct LadderSpec {
 /// Reads assets/ladders/<name>.json or a path. Throws InputError naming the file and key.
 LadderSpec read_ladder(const std::string& name_or_path);
 
+/// The rung of `spec` labelled `label`, or null.
+const LadderRung* ladder_rung(const LadderSpec& spec, const std::string& label);
+
 /// One point of a rung's curve.
 struct LadderPoint {
   int64_t env_steps = 0;  ///< real env steps of the run so far (warm-up included)
@@ -72,6 +77,26 @@ struct LadderResult {
   LadderRung rung;
   std::vector<LadderRun> runs;  ///< one per seed
 };
+
+/// Wall seconds at run env steps `steps`, from the readings `wall_at_steps` (run env steps ->
+/// seconds since the run started) taken as the run went: the first reading at or after `steps`,
+/// `fallback` if there is none.
+double wall_at(const std::map<int64_t, double>& wall_at_steps, int64_t steps, double fallback);
+
+/// The curve of the run a live snapshot shows, read the way run_ladder reads a finished run's
+/// outputs: its learning curve (the "learning_curve" figure's series of this run) where the family
+/// draws one, else its finished episodes' returns (metrics env_steps and return). The lesson
+/// player hands a finished rung step's run to the ladder with it (lesson 19); `wall_at_steps` are
+/// the player's readings of the run's clock (see wall_at).
+LadderRun ladder_run_from_snapshot(const Snapshot& s, uint64_t seed,
+                                   const std::map<int64_t, double>& wall_at_steps);
+
+/// Puts `run` into `results` as a run of the rung of `spec` labelled `label`: a new result in
+/// the spec's rung order, or a run of that result (replacing a run of the same seed). The one
+/// place results grow, so a climb and a lesson's rung steps fill the same plot. Throws InputError
+/// if the spec has no such rung.
+void add_ladder_run(const LadderSpec& spec, std::vector<LadderResult>& results,
+                    const std::string& label, LadderRun run);
 
 /// Env steps of the first point at or above `threshold`; +infinity if none.
 double steps_to_threshold(const std::vector<LadderPoint>& curve, double threshold);
