@@ -1,8 +1,7 @@
 #pragma once
 // Independent jobs on `jobs` threads (the calling thread is one of them): lesson verification
 // and the sample-efficiency ladder run many deterministic experiments, each on its own seed, so
-// their results do not depend on the thread count. run_pair: two independent halves of one
-// computation (SAC's twin critics) at once.
+// their results do not depend on the thread count.
 
 #include <atomic>
 #include <functional>
@@ -31,22 +30,6 @@ inline void parallel_jobs(size_t n, int jobs, const std::function<void(size_t)>&
   for (int t = 1; t < std::max(1, jobs); ++t) threads.emplace_back(worker);
   worker();
   for (auto& t : threads) t.join();
-}
-
-/// Runs a() and b() and returns when both are done: at the same time if `two_threads` (a on a
-/// new thread, b on the caller's), else a then b. They must not write to the same memory, so the
-/// results do not depend on `two_threads`. A thread per call costs some 20-50 us: worth it for
-/// halves of a millisecond or more.
-inline void run_pair(bool two_threads, const std::function<void()>& a,
-                     const std::function<void()>& b) {
-  if (!two_threads) {
-    a();
-    b();
-    return;
-  }
-  std::thread t(a);
-  b();
-  t.join();
 }
 
 }  // namespace dynalab

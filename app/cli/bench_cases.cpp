@@ -158,11 +158,10 @@ void fill_random(SacLearner& learner, Rng& rng) {
 
 /// SAC update steps per second (sac_learner.h; the peer is scripts/sac_update_peer.py): batch
 /// 256 from 10,000 pendulum-shaped transitions, actor and twin critics of two hidden layers of
-/// `hidden` ReLU units, lr 1e-3, the twin critics on `threads` threads.
-void sac_update(benchmark::State& state, int hidden, int threads) {
+/// `hidden` ReLU units, lr 1e-3, one thread.
+void sac_update(benchmark::State& state, int hidden) {
   SacConfig c;
   c.hidden = {hidden, hidden};
-  c.threads = threads;
   c.learning_rate = 1e-3;
   SacLearner learner(c, 3, 1, Rng(5));
   Rng rng(6);
@@ -222,10 +221,8 @@ std::vector<BenchCase> bench_cases() {
   cases.push_back({"planner/main", [](benchmark::State& s) { planner_replan(s, {200, 400, 40, 20, 25}); }});
   cases.push_back({"planner/interactive", [](benchmark::State& s) { planner_replan(s, {64, 200, 20, 10, 20}); }});
   cases.push_back({"ensemble/train_epoch", ensemble_train_epoch});
-  cases.push_back({"sac/update_64x64", [](benchmark::State& s) { sac_update(s, 64, 1); }});
-  cases.push_back({"sac/update_256x256", [](benchmark::State& s) { sac_update(s, 256, 1); }});
-  cases.push_back(
-      {"sac/update_256x256_threads2", [](benchmark::State& s) { sac_update(s, 256, 2); }});
+  cases.push_back({"sac/update_64x64", [](benchmark::State& s) { sac_update(s, 64); }});
+  cases.push_back({"sac/update_256x256", [](benchmark::State& s) { sac_update(s, 256); }});
   cases.push_back({"mbpo/model_rollout", mbpo_model_rollout});
   cases.push_back({"dyna_q/planning_updates", dyna_planning});
   cases.push_back({"dyna_maze_figure", dyna_maze_figure});

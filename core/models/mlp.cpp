@@ -18,7 +18,7 @@ namespace {
 // on every call and free them after it. With glibc's default thresholds such blocks are mapped
 // and unmapped, or the heap top is trimmed and regrown, each time: every product then pays
 // fresh page faults and zeroing. Measured on SAC's 256 x 256 update (`dynalab-cli bench
-// --filter sac/`): 38 updates/s with the defaults, 214 with these. Fixed thresholds keep freed
+// --filter sac/`, quiet 2-core VM): 81 updates/s with the defaults, 224 with these. Fixed thresholds keep freed
 // blocks below 64 MiB in the heap, and up to 256 MiB of free heap top untrimmed. Done here, at
 // load time, because every binary that trains a network links this file; numbers are unaffected.
 #if defined(__GLIBC__)

@@ -70,7 +70,7 @@ SacLosses SacLearner::update(const ReplayBatch& batch) {
   const float alpha = begin_update(batch.obs, &batch.next_obs, out);
   // The soft target with this update's alpha.
   soft_q_target(q1_target_, q2_target_, batch.next_obs, next_, batch.rewards, batch.dones, alpha,
-                float(cfg_.gamma), ws_, y_, two_threads());
+                float(cfg_.gamma), ws_, y_);
   critic_input<float>(batch.obs, batch.actions, x_);
   finish_update(batch.obs, x_, y_, alpha, out);
   return out;
@@ -90,25 +90,17 @@ Mlp::Mat SacLearner::soft_target_value(const Mlp::Mat& obs) {
   Mlp::Mat v;
   // r = 0, done = 0, gamma = 1: the target's bootstrap term alone.
   soft_q_target(q1_target_, q2_target_, obs, next_, Mlp::Mat::Zero(n, 1), Mlp::Mat::Zero(n, 1),
-                std::exp(log_alpha_[0]), 1.0f, ws_, v, two_threads());
+                std::exp(log_alpha_[0]), 1.0f, ws_, v);
   return v;
 }
 
 float SacLearner::begin_update(const Mlp::Mat& obs, const Mlp::Mat* next_obs, SacLosses& out) {
   const float alpha = std::exp(log_alpha_[0]);
   const bool actor_turn = updates_ % cfg_.actor_update_frequency == 0;
-  // The noise in a fixed order (policy samples, then next-state samples), then both samples at
-  // once: the two actor passes are independent.
-  const Mlp::Mat eps_pi = actor_turn ? noise(obs.rows()) : Mlp::Mat();
-  const Mlp::Mat eps_next = next_obs ? noise(next_obs->rows()) : Mlp::Mat();
-  run_pair(
-      two_threads() && actor_turn && next_obs,
-      [&] {  // actions of the current policy on obs (also the actor's loss below)
-        if (actor_turn) squashed_gaussian_sample(actor_, obs, eps_pi, pi_);
-      },
-      [&] {
-        if (next_obs) squashed_gaussian_sample(actor_, *next_obs, eps_next, next_);
-      });
+  // Actions of the current policy on obs (also the actor's loss below), then the samples on
+  // next_obs: the noise in this order.
+  if (actor_turn) squashed_gaussian_sample(actor_, obs, noise(obs.rows()), pi_);
+  if (next_obs) squashed_gaussian_sample(actor_, *next_obs, noise(next_obs->rows()), next_);
   if (!actor_turn) return alpha;  // a critic-only update
   // Temperature: its step uses log_prob with the actor fixed; alpha for this update's targets
   // and actor loss is the value before the step (SB3 computes ent_coef first).
@@ -122,25 +114,16 @@ float SacLearner::begin_update(const Mlp::Mat& obs, const Mlp::Mat* next_obs, Sa
 
 void SacLearner::finish_update(const Mlp::Mat& obs, const Mlp::Mat& x, const Mlp::Mat& y,
                                float alpha, SacLosses& out) {
-  float loss1 = 0, loss2 = 0;
-  run_pair(
-      two_threads(),
-      [&] {
-        g1_.setZero(q1_.params().size());
-        loss1 = critic_loss(q1_, x, y, g1_, ws_.q1);
-        step(q1_adam_, q1_, g1_, cfg_.learning_rate);
-      },
-      [&] {
-        g2_.setZero(q2_.params().size());
-        loss2 = critic_loss(q2_, x, y, g2_, ws_.q2);
-        step(q2_adam_, q2_, g2_, cfg_.learning_rate);
-      });
-  out.critic = loss1 + loss2;  // float sum, as before the threads
+  g1_.setZero(q1_.params().size());
+  g2_.setZero(q2_.params().size());
+  out.critic = critic_loss(q1_, x, y, g1_, ws_.q1) + critic_loss(q2_, x, y, g2_, ws_.q2);
+  step(q1_adam_, q1_, g1_, cfg_.learning_rate);
+  step(q2_adam_, q2_, g2_, cfg_.learning_rate);
 
   // Actor, through the updated critics.
   if (updates_ % cfg_.actor_update_frequency == 0) {
     ga_.setZero(actor_.params().size());
-    out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_, two_threads());
+    out.actor = actor_loss(actor_, q1_, q2_, obs, pi_, alpha, ga_, ws_);
     step(actor_adam_, actor_, ga_, cfg_.learning_rate);
   }
   if (updates_ % cfg_.target_update_interval == 0) {

@@ -45,10 +45,6 @@ struct SacConfig {
   double target_entropy = -1.0;          ///< the target entropy when target_entropy_auto is false
   int actor_update_frequency = 1;  ///< actor and temperature step every N updates (pytorch_sac)
   int target_update_interval = 1;  ///< Polyak step of the targets every N updates (SB3)
-  /// 2: the twin critics' passes and steps run on two threads at once (sac_losses.h run_pair);
-  /// the numbers do not depend on it. Pays off for wide networks (256 x 256: see `dynalab-cli
-  /// bench --filter sac/`); for 64 x 64 a thread per pass costs more than it saves.
-  int threads = 1;
 
   template <class V>
   void visit(V& v) {
@@ -78,8 +74,6 @@ struct SacConfig {
             "updates between actor and temperature steps (mbrl-lib's SAC: 4 in MBPO)");
     v.field("target_update_interval", target_update_interval, Range::closed(1, 1000), Apply::live,
             "updates between Polyak steps of the target critics");
-    v.field("threads", threads, Range::closed(1, 2), Apply::live,
-            "2: the twin critics on two threads (same numbers)");
   }
 };
 
@@ -148,7 +142,6 @@ class SacLearner {
  private:
   /// noise [n, action_dim] of standard normal draws from rng_.
   Mlp::Mat noise(Eigen::Index n);
-  bool two_threads() const { return cfg_.threads > 1; }
   /// An update's first half: on an actor turn (every actor_update_frequency-th update) the
   /// actor's samples on obs (kept in pi_) and the temperature's step; if next_obs is not null,
   /// the samples on it for the soft target (kept in next_). Returns alpha before the step (this

@@ -11,11 +11,8 @@
 // scalar: the agent runs float, the gradient tests double against finite differences. The
 // buffers live in a SacWorkspace that the caller keeps: an update then allocates nothing new
 // (fresh batch-sized temporaries each update cost more in page faults than the products).
-// With `two_threads` the twin critics' passes run at the same time (run_pair): each critic's
-// numbers are computed exactly as on one thread, so the results do not depend on it.
 
 #include "core/agents/sac/squashed_gaussian.h"
-#include "core/parallel_jobs.h"
 
 namespace dynalab {
 
@@ -50,13 +47,12 @@ template <class T>
 void soft_q_target(const MlpT<T>& q1_target, const MlpT<T>& q2_target,
                    const typename MlpT<T>::Mat& next_obs, const SquashedGaussianSample<T>& next,
                    const typename MlpT<T>::Mat& rewards, const typename MlpT<T>::Mat& dones,
-                   T alpha, T gamma, SacWorkspace<T>& ws, typename MlpT<T>::Mat& y,
-                   bool two_threads = false) {
+                   T alpha, T gamma, SacWorkspace<T>& ws, typename MlpT<T>::Mat& y) {
   critic_input<T>(next_obs, next.action, ws.x);
   auto& c1 = ws.q1.cache;
   auto& c2 = ws.q2.cache;
-  run_pair(
-      two_threads, [&] { q1_target.forward(ws.x, c1); }, [&] { q2_target.forward(ws.x, c2); });
+  q1_target.forward(ws.x, c1);
+  q2_target.forward(ws.x, c2);
   y = (rewards.array() +
        gamma * (T(1) - dones.array()) *
            (c1.out.cwiseMin(c2.out).array() - alpha * next.log_prob.array()))
@@ -81,20 +77,20 @@ T critic_loss(const MlpT<T>& q, const typename MlpT<T>::Mat& x, const typename M
 template <class T>
 T actor_loss(const MlpT<T>& actor, const MlpT<T>& q1, const MlpT<T>& q2,
              const typename MlpT<T>::Mat& obs, SquashedGaussianSample<T>& s, T alpha,
-             typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws, bool two_threads = false) {
+             typename MlpT<T>::Vec& actor_grad, SacWorkspace<T>& ws) {
   using Mat = typename MlpT<T>::Mat;
   const Eigen::Index n = obs.rows(), a = s.action.cols();
   critic_input<T>(obs, s.action, ws.x);
   CriticBuffers<T>& b1 = ws.q1;
   CriticBuffers<T>& b2 = ws.q2;
-  run_pair(two_threads, [&] { q1.forward(ws.x, b1.cache); }, [&] { q2.forward(ws.x, b2.cache); });
+  q1.forward(ws.x, b1.cache);
+  q2.forward(ws.x, b2.cache);
   // d/dQ_j of -mean min(Q1, Q2): -1/n on the rows where critic j is the smaller one.
   const auto first = (b1.cache.out.array() <= b2.cache.out.array());
   b1.dq = first.select(Mat::Constant(n, 1, T(-1) / T(n)), Mat::Zero(n, 1));
   b2.dq = first.select(Mat::Zero(n, 1), Mat::Constant(n, 1, T(-1) / T(n)));
-  run_pair(
-      two_threads, [&] { q1.input_gradient(ws.x, b1.dq, b1.cache, b1.dx); },
-      [&] { q2.input_gradient(ws.x, b2.dq, b2.cache, b2.dx); });
+  q1.input_gradient(ws.x, b1.dq, b1.cache, b1.dx);
+  q2.input_gradient(ws.x, b2.dq, b2.cache, b2.dx);
   ws.d_action = b1.dx.rightCols(a) + b2.dx.rightCols(a);
   ws.d_log_prob.setConstant(n, 1, alpha / T(n));
   squashed_gaussian_backward(actor, obs, s, ws.d_action, ws.d_log_prob, actor_grad);
