@@ -175,7 +175,9 @@ void LadderWindow::draw(const Fonts& fonts, float line_scale) {
   std::string steps = "median env steps to a return of " + short_number(spec_.threshold) + ":";
   for (const LadderResult& r : results) {
     const double m = median_steps_to_threshold(r, spec_.threshold);
-    steps += "  " + r.rung.label + " " + (std::isfinite(m) ? short_number(m) : std::string("never")) +
+    // Whole numbers: the wrap may break after a '.', which split "2.2e+05" across two lines.
+    steps += "  " + r.rung.label + " " +
+             (std::isfinite(m) ? std::to_string(int64_t(m)) : std::string("never")) +
              (r.rung.ceiling ? " (ceiling)" : "") + (&r == &results.back() ? "" : ",");
   }
   const float wrap = ImGui::GetContentRegionAvail().x;
