@@ -18,6 +18,7 @@
 #include "app/gui/app.h"
 #include "app/gui/heatmap.h"
 #include "app/gui/plot_widget.h"
+#include "core/analysis/closed_loop_error.h"
 #include "core/figure.h"
 #include "core/lesson_gate.h"
 #include "core/snapshot.h"
@@ -51,39 +52,6 @@ void batch_share_bar(const BranchedRolloutView& v) {
   std::snprintf(text, sizeof text, "real %d  |  imagined %d", v.real_rows,
                 v.batch_rows - v.real_rows);
   dl->AddText(ImVec2(p0.x + fh * 0.4f, p0.y + fh * 0.25f), IM_COL32(255, 255, 255, 255), text);
-}
-
-// The agent's model error vs k (closed loop and, if measured, open loop) with a vertical line at
-// rollout length `k`; log y when the errors span orders of magnitude (they compound).
-Figure model_error_figure(const BranchedRolloutView& v, int k) {
-  Figure f{"model_error_vs_k",
-           "model error vs k",
-           "rollout length k",
-           "||s_hat_k - s_k||",
-           {},
-           false};
-  auto add = [&](const std::string& label, const std::vector<double>& e, int colour) {
-    if (e.empty()) return;
-    Series& s = f.series_named(label);
-    for (size_t i = 0; i < e.size(); ++i) s.x.push_back(double(i + 1)), s.y.push_back(e[i]);
-    s.colour = colour;
-  };
-  // Short labels: the panel is narrow; the caption under the plot says what they mean. The
-  // closed loop, the point of the plot, is drawn last (on top).
-  add("open loop", v.model_error_open_loop, 1);
-  add("closed loop", v.model_error, 0);
-  f.log_y = spans_orders_of_magnitude(f, 10);
-  double lo = INFINITY, hi = 0;
-  for (const Series& s : f.series)
-    for (double y : s.y)
-      if (std::isfinite(y) && (y > 0 || !f.log_y)) lo = std::min(lo, y), hi = std::max(hi, y);
-  if (hi > 0 && lo <= hi) {
-    Series& line = f.series_named("k = " + std::to_string(k));
-    line.x = {double(k), double(k)};
-    line.y = {lo, hi};
-    line.colour = 3;
-  }
-  return f;
 }
 
 // The fans' colours: a swatch per ensemble member that drew a step of the shown rollouts.
@@ -200,7 +168,7 @@ void App::policy_panel() {
     return;
   }
   ImGui::PushFont(fonts_.plot);  // the plots' text size, readable on a projector
-  const Figure f = model_error_figure(v, shown);
+  const Figure f = model_error_vs_k_figure(v.model_error, v.model_error_open_loop, shown);
   PlotStyle ps{line_scale(), {}};
   ps.series.resize(f.series.size());
   for (size_t i = 0; i < f.series.size(); ++i) {

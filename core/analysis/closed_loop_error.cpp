@@ -1,6 +1,8 @@
 #include "core/analysis/closed_loop_error.h"
 
+#include <algorithm>
 #include <cmath>
+#include <string>
 #include <numeric>
 #include <stdexcept>
 
@@ -106,6 +108,37 @@ ClosedLoopError closed_loop_error(const ModelStep& model, const Env& env,
   finish(out.closed_loop);
   if (o.open_loop) finish(out.open_loop);
   return out;
+}
+
+Figure model_error_vs_k_figure(const std::vector<double>& closed_loop,
+                               const std::vector<double>& open_loop, int k) {
+  Figure f{"model_error_vs_k",
+           "model error vs k",
+           "rollout length k",
+           "||s_hat_k - s_k||",
+           {},
+           false};
+  auto add = [&](const std::string& label, const std::vector<double>& err, int colour) {
+    if (err.empty()) return;
+    Series& s = f.series_named(label);
+    for (size_t i = 0; i < err.size(); ++i) s.x.push_back(double(i + 1)), s.y.push_back(err[i]);
+    s.colour = colour;
+  };
+  // The closed loop, the point of the plot, is drawn last (on top).
+  add("open loop", open_loop, 1);
+  add("closed loop", closed_loop, 0);
+  f.log_y = spans_orders_of_magnitude(f, 10);
+  double lo = INFINITY, hi = 0;
+  for (const Series& s : f.series)
+    for (double y : s.y)
+      if (std::isfinite(y) && (y > 0 || !f.log_y)) lo = std::min(lo, y), hi = std::max(hi, y);
+  if (hi > 0 && lo <= hi) {
+    Series& line = f.series_named("k = " + std::to_string(k));
+    line.x = {double(k), double(k)};
+    line.y = {lo, hi};
+    line.colour = 3;
+  }
+  return f;
 }
 
 }  // namespace dynalab

@@ -22,6 +22,7 @@
 
 #include "core/analysis/compounding_error.h"
 #include "core/env.h"
+#include "core/figure.h"
 
 namespace dynalab {
 
@@ -62,5 +63,12 @@ ClosedLoopError closed_loop_error(const ModelStep& model, const Env& env,
                                   const std::vector<RealStart>& starts,
                                   const std::function<Vec(const Vec&)>& policy,
                                   const ClosedLoopErrorOptions& options = {});
+
+/// The figure "model_error_vs_k": the closed-loop and (if measured, else empty) open-loop errors
+/// of h = 1..K (ClosedLoopError's .error vectors) against k (series "closed loop", "open loop"),
+/// a vertical series "k = <k>" at the rollout length in use spanning the curves' range, log y
+/// when the errors span 10x or more (they compound). No series while both are empty.
+Figure model_error_vs_k_figure(const std::vector<double>& closed_loop,
+                               const std::vector<double>& open_loop, int k);
 
 }  // namespace dynalab

@@ -177,6 +177,10 @@ std::vector<double> MbpoAgent::episode_metrics() const {
 
 void MbpoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
   eval_.add_figure(figures);
+  // The latest refit's model error vs k, at the plots' size (the Policy learning panel's copy
+  // follows the k slider; this one the k the rollouts used).
+  figures.push_back(model_error_vs_k_figure(model_error_.closed_loop.error,
+                                            model_error_.open_loop.error, rollout_k_));
 }
 
 void MbpoAgent::publish(Snapshot& s) const {
