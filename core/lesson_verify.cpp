@@ -4,6 +4,7 @@
 
 #include "core/lesson_step_run.h"
 #include "core/parallel_jobs.h"
+#include "core/progress.h"
 
 namespace dynalab {
 
@@ -25,12 +26,20 @@ std::vector<ClaimResult> check_on_seed(const Lesson& lesson, int k, uint64_t off
   const LessonStep& step = lesson_step(lesson, k);
   try {
     const StepRun run = run_step(lesson, k, max_ticks, envs, offset);
-    for (const VariantRun& v : run.variants)
+    for (size_t i = 0; i < run.variants.size(); ++i) {
+      const VariantRun& v = run.variants[i];
+      const std::string who = v.label.empty() ? "" : "[" + v.label + "] ";
       if (v.capped) {
-        error = (v.label.empty() ? "" : "[" + v.label + "] ") + step.until.describe() +
-                " did not hold within " + std::to_string(v.at.tick) + " ticks";
+        error = who + step.until.describe() + " did not hold within " +
+                std::to_string(v.at.tick) + " ticks";
         return {};
       }
+      // The GUI pauses on the snapshot's counters: they must say the same as the run's.
+      if (step.has_until && !step.until.reached(progress_of(*run.snapshots[i]))) {
+        error = who + "the snapshot at the pause does not show " + step.until.describe();
+        return {};
+      }
+    }
     std::vector<ClaimResult> out;
     for (const LessonClaim& c : step.claims) out.push_back(check_claim(c, step, run.snapshots));
     return out;

@@ -35,28 +35,9 @@ TEST_CASE("every shipped lesson loads and every step builds its experiments") {
   CHECK(test::run_cli("lessons --check").exit_code == 0);
 }
 
-TEST_CASE("every step of every lesson reaches its run-until condition") {
-  for (const auto& f : lesson_files()) {
-    const Lesson l = load_lesson(f);
-    for (size_t i = 0; i < l.steps.size(); ++i) {
-      const LessonStep& s = l.steps[i];
-      if (!s.has_until) continue;
-      const int variants = std::max<int>(1, static_cast<int>(s.variants.size()));
-      for (int v = 0; v < variants; ++v) {
-        INFO(l.name << " step " << i + 1 << " variant " << v);
-        const int var = s.variants.empty() ? -1 : v;
-        auto e = make_experiment(load_experiment(variant_experiment(s, var), step_overrides(s, var)),
-                                 env_registry());
-        while (!s.until.reached(e->progress()) && e->tick()) {
-        }
-        const Progress p = e->progress();
-        CHECK(s.until.reached(p));
-        CHECK(p.tick < s.until.max_ticks);  // reached by its own condition, not the safety net
-        CHECK(s.until.reached(progress_of(*e->snapshot())));  // the snapshot says the same
-      }
-    }
-  }
-}
+// Every step reaching its run-until condition by itself (not the tick cap), with the snapshot
+// saying so, is checked by `dynalab-cli lessons --verify` (ctest lessons_verify) on three seeds:
+// running every step here as well took 8.5 minutes of the suite for no further check.
 
 TEST_CASE("broken lesson files are errors naming the file and the step") {
   CHECK(error_of("step_without_experiment.json").find("step_without_experiment.json: steps[1].experiment: expected") != std::string::npos);
