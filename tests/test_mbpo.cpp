@@ -67,6 +67,25 @@ const MbpoAgent& agent_of(Experiment& e) {
   return dynamic_cast<const MbpoAgent&>(dynamic_cast<EpisodicExperiment&>(e).agent());
 }
 
+
+/// An untrained 3-member ensemble of 16 units (2-D state, 1-D action, seed 11): it moves the
+/// states at random.
+std::shared_ptr<Ensemble> untrained_ensemble() {
+  ModelConfig mc;
+  mc.hidden = {16};
+  mc.ensemble_size = 3;
+  mc.elite_members = 3;
+  return std::make_shared<Ensemble>(mc, 2, 1, 11);
+}
+
+/// One particle per rollout, a random member per step (MBPO's propagation).
+ModelEnvConfig one_particle_ts1() {
+  ModelEnvConfig rc;
+  rc.particles = 1;
+  rc.propagation = "ts1";
+  return rc;
+}
+
 }  // namespace
 
 TEST_CASE("mbpo: rollout_schedule is mbrl-lib's truncated_linear, truncated to an integer") {
@@ -90,14 +109,8 @@ TEST_CASE("mbpo: branched rollouts start from real states only and stop at termi
 
   // An untrained probabilistic ensemble moves the states at random; a transition terminates
   // when it moves the position to the right, so rollouts end after different numbers of steps.
-  ModelConfig mc;
-  mc.hidden = {16};
-  mc.ensemble_size = 3;
-  mc.elite_members = 3;
-  auto model = std::make_shared<Ensemble>(mc, 2, 1, 11);
-  ModelEnvConfig rc;
-  rc.particles = 1;
-  rc.propagation = "ts1";
+  auto model = untrained_ensemble();
+  const ModelEnvConfig rc = one_particle_ts1();
   const BatchTerminationFn moved_right = [](const auto& s, const auto&, const auto& s2, auto done) {
     for (Eigen::Index i = 0; i < s.rows(); ++i) done[i] = s2(i, 0) > s(i, 0) ? 1.0f : 0.0f;
   };
@@ -230,14 +243,8 @@ TEST_CASE("mbpo: a bad config is a one-line error naming the file and the key") 
 TEST_CASE("mve: the expanded targets follow the TD-k recursion and stop at termination") {
   // An untrained ensemble moves the states at random; reward 1 per imagined step; the bootstrap
   // is the learner's soft target value. gamma 0.5, H = 3.
-  ModelConfig mc;
-  mc.hidden = {16};
-  mc.ensemble_size = 3;
-  mc.elite_members = 3;
-  auto model = std::make_shared<Ensemble>(mc, 2, 1, 11);
-  ModelEnvConfig rc;
-  rc.particles = 1;
-  rc.propagation = "ts1";
+  auto model = untrained_ensemble();
+  const ModelEnvConfig rc = one_particle_ts1();
   const BatchRewardFn one = [](const auto&, const auto&, const auto&, auto r) { r.setOnes(); };
   const BatchTerminationFn never = [](const auto& s, const auto&, const auto&, auto done) {
     for (Eigen::Index i = 0; i < s.rows(); ++i) done[i] = 0.0f;
