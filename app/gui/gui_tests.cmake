@@ -9,7 +9,7 @@ if(XVFB_RUN)
   add_test(NAME gui_scripted_all_experiments
            COMMAND ${GUI_DIR}/scripted_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
                    $<TARGET_FILE:png_stats> ${GUI_OUT}/experiments 300)
-  # Every step of every lesson (listed at test time) until its condition, in scripted mode.
+  # Every step of every lesson (listed at test time), 100 ticks each, in scripted mode.
   add_test(NAME gui_scripted_all_lessons
            COMMAND ${GUI_DIR}/lessons_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
                    $<TARGET_FILE:png_stats> ${GUI_OUT}/lessons)

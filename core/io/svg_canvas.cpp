@@ -11,7 +11,7 @@ namespace dynalab {
 namespace {
 
 /// At most 2 decimals, trailing zeros and point dropped, never "-0": 12.5, 3, -0.25.
-std::string num(double v) {
+std::string short_num(double v) {
   std::string s = svg_num(v);
   if (s.find('.') != std::string::npos) {
     while (s.back() == '0') s.pop_back();
@@ -42,7 +42,7 @@ std::string fill_attr(Color c) {
 /// ` stroke=...` with width and opacity, or "" for no outline.
 std::string stroke_attr(Color c, double width) {
   if (c.a <= 0) return "";
-  std::string s = " stroke=\"" + svg_rgb(c) + "\" stroke-width=\"" + num(width) + "\"";
+  std::string s = " stroke=\"" + svg_rgb(c) + "\" stroke-width=\"" + short_num(width) + "\"";
   if (c.a < 1) s += " stroke-opacity=\"" + opacity(c.a) + "\"";
   return s;
 }
@@ -71,7 +71,7 @@ std::string points_attr(const SvgCanvas& c, std::span<const Vec2> points) {
   for (size_t i = 0; i < points.size(); ++i) {
     const Vec2 p = c.to_px(points[i]);
     if (i) s += ' ';
-    s += num(p.x) + "," + num(p.y);
+    s += short_num(p.x) + "," + short_num(p.y);
   }
   return s;
 }
@@ -86,15 +86,15 @@ void SvgCanvas::polygon(std::span<const Vec2> points, Color fill, Color outline)
 void SvgCanvas::circle(Vec2 center, double radius, Color fill, Color outline) {
   if (fill.a <= 0 && outline.a <= 0) return;
   const Vec2 c = to_px(center);
-  body_ += "<circle cx=\"" + num(c.x) + "\" cy=\"" + num(c.y) + "\" r=\"" + num(radius * scale_) +
+  body_ += "<circle cx=\"" + short_num(c.x) + "\" cy=\"" + short_num(c.y) + "\" r=\"" + short_num(radius * scale_) +
            "\"" + fill_attr(fill) + stroke_attr(outline, 1.5) + "/>\n";
 }
 
 void SvgCanvas::segment(Vec2 a, Vec2 b, Color color, float width_px) {
   if (color.a <= 0) return;
   const Vec2 p = to_px(a), q = to_px(b);
-  body_ += "<line x1=\"" + num(p.x) + "\" y1=\"" + num(p.y) + "\" x2=\"" + num(q.x) + "\" y2=\"" +
-           num(q.y) + "\"" + stroke_attr(color, width_px) + " stroke-linecap=\"round\"/>\n";
+  body_ += "<line x1=\"" + short_num(p.x) + "\" y1=\"" + short_num(p.y) + "\" x2=\"" + short_num(q.x) + "\" y2=\"" +
+           short_num(q.y) + "\"" + stroke_attr(color, width_px) + " stroke-linecap=\"round\"/>\n";
 }
 
 void SvgCanvas::polyline(std::span<const Vec2> points, Color color, float width_px) {
@@ -106,8 +106,8 @@ void SvgCanvas::polyline(std::span<const Vec2> points, Color color, float width_
 void SvgCanvas::rect(Vec2 lo, Vec2 hi, Color fill, Color outline) {
   if (fill.a <= 0 && outline.a <= 0) return;
   const Vec2 a = to_px(lo), b = to_px(hi);
-  body_ += "<rect x=\"" + num(std::min(a.x, b.x)) + "\" y=\"" + num(std::min(a.y, b.y)) +
-           "\" width=\"" + num(std::abs(b.x - a.x)) + "\" height=\"" + num(std::abs(b.y - a.y)) +
+  body_ += "<rect x=\"" + short_num(std::min(a.x, b.x)) + "\" y=\"" + short_num(std::min(a.y, b.y)) +
+           "\" width=\"" + short_num(std::abs(b.x - a.x)) + "\" height=\"" + short_num(std::abs(b.y - a.y)) +
            "\"" + fill_attr(fill) + stroke_attr(outline, 1.0) + "/>\n";
 }
 
@@ -115,7 +115,7 @@ namespace {
 std::string text_element(const SvgCanvas& c, Vec2 at, std::string_view text, Color color,
                          double px, const char* anchor) {
   const Vec2 p = c.to_px(at);
-  return "<text x=\"" + num(p.x) + "\" y=\"" + num(p.y) + "\" font-size=\"" + num(px) +
+  return "<text x=\"" + short_num(p.x) + "\" y=\"" + short_num(p.y) + "\" font-size=\"" + short_num(px) +
          "\" font-family=\"sans-serif\" text-anchor=\"" + anchor + "\" dominant-baseline=\"central\"" +
          fill_attr(color) + ">" + svg_escape(std::string(text)) + "</text>\n";
 }
@@ -148,10 +148,10 @@ void SvgCanvas::arrow(Vec2 from, Vec2 to, Color color, float width_px) {
   const Vec2 base{b.x - ux * head, b.y - uy * head};
   const Vec2 l{base.x - uy * head * 0.6, base.y + ux * head * 0.6};
   const Vec2 r{base.x + uy * head * 0.6, base.y - ux * head * 0.6};
-  body_ += "<g class=\"arrow\"><line x1=\"" + num(a.x) + "\" y1=\"" + num(a.y) + "\" x2=\"" +
-           num(base.x) + "\" y2=\"" + num(base.y) + "\"" + stroke_attr(color, width_px) +
-           "/><polygon points=\"" + num(b.x) + "," + num(b.y) + " " + num(l.x) + "," + num(l.y) +
-           " " + num(r.x) + "," + num(r.y) + "\"" + fill_attr(color) + "/></g>\n";
+  body_ += "<g class=\"arrow\"><line x1=\"" + short_num(a.x) + "\" y1=\"" + short_num(a.y) + "\" x2=\"" +
+           short_num(base.x) + "\" y2=\"" + short_num(base.y) + "\"" + stroke_attr(color, width_px) +
+           "/><polygon points=\"" + short_num(b.x) + "," + short_num(b.y) + " " + short_num(l.x) + "," + short_num(l.y) +
+           " " + short_num(r.x) + "," + short_num(r.y) + "\"" + fill_attr(color) + "/></g>\n";
 }
 
 std::string SvgCanvas::svg() const {

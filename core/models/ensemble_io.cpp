@@ -24,7 +24,7 @@
 namespace dynalab {
 
 namespace {
-constexpr char kMagic[8] = {'D', 'L', 'E', 'N', 'S', 'E', 'M', '1'};
+constexpr char kWeightsMagic[8] = {'D', 'L', 'E', 'N', 'S', 'E', 'M', '1'};
 
 }  // namespace
 
@@ -32,7 +32,7 @@ void Ensemble::save(const std::filesystem::path& path) const { write_file_atomic
 
 std::string Ensemble::to_bytes() const {
   BinaryWriter w;
-  w.out.append(kMagic, 8);
+  w.out.append(kWeightsMagic, 8);
   w.put<uint32_t>(1);
   w.put<uint32_t>(probabilistic_ ? 1 : 0);
   w.put<uint32_t>(uint32_t(parse_activation(cfg_.activation)));
@@ -69,7 +69,7 @@ void Ensemble::load(const std::filesystem::path& path) {
 void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
   BinaryReader r{bytes, p};
   r.need(8, "the magic \"DLENSEM1\"");
-  if (std::memcmp(bytes.data(), kMagic, 8) != 0)
+  if (std::memcmp(bytes.data(), kWeightsMagic, 8) != 0)
     throw InputError(p + ": expected a dynalab model file (starting with \"DLENSEM1\")");
   r.pos = 8;
   const uint32_t version = r.get<uint32_t>("the version");

@@ -21,7 +21,7 @@
 namespace dynalab {
 
 namespace {
-constexpr char kMagic[8] = {'D', 'L', 'E', 'N', 'S', 'T', 'S', '1'};
+constexpr char kStateMagic[8] = {'D', 'L', 'E', 'N', 'S', 'T', 'S', '1'};
 
 using Out = BinaryWriter;
 using In = BinaryReader;
@@ -72,7 +72,7 @@ void Ensemble::save_training_state(const std::filesystem::path& path) const {
 
 std::string Ensemble::training_state_bytes() const {
   Out o;
-  o.array(kMagic, 8);
+  o.array(kStateMagic, 8);
   const long P = members_.empty() ? 0 : long(members_[0].net.params().size());
   o.put<uint32_t>(uint32_t(size()));
   o.put<uint32_t>(uint32_t(P));
@@ -112,7 +112,7 @@ void Ensemble::load_training_state(const std::filesystem::path& path, const Data
 void Ensemble::load_training_state_bytes(const std::string& bytes, const std::string& file, const Dataset& data) {
   In in{bytes, file};
   in.need(8, "the magic \"DLENSTS1\"");
-  if (std::memcmp(bytes.data(), kMagic, 8) != 0)
+  if (std::memcmp(bytes.data(), kStateMagic, 8) != 0)
     in.fail("a dynalab training-state file (starting with \"DLENSTS1\")");
   in.pos = 8;
   const long P = long(members_[0].net.params().size()), D = target_dim();
