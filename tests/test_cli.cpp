@@ -107,7 +107,9 @@ TEST_CASE("bad flags and values exit 2 with one line naming the flag") {
       {"no_such_command", "error: unknown command 'no_such_command'"},
       {"", "error: a subcommand is required"},
   };
-  for (const auto& [args, expect] : cases) {
+  for (const auto& item : cases) {
+    const auto& args = item.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& expect = item.second;
     const auto r = test::run_cli(args);
     INFO("dynalab-cli " << args << "\n" << r.output);
     CHECK(r.exit_code == 2);

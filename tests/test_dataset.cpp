@@ -225,7 +225,9 @@ TEST_CASE("a .npy header outside the dict numpy writes is refused, never guessed
        "expected dtype float64 or float32, got i8"},
       {"'descr': '<f8', 'fortran_order': False, 'shape': (2, 6)", "expected a dict"},
   };
-  for (const auto& [header, expect] : bad) {
+  for (const auto& item : bad) {
+    const auto& header = item.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& expect = item.second;
     INFO(header);
     const std::string msg =
         error_of([&] { Dataset::from_npy(npy_with_header(header, data), "b.npy", 1, 1); });

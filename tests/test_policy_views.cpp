@@ -105,8 +105,10 @@ TEST_CASE("sac and mbpo publish the critic map on the pendulum; publishing chang
   const std::vector<std::string> sac = {"seed=3", "steps=400", "sac.learning_starts=100",
                                         "sac.batch_size=32", "sac.hidden=[16, 16]",
                                         "eval_every=200", "eval_episodes=1"};
-  for (const auto& [preset, sets] :
+  for (const auto& learner :
        {std::pair{std::string("sac_pendulum"), sac}, std::pair{std::string("mbpo_pendulum"), small_mbpo("3")}}) {
+    const auto& preset = learner.first;  // not a structured binding: clang 14 cannot capture one
+    const auto& sets = learner.second;
     INFO(preset);
     auto quiet = make(preset, sets);
     quiet->run_to_end();
