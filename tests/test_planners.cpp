@@ -335,7 +335,8 @@ TEST_CASE("one planner table: make_planner, the config's choices and fields read
                        InputError);
 }
 
-TEST_CASE("replans after the first allocate nothing (buffers are reused)") {
+TEST_CASE("replans after the first allocate nothing (buffers are reused)" *
+          doctest::skip(!kCountsAllocations)) {
   const int H = 8;
   QuadraticEvaluator eval(2, make_target(H * 2, 0.6f));
   for (const PlannerOptimizer& k : planner_optimizers()) {  // every planner of the table

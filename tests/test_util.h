@@ -13,6 +13,16 @@
 
 namespace dynalab::test {
 
+/// True in the sanitizer builds (scripts/sanitize.sh). A test case whose point is a learning
+/// outcome (many full episodes: minutes under ASan) is marked `* doctest::skip(kSanitized)`; the
+/// Release run checks its outcome, and the case's code paths run under the sanitizers in the
+/// other, shorter cases.
+#ifdef DYNALAB_SANITIZED
+inline constexpr bool kSanitized = true;
+#else
+inline constexpr bool kSanitized = false;
+#endif
+
 struct CliResult {
   int exit_code;
   std::string output;  ///< stdout and stderr together
