@@ -1,0 +1,141 @@
+#pragma once
+// Iterative LQR (Li & Todorov 2004) with the regularisation and line search of Tassa, Erez &
+// Todorov 2012 ("Synthesis and stabilization of complex behaviors through online trajectory
+// optimization", section II): around a nominal trajectory (X, U) the dynamics are linearised
+// (A_t = df/dx, B_t = df/du) and the cost expanded to second order; a backward pass solves the
+// resulting LQ problem for feedforward terms k_t and feedback gains K_t, and a forward pass rolls
+// the true dynamics under u_t = U_t + alpha k_t + K_t (x_t - X_t), trying alpha = 1, 1/2, ...
+// until the actual cost reduction is a fair share of the one the LQ model expected.
+//
+// Regularisation (Tassa et al. eq. 10): mu is added to the value function's Hessian, so
+//   Quu = luu + B' (Vxx + mu I) B,  Qux = lux + B' (Vxx + mu I) A,
+// which keeps the new trajectory close to the old one in state space; mu grows when Quu is not
+// positive definite or no step size improves the cost, and shrinks after a successful iteration.
+//
+// On a linear system with a quadratic cost the LQ model is exact, so one iteration with alpha = 1
+// and mu = 0 lands on the LQR optimum (tests/test_ilqr.cpp checks it against a Riccati
+// recursion written independently there). Unconstrained: action bounds are the caller's.
+// Everything is in double: the gains of a long horizon are differences of large numbers.
+
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/space.h"
+
+namespace dynalab {
+
+
+/// x_{t+1} = f(x_t, u_t), with its Jacobians.
+class IlqrDynamics {
+ public:
+  virtual ~IlqrDynamics() = default;
+  virtual int state_dim() const = 0;
+  virtual int action_dim() const = 0;
+  /// The next state (state_dim) of state x (state_dim) under action u (action_dim).
+  virtual Vec step(const Vec& x, const Vec& u) const = 0;
+  /// A = df/dx (state_dim x state_dim) and B = df/du (state_dim x action_dim) at (x, u).
+  /// Default: central finite differences of step() with step `fd_step` per coordinate
+  /// (error O(fd_step^2) for smooth f).
+  virtual void jacobians(const Vec& x, const Vec& u, Eigen::MatrixXd& A, Eigen::MatrixXd& B) const;
+  double fd_step = 1e-5;
+};
+
+/// Central finite differences of f at (x, u): A = df/dx, B = df/du (the default above, also for
+/// callers that check an exact Jacobian against it).
+void finite_difference_jacobians(const IlqrDynamics& f, const Vec& x, const Vec& u, double h,
+                                 Eigen::MatrixXd& A, Eigen::MatrixXd& B);
+
+/// x_{t+1} = A x_t + B u_t + c: exact Jacobians.
+class LinearDynamics : public IlqrDynamics {
+ public:
+  LinearDynamics(Eigen::MatrixXd A, Eigen::MatrixXd B, Vec c);
+  int state_dim() const override { return int(A_.rows()); }
+  int action_dim() const override { return int(B_.cols()); }
+  Vec step(const Vec& x, const Vec& u) const override;
+  void jacobians(const Vec&, const Vec&, Eigen::MatrixXd& A, Eigen::MatrixXd& B) const override;
+
+ private:
+  Eigen::MatrixXd A_, B_;
+  Vec c_;
+};
+
+/// Second-order expansion of a cost term at a point: l, its gradient and Hessian.
+struct CostExpansion {
+  double l = 0;
+  Vec lx, lu;          ///< dl/dx (state_dim), dl/du (action_dim; empty for the final cost)
+  Eigen::MatrixXd lxx, luu, lux;   ///< d2l/dx2, d2l/du2, d2l/du dx (action_dim x state_dim)
+};
+
+/// The cost to minimise: sum over t < H of running(x_t, u_t) plus final(x_H).
+class IlqrCost {
+ public:
+  virtual ~IlqrCost() = default;
+  virtual double running(const Vec& x, const Vec& u) const = 0;
+  virtual double final(const Vec& x) const = 0;
+  /// The expansion of running(x, u) (all fields).
+  virtual CostExpansion expand_running(const Vec& x, const Vec& u) const = 0;
+  /// The expansion of final(x) (l, lx, lxx).
+  virtual CostExpansion expand_final(const Vec& x) const = 0;
+};
+
+/// 1/2 (x - goal)' Q (x - goal) + 1/2 u' R u per step and 1/2 (x - goal)' Qf (x - goal) at the end.
+/// Q, Qf symmetric positive semi-definite, R symmetric positive definite.
+class QuadraticCost : public IlqrCost {
+ public:
+  QuadraticCost(Eigen::MatrixXd Q, Eigen::MatrixXd R, Eigen::MatrixXd Qf, Vec goal);
+  double running(const Vec& x, const Vec& u) const override;
+  double final(const Vec& x) const override;
+  CostExpansion expand_running(const Vec& x, const Vec& u) const override;
+  CostExpansion expand_final(const Vec& x) const override;
+
+ private:
+  Eigen::MatrixXd Q_, R_, Qf_;
+  Vec goal_;
+};
+
+struct IlqrOptions {
+  int max_iterations = 100;
+  /// Stop once an accepted iteration lowers the cost by less than this fraction of it.
+  double tolerance = 1e-10;
+  /// Initial mu and its schedule (Tassa et al.: mu_min 1e-6, factor 2); mu below mu_min is 0.
+  double mu_init = 0;
+  double mu_min = 1e-6;
+  double mu_max = 1e10;
+  double mu_factor = 2;
+  /// Step sizes tried in the forward pass, largest first (alpha_t = 1.1^(-t^2) in the paper;
+  /// halving is the common simplification).
+  std::vector<double> alphas = {1, 0.5, 0.25, 0.125, 0.0625, 0.03125, 0.015625, 0.0078125};
+  /// Accept a step when actual / expected reduction exceeds this (Tassa et al.: 0 < c1 < 1).
+  double accept_ratio = 0.1;
+};
+
+/// One iteration's record, for the "predicted vs actual cost change" plot.
+struct IlqrIteration {
+  double cost = 0;                ///< the cost after this iteration
+  double expected_reduction = 0;  ///< what the LQ model predicted for the accepted alpha
+  double actual_reduction = 0;    ///< cost before minus cost after (0 if rejected)
+  double alpha = 0;               ///< the accepted step size (0: none accepted)
+  double mu = 0;                  ///< regularisation used in the backward pass
+};
+
+struct IlqrResult {
+  std::vector<Vec> X;     ///< H + 1 states of the final trajectory (X[0] = x0)
+  std::vector<Vec> U;     ///< H actions
+  std::vector<Eigen::MatrixXd> K;     ///< H feedback gains (action_dim x state_dim) of the last backward pass
+  std::vector<Vec> k;     ///< H feedforward terms of the last backward pass
+  double cost = 0;         ///< cost of (X, U)
+  double initial_cost = 0; ///< cost of the initial rollout
+  bool converged = false;  ///< the relative improvement fell below the tolerance
+  std::vector<IlqrIteration> iterations;
+};
+
+/// Total cost of rolling `U` (H actions) from x0 through f; fills X (H + 1 states) if not null.
+double rollout_cost(const IlqrDynamics& f, const IlqrCost& cost, const Vec& x0,
+                    const std::vector<Vec>& U, std::vector<Vec>* X = nullptr);
+
+/// Minimises `cost` over H = U0.size() actions from x0, starting from the actions U0.
+/// Throws std::invalid_argument if U0 is empty or a dimension does not match f's.
+IlqrResult ilqr(const IlqrDynamics& f, const IlqrCost& cost, const Vec& x0,
+                std::vector<Vec> U0, const IlqrOptions& options = {});
+
+}  // namespace dynalab
