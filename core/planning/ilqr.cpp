@@ -11,24 +11,20 @@ namespace dynalab {
 
 void finite_difference_jacobians(const IlqrDynamics& f, const Vec& x, const Vec& u, double h,
                                  Eigen::MatrixXd& A, Eigen::MatrixXd& B) {
-  const int n = f.state_dim(), m = f.action_dim();
-  A.resize(n, n);
-  B.resize(n, m);
+  // One column of J per coordinate i of v (x or u): (f(v + h e_i) - f(v - h e_i)) / 2h.
+  auto differences = [&](Vec& v, const Vec& v0, const auto& step, Eigen::MatrixXd& J) {
+    J.resize(f.state_dim(), v0.size());
+    for (Eigen::Index i = 0; i < v0.size(); ++i) {
+      v[i] = v0[i] + h;
+      const Vec hi = step();
+      v[i] = v0[i] - h;
+      J.col(i) = (hi - step()) / (2 * h);
+      v[i] = v0[i];
+    }
+  };
   Vec xp = x, up = u;
-  for (int i = 0; i < n; ++i) {
-    xp[i] = x[i] + h;
-    const Vec hi = f.step(xp, u);
-    xp[i] = x[i] - h;
-    A.col(i) = (hi - f.step(xp, u)) / (2 * h);
-    xp[i] = x[i];
-  }
-  for (int j = 0; j < m; ++j) {
-    up[j] = u[j] + h;
-    const Vec hi = f.step(x, up);
-    up[j] = u[j] - h;
-    B.col(j) = (hi - f.step(x, up)) / (2 * h);
-    up[j] = u[j];
-  }
+  differences(xp, x, [&] { return f.step(xp, u); }, A);
+  differences(up, u, [&] { return f.step(x, up); }, B);
 }
 
 void IlqrDynamics::jacobians(const Vec& x, const Vec& u, Eigen::MatrixXd& A,
