@@ -26,7 +26,7 @@ while read -r name steps; do
        --ticks "$ticks" --screenshot "$png" --exit --size 1280x800 </dev/null >"$log" 2>&1; then
     tail -n 5 "$log"; echo "FAIL $name: dynalab exited non-zero"; fail=1
   elif [ "$(grep -c '^scripted: step [0-9]* done' "$log")" -ne $((steps - 1)) ] ||
-       ! grep -q '^scripted: ' "$log"; then
+       ! grep -q '^scripted: [^ ]*, [0-9]* ticks' "$log"; then
     echo "FAIL $name: not every one of its $steps steps ran"; fail=1
   elif ! "$stats" "$png" 12; then
     echo "FAIL $name step $steps: blank screenshot"; fail=1
