@@ -92,6 +92,22 @@ class Env {
     (void)s, (void)a, (void)s_next;
     return std::nullopt;
   }
+  /// Puts the env in the state whose observation is `obs`, for envs whose observation is their
+  /// whole state (a Markov observation); the episode's step counter restarts at 0. Returns false
+  /// (changing nothing) if the observation does not determine the state (the default). The true
+  /// env's finite-difference Jacobians (core/gradients/env_dynamics.h) step clones from here.
+  virtual bool set_observation(const Vec& obs) {
+    (void)obs;
+    return false;
+  }
+  /// The exact Jacobians of one step, A = d obs' / d obs (obs_dim x obs_dim) and B = d obs' / d
+  /// action (obs_dim x action_dim), for an env that knows them in closed form; false (the
+  /// default) leaves finite differences to the caller.
+  virtual bool dynamics_jacobians(const Vec& obs, const Vec& action, Eigen::MatrixXd& A,
+                                  Eigen::MatrixXd& B) const {
+    (void)obs, (void)action, (void)A, (void)B;
+    return false;
+  }
   /// Whether `obs` is a failure the episode cannot recover from, whether or not the episode ends
   /// there (the cliff hill's pit, a fallen pole; never a goal). The plan overlays draw an
   /// imagined path that reaches one in a colour of its own (red), named by failure_name().

@@ -55,6 +55,12 @@ Vec Pendulum::reset(uint64_t seed) {
   return observe();
 }
 
+bool Pendulum::set_observation(const Vec& obs) {
+  if (obs.size() != 3) return false;
+  set_pole(std::atan2(obs[1], obs[0]), obs[2]);
+  return true;
+}
+
 Vec Pendulum::observe() const {
   const BodyState b = body_state(0);
   Vec o(3);

@@ -52,6 +52,8 @@ class Pendulum : public Box2DEnv {
   std::optional<StatePlane> state_plane() const override;
   FutureLayout future_layout() const override { return {FutureLayout::radial, {}}; }
   Vec observe() const override;
+  /// The pole at angle atan2(sin, cos) with the observed angular velocity.
+  bool set_observation(const Vec& obs) override;
   /// Puts the pole at angle theta (rad, 0 upright) with angular velocity omega (rad/s).
   void set_pole(double theta, double omega);
 

@@ -34,6 +34,25 @@ StepResult PointMass::step(const Vec& action) {
   return r;
 }
 
+bool PointMass::set_observation(const Vec& obs) {
+  if (obs.size() != 2) return false;
+  pos_ = obs[0];
+  vel_ = obs[1];
+  step_ = 0;
+  return true;
+}
+
+bool PointMass::dynamics_jacobians(const Vec&, const Vec& action, Eigen::MatrixXd& A,
+                                   Eigen::MatrixXd& B) const {
+  const double dt = cfg_.dt;
+  A.resize(2, 2);
+  A << 1, dt, 0, 1;
+  const bool clipped = !std::isfinite(action[0]) || std::abs(action[0]) > 1;
+  B.resize(2, 1);
+  B << (clipped ? 0 : dt * dt), (clipped ? 0 : dt);
+  return true;
+}
+
 std::optional<double> PointMass::reward(const Vec&, const Vec& a, const Vec& s_next) const {
   const double u = std::clamp(a[0], -1.0, 1.0);
   return reward_at(s_next[0], s_next[1], u);

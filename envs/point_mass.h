@@ -57,6 +57,11 @@ class PointMass : public Env {
   /// Never: episodes end by truncation only.
   std::optional<bool> terminated(const Vec&, const Vec&, const Vec&) const override { return false; }
   std::vector<std::string> observation_names() const override { return {"pos", "vel"}; }
+  /// (pos, vel) is the whole state.
+  bool set_observation(const Vec& obs) override;
+  /// Exact: pos' = pos + dt vel', vel' = vel + dt a (B = 0 where the action is clipped).
+  bool dynamics_jacobians(const Vec& obs, const Vec& action, Eigen::MatrixXd& A,
+                          Eigen::MatrixXd& B) const override;
   std::optional<Vec2> obs_position(const Vec& obs) const override { return Vec2{obs[0], 0.0}; }
   FutureLayout future_layout() const override { return {FutureLayout::time_up, {}}; }
 

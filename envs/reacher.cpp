@@ -53,6 +53,12 @@ void Reacher::set_arm(double q1, double q2, double w1, double w2, Vec2 target) {
                  {ex + h * c2, ey + h * s2, a2, evx - w12 * h * s2, evy + w12 * h * c2, w12}});
 }
 
+bool Reacher::set_observation(const Vec& o) {
+  if (o.size() != 10) return false;
+  set_arm(std::atan2(o[2], o[0]), std::atan2(o[3], o[1]), o[6], o[7], {o[4], o[5]});
+  return true;
+}
+
 Vec Reacher::reset(uint64_t seed) {
   Rng rng(seed);
   const double q1 = rng.uniform(-0.1, 0.1), q2 = rng.uniform(-0.1, 0.1);

@@ -44,6 +44,9 @@ class Reacher : public Box2DEnv {
     return Vec2{obs[4] + obs[8], obs[5] + obs[9]};
   }
   Vec observe() const override;
+  /// The arm at the observed joint angles (atan2 of their sines and cosines), joint speeds and
+  /// target; the tip-minus-target entries follow from those and are not read.
+  bool set_observation(const Vec& obs) override;
   /// Starts an episode with joint angles q (rad), joint speeds (rad/s) and a target (m).
   void set_arm(double q1, double q2, double q1_dot, double q2_dot, Vec2 target);
   Vec2 tip() const;

@@ -39,7 +39,7 @@ Eigen::MatrixXd normal_matrix(int rows, int cols, Rng& rng) {
 }
 
 /// The point mass through the default (finite-difference) Jacobians.
-class FiniteDifferencePointMass : public IlqrDynamics {
+class FiniteDifferencePointMass : public DifferentiableDynamics {
  public:
   int state_dim() const override { return 2; }
   int action_dim() const override { return 1; }
@@ -51,7 +51,7 @@ class FiniteDifferencePointMass : public IlqrDynamics {
 
 /// A frictionless pendulum, semi-implicit Euler: x = [theta (0 upright), omega], u = torque.
 /// omega' = omega + dt (g/l sin theta + u / (m l^2)), theta' = theta + dt omega'.
-class Pendulum : public IlqrDynamics {
+class Pendulum : public DifferentiableDynamics {
  public:
   static constexpr double g_over_l = 10, inv_inertia = 1, dt = 0.05;
   int state_dim() const override { return 2; }

@@ -9,43 +9,6 @@
 
 namespace dynalab {
 
-void finite_difference_jacobians(const IlqrDynamics& f, const Vec& x, const Vec& u, double h,
-                                 Eigen::MatrixXd& A, Eigen::MatrixXd& B) {
-  // One column of J per coordinate i of v (x or u): (f(v + h e_i) - f(v - h e_i)) / 2h.
-  auto differences = [&](Vec& v, const Vec& v0, const auto& step, Eigen::MatrixXd& J) {
-    J.resize(f.state_dim(), v0.size());
-    for (Eigen::Index i = 0; i < v0.size(); ++i) {
-      v[i] = v0[i] + h;
-      const Vec hi = step();
-      v[i] = v0[i] - h;
-      J.col(i) = (hi - step()) / (2 * h);
-      v[i] = v0[i];
-    }
-  };
-  Vec xp = x, up = u;
-  differences(xp, x, [&] { return f.step(xp, u); }, A);
-  differences(up, u, [&] { return f.step(x, up); }, B);
-}
-
-void IlqrDynamics::jacobians(const Vec& x, const Vec& u, Eigen::MatrixXd& A,
-                             Eigen::MatrixXd& B) const {
-  finite_difference_jacobians(*this, x, u, fd_step, A, B);
-}
-
-LinearDynamics::LinearDynamics(Eigen::MatrixXd A, Eigen::MatrixXd B, Vec c)
-    : A_(std::move(A)), B_(std::move(B)), c_(std::move(c)) {
-  if (A_.rows() != A_.cols() || B_.rows() != A_.rows() || c_.size() != A_.rows())
-    throw std::invalid_argument("LinearDynamics: A must be n x n, B n x m and c of size n");
-}
-
-Vec LinearDynamics::step(const Vec& x, const Vec& u) const { return A_ * x + B_ * u + c_; }
-
-void LinearDynamics::jacobians(const Vec&, const Vec&, Eigen::MatrixXd& A,
-                               Eigen::MatrixXd& B) const {
-  A = A_;
-  B = B_;
-}
-
 QuadraticCost::QuadraticCost(Eigen::MatrixXd Q, Eigen::MatrixXd R, Eigen::MatrixXd Qf, Vec goal)
     : Q_(std::move(Q)), R_(std::move(R)), Qf_(std::move(Qf)), goal_(std::move(goal)) {
   const auto n = goal_.size();
@@ -83,7 +46,7 @@ CostExpansion QuadraticCost::expand_final(const Vec& x) const {
   return e;
 }
 
-double rollout_cost(const IlqrDynamics& f, const IlqrCost& cost, const Vec& x0,
+double rollout_cost(const DifferentiableDynamics& f, const IlqrCost& cost, const Vec& x0,
                     const std::vector<Vec>& U, std::vector<Vec>* X) {
   Vec x = x0;
   double total = 0;
@@ -104,7 +67,7 @@ namespace {
 /// The backward pass around (X, U) with regularisation mu. Fills K, k and the expected
 /// reduction's two terms (dV1 = sum k'Qu, dV2 = sum 1/2 k'Quu k: a step alpha is expected to
 /// change the cost by alpha dV1 + alpha^2 dV2). False if some Quu is not positive definite.
-bool backward_pass(const IlqrDynamics& f, const IlqrCost& cost, const std::vector<Vec>& X,
+bool backward_pass(const DifferentiableDynamics& f, const IlqrCost& cost, const std::vector<Vec>& X,
                    const std::vector<Vec>& U, double mu, std::vector<Eigen::MatrixXd>& K,
                    std::vector<Vec>& k, double& dV1, double& dV2) {
   const int H = int(U.size()), n = f.state_dim();
@@ -141,7 +104,7 @@ bool backward_pass(const IlqrDynamics& f, const IlqrCost& cost, const std::vecto
 }
 
 /// Rolls the true dynamics under u_t = U_t + alpha k_t + K_t (x_t - X_t); returns the cost.
-double forward_pass(const IlqrDynamics& f, const IlqrCost& cost, const std::vector<Vec>& X,
+double forward_pass(const DifferentiableDynamics& f, const IlqrCost& cost, const std::vector<Vec>& X,
                     const std::vector<Vec>& U, const std::vector<Eigen::MatrixXd>& K,
                     const std::vector<Vec>& k, double alpha, std::vector<Vec>& Xn,
                     std::vector<Vec>& Un) {
@@ -160,7 +123,7 @@ double forward_pass(const IlqrDynamics& f, const IlqrCost& cost, const std::vect
 
 }  // namespace
 
-IlqrResult ilqr(const IlqrDynamics& f, const IlqrCost& cost, const Vec& x0, std::vector<Vec> U0,
+IlqrResult ilqr(const DifferentiableDynamics& f, const IlqrCost& cost, const Vec& x0, std::vector<Vec> U0,
                 const IlqrOptions& o) {
   if (U0.empty()) throw std::invalid_argument("ilqr: the initial action sequence is empty");
   if (x0.size() != f.state_dim())

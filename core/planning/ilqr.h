@@ -20,44 +20,10 @@
 #include <Eigen/Core>
 #include <vector>
 
+#include "core/gradients/differentiable_dynamics.h"
 #include "core/space.h"
 
 namespace dynalab {
-
-
-/// x_{t+1} = f(x_t, u_t), with its Jacobians.
-class IlqrDynamics {
- public:
-  virtual ~IlqrDynamics() = default;
-  virtual int state_dim() const = 0;
-  virtual int action_dim() const = 0;
-  /// The next state (state_dim) of state x (state_dim) under action u (action_dim).
-  virtual Vec step(const Vec& x, const Vec& u) const = 0;
-  /// A = df/dx (state_dim x state_dim) and B = df/du (state_dim x action_dim) at (x, u).
-  /// Default: central finite differences of step() with step `fd_step` per coordinate
-  /// (error O(fd_step^2) for smooth f).
-  virtual void jacobians(const Vec& x, const Vec& u, Eigen::MatrixXd& A, Eigen::MatrixXd& B) const;
-  double fd_step = 1e-5;
-};
-
-/// Central finite differences of f at (x, u): A = df/dx, B = df/du (the default above, also for
-/// callers that check an exact Jacobian against it).
-void finite_difference_jacobians(const IlqrDynamics& f, const Vec& x, const Vec& u, double h,
-                                 Eigen::MatrixXd& A, Eigen::MatrixXd& B);
-
-/// x_{t+1} = A x_t + B u_t + c: exact Jacobians.
-class LinearDynamics : public IlqrDynamics {
- public:
-  LinearDynamics(Eigen::MatrixXd A, Eigen::MatrixXd B, Vec c);
-  int state_dim() const override { return int(A_.rows()); }
-  int action_dim() const override { return int(B_.cols()); }
-  Vec step(const Vec& x, const Vec& u) const override;
-  void jacobians(const Vec&, const Vec&, Eigen::MatrixXd& A, Eigen::MatrixXd& B) const override;
-
- private:
-  Eigen::MatrixXd A_, B_;
-  Vec c_;
-};
 
 /// Second-order expansion of a cost term at a point: l, its gradient and Hessian.
 struct CostExpansion {
@@ -130,12 +96,12 @@ struct IlqrResult {
 };
 
 /// Total cost of rolling `U` (H actions) from x0 through f; fills X (H + 1 states) if not null.
-double rollout_cost(const IlqrDynamics& f, const IlqrCost& cost, const Vec& x0,
+double rollout_cost(const DifferentiableDynamics& f, const IlqrCost& cost, const Vec& x0,
                     const std::vector<Vec>& U, std::vector<Vec>* X = nullptr);
 
 /// Minimises `cost` over H = U0.size() actions from x0, starting from the actions U0.
 /// Throws std::invalid_argument if U0 is empty or a dimension does not match f's.
-IlqrResult ilqr(const IlqrDynamics& f, const IlqrCost& cost, const Vec& x0,
+IlqrResult ilqr(const DifferentiableDynamics& f, const IlqrCost& cost, const Vec& x0,
                 std::vector<Vec> U0, const IlqrOptions& options = {});
 
 }  // namespace dynalab
