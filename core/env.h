@@ -51,6 +51,17 @@ struct FutureLayout {
   std::vector<Mark> marks;
 };
 
+/// An unstable equilibrium of an env's physics and the rate its linearisation predicts: near it
+/// small deviations grow like exp(rate * t), so Jacobian products of a rollout (backprop through
+/// the dynamics) grow geometrically at that rate (deck 001, "What's the problem with backprop
+/// into policy?"). From the env's own equations, not measured.
+struct UnstableEquilibrium {
+  Vec obs;             ///< the equilibrium's observation (zero action holds it)
+  double rate = 0;     ///< the unstable eigenvalue of the continuous-time linearisation, 1/s
+  double control_dt = 0;  ///< s per env step: the rate per step is rate * control_dt
+  std::string formula;    ///< the rate's formula and value in words, for plots and docs
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -92,6 +103,8 @@ class Env {
     (void)s, (void)a, (void)s_next;
     return std::nullopt;
   }
+  /// The env's unstable equilibrium (the pendulum upright), if its physics has one.
+  virtual std::optional<UnstableEquilibrium> unstable_equilibrium() const { return std::nullopt; }
   /// Puts the env in the state whose observation is `obs`, for envs whose observation is their
   /// whole state (a Markov observation); the episode's step counter restarts at 0. Returns false
   /// (changing nothing) if the observation does not determine the state (the default). The true

@@ -41,6 +41,7 @@ struct Snapshot {
   std::shared_ptr<const ModelView> model;     ///< a learned dynamics model and its data
   std::shared_ptr<const PolicyValueView> policy_value;  ///< a policy learner's critic map
   std::shared_ptr<const BranchedRolloutView> branched_rollouts;  ///< MBPO's imagined data
+  std::shared_ptr<const PathwiseRolloutView> pathwise_rollout;   ///< v2.0's rollout and gradient
 };
 
 }  // namespace dynalab

@@ -141,4 +141,13 @@ struct BranchedRolloutView {
   int64_t model_error_env_steps = 0;  ///< the env step of the refit they were measured at
 };
 
+/// v2.0's current imagined rollout through the model and where its gradient comes from
+/// (core/agents/backprop/): the policy's H-step rollout from a real start, each step coloured by
+/// the return's sensitivity to that step's action, |dJ_t / da_t| (pathwise_gradient.h).
+struct PathwiseRolloutView {
+  std::vector<Vec> states;         ///< s_0 (real) .. s_H, imagined
+  std::vector<double> sensitivity;  ///< H: |dJ_t / da_t|
+  int horizon = 0;
+};
+
 }  // namespace dynalab

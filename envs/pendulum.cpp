@@ -2,6 +2,7 @@
 
 #include <box2d/box2d.h>
 
+#include <cstdio>
 #include <cmath>
 #include <numbers>
 
@@ -49,10 +50,23 @@ void Pendulum::set_pole(double theta, double omega) {
 
 Vec Pendulum::reset(uint64_t seed) {
   Rng rng(seed);
-  const double theta = rng.uniform(-std::numbers::pi, std::numbers::pi);
-  const double omega = rng.uniform(-1, 1);
+  const double theta = rng.uniform(-cfg_.start_angle, cfg_.start_angle);
+  const double omega = rng.uniform(-cfg_.start_speed, cfg_.start_speed);
   set_pole(theta, omega);
   return observe();
+}
+
+std::optional<UnstableEquilibrium> Pendulum::unstable_equilibrium() const {
+  UnstableEquilibrium e;
+  e.obs = Vec(3);
+  e.obs << 1, 0, 0;
+  e.rate = std::sqrt(1.5 * cfg_.gravity / cfg_.length);
+  e.control_dt = cfg_.physics.control_dt;
+  char text[96];
+  std::snprintf(text, sizeof text, "sqrt(3 g / (2 l)) = %.3g / s (%.3g per step)", e.rate,
+                e.rate * e.control_dt);
+  e.formula = text;
+  return e;
 }
 
 bool Pendulum::set_observation(const Vec& obs) {

@@ -17,6 +17,11 @@ struct PendulumConfig {
   double length = 1.0;      ///< m
   double max_torque = 2.0;  ///< N m
   double max_speed = 8.0;   ///< rad/s
+  /// Episode starts: theta ~ U(-start_angle, start_angle), theta_dot ~ U(-start_speed,
+  /// start_speed); Gymnasium's are pi and 1. Small values start near upright ("learn to
+  /// balance from nearby starts", the v2.0 lesson).
+  double start_angle = 3.141592653589793;  ///< rad
+  double start_speed = 1.0;                ///< rad/s
   PhysicsSettings physics{0.05, 10, 4, 2, 200};
 
   template <class V>
@@ -28,6 +33,10 @@ struct PendulumConfig {
             "torque bound, N m");
     v.field("max_speed", max_speed, Range::closed(0.1, 100), Apply::on_reset,
             "angular speed limit, rad/s");
+    v.field("start_angle", start_angle, Range::closed(0, 3.141592653589793), Apply::on_reset,
+            "largest |angle| of an episode's start, rad (0 upright)");
+    v.field("start_speed", start_speed, Range::closed(0, 100), Apply::on_reset,
+            "largest |angular speed| of an episode's start, rad/s");
     physics.visit(v);
   }
 };
@@ -52,6 +61,10 @@ class Pendulum : public Box2DEnv {
   std::optional<StatePlane> state_plane() const override;
   FutureLayout future_layout() const override { return {FutureLayout::radial, {}}; }
   Vec observe() const override;
+  /// Upright at rest. A rod on a pivot, I = m l^2 / 3, torque m g (l / 2) sin(theta):
+  /// theta'' = 3 g / (2 l) sin(theta), so near theta = 0 deviations grow like
+  /// exp(sqrt(3 g / (2 l)) t) (3.87 / s with g = 10, l = 1).
+  std::optional<UnstableEquilibrium> unstable_equilibrium() const override;
   /// The pole at angle atan2(sin, cos) with the observed angular velocity.
   bool set_observation(const Vec& obs) override;
   /// Puts the pole at angle theta (rad, 0 upright) with angular velocity omega (rad/s).

@@ -2,6 +2,7 @@
 
 #include "app/draw/branched_rollout_overlay.h"
 #include "app/draw/data_overlay.h"
+#include "app/draw/pathwise_rollout_overlay.h"
 #include "app/draw/plan_overlay.h"
 #include "core/export/world_svg.h"
 #include "core/io/atomic_file.h"
@@ -10,7 +11,7 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
-  return s.plan || s.branched_rollouts ? plan_bounds(*s.world) : s.world->world_bounds();
+  return s.plan || s.branched_rollouts || s.pathwise_rollout ? plan_bounds(*s.world) : s.world->world_bounds();
 }
 
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
@@ -23,6 +24,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, opt.q_table);
   if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
   if (s.branched_rollouts) draw_branched_rollouts(canvas, world, *s.branched_rollouts);
+  if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
   world.draw_over(canvas);
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/agents/actor_critic/actor_critic_agent.h"
 #include "core/agents/ars/ars_agent.h"
+#include "core/agents/backprop/backprop_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
@@ -21,6 +22,7 @@ const std::vector<AgentFamily>& agent_families() {
       ppo_family(),
       a2c_family(),
       ars_family(),
+      backprop_family(),
   };
   return families;
 }

@@ -1,0 +1,115 @@
+#include "core/gradients/pathwise_gradient.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace dynalab {
+
+namespace {
+
+void check_pathwise_inputs(const DifferentiableDynamics& f, const TanhPolicy& policy,
+                           const std::vector<Vec>& starts, int horizon) {
+  if (starts.empty()) throw std::invalid_argument("pathwise_gradient: no start states");
+  if (horizon < 1) throw std::invalid_argument("pathwise_gradient: horizon must be >= 1");
+  if (f.state_dim() != policy.obs_dim() || f.action_dim() != policy.action_dim())
+    throw std::invalid_argument("pathwise_gradient: the policy's dimensions are not the model's");
+  for (const Vec& s : starts)
+    if (s.size() != f.state_dim())
+      throw std::invalid_argument("pathwise_gradient: a start state has the wrong size");
+}
+
+}  // namespace
+
+PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const DifferentiableReward& r,
+                                 const TanhPolicy& policy, const std::vector<Vec>& starts,
+                                 const PathwiseOptions& o) {
+  check_pathwise_inputs(f, policy, starts, o.horizon);
+  const int n = int(starts.size()), H = o.horizon, S = f.state_dim(), A = f.action_dim();
+  using Mat = TanhPolicy::Mat;
+
+  // Forward: the whole batch through the policy at each step (one cache per step), each start
+  // through the dynamics.
+  PathwiseResult out;
+  out.states.assign(n, std::vector<Vec>(H + 1));
+  out.actions.assign(n, std::vector<Vec>(H));
+  std::vector<Mat> obs(H);
+  std::vector<TanhPolicy::Cache> caches(H);
+  for (int i = 0; i < n; ++i) out.states[i][0] = starts[i];
+  double total = 0;
+  for (int t = 0; t < H; ++t) {
+    obs[t].resize(n, S);
+    for (int i = 0; i < n; ++i) obs[t].row(i) = out.states[i][t].transpose();
+    const Mat a = policy.forward(obs[t], caches[t]);
+    for (int i = 0; i < n; ++i) {
+      out.actions[i][t] = a.row(i).transpose();
+      out.states[i][t + 1] = f.step(out.states[i][t], out.actions[i][t]);
+      total += std::pow(o.gamma, t) * r.reward(out.states[i][t], out.actions[i][t],
+                                               out.states[i][t + 1]);
+    }
+  }
+  out.objective = total / n;
+
+  // Backward: lambda per start, the batch's g_t through the policy in one pass per step.
+  out.gradient = Eigen::VectorXd::Zero(policy.params().size());
+  out.action_sensitivity.assign(n, std::vector<double>(H));
+  std::vector<Vec> lambda(n, Vec::Zero(S));
+  Eigen::VectorXd step_grad(policy.params().size());
+  Eigen::MatrixXd Fs, Fa;
+  Mat g(n, A), d_obs;
+  std::vector<Vec> mu(n);
+  // The dynamics' own Jacobians F_s, kept per start and step for ds_H/ds_0 (open loop).
+  std::vector<std::vector<Eigen::MatrixXd>> open(o.state_jacobian ? n : 0,
+                                                   std::vector<Eigen::MatrixXd>(H));
+  for (int t = H - 1; t >= 0; --t) {
+    for (int i = 0; i < n; ++i) {
+      const Vec &s = out.states[i][t], &a = out.actions[i][t], &s1 = out.states[i][t + 1];
+      const RewardGradient dr = r.gradient(s, a, s1);
+      f.jacobians(s, a, Fs, Fa);
+      mu[i] = dr.rn + o.gamma * lambda[i];
+      const Vec gi = dr.ra + Fa.transpose() * mu[i];
+      g.row(i) = gi.transpose() / n;  // the objective is the batch mean
+      out.action_sensitivity[i][t] = gi.norm();
+      lambda[i] = dr.rs + Fs.transpose() * mu[i];
+      if (o.state_jacobian) open[i][t] = Fs;
+    }
+    step_grad.setZero();
+    policy.backward(obs[t], g, caches[t], &step_grad, &d_obs);
+    out.gradient += std::pow(o.gamma, t) * step_grad;
+    const bool detach = o.truncation > 0 && t % o.truncation == 0;
+    for (int i = 0; i < n; ++i) {
+      lambda[i] += n * d_obs.row(i).transpose();  // P_s' g_t (g was scaled by 1/n)
+      if (detach) lambda[i].setZero();
+    }
+  }
+  out.gradient_norm = out.gradient.norm();
+  if (o.clip_norm > 0 && out.gradient_norm > o.clip_norm) {
+    out.gradient *= o.clip_norm / out.gradient_norm;
+    out.clipped = true;
+  }
+
+  if (o.state_jacobian) {
+    out.state_jacobian.assign(n, Eigen::MatrixXd::Identity(S, S));
+    for (int i = 0; i < n; ++i)
+      for (int t = 0; t < H; ++t) out.state_jacobian[i] = open[i][t] * out.state_jacobian[i];
+  }
+  return out;
+}
+
+double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
+                      const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
+                      double gamma) {
+  check_pathwise_inputs(f, policy, starts, horizon);
+  double total = 0;
+  for (const Vec& s0 : starts) {
+    Vec s = s0;
+    for (int t = 0; t < horizon; ++t) {
+      const Vec a = policy.act(s);
+      const Vec s1 = f.step(s, a);
+      total += std::pow(gamma, t) * r.reward(s, a, s1);
+      s = s1;
+    }
+  }
+  return total / double(starts.size());
+}
+
+}  // namespace dynalab

@@ -1,0 +1,68 @@
+#include "core/gradients/tanh_policy.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/rng.h"
+
+namespace dynalab {
+
+TanhPolicy::TanhPolicy(int obs_dim, const Vec& low, const Vec& high, std::vector<int> hidden,
+                       Activation activation)
+    : net_(MlpShape{obs_dim, int(low.size()), std::move(hidden), activation}) {
+  if (!low.allFinite() || !high.allFinite() || low.size() != high.size())
+    throw std::invalid_argument("TanhPolicy: the action box must be finite");
+  mid_ = (0.5 * (low + high)).transpose();
+  half_ = (0.5 * (high - low)).transpose();
+}
+
+void TanhPolicy::init(Rng& rng, double last_layer_scale) {
+  net_.init(rng);
+  const int L = net_.shape().layers() - 1;
+  const long n = long(net_.shape().fan_in(L)) * net_.shape().fan_out(L);
+  net_.params().segment(net_.w_offset(L), n) *= last_layer_scale;
+}
+
+TanhPolicy::Mat TanhPolicy::act(const Mat& obs) const {
+  Cache c;
+  return forward(obs, c);
+}
+
+Vec TanhPolicy::act(const Vec& obs) const {
+  const Mat a = act(Mat(obs.transpose()));
+  return a.row(0).transpose();
+}
+
+TanhPolicy::Mat TanhPolicy::forward(const Mat& obs, Cache& c) const {
+  net_.forward(obs, c.net);
+  c.tanh_out = c.net.out.array().tanh();
+  Mat a = c.tanh_out;
+  a.array().rowwise() *= half_.array();
+  a.rowwise() += mid_;
+  return a;
+}
+
+void TanhPolicy::backward(const Mat& obs, const Mat& d_action, Cache& c, Eigen::VectorXd* grad,
+                          Mat* d_obs) const {
+  // d a / d net = half * (1 - tanh^2).
+  Mat d_out = d_action.array() * (1 - c.tanh_out.array().square());
+  d_out.array().rowwise() *= half_.array();
+  if (grad) {
+    net_.backward(obs, d_out, c.net, *grad, d_obs);
+  } else if (d_obs) {
+    net_.input_gradient(obs, d_out, c.net, *d_obs);
+  }
+}
+
+Eigen::MatrixXd TanhPolicy::obs_jacobian(const Vec& obs) const {
+  // One copy of the observation per action dimension: backprop of row j's unit vector is row j.
+  const int A = action_dim();
+  const Mat X = obs.transpose().replicate(A, 1);
+  Cache c;
+  forward(X, c);
+  Mat dX;
+  backward(X, Mat::Identity(A, A), c, nullptr, &dX);
+  return dX;
+}
+
+}  // namespace dynalab

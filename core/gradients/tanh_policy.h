@@ -1,0 +1,63 @@
+#pragma once
+// The deterministic policy that v2.0 backpropagates into: a = mid + half * tanh(net(s)), an MLP
+// squashed into the action box [low, high] (mid = (low + high) / 2, half = (high - low) / 2).
+// In double like the rest of core/gradients: its gradient is checked against finite
+// differences at 1e-4 relative error. Batches are rows (n x obs_dim in, n x action_dim out).
+
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/models/mlp.h"
+#include "core/space.h"
+
+namespace dynalab {
+
+class Rng;
+
+class TanhPolicy {
+ public:
+  using Net = MlpT<double>;
+  using Mat = Net::Mat;
+
+  /// A policy over observations of obs_dim with actions in [low, high] (finite), an MLP with
+  /// the given hidden widths and activation. Parameters start at zero (the zero action at the
+  /// middle of the box); call init(). Throws std::invalid_argument on an infinite bound.
+  TanhPolicy(int obs_dim, const Vec& low, const Vec& high, std::vector<int> hidden,
+             Activation activation = Activation::tanh);
+
+  /// PETS-style random weights (MlpT::init), the last layer scaled by `last_layer_scale` so the
+  /// first actions stay near the middle of the box.
+  void init(Rng& rng, double last_layer_scale = 0.1);
+
+  int obs_dim() const { return net_.shape().in; }
+  int action_dim() const { return net_.shape().out; }
+  /// All parameters, flat (MlpT's layout).
+  Eigen::VectorXd& params() { return net_.params(); }
+  const Eigen::VectorXd& params() const { return net_.params(); }
+  const Net& net() const { return net_; }
+
+  /// Actions of a batch of observations (n x obs_dim) -> (n x action_dim).
+  Mat act(const Mat& obs) const;
+  /// The action of one observation.
+  Vec act(const Vec& obs) const;
+
+  /// What forward() keeps for backward(): the network's cache and the squashed outputs.
+  struct Cache {
+    Net::Cache net;
+    Mat tanh_out;  ///< n x action_dim, tanh(net(s))
+  };
+  /// Actions of `obs` (n x obs_dim), keeping what backward() needs.
+  Mat forward(const Mat& obs, Cache& cache) const;
+  /// Backprop of dL/da (n x action_dim) through the pass that filled `cache`: ADDS dL/dparams
+  /// to `grad` (params() sized) if not null, and writes dL/ds (n x obs_dim) to `d_obs` if not null.
+  void backward(const Mat& obs, const Mat& d_action, Cache& cache, Eigen::VectorXd* grad,
+                Mat* d_obs) const;
+  /// da/ds (action_dim x obs_dim) at one observation.
+  Eigen::MatrixXd obs_jacobian(const Vec& obs) const;
+
+ private:
+  Net net_;
+  Eigen::RowVectorXd mid_, half_;
+};
+
+}  // namespace dynalab
