@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -82,6 +83,13 @@ class Agent {
   /// A real transition. t.action is the action the env applied (clipped); t.episode is the
   /// episode index, or -1, -2, ... during warm-up. `truncated`: a time limit ended the episode.
   virtual void observe(const Transition& t, bool truncated) = 0;
+  /// The reset seed of real episode `episode` when the agent chooses its episodes' start states
+  /// (guided policy search: each start condition begins from the same state every time it comes
+  /// round); nullopt (the default) takes the experiment's own stream. Asked just before the reset.
+  virtual std::optional<uint64_t> episode_reset_seed(int episode) const {
+    (void)episode;
+    return std::nullopt;
+  }
   /// An episode begins at observation `obs` (also called before each warm-up episode, with the
   /// index of the next real episode).
   virtual void begin_episode(int episode, const Vec& obs) { (void)episode, (void)obs; }

@@ -42,7 +42,9 @@ void EpisodicExperiment::start_episode() {
   // Warm-up episodes and real episodes draw their start states from separate streams.
   const bool warmup = agent_->warming_up();
   const RunSeed seed{cfg_.seed, run_};
-  obs_ = env_->reset(seed.stream(warmup ? 2 : 1, uint64_t(warmup ? warmup_episodes_ : episode_)).next_u64());
+  const std::optional<uint64_t> chosen = warmup ? std::nullopt : agent_->episode_reset_seed(episode_);
+  obs_ = env_->reset(chosen ? *chosen
+                            : seed.stream(warmup ? 2 : 1, uint64_t(warmup ? warmup_episodes_ : episode_)).next_u64());
   agent_->begin_episode(episode_, obs_);
   current_ = Trajectory(run_, warmup ? -1 - warmup_episodes_ : episode_, obs_, env_->action_space().dim());
 }

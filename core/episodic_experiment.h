@@ -6,7 +6,8 @@
 //
 // Seeds (as before the seam, so every preset's numbers are unchanged): run r's agent draws from
 // Rng::derive(seed, {r, 0}); real episode k of run r starts from reset seed
-// Rng::derive(seed, {r, 1, k}).next_u64(), warm-up episode k from Rng::derive(seed, {r, 2, k}).
+// Rng::derive(seed, {r, 1, k}).next_u64() (or the agent's Agent::episode_reset_seed(k), when it
+// picks its start states), warm-up episode k from Rng::derive(seed, {r, 2, k}).
 //
 // Outputs (write_outputs):
 //   metrics.csv          run,episode,<agent.metric_columns()>  one row per finished real episode

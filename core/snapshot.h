@@ -2,7 +2,7 @@
 // What the GUI draws: an immutable picture of an experiment after a tick. The worker builds it
 // and publishes a shared_ptr<const Snapshot>; nothing in it is mutated after publication.
 // Beyond the common part, an agent publishes the views it has (core/views.h): a Q table, a plan,
-// a learned model, a critic map, branched rollouts; a null view is one this agent does not have.
+// a learned model, a critic map, branched rollouts, local controllers; a null view is one this agent does not have.
 
 #include <memory>
 #include <string>
@@ -42,6 +42,7 @@ struct Snapshot {
   std::shared_ptr<const PolicyValueView> policy_value;  ///< a policy learner's critic map
   std::shared_ptr<const BranchedRolloutView> branched_rollouts;  ///< MBPO's imagined data
   std::shared_ptr<const PathwiseRolloutView> pathwise_rollout;   ///< v2.0's rollout and gradient
+  std::shared_ptr<const LocalControllerView> local_controllers;  ///< guided policy search's iterations
 };
 
 }  // namespace dynalab

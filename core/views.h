@@ -6,6 +6,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -148,6 +149,42 @@ struct PathwiseRolloutView {
   std::vector<Vec> states;         ///< s_0 (real) .. s_H, imagined
   std::vector<double> sensitivity;  ///< H: |dJ_t / da_t|
   int horizon = 0;
+};
+
+/// Local linear-Gaussian controllers improved iteration by iteration under a KL bound, and one
+/// global policy trained to follow them (guided policy search, core/agents/gps/): per iteration
+/// and start condition what was sampled, what the update planned next, what the global policy
+/// then did, and the cost change the fitted local models predicted against the one measured.
+/// Observations are the env's (draw them where Env::obs_position puts them). Costs are -return.
+struct LocalControllerView {
+  static constexpr double kNone = std::numeric_limits<double>::quiet_NaN();
+  struct Condition {
+    /// The iteration's rollouts of the local controller (samples of them), T + 1 observations each.
+    std::vector<std::vector<Vec>> samples;
+    /// The updated controller's mean observations under the fitted local dynamics (T + 1): where
+    /// the next iteration's samples are expected to go. Empty before the iteration's C-step.
+    std::vector<Vec> nominal;
+    /// The global policy's (noise-free) rollout after the iteration's S-step (T + 1; empty until run).
+    std::vector<Vec> policy_rollout;
+    double sample_cost = kNone;            ///< mean cost of `samples`
+    double policy_cost = kNone;            ///< cost of policy_rollout
+    double final_distance = kNone;         ///< mean over samples of |distance dims| at their last observation
+    double policy_final_distance = kNone;  ///< the same for policy_rollout
+    double kl = kNone, kl_target = kNone;  ///< the C-step's KL to the global policy's linearisation and its bound, nats
+    double eta = kNone;                    ///< the C-step's Lagrange multiplier
+    double step_mult = kNone;              ///< the KL step's multiplier (step adjustment)
+    /// Cost decrease (Laplace estimates under the fitted dynamics) that the previous iteration's
+    /// update predicted, and the one measured at this iteration (NaN at the first iteration).
+    double predicted_improvement = kNone, actual_improvement = kNone;
+  };
+  struct Iteration {
+    int iteration = 0;
+    std::vector<Condition> conditions;
+  };
+  std::vector<std::shared_ptr<const Iteration>> iterations;  ///< oldest first; the last may be in progress
+  int conditions = 0, samples = 0, horizon = 0, obs_dim = 0, action_dim = 0;
+  std::vector<int> distance_dims;  ///< observation dims whose norm is the distance to the goal
+  std::string phase;               ///< sample | fit | c-step | s-step | policy rollouts
 };
 
 }  // namespace dynalab

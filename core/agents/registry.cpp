@@ -3,6 +3,7 @@
 #include "core/agents/actor_critic/actor_critic_agent.h"
 #include "core/agents/ars/ars_agent.h"
 #include "core/agents/backprop/backprop_agent.h"
+#include "core/agents/gps/gps_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
@@ -23,6 +24,7 @@ const std::vector<AgentFamily>& agent_families() {
       a2c_family(),
       ars_family(),
       backprop_family(),
+      gps_family(),
   };
   return families;
 }
