@@ -2,7 +2,8 @@
 // What the GUI draws: an immutable picture of an experiment after a tick. The worker builds it
 // and publishes a shared_ptr<const Snapshot>; nothing in it is mutated after publication.
 // Beyond the common part, an agent publishes the views it has (core/views.h): a Q table, a plan,
-// a learned model, a critic map, branched rollouts, local controllers; a null view is one this agent does not have.
+// a learned model, a critic map, branched rollouts, local controllers; a null view is one this
+// agent does not have.
 
 #include <memory>
 #include <string>

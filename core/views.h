@@ -184,7 +184,8 @@ struct LocalControllerView {
   std::vector<std::shared_ptr<const Iteration>> iterations;  ///< oldest first; the last may be in progress
   int conditions = 0, samples = 0, horizon = 0, obs_dim = 0, action_dim = 0;
   std::vector<int> distance_dims;  ///< observation dims whose norm is the distance to the goal
-  std::string phase;               ///< sample | fit | c-step | s-step | policy rollouts
+  /// sample | fit | s-step (initial controllers) | c-step | s-step | policy rollouts
+  std::string phase;
 };
 
 }  // namespace dynalab

@@ -52,7 +52,9 @@ class DynamicsPriorGmm {
   void update(const std::vector<std::vector<Vec>>& X, const std::vector<std::vector<Vec>>& U, Rng& rng);
   /// The prior for the points `pts` (rows [x; u; x'], D columns). Needs a fitted mixture.
   NiwPrior eval(const Eigen::MatrixXd& pts) const;
+  /// True once update() has fitted a mixture.
   bool fitted() const { return !mu_.empty(); }
+  /// The mixture's number of clusters (0 before the first update).
   int clusters() const { return int(mu_.size()); }
   /// The stored rollouts and the mixture, for sessions.
   void visit_state(StateVisitor& v);

@@ -76,6 +76,7 @@ class GlobalPolicy {
   /// A fresh network for obs_dim -> action_dim, weights from `init_rng` (MlpT::init). Throws
   /// InputError (naming policy.activation) for an unknown activation.
   GlobalPolicy(const GlobalPolicyConfig& cfg, int obs_dim, int action_dim, Rng& init_rng);
+  /// An empty policy (assign a constructed one before use).
   GlobalPolicy() = default;
 
   /// The mean action mu_theta(o) (action_dim) for an observation (obs_dim).
@@ -96,7 +97,9 @@ class GlobalPolicy {
   /// Up to `steps` Adam steps of the S-step begun last; returns true when its `iterations` are
   /// done. The mean loss of the steps is in last_loss().
   bool train(int steps);
+  /// True while the S-step begun last has Adam steps left.
   bool fitting() const { return step_ < total_steps_; }
+  /// The mean minibatch loss of the last train() call.
   double last_loss() const { return last_loss_; }
   /// S-steps begun so far.
   int fits() const { return fits_; }

@@ -2,7 +2,9 @@
 // The "gps" family: mirror-descent guided policy search (mdgps.h) on the agent seam. Every rollout
 // is a real episode of the experiment; one iteration is conditions x (samples + 1) episodes:
 //   episodes 0 .. M N - 1:   N rollouts of each local controller (condition m = slot / N),
-//                            u ~ N(K_t x + k_t, C_t) with noise from Rng::derive(seed, {run, 10, episode});
+//                            u ~ N(K_t x + k_t, C_t) with noise from Rng::derive(seed, {run, 10, episode})
+//                            (with gps.sample_on_policy, from the second iteration on, the global
+//                            policy's mean plus its noise);
 //   then think ticks:        fit, C-step, S-step (Mdgps::work);
 //   episodes M N .. M N + M - 1: one noise-free rollout of the global policy's mean per condition.
 // So `episodes` = iterations x conditions x (samples + 1); a run that stops inside an iteration

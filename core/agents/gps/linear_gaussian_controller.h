@@ -26,6 +26,7 @@ struct LinearGaussianController {
   std::vector<Eigen::MatrixXd> chol;       ///< T lower Cholesky factors of C_t
   std::vector<Eigen::MatrixXd> precision;  ///< T inverses of C_t
 
+  /// T, and the sizes of x and u.
   int horizon() const { return int(K.size()); }
   int state_dim() const { return K.empty() ? 0 : int(K[0].cols()); }
   int action_dim() const { return K.empty() ? 0 : int(K[0].rows()); }

@@ -216,7 +216,9 @@ void Mdgps::c_step() {
   // step and move the multiplier towards its optimum, pred / (2 (pred - actual)) times the old
   // one (cbfinn/gps algorithm.py, _set_new_mult). MDGPS: one multiplier from the means over the
   // conditions, of the global policy's costs; traj_opt: one per condition, of its controller's.
-  if (iteration_ > 0 && inner_ == 0 && cfg_.step_rule != "fixed") {
+  // With step_rule "fixed" the Laplace estimates are still recorded (the view's predicted vs
+  // actual change); the multiplier stays.
+  if (iteration_ > 0 && inner_ == 0) {
     const bool mc = cfg_.step_rule == "mc";
     auto new_mult = [](double predicted_impr, double actual_impr) {
       return std::clamp(predicted_impr / (2 * std::max(1e-4, predicted_impr - actual_impr)), 0.1, 5.0);
@@ -232,11 +234,11 @@ void Mdgps::c_step() {
       prev_mean += prev / M;
       predicted_mean += c.prev_predicted_cost / M;
       now_mean += now / M;
-      if (traj_opt)
+      if (traj_opt && cfg_.step_rule != "fixed")
         c.step_mult = std::clamp(new_mult(rec.predicted_improvement, rec.actual_improvement) * c.step_mult,
                                  cfg_.min_step_mult, cfg_.max_step_mult);
     }
-    if (!traj_opt) {
+    if (!traj_opt && cfg_.step_rule != "fixed") {
       const double mult = new_mult(prev_mean - predicted_mean, prev_mean - now_mean);
       for (auto& c : cond_) c.step_mult = std::clamp(mult * c.step_mult, cfg_.min_step_mult, cfg_.max_step_mult);
     }

@@ -23,7 +23,8 @@
 //      conditions) predicted = E_{pi_lin prev}[cost] - E_{p_prev new}[cost] under the previous
 //      fit and actual = E_{pi_lin prev}[cost] under the previous fit - E_{pi_lin now}[cost]
 //      under this one (expected_cost of forward passes through the fitted dynamics); "mc" takes
-//      the samples' mean costs for the previous and current costs instead; "fixed" keeps 1;
+//      the samples' mean costs for the previous and current costs instead; "fixed" keeps 1
+//      (and records the Laplace estimates all the same);
 //   5. S-step: fit pi_theta to every condition's new controller mean K x + k at the samples'
 //      states, weighted by its precision C^-1;
 //   steps 4-5 run inner_iterations times (cbfinn/gps MDGPS: once; its BADMM: 4);
@@ -154,14 +155,17 @@ class Mdgps {
         std::shared_ptr<const DifferentiableReward> reward, const RunSeed& seed);
 
   const MdgpsConfig& config() const { return cfg_; }
+  /// T: steps per rollout.
   int horizon() const { return T_; }
   /// The iteration whose samples are being collected or processed (0-based).
   int iteration() const { return iteration_; }
   /// The local controller condition m samples from now.
   const LinearGaussianController& controller(int m) const { return cond_[size_t(m)].controller; }
+  /// The global policy pi_theta.
   const GlobalPolicy& policy() const { return policy_; }
   /// The KL step multiplier of condition m (one for all conditions in mdgps).
   double step_mult(int m = 0) const { return cond_[size_t(m)].step_mult; }
+  /// Condition m's Lagrange multiplier after its last C-step (1 before the first).
   double eta(int m) const { return cond_[size_t(m)].eta; }
 
   /// A rollout of condition m's controller for this iteration. When every condition has its N,

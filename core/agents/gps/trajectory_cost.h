@@ -25,6 +25,7 @@ struct QuadraticTrajectoryCost {
   std::vector<double> cc;           ///< T constants
   std::vector<Vec> cv;              ///< T linear terms, state_dim + action_dim
   std::vector<Eigen::MatrixXd> Cm;  ///< T symmetric Hessians, (state_dim + action_dim)^2
+  /// T.
   int horizon() const { return int(cc.size()); }
   /// l_t at y = [x; u].
   double value(int t, const Vec& y) const { return cc[t] + cv[t].dot(y) + 0.5 * y.dot(Cm[t] * y); }

@@ -22,6 +22,7 @@ struct TrajectoryMarginals {
   std::vector<Eigen::MatrixXd> cov;  ///< T covariances of [x_t; u_t]
   Vec final_mean;                    ///< mean of x_T (state_dim)
   Eigen::MatrixXd final_cov;         ///< covariance of x_T
+  /// T.
   int horizon() const { return int(mean.size()); }
   /// The mean state at step t <= T (the nominal trajectory's state).
   Vec state_mean(int t) const;
