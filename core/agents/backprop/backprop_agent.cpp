@@ -9,7 +9,7 @@
 #include "core/io/input_error.h"
 #include "core/io/table.h"
 #include "core/models/ensemble_session.h"
-#include "core/number_text.h"
+#include "core/io/csv.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
 
