@@ -180,6 +180,13 @@ TEST_CASE("pendulum oracle: a session saved mid-replan continues bit-identically
       60, "oracle");
 }
 
+TEST_CASE("pendulum iLQR oracle (no spread): a session saved mid-replan continues bit-identically") {
+  check_continuation(
+      "pendulum_ilqr_oracle", {"seed=2", "episodes=1", "planner.horizon=8", "planner.iterations=3"},
+      [](const Experiment& e) { return phase_is(e, "plan", true) && e.snapshot()->tick > 20; }, 500,
+      60, "ilqr_oracle");
+}
+
 TEST_CASE(
     "broken session files are one-line InputErrors naming the file; nothing is half-written") {
   auto a = make_experiment(load_experiment("pendulum_mpc", kSmallPendulum), env_registry());

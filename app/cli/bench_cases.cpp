@@ -1,13 +1,18 @@
 // The benchmark cases. Each reports rates as counters (kIsRate: per second of real time).
 
 #include "app/cli/bench.h"
+
+#include <map>
+
 #include "core/agents/mbpo/branched_rollout.h"
 #include "core/agents/mbpo/mbpo_agent.h"
+#include "core/agents/mpc/mbrl_agent.h"
 #include "core/agents/policy_learning/policy_evaluation.h"
 #include "core/agents/sac/sac_learner.h"
 #include "core/dataset.h"
 #include "core/models/ensemble.h"
 #include "core/planning/model_env.h"
+#include "core/planning/oracle_evaluator.h"
 #include "core/planning/planner_config.h"
 #include "core/experiment.h"
 #include "core/snapshot.h"
@@ -117,6 +122,74 @@ void planner_replan(benchmark::State& state, PlannerBenchConfig c) {
   state.counters["gflops"] = Counter(steps * flops * state.iterations() / 1e9, Counter::kIsRate);
 }
 
+/// Oracle MPC on the true pendulum with a preset's planner section and its oracle threads, as
+/// MbrlAgent builds them (pendulum_oracle: CEM, pendulum_ilqr_oracle: iLQR).
+struct OraclePendulumMpc {
+  std::unique_ptr<Env> env;
+  std::unique_ptr<OracleEvaluator> oracle;
+  std::unique_ptr<TrajectoryOptimizer> planner;
+
+  explicit OraclePendulumMpc(const std::string& preset) {
+    const ExperimentSource src = load_experiment(preset);
+    ConfigNode node(src.json, src.source);
+    MbrlAgentConfig cfg;
+    cfg.visit(node);
+    ConfigNode env_node(Json{{"name", "pendulum"}}, "bench");
+    env = env_registry().make(env_node);
+    oracle = std::make_unique<OracleEvaluator>(*env, std::min(cfg.rollout.threads, 2));
+    planner = make_planner(cfg.planner, env->action_space().low, env->action_space().high, oracle.get());
+  }
+};
+
+/// Before every replan of one 200-step MPC episode from reset(0): the env's state, the
+/// observation and the planner's warm start (mean and spread).
+struct MpcEpisodeRecord {
+  std::vector<std::vector<double>> env_states;
+  std::vector<Vec> obs;
+  std::vector<std::vector<float>> means, stddevs;
+};
+
+/// The recorded episode of `preset`, made on first use (CEM's takes about 20 s) and kept.
+const MpcEpisodeRecord& recorded_episode(const std::string& preset) {
+  static std::map<std::string, MpcEpisodeRecord> cache;
+  auto it = cache.find(preset);
+  if (it != cache.end()) return it->second;
+  OraclePendulumMpc m(preset);
+  MpcEpisodeRecord rec;
+  Vec obs = m.env->reset(0);
+  for (int t = 0; t < 200; ++t) {
+    rec.env_states.push_back(m.env->get_state());
+    rec.obs.push_back(obs);
+    rec.means.push_back(m.planner->mean());
+    rec.stddevs.push_back(m.planner->stddev());
+    m.oracle->sync(*m.env);
+    const PlanResult r = m.planner->plan(*m.oracle, obs, uint64_t(t), nullptr);
+    m.planner->shift(1);
+    obs = m.env->step(r.action(0, m.env->action_space().dim())).obs;
+  }
+  return cache.emplace(preset, std::move(rec)).first->second;
+}
+
+/// Time per replan of oracle MPC on the pendulum. The replans of a warm-started planner cost
+/// more while swinging up than while balancing (iLQR converges in fewer iterations), so one
+/// benchmark iteration replans from the k-th recorded situation of an MPC episode (env state,
+/// observation, warm start) with k stepping by 37 mod 200: any run of iterations samples the
+/// whole episode, and replans/s is one over the mean time per replan along it.
+void oracle_pendulum_replan(benchmark::State& state, const std::string& preset) {
+  const MpcEpisodeRecord& rec = recorded_episode(preset);
+  OraclePendulumMpc m(preset);
+  const size_t n = rec.obs.size();
+  size_t i = 0;
+  for (auto _ : state) {
+    const size_t k = (i++ * 37) % n;
+    m.env->set_state(rec.env_states[k]);
+    m.oracle->sync(*m.env);
+    m.planner->set_distribution(rec.means[k], rec.stddevs[k]);
+    benchmark::DoNotOptimize(m.planner->plan(*m.oracle, rec.obs[k], k, nullptr).predicted_return);
+  }
+  state.counters["replans_per_s"] = Counter(double(state.iterations()), Counter::kIsRate);
+}
+
 /// One training epoch of E = 5 probabilistic 3 x 200 SiLU members over 10,000 transitions,
 /// batch 256 (the training configuration).
 void ensemble_train_epoch(benchmark::State& state) {
@@ -220,6 +293,8 @@ std::vector<BenchCase> bench_cases() {
     cases.push_back({"env_steps/" + e.name, [&e](benchmark::State& s) { env_steps(s, e); }});
   cases.push_back({"planner/main", [](benchmark::State& s) { planner_replan(s, {200, 400, 40, 20, 25}); }});
   cases.push_back({"planner/interactive", [](benchmark::State& s) { planner_replan(s, {64, 200, 20, 10, 20}); }});
+  cases.push_back({"planner/pendulum_oracle_cem", [](benchmark::State& s) { oracle_pendulum_replan(s, "pendulum_oracle"); }});
+  cases.push_back({"planner/pendulum_oracle_ilqr", [](benchmark::State& s) { oracle_pendulum_replan(s, "pendulum_ilqr_oracle"); }});
   cases.push_back({"ensemble/train_epoch", ensemble_train_epoch});
   cases.push_back({"sac/update_64x64", [](benchmark::State& s) { sac_update(s, 64); }});
   cases.push_back({"sac/update_256x256", [](benchmark::State& s) { sac_update(s, 256); }});

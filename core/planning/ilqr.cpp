@@ -55,30 +55,66 @@ double rollout_cost(const DifferentiableDynamics& f, const IlqrCost& cost, const
     (*X)[0] = x0;
   }
   for (size_t t = 0; t < U.size(); ++t) {
-    total += cost.running(x, U[t]);
-    x = f.step(x, U[t]);
+    Vec next = f.step(x, U[t]);
+    total += cost.transition(x, U[t], next);
+    x = std::move(next);
     if (X) (*X)[t + 1] = x;
   }
   return total + cost.final(x);
 }
 
-namespace {
+IlqrSolver::IlqrSolver(const DifferentiableDynamics& f, const IlqrCost& cost, IlqrOptions options)
+    : f_(f), cost_(cost), o_(std::move(options)) {}
+
+void IlqrSolver::clamp(Vec& u) const {
+  if (o_.u_low.size() == 0) return;
+  u = u.cwiseMax(o_.u_low).cwiseMin(o_.u_high);
+}
+
+void IlqrSolver::begin(const Vec& x0, std::vector<Vec> U0) {
+  if (U0.empty()) throw std::invalid_argument("ilqr: the initial action sequence is empty");
+  if (x0.size() != f_.state_dim())
+    throw std::invalid_argument("ilqr: x0 has " + std::to_string(x0.size()) +
+                                " values, the dynamics' state has " +
+                                std::to_string(f_.state_dim()));
+  for (const Vec& u : U0)
+    if (u.size() != f_.action_dim())
+      throw std::invalid_argument("ilqr: an initial action has " + std::to_string(u.size()) +
+                                  " values, the dynamics' action has " +
+                                  std::to_string(f_.action_dim()));
+  if (o_.u_low.size() != o_.u_high.size() ||
+      (o_.u_low.size() != 0 && o_.u_low.size() != f_.action_dim()))
+    throw std::invalid_argument("ilqr: the action bounds must both be empty or have " +
+                                std::to_string(f_.action_dim()) + " values");
+  const size_t H = U0.size();
+  r_ = IlqrResult{};
+  r_.U = std::move(U0);
+  for (Vec& u : r_.U) clamp(u);
+  r_.cost = r_.initial_cost = rollout_cost(f_, cost_, x0, r_.U, &r_.X);
+  r_.K.assign(H, Eigen::MatrixXd());
+  r_.k.assign(H, Vec());
+  mu_ = o_.mu_init;
+  delta_ = 1;
+  started_ = true;
+  finished_ = false;
+}
 
 /// The backward pass around (X, U) with regularisation mu. Fills K, k and the expected
 /// reduction's two terms (dV1 = sum k'Qu, dV2 = sum 1/2 k'Quu k: a step alpha is expected to
 /// change the cost by alpha dV1 + alpha^2 dV2). False if some Quu is not positive definite.
-bool backward_pass(const DifferentiableDynamics& f, const IlqrCost& cost, const std::vector<Vec>& X,
-                   const std::vector<Vec>& U, double mu, std::vector<Eigen::MatrixXd>& K,
-                   std::vector<Vec>& k, double& dV1, double& dV2) {
-  const int H = int(U.size()), n = f.state_dim();
-  const CostExpansion fin = cost.expand_final(X[H]);
+bool IlqrSolver::backward_pass(double mu, double& dV1, double& dV2) {
+  const std::vector<Vec>&X = r_.X, &U = r_.U;
+  std::vector<Eigen::MatrixXd>& K = r_.K;
+  std::vector<Vec>& k = r_.k;
+  const int H = int(U.size()), n = f_.state_dim();
+  const CostExpansion fin = cost_.expand_final(X[H]);
   Vec Vx = fin.lx;
   Eigen::MatrixXd Vxx = fin.lxx;
   Eigen::MatrixXd A, B;
   dV1 = dV2 = 0;
   for (int t = H - 1; t >= 0; --t) {
-    f.jacobians(X[t], U[t], A, B);
-    const CostExpansion c = cost.expand_running(X[t], U[t]);
+    f_.jacobians(X[t], U[t], A, B);
+    const CostExpansion c = cost_.expand_transition(X[t], U[t], X[t + 1], A, B);
     const Eigen::MatrixXd Vreg = Vxx + mu * Eigen::MatrixXd::Identity(n, n);
     const Vec Qx = c.lx + A.transpose() * Vx;
     const Vec Qu = c.lu + B.transpose() * Vx;
@@ -103,100 +139,88 @@ bool backward_pass(const DifferentiableDynamics& f, const IlqrCost& cost, const 
   return true;
 }
 
-/// Rolls the true dynamics under u_t = U_t + alpha k_t + K_t (x_t - X_t); returns the cost.
-double forward_pass(const DifferentiableDynamics& f, const IlqrCost& cost, const std::vector<Vec>& X,
-                    const std::vector<Vec>& U, const std::vector<Eigen::MatrixXd>& K,
-                    const std::vector<Vec>& k, double alpha, std::vector<Vec>& Xn,
-                    std::vector<Vec>& Un) {
+/// Rolls the dynamics under u_t = clamp(U_t + alpha k_t + K_t (x_t - X_t)) into Xn_, Un_;
+/// returns the cost.
+double IlqrSolver::forward_pass(double alpha) {
+  const std::vector<Vec>&X = r_.X, &U = r_.U;
   const size_t H = U.size();
-  Xn.resize(H + 1);
-  Un.resize(H);
-  Xn[0] = X[0];
+  Xn_.resize(H + 1);
+  Un_.resize(H);
+  Xn_[0] = X[0];
   double total = 0;
   for (size_t t = 0; t < H; ++t) {
-    Un[t] = U[t] + alpha * k[t] + K[t] * (Xn[t] - X[t]);
-    total += cost.running(Xn[t], Un[t]);
-    Xn[t + 1] = f.step(Xn[t], Un[t]);
+    Un_[t] = U[t] + alpha * r_.k[t] + r_.K[t] * (Xn_[t] - X[t]);
+    clamp(Un_[t]);
+    Xn_[t + 1] = f_.step(Xn_[t], Un_[t]);
+    total += cost_.transition(Xn_[t], Un_[t], Xn_[t + 1]);
   }
-  return total + cost.final(Xn[H]);
+  return total + cost_.final(Xn_[H]);
 }
 
-}  // namespace
+/// Tassa et al.'s schedule up: delta grows by mu_factor at least, mu by delta (at least mu_min).
+void IlqrSolver::raise_mu() {
+  delta_ = std::max(o_.mu_factor, delta_ * o_.mu_factor);
+  mu_ = std::max(o_.mu_min, mu_ * delta_);
+}
+
+bool IlqrSolver::iterate() {
+  if (!started_) throw std::logic_error("IlqrSolver::iterate before begin()");
+  if (finished_) return false;
+  IlqrIteration rec;
+  double dV1 = 0, dV2 = 0;
+  // Backward pass; on a non-positive-definite Quu raise mu and try again.
+  bool ok = false;
+  while (!(ok = backward_pass(mu_, dV1, dV2))) {
+    raise_mu();
+    if (mu_ > o_.mu_max) break;
+  }
+  rec.mu = mu_;
+  if (!ok) {
+    rec.cost = r_.cost;
+    r_.iterations.push_back(rec);
+    finished_ = true;
+    return false;
+  }
+  // Forward pass with a backtracking line search.
+  for (double alpha : o_.alphas) {
+    const double c = forward_pass(alpha);
+    const double expected = -(alpha * dV1 + alpha * alpha * dV2);  // > 0 for a descent step
+    const double actual = r_.cost - c;
+    if (std::isfinite(c) && (expected > 0 ? actual / expected > o_.accept_ratio : actual >= 0)) {
+      rec.alpha = alpha;
+      rec.expected_reduction = expected;
+      rec.actual_reduction = actual;
+      const double before = r_.cost;
+      std::swap(r_.X, Xn_);
+      std::swap(r_.U, Un_);
+      r_.cost = rec.cost = c;
+      // A successful step lowers mu (Tassa et al.'s schedule).
+      delta_ = std::min(1 / o_.mu_factor, delta_ / o_.mu_factor);
+      mu_ = mu_ * delta_ > o_.mu_min ? mu_ * delta_ : 0;
+      r_.iterations.push_back(rec);
+      if (actual <= o_.tolerance * std::max(1.0, std::abs(before))) r_.converged = finished_ = true;
+      return !finished_;
+    }
+  }
+  rec.cost = r_.cost;
+  r_.iterations.push_back(rec);
+  // Nothing improved: either converged (the expected reduction is negligible) or mu grows.
+  if (-(dV1 + dV2) <= o_.tolerance * std::max(1.0, std::abs(r_.cost))) {
+    r_.converged = finished_ = true;
+    return false;
+  }
+  raise_mu();
+  if (mu_ > o_.mu_max) finished_ = true;
+  return !finished_;
+}
 
 IlqrResult ilqr(const DifferentiableDynamics& f, const IlqrCost& cost, const Vec& x0, std::vector<Vec> U0,
                 const IlqrOptions& o) {
-  if (U0.empty()) throw std::invalid_argument("ilqr: the initial action sequence is empty");
-  if (x0.size() != f.state_dim())
-    throw std::invalid_argument("ilqr: x0 has " + std::to_string(x0.size()) +
-                                " values, the dynamics' state has " +
-                                std::to_string(f.state_dim()));
-  for (const Vec& u : U0)
-    if (u.size() != f.action_dim())
-      throw std::invalid_argument("ilqr: an initial action has " + std::to_string(u.size()) +
-                                  " values, the dynamics' action has " +
-                                  std::to_string(f.action_dim()));
-  const size_t H = U0.size();
-  IlqrResult r;
-  r.U = std::move(U0);
-  r.cost = r.initial_cost = rollout_cost(f, cost, x0, r.U, &r.X);
-  r.K.assign(H, Eigen::MatrixXd());
-  r.k.assign(H, Vec());
-  double mu = o.mu_init, delta = 1;
-  std::vector<Vec> Xn, Un;
-  for (int it = 0; it < o.max_iterations; ++it) {
-    IlqrIteration rec;
-    double dV1 = 0, dV2 = 0;
-    // Backward pass; on a non-positive-definite Quu raise mu and try again.
-    bool ok = false;
-    while (!(ok = backward_pass(f, cost, r.X, r.U, mu, r.K, r.k, dV1, dV2))) {
-      delta = std::max(o.mu_factor, delta * o.mu_factor);
-      mu = std::max(o.mu_min, mu * delta);
-      if (mu > o.mu_max) break;
-    }
-    rec.mu = mu;
-    if (!ok) {
-      r.iterations.push_back(rec);
-      break;
-    }
-    // Forward pass with a backtracking line search.
-    bool accepted = false;
-    for (double alpha : o.alphas) {
-      const double c = forward_pass(f, cost, r.X, r.U, r.K, r.k, alpha, Xn, Un);
-      const double expected = -(alpha * dV1 + alpha * alpha * dV2);  // > 0 for a descent step
-      const double actual = r.cost - c;
-      if (std::isfinite(c) && (expected > 0 ? actual / expected > o.accept_ratio : actual >= 0)) {
-        rec.alpha = alpha;
-        rec.expected_reduction = expected;
-        rec.actual_reduction = actual;
-        accepted = true;
-        const double before = r.cost;
-        std::swap(r.X, Xn);
-        std::swap(r.U, Un);
-        r.cost = c;
-        rec.cost = c;
-        // A successful step lowers mu (Tassa et al.'s schedule).
-        delta = std::min(1 / o.mu_factor, delta / o.mu_factor);
-        mu = mu * delta > o.mu_min ? mu * delta : 0;
-        r.iterations.push_back(rec);
-        if (actual <= o.tolerance * std::max(1.0, std::abs(before))) r.converged = true;
-        break;
-      }
-    }
-    if (!accepted) {
-      rec.cost = r.cost;
-      r.iterations.push_back(rec);
-      // Nothing improved: either converged (the expected reduction is negligible) or mu grows.
-      if (-(dV1 + dV2) <= o.tolerance * std::max(1.0, std::abs(r.cost))) {
-        r.converged = true;
-        break;
-      }
-      delta = std::max(o.mu_factor, delta * o.mu_factor);
-      mu = std::max(o.mu_min, mu * delta);
-      if (mu > o.mu_max) break;
-    }
-    if (r.converged) break;
-  }
-  return r;
+  IlqrSolver solver(f, cost, o);
+  solver.begin(x0, std::move(U0));
+  for (int it = 0; it < o.max_iterations; ++it)
+    if (!solver.iterate()) break;
+  return solver.result();
 }
 
 }  // namespace dynalab

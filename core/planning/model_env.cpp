@@ -28,6 +28,19 @@ ModelEnv::ModelEnv(std::shared_ptr<const DynamicsModel> model, const ModelEnvCon
 
 ModelEnv::~ModelEnv() = default;
 
+const DifferentiableDynamics* ModelEnv::differentiable_dynamics() {
+  if (!diff_dynamics_tried_) {
+    diff_dynamics_tried_ = true;
+    Eigen::MatrixXf J;
+    const DynamicsModel& m = model();
+    if (!m.rollout_members().empty() &&
+        m.input_jacobian(m.rollout_members().front(), Eigen::VectorXf::Zero(m.obs_dim()),
+                         Eigen::VectorXf::Zero(m.action_dim()), J))
+      diff_dynamics_ = std::make_unique<ModelDynamics>(m);
+  }
+  return diff_dynamics_.get();
+}
+
 void ModelEnv::evaluate(const ActionBatch& actions, int horizon, const Vec& start,
                         uint64_t noise_seed, Eigen::VectorXf& returns, std::vector<float>* paths) {
   const int A = action_dim(), O = obs_dim();

@@ -21,6 +21,11 @@
 // returns are bit-identical at any thread count. Workspaces persist between calls: once shapes
 // are stable an evaluate() makes one small allocation (thread bookkeeping) whatever P and H
 // (plus, on builds without AVX-512, the packing buffers Eigen's GEMM allocates per product).
+//
+// Derivatives (for iLQR): the mean of the rollout (elite) members as ModelDynamics (through the
+// model's input Jacobians; none for a model without them, e.g. system_id), and the env's
+// closed-form reward if the owner handed it over (set_differentiable_reward; a learned reward has
+// no derivatives). They ignore particles, propagation noise, rollout.penalty and termination.
 
 #include <functional>
 #include <memory>
@@ -28,6 +33,7 @@
 #include <vector>
 
 #include "core/env.h"
+#include "core/gradients/model_dynamics.h"
 #include "core/models/dynamics_model.h"
 #include "core/planning/model_stepper.h"
 #include "core/planning/sequence_evaluator.h"
@@ -66,6 +72,16 @@ class ModelEnv : public SequenceEvaluator {
   const DataSupport* support() const { return stepper_.support(); }
   /// The model rolled out.
   const DynamicsModel& model() const { return stepper_.model(); }
+  /// The mean of the model's rollout members (ModelDynamics, made on first use; it follows the
+  /// elites as they change), or nullptr if the model has no input Jacobians.
+  const DifferentiableDynamics* differentiable_dynamics() override;
+  /// The reward handed to set_differentiable_reward (nullptr until then).
+  const DifferentiableReward* differentiable_reward() override { return diff_reward_.get(); }
+  /// The closed-form reward's derivatives, the same r(s, a, s') as the RewardFn this ModelEnv
+  /// scores with (e.g. EnvReward of the env); null: none (a learned reward).
+  void set_differentiable_reward(std::shared_ptr<const DifferentiableReward> reward) {
+    diff_reward_ = std::move(reward);
+  }
   /// Model steps (rows advanced by one step) done by the last evaluate(): P x particles x H, or
   /// P x H in mode mean (its particles are computed once).
   long last_model_steps() const { return last_steps_; }
@@ -78,6 +94,9 @@ class ModelEnv : public SequenceEvaluator {
                  uint64_t seed, std::vector<float>* paths);
 
   ModelStepper stepper_;
+  std::unique_ptr<ModelDynamics> diff_dynamics_;
+  bool diff_dynamics_tried_ = false;
+  std::shared_ptr<const DifferentiableReward> diff_reward_;
   std::vector<std::unique_ptr<Chunk>> chunks_;
   long last_steps_ = 0;
 };

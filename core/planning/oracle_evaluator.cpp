@@ -16,6 +16,28 @@ OracleEvaluator::OracleEvaluator(const Env& env, int threads)
   synced_ = true;
 }
 
+void OracleEvaluator::make_derivatives() {
+  if (derivatives_made_) return;
+  derivatives_made_ = true;
+  const Env& env = *clones_[0];
+  const Vec probe = Vec::Zero(obs_dim_), no_action = Vec::Zero(action_dim_);
+  if (env.clone()->set_observation(probe)) dynamics_ = std::make_unique<EnvDynamics>(env);
+  if (env.reward(probe, no_action, probe)) {
+    reward_env_ = env.clone();
+    reward_ = std::make_unique<EnvReward>(*reward_env_);
+  }
+}
+
+const DifferentiableDynamics* OracleEvaluator::differentiable_dynamics() {
+  make_derivatives();
+  return dynamics_.get();
+}
+
+const DifferentiableReward* OracleEvaluator::differentiable_reward() {
+  make_derivatives();
+  return reward_.get();
+}
+
 void OracleEvaluator::sync(const Env& real) {
   state_ = real.get_state();
   synced_ = true;

@@ -31,9 +31,13 @@ const std::vector<PlannerOptimizer>& planner_optimizers() {
 }
 
 std::unique_ptr<TrajectoryOptimizer> make_planner(const PlannerConfig& cfg, const Vec& low,
-                                                  const Vec& high) {
+                                                  const Vec& high, SequenceEvaluator* eval) {
   for (const auto& k : planner_optimizers())
-    if (k.name == cfg.optimizer) return k.make(cfg, low, high);
+    if (k.name == cfg.optimizer) {
+      auto planner = k.make(cfg, low, high);
+      if (eval) planner->check_evaluator(*eval);
+      return planner;
+    }
   std::string names;
   for (const auto& k : planner_optimizers()) names += (names.empty() ? "" : ", ") + k.name;
   throw InputError("planner.optimizer: expected one of " + names + ", got \"" + cfg.optimizer +

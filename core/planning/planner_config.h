@@ -15,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/planning/cem_planner.h"
+#include "core/planning/ilqr_planner.h"
 #include "core/planning/mppi_planner.h"
 #include "core/planning/random_shooting.h"
 #include "core/planning/trajectory_optimizer.h"
@@ -34,11 +35,12 @@ struct PlannerTableLine {
 };
 
 struct PlannerConfig {
-  std::string optimizer = "cem";  ///< a name of the table below: random_shooting | cem | mppi
+  std::string optimizer = "cem";  ///< a name of the table below: random_shooting | cem | mppi | ilqr
   int horizon = 15;               ///< planned steps
   RandomShootingConfig random_shooting;
   CemConfig cem;
   MppiConfig mppi;
+  IlqrConfig ilqr;
 
   /// The table of trajectory optimizers, in menu order: calls f with each PlannerTableLine.
   template <class F>
@@ -52,6 +54,10 @@ struct PlannerConfig {
     f(PlannerTableLine<MppiConfig, MppiPlanner>{
         "mppi", "model predictive path integral: the return-weighted mean of noisy sequences",
         &PlannerConfig::mppi});
+    f(PlannerTableLine<IlqrConfig, IlqrPlanner>{
+        "ilqr",
+        "iterative LQR around one nominal sequence (needs the dynamics' and reward's derivatives)",
+        &PlannerConfig::ilqr});
   }
   /// The table's names, in order.
   static const std::vector<std::string>& optimizers();
@@ -98,7 +104,10 @@ struct PlannerOptimizer {
 const std::vector<PlannerOptimizer>& planner_optimizers();
 
 /// Builds the configured planner for actions in [low, high]; InputError on an unknown optimizer.
+/// With `eval`, also checks that the planner can use that evaluator
+/// (TrajectoryOptimizer::check_evaluator: InputError naming planner.optimizer if it needs
+/// derivatives the evaluator lacks), so a bad pairing fails when the experiment is built.
 std::unique_ptr<TrajectoryOptimizer> make_planner(const PlannerConfig& cfg, const Vec& low,
-                                                  const Vec& high);
+                                                  const Vec& high, SequenceEvaluator* eval = nullptr);
 
 }  // namespace dynalab

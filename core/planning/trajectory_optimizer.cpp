@@ -3,6 +3,10 @@
 #include <cmath>
 #include <limits>
 #include <stdexcept>
+#include <string>
+
+#include "core/gradients/differentiable_dynamics.h"
+#include "core/io/input_error.h"
 
 namespace dynalab {
 
@@ -43,9 +47,31 @@ void TrajectoryOptimizer::shift(int k) {
       mean_[size_t(t) * A + d] = t + k < horizon_ ? mean_[size_t(t + k) * A + d] : init_mean_[d];
 }
 
-void TrajectoryOptimizer::begin(SequenceEvaluator& eval, const Vec& start, uint64_t seed) {
+void TrajectoryOptimizer::check_evaluator(SequenceEvaluator& eval) const {
   if (eval.action_dim() != action_dim_)
     throw std::invalid_argument("Planner: evaluator action_dim differs from the planner's");
+  if (!needs_derivatives()) return;
+  const std::string head = std::string("planner.optimizer: \"") + name() +
+                           "\" needs the derivatives of the dynamics and the reward, ";
+  const DifferentiableDynamics* f = eval.differentiable_dynamics();
+  if (!f)
+    throw InputError(head + "and these dynamics have none (the oracle needs an env that can be "
+                            "put at an observation, Env::set_observation; a learned model needs "
+                            "input Jacobians); choose a sampling optimizer (cem, mppi, "
+                            "random_shooting)");
+  if (!eval.differentiable_reward())
+    throw InputError(head + "and this reward has none (it needs the env's closed-form reward, "
+                            "Env::reward, not a learned one: model.learn_reward=false); choose a "
+                            "sampling optimizer (cem, mppi, random_shooting)");
+  if (f->state_dim() != eval.obs_dim() || f->action_dim() != action_dim_)
+    throw std::invalid_argument("Planner: the evaluator's differentiable dynamics are " +
+                                std::to_string(f->state_dim()) + " x " +
+                                std::to_string(f->action_dim()) + ", its observations and actions " +
+                                std::to_string(eval.obs_dim()) + " x " + std::to_string(action_dim_));
+}
+
+void TrajectoryOptimizer::begin(SequenceEvaluator& eval, const Vec& start, uint64_t seed) {
+  check_evaluator(eval);
   eval_ = &eval;
   start_ = start;
   seed_ = seed;

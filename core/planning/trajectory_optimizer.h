@@ -8,8 +8,9 @@
 // The sampling planners (random shooting, CEM, MPPI) derive from SamplingPlanner, which adds a
 // sampled population and its spread (stddev()). A gradient-based optimiser (iLQR, shooting with
 // the model's input Jacobians, DynamicsModel::input_jacobian) derives from this class directly:
-// its iteration is a backward and a forward pass around the nominal sequence, and it has no
-// spread (stddev() empty).
+// its iteration is a backward and a forward pass around the nominal sequence, it has no spread
+// (stddev() empty), and it needs the evaluator's derivatives (needs_derivatives(); see
+// SequenceEvaluator::differentiable_dynamics). IlqrPlanner (ilqr_planner.h) is one.
 
 #include <functional>
 #include <string>
@@ -45,7 +46,14 @@ class TrajectoryOptimizer {
                   const IterationCallback& cb = {});
 
   /// Step API. Starts a replan from `start` (the warm start is kept); randomness from `seed`.
+  /// Throws what check_evaluator() throws for an evaluator this optimiser cannot use.
   void begin(SequenceEvaluator& eval, const Vec& start, uint64_t seed);
+  /// Throws std::invalid_argument if `eval`'s action_dim differs from the planner's, and
+  /// InputError naming planner.optimizer if the optimiser needs derivatives the evaluator does
+  /// not offer (differentiable_dynamics() / differentiable_reward() null, or sized differently).
+  void check_evaluator(SequenceEvaluator& eval) const;
+  /// True if the optimiser needs the evaluator's derivatives (gradient-based: iLQR).
+  virtual bool needs_derivatives() const { return false; }
   /// Runs one iteration of the current replan, filling `trace` if given. Returns true while
   /// more iterations remain.
   bool iterate_once(PlanTrace* trace);

@@ -14,7 +14,8 @@ MbrlAgent::MbrlAgent(const MbrlAgentConfig& cfg, const Env& env, uint64_t seed)
   if (action_space_.is_discrete()) throw std::invalid_argument("MbrlAgent: needs a box action space");
   collecting_ = cfg_.random_steps > 0;
   evaluator_ = make_evaluator(env);
-  planner_ = make_planner(cfg_.planner, action_space_.low, action_space_.high);
+  // With the evaluator: an optimizer that needs derivatives it lacks fails here, naming the key.
+  planner_ = make_planner(cfg_.planner, action_space_.low, action_space_.high, evaluator_.get());
   plan_.assign(size_t(cfg_.planner.horizon) * action_dim_, 0.0f);
 }
 
@@ -56,6 +57,8 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
   ModelEnv::TerminationFn termination;
   if (env.terminated(probe, no_action, probe)) termination = env_termination(*reward_env_);
   auto model_env = std::make_unique<ModelEnv>(dynamics, cfg_.rollout, reward, termination);
+  // The same closed-form reward with its derivatives, for a gradient-based optimizer (iLQR).
+  if (reward) model_env->set_differentiable_reward(std::make_shared<EnvReward>(*reward_env_));
   model_env_ = model_env.get();
   return model_env;
 }
@@ -139,7 +142,7 @@ void MbrlAgent::end_episode() {
 bool MbrlAgent::plan_iteration(const Env& real, const Vec& obs) {
   if (!planner_->in_progress()) {
     if (rebuild_planner_) {  // a live edit: the new settings, the same warm start
-      auto fresh = make_planner(cfg_.planner, action_space_.low, action_space_.high);
+      auto fresh = make_planner(cfg_.planner, action_space_.low, action_space_.high, evaluator_.get());
       fresh->set_distribution(planner_->mean(), planner_->stddev());
       planner_ = std::move(fresh);
       rebuild_planner_ = false;

@@ -58,7 +58,8 @@ void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   v.document("plan_trace.json", [&](StateVisitor& tv) {
     tv.section("trace", [&](StateVisitor& s) { visit_trace(trace_, s); });
     tv.sized("planner_mean", warm_mean, HA);
-    tv.sized("planner_std", warm_std, HA);
+    // An optimizer without spread (iLQR) has an empty stddev().
+    tv.sized("planner_std", warm_std, planner_->stddev().empty() ? 0 : HA);
     tv.field("replan_mean", replan_mean_);
     tv.field("replan_std", replan_std_);
   });
@@ -92,7 +93,7 @@ void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   planner_->set_distribution(warm_mean, warm_std);
   if (!planning) return;
   if (iterations_done < 1 || iterations_done >= planner_->iterations() || replan_mean_.size() != HA ||
-      replan_std_.size() != HA)
+      replan_std_.size() != (planner_->stddev().empty() ? 0 : HA))
     v.fail("planner_iterations_done", "1.." + std::to_string(planner_->iterations() - 1) +
                                           " with the replan's start distribution in plan_trace.json");
   planner_->set_distribution(replan_mean_, replan_std_);

@@ -147,8 +147,8 @@ void MpcAgent::record_plan_iteration(const AgentClock& clock) {
   append_number(s, t.objective_per_iteration.empty() ? kNoLoss : t.objective_per_iteration.back());
   append_number(s, best);
   append_number(s, worst);
-  for (const auto* v : {&t.mean, &t.stddev, &t.plan})
-    for (int j = 0; j < HA; ++j) append_number(s, (*v)[j]);
+  for (const auto* v : {&t.mean, &t.stddev, &t.plan})  // std empty: no spread (iLQR), nan
+    for (int j = 0; j < HA; ++j) append_number(s, j < int(v->size()) ? double((*v)[j]) : kNoLoss);
   s += '\n';
 }
 

@@ -22,9 +22,10 @@
 //                     best_return,worst_return,mean_<h>_<d>...,std_<h>_<d>...,plan_<h>_<d>...
 //                     t = env step the replan plans from; replan = index in the run; objective =
 //                     the planner's objective (CEM: elite-mean return, MPPI: weighted mean,
-//                     random shooting: best); best_return / worst_return = the best and
-//                     worst finite predicted return of the iteration's candidates;
-//                     mean/std = sampling distribution after the iteration; plan = the plan
+//                     random shooting: best, iLQR: the nominal's predicted return);
+//                     best_return / worst_return = the best and worst finite predicted return
+//                     of the iteration's candidates; mean/std = sampling distribution after the
+//                     iteration (iLQR: the nominal sequence, std nan); plan = the plan
 //                     chosen so far (the executed one on the last iteration).
 //   dataset.csv, dataset.npy   the agent's dataset at the end (Dataset::to_csv / to_npy; warm-up
 //                     episodes have negative ids -1, -2, ...; the .npy is float64 (rows, columns)).
