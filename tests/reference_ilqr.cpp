@@ -23,8 +23,8 @@ std::vector<double> episode_returns(const std::string& preset, int seeds) {
   for (int s = 0; s < seeds; ++s) {
     auto e = make_experiment(load_experiment(preset, {"seed=" + std::to_string(s)}), env_registry());
     e->run_to_end();
-    const auto& r = e->snapshot()->returns;
-    all.insert(all.end(), r.begin(), r.end());
+    const auto snap = e->snapshot();  // built per call: hold it while reading
+    all.insert(all.end(), snap->returns.begin(), snap->returns.end());
   }
   return all;
 }
