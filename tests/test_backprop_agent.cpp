@@ -1,8 +1,8 @@
 // The backprop family (v2.0): the same seed gives the same outputs, directly and through the
 // Runner; a session saved mid-iteration continues bit-identically; the gradient analysis runs
 // on the learned model and writes its CSV; bad config is a one-line error naming the key.
-// The learning outcome (H = 10 balances from nearby starts, long H does not) is in the
-// reference suite (tests/reference_backprop.cpp).
+// The learned model's rate at the upright equilibrium against the physics is in the reference
+// suite (tests/reference_gradients.cpp).
 #include <doctest/doctest.h>
 
 #include <cmath>
@@ -73,26 +73,34 @@ TEST_CASE("backprop: the gradient analysis runs on the learned model every analy
   // Header + per run: iterations 2 (after episodes 0, 1 and the warm-up fit) x 3 horizons.
   REQUIRE(rows.size() >= 1 + 3);
   CHECK(rows[0] == std::vector<std::string>{"run", "iteration", "horizon", "log10_gradient_norm",
-                                            "cosine", "log10_state_jacobian", "objective"});
+                                            "cosine", "log10_state_jacobian", "objective",
+                                            "log10_pathwise_variance", "log10_likelihood_ratio_variance",
+                                            "model_equilibrium_rate"});
   const GradientVsHorizon& g = agent_of(*a).analysis();
   REQUIRE(g.rows.size() == 3);
   for (const auto& r : g.rows) {
     CHECK(std::isfinite(r.log10_gradient_norm));
     CHECK(std::abs(r.cosine) <= 1 + 1e-12);
+    CHECK(std::isfinite(r.log10_pathwise_variance));  // analysis_action_noise is on by default
+    CHECK(std::isfinite(r.log10_likelihood_ratio_variance));
   }
-  // The figures: the norm (with the physics' slope from the pendulum's equations) and cosine.
+  CHECK(std::isfinite(g.equilibrium_rate_per_step));
+  // The figures: the norm (with the physics' slope and the model's at the equilibrium), the
+  // cosine, and the two estimators' variances.
   const auto snap = a->snapshot();
   const std::vector<Figure>& figs = snap->figures;
-  bool norm = false, cosine = false;
+  bool norm = false, cosine = false, variance = false;
   for (const Figure& f : figs) {
     if (f.id == "gradient_norm_vs_horizon") {
       norm = true;
-      CHECK(f.series.size() == 3);
+      CHECK(f.series.size() == 4);
     }
     cosine = cosine || f.id == "gradient_cosine_vs_horizon";
+    variance = variance || (f.id == "gradient_variance_vs_horizon" && f.series.size() == 2);
   }
   CHECK(norm);
   CHECK(cosine);
+  CHECK(variance);
 }
 
 TEST_CASE("backprop: a session saved mid-iteration continues bit-identically") {

@@ -2,28 +2,44 @@
 
 #include <cmath>
 #include <stdexcept>
+#include <string>
+
+#include "core/rng.h"
 
 namespace dynalab {
 
-namespace {
-
-void check_pathwise_inputs(const DifferentiableDynamics& f, const TanhPolicy& policy,
-                           const std::vector<Vec>& starts, int horizon) {
-  if (starts.empty()) throw std::invalid_argument("pathwise_gradient: no start states");
-  if (horizon < 1) throw std::invalid_argument("pathwise_gradient: horizon must be >= 1");
-  if (f.state_dim() != policy.obs_dim() || f.action_dim() != policy.action_dim())
-    throw std::invalid_argument("pathwise_gradient: the policy's dimensions are not the model's");
-  for (const Vec& s : starts)
-    if (s.size() != f.state_dim())
-      throw std::invalid_argument("pathwise_gradient: a start state has the wrong size");
+ActionNoise ActionNoise::draw(int starts, int horizon, int action_dim, double std, Rng& rng) {
+  ActionNoise n;
+  n.std = std;
+  n.eps.assign(size_t(starts), std::vector<Vec>(size_t(horizon), Vec(action_dim)));
+  for (auto& start : n.eps)
+    for (Vec& e : start)
+      for (Eigen::Index d = 0; d < e.size(); ++d) e[d] = rng.normal();
+  return n;
 }
 
-}  // namespace
+void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, const TanhPolicy& policy,
+                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise) {
+  const std::string w = std::string(who) + ": ";
+  if (starts.empty()) throw std::invalid_argument(w + "no start states");
+  if (horizon < 1) throw std::invalid_argument(w + "horizon must be >= 1");
+  if (f.state_dim() != policy.obs_dim() || f.action_dim() != policy.action_dim())
+    throw std::invalid_argument(w + "the policy's dimensions are not the model's");
+  for (const Vec& s : starts)
+    if (s.size() != f.state_dim()) throw std::invalid_argument(w + "a start state has the wrong size");
+  if (!noise) return;
+  bool covers = noise->eps.size() >= starts.size();
+  for (size_t i = 0; covers && i < starts.size(); ++i) {
+    covers = noise->eps[i].size() >= size_t(horizon);
+    for (int t = 0; covers && t < horizon; ++t) covers = noise->eps[i][t].size() == f.action_dim();
+  }
+  if (!covers) throw std::invalid_argument(w + "the action noise does not cover the starts and the horizon");
+}
 
 PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const DifferentiableReward& r,
                                  const TanhPolicy& policy, const std::vector<Vec>& starts,
                                  const PathwiseOptions& o) {
-  check_pathwise_inputs(f, policy, starts, o.horizon);
+  check_rollout_inputs("pathwise_gradient", f, policy, starts, o.horizon, o.action_noise);
   const int n = int(starts.size()), H = o.horizon, S = f.state_dim(), A = f.action_dim();
   using Mat = TanhPolicy::Mat;
 
@@ -42,6 +58,7 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
     const Mat a = policy.forward(obs[t], caches[t]);
     for (int i = 0; i < n; ++i) {
       out.actions[i][t] = a.row(i).transpose();
+      if (o.action_noise) out.actions[i][t] += o.action_noise->std * o.action_noise->eps[i][t];
       out.states[i][t + 1] = f.step(out.states[i][t], out.actions[i][t]);
       total += std::pow(o.gamma, t) * r.reward(out.states[i][t], out.actions[i][t],
                                                out.states[i][t + 1]);
@@ -97,13 +114,14 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
 
 double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
                       const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
-                      double gamma) {
-  check_pathwise_inputs(f, policy, starts, horizon);
+                      double gamma, const ActionNoise* noise) {
+  check_rollout_inputs("rollout_return", f, policy, starts, horizon, noise);
   double total = 0;
-  for (const Vec& s0 : starts) {
-    Vec s = s0;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    Vec s = starts[i];
     for (int t = 0; t < horizon; ++t) {
-      const Vec a = policy.act(s);
+      Vec a = policy.act(s);
+      if (noise) a += noise->std * noise->eps[i][size_t(t)];
       const Vec s1 = f.step(s, a);
       total += std::pow(gamma, t) * r.reward(s, a, s1);
       s = s1;

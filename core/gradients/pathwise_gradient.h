@@ -15,6 +15,9 @@
 // gives both (d a_t / d theta)' g_t and P_s' g_t). Options: truncation (the state is detached
 // every T steps: lambda_t = 0 where t is a multiple of T, so no gradient crosses more than T
 // steps) and clipping of the gradient's global norm.
+// A stochastic policy a_t = pi_theta(s_t) + std eps_t is differentiated the same way with its
+// standard normal draws eps held fixed (ActionNoise): the reparameterisation (RP) gradient that
+// PIPPS compares with the likelihood-ratio one (likelihood_ratio_gradient.h).
 // Sources: Parmas, Rasmussen, Peters & Doya, "PIPPS", ICML 2018 (the gradient's explosion and
 // its random direction at long H); deck 001, "What's the problem with backprop into policy?".
 
@@ -25,6 +28,17 @@
 #include "core/gradients/tanh_policy.h"
 
 namespace dynalab {
+
+class Rng;
+
+/// Gaussian exploration around the policy's action: a_t = pi_theta(s_t) + std * eps_t, with the
+/// standard normal draws eps fixed in advance (the reparameterisation trick).
+struct ActionNoise {
+  double std = 0;                     ///< in action units
+  std::vector<std::vector<Vec>> eps;  ///< per start, per step: action_dim standard normals
+  /// starts x horizon x action_dim draws from `rng`.
+  static ActionNoise draw(int starts, int horizon, int action_dim, double std, Rng& rng);
+};
 
 struct PathwiseOptions {
   int horizon = 10;    ///< H, steps of the rollout
@@ -38,6 +52,9 @@ struct PathwiseOptions {
   /// sets (Env::unstable_equilibrium). The policy's feedback (F_a P_s) is left out so that a
   /// balancing policy does not hide it; the gradient itself (above) includes it.
   bool state_jacobian = false;
+  /// Exploration noise added to every action (null: the deterministic policy). Must cover the
+  /// starts and the horizon.
+  const ActionNoise* action_noise = nullptr;
 };
 
 struct PathwiseResult {
@@ -63,6 +80,11 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
 /// J (the mean return) alone, by the same rollout: the finite-difference side of gradient checks.
 double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
                       const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
-                      double gamma = 1.0);
+                      double gamma = 1.0, const ActionNoise* action_noise = nullptr);
+
+/// Throws std::invalid_argument if `starts` is empty, a dimension does not match, horizon < 1,
+/// or `noise` (if not null) does not cover the starts and the horizon. `who` names the caller.
+void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, const TanhPolicy& policy,
+                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise);
 
 }  // namespace dynalab

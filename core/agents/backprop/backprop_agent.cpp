@@ -1,6 +1,7 @@
 #include "core/agents/backprop/backprop_agent.h"
 
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 #include "core/dataset_state.h"
@@ -120,13 +121,23 @@ void BackpropAgent::analysis_step() {
   o.gamma = cfg_.gamma;
   o.clip_norm = cfg_.clip_norm;
   o.truncation = cfg_.truncation;
+  const Space& box = reward_env_->action_space();
+  o.action_noise_std = cfg_.analysis_action_noise * 0.5 * (box.high[0] - box.low[0]);
+  o.noise_seed = analysis_rng_.next_u64();
   const GradientVsHorizon g = gradient_vs_horizon(f, r, policy_, batches_, o);
   partial_.rows.push_back(g.rows.front());
-  runs_->analysis.push_back({run_, iteration_, g.rows.front()});
+  runs_->analysis.push_back({run_, iteration_, g.rows.front(), model_equilibrium_rate()});
   if (++analysis_next_ < cfg_.analysis_horizons.size()) return;
   partial_.growth_rate_per_step = growth_rate_per_step(partial_.rows);
+  partial_.equilibrium_rate_per_step = model_equilibrium_rate();
   analysis_ = partial_;
   analysing_ = false;
+}
+
+double BackpropAgent::model_equilibrium_rate() const {
+  if (!equilibrium_) return std::numeric_limits<double>::quiet_NaN();
+  const ModelDynamics f(*model_, cfg_.model_member);
+  return equilibrium_growth_rate(f, equilibrium_->obs, Vec::Zero(f.action_dim()));
 }
 
 Vec BackpropAgent::act(const Vec& obs) {
@@ -170,7 +181,7 @@ std::vector<double> BackpropAgent::episode_metrics() const {
 
 void BackpropAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
   eval_.add_figure(figures);
-  add_gradient_vs_horizon_figures(figures, analysis_, equilibrium_);
+  add_gradient_vs_horizon_figures(figures, analysis_, equilibrium_, cfg_.analysis_action_noise > 0);
 }
 
 void BackpropAgent::publish(Snapshot& s) const {
@@ -208,10 +219,12 @@ void BackpropAgent::write_outputs(const std::filesystem::path& dir) const {
   eval_.write(dir);
   if (runs_->analysis.empty()) return;
   Table t({"run", "iteration", "horizon", "log10_gradient_norm", "cosine", "log10_state_jacobian",
-           "objective"});
+           "objective", "log10_pathwise_variance", "log10_likelihood_ratio_variance",
+           "model_equilibrium_rate"});
   for (const GradientAnalysisRow& a : runs_->analysis)
     t.add_row({a.run, a.iteration, a.row.horizon, a.row.log10_gradient_norm, a.row.cosine,
-               a.row.log10_state_jacobian, a.row.objective});
+               a.row.log10_state_jacobian, a.row.objective, a.row.log10_pathwise_variance,
+               a.row.log10_likelihood_ratio_variance, a.equilibrium_rate});
   t.write_csv(dir / "gradient_vs_horizon.csv");
 }
 
@@ -257,14 +270,18 @@ void BackpropAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
       rv.field("cosine", r.cosine);
       rv.field("log10_state_jacobian", r.log10_state_jacobian);
       rv.field("objective", r.objective);
+      rv.field("log10_pathwise_variance", r.log10_pathwise_variance);
+      rv.field("log10_likelihood_ratio_variance", r.log10_likelihood_ratio_variance);
     };
     visit_records(av, "partial", partial_.rows, rows);
     visit_records(av, "latest", analysis_.rows, rows);
     visit_records(av, "rows", runs_->analysis, [&](GradientAnalysisRow& a, StateVisitor& rv) {
       rv.field("run", a.run);
       rv.field("iteration", a.iteration);
+      rv.field("model_equilibrium_rate", a.equilibrium_rate);
       rows(a.row, rv);
     });
+    av.field("equilibrium_rate", analysis_.equilibrium_rate_per_step);
     if (av.loading()) {
       partial_.growth_rate_per_step = growth_rate_per_step(partial_.rows);
       analysis_.growth_rate_per_step = growth_rate_per_step(analysis_.rows);

@@ -15,7 +15,10 @@
 //          half the action range), its transitions appended to the data.
 // The analysis (core/analysis/gradient_vs_horizon.h) runs on the learned model with the
 // current policy from analysis_batches batches of analysis_starts real states each, drawn through
-// an Rng stream of its own (stream 6), so it changes no learning number.
+// an Rng stream of its own (stream 6), so it changes no learning number. With
+// analysis_action_noise > 0 it also compares the variances of the pathwise and likelihood-ratio
+// gradients of the noisy policy (version 2.5's question), and it gives the model's own rate at
+// the env's unstable equilibrium (equilibrium_growth_rate) beside the physics'.
 //
 // What the lesson shows (deck 001, "What's the problem with backprop into policy?"): at short
 // H the gradient is informative and the pole is balanced from nearby starts; at long H the
@@ -24,7 +27,9 @@
 // Clipping (clip_norm) hides the magnitude, not the direction.
 //
 // Outputs: learning_curve.csv (policy_evaluation.h), gradient_vs_horizon.csv
-// (run,iteration,horizon,log10_gradient_norm,cosine,log10_state_jacobian,objective), and per
+// (run,iteration,horizon,log10_gradient_norm,cosine,log10_state_jacobian,objective,
+// log10_pathwise_variance,log10_likelihood_ratio_variance,model_equilibrium_rate; the variances
+// NaN without analysis noise, the rate NaN for an env without an unstable equilibrium), and per
 // episode metric columns objective (the imagined return of the last update), log10_gradient_norm,
 // clipped (share of the iteration's updates that were clipped), model_fits.
 
@@ -64,6 +69,9 @@ struct BackpropAgentConfig {
   int analysis_starts = 16;        ///< real states per batch of the analysis
   int analysis_batches = 4;        ///< disjoint batches (the cosine is their pairs' mean)
   std::vector<int> analysis_horizons = {5, 10, 20, 40, 80, 160};
+  /// std of the analysis's exploration noise / half range: with it the analysis also compares
+  /// the variances of the pathwise and the likelihood-ratio gradients (0: off)
+  double analysis_action_noise = 0.2;
   EvaluationConfig evaluation;
 
   template <class V>
@@ -96,6 +104,8 @@ struct BackpropAgentConfig {
             "batches of the gradient analysis (the cosine is the mean over their pairs)");
     v.field("analysis_horizons", analysis_horizons, Range::closed(1, 10000), Apply::live,
             "horizons of the gradient analysis");
+    v.field("analysis_action_noise", analysis_action_noise, Range::closed(0, 10), Apply::live,
+            "analysis's action noise std / half range: pathwise vs likelihood-ratio variance (0: off)");
     evaluation.visit(v);
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
       if (model_member >= model.ensemble_size)
@@ -110,6 +120,9 @@ struct BackpropAgentConfig {
 struct GradientAnalysisRow {
   int run = 0, iteration = 0;
   GradientVsHorizonRow row;
+  /// The learned model's rate at the env's unstable equilibrium when the row was computed
+  /// (equilibrium_growth_rate, per step; NaN if the env has none).
+  double equilibrium_rate = 0;
 };
 
 /// What the runs of a backprop experiment share: the learning curve and the analysis rows.
@@ -146,6 +159,7 @@ class BackpropAgent : public Agent {
   void finish_iteration();
   void policy_update();
   void analysis_step();
+  double model_equilibrium_rate() const;
   std::vector<Vec> sample_starts(int n, Rng& rng) const;
 
   BackpropAgentConfig cfg_;
