@@ -123,6 +123,19 @@ TEST_CASE("a learned model's Jacobians (members and elite mean) match finite dif
     finite_difference_jacobians(f, x, u, f.fd_step, Afd, Bfd);
     CHECK(relative_error(A, Afd) < 1e-3);
     CHECK(relative_error(B, Bfd) < 1e-3);
+    // The batched passes (one per member for a whole batch) give each point's own numbers.
+    std::vector<Vec> xs = {x, Vec(x * 0.5), Vec(-x)}, us = {u, Vec(-u), Vec(u * 2)}, next;
+    std::vector<Eigen::MatrixXd> As, Bs;
+    f.step_batch(xs, us, next);
+    f.jacobians_batch(xs, us, As, Bs);
+    REQUIRE(next.size() == 3);
+    REQUIRE(As.size() == 3);
+    for (size_t i = 0; i < xs.size(); ++i) {
+      CHECK((next[i] - f.step(xs[i], us[i])).norm() < 1e-6);
+      f.jacobians(xs[i], us[i], A, B);
+      CHECK((As[i] - A).norm() < 1e-5);
+      CHECK((Bs[i] - B).norm() < 1e-5);
+    }
   }
   CHECK_THROWS_AS(ModelDynamics(e, 3), std::invalid_argument);
 }

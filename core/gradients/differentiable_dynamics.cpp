@@ -34,6 +34,20 @@ LinearDynamics::LinearDynamics(Eigen::MatrixXd A, Eigen::MatrixXd B, Vec c)
     throw std::invalid_argument("LinearDynamics: A must be n x n, B n x m and c of size n");
 }
 
+void DifferentiableDynamics::step_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                                        std::vector<Vec>& next) const {
+  next.resize(x.size());
+  for (size_t i = 0; i < x.size(); ++i) next[i] = step(x[i], u[i]);
+}
+
+void DifferentiableDynamics::jacobians_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                                             std::vector<Eigen::MatrixXd>& A,
+                                             std::vector<Eigen::MatrixXd>& B) const {
+  A.resize(x.size());
+  B.resize(x.size());
+  for (size_t i = 0; i < x.size(); ++i) jacobians(x[i], u[i], A[i], B[i]);
+}
+
 Vec LinearDynamics::step(const Vec& x, const Vec& u) const { return A_ * x + B_ * u + c_; }
 
 void LinearDynamics::jacobians(const Vec&, const Vec&, Eigen::MatrixXd& A,

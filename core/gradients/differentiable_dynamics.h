@@ -12,6 +12,8 @@
 
 #include <Eigen/Core>
 
+#include <vector>
+
 #include "core/space.h"
 
 namespace dynalab {
@@ -28,6 +30,14 @@ class DifferentiableDynamics {
   /// Default: central finite differences of step() with step `fd_step` per coordinate
   /// (error O(fd_step^2) for smooth f).
   virtual void jacobians(const Vec& x, const Vec& u, Eigen::MatrixXd& A, Eigen::MatrixXd& B) const;
+  /// step() at each of a batch of points (x[i], u[i]) into next[i] (resized). A learned model
+  /// overrides it with one batched pass (a rollout steps a whole batch of starts at once);
+  /// the default loops step().
+  virtual void step_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                          std::vector<Vec>& next) const;
+  /// jacobians() at each of a batch of points into A[i], B[i] (resized); the default loops.
+  virtual void jacobians_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                               std::vector<Eigen::MatrixXd>& A, std::vector<Eigen::MatrixXd>& B) const;
   /// Finite-difference step of the default jacobians().
   double fd_step = 1e-5;
 };

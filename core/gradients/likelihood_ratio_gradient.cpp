@@ -22,17 +22,15 @@ LikelihoodRatioResult likelihood_ratio_gradient(const DifferentiableDynamics& f,
   std::vector<Mat> obs(H);
   std::vector<TanhPolicy::Cache> caches(H);
   Eigen::MatrixXd rewards(n, H);
-  std::vector<Vec> s(starts);
+  std::vector<Vec> s(starts), a(starts.size()), s1;
   for (int t = 0; t < H; ++t) {
     obs[t].resize(n, S);
     for (int i = 0; i < n; ++i) obs[t].row(i) = s[i].transpose();
     const Mat mean = policy.forward(obs[t], caches[t]);
-    for (int i = 0; i < n; ++i) {
-      const Vec a = mean.row(i).transpose() + noise.std * noise.eps[i][t];
-      const Vec s1 = f.step(s[i], a);
-      rewards(i, t) = r.reward(s[i], a, s1);
-      s[i] = s1;
-    }
+    for (int i = 0; i < n; ++i) a[i] = mean.row(i).transpose() + noise.std * noise.eps[i][t];
+    f.step_batch(s, a, s1);
+    for (int i = 0; i < n; ++i) rewards(i, t) = r.reward(s[i], a[i], s1[i]);
+    s.swap(s1);
   }
 
   // Returns-to-go G_it, backwards.

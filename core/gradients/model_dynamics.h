@@ -22,9 +22,15 @@ class ModelDynamics : public DifferentiableDynamics {
   int action_dim() const override { return model_.action_dim(); }
   Vec step(const Vec& x, const Vec& u) const override;
   void jacobians(const Vec& x, const Vec& u, Eigen::MatrixXd& A, Eigen::MatrixXd& B) const override;
+  /// One batched prediction (and one batched input-Jacobian pass) per member for all points.
+  void step_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                  std::vector<Vec>& next) const override;
+  void jacobians_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                       std::vector<Eigen::MatrixXd>& A, std::vector<Eigen::MatrixXd>& B) const override;
 
  private:
   const std::vector<int>& members() const;
+  void load_batch(const std::vector<Vec>& x, const std::vector<Vec>& u) const;  // into obs_, act_
 
   const DynamicsModel& model_;
   std::vector<int> single_;  // {member} when one member is used

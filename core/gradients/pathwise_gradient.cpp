@@ -52,6 +52,9 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
   std::vector<TanhPolicy::Cache> caches(H);
   for (int i = 0; i < n; ++i) out.states[i][0] = starts[i];
   double total = 0;
+  // Step t's states and actions of every start, as the batched dynamics calls take them.
+  std::vector<std::vector<Vec>> xs(H, std::vector<Vec>(n)), us(H, std::vector<Vec>(n));
+  std::vector<Vec> next;
   for (int t = 0; t < H; ++t) {
     obs[t].resize(n, S);
     for (int i = 0; i < n; ++i) obs[t].row(i) = out.states[i][t].transpose();
@@ -59,7 +62,12 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
     for (int i = 0; i < n; ++i) {
       out.actions[i][t] = a.row(i).transpose();
       if (o.action_noise) out.actions[i][t] += o.action_noise->std * o.action_noise->eps[i][t];
-      out.states[i][t + 1] = f.step(out.states[i][t], out.actions[i][t]);
+      xs[t][i] = out.states[i][t];
+      us[t][i] = out.actions[i][t];
+    }
+    f.step_batch(xs[t], us[t], next);
+    for (int i = 0; i < n; ++i) {
+      out.states[i][t + 1] = next[i];
       total += std::pow(o.gamma, t) * r.reward(out.states[i][t], out.actions[i][t],
                                                out.states[i][t + 1]);
     }
@@ -71,17 +79,18 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
   out.action_sensitivity.assign(n, std::vector<double>(H));
   std::vector<Vec> lambda(n, Vec::Zero(S));
   Eigen::VectorXd step_grad(policy.params().size());
-  Eigen::MatrixXd Fs, Fa;
+  std::vector<Eigen::MatrixXd> Fs_t, Fa_t;
   Mat g(n, A), d_obs;
   std::vector<Vec> mu(n);
   // The dynamics' own Jacobians F_s, kept per start and step for ds_H/ds_0 (open loop).
   std::vector<std::vector<Eigen::MatrixXd>> open(o.state_jacobian ? n : 0,
                                                    std::vector<Eigen::MatrixXd>(H));
   for (int t = H - 1; t >= 0; --t) {
+    f.jacobians_batch(xs[t], us[t], Fs_t, Fa_t);
     for (int i = 0; i < n; ++i) {
       const Vec &s = out.states[i][t], &a = out.actions[i][t], &s1 = out.states[i][t + 1];
       const RewardGradient dr = r.gradient(s, a, s1);
-      f.jacobians(s, a, Fs, Fa);
+      const Eigen::MatrixXd &Fs = Fs_t[i], &Fa = Fa_t[i];
       mu[i] = dr.rn + o.gamma * lambda[i];
       const Vec gi = dr.ra + Fa.transpose() * mu[i];
       g.row(i) = gi.transpose() / n;  // the objective is the batch mean

@@ -88,6 +88,18 @@ class DynamicsModel {
     (void)member, (void)obs, (void)action, (void)jacobian;
     return false;
   }
+  /// input_jacobian at each row of obs (n x obs_dim) and actions (n x action_dim):
+  /// jacobians[i] (D x (obs_dim + action_dim)) at row i. A model overrides it with one batched
+  /// pass (the pathwise gradient differentiates a whole batch of rollouts a step at a time); the
+  /// default loops input_jacobian. Returns false as input_jacobian does.
+  virtual bool input_jacobians(int member, const RowMatrixXf& obs, const RowMatrixXf& actions,
+                               std::vector<Eigen::MatrixXf>& jacobians) const {
+    jacobians.resize(size_t(obs.rows()));
+    for (Eigen::Index i = 0; i < obs.rows(); ++i)
+      if (!input_jacobian(member, obs.row(i).transpose(), actions.row(i).transpose(), jacobians[size_t(i)]))
+        return false;
+    return true;
+  }
 };
 
 }  // namespace dynalab

@@ -217,6 +217,8 @@ class Ensemble : public DynamicsModel {
   /// d mean / d [s, a] of member `member` by one backward pass (ensemble_inference.cpp).
   bool input_jacobian(int member, const Eigen::VectorXf& obs, const Eigen::VectorXf& action,
                       Eigen::MatrixXf& jacobian) const override;
+  bool input_jacobians(int member, const RowMatrixXf& obs, const RowMatrixXf& actions,
+                       std::vector<Eigen::MatrixXf>& jacobians) const override;
 
   /// Member m's network (input and output normalised); low-level access for tests that set
   /// weights by hand.

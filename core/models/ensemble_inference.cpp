@@ -99,4 +99,33 @@ bool Ensemble::input_jacobian(int m, const Eigen::VectorXf& obs, const Eigen::Ve
   return true;
 }
 
+bool Ensemble::input_jacobians(int m, const RowMatrixXf& obs, const RowMatrixXf& actions,
+                               std::vector<Eigen::MatrixXf>& jacobians) const {
+  // As input_jacobian, for n inputs in one pass: D copies of each normalised input (rows
+  // i D .. i D + D - 1), output j backpropagated from row i D + j.
+  const int O = obs_dim_, in = input_dim(), D = target_dim();
+  const long n = obs.rows();
+  const Mlp& net = members_[m].net;
+  Mlp::Mat X(n * D, in);
+  for (long i = 0; i < n; ++i)
+    for (int k = 0; k < in; ++k) {
+      const float v = ((k < O ? obs(i, k) : actions(i, k - O)) - in_norm_.mean[k]) / in_norm_.std[k];
+      X.col(k).segment(i * D, D).setConstant(v);
+    }
+  Mlp::Cache cache;
+  net.forward(X, cache);
+  Mlp::Mat dout = Mlp::Mat::Zero(n * D, net.shape().out);
+  for (long i = 0; i < n; ++i) dout.block(i * D, 0, D, D).setIdentity();
+  Mlp::Mat dX;
+  net.input_gradient(X, dout, cache, dX);
+  jacobians.resize(size_t(n));
+  for (long i = 0; i < n; ++i) {
+    Eigen::MatrixXf& J = jacobians[size_t(i)];
+    J.resize(D, in);
+    for (int j = 0; j < D; ++j)
+      for (int k = 0; k < in; ++k) J(j, k) = out_norm_.std[j] * dX(i * D + j, k) / in_norm_.std[k];
+  }
+  return true;
+}
+
 }  // namespace dynalab

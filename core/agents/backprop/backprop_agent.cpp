@@ -87,8 +87,10 @@ void BackpropAgent::finish_iteration() {
 std::vector<Vec> BackpropAgent::sample_starts(int n, Rng& rng) const {
   std::vector<Vec> starts;
   starts.reserve(size_t(n));
+  const bool first_states = cfg_.start_states == "episode_starts";
   for (int i = 0; i < n; ++i)
-    starts.push_back(dataset_.at(size_t(rng.below(dataset_.size()))).obs);
+    starts.push_back(first_states ? episode_starts_[size_t(rng.below(episode_starts_.size()))]
+                                  : dataset_.at(size_t(rng.below(dataset_.size()))).obs);
   return starts;
 }
 
@@ -148,6 +150,8 @@ Vec BackpropAgent::act(const Vec& obs) {
     a[d] += cfg_.exploration_noise * 0.5 * (box.high[d] - box.low[d]) * noise_rng_.normal();
   return box.clip(a);
 }
+
+void BackpropAgent::begin_episode(int, const Vec& obs) { episode_starts_.push_back(obs); }
 
 void BackpropAgent::observe(const Transition& t, bool) {
   ++env_steps_;
@@ -230,6 +234,13 @@ void BackpropAgent::write_outputs(const std::filesystem::path& dir) const {
 
 void BackpropAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   visit_dataset(v, dataset_);
+  // A loaded record's Vec arrives empty: sized here to the observation.
+  const Eigen::Index obs_dim = dataset_.obs_dim();
+  auto visit_obs = [obs_dim](Vec& x, StateVisitor& rv) {
+    if (rv.loading()) x.resize(obs_dim);
+    rv.field("obs", x);
+  };
+  visit_records(v, "episode_starts", episode_starts_, visit_obs);
   visit_ensemble(v, *model_, dataset_);
   v.section("policy", [&](StateVisitor& pv) {
     Vec params = policy_.params();
@@ -261,8 +272,8 @@ void BackpropAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     int next = int(analysis_next_);
     av.field("next", next);
     analysis_next_ = size_t(next);
-    visit_records(av, "batches", batches_, [](std::vector<Vec>& batch, StateVisitor& bv) {
-      visit_records(bv, "starts", batch, [](Vec& x, StateVisitor& rv) { rv.field("obs", x); });
+    visit_records(av, "batches", batches_, [&](std::vector<Vec>& batch, StateVisitor& bv) {
+      visit_records(bv, "starts", batch, visit_obs);
     });
     auto rows = [](GradientVsHorizonRow& r, StateVisitor& rv) {
       rv.field("horizon", r.horizon);

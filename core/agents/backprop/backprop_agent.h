@@ -58,6 +58,10 @@ struct BackpropAgentConfig {
   int horizon = 10;              ///< H, imagined steps per rollout
   int policy_updates = 40;       ///< gradient steps through the model per iteration
   int start_batch = 32;          ///< real start states per gradient step
+  /// where the imagined rollouts (and the analysis's) start: "episode_starts", the first state
+  /// of every real episode so far (the env's start distribution, as seen), or "replay", any
+  /// real state
+  std::string start_states = "episode_starts";
   double learning_rate = 3e-3;   ///< Adam's step size on theta
   double gamma = 1.0;            ///< discount of the imagined return
   double clip_norm = 0;          ///< rescale the gradient to at most this norm (0: off)
@@ -84,6 +88,8 @@ struct BackpropAgentConfig {
             "gradient steps through the model per iteration");
     v.field("start_batch", start_batch, Range::closed(1, 4096), Apply::live,
             "real start states per gradient step");
+    v.choice("start_states", start_states, {"episode_starts", "replay"}, Apply::live,
+             "rollouts start from real episodes' first states or from any real state");
     v.field("learning_rate", learning_rate, Range::closed(0, 1), Apply::live, "Adam step size");
     v.field("gamma", gamma, Range::closed(0, 1), Apply::live, "discount of the imagined return");
     v.field("clip_norm", clip_norm, Range::closed(0, 1e12), Apply::live,
@@ -140,6 +146,7 @@ class BackpropAgent : public Agent {
   void think(const Env& real, const Vec& obs, const AgentClock& clock) override;
   Vec act(const Vec& obs) override;
   bool warming_up() const override { return int64_t(dataset_.size()) < cfg_.random_steps; }
+  void begin_episode(int episode, const Vec& obs) override;
   void observe(const Transition& t, bool truncated) override;
   void end_episode(const Trajectory& episode) override;
   std::vector<std::string> metric_columns() const override;
@@ -165,6 +172,7 @@ class BackpropAgent : public Agent {
   BackpropAgentConfig cfg_;
   int run_;
   Dataset dataset_;
+  std::vector<Vec> episode_starts_;  // the first observation of every real episode
   std::unique_ptr<Env> reward_env_;  // the env's closed forms (the real env keeps stepping)
   std::shared_ptr<Ensemble> model_;
   TanhPolicy policy_;
