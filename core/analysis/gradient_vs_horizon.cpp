@@ -7,7 +7,6 @@
 #include <stdexcept>
 
 #include "core/gradients/likelihood_ratio_gradient.h"
-#include "core/io/csv.h"
 #include "core/rng.h"
 
 namespace dynalab {
@@ -146,8 +145,7 @@ void add_gradient_vs_horizon_figures(std::vector<Figure>& figures, const Gradien
   if (physics && !jac.x.empty())
     lines.push_back(slope_line("physics: " + physics->formula, physics->rate * physics->control_dt));
   if (std::isfinite(g.equilibrium_rate_per_step) && !jac.x.empty())
-    lines.push_back(slope_line("model at the equilibrium: " + short_number(g.equilibrium_rate_per_step) + " / step",
-                               g.equilibrium_rate_per_step));
+    lines.push_back(slope_line("model's rate at the equilibrium", g.equilibrium_rate_per_step));
   norm.series = {std::move(grad), std::move(jac)};
   for (Series& l : lines) norm.series.push_back(std::move(l));
   Figure cosine;

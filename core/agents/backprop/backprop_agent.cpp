@@ -73,6 +73,7 @@ void BackpropAgent::think(const Env&, const Vec&, const AgentClock&) {
 
 void BackpropAgent::finish_iteration() {
   ++iteration_;
+  model_rate_ = model_equilibrium_rate();
   if (cfg_.analysis_every <= 0 || cfg_.analysis_horizons.empty() ||
       iteration_ % cfg_.analysis_every != 0)
     return;
@@ -175,12 +176,12 @@ void BackpropAgent::end_episode(const Trajectory&) {
 
 std::vector<std::string> BackpropAgent::metric_columns() const {
   return {"steps",     "env_steps",           "return",  "terminated",
-          "objective", "log10_gradient_norm", "clipped", "model_fits"};
+          "objective", "log10_gradient_norm", "clipped", "model_fits", "model_equilibrium_rate"};
 }
 
 std::vector<double> BackpropAgent::episode_metrics() const {
   const double clipped = iteration_updates_ > 0 ? double(clipped_updates_) / iteration_updates_ : 0;
-  return {objective_, log10_gradient_norm_, clipped, double(fits_)};
+  return {objective_, log10_gradient_norm_, clipped, double(fits_), model_rate_};
 }
 
 void BackpropAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
@@ -263,6 +264,7 @@ void BackpropAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("updates_left", updates_left_);
   v.field("iteration", iteration_);
   v.field("model_fits", fits_);
+  v.field("model_equilibrium_rate", model_rate_);
   v.field("objective", objective_);
   v.field("log10_gradient_norm", log10_gradient_norm_);
   v.field("clipped_updates", clipped_updates_);

@@ -31,8 +31,11 @@
 // log10_pathwise_variance,log10_likelihood_ratio_variance,model_equilibrium_rate; the variances
 // NaN without analysis noise, the rate NaN for an env without an unstable equilibrium), and per
 // episode metric columns objective (the imagined return of the last update), log10_gradient_norm,
-// clipped (share of the iteration's updates that were clipped), model_fits.
+// clipped (share of the iteration's updates that were clipped), model_fits,
+// model_equilibrium_rate (the model's rate at the env's unstable equilibrium after the latest
+// iteration, per step; NaN before the first or for an env without one).
 
+#include <limits>
 #include <memory>
 
 #include "core/agent.h"
@@ -187,6 +190,8 @@ class BackpropAgent : public Agent {
   int64_t env_steps_ = 0;
   // The last update's numbers and rollout (for the metrics and the view).
   double objective_ = 0, log10_gradient_norm_ = 0;
+  // The learned model's rate at the env's unstable equilibrium after the last fit (NaN without one).
+  double model_rate_ = std::numeric_limits<double>::quiet_NaN();
   int clipped_updates_ = 0, iteration_updates_ = 0;
   std::vector<Vec> shown_states_;          // the last update's first imagined rollout
   std::vector<double> shown_sensitivity_;  // |dJ_t / da_t| along it
