@@ -143,9 +143,9 @@ void add_gradient_vs_horizon_figures(std::vector<Figure>& figures, const Gradien
   };
   std::vector<Series> lines;
   if (physics && !jac.x.empty())
-    lines.push_back(slope_line("physics: " + physics->formula, physics->rate * physics->control_dt));
+    lines.push_back(slope_line("physics' rate", physics->rate * physics->control_dt));
   if (std::isfinite(g.equilibrium_rate_per_step) && !jac.x.empty())
-    lines.push_back(slope_line("model's rate at the equilibrium", g.equilibrium_rate_per_step));
+    lines.push_back(slope_line("model's rate", g.equilibrium_rate_per_step));
   norm.series = {std::move(grad), std::move(jac)};
   for (Series& l : lines) norm.series.push_back(std::move(l));
   Figure cosine;

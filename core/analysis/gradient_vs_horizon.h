@@ -84,8 +84,9 @@ GradientVsHorizon gradient_vs_horizon(const DifferentiableDynamics& f,
 /// The analysis as two plots, appended to `figures` (empty series before the first analysis):
 ///  gradient_norm_vs_horizon: log10 |dJ/dtheta| and log10 sigma_max(ds_H/ds_0) against H, and,
 ///    if the env has an unstable equilibrium, the physics' slope (rate x control_dt / ln 10 per
-///    step) drawn from sigma's first point;
-///    and the analysed model's own rate at the equilibrium (if computed) drawn the same way;
+///    step) drawn from sigma's first point ("physics' rate"), and the analysed model's own rate
+///    at the equilibrium (if computed) drawn the same way ("model's rate"). Short names: the
+///    legend shares a small plot with four lines;
 ///  gradient_cosine_vs_horizon: the cosine between the two batches' gradients against H;
 ///  gradient_variance_vs_horizon (if with_variance): log10 of the RP and LR variances.
 void add_gradient_vs_horizon_figures(std::vector<Figure>& figures, const GradientVsHorizon& g,
