@@ -43,14 +43,14 @@ PathPlacer band_placer(const Env& env, const FutureBand& f) {
 }
 
 // The time band's frame: "now" at the bottom, time going up, and the danger line of a cliff.
-void draw_band_frame(Canvas& canvas, const Env& env, const FutureBand& f, int horizon) {
+void draw_band_frame(Canvas& canvas, const Env& env, const FutureBand& f, int horizon,
+                     std::string_view title = kFuturesTitle, std::string_view start = "now") {
   const Bounds b = env.world_bounds();
   const Color frame{0.35f, 0.35f, 0.45f, 1};
   canvas.rect({b.lo.x, f.y0}, {b.hi.x, f.y0 + f.height}, Color{1, 1, 1, 0.55f}, frame);
-  canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04}, "imagined futures (time goes up)",
-              palette::text, 1.0f);
+  canvas.text({0.5 * (b.lo.x + b.hi.x), f.y0 + f.height * 1.04}, title, palette::text, 1.0f);
   if (horizon > 0)
-    canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, "now", palette::text,
+    canvas.text({b.lo.x + 0.06 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.04}, start, palette::text,
                 1.0f);
   for (const auto& mark : f.layout.marks) {
     // Up to the band solid; through the band dashed and darker, so the fan's red paths (a
@@ -122,9 +122,10 @@ void place_fan_legend(Canvas& canvas, const Env& env, const FutureBand& f, const
 
 PathPlacer future_placer(const Env& env) { return band_placer(env, future_band(env)); }
 
-void draw_future_band(Canvas& canvas, const Env& env, int horizon) {
+void draw_future_band(Canvas& canvas, const Env& env, int horizon, std::string_view title,
+                      std::string_view start) {
   const FutureBand f = future_band(env);
-  if (f.layout.kind == FutureLayout::time_up) draw_band_frame(canvas, env, f, horizon);
+  if (f.layout.kind == FutureLayout::time_up) draw_band_frame(canvas, env, f, horizon, title, start);
 }
 
 Bounds plan_bounds(const Env& env) {

@@ -2,6 +2,7 @@
 
 #include "app/draw/branched_rollout_overlay.h"
 #include "app/draw/data_overlay.h"
+#include "app/draw/local_controller_overlay.h"
 #include "app/draw/pathwise_rollout_overlay.h"
 #include "app/draw/plan_overlay.h"
 #include "core/export/world_svg.h"
@@ -11,7 +12,7 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
-  return s.plan || s.branched_rollouts || s.pathwise_rollout ? plan_bounds(*s.world) : s.world->world_bounds();
+  return s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers ? plan_bounds(*s.world) : s.world->world_bounds();
 }
 
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
@@ -25,6 +26,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
   if (s.branched_rollouts) draw_branched_rollouts(canvas, world, *s.branched_rollouts);
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
+  if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
   world.draw_over(canvas);
 }
 

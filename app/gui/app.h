@@ -221,6 +221,8 @@ class App {
   // Policy learners (policy_panel.cpp): the critic map beside the world, MBPO's k slider and
   // the real vs imagined share of its last batch.
   void policy_panel();
+  // Guided policy search (gps_panel.cpp): the tubes' key and the KL step slider.
+  void gps_panel();
   /// The part of a `pane`-sized world pane the critic map takes: at its right in a landscape
   /// pane, at its bottom in a portrait one (side-by-side lanes); the world gets the rest. Zero
   /// size: no map to show, or no room for a readable one.

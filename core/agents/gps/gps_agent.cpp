@@ -1,9 +1,12 @@
 #include "core/agents/gps/gps_agent.h"
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "core/agents/gps/gps_state.h"
 #include "core/agents/policy_learning/policy_evaluation.h"
+#include "core/figure.h"
 #include "core/gradients/env_dynamics.h"
 #include "core/io/csv.h"
 #include "core/io/table.h"
@@ -143,6 +146,62 @@ void GpsAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) cons
   }
   figures.push_back(std::move(cost));
   if (!cfg_.gps.distance_dims.empty()) figures.push_back(std::move(dist));
+  add_step_figures(figures);
+}
+
+namespace {
+
+/// The mean of `field` over an iteration's conditions; NaN unless every condition has it.
+double condition_mean(const LocalControllerView::Iteration& it, double LocalControllerView::Condition::*field) {
+  if (it.conditions.empty()) return LocalControllerView::kNone;
+  double sum = 0;
+  for (const auto& c : it.conditions) {
+    if (!std::isfinite(c.*field)) return LocalControllerView::kNone;
+    sum += c.*field;
+  }
+  return sum / double(it.conditions.size());
+}
+
+/// True once every condition of `it` has its `samples` rollouts (their mean cost is final).
+bool all_sampled(const LocalControllerView::Iteration& it, int samples) {
+  for (const auto& c : it.conditions)
+    if (int(c.samples.size()) < samples) return false;
+  return !it.conditions.empty();
+}
+
+void add_point(Figure& f, const std::string& series, double x, double y) {
+  if (!std::isfinite(y)) return;
+  auto& s = f.series_named(series);
+  s.x.push_back(x);
+  s.y.push_back(y);
+}
+
+}  // namespace
+
+void GpsAgent::add_step_figures(std::vector<Figure>& figures) const {
+  // Deck 003's "what if we go too far?": the C-step's predicted cost decrease (under the local
+  // model it was computed with) against the one that followed, and the KL it took for it.
+  Figure change{"gps_improvement", "Cost decrease per iteration: predicted by the local model vs actual",
+                "iteration", "cost decrease (> 0: better)", {}, false};
+  Figure kl{"gps_kl", "KL step per iteration (mean over conditions)", "iteration", "KL, nats", {}, false};
+  using C = LocalControllerView::Condition;
+  const auto& records = algo_.records();
+  for (size_t i = 0; i < records.size(); ++i) {
+    const LocalControllerView::Iteration& it = *records[i];
+    const double x = it.iteration;
+    add_point(change, "predicted (local model)", x, condition_mean(it, &C::predicted_improvement));
+    // What the real rollouts then cost: the mean sample cost of the previous iteration minus
+    // this one's (once this iteration has all its samples).
+    if (i > 0 && all_sampled(it, cfg_.gps.samples))
+      add_point(change, "actual (real rollouts)", x,
+                condition_mean(*records[i - 1], &C::sample_cost) - condition_mean(it, &C::sample_cost));
+    add_point(change, "actual (refit local model)", x, condition_mean(it, &C::actual_improvement));
+    add_point(kl, "KL of the C-step", x, condition_mean(it, &C::kl));
+    add_point(kl, "bound: kl_step x step_mult x T", x, condition_mean(it, &C::kl_target));
+  }
+  kl.log_y = spans_orders_of_magnitude(kl);
+  figures.push_back(std::move(change));
+  figures.push_back(std::move(kl));
 }
 
 void GpsAgent::publish(Snapshot& s) const {
@@ -161,6 +220,12 @@ void GpsAgent::publish(Snapshot& s) const {
   s.stats.push_back({"phase", phase + (algo_.busy() ? "" : ", condition " + std::to_string(slot_.condition))});
   s.stats.push_back({"KL step multiplier", short_number(algo_.step_mult(slot_.condition))});
   if (algo_.policy().fits() > 0) s.stats.push_back({"S-step loss", short_number(algo_.policy().last_loss())});
+}
+
+void GpsAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
+  const GpsAgentConfig& c = static_cast<const ConfigSettings<GpsAgentConfig>&>(settings).cfg;
+  algo_.set_kl_step(c.gps.kl_step);
+  cfg_ = c;
 }
 
 void GpsAgent::write_outputs(const std::filesystem::path& dir) const {

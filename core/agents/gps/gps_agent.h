@@ -70,6 +70,8 @@ class GpsAgent : public Agent {
   void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const override;
   void publish(Snapshot& s) const override;
   void write_outputs(const std::filesystem::path& dir) const override;
+  /// gps.kl_step (the only live field): the next C-step's KL bound.
+  void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
   const Mdgps& algorithm() const { return algo_; }
@@ -83,6 +85,8 @@ class GpsAgent : public Agent {
 
  private:
   void share_records();
+  /// gps_improvement (predicted vs actual cost decrease) and gps_kl (the C-step's KL and bound).
+  void add_step_figures(std::vector<Figure>& figures) const;
 
   GpsAgentConfig cfg_;
   RunSeed seed_;

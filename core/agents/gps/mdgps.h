@@ -117,8 +117,8 @@ struct MdgpsConfig {
              "C-step towards the global policy (mdgps) or the previous local controller (traj_opt)");
     v.field("conditions", conditions, Range::closed(1, 100), Apply::on_reset, "start conditions (local controllers)");
     v.field("samples", samples, Range::closed(2, 1000), Apply::on_reset, "rollouts per condition per iteration");
-    v.field("kl_step", kl_step, Range::positive(), Apply::on_reset,
-            "KL bound per time step (the trajectory's bound is kl_step * step_mult * T)");
+    v.field("kl_step", kl_step, Range::positive(), Apply::live,
+            "KL bound per time step (the trajectory's bound is kl_step * step_mult * T); live: the next C-step's");
     v.choice("step_rule", step_rule, {"laplace", "mc", "fixed"}, Apply::on_reset,
              "step-size adjustment from predicted vs actual improvement (fixed: none)");
     v.field("min_step_mult", min_step_mult, Range::positive(), Apply::on_reset, "lower bound of the KL step multiplier");
@@ -155,6 +155,8 @@ class Mdgps {
         std::shared_ptr<const DifferentiableReward> reward, const RunSeed& seed);
 
   const MdgpsConfig& config() const { return cfg_; }
+  /// A live edit of gps.kl_step (nats per time step, > 0): the next C-step's bound uses it.
+  void set_kl_step(double kl_step) { cfg_.kl_step = kl_step; }
   /// T: steps per rollout.
   int horizon() const { return T_; }
   /// The iteration whose samples are being collected or processed (0-based).
