@@ -180,24 +180,25 @@ void add_point(Figure& f, const std::string& series, double x, double y) {
 
 void GpsAgent::add_step_figures(std::vector<Figure>& figures) const {
   // Deck 003's "what if we go too far?": the C-step's predicted cost decrease (under the local
-  // model it was computed with) against the one that followed, and the KL it took for it.
-  Figure change{"gps_improvement", "Cost decrease per iteration: predicted by the local model vs actual",
-                "iteration", "cost decrease (> 0: better)", {}, false};
-  Figure kl{"gps_kl", "KL step per iteration (mean over conditions)", "iteration", "KL, nats", {}, false};
+  // model it was computed with) against what the real rollouts of the new controller then cost,
+  // and the KL it took for it. (The step rule's own "actual", a Laplace estimate under the refit
+  // model, is in gps_iterations.csv: it can swing by thousands where a fit's forward pass
+  // diverges, and would flatten the real figures on one axis.)
+  Figure change{"gps_improvement", "Cost decrease: predicted vs actual", "iteration",
+                "cost decrease (> 0: better)", {}, false};
+  Figure kl{"gps_kl", "KL step vs its bound", "iteration", "KL, nats (mean over conditions)", {}, false};
   using C = LocalControllerView::Condition;
   const auto& records = algo_.records();
   for (size_t i = 0; i < records.size(); ++i) {
     const LocalControllerView::Iteration& it = *records[i];
     const double x = it.iteration;
-    add_point(change, "predicted (local model)", x, condition_mean(it, &C::predicted_improvement));
-    // What the real rollouts then cost: the mean sample cost of the previous iteration minus
-    // this one's (once this iteration has all its samples).
+    add_point(change, "predicted", x, condition_mean(it, &C::predicted_improvement));
+    // The previous iteration's mean sample cost minus this one's, once this one has all its
+    // samples (before that the mean is of the samples so far).
     if (i > 0 && all_sampled(it, cfg_.gps.samples))
-      add_point(change, "actual (real rollouts)", x,
-                condition_mean(*records[i - 1], &C::sample_cost) - condition_mean(it, &C::sample_cost));
-    add_point(change, "actual (refit local model)", x, condition_mean(it, &C::actual_improvement));
-    add_point(kl, "KL of the C-step", x, condition_mean(it, &C::kl));
-    add_point(kl, "bound: kl_step x step_mult x T", x, condition_mean(it, &C::kl_target));
+      add_point(change, "actual", x, condition_mean(*records[i - 1], &C::sample_cost) - condition_mean(it, &C::sample_cost));
+    add_point(kl, "KL taken", x, condition_mean(it, &C::kl));
+    add_point(kl, "target (kl_step x mult x T)", x, condition_mean(it, &C::kl_target));
   }
   kl.log_y = spans_orders_of_magnitude(kl);
   figures.push_back(std::move(change));
