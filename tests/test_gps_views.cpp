@@ -1,8 +1,8 @@
 // Guided policy search's views (issue 18): the trajectory tubes' encoding over the world
 // (app/draw/local_controller_overlay.h, without ImGui: which lines, in which colour, width and
 // fade), the figures the agent adds (predicted vs actual cost decrease, the C-step's KL against
-// its bound, global vs local cost) from a short run, and gps.kl_step as a live edit that the
-// next C-step's bound follows.
+// its bound, global vs local cost) from a short run, gps.kl_step as a live edit that the next
+// C-step's bound follows, and deck 003's "what if we go too far?" on the reacher (Release only).
 #include <doctest/doctest.h>
 
 #include <algorithm>
@@ -210,7 +210,7 @@ TEST_CASE("gps figures from a short run: predicted vs actual per iteration, the 
   }
   const Figure& kl = figure(*snap, "gps_kl");
   const Series& taken = series(kl, "KL taken");
-  const Series& bound = series(kl, "target (kl_step x mult x T)");
+  const Series& bound = series(kl, "target");
   REQUIRE(taken.y.size() == 3);
   REQUIRE(bound.y.size() == 3);
   CHECK(bound.y[0] == doctest::Approx(0.2 * 100));  // step_mult 1 at the first C-step
@@ -242,4 +242,32 @@ TEST_CASE("gps.kl_step is a live knob: the next C-step's bound follows it") {
     CHECK(c.kl_target == doctest::Approx(1.5 * 100));
     CHECK(c.kl > 0.9 * 1.5 * 100);
   }
+}
+
+TEST_CASE("what if we go too far? On the reacher a KL step of 5 promises improvements the real rollouts do not deliver" *
+          doctest::skip(test::kSanitized)) {
+  // Lesson 21's two runs (seed 0; seeds 1 and 2 are checked by its claims in lessons --verify).
+  auto run = [](double kl_step) {
+    auto e = make_experiment(load_experiment("gps_reacher", {"gps.kl_step=" + std::to_string(kl_step)}), env_registry());
+    while (e->tick()) {
+    }
+    return e->snapshot();
+  };
+  const auto small = run(0.1), big = run(5);
+  auto min_of = [](const Snapshot& s, const std::string& label) {
+    const auto& y = series(figure(s, "gps_improvement"), label).y;
+    REQUIRE(y.size() == 9);  // iterations 1..9 of 10
+    return *std::min_element(y.begin(), y.end());
+  };
+  CHECK(min_of(*small, "predicted") > 0);
+  CHECK(min_of(*big, "predicted") > 0);
+  CHECK(min_of(*small, "actual") > 0);  // every promised improvement came true...
+  CHECK(min_of(*big, "actual") < 0);    // ...but at least one of the big steps made it worse
+  const auto& small_cost = series(figure(*small, "gps_cost"), "local controllers' samples").y;
+  const auto& big_cost = series(figure(*big, "gps_cost"), "local controllers' samples").y;
+  CHECK(big_cost.back() > 2 * small_cost.back());
+  // The bound was 5 / 0.1 = 50 times wider, and the C-step used it.
+  const auto& big_kl = series(figure(*big, "gps_kl"), "KL taken").y;
+  const auto& small_kl = series(figure(*small, "gps_kl"), "KL taken").y;
+  CHECK(big_kl.front() > 20 * small_kl.front());
 }

@@ -198,7 +198,7 @@ void GpsAgent::add_step_figures(std::vector<Figure>& figures) const {
     if (i > 0 && all_sampled(it, cfg_.gps.samples))
       add_point(change, "actual", x, condition_mean(*records[i - 1], &C::sample_cost) - condition_mean(it, &C::sample_cost));
     add_point(kl, "KL taken", x, condition_mean(it, &C::kl));
-    add_point(kl, "target (kl_step x mult x T)", x, condition_mean(it, &C::kl_target));
+    add_point(kl, "target", x, condition_mean(it, &C::kl_target));
   }
   kl.log_y = spans_orders_of_magnitude(kl);
   figures.push_back(std::move(change));
