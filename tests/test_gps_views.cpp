@@ -218,6 +218,13 @@ TEST_CASE("gps figures from a short run: predicted vs actual per iteration, the 
   const Figure& cost = figure(*snap, "gps_cost");
   CHECK(series(cost, "global policy").y.size() == 3);
   CHECK(series(cost, "local controllers' samples").y.size() == 3);
+  // The world SVG (File > Export, dynalab-cli run --world-svg) draws the same tubes.
+  const std::string svg = world_view_svg(*snap, {});
+  CHECK(svg.find("real rollouts (time goes up)") != std::string::npos);
+  size_t polylines = 0;
+  for (size_t at = 0; (at = svg.find("<polyline", at)) != std::string::npos; ++at) ++polylines;
+  CHECK(polylines >= tube_lines(*snap->local_controllers).size());
+  CHECK(tube_lines(*snap->local_controllers).size() == 2 * (5 + 3 + 3));  // samples, 3 means, 3 MLP rollouts
 }
 
 TEST_CASE("gps.kl_step is a live knob: the next C-step's bound follows it") {
