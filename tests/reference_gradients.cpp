@@ -10,22 +10,18 @@
 // H = 10 and -0.016, -0.040, -0.007 at H = 160; log10 |grad| from -0.3 to 3.3-3.7.
 // Also: the variance of the pathwise (RP) and likelihood-ratio (LR) estimators with Gaussian
 // exploration (v2.5, PIPPS): RP / LR grows with H and exceeds 1 by H = 80 (seeds 1-3, log10
-// RP / LR at H = 5: -1.88, -1.31, -1.45; at H = 80: 0.70, 1.75, 0.70); and the learned
-// model's own rate at the upright equilibrium (backprop_pendulum, seeds 0-2) within 25 % of the
-// physics' (0.1933, 0.1960, 0.1953 per step vs 0.1936). About 2 min in all.
+// RP / LR at H = 5: -1.88, -1.31, -1.45; at H = 80: 0.70, 1.75, 0.70). About 75 s in all.
+// The learned model's rate at upright within 25 % of the physics' is a claim of lesson 20 (step
+// 2), which lessons_verify checks on seeds 0-2 (0.192, 0.189, 0.195 vs 0.194 per step).
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <cstdio>
 
-#include "core/agents/backprop/backprop_agent.h"
 #include "core/analysis/gradient_vs_horizon.h"
-#include "core/episodic_experiment.h"
-#include "core/experiment.h"
 #include "core/gradients/env_dynamics.h"
 #include "core/rng.h"
 #include "envs/pendulum.h"
-#include "envs/registry.h"
 
 using namespace dynalab;
 
@@ -82,22 +78,6 @@ TEST_CASE("true pendulum near upright: the pathwise / likelihood-ratio variance 
     CHECK(ratio.front() < 0);
     CHECK(ratio.back() > 0);
     CHECK(ratio.back() > ratio.front() + 1);
-  }
-}
-
-TEST_CASE("the learned model's rate at upright is within 25 % of the physics' (backprop_pendulum, seeds 0-2)") {
-  const double physics = [] {
-    const auto eq = Pendulum().unstable_equilibrium();
-    return eq->rate * eq->control_dt;
-  }();
-  for (int seed : {0, 1, 2}) {
-    auto e = make_experiment(load_experiment("backprop_pendulum", {"seed=" + std::to_string(seed)}),
-                             env_registry());
-    e->run_to_end();
-    const auto& agent = dynamic_cast<const BackpropAgent&>(dynamic_cast<EpisodicExperiment&>(*e).agent());
-    const double learned = agent.analysis().equilibrium_rate_per_step;
-    std::printf("seed %d: learned model's rate at upright %.4f / step, physics %.4f\n", seed, learned, physics);
-    CHECK(learned == doctest::Approx(physics).epsilon(0.25));
   }
 }
 
