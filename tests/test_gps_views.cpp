@@ -21,6 +21,7 @@
 #include "envs/point_mass.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
+#include "tests/recording_canvas.h"
 
 using namespace dynalab;
 
@@ -62,25 +63,6 @@ LocalControllerView tube_view(int iterations, bool in_progress) {
 size_t count(const std::vector<TubePath>& lines, TubeLine kind) {
   return size_t(std::count_if(lines.begin(), lines.end(), [kind](const TubePath& p) { return p.kind == kind; }));
 }
-
-// Records polylines and texts.
-class TubeCanvas : public Canvas {
- public:
-  struct Line {
-    std::vector<Vec2> points;
-    Color color;
-    float width;
-  };
-  std::vector<Line> lines;
-  std::vector<std::string> texts;
-  void polygon(std::span<const Vec2>, Color, Color) override {}
-  void circle(Vec2, double, Color, Color) override {}
-  void segment(Vec2, Vec2, Color, float) override {}
-  void polyline(std::span<const Vec2> pts, Color c, float w) override { lines.push_back({{pts.begin(), pts.end()}, c, w}); }
-  void rect(Vec2, Vec2, Color, Color) override {}
-  void text(Vec2, std::string_view t, Color, float) override { texts.emplace_back(t); }
-  void arrow(Vec2, Vec2, Color, float) override {}
-};
 
 std::unique_ptr<Experiment> point_mass_gps(const std::vector<std::string>& sets) {
   return make_experiment(load_experiment("gps_point_mass", sets), env_registry());
@@ -168,7 +150,7 @@ TEST_CASE("gps tubes: while an iteration samples, its rollouts are drawn against
 TEST_CASE("gps tubes over the point mass: every line up the time band of real rollouts, the key says what they are") {
   const LocalControllerView v = tube_view(2, false);
   const PointMass env;
-  TubeCanvas c;
+  test::RecordingCanvas c;
   draw_local_controllers(c, env, v);
   CHECK(c.lines.size() == tube_lines(v).size());
   const Bounds b = env.world_bounds();

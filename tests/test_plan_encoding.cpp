@@ -21,33 +21,13 @@
 #include "envs/discretized_env.h"
 #include "envs/mountain_car.h"
 #include "envs/registry.h"
+#include "tests/recording_canvas.h"
 
 using namespace dynalab;
 
 namespace {
 
 bool same(Color a, Color b) { return a.r == b.r && a.g == b.g && a.b == b.b; }
-
-// Records the polylines (with their colours) and the texts a drawing makes.
-class RecordingCanvas : public Canvas {
- public:
-  struct Line {
-    std::vector<Vec2> points;
-    Color color;
-    float width;
-  };
-  std::vector<Line> lines;
-  std::vector<std::string> texts;
-  void polygon(std::span<const Vec2>, Color, Color) override {}
-  void circle(Vec2, double, Color, Color) override {}
-  void segment(Vec2, Vec2, Color, float) override {}
-  void polyline(std::span<const Vec2> pts, Color c, float w) override {
-    lines.push_back({{pts.begin(), pts.end()}, c, w});
-  }
-  void rect(Vec2, Vec2, Color, Color) override {}
-  void text(Vec2, std::string_view t, Color, float) override { texts.emplace_back(t); }
-  void arrow(Vec2, Vec2, Color, float) override {}
-};
 
 // Three candidates on the default cliff hill (cliff edge at x = 9.5): one stays on the slope,
 // one drives past the edge into the pit, one terminates (NaN rows) on the slope.
@@ -89,7 +69,7 @@ TEST_CASE("the fan draws a candidate that ends in the pit red, whatever its retu
   // The failing candidate has the best return here, and is still red.
   CHECK(same(candidate_color(30, PathEnd::failure, scale), palette::danger));
   CHECK(same(candidate_color(30, PathEnd::horizon, scale), return_color(0.75f)));
-  RecordingCanvas c;
+  test::RecordingCanvas c;
   MpcOverlayOptions opt;
   opt.chosen = false, opt.elites = false, opt.legend = false;
   draw_plan_trace(c, t, env, opt, {}, scale);
