@@ -118,7 +118,9 @@ struct PolicyValueView {
 };
 
 /// MBPO's latest branched rollouts (a sample of them, drawn over the world) and the mix of its
-/// last SAC batch (core/agents/mbpo/).
+/// last SAC batch (core/agents/mbpo/). The model-based policy gradient (core/agents/mbpg/) shows
+/// its imagined trajectories with the same view: then `label` names them, `real_path` is the
+/// latest real episode drawn beside them, and there is no SAC batch, schedule or model error.
 struct BranchedRolloutView {
   /// One imagined rollout: it starts at a REAL observation (states[0]) and runs at most k steps.
   struct Rollout {
@@ -140,6 +142,16 @@ struct BranchedRolloutView {
   /// The same starts with the real env's actions replayed into the model (open loop).
   std::vector<double> model_error_open_loop;
   int64_t model_error_env_steps = 0;  ///< the env step of the refit they were measured at
+  /// What the rollouts are, for the caption: "branched rollouts" (MBPO) or "imagined episodes".
+  std::string label = "branched rollouts";
+  /// Whether the starts are real states from the replay data (true) or real episode starts.
+  bool replay_starts = true;
+  /// k follows MBPO's rollout_schedule unless overridden; false: the horizon is a plain knob
+  /// (rollout_horizon >= 1, the model-based policy gradient).
+  bool has_schedule = true;
+  /// The latest real episode's observations (mbpg: the real one beside the imagined fan);
+  /// empty: none drawn.
+  std::vector<Vec> real_path;
 };
 
 /// v2.0's current imagined rollout through the model and where its gradient comes from

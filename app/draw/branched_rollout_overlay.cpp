@@ -32,7 +32,7 @@ std::vector<int> members_used(const BranchedRolloutView& v) {
 }
 
 void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRolloutView& v) {
-  if (v.rollouts.empty()) return;
+  if (v.rollouts.empty() && v.real_path.empty()) return;
   const PathPlacer place = future_placer(env);
   const int steps = v.horizon + 1;  // one clock for every rollout: step t at the same height
   auto at = [&](const Vec& o, int k) { return place ? place(o, k, steps) : env.obs_position(o); };
@@ -54,6 +54,16 @@ void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRollou
     // The branch point: a real state (from the replay buffer), drawn on top.
     if (const auto s = at(ro.states[0], 0)) canvas.circle(*s, r, palette::body_outline, palette::none);
   }
+  // The latest real episode beside the imagined ones (mbpg), on its own clock: its steps spread
+  // over the same band as the imagined fan's, so a whole episode fits whatever the horizon.
+  if (!v.real_path.empty()) {
+    const int real_steps = int(v.real_path.size());
+    const PathPlacer real_place = place ? PathPlacer([&](const Vec& o, int k, int) {
+      return place(o, k, real_steps);
+    })
+                                        : PathPlacer{};
+    draw_observation_path(canvas, v.real_path, env, palette::body_outline, 2.0f, real_place);
+  }
   // The caption, in the UI's text size (not grown with the zoom), only where the env has room
   // that hides nothing (Env::legend_area, solid ground); the members' colours are in the app's
   // panel (a row per member does not fit a side-by-side lane).
@@ -62,9 +72,13 @@ void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRollou
   const double ui = canvas.ui_text_height(0.9f), grown = canvas.text_height(1.0f);
   const float ts = ui > 0 && grown > 0 ? float(ui / grown) : 0.9f;
   const double line = ui > 0 ? 1.3 * ui : 0.04 * (b.hi.y - b.lo.y);
-  const std::string caption = std::to_string(v.rollouts.size()) + " branched rollouts, k = " +
-                              std::to_string(v.horizon);
-  const Vec2 size{0.5 * line * double(std::max<size_t>(caption.size(), 24)), 2.4 * line};
+  const std::string caption = std::to_string(v.rollouts.size()) + " " + v.label +
+                              (v.has_schedule ? ", k = " : ", H = ") + std::to_string(v.horizon);
+  const std::string second = v.real_path.empty() ? "from real states (dots)"
+                             : v.replay_starts   ? "from replay states (dots); real: dark"
+                                                 : "from real episode starts (dots); real: dark";
+  const Vec2 size{0.5 * line * double(std::max({caption.size(), second.size(), size_t(24)})),
+                  2.4 * line};
   const Vec2 top{area->lo.x + 0.02 * (area->hi.x - area->lo.x),
                  area->hi.y - 0.02 * (area->hi.y - area->lo.y)};
   canvas.rect({top.x, top.y - size.y}, {top.x + size.x, top.y}, Color{1, 1, 1, 0.75f},
@@ -72,7 +86,7 @@ void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRollou
   Vec2 p{top.x + 0.3 * line, top.y - 0.7 * line};
   canvas.text_left(p, caption, palette::text, ts);
   p.y -= line;
-  canvas.text_left(p, "from real states (dots)", palette::text, ts);
+  canvas.text_left(p, second, palette::text, ts);
 }
 
 }  // namespace dynalab

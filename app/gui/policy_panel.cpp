@@ -27,6 +27,7 @@ namespace dynalab {
 
 namespace {
 constexpr int kMaxSliderK = 25;  // the lecture's range: k = 1 (MBPO's default) .. 25
+constexpr int kMaxSliderH = 200;  // mbpg: up to a whole pendulum episode
 // The bar's colours: real data as the agent's own orange, imagined as the plan fans' purple.
 constexpr ImU32 kRealColour = IM_COL32(230, 84, 13, 255);
 constexpr ImU32 kImaginedColour = IM_COL32(128, 13, 153, 255);
@@ -123,12 +124,41 @@ void App::policy_panel() {
   const Snapshot* s = snap_.get();
   if (!s || (!s->policy_value && !s->branched_rollouts)) return;
   if (!ImGui::CollapsingHeader("Policy learning", ImGuiTreeNodeFlags_DefaultOpen)) return;
-  ImGui::Checkbox("critic map beside the world", &show_critic_map_);
-  if (ImGui::IsItemHovered())
-    ImGui::SetTooltip("V(s) = min(Q1, Q2)(s, pi(s)) over the state plane; arrows: the policy's "
-                      "action (up: positive)");
+  if (s->policy_value) {
+    ImGui::Checkbox("critic map beside the world", &show_critic_map_);
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("V(s) = min(Q1, Q2)(s, pi(s)) over the state plane; arrows: the "
+                        "policy's action (up: positive)");
+  }
   if (!s->branched_rollouts) return;
   const BranchedRolloutView& v = *s->branched_rollouts;
+  if (!v.has_schedule) {
+    // The model-based policy gradient: H is a plain live knob (no schedule, no SAC batch).
+    int h = std::clamp(v.horizon, 1, kMaxSliderH);
+    ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
+    const bool moved = ImGui::SliderInt("rollout horizon H", &h, 1, kMaxSliderH);
+    ImGui::PopItemWidth();
+    if (ImGui::IsItemHovered())
+      ImGui::SetTooltip("imagined steps per trajectory: short branches trust the model little, "
+                        "whole imagined episodes let the policy exploit its errors");
+    if (moved) {
+      config_.edited["rollout_horizon"] = h;
+      for (auto& lane : lanes_)
+        if (lane.snap && lane.snap->branched_rollouts && !lane.snap->branched_rollouts->has_schedule)
+          lane.runner->post([h](Experiment& e) {
+            Json edited = unwrap_gate(e).config();
+            edited["rollout_horizon"] = h;
+            unwrap_gate(e).apply_live_edit(edited);
+          });
+      char note[80];
+      std::snprintf(note, sizeof note, "H = %d: used from the next iteration's imagination", h);
+      status(note, false);
+    }
+    ImGui::Text("%zu %s shown, H = %d", v.rollouts.size(), v.label.c_str(), v.horizon);
+    if (!v.real_path.empty()) ImGui::TextDisabled("dark: the latest real episode");
+    member_key(v);
+    return;
+  }
   int k = config_.edited.value("rollout_horizon", 0);
   bool fixed = k > 0, changed = false;
   if (ImGui::Checkbox("fix k (override the schedule)", &fixed)) {
@@ -145,7 +175,7 @@ void App::policy_panel() {
     config_.edited["rollout_horizon"] = k;
     // Live, on every lane that runs MBPO: the next refit's rollouts have this length.
     for (auto& lane : lanes_)
-      if (lane.snap && lane.snap->branched_rollouts)
+      if (lane.snap && lane.snap->branched_rollouts && lane.snap->branched_rollouts->has_schedule)
         lane.runner->post([k](Experiment& e) {
           Json edited = unwrap_gate(e).config();
           edited["rollout_horizon"] = k;

@@ -4,6 +4,7 @@
 #include "core/agents/ars/ars_agent.h"
 #include "core/agents/backprop/backprop_agent.h"
 #include "core/agents/gps/gps_agent.h"
+#include "core/agents/mbpg/mbpg_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/agents/random/random_policy.h"
@@ -25,6 +26,7 @@ const std::vector<AgentFamily>& agent_families() {
       ars_family(),
       backprop_family(),
       gps_family(),
+      mbpg_family(),
   };
   return families;
 }

@@ -27,10 +27,15 @@ int64_t MbpoAgentConfig::model_buffer_capacity() const {
 
 std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, const Env& env,
                                            std::shared_ptr<const Ensemble> model) {
+  return mbpo_model_stepper(cfg.model, env, std::move(model));
+}
+
+std::unique_ptr<ModelStepper> mbpo_model_stepper(const ModelConfig& model_cfg, const Env& env,
+                                                 std::shared_ptr<const Ensemble> model) {
   const int obs_dim = env.observation_space().dim(), action_dim = env.action_space().dim();
   const Vec probe = Vec::Zero(obs_dim), no_action = Vec::Zero(action_dim);
   BatchRewardFn reward;
-  if (!cfg.model.learn_reward) {
+  if (!model_cfg.learn_reward) {
     if (!env.reward(probe, no_action, probe))
       throw InputError("model.learn_reward: expected true: env '" + env.name() +
                        "' has no closed-form reward for the model's rollouts");
@@ -39,7 +44,7 @@ std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, con
   BatchTerminationFn termination;
   if (env.terminated(probe, no_action, probe)) {
     termination = env_termination(env);
-  } else if (!cfg.model.learn_termination) {
+  } else if (!model_cfg.learn_termination) {
     throw InputError("model.learn_termination: expected true: env '" + env.name() +
                      "' cannot say in closed form when a transition terminates, so the model "
                      "must learn it to stop branched rollouts");

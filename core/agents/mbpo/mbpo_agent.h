@@ -251,5 +251,9 @@ AgentFamily mbpo_family();
 /// (Public for `dynalab-cli bench`'s rollout rate.)
 std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, const Env& env,
                                                  std::shared_ptr<const Ensemble> model);
+/// The same stepper from the "model" section alone (the model-based policy gradient's imagined
+/// trajectories, core/agents/mbpg/, use it too: ME-TRPO's random member per step).
+std::unique_ptr<ModelStepper> mbpo_model_stepper(const ModelConfig& model_cfg, const Env& env,
+                                                 std::shared_ptr<const Ensemble> model);
 
 }  // namespace dynalab
