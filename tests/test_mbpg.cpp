@@ -174,7 +174,8 @@ TEST_CASE("mbpg: iterations fit, imagine n_steps, train and run one real episode
   CHECK(rows[0] == std::vector<std::string>{"run", "iteration", "env_steps", "rollout_horizon",
                                             "start_states", "trajectories", "imagined_steps",
                                             "imagined_return", "real_return",
-                                            "imagined_minus_real"});
+                                            "imagined_minus_real", "model_return",
+                                            "model_minus_real"});
   for (size_t i = 1; i < rows.size(); ++i) {
     CHECK(rows[i][1] == std::to_string(i));
     CHECK(rows[i][2] == std::to_string(200 + 200 * i));  // warm-up + one episode per iteration
@@ -183,6 +184,9 @@ TEST_CASE("mbpg: iterations fit, imagine n_steps, train and run one real episode
     CHECK(rows[i][6] == "300");
     const double imagined = std::stod(rows[i][7]), real = std::stod(rows[i][8]);
     CHECK(std::abs(std::stod(rows[i][9]) - (imagined - real)) < 1e-6 * (1 + std::abs(real)));
+    const double forecast = std::stod(rows[i][10]);
+    CHECK(forecast < 0);  // 200 steps of the pendulum's cost
+    CHECK(std::abs(std::stod(rows[i][11]) - (forecast - real)) < 1e-6 * (1 + std::abs(real)));
   }
   // The metrics' real return is the iteration's real return.
   const auto metrics = csv_cells(learner_outputs(*a, "mbpg_metrics").first);
@@ -198,8 +202,8 @@ TEST_CASE("mbpg: iterations fit, imagine n_steps, train and run one real episode
   CHECK(!v.has_schedule);
   bool returns = false, gap = false;
   for (const Figure& f : snap->figures) {
-    if (f.id == "returns_vs_env_steps") returns = f.series.size() == 2 && f.series[0].y.size() == 3;
-    if (f.id == "imagined_minus_real") gap = f.series.size() == 1 && f.series[0].y.size() == 3;
+    if (f.id == "real_return") returns = f.series.size() == 1 && f.series[0].y.size() == 3;
+    if (f.id == "imagined_minus_real") gap = f.series.size() == 2 && f.series[1].y.size() == 3;
   }
   CHECK(returns);
   CHECK(gap);

@@ -245,4 +245,13 @@ double ActorCriticLearner::policy_std(const Vec& obs) const {
   return double(p.var.array().sqrt().mean());
 }
 
+Vec ActorCriticLearner::sample_action(const Vec& obs, Rng& rng) const {
+  GaussianPass<float> p;
+  gaussian_forward(mean_net_, log_std_, cfg_.use_sde, normalized_row(obs), p);
+  Vec a(action_dim_);
+  for (int i = 0; i < action_dim_; ++i)
+    a[i] = double(p.mean(0, i)) + std::sqrt(double(p.var(0, i))) * rng.normal();
+  return a;
+}
+
 }  // namespace dynalab

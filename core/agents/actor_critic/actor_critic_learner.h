@@ -176,6 +176,10 @@ class ActorCriticLearner {
   double value(const Vec& obs) const;
   /// Current exploration spread: mean over action dims of sigma at obs (diagonal: state-free).
   double policy_std(const Vec& obs) const;
+  /// a ~ N(mu(obs), sigma(obs)^2) per action dim in env units, unclipped, the noise drawn from
+  /// `rng` (not the learner's: nothing of the learner changes). With gSDE this is the marginal
+  /// of one step (independent noise per call, not the episode-long exploration matrix).
+  Vec sample_action(const Vec& obs, Rng& rng) const;
 
   int64_t updates() const { return updates_; }
   int rollout_size() const { return rollout_.size(); }

@@ -7,6 +7,7 @@
 #include "core/io/csv.h"
 #include "core/io/table.h"
 #include "core/models/ensemble_session.h"
+#include "core/planning/policy_rollout.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
 
@@ -25,6 +26,7 @@ MbpgAgent::MbpgAgent(const MbpgAgentConfig& cfg, const Env& env, const RunSeed& 
       learner_(cfg.ppo, env.observation_space(), env.action_space(), seed.rng()),
       rng_(seed.stream(5)),
       explore_rng_(seed.stream(7)),
+      forecast_rng_(seed.stream(6)),
       eval_(env, seed, std::shared_ptr<std::vector<LearningCurveRow>>(runs, &runs->curve)),
       runs_(std::move(runs)),
       last_obs_(Vec::Zero(env.observation_space().dim())) {
@@ -66,6 +68,25 @@ void MbpgAgent::think(const Env&, const Vec&, const AgentClock&) {
   ++ppo_steps_;
   policy_loss_ += l.policy;
   value_loss_ += l.value;
+  if (!learner_.updating()) forecast_real_episode();
+}
+
+void MbpgAgent::forecast_real_episode() {
+  // The real episode about to run began before this iteration's thinking (its start is the
+  // latest episode start).
+  const Vec& start = episode_starts_.back();
+  const int n = kForecastEpisodes;
+  RowMatrixXf starts(n, start.size());
+  starts.rowwise() = start.transpose().cast<float>();
+  const BatchPolicy policy = [this](const RowMatrixXf& states, RowMatrixXf& actions) {
+    for (Eigen::Index r = 0; r < states.rows(); ++r) {
+      const Vec a = learner_.sample_action(states.row(r).transpose().cast<double>(), forecast_rng_);
+      actions.row(r) = action_space_.clip(a).transpose().cast<float>();
+    }
+  };
+  const PolicyRollout out =
+      policy_rollout(*stepper_, starts, episode_length_, policy, forecast_rng_.next_u64());
+  model_return_ = double(out.returns.cast<double>().mean());
 }
 
 void MbpgAgent::imagine_chunk() {
@@ -94,7 +115,8 @@ void MbpgAgent::imagine_chunk() {
 
 Vec MbpgAgent::act(const Vec& obs) {
   if (warming_up()) return action_space_.sample(explore_rng_);
-  return learner_.act(obs);  // a ~ pi(.|s), unclipped (the env clips); not added to PPO's data
+  // a ~ pi(.|s), unclipped (the env clips); not added to PPO's data.
+  return learner_.sample_action(obs, explore_rng_);
 }
 
 void MbpgAgent::observe(const Transition& t, bool) {
@@ -134,43 +156,45 @@ void MbpgAgent::end_episode(const Trajectory& episode) {
     iteration_pending_ = false;
     runs_->iterations.push_back({run_, iteration_, env_steps_, horizon_,
                                  cfg_.start_states, trajectories_, imagined_steps_,
-                                 imagined_return_, episode.total_reward()});
+                                 imagined_return_, episode.total_reward(), model_return_});
   }
   if (!warming_up()) begin_iteration();
 }
 
 std::vector<std::string> MbpgAgent::metric_columns() const {
-  return {"steps",       "env_steps",  "return",     "terminated", "imagined_return",
-          "imagined_minus_real", "policy_loss", "value_loss", "policy_std", "model_fits"};
+  return {"steps",           "env_steps",           "return",       "terminated",
+          "imagined_return", "imagined_minus_real", "model_return", "model_minus_real",
+          "policy_loss",     "value_loss",          "policy_std",   "model_fits"};
 }
 
 std::vector<double> MbpgAgent::episode_metrics() const {
   const double n = double(std::max<int64_t>(ppo_steps_, 1));
   const bool fresh = iteration_pending_;  // this episode ran the policy of a new iteration
   return {fresh ? imagined_return_ : 0.0, fresh ? imagined_return_ - real_return_ : 0.0,
+          fresh ? model_return_ : 0.0,     fresh ? model_return_ - real_return_ : 0.0,
           policy_loss_ / n, value_loss_ / n, learner_.policy_std(last_obs_), double(fits_)};
 }
 
 void MbpgAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
   eval_.add_figure(figures);
-  Figure returns{"returns_vs_env_steps", "Imagined and real return per iteration", "real env steps",
-                 "return per episode", {}, false};
-  Figure gap{"imagined_minus_real", "Imagined minus real return (the model exploited)",
-             "iteration", "imagined - real return", {}, false};
+  Figure real{"real_return", "Real return per iteration", "real env steps", "return of the real episode",
+              {}, false};
+  Figure gap{"imagined_minus_real", "Imagined minus real return", "iteration",
+             "imagined - real return", {}, false};
   const bool several = !runs_->iterations.empty() && runs_->iterations.front().run != run_;
   for (const MbpgIterationRow& r : runs_->iterations) {
     const std::string tag = several ? " run " + std::to_string(r.run) : "";
-    Series& real = returns.series_named("real" + tag);
-    real.x.push_back(double(r.env_steps));
-    real.y.push_back(r.real_return);
-    Series& imagined = returns.series_named("imagined" + tag);
-    imagined.x.push_back(double(r.env_steps));
-    imagined.y.push_back(r.imagined_return);
-    Series& g = gap.series_named(several ? "run " + std::to_string(r.run) : "imagined - real");
+    Series& rs = real.series_named(several ? "run " + std::to_string(r.run) : "real");
+    rs.x.push_back(double(r.env_steps));
+    rs.y.push_back(r.real_return);
+    Series& g = gap.series_named("imagined - real" + tag);
     g.x.push_back(double(r.iteration));
     g.y.push_back(r.imagined_return - r.real_return);
+    Series& fg = gap.series_named("forecast - real" + tag);
+    fg.x.push_back(double(r.iteration));
+    fg.y.push_back(r.model_return - r.real_return);
   }
-  figures.push_back(std::move(returns));
+  figures.push_back(std::move(real));
   figures.push_back(std::move(gap));
 }
 
@@ -192,6 +216,7 @@ void MbpgAgent::publish(Snapshot& s) const {
     s.stats.push_back({"imagined return", short_number(r.imagined_return)});
     s.stats.push_back({"real return", short_number(r.real_return)});
     s.stats.push_back({"imagined - real", short_number(r.imagined_return - r.real_return)});
+    s.stats.push_back({"model forecast", short_number(r.model_return)});
   }
   s.stats.push_back({"model fits", std::to_string(fits_)});
   s.stats.push_back({"PPO updates", std::to_string(learner_.updates())});
@@ -220,11 +245,13 @@ void MbpgAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
 void MbpgAgent::write_outputs(const std::filesystem::path& dir) const {
   eval_.write(dir);
   Table t({"run", "iteration", "env_steps", "rollout_horizon", "start_states", "trajectories",
-           "imagined_steps", "imagined_return", "real_return", "imagined_minus_real"});
+           "imagined_steps", "imagined_return", "real_return", "imagined_minus_real",
+           "model_return", "model_minus_real"});
   for (const MbpgIterationRow& r : runs_->iterations)
     t.add_row({r.run, r.iteration, r.env_steps, r.rollout_horizon, r.start_states, r.trajectories,
                r.imagined_steps, r.imagined_return, r.real_return,
-               r.imagined_return - r.real_return});
+               r.imagined_return - r.real_return, r.model_return,
+               r.model_return - r.real_return});
   t.write_csv(dir / "mbpg_iterations.csv");
 }
 
@@ -234,6 +261,7 @@ void MbpgAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   visit_ensemble(v, *model_, dataset_);
   v.field("rng", rng_);
   v.field("explore_rng", explore_rng_);
+  v.field("forecast_rng", forecast_rng_);
   {  // row-major, obs_dim columns
     const Eigen::Index dim = last_obs_.size();
     std::vector<double> flat;
@@ -259,6 +287,7 @@ void MbpgAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("value_loss", value_loss_);
   v.field("imagined_return", imagined_return_);
   v.field("real_return", real_return_);
+  v.field("model_return", model_return_);
   v.field("iteration_pending", iteration_pending_);
   v.field("last_obs", last_obs_);
   visit_records(v, "iterations", runs_->iterations, [](MbpgIterationRow& r, StateVisitor& rv) {
@@ -271,6 +300,7 @@ void MbpgAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     rv.field("imagined_steps", r.imagined_steps);
     rv.field("imagined_return", r.imagined_return);
     rv.field("real_return", r.real_return);
+    rv.field("model_return", r.model_return);
   });
   eval_.visit_state(v);
 }

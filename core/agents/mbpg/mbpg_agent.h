@@ -20,6 +20,7 @@
 //                              the branch point of a rollout_horizon-step rollout (MBPO-style
 //                              short branches);
 //          3. PPO's epochs on the imagined rollout only (one minibatch step per tick);
+//          4. forecast the real episode's return through the model (model_return below);
 //   act:   one real episode with the stochastic policy (a ~ pi(.|s), the env clips), appended
 //          to the real data; then the next iteration.
 // Reward: the env's closed form (Env::reward) unless model.learn_reward; termination: the env's
@@ -36,16 +37,33 @@
 //     the mean return of the imagined episodes; a trajectory cut short by the end of PPO's
 //     rollout counts with its steps);
 //   real_return = the return of the iteration's real episode (the same stochastic policy);
-//   imagined_minus_real = imagined_return - real_return: how much better the policy looks in
-//     the model than it is, the model being exploited ("the curse of long model-based
-//     rollouts", deck 001).
+//   imagined_minus_real = imagined_return - real_return. From real starts with H = the episode
+//     length both are returns of whole episodes from the initial state distribution, so the
+//     difference is how much better the policy looks in the model than it is, the model being
+//     exploited ("the curse of long model-based rollouts", deck 001). From replay starts the
+//     imagined steps start all over the real data (the warm-up's and early episodes' states
+//     too), so the scaled imagined return also differs by where it starts: read it as the
+//     model's view of the training data, not as a forecast;
+//   model_return = the model's forecast of the real episode: the mean return of
+//     kForecastEpisodes imagined whole episodes (T steps, a random elite per step) from the real
+//     episode's own start state with the same policy that then acts in it, drawn through a
+//     stream of their own (stream 6: they change no learning number, and PPO never sees them);
+//     model_minus_real = model_return - real_return compares like with like for every horizon
+//     and start kind.
+// The policy of the real episodes and of the forecasts is a ~ N(mu(s), sigma(s)^2) with noise
+// drawn independently at every step (ActorCriticLearner::sample_action; with gSDE its one-step
+// marginal, not SB3's episode-long exploration matrix), clipped by the env.
 // Columns: run,iteration,env_steps,rollout_horizon,start_states,trajectories,imagined_steps,
-// imagined_return,real_return,imagined_minus_real (env_steps: real env steps at the end of the
-// iteration's real episode, warm-up included).
-// Figures: "returns_vs_env_steps" (real and imagined return per iteration vs real env steps) and
-// "imagined_minus_real" (per iteration), besides the evaluation learning curve.
-// Metric columns per episode: imagined_return, imagined_minus_real, policy_loss, value_loss
-// (means over the iteration's PPO minibatch steps), policy_std, model_fits.
+// imagined_return,real_return,imagined_minus_real,model_return,model_minus_real (env_steps: real
+// env steps at the end of the iteration's real episode, warm-up included).
+// Figures: "real_return" (the real episode's return per iteration vs real env steps) and
+// "imagined_minus_real" (imagined - real and forecast - real per iteration), besides the
+// evaluation learning curve. The imagined returns are not drawn on the real return's axes: a
+// model whose long rollouts diverge gives imagined returns of -1e6 and below, which would
+// flatten the real curve to a line.
+// Metric columns per episode: imagined_return, imagined_minus_real, model_return,
+// model_minus_real, policy_loss, value_loss (means over the iteration's PPO minibatch steps),
+// policy_std, model_fits.
 // View: the first kShownTrajectories imagined trajectories of the latest iteration with the
 // member of every step, and the latest real episode beside them (BranchedRolloutView).
 // Live: rollout_horizon, PPO's live fields (learning_rate, n_epochs, n_steps, ...), the model's
@@ -116,6 +134,7 @@ struct MbpgIterationRow {
   int trajectories = 0;
   int64_t imagined_steps = 0;
   double imagined_return = 0, real_return = 0;
+  double model_return = 0;  ///< the model's forecast of the real episode (header comment)
 };
 
 /// What the runs of an mbpg experiment share: the learning curve and the iteration rows.
@@ -130,6 +149,8 @@ class MbpgAgent : public Agent {
   static constexpr int kImagineChunk = 2000;
   /// Imagined trajectories of each iteration the view shows.
   static constexpr int kShownTrajectories = 12;
+  /// Imagined whole episodes of the forecast of each real episode's return.
+  static constexpr int kForecastEpisodes = 10;
 
   /// Throws InputError naming the key when the env lacks a closed form the config needs
   /// (model.learn_reward, model.learn_termination).
@@ -164,6 +185,7 @@ class MbpgAgent : public Agent {
  private:
   void begin_iteration();
   void imagine_chunk();
+  void forecast_real_episode();
   Vec draw_start();
 
   MbpgAgentConfig cfg_;
@@ -175,7 +197,8 @@ class MbpgAgent : public Agent {
   std::shared_ptr<Ensemble> model_;
   std::unique_ptr<ModelStepper> stepper_;
   ActorCriticLearner learner_;
-  Rng rng_, explore_rng_;  // fits, starts and rollout seeds | the warm-up's random actions
+  // fits, starts and rollout seeds | the real episodes' actions | the forecasts' draws
+  Rng rng_, explore_rng_, forecast_rng_;
   PolicyEvaluation eval_;
   std::shared_ptr<MbpgRuns> runs_;
   std::vector<Vec> episode_starts_;  // first observations of every real episode so far
@@ -191,7 +214,7 @@ class MbpgAgent : public Agent {
   int64_t ppo_steps_ = 0;
   double policy_loss_ = 0, value_loss_ = 0;
   // The latest completed imagination and the real episode running after it.
-  double imagined_return_ = 0, real_return_ = 0;
+  double imagined_return_ = 0, real_return_ = 0, model_return_ = 0;
   bool iteration_pending_ = false;  // an iteration waits for its real episode's return
   Vec last_obs_;
   // What publish() shows (views only, not saved: no number depends on them).
