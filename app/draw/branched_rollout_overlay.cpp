@@ -39,11 +39,13 @@ void draw_branched_rollouts(Canvas& canvas, const Env& env, const BranchedRollou
   draw_future_band(canvas, env, v.horizon);
   const Bounds b = env.world_bounds();
   const double r = 0.012 * std::max(b.hi.x - b.lo.x, b.hi.y - b.lo.y);
+  // Whole imagined episodes (mbpg's long horizons) thinner than MBPO's few-step fans.
+  const float width = v.horizon > 50 ? 1.5f : 3.0f;
   for (const auto& ro : v.rollouts) {
     for (size_t t = 0; t + 1 < ro.states.size(); ++t) {
       const auto p = at(ro.states[t], int(t)), q = at(ro.states[t + 1], int(t) + 1);
       if (p && q && ro.states[t + 1].allFinite())
-        canvas.segment(*p, *q, member_color(t < ro.members.size() ? ro.members[t] : 0), 3.0f);
+        canvas.segment(*p, *q, member_color(t < ro.members.size() ? ro.members[t] : 0), width);
     }
     if (ro.terminated && ro.states.size() > 1)
       if (const auto e = at(ro.states.back(), int(ro.states.size()) - 1)) {

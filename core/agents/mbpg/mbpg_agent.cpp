@@ -100,7 +100,8 @@ void MbpgAgent::imagine_chunk() {
     imagined_steps_ += tr.steps();
     imagined_reward_ += tr.total_reward();
     chunk += tr.steps();
-    if (int(shown_.size()) < kShownTrajectories)
+    // Fewer whole episodes than short branches: 200-step paths would hide each other.
+    if (int(shown_.size()) < (horizon_ > 50 ? kShownEpisodes : kShownTrajectories))
       shown_.push_back({tr.states, tr.members, tr.terminated});
   }
   if (!learner_.updating()) return;

@@ -64,8 +64,9 @@
 // Metric columns per episode: imagined_return, imagined_minus_real, model_return,
 // model_minus_real, policy_loss, value_loss (means over the iteration's PPO minibatch steps),
 // policy_std, model_fits.
-// View: the first kShownTrajectories imagined trajectories of the latest iteration with the
-// member of every step, and the latest real episode beside them (BranchedRolloutView).
+// View: the first kShownTrajectories (kShownEpisodes if H > 50) imagined trajectories of the
+// latest iteration with the member of every step, and the latest real episode beside them
+// (BranchedRolloutView).
 // Live: rollout_horizon, PPO's live fields (learning_rate, n_epochs, n_steps, ...), the model's
 // training fields, evaluation.
 
@@ -149,6 +150,8 @@ class MbpgAgent : public Agent {
   static constexpr int kImagineChunk = 2000;
   /// Imagined trajectories of each iteration the view shows.
   static constexpr int kShownTrajectories = 12;
+  /// ... when they are long (H > 50).
+  static constexpr int kShownEpisodes = 4;
   /// Imagined whole episodes of the forecast of each real episode's return.
   static constexpr int kForecastEpisodes = 10;
 
