@@ -200,13 +200,15 @@ TEST_CASE("mbpg: iterations fit, imagine n_steps, train and run one real episode
   CHECK(v.rollouts.size() == size_t(MbpgAgent::kShownTrajectories));
   CHECK(v.real_path.size() == 201);
   CHECK(!v.has_schedule);
-  bool returns = false, gap = false;
+  bool returns = false, gap = false, forecast = false;
   for (const Figure& f : snap->figures) {
     if (f.id == "real_return") returns = f.series.size() == 1 && f.series[0].y.size() == 3;
-    if (f.id == "imagined_minus_real") gap = f.series.size() == 2 && f.series[1].y.size() == 3;
+    if (f.id == "imagined_minus_real") gap = f.series.size() == 1 && f.series[0].y.size() == 3;
+    if (f.id == "forecast_minus_real") forecast = f.series.size() == 1 && f.series[0].y.size() == 3;
   }
   CHECK(returns);
   CHECK(gap);
+  CHECK(forecast);
 
   // Real starts with H = 200: whole imagined episodes from the real episodes' first states.
   auto b = make(short_run(3, {"runs=1", "episodes=1", "ppo.n_steps=500"}), "mbpg_pendulum_h200");

@@ -182,21 +182,24 @@ void MbpgAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) con
               {}, false};
   Figure gap{"imagined_minus_real", "Imagined minus real return", "iteration",
              "imagined - real return", {}, false};
+  Figure forecast{"forecast_minus_real", "Model forecast minus real return", "iteration",
+                  "forecast - real return", {}, false};
   const bool several = !runs_->iterations.empty() && runs_->iterations.front().run != run_;
   for (const MbpgIterationRow& r : runs_->iterations) {
     const std::string tag = several ? " run " + std::to_string(r.run) : "";
     Series& rs = real.series_named(several ? "run " + std::to_string(r.run) : "real");
     rs.x.push_back(double(r.env_steps));
     rs.y.push_back(r.real_return);
-    Series& g = gap.series_named("imagined - real" + tag);
+    Series& g = gap.series_named(several ? "run " + std::to_string(r.run) : "imagined - real");
     g.x.push_back(double(r.iteration));
     g.y.push_back(r.imagined_return - r.real_return);
-    Series& fg = gap.series_named("forecast - real" + tag);
+    Series& fg = forecast.series_named(several ? "run " + std::to_string(r.run) : "forecast - real");
     fg.x.push_back(double(r.iteration));
     fg.y.push_back(r.model_return - r.real_return);
   }
   figures.push_back(std::move(real));
   figures.push_back(std::move(gap));
+  figures.push_back(std::move(forecast));
 }
 
 void MbpgAgent::publish(Snapshot& s) const {

@@ -56,9 +56,9 @@
 // Columns: run,iteration,env_steps,rollout_horizon,start_states,trajectories,imagined_steps,
 // imagined_return,real_return,imagined_minus_real,model_return,model_minus_real (env_steps: real
 // env steps at the end of the iteration's real episode, warm-up included).
-// Figures: "real_return" (the real episode's return per iteration vs real env steps) and
-// "imagined_minus_real" (imagined - real and forecast - real per iteration), besides the
-// evaluation learning curve. The imagined returns are not drawn on the real return's axes: a
+// Figures: "real_return" (the real episode's return per iteration vs real env steps),
+// "imagined_minus_real" and "forecast_minus_real" (per iteration), besides the evaluation
+// learning curve. The imagined returns are not drawn on the real return's axes: a
 // model whose long rollouts diverge gives imagined returns of -1e6 and below, which would
 // flatten the real curve to a line.
 // Metric columns per episode: imagined_return, imagined_minus_real, model_return,
