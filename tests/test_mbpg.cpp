@@ -3,8 +3,9 @@
 // steps, stops at termination and at the end of PPO's rollout, and feeds PPO exactly what it
 // imagined; the agent's iterations (fit, imagine, PPO, one real episode) are deterministic per
 // seed and thread count, continue bit-identically from a saved session, and bad config is a
-// one-line error naming the key. The lesson's outcome (whole imagined episodes are exploited)
-// is measured by the presets (README) and the lesson's checked claims.
+// one-line error naming the key. The learning outcome (short branches learn, whole imagined
+// episodes of the presets' small model do not) is in the reference suite
+// (tests/reference_mbpg.cpp) and lesson 20's checked claims.
 #include <doctest/doctest.h>
 
 #include <cmath>
