@@ -5,7 +5,7 @@
 // seed and thread count, continue bit-identically from a saved session, and bad config is a
 // one-line error naming the key. The learning outcome (short branches learn, whole imagined
 // episodes of the presets' small model do not) is in the reference suite
-// (tests/reference_mbpg.cpp) and lesson 20's checked claims.
+// (tests/reference_mbpg.cpp) and lesson 23's checked claims.
 #include <doctest/doctest.h>
 
 #include <cmath>
