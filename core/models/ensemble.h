@@ -20,9 +20,9 @@
 #include <string>
 #include <vector>
 
-#include "core/config.h"
 #include "core/models/adam.h"
-#include "core/models/dynamics_model.h"
+#include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 #include "core/models/losses.h"
 #include "core/models/mlp.h"
 
@@ -31,99 +31,6 @@ namespace dynalab {
 class Dataset;
 class Rng;
 
-/// Largest ensemble accepted by the config (a typo like 10^9 members is an error, not an OOM).
-inline constexpr int kMaxEnsembleSize = 64;
-/// Limit on ModelConfig::weight_count(): 2e7 floats is 80 MB per copy (weights, gradients,
-/// two Adam moments and the divergence backup make five).
-inline constexpr long long kMaxModelWeights = 20000000;
-
-struct ModelConfig {
-  /// What each member predicts: s' (deterministic, MSE loss) or a Gaussian over s'
-  /// (probabilistic, Gaussian NLL): the D and P of PETS's DE and PE. "system_id" replaces the
-  /// networks by the env's own equations with a few physical parameters fit by least squares
-  /// (core/models/system_id_model.h; envs with Env::parametric_dynamics(), e.g. cliff_hill); the
-  /// network fields below are then unused and the reward comes from the env's closed form.
-  std::string prediction = "probabilistic";
-  std::vector<int> hidden = {200, 200, 200};
-  std::string activation = "silu";
-  int ensemble_size = 5;
-  bool bootstrap = true;
-  double learning_rate = 1e-3;
-  double weight_decay = 5e-5;  ///< decoupled (AdamW), weights only
-  int batch_size = 256;
-  int epochs = 50;   ///< max epochs per fit
-  int patience = 5;  ///< epochs without validation improvement before stopping
-  double val_fraction = 0.1;
-  bool learn_reward = false;
-  /// Predict P(terminated) as an extra output (after the reward), trained on the dataset's 0/1
-  /// `terminated` column: the fallback for envs without a closed-form Env::terminated.
-  bool learn_termination = false;
-  /// Members used for planning, best validation score first (mbrl-lib's num_elites; the key is
-  /// not "elites", which is CEM's elite candidates in the planner section).
-  int elite_members = 5;
-  int threads = 2;  ///< training threads (results do not depend on it)
-
-  static const std::vector<std::string>& predictions() {
-    static const std::vector<std::string> k = {"deterministic", "probabilistic", "system_id"};
-    return k;
-  }
-  template <class V>
-  void visit(V& v) {
-    v.choice("prediction", prediction, predictions(), Apply::on_reset,
-             "each member predicts s' (deterministic, MSE) or a Gaussian (probabilistic, NLL); "
-             "system_id: the env's physics with a few parameters fit by least squares");
-    v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden layer widths");
-    v.choice("activation", activation, activation_names(), Apply::on_reset, "hidden activation");
-    v.field("ensemble_size", ensemble_size, Range::closed(1, kMaxEnsembleSize), Apply::on_reset,
-            "members E");
-    v.field("bootstrap", bootstrap, Apply::on_reset,
-            "resample each member's data with replacement");
-    v.field("learning_rate", learning_rate, Range::positive(), Apply::live, "Adam step size");
-    v.field("weight_decay", weight_decay, Range::closed(0, 1), Apply::live,
-            "decoupled weight decay");
-    v.field("batch_size", batch_size, Range::closed(1, 1 << 20), Apply::live, "minibatch size");
-    v.field("epochs", epochs, Range::closed(1, 100000), Apply::live, "max epochs per fit");
-    v.field("patience", patience, Range::closed(1, 100000), Apply::live, "early stopping patience");
-    v.field("val_fraction", val_fraction, Range{0, 1, false, true}, Apply::on_reset,
-            "held-out fraction for validation");
-    v.field("learn_reward", learn_reward, Apply::on_reset, "predict the reward as an extra output");
-    v.field("learn_termination", learn_termination, Apply::on_reset,
-            "predict whether a transition ends the episode as an extra output");
-    v.field("elite_members", elite_members, Range::closed(1, kMaxEnsembleSize), Apply::live,
-            "best members used for planning (<= ensemble_size)");
-    v.field("threads", threads, Range::closed(1, 64), Apply::live, "training threads");
-    // Cross-field limits, checked while reading so the message names the file; a config may
-    // never make the ensemble allocate more than kMaxModelWeights floats per weight array.
-    if constexpr (requires { v.fail(std::string(), std::string()); }) {
-      if (prediction == "system_id" && (learn_reward || learn_termination))
-        v.fail(learn_reward ? "learn_reward" : "learn_termination",
-               "false with prediction = system_id (its equations give the next state only; the "
-               "reward and termination come from the env), got true");
-      if (elite_members > ensemble_size)
-        v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
-                                    "), got " + std::to_string(elite_members));
-      if (hidden.empty()) v.fail("hidden", "at least one hidden layer width, got []");
-      if (hidden.size() > 64)
-        v.fail("hidden", "at most 64 hidden layers, got " + std::to_string(hidden.size()));
-      if (weight_count() > kMaxModelWeights)
-        v.fail("hidden", "at most " + std::to_string(kMaxModelWeights) +
-                             " hidden weights over all members (ensemble_size x the products of "
-                             "consecutive widths), got " + std::to_string(weight_count()));
-    }
-  }
-  /// Hidden-to-hidden weights and biases over all members: the part of the model's size that
-  /// the config alone decides (the input and output layers add dims x widths).
-  long long weight_count() const {
-    long long per = 0;
-    for (size_t i = 0; i < hidden.size(); ++i)
-      per += (long long)hidden[i] * (i + 1 < hidden.size() ? hidden[i + 1] + 1 : 1);
-    return per * ensemble_size;
-  }
-  /// Cross-field checks (elite_members <= ensemble_size, hidden not empty); throws InputError
-  /// naming `where` (e.g. "cfg.json: model").
-  void validate(const std::string& where) const;
-};
-
 /// Per-dimension affine normaliser x_n = (x - mean) / std, fit on the training rows.
 struct Normalizer {
   Eigen::RowVectorXf mean, std;
@@ -131,28 +38,11 @@ struct Normalizer {
   void fit(const Eigen::MatrixXf& x);
 };
 
-/// What one epoch did; losses are in normalised target units, means over members.
-struct EpochStats {
-  int epoch = 0;  ///< epochs done since begin_training
-  double train_loss =
-      std::numeric_limits<double>::quiet_NaN();  ///< the objective (MSE or NLL + bound penalty)
-  double train_mse = std::numeric_limits<double>::quiet_NaN();  ///< MSE of the mean prediction
-  double val_mse = std::numeric_limits<double>::quiet_NaN();    ///< NaN without validation data
-  double val_nll = std::numeric_limits<double>::quiet_NaN();    ///< probabilistic members only
-  /// Per member: validation NLL (probabilistic) or MSE (deterministic); the training objective
-  /// without validation data. Early stopping and elites use it.
-  std::vector<double> member_score;
-  bool improved = false;  ///< some member reached a new best score
-  bool done = false;      ///< stopped (max epochs, patience or divergence); best weights restored
-  bool diverged =
-      false;  ///< a loss or gradient became NaN/Inf (weights restored, training stopped)
-};
-
 /// Per-member predictions of a batch: E x (n x D) means and aleatoric variances.
 using EnsemblePrediction = MemberPredictions;
 
 /// The DynamicsModel of the first wave; its rollout members are the elites.
-class Ensemble : public DynamicsModel {
+class Ensemble : public LearnedModel {
  public:
   /// E members of `config` for the given dimensions; member m is initialised from
   /// Rng::derive(seed, {m}). Throws InputError if the config is invalid.
@@ -180,7 +70,7 @@ class Ensemble : public DynamicsModel {
     return (cfg_.learn_reward ? 1u : 0u) | (cfg_.learn_termination ? 2u : 0u);
   }
   /// Live-editable settings (learning rate, batch size, patience...); the shape must not change.
-  void set_training_config(const ModelConfig& c);
+  void set_training_config(const ModelConfig& c) override;
 
   /// Fresh random weights from `seed`, identity normalisers, clears diverged and training state.
   void reinitialize(uint64_t seed);
@@ -188,17 +78,17 @@ class Ensemble : public DynamicsModel {
   /// Prepares training on `data`: splits a validation set (val_fraction, drawn from rng), fits
   /// the normalisers on the training rows, draws each member's bootstrap sample. Call when the
   /// dataset changed; weights are kept (warm start). Needs at least 2 transitions.
-  void begin_training(const Dataset& data, Rng& rng);
+  void begin_training(const Dataset& data, Rng& rng) override;
   /// One pass over every member's training sample in minibatches (one Adam step each).
   /// After `done`, further calls do nothing and return the last stats.
-  EpochStats train_epoch(Rng& rng);
+  EpochStats train_epoch(Rng& rng) override;
   /// begin_training + train_epoch until done; on_epoch (optional) sees each epoch.
   EpochStats fit(const Dataset& data, Rng& rng,
                  const std::function<void(const EpochStats&)>& on_epoch = {});
   /// True once the current training stopped (or none was begun).
-  bool training_done() const { return done_; }
+  bool training_done() const override { return done_; }
   /// True if training hit NaN/Inf; sticky until reinitialize().
-  bool diverged() const { return diverged_; }
+  bool diverged() const override { return diverged_; }
   /// The stats of the last epoch.
   const EpochStats& last_stats() const { return last_; }
   /// Indices of the elite members (best validation score first); all members before training.
@@ -250,7 +140,9 @@ class Ensemble : public DynamicsModel {
   /// load() from the file's bytes; `source` names it in errors.
   void load_bytes(const std::string& bytes, const std::string& source);
   /// "E probabilistic members, 4+1 -> 200x200x200 silu -> 4" (for messages and the GUI).
-  std::string describe_shape() const;
+  std::string describe_shape() const override;
+  /// visit_ensemble (ensemble_session.h).
+  void visit_state(StateVisitor& v, const Dataset& data) override;
 
  private:
   struct Member {

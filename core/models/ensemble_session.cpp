@@ -19,3 +19,9 @@ void visit_ensemble(StateVisitor& v, Ensemble& model, const Dataset& data) {
 }
 
 }  // namespace dynalab
+
+namespace dynalab {
+
+void Ensemble::visit_state(StateVisitor& v, const Dataset& data) { visit_ensemble(v, *this, data); }
+
+}  // namespace dynalab
