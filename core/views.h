@@ -18,7 +18,7 @@
 
 namespace dynalab {
 
-class Ensemble;
+class LearnedModel;
 
 /// A table of action values over discrete states, the tabular model behind it and what changed
 /// it lately (tabular Dyna: the heat map, policy arrows, planning flashes, the path).
@@ -92,7 +92,7 @@ inline constexpr int kMaxVisitationRows = 2000;
 
 /// A learned dynamics model and the data it was fit on (the uncertainty lab, the shift views).
 struct ModelView {
-  std::shared_ptr<const Ensemble> model;  ///< a frozen copy of the learned model (null: oracle or not fit yet)
+  std::shared_ptr<const LearnedModel> model;  ///< a frozen copy of the learned model (null: oracle or not fit yet)
   /// The transitions `model` was fit on (null: oracle or before the first fit).
   std::shared_ptr<const Dataset> training_data;
   std::string prediction;  ///< probabilistic | deterministic, or "oracle" (plans through the true env)

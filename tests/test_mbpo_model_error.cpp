@@ -172,7 +172,7 @@ TEST_CASE("model error vs k: a trained ensemble on the pendulum compounds, deter
   const auto policy = [&](const Vec& obs) { return scale.to_env(ag.learner().deterministic_action(obs)); };
   const auto t0 = std::chrono::steady_clock::now();
   const int reps = 5;
-  for (int i = 0; i < reps; ++i) closed_loop_error(ensemble_mean_step(ag.model()), *env, starts, policy);
+  for (int i = 0; i < reps; ++i) closed_loop_error(model_mean_step(ag.model()), *env, starts, policy);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
   MESSAGE("closed_loop_error, 32 starts, K = 25, closed + open loop: " << ms << " ms");
@@ -180,7 +180,7 @@ TEST_CASE("model error vs k: a trained ensemble on the pendulum compounds, deter
   closed_only.open_loop = false;
   const auto t1 = std::chrono::steady_clock::now();
   for (int i = 0; i < reps; ++i)
-    closed_loop_error(ensemble_mean_step(ag.model()), *env, starts, policy, closed_only);
+    closed_loop_error(model_mean_step(ag.model()), *env, starts, policy, closed_only);
   MESSAGE("closed loop only: "
           << std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t1).count() / reps
           << " ms");

@@ -77,9 +77,9 @@ void check(const CheckArgs& a) {
     const auto model = snap->model ? snap->model->model : nullptr;  // family "planning" (experiment_for)
     if (!model)
       throw InputError("--experiment: expected a learned model (agent.dynamics=learned), got the oracle");
-    Ensemble e = *model;
-    e.load(file);
-    std::printf("ok: model \"%s\"\n", e.describe_shape().c_str());
+    const auto copy = model->clone();
+    copy->load_bytes(read_bytes(file), file);
+    std::printf("ok: model \"%s\"\n", copy->describe_shape().c_str());
   } else {
     throw InputError(file + ": expected a .json, .txt, .csv, .npy or .bin file, got " +
                      (ext.empty() ? std::string("no extension") : "'" + ext + "'"));

@@ -10,7 +10,7 @@
 
 namespace dynalab {
 
-ModelStep ensemble_mean_step(const Ensemble& model, bool elites_only) {
+ModelStep model_mean_step(const DynamicsModel& model, bool elites_only) {
   return [&model, elites_only](const Eigen::MatrixXd& s, const Eigen::MatrixXd& a) {
     return predict_next_mean(model, s, a, elites_only);
   };

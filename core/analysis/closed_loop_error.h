@@ -26,7 +26,7 @@
 
 namespace dynalab {
 
-class Ensemble;
+class DynamicsModel;
 
 /// One batched model step in env units: states (n x obs_dim) and actions (n x action_dim), one
 /// row per rollout, to the predicted next states (n x obs_dim).
@@ -38,7 +38,7 @@ using ModelStep =
 /// random member, so the curve is a deterministic function of the weights. (MBPO's own rollouts
 /// draw a random elite per step and sample its Gaussian; the mean isolates the model's bias.)
 /// Refers to `model`, which must outlive the step.
-ModelStep ensemble_mean_step(const Ensemble& model, bool elites_only = true);
+ModelStep model_mean_step(const DynamicsModel& model, bool elites_only = true);
 
 /// A real start point: an observation and the simulator state (Env::get_state()) behind it.
 struct RealStart {

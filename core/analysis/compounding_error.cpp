@@ -6,7 +6,7 @@
 #include <stdexcept>
 
 #include "core/dataset.h"
-#include "core/models/ensemble.h"
+#include "core/models/dynamics_model.h"
 
 namespace dynalab {
 
@@ -36,21 +36,14 @@ std::vector<Trajectory> split_trajectories(const Dataset& data) {
   return out;
 }
 
-CompoundingError compounding_error(const Ensemble& model,
+CompoundingError compounding_error(const DynamicsModel& model,
                                    const std::vector<Trajectory>& trajectories,
                                    const CompoundingErrorOptions& o) {
   if (o.horizon < 1) throw std::invalid_argument("compounding_error: horizon must be >= 1");
-  if (o.member >= model.size()) throw std::invalid_argument("compounding_error: no such member");
+  if (o.member >= model.members()) throw std::invalid_argument("compounding_error: no such member");
   const int H = o.horizon, D = model.obs_dim(), A = model.action_dim();
-  std::vector<int> members;
-  if (o.member >= 0) {
-    members = {o.member};
-  } else if (o.elites_only && !model.elites().empty()) {
-    members = model.elites();
-  } else {
-    members.resize(size_t(model.size()));
-    std::iota(members.begin(), members.end(), 0);
-  }
+  const std::vector<int> members =
+      o.member >= 0 ? std::vector<int>{o.member} : model.member_set(o.elites_only);
   // Candidate starts (trajectory, t), every step of every trajectory; keep an even stride.
   std::vector<std::pair<int, int>> starts;
   for (size_t j = 0; j < trajectories.size(); ++j) {
@@ -76,7 +69,7 @@ CompoundingError compounding_error(const Ensemble& model,
   for (Eigen::Index i = 0; i < n; ++i)
     s.row(i) = trajectories[starts[i].first].observation(starts[i].second).cast<float>().transpose();
   std::vector<bool> alive(size_t(n), true);  // the trajectory still has real steps ahead
-  EnsemblePrediction pred;
+  MemberPredictions pred;
   for (int h = 1; h <= H && n > 0; ++h) {
     for (Eigen::Index i = 0; i < n; ++i) {
       const auto& tr = trajectories[starts[i].first];

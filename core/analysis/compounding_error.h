@@ -16,7 +16,7 @@
 namespace dynalab {
 
 class Dataset;
-class Ensemble;
+class DynamicsModel;
 
 /// Cuts a dataset into trajectories: consecutive transitions of the same episode id whose
 /// next_obs equals the following obs; a terminated transition ends a trajectory (and sets
@@ -40,7 +40,7 @@ struct CompoundingError {
 /// Open-loop error vs horizon of `model` along `trajectories`. Every step t of every trajectory
 /// is a candidate start; at most max_starts of them are kept (evenly strided, deterministic), and
 /// all kept starts are propagated together (one batched predict per horizon step).
-CompoundingError compounding_error(const Ensemble& model,
+CompoundingError compounding_error(const DynamicsModel& model,
                                    const std::vector<Trajectory>& trajectories,
                                    const CompoundingErrorOptions& options = {});
 

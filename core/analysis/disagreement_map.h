@@ -9,16 +9,17 @@
 // Variances are population variances (divide by the member count), in real units squared. The
 // members predict s' - s, and s is the same for all members at a grid point, so the spread of
 // the deltas is the spread of s'. A learned reward dimension is never included.
-// All grid points go through ONE batched Ensemble::predict.
+// All grid points go through ONE batched DynamicsModel::predict_moments.
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <vector>
 
 #include "core/space.h"
 
 namespace dynalab {
 
-class Ensemble;
+class DynamicsModel;
 
 /// One varied observation dimension: `n` points from lo to hi inclusive (x_k = lo + (hi - lo) *
 /// k / (n - 1); n = 1 gives the midpoint).
@@ -36,6 +37,10 @@ struct DisagreementOptions {
   int output_dim = -1;
   /// Use only the ensemble's elite members (those the planner uses) instead of all members.
   bool elites_only = false;
+  /// Slice only: joint draws of the mean function to add (models that offer them, a GP), drawn
+  /// from Rng(sample_seed) so the same slice shows the same draws.
+  int function_samples = 0;
+  uint64_t sample_seed = 0;
 };
 
 /// A 2-D map; grids are row-major ny x nx: value at (x = xs[ix], y = ys[iy]) is [iy * nx + ix].
@@ -58,21 +63,25 @@ struct DisagreementSlice {
   std::vector<double>
       member_means;                 ///< E x n row-major: member m's mean of s'[output_dim] at xs[k]
   std::vector<double> member_vars;  ///< E x n: member m's aleatoric variance (0 if deterministic)
-  std::vector<double> mean;         ///< n: mean over members of member_means
-  std::vector<double> epistemic;    ///< n: variance over members of member_means
-  std::vector<double> aleatoric;    ///< n: mean over members of member_vars
+  std::vector<double> mean;         ///< n: the predictive mean of s'[output_dim]
+  /// n: the epistemic variance (an ensemble's: the variance of member_means; a GP's: its
+  /// latent variance) and the aleatoric one (the members' mean variance; a GP's noise).
+  std::vector<double> epistemic;
+  std::vector<double> aleatoric;
+  int function_samples = 0;         ///< S: joint posterior draws of a GP's mean (0 otherwise)
+  std::vector<double> sample_means; ///< S x n row-major: draw j's s'[output_dim] at xs[k]
   /// Total predictive variance of the moment-matched mixture: aleatoric + epistemic.
   double total(int k) const { return aleatoric[k] + epistemic[k]; }
 };
 
 /// The 2-D map over dims x.dim and y.dim around `base` (an observation) with action `action`.
 /// Throws std::invalid_argument on bad dims, sizes (n < 1) or vector lengths.
-DisagreementMap disagreement_map(const Ensemble& model, const Vec& base, const Vec& action,
+DisagreementMap disagreement_map(const DynamicsModel& model, const Vec& base, const Vec& action,
                                  const SliceAxis& x, const SliceAxis& y,
                                  const DisagreementOptions& options = {});
 
 /// The 1-D slice over dim x.dim around `base` with action `action`.
-DisagreementSlice disagreement_slice(const Ensemble& model, const Vec& base, const Vec& action,
+DisagreementSlice disagreement_slice(const DynamicsModel& model, const Vec& base, const Vec& action,
                                      const SliceAxis& x, const DisagreementOptions& options = {});
 
 }  // namespace dynalab

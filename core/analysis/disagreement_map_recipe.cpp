@@ -3,6 +3,7 @@
 #include <stdexcept>
 
 #include "core/io/table.h"
+#include "core/models/learned_model.h"
 
 namespace dynalab {
 

@@ -7,7 +7,7 @@
 
 #include "core/analysis/knn.h"
 #include "core/dataset.h"
-#include "core/models/ensemble.h"
+#include "core/models/dynamics_model.h"
 #include "core/rng.h"
 
 namespace dynalab {
@@ -73,16 +73,10 @@ ErrorVsDistance bin_error_vs_distance(std::vector<double> distance, std::vector<
   return r;
 }
 
-Eigen::MatrixXd predict_next_mean(const Ensemble& model, const Eigen::MatrixXd& obs,
+Eigen::MatrixXd predict_next_mean(const DynamicsModel& model, const Eigen::MatrixXd& obs,
                                   const Eigen::MatrixXd& actions, bool elites_only) {
-  std::vector<int> members;
-  if (elites_only && !model.elites().empty()) {
-    members = model.elites();
-  } else {
-    members.resize(size_t(model.size()));
-    std::iota(members.begin(), members.end(), 0);
-  }
-  EnsemblePrediction pred;
+  const std::vector<int> members = model.member_set(elites_only);
+  MemberPredictions pred;
   model.predict(obs.cast<float>(), actions.cast<float>(), pred);
   Eigen::MatrixXd next = obs;
   const int D = model.obs_dim();
@@ -90,7 +84,7 @@ Eigen::MatrixXd predict_next_mean(const Ensemble& model, const Eigen::MatrixXd& 
   return next;
 }
 
-ErrorVsDistance error_vs_distance(const Ensemble& model, const Dataset& train,
+ErrorVsDistance error_vs_distance(const DynamicsModel& model, const Dataset& train,
                                   const Dataset& visited, const ErrorVsDistanceOptions& o) {
   if (visited.obs_dim() != model.obs_dim() || train.obs_dim() != model.obs_dim() ||
       visited.action_dim() != model.action_dim() || train.action_dim() != model.action_dim())

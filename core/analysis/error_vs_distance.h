@@ -16,7 +16,7 @@
 namespace dynalab {
 
 class Dataset;
-class Ensemble;
+class DynamicsModel;
 
 struct ErrorVsDistanceOptions {
   int k = 1;                 ///< neighbour order for the distance
@@ -49,13 +49,13 @@ ErrorVsDistance bin_error_vs_distance(std::vector<double> distance, std::vector<
                                       int bins);
 
 /// The analysis for `model` on the transitions of `visited` against the inputs of `train`.
-ErrorVsDistance error_vs_distance(const Ensemble& model, const Dataset& train,
+ErrorVsDistance error_vs_distance(const DynamicsModel& model, const Dataset& train,
                                   const Dataset& visited,
                                   const ErrorVsDistanceOptions& options = {});
 
 /// The mean-of-members prediction of s' (n x obs_dim, real units) for observations and actions
 /// (rows), through one batched predict; elites_only restricts the mean to the elites.
-Eigen::MatrixXd predict_next_mean(const Ensemble& model, const Eigen::MatrixXd& obs,
+Eigen::MatrixXd predict_next_mean(const DynamicsModel& model, const Eigen::MatrixXd& obs,
                                   const Eigen::MatrixXd& actions, bool elites_only = true);
 
 }  // namespace dynalab

@@ -6,11 +6,11 @@
 #include <stdexcept>
 
 #include "core/dataset.h"
-#include "core/models/ensemble.h"
+#include "core/models/dynamics_model.h"
 
 namespace dynalab {
 
-ModelError model_error(const Ensemble& model, const Dataset& data, const std::vector<Trajectory>& visited,
+ModelError model_error(const DynamicsModel& model, const Dataset& data, const std::vector<Trajectory>& visited,
                        int horizon) {
   if (data.size() == 0) throw std::invalid_argument("model_error: no training data");
   ModelError r;
@@ -40,7 +40,7 @@ ModelError model_error(const Ensemble& model, const Dataset& data, const std::ve
   o.horizon = horizon;
   r.ensemble = compounding_error(model, along, o);
   // "A deterministic model": the best elite alone, against the elites' mean.
-  o.member = model.elites().empty() ? 0 : model.elites().front();
+  o.member = model.rollout_members().empty() ? 0 : model.rollout_members().front();
   r.single_member = o.member;
   r.single = compounding_error(model, along, o);
   return r;

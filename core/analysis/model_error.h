@@ -17,7 +17,7 @@
 namespace dynalab {
 
 class Dataset;
-class Ensemble;
+class DynamicsModel;
 
 struct ModelError {
   ErrorVsDistance evd;        ///< one-step error vs k-NN distance of the visited transitions
@@ -31,7 +31,7 @@ struct ModelError {
 /// The analysis of `model` (fit on `data`) on the transitions of `visited` episodes; open-loop
 /// errors to `horizon` steps along the visited episodes longer than it (else along the training
 /// data's own trajectories). Throws std::invalid_argument if `data` is empty.
-ModelError model_error(const Ensemble& model, const Dataset& data, const std::vector<Trajectory>& visited,
+ModelError model_error(const DynamicsModel& model, const Dataset& data, const std::vector<Trajectory>& visited,
                        int horizon);
 
 /// The two numbers a lesson claims of it (NaN when there is nothing to measure): the median

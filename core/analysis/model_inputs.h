@@ -16,7 +16,7 @@
 
 namespace dynalab {
 
-class Ensemble;
+class LearnedModel;
 
 /// Per-dim range of a training set, and a fixed subsample of its states for drawing as dots.
 struct TrainingSummary {
@@ -26,7 +26,7 @@ struct TrainingSummary {
 inline constexpr int kMaxTrainingDots = 600;
 
 struct ModelInputs {
-  std::shared_ptr<const Ensemble> model;          ///< never null
+  std::shared_ptr<const LearnedModel> model;          ///< never null
   std::shared_ptr<const Dataset> training_data;   ///< null before the first fit
   std::shared_ptr<const TrainingSummary> summary; ///< of training_data (null with it)
   Vec state;        ///< the observation held fixed (the experiment's current one), obs_dim

@@ -6,6 +6,7 @@
 
 #include "core/analysis/knn.h"
 #include "core/io/table.h"
+#include "core/models/learned_model.h"
 
 namespace dynalab {
 

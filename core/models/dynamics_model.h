@@ -17,6 +17,12 @@
 //    compute it directly, as Ensemble does from its log-variance, more exactly than sqrt(var).)
 // Optional: input_jacobian() (d mean / d [s, a]) for gradient-based optimisers (iLQR, policy
 // backprop); models that cannot differentiate their inputs return false.
+//
+// The uncertainty views read predict_moments(): the predictive mean and its split into an
+// epistemic part (what more data would shrink) and an aleatoric part (noise). Its default takes
+// them from the members (variance of the member means, mean of the member variances: the
+// ensemble's and the BNN's weight draws' reading); a Gaussian process overrides it with its
+// latent and noise variances, which it has in closed form.
 
 #include <Eigen/Core>
 #include <memory>
@@ -31,6 +37,15 @@ struct MemberPredictions {
   std::vector<RowMatrixXf> mean;  ///< members x (n x D): predicted [delta s, (r), (P(term))]
   std::vector<RowMatrixXf> var;   ///< members x (n x D): aleatoric variance (0 if deterministic)
 };
+
+/// Predictive moments of a batch (row i = sample i), per target column, in real units.
+struct PredictiveMoments {
+  Eigen::MatrixXd mean;       ///< n x D: the predictive mean of [delta s, (r), (P(term))]
+  Eigen::MatrixXd epistemic;  ///< n x D: variance of the mean function (model uncertainty)
+  Eigen::MatrixXd aleatoric;  ///< n x D: expected noise variance (0 if deterministic)
+};
+
+class Rng;
 
 class DynamicsModel {
  public:
@@ -49,6 +64,9 @@ class DynamicsModel {
   virtual int members() const = 0;
   /// The members rollouts use, best first (an ensemble's elites; all members by default).
   virtual const std::vector<int>& rollout_members() const = 0;
+  /// rollout_members() if `rollout_only` (and not empty), else every member 0..members()-1: the
+  /// members an analysis reads ("elites only" or all).
+  std::vector<int> member_set(bool rollout_only) const;
   /// True if members give a spread (mean and variance) rather than a point prediction.
   virtual bool probabilistic() const = 0;
   /// True if the reward is predicted, in column obs_dim().
@@ -67,6 +85,20 @@ class DynamicsModel {
   /// Every member's mean and variance for obs (n x obs_dim) and actions (n x action_dim).
   virtual void predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
                        MemberPredictions& out) const = 0;
+
+  /// Moments over `members` (indices into 0..members()-1, not empty) for obs (n x obs_dim) and
+  /// actions (n x action_dim). Default: from predict(), the members' mean, the variance of
+  /// their means (epistemic) and the mean of their variances (aleatoric).
+  virtual void predict_moments(const RowMatrixXf& obs, const RowMatrixXf& actions,
+                               const std::vector<int>& members, PredictiveMoments& out) const;
+  /// `count` joint draws of the mean function of target column `column` at the rows of obs and
+  /// actions: samples (count x n). Models whose members are already function draws (ensembles,
+  /// BNN weight draws) return false (the default): their members are the samples to show.
+  virtual bool sample_functions(const RowMatrixXf& obs, const RowMatrixXf& actions, int column,
+                                int count, Rng& rng, Eigen::MatrixXd& samples) const {
+    (void)obs, (void)actions, (void)column, (void)count, (void)rng, (void)samples;
+    return false;
+  }
 
   /// A fresh workspace for predict_member().
   virtual std::unique_ptr<Workspace> make_workspace() const = 0;

@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <functional>
 #include <limits>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -49,7 +50,10 @@ class Ensemble : public LearnedModel {
   Ensemble(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed);
 
   /// The configuration the ensemble was built with (training fields may have been changed live).
-  const ModelConfig& config() const { return cfg_; }
+  const ModelConfig& config() const override { return cfg_; }
+  std::shared_ptr<LearnedModel> clone() const override {
+    return std::make_shared<Ensemble>(*this);
+  }
   /// Observation and action dimensions; the network input is [s, a] (input_dim values).
   int obs_dim() const override { return obs_dim_; }
   int action_dim() const override { return action_dim_; }
@@ -123,7 +127,8 @@ class Ensemble : public LearnedModel {
   /// Writes weights, normalisers, elites and the shape to `path` (format in ensemble_io.cpp).
   void save(const std::filesystem::path& path) const;
   /// save()'s file content.
-  std::string to_bytes() const;
+  std::string to_bytes() const override;
+  std::string file_name() const override { return "ensemble.bin"; }
   /// Reads what save() wrote; the file's shape must equal this ensemble's, else InputError
   /// naming the file and the expected shape (also for truncated or foreign files).
   void load(const std::filesystem::path& path);
@@ -138,7 +143,7 @@ class Ensemble : public LearnedModel {
   std::string training_state_bytes() const;
   void load_training_state_bytes(const std::string& bytes, const std::string& source, const Dataset& data);
   /// load() from the file's bytes; `source` names it in errors.
-  void load_bytes(const std::string& bytes, const std::string& source);
+  void load_bytes(const std::string& bytes, const std::string& source) override;
   /// "E probabilistic members, 4+1 -> 200x200x200 silu -> 4" (for messages and the GUI).
   std::string describe_shape() const override;
   /// visit_ensemble (ensemble_session.h).

@@ -43,6 +43,10 @@ struct EpochStats {
 
 class LearnedModel : public DynamicsModel {
  public:
+  /// The configuration the model was built with (training fields may have been changed live).
+  virtual const ModelConfig& config() const = 0;
+  /// A copy (a snapshot freezes one: the GUI and the analyses read it while training goes on).
+  virtual std::shared_ptr<LearnedModel> clone() const = 0;
   /// Live-editable settings (learning rate, batch size, patience...); the shape must not change.
   virtual void set_training_config(const ModelConfig& c) = 0;
   /// Prepares a fit on `data` (needs at least 2 transitions). The current parameters are kept
@@ -57,6 +61,13 @@ class LearnedModel : public DynamicsModel {
   virtual bool diverged() const = 0;
   /// One line for messages and the GUI, e.g. "5 probabilistic members, 4+1 -> 200x200 -> 4".
   virtual std::string describe_shape() const = 0;
+  /// The fitted model as one file (weights or hyperparameters, normalisers), and that file's
+  /// name in an output folder's model/ ("ensemble.bin", "gp.bin", "bnn.bin").
+  virtual std::string to_bytes() const = 0;
+  virtual std::string file_name() const = 0;
+  /// Reads what to_bytes() wrote; InputError naming `source` if it is truncated, foreign or of
+  /// another shape than this model's.
+  virtual void load_bytes(const std::string& bytes, const std::string& source) = 0;
   /// Session state (core/state_visitor.h): parameters and a fit in progress. `data` is the
   /// dataset the current fit began on (a model may rebuild its rows from it on load).
   virtual void visit_state(StateVisitor& v, const Dataset& data) = 0;

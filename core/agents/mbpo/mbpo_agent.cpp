@@ -133,7 +133,7 @@ void MbpoAgent::measure_model_error() {
   };
   ClosedLoopErrorOptions o;
   o.horizon = kModelErrorHorizon;
-  model_error_ = closed_loop_error(ensemble_mean_step(*model_), *reward_env_, starts, policy, o);
+  model_error_ = closed_loop_error(model_mean_step(*model_), *reward_env_, starts, policy, o);
   model_error_env_steps_ = env_steps_;
   for (int h = 0; h < kModelErrorHorizon; ++h)
     runs_->model_error.push_back({run_, env_steps_, h + 1, model_error_.closed_loop.error[size_t(h)],

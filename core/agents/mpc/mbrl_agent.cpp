@@ -40,8 +40,8 @@ std::unique_ptr<SequenceEvaluator> MbrlAgent::make_evaluator(const Env& env) {
     sysid_ = std::make_shared<SystemIdModel>(std::move(*form));
     dynamics = sysid_;
   } else {
-    model_ = std::make_shared<Ensemble>(cfg_.model, env.observation_space().dim(), action_dim_,
-                                        Rng::derive(seed_, {0x30DE1}).next_u64());
+    model_ = make_learned_model(cfg_.model, env.observation_space().dim(), action_dim_,
+                                Rng::derive(seed_, {0x30DE1}).next_u64());
     dynamics = model_;
   }
   // The env's closed forms, from a copy the rollouts own (the real env keeps stepping).

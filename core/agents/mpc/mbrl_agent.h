@@ -23,7 +23,8 @@
 #include "core/config.h"
 #include "core/dataset.h"
 #include "core/env.h"
-#include "core/models/ensemble.h"
+#include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 #include "core/models/system_id_model.h"
 #include "core/planning/model_env.h"
 #include "core/planning/oracle_evaluator.h"
@@ -136,8 +137,8 @@ class MbrlAgent {
   const Dataset& dataset() const { return dataset_; }
   int64_t replans() const { return replans_; }
   const MbrlAgentConfig& config() const { return cfg_; }
-  /// The learned ensemble (null with the oracle and with system identification).
-  std::shared_ptr<const Ensemble> model() const { return model_; }
+  /// The learned model, model.type's kind (null with the oracle and with system identification).
+  std::shared_ptr<const LearnedModel> model() const { return model_; }
   /// The system-identification model (model.prediction = "system_id"; null otherwise).
   std::shared_ptr<const SystemIdModel> system_id() const { return sysid_; }
   /// Stats of the latest finished fit (NaN losses before the first).
@@ -164,7 +165,7 @@ class MbrlAgent {
   int action_dim_;
   Space action_space_;
   std::unique_ptr<const Env> reward_env_;  // a copy whose reward and termination rollouts use
-  std::shared_ptr<Ensemble> model_;
+  std::shared_ptr<LearnedModel> model_;
   std::shared_ptr<SystemIdModel> sysid_;
   std::unique_ptr<SequenceEvaluator> evaluator_;
   OracleEvaluator* oracle_ = nullptr;  // the evaluator if it is the oracle (synced before replans)

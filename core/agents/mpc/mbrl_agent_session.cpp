@@ -6,7 +6,6 @@
 #include "core/agents/mpc/mbrl_agent.h"
 #include "core/dataset_state.h"
 #include "core/io/input_error.h"
-#include "core/models/ensemble_session.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
@@ -48,7 +47,7 @@ void visit_trace(PlanTrace& t, StateVisitor& v) {
 void MbrlAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   const size_t HA = size_t(cfg_.planner.horizon) * action_dim_;
   visit_dataset(v, dataset_);
-  if (model_) visit_ensemble(v, *model_, dataset_);  // none with the oracle: the config decides
+  if (model_) model_->visit_state(v, dataset_);  // none with the oracle: the config decides
   if (sysid_) {  // system identification: its few coefficients (the fit is one solve)
     std::vector<double> theta(sysid_->theta().data(), sysid_->theta().data() + sysid_->theta().size());
     v.sized("system_id_theta", theta, theta.size());

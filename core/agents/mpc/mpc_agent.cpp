@@ -157,23 +157,10 @@ void MpcAgent::record_disagreement(const Vec& s, const Vec& a, int64_t env_step)
   if (!model) return;  // oracle dynamics: no epistemic uncertainty to show
   // One predict of one row per env step: cheap next to planning.
   RowMatrixXf obs = s.cast<float>().transpose(), act = a.cast<float>().transpose();
-  model->predict(obs, act, disagreement_pred_);
-  const auto& elites = model->elites();
-  const int n = int(elites.size());
-  double total = 0;
   // The means predict s' - s, so their spread is the spread of the predicted s' (same s).
-  for (int d = 0; d < model->obs_dim(); ++d) {
-    double mean = 0, sq = 0;
-    for (int e : elites) mean += disagreement_pred_.mean[e](0, d);
-    mean /= n;
-    for (int e : elites) {
-      const double dev = disagreement_pred_.mean[e](0, d) - mean;
-      sq += dev * dev;
-    }
-    total += sq / n;
-  }
+  model->predict_moments(obs, act, model->rollout_members(), disagreement_moments_);
   disagreement_x_.push_back(double(env_step));
-  disagreement_y_.push_back(total);
+  disagreement_y_.push_back(disagreement_moments_.epistemic.row(0).head(model->obs_dim()).sum());
 }
 
 void MpcAgent::add_figures(std::vector<Figure>& figs, const AgentClock&) const {
@@ -245,7 +232,7 @@ void MpcAgent::publish(Snapshot& s) const {
   if (const auto model = agent_.model()) {
     m->diverged = model->diverged();
     if (model_copy_fits_ != agent_.fits() || !model_copy_) {
-      model_copy_ = std::make_shared<const Ensemble>(*model);
+      model_copy_ = model->clone();
       model_copy_fits_ = agent_.fits();
       // The rows the fit used: the first publish after a fit may come after further env steps
       // (a headless run publishes only when asked), whose data the model has not seen.
@@ -278,7 +265,7 @@ void MpcAgent::write_outputs(const std::filesystem::path& dir) const {
   }
   if (const auto model = agent_.model()) {
     ensure_directory(dir / "model");
-    model->save(dir / "model" / "ensemble.bin");
+    write_file_atomic(dir / "model" / model->file_name(), model->to_bytes());
     write_file_atomic(dir / "model" / "shape.txt", model->describe_shape() + "\n");
   }
   write_analysis(dir);

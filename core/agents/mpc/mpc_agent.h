@@ -135,7 +135,7 @@ class MpcAgent : public Agent {
   int64_t env_steps_ = 0;
   // The snapshot's model: a frozen copy of the ensemble as of its last finished fit (the worker
   // keeps training the live one), refreshed at most once per fit.
-  mutable std::shared_ptr<const Ensemble> model_copy_;
+  mutable std::shared_ptr<const LearnedModel> model_copy_;
   mutable std::shared_ptr<const Dataset> model_data_;  // the data model_copy_ was fit on
   mutable int model_copy_fits_ = -1;
   // The iterations of the latest replan, shared with the snapshots (immutable once pushed).
@@ -148,7 +148,7 @@ class MpcAgent : public Agent {
   // Epistemic disagreement of the learned model at each real planned step of the run:
   // x = env step, y = variance across the elites' predicted means of s', summed over dims.
   std::vector<double> disagreement_x_, disagreement_y_;
-  EnsemblePrediction disagreement_pred_;  // reused buffer (one row per env step)
+  PredictiveMoments disagreement_moments_;  // reused buffer (one row per env step)
   // Distribution shift: the model's training data as of its latest fit (captured when a fit
   // begins; the whole dataset for the oracle), and one KL estimate per planned episode.
   std::shared_ptr<const Dataset> fit_data_;

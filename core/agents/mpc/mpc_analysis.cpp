@@ -162,7 +162,7 @@ void MpcAgent::write_analysis(const std::filesystem::path& root) const {
     CompoundingErrorOptions co;
     co.horizon = cfg_.agent.planner.horizon;
     const CompoundingError ens = compounding_error(*model, trajectories, co);
-    co.member = model->elites().empty() ? 0 : model->elites().front();
+    co.member = model->rollout_members().empty() ? 0 : model->rollout_members().front();
     const CompoundingError one = compounding_error(*model, trajectories, co);
     for (int k = 0; k < co.horizon; ++k) comp.add_row({k + 1, ens.error[k], one.error[k], ens.count[k]});
   }
