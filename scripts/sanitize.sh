@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Builds the tests with sanitizers and runs them (test.sh calls this after the normal tests):
 #   asan  build-asan: AddressSanitizer + LeakSanitizer + UndefinedBehaviorSanitizer (all fatal),
-#         every test but those in ASAN_SKIP, which only repeat slow work that the others cover;
+#         every test but those in ASAN_SKIP, which only repeat slow work that the others cover
+#         (not even built: DYNALAB_TEST_SKIP); the tests compile in unity batches into one
+#         executable (DYNALAB_TEST_BATCHES, tests/CMakeLists.txt);
 #         the same tree also builds the libFuzzer targets, and scripts/fuzz_smoke.sh runs each
 #         over its seed corpus (one instrumented build instead of two);
 #   tsan  build-tsan: ThreadSanitizer, the tests with worker threads (runner, planner and
-#         training threads, the 1-vs-2-thread determinism test).
+#         training threads, the 1-vs-2-thread determinism test), one executable each.
 # Both are clang at -O1 with line tables only, without the GUI: clang compiles the sanitized
 # code in about half g++'s time and full -g triples it (measured on mbpo_agent.cpp: g++ -O1 -g
 # 29 s, clang -O1 -gline-tables-only 13 s, the Release build 8.7 s), and the suite must stay
@@ -38,25 +40,24 @@ configure() {  # DIR CMAKE_ARGS...
   cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DDYNALAB_GUI=OFF "$@" >/dev/null
 }
-targets_matching() {  # REGEX [invert]: test targets from tests/test_*.cpp
-  for f in tests/test_*.cpp; do basename "$f" .cpp; done | grep -E ${2:+-v} "$1"
+targets_matching() {  # REGEX: per-file test targets from tests/test_*.cpp
+  for f in tests/test_*.cpp; do basename "$f" .cpp; done | grep -E "$1"
 }
 
 for w in "${which[@]}"; do
   case "$w" in
     asan)
-      configure build-asan -DDYNALAB_SANITIZE=address,undefined -DDYNALAB_FUZZ=ON
-      # shellcheck disable=SC2046
-      cmake --build build-asan -j"$jobs" --target dynalab-cli "${FUZZ_TARGETS[@]}" \
-        $(targets_matching "$ASAN_SKIP" invert)
+      configure build-asan -DDYNALAB_SANITIZE=address,undefined -DDYNALAB_FUZZ=ON \
+        -DDYNALAB_TEST_BATCHES=ON -DDYNALAB_TEST_SKIP="$ASAN_SKIP"
+      cmake --build build-asan -j"$jobs" --target dynalab-cli "${FUZZ_TARGETS[@]}" dynalab_test_executables
       (cd build-asan &&
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -j"$jobs" -E "$ASAN_SKIP")
+        ctest --output-on-failure -j"$jobs")
       scripts/fuzz_smoke.sh
       ;;
     tsan)
-      configure build-tsan -DDYNALAB_SANITIZE=thread
+      configure build-tsan -DDYNALAB_SANITIZE=thread -DDYNALAB_TEST_BATCHES=OFF
       # shellcheck disable=SC2046
       cmake --build build-tsan -j"$jobs" --target dynalab-cli $(targets_matching "$TSAN_TESTS")
       (cd build-tsan &&

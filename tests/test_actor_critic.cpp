@@ -14,6 +14,8 @@
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
+namespace test_actor_critic {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -140,3 +142,5 @@ TEST_CASE("ppo: the learning rate and clip range apply live from the next rollou
   }
   CHECK(agent_of(*e).learner().current_learning_rate() == 0.01);
 }
+
+}  // namespace test_actor_critic

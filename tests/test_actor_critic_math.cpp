@@ -12,6 +12,8 @@
 #include "core/models/orthogonal_init.h"
 #include "tests/gradient_check.h"
 
+namespace test_actor_critic_math {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -162,3 +164,5 @@ TEST_CASE("running mean/std equals the sample mean and population variance") {
   ObservationNormalizer off(false, 2);
   CHECK(off(xs[2]) == xs[2]);
 }
+
+}  // namespace test_actor_critic_math

@@ -21,6 +21,8 @@
 #include "tests/toy_data.h"
 #include "envs/registry.h"
 
+namespace test_analysis {
+
 using namespace dynalab;
 
 namespace {
@@ -322,3 +324,5 @@ TEST_CASE("an mbrl experiment publishes the divergence per episode and the state
   REQUIRE(rows.size() == 3);
   CHECK(rows[0].n_train == 60);
 }
+
+}  // namespace test_analysis

@@ -17,6 +17,8 @@
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
+namespace test_ars {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -227,3 +229,5 @@ TEST_CASE("ars: learning rate, n_top and evaluation apply live; the policy's sha
   CHECK(rows[1][1] == "1500");
   CHECK(rows[2][1] == "3000");
 }
+
+}  // namespace test_ars

@@ -9,6 +9,8 @@
 
 #include "core/background_worker.h"
 
+namespace test_background_worker {
+
 using namespace dynalab;
 
 TEST_CASE("jobs run in submission order; a queued job of a slot is replaced by a newer one") {
@@ -68,3 +70,5 @@ TEST_CASE("a long job continues in slices so other slots run in between") {
   w.wait_idle();
   CHECK(ran == std::vector<std::string>{"study 0", "map", "study 1", "study 2"});
 }
+
+}  // namespace test_background_worker

@@ -16,6 +16,8 @@
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
+namespace test_backprop_agent {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -133,3 +135,5 @@ TEST_CASE("backprop: bad config is a one-line error naming the key") {
   const std::string widths = error_of([] { make({"policy_hidden=[0]"}); });
   CHECK(widths.find("policy_hidden") != std::string::npos);
 }
+
+}  // namespace test_backprop_agent

@@ -8,6 +8,8 @@
 #include "core/io/atomic_file.h"
 #include "test_util.h"
 
+namespace test_bad_inputs {
+
 using namespace dynalab;
 
 TEST_CASE("every case of the bad-input catalogue exits 2 with one line naming the culprit") {
@@ -65,3 +67,5 @@ TEST_CASE("check accepts every kind of good file and says what it holds") {
   }
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace test_bad_inputs

@@ -6,6 +6,8 @@
 #include "core/config.h"
 #include "test_util.h"
 
+namespace test_bench_cli {
+
 using namespace dynalab;
 
 TEST_CASE("bench --list names the cases; a filtered run writes medians as JSON") {
@@ -26,3 +28,5 @@ TEST_CASE("bench rejects a filter that matches nothing or is not a regex") {
   CHECK(test::run_cli("bench --filter no_such_case --repetitions 1").exit_code == 2);
   CHECK(test::run_cli("bench --filter '(' --repetitions 1").exit_code == 2);
 }
+
+}  // namespace test_bench_cli

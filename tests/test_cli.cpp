@@ -5,6 +5,8 @@
 #include "core/config.h"
 #include "test_util.h"
 
+namespace test_cli {
+
 using namespace dynalab;
 
 TEST_CASE("list names every env, agent, planner and experiment") {
@@ -118,3 +120,5 @@ TEST_CASE("bad flags and values exit 2 with one line naming the flag") {
     CHECK(r.output.rfind("error: ", 0) == 0);
   }
 }
+
+}  // namespace test_cli

@@ -7,6 +7,8 @@
 #include "core/agents/registry.h"
 #include "core/agents/tabular/tabular_agent.h"
 
+namespace test_config {
+
 using namespace dynalab;
 
 namespace {
@@ -249,3 +251,5 @@ TEST_CASE("the table of renamed keys matches the config structs: new keys read, 
   CHECK(resolved["planner"].contains("elites"));
   CHECK(!resolved["model"].contains("elites"));
 }
+
+}  // namespace test_config

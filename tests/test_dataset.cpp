@@ -8,6 +8,8 @@
 #include "core/rng.h"
 #include "test_util.h"
 
+namespace test_dataset {
+
 using namespace dynalab;
 using dynalab::test::error_of;
 using dynalab::test::npy_with_header;
@@ -244,3 +246,5 @@ TEST_CASE("an empty .npy of the wrong width is refused like a full one") {
   CHECK(error_of([&] { Dataset::from_npy(one_d, "e.npy", 3, 2); }) ==
         "e.npy: expected 11 columns, got 1");
 }
+
+}  // namespace test_dataset

@@ -15,6 +15,8 @@
 #include "envs/point_mass.h"
 #include "envs/reacher.h"
 
+namespace test_derivatives {
+
 using namespace dynalab;
 
 namespace {
@@ -139,3 +141,5 @@ TEST_CASE("a learned model's Jacobians (members and elite mean) match finite dif
   }
   CHECK_THROWS_AS(ModelDynamics(e, 3), std::invalid_argument);
 }
+
+}  // namespace test_derivatives

@@ -8,6 +8,8 @@
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
+namespace test_determinism {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -75,3 +77,5 @@ TEST_CASE("pendulum_mpc: metrics.csv and trajectories.csv are byte-identical at 
   CHECK(one[1] == two[1]);
   CHECK(two == again);
 }
+
+}  // namespace test_determinism

@@ -8,6 +8,8 @@
 #include "core/episodic_experiment.h"
 #include "envs/registry.h"
 
+namespace test_disagreement {
+
 using namespace dynalab;
 
 namespace {
@@ -50,3 +52,5 @@ TEST_CASE("an ensemble's members disagree at planned steps; one point per real p
 TEST_CASE("a single-member ensemble has zero disagreement") {
   for (double v : run_disagreement(1)) CHECK(v == 0.0);
 }
+
+}  // namespace test_disagreement

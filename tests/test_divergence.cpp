@@ -12,6 +12,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_divergence {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -72,3 +74,5 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
     std::filesystem::remove_all(dir);
   }
 }
+
+}  // namespace test_divergence

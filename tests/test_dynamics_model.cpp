@@ -8,6 +8,8 @@
 #include "core/models/ensemble.h"
 #include "core/rng.h"
 
+namespace test_dynamics_model {
+
 using namespace dynalab;
 
 namespace {
@@ -90,3 +92,5 @@ TEST_CASE("Ensemble::input_jacobian matches central differences of the mean") {
     }
   }
 }
+
+}  // namespace test_dynamics_model

@@ -11,6 +11,8 @@
 #include "tests/toy_data.h"
 #include "tests/test_util.h"
 
+namespace test_ensemble {
+
 using namespace dynalab;
 
 namespace {
@@ -258,3 +260,5 @@ TEST_CASE("model config: ranges and cross-field checks are InputErrors naming th
       read_config(R"({"prediction": "deterministic", "hidden": [64, 64], "activation": "relu"})");
   CHECK(c.hidden == std::vector<int>{64, 64});
 }
+
+}  // namespace test_ensemble

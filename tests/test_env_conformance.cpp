@@ -10,6 +10,8 @@
 #include "core/rng.h"
 #include "envs/registry.h"
 
+namespace test_env_conformance {
+
 using namespace dynalab;
 
 namespace {
@@ -217,3 +219,5 @@ TEST_CASE("physics envs terminate or truncate exactly when they should") {
     CHECK(t == env->max_episode_steps());
   }
 }
+
+}  // namespace test_env_conformance

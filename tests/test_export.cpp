@@ -8,6 +8,8 @@
 #include "core/figure_layout.h"
 #include "test_util.h"
 
+namespace test_export {
+
 using namespace dynalab;
 
 namespace {
@@ -136,3 +138,5 @@ TEST_CASE("a log x axis in SVG: the label says so, decade ticks, and x = 0 is a 
   CHECK(count(svg.substr(g, svg.find("/>", g) - g), "L") == 2);
   CHECK(count(svg, "<circle class=\"point\"") == 0);
 }
+
+}  // namespace test_export

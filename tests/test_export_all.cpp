@@ -13,6 +13,8 @@
 #include "core/models/ensemble.h"
 #include "test_util.h"
 
+namespace test_export_all {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -143,3 +145,5 @@ TEST_CASE("exports and sessions into an unwritable place exit 2 with one line na
   CHECK(read_file(dir / "plain_file") == "x");
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace test_export_all

@@ -4,6 +4,8 @@
 
 #include "core/figure_layout.h"
 
+namespace test_figure_layout {
+
 using namespace dynalab;
 
 TEST_CASE("nice ticks are round numbers covering the range") {
@@ -72,3 +74,5 @@ TEST_CASE("a log x axis plots env steps over decades: bounds in log10, decade ti
   CHECK(figure_bounds(f).x_lo == 0);
   CHECK(x_axis_ticks(f, 0, 100000, 5).front() == 0);
 }
+
+}  // namespace test_figure_layout

@@ -10,6 +10,8 @@
 #include "test_util.h"
 #include "tests/fuzz/weights_seed.h"
 
+namespace test_fuzz_seeds {
+
 using namespace dynalab;
 
 namespace {
@@ -46,3 +48,5 @@ TEST_CASE("the committed seed models load into their shapes and match a fresh sa
   }
   std::filesystem::remove_all(tmp);
 }
+
+}  // namespace test_fuzz_seeds

@@ -18,6 +18,8 @@
 
 #include "tests/test_util.h"
 
+namespace test_golden {
+
 namespace fs = std::filesystem;
 using namespace dynalab::test;
 
@@ -105,3 +107,5 @@ TEST_CASE("every preset writes the golden outputs, byte for byte") {
   MESSAGE("skipped: the golden hashes are those of an AVX-512 Release build");
 #endif
 }
+
+}  // namespace test_golden

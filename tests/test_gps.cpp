@@ -28,6 +28,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_gps {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -628,3 +630,5 @@ TEST_CASE("gps_point_mass: at the goal (|position| < 0.05 m) by the 6th iteratio
           doctest::skip(test::kSanitized)) {
   check_gps_outcome("gps_point_mass", 0.05, 5);
 }
+
+}  // namespace test_gps

@@ -23,6 +23,8 @@
 #include "tests/test_util.h"
 #include "tests/recording_canvas.h"
 
+namespace test_gps_views {
+
 using namespace dynalab;
 
 namespace {
@@ -260,3 +262,5 @@ TEST_CASE("what if we go too far? On the reacher a KL step of 5 promises improve
   const auto& small_kl = series(figure(*small, "gps_kl"), "KL taken").y;
   CHECK(big_kl.front() > 20 * small_kl.front());
 }
+
+}  // namespace test_gps_views

@@ -3,6 +3,8 @@
 #include "core/config.h"
 #include "envs/grid_world.h"
 
+namespace test_grid_world {
+
 using namespace dynalab;
 
 namespace {
@@ -157,3 +159,5 @@ TEST_CASE("slip: moves go perpendicular with the configured probability, drawn f
     CHECK(b.agent() == path_a[size_t(i)]);
   }
 }
+
+}  // namespace test_grid_world

@@ -13,6 +13,8 @@
 #include "core/planning/local_linear_fit.h"
 #include "core/rng.h"
 
+namespace test_ilqr {
+
 using namespace dynalab;
 
 namespace {
@@ -211,3 +213,5 @@ TEST_CASE("the local linear fit of noise-free rollouts of a linear system recove
   CHECK_THROWS_AS(fit_local_linear({}, {}, 0.0), std::invalid_argument);
   CHECK_THROWS_AS(fit_local_linear(X, U, -1.0), std::invalid_argument);
 }
+
+}  // namespace test_ilqr

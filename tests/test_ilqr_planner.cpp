@@ -27,6 +27,8 @@
 #include "envs/point_mass.h"
 #include "envs/registry.h"
 
+namespace test_ilqr_planner {
+
 using namespace dynalab;
 
 namespace {
@@ -253,3 +255,5 @@ TEST_CASE("iLQR config and evaluator errors are InputErrors naming the key") {
   CHECK_NOTHROW(make_experiment(load_experiment("pendulum_mpc", {ilqr_planner}), env_registry()));
   CHECK_NOTHROW(make_experiment(load_experiment("pendulum_ilqr_oracle"), env_registry()));
 }
+
+}  // namespace test_ilqr_planner

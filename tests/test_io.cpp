@@ -11,6 +11,8 @@
 #include "core/io/svg_canvas.h"
 #include "core/io/table.h"
 
+namespace test_io {
+
 using namespace dynalab;
 
 TEST_CASE("a table prints integers as integers, doubles in the shortest round-trip form, text quoted when needed") {
@@ -108,3 +110,5 @@ TEST_CASE("the SVG canvas centres a world of another aspect ratio and paints the
   CHECK(c.to_px({0, 0}).y == 100);
   CHECK(has(c.svg(), "<rect width=\"300\" height=\"200\" fill=\"#ffffff\"/>\n"));
 }
+
+}  // namespace test_io

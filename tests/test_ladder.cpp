@@ -12,6 +12,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_ladder {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -181,3 +183,5 @@ TEST_CASE("a lesson's finished rung run lands in the ladder under its rung, as r
   CHECK(error_of([&] { add_ladder_run(spec, handed, "NOPE", again); }).find("NOPE") != std::string::npos);
   std::filesystem::remove_all(p.parent_path());
 }
+
+}  // namespace test_ladder

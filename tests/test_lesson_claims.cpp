@@ -16,6 +16,8 @@
 #include "envs/registry.h"
 #include "test_util.h"
 
+namespace test_lesson_claims {
+
 using namespace dynalab;
 
 namespace {
@@ -241,3 +243,5 @@ TEST_CASE("model_error measures the episode on screen against the data the model
   CHECK(parse_error("model_error slope").find("model_error median_distance or model_error horizon_ratio") !=
         std::string::npos);
 }
+
+}  // namespace test_lesson_claims

@@ -14,6 +14,8 @@
 #include "envs/registry.h"
 #include "test_util.h"
 
+namespace test_lesson_cli {
+
 using namespace dynalab;
 
 TEST_CASE("progress() holds the snapshot's counters, for every kind") {
@@ -109,3 +111,5 @@ TEST_CASE("dynalab-cli lesson: a tick cap always ends; bad input exits 2 with on
   CHECK(unknown.output.find("no_such_lesson: no such lesson") != std::string::npos);
   CHECK(test::run_cli("lesson 07_dyna_maze --out " + dir.string()).exit_code == 2);  // no --step
 }
+
+}  // namespace test_lesson_cli

@@ -5,6 +5,8 @@
 #include "envs/registry.h"
 #include "test_util.h"
 
+namespace test_lessons {
+
 using namespace dynalab;
 
 namespace {
@@ -80,3 +82,5 @@ TEST_CASE("lessons --check exits 2 on the first broken lesson, naming it; the ot
   // Lessons are still readable one by one: the broken file does not take the others down.
   CHECK_NOTHROW(load_lesson(assets / "lessons" / "07_dyna_maze.json"));
 }
+
+}  // namespace test_lessons

@@ -8,6 +8,8 @@
 #include "core/gradients/likelihood_ratio_gradient.h"
 #include "core/rng.h"
 
+namespace test_likelihood_ratio {
+
 using namespace dynalab;
 
 namespace {
@@ -82,3 +84,5 @@ TEST_CASE("the likelihood-ratio gradient needs noise covering the rollout") {
                   std::invalid_argument);
   CHECK_NOTHROW(likelihood_ratio_gradient(f, r, policy, starts, ActionNoise::draw(1, 3, 1, 0.1, rng), o));
 }
+
+}  // namespace test_likelihood_ratio

@@ -12,6 +12,8 @@
 #include "core/live_edit.h"
 #include "envs/registry.h"
 
+namespace test_live_edit {
+
 using namespace dynalab;
 
 namespace {
@@ -138,3 +140,5 @@ TEST_CASE("a live edit changes the run exactly from where it is made, the same i
   CHECK(run(true) == run(true));
   CHECK(run(true) != run(false));
 }
+
+}  // namespace test_live_edit

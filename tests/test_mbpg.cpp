@@ -21,6 +21,8 @@
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
+namespace test_mbpg {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -302,3 +304,5 @@ TEST_CASE("mbpg: bad config is a one-line error naming the key") {
   const std::string unknown = error_of([] { make({"horizon=5"}); });
   CHECK(unknown.find("horizon") != std::string::npos);
 }
+
+}  // namespace test_mbpg

@@ -19,6 +19,8 @@
 #include "tests/mbpo_small_config.h"
 #include "tests/test_util.h"
 
+namespace test_mbpo {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -310,3 +312,5 @@ TEST_CASE("mve: a session of an MVE run continues bit-identically, and H changes
   plain->run_to_end();
   CHECK(outputs(*plain, "mve_plain").second != oa.second);
 }
+
+}  // namespace test_mbpo

@@ -19,6 +19,8 @@
 #include "tests/mbpo_small_config.h"
 #include "tests/test_util.h"
 
+namespace test_mbpo_model_error {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -227,3 +229,5 @@ TEST_CASE("model error vs k: a session saved mid-run continues with the same cur
   CHECK(output_file(*a, "mbpo_err_sa", "model_error_vs_k.csv") ==
         output_file(*b, "mbpo_err_sb", "model_error_vs_k.csv"));
 }
+
+}  // namespace test_mbpo_model_error

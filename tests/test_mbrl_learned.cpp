@@ -12,6 +12,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_mbrl_learned {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -172,3 +174,5 @@ TEST_CASE("cartpole_swingup cos_sin: no jump at the upright goal, same reward as
     CHECK(ra.obs[2] == doctest::Approx(std::sin(rb.obs[1])).epsilon(1e-9));
   }
 }
+
+}  // namespace test_mbrl_learned

@@ -9,6 +9,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_mbrl_oracle {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -201,3 +203,5 @@ TEST_CASE("every trajectory optimizer runs the oracle MPC loop to the origin") {
     CHECK(std::abs(obs[0]) > 1.0);  // it did start away from the origin
   }
 }
+
+}  // namespace test_mbrl_oracle

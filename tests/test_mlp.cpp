@@ -11,6 +11,8 @@
 #include "core/models/mlp.h"
 #include "core/rng.h"
 
+namespace test_mlp {
+
 using namespace dynalab;
 using Md = Eigen::MatrixXd;
 
@@ -301,3 +303,5 @@ TEST_CASE("MLP inference: row counts around the padded slab stride give the refe
           1e-5 * std::max(1.0, c.out.cwiseAbs().maxCoeff()));
   }
 }
+
+}  // namespace test_mlp

@@ -10,6 +10,8 @@
 #include "core/planning/model_env.h"
 #include "core/rng.h"
 
+namespace test_model_env {
+
 using namespace dynalab;
 
 namespace {
@@ -241,3 +243,5 @@ TEST_CASE("ModelEnv's batched rollout agrees with Ensemble::predict step by step
       }
     }
 }
+
+}  // namespace test_model_env

@@ -10,6 +10,8 @@
 #include "core/session.h"
 #include "test_util.h"
 
+namespace test_number_text {
+
 using namespace dynalab;
 using dynalab::test::error_of;
 
@@ -82,3 +84,5 @@ TEST_CASE("a session file's integers are checked against the type they land in")
   CHECK(error_of([&] { r.integers<int>("list"); }) ==
         "s.json: state.list[1]: expected an integer in [-2147483648, 2147483647], got 4294967296");
 }
+
+}  // namespace test_number_text

@@ -14,6 +14,8 @@
 #include "envs/pendulum.h"
 #include "envs/point_mass.h"
 
+namespace test_pathwise_gradient {
+
 using namespace dynalab;
 
 namespace {
@@ -266,3 +268,5 @@ TEST_CASE("through the pendulum's velocity clip the gradient vanishes instead") 
     CHECK(clipped[t] < free[t] / 30);
   }
 }
+
+}  // namespace test_pathwise_gradient

@@ -9,6 +9,8 @@
 #include "envs/pendulum.h"
 #include "envs/point_obstacles.h"
 
+namespace test_perturb {
+
 using namespace dynalab;
 
 namespace {
@@ -77,3 +79,5 @@ TEST_CASE("the grab survives the per-step world rebuild of contact envs") {
   for (int t = 0; t < 10; ++t) e.step(zero), plain->step(zero);
   CHECK(e.body_state(0).y > box(*plain).body_state(0).y + 0.2);
 }
+
+}  // namespace test_perturb

@@ -15,6 +15,8 @@
 #include "envs/reacher.h"
 #include "envs/registry.h"
 
+namespace test_physics {
+
 using namespace dynalab;
 
 namespace {
@@ -294,3 +296,5 @@ TEST_CASE("discretized: cells, actions and the inner dynamics") {
   ConfigNode ub_node(unbounded, "test.json");
   CHECK_THROWS_WITH_AS(env_registry().make(ub_node), doctest::Contains("low"), InputError);
 }
+
+}  // namespace test_physics

@@ -9,6 +9,8 @@
 #include "envs/registry.h"
 #include "test_util.h"
 
+namespace test_physics_dyna {
+
 using namespace dynalab;
 
 TEST_CASE("mountain_car_dyna improves: last 10 episodes beat the first 10, over 5 runs") {
@@ -71,3 +73,5 @@ TEST_CASE("cartpole_balance_dyna: prioritized sweeping on the binned cart-pole b
   MESSAGE("cartpole_balance_dyna: first 10 " << first << ", last 10 " << last);
   CHECK(last > first + 10);
 }
+
+}  // namespace test_physics_dyna

@@ -23,6 +23,8 @@
 #include "envs/registry.h"
 #include "tests/recording_canvas.h"
 
+namespace test_plan_encoding {
+
 using namespace dynalab;
 
 namespace {
@@ -297,3 +299,5 @@ TEST_CASE("cliff hill: where the car is drawn and where its path ends agree, als
   CHECK(falling >= 2);   // some of the compared steps were mid-fall
   CHECK(worst < 0.35);   // the path's points are where the car is drawn (the disc's centre)
 }
+
+}  // namespace test_plan_encoding

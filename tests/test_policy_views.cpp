@@ -17,6 +17,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_policy_views {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -187,3 +189,5 @@ TEST_CASE("mbpo: the live edit rollout_horizon overrides the schedule from the n
   e->apply_live_edit(edited);
   CHECK(a.rollout_horizon_at(200) == 3);
 }
+
+}  // namespace test_policy_views

@@ -10,6 +10,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_random_policy {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -71,3 +73,5 @@ TEST_CASE("a random-policy session continues bit-identically") {
   CHECK(read_file(dir / "a" / "trajectories.csv") == read_file(dir / "b" / "trajectories.csv"));
   CHECK(csv_cells(read_file(dir / "a" / "metrics.csv")).size() == 1 + 3 * 10);
 }
+
+}  // namespace test_random_policy

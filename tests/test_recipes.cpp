@@ -15,6 +15,8 @@
 #include "envs/registry.h"
 #include "test_util.h"
 
+namespace test_recipes {
+
 using namespace dynalab;
 
 namespace {
@@ -142,3 +144,5 @@ TEST_CASE("analysis: bad input exits 2 with one line naming what is wrong") {
   CHECK(action.output.find("--action: expected 1 values") != std::string::npos);
   CHECK(test::run_cli("analysis disagreement_map cliff_hill_v05 --ticks 2").exit_code == 2);  // no --out
 }
+
+}  // namespace test_recipes

@@ -5,6 +5,8 @@
 
 #include "core/rng.h"
 
+namespace test_rng {
+
 using namespace dynalab;
 
 TEST_CASE("same seed gives the same stream; different seeds differ") {
@@ -75,3 +77,5 @@ TEST_CASE("state save and restore reproduces the stream, including the cached no
   CHECK(r.normal() == z1);
   CHECK(r.normal() == z2);
 }
+
+}  // namespace test_rng

@@ -7,6 +7,8 @@
 
 #include "test_util.h"
 
+namespace test_rollout_cli {
+
 using namespace dynalab::test;
 
 namespace {
@@ -90,3 +92,5 @@ TEST_CASE("rollout rejects bad input with exit code 2 and a one-line message") {
   r = run_cli("rollout pendulum");
   CHECK(r.exit_code == 2);
 }
+
+}  // namespace test_rollout_cli

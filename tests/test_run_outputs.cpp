@@ -12,6 +12,8 @@
 
 #include "tests/test_util.h"
 
+namespace test_run_outputs {
+
 using namespace dynalab;
 
 namespace {
@@ -102,3 +104,5 @@ TEST_CASE("run cliff_hill_v10 writes dataset, model and analysis files, byte-ide
   std::filesystem::remove_all(a);
   std::filesystem::remove_all(b);
 }
+
+}  // namespace test_run_outputs

@@ -7,6 +7,8 @@
 #include "core/runner.h"
 #include "envs/registry.h"
 
+namespace test_runner {
+
 using namespace dynalab;
 using namespace std::chrono_literals;
 
@@ -156,3 +158,5 @@ TEST_CASE("destroying a playing runner does not deadlock") {
     CHECK_FALSE(r.idle());  // destroyed while really ticking (a deadlock hangs the test)
   }
 }
+
+}  // namespace test_runner

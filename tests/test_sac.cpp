@@ -14,6 +14,8 @@
 #include "tests/runner_util.h"
 #include "tests/test_util.h"
 
+namespace test_sac {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -181,3 +183,5 @@ TEST_CASE("sac: actor_update_frequency and target_update_interval skip the actor
   const std::string bad = error_of([] { make({"sac.actor_update_frequency=0"}); });
   CHECK(bad.find("sac.actor_update_frequency") != std::string::npos);
 }
+
+}  // namespace test_sac

@@ -12,6 +12,8 @@
 #include "core/rng.h"
 #include "tests/gradient_check.h"
 
+namespace test_sac_gradients {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -196,3 +198,5 @@ TEST_CASE(
   temperature_loss(log_alpha, confident, target, &d);
   CHECK(d < 0);
 }
+
+}  // namespace test_sac_gradients

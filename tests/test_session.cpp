@@ -17,6 +17,8 @@
 #include "envs/registry.h"
 #include "test_util.h"
 
+namespace test_session {
+
 using namespace dynalab;
 using namespace dynalab::test;
 
@@ -400,3 +402,5 @@ TEST_CASE("a broken tabular learner in session.json is a one-line InputError nam
         }).find(at + "queue[1].pair: expected each (state, action) queued once") != std::string::npos);
   std::filesystem::remove_all(dir);
 }
+
+}  // namespace test_session

@@ -11,6 +11,8 @@
 #include "core/rng.h"
 #include "envs/cliff_hill.h"
 
+namespace test_system_id {
+
 using namespace dynalab;
 
 namespace {
@@ -122,3 +124,5 @@ TEST_CASE("system id: on the random policy's Box2D data the physical parameters 
     CHECK(fit.params[j] == doctest::Approx(form->true_values[j]).epsilon(0.05));
   }
 }
+
+}  // namespace test_system_id

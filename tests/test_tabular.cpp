@@ -6,6 +6,8 @@
 #include "core/episodic_experiment.h"
 #include "envs/registry.h"
 
+namespace test_tabular {
+
 using namespace dynalab;
 
 namespace {
@@ -129,3 +131,5 @@ TEST_CASE("live parameter changes apply at the next tick") {
   e->tick();
   CHECK(learner(*e).planning_updates() - before == 20);
 }
+
+}  // namespace test_tabular

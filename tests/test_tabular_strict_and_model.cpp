@@ -10,6 +10,8 @@
 #include "core/episodic_experiment.h"
 #include "envs/registry.h"
 
+namespace test_tabular_strict_and_model {
+
 using namespace dynalab;
 
 namespace {
@@ -175,3 +177,5 @@ TEST_CASE("slippery maze: with many planning updates, counts beat the last outco
   CHECK(total(*ml) < total(*det));
   CHECK(learner(*det).model().aliased_fraction() > 0.5);  // most pairs have slipped at least once
 }
+
+}  // namespace test_tabular_strict_and_model

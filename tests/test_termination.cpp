@@ -15,6 +15,8 @@
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
+namespace test_termination {
+
 using namespace dynalab;
 
 namespace {
@@ -242,3 +244,5 @@ TEST_CASE("MPC on the cart-pole balances far longer when imagined rollouts stop 
     CHECK(unmasked_worst == 25);
   }
 }
+
+}  // namespace test_termination

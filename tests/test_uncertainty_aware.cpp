@@ -12,6 +12,8 @@
 #include "core/planning/data_support.h"
 #include "core/planning/model_env.h"
 
+namespace test_uncertainty_aware {
+
 using namespace dynalab;
 
 namespace {
@@ -175,3 +177,5 @@ TEST_CASE("rollout.support_radius halts a particle that leaves the data and char
   CHECK(std::isnan(paths[4 * 2]));
   CHECK(score_of({1.0f}, c, H, nullptr) == doctest::Approx(15.0));  // no support given: no halting
 }
+
+}  // namespace test_uncertainty_aware
