@@ -8,6 +8,7 @@
 #include <cmath>
 #include <numbers>
 
+#include <Eigen/Cholesky>
 #include <Eigen/LU>
 
 #include "core/config.h"
@@ -15,6 +16,7 @@
 #include "core/models/gp/gaussian_process.h"
 #include "core/models/gp/gp_dynamics.h"
 #include "core/models/gp/hyperparameter_fit.h"
+#include "core/models/gp/moment_matching.h"
 #include "core/models/gp/squared_exponential.h"
 #include "core/rng.h"
 #include "core/session.h"
@@ -339,6 +341,47 @@ TEST_CASE("the signal-to-noise curb holds on noise-free data; without it sn fall
   // The floor sn^2 >= 1e-6 holds either way.
   CHECK(sn2_free >= 1e-6);
   CHECK(sn2_curbed >= 1e-6);
+}
+
+TEST_CASE("moment matching at a Gaussian input agrees with 1e5-sample Monte Carlo within 1 %") {
+  // A 2-D GP (fixed hyperparameters) on 30 points of 1 + sin(x0) + 0.5 x1.
+  Rng rng(17);
+  const int n = 30;
+  Eigen::MatrixXd X(n, 2);
+  Eigen::VectorXd y(n);
+  for (int i = 0; i < n; ++i) {
+    X(i, 0) = rng.uniform(-2, 2);
+    X(i, 1) = rng.uniform(-2, 2);
+    y[i] = 1 + std::sin(X(i, 0)) + 0.5 * X(i, 1) + 0.05 * rng.normal();
+  }
+  GaussianProcess gp(2);
+  gp.set_params(log_params({0.9, 1.4}, 1.3, 0.05));
+  gp.set_data(X, y);
+  Eigen::Vector2d m(0.3, -0.2);
+  Eigen::Matrix2d S;
+  S << 0.2, 0.05, 0.05, 0.1;
+  const gp::GaussianInputPrediction mm = gp::predict_at_gaussian_input(gp, m, S);
+  // Monte Carlo: x ~ N(m, S); mean E[mu(x)], variance E[var(x)] + Var[mu(x)].
+  const int N = 100000;
+  const Eigen::Matrix2d C = S.llt().matrixL();
+  Eigen::MatrixXd xs(N, 2);
+  for (int s = 0; s < N; ++s) {
+    const double e0 = rng.normal(), e1 = rng.normal();
+    xs.row(s) = (m + C * Eigen::Vector2d(e0, e1)).transpose();
+  }
+  Eigen::VectorXd mu, var;
+  gp.predict(xs, mu, var);
+  const double mc_mean = mu.mean();
+  const double mc_var = var.mean() + (mu.array() - mc_mean).square().mean();
+  MESSAGE("moment matching: mean ", mm.mean, " (MC ", mc_mean, "), variance ", mm.variance,
+          " (MC ", mc_var, ")");
+  CHECK(std::abs(mm.mean - mc_mean) < 0.01 * std::abs(mc_mean));
+  CHECK(std::abs(mm.variance - mc_var) < 0.01 * mc_var);
+  // S = 0: the ordinary posterior at m.
+  const gp::GaussianInputPrediction at_m = gp::predict_at_gaussian_input(gp, m, Eigen::Matrix2d::Zero());
+  gp.predict(m.transpose(), mu, var);
+  CHECK(std::abs(at_m.mean - mu[0]) < 1e-10);
+  CHECK(std::abs(at_m.variance - var[0]) < 1e-10);
 }
 
 TEST_CASE("GpDynamics learns a known system: accurate held-out deltas, variance that grows away "
