@@ -444,6 +444,16 @@ TEST_CASE("GpDynamics learns a known system: accurate held-out deltas, variance 
     MESSAGE("column ", j, ": variance far ", pf.var[0](0, j), ", near (mean) ", near);
     CHECK(pf.var[0](0, j) >= 10 * near);
   }
+  // Posterior function samples in real units: their mean and spread follow predict_latent.
+  Rng srng(5);
+  const Eigen::MatrixXf fs = m.posterior_samples(1, far_obs, far_act, 400, srng);
+  REQUIRE(fs.rows() == 400);
+  GpLatentPrediction far_lat;
+  m.predict_latent(far_obs, far_act, far_lat);
+  const double fmean = fs.col(0).cast<double>().mean();
+  const double fsd = std::sqrt((fs.col(0).cast<double>().array() - fmean).square().mean());
+  CHECK(std::abs(fmean - far_lat.mean(0, 1)) < 4 * std::sqrt(far_lat.latent_var(0, 1) / 400));
+  CHECK(fsd == doctest::Approx(std::sqrt(far_lat.latent_var(0, 1))).epsilon(0.15));
   // The analytic Jacobian against central differences of the predicted mean.
   for (int i = 0; i < 3; ++i) {
     Eigen::VectorXf o = obs.row(i).transpose(), a = act.row(i).transpose();

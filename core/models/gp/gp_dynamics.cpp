@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cmath>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 
 #include "core/dataset.h"
@@ -247,6 +248,19 @@ void GpDynamics::predict_latent(const RowMatrixXf& obs, const RowMatrixXf& actio
     out.latent_var.col(j) = (var.array() * s * s).cast<float>().matrix();
     out.noise_var[j] = float(g.kernel().noise_variance() * s * s);
   }
+}
+
+Eigen::MatrixXf GpDynamics::posterior_samples(int column, const RowMatrixXf& obs,
+                                              const RowMatrixXf& actions, int count,
+                                              Rng& rng) const {
+  if (column < 0 || column >= target_dim())
+    throw std::invalid_argument("GpDynamics::posterior_samples: expected a column in [0, " +
+                                std::to_string(target_dim()) + "), got " + std::to_string(column));
+  Eigen::MatrixXd X(obs.rows(), input_dim());
+  for (Eigen::Index i = 0; i < obs.rows(); ++i)
+    X.row(i) = normalise_input(obs.row(i).data(), actions.row(i).data());
+  const Eigen::MatrixXd s = gps_[size_t(column)].sample_posterior(X, count, rng);
+  return (s.array() * y_std_[column] + y_mean_[column]).cast<float>().matrix();
 }
 
 void GpDynamics::predict(const RowMatrixXf& obs, const RowMatrixXf& actions,

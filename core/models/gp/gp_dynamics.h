@@ -80,6 +80,11 @@ class GpDynamics : public LearnedModel {
   /// The latent posterior and the noise per column at obs (n x obs_dim), actions (n x action_dim).
   void predict_latent(const RowMatrixXf& obs, const RowMatrixXf& actions,
                       GpLatentPrediction& out) const;
+  /// `count` joint posterior samples of column j's latent function at the rows of obs
+  /// (m x obs_dim), actions (m x action_dim), e.g. m points along a 1-D slice of the input:
+  /// count x m, real units (GaussianProcess::sample_posterior; m normal draws per sample).
+  Eigen::MatrixXf posterior_samples(int column, const RowMatrixXf& obs, const RowMatrixXf& actions,
+                                    int count, Rng& rng) const;
   /// Wall time of the last fit (begin_training's factorisation plus every train_epoch since), s.
   double fit_seconds() const { return fit_seconds_; }
   /// The GP of target column j (normalised inputs and targets).
