@@ -17,13 +17,13 @@ namespace dynalab {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using GpClock = std::chrono::steady_clock;
 
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
+double gp_seconds_since(GpClock::time_point t0) {
+  return std::chrono::duration<double>(GpClock::now() - t0).count();
 }
 
-void check_gp_config(const ModelConfig& c) {
+void gp_check_config(const ModelConfig& c) {
   if (c.type != "gp") throw InputError("model.type: expected \"gp\" for GpDynamics, got \"" + c.type + "\"");
   if (c.learn_termination)
     throw InputError("model.learn_termination: expected false with type = gp (a GP regressor "
@@ -43,15 +43,15 @@ void check_gp_config(const ModelConfig& c) {
 
 /// Mean and population standard deviation of each column (std below 1e-6 becomes 1: a constant
 /// column, as Ensemble's Normalizer does).
-void fit_normaliser(const Eigen::MatrixXd& x, Eigen::RowVectorXd& mean, Eigen::RowVectorXd& sd) {
+void gp_fit_normaliser(const Eigen::MatrixXd& x, Eigen::RowVectorXd& mean, Eigen::RowVectorXd& sd) {
   mean = x.colwise().mean();
   sd = (x.rowwise() - mean).array().square().colwise().mean().sqrt().matrix();
   for (Eigen::Index j = 0; j < sd.size(); ++j)
     if (!(sd[j] >= 1e-6)) sd[j] = 1;
 }
 
-std::vector<double> to_std(const Eigen::RowVectorXd& v) { return {v.data(), v.data() + v.size()}; }
-Eigen::RowVectorXd from_std(const std::vector<double>& v) {
+std::vector<double> gp_vector_of(const Eigen::RowVectorXd& v) { return {v.data(), v.data() + v.size()}; }
+Eigen::RowVectorXd gp_row_of(const std::vector<double>& v) {
   return Eigen::Map<const Eigen::RowVectorXd>(v.data(), Eigen::Index(v.size()));
 }
 
@@ -66,7 +66,7 @@ struct GpWorkspace : DynamicsModel::Workspace {
 GpDynamics::GpDynamics(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed)
     : cfg_(config), obs_dim_(obs_dim), action_dim_(action_dim) {
   (void)seed;
-  check_gp_config(cfg_);
+  gp_check_config(cfg_);
   if (obs_dim < 1 || action_dim < 0)
     throw InputError("model: expected obs_dim >= 1 and action_dim >= 0, got " +
                      std::to_string(obs_dim) + " and " + std::to_string(action_dim));
@@ -82,14 +82,14 @@ GpDynamics::GpDynamics(const ModelConfig& config, int obs_dim, int action_dim, u
 }
 
 void GpDynamics::set_training_config(const ModelConfig& c) {
-  check_gp_config(c);
+  gp_check_config(c);
   if (c.learn_reward != cfg_.learn_reward)
     throw InputError("model: learn_reward changes the GP's columns; expected it unchanged (reset to apply)");
   cfg_ = c;
 }
 
 void GpDynamics::begin_training(const Dataset& data, Rng& rng) {
-  const auto t0 = Clock::now();
+  const auto t0 = GpClock::now();
   const long n = long(data.size());
   if (data.obs_dim() != obs_dim_ || data.action_dim() != action_dim_)
     throw InputError("model: expected a dataset with obs_dim " + std::to_string(obs_dim_) +
@@ -116,8 +116,8 @@ void GpDynamics::begin_training(const Dataset& data, Rng& rng) {
     Y.row(i).head(obs_dim_) = next.row(r) - obs.row(r);
     if (cfg_.learn_reward) Y(i, obs_dim_) = rew[r];
   }
-  fit_normaliser(X, in_mean_, in_std_);
-  fit_normaliser(Y, y_mean_, y_std_);
+  gp_fit_normaliser(X, in_mean_, in_std_);
+  gp_fit_normaliser(Y, y_mean_, y_std_);
   const Eigen::MatrixXd Xn = (X.rowwise() - in_mean_).array().rowwise() / in_std_.array();
   const Eigen::MatrixXd Yn = (Y.rowwise() - y_mean_).array().rowwise() / y_std_.array();
   diverged_ = false;
@@ -143,13 +143,13 @@ void GpDynamics::begin_training(const Dataset& data, Rng& rng) {
   done_ = false;
   last_ = EpochStats{};
   refresh_cache();
-  fit_seconds_ = seconds_since(t0);
+  fit_seconds_ = gp_seconds_since(t0);
 }
 
 EpochStats GpDynamics::train_epoch(Rng& rng) {
   (void)rng;
   if (done_) return last_;
-  const auto t0 = Clock::now();
+  const auto t0 = GpClock::now();
   const int D = target_dim();
   std::vector<char> bad(size_t(D), 0);
   auto step = [&](int j) {
@@ -190,7 +190,7 @@ EpochStats GpDynamics::train_epoch(Rng& rng) {
     diverged_ = done_ = true;
     s.diverged = s.done = true;
     last_ = s;
-    fit_seconds_ += seconds_since(t0);
+    fit_seconds_ += gp_seconds_since(t0);
     return s;
   }
   s.train_loss = s.train_mse = 0;
@@ -207,7 +207,7 @@ EpochStats GpDynamics::train_epoch(Rng& rng) {
   done_ = std::all_of(finished_.begin(), finished_.end(), [](int f) { return f != 0; });
   s.done = done_;
   last_ = s;
-  fit_seconds_ += seconds_since(t0);
+  fit_seconds_ += gp_seconds_since(t0);
   return s;
 }
 
@@ -356,8 +356,8 @@ void GpDynamics::visit_state(StateVisitor& v, const Dataset& data) {
   int64_t rows = data_rows_;
   v.field("data_rows", rows);
   v.field("subset", subset_);
-  std::vector<double> im = to_std(in_mean_), is = to_std(in_std_), ym = to_std(y_mean_),
-                      ys = to_std(y_std_);
+  std::vector<double> im = gp_vector_of(in_mean_), is = gp_vector_of(in_std_), ym = gp_vector_of(y_mean_),
+                      ys = gp_vector_of(y_std_);
   v.sized("input_mean", im, size_t(in));
   v.sized("input_std", is, size_t(in));
   v.sized("target_mean", ym, size_t(D));
@@ -387,10 +387,10 @@ void GpDynamics::visit_state(StateVisitor& v, const Dataset& data) {
   last_.diverged = diverged_;
   last_.member_score = {last_.train_loss};
   data_rows_ = long(rows);
-  in_mean_ = from_std(im);
-  in_std_ = from_std(is);
-  y_mean_ = from_std(ym);
-  y_std_ = from_std(ys);
+  in_mean_ = gp_row_of(im);
+  in_std_ = gp_row_of(is);
+  y_mean_ = gp_row_of(ym);
+  y_std_ = gp_row_of(ys);
   if (!fitted_) {
     if (!subset_.empty()) v.fail("subset", "[] before the first fit");
     for (int j = 0; j < D; ++j) {

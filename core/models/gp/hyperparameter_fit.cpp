@@ -15,7 +15,7 @@ namespace {
 /// hypCurb.m's penalty power.
 constexpr int kCurbPower = 30;
 
-double column_std(const Eigen::VectorXd& v) {
+double gp_column_std(const Eigen::VectorXd& v) {
   if (v.size() < 2) return 1;
   const double s = std::sqrt((v.array() - v.mean()).square().sum() / double(v.size() - 1));
   return s > 0 && std::isfinite(s) ? s : 1;
@@ -97,8 +97,8 @@ int gp_fit_progress(void* instance, const lbfgsfloatval_t*, const lbfgsfloatval_
 Eigen::VectorXd initial_hyperparameters(const Eigen::MatrixXd& X, const Eigen::VectorXd& y) {
   const int d = int(X.cols());
   Eigen::VectorXd theta(d + 2);
-  for (int k = 0; k < d; ++k) theta[k] = std::log(column_std(X.col(k)));
-  const double sf = column_std(y);
+  for (int k = 0; k < d; ++k) theta[k] = std::log(gp_column_std(X.col(k)));
+  const double sf = gp_column_std(y);
   theta[d] = std::log(sf);
   theta[d + 1] = std::log(sf / 10);
   return theta;
@@ -129,7 +129,7 @@ FitResult fit_hyperparameters(GaussianProcess& gp, const FitOptions& opt) {
   if (gp.size() == 0) throw std::invalid_argument("fit_hyperparameters: the GP holds no data");
   const int P = gp.kernel().num_params(), ni = gp.kernel().noise_index();
   FitProblem prob{&gp, &opt, Eigen::VectorXd(gp.input_dim())};
-  for (int k = 0; k < gp.input_dim(); ++k) prob.input_std[k] = column_std(gp.inputs().col(k));
+  for (int k = 0; k < gp.input_dim(); ++k) prob.input_std[k] = gp_column_std(gp.inputs().col(k));
 
   Eigen::VectorXd theta0 = gp.params();
   std::vector<lbfgsfloatval_t> z(theta0.data(), theta0.data() + P);
