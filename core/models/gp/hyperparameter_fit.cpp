@@ -23,8 +23,8 @@ double gp_column_std(const Eigen::VectorXd& v) {
 
 /// State of one fit_hyperparameters call, seen by liblbfgs's callbacks.
 struct FitProblem {
-  GaussianProcess* gp;
-  const FitOptions* opt;
+  GaussianProcess* gp = nullptr;
+  const FitOptions* opt = nullptr;
   Eigen::VectorXd input_std;
   double best_f = std::numeric_limits<double>::infinity();
   Eigen::VectorXd best_theta;
@@ -128,7 +128,10 @@ double hyperparameter_penalty(const Eigen::VectorXd& theta, const Eigen::VectorX
 FitResult fit_hyperparameters(GaussianProcess& gp, const FitOptions& opt) {
   if (gp.size() == 0) throw std::invalid_argument("fit_hyperparameters: the GP holds no data");
   const int P = gp.kernel().num_params(), ni = gp.kernel().noise_index();
-  FitProblem prob{&gp, &opt, Eigen::VectorXd(gp.input_dim())};
+  FitProblem prob;
+  prob.gp = &gp;
+  prob.opt = &opt;
+  prob.input_std.resize(gp.input_dim());
   for (int k = 0; k < gp.input_dim(); ++k) prob.input_std[k] = gp_column_std(gp.inputs().col(k));
 
   Eigen::VectorXd theta0 = gp.params();
