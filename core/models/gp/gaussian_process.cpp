@@ -9,7 +9,11 @@
 
 namespace dynalab::gp {
 
-GaussianProcess::GaussianProcess(int input_dim) : kernel_(input_dim), X_(0, input_dim) {}
+GaussianProcess::GaussianProcess(int input_dim) : kernel_(input_dim), X_(0, input_dim) {
+  // An initialised (empty) factorisation: a default LLT leaves its status unset, and copying a
+  // GaussianProcess copies it.
+  llt_.compute(Eigen::MatrixXd(0, 0));
+}
 
 void GaussianProcess::set_params(const Eigen::VectorXd& theta) {
   kernel_.set_params(theta);
