@@ -97,6 +97,10 @@ struct ModelConfig {
         v.fail(learn_reward ? "learn_reward" : "learn_termination",
                "false with prediction = system_id (its equations give the next state only; the "
                "reward and termination come from the env), got true");
+      if (type == "gp" && learn_termination)
+        v.fail("learn_termination",
+               "false with type = gp (a GP regressor with Gaussian noise predicts a real value, "
+               "not a probability of termination in [0, 1]), got true");
       if (elite_members > ensemble_size)
         v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
                                     "), got " + std::to_string(elite_members));
