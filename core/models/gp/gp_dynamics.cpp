@@ -250,6 +250,22 @@ void GpDynamics::predict_latent(const RowMatrixXf& obs, const RowMatrixXf& actio
   }
 }
 
+void GpDynamics::predict_moments(const RowMatrixXf& obs, const RowMatrixXf& actions,
+                                 const std::vector<int>& members, PredictiveMoments& out) const {
+  (void)members;  // one member
+  GpLatentPrediction p;
+  predict_latent(obs, actions, p);
+  out.mean = p.mean.cast<double>();
+  out.epistemic = p.latent_var.cast<double>();
+  out.aleatoric = Eigen::MatrixXd::Ones(obs.rows(), target_dim()) * p.noise_var.cast<double>().asDiagonal();
+}
+
+bool GpDynamics::sample_functions(const RowMatrixXf& obs, const RowMatrixXf& actions, int column,
+                                  int count, Rng& rng, Eigen::MatrixXd& samples) const {
+  samples = posterior_samples(column, obs, actions, count, rng).cast<double>();
+  return true;
+}
+
 Eigen::MatrixXf GpDynamics::posterior_samples(int column, const RowMatrixXf& obs,
                                               const RowMatrixXf& actions, int count,
                                               Rng& rng) const {

@@ -18,6 +18,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -51,6 +52,8 @@ class GpDynamics : public LearnedModel {
   bool learns_reward() const override { return cfg_.learn_reward; }
   bool learns_termination() const override { return false; }
 
+  const ModelConfig& config() const override { return cfg_; }
+  std::shared_ptr<LearnedModel> clone() const override { return std::make_shared<GpDynamics>(*this); }
   void set_training_config(const ModelConfig& c) override;
   void begin_training(const Dataset& data, Rng& rng) override;
   /// Up to iterations_per_epoch L-BFGS iterations per unconverged column. train_loss is
@@ -64,6 +67,11 @@ class GpDynamics : public LearnedModel {
   /// Hyperparameters, normalisers, subset indices and counters; the GPs are rebuilt from `data`
   /// (the dataset the fit began on) on load.
   void visit_state(StateVisitor& v, const Dataset& data) override;
+  /// gp_model_file.cpp: the normalisers, and per column the hyperparameters and the GP's
+  /// (normalised) points, as JSON: a GP's data is part of the model.
+  std::string to_bytes() const override;
+  std::string file_name() const override { return "gp.json"; }
+  void load_bytes(const std::string& bytes, const std::string& source) override;
 
   /// Mean and predictive variance (latent + noise) of the single member, real units.
   void predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
@@ -76,6 +84,14 @@ class GpDynamics : public LearnedModel {
   /// Analytic d mean / d [s, a] (GaussianProcess::mean_gradient through the normalisers).
   bool input_jacobian(int member, const Eigen::VectorXf& obs, const Eigen::VectorXf& action,
                       Eigen::MatrixXf& jacobian) const override;
+
+  /// The GP's own split: epistemic = the latent variance, aleatoric = the noise variance (the
+  /// member set is {0}, the only member).
+  void predict_moments(const RowMatrixXf& obs, const RowMatrixXf& actions,
+                       const std::vector<int>& members, PredictiveMoments& out) const override;
+  /// posterior_samples() of the latent function (double, count x n).
+  bool sample_functions(const RowMatrixXf& obs, const RowMatrixXf& actions, int column, int count,
+                        Rng& rng, Eigen::MatrixXd& samples) const override;
 
   /// The latent posterior and the noise per column at obs (n x obs_dim), actions (n x action_dim).
   void predict_latent(const RowMatrixXf& obs, const RowMatrixXf& actions,
