@@ -97,6 +97,10 @@ struct ModelConfig {
         v.fail(learn_reward ? "learn_reward" : "learn_termination",
                "false with prediction = system_id (its equations give the next state only; the "
                "reward and termination come from the env), got true");
+      if (type == "bnn" && prediction == "deterministic")
+        v.fail("prediction", "probabilistic with type = bnn (its likelihood is a Gaussian: a "
+                             "learned head, or bnn.noise_std > 0 for a known noise), got "
+                             "deterministic");
       if (elite_members > ensemble_size)
         v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
                                     "), got " + std::to_string(elite_members));
