@@ -345,7 +345,13 @@ TEST_CASE("BnnDynamics: same seed, same predictions; draw_posterior_samples chan
     }
     CHECK(a.mean[0] != a.mean[1]);  // the draws differ from each other
   }
-  c.bnn.prior = "gaussian";
+  // Blundell's KL weighting trains to other numbers from the same seed.
+  c.bnn.kl_weighting = "blundell";
+  const auto [bl, seed_bl] = run("gaussian");
+  c.bnn.kl_weighting = "uniform";
+  const auto [un, seed_un] = run("gaussian");
+  CHECK(bl.mean[0].allFinite());
+  CHECK(bl.mean[0] != un.mean[0]);
   BnnDynamics m(c, 1, 1, 9);
   Rng rng(4);
   m.fit(data, rng);
@@ -420,6 +426,8 @@ TEST_CASE("BnnDynamics: predict_member matches predict, allocates nothing once g
     Rng rng(1);
     model->begin_training(data, rng);
     while (!model->training_done()) model->train_epoch(rng);
+    const float y_sd = static_cast<const BnnDynamics&>(*model).target_normalizer().std[0];
+    CHECK(y_sd > 1.0f);  // fit on the data (identity before)
     const RowMatrixXf obs = column({-3, -1, 0.5f, 2, 3.5f}), act = RowMatrixXf::Zero(5, 1);
     MemberPredictions p;
     model->predict(obs, act, p);
@@ -427,6 +435,8 @@ TEST_CASE("BnnDynamics: predict_member matches predict, allocates nothing once g
     const int rows[] = {4, 0, 2};
     for (int k = 0; k < 3; ++k) {
       const auto out = model->predict_member(k, obs, act, rows, 3, true, *ws);
+      if (noise > 0)  // known noise: its variance in real units, the same for every row
+        CHECK(p.var[k](0, 0) == doctest::Approx(noise * noise * y_sd * y_sd));
       for (int i = 0; i < 3; ++i) {
         CHECK(out(i, 0) == doctest::Approx(p.mean[k](rows[i], 0)).epsilon(1e-5));
         CHECK(out(i, 1) == doctest::Approx(std::sqrt(p.var[k](rows[i], 0))).epsilon(1e-4));

@@ -1,5 +1,6 @@
 // The session state of a BnnDynamics: one little-endian binary file, model/bnn.bin:
 //   char[8] magic "DLBNNST1"; u32 K (draws), P (parameters), D (targets), in (inputs), n_rows
+//            (the dataset's rows during a fit, else 0)
 //   u64 construction seed, draws' seed; i32 completed fits
 //   u8 done, diverged; i32 epoch, since_improved
 //   last epoch stats: i32 epoch; f64 train_loss, train_mse, val_mse, val_nll; u32 n; f64[n]
@@ -82,7 +83,8 @@ void BnnDynamics::visit_state(StateVisitor& v, const Dataset& data) {
 std::string BnnDynamics::state_bytes() const {
   BinaryWriter o;
   o.array(kMagic, 8);
-  for (long x : {long(members()), q_.size(), long(target_dim()), long(input_dim()), long(x_raw_.rows())})
+  for (long x : {long(members()), q_.size(), long(target_dim()), long(input_dim()),
+                 done_ ? 0L : long(x_raw_.rows())})
     o.put<uint32_t>(uint32_t(x));
   o.put<uint64_t>(seed_);
   o.put<uint64_t>(draws_seed_);
