@@ -139,7 +139,7 @@ TEST_CASE("Bayesian linear regression: the mean-field optimum has the posterior 
   VecD eps, gm, gr, gm_sum, gr_sum, mu_avg = VecD::Zero(p + 1), rho_avg = VecD::Zero(p + 1);
   // Full batch (M = 1: the loss is -ELBO / N), S weight samples per step, Adam with a step
   // decaying as 1/sqrt, then the iterates averaged over the last half (Polyak).
-  const int steps = test::kSanitized ? 1500 : 4000, S = 8;
+  const int steps = 4000, S = 8;
   int averaged = 0;
   for (int t = 0; t < steps; ++t) {
     gm_sum = VecD::Zero(p + 1);
@@ -478,4 +478,11 @@ TEST_CASE("model.bnn config: ranges and cross-field checks name the key") {
             .find("prior") != std::string::npos);
   CHECK(test::error_of([&] { read(R"({"type": "bnn", "prediction": "deterministic"})"); })
             .find("prediction") != std::string::npos);
+  // Configs built in code get the same checks from the constructor.
+  ModelConfig c = bnn_config();
+  c.bnn.mixture_sigma2 = 3;
+  CHECK(test::error_of([&] { BnnDynamics(c, 1, 1, 0); }).find("model.bnn.mixture_sigma2: expected") == 0);
+  c = bnn_config();
+  c.bnn.prior = "laplace";
+  CHECK(test::error_of([&] { make_learned_model(c, 1, 1, 0); }).find("model.bnn.prior: expected") == 0);
 }

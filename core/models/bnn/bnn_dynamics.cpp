@@ -13,6 +13,34 @@ namespace dynalab {
 namespace {
 // Stream paths under the construction seed: the initial mean weights, the draws' seeds.
 constexpr uint64_t kInitStream = 0, kDrawStream = 1;
+
+bool one_of(const std::string& x, const std::vector<std::string>& choices) {
+  return std::find(choices.begin(), choices.end(), x) != choices.end();
+}
+
+/// The checks the config reader makes, for configs built in code (InputError naming the key).
+void check_bnn_config(const BnnConfig& b) {
+  auto fail = [](const std::string& key, const std::string& what) {
+    throw InputError("model.bnn." + key + ": expected " + what);
+  };
+  if (!one_of(b.prior, BnnConfig::priors())) fail("prior", "gaussian or scale_mixture, got \"" + b.prior + "\"");
+  if (!one_of(b.kl_weighting, BnnConfig::kl_weightings()))
+    fail("kl_weighting", "uniform or blundell, got \"" + b.kl_weighting + "\"");
+  if (b.posterior_samples < 1 || b.posterior_samples > kMaxPosteriorSamples)
+    fail("posterior_samples", "an integer in [1, " + std::to_string(kMaxPosteriorSamples) +
+                                  "], got " + std::to_string(b.posterior_samples));
+  for (auto [key, x] : {std::pair{"prior_sigma", b.prior_sigma}, std::pair{"mixture_sigma1", b.mixture_sigma1},
+                        std::pair{"mixture_sigma2", b.mixture_sigma2}})
+    if (!(x > 0) || !std::isfinite(x)) fail(key, "a number > 0, got " + std::to_string(x));
+  if (!(b.mixture_pi >= 0 && b.mixture_pi <= 1))
+    fail("mixture_pi", "a number in [0, 1], got " + std::to_string(b.mixture_pi));
+  if (!(b.mixture_sigma2 < b.mixture_sigma1))
+    fail("mixture_sigma2", "a number below mixture_sigma1 (" + std::to_string(b.mixture_sigma1) +
+                               "), got " + std::to_string(b.mixture_sigma2));
+  if (!(b.noise_std >= 0) || !std::isfinite(b.noise_std))
+    fail("noise_std", "a number >= 0, got " + std::to_string(b.noise_std));
+  if (!std::isfinite(b.initial_rho)) fail("initial_rho", "a finite number");
+}
 }  // namespace
 
 BnnDynamics::BnnDynamics(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed)
@@ -21,6 +49,7 @@ BnnDynamics::BnnDynamics(const ModelConfig& config, int obs_dim, int action_dim,
   if (cfg_.prediction != "probabilistic")
     throw InputError("model.prediction: expected probabilistic with type = bnn, got \"" +
                      cfg_.prediction + "\"");
+  check_bnn_config(cfg_.bnn);
   prior_ = BnnPrior::of(cfg_.bnn);
   reinitialize(seed);
 }
@@ -32,6 +61,7 @@ MlpShape BnnDynamics::net_shape() const {
 
 void BnnDynamics::set_training_config(const ModelConfig& c) {
   c.validate("model");
+  check_bnn_config(c.bnn);
   if (c.type != cfg_.type || c.prediction != cfg_.prediction || c.hidden != cfg_.hidden ||
       c.activation != cfg_.activation || c.learn_reward != cfg_.learn_reward ||
       c.learn_termination != cfg_.learn_termination ||
