@@ -101,6 +101,10 @@ struct ModelConfig {
         v.fail("learn_termination",
                "false with type = gp (a GP regressor with Gaussian noise predicts a real value, "
                "not a probability of termination in [0, 1]), got true");
+      if (type == "bnn" && prediction == "deterministic")
+        v.fail("prediction", "probabilistic with type = bnn (its likelihood is a Gaussian: a "
+                             "learned head, or bnn.noise_std > 0 for a known noise), got "
+                             "deterministic");
       if (elite_members > ensemble_size)
         v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
                                     "), got " + std::to_string(elite_members));
