@@ -20,6 +20,8 @@
 #include "tests/gradient_check.h"
 #include "tests/test_util.h"
 
+namespace test_bnn {
+
 using namespace dynalab;
 using test::finite_difference;
 using test::relative_error;
@@ -486,3 +488,5 @@ TEST_CASE("model.bnn config: ranges and cross-field checks name the key") {
   c.bnn.prior = "laplace";
   CHECK(test::error_of([&] { make_learned_model(c, 1, 1, 0); }).find("model.bnn.prior: expected") == 0);
 }
+
+}  // namespace test_bnn

@@ -24,6 +24,8 @@
 #include "core/state_visitor.h"
 #include "tests/test_util.h"
 
+namespace test_gaussian_process {
+
 using namespace dynalab;
 using gp::GaussianProcess;
 
@@ -621,3 +623,5 @@ TEST_CASE("model.type = gp: built by make_learned_model; learn_termination is re
           node2.finish();
         }).find("cfg.json: gp.max_points") == 0);
 }
+
+}  // namespace test_gaussian_process

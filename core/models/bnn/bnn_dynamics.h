@@ -22,6 +22,7 @@
 #include <Eigen/Core>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <limits>
 #include <string>
 #include <vector>
@@ -44,7 +45,6 @@ class BnnDynamics : public LearnedModel {
   /// config is invalid.
   BnnDynamics(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed);
 
-  const ModelConfig& config() const { return cfg_; }
   int obs_dim() const override { return obs_dim_; }
   int action_dim() const override { return action_dim_; }
   int input_dim() const { return obs_dim_ + action_dim_; }
@@ -59,6 +59,8 @@ class BnnDynamics : public LearnedModel {
   /// True if the output noise is known (bnn.noise_std > 0) rather than learned.
   bool known_noise() const { return cfg_.bnn.noise_std > 0; }
 
+  const ModelConfig& config() const override { return cfg_; }
+  std::shared_ptr<LearnedModel> clone() const override { return std::make_shared<BnnDynamics>(*this); }
   void set_training_config(const ModelConfig& c) override;
   /// Fresh posterior from `seed` (mu the PETS init, rho = initial_rho), identity normalisers,
   /// new draws; clears diverged and the training state.
@@ -118,6 +120,11 @@ class BnnDynamics : public LearnedModel {
   /// Reads state_bytes(); `data` is the dataset the fit began on (its rows are rebuilt from
   /// it). InputError naming `source` on truncated or wrong-shape content.
   void load_state_bytes(const std::string& bytes, const std::string& source, const Dataset& data);
+  /// The model file is the session file (state_bytes): mu and rho are the model, and the draws
+  /// are rebuilt from their seed. load_bytes reads one without a fit in progress.
+  std::string to_bytes() const override { return state_bytes(); }
+  std::string file_name() const override { return "bnn.bin"; }
+  void load_bytes(const std::string& bytes, const std::string& source) override;
 
  private:
   MlpShape net_shape() const;

@@ -193,3 +193,11 @@ void BnnDynamics::load_state_bytes(const std::string& bytes, const std::string& 
 }
 
 }  // namespace dynalab
+
+namespace dynalab {
+
+void BnnDynamics::load_bytes(const std::string& bytes, const std::string& source) {
+  load_state_bytes(bytes, source, Dataset(obs_dim_, action_dim_));
+}
+
+}  // namespace dynalab
