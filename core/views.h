@@ -13,12 +13,12 @@
 
 #include "core/dataset.h"
 #include "core/heatmap.h"
+#include "core/models/learned_model.h"
 #include "core/planning/plan_trace.h"
 #include "core/space.h"
 
 namespace dynalab {
 
-class LearnedModel;
 
 /// A table of action values over discrete states, the tabular model behind it and what changed
 /// it lately (tabular Dyna: the heat map, policy arrows, planning flashes, the path).

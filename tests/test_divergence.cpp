@@ -50,7 +50,7 @@ TEST_CASE("a huge learning rate: model diverged in the snapshot, good weights ke
         for (double y : se.y) CHECK(std::isfinite(y));
       }
     // Training stopped and did not start again after the next episodes.
-    const auto model = mbrl->planner_agent().model();
+    const auto model = std::dynamic_pointer_cast<const Ensemble>(mbrl->planner_agent().model());
     REQUIRE(model);
     CHECK(model->diverged());
     CHECK(mbrl->planner_agent().fits() == 1);

@@ -114,8 +114,8 @@ DisagreementSlice disagreement_slice(const DynamicsModel& model, const Vec& base
       const double v = double(obs(k, d)) + pred.mean[members[j]](k, d);
       s.member_means[size_t(j) * x.n + k] = v;
       s.member_vars[size_t(j) * x.n + k] = pred.var[members[j]](k, d);
+      s.mean[k] += v / s.members;
     }
-    s.mean[k] = double(obs(k, d)) + moments.mean(k, d);
     split_variance(moments, model.obs_dim(), d, k, s.epistemic[k], s.aleatoric[k]);
   }
   // A model whose members are not function draws (a GP) gives a few joint posterior draws.

@@ -18,15 +18,24 @@ void DynamicsModel::predict_moments(const RowMatrixXf& obs, const RowMatrixXf& a
   predict(obs, actions, pred);
   const Eigen::Index n = obs.rows(), D = target_dim();
   const double k = double(members.size());
-  out.mean.setZero(n, D);
-  out.epistemic.setZero(n, D);
-  out.aleatoric.setZero(n, D);
-  for (int m : members) {
-    out.mean += pred.mean[size_t(m)].cast<double>() / k;
-    out.aleatoric += pred.var[size_t(m)].cast<double>() / k;
-  }
-  for (int m : members)
-    out.epistemic += (pred.mean[size_t(m)].cast<double>() - out.mean).array().square().matrix() / k;
+  out.mean.resize(n, D);
+  out.epistemic.resize(n, D);
+  out.aleatoric.resize(n, D);
+  // Sum, then divide: the order the first wave's disagreement views used (same numbers).
+  for (Eigen::Index i = 0; i < n; ++i)
+    for (Eigen::Index c = 0; c < D; ++c) {
+      double mean = 0, var = 0;
+      for (int m : members) mean += pred.mean[size_t(m)](i, c), var += pred.var[size_t(m)](i, c);
+      mean /= k;
+      double spread = 0;
+      for (int m : members) {
+        const double dev = pred.mean[size_t(m)](i, c) - mean;
+        spread += dev * dev;
+      }
+      out.mean(i, c) = mean;
+      out.epistemic(i, c) = spread / k;
+      out.aleatoric(i, c) = var / k;
+    }
 }
 
 }  // namespace dynalab
