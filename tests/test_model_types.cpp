@@ -13,6 +13,7 @@
 #include "core/analysis/model_inputs.h"
 #include "core/experiment.h"
 #include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 #include "envs/registry.h"
 #include "test_util.h"
 
