@@ -15,7 +15,6 @@
 namespace dynalab {
 
 namespace {
-const std::filesystem::path kExportDir = "dynalab_exports";
 
 // The plots row: every figure of the frame side by side, in the plot font.
 void plots_window(const std::vector<Figure>& figs, ImVec2 pos, ImVec2 size, float line_scale,

@@ -7,10 +7,6 @@
 
 namespace dynalab {
 
-namespace {
-const std::filesystem::path kExportDir = "dynalab_exports";
-}
-
 void App::menu_bar() {
   if (!ImGui::BeginMainMenuBar()) return;
   if (ImGui::BeginMenu("File")) {

@@ -17,10 +17,6 @@
 
 namespace dynalab {
 
-namespace {
-const std::filesystem::path kExports = "dynalab_exports";
-}
-
 std::string export_timestamp() {
   const std::time_t t = std::time(nullptr);
   std::tm tm{};
@@ -115,7 +111,7 @@ void App::start_export_all(const std::string& dir) {
 
 void App::session_menu_items() {
   ImGui::Separator();
-  const std::string stem = (kExports / (name_ + "-" + export_timestamp())).string();
+  const std::string stem = (kExportDir / (name_ + "-" + export_timestamp())).string();
   auto ask = [&](ExportJobs::Popup p, const std::string& def) {
     export_.popup = p;
     export_.open_popup = true;
@@ -125,14 +121,14 @@ void App::session_menu_items() {
   if (ImGui::MenuItem("Save session...", nullptr, false, !busy))
     ask(ExportJobs::Popup::save_session, stem + "-session");
   if (ImGui::MenuItem("Load session...", nullptr, false, !busy))
-    ask(ExportJobs::Popup::load_session, kExports.string() + "/");
+    ask(ExportJobs::Popup::load_session, kExportDir.string() + "/");
   if (ImGui::MenuItem("Export all...", nullptr, false, !busy))
     ask(ExportJobs::Popup::export_all, stem);
   if (ImGui::BeginMenu("Export plot", !figures_.empty() && !busy)) {
     for (size_t i = 0; i < figures_.size(); ++i) {
       const Figure& f = figures_[i];
       if (!ImGui::BeginMenu((f.title + "##" + f.id).c_str())) continue;
-      const std::filesystem::path base = kExports / (name_ + "_" + f.id);
+      const std::filesystem::path base = kExportDir / (name_ + "_" + f.id);
       try {
         if (ImGui::MenuItem("SVG (vector, for slides)")) {
           write_file_atomic(base.string() + ".svg", figure_to_svg(f));

@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <deque>
+#include <filesystem>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -16,6 +17,9 @@
 #include "core/export/export_all.h"
 
 namespace dynalab {
+
+/// Where the File > Export items write, relative to the working directory.
+inline const std::filesystem::path kExportDir = "dynalab_exports";
 
 struct ExportJobs {
   enum class Popup { none, save_session, load_session, export_all };
