@@ -103,6 +103,9 @@ class Env {
     (void)s, (void)a, (void)s_next;
     return std::nullopt;
   }
+  /// Seconds of simulated time per step, for envs that stand for real time (the physics worlds):
+  /// data efficiency "in seconds of interaction" as PILCO counts it. nullopt by default.
+  virtual std::optional<double> control_dt() const { return std::nullopt; }
   /// The env's unstable equilibrium (the pendulum upright), if its physics has one.
   virtual std::optional<UnstableEquilibrium> unstable_equilibrium() const { return std::nullopt; }
   /// Puts the env in the state whose observation is `obs`, for envs whose observation is their

@@ -63,6 +63,7 @@ class Box2DEnv : public Env {
   void set_state(const std::vector<double>& state) override;
   void draw(Canvas& canvas) const override;
   int max_episode_steps() const override { return physics_.max_episode_steps; }
+  std::optional<double> control_dt() const override { return physics_.control_dt; }
   int episode_step() const override { return step_; }
   /// Mouse-joint-like pull: force m * (k * (target - anchor) - c * v_anchor) at the grabbed
   /// point, k = (2 pi 2 Hz)^2, damping ratio 0.7, m the body's mass (so it feels the same on

@@ -50,7 +50,7 @@ void Pendulum::set_pole(double theta, double omega) {
 
 Vec Pendulum::reset(uint64_t seed) {
   Rng rng(seed);
-  const double theta = rng.uniform(-cfg_.start_angle, cfg_.start_angle);
+  const double theta = cfg_.start_center + rng.uniform(-cfg_.start_angle, cfg_.start_angle);
   const double omega = rng.uniform(-cfg_.start_speed, cfg_.start_speed);
   set_pole(theta, omega);
   return observe();

@@ -17,9 +17,12 @@ struct PendulumConfig {
   double length = 1.0;      ///< m
   double max_torque = 2.0;  ///< N m
   double max_speed = 8.0;   ///< rad/s
-  /// Episode starts: theta ~ U(-start_angle, start_angle), theta_dot ~ U(-start_speed,
-  /// start_speed); Gymnasium's are pi and 1. Small values start near upright ("learn to
-  /// balance from nearby starts", the v2.0 lesson).
+  /// Episode starts: theta ~ start_center + U(-start_angle, start_angle), theta_dot ~
+  /// U(-start_speed, start_speed); Gymnasium's are 0, pi and 1. Small spreads around 0 start
+  /// near upright ("learn to balance from nearby starts", the v2.0 lesson); around pi, hanging
+  /// down with a small spread as in PILCO's swing-up (pilco-matlab settings_pendulum.m: mu0 =
+  /// hanging, S0 = 0.01 I, i.e. a std of 0.1, which U(-0.17, 0.17) matches).
+  double start_center = 0;                 ///< rad, 0 upright, pi hanging
   double start_angle = 3.141592653589793;  ///< rad
   double start_speed = 1.0;                ///< rad/s
   PhysicsSettings physics{0.05, 10, 4, 2, 200};
@@ -33,8 +36,10 @@ struct PendulumConfig {
             "torque bound, N m");
     v.field("max_speed", max_speed, Range::closed(0.1, 100), Apply::on_reset,
             "angular speed limit, rad/s");
+    v.field("start_center", start_center, Range::closed(-3.141592653589793, 3.141592653589793),
+            Apply::on_reset, "angle the episode starts are spread around, rad (0 upright, pi hanging)");
     v.field("start_angle", start_angle, Range::closed(0, 3.141592653589793), Apply::on_reset,
-            "largest |angle| of an episode's start, rad (0 upright)");
+            "largest |angle - start_center| of an episode's start, rad");
     v.field("start_speed", start_speed, Range::closed(0, 100), Apply::on_reset,
             "largest |angular speed| of an episode's start, rad/s");
     physics.visit(v);

@@ -7,6 +7,7 @@
 #include "core/agents/mbpg/mbpg_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mpc_agent.h"
+#include "core/agents/pilco/pilco_agent.h"
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
@@ -27,6 +28,7 @@ const std::vector<AgentFamily>& agent_families() {
       backprop_family(),
       gps_family(),
       mbpg_family(),
+      pilco_family(),
   };
   return families;
 }

@@ -48,6 +48,14 @@ void DifferentiableDynamics::jacobians_batch(const std::vector<Vec>& x, const st
   for (size_t i = 0; i < x.size(); ++i) jacobians(x[i], u[i], A[i], B[i]);
 }
 
+void DifferentiableDynamics::sample_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                                          const std::vector<Vec>&, std::vector<Vec>& next,
+                                          std::vector<Eigen::MatrixXd>* A,
+                                          std::vector<Eigen::MatrixXd>* B) const {
+  step_batch(x, u, next);
+  if (A && B) jacobians_batch(x, u, *A, *B);
+}
+
 Vec LinearDynamics::step(const Vec& x, const Vec& u) const { return A_ * x + B_ * u + c_; }
 
 void LinearDynamics::jacobians(const Vec&, const Vec&, Eigen::MatrixXd& A,

@@ -40,6 +40,18 @@ class DifferentiableDynamics {
                                std::vector<Eigen::MatrixXd>& A, std::vector<Eigen::MatrixXd>& B) const;
   /// Finite-difference step of the default jacobians().
   double fd_step = 1e-5;
+
+  /// A model with a predictive spread, s' = mean(x, u) + sd(x, u) o eps (o: elementwise), sampled
+  /// by the reparameterisation trick: eps (state_dim standard normals per point) is held fixed, so
+  /// the sample is a differentiable function of (x, u) (MC-PILCO, Amadio et al., IEEE T-RO 2022).
+  /// Writes the samples to `next` and, if A and B are not null, the Jacobians of the map at each
+  /// point, eps fixed: A = d mean/dx + diag(eps) d sd/dx, B likewise in u (one pass computes both).
+  /// step()/step_batch() give the mean. A deterministic model has sd = 0, the default here:
+  /// step_batch and jacobians_batch, eps ignored.
+  virtual void sample_batch(const std::vector<Vec>& x, const std::vector<Vec>& u,
+                            const std::vector<Vec>& eps, std::vector<Vec>& next,
+                            std::vector<Eigen::MatrixXd>* A = nullptr,
+                            std::vector<Eigen::MatrixXd>* B = nullptr) const;
 };
 
 /// Central finite differences of f at (x, u): A = df/dx, B = df/du (the default above, also for

@@ -18,8 +18,40 @@ ActionNoise ActionNoise::draw(int starts, int horizon, int action_dim, double st
   return n;
 }
 
+StateNoise StateNoise::draw(int starts, int horizon, int state_dim, Rng& rng) {
+  StateNoise n;
+  n.eps.assign(size_t(starts), std::vector<Vec>(size_t(horizon), Vec(state_dim)));
+  for (auto& start : n.eps)
+    for (Vec& e : start)
+      for (Eigen::Index d = 0; d < e.size(); ++d) e[d] = rng.normal();
+  return n;
+}
+
+namespace {
+
+// True if draws (per start, per step) cover the starts and the horizon with `dim` values each.
+bool covers(const std::vector<std::vector<Vec>>& eps, size_t starts, int horizon, Eigen::Index dim) {
+  if (eps.size() < starts) return false;
+  for (size_t i = 0; i < starts; ++i) {
+    if (eps[i].size() < size_t(horizon)) return false;
+    for (int t = 0; t < horizon; ++t)
+      if (eps[i][size_t(t)].size() != dim) return false;
+  }
+  return true;
+}
+
+// Step t's draws of every start (the batched sample calls take them so).
+std::vector<Vec> draws_at(const StateNoise& noise, size_t starts, int t) {
+  std::vector<Vec> e(starts);
+  for (size_t i = 0; i < starts; ++i) e[i] = noise.eps[i][size_t(t)];
+  return e;
+}
+
+}  // namespace
+
 void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, const TanhPolicy& policy,
-                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise) {
+                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise,
+                          const StateNoise* state_noise) {
   const std::string w = std::string(who) + ": ";
   if (starts.empty()) throw std::invalid_argument(w + "no start states");
   if (horizon < 1) throw std::invalid_argument(w + "horizon must be >= 1");
@@ -27,19 +59,17 @@ void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, cons
     throw std::invalid_argument(w + "the policy's dimensions are not the model's");
   for (const Vec& s : starts)
     if (s.size() != f.state_dim()) throw std::invalid_argument(w + "a start state has the wrong size");
-  if (!noise) return;
-  bool covers = noise->eps.size() >= starts.size();
-  for (size_t i = 0; covers && i < starts.size(); ++i) {
-    covers = noise->eps[i].size() >= size_t(horizon);
-    for (int t = 0; covers && t < horizon; ++t) covers = noise->eps[i][t].size() == f.action_dim();
-  }
-  if (!covers) throw std::invalid_argument(w + "the action noise does not cover the starts and the horizon");
+  if (noise && !covers(noise->eps, starts.size(), horizon, f.action_dim()))
+    throw std::invalid_argument(w + "the action noise does not cover the starts and the horizon");
+  if (state_noise && !covers(state_noise->eps, starts.size(), horizon, f.state_dim()))
+    throw std::invalid_argument(w + "the state noise does not cover the starts and the horizon");
 }
 
 PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const DifferentiableReward& r,
                                  const TanhPolicy& policy, const std::vector<Vec>& starts,
                                  const PathwiseOptions& o) {
-  check_rollout_inputs("pathwise_gradient", f, policy, starts, o.horizon, o.action_noise);
+  check_rollout_inputs("pathwise_gradient", f, policy, starts, o.horizon, o.action_noise,
+                       o.state_noise);
   const int n = int(starts.size()), H = o.horizon, S = f.state_dim(), A = f.action_dim();
   using Mat = TanhPolicy::Mat;
 
@@ -55,6 +85,7 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
   // Step t's states and actions of every start, as the batched dynamics calls take them.
   std::vector<std::vector<Vec>> xs(H, std::vector<Vec>(n)), us(H, std::vector<Vec>(n));
   std::vector<Vec> next;
+  std::vector<std::vector<Eigen::MatrixXd>> sample_A(o.state_noise ? H : 0), sample_B = sample_A;
   for (int t = 0; t < H; ++t) {
     obs[t].resize(n, S);
     for (int i = 0; i < n; ++i) obs[t].row(i) = out.states[i][t].transpose();
@@ -65,7 +96,11 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
       xs[t][i] = out.states[i][t];
       us[t][i] = out.actions[i][t];
     }
-    f.step_batch(xs[t], us[t], next);
+    if (o.state_noise)  // the Jacobians in the same pass (kept for the backward one)
+      f.sample_batch(xs[t], us[t], draws_at(*o.state_noise, size_t(n), t), next, &sample_A[t],
+                     &sample_B[t]);
+    else
+      f.step_batch(xs[t], us[t], next);
     for (int i = 0; i < n; ++i) {
       out.states[i][t + 1] = next[i];
       total += std::pow(o.gamma, t) * r.reward(out.states[i][t], out.actions[i][t],
@@ -86,7 +121,12 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
   std::vector<std::vector<Eigen::MatrixXd>> open(o.state_jacobian ? n : 0,
                                                    std::vector<Eigen::MatrixXd>(H));
   for (int t = H - 1; t >= 0; --t) {
-    f.jacobians_batch(xs[t], us[t], Fs_t, Fa_t);
+    if (o.state_noise) {
+      Fs_t = std::move(sample_A[t]);
+      Fa_t = std::move(sample_B[t]);
+    } else {
+      f.jacobians_batch(xs[t], us[t], Fs_t, Fa_t);
+    }
     for (int i = 0; i < n; ++i) {
       const Vec &s = out.states[i][t], &a = out.actions[i][t], &s1 = out.states[i][t + 1];
       const RewardGradient dr = r.gradient(s, a, s1);
@@ -123,15 +163,22 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
 
 double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
                       const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
-                      double gamma, const ActionNoise* noise) {
-  check_rollout_inputs("rollout_return", f, policy, starts, horizon, noise);
+                      double gamma, const ActionNoise* noise, const StateNoise* state_noise) {
+  check_rollout_inputs("rollout_return", f, policy, starts, horizon, noise, state_noise);
+  std::vector<Vec> next;
   double total = 0;
   for (size_t i = 0; i < starts.size(); ++i) {
     Vec s = starts[i];
     for (int t = 0; t < horizon; ++t) {
       Vec a = policy.act(s);
       if (noise) a += noise->std * noise->eps[i][size_t(t)];
-      const Vec s1 = f.step(s, a);
+      Vec s1;
+      if (state_noise) {
+        f.sample_batch({s}, {a}, {state_noise->eps[i][size_t(t)]}, next);
+        s1 = next[0];
+      } else {
+        s1 = f.step(s, a);
+      }
       total += std::pow(gamma, t) * r.reward(s, a, s1);
       s = s1;
     }

@@ -40,6 +40,14 @@ struct ActionNoise {
   static ActionNoise draw(int starts, int horizon, int action_dim, double std, Rng& rng);
 };
 
+/// The standard normal draws of a stochastic model's reparameterised steps
+/// (DifferentiableDynamics::sample_batch): per start, per step, state_dim values.
+struct StateNoise {
+  std::vector<std::vector<Vec>> eps;
+  /// starts x horizon x state_dim draws from `rng`.
+  static StateNoise draw(int starts, int horizon, int state_dim, Rng& rng);
+};
+
 struct PathwiseOptions {
   int horizon = 10;    ///< H, steps of the rollout
   double gamma = 1.0;  ///< discount
@@ -55,6 +63,10 @@ struct PathwiseOptions {
   /// Exploration noise added to every action (null: the deterministic policy). Must cover the
   /// starts and the horizon.
   const ActionNoise* action_noise = nullptr;
+  /// Draws of the model's own spread (null: its mean): each start is then one particle of a
+  /// stochastic model, s_{t+1} = mean + sd o eps_t, differentiated with eps fixed (MC-PILCO).
+  /// Must cover the starts and the horizon.
+  const StateNoise* state_noise = nullptr;
 };
 
 struct PathwiseResult {
@@ -80,11 +92,14 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
 /// J (the mean return) alone, by the same rollout: the finite-difference side of gradient checks.
 double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
                       const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
-                      double gamma = 1.0, const ActionNoise* action_noise = nullptr);
+                      double gamma = 1.0, const ActionNoise* action_noise = nullptr,
+                      const StateNoise* state_noise = nullptr);
 
 /// Throws std::invalid_argument if `starts` is empty, a dimension does not match, horizon < 1,
-/// or `noise` (if not null) does not cover the starts and the horizon. `who` names the caller.
+/// or `noise` or `state_noise` (if not null) does not cover the starts and the horizon. `who`
+/// names the caller.
 void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, const TanhPolicy& policy,
-                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise);
+                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise,
+                          const StateNoise* state_noise = nullptr);
 
 }  // namespace dynalab

@@ -7,6 +7,7 @@
 #include "core/dataset_state.h"
 #include "core/gradients/env_dynamics.h"
 #include "core/gradients/model_dynamics.h"
+#include "core/gradients/tanh_policy_state.h"
 #include "core/io/input_error.h"
 #include "core/io/table.h"
 #include "core/models/ensemble_session.h"
@@ -243,19 +244,7 @@ void BackpropAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   };
   visit_records(v, "episode_starts", episode_starts_, visit_obs);
   visit_ensemble(v, *model_, dataset_);
-  v.section("policy", [&](StateVisitor& pv) {
-    Vec params = policy_.params();
-    pv.field("params", params);
-    policy_.params() = params;
-    Vec m = adam_.m, s = adam_.v;
-    pv.field("adam_m", m);
-    pv.field("adam_v", s);
-    adam_.m = m;
-    adam_.v = s;
-    int64_t t = adam_.t;
-    pv.field("adam_t", t);
-    adam_.t = long(t);
-  });
+  visit_policy_state(v, policy_, adam_);
   v.field("rng", rng_);
   v.field("noise_rng", noise_rng_);
   v.field("analysis_rng", analysis_rng_);

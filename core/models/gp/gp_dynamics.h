@@ -105,6 +105,12 @@ class GpDynamics : public LearnedModel {
   double fit_seconds() const { return fit_seconds_; }
   /// The GP of target column j (normalised inputs and targets).
   const gp::GaussianProcess& column(int j) const { return gps_[size_t(j)]; }
+  /// The normalisers: a GP sees the input (x - input_mean) / input_std ([s, a], input_dim) and
+  /// predicts (y - target_mean) / target_std per target column.
+  const Eigen::RowVectorXd& input_mean() const { return in_mean_; }
+  const Eigen::RowVectorXd& input_std() const { return in_std_; }
+  const Eigen::RowVectorXd& target_mean() const { return y_mean_; }
+  const Eigen::RowVectorXd& target_std() const { return y_std_; }
   /// Rows of the fit's dataset that the GPs hold (ascending), and that dataset's size.
   const std::vector<int>& subset() const { return subset_; }
   long dataset_rows() const { return data_rows_; }

@@ -1,0 +1,220 @@
+// PILCO's pieces (issue 19): the GP's particles as a differentiable stochastic map (their
+// Jacobians against finite differences, their spread against the GP's own predictive), the
+// pathwise gradient through particles with the model's draws held fixed, the saturating cost's
+// gradient, and the pendulum's hanging start.
+
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "core/agents/pilco/saturating_cost.h"
+#include "core/dataset.h"
+#include "core/gradients/gp_particle_dynamics.h"
+#include "core/gradients/pathwise_gradient.h"
+#include "core/gradients/tanh_policy.h"
+#include "core/models/gp/gp_dynamics.h"
+#include "core/rng.h"
+#include "envs/pendulum.h"
+
+namespace test_pilco {
+
+using namespace dynalab;
+
+namespace {
+
+// A damped pendulum in (theta, omega) with a torque in [-1, 1], 0.1 s steps, noisy s' (noise
+// 0.05: K well conditioned, so the variance's finite differences are exact to 1e-8; with 1e-3 the
+// explicit K^-1 leaves round-off of about 1e-9 in the variance, which differences amplify).
+Dataset pendulum_data(int n, uint64_t seed) {
+  Dataset d(2, 1);
+  Rng rng(seed);
+  for (int i = 0; i < n; ++i) {
+    Transition t;
+    const double th = rng.uniform(-3, 3), om = rng.uniform(-3, 3), a = rng.uniform(-1, 1);
+    t.obs = Vec(2);
+    t.obs << th, om;
+    t.action = Vec::Constant(1, a);
+    const double om1 = om + 0.1 * (a - 4 * std::sin(th) - 0.1 * om);
+    t.next_obs = Vec(2);
+    t.next_obs << th + 0.1 * om1 + 0.05 * rng.normal(), om1 + 0.05 * rng.normal();
+    d.add(t);
+  }
+  return d;
+}
+
+GpDynamics fitted_gp(int n) {
+  ModelConfig c;
+  c.type = "gp";
+  c.learn_reward = false;
+  c.gp.optimizer_iterations = 40;
+  GpDynamics m(c, 2, 1, 0);
+  const Dataset d = pendulum_data(n, 3);
+  Rng rng(1);
+  m.begin_training(d, rng);
+  for (int guard = 0; guard < 1000 && !m.training_done(); ++guard) m.train_epoch(rng);
+  return m;
+}
+
+double relative_error(const Eigen::MatrixXd& a, const Eigen::MatrixXd& b) {
+  return (a - b).norm() / std::max(1e-12, b.norm());
+}
+
+}  // namespace
+
+TEST_CASE("GP particles: Jacobians of the reparameterised step match central differences") {
+  const GpDynamics gp = fitted_gp(80);
+  const GpParticleDynamics f(gp, false);
+  Rng rng(5);
+  for (int k = 0; k < 4; ++k) {
+    Vec x(2), u(1), e(2);
+    x << rng.uniform(-2, 2), rng.uniform(-2, 2);
+    u << rng.uniform(-1, 1);
+    e << rng.normal(), rng.normal();
+    std::vector<Eigen::MatrixXd> A, B;
+    std::vector<Vec> sampled;
+    f.sample_batch({x}, {u}, {e}, sampled, &A, &B);
+    // Central differences of the sample with e held fixed.
+    auto sample = [&](const Vec& xx, const Vec& uu) {
+      std::vector<Vec> next;
+      f.sample_batch({xx}, {uu}, {e}, next);
+      return next[0];
+    };
+    const double h = 1e-5;
+    Eigen::MatrixXd Afd(2, 2), Bfd(2, 1);
+    for (int d = 0; d < 2; ++d) {
+      Vec xp = x, xm = x;
+      xp[d] += h;
+      xm[d] -= h;
+      Afd.col(d) = (sample(xp, u) - sample(xm, u)) / (2 * h);
+    }
+    Vec up = u, um = u;
+    up[0] += h;
+    um[0] -= h;
+    Bfd.col(0) = (sample(x, up) - sample(x, um)) / (2 * h);
+    CHECK(relative_error(A[0], Afd) < 1e-6);
+    CHECK(relative_error(B[0], Bfd) < 1e-6);
+    // The spread enters the Jacobian: with a zero draw it is the mean's alone.
+    std::vector<Eigen::MatrixXd> A0, B0;
+    f.sample_batch({x}, {u}, {Vec::Zero(2)}, sampled, &A0, &B0);
+    Eigen::MatrixXd Am, Bm;
+    f.jacobians(x, u, Am, Bm);
+    CHECK(relative_error(A0[0], Am) < 1e-12);
+  }
+}
+
+TEST_CASE("GP particles: the spread is the GP's predictive std; mean_only has none") {
+  const GpDynamics gp = fitted_gp(80);
+  const GpParticleDynamics f(gp, false), mean(gp, true);
+  RowMatrixXf obs(3, 2), act(3, 1);
+  obs << 0.5f, -1.0f, 2.8f, 2.8f, 9.0f, 9.0f;  // inside, the data's corner, far outside
+  act << 0.2f, -0.9f, 0.0f;
+  MemberPredictions p;
+  gp.predict(obs, act, p);
+  for (int i = 0; i < 3; ++i) {
+    const Vec x = obs.row(i).transpose().cast<double>(), u = act.row(i).transpose().cast<double>();
+    const Vec sd = f.predictive_std(x, u);
+    const Vec m = f.step(x, u);
+    for (int j = 0; j < 2; ++j) {
+      CHECK(sd[j] == doctest::Approx(std::sqrt(double(p.var[0](i, j)))).epsilon(1e-4));
+      CHECK(m[j] == doctest::Approx(x[j] + double(p.mean[0](i, j))).epsilon(1e-5));
+    }
+    CHECK(mean.predictive_std(x, u).norm() == 0.0);
+  }
+  // Far from the data the particles fan out: the spread is the prior's, not the noise's.
+  Vec far(2), inside(2), u = Vec::Zero(1);
+  far << 9, 9;
+  inside << 0.5, -1;
+  CHECK(f.predictive_std(far, u)[1] > 10 * f.predictive_std(inside, u)[1]);
+}
+
+TEST_CASE("Pathwise gradient through GP particles (draws fixed) matches finite differences") {
+  const GpDynamics gp = fitted_gp(60);
+  const GpParticleDynamics f(gp, false);
+  // Upright at theta = 0 here (the toy data's coordinates): a cost on (theta, omega).
+  Vec target = Vec::Zero(2), weights(2);
+  weights << 1, 0.1;
+  const SaturatingCost cost(target, weights, 0.5);
+  Vec lo(1), hi(1);
+  lo << -1;
+  hi << 1;
+  TanhPolicy policy(2, lo, hi, {8});
+  Rng rng(7);
+  policy.init(rng, 1.0);
+  std::vector<Vec> starts;
+  for (int i = 0; i < 4; ++i) {
+    Vec s(2);
+    s << rng.uniform(-1, 1), rng.uniform(-1, 1);
+    starts.push_back(s);
+  }
+  const int H = 8;
+  const StateNoise noise = StateNoise::draw(4, H, 2, rng);
+  PathwiseOptions o;
+  o.horizon = H;
+  o.state_noise = &noise;
+  const PathwiseResult p = pathwise_gradient(f, cost, policy, starts, o);
+  CHECK(p.objective ==
+        doctest::Approx(rollout_return(f, cost, policy, starts, H, 1.0, nullptr, &noise)).epsilon(1e-12));
+  // The draws matter: without them the return differs.
+  CHECK(std::abs(p.objective - rollout_return(f, cost, policy, starts, H)) > 1e-6);
+  TanhPolicy q = policy;
+  Eigen::VectorXd g(p.gradient.size());
+  const double h = 1e-6;
+  for (Eigen::Index k = 0; k < g.size(); ++k) {
+    const double v = q.params()[k];
+    q.params()[k] = v + h;
+    const double up = rollout_return(f, cost, q, starts, H, 1.0, nullptr, &noise);
+    q.params()[k] = v - h;
+    const double down = rollout_return(f, cost, q, starts, H, 1.0, nullptr, &noise);
+    q.params()[k] = v;
+    g[k] = (up - down) / (2 * h);
+  }
+  CHECK(relative_error(p.gradient, g) < 1e-4);
+  // Too few draws for the horizon is an error, not a silent mean.
+  StateNoise short_noise = StateNoise::draw(4, H - 1, 2, rng);
+  o.state_noise = &short_noise;
+  CHECK_THROWS_AS(pathwise_gradient(f, cost, policy, starts, o), std::invalid_argument);
+}
+
+TEST_CASE("Saturating cost: 0 at the target, 1 far away, its gradient by central differences") {
+  Vec target(3), weights(3);
+  target << 1, 0, 0;
+  weights << 1, 1, 0;
+  const SaturatingCost c(target, weights, 0.5);
+  CHECK(c.cost(target) == 0.0);
+  Vec hanging(3);
+  hanging << -1, 0, 5;  // the speed has weight 0
+  CHECK(c.distance(hanging) == doctest::Approx(2.0));
+  CHECK(c.cost(hanging) == doctest::Approx(1 - std::exp(-8.0)));
+  Vec s(3);
+  s << std::cos(0.4), std::sin(0.4), 1.3;
+  const Vec a = Vec::Zero(1);
+  const RewardGradient g = c.gradient(s, a, s);
+  Vec fd(3);
+  for (int d = 0; d < 3; ++d) {
+    Vec p = s, m = s;
+    p[d] += 1e-6;
+    m[d] -= 1e-6;
+    fd[d] = (c.reward(s, a, p) - c.reward(s, a, m)) / 2e-6;
+  }
+  CHECK((g.rn - fd).norm() < 1e-8);
+  CHECK(g.rs.norm() == 0.0);
+  CHECK_THROWS_AS(SaturatingCost(target, Vec::Ones(2), 0.5), std::invalid_argument);
+  CHECK_THROWS_AS(SaturatingCost(target, weights, 0.0), std::invalid_argument);
+}
+
+TEST_CASE("Pendulum: start_center = pi starts hanging down within the spread") {
+  PendulumConfig cfg;
+  cfg.start_center = 3.141592653589793;
+  cfg.start_angle = 0.17;
+  cfg.start_speed = 0.17;
+  Pendulum env(cfg);
+  for (uint64_t seed = 0; seed < 20; ++seed) {
+    const Vec o = env.reset(seed);
+    CHECK(o[0] < std::cos(3.141592653589793 - 0.171));  // cos theta near -1
+    CHECK(std::abs(o[2]) <= 0.17 + 1e-9);
+  }
+  REQUIRE(env.control_dt().has_value());
+  CHECK(*env.control_dt() == doctest::Approx(cfg.physics.control_dt));
+}
+
+}  // namespace test_pilco
