@@ -31,8 +31,11 @@ std::vector<std::string> sets_for(const std::string& type) {
           "planner.iterations=2", "episodes=2"};
 }
 
-std::unique_ptr<Experiment> run_ticks(const std::string& type, int ticks) {
-  auto e = make_experiment(load_experiment("cliff_hill_v15", sets_for(type)), env_registry());
+std::unique_ptr<Experiment> run_ticks(const std::string& type, int ticks,
+                                      const std::vector<std::string>& extra = {}) {
+  std::vector<std::string> sets = sets_for(type);
+  sets.insert(sets.end(), extra.begin(), extra.end());
+  auto e = make_experiment(load_experiment("cliff_hill_v15", sets), env_registry());
   for (int i = 0; i < ticks && e->tick(); ++i) {
   }
   return e;
@@ -93,22 +96,25 @@ TEST_CASE("every model type fits, plans and feeds the uncertainty views inside M
   }
 }
 
-// The BNN's ratio is reported, not yet asserted: with these short fits its posterior stays near
-// its initial width (5.3 on this run); issue 19 is open on it.
-TEST_CASE("cliff_hill: GP epistemic variance 1.5 data ranges beyond the data >= 10x inside" *
-          doctest::skip(test::kSanitized)) {
-  for (const std::string type : {"gp", "bnn"}) {
-    CAPTURE(type);
-    auto e = run_ticks(type, 400);
-    const auto snap = e->snapshot();
-    REQUIRE(has_model_inputs(*snap));
-    const ModelInputs in = model_inputs(*snap);
-    double inside = 0, beyond = 0;
-    shape(*in.model, *in.training_data, inside, beyond);
-    MESSAGE(type << ": epistemic inside " << inside << ", 1.5 ranges beyond " << beyond
-                 << ", ratio " << beyond / inside);
-    if (type == "gp") CHECK(beyond >= 10 * inside);
-  }
+// Issue 19's shape check on seeds 0-2. The BNN's epistemic variance is the variance over its
+// weight draws: 10 of them here, since 3 give too noisy an estimate for a ratio (seed 0: 5.3 with
+// 3 draws, 24 with 10). Measured: GP 1.5e5, 2.9e5, 3.5e3; BNN 24, 13.5, 38 on seeds 0, 1, 2.
+TEST_CASE("cliff_hill: GP and BNN epistemic variance 1.5 data ranges beyond the data >= 10x "
+          "inside (seeds 0-2)" * doctest::skip(test::kSanitized)) {
+  for (const std::string type : {"gp", "bnn"})
+    for (int seed = 0; seed < 3; ++seed) {
+      CAPTURE(type);
+      CAPTURE(seed);
+      auto e = run_ticks(type, 400, {"seed=" + std::to_string(seed), "model.bnn.posterior_samples=10"});
+      const auto snap = e->snapshot();
+      REQUIRE(has_model_inputs(*snap));
+      const ModelInputs in = model_inputs(*snap);
+      double inside = 0, beyond = 0;
+      shape(*in.model, *in.training_data, inside, beyond);
+      MESSAGE(type << " seed " << seed << ": epistemic inside " << inside << ", 1.5 ranges beyond "
+                   << beyond << ", ratio " << beyond / inside);
+      CHECK(beyond >= 10 * inside);
+    }
 }
 
 }  // namespace test_model_types

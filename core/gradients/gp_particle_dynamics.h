@@ -14,7 +14,10 @@
 // and s' = s + target_mean + target_std o (mean + sqrt(var) o eps) for a standard normal eps
 // held fixed (the reparameterisation trick), so a particle's next state is differentiable in
 // (s, a); step() is the mean. A batch of P particles costs one P x N cross-covariance and one
-// P x N x N product per column and step (Eigen's matrix products).
+// P x N x N product per column and step (Eigen's matrix products): the variance uses the
+// explicit K^-1 (one matrix product instead of two triangular solves), which leaves a round-off
+// of about 1e-9 sf^2 in it when the noise is tiny against sf^2 (a badly conditioned K) - far
+// below any spread that moves a particle, but enough to spoil finite differences of it.
 // With mean_only the spread is zero: the particles differ only by their start state (PILCO's
 // ablation, "mean model only": Deisenroth & Rasmussen 2011, section 4).
 //
