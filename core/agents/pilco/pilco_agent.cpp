@@ -6,6 +6,7 @@
 
 #include "core/agents/policy_learning/policy_evaluation.h"
 #include "core/dataset_state.h"
+#include "core/figure.h"
 #include "core/gradients/pathwise_gradient.h"
 #include "core/gradients/tanh_policy_state.h"
 #include "core/io/input_error.h"
@@ -205,6 +206,7 @@ void PilcoAgent::predict_trial() {
     pred.high.push_back(quantile(d, 0.975));
   }
   predicted_cost_ = total / double(cfg_.particles);
+  pred.predicted_cost = predicted_cost_;
   predictions_.push_back(std::move(pred));
 }
 
@@ -231,8 +233,12 @@ void PilcoAgent::observe(const Transition& t, bool truncated) {
 void PilcoAgent::end_episode(const Trajectory&) { end_trial(); }
 
 void PilcoAgent::end_trial() {
-  if (!predictions_.empty() && predictions_.back().trial == trials_)
-    predictions_.back().real = trial_distance_;
+  if (!predictions_.empty() && predictions_.back().trial == trials_) {
+    PilcoTrialPrediction& p = predictions_.back();
+    p.real = trial_distance_;
+    p.real_cost = trial_cost_;
+    p.interaction_s = double(env_steps_) * control_dt_;
+  }
   ++trials_;
   predicted_cost_ = kNaN;
   if (warming_up() || model_->diverged()) return;
@@ -255,6 +261,54 @@ std::vector<double> PilcoAgent::episode_metrics() const {
           held ? 1.0 : 0.0,
           double(env_steps_) * control_dt_,
           double(model_->subset().size())};
+}
+
+void PilcoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
+  if (predictions_.empty()) return;
+  Figure costs;
+  costs.id = "pilco_cost_per_trial";
+  costs.title = "Cost per trial: predicted before it ran vs real";
+  costs.x_label = "trial (the random one is 1)";
+  costs.y_label = "summed saturating cost";
+  costs.series = {{"real trial"}, {"predicted by the particles"}};
+  Series &real = costs.series[0], &predicted = costs.series[1];
+  for (const PilcoTrialPrediction& p : predictions_) {
+    predicted.x.push_back(p.trial + 1);
+    predicted.y.push_back(p.predicted_cost);
+    if (std::isnan(p.real_cost)) continue;
+    real.x.push_back(p.trial + 1);
+    real.y.push_back(p.real_cost);
+  }
+  figures.push_back(std::move(costs));
+
+  const PilcoTrialPrediction& p = predictions_.back();
+  Figure band;
+  band.id = "pilco_prediction";
+  band.title = "Trial " + std::to_string(p.trial + 1) + ": distance from the target";
+  band.x_label = control_dt_ > 0 ? "time in the trial, s" : "step";
+  band.y_label = "distance";
+  const double dt = control_dt_ > 0 ? control_dt_ : 1.0;
+  band.series = {{"particles 97.5 %"}, {"particles' mean"}, {"particles 2.5 %"},
+                 {trials_ > p.trial ? "real trial" : "real trial so far"}};
+  Series &hi = band.series[0], &mean = band.series[1], &lo = band.series[2], &trial = band.series[3];
+  for (size_t k = 0; k < p.mean.size(); ++k) {
+    const double t = double(k + 1) * dt;
+    hi.x.push_back(t);
+    hi.y.push_back(p.high[k]);
+    mean.x.push_back(t);
+    mean.y.push_back(p.mean[k]);
+    lo.x.push_back(t);
+    lo.y.push_back(p.low[k]);
+  }
+  // The trial in progress is this prediction's own trial; a finished one keeps its record.
+  const std::vector<double>& seen = trials_ > p.trial ? p.real : trial_distance_;
+  for (size_t k = 0; k < seen.size(); ++k) {
+    trial.x.push_back(double(k + 1) * dt);
+    trial.y.push_back(seen[k]);
+  }
+  hi.colour = lo.colour = mean.colour = 0;
+  trial.colour = 1;
+  figures.push_back(std::move(band));
 }
 
 void PilcoAgent::publish(Snapshot& s) const {
@@ -316,6 +370,9 @@ void PilcoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     pv.field("low", p.low);
     pv.field("high", p.high);
     pv.field("real", p.real);
+    pv.field("predicted_cost", p.predicted_cost);
+    pv.field("real_cost", p.real_cost);
+    pv.field("interaction_s", p.interaction_s);
   });
   if (v.loading() && fits_ > 0 && !training_)
     particles_ = std::make_unique<GpParticleDynamics>(*model_, cfg_.mean_model_only);

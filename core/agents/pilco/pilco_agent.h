@@ -36,6 +36,7 @@
 // Defaults follow pilco-matlab's pendulum scenario (settings_pendulum.m: 4 s trials at 10 Hz, one
 // random trial then up to 10 policy trials, cost width 0.5).
 
+#include <limits>
 #include <memory>
 #include <vector>
 
@@ -132,8 +133,11 @@ struct PilcoAgentConfig {
 /// One trial's prediction against the real trial: per step, the particles' target distance
 /// (mean and 2.5 / 97.5 % quantiles) and the real one.
 struct PilcoTrialPrediction {
-  int trial = 0;
+  int trial = 0;  ///< 0-based, the random trials counted
   std::vector<double> mean, low, high, real;
+  double predicted_cost = 0;  ///< the particles' mean summed cost
+  double real_cost = std::numeric_limits<double>::quiet_NaN();  ///< the trial's (NaN: running)
+  double interaction_s = 0;   ///< seconds of interaction at the trial's end
 };
 
 class PilcoAgent : public Agent {
@@ -150,6 +154,10 @@ class PilcoAgent : public Agent {
   void end_episode(const Trajectory& episode) override;
   std::vector<std::string> metric_columns() const override;
   std::vector<double> episode_metrics() const override;
+  /// "pilco_cost_per_trial": each policy trial's real summed cost and the cost the particles
+  /// predicted before it ran, against trials; "pilco_prediction": the latest trial's tip distance
+  /// from the target per second, the particles' mean and 95 % band against the real trial.
+  void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const override;
   void publish(Snapshot& s) const override;
   void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;
   void write_outputs(const std::filesystem::path& dir) const override;
