@@ -7,18 +7,25 @@
 
 #include <cmath>
 
+#include "core/agents/pilco/pilco_agent.h"
 #include "core/agents/pilco/saturating_cost.h"
 #include "core/dataset.h"
+#include "core/episodic_experiment.h"
+#include "core/experiment.h"
 #include "core/gradients/gp_particle_dynamics.h"
 #include "core/gradients/pathwise_gradient.h"
 #include "core/gradients/tanh_policy.h"
 #include "core/models/gp/gp_dynamics.h"
 #include "core/rng.h"
+#include "core/session.h"
 #include "envs/pendulum.h"
+#include "envs/registry.h"
+#include "tests/test_util.h"
 
 namespace test_pilco {
 
 using namespace dynalab;
+using namespace dynalab::test;
 
 namespace {
 
@@ -215,6 +222,59 @@ TEST_CASE("Pendulum: start_center = pi starts hanging down within the spread") {
   }
   REQUIRE(env.control_dt().has_value());
   CHECK(*env.control_dt() == doctest::Approx(cfg.physics.control_dt));
+}
+
+TEST_CASE("pilco: a session saved mid-search continues bit-identically, with either optimiser") {
+  for (const std::string optimizer : {"cem", "gradient"}) {
+    CAPTURE(optimizer);
+    // A small loop: 3 policy trials of 20 steps, 6 updates each on 4 particles.
+    const std::vector<std::string> sets = {
+        "policy_optimizer=" + optimizer, "episodes=3", "env.max_episode_steps=20", "horizon=20",
+        "particles=4", "policy_updates=6", "cem_population=6", "cem_elites=2",
+        "model.gp.optimizer_iterations=10"};
+    auto a = make_experiment(load_experiment("pilco_pendulum", sets), env_registry());
+    auto& ea = dynamic_cast<EpisodicExperiment&>(*a);
+    const auto& agent = dynamic_cast<const PilcoAgent&>(ea.agent());
+    // Into the second policy trial's search: thinking, after its fit.
+    while (!(ea.clock().episode == 1 && agent.thinking()) && a->tick()) {
+    }
+    for (int i = 0; i < 3; ++i) a->tick();  // a few updates in
+    REQUIRE(agent.thinking());
+    const auto dir = temp_dir("pilco_session_" + optimizer);
+    save_session(*a, dir / "session");
+    auto b = load_session(dir / "session", env_registry());
+    while (a->tick()) REQUIRE(b->tick());
+    CHECK(!b->tick());
+    a->write_outputs(dir / "a");
+    b->write_outputs(dir / "b");
+    CHECK(read_file(dir / "a" / "metrics.csv") == read_file(dir / "b" / "metrics.csv"));
+    CHECK(read_file(dir / "a" / "predicted_vs_real.csv") == read_file(dir / "b" / "predicted_vs_real.csv"));
+    const auto& pb = dynamic_cast<const PilcoAgent&>(dynamic_cast<EpisodicExperiment&>(*b).agent());
+    CHECK(pb.policy().params() == agent.policy().params());
+    std::filesystem::remove_all(dir);
+  }
+}
+
+TEST_CASE("pilco: bad config is a one-line error naming the key") {
+  auto error_of = [](const std::vector<std::string>& sets) {
+    try {
+      make_experiment(load_experiment("pilco_pendulum", sets), env_registry());
+    } catch (const std::exception& e) {
+      return std::string(e.what());
+    }
+    return std::string();
+  };
+  for (const auto& bad : std::vector<std::pair<std::string, std::string>>{
+           {"model.type=ensemble", "model.type"},
+           {"cem_elites=30", "cem_elites"},
+           {"policy_optimizer=bfgs", "policy_optimizer"},
+           {"cost_target=[1,0]", "cost_weights"}}) {
+    const std::string& set = bad.first;
+    CAPTURE(set);
+    const std::string e = error_of({set});
+    CHECK(e.find(bad.second) != std::string::npos);
+    CHECK(e.find('\n') == std::string::npos);
+  }
 }
 
 }  // namespace test_pilco

@@ -73,6 +73,9 @@ PilcoAgent::PilcoAgent(const PilcoAgentConfig& cfg, const Env& env, const RunSee
   Rng init = seed.rng();
   policy_.init(init);
   adam_.reset(policy_.params().size());
+  // Sized from the start (sessions save fixed sizes); each trial's search restarts them.
+  cem_mean_ = policy_.params();
+  cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
 }
 
 std::vector<Vec> PilcoAgent::particle_starts(int n, Rng& rng) const {
@@ -362,6 +365,8 @@ void PilcoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("model_fits", fits_);
   v.field("predicted_cost", predicted_cost_);
   v.field("objective", objective_);
+  v.field("cem_mean", cem_mean_);
+  v.field("cem_std", cem_std_);
   v.field("trial_cost", trial_cost_);
   v.field("trial_distance", trial_distance_);
   visit_records(v, "predictions", predictions_, [](PilcoTrialPrediction& p, StateVisitor& pv) {
