@@ -45,6 +45,12 @@ SaturatingCost make_cost(const PilcoAgentConfig& cfg, const Env& env) {
   return SaturatingCost(target, weights, cfg.cost_width);
 }
 
+Series labelled(const std::string& label) {
+  Series s;
+  s.label = label;
+  return s;
+}
+
 // The q-quantile of xs (sorted in place), linear between order statistics.
 double quantile(std::vector<double>& xs, double q) {
   std::sort(xs.begin(), xs.end());
@@ -273,7 +279,7 @@ void PilcoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) co
   costs.title = "Cost per trial: predicted before it ran vs real";
   costs.x_label = "trial (the random one is 1)";
   costs.y_label = "summed saturating cost";
-  costs.series = {{"real trial"}, {"predicted by the particles"}};
+  costs.series = {labelled("real trial"), labelled("predicted by the particles")};
   Series &real = costs.series[0], &predicted = costs.series[1];
   for (const PilcoTrialPrediction& p : predictions_) {
     predicted.x.push_back(p.trial + 1);
@@ -291,8 +297,9 @@ void PilcoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) co
   band.x_label = control_dt_ > 0 ? "time in the trial, s" : "step";
   band.y_label = "distance";
   const double dt = control_dt_ > 0 ? control_dt_ : 1.0;
-  band.series = {{"particles 97.5 %"}, {"particles' mean"}, {"particles 2.5 %"},
-                 {trials_ > p.trial ? "real trial" : "real trial so far"}};
+  band.series = {labelled("particles 97.5 %"), labelled("particles' mean"),
+                 labelled("particles 2.5 %"),
+                 labelled(trials_ > p.trial ? "real trial" : "real trial so far")};
   Series &hi = band.series[0], &mean = band.series[1], &lo = band.series[2], &trial = band.series[3];
   for (size_t k = 0; k < p.mean.size(); ++k) {
     const double t = double(k + 1) * dt;
