@@ -21,7 +21,7 @@
 //                      scored on the same particles (common random numbers), the best one run.
 //          On the pendulum swing-up the gradient settles on a constant full torque (the cost is
 //          flat far from upright and the tanh squash saturates), while CEM finds the swing
-//          (README, "PILCO"); the preset uses cem;
+//          (README, "PILCO"); the defaults (and the preset) use cem;
 //   act:   one trial of the deterministic tanh-MLP policy, its transitions appended to the data.
 // mean_model_only sets the GP's spread to zero (PILCO's ablation: a model that is sure of its
 // mean plans as if it knew the world).
@@ -60,19 +60,19 @@ struct PilcoAgentConfig {
   }();
   int random_trials = 1;      ///< trials of uniform random actions before the first fit (warm-up:
                               ///< not in metrics.csv, whose episodes are the policy's trials)
-  int particles = 50;         ///< particles per policy update
+  int particles = 10;         ///< particles per policy update
   int horizon = 40;           ///< imagined steps (PILCO: the trial's length, 4 s at 10 Hz)
   /// how the policy is optimised on the particles: "gradient", Adam on the pathwise gradient
   /// (MC-PILCO), or "cem", the cross-entropy method over the policy's parameters scored by the
   /// particles' mean cost (gradient-free, as Black-DROPS: Chatzilygeroudis et al., IROS 2017)
-  std::string policy_optimizer = "gradient";
-  int policy_updates = 150;   ///< Adam steps or CEM iterations per trial
-  double learning_rate = 0.01;
+  std::string policy_optimizer = "cem";
+  int policy_updates = 100;   ///< CEM iterations or Adam steps per trial
+  double learning_rate = 0.01;  ///< gradient: Adam's step size (MC-PILCO's)
   int cem_population = 24;    ///< CEM: candidate policies per iteration
   int cem_elites = 4;         ///< CEM: the best candidates that set the next mean and std
   double cem_std = 0.5;       ///< CEM: initial std of every parameter at each trial's start
   double clip_norm = 0;       ///< rescale the gradient to at most this norm (0: off)
-  std::vector<int> policy_hidden = {32};
+  std::vector<int> policy_hidden = {10};  ///< Black-DROPS's pendulum policy: 10 hidden units
   bool mean_model_only = false;  ///< the ablation: particles without the GP's spread
   std::vector<double> cost_target;   ///< target observation (empty: the env's unstable equilibrium)
   std::vector<double> cost_weights;  ///< diagonal of W (empty: all 1)
