@@ -343,7 +343,12 @@ void PilcoAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
   const PilcoAgentConfig& c = static_cast<const ConfigSettings<PilcoAgentConfig>&>(settings).cfg;
   model_->set_training_config(c.model);
   const bool rebuild = c.mean_model_only != cfg_.mean_model_only && particles_;
+  const bool restart_cem = c.policy_optimizer == "cem" && cfg_.policy_optimizer != "cem";
   cfg_ = c;
+  if (restart_cem) {  // a switch mid-search starts CEM around the policy as it stands
+    cem_mean_ = policy_.params();
+    cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
+  }
   if (rebuild) particles_ = std::make_unique<GpParticleDynamics>(*model_, cfg_.mean_model_only);
 }
 
