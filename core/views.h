@@ -163,6 +163,16 @@ struct PathwiseRolloutView {
   int horizon = 0;
 };
 
+/// PILCO's predicted particles for the trial that runs (core/agents/pilco/) and the real trial so
+/// far: the world draws, at the real trial's current step t, each particle's position at step t
+/// (Env::obs_position: the pendulum's tip) with their 95 % ellipse and short trails, so the
+/// predicted cloud travels beside the real pole (issue 19: "the predicted particle cloud or 95 %
+/// ellipse of the pendulum tip per step against the real trial").
+struct ParticleCloudView {
+  std::vector<std::vector<Vec>> particles;  ///< P paths of observations s_0 .. s_H through the model
+  std::vector<Vec> real_path;               ///< the real trial's observations s_0 .. s_t so far
+};
+
 /// Local linear-Gaussian controllers improved iteration by iteration under a KL bound, and one
 /// global policy trained to follow them (guided policy search, core/agents/gps/): per iteration
 /// and start condition what was sampled, what the update planned next, what the global policy

@@ -255,6 +255,37 @@ TEST_CASE("pilco: a session saved mid-search continues bit-identically, with eit
   }
 }
 
+TEST_CASE("pilco: on fixed draws CEM's best cost never rises; a collapsed search restarts") {
+  // One policy search of 60 CEM iterations on 4 particles (the preset's 24 candidates, 4 elites).
+  const std::vector<std::string> sets = {"episodes=1", "env.max_episode_steps=20", "horizon=20",
+                                         "particles=4", "policy_updates=60", "fixed_draws=true",
+                                         "model.gp.optimizer_iterations=10"};
+  auto x = make_experiment(load_experiment("pilco_pendulum", sets), env_registry());
+  auto& ex = dynamic_cast<EpisodicExperiment&>(*x);
+  const auto& agent = dynamic_cast<const PilcoAgent&>(ex.agent());
+  // To the first search, after the random trial and the GP's fit.
+  while (!(agent.thinking() && agent.model().training_done()) && x->tick()) {
+  }
+  std::vector<double> best;
+  int restarts = 0;
+  while (agent.thinking() && x->tick()) {
+    best.push_back(agent.predicted_search_cost());
+    restarts = std::max(restarts, agent.cem_restarts());
+  }
+  REQUIRE(best.size() == 60);
+  // Candidate 0 is the current policy, scored on the same particles as before: never worse.
+  for (size_t i = 1; i < best.size(); ++i) CHECK(best[i] <= best[i - 1]);
+  CHECK(best.back() < best.front());
+  // Four elites of 24 shrink the std below a tenth within 60 iterations: at least one restart.
+  CHECK(restarts >= 1);
+  // The policy about to run: its particles over the world, beside the real trial.
+  const auto s = x->snapshot();
+  REQUIRE(s->particle_cloud);
+  CHECK(s->particle_cloud->particles.size() == 4);
+  CHECK(s->particle_cloud->particles[0].size() == 21);
+  CHECK(s->particle_cloud->particles[0][0].size() == 3);
+}
+
 TEST_CASE("pilco: bad config is a one-line error naming the key") {
   auto error_of = [](const std::vector<std::string>& sets) {
     try {

@@ -3,6 +3,7 @@
 #include "app/draw/branched_rollout_overlay.h"
 #include "app/draw/data_overlay.h"
 #include "app/draw/local_controller_overlay.h"
+#include "app/draw/particle_cloud_overlay.h"
 #include "app/draw/pathwise_rollout_overlay.h"
 #include "app/draw/plan_overlay.h"
 #include "core/export/world_svg.h"
@@ -27,6 +28,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.branched_rollouts) draw_branched_rollouts(canvas, world, *s.branched_rollouts);
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
   if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
+  if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
   world.draw_over(canvas);
 }
 

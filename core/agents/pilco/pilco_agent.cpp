@@ -101,6 +101,8 @@ void PilcoAgent::think(const Env&, const Vec&, const AgentClock&) {
     updates_left_ = cfg_.policy_updates;
     cem_mean_ = policy_.params();
     cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
+    cem_restarts_ = 0;
+    search_rng_ = Rng(rng_.next_u64());
     if (updates_left_ == 0) predict_trial();
     return;
   }
@@ -117,10 +119,12 @@ void PilcoAgent::policy_update() {
   PathwiseOptions o;
   o.horizon = cfg_.horizon;
   o.clip_norm = cfg_.clip_norm;
-  const std::vector<Vec> starts = particle_starts(cfg_.particles, rng_);
+  Rng fixed = search_rng_;
+  Rng& draws = cfg_.fixed_draws ? fixed : rng_;
+  const std::vector<Vec> starts = particle_starts(cfg_.particles, draws);
   StateNoise noise;
   if (!cfg_.mean_model_only) {
-    noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), rng_);
+    noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), draws);
     o.state_noise = &noise;
   }
   const PathwiseResult p = pathwise_gradient(*particles_, cost_, policy_, starts, o);
@@ -160,10 +164,12 @@ std::vector<double> PilcoAgent::candidate_costs(const std::vector<Eigen::VectorX
 
 void PilcoAgent::cem_iteration() {
   const int K = cfg_.cem_population, E = std::min(cfg_.cem_elites, K);
-  const std::vector<Vec> starts = particle_starts(cfg_.particles, rng_);
+  Rng fixed = search_rng_;
+  Rng& draws = cfg_.fixed_draws ? fixed : rng_;
+  const std::vector<Vec> starts = particle_starts(cfg_.particles, draws);
   StateNoise noise;
   if (!cfg_.mean_model_only)
-    noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), rng_);
+    noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), draws);
   // Candidate 0 is the current policy, the last iteration's best (elitism); the others are
   // drawn around the elites' mean.
   std::vector<Eigen::VectorXd> cands(size_t(K), cem_mean_);
@@ -182,6 +188,11 @@ void PilcoAgent::cem_iteration() {
   cem_std_ = (var / E).cwiseSqrt();
   cem_mean_ = mean;
   policy_.params() = cands[size_t(order[0])];
+  if (cem_std_.mean() < cfg_.cem_restart_below * cfg_.cem_std) {
+    cem_mean_ = policy_.params();
+    cem_std_.setConstant(cfg_.cem_std);
+    ++cem_restarts_;
+  }
   objective_ = -cost[size_t(order[0])];
 }
 
@@ -195,6 +206,8 @@ void PilcoAgent::predict_trial() {
   pred.trial = trials_;
   std::vector<Vec> x = starts, u(starts.size()), next;
   std::vector<std::vector<double>> dist(size_t(cfg_.horizon));
+  particle_paths_.assign(starts.size(), {});
+  for (size_t i = 0; i < x.size(); ++i) particle_paths_[i].push_back(x[i]);
   double total = 0;
   for (int t = 0; t < cfg_.horizon; ++t) {
     for (size_t i = 0; i < x.size(); ++i) u[i] = policy_.act(x[i]);
@@ -202,6 +215,7 @@ void PilcoAgent::predict_trial() {
     for (size_t i = 0; i < x.size(); ++i) eps[i] = noise.eps[i][size_t(t)];
     particles_->sample_batch(x, u, eps, next);
     x = next;
+    for (size_t i = 0; i < x.size(); ++i) particle_paths_[i].push_back(x[i]);
     for (const Vec& s : x) {
       dist[size_t(t)].push_back(cost_.distance(s));
       total += cost_.cost(s);
@@ -224,9 +238,10 @@ Vec PilcoAgent::act(const Vec& obs) {
   return policy_.act(obs);
 }
 
-void PilcoAgent::begin_episode(int, const Vec&) {
+void PilcoAgent::begin_episode(int, const Vec& obs) {
   trial_cost_ = 0;
   trial_distance_.clear();
+  trial_path_ = {obs};
 }
 
 void PilcoAgent::observe(const Transition& t, bool truncated) {
@@ -235,6 +250,7 @@ void PilcoAgent::observe(const Transition& t, bool truncated) {
   dataset_.add(t);
   trial_cost_ += cost_.cost(t.next_obs);
   trial_distance_.push_back(cost_.distance(t.next_obs));
+  trial_path_.push_back(t.next_obs);
   // A random trial is warm-up data: the experiment calls no end_episode for it.
   if (random_trial && (t.terminated || truncated)) end_trial();
 }
@@ -337,6 +353,19 @@ void PilcoAgent::publish(Snapshot& s) const {
   s.stats.push_back({"predicted cost", short_number(-objective_)});
   if (updates_left_ > 0)
     s.stats.push_back({"policy updates left", std::to_string(updates_left_)});
+  publish_particles(s);
+  if (cfg_.policy_optimizer == "cem" && fits_ > 0)
+    s.stats.push_back({"CEM restarts", std::to_string(cem_restarts_) + " this trial"});
+}
+
+void PilcoAgent::publish_particles(Snapshot& s) const {
+  // Shown while the policy they were predicted for runs: a new search makes them stale.
+  if (particle_paths_.empty() || training_ || updates_left_ > 0) return;
+  auto v = std::make_shared<ParticleCloudView>();
+  v->particles = particle_paths_;
+  v->real_path = trial_path_;
+  s.particle_cloud = std::move(v);
+  s.stats.push_back({"world view", "blue: the particles' tips at this step, ring: their 95 %"});
 }
 
 void PilcoAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
@@ -379,6 +408,8 @@ void PilcoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("objective", objective_);
   v.field("cem_mean", cem_mean_);
   v.field("cem_std", cem_std_);
+  v.field("cem_restarts", cem_restarts_);
+  v.field("search_rng", search_rng_);
   v.field("trial_cost", trial_cost_);
   v.field("trial_distance", trial_distance_);
   visit_records(v, "predictions", predictions_, [](PilcoTrialPrediction& p, StateVisitor& pv) {

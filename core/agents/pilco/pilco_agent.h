@@ -71,7 +71,19 @@ struct PilcoAgentConfig {
   int cem_population = 24;    ///< CEM: candidate policies per iteration
   int cem_elites = 4;         ///< CEM: the best candidates that set the next mean and std
   double cem_std = 0.5;       ///< CEM: initial std of every parameter at each trial's start
+  /// CEM: when the search's mean std has shrunk below this share of cem_std, it restarts around
+  /// the best policy so far at cem_std (0: never). Four elites of 24 shrink the std by about a
+  /// fifth per iteration, so without restarts the search stops moving after some 20 of its 100
+  /// iterations; a restart spends the rest on a new local search, as the restarts of
+  /// Black-DROPS's CMA-ES do (Chatzilygeroudis et al. 2017; Auger & Hansen 2005).
+  double cem_restart_below = 0.1;
   double clip_norm = 0;       ///< rescale the gradient to at most this norm (0: off)
+  /// Score every policy update of a trial's search on the same particles (start states and GP
+  /// draws), as PEGASUS's fixed scenarios (Ng & Jordan, UAI 2000): the search then optimises one
+  /// deterministic function of the policy. Off by default: with 10 particles the search overfits
+  /// its draws (README, "PILCO": no seed of three held the pole); new draws per update keep it
+  /// honest.
+  bool fixed_draws = false;
   std::vector<int> policy_hidden = {10};  ///< Black-DROPS's pendulum policy: 10 hidden units
   bool mean_model_only = false;  ///< the ablation: particles without the GP's spread
   std::vector<double> cost_target;   ///< target observation (empty: the env's unstable equilibrium)
@@ -99,6 +111,10 @@ struct PilcoAgentConfig {
             "CEM: best candidates kept per iteration");
     v.field("cem_std", cem_std, Range::closed(0, 100), Apply::live,
             "CEM: initial parameter std per trial");
+    v.field("cem_restart_below", cem_restart_below, Range::closed(0, 1), Apply::live,
+            "CEM: restart around the best policy once the std is below this share of cem_std");
+    v.field("fixed_draws", fixed_draws, Apply::live,
+            "the same particles for every update of a trial's search (PEGASUS)");
     v.field("clip_norm", clip_norm, Range::closed(0, 1e12), Apply::live,
             "gradient norm clip (0: off)");
     v.field("policy_hidden", policy_hidden, Range::closed(1, 4096), Apply::on_reset,
@@ -167,11 +183,20 @@ class PilcoAgent : public Agent {
   const GpDynamics& model() const { return *model_; }
   const SaturatingCost& cost() const { return cost_; }
   const std::vector<PilcoTrialPrediction>& predictions() const { return predictions_; }
+  /// The particles' mean summed cost of the policy after the latest update (cost units).
+  double predicted_search_cost() const { return -objective_; }
+  /// CEM's restarts in the current trial's search (cem_restart_below).
+  int cem_restarts() const { return cem_restarts_; }
+  /// The latest prediction's particles, s_0 .. s_horizon each (empty before the first fit).
+  const std::vector<std::vector<Vec>>& particle_paths() const { return particle_paths_; }
 
  private:
   void end_trial();  // after every trial, random or not: count it, begin the refit
   void policy_update();
   void cem_iteration();
+  /// The latest prediction's particles over the world at the real trial's step
+  /// (ParticleCloudView).
+  void publish_particles(Snapshot& s) const;
   /// The particles' mean summed cost of each candidate parameter vector, all candidates stepped
   /// through the GP in one batch on the same starts and draws (common random numbers).
   std::vector<double> candidate_costs(const std::vector<Eigen::VectorXd>& params,
@@ -188,6 +213,8 @@ class PilcoAgent : public Agent {
   TanhPolicy policy_;
   AdamT<double> adam_;
   Eigen::VectorXd cem_mean_, cem_std_;  // CEM's search distribution over the policy parameters
+  Rng search_rng_;  // fixed_draws: each update's particles are drawn from a copy of this
+  int cem_restarts_ = 0;  // CEM's restarts in this trial's search (shown in the status panel)
   Rng rng_, noise_rng_, predict_rng_;  // learning, real actions, the shown prediction
   double control_dt_ = 0;
 
@@ -201,6 +228,10 @@ class PilcoAgent : public Agent {
   double trial_cost_ = 0;
   std::vector<double> trial_distance_;
   std::vector<PilcoTrialPrediction> predictions_;
+  // For the world view only (not in sessions, like mbpg's fan): the latest prediction's particle
+  // paths (s_0 .. s_H each) and the real trial's observations so far.
+  std::vector<std::vector<Vec>> particle_paths_;
+  std::vector<Vec> trial_path_;
 };
 
 /// The "pilco" family for core/agents/registry.cpp.
