@@ -15,6 +15,7 @@
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/episodic_experiment.h"
 #include "core/experiment.h"
+#include "core/models/ensemble.h"
 #include "core/session.h"
 #include "envs/registry.h"
 #include "tests/learning_curve_util.h"

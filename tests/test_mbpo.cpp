@@ -1,8 +1,8 @@
 // The mbpo family: branched rollouts start from real states only and stop at termination; the
 // real/model mix of every SAC batch follows real_data_ratio (1: no model data at all); the
 // rollout schedule is mbrl-lib's truncated_linear; the same seed gives the same learning curve
-// and metrics; a session saved mid-training continues bit-identically; a bad key is a one-line
-// error naming the file and the key.
+// and metrics; a session saved mid-training continues bit-identically (with each model.type); a
+// bad key is a one-line error naming the file and the key.
 #include <doctest/doctest.h>
 
 #include <set>
@@ -13,6 +13,7 @@
 #include "core/agents/mbpo/mve_targets.h"
 #include "core/episodic_experiment.h"
 #include "core/experiment.h"
+#include "core/models/ensemble.h"
 #include "core/session.h"
 #include "envs/registry.h"
 #include "tests/learning_curve_util.h"
@@ -221,6 +222,20 @@ TEST_CASE("mbpo: a session saved mid-training continues bit-identically") {
   CHECK(oa.first == ob.first);
   CHECK(oa.second == ob.second);
   CHECK(agent_of(*a).learner().actor().params() == agent_of(*b).learner().actor().params());
+}
+
+TEST_CASE("mbpo: a session with model.type = gp or bnn saved mid-fit continues bit-identically") {
+  for (const std::string kind : {"gp", "bnn"}) {
+    CAPTURE(kind);
+    std::vector<std::string> sets = small("4");
+    sets.insert(sets.end(), {"model.type=\"" + kind + "\"", "model.bnn.posterior_samples=2"});
+    auto a = make(sets);
+    auto b = run_beside_saved_copy(*a, 90);
+    const auto oa = outputs(*a, "kind_a_" + kind), ob = outputs(*b, "kind_b_" + kind);
+    CHECK(oa.first == ob.first);
+    CHECK(oa.second == ob.second);
+    CHECK(agent_of(*a).learner().actor().params() == agent_of(*b).learner().actor().params());
+  }
 }
 
 TEST_CASE("mbpo: a bad config is a one-line error naming the file and the key") {

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/dataset.h"
+#include "core/models/normalised_inference.h"
 #include "core/rng.h"
 
 namespace dynalab {
@@ -35,16 +36,6 @@ void ModelConfig::validate(const std::string& where) const {
   if (prediction != "deterministic" && prediction != "probabilistic")
     throw InputError(where + ".prediction: expected one of deterministic, probabilistic, got \"" +
                      prediction + "\"");
-}
-
-void Normalizer::fit(const Eigen::MatrixXf& x) {
-  const Eigen::MatrixXd xd = x.cast<double>();
-  const Eigen::RowVectorXd m = xd.colwise().mean();
-  Eigen::RowVectorXd var = (xd.rowwise() - m).array().square().colwise().mean();
-  mean = m.cast<float>();
-  std = var.array().sqrt().cast<float>();
-  for (int j = 0; j < std.size(); ++j)
-    if (!(std[j] >= 1e-6f)) std[j] = 1.0f;
 }
 
 Ensemble::Ensemble(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed)
@@ -76,7 +67,7 @@ void Ensemble::set_training_config(const ModelConfig& c) {
   cfg_ = c;
   if (elites_changed) {
     std::vector<double> scores;
-    for (const auto& mb : members_) scores.push_back(mb.best_score);
+    for (const auto& mb : members_) scores.push_back(mb.best.score);
     choose_elites(scores);
   }
 }
@@ -92,12 +83,10 @@ void Ensemble::reinitialize(uint64_t seed) {
     mb.adam.reset(mb.net.params().size());
     mb.adam_bounds.reset(2 * target_dim());
     mb.decay_mask = mb.net.weight_mask();
-    mb.best_score = std::numeric_limits<double>::infinity();
+    mb.best.score = std::numeric_limits<double>::infinity();
   }
-  in_norm_.mean = Eigen::RowVectorXf::Zero(input_dim());
-  in_norm_.std = Eigen::RowVectorXf::Ones(input_dim());
-  out_norm_.mean = Eigen::RowVectorXf::Zero(target_dim());
-  out_norm_.std = Eigen::RowVectorXf::Ones(target_dim());
+  in_norm_.reset(input_dim());
+  out_norm_.reset(target_dim());
   elites_.resize(std::min(cfg_.elite_members, size()));
   std::iota(elites_.begin(), elites_.end(), 0);
   diverged_ = false;
@@ -107,70 +96,19 @@ void Ensemble::reinitialize(uint64_t seed) {
 }
 
 void Ensemble::begin_training(const Dataset& data, Rng& rng) {
-  const long n = long(data.size());
-  if (data.obs_dim() != obs_dim_ || data.action_dim() != action_dim_)
-    throw InputError("model: expected a dataset with obs_dim " + std::to_string(obs_dim_) +
-                     " and action_dim " + std::to_string(action_dim_) + ", got " +
-                     std::to_string(data.obs_dim()) + " and " + std::to_string(data.action_dim()));
-  if (n < 2)
-    throw InputError("model: training needs at least 2 transitions, got " + std::to_string(n));
-  load_rows(data);
-
-  std::vector<int> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  for (long i = n - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(uint64_t(i + 1))]);
-  long n_val = cfg_.val_fraction > 0 ? std::max(1L, std::lround(double(n) * cfg_.val_fraction)) : 0;
-  n_val = std::min(n_val, n - 1);
-  val_rows_.assign(perm.begin(), perm.begin() + n_val);
-  train_rows_.assign(perm.begin() + n_val, perm.end());
-
-  Eigen::MatrixXf xt(train_rows_.size(), input_dim()), yt(train_rows_.size(), target_dim());
-  for (size_t i = 0; i < train_rows_.size(); ++i) {
-    xt.row(i) = x_raw_.row(train_rows_[i]);
-    yt.row(i) = y_raw_.row(train_rows_[i]);
-  }
-  in_norm_.fit(xt);
-  out_norm_.fit(yt);
-  normalise_rows();
-  const long nt = long(train_rows_.size());
+  rows_.begin(*this, data, cfg_.val_fraction, rng, in_norm_, out_norm_);
+  const long nt = long(rows_.train.size());
   for (Member& mb : members_) {
     mb.sample.resize(nt);
     for (long i = 0; i < nt; ++i)
-      mb.sample[i] = cfg_.bootstrap ? train_rows_[rng.below(uint64_t(nt))] : train_rows_[i];
-    mb.best = mb.net.params();
-    mb.best_bounds_max = mb.bounds.max_lv;
-    mb.best_bounds_min = mb.bounds.min_lv;
-    mb.best_score = std::numeric_limits<double>::infinity();
+      mb.sample[i] = cfg_.bootstrap ? rows_.train[rng.below(uint64_t(nt))] : rows_.train[i];
+    mb.best.reset(mb.net.params(), mb.bounds);
   }
   epoch_ = since_improved_ = 0;
   done_ = diverged_;  // a diverged model stays stopped until reinitialize()
   last_ = EpochStats{};
   last_.diverged = diverged_;
   last_.done = done_;
-}
-
-void Ensemble::load_rows(const Dataset& data) {
-  const long n = long(data.size());
-  const Eigen::MatrixXd obs = data.observations(), act = data.actions(),
-                        next = data.next_observations();
-  x_raw_.resize(n, input_dim());
-  x_raw_ << obs.cast<float>(), act.cast<float>();
-  y_raw_.resize(n, target_dim());
-  y_raw_.leftCols(obs_dim_) = (next - obs).cast<float>();
-  if (cfg_.learn_reward) y_raw_.col(obs_dim_) = data.rewards().cast<float>();
-  if (cfg_.learn_termination) y_raw_.col(termination_column()) = data.terminations().cast<float>();
-}
-
-void Ensemble::normalise_rows() {
-  x_ = (x_raw_.rowwise() - in_norm_.mean).array().rowwise() / in_norm_.std.array();
-  y_ = (y_raw_.rowwise() - out_norm_.mean).array().rowwise() / out_norm_.std.array();
-  const long n_val = long(val_rows_.size());
-  x_val_.resize(n_val, input_dim());
-  y_val_.resize(n_val, target_dim());
-  for (long i = 0; i < n_val; ++i) {
-    x_val_.row(i) = x_.row(val_rows_[i]);
-    y_val_.row(i) = y_.row(val_rows_[i]);
-  }
 }
 
 Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
@@ -193,8 +131,8 @@ Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
     X.resize(nb, input_dim());
     Y.resize(nb, D);
     for (long i = 0; i < nb; ++i) {
-      X.row(i) = x_.row(order[start + i]);
-      Y.row(i) = y_.row(order[start + i]);
+      X.row(i) = rows_.x.row(order[start + i]);
+      Y.row(i) = rows_.y.row(order[start + i]);
     }
     mb.net.forward(X, mb.cache);
     const float loss = probabilistic_
@@ -226,11 +164,11 @@ Ensemble::MemberEpoch Ensemble::train_member(int m, uint64_t epoch_seed) {
   r.loss = loss_sum / double(N);
   r.mse = mse_sum / double(N);
   r.score = probabilistic_ ? r.loss : r.mse;
-  if (x_val_.rows() > 0) {
-    mb.net.forward(x_val_, mb.cache);
-    r.val_mse = mse_loss<float>(mb.cache.out.leftCols(D), y_val_, nullptr);
+  if (rows_.x_val.rows() > 0) {
+    mb.net.forward(rows_.x_val, mb.cache);
+    r.val_mse = mse_loss<float>(mb.cache.out.leftCols(D), rows_.y_val, nullptr);
     if (probabilistic_)
-      r.val_nll = gauss_nll_loss<float>(mb.cache.out, y_val_, &mb.bounds, nullptr, nullptr) -
+      r.val_nll = gauss_nll_loss<float>(mb.cache.out, rows_.y_val, &mb.bounds, nullptr, nullptr) -
                   0.01 * (mb.bounds.max_lv.sum() - mb.bounds.min_lv.sum());
     // Probabilistic members are judged by NLL: it also rewards a calibrated variance, which
     // MSE alone would stop training before.
@@ -271,7 +209,7 @@ EpochStats Ensemble::train_epoch(Rng& rng) {
     return s;
   }
   s.train_loss = s.train_mse = 0;
-  const bool has_val = x_val_.rows() > 0;
+  const bool has_val = rows_.x_val.rows() > 0;
   if (has_val) s.val_mse = s.val_nll = 0;
   for (int m = 0; m < E; ++m) {
     Member& mb = members_[m];
@@ -283,12 +221,8 @@ EpochStats Ensemble::train_epoch(Rng& rng) {
       s.val_nll += r.val_nll / E;
     }
     s.member_score.push_back(r.score);
-    // An improvement must be relative 1e-3 so that noise-level gains do not reset the patience.
-    if (r.score < mb.best_score - 1e-3 * std::abs(mb.best_score) || std::isinf(mb.best_score)) {
-      mb.best_score = r.score;
-      mb.best = mb.net.params();
-      mb.best_bounds_max = mb.bounds.max_lv;
-      mb.best_bounds_min = mb.bounds.min_lv;
+    if (mb.best.improves(r.score)) {
+      mb.best.keep(mb.net.params(), mb.bounds, r.score);
       s.improved = true;
     }
   }
@@ -296,27 +230,17 @@ EpochStats Ensemble::train_epoch(Rng& rng) {
   since_improved_ = s.improved ? 0 : since_improved_ + 1;
   if (epoch_ >= cfg_.epochs || since_improved_ >= cfg_.patience) {
     for (Member& mb : members_) {
-      mb.net.params() = mb.best;
-      mb.bounds.max_lv = mb.best_bounds_max;
-      mb.bounds.min_lv = mb.best_bounds_min;
+      mb.net.params() = mb.best.params;
+      mb.bounds.max_lv = mb.best.bounds.max_lv;
+      mb.bounds.min_lv = mb.best.bounds.min_lv;
     }
     done_ = s.done = true;
   }
   std::vector<double> scores;
-  for (const auto& mb : members_) scores.push_back(mb.best_score);
+  for (const auto& mb : members_) scores.push_back(mb.best.score);
   choose_elites(scores);
   last_ = s;
   return s;
-}
-
-EpochStats Ensemble::fit(const Dataset& data, Rng& rng,
-                         const std::function<void(const EpochStats&)>& on_epoch) {
-  begin_training(data, rng);
-  while (!done_) {
-    const EpochStats s = train_epoch(rng);
-    if (on_epoch) on_epoch(s);
-  }
-  return last_;
 }
 
 void Ensemble::choose_elites(const std::vector<double>& scores) {
@@ -331,18 +255,15 @@ void Ensemble::predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
                        EnsemblePrediction& out) const {
   const long n = obs.rows();
   const int D = target_dim();
-  Eigen::MatrixXf X(n, input_dim()), O(n, net_shape().out);
-  X << obs, actions;
-  X = (X.rowwise() - in_norm_.mean).array().rowwise() / in_norm_.std.array();
+  const Eigen::MatrixXf X = normalised_inputs(obs, actions, in_norm_);
+  Eigen::MatrixXf O(n, net_shape().out);
   Mlp::Scratch scratch;
   out.mean.resize(size());
   out.var.resize(size());
   for (int m = 0; m < size(); ++m) {
     const Member& mb = members_[m];
     mb.net.predict(X, O, scratch);
-    out.mean[m] = ((O.leftCols(D).array().rowwise() * out_norm_.std.array()).rowwise() +
-                   out_norm_.mean.array())
-                      .matrix();
+    out.mean[m] = denormalised_mean(O, out_norm_);
     out.var[m] = RowMatrixXf::Zero(n, D);
     if (probabilistic_)
       for (long i = 0; i < n; ++i)

@@ -22,22 +22,17 @@
 #include <vector>
 
 #include "core/models/adam.h"
+#include "core/models/best_weights.h"
 #include "core/models/learned_model.h"
 #include "core/models/model_config.h"
 #include "core/models/losses.h"
 #include "core/models/mlp.h"
+#include "core/models/training_rows.h"
 
 namespace dynalab {
 
 class Dataset;
 class Rng;
-
-/// Per-dimension affine normaliser x_n = (x - mean) / std, fit on the training rows.
-struct Normalizer {
-  Eigen::RowVectorXf mean, std;
-  /// Fits mean and std over the rows of x; a std below 1e-6 becomes 1 (constant columns).
-  void fit(const Eigen::MatrixXf& x);
-};
 
 /// Per-member predictions of a batch: E x (n x D) means and aleatoric variances.
 using EnsemblePrediction = MemberPredictions;
@@ -86,9 +81,6 @@ class Ensemble : public LearnedModel {
   /// One pass over every member's training sample in minibatches (one Adam step each).
   /// After `done`, further calls do nothing and return the last stats.
   EpochStats train_epoch(Rng& rng) override;
-  /// begin_training + train_epoch until done; on_epoch (optional) sees each epoch.
-  EpochStats fit(const Dataset& data, Rng& rng,
-                 const std::function<void(const EpochStats&)>& on_epoch = {});
   /// True once the current training stopped (or none was begun).
   bool training_done() const override { return done_; }
   /// True if training hit NaN/Inf; sticky until reinitialize().
@@ -155,11 +147,10 @@ class Ensemble : public LearnedModel {
     LogVarBounds<float> bounds;
     Adam adam, adam_bounds;
     Eigen::VectorXf decay_mask;
-    std::vector<int> sample;                                 // training rows (bootstrap or all)
-    Eigen::VectorXf best, best_bounds_max, best_bounds_min;  // best weights so far
-    Eigen::VectorXf good;  // weights at epoch start (restored on divergence)
+    std::vector<int> sample;  // training rows (bootstrap or all)
+    BestWeights best;         // best weights so far in this fit
+    Eigen::VectorXf good;     // weights at epoch start (restored on divergence)
     LogVarBounds<float> good_bounds;
-    double best_score = std::numeric_limits<double>::infinity();
     MlpT<float>::Cache cache;
   };
   struct MemberEpoch {
@@ -169,8 +160,6 @@ class Ensemble : public LearnedModel {
   MemberEpoch train_member(int m, uint64_t epoch_seed);
   void choose_elites(const std::vector<double>& scores);
   MlpShape net_shape() const;
-  void load_rows(const Dataset& data);  // x_raw_, y_raw_ from the dataset
-  void normalise_rows();                // x_, y_, x_val_, y_val_ from the rows and normalisers
 
   ModelConfig cfg_;
   int obs_dim_, action_dim_;
@@ -179,10 +168,7 @@ class Ensemble : public LearnedModel {
   Normalizer in_norm_, out_norm_;
   std::vector<int> elites_;
   // Training state.
-  Eigen::MatrixXf x_raw_, y_raw_;  // all rows (inputs, targets), real units
-  Eigen::MatrixXf x_, y_;          // normalised, all rows
-  std::vector<int> train_rows_, val_rows_;
-  Eigen::MatrixXf x_val_, y_val_;
+  TrainingRows rows_;
   int epoch_ = 0, since_improved_ = 0;
   bool done_ = true, diverged_ = false;
   EpochStats last_;

@@ -50,7 +50,7 @@ std::string Ensemble::to_bytes() const {
     w.array(mb.net.params().data(), mb.net.params().size());
     w.array(mb.bounds.max_lv.data(), target_dim());
     w.array(mb.bounds.min_lv.data(), target_dim());
-    w.put<double>(mb.best_score);
+    w.put<double>(mb.best.score);
   }
   w.put<uint32_t>(uint32_t(elites_.size()));
   for (int e : elites_) w.put<uint32_t>(e);
@@ -113,7 +113,7 @@ void Ensemble::load_bytes(const std::string& bytes, const std::string& p) {
     r.array(mb.net.params().data(), mb.net.params().size(), what);
     r.array(mb.bounds.max_lv.data(), target_dim(), what);
     r.array(mb.bounds.min_lv.data(), target_dim(), what);
-    mb.best_score = r.get<double>(what);
+    mb.best.score = r.get<double>(what);
     if (!mb.net.params().allFinite())
       throw InputError(p + ": expected finite weights, member " + std::to_string(m) +
                        " has NaN/Inf");

@@ -10,6 +10,7 @@
 // pass of minibatches for networks, a few optimiser iterations of the marginal likelihood for a
 // GP. Results depend only on the seed and the data, never on the thread count.
 
+#include <functional>
 #include <limits>
 #include <memory>
 #include <string>
@@ -57,6 +58,10 @@ class LearnedModel : public DynamicsModel {
   virtual EpochStats train_epoch(Rng& rng) = 0;
   /// True once the current fit stopped (or none was begun).
   virtual bool training_done() const = 0;
+  /// begin_training, then train_epoch until done; on_epoch (optional) sees each unit's stats.
+  /// Returns the last unit's stats (only done and diverged set if none ran).
+  EpochStats fit(const Dataset& data, Rng& rng,
+                 const std::function<void(const EpochStats&)>& on_epoch = {});
   /// True if training hit NaN/Inf; sticky.
   virtual bool diverged() const = 0;
   /// One line for messages and the GUI, e.g. "5 probabilistic members, 4+1 -> 200x200 -> 4".

@@ -52,6 +52,12 @@ struct ModelConfig {
   GpConfig gp;    ///< type = gp only
   BnnConfig bnn;  ///< type = bnn only
 
+  /// The members a model of this config has (DynamicsModel::members): ensemble_size for an
+  /// ensemble, bnn.posterior_samples for a BNN, 1 for a GP.
+  int members() const {
+    return type == "gp" ? 1 : type == "bnn" ? bnn.posterior_samples : ensemble_size;
+  }
+
   static const std::vector<std::string>& types() {
     static const std::vector<std::string> k = {"ensemble", "gp", "bnn"};
     return k;

@@ -6,11 +6,10 @@
 
 #include "core/dataset_state.h"
 #include "core/gradients/env_dynamics.h"
-#include "core/gradients/model_dynamics.h"
+#include "core/gradients/learned_dynamics.h"
 #include "core/gradients/tanh_policy_state.h"
 #include "core/io/input_error.h"
 #include "core/io/table.h"
-#include "core/models/ensemble_session.h"
 #include "core/io/csv.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
@@ -36,8 +35,8 @@ BackpropAgent::BackpropAgent(const BackpropAgentConfig& cfg, const Env& env, con
       run_(seed.run),
       dataset_(env.observation_space().dim(), env.action_space().dim()),
       reward_env_(backprop_reward_env(env)),
-      model_(std::make_shared<Ensemble>(cfg.model, env.observation_space().dim(),
-                                        env.action_space().dim(), seed.stream(4).next_u64())),
+      model_(make_learned_model(cfg.model, env.observation_space().dim(),
+                                env.action_space().dim(), seed.stream(4).next_u64())),
       policy_(env.observation_space().dim(), env.action_space().low, env.action_space().high,
               cfg.policy_hidden),
       rng_(seed.stream(5)),
@@ -97,14 +96,14 @@ std::vector<Vec> BackpropAgent::sample_starts(int n, Rng& rng) const {
 }
 
 void BackpropAgent::policy_update() {
-  const ModelDynamics f(*model_, cfg_.model_member);
+  const auto f = learned_dynamics(*model_, cfg_.model_member);
   const EnvReward r(*reward_env_);
   PathwiseOptions o;
   o.horizon = cfg_.horizon;
   o.gamma = cfg_.gamma;
   o.truncation = cfg_.truncation;
   o.clip_norm = cfg_.clip_norm;
-  const PathwiseResult p = pathwise_gradient(f, r, policy_, sample_starts(cfg_.start_batch, rng_), o);
+  const PathwiseResult p = pathwise_gradient(*f, r, policy_, sample_starts(cfg_.start_batch, rng_), o);
   objective_ = p.objective;
   log10_gradient_norm_ = std::log10(p.gradient_norm);
   ++iteration_updates_;
@@ -118,7 +117,7 @@ void BackpropAgent::policy_update() {
 }
 
 void BackpropAgent::analysis_step() {
-  const ModelDynamics f(*model_, cfg_.model_member);
+  const auto f = learned_dynamics(*model_, cfg_.model_member);
   const EnvReward r(*reward_env_);
   GradientVsHorizonOptions o;
   o.horizons = {cfg_.analysis_horizons[analysis_next_]};
@@ -128,7 +127,7 @@ void BackpropAgent::analysis_step() {
   const Space& box = reward_env_->action_space();
   o.action_noise_std = cfg_.analysis_action_noise * 0.5 * (box.high[0] - box.low[0]);
   o.noise_seed = analysis_rng_.next_u64();
-  const GradientVsHorizon g = gradient_vs_horizon(f, r, policy_, batches_, o);
+  const GradientVsHorizon g = gradient_vs_horizon(*f, r, policy_, batches_, o);
   partial_.rows.push_back(g.rows.front());
   runs_->analysis.push_back({run_, iteration_, g.rows.front(), model_equilibrium_rate()});
   if (++analysis_next_ < cfg_.analysis_horizons.size()) return;
@@ -140,8 +139,8 @@ void BackpropAgent::analysis_step() {
 
 double BackpropAgent::model_equilibrium_rate() const {
   if (!equilibrium_) return std::numeric_limits<double>::quiet_NaN();
-  const ModelDynamics f(*model_, cfg_.model_member);
-  return equilibrium_growth_rate(f, equilibrium_->obs, Vec::Zero(f.action_dim()));
+  const auto f = learned_dynamics(*model_, cfg_.model_member);
+  return equilibrium_growth_rate(*f, equilibrium_->obs, Vec::Zero(f->action_dim()));
 }
 
 Vec BackpropAgent::act(const Vec& obs) {
@@ -243,7 +242,7 @@ void BackpropAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     rv.field("obs", x);
   };
   visit_records(v, "episode_starts", episode_starts_, visit_obs);
-  visit_ensemble(v, *model_, dataset_);
+  model_->visit_state(v, dataset_);
   visit_policy_state(v, policy_, adam_);
   v.field("rng", rng_);
   v.field("noise_rng", noise_rng_);

@@ -1,8 +1,10 @@
 #pragma once
 // The "backprop" family: version 2.0 of deck 001 ("Backpropagate directly into the policy?"):
 // fit a model f, backpropagate through f into the policy pi_theta, run pi_theta, append the
-// data, repeat. The model is the probabilistic ensemble of PETS (core/models/ensemble.h), used
-// through its mean (the elites' average, or one member: model_member); the policy is a
+// data, repeat. The model is model.type's (make_learned_model): by default the probabilistic
+// ensemble of PETS, used through its mean (the elites' average, or one member: model_member); a
+// BNN likewise through its weight draws (their average, or one); a GP through its predictive
+// mean with the analytic Jacobians of gp_particle_dynamics.h (learned_dynamics.h); the policy is a
 // deterministic tanh MLP (core/gradients/tanh_policy.h); the gradient is the pathwise one
 // (core/gradients/pathwise_gradient.h) of the return of `horizon`-step imagined rollouts from
 // `start_batch` states drawn from the real data, with the env's closed-form reward.
@@ -45,7 +47,8 @@
 #include "core/dataset.h"
 #include "core/gradients/tanh_policy.h"
 #include "core/models/adam.h"
-#include "core/models/ensemble.h"
+#include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 
 namespace dynalab {
 
@@ -100,7 +103,7 @@ struct BackpropAgentConfig {
     v.field("truncation", truncation, Range::closed(0, 1000), Apply::live,
             "detach the state every T steps (0: full backprop)");
     v.field("model_member", model_member, Range::closed(-1, 1000), Apply::live,
-            "ensemble member to backprop through (-1: the elites' mean)");
+            "model member to backprop through (-1: the rollout members' mean)");
     v.field("policy_hidden", policy_hidden, Range::closed(1, 4096), Apply::on_reset,
             "policy MLP hidden widths");
     v.field("exploration_noise", exploration_noise, Range::closed(0, 10), Apply::live,
@@ -117,9 +120,11 @@ struct BackpropAgentConfig {
             "analysis's action noise std / half range: pathwise vs likelihood-ratio variance (0: off)");
     evaluation.visit(v);
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
-      if (model_member >= model.ensemble_size)
-        v.fail("model_member", "at most model.ensemble_size - 1 = " +
-                                   std::to_string(model.ensemble_size - 1) + ", got " +
+      if (model_member >= model.members())
+        v.fail("model_member", "at most " + std::to_string(model.members() - 1) +
+                                   " (a model.type = " + model.type + " model of " +
+                                   std::to_string(model.members()) + " member" +
+                                   (model.members() == 1 ? "" : "s") + "), got " +
                                    std::to_string(model_member));
     }
   }
@@ -161,6 +166,9 @@ class BackpropAgent : public Agent {
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
   const TanhPolicy& policy() const { return policy_; }
+  /// The learned model (model.type's kind) and its completed fits.
+  const LearnedModel& model() const { return *model_; }
+  int model_fits() const { return fits_; }
   /// The latest complete gradient analysis (empty rows before the first).
   const GradientVsHorizon& analysis() const { return analysis_; }
 
@@ -177,7 +185,7 @@ class BackpropAgent : public Agent {
   Dataset dataset_;
   std::vector<Vec> episode_starts_;  // the first observation of every real episode
   std::unique_ptr<Env> reward_env_;  // the env's closed forms (the real env keeps stepping)
-  std::shared_ptr<Ensemble> model_;
+  std::shared_ptr<LearnedModel> model_;
   TanhPolicy policy_;
   AdamT<double> adam_;
   Rng rng_, noise_rng_, analysis_rng_;

@@ -6,7 +6,6 @@
 #include "core/dataset_state.h"
 #include "core/io/csv.h"
 #include "core/io/table.h"
-#include "core/models/ensemble_session.h"
 #include "core/planning/policy_rollout.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
@@ -21,8 +20,8 @@ MbpgAgent::MbpgAgent(const MbpgAgentConfig& cfg, const Env& env, const RunSeed& 
       episode_length_(env.max_episode_steps()),
       dataset_(env.observation_space().dim(), env.action_space().dim()),
       reward_env_(env.clone()),
-      model_(std::make_shared<Ensemble>(cfg.model, env.observation_space().dim(),
-                                        env.action_space().dim(), seed.stream(4).next_u64())),
+      model_(make_learned_model(cfg.model, env.observation_space().dim(),
+                                env.action_space().dim(), seed.stream(4).next_u64())),
       learner_(cfg.ppo, env.observation_space(), env.action_space(), seed.rng()),
       rng_(seed.stream(5)),
       explore_rng_(seed.stream(7)),
@@ -230,7 +229,7 @@ void MbpgAgent::publish(Snapshot& s) const {
   auto v = std::make_shared<BranchedRolloutView>();
   v->rollouts = shown_;
   v->horizon = horizon_ > 0 ? horizon_ : cfg_.rollout_horizon;
-  v->ensemble_size = cfg_.model.ensemble_size;
+  v->ensemble_size = model_->members();
   v->label = cfg_.start_states == "real_starts" ? "imagined episodes" : "imagined branches";
   v->replay_starts = cfg_.start_states != "real_starts";
   v->has_schedule = false;
@@ -262,7 +261,7 @@ void MbpgAgent::write_outputs(const std::filesystem::path& dir) const {
 void MbpgAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { learner_.visit_state(lv); });
   visit_dataset(v, dataset_);
-  visit_ensemble(v, *model_, dataset_);
+  model_->visit_state(v, dataset_);
   v.field("rng", rng_);
   v.field("explore_rng", explore_rng_);
   v.field("forecast_rng", forecast_rng_);
@@ -313,8 +312,8 @@ AgentFamily mbpg_family() {
   AgentFamily f;
   f.name = "mbpg";
   f.description =
-      "v2.5: model-based policy gradient (ME-TRPO style): PPO on imagined trajectories of an "
-      "ensemble, a random elite member per step";
+      "v2.5: model-based policy gradient (ME-TRPO style): PPO on imagined trajectories of a "
+      "learned model (model.type), a random rollout member per step";
   f.category = "policy learning";
   f.default_episodes = 30;
   f.agents = {{"policy learning", "mbpg",

@@ -25,7 +25,9 @@
 //          to the real data; then the next iteration.
 // Reward: the env's closed form (Env::reward) unless model.learn_reward; termination: the env's
 // closed form where it has one, else the model's learned one (model.learn_termination), else a
-// config error (mbpo_model_stepper()). ME-TRPO's policy validation on the ensemble (stop
+// config error (mbpo_model_stepper()). The model is model.type's (make_learned_model): the
+// ensemble by default, a GP per column or a Bayes-by-Backprop network, whose members (one for a
+// GP, the weight draws for a BNN) the imagined steps draw from. ME-TRPO's policy validation on the ensemble (stop
 // when fewer than 70 % of the members see the policy improve) is not done: PPO runs its
 // configured epochs each iteration.
 //
@@ -78,7 +80,8 @@
 #include "core/agents/policy_learning/policy_evaluation.h"
 #include "core/agents/registry.h"
 #include "core/dataset.h"
-#include "core/models/ensemble.h"
+#include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 #include "core/views.h"
 
 namespace dynalab {
@@ -175,7 +178,7 @@ class MbpgAgent : public Agent {
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
   const ActorCriticLearner& learner() const { return learner_; }
-  const Ensemble& model() const { return *model_; }
+  const LearnedModel& model() const { return *model_; }
   /// Completed iterations (each: fit, imagination, PPO epochs) of this run.
   int iterations() const { return iteration_; }
   /// The latest iteration's imagined trajectories as the view shows them (its first ones).
@@ -197,7 +200,7 @@ class MbpgAgent : public Agent {
   int episode_length_;
   Dataset dataset_;                        // all real data (env units)
   std::unique_ptr<const Env> reward_env_;  // a copy whose closed forms the rollouts use
-  std::shared_ptr<Ensemble> model_;
+  std::shared_ptr<LearnedModel> model_;
   std::unique_ptr<ModelStepper> stepper_;
   ActorCriticLearner learner_;
   // fits, starts and rollout seeds | the real episodes' actions | the forecasts' draws

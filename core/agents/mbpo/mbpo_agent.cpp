@@ -9,7 +9,6 @@
 #include "core/io/csv.h"
 #include "core/io/input_error.h"
 #include "core/io/table.h"
-#include "core/models/ensemble_session.h"
 #include "core/planning/env_functions.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
@@ -26,12 +25,12 @@ int64_t MbpoAgentConfig::model_buffer_capacity() const {
 }
 
 std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, const Env& env,
-                                           std::shared_ptr<const Ensemble> model) {
+                                                 std::shared_ptr<const DynamicsModel> model) {
   return mbpo_model_stepper(cfg.model, env, std::move(model));
 }
 
 std::unique_ptr<ModelStepper> mbpo_model_stepper(const ModelConfig& model_cfg, const Env& env,
-                                                 std::shared_ptr<const Ensemble> model) {
+                                                 std::shared_ptr<const DynamicsModel> model) {
   const int obs_dim = env.observation_space().dim(), action_dim = env.action_space().dim();
   const Vec probe = Vec::Zero(obs_dim), no_action = Vec::Zero(action_dim);
   BatchRewardFn reward;
@@ -65,8 +64,8 @@ MbpoAgent::MbpoAgent(const MbpoAgentConfig& cfg, const Env& env, const RunSeed& 
       eval_(env, seed, std::shared_ptr<std::vector<LearningCurveRow>>(runs, &runs->curve)),
       dataset_(env.observation_space().dim(), env.action_space().dim()),
       reward_env_(env.clone()),
-      model_(std::make_shared<Ensemble>(cfg.model, env.observation_space().dim(),
-                                        env.action_space().dim(), seed.stream(4).next_u64())),
+      model_(make_learned_model(cfg.model, env.observation_space().dim(),
+                                env.action_space().dim(), seed.stream(4).next_u64())),
       model_buffer_(env.observation_space().dim(), env.action_space().dim(),
                     cfg.model_buffer_capacity()),
       rng_(seed.stream(5)),
@@ -206,7 +205,7 @@ void MbpoAgent::publish(Snapshot& s) const {
   v->rollouts = shown_rollouts_;
   v->horizon = rollout_k_;
   v->horizon_overridden = cfg_.rollout_horizon > 0;
-  v->ensemble_size = cfg_.model.ensemble_size;
+  v->ensemble_size = model_->members();
   v->batch_rows = learner_.updates() > 0 ? cfg_.sac.batch_size : 0;
   v->real_rows = last_real_rows_;
   v->real_data_ratio = cfg_.real_data_ratio;
@@ -236,7 +235,7 @@ void MbpoAgent::write_outputs(const std::filesystem::path& dir) const {
 void MbpoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.section("learner", [&](StateVisitor& lv) { learner_.visit_state(lv); });
   visit_dataset(v, dataset_);
-  visit_ensemble(v, *model_, dataset_);
+  model_->visit_state(v, dataset_);
   v.section("model_buffer", [&](StateVisitor& bv) { model_buffer_.visit_state(bv); });
   v.field("rng", rng_);
   v.field("env_steps", env_steps_);
@@ -283,7 +282,7 @@ AgentFamily mbpo_family() {
   f.name = "mbpo";
   f.description =
       "Model-Based Policy Optimization: SAC on real data plus short branched rollouts of a "
-      "probabilistic ensemble";
+      "learned model (model.type: a probabilistic ensemble, a GP or a BNN)";
   f.category = "policy learning";
   f.default_episodes = 100;
   f.agents = {{"policy learning", "mbpo",

@@ -2,7 +2,8 @@
 // The "mbpo" family: Model-Based Policy Optimization (Janner, Fu, Zhang, Levine, "When to Trust
 // Your Model: Model-Based Policy Optimization", NeurIPS 2019; mbrl-lib mbrl/algorithms/mbpo.py
 // is the reference structure) on the agent seam, with the SAC learner of core/agents/sac/ and
-// the probabilistic ensemble PETS uses (core/models/ensemble.h).
+// the learned model model.type names (make_learned_model: the probabilistic ensemble PETS uses by
+// default, a GP per column or a Bayes-by-Backprop network; core/models/learned_model.h).
 //
 // The loop, per real env step:
 //   act: uniformly random for initial_exploration_steps env steps, then a ~ pi(.|obs);
@@ -55,7 +56,8 @@
 #include "core/agents/sac/episode_losses.h"
 #include "core/agents/sac/sac_learner.h"
 #include "core/dataset.h"
-#include "core/models/ensemble.h"
+#include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 #include "core/planning/model_stepper.h"
 
 namespace dynalab {
@@ -197,7 +199,7 @@ class MbpoAgent : public Agent {
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
   const SacLearner& learner() const { return learner_; }
-  const Ensemble& model() const { return *model_; }
+  const LearnedModel& model() const { return *model_; }
   const ReplayBuffer& model_buffer() const { return model_buffer_; }
   /// k for the rollouts after env step `env_steps` (rollout_horizon if set, else rollout_schedule).
   int rollout_horizon_at(int64_t env_steps) const;
@@ -215,7 +217,7 @@ class MbpoAgent : public Agent {
   PolicyEvaluation eval_;
   Dataset dataset_;                        // the real data the model is fit on (env units)
   std::unique_ptr<const Env> reward_env_;  // a copy whose closed forms the rollouts use
-  std::shared_ptr<Ensemble> model_;
+  std::shared_ptr<LearnedModel> model_;
   std::unique_ptr<ModelStepper> stepper_;
   ReplayBuffer model_buffer_;
   Rng rng_;  // model training, rollout starts and seeds, batch sampling
@@ -250,10 +252,10 @@ AgentFamily mbpo_family();
 /// InputError naming model.learn_reward / model.learn_termination if `env` lacks the closed form.
 /// (Public for `dynalab-cli bench`'s rollout rate.)
 std::unique_ptr<ModelStepper> mbpo_model_stepper(const MbpoAgentConfig& cfg, const Env& env,
-                                                 std::shared_ptr<const Ensemble> model);
+                                                 std::shared_ptr<const DynamicsModel> model);
 /// The same stepper from the "model" section alone (the model-based policy gradient's imagined
 /// trajectories, core/agents/mbpg/, use it too: ME-TRPO's random member per step).
 std::unique_ptr<ModelStepper> mbpo_model_stepper(const ModelConfig& model_cfg, const Env& env,
-                                                 std::shared_ptr<const Ensemble> model);
+                                                 std::shared_ptr<const DynamicsModel> model);
 
 }  // namespace dynalab

@@ -86,21 +86,25 @@ void BnnDynamics::reinitialize(uint64_t seed) {
   adam_mu_.reset(q_.size());
   adam_rho_.reset(q_.size());
   adam_bounds_.reset(2 * target_dim());
-  in_norm_.mean = Eigen::RowVectorXf::Zero(input_dim());
-  in_norm_.std = Eigen::RowVectorXf::Ones(input_dim());
-  out_norm_.mean = Eigen::RowVectorXf::Zero(target_dim());
-  out_norm_.std = Eigen::RowVectorXf::Ones(target_dim());
+  in_norm_.reset(input_dim());
+  out_norm_.reset(target_dim());
   fits_ = 0;
   draws_seed_ = Rng::derive(seed, {kDrawStream, 0}).next_u64();
   draws_.assign(size_t(members()), Mlp(shape));
   all_members_.resize(size_t(members()));
   std::iota(all_members_.begin(), all_members_.end(), 0);
   materialise_draws();
-  best_score_ = std::numeric_limits<double>::infinity();
+  best_.score = std::numeric_limits<double>::infinity();
   diverged_ = false;
   done_ = true;
   epoch_ = since_improved_ = 0;
   last_ = EpochStats{};
+}
+
+Eigen::VectorXf BnnDynamics::posterior_params() const {
+  Eigen::VectorXf p(2 * q_.size());
+  p << q_.mu, q_.rho;
+  return p;
 }
 
 void BnnDynamics::draw_posterior_samples(uint64_t seed) {
@@ -118,35 +122,8 @@ void BnnDynamics::materialise_draws() {
 }
 
 void BnnDynamics::begin_training(const Dataset& data, Rng& rng) {
-  const long n = long(data.size());
-  if (data.obs_dim() != obs_dim_ || data.action_dim() != action_dim_)
-    throw InputError("model: expected a dataset with obs_dim " + std::to_string(obs_dim_) +
-                     " and action_dim " + std::to_string(action_dim_) + ", got " +
-                     std::to_string(data.obs_dim()) + " and " + std::to_string(data.action_dim()));
-  if (n < 2)
-    throw InputError("model: training needs at least 2 transitions, got " + std::to_string(n));
-  load_rows(data);
-  // The split as Ensemble::begin_training draws it.
-  std::vector<int> perm(n);
-  std::iota(perm.begin(), perm.end(), 0);
-  for (long i = n - 1; i > 0; --i) std::swap(perm[i], perm[rng.below(uint64_t(i + 1))]);
-  long n_val = cfg_.val_fraction > 0 ? std::max(1L, std::lround(double(n) * cfg_.val_fraction)) : 0;
-  n_val = std::min(n_val, n - 1);
-  val_rows_.assign(perm.begin(), perm.begin() + n_val);
-  train_rows_.assign(perm.begin() + n_val, perm.end());
-  Eigen::MatrixXf xt(train_rows_.size(), input_dim()), yt(train_rows_.size(), target_dim());
-  for (size_t i = 0; i < train_rows_.size(); ++i) {
-    xt.row(i) = x_raw_.row(train_rows_[i]);
-    yt.row(i) = y_raw_.row(train_rows_[i]);
-  }
-  in_norm_.fit(xt);
-  out_norm_.fit(yt);
-  normalise_rows();
-  best_mu_ = q_.mu;
-  best_rho_ = q_.rho;
-  best_max_lv_ = bounds_.max_lv;
-  best_min_lv_ = bounds_.min_lv;
-  best_score_ = std::numeric_limits<double>::infinity();
+  rows_.begin(*this, data, cfg_.val_fraction, rng, in_norm_, out_norm_);
+  best_.reset(posterior_params(), bounds_);
   epoch_ = since_improved_ = 0;
   done_ = diverged_;  // a diverged model stays stopped until reinitialize()
   last_ = EpochStats{};
@@ -154,40 +131,16 @@ void BnnDynamics::begin_training(const Dataset& data, Rng& rng) {
   last_.done = done_;
 }
 
-void BnnDynamics::load_rows(const Dataset& data) {
-  const long n = long(data.size());
-  const Eigen::MatrixXd obs = data.observations(), act = data.actions(),
-                        next = data.next_observations();
-  x_raw_.resize(n, input_dim());
-  x_raw_ << obs.cast<float>(), act.cast<float>();
-  y_raw_.resize(n, target_dim());
-  y_raw_.leftCols(obs_dim_) = (next - obs).cast<float>();
-  if (cfg_.learn_reward) y_raw_.col(obs_dim_) = data.rewards().cast<float>();
-  if (cfg_.learn_termination) y_raw_.col(termination_column()) = data.terminations().cast<float>();
-}
-
-void BnnDynamics::normalise_rows() {
-  x_ = (x_raw_.rowwise() - in_norm_.mean).array().rowwise() / in_norm_.std.array();
-  y_ = (y_raw_.rowwise() - out_norm_.mean).array().rowwise() / out_norm_.std.array();
-  const long n_val = long(val_rows_.size());
-  x_val_.resize(n_val, input_dim());
-  y_val_.resize(n_val, target_dim());
-  for (long i = 0; i < n_val; ++i) {
-    x_val_.row(i) = x_.row(val_rows_[i]);
-    y_val_.row(i) = y_.row(val_rows_[i]);
-  }
-}
-
 void BnnDynamics::validate_mean(double& nll, double& mse) {
   const int D = target_dim();
   net_.params() = q_.mu;
-  net_.forward(x_val_, cache_);
-  mse = mse_loss<float>(cache_.out.leftCols(D), y_val_, nullptr);
+  net_.forward(rows_.x_val, cache_);
+  mse = mse_loss<float>(cache_.out.leftCols(D), rows_.y_val, nullptr);
   if (known_noise()) {
     const double s = cfg_.bnn.noise_std;
     nll = mse / (s * s) + 2 * std::log(s);
   } else {
-    nll = gauss_nll_loss<float>(cache_.out, y_val_, &bounds_, nullptr, nullptr) -
+    nll = gauss_nll_loss<float>(cache_.out, rows_.y_val, &bounds_, nullptr, nullptr) -
           0.01 * (bounds_.max_lv.sum() - bounds_.min_lv.sum());
   }
 }
@@ -197,7 +150,7 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
   Rng r(rng.next_u64());
   const Eigen::VectorXf good_mu = q_.mu, good_rho = q_.rho;
   const LogVarBounds<float> good_bounds = bounds_;
-  std::vector<int> order = train_rows_;
+  std::vector<int> order = rows_.train;
   for (long i = long(order.size()) - 1; i > 0; --i)
     std::swap(order[i], order[r.below(uint64_t(i + 1))]);
   const int D = target_dim(), bs = cfg_.batch_size;
@@ -217,8 +170,8 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
     X.resize(nb, input_dim());
     Y.resize(nb, D);
     for (long i = 0; i < nb; ++i) {
-      X.row(i) = x_.row(order[start + i]);
-      Y.row(i) = y_.row(order[start + i]);
+      X.row(i) = rows_.x.row(order[start + i]);
+      Y.row(i) = rows_.y.row(order[start + i]);
     }
     // pi_b of minibatch b + 1 of M: 1/M, or Blundell's 2^(M-b-1) / (2^M - 1) written as
     // 2^-(b+1) / (1 - 2^-M) so that it does not overflow for M > 1000.
@@ -252,7 +205,7 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
   diverged = diverged || !q_.mu.allFinite() || !q_.rho.allFinite() ||
              !bounds_.max_lv.allFinite() || !bounds_.min_lv.allFinite();
   double score = loss_sum / double(N);
-  const bool has_val = x_val_.rows() > 0;
+  const bool has_val = rows_.x_val.rows() > 0;
   if (!diverged) {
     s.train_loss = loss_sum / double(N);
     s.train_mse = mse_sum / double(N);
@@ -278,22 +231,16 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
     return d;
   }
   s.member_score = {score};
-  // An improvement must be relative 1e-3 (as Ensemble) so noise-level gains do not reset the
-  // patience.
-  if (score < best_score_ - 1e-3 * std::abs(best_score_) || std::isinf(best_score_)) {
-    best_score_ = score;
-    best_mu_ = q_.mu;
-    best_rho_ = q_.rho;
-    best_max_lv_ = bounds_.max_lv;
-    best_min_lv_ = bounds_.min_lv;
+  if (best_.improves(score)) {
+    best_.keep(posterior_params(), bounds_, score);
     s.improved = true;
   }
   since_improved_ = s.improved ? 0 : since_improved_ + 1;
   if (epoch_ >= cfg_.epochs || since_improved_ >= cfg_.patience) {
-    q_.mu = best_mu_;
-    q_.rho = best_rho_;
-    bounds_.max_lv = best_max_lv_;
-    bounds_.min_lv = best_min_lv_;
+    q_.mu = best_.params.head(q_.size());
+    q_.rho = best_.params.tail(q_.size());
+    bounds_.max_lv = best_.bounds.max_lv;
+    bounds_.min_lv = best_.bounds.min_lv;
     ++fits_;
     draws_seed_ = Rng::derive(seed_, {kDrawStream, uint64_t(fits_)}).next_u64();
     done_ = s.done = true;
@@ -301,16 +248,6 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
   materialise_draws();
   last_ = s;
   return s;
-}
-
-EpochStats BnnDynamics::fit(const Dataset& data, Rng& rng,
-                            const std::function<void(const EpochStats&)>& on_epoch) {
-  begin_training(data, rng);
-  while (!done_) {
-    const EpochStats s = train_epoch(rng);
-    if (on_epoch) on_epoch(s);
-  }
-  return last_;
 }
 
 std::string BnnDynamics::describe_shape() const {

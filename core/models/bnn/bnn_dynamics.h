@@ -28,10 +28,12 @@
 #include <vector>
 
 #include "core/models/adam.h"
+#include "core/models/best_weights.h"
 #include "core/models/bnn/mean_field_posterior.h"
 #include "core/models/ensemble.h"
 #include "core/models/learned_model.h"
 #include "core/models/model_config.h"
+#include "core/models/training_rows.h"
 
 namespace dynalab {
 
@@ -75,9 +77,6 @@ class BnnDynamics : public LearnedModel {
   /// sampled weights; val_nll / val_mse: of the mean weights (val_nll in Ensemble's units, the
   /// mean over entries of (mu - y)^2 / var + log var); member_score: one entry, that val_nll.
   EpochStats train_epoch(Rng& rng) override;
-  /// begin_training + train_epoch until done.
-  EpochStats fit(const Dataset& data, Rng& rng,
-                 const std::function<void(const EpochStats&)>& on_epoch = {});
   bool training_done() const override { return done_; }
   bool diverged() const override { return diverged_; }
   const EpochStats& last_stats() const { return last_; }
@@ -128,11 +127,11 @@ class BnnDynamics : public LearnedModel {
 
  private:
   MlpShape net_shape() const;
-  void load_rows(const Dataset& data);
-  void normalise_rows();
   /// draws_ = mu + sigma * eps_k with eps_k from draws_seed_ (the invariant kept after every
   /// change of mu, rho or the seed).
   void materialise_draws();
+  /// [mu; rho], the posterior's parameters as BestWeights keeps them.
+  Eigen::VectorXf posterior_params() const;
   /// Validation NLL (Ensemble's units) and MSE of the mean weights.
   void validate_mean(double& nll, double& mse);
 
@@ -150,11 +149,8 @@ class BnnDynamics : public LearnedModel {
   std::vector<int> all_members_;
   Normalizer in_norm_, out_norm_;
   // Training state.
-  Eigen::MatrixXf x_raw_, y_raw_, x_, y_;
-  std::vector<int> train_rows_, val_rows_;
-  Eigen::MatrixXf x_val_, y_val_;
-  Eigen::VectorXf best_mu_, best_rho_, best_max_lv_, best_min_lv_;
-  double best_score_ = std::numeric_limits<double>::infinity();
+  TrainingRows rows_;
+  BestWeights best_;  // params: [mu; rho]
   int epoch_ = 0, since_improved_ = 0;
   bool done_ = true, diverged_ = false;
   EpochStats last_;

@@ -17,6 +17,7 @@
 #include "core/dataset.h"
 #include "core/models/binary_io.h"
 #include "core/models/bnn/bnn_dynamics.h"
+#include "core/models/training_state_io.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
@@ -27,48 +28,10 @@ constexpr char kMagic[8] = {'D', 'L', 'B', 'N', 'N', 'S', 'T', '1'};
 void put_vec(BinaryWriter& o, const Eigen::VectorXf& x) { o.array(x.data(), size_t(x.size())); }
 void put_row(BinaryWriter& o, const Eigen::RowVectorXf& x) { o.array(x.data(), size_t(x.size())); }
 
-void put_adam(BinaryWriter& o, const Adam& a) {
-  o.put<int64_t>(a.t);
-  o.put<uint8_t>(a.m.size() > 0);
-  if (a.m.size() > 0) {
-    put_vec(o, a.m);
-    put_vec(o, a.v);
-  }
-}
-
-void get_adam(BinaryReader& in, Adam& a, long n, const std::string& what) {
-  a.t = in.get<int64_t>(what);
-  if (in.get<uint8_t>(what)) {
-    a.m.resize(n);
-    a.v.resize(n);
-    in.array(a.m.data(), size_t(n), what);
-    in.array(a.v.data(), size_t(n), what);
-  } else {
-    a.m.resize(0);
-    a.v.resize(0);
-  }
-}
-
 template <class V>
 void get_into(BinaryReader& in, V& x, long n, const std::string& what) {
   x.resize(n);
   in.array(x.data(), size_t(n), what);
-}
-
-void put_rows(BinaryWriter& o, const std::vector<int>& rows) {
-  o.put<uint32_t>(uint32_t(rows.size()));
-  o.array(rows.data(), rows.size());
-}
-
-std::vector<int> get_rows(BinaryReader& in, size_t n_rows, const std::string& what) {
-  const uint32_t n = in.get<uint32_t>(what);
-  if (n > n_rows)
-    in.fail(what + ": at most " + std::to_string(n_rows) + " rows, got " + std::to_string(n));
-  std::vector<int> rows(n);
-  in.array(rows.data(), n, what);
-  for (int r : rows)
-    if (r < 0 || size_t(r) >= n_rows) in.fail(what + ": row indices below " + std::to_string(n_rows));
-  return rows;
 }
 }  // namespace
 
@@ -84,20 +47,12 @@ std::string BnnDynamics::state_bytes() const {
   BinaryWriter o;
   o.array(kMagic, 8);
   for (long x : {long(members()), q_.size(), long(target_dim()), long(input_dim()),
-                 done_ ? 0L : long(x_raw_.rows())})
+                 done_ ? 0L : rows_.size()})
     o.put<uint32_t>(uint32_t(x));
   o.put<uint64_t>(seed_);
   o.put<uint64_t>(draws_seed_);
   o.put<int32_t>(fits_);
-  o.put<uint8_t>(done_);
-  o.put<uint8_t>(diverged_);
-  o.put<int32_t>(epoch_);
-  o.put<int32_t>(since_improved_);
-  o.put<int32_t>(last_.epoch);
-  for (double x : {last_.train_loss, last_.train_mse, last_.val_mse, last_.val_nll}) o.put(x);
-  o.put<uint32_t>(uint32_t(last_.member_score.size()));
-  o.array(last_.member_score.data(), last_.member_score.size());
-  for (bool b : {last_.improved, last_.done, last_.diverged}) o.put<uint8_t>(b);
+  put_fit_progress(o, done_, diverged_, epoch_, since_improved_, last_);
   put_row(o, in_norm_.mean);
   put_row(o, in_norm_.std);
   put_row(o, out_norm_.mean);
@@ -110,13 +65,9 @@ std::string BnnDynamics::state_bytes() const {
   put_adam(o, adam_rho_);
   put_adam(o, adam_bounds_);
   if (!done_) {
-    put_rows(o, train_rows_);
-    put_rows(o, val_rows_);
-    put_vec(o, best_mu_);
-    put_vec(o, best_rho_);
-    put_vec(o, best_max_lv_);
-    put_vec(o, best_min_lv_);
-    o.put(best_score_);
+    put_rows(o, rows_.train);
+    put_rows(o, rows_.val);
+    put_best(o, best_);
   }
   return o.out;
 }
@@ -142,20 +93,7 @@ void BnnDynamics::load_state_bytes(const std::string& bytes, const std::string& 
   m.seed_ = in.get<uint64_t>("the seed");
   m.draws_seed_ = in.get<uint64_t>("the draws' seed");
   m.fits_ = in.get<int32_t>("the fit count");
-  m.done_ = in.get<uint8_t>("done");
-  m.diverged_ = in.get<uint8_t>("diverged");
-  m.epoch_ = in.get<int32_t>("epoch");
-  m.since_improved_ = in.get<int32_t>("since_improved");
-  EpochStats& last = m.last_;
-  last = EpochStats{};
-  last.epoch = in.get<int32_t>("the last stats");
-  for (double* x : {&last.train_loss, &last.train_mse, &last.val_mse, &last.val_nll})
-    *x = in.get<double>("the last stats");
-  const uint32_t ns = in.get<uint32_t>("the member scores");
-  if (ns > 1) in.fail("at most 1 member score, got " + std::to_string(ns));
-  last.member_score.resize(ns);
-  in.array(last.member_score.data(), ns, "the member scores");
-  for (bool* b : {&last.improved, &last.done, &last.diverged}) *b = in.get<uint8_t>("the last stats");
+  get_fit_progress(in, 1, m.done_, m.diverged_, m.epoch_, m.since_improved_, m.last_);
   get_into(in, m.in_norm_.mean, I, "the input normaliser");
   get_into(in, m.in_norm_.std, I, "the input normaliser");
   get_into(in, m.out_norm_.mean, D, "the target normaliser");
@@ -171,19 +109,14 @@ void BnnDynamics::load_state_bytes(const std::string& bytes, const std::string& 
     if (n_rows != data.size())
       in.fail("a fit over " + std::to_string(n_rows) + " rows, the dataset has " +
               std::to_string(data.size()));
-    m.train_rows_ = get_rows(in, n_rows, "the training rows");
-    m.val_rows_ = get_rows(in, n_rows, "the validation rows");
-    if (m.train_rows_.empty()) in.fail("at least one training row");
-    get_into(in, m.best_mu_, P, "the best mu");
-    get_into(in, m.best_rho_, P, "the best rho");
-    get_into(in, m.best_max_lv_, D, "the best bounds");
-    get_into(in, m.best_min_lv_, D, "the best bounds");
-    m.best_score_ = in.get<double>("the best score");
-    m.load_rows(data);
-    m.normalise_rows();
+    std::vector<int> train = get_rows(in, n_rows, "the training rows");
+    std::vector<int> val = get_rows(in, n_rows, "the validation rows");
+    if (train.empty()) in.fail("at least one training row");
+    get_best(in, m.best_, 2 * P, D, "the best mu, rho and bounds");
+    m.rows_.restore(m, data, std::move(train), std::move(val), m.in_norm_, m.out_norm_);
   } else {
-    m.train_rows_.clear();
-    m.val_rows_.clear();
+    m.rows_.train.clear();
+    m.rows_.val.clear();
   }
   if (in.pos != bytes.size())
     in.fail("the end of the file at byte " + std::to_string(in.pos) + ", it has " +
