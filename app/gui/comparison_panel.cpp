@@ -7,6 +7,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cfloat>
 #include <cstdio>
 
 #include "app/gui/heatmap.h"
@@ -51,12 +52,8 @@ void LabPanel::State::draw_comparison() {
   if (D < 1) return;
   lab_title(style, "Three models, the same data");
   // The slice's dims are the 1-D slice view's (one choice for both views).
-  const float w = ImGui::GetFontSize() * 6;
+  const int out = slice_dim_controls();
   const float sp = ImGui::GetStyle().ItemInnerSpacing.x;
-  dim_combo("input", slice_dim, names, w);
-  same_line_if_fits(w + sp + ImGui::CalcTextSize("predicted change").x);
-  int out = slice_out < 0 ? partner_dim(slice_dim, D) : slice_out;
-  if (dim_combo("predicted change", out, names, w)) slice_out = out;
   same_line_if_fits(ImGui::CalcTextSize("Draw a new network").x + 2 * ImGui::GetStyle().FramePadding.x);
   if (ImGui::Button("Draw a new network")) ++compare_draw;
   if (ImGui::IsItemHovered())
@@ -115,38 +112,66 @@ void LabPanel::State::draw_comparison() {
                   v->two_clusters ? " (two clusters)" : "", v->network_draw);
     status = std::string("model_comparison: 3 models fit on ") + b + "; gap/cluster sd: " +
              gap_ratios_text(*v);
-    ImGui::TextWrapped("Fit on %s. Epistemic sd in the middle third / in the outer thirds: %s.", b,
+    ImGui::TextWrapped("Fit on %s. Epistemic sd, middle third / outer thirds of the data: %s.", b,
                        gap_ratios_text(*v).c_str());
   }
   if (!v) {
     ImGui::TextDisabled("computing the first comparison...");
     return;
   }
-  const auto figures = model_comparison_figures(*v, names);
+  const auto slices = model_comparison_figures(*v, names);
   const auto maps = model_comparison_heatmaps(*v, names);
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const ImVec2 spacing = ImGui::GetStyle().ItemSpacing;
-  const float note_h = ImGui::GetTextLineHeightWithSpacing() * 2.2f;
+  const float fh = ImGui::GetFontSize();
+  static const char* const kNote =
+      "Orange: epistemic +-2 sd; black: the members (GP: its mean; BNN: weight draws); blue: the "
+      "GP's function draws; dots: the fit data near the slice.";
+  const float note_h = ImGui::CalcTextSize(kNote, nullptr, false, avail.x).y + spacing.y;
   const float col_w = std::max(60.0f, (avail.x - 2 * spacing.x) / 3);
-  const float h = std::max(160.0f, avail.y - note_h);
-  const float plot_h = std::floor(h * 0.56f), map_h = h - plot_h - spacing.y;
+  const float h = std::max(160.0f, avail.y - note_h - 2 * ImGui::GetTextLineHeightWithSpacing());
+  const float plot_h = std::floor(h * 0.54f), map_h = h - plot_h - spacing.y;
+  // The titles in one row (the big font where all three fit), so the three plot frames line up
+  // (a title that wraps in one narrow plot would shift its frame).
+  const float x0 = ImGui::GetCursorPosX();
+  ImFont* title_font = style.big;
+  for (const Figure& f : slices)
+    if (title_font && title_font->CalcTextSizeA(title_font->FontSize, FLT_MAX, 0, f.title.c_str()).x > col_w)
+      title_font = nullptr;
+  for (int k = 0; k < kComparedModels; ++k) {
+    if (k) ImGui::SameLine(x0 + k * (col_w + spacing.x));
+    if (title_font) ImGui::PushFont(title_font);
+    ImGui::TextUnformatted(slices[size_t(k)].title.c_str());
+    if (title_font) ImGui::PopFont();
+  }
+  ImGui::TextDisabled("y: %s in one step (one y range for the three)", slices[0].y_label.c_str());
   for (int k = 0; k < kComparedModels; ++k) {
     if (k) ImGui::SameLine();
-    ImGui::BeginGroup();
-    ImGui::PushID(k);
-    PlotStyle ps = slice_style(figures[size_t(k)], style.line_scale);
+    // The model's name and what y is are written above (one line for the three).
+    Figure untitled = slices[size_t(k)];
+    untitled.title.clear(), untitled.y_label.clear();
+    PlotStyle ps = slice_style(untitled, style.line_scale);
     ps.legend = false;  // three narrow plots: the note below says what is what
-    plot("slice", figures[size_t(k)], ImVec2(col_w, plot_h), ps);
+    ImGui::PushID(k);
+    plot_figure("slice", untitled, ImVec2(col_w, plot_h), ps);
+    ImGui::PopID();
+    figures.push_back(slices[size_t(k)]);  // exported with its title
+  }
+  // One colour scale for the three maps: its bar once, on the last; that map gets the bar's
+  // width on top so the three maps themselves are the same size.
+  const float bar_extra = fh * 1.9f + ImGui::CalcTextSize("1e-3").x;
+  const float map_w = std::max(60.0f, (avail.x - 2 * spacing.x - bar_extra) / 3);
+  for (int k = 0; k < kComparedModels; ++k) {
+    if (k) ImGui::SameLine();
     HeatmapData hm;
     static_cast<Heatmap&>(hm) = maps[size_t(k)];
     hm.title = "epistemic sd";  // the model's name is the plot's title above
-    draw_heatmap("map", hm, ImVec2(col_w, map_h), style.line_scale);
+    hm.colour_bar = k == kComparedModels - 1;
+    ImGui::PushID(k);
+    draw_heatmap("map", hm, ImVec2(map_w + (hm.colour_bar ? bar_extra : 0.0f), map_h), style.line_scale);
     ImGui::PopID();
-    ImGui::EndGroup();
   }
-  ImGui::TextWrapped(
-      "Orange: epistemic +-2 sd. Black: each member (GP: its mean; BNN: a weight draw); thin: the "
-      "GP's function draws; dots: the fit data near the slice. Maps: epistemic sd, one colour scale.");
+  ImGui::TextWrapped("%s", kNote);
 }
 
 }  // namespace dynalab

@@ -175,6 +175,8 @@ bool LabPanel::set_view(const std::string& name) {
 
 const std::string& LabPanel::view() const { return lab_view_names()[s_->view]; }
 
+bool LabPanel::wide() const { return view() == "model_comparison"; }
+
 void LabPanel::set_two_clusters(bool on) { s_->compare_two_clusters = on; }
 
 bool LabPanel::busy() const { return s_->busy; }

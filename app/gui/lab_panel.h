@@ -44,6 +44,9 @@ class LabPanel {
   /// Shows view `name` (one of lab_view_names()); false for an unknown name.
   bool set_view(const std::string& name);
   const std::string& view() const;
+  /// True if the shown view lays out panels side by side (model_comparison's three models) and
+  /// wants a wider pane.
+  bool wide() const;
   /// The model_comparison view's "two clusters" option (the checkbox; scripted --two-clusters).
   void set_two_clusters(bool on);
   /// Draws the lab as a window at `pos` with `size` (screen pixels) from `snap` (its ModelView

@@ -162,6 +162,9 @@ struct LabPanel::State {
   ~State();
   void track_episode(const Snapshot& m);
   void draw_map();
+  /// The 1-D slice's input and output combos (shared by the slice and the three models);
+  /// returns the output dim.
+  int slice_dim_controls();
   void draw_slice();
   void draw_comparison();
   void draw_size();

@@ -100,6 +100,17 @@ void LabPanel::State::draw_map() {
       v.deterministic_world ? ", learned from the data's spread: this world has no noise" : "");
 }
 
+int LabPanel::State::slice_dim_controls() {
+  const auto& names = inputs.obs_names;
+  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
+  dim_combo("input", slice_dim, names, w);
+  same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x +
+                    ImGui::CalcTextSize("predicted change").x);
+  int out = slice_out < 0 ? partner_dim(slice_dim, inputs.obs_dim()) : slice_out;
+  if (dim_combo("predicted change", out, names, w)) slice_out = out;
+  return out;
+}
+
 void LabPanel::State::draw_slice() {
   const ModelInputs& in = inputs;
   const auto& names = in.obs_names;
@@ -107,12 +118,7 @@ void LabPanel::State::draw_slice() {
   if (D < 1) return;
   lab_title(style, "One input dimension: members, bands and data");
   job_note(slice_job.running(), slice_job.error);
-  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
-  dim_combo("input", slice_dim, names, w);
-  same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x +
-                    ImGui::CalcTextSize("predicted change").x);
-  int out = slice_out < 0 ? partner_dim(slice_dim, D) : slice_out;
-  if (dim_combo("predicted change", out, names, w)) slice_out = out;
+  const int out = slice_dim_controls();
   action_controls(in, slice_plan_action, map_action);
   UncertaintySliceRecipe r;
   r.dim = slice_dim, r.output = out;
