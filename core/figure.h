@@ -3,6 +3,7 @@
 // arithmetic (bounds, ticks, colours) is in figure_layout.h:
 // one figure, several named series, so "Dyna n = 0 / 5 / 50" sit on one plot with a legend.
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -27,6 +28,10 @@ struct Figure {
   /// Log-scale x axis (non-positive x are not drawn): env steps from 10^2 to 10^6 on one plot,
   /// the sample-efficiency ladder's "note log scale".
   bool log_x = false;
+  /// A fixed y range in data units (both finite and y_lo < y_hi): plots in a row that are
+  /// compared by eye share one, and what leaves it is clipped. NaN (the default): the data's.
+  double y_lo = std::numeric_limits<double>::quiet_NaN();
+  double y_hi = std::numeric_limits<double>::quiet_NaN();
 
   /// The series with this label, created (empty) if absent.
   Series& series_named(const std::string& label);

@@ -38,6 +38,8 @@ FigureBounds figure_bounds(const Figure& fig) {
   b.y_lo = (yl >= 0 && !fig.log_y) ? std::max(0.0, yl - py) : yl - py;
   b.y_hi = yh + py;
   b.x_lo = xl, b.x_hi = xh;
+  const double fy0 = plotted_y(fig, fig.y_lo), fy1 = plotted_y(fig, fig.y_hi);
+  if (std::isfinite(fy0) && std::isfinite(fy1) && fy1 > fy0) b.y_lo = fy0, b.y_hi = fy1;
   return b;
 }
 

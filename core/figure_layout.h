@@ -12,7 +12,7 @@
 namespace dynalab {
 
 /// Data extent of a figure, padded so no point sits on the frame; y in log10 when fig.log_y,
-/// x in log10 when fig.log_x.
+/// x in log10 when fig.log_x; y is fig's fixed range when it has one.
 struct FigureBounds {
   double x_lo = 0, x_hi = 1, y_lo = 0, y_hi = 1;
   bool empty = true;  ///< no finite point at all

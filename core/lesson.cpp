@@ -54,8 +54,8 @@ const std::vector<std::string>& lesson_overlays() {
 
 const std::vector<std::string>& lesson_panels() {
   static const std::vector<std::string> names = {"disagreement_map", "uncertainty_slice",
-                                                 "ensemble_size", "state_visitation",
-                                                 "model_error"};
+                                                 "model_comparison", "ensemble_size",
+                                                 "state_visitation", "model_error"};
   return names;
 }
 

@@ -93,7 +93,8 @@ struct Lesson {
 /// Overlay names a step may ask for; the GUI has one toggle per name.
 const std::vector<std::string>& lesson_overlays();
 /// Panel names a step may ask for: the views of the GUI's uncertainty and distribution-shift lab
-/// (disagreement_map, uncertainty_slice, ensemble_size, state_visitation, model_error), or
+/// (disagreement_map, uncertainty_slice, model_comparison, ensemble_size, state_visitation,
+/// model_error), or
 /// kLadderPanel.
 const std::vector<std::string>& lesson_panels();
 /// The panel that opens the sample-efficiency ladder's window, with the runs of the lesson's rung

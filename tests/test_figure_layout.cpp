@@ -46,6 +46,25 @@ TEST_CASE("figure bounds pad the data, keep a zero floor and skip non-finite poi
   CHECK(figure_bounds(Figure{}).empty);
 }
 
+TEST_CASE("a fixed y range replaces the data's (plots in a row compared by eye)") {
+  Figure f;
+  auto& s = f.series_named("a");
+  s.x = {1, 2, 3};
+  s.y = {10, 15, 20};
+  f.y_lo = -5, f.y_hi = 12;  // cuts the data: what leaves the range is clipped when drawn
+  FigureBounds b = figure_bounds(f);
+  CHECK(b.y_lo == -5);
+  CHECK(b.y_hi == 12);
+  CHECK(b.x_lo == 1);
+  f.y_hi = -6;  // not a range: the data's
+  b = figure_bounds(f);
+  CHECK(b.y_lo == doctest::Approx(9.5));
+  f.log_y = true, f.y_lo = 1, f.y_hi = 100;  // log axes in log10
+  b = figure_bounds(f);
+  CHECK(b.y_lo == doctest::Approx(0.0));
+  CHECK(b.y_hi == doctest::Approx(2.0));
+}
+
 TEST_CASE("a figure of points (categories on x) keeps every dot off the frame") {
   Figure f{"system_id_ratio", "t", "parameter", "fitted / true", {}, false, true};
   f.series.push_back({"fitted vs true", {1, 2, 3}, {1.0, 1.008, 0.998}});

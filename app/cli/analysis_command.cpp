@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <sstream>
 
 #include "app/cli/cli.h"
@@ -21,8 +22,8 @@ struct AnalysisArgs {
   std::string recipe;
   ExperimentArgs exp;
   std::string out, dims, action;
-  long long ticks = -1, cells = 0;
-  bool quiet = false;
+  long long ticks = -1, cells = 0, network_draw = 0;
+  bool quiet = false, two_clusters = false;
 };
 
 /// "0,1" or "0.5,-1" as numbers; errors name the flag.
@@ -46,13 +47,27 @@ RecipeChoices choices(const AnalysisArgs& a) {
     c.action = Eigen::Map<const Vec>(v.data(), Eigen::Index(v.size()));
   }
   c.cells = int(a.cells);
+  c.two_clusters = a.two_clusters;
+  c.network_draw = int(a.network_draw);
+  c.seed = uint64_t(a.exp.seed);
   return c;
+}
+
+// "gap/cluster epistemic sd: ensemble 1.9, gp 4.2, bnn 1.1" from model_comparison.csv.
+void print_gap_ratios(const std::filesystem::path& csv) {
+  std::ifstream f(csv);
+  std::string line, text;
+  std::getline(f, line);  // header: model,title,...,gap_ratio
+  while (std::getline(f, line))
+    text += (text.empty() ? "" : ", ") + line.substr(0, line.find(',')) + " " +
+            line.substr(line.rfind(',') + 1);
+  std::printf("gap/cluster epistemic sd: %s\n", text.c_str());
 }
 
 void analysis(const AnalysisArgs& r) {
   const ExperimentArgs& a = r.exp;
   if (r.recipe.empty())
-    throw InputError("analysis: expected a RECIPE (disagreement_map, uncertainty_slice, ensemble_size or all)");
+    throw InputError("analysis: expected a RECIPE (disagreement_map, uncertainty_slice, ensemble_size, model_comparison or all)");
   const std::string& recipe = r.recipe;
   if (!a.has("--out")) throw InputError("analysis: expected --out DIR for the files");
   const RecipeChoices c = choices(r);
@@ -68,8 +83,12 @@ void analysis(const AnalysisArgs& r) {
   const ModelInputs in = model_inputs(*snap);
   const std::filesystem::path out = r.out;
   for (const auto& name : recipe == "all" ? known : std::vector<std::string>{recipe})
-    for (const auto& file : write_recipe_files(name, in, c, out))
-      if (!r.quiet) std::printf("%s\n", (out / file).string().c_str());
+    for (const auto& file : write_recipe_files(name, in, c, out)) {
+      if (r.quiet) continue;
+      std::printf("%s\n", (out / file).string().c_str());
+      // The comparison's measured point, the gap ratio per model, without opening the CSV.
+      if (file == "model_comparison.csv") print_gap_ratios(out / file);
+    }
 }
 
 }  // namespace
@@ -78,13 +97,20 @@ void add_analysis_command(CLI::App& app) {
   auto r = std::make_shared<AnalysisArgs>();
   CLI::App* cmd = app.add_subcommand(
       "analysis", "the GUI lab's model analysis of EXPERIMENT at a point (--ticks N or a session) as CSV + SVG");
-  cmd->add_option("RECIPE", r->recipe, "disagreement_map, uncertainty_slice, ensemble_size or all");
+  cmd->add_option("RECIPE", r->recipe,
+                  "disagreement_map, uncertainty_slice, ensemble_size, model_comparison or all");
   add_experiment_options(*cmd, r->exp, true);
   cmd->add_option("--out", r->out, "write the files here")->type_name("DIR");
   add_ticks_option(*cmd, r->ticks);
   cmd->add_option("--dims", r->dims, "the state dims of the map or slice")->type_name("A,B");
   cmd->add_option("--action", r->action, "hold this action instead of the planner's")->type_name("V1,V2,...");
   cmd->add_option("--cells", r->cells, "cells per axis of the map")->type_name("N")->check(cmdline::integer_in(2, 400));
+  cmd->add_flag("--two-clusters", r->two_clusters,
+                "model_comparison: fit on the outer thirds of the slice dim only (a gap between)");
+  cmd->add_option("--draw", r->network_draw,
+                  "model_comparison: the BNN's K-th new set of weight draws (0: its fit's)")
+      ->type_name("K")
+      ->check(cmdline::integer_in(0, 1000000));
   cmd->add_flag("--quiet", r->quiet, "print nothing on success");
   cmd->callback([r] { analysis(*r); });
 }

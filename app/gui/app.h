@@ -81,6 +81,8 @@ class App {
   /// Opens (or closes, view "") the uncertainty and distribution-shift lab on a view named as
   /// in lab_view_names(). Returns an error message for an unknown name.
   std::string open_lab(const std::string& view);
+  /// The lab (scripted runs preset its views' options, e.g. --two-clusters).
+  LabPanel& lab() { return lab_; }
   /// Opens View > Sample-efficiency ladder; a non-empty `dir` loads its ladder.csv. Returns ""
   /// or the error.
   std::string open_ladder(const std::string& dir);

@@ -79,7 +79,9 @@ void App::view_menu() {
   ImGui::Separator();
   ImGui::TextDisabled("Uncertainty and distribution shift");
   const char* lab_titles[] = {"Disagreement map (epistemic vs aleatoric)",
-                              "1-D slice: members and bands", "Validation error vs ensemble size",
+                              "1-D slice: members and bands",
+                              "Three models: ensemble, GP, Bayesian NN on the same data",
+                              "Validation error vs ensemble size",
                               "Distribution shift: visited vs training states",
                               "Model error vs distance and horizon"};
   for (size_t i = 0; i < lab_view_names().size(); ++i) {

@@ -207,13 +207,14 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   const double ystep = yticks.size() > 1 ? yticks[1] - yticks[0] : 1;
   float ytw = 0;
   for (double t : yticks) ytw = std::max(ytw, ImGui::CalcTextSize(format_tick(t, ystep).c_str()).x);
+  const float right = h.colour_bar ? p1.x - bar_w - ctw - fh * 1.6f : p1.x - fh * 0.6f;
   const HeatArea a{h,  dl, fh, line_scale, lo, hi, p0.x + ytw + fh * 0.8f,
-                   p1.x - bar_w - ctw - fh * 1.6f, p0.y + fh * 2.7f, p1.y - fh * 2.5f, bar_w};
+                   right, p0.y + fh * 2.7f, p1.y - fh * 2.5f, bar_w};
   dl->AddText(ImVec2(a.left, p0.y + fh * 0.2f), kInk, h.title.c_str());
   // The colour bar's unit on the second line, right-aligned over the bar.
   const ImVec2 us = ImGui::CalcTextSize(h.value_label.c_str());
-  const float unit_x = std::max(a.left, p1.x - us.x - fh * 0.3f);
-  dl->AddText(ImVec2(unit_x, p0.y + fh * 1.35f), kMuted, h.value_label.c_str());
+  const float unit_x = h.colour_bar ? std::max(a.left, p1.x - us.x - fh * 0.3f) : p1.x;
+  if (h.colour_bar) dl->AddText(ImVec2(unit_x, p0.y + fh * 1.35f), kMuted, h.value_label.c_str());
   if (a.right - a.left < 20 || a.bottom - a.top < 20 || h.nx <= 0 || h.ny <= 0 ||
       int(h.values.size()) < h.nx * h.ny || !(a.xspan() > 0) || !(a.yspan() > 0)) {
     dl->AddText(ImVec2(p0.x + fh, p0.y + size.y * 0.5f), kMuted, "no data yet");
@@ -224,7 +225,7 @@ void draw_heatmap(const char* id, const HeatmapData& h, ImVec2 size, float line_
   a.arrows();
   a.points();
   a.axes(yticks, ystep, p1.y - fh * 1.2f);
-  a.colour_bar(cticks, cstep);
+  if (h.colour_bar) a.colour_bar(cticks, cstep);
   a.points_legend(unit_x, p0.y + fh * 1.35f);
   if (hovered) a.hover_readout();
   ImGui::PopID();

@@ -21,6 +21,9 @@ struct HeatmapData : Heatmap {
   /// position x velocity plane: the way it pushes the velocity).
   std::vector<double> arrows;
   int arrow_stride = 4;
+  /// False: no colour bar and no unit (a row of maps on one colour scale shows it once, on the
+  /// last map), so the map gets that width.
+  bool colour_bar = true;
 };
 
 /// Viridis-like colour of t in [0, 1] (dark blue -> green -> yellow), readable in grey scale.

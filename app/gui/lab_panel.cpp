@@ -12,8 +12,8 @@ namespace dynalab {
 const std::vector<std::string>& lab_view_names() { return lesson_panels(); }
 
 namespace {
-const char* kTabTitles[] = {"Disagreement map", "1-D slice", "Ensemble size", "Distribution shift",
-                            "Model error"};
+const char* kTabTitles[] = {"Disagreement map", "1-D slice",          "Three models",
+                            "Ensemble size",    "Distribution shift", "Model error"};
 }  // namespace
 
 void lab_title(const LabStyle& st, const char* text) {
@@ -98,12 +98,51 @@ std::string key_num(double x) {
   return b;
 }
 
-LabPanel::State::~State() { cancel_study(); }
+std::string inputs_key(const ModelInputs& in, const Vec& action) {
+  char b[64];
+  std::snprintf(b, sizeof b, "%p|%p", static_cast<const void*>(in.model.get()),
+                static_cast<const void*>(in.training_data.get()));
+  std::string key = b;
+  for (int d = 0; d < action.size(); ++d) key += "|a" + key_num(action[d]);
+  for (int d = 0; d < in.state.size(); ++d) key += "|s" + key_num(in.state[d]);
+  return key;
+}
+
+void run_in_slices(BackgroundWorker& worker, const std::string& slot, std::function<bool()> step,
+                   std::function<void(bool done)> publish,
+                   std::function<void(const std::string&)> fail) {
+  auto slice = std::make_shared<std::function<void()>>();
+  BackgroundWorker* w = &worker;
+  *slice = [w, slot, step, publish, fail, weak = std::weak_ptr<std::function<void()>>(slice)] {
+    try {
+      const auto t0 = std::chrono::steady_clock::now();
+      bool more = step();
+      while (more && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(100)) more = step();
+      publish(!more);
+      if (more)
+        if (auto next = weak.lock()) w->submit(slot, [next] { (*next)(); });
+    } catch (const std::exception& e) {
+      fail(e.what());
+    }
+  };
+  // The queued job holds its own continuation alive until it is done or dropped.
+  worker.submit(slot, [slice] { (*slice)(); });
+}
+
+LabPanel::State::~State() {
+  cancel_study();
+  cancel_comparison();
+}
 
 void LabPanel::State::cancel_study() {
   // The worker drops the study's next slice; one already running sees the flag and stops.
   if (study) study->cancel = true;
   worker.cancel("ensemble_size");
+}
+
+void LabPanel::State::cancel_comparison() {
+  if (comparison) comparison->cancel = true;
+  worker.cancel(kComparisonFitSlot);
 }
 
 void LabPanel::State::track_episode(const Snapshot& m) {
@@ -135,6 +174,10 @@ bool LabPanel::set_view(const std::string& name) {
 }
 
 const std::string& LabPanel::view() const { return lab_view_names()[s_->view]; }
+
+bool LabPanel::wide() const { return view() == "model_comparison"; }
+
+void LabPanel::set_two_clusters(bool on) { s_->compare_two_clusters = on; }
 
 bool LabPanel::busy() const { return s_->busy; }
 
@@ -198,9 +241,12 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
         s.draw_slice();
         break;
       case 2:
-        s.draw_size();
+        s.draw_comparison();
         break;
       case 3:
+        s.draw_size();
+        break;
+      case 4:
         s.draw_shift();
         break;
       default:

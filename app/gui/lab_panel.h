@@ -4,6 +4,7 @@
 // visited states and divergence per episode):
 //   disagreement_map   epistemic vs aleatoric variance on a 2-D slice of the state space
 //   uncertainty_slice  the members' predictions on a 1-D slice with both bands and the data
+//   model_comparison   an ensemble, a GP and a BNN fit on the same data: their slices and maps
 //   ensemble_size      validation MSE and NLL vs ensemble size (the PETS figure)
 //   state_visitation   training vs visited states (histograms, 2-D density) and KL per episode
 //   model_error        one-step error vs distance to the data; compounding error vs horizon
@@ -43,6 +44,11 @@ class LabPanel {
   /// Shows view `name` (one of lab_view_names()); false for an unknown name.
   bool set_view(const std::string& name);
   const std::string& view() const;
+  /// True if the shown view lays out panels side by side (model_comparison's three models) and
+  /// wants a wider pane.
+  bool wide() const;
+  /// The model_comparison view's "two clusters" option (the checkbox; scripted --two-clusters).
+  void set_two_clusters(bool on);
   /// Draws the lab as a window at `pos` with `size` (screen pixels) from `snap` (its ModelView
   /// with a learned model; other snapshots get a one-line explanation).
   void draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImVec2 size,

@@ -1,6 +1,7 @@
 #pragma once
 // The lab's state shared by its views (lab_panel.cpp: window, tabs, episode tracking;
-// uncertainty_panel.cpp: disagreement map, 1-D slice, ensemble size; shift_panel.cpp: state
+// uncertainty_panel.cpp: disagreement map, 1-D slice, ensemble size; comparison_panel.cpp: the
+// three models; shift_panel.cpp: state
 // visitation, model error). Not a public header: only the lab's own files include it. Every
 // computation goes through the lab's one BackgroundWorker (core/background_worker.h).
 
@@ -9,6 +10,7 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -22,6 +24,7 @@
 #include "core/analysis/disagreement_map_recipe.h"
 #include "core/analysis/ensemble_size_recipe.h"
 #include "core/analysis/error_vs_distance.h"
+#include "core/analysis/model_comparison.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/analysis/visitation.h"
 #include "core/background_worker.h"
@@ -99,6 +102,17 @@ struct StudyProgress {
   int epochs = 0;
 };
 
+/// The three-model comparison's fit: the worker steps it in slices; the GUI reads its stage and,
+/// once done, the fitted models (which the worker then only reads).
+struct ComparisonProgress {
+  std::mutex mu;
+  std::string stage, error;  // ModelComparisonFit::stage() after the last slice
+  std::shared_ptr<const ModelComparisonFit> fit;  // set when done
+  std::atomic<double> progress{0};
+  std::atomic<bool> cancel{false}, done{false};
+};
+inline constexpr const char* kComparisonFitSlot = "model_comparison_fit";
+
 struct LabPanel::State {
   int view = 0;
   bool force_tab = true;                     // select `view`'s tab in the next frame (set_view)
@@ -122,6 +136,13 @@ struct LabPanel::State {
   int slice_dim = 0, slice_out = -1;  // -1: the partner dimension
   bool slice_plan_action = true;
   Job<UncertaintySliceView> slice_job{"uncertainty_slice"};
+  // Three models: one fit at a time (restarted when its data, the gap or the slice dim change),
+  // then the views of the fitted models.
+  std::shared_ptr<ComparisonProgress> comparison;
+  std::string comparison_key;  // what the current fit was started for
+  bool compare_two_clusters = false;
+  int compare_draw = 0;        // "Draw a new network" presses
+  Job<ModelComparisonView> compare_job{"model_comparison"};
   // Ensemble size study: one at a time, restarted on demand.
   std::shared_ptr<StudyProgress> study;
   const void* study_model = nullptr;  // the model copy the study's data came with
@@ -141,12 +162,18 @@ struct LabPanel::State {
   ~State();
   void track_episode(const Snapshot& m);
   void draw_map();
+  /// The 1-D slice's input and output combos (shared by the slice and the three models);
+  /// returns the output dim.
+  int slice_dim_controls();
   void draw_slice();
+  void draw_comparison();
   void draw_size();
   void draw_shift();
   void draw_error();
   void start_study();
   void cancel_study();
+  void start_comparison(const std::string& key, const ModelComparisonRecipe& recipe);
+  void cancel_comparison();
 
   // Last: destroyed first, so no job runs while the members above are destroyed.
   BackgroundWorker worker{lower_worker_priority};
@@ -172,5 +199,18 @@ ImVec2 two_panes(ImVec2 avail, float reserve_h, bool& stacked);
 void pane_gap(bool stacked);
 /// A short fixed-precision key piece for floats (so tiny changes do not restart jobs).
 std::string key_num(double x);
+/// What a recipe's result depends on besides the view's own choices: the model copy, its data,
+/// the held state and action.
+std::string inputs_key(const ModelInputs& in, const Vec& action);
+/// Runs `step` (one bounded unit of work; false when there is no more) on `worker` under `slot`
+/// in slices of about 0.1 s, each slice a job of its own so other slots' jobs run in between;
+/// after each slice publish(done). An exception from either goes to fail(message) and ends it.
+/// worker.cancel(slot) drops the next slice; `step` should also return false once cancelled.
+void run_in_slices(BackgroundWorker& worker, const std::string& slot, std::function<bool()> step,
+                   std::function<void(bool done)> publish,
+                   std::function<void(const std::string&)> fail);
+/// Plot styles of uncertainty_slice_figure's series, matched by label: the two bands, the
+/// members (or a GP's mean, a BNN's weight draws), a GP's function draws, the data dots.
+PlotStyle slice_style(const Figure& f, float line_scale);
 
 }  // namespace dynalab

@@ -327,6 +327,7 @@ std::vector<std::string> title_lines(const Figure& fig, float width) {
   const std::string with_unit =
       fig.title +
       (fig.y_label.empty() ? "" : "   (" + fig.y_label + (fig.log_y ? ", log" : "") + ")");
+  if (with_unit.empty()) return {};  // no title line: the caller wrote one above the plot
   if (ImGui::CalcTextSize(with_unit.c_str()).x <= width) return {with_unit};
   return two_lines(fig.title, width);
 }

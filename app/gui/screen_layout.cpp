@@ -15,6 +15,9 @@ constexpr float kPlotsShare = 0.32f, kPlotsSharePresenting = 0.34f, kPlotsMaxSha
 constexpr float kLabSharePresenting = 0.58f;
 // Desk mode: the lab's share of the world row (the plots row runs under both).
 constexpr float kLabShareDesk = 0.52f;
+// Both modes: the share of a lab view with three panels side by side (ScreenInput::lab_wide);
+// the world beside it stays, smaller.
+constexpr float kLabShareWide = 0.72f;
 // How much the plots' height counts against the worlds' size when arranging panes (see
 // lay_out_screen).
 constexpr double kPlotsWeight = 0.5;
@@ -87,11 +90,11 @@ ScreenLayout lay_out_screen(const ScreenInput& in) {
   const bool plots = in.figures > 0;
   PixelRect col = a;  // the worlds and, under them, the plots row
   if (in.lab && in.presenting) {
-    const float lab_w = std::floor(a.w * kLabSharePresenting);
+    const float lab_w = std::floor(a.w * (in.lab_wide ? kLabShareWide : kLabSharePresenting));
     out.lab = {a.x + a.w - lab_w, a.y, lab_w, a.h};
     col.w = a.w - lab_w;
   } else if (in.lab) {
-    const float lab_w = std::floor(a.w * kLabShareDesk);
+    const float lab_w = std::floor(a.w * (in.lab_wide ? kLabShareWide : kLabShareDesk));
     const float plot_h = plots ? std::floor(a.h * kPlotsShare) : 0.0f;
     out.worlds = {a.x, a.y, a.w - lab_w, a.h - plot_h};
     out.lab = {a.x + a.w - lab_w, a.y, lab_w, a.h - plot_h};

@@ -59,6 +59,7 @@ struct ScreenInput {
   CounterBoxSize counters;  ///< a pane's counter box (the largest of the lanes)
   int figures = 0;          ///< plots in the plots row (0: no row)
   bool lab = false;         ///< the uncertainty lab is open
+  bool lab_wide = false;    ///< its view shows panels side by side: it takes more of the width
   bool presenting = false;  ///< presentation mode
   const LaneGrid* previous = nullptr;  ///< the last frame's arrangement (kept unless clearly worse)
 };

@@ -1,6 +1,7 @@
 // The lab's uncertainty views (lecture 000 "aleatoric or statistical uncertainty" vs "epistemic
 // or model uncertainty", bootstrap ensembles; PETS): the disagreement map on a 2-D slice, the
-// members' predictions on a 1-D slice, and validation MSE / NLL vs ensemble size. The numbers
+// members' predictions on a 1-D slice, and validation MSE / NLL vs ensemble size (the three
+// models side by side are in comparison_panel.cpp). The numbers
 // come from core/analysis's recipes (disagreement_map_recipe.h, uncertainty_slice_recipe.h,
 // ensemble_size_recipe.h), the same functions dynalab-cli analysis calls, on the lab's worker.
 
@@ -16,21 +17,6 @@
 
 namespace dynalab {
 
-namespace {
-// What a recipe's result depends on besides the view's own choices: the model copy, its data,
-// the held state and action.
-std::string inputs_key(const ModelInputs& in, const Vec& action) {
-  char b[64];
-  std::snprintf(b, sizeof b, "%p|%p", static_cast<const void*>(in.model.get()),
-                static_cast<const void*>(in.training_data.get()));
-  std::string key = b;
-  for (int d = 0; d < action.size(); ++d) key += "|a" + key_num(action[d]);
-  for (int d = 0; d < in.state.size(); ++d) key += "|s" + key_num(in.state[d]);
-  return key;
-}
-
-// Plot styles of uncertainty_slice_figure's series, matched by label: two bands, the members,
-// the training dots.
 PlotStyle slice_style(const Figure& f, float line_scale) {
   PlotStyle ps{line_scale, {}};
   int band_lo = -1;
@@ -42,16 +28,21 @@ PlotStyle slice_style(const Figure& f, float line_scale) {
       ps.series.push_back({false, -1, alea ? 0 : 1, false});
     } else if (alea || epi) {
       ps.series.push_back({false, band_lo, alea ? 0 : 1, true, alea ? 0.22f : 0.30f});
-    } else if (l.rfind("training data", 0) == 0) {
+    } else if (l.rfind("training data", 0) == 0 || l.rfind("fit data", 0) == 0) {
       ps.series.push_back({true, -1, 4, true});
+    } else if (l.rfind("function draw", 0) == 0) {
+      // A GP's joint draws: thin and pale behind its mean, one legend entry for all.
+      SeriesStyle st{false, -1, 5, l == "function draws"};
+      st.line_alpha = 0.8f, st.line_width = 0.6f;
+      ps.series.push_back(st);
     } else {
-      ps.series.push_back({false, -1, 6, l == "members' means"});
+      // Every member's (or weight draw's) mean; the first one names them all in the legend.
+      const bool named = l.rfind("member ", 0) != 0 && l.rfind("weight draw ", 0) != 0;
+      ps.series.push_back({false, -1, 6, named});
     }
   }
   return ps;
 }
-
-}  // namespace
 
 void LabPanel::State::draw_map() {
   const ModelInputs& in = inputs;
@@ -109,6 +100,17 @@ void LabPanel::State::draw_map() {
       v.deterministic_world ? ", learned from the data's spread: this world has no noise" : "");
 }
 
+int LabPanel::State::slice_dim_controls() {
+  const auto& names = inputs.obs_names;
+  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
+  dim_combo("input", slice_dim, names, w);
+  same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x +
+                    ImGui::CalcTextSize("predicted change").x);
+  int out = slice_out < 0 ? partner_dim(slice_dim, inputs.obs_dim()) : slice_out;
+  if (dim_combo("predicted change", out, names, w)) slice_out = out;
+  return out;
+}
+
 void LabPanel::State::draw_slice() {
   const ModelInputs& in = inputs;
   const auto& names = in.obs_names;
@@ -116,12 +118,7 @@ void LabPanel::State::draw_slice() {
   if (D < 1) return;
   lab_title(style, "One input dimension: members, bands and data");
   job_note(slice_job.running(), slice_job.error);
-  const float w = ImGui::GetFontSize() * 6;  // room for "velocity" and the arrow
-  dim_combo("input", slice_dim, names, w);
-  same_line_if_fits(w + ImGui::GetStyle().ItemInnerSpacing.x +
-                    ImGui::CalcTextSize("predicted change").x);
-  int out = slice_out < 0 ? partner_dim(slice_dim, D) : slice_out;
-  if (dim_combo("predicted change", out, names, w)) slice_out = out;
+  const int out = slice_dim_controls();
   action_controls(in, slice_plan_action, map_action);
   UncertaintySliceRecipe r;
   r.dim = slice_dim, r.output = out;
@@ -162,35 +159,29 @@ void LabPanel::State::start_study() {
   auto data = inputs.training_data;
   auto cfg = inputs.model->config();
   auto comparison = std::make_shared<std::unique_ptr<EnsembleSizeComparison>>();
-  auto slice = std::make_shared<std::function<void()>>();
-  BackgroundWorker* w = &worker;
-  *slice = [st, data, cfg, comparison, w, weak = std::weak_ptr<std::function<void()>>(slice)] {
-    try {
-      if (!*comparison) {
-        *comparison = std::make_unique<EnsembleSizeComparison>(*data, cfg);
+  run_in_slices(
+      worker, "ensemble_size",
+      [st, data, cfg, comparison] {
+        if (!*comparison) {
+          *comparison = std::make_unique<EnsembleSizeComparison>(*data, cfg);
+          std::lock_guard lk(st->mu);
+          st->rows = (*comparison)->rows(), st->epochs = (*comparison)->epochs();
+        }
+        return !st->cancel && (*comparison)->step();
+      },
+      [st, comparison](bool done) {
+        const EnsembleSizeComparison& c = **comparison;
+        st->progress = done ? 1.0 : c.progress();
         std::lock_guard lk(st->mu);
-        st->rows = (*comparison)->rows(), st->epochs = (*comparison)->epochs();
-      }
-      EnsembleSizeComparison& c = **comparison;
-      const auto t0 = std::chrono::steady_clock::now();
-      while (!st->cancel && c.step() && std::chrono::steady_clock::now() - t0 < std::chrono::milliseconds(100)) {
-      }
-      st->progress = c.progress();
-      std::lock_guard lk(st->mu);
-      st->probabilistic = c.probabilistic(), st->deterministic = c.deterministic();
-      if (!c.done() && !st->cancel) {
-        if (auto next = weak.lock()) w->submit("ensemble_size", [next] { (*next)(); });
-        return;
-      }
-    } catch (const std::exception& e) {
-      std::lock_guard lk(st->mu);
-      st->error = e.what();
-    }
-    st->progress = 1;
-    st->done = true;
-  };
-  // The study holds its own continuation alive until it is done or cancelled.
-  worker.submit("ensemble_size", [slice] { (*slice)(); });
+        st->probabilistic = c.probabilistic(), st->deterministic = c.deterministic();
+        st->done = done;
+      },
+      [st](const std::string& error) {
+        std::lock_guard lk(st->mu);
+        st->error = error;
+        st->progress = 1;
+        st->done = true;
+      });
 }
 
 void LabPanel::State::draw_size() {

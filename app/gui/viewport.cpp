@@ -40,6 +40,7 @@ ScreenInput App::screen_input(ImVec2 pos, ImVec2 size) const {
   };
   in.figures = settings_.panels.plots ? int(figures_.size()) : 0;
   in.lab = lab_open_;
+  in.lab_wide = lab_open_ && lab_.wide();
   in.presenting = presenting();
   return in;
 }

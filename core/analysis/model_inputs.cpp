@@ -8,8 +8,7 @@
 
 namespace dynalab {
 
-namespace {
-std::shared_ptr<const TrainingSummary> summarise(const Dataset& d) {
+std::shared_ptr<const TrainingSummary> training_summary(const Dataset& d) {
   auto s = std::make_shared<TrainingSummary>();
   const Eigen::MatrixXd states = d.observations();
   s->lo = states.colwise().minCoeff();
@@ -19,7 +18,6 @@ std::shared_ptr<const TrainingSummary> summarise(const Dataset& d) {
   s->dots = subsample_rows(states, kMaxTrainingDots, rng);
   return s;
 }
-}  // namespace
 
 bool has_model_inputs(const Snapshot& snap) { return snap.model && snap.model->model; }
 
@@ -40,7 +38,7 @@ ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
   if (in.training_data)
     in.summary = reuse && reuse->training_data == in.training_data && reuse->summary
                      ? reuse->summary
-                     : summarise(*in.training_data);
+                     : training_summary(*in.training_data);
   in.state = snap.obs.size() == obs_dim ? snap.obs : Vec(Vec::Zero(obs_dim));
   in.plan_action = Vec::Zero(action_dim);
   if (snap.plan && int(snap.plan->plan.size()) >= action_dim)

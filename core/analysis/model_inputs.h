@@ -25,6 +25,9 @@ struct TrainingSummary {
 };
 inline constexpr int kMaxTrainingDots = 600;
 
+/// The summary of `d` (not empty): its range and a seeded subsample of its states.
+std::shared_ptr<const TrainingSummary> training_summary(const Dataset& d);
+
 struct ModelInputs {
   std::shared_ptr<const LearnedModel> model;          ///< never null
   std::shared_ptr<const Dataset> training_data;   ///< null before the first fit

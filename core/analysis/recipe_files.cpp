@@ -4,6 +4,7 @@
 
 #include "core/analysis/disagreement_map_recipe.h"
 #include "core/analysis/ensemble_size_recipe.h"
+#include "core/analysis/model_comparison.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/config.h"
 #include "core/io/atomic_file.h"
@@ -15,7 +16,7 @@ namespace dynalab {
 
 const std::vector<std::string>& analysis_recipes() {
   static const std::vector<std::string> names = {"disagreement_map", "uncertainty_slice",
-                                                 "ensemble_size"};
+                                                 "ensemble_size", "model_comparison"};
   return names;
 }
 
@@ -29,6 +30,16 @@ void check_choices(const ModelInputs& in, const RecipeChoices& c) {
   if (c.action.size() > 0 && c.action.size() != in.plan_action.size())
     throw InputError("--action: expected " + std::to_string(in.plan_action.size()) +
                      " values (the env's action dims), got " + std::to_string(c.action.size()));
+}
+
+// The slice of the user's choices: --dims A,B are its input and output, --cells its points.
+UncertaintySliceRecipe slice_recipe(const RecipeChoices& c) {
+  UncertaintySliceRecipe r;
+  if (c.dims.size() > 0) r.dim = c.dims[0];
+  if (c.dims.size() > 1) r.output = c.dims[1];
+  if (c.cells > 0) r.points = c.cells;
+  r.action = c.action;
+  return r;
 }
 
 }  // namespace
@@ -53,11 +64,7 @@ std::vector<std::string> write_recipe_files(const std::string& name, const Model
     return {"disagreement_map.csv", "disagreement_map.svg"};
   }
   if (name == "uncertainty_slice") {
-    UncertaintySliceRecipe r;
-    if (c.dims.size() > 0) r.dim = c.dims[0];
-    if (c.dims.size() > 1) r.output = c.dims[1];
-    if (c.cells > 0) r.points = c.cells;
-    r.action = c.action;
+    const UncertaintySliceRecipe r = slice_recipe(c);
     const UncertaintySliceView v = uncertainty_slice_view(in, r);
     write_file_atomic(dir / "uncertainty_slice.csv", uncertainty_slice_csv(v));
     write_file_atomic(dir / "uncertainty_slice.svg", figure_to_svg(uncertainty_slice_figure(v, in.obs_names)));
@@ -74,6 +81,29 @@ std::vector<std::string> write_recipe_files(const std::string& name, const Model
     write_file_atomic(dir / "ensemble_size_mse.svg", figure_to_svg(f.mse));
     write_file_atomic(dir / "ensemble_size_nll.svg", figure_to_svg(f.nll));
     return {"ensemble_size.csv", "ensemble_size_mse.svg", "ensemble_size_nll.svg"};
+  }
+  if (name == "model_comparison") {
+    if (!in.training_data) throw InputError("model_comparison: no training data yet; run more ticks");
+    ModelComparisonRecipe r;
+    r.slice = slice_recipe(c);
+    r.map.dim_y = in.obs_dim() > 1 ? 1 : 0;  // the disagreement map's grid (its default dims)
+    r.two_clusters = c.two_clusters, r.network_draw = c.network_draw, r.seed = c.seed;
+    ModelComparisonFit fit(*in.training_data, in.model->config(), r);
+    fit.run();
+    const ModelComparisonView v = model_comparison_view(in, fit, r);
+    std::vector<std::string> files{"model_comparison.csv"};
+    write_file_atomic(dir / files[0], model_comparison_summary_csv(v));
+    const auto figures = model_comparison_figures(v, in.obs_names);
+    for (size_t k = 0; k < v.models.size(); ++k) {
+      const std::string stem = "model_comparison_" + v.models[k].type;
+      write_file_atomic(dir / (stem + ".csv"), uncertainty_slice_csv(v.models[k].slice));
+      write_file_atomic(dir / (stem + "_map.csv"), disagreement_map_csv(v.models[k].map));
+      write_file_atomic(dir / (stem + ".svg"), figure_to_svg(figures[k]));
+      files.insert(files.end(), {stem + ".csv", stem + "_map.csv", stem + ".svg"});
+    }
+    write_file_atomic(dir / "model_comparison_maps.svg", heatmaps_to_svg(model_comparison_heatmaps(v, in.obs_names)));
+    files.push_back("model_comparison_maps.svg");
+    return files;
   }
   std::string list;
   for (const auto& n : analysis_recipes()) list += (list.empty() ? "" : ", ") + n;

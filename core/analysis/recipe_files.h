@@ -6,7 +6,14 @@
 //                      uncertainty_slice.svg
 //   ensemble_size      ensemble_size.csv (kind,size,val_mse,val_nll,train_mse),
 //                      ensemble_size_mse.svg, ensemble_size_nll.svg
+//   model_comparison   an ensemble, a GP and a BNN fit on the same data (model_comparison.h):
+//                      model_comparison.csv (per model the gap ratio), per model
+//                      model_comparison_<type>.csv (its slice, as uncertainty_slice.csv, with
+//                      the GP's sample_* columns) and model_comparison_<type>_map.csv (its map,
+//                      as disagreement_map.csv); model_comparison_<type>.svg (the slices on one
+//                      y range) and model_comparison_maps.svg (the epistemic SD maps)
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -23,6 +30,10 @@ struct RecipeChoices {
   std::vector<int> dims;  ///< map: x, y; slice: input, output (each optional)
   Vec action;             ///< the action held fixed; empty: the planner's next action
   int cells = 0;          ///< map cells per axis / slice points (0: the recipe's default)
+  // model_comparison only:
+  bool two_clusters = false;  ///< fit on the outer thirds of the slice dim only
+  int network_draw = 0;       ///< the BNN's k-th redraw of its weight samples (0: the fit's)
+  uint64_t seed = 0;          ///< the three fits' seed
 };
 
 /// Runs recipe `name` on `in` and writes its files into `dir` (created if needed). Returns the

@@ -23,12 +23,15 @@ UncertaintySliceView uncertainty_slice_view(const ModelInputs& in, const Uncerta
   axis_range(in, r.dim, r.widen, ax.lo, ax.hi);
   DisagreementOptions o;
   o.output_dim = out;
+  o.function_samples = r.function_samples;
+  o.sample_seed = r.sample_seed;
   v.slice = disagreement_slice(*in.model, in.state, v.action, ax, o);
   const int n = int(v.slice.xs.size());
   for (int k = 0; k < n; ++k) {
     const double s0 = out == r.dim ? v.slice.xs[k] : in.state[out];
     v.slice.mean[k] -= s0;
     for (int mb = 0; mb < v.slice.members; ++mb) v.slice.member_means[size_t(mb) * n + k] -= s0;
+    for (int j = 0; j < v.slice.function_samples; ++j) v.slice.sample_means[size_t(j) * n + k] -= s0;
   }
   v.base = in.state[r.dim];
   v.deterministic_world = in.deterministic_world;
@@ -79,6 +82,11 @@ Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector
     f.series.push_back({mb == 0 ? "members' means" : "member " + std::to_string(mb + 1), sl.xs,
                         std::vector<double>(sl.member_means.begin() + size_t(mb) * n,
                                             sl.member_means.begin() + size_t(mb + 1) * n)});
+  // A GP has one member (its mean); its joint draws show what functions it still allows.
+  for (int j = 0; j < sl.function_samples; ++j)
+    f.series.push_back({j == 0 ? "function draws" : "function draw " + std::to_string(j + 1), sl.xs,
+                        std::vector<double>(sl.sample_means.begin() + size_t(j) * n,
+                                            sl.sample_means.begin() + size_t(j + 1) * n)});
   if (!v.px.empty()) f.series.push_back({"training data (near the slice)", v.px, v.py});
   return f;
 }
@@ -87,12 +95,14 @@ std::string uncertainty_slice_csv(const UncertaintySliceView& v) {
   const DisagreementSlice& sl = v.slice;
   std::vector<std::string> columns{"x", "mean", "epistemic", "aleatoric"};
   for (int mb = 0; mb < sl.members; ++mb) columns.push_back("member_" + std::to_string(mb + 1));
+  for (int j = 0; j < sl.function_samples; ++j) columns.push_back("sample_" + std::to_string(j + 1));
   Table t(std::move(columns));
   const size_t n = sl.xs.size();
   std::vector<double> row;
   for (size_t k = 0; k < n; ++k) {
     row = {sl.xs[k], sl.mean[k], sl.epistemic[k], sl.aleatoric[k]};
     for (int mb = 0; mb < sl.members; ++mb) row.push_back(sl.member_means[size_t(mb) * n + k]);
+    for (int j = 0; j < sl.function_samples; ++j) row.push_back(sl.sample_means[size_t(j) * n + k]);
     t.add_row(row);
   }
   return t.to_csv();

@@ -6,6 +6,7 @@
 // the aleatoric and epistemic variance at each point; and the training transitions near the
 // line (every other dim within near_sd training std of the held state).
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -23,6 +24,10 @@ struct UncertaintySliceRecipe {
   Vec action;           ///< the action held fixed; empty: the planner's next action
   double near_sd = 0.5; ///< "near the slice": within this many training std in every other dim
   int max_points = 800; ///< training transitions shown at most
+  /// Joint posterior draws of the mean function to add (a GP's; models whose members are
+  /// already function draws give none), from Rng(sample_seed).
+  int function_samples = 0;
+  uint64_t sample_seed = 0;
 };
 
 struct UncertaintySliceView {
@@ -47,12 +52,13 @@ UncertaintySliceView uncertainty_slice_view(const ModelInputs& in,
                                             const UncertaintySliceRecipe& recipe = {});
 
 /// The figure "uncertainty_slice": aleatoric and epistemic +-2 sd bands (each a "... lo" and a
-/// "... +-2 sd" series), one series per member's mean, and the nearby training data. In a
-/// deterministic world there is no aleatoric band: the title ends "(noiseless world)".
+/// "... +-2 sd" series), one series per member's mean, one per function draw ("function draws",
+/// "function draw 2"...) and the nearby training data. In a deterministic world there is no
+/// aleatoric band: the title ends "(noiseless world)".
 Figure uncertainty_slice_figure(const UncertaintySliceView& v, const std::vector<std::string>& names);
 
-/// x,mean,epistemic,aleatoric,member_1,...,member_E: one row per point (changes in obs units,
-/// variances in obs units squared).
+/// x,mean,epistemic,aleatoric,member_1,...,member_E[,sample_1,...,sample_S]: one row per point
+/// (changes in obs units, variances in obs units squared).
 std::string uncertainty_slice_csv(const UncertaintySliceView& v);
 
 }  // namespace dynalab
