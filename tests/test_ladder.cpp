@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "core/analysis/ladder.h"
+#include "core/config.h"
 #include "core/experiment.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
@@ -52,6 +53,28 @@ TEST_CASE("the pendulum ladder's rungs are experiments that build, in the lectur
   }
   CHECK(!spec.published.empty());
   for (const PublishedPoint& p : spec.published) CHECK(p.source.find("rl-baselines3-zoo") != std::string::npos);
+}
+
+TEST_CASE("PILCO's ladder: PETS and MBPO run on pilco_pendulum's env, counted in seconds") {
+  const LadderSpec spec = read_ladder("pendulum_pilco");
+  REQUIRE(spec.rungs.size() == 3);
+  CHECK(spec.rungs.back().label == "PILCO");
+  const Json env = load_experiment("pilco_pendulum", {}).json["env"];
+  for (const LadderRung& r : spec.rungs) {
+    CAPTURE(r.label);
+    CHECK(load_experiment(r.experiment, r.set).json["env"] == env);  // the same env, key for key
+  }
+  // The summary's seconds of interaction: env steps to the threshold x the env's control_dt.
+  LadderResult pets{spec.rungs[1], {}, 0.1};
+  pets.runs.push_back({0, {{280, 1.0, -240.0}, {320, 2.0, -133.0}}, 2.0, ""});
+  const auto dir = temp_dir("ladder_pilco_out");
+  write_ladder(spec, {pets}, dir);
+  const auto rows = csv_cells(read_file(dir / "ladder_summary.csv"));
+  REQUIRE(rows.size() == 2);
+  CHECK(rows[0][4] == "median_interaction_s_to_threshold");
+  CHECK(rows[1][3] == "320");
+  CHECK(rows[1][4] == "32");
+  std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("a bad ladder file is a one-line error naming the file and the key") {

@@ -41,8 +41,8 @@ void ladder(const LadderArgs& a) {
                  [](int done, int total) { std::fprintf(stderr, "\rladder: %d / %d runs", done, total); });
   std::fprintf(stderr, "\n");
   write_ladder(spec, results, out);
-  std::printf("%-12s %-28s %12s %10s %10s\n", "rung", "steps to threshold (seeds)", "median",
-              "final", "wall s");
+  std::printf("%-12s %-28s %12s %14s %10s %10s\n", "rung", "steps to threshold (seeds)", "median",
+              "interaction s", "final", "wall s");
   for (const LadderResult& r : results) {
     std::string per_seed;
     double final_sum = 0, wall = 0;
@@ -55,8 +55,11 @@ void ladder(const LadderArgs& a) {
                                           (unsigned long long)run.seed, run.error.c_str());
     }
     const double m = median_steps_to_threshold(r, spec.threshold);
-    std::printf("%-12s %-28s %12s %10s %10s\n", r.rung.label.c_str(), per_seed.c_str(),
-                steps_text(m).c_str(), short_number(final_sum).c_str(),
+    // Seconds of interaction (PILCO's count) where the env has a control rate.
+    const std::string seconds =
+        r.control_dt <= 0 ? "-" : std::isfinite(m) ? short_number(m * r.control_dt) : "never";
+    std::printf("%-12s %-28s %12s %14s %10s %10s\n", r.rung.label.c_str(), per_seed.c_str(),
+                steps_text(m).c_str(), seconds.c_str(), short_number(final_sum).c_str(),
                 short_number(wall).c_str());
   }
   std::string order;

@@ -234,12 +234,14 @@ std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs
   for (const LadderRung& r : spec.rungs)
     if (only.empty() || std::find(only.begin(), only.end(), r.label) != only.end()) {
       // Fail early, naming the rung, before any run starts.
+      double control_dt = 0;
       try {
-        make_experiment(load_experiment(r.experiment, r.set), envs);
+        auto e = make_experiment(load_experiment(r.experiment, r.set), envs);
+        if (const Env* env = e->env()) control_dt = env->control_dt().value_or(0);
       } catch (const InputError& e) {
         throw InputError(spec.source + ": rung '" + r.label + "': " + e.what());
       }
-      results.push_back({r, std::vector<LadderRun>(size_t(std::max(1, seeds)))});
+      results.push_back({r, std::vector<LadderRun>(size_t(std::max(1, seeds))), control_dt});
     }
   const size_t per_rung = size_t(std::max(1, seeds));
   parallel_jobs(
@@ -357,7 +359,8 @@ void write_ladder(const LadderSpec& spec, const std::vector<LadderResult>& resul
         all.add_row({r.rung.label, int64_t(run.seed), p.env_steps, p.wall_s, p.value});
   all.write_csv(dir / "ladder.csv");
   Table summary({"rung", "experiment", "steps_to_threshold_per_seed", "median_steps_to_threshold",
-                 "final_return_mean", "final_return_std", "wall_s_median", "errors"});
+                 "median_interaction_s_to_threshold", "final_return_mean", "final_return_std",
+                 "wall_s_median", "errors"});
   for (const LadderResult& r : results) {
     std::string per_seed, errors;
     std::vector<double> finals, walls;
@@ -372,8 +375,12 @@ void write_ladder(const LadderSpec& spec, const std::vector<LadderResult>& resul
     for (double v : finals) mean += v / double(std::max<size_t>(finals.size(), 1));
     for (double v : finals) var += (v - mean) * (v - mean) / double(std::max<size_t>(finals.size(), 1));
     const double m = median_steps_to_threshold(r, spec.threshold);
+    // Seconds of interaction, as PILCO counts (empty where the env has no control_dt).
+    const std::string seconds = r.control_dt <= 0 ? std::string()
+                                : std::isfinite(m) ? format_number(m * r.control_dt)
+                                                   : std::string("never");
     summary.add_row({r.rung.label, r.rung.experiment, per_seed,
-                     std::isfinite(m) ? format_number(m) : std::string("never"), mean,
+                     std::isfinite(m) ? format_number(m) : std::string("never"), seconds, mean,
                      std::sqrt(var), median(walls), errors});
   }
   summary.write_csv(dir / "ladder_summary.csv");

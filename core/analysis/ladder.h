@@ -76,7 +76,11 @@ struct LadderRun {
 struct LadderResult {
   LadderRung rung;
   std::vector<LadderRun> runs;  ///< one per seed
+  /// Seconds of simulated time per env step of the rung's env (Env::control_dt), 0 if the env
+  /// has none or the result was read from a file: the summary's seconds of interaction.
+  double control_dt = 0;
 };
+
 
 /// Wall seconds at run env steps `steps`, from the readings `wall_at_steps` (run env steps ->
 /// seconds since the run started) taken as the run went: the first reading at or after `steps`,
@@ -133,7 +137,8 @@ bool ladder_in_order(const LadderSpec& spec, const std::vector<LadderResult>& re
                      std::string& order);
 
 /// Writes ladder.csv (rung,seed,env_steps,wall_s,return), ladder_summary.csv (rung, the steps to
-/// the threshold per seed and their median, final return mean and std, wall seconds median),
+/// the threshold per seed and their median, the median in seconds of interaction where the env
+/// has a control_dt (PILCO's measure), final return mean and std, wall seconds median),
 /// ladder.svg / ladder_figure.csv (the env-steps figure's series) and ladder_wall_clock.svg /
 /// ladder_wall_clock_figure.csv. Throws InputError naming a path it cannot write.
 void write_ladder(const LadderSpec& spec, const std::vector<LadderResult>& results,

@@ -273,7 +273,7 @@ void PilcoAgent::end_trial() {
 
 std::vector<std::string> PilcoAgent::metric_columns() const {
   return {"steps", "env_steps", "return", "terminated", "cost", "predicted_cost", "held",
-          "interaction_s", "gp_points"};
+          "interaction_s", "gp_points", "band_coverage"};
 }
 
 std::vector<double> PilcoAgent::episode_metrics() const {
@@ -281,11 +281,23 @@ std::vector<double> PilcoAgent::episode_metrics() const {
   bool held = n >= cfg_.hold_steps;
   for (int i = std::max(0, n - cfg_.hold_steps); held && i < n; ++i)
     held = trial_distance_[size_t(i)] < cfg_.success_distance;
+  // The share of the trial's steps whose real distance lies in the 95 % band the particles
+  // predicted before it ran (NaN for a random trial: nothing was predicted).
+  double coverage = kNaN;
+  if (!predictions_.empty() && predictions_.back().trial == trials_ && n > 0) {
+    const PilcoTrialPrediction& p = predictions_.back();
+    int inside = 0;
+    for (int i = 0; i < n && i < int(p.low.size()); ++i)
+      inside += p.low[size_t(i)] <= trial_distance_[size_t(i)] &&
+                trial_distance_[size_t(i)] <= p.high[size_t(i)];
+    coverage = double(inside) / double(n);
+  }
   return {trial_cost_,
           predicted_cost_,
           held ? 1.0 : 0.0,
           double(env_steps_) * control_dt_,
-          double(model_->subset().size())};
+          double(model_->subset().size()),
+          coverage};
 }
 
 void PilcoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
