@@ -175,6 +175,7 @@ Progress EpisodicExperiment::progress() const {
 std::shared_ptr<const Snapshot> EpisodicExperiment::snapshot() const {
   auto s = std::make_shared<Snapshot>();
   set_progress(*s, progress());
+  s->seed = cfg_.seed;
   s->world = env_->clone();
   s->figures = figures();
   s->trajectory = current_;

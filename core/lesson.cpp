@@ -55,7 +55,8 @@ const std::vector<std::string>& lesson_overlays() {
 const std::vector<std::string>& lesson_panels() {
   static const std::vector<std::string> names = {"disagreement_map", "uncertainty_slice",
                                                  "model_comparison", "ensemble_size",
-                                                 "state_visitation", "model_error"};
+                                                 "state_visitation", "model_error",
+                                                 "gp_fit_time"};
   return names;
 }
 

@@ -5,6 +5,7 @@
 // a learned model, a critic map, branched rollouts, local controllers; a null view is one this
 // agent does not have.
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <utility>
@@ -24,6 +25,7 @@ struct Snapshot {
   int run = 0, runs = 1;       ///< current run index and run count
   int episode = 0;             ///< current episode within the run (0-based)
   int64_t total_steps = 0;     ///< real env steps in this run
+  uint64_t seed = 0;           ///< the experiment's base seed (config "seed"; runs derive theirs)
   bool finished = false;       ///< no more ticks to do
   std::shared_ptr<const Env> world;  ///< a frozen copy of the env for drawing (never stepped)
   Vec obs;                           ///< the current observation of the env

@@ -45,7 +45,7 @@ TEST_CASE("broken lesson files are errors naming the file and the step") {
   CHECK(error_of("step_without_experiment.json").find("step_without_experiment.json: steps[1].experiment: expected") != std::string::npos);
   CHECK(error_of("bad_override.json").find("bad_override.json: steps[0]: --set agent.alpha: agent.alpha: expected") != std::string::npos);
   CHECK(error_of("unknown_overlay.json").find("unknown_overlay.json: steps[0].overlays[1]: expected one of") != std::string::npos);
-  CHECK(error_of("unknown_panel.json").find("unknown_panel.json: steps[0].panels[1]: expected one of disagreement_map, uncertainty_slice, model_comparison, ensemble_size, state_visitation, model_error") != std::string::npos);
+  CHECK(error_of("unknown_panel.json").find("unknown_panel.json: steps[0].panels[1]: expected one of disagreement_map, uncertainty_slice, model_comparison, ensemble_size, state_visitation, model_error, gp_fit_time") != std::string::npos);
   CHECK(error_of("bad_until.json").find("bad_until.json: steps[0].until.episodes: unknown key") != std::string::npos);
   CHECK(error_of("no_steps.json").find("no_steps.json: steps: expected a non-empty array") != std::string::npos);
   CHECK(error_of("truncated.json").find("truncated.json:1: invalid JSON") != std::string::npos);

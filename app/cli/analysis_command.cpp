@@ -1,11 +1,13 @@
 // dynalab-cli analysis RECIPE EXPERIMENT: the GUI lab's model analyses as files. The experiment
 // runs to the point (--ticks N, or a saved session), then each recipe writes its CSV + SVG
-// from the final snapshot, through the same core functions the lab calls.
+// from the final snapshot, through the same core functions the lab calls. Recipes that draw
+// (model_comparison, gp_fit_time) seed from the experiment's seed (--seed S), as the lab does.
 
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 #include "app/cli/cli.h"
@@ -22,7 +24,7 @@ struct AnalysisArgs {
   std::string recipe;
   ExperimentArgs exp;
   std::string out, dims, action;
-  long long ticks = -1, cells = 0, network_draw = 0;
+  long long ticks = -1, cells = 0, network_draw = 0, max_points = 0, repetitions = 0;
   bool quiet = false, two_clusters = false;
 };
 
@@ -49,7 +51,7 @@ RecipeChoices choices(const AnalysisArgs& a) {
   c.cells = int(a.cells);
   c.two_clusters = a.two_clusters;
   c.network_draw = int(a.network_draw);
-  c.seed = uint64_t(a.exp.seed);
+  c.max_points = int(a.max_points), c.repetitions = int(a.repetitions);
   return c;
 }
 
@@ -67,7 +69,7 @@ void print_gap_ratios(const std::filesystem::path& csv) {
 void analysis(const AnalysisArgs& r) {
   const ExperimentArgs& a = r.exp;
   if (r.recipe.empty())
-    throw InputError("analysis: expected a RECIPE (disagreement_map, uncertainty_slice, ensemble_size, model_comparison or all)");
+    throw InputError("analysis: expected a RECIPE (disagreement_map, uncertainty_slice, ensemble_size, model_comparison, gp_fit_time or all)");
   const std::string& recipe = r.recipe;
   if (!a.has("--out")) throw InputError("analysis: expected --out DIR for the files");
   const RecipeChoices c = choices(r);
@@ -88,6 +90,11 @@ void analysis(const AnalysisArgs& r) {
       std::printf("%s\n", (out / file).string().c_str());
       // The comparison's measured point, the gap ratio per model, without opening the CSV.
       if (file == "model_comparison.csv") print_gap_ratios(out / file);
+      // The measured seconds per N and the slopes (what gp_fit_time.txt holds).
+      if (file == "gp_fit_time.txt") {
+        std::ifstream f(out / file);
+        std::printf("%s", std::string(std::istreambuf_iterator<char>(f), {}).c_str());
+      }
     }
 }
 
@@ -98,7 +105,7 @@ void add_analysis_command(CLI::App& app) {
   CLI::App* cmd = app.add_subcommand(
       "analysis", "the GUI lab's model analysis of EXPERIMENT at a point (--ticks N or a session) as CSV + SVG");
   cmd->add_option("RECIPE", r->recipe,
-                  "disagreement_map, uncertainty_slice, ensemble_size, model_comparison or all");
+                  "disagreement_map, uncertainty_slice, ensemble_size, model_comparison, gp_fit_time or all");
   add_experiment_options(*cmd, r->exp, true);
   cmd->add_option("--out", r->out, "write the files here")->type_name("DIR");
   add_ticks_option(*cmd, r->ticks);
@@ -111,6 +118,14 @@ void add_analysis_command(CLI::App& app) {
                   "model_comparison: the BNN's K-th new set of weight draws (0: its fit's)")
       ->type_name("K")
       ->check(cmdline::integer_in(0, 1000000));
+  cmd->add_option("--max-points", r->max_points,
+                  "gp_fit_time: the largest N of the doubling ladder 25, 50, ... (default 1600; "
+                  "also capped by the data's transitions)")
+      ->type_name("N")
+      ->check(cmdline::integer_in(2, 100000));
+  cmd->add_option("--repetitions", r->repetitions, "gp_fit_time: timed runs per point, the median reported (default 3)")
+      ->type_name("K")
+      ->check(cmdline::integer_in(1, 1000));
   cmd->add_flag("--quiet", r->quiet, "print nothing on success");
   cmd->callback([r] { analysis(*r); });
 }

@@ -83,7 +83,8 @@ void App::view_menu() {
                               "Three models: ensemble, GP, Bayesian NN on the same data",
                               "Validation error vs ensemble size",
                               "Distribution shift: visited vs training states",
-                              "Model error vs distance and horizon"};
+                              "Model error vs distance and horizon",
+                              "GP cost: training seconds vs number of points"};
   for (size_t i = 0; i < lab_view_names().size(); ++i) {
     const bool on = lab_open_ && lab_.view() == lab_view_names()[i];
     if (ImGui::MenuItem(lab_titles[i], nullptr, on)) open_lab(on ? "" : lab_view_names()[i]);

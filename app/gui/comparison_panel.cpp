@@ -74,10 +74,12 @@ void LabPanel::State::draw_comparison() {
   r.map.dim_x = map_x, r.map.dim_y = D > 1 ? map_y : map_x;
   r.two_clusters = compare_two_clusters;
   r.network_draw = compare_draw;
+  // The experiment's seed, as dynalab-cli analysis model_comparison --seed S: the same fits.
+  r.seed = in.seed;
   // A new fit for new data, or for a gap in another place; a new draw or state only re-views.
-  char fit_key[96];
-  std::snprintf(fit_key, sizeof fit_key, "%p|%d", static_cast<const void*>(in.training_data.get()),
-                compare_two_clusters ? slice_dim : -1);
+  char fit_key[128];
+  std::snprintf(fit_key, sizeof fit_key, "%p|%d|%llu", static_cast<const void*>(in.training_data.get()),
+                compare_two_clusters ? slice_dim : -1, static_cast<unsigned long long>(r.seed));
   if (fit_key != comparison_key) start_comparison(fit_key, r);
   std::shared_ptr<const ModelComparisonFit> fit;
   std::string stage, error;

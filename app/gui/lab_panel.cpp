@@ -12,8 +12,8 @@ namespace dynalab {
 const std::vector<std::string>& lab_view_names() { return lesson_panels(); }
 
 namespace {
-const char* kTabTitles[] = {"Disagreement map", "1-D slice",          "Three models",
-                            "Ensemble size",    "Distribution shift", "Model error"};
+const char* kTabTitles[] = {"Disagreement map",   "1-D slice",   "Three models", "Ensemble size",
+                            "Distribution shift", "Model error", "GP cost"};
 }  // namespace
 
 void lab_title(const LabStyle& st, const char* text) {
@@ -132,6 +132,7 @@ void run_in_slices(BackgroundWorker& worker, const std::string& slot, std::funct
 LabPanel::State::~State() {
   cancel_study();
   cancel_comparison();
+  cancel_gp_cost();
 }
 
 void LabPanel::State::cancel_study() {
@@ -249,8 +250,11 @@ void LabPanel::draw(const std::shared_ptr<const Snapshot>& snap, ImVec2 pos, ImV
       case 4:
         s.draw_shift();
         break;
-      default:
+      case 5:
         s.draw_error();
+        break;
+      default:
+        s.draw_gp_cost();
         break;
     }
   }

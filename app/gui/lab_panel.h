@@ -8,6 +8,7 @@
 //   ensemble_size      validation MSE and NLL vs ensemble size (the PETS figure)
 //   state_visitation   training vs visited states (histograms, 2-D density) and KL per episode
 //   model_error        one-step error vs distance to the data; compounding error vs horizon
+//   gp_fit_time        GP training seconds vs number of points, log-log, measured live
 // Every number comes from core/analysis (the map, slice and ensemble-size views from the same
 // recipes dynalab-cli analysis writes); the lab only picks inputs and draws. Work that costs
 // more than a frame runs on the lab's one BackgroundWorker (core/background_worker.h; the latest

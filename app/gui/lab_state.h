@@ -1,7 +1,7 @@
 #pragma once
 // The lab's state shared by its views (lab_panel.cpp: window, tabs, episode tracking;
 // uncertainty_panel.cpp: disagreement map, 1-D slice, ensemble size; comparison_panel.cpp: the
-// three models; shift_panel.cpp: state
+// three models; gp_cost_panel.cpp: GP training seconds vs N; shift_panel.cpp: state
 // visitation, model error). Not a public header: only the lab's own files include it. Every
 // computation goes through the lab's one BackgroundWorker (core/background_worker.h).
 
@@ -24,6 +24,7 @@
 #include "core/analysis/disagreement_map_recipe.h"
 #include "core/analysis/ensemble_size_recipe.h"
 #include "core/analysis/error_vs_distance.h"
+#include "core/analysis/gp_fit_time.h"
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/analysis/visitation.h"
@@ -113,6 +114,19 @@ struct ComparisonProgress {
 };
 inline constexpr const char* kComparisonFitSlot = "model_comparison_fit";
 
+/// The GP cost study's shared state: the worker times one run per step, the GUI reads copies of
+/// the points measured so far (the plot grows point by point).
+struct GpCostProgress {
+  std::mutex mu;
+  std::vector<GpFitTimePoint> points;
+  std::string stage, error;  // GpFitTimeStudy::stage() after the last slice
+  size_t rows = 0;           // transitions in the data the study took its rows from
+  int largest = 0, optimizer_iterations = 0;
+  std::atomic<double> progress{0};
+  std::atomic<bool> cancel{false}, done{false};
+};
+inline constexpr const char* kGpCostSlot = "gp_fit_time";
+
 struct LabPanel::State {
   int view = 0;
   bool force_tab = true;                     // select `view`'s tab in the next frame (set_view)
@@ -143,6 +157,9 @@ struct LabPanel::State {
   bool compare_two_clusters = false;
   int compare_draw = 0;        // "Draw a new network" presses
   Job<ModelComparisonView> compare_job{"model_comparison"};
+  // GP cost: one study at a time, started when the view first has data, restarted on demand.
+  std::shared_ptr<GpCostProgress> gp_cost;
+  GpFitTimeRecipe gp_cost_recipe;
   // Ensemble size study: one at a time, restarted on demand.
   std::shared_ptr<StudyProgress> study;
   const void* study_model = nullptr;  // the model copy the study's data came with
@@ -168,12 +185,15 @@ struct LabPanel::State {
   void draw_slice();
   void draw_comparison();
   void draw_size();
+  void draw_gp_cost();
   void draw_shift();
   void draw_error();
   void start_study();
   void cancel_study();
   void start_comparison(const std::string& key, const ModelComparisonRecipe& recipe);
   void cancel_comparison();
+  void start_gp_cost();
+  void cancel_gp_cost();
 
   // Last: destroyed first, so no job runs while the members above are destroyed.
   BackgroundWorker worker{lower_worker_priority};
@@ -209,6 +229,17 @@ std::string inputs_key(const ModelInputs& in, const Vec& action);
 void run_in_slices(BackgroundWorker& worker, const std::string& slot, std::function<bool()> step,
                    std::function<void(bool done)> publish,
                    std::function<void(const std::string&)> fail);
+/// run_in_slices's `fail` for a study's shared state (mu, error, progress, done): keeps the
+/// message and marks the study finished.
+template <class Progress>
+std::function<void(const std::string&)> record_failure(std::shared_ptr<Progress> st) {
+  return [st](const std::string& error) {
+    std::lock_guard lk(st->mu);
+    st->error = error;
+    st->progress = 1;
+    st->done = true;
+  };
+}
 /// Plot styles of uncertainty_slice_figure's series, matched by label: the two bands, the
 /// members (or a GP's mean, a BNN's weight draws), a GP's function draws, the data dots.
 PlotStyle slice_style(const Figure& f, float line_scale);

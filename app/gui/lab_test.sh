@@ -3,7 +3,8 @@
 # renderer: each view opens beside cliff_hill v0.5 after its first planned episode, the run must
 # exit 0, the lab must report what it drew ("lab: VIEW: ..." without "error" or "waiting"), and
 # the lab's pane (the right half of the window, above the plots) must not be blank. The three
-# models view runs twice: as it opens, and with --two-clusters (its status must say so).
+# models view runs twice: as it opens, and with --two-clusters (its status must say so). The GP
+# cost view must report the slopes it measured (the seconds themselves are the machine's).
 # usage: lab_test.sh DYNALAB PNG_STATS OUT_DIR
 set -u
 gui=$1 stats=$2 out=$3
@@ -41,4 +42,5 @@ for view in disagreement_map uncertainty_slice model_comparison ensemble_size st
   check_view "$view" "$view"
 done
 check_view model_comparison model_comparison_two_clusters --two-clusters "(two clusters)"
+check_view gp_fit_time gp_fit_time "" "slope over the 3 largest N: evaluation "
 exit $fail

@@ -176,12 +176,7 @@ void LabPanel::State::start_study() {
         st->probabilistic = c.probabilistic(), st->deterministic = c.deterministic();
         st->done = done;
       },
-      [st](const std::string& error) {
-        std::lock_guard lk(st->mu);
-        st->error = error;
-        st->progress = 1;
-        st->done = true;
-      });
+      record_failure(st));
 }
 
 void LabPanel::State::draw_size() {

@@ -39,6 +39,7 @@ ModelInputs model_inputs(const Snapshot& snap, const ModelInputs* reuse) {
     in.summary = reuse && reuse->training_data == in.training_data && reuse->summary
                      ? reuse->summary
                      : training_summary(*in.training_data);
+  in.seed = snap.seed;
   in.state = snap.obs.size() == obs_dim ? snap.obs : Vec(Vec::Zero(obs_dim));
   in.plan_action = Vec::Zero(action_dim);
   if (snap.plan && int(snap.plan->plan.size()) >= action_dim)

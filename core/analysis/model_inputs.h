@@ -6,6 +6,7 @@
 // numbers; MpcAgent::write_analysis builds it from its own final state.
 
 #include <Eigen/Core>
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -39,6 +40,9 @@ struct ModelInputs {
   /// The env's step() draws no noise (Env::deterministic): an aleatoric band would only show
   /// noise the members learned from the data's spread, so the views say so instead.
   bool deterministic_world = false;
+  /// The experiment's base seed (Snapshot::seed): analyses that draw (model_comparison's fits,
+  /// gp_fit_time's rows) seed from it, so the lab and dynalab-cli --seed S agree.
+  uint64_t seed = 0;
   int obs_dim() const { return int(state.size()); }
 };
 

@@ -4,6 +4,7 @@
 
 #include "core/analysis/disagreement_map_recipe.h"
 #include "core/analysis/ensemble_size_recipe.h"
+#include "core/analysis/gp_fit_time.h"
 #include "core/analysis/model_comparison.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
 #include "core/config.h"
@@ -11,12 +12,15 @@
 #include "core/export/figure_svg.h"
 #include "core/export/heatmap_svg.h"
 #include "core/models/ensemble.h"
+#include "core/models/learned_model.h"
+#include "core/models/model_config.h"
 
 namespace dynalab {
 
 const std::vector<std::string>& analysis_recipes() {
   static const std::vector<std::string> names = {"disagreement_map", "uncertainty_slice",
-                                                 "ensemble_size", "model_comparison"};
+                                                 "ensemble_size", "model_comparison",
+                                                 "gp_fit_time"};
   return names;
 }
 
@@ -87,7 +91,7 @@ std::vector<std::string> write_recipe_files(const std::string& name, const Model
     ModelComparisonRecipe r;
     r.slice = slice_recipe(c);
     r.map.dim_y = in.obs_dim() > 1 ? 1 : 0;  // the disagreement map's grid (its default dims)
-    r.two_clusters = c.two_clusters, r.network_draw = c.network_draw, r.seed = c.seed;
+    r.two_clusters = c.two_clusters, r.network_draw = c.network_draw, r.seed = in.seed;
     ModelComparisonFit fit(*in.training_data, in.model->config(), r);
     fit.run();
     const ModelComparisonView v = model_comparison_view(in, fit, r);
@@ -104,6 +108,21 @@ std::vector<std::string> write_recipe_files(const std::string& name, const Model
     write_file_atomic(dir / "model_comparison_maps.svg", heatmaps_to_svg(model_comparison_heatmaps(v, in.obs_names)));
     files.push_back("model_comparison_maps.svg");
     return files;
+  }
+  if (name == "gp_fit_time") {
+    if (!in.training_data) throw InputError("gp_fit_time: no training data yet; run more ticks");
+    GpFitTimeRecipe r;
+    if (c.max_points > 0) r.max_points = c.max_points;
+    if (c.repetitions > 0) r.repetitions = c.repetitions;
+    r.seed = in.seed;
+    const ModelConfig& mc = in.model->config();
+    GpFitTimeStudy study(*in.training_data, mc.gp, r);
+    study.run();
+    write_file_atomic(dir / "gp_fit_time.csv", gp_fit_time_csv(study.points()));
+    write_file_atomic(dir / "gp_fit_time.svg",
+                      figure_to_svg(gp_fit_time_figure(study.points(), r.repetitions, mc.gp.optimizer_iterations)));
+    write_file_atomic(dir / "gp_fit_time.txt", gp_fit_time_text(study.points(), r.slope_points));
+    return {"gp_fit_time.csv", "gp_fit_time.svg", "gp_fit_time.txt"};
   }
   std::string list;
   for (const auto& n : analysis_recipes()) list += (list.empty() ? "" : ", ") + n;

@@ -12,6 +12,10 @@
 //                      the GP's sample_* columns) and model_comparison_<type>_map.csv (its map,
 //                      as disagreement_map.csv); model_comparison_<type>.svg (the slices on one
 //                      y range) and model_comparison_maps.svg (the epistemic SD maps)
+//   gp_fit_time        GP training seconds vs N on the experiment's data (gp_fit_time.h):
+//                      gp_fit_time.csv (n,evaluation_s,fit_s,...), gp_fit_time.svg (log-log,
+//                      with a slope-3 guide), gp_fit_time.txt (the table and the slopes)
+// model_comparison and gp_fit_time draw from the experiment's seed (ModelInputs::seed).
 
 #include <cstdint>
 #include <filesystem>
@@ -33,7 +37,9 @@ struct RecipeChoices {
   // model_comparison only:
   bool two_clusters = false;  ///< fit on the outer thirds of the slice dim only
   int network_draw = 0;       ///< the BNN's k-th redraw of its weight samples (0: the fit's)
-  uint64_t seed = 0;          ///< the three fits' seed
+  // gp_fit_time only (0: the recipe's default):
+  int max_points = 0;   ///< the ladder's largest N
+  int repetitions = 0;  ///< timed runs per point
 };
 
 /// Runs recipe `name` on `in` and writes its files into `dir` (created if needed). Returns the

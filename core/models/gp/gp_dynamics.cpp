@@ -41,15 +41,6 @@ void gp_check_config(const ModelConfig& c) {
   if (c.threads < 1) throw InputError("model.threads: expected an integer >= 1");
 }
 
-/// Mean and population standard deviation of each column (std below 1e-6 becomes 1: a constant
-/// column, as Ensemble's Normalizer does).
-void gp_fit_normaliser(const Eigen::MatrixXd& x, Eigen::RowVectorXd& mean, Eigen::RowVectorXd& sd) {
-  mean = x.colwise().mean();
-  sd = (x.rowwise() - mean).array().square().colwise().mean().sqrt().matrix();
-  for (Eigen::Index j = 0; j < sd.size(); ++j)
-    if (!(sd[j] >= 1e-6)) sd[j] = 1;
-}
-
 std::vector<double> gp_vector_of(const Eigen::RowVectorXd& v) { return {v.data(), v.data() + v.size()}; }
 Eigen::RowVectorXd gp_row_of(const std::vector<double>& v) {
   return Eigen::Map<const Eigen::RowVectorXd>(v.data(), Eigen::Index(v.size()));
@@ -62,6 +53,13 @@ struct GpWorkspace : DynamicsModel::Workspace {
 };
 
 }  // namespace
+
+void gp_fit_normaliser(const Eigen::MatrixXd& x, Eigen::RowVectorXd& mean, Eigen::RowVectorXd& sd) {
+  mean = x.colwise().mean();
+  sd = (x.rowwise() - mean).array().square().colwise().mean().sqrt().matrix();
+  for (Eigen::Index j = 0; j < sd.size(); ++j)
+    if (!(sd[j] >= 1e-6)) sd[j] = 1;
+}
 
 GpDynamics::GpDynamics(const ModelConfig& config, int obs_dim, int action_dim, uint64_t seed)
     : cfg_(config), obs_dim_(obs_dim), action_dim_(action_dim) {

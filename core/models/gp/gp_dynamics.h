@@ -36,6 +36,11 @@ struct GpLatentPrediction {
   Eigen::RowVectorXf noise_var;  ///< D: the noise variance sn^2 of each column
 };
 
+/// The normaliser a GpDynamics fits on its inputs and targets: per column of x (n x k) the mean
+/// and the population standard deviation (k values each; an sd below 1e-6 becomes 1: a constant
+/// column, as Ensemble's Normalizer does).
+void gp_fit_normaliser(const Eigen::MatrixXd& x, Eigen::RowVectorXd& mean, Eigen::RowVectorXd& sd);
+
 class GpDynamics : public LearnedModel {
  public:
   /// The prior (no data yet) for obs_dim x action_dim inputs. `seed` is not used: a GP has no
