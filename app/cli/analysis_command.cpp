@@ -26,6 +26,7 @@ struct AnalysisArgs {
   std::string out, dims, action;
   long long ticks = -1, cells = 0, network_draw = 0, max_points = 0, repetitions = 0;
   bool quiet = false, two_clusters = false;
+  double gap = 0.5;
 };
 
 /// "0,1" or "0.5,-1" as numbers; errors name the flag.
@@ -50,6 +51,7 @@ RecipeChoices choices(const AnalysisArgs& a) {
   }
   c.cells = int(a.cells);
   c.two_clusters = a.two_clusters;
+  c.gap = a.gap;
   c.network_draw = int(a.network_draw);
   c.max_points = int(a.max_points), c.repetitions = int(a.repetitions);
   return c;
@@ -113,7 +115,10 @@ void add_analysis_command(CLI::App& app) {
   cmd->add_option("--action", r->action, "hold this action instead of the planner's")->type_name("V1,V2,...");
   cmd->add_option("--cells", r->cells, "cells per axis of the map")->type_name("N")->check(cmdline::integer_in(2, 400));
   cmd->add_flag("--two-clusters", r->two_clusters,
-                "model_comparison: fit on the outer thirds of the slice dim only (a gap between)");
+                "model_comparison: fit outside the middle of the slice dim only (a gap between)");
+  cmd->add_option("--gap", r->gap, "model_comparison: the fraction of the range --two-clusters removes")
+      ->type_name("F")
+      ->check(CLI::Range(0.0, 1.0));
   cmd->add_option("--draw", r->network_draw,
                   "model_comparison: the BNN's K-th new set of weight draws (0: its fit's)")
       ->type_name("K")

@@ -33,16 +33,18 @@ const std::array<std::string, kComparedModels>& compared_model_titles() {
   return k;
 }
 
-Dataset two_clusters(const Dataset& data, int dim) {
+Dataset two_clusters(const Dataset& data, int dim, double gap) {
+  if (!(gap > 0 && gap < 1))
+    throw InputError("model_comparison: gap: expected a fraction in (0, 1), got " + std::to_string(gap));
   if (dim < 0 || dim >= data.obs_dim())
     throw InputError("model_comparison: slice dim: expected an obs dim in [0, " +
                      std::to_string(data.obs_dim() - 1) + "], got " + std::to_string(dim));
   Dataset out(data.obs_dim(), data.action_dim());
   if (data.empty()) return out;
   const Eigen::VectorXd x = data.observations().col(dim);
-  const double lo = x.minCoeff(), hi = x.maxCoeff(), third = (hi - lo) / 3;
+  const double lo = x.minCoeff(), hi = x.maxCoeff(), side = (hi - lo) * (1 - gap) / 2;
   for (size_t i = 0; i < data.size(); ++i)
-    if (x[Eigen::Index(i)] <= lo + third || x[Eigen::Index(i)] >= hi - third) out.add(data.at(i));
+    if (x[Eigen::Index(i)] <= lo + side || x[Eigen::Index(i)] >= hi - side) out.add(data.at(i));
   return out;
 }
 
@@ -52,7 +54,7 @@ ModelComparisonFit::ModelComparisonFit(const Dataset& data, const ModelConfig& m
   if (r.slice.dim < 0 || r.slice.dim >= data.obs_dim())
     throw InputError("model_comparison: slice dim: expected an obs dim in [0, " +
                      std::to_string(data.obs_dim() - 1) + "], got " + std::to_string(r.slice.dim));
-  data_ = std::make_shared<const Dataset>(r.two_clusters ? dynalab::two_clusters(data, r.slice.dim) : data);
+  data_ = std::make_shared<const Dataset>(r.two_clusters ? dynalab::two_clusters(data, r.slice.dim, r.gap) : data);
   if (data_->size() < 8)
     throw InputError("model_comparison: expected at least 8 transitions to fit, got " +
                      std::to_string(data_->size()) +
@@ -104,10 +106,11 @@ double ModelComparisonFit::progress() const {
 
 namespace {
 
-// Mean epistemic SD along the slice in the middle third of [lo, hi] (gap) and in the outer
-// thirds (clusters); points outside [lo, hi] count for neither.
-void gap_and_clusters(const DisagreementSlice& s, double lo, double hi, double& gap, double& clusters) {
-  const double t1 = lo + (hi - lo) / 3, t2 = hi - (hi - lo) / 3;
+// Mean epistemic SD along the slice in the middle gap_fraction of [lo, hi] (gap) and outside it
+// (clusters); points outside [lo, hi] count for neither.
+void gap_and_clusters(const DisagreementSlice& s, double lo, double hi, double gap_fraction,
+                      double& gap, double& clusters) {
+  const double t1 = lo + (hi - lo) * (1 - gap_fraction) / 2, t2 = hi - (hi - lo) * (1 - gap_fraction) / 2;
   double sg = 0, sc = 0;
   int ng = 0, nc = 0;
   for (size_t k = 0; k < s.xs.size(); ++k) {
@@ -190,8 +193,9 @@ ModelComparisonView model_comparison_view(const ModelInputs& in, const ModelComp
   }
   const Eigen::VectorXd x = fit.data()->observations().col(r.slice.dim);
   const double lo = x.minCoeff(), hi = x.maxCoeff();
-  v.gap_lo = lo + (hi - lo) / 3, v.gap_hi = hi - (hi - lo) / 3;
-  for (ComparedModel& m : v.models) gap_and_clusters(m.slice.slice, lo, hi, m.gap_sd, m.cluster_sd);
+  v.gap_lo = lo + (hi - lo) * (1 - r.gap) / 2, v.gap_hi = hi - (hi - lo) * (1 - r.gap) / 2;
+  for (ComparedModel& m : v.models)
+    gap_and_clusters(m.slice.slice, lo, hi, r.gap, m.gap_sd, m.cluster_sd);
   shared_y_range(v.models, v.y_lo, v.y_hi);
   return v;
 }

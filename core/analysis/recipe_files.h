@@ -35,7 +35,8 @@ struct RecipeChoices {
   Vec action;             ///< the action held fixed; empty: the planner's next action
   int cells = 0;          ///< map cells per axis / slice points (0: the recipe's default)
   // model_comparison only:
-  bool two_clusters = false;  ///< fit on the outer thirds of the slice dim only
+  bool two_clusters = false;  ///< fit outside the middle `gap` of the slice dim only
+  double gap = 0.5;           ///< model_comparison: the fraction of the range removed
   int network_draw = 0;       ///< the BNN's k-th redraw of its weight samples (0: the fit's)
   // gp_fit_time only (0: the recipe's default):
   int max_points = 0;   ///< the ladder's largest N

@@ -13,6 +13,9 @@ namespace dynalab {
 namespace {
 // Stream paths under the construction seed: the initial mean weights, the draws' seeds.
 constexpr uint64_t kInitStream = 0, kDrawStream = 1;
+// A bound on one fit while min_updates is not reached (a tiny batch_size would otherwise make it
+// arbitrarily long in epochs).
+constexpr int kMaxEpochsPerFit = 100000;
 
 bool one_of(const std::string& x, const std::vector<std::string>& choices) {
   return std::find(choices.begin(), choices.end(), x) != choices.end();
@@ -40,6 +43,8 @@ void check_bnn_config(const BnnConfig& b) {
   if (!(b.noise_std >= 0) || !std::isfinite(b.noise_std))
     fail("noise_std", "a number >= 0, got " + std::to_string(b.noise_std));
   if (!std::isfinite(b.initial_rho)) fail("initial_rho", "a finite number");
+  if (b.min_updates < 0 || b.min_updates > 1000000)
+    fail("min_updates", "an integer in [0, 1000000], got " + std::to_string(b.min_updates));
 }
 }  // namespace
 
@@ -89,6 +94,7 @@ void BnnDynamics::reinitialize(uint64_t seed) {
   in_norm_.reset(input_dim());
   out_norm_.reset(target_dim());
   fits_ = 0;
+  updates_ = 0;
   draws_seed_ = Rng::derive(seed, {kDrawStream, 0}).next_u64();
   draws_.assign(size_t(members()), Mlp(shape));
   all_members_.resize(size_t(members()));
@@ -145,6 +151,25 @@ void BnnDynamics::validate_mean(double& nll, double& mse) {
   }
 }
 
+double BnnDynamics::validation_free_energy() {
+  // Common random numbers: the K draws' noise is fixed during a fit, so epochs are compared on
+  // the same eps_k and the score is deterministic.
+  BnnLikelihood<float> lik;
+  lik.noise_std = float(cfg_.bnn.noise_std);
+  lik.bounds = known_noise() ? nullptr : &bounds_;
+  MeanFieldGaussian::Vec eps;
+  double nll = 0, kl = 0;
+  for (int k = 0; k < members(); ++k) {
+    Rng r = Rng::derive(draws_seed_, {uint64_t(k)});
+    q_.draw_eps(r, eps);
+    q_.sample(eps, net_.params());
+    net_.forward(rows_.x_val, cache_);
+    nll += bnn_nll<float>(lik, cache_.out, rows_.y_val, nullptr, nullptr, nullptr) / members();
+    kl += q_.kl(prior_, eps, 1.0f, nullptr, nullptr) / members();
+  }
+  return nll + kl / double(rows_.train.size());
+}
+
 EpochStats BnnDynamics::train_epoch(Rng& rng) {
   if (done_) return last_;
   Rng r(rng.next_u64());
@@ -188,6 +213,7 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
       diverged = true;
       break;
     }
+    ++updates_;
     loss_sum += t.loss * double(nb);
     mse_sum += t.mse * double(nb);
     adam_mu_.step(q_.mu, g_mu, cfg_.learning_rate, 0.0, nullptr);
@@ -211,7 +237,7 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
     s.train_mse = mse_sum / double(N);
     if (has_val) {
       validate_mean(s.val_nll, s.val_mse);
-      score = s.val_nll;
+      score = validation_free_energy();
       if (!std::isfinite(score)) diverged = true;
     }
   }
@@ -236,7 +262,12 @@ EpochStats BnnDynamics::train_epoch(Rng& rng) {
     s.improved = true;
   }
   since_improved_ = s.improved ? 0 : since_improved_ + 1;
-  if (epoch_ >= cfg_.epochs || since_improved_ >= cfg_.patience) {
+  // The widths start at initial_rho and move by about one learning rate per Adam step: until
+  // the posterior has had min_updates steps since reinitialize, neither model.epochs nor the
+  // patience ends a fit (the later, warm-started fits are bounded as usual).
+  const bool young = updates_ < cfg_.bnn.min_updates;
+  if ((epoch_ >= cfg_.epochs && !young) || (since_improved_ >= cfg_.patience && !young) ||
+      epoch_ >= kMaxEpochsPerFit) {
     q_.mu = best_.params.head(q_.size());
     q_.rho = best_.params.tail(q_.size());
     bounds_.max_lv = best_.bounds.max_lv;

@@ -87,6 +87,8 @@ class BnnDynamics : public LearnedModel {
   uint64_t posterior_seed() const { return draws_seed_; }
   /// Completed fits since reinitialize (each redraws the members).
   int fits() const { return fits_; }
+  /// Adam steps on the posterior since reinitialize.
+  long long updates() const { return updates_; }
 
   void predict(const RowMatrixXf& obs, const RowMatrixXf& actions,
                MemberPredictions& out) const override;
@@ -134,12 +136,17 @@ class BnnDynamics : public LearnedModel {
   Eigen::VectorXf posterior_params() const;
   /// Validation NLL (Ensemble's units) and MSE of the mean weights.
   void validate_mean(double& nll, double& mse);
+  /// The per-datum free energy with its likelihood part on the validation rows:
+  /// mean over the K draws' fixed eps_k of -log p(y_val | x_val, w_k) (per row, as bbb_gradient's
+  /// nll) + KL(q||p) / N_train. The early-stopping score.
+  double validation_free_energy();
 
   ModelConfig cfg_;
   BnnPrior prior_;
   int obs_dim_, action_dim_;
   uint64_t seed_ = 0, draws_seed_ = 0;
   int fits_ = 0;
+  long long updates_ = 0;  // Adam steps since reinitialize (bnn.min_updates)
   MeanFieldGaussian q_;
   LogVarBounds<float> bounds_;
   Adam adam_mu_, adam_rho_, adam_bounds_;

@@ -1,7 +1,7 @@
 // The session state of a BnnDynamics: one little-endian binary file, model/bnn.bin:
-//   char[8] magic "DLBNNST1"; u32 K (draws), P (parameters), D (targets), in (inputs), n_rows
+//   char[8] magic "DLBNNST2"; u32 K (draws), P (parameters), D (targets), in (inputs), n_rows
 //            (the dataset's rows during a fit, else 0)
-//   u64 construction seed, draws' seed; i32 completed fits
+//   u64 construction seed, draws' seed; i32 completed fits; i64 Adam steps since reinitialize
 //   u8 done, diverged; i32 epoch, since_improved
 //   last epoch stats: i32 epoch; f64 train_loss, train_mse, val_mse, val_nll; u32 n; f64[n]
 //                     member scores; u8 improved, done, diverged
@@ -23,7 +23,7 @@
 namespace dynalab {
 
 namespace {
-constexpr char kMagic[8] = {'D', 'L', 'B', 'N', 'N', 'S', 'T', '1'};
+constexpr char kMagic[8] = {'D', 'L', 'B', 'N', 'N', 'S', 'T', '2'};
 
 void put_vec(BinaryWriter& o, const Eigen::VectorXf& x) { o.array(x.data(), size_t(x.size())); }
 void put_row(BinaryWriter& o, const Eigen::RowVectorXf& x) { o.array(x.data(), size_t(x.size())); }
@@ -52,6 +52,7 @@ std::string BnnDynamics::state_bytes() const {
   o.put<uint64_t>(seed_);
   o.put<uint64_t>(draws_seed_);
   o.put<int32_t>(fits_);
+  o.put<int64_t>(updates_);
   put_fit_progress(o, done_, diverged_, epoch_, since_improved_, last_);
   put_row(o, in_norm_.mean);
   put_row(o, in_norm_.std);
@@ -75,9 +76,9 @@ std::string BnnDynamics::state_bytes() const {
 void BnnDynamics::load_state_bytes(const std::string& bytes, const std::string& file,
                                    const Dataset& data) {
   BinaryReader in{bytes, file};
-  in.need(8, "the magic \"DLBNNST1\"");
+  in.need(8, "the magic \"DLBNNST2\"");
   if (std::memcmp(bytes.data(), kMagic, 8) != 0)
-    in.fail("a dynalab BNN state file (starting with \"DLBNNST1\")");
+    in.fail("a dynalab BNN state file (starting with \"DLBNNST2\")");
   in.pos = 8;
   const long P = q_.size(), D = target_dim(), I = input_dim();
   const uint32_t K = in.get<uint32_t>("K"), p = in.get<uint32_t>("P"), d = in.get<uint32_t>("D"),
@@ -93,6 +94,7 @@ void BnnDynamics::load_state_bytes(const std::string& bytes, const std::string& 
   m.seed_ = in.get<uint64_t>("the seed");
   m.draws_seed_ = in.get<uint64_t>("the draws' seed");
   m.fits_ = in.get<int32_t>("the fit count");
+  m.updates_ = in.get<int64_t>("the update count");
   get_fit_progress(in, 1, m.done_, m.diverged_, m.epoch_, m.since_improved_, m.last_);
   get_into(in, m.in_norm_.mean, I, "the input normaliser");
   get_into(in, m.in_norm_.std, I, "the input normaliser");
