@@ -96,6 +96,7 @@ LessonStep read_step(const Json& j, const std::string& source, const std::string
   node.field("panels", step.panels);
   std::vector<std::string> panels = lesson_panels();
   panels.push_back(kLadderPanel);
+  panels.push_back(kTwoClustersPanel);
   for (size_t k = 0; k < step.panels.size(); ++k)
     if (std::find(panels.begin(), panels.end(), step.panels[k]) == panels.end()) {
       std::string list;

@@ -94,12 +94,14 @@ struct Lesson {
 const std::vector<std::string>& lesson_overlays();
 /// Panel names a step may ask for: the views of the GUI's uncertainty and distribution-shift lab
 /// (disagreement_map, uncertainty_slice, model_comparison, ensemble_size, state_visitation,
-/// model_error), or
-/// kLadderPanel.
+/// model_error, gp_fit_time), kTwoClustersPanel or kLadderPanel.
 const std::vector<std::string>& lesson_panels();
 /// The panel that opens the sample-efficiency ladder's window, with the runs of the lesson's rung
 /// steps so far (a window beside the lab, not one of its views).
 inline constexpr const char* kLadderPanel = "ladder";
+/// The panel that opens the lab's model_comparison view with "two clusters" on (the three models
+/// refit without the middle half of the data: Foong et al. 2019's in-between gap).
+inline constexpr const char* kTwoClustersPanel = "model_comparison_two_clusters";
 
 /// Parses a lesson file. Errors name the file and the step, e.g.
 /// "assets/lessons/x.json: steps[2].until.episode: expected ...". Does not build experiments.

@@ -5,6 +5,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/analysis/model_comparison.h"
 #include "core/analysis/model_error.h"
 #include "core/analysis/model_inputs.h"
 #include "core/analysis/uncertainty_slice_recipe.h"
@@ -133,6 +134,22 @@ double slice_disagreement_ratio(const Snapshot& s) {
   return (outside / n_out) / (inside / n_in);
 }
 
+// two_clusters gap_ratio MODEL (see the header): the fit and view `dynalab-cli analysis
+// model_comparison --two-clusters` makes with its defaults.
+double two_clusters_gap_ratio(const Snapshot& s, const std::string& type) {
+  const ModelInputs in = model_inputs(s);
+  ModelComparisonRecipe r;
+  r.map.dim_y = in.obs_dim() > 1 ? 1 : 0;
+  r.two_clusters = true;
+  r.seed = in.seed;
+  ModelComparisonFit fit(*in.training_data, in.model->config(), r);
+  fit.run();
+  const ModelComparisonView v = model_comparison_view(in, fit, r);
+  for (const ComparedModel& m : v.models)
+    if (m.type == type) return m.gap_ratio();
+  return kNaN;
+}
+
 // model_error median_distance | horizon_ratio (see the header) on the episode on screen, with the
 // lab's horizon: the planner's, clamped to [5, 30].
 double model_error_ratio(const Snapshot& s, const std::string& which) {
@@ -199,6 +216,14 @@ Measure parse_measure(const std::string& text) {
     if (w.size() != 2 || w[1] != "disagreement_ratio") fail("slice disagreement_ratio");
     m.kind = Measure::Kind::slice;
     m.source = w[1];
+    return m;
+  }
+  if (w[0] == "two_clusters") {
+    const auto& types = compared_model_types();
+    if (w.size() != 3 || w[1] != "gap_ratio" || !is_one_of(w[2], {types.begin(), types.end()}))
+      fail("two_clusters gap_ratio ensemble, two_clusters gap_ratio gp or two_clusters gap_ratio bnn");
+    m.kind = Measure::Kind::two_clusters;
+    m.source = w[2];
     return m;
   }
   if (w.size() == 2 && w[0] == "q") {
@@ -284,6 +309,12 @@ double measure_snapshot(const Measure& m, const Snapshot& s, std::string* why) {
       if (!has_model_inputs(s) || !s.model->training_data) return missing("the model has not been fit yet");
       const double r = slice_disagreement_ratio(s);
       return std::isnan(r) ? missing("the slice has no point on one side of the data") : r;
+    }
+    case Measure::Kind::two_clusters: {
+      if (!s.model) throw std::invalid_argument("'two_clusters ...': this experiment has no learned model");
+      if (!has_model_inputs(s) || !s.model->training_data) return missing("the model has not been fit yet");
+      const double r = two_clusters_gap_ratio(s, m.source);
+      return std::isnan(r) ? missing("the slice has no point in the gap or on the clusters") : r;
     }
     case Measure::Kind::model_error: {
       if (!s.model) throw std::invalid_argument("'model_error ...': this experiment has no learned model");

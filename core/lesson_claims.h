@@ -28,6 +28,11 @@
 //                                   epistemic sd at the points outside the training data's range
 //                                   over that at the points inside it ("they agree on the data and
 //                                   fan out past it" is a ratio well above 1)
+//   two_clusters gap_ratio MODEL    the lab's "Three models" view with "two clusters" on (its
+//                                   defaults: the middle half of the data's obs[0] range removed,
+//                                   the experiment's seed): MODEL's (ensemble, gp or bnn) mean
+//                                   epistemic sd in the gap over that on the clusters, the models
+//                                   refit on the clusters (core/analysis/model_comparison.h)
 //   model_error median_distance     the lab's "Model error" view on the episode on screen
 //   model_error horizon_ratio       (core/analysis/model_error.h): the median distance of its
 //                                   transitions to the training data (training std), and the
@@ -46,10 +51,10 @@ class ConfigNode;
 
 /// A parsed "measure" string (see the file comment).
 struct Measure {
-  enum class Kind { column, obs, data, episodes, total_steps, plan, q, slice, model_error };
+  enum class Kind { column, obs, data, episodes, total_steps, plan, q, slice, two_clusters, model_error };
   Kind kind = Kind::column;
   std::string stat;    ///< column: first | last | mean | min | max | sum | count
-  std::string source;  ///< column: the column or FIGURE[/SERIES]; plan/q: the field
+  std::string source;  ///< column: the column or FIGURE[/SERIES]; plan/q: the field; two_clusters: the model type
   int from = -1, to = -1;  ///< column: "over episodes A..B" (-1: unset)
   int last = -1;           ///< column: "over last K episodes" (-1: unset)
   int index = -1;          ///< obs, data: the dimension

@@ -196,15 +196,21 @@ std::string App::open_lesson(const std::string& name, int step) {
   config_.pending_reset = false;
   apply_overlays(s.overlays, settings_.overlays, mpc_.opt);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
-  // keeps the runs the lesson's rung steps handed it.
+  // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
+  // clusters.
   lab_open_ = false;
   if (!lesson.ladder.empty())
     if (const std::string e = ladder_.use_ladder(lesson.ladder); !e.empty()) status(e, true);
   for (const auto& p : s.panels)
-    if (p == kLadderPanel)
+    if (p == kLadderPanel) {
       ladder_.open = true;
-    else if (lab_.set_view(p))
+    } else if (p == kTwoClustersPanel) {
+      lab_open_ = lab_.set_view("model_comparison");
+      lab_.set_two_clusters(true);
+    } else if (lab_.set_view(p)) {
       lab_open_ = true;
+      if (p == "model_comparison") lab_.set_two_clusters(false);  // the step's text is about all the data
+    }
   rung_wall_.clear();
   rung_handed_ = false;
   step_opened_ = std::chrono::steady_clock::now();
