@@ -246,13 +246,13 @@ TEST_CASE("model_error measures the episode on screen against the data the model
 
 TEST_CASE("two_clusters gap_ratio: the three models refit without the middle half, as the lab's view" *
           doctest::skip(test::kSanitized)) {
-  // Lesson 25 step 2 on its own seed: measured GP 1.83, BNN 0.80 (seeds 1, 2: 1.40 / 0.76, 2.22 /
-  // 0.91); the lesson claims GP above 1.25 and BNN below 1 on each.
+  // Lesson 25 step 2 on its own seed: measured GP 4.39, BNN 0.993 (seeds 1, 2: 1.94 / 0.89, 4.50 /
+  // 0.81); the lesson claims GP above 1.5 and BNN below 1 on each.
   const auto p = write_lesson("two_clusters", R"([{"title": "a", "narrative": "n", "question": "q",
-    "experiment": "cliff_hill_uncertainty", "until": {"total_steps": 201}}])");
+    "experiment": "cliff_hill_uncertainty", "until": {"total_steps": 286}}])");
   const StepRun run = run_step(load_lesson(p), 1, 1000000, env_registry());
   const Snapshot& s = *run.snapshots[0];
-  CHECK(measure("two_clusters gap_ratio gp", s) > 1.25);
+  CHECK(measure("two_clusters gap_ratio gp", s) > 1.5);
   CHECK(measure("two_clusters gap_ratio bnn", s) < 1);
   CHECK(measure("two_clusters gap_ratio gp", s) == measure("two_clusters gap_ratio gp", s));  // deterministic
   CHECK(parse_error("two_clusters gap_ratio mlp").find("two_clusters gap_ratio bnn") != std::string::npos);

@@ -142,7 +142,7 @@ void add_scripted_flags(CLI::App& app, AppArgs& a, Texts& t) {
       ->check(cmdline::one_of(lesson_panels()));
   app.add_flag("--two-clusters", a.two_clusters,
                "the lab's model_comparison view starts with \"two clusters\" on (the three models "
-               "fit on the outer thirds of the data along the slice's input)");
+               "fit without the middle half of the data along the slice's input)");
   add_text_flags(app, {{"--side-by-side", &a.side_by_side, "ENV",
                         "run ENV_v05, ENV_v10 and ENV_v15 side by side (cliff_hill)"},
                        {"--ladder", &a.ladder, "DIR",

@@ -114,7 +114,7 @@ void LabPanel::State::draw_comparison() {
                   v->two_clusters ? " (two clusters)" : "", v->network_draw);
     status = std::string("model_comparison: 3 models fit on ") + b + "; gap/cluster sd: " +
              gap_ratios_text(*v);
-    ImGui::TextWrapped("Fit on %s. Epistemic sd, middle third / outer thirds of the data: %s.", b,
+    ImGui::TextWrapped("Fit on %s. Epistemic sd in the gap (between the green lines) over outside it: %s.", b,
                        gap_ratios_text(*v).c_str());
   }
   if (!v) {
@@ -128,7 +128,7 @@ void LabPanel::State::draw_comparison() {
   const float fh = ImGui::GetFontSize();
   static const char* const kNote =
       "Orange: epistemic +-2 sd; black: the members (GP: its mean; BNN: weight draws); blue: the "
-      "GP's function draws; dots: the fit data near the slice.";
+      "GP's function draws; dots: the fit data near the slice; green: the gap's edges.";
   const float note_h = ImGui::CalcTextSize(kNote, nullptr, false, avail.x).y + spacing.y;
   const float col_w = std::max(60.0f, (avail.x - 2 * spacing.x) / 3);
   const float h = std::max(160.0f, avail.y - note_h - 2 * ImGui::GetTextLineHeightWithSpacing());

@@ -30,6 +30,10 @@ PlotStyle slice_style(const Figure& f, float line_scale) {
       ps.series.push_back({false, band_lo, alea ? 0 : 1, true, alea ? 0.22f : 0.30f});
     } else if (l.rfind("training data", 0) == 0 || l.rfind("fit data", 0) == 0) {
       ps.series.push_back({true, -1, 4, true});
+    } else if (l == kGapEdgesLabel) {
+      SeriesStyle st{false, -1, 2, false};  // two thin vertical lines, no legend entry
+      st.line_width = 0.8f;
+      ps.series.push_back(st);
     } else if (l.rfind("function draw", 0) == 0) {
       // A GP's joint draws: thin and pale behind its mean, one legend entry for all.
       SeriesStyle st{false, -1, 5, l == "function draws"};

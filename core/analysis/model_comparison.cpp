@@ -215,6 +215,12 @@ std::vector<Figure> model_comparison_figures(const ModelComparisonView& v,
       else if (s.label.rfind("member ", 0) == 0) s.label = kMemberLabel[k] + s.label.substr(6);
       else if (s.label == "training data (near the slice)") s.label = "fit data (near the slice)";
     }
+    if (v.two_clusters) {  // where the data were removed: the point of the view
+      Series& g = f.series_named(kGapEdgesLabel);
+      const double nan = std::numeric_limits<double>::quiet_NaN();
+      g.x = {v.gap_lo, v.gap_lo, nan, v.gap_hi, v.gap_hi};
+      g.y = {v.y_lo, v.y_hi, nan, v.y_lo, v.y_hi};
+    }
     out.push_back(std::move(f));
   }
   return out;

@@ -133,6 +133,10 @@ struct ModelComparisonView {
 ModelComparisonView model_comparison_view(const ModelInputs& in, const ModelComparisonFit& fit,
                                           const ModelComparisonRecipe& recipe);
 
+/// The label of the slices' series that marks the gap [gap_lo, gap_hi] (with two clusters): two
+/// vertical lines, split by a NaN.
+inline constexpr const char* kGapEdgesLabel = "gap edges";
+
 /// The three slice figures ("model_comparison_<type>", titled by compared_model_titles()), on
 /// the view's shared y range: the epistemic band (and the aleatoric one in a noisy world), the
 /// members (the GP's mean and its function draws; the BNN's weight draws) and the fit data near
