@@ -4,6 +4,7 @@
 #include "core/io/svg_text.h"
 #include "core/figure_layout.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -56,7 +57,12 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
   s += "<text x=\"16\" y=\"" + num(top + ph / 2) + "\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 16 " +
        num(top + ph / 2) + ")\">" + escape(f.y_label + (f.log_y ? " (log scale)" : "")) + "</text>\n";
   // The series inside the frame only: a fixed y range (Figure::y_lo) may cut a band.
-  s += "<clipPath id=\"plot_area\"><rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) +
+  // The clip's id names the figure: several SVGs inlined in one HTML page (a report) share one
+  // id space, and a shared id would clip each plot to the first one's frame.
+  std::string clip = "plot_area_" + (f.id.empty() ? std::string("figure") : f.id);
+  for (char& c : clip)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
+  s += "<clipPath id=\"" + clip + "\"><rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) +
        "\" height=\"" + num(ph) + "\"/></clipPath>\n";
   for (size_t i = 0; i < f.series.size(); ++i) {
     const Series& se = f.series[i];
@@ -92,8 +98,8 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
     end_run();
     const std::string colour = rgb(series_color(se.colour >= 0 ? se.colour : int(i)));
     s += "<path class=\"series\" data-label=\"" + escape(se.label) + "\" d=\"" + d + "\" fill=\"none\" stroke=\"" +
-         colour + "\" stroke-width=\"2\" stroke-linejoin=\"round\" clip-path=\"url(#plot_area)\"/>\n";
-    if (!dots.empty()) s += "<g fill=\"" + colour + "\" clip-path=\"url(#plot_area)\">" + dots + "</g>\n";
+         colour + "\" stroke-width=\"2\" stroke-linejoin=\"round\" clip-path=\"url(#" + clip + ")\"/>\n";
+    if (!dots.empty()) s += "<g fill=\"" + colour + "\" clip-path=\"url(#" + clip + ")\">" + dots + "</g>\n";
   }
   // Legend, top right inside the plot.
   const double lx = left + pw - 160, ly = top + 10;
