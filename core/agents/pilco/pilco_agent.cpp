@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "core/agents/policy_learning/policy_evaluation.h"
@@ -305,15 +306,22 @@ void PilcoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) co
   Figure costs;
   costs.id = "pilco_cost_per_trial";
   costs.title = "Cost per trial: predicted before it ran vs real";
-  costs.x_label = "trial (the random one is 1)";
+  // Counted as the paper counts data: seconds of interaction at each trial's end (issue 19), the
+  // trial number in the label; without a control_dt, trials.
+  // A trial is as long as the particles' prediction of it (the horizon).
+  const double trial_s = control_dt_ > 0 ? double(predictions_.front().mean.size()) * control_dt_ : 0.0;
+  char xl[120];
+  std::snprintf(xl, sizeof xl, "seconds of interaction (trial k ends at %g k s; trial 1 is random)", trial_s);
+  costs.x_label = trial_s > 0 ? xl : "trial (the random one is 1)";
   costs.y_label = "summed saturating cost";
   costs.series = {labelled("real trial"), labelled("predicted by the particles")};
   Series &real = costs.series[0], &predicted = costs.series[1];
   for (const PilcoTrialPrediction& p : predictions_) {
-    predicted.x.push_back(p.trial + 1);
+    const double x = trial_s > 0 ? double(p.trial + 1) * trial_s : double(p.trial + 1);
+    predicted.x.push_back(x);
     predicted.y.push_back(p.predicted_cost);
     if (std::isnan(p.real_cost)) continue;
-    real.x.push_back(p.trial + 1);
+    real.x.push_back(x);
     real.y.push_back(p.real_cost);
   }
   figures.push_back(std::move(costs));
