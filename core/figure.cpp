@@ -64,6 +64,29 @@ std::vector<Figure> merge_variant_figures(
     for (const auto& f : *variants.front().second) order.push_back(f.id);
   std::vector<Figure> out;
   for (const auto& id : order) {
+    // Series with fixed colours (a band and its real trace, say) would look the same for every
+    // variant on one plot: each variant gets its own figure then, titled with its label.
+    bool fixed_colours = false;
+    for (const auto& [label, figs] : variants)
+      if (figs)
+        for (const auto& f : *figs)
+          if (f.id == id)
+            for (const auto& s : f.series) fixed_colours = fixed_colours || s.colour >= 0;
+    if (fixed_colours) {
+      int k = 0;
+      for (const auto& [label, figs] : variants) {
+        ++k;
+        if (!figs) continue;
+        for (const auto& f : *figs) {
+          if (f.id != id) continue;
+          Figure own = f;
+          own.id = f.id + "_variant" + std::to_string(k);
+          own.title = label + ": " + f.title;
+          out.push_back(std::move(own));
+        }
+      }
+      continue;
+    }
     Figure merged;
     bool found = false;
     for (const auto& [label, figs] : variants) {

@@ -57,6 +57,8 @@ Figure episode_figure(std::string id, std::string title, std::string y_label, bo
 
 /// One figure per id across side-by-side variants: every variant's series of figure `id`,
 /// labelled with the variant's label (and the series' own label when a figure has several).
+/// A figure whose series have fixed colours (Series::colour) is not merged: each variant's copy
+/// comes out on its own, titled "LABEL: title", id "ID_variantK" (K = 1, 2, ...).
 /// `ids` empty: every id of the first variant's figures.
 std::vector<Figure> merge_variant_figures(
     const std::vector<std::pair<std::string, const std::vector<Figure>*>>& variants,

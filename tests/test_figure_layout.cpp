@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "core/figure.h"
 #include "core/figure_layout.h"
 
 namespace test_figure_layout {
@@ -92,6 +93,23 @@ TEST_CASE("a log x axis plots env steps over decades: bounds in log10, decade ti
   f.log_x = false;
   CHECK(figure_bounds(f).x_lo == 0);
   CHECK(x_axis_ticks(f, 0, 100000, 5).front() == 0);
+}
+
+TEST_CASE("side-by-side variants: runs share a plot, fixed-colour series get one plot per variant") {
+  Figure runs{"ret", "Return", "episode", "return", {{"run 1", {0, 1}, {1, 2}}, {"mean over runs", {0, 1}, {1, 2}}}};
+  Figure band{"band", "Band", "t", "d", {{"hi", {0}, {1}}, {"real", {0}, {0.5}}}};
+  band.series[0].colour = 5, band.series[1].colour = 1;
+  const std::vector<Figure> a = {runs, band}, b = {runs, band};
+  const auto out = merge_variant_figures({{"left", &a}, {"right", &b}}, {});
+  REQUIRE(out.size() == 3);
+  CHECK(out[0].id == "ret");
+  CHECK(out[0].series.size() == 4);  // merged, labelled by variant
+  CHECK(out[0].series[0].label == "left: run 1");
+  CHECK(out[1].id == "band_variant1");
+  CHECK(out[1].title == "left: Band");
+  CHECK(out[2].title == "right: Band");
+  CHECK(out[2].series.size() == 2);
+  CHECK(out[2].series[0].colour == 5);
 }
 
 }  // namespace test_figure_layout

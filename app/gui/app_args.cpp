@@ -1,5 +1,7 @@
 #include "app/gui/app_args.h"
 
+#include <cstdio>
+#include <string>
 #include <tuple>
 
 #include "app/common/command_line.h"
@@ -179,6 +181,13 @@ std::optional<int> parse_app_args(int argc, char** argv, AppArgs& a) {
   add_interactive_flags(app, a, t);
   add_scripted_flags(app, a, t);
   if (const auto code = cmdline::parse(app, argc, argv)) return code;
+  // --from-step J runs steps J..K: it needs the lesson and a K it does not pass.
+  if (a.from_step > 0 && (a.lesson.empty() || a.step < 1 || a.from_step > a.step)) {
+    std::fprintf(stderr, "dynalab: --from-step %d: needs --lesson NAME and --step K with %d <= K%s\n",
+                 a.from_step, a.from_step,
+                 a.step >= 1 ? (" (got --step " + std::to_string(a.step) + ")").c_str() : "");
+    return 2;
+  }
   a.has_seed = app.count("--seed") > 0;
   for (const auto& w : t.walls) a.toggle_walls.push_back(*cell(w));
   if (!t.drag.empty()) a.drag = *drag(t.drag);

@@ -114,7 +114,8 @@ void LabPanel::State::draw_comparison() {
                   v->two_clusters ? " (two clusters)" : "", v->network_draw);
     status = std::string("model_comparison: 3 models fit on ") + b + "; gap/cluster sd: " +
              gap_ratios_text(*v);
-    ImGui::TextWrapped("Fit on %s. Epistemic sd in the gap (between the green lines) over outside it: %s.", b,
+    ImGui::TextWrapped("Fit on %s. Epistemic sd in the %s over outside it: %s.", b,
+                       v->two_clusters ? "gap (between the green lines)" : "middle half of the data's range",
                        gap_ratios_text(*v).c_str());
   }
   if (!v) {

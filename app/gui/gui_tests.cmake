@@ -14,10 +14,10 @@ if(XVFB_RUN)
            COMMAND ${GUI_DIR}/lessons_test.sh $<TARGET_FILE:dynalab> $<TARGET_FILE:dynalab-cli>
                    $<TARGET_FILE:png_stats> ${GUI_OUT}/lessons)
   set_tests_properties(gui_scripted_all_lessons PROPERTIES TIMEOUT 1200)
-  # A bad lesson or step exits 2 with one line, before any window opens.
+  # A bad lesson, step or --from-step exits 2 with one line, before any window opens.
   add_test(NAME gui_scripted_bad_lesson
-           COMMAND sh -c "$<TARGET_FILE:dynalab> --lesson no_such_lesson --exit 2>&1; a=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --step 99 --exit 2>&1; b=$?; test $a -eq 2 && test $b -eq 2 && echo both-exit-2")
-  set_tests_properties(gui_scripted_bad_lesson PROPERTIES PASS_REGULAR_EXPRESSION "no_such_lesson: no such lesson.*--step 99: the lesson has 5 steps.*both-exit-2")
+           COMMAND sh -c "$<TARGET_FILE:dynalab> --lesson no_such_lesson --exit 2>&1; a=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --step 99 --exit 2>&1; b=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --from-step 3 --step 2 --exit 2>&1; c=$?; test $a -eq 2 && test $b -eq 2 && test $c -eq 2 && echo all-exit-2")
+  set_tests_properties(gui_scripted_bad_lesson PROPERTIES PASS_REGULAR_EXPRESSION "no_such_lesson: no such lesson.*--step 99: the lesson has 5 steps.*--from-step 3: needs --lesson NAME and --step K with 3 <= K \\(got --step 2\\).*all-exit-2")
   # A malformed lesson file is reported naming the file and the step; the other lessons work.
   add_test(NAME gui_scripted_broken_lesson_skipped
            COMMAND sh -c "rm -rf ${GUI_OUT}/assets && cp -r ${PROJECT_SOURCE_DIR}/assets ${GUI_OUT}/assets && sed 's/\"episode\": 1}/\"episode\": \"soon\"}/' ${PROJECT_SOURCE_DIR}/assets/lessons/07_dyna_maze.json > ${GUI_OUT}/assets/lessons/00_broken.json && DYNALAB_ASSETS=${GUI_OUT}/assets LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --lesson 08_changing_world --step 1 --ticks 20 --size 1280x800 --exit 2>&1")

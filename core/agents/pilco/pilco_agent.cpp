@@ -352,7 +352,8 @@ void PilcoAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) co
     trial.x.push_back(double(k + 1) * dt);
     trial.y.push_back(seen[k]);
   }
-  hi.colour = lo.colour = mean.colour = 0;
+  hi.colour = lo.colour = 5;  // the band's edges light blue, its mean blue, the real trial orange
+  mean.colour = 0;
   trial.colour = 1;
   figures.push_back(std::move(band));
 }
