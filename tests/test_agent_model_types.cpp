@@ -92,7 +92,9 @@ std::unique_ptr<Experiment> run_kind(const std::string& preset, const std::vecto
 }  // namespace
 
 TEST_CASE("mbpo runs with model.type = gp and = bnn: the model of that kind is refit") {
-  for (const auto& [kind, shape] : kKinds) {
+  for (const auto& kind_shape : kKinds) {
+    const std::string& kind = kind_shape.first;  // no structured binding: CAPTURE's lambda
+    const std::string& shape = kind_shape.second;  // cannot capture one under clang (C++17)
     CAPTURE(kind);
     auto e = run_kind<MbpoAgent>("mbpo_point_mass", mbpo_small_config("1"), kind, shape);
     const MbpoAgent& a = agent_of<MbpoAgent>(*e);
@@ -102,7 +104,9 @@ TEST_CASE("mbpo runs with model.type = gp and = bnn: the model of that kind is r
 }
 
 TEST_CASE("backprop runs with model.type = gp and = bnn: gradients through the model's Jacobians") {
-  for (const auto& [kind, shape] : kKinds) {
+  for (const auto& kind_shape : kKinds) {
+    const std::string& kind = kind_shape.first;  // no structured binding: CAPTURE's lambda
+    const std::string& shape = kind_shape.second;  // cannot capture one under clang (C++17)
     CAPTURE(kind);
     auto e = run_kind<BackpropAgent>(
         "backprop_pendulum",
@@ -122,7 +126,9 @@ TEST_CASE("backprop runs with model.type = gp and = bnn: gradients through the m
 }
 
 TEST_CASE("mbpg runs with model.type = gp and = bnn: PPO on the model's imagined trajectories") {
-  for (const auto& [kind, shape] : kKinds) {
+  for (const auto& kind_shape : kKinds) {
+    const std::string& kind = kind_shape.first;  // no structured binding: CAPTURE's lambda
+    const std::string& shape = kind_shape.second;  // cannot capture one under clang (C++17)
     CAPTURE(kind);
     auto e = run_kind<MbpgAgent>(
         "mbpg_pendulum_h20",

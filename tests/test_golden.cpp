@@ -94,12 +94,14 @@ TEST_CASE("every preset writes the golden outputs, byte for byte") {
   std::map<std::string, std::string> want, got;
   for (std::string line; std::getline(a, line);) want[line.substr(0, line.rfind(' '))] = line;
   for (std::string line; std::getline(b, line);) got[line.substr(0, line.rfind(' '))] = line;
-  for (const auto& [key, line] : want) {
+  for (const auto& kv : want) {  // no structured binding: CAPTURE cannot capture one under clang
+    const std::string &key = kv.first, &line = kv.second;
     CAPTURE(key);
     CHECK(got.count(key) == 1);
     if (got.count(key)) CHECK(got[key] == line);
   }
-  for (const auto& [key, line] : got) {
+  for (const auto& kv : got) {
+    const std::string& key = kv.first;
     CAPTURE(key);
     CHECK_MESSAGE(want.count(key) == 1, "a new output file: regenerate the golden list");
   }
