@@ -9,6 +9,7 @@
 #include "core/experiment.h"
 #include "core/agents/mpc/mpc_agent.h"
 #include "core/episodic_experiment.h"
+#include "core/models/ensemble.h"
 #include "envs/registry.h"
 #include "tests/test_util.h"
 
