@@ -55,9 +55,7 @@ void ladder(const LadderArgs& a) {
                                           (unsigned long long)run.seed, run.error.c_str());
     }
     const double m = median_steps_to_threshold(r, spec.threshold);
-    // Seconds of interaction (PILCO's count) where the env has a control rate.
-    const std::string seconds =
-        r.control_dt <= 0 ? "-" : std::isfinite(m) ? short_number(m * r.control_dt) : "never";
+    const std::string seconds = r.control_dt > 0 ? interaction_s_to_threshold_text(r, spec.threshold) : "-";
     std::printf("%-12s %-28s %12s %14s %10s %10s\n", r.rung.label.c_str(), per_seed.c_str(),
                 steps_text(m).c_str(), seconds.c_str(), short_number(final_sum).c_str(),
                 short_number(wall).c_str());

@@ -224,6 +224,12 @@ double median_steps_to_threshold(const LadderResult& r, double threshold) {
   return median(s);
 }
 
+std::string interaction_s_to_threshold_text(const LadderResult& r, double threshold) {
+  if (r.control_dt <= 0) return "";
+  const double m = median_steps_to_threshold(r, threshold);
+  return std::isfinite(m) ? format_number(m * r.control_dt) : "never";
+}
+
 std::vector<LadderResult> run_ladder(const LadderSpec& spec, int seeds, int jobs,
                                      const std::vector<std::string>& only,
                                      const EnvRegistry& envs,
@@ -375,10 +381,7 @@ void write_ladder(const LadderSpec& spec, const std::vector<LadderResult>& resul
     for (double v : finals) mean += v / double(std::max<size_t>(finals.size(), 1));
     for (double v : finals) var += (v - mean) * (v - mean) / double(std::max<size_t>(finals.size(), 1));
     const double m = median_steps_to_threshold(r, spec.threshold);
-    // Seconds of interaction, as PILCO counts (empty where the env has no control_dt).
-    const std::string seconds = r.control_dt <= 0 ? std::string()
-                                : std::isfinite(m) ? format_number(m * r.control_dt)
-                                                   : std::string("never");
+    const std::string seconds = interaction_s_to_threshold_text(r, spec.threshold);
     summary.add_row({r.rung.label, r.rung.experiment, per_seed,
                      std::isfinite(m) ? format_number(m) : std::string("never"), seconds, mean,
                      std::sqrt(var), median(walls), errors});

@@ -81,7 +81,6 @@ struct LadderResult {
   double control_dt = 0;
 };
 
-
 /// Wall seconds at run env steps `steps`, from the readings `wall_at_steps` (run env steps ->
 /// seconds since the run started) taken as the run went: the first reading at or after `steps`,
 /// `fallback` if there is none.
@@ -106,6 +105,9 @@ void add_ladder_run(const LadderSpec& spec, std::vector<LadderResult>& results,
 double steps_to_threshold(const std::vector<LadderPoint>& curve, double threshold);
 /// The median over runs of steps_to_threshold (+infinity counts as the largest).
 double median_steps_to_threshold(const LadderResult& r, double threshold);
+/// The same median in seconds of interaction (x r.control_dt), as PILCO counts data: "never"
+/// if the median run never reached it, "" if the env has no control_dt.
+std::string interaction_s_to_threshold_text(const LadderResult& r, double threshold);
 
 /// Runs every rung (or those whose labels are in `only`, if not empty) on seeds 0..seeds-1,
 /// `jobs` runs at a time; each run's outputs go to runs_dir/<rung>/seed<k>/ (if runs_dir is not
