@@ -142,10 +142,7 @@ double two_clusters_gap_ratio(const Snapshot& s, const std::string& type) {
   r.map.dim_y = in.obs_dim() > 1 ? 1 : 0;
   r.two_clusters = true;
   r.seed = in.seed;
-  ModelComparisonFit fit(*in.training_data, in.model->config(), r);
-  fit.run();
-  const ModelComparisonView v = model_comparison_view(in, fit, r);
-  for (const ComparedModel& m : v.models)
+  for (const ComparedModel& m : fit_model_comparison(in, r).models)
     if (m.type == type) return m.gap_ratio();
   return kNaN;
 }

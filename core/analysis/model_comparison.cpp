@@ -200,6 +200,12 @@ ModelComparisonView model_comparison_view(const ModelInputs& in, const ModelComp
   return v;
 }
 
+ModelComparisonView fit_model_comparison(const ModelInputs& in, const ModelComparisonRecipe& recipe) {
+  ModelComparisonFit fit(*in.training_data, in.model->config(), recipe);
+  fit.run();
+  return model_comparison_view(in, fit, recipe);
+}
+
 std::vector<Figure> model_comparison_figures(const ModelComparisonView& v,
                                              const std::vector<std::string>& names) {
   std::vector<Figure> out;

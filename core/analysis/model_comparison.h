@@ -137,6 +137,10 @@ ModelComparisonView model_comparison_view(const ModelInputs& in, const ModelComp
 /// vertical lines, split by a NaN.
 inline constexpr const char* kGapEdgesLabel = "gap edges";
 
+/// The fit and the view in one call, on this thread (the CLI's analysis and the lesson claims;
+/// the GUI fits in units on its worker instead). Throws as the two.
+ModelComparisonView fit_model_comparison(const ModelInputs& in, const ModelComparisonRecipe& recipe);
+
 /// The three slice figures ("model_comparison_<type>", titled by compared_model_titles()), on
 /// the view's shared y range: the epistemic band (and the aleatoric one in a noisy world), the
 /// members (the GP's mean and its function draws; the BNN's weight draws) and the fit data near

@@ -92,9 +92,7 @@ std::vector<std::string> write_recipe_files(const std::string& name, const Model
     r.slice = slice_recipe(c);
     r.map.dim_y = in.obs_dim() > 1 ? 1 : 0;  // the disagreement map's grid (its default dims)
     r.two_clusters = c.two_clusters, r.gap = c.gap, r.network_draw = c.network_draw, r.seed = in.seed;
-    ModelComparisonFit fit(*in.training_data, in.model->config(), r);
-    fit.run();
-    const ModelComparisonView v = model_comparison_view(in, fit, r);
+    const ModelComparisonView v = fit_model_comparison(in, r);
     std::vector<std::string> files{"model_comparison.csv"};
     write_file_atomic(dir / files[0], model_comparison_summary_csv(v));
     const auto figures = model_comparison_figures(v, in.obs_names);
