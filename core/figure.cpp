@@ -15,9 +15,19 @@ Series& Figure::series_named(const std::string& label) {
 }
 
 std::string Figure::to_csv() const {
-  Table t({"series", x_label.empty() ? "x" : x_label, y_label.empty() ? "y" : y_label});
+  std::vector<std::string> columns = {"series", x_label.empty() ? "x" : x_label, y_label.empty() ? "y" : y_label};
+  const bool bands = std::any_of(series.begin(), series.end(), [](const Series& s) { return s.has_band(); });
+  if (bands) columns.insert(columns.end(), {"band_lo", "band_hi"});
+  Table t(std::move(columns));
   for (const auto& s : series)
-    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) t.add_row({s.label, s.x[i], s.y[i]});
+    for (size_t i = 0; i < s.x.size() && i < s.y.size(); ++i) {
+      if (!bands)
+        t.add_row({s.label, s.x[i], s.y[i]});
+      else if (s.has_band() && i < s.band_lo.size())
+        t.add_row({s.label, s.x[i], s.y[i], s.band_lo[i], s.band_hi[i]});
+      else
+        t.add_row({s.label, s.x[i], s.y[i], "", ""});
+    }
   return t.to_csv();
 }
 

@@ -15,6 +15,11 @@ struct Series {
   std::vector<double> x, y;
   bool markers = false;  ///< dots without lines (a published result beside measured curves)
   int colour = -1;       ///< palette index (series_color); -1: the series' position
+  /// A shaded band around the line, drawn under every line: both empty, or both as long as y
+  /// (band_lo[k] <= y[k] <= band_hi[k]; non-finite ends leave a gap). An aggregated sweep's
+  /// mean +- one standard error over runs (core/sweep/aggregate.h).
+  std::vector<double> band_lo{}, band_hi{};
+  bool has_band() const { return !band_lo.empty() && band_lo.size() == band_hi.size(); }
 };
 
 struct Figure {
@@ -35,7 +40,8 @@ struct Figure {
 
   /// The series with this label, created (empty) if absent.
   Series& series_named(const std::string& label);
-  /// CSV with columns series,x,y (one row per point).
+  /// CSV with columns series,x,y (one row per point), then band_lo,band_hi when a series has a
+  /// band (empty cells for the series without one).
   std::string to_csv() const;
 };
 

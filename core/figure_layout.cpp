@@ -25,6 +25,9 @@ FigureBounds figure_bounds(const Figure& fig) {
       if (!std::isfinite(x) || !std::isfinite(y)) continue;
       xl = std::min(xl, x), xh = std::max(xh, x);
       yl = std::min(yl, y), yh = std::max(yh, y);
+      if (s.has_band() && i < s.band_lo.size())  // the band stays inside the frame too
+        for (double e : {plotted_y(fig, s.band_lo[i]), plotted_y(fig, s.band_hi[i])})
+          if (std::isfinite(e)) yl = std::min(yl, e), yh = std::max(yh, e);
     }
   if (!(xl <= xh)) return b;
   b.empty = false;

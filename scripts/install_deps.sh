@@ -7,6 +7,7 @@ packages=(
   cmake g++ make pkg-config
   libeigen3-dev nlohmann-json3-dev libbox2d-dev doctest-dev libbenchmark-dev  # core, envs, tests, bench
   libcli11-dev                                                                # command lines of both programs
+  librsvg2-dev                                                                # PNG copies of aggregate's SVG figures (dynalab-cli)
   liblbfgs-dev                                                                # L-BFGS of the GP hyperparameter fit (core/models/gp)
   libglfw3-dev libimgui-dev libstb-dev libgl1-mesa-dev libgl1-mesa-dri       # the desktop app
   fonts-dejavu-core                                                           # presentation-mode font

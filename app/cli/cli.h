@@ -32,6 +32,9 @@ void add_check_command(CLI::App& app);
 /// analysis RECIPE EXPERIMENT: runs the experiment to a point and writes the recipe's CSV + SVG
 /// (core/analysis/recipe_files.h).
 void add_analysis_command(CLI::App& app);
+/// sweep EXPERIMENT --seeds --grid --out DIR [--jobs N] [--emit slurm|parallel] and
+/// aggregate DIR --out FIG_DIR (core/sweep/).
+void add_sweep_command(CLI::App& app);
 /// ladder [LADDER] --out DIR: the sample-efficiency ladder (core/analysis/ladder.h).
 void add_ladder_command(CLI::App& app);
 

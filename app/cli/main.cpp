@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   cli::add_lessons_command(app);
   cli::add_lesson_command(app);
   cli::add_ladder_command(app);
+  cli::add_sweep_command(app);
   cli::add_bench_command(app);
   cli::add_rollout_command(app);
   cli::add_check_command(app);

@@ -121,6 +121,20 @@ void PlotArea::grid_and_ticks(const std::vector<double>& yticks, double ystep) c
 
 // Bands and filled histograms first, under every line: one quad per x step.
 void PlotArea::fills() const {
+  // A series' own band (Series::band_lo/hi: a sweep's standard error) in its line's colour.
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const Series& s = fig.series[i];
+    if (!s.has_band()) continue;
+    const ImU32 col = to_imu32(colour_of(i).with_alpha(style_of(i).fill_alpha * style_of(i).line_alpha));
+    for (size_t k = 0; k + 1 < std::min(s.x.size(), s.band_lo.size()); ++k) {
+      const double lo0 = plotted_y(fig, s.band_lo[k]), lo1 = plotted_y(fig, s.band_lo[k + 1]);
+      const double hi0 = plotted_y(fig, s.band_hi[k]), hi1 = plotted_y(fig, s.band_hi[k + 1]);
+      if (!std::isfinite(lo0 + lo1 + hi0 + hi1 + px(s.x[k]) + px(s.x[k + 1]))) continue;
+      const float x0 = sx(s.x[k]), x1 = sx(s.x[k + 1]);
+      const ImVec2 q[4] = {ImVec2(x0, sy(hi0)), ImVec2(x1, sy(hi1)), ImVec2(x1, sy(lo1)), ImVec2(x0, sy(lo0))};
+      dl->AddConvexPolyFilled(q, 4, col);
+    }
+  }
   for (size_t i = 0; i < fig.series.size(); ++i) {
     const SeriesStyle st = style_of(i);
     if (st.fill_to == -1) continue;

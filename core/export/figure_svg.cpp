@@ -4,6 +4,7 @@
 #include "core/io/svg_text.h"
 #include "core/figure_layout.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 #include <cstdio>
@@ -64,6 +65,30 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-') c = '_';
   s += "<clipPath id=\"" + clip + "\"><rect x=\"" + num(left) + "\" y=\"" + num(top) + "\" width=\"" + num(pw) +
        "\" height=\"" + num(ph) + "\"/></clipPath>\n";
+  // Bands first, under every line: one polygon per run of finite points (upper edge forward,
+  // lower edge back).
+  for (size_t i = 0; i < f.series.size(); ++i) {
+    const Series& se = f.series[i];
+    if (!se.has_band()) continue;
+    const std::string colour = rgb(series_color(se.colour >= 0 ? se.colour : int(i)));
+    std::string upper, lower;
+    auto flush = [&] {
+      if (!upper.empty())
+        s += "<path class=\"band\" d=\"M" + upper + lower + "Z\" fill=\"" + colour +
+             "\" fill-opacity=\"0.22\" stroke=\"none\" clip-path=\"url(#" + clip + ")\"/>\n";
+      upper.clear(), lower.clear();
+    };
+    for (size_t k = 0; k < se.x.size() && k < se.band_lo.size(); ++k) {
+      const double x = plotted_x(f, se.x[k]), lo = plotted_y(f, se.band_lo[k]), hi = plotted_y(f, se.band_hi[k]);
+      if (!std::isfinite(x) || !std::isfinite(lo) || !std::isfinite(hi)) {
+        flush();
+        continue;
+      }
+      upper += (upper.empty() ? "" : "L") + num(sx(se.x[k])) + "," + num(sy(hi)) + " ";
+      lower = "L" + num(sx(se.x[k])) + "," + num(sy(lo)) + " " + lower;
+    }
+    flush();
+  }
   for (size_t i = 0; i < f.series.size(); ++i) {
     const Series& se = f.series[i];
     // Runs of finite points become polylines; a run of one point (one episode, or a value
@@ -101,8 +126,10 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
          colour + "\" stroke-width=\"2\" stroke-linejoin=\"round\" clip-path=\"url(#" + clip + ")\"/>\n";
     if (!dots.empty()) s += "<g fill=\"" + colour + "\" clip-path=\"url(#" + clip + ")\">" + dots + "</g>\n";
   }
-  // Legend, top right inside the plot.
-  const double lx = left + pw - 160, ly = top + 10;
+  // Legend, top right inside the plot, as wide as its longest label (about 7 px a character).
+  size_t longest = 0;
+  for (const Series& se : f.series) longest = std::max(longest, se.label.size());
+  const double lx = left + pw - std::max(160.0, 7.0 * double(longest) + 40), ly = top + 10;
   for (size_t i = 0; i < f.series.size(); ++i) {
     const double y = ly + 18 * i;
     s += "<line x1=\"" + num(lx) + "\" y1=\"" + num(y) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(y) + "\" stroke=\"" +

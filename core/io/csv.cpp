@@ -1,5 +1,6 @@
 #include "core/io/csv.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
@@ -40,6 +41,27 @@ std::vector<std::string> split_csv_line(std::string_view line) {
     if (comma == std::string_view::npos) return out;
     start = comma + 1;
   }
+}
+
+std::vector<std::map<std::string, std::string>> csv_rows(std::string_view text) {
+  std::vector<std::map<std::string, std::string>> rows;
+  std::vector<std::string> header;
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t end = std::min(text.find('\n', at), text.size());
+    const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
+    if (line.empty()) continue;
+    std::vector<std::string> cells = split_csv_line(line);
+    if (header.empty()) {
+      header = std::move(cells);
+      continue;
+    }
+    std::map<std::string, std::string> row;
+    for (size_t i = 0; i < cells.size() && i < header.size(); ++i) row[header[i]] = std::move(cells[i]);
+    rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 }  // namespace dynalab
