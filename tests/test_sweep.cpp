@@ -164,7 +164,8 @@ TEST_CASE("bad input to sweep and aggregate: one line, exit 2") {
       {"sweep dyna_maze", "--out DIR is required"},
       {"aggregate " + dir.string() + " --out " + (dir / "f").string(), "sweep.json: not found"},
   };
-  for (const auto& [args, needle] : cases) {
+  for (const auto& c : cases) {  // no structured binding: CAPTURE cannot capture one under clang
+    const std::string &args = c.first, &needle = c.second;
     const CliResult r = run_cli(args);
     CAPTURE(args);
     CAPTURE(r.output);
