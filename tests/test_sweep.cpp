@@ -42,6 +42,11 @@ double summary_mean(const std::filesystem::path& summary, const std::string& con
   return std::nan("");
 }
 
+/// run_cli under a pseudo-terminal (util-linux `script`), so stderr is a terminal.
+CliResult run_cli_in_terminal(const std::string& args) {
+  return run_cli_raw("script -qec " + shell_quote(std::string(DYNALAB_CLI) + " " + args) + " /dev/null");
+}
+
 }  // namespace
 
 TEST_CASE("seed lists and grid axes parse, or fail naming the flag") {
@@ -95,6 +100,7 @@ TEST_CASE("sweep runs each run as a process, resumes, reports failures; aggregat
   CAPTURE(r.output);
   REQUIRE(r.exit_code == 0);
   CHECK(r.output.find("6 runs (0 already done, 6 ran, 0 failed)") != std::string::npos);
+  CHECK(r.output.find('\r') == std::string::npos);  // no progress bar when stderr is not a terminal
   std::vector<std::filesystem::path> n50;
   for (int s = 0; s < 3; ++s) {
     CHECK(std::filesystem::exists(dir / "runs/planning_steps=0" / ("seed_" + std::to_string(s)) / "metrics.csv"));
@@ -150,6 +156,21 @@ TEST_CASE("sweep runs each run as a process, resumes, reports failures; aggregat
   CHECK(failed.exit_code == 1);
   CHECK(failed.output.find("4 runs (0 already done, 2 ran, 2 failed)") != std::string::npos);
   CHECK(failed.output.find("failed: runs/planning_steps=50/seed_0") != std::string::npos);
+}
+
+TEST_CASE("on a terminal, sweep and run draw a progress bar with an ETA") {
+  const auto dir = temp_dir("sweep_tty");
+  // util-linux `script` gives the command a pseudo-terminal.
+  const CliResult r = run_cli_in_terminal("sweep dyna_maze --seeds 0-3 --jobs 2 --out " + dir.string());
+  CAPTURE(r.output);
+  CHECK(r.exit_code == 0);
+  CHECK(r.output.find("sweep [") != std::string::npos);
+  CHECK(r.output.find("4/4 runs") != std::string::npos);
+  CHECK(r.output.find("4 runs (0 already done, 4 ran, 0 failed)") != std::string::npos);
+  const CliResult run = run_cli_in_terminal("run mountain_car_dyna --set episodes=20 --out " + (dir / "run").string());
+  CAPTURE(run.output);
+  CHECK(run.output.find("run [") != std::string::npos);
+  CHECK(run.output.find("elapsed") != std::string::npos);
 }
 
 TEST_CASE("bad input to sweep and aggregate: one line, exit 2") {

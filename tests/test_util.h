@@ -28,9 +28,9 @@ struct CliResult {
   std::string output;  ///< stdout and stderr together
 };
 
-/// Runs dynalab-cli with the given argument string (shell syntax).
-inline CliResult run_cli(const std::string& args) {
-  const std::string cmd = std::string(DYNALAB_CLI) + " " + args + " 2>&1";
+/// Runs a shell command line, its stdout and stderr together.
+inline CliResult run_cli_raw(const std::string& command) {
+  const std::string cmd = command + " 2>&1";
   std::FILE* p = ::popen(cmd.c_str(), "r");
   std::string out;
   char buf[4096];
@@ -39,6 +39,9 @@ inline CliResult run_cli(const std::string& args) {
   const int status = ::pclose(p);
   return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
 }
+
+/// Runs dynalab-cli with the given argument string (shell syntax).
+inline CliResult run_cli(const std::string& args) { return run_cli_raw(std::string(DYNALAB_CLI) + " " + args); }
 
 inline std::string read_file(const std::filesystem::path& p) {
   std::ifstream f(p, std::ios::binary);

@@ -12,6 +12,7 @@
 
 #include "app/cli/bench.h"
 #include "app/cli/cli.h"
+#include "app/cli/progress_bar.h"
 #include "core/config.h"
 #include "core/io/atomic_file.h"
 #include "core/number_text.h"
@@ -27,9 +28,11 @@ constexpr const char* kGuiCase = "gui/frame_build";
 class MedianCollector : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
+    if (bar) bar->finish();  // the table's row takes the line; the bar is redrawn under it
     ConsoleReporter::ReportRuns(runs);
     for (const auto& r : runs) {
       if (r.run_type != Run::RT_Aggregate || r.aggregate_name != "median") continue;
+      if (bar) bar->update(double(++cases_done));
       Json& entry = medians[r.run_name.function_name];
       entry["seconds_per_iteration"] = r.GetAdjustedRealTime() / unit_per_second(r.time_unit);
       for (const auto& [name, c] : r.counters) entry[name] = c.value;
@@ -45,6 +48,8 @@ class MedianCollector : public benchmark::ConsoleReporter {
     }
   }
   Json medians = Json::object();
+  ProgressBar* bar = nullptr;  ///< cases done, on a terminal
+  int cases_done = 0;
 };
 
 /// The GUI benchmark "gui/frame_build": runs the app (built beside dynalab-cli) in scripted mode
@@ -105,12 +110,16 @@ void bench(const BenchArgs& a) {
   for (auto& s : argv_s) argv.push_back(s.data());
   int argc = static_cast<int>(argv.size());
   benchmark::Initialize(&argc, argv.data());
-  MedianCollector reporter;
   const std::regex re(filter);
-  bool any_case = false;
-  for (const auto& c : cases) any_case = any_case || std::regex_search(c.name, re);
+  int matching = 0;
+  for (const auto& c : cases) matching += std::regex_search(c.name, re);
+  const bool any_case = matching > 0;
+  ProgressBar bar("bench", double(matching), "cases");
+  MedianCollector reporter;
+  reporter.bar = &bar;
   const size_t ran = any_case ? benchmark::RunSpecifiedBenchmarks(&reporter) : 0;
   benchmark::Shutdown();
+  bar.finish();
   const bool gui = std::regex_search(std::string(kGuiCase), re);
   if (ran == 0 && !gui)
     throw InputError("--filter: no benchmark matches '" + filter + "' (see bench --list)");

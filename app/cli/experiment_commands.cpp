@@ -1,9 +1,11 @@
 // list, show and run: the experiment commands of dynalab-cli.
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 
 #include "app/cli/cli.h"
+#include "app/cli/progress_bar.h"
 #include "core/agents/registry.h"
 #include "core/experiment.h"
 #include "core/io/atomic_file.h"
@@ -94,6 +96,30 @@ void run_ticks(Experiment& e, long long ticks) {
 
 namespace {
 
+/// How far `e` is through the work its config plans (runs x steps, or runs x episodes), in
+/// [0, 1]; NaN when the config plans neither.
+double fraction_done(const Experiment& e) {
+  const Json& c = e.config();
+  const Progress p = e.progress();
+  const double runs = c.contains("runs") ? c["runs"].get<double>() : 1.0;
+  if (p.finished) return 1;
+  if (c.contains("steps") && c["steps"].get<double>() > 0)
+    return (p.run + double(p.total_steps) / c["steps"].get<double>()) / runs;
+  if (c.contains("episodes") && c["episodes"].get<double>() > 0)
+    return (p.run + double(p.episode) / c["episodes"].get<double>()) / runs;
+  return std::nan("");
+}
+
+/// run_ticks with a progress bar on a terminal (reading the progress every 256 ticks: a tick
+/// of a tabular agent is a microsecond).
+void run_ticks_with_progress(Experiment& e, long long ticks) {
+  ProgressBar bar("run", 1000, "");
+  if (!bar.shown() || !std::isfinite(fraction_done(e))) return run_ticks(e, ticks);
+  for (long long i = 0; (ticks < 0 || i < ticks) && e.tick(); ++i)
+    if (i % 256 == 0) bar.update(1000 * (ticks < 0 ? fraction_done(e) : double(i) / double(ticks)));
+  bar.finish();
+}
+
 struct RunArgs {
   ExperimentArgs exp;
   long long ticks = -1;  // -1: to the end
@@ -111,7 +137,7 @@ void run(const RunArgs& r) {
   if (a.has("--world-svg") && !exp->env())
     throw InputError("--world-svg: this experiment has no env to draw");
   const auto t0 = std::chrono::steady_clock::now();
-  run_ticks(*exp, ticks);
+  run_ticks_with_progress(*exp, ticks);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const std::string what = a.has("--load-session") ? a.load_session : a.positional[0];
   if (a.has("--save-session")) save_session(*exp, r.save_session);

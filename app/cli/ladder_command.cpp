@@ -6,6 +6,7 @@
 #include <thread>
 
 #include "app/cli/cli.h"
+#include "app/cli/progress_bar.h"
 #include "core/analysis/ladder.h"
 #include "core/io/csv.h"
 #include "envs/registry.h"
@@ -36,10 +37,10 @@ void ladder(const LadderArgs& a) {
   }
   const int jobs = a.jobs > 0 ? int(a.jobs) : int(std::max(1u, std::thread::hardware_concurrency()));
   const std::filesystem::path out(a.out);
-  const auto results =
-      run_ladder(spec, int(a.seeds), jobs, a.rungs, env_registry(), out / "runs",
-                 [](int done, int total) { std::fprintf(stderr, "\rladder: %d / %d runs", done, total); });
-  std::fprintf(stderr, "\n");
+  ProgressBar bar("ladder", 0, "runs");
+  const auto results = run_ladder(spec, int(a.seeds), jobs, a.rungs, env_registry(), out / "runs",
+                                  [&bar](int done, int total) { bar.update(double(done), double(total)); });
+  bar.finish();
   write_ladder(spec, results, out);
   std::printf("%-12s %-28s %12s %14s %10s %10s\n", "rung", "steps to threshold (seeds)", "median",
               "interaction s", "final", "wall s");

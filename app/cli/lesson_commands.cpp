@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "app/cli/cli.h"
+#include "app/cli/progress_bar.h"
 #include "core/experiment.h"
 #include "core/lesson.h"
 #include "core/lesson_step_run.h"
@@ -80,11 +81,10 @@ int verify(const LessonsArgs& a) {
   for (size_t l = 0; l < lessons.size(); ++l)
     for (size_t k = 0; k < lessons[l].steps.size(); ++k) steps.emplace_back(int(l), int(k + 1));
   const int jobs = a.jobs > 0 ? int(a.jobs) : int(std::max(1u, std::thread::hardware_concurrency()));
+  ProgressBar bar("verifying", 0, "runs");
   const auto checks = verify_steps(lessons, steps, int(a.seeds), jobs, a.max_ticks, env_registry(),
-                                   [](int done, int total) {
-                                     std::fprintf(stderr, "\rverifying: %d / %d runs", done, total);
-                                     if (done == total) std::fprintf(stderr, "\n");
-                                   });
+                                   [&bar](int done, int total) { bar.update(double(done), double(total)); });
+  bar.finish();
   return print_verification(lessons, checks) ? 0 : 1;
 }
 

@@ -23,11 +23,11 @@ std::string clock_text(double seconds) {
 ProgressBar::ProgressBar(std::string label, double total, std::string unit)
     : label_(std::move(label)), unit_(std::move(unit)), total_(total), start_(std::chrono::steady_clock::now()) {
   const char* term = std::getenv("TERM");
-  enabled_ = isatty(STDERR_FILENO) && !(term && std::strcmp(term, "dumb") == 0) && total > 0;
+  enabled_ = isatty(STDERR_FILENO) && !(term && std::strcmp(term, "dumb") == 0);
 }
 
 void ProgressBar::update(double done) {
-  if (!enabled_) return;
+  if (!enabled_ || !(total_ > 0)) return;
   const auto now = std::chrono::steady_clock::now();
   if (drawn_ && done < total_ && now - last_draw_ < std::chrono::milliseconds(100)) return;
   last_draw_ = now;

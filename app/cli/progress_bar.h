@@ -18,6 +18,11 @@ class ProgressBar {
 
   /// `done` of total so far; redraws at most 10 times a second (and always at the total).
   void update(double done);
+  /// The same, with the total as the caller learns it (a job runner's callback passes both).
+  void update(double done, double total) {
+    total_ = total;
+    update(done);
+  }
   /// Clears the line (the command prints its own summary after).
   void finish();
   bool shown() const { return enabled_; }
