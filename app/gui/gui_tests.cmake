@@ -121,6 +121,12 @@ if(XVFB_RUN)
            COMMAND sh -c "set -e; o=${GUI_OUT}/record_gif; rm -rf $o; mkdir -p $o; ${REC_RUN} --experiment dyna_maze --size 960x600 --record $o/maze.gif --seconds 1 --record-fps 10 --record-speed 100 --record-scale 0.5 2>&1; $<TARGET_FILE:video_check> $o/maze.gif")
   set_tests_properties(gui_record_experiment_gif PROPERTIES RESOURCE_LOCK xvfb PASS_REGULAR_EXPRESSION
                        "recorded [^\n]*maze.gif: 10 frames \\(1.0 s at 10 fps\\), 480x300.*maze.gif: 10 frames, 480x300, [0-9.]+ fps, gif")
+  # A whole lesson, one GIF per step: each step from its start to its condition (at most 5 s
+  # here; step 4's ten runs are cut, and say so), then 1 s at the pause.
+  add_test(NAME gui_record_whole_lesson
+           COMMAND sh -c "set -e; o=${GUI_OUT}/record_lesson; rm -rf $o; ${REC_RUN} --lesson 07_dyna_maze --size 960x600 --record-lesson $o --record-speed 600 --record-fps 10 --seconds 5 --record-format gif --record-scale 0.5 2>&1; for k in 1 2 3 4 5; do $<TARGET_FILE:video_check> $o/07_dyna_maze_step$k.gif; done")
+  set_tests_properties(gui_record_whole_lesson PROPERTIES RESOURCE_LOCK xvfb PASS_REGULAR_EXPRESSION
+                       "recorded [^\n]*07_dyna_maze_step1.gif: [1-9][0-9]* frames.*step 4: cut at 5 s before its condition \\(tick [0-9]+\\)\nrecorded [^\n]*07_dyna_maze_step4.gif: 50 frames \\(5.0 s at 10 fps\\), 480x300.*recorded [^\n]*07_dyna_maze_step5.gif.*step1.gif: [1-9][0-9]* frames, 480x300.*step5.gif: [1-9][0-9]* frames, 480x300, [0-9.]+ fps, gif")
   # Bad input exits 2 with one line before any window opens: an unknown extension, a folder
   # that takes no files (/proc, even for root), a bad or missing --seconds.
   add_test(NAME gui_record_bad_input

@@ -63,6 +63,9 @@ const FixedPalette& fixed_palette() {
 }  // namespace
 
 VideoEncoder::~VideoEncoder() {
+  // After a write error: libavformat 5.1's GIF muxer frees the packet it holds back (a frame's
+  // delay needs the next one's time) only in its trailer; the trailer's own writes just fail.
+  if (header_written_ && !trailer_written_ && format_ == VideoFormat::gif) av_write_trailer(fmt_);
   if (io_open_) avio_closep(&fmt_->pb);
   avformat_free_context(fmt_);
   avcodec_free_context(&enc_);
@@ -215,6 +218,7 @@ std::string VideoEncoder::finish() {
   if (!header_written_) return name_ + ": not open";
   if (std::string err = encode(nullptr); !err.empty()) return err;
   int e = av_write_trailer(fmt_);
+  trailer_written_ = true;
   if (e < 0) return fail("cannot finish the file", e);
   io_open_ = false;
   if ((e = avio_closep(&fmt_->pb)) < 0) return fail("cannot close the file", e);

@@ -52,7 +52,7 @@ class VideoEncoder {
   AVFrame* rgba_ = nullptr;   // GIF: the frame scaled to the output size, before the palette
   AVPacket* pkt_ = nullptr;
   SwsContext* sws_ = nullptr;
-  bool header_written_ = false, io_open_ = false;
+  bool header_written_ = false, trailer_written_ = false, io_open_ = false;
   int width_ = 0, height_ = 0;
   int64_t frames_ = 0;
 };
