@@ -232,7 +232,7 @@ std::optional<int> parse_app_args(int argc, char** argv, AppArgs& a) {
       "dynalab");
   app.footer(
       "Keys: P play/pause, O single tick, R reset (a lesson: the step), F fit view, H hide\n"
-      "      controls, Page Down/Up or N/B next/previous lesson step; right drag pans,\n"
+      "      controls, F9 record/stop, Page Down/Up or N/B next/previous lesson step; right drag pans,\n"
       "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move "
       "them.");
   Texts t;
