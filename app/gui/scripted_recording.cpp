@@ -1,5 +1,6 @@
 #include "app/gui/scripted_recording.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>

@@ -60,6 +60,22 @@ const FixedPalette& fixed_palette() {
   return p;
 }
 
+/// H.264 for players and slide tools: 4:2:0, BT.709 tags, a keyframe every 2 s.
+void set_h264_options(AVCodecContext* enc, const AVCodec* codec, int fps) {
+  enc->pix_fmt = AV_PIX_FMT_YUV420P;  // what every player and slide tool decodes
+  enc->gop_size = 2 * fps;            // a keyframe every 2 s: seeking in a lecture
+  // Tagged BT.709 (HD) and converted with its coefficients in write(), so players show the
+  // app's colours.
+  enc->colorspace = AVCOL_SPC_BT709;
+  enc->color_primaries = AVCOL_PRI_BT709;
+  enc->color_trc = AVCOL_TRC_BT709;
+  enc->color_range = AVCOL_RANGE_MPEG;
+  if (std::strcmp(codec->name, "libx264") == 0) {
+    av_opt_set(enc->priv_data, "preset", "veryfast", 0);  // real time beside the GUI
+    av_opt_set(enc->priv_data, "crf", "20", 0);           // sharp text and thin lines
+  }
+}
+
 }  // namespace
 
 VideoEncoder::~VideoEncoder() {
@@ -117,18 +133,7 @@ std::string VideoEncoder::open(const std::string& file, const std::string& name,
   if (gif) {
     enc_->pix_fmt = AV_PIX_FMT_PAL8;
   } else {
-    enc_->pix_fmt = AV_PIX_FMT_YUV420P;  // what every player and slide tool decodes
-    enc_->gop_size = 2 * o.fps;          // a keyframe every 2 s: seeking in a lecture
-    // Tagged BT.709 (HD) and converted with its coefficients below, so players show the
-    // app's colours.
-    enc_->colorspace = AVCOL_SPC_BT709;
-    enc_->color_primaries = AVCOL_PRI_BT709;
-    enc_->color_trc = AVCOL_TRC_BT709;
-    enc_->color_range = AVCOL_RANGE_MPEG;
-    if (std::strcmp(codec->name, "libx264") == 0) {
-      av_opt_set(enc_->priv_data, "preset", "veryfast", 0);  // real time beside the GUI
-      av_opt_set(enc_->priv_data, "crf", "20", 0);           // sharp text and thin lines
-    }
+    set_h264_options(enc_, codec, o.fps);
   }
   if (fmt_->oformat->flags & AVFMT_GLOBALHEADER) enc_->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
   if ((e = avcodec_open2(enc_, codec, nullptr)) < 0)
