@@ -22,6 +22,10 @@ std::string ScreenRecorder::start(const std::string& path, const RecordOptions& 
   // simulated: the frame loop waits for room instead.
   v.queue_frames = simulated ? 4 : std::max(2, o.fps / 4);
   v.block_when_full = simulated;
+  // The encoder thread keeps the normal priority (the learning workers run lowered, see
+  // cpu_sharing.h): lowered, it lost the cores to them and to a build beside the app and dropped
+  // three frames in four (measured); at normal priority it kept up, and the GUI thread's frame
+  // build CPU time stayed the same.
   auto rec = std::make_unique<VideoRecorder>();
   if (std::string e = rec->open(path, v); !e.empty()) return e;
   rec_ = std::move(rec);
