@@ -34,11 +34,12 @@ bool RecordPanel::draw(const std::string& label) {
   int fi = 3;
   for (int i = 0; i < int(std::size(kFps)); ++i)
     if (kFps[i] == opt.fps) fi = i;
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
+  // Widths from the column, so the row fits at presentation fonts too.
+  ImGui::SetNextItemWidth(ImGui::GetContentRegionAvail().x * 0.4f);
   if (ImGui::Combo("##fps", &fi, kFpsText, int(std::size(kFps)))) opt.fps = kFps[fi];
   ImGui::SameLine();
-  ImGui::SetNextItemWidth(ImGui::GetFontSize() * 6);
-  ImGui::SliderFloat("size", &opt.scale, 0.25f, 1.0f, "%.2f x", ImGuiSliderFlags_AlwaysClamp);
+  ImGui::SetNextItemWidth(-1);
+  ImGui::SliderFloat("##scale", &opt.scale, 0.25f, 1.0f, "size %.2f x", ImGuiSliderFlags_AlwaysClamp);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("the video's size as a fraction of the region's pixels");
   clicked = ImGui::Button("Record (F9)");
