@@ -46,6 +46,10 @@ int main(int argc, char** argv) {
       start_flagged_run(app, args);
       exit_code = run_frame_loop(window, app, args, t_process);
     }
+    if (app.recording()) {  // closed while recording: finalise the file and say where it went
+      const VideoRecorder::Result r = app.stop_recording();
+      std::fprintf(stderr, "%s%s\n", r.ok ? "" : "error: ", r.message.c_str());
+    }
     remember_settings(window, app, args);
   }  // the App (and its runners' worker threads) ends here, before the GL context
   close_window(window);
