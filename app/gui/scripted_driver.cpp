@@ -99,12 +99,8 @@ std::optional<int> ScriptedDriver::after_frame(App& app, const FrameStats& stats
   }
   // --frame-stats with --record: the Record button's live recording, from the first frame.
   if (records_live(args_) && frames == 1) {
-    RecordOptions o;
-    o.fps = args_.record_fps;
-    o.scale = float(args_.record_scale);
-    o.region = args_.record_region == "viewport" ? RecordOptions::Region::viewport
-                                                  : RecordOptions::Region::window;
-    if (const std::string e = app.start_recording(args_.record, o, false); !e.empty()) {
+    if (const std::string e = app.start_recording(args_.record, record_options(args_), false);
+        !e.empty()) {
       std::fprintf(stderr, "error: %s\n", e.c_str());
       return 2;
     }

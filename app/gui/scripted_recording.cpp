@@ -7,6 +7,15 @@
 
 namespace dynalab {
 
+RecordOptions record_options(const AppArgs& a) {
+  RecordOptions o;
+  o.fps = a.record_fps;
+  o.scale = float(a.record_scale);
+  o.region = a.record_region == "viewport" ? RecordOptions::Region::viewport
+                                            : RecordOptions::Region::window;
+  return o;
+}
+
 std::string lesson_step_video(const AppArgs& a, int step) {
   return (std::filesystem::path(a.record_lesson) /
           (a.lesson + "_step" + std::to_string(step) + "." + a.record_format))
@@ -39,14 +48,9 @@ std::optional<int> ScriptedRecording::after_frame(App& app, int fb_h) {
   }
   if (!started_) {
     if (!a_.record_lesson.empty() && step_ == 0) step_ = app.lesson_step();
-    RecordOptions o;
-    o.fps = a_.record_fps;
-    o.scale = float(a_.record_scale);
-    o.region = a_.record_region == "viewport" ? RecordOptions::Region::viewport
-                                               : RecordOptions::Region::window;
     const std::string path = a_.record_lesson.empty() ? a_.record : lesson_step_video(a_, step_);
     if (!a_.record_lesson.empty()) std::filesystem::create_directories(a_.record_lesson);
-    if (const std::string e = app.start_recording(path, o, true); !e.empty()) {
+    if (const std::string e = app.start_recording(path, record_options(a_), true); !e.empty()) {
       std::fprintf(stderr, "error: %s\n", e.c_str());
       return 2;
     }

@@ -17,6 +17,9 @@
 
 namespace dynalab {
 
+/// The recording options the flags give: --record-fps, --record-scale, --record-region.
+RecordOptions record_options(const AppArgs& a);
+
 /// The video file of step `step` under --record-lesson DIR: DIR/<lesson>_step<K>.<format>.
 std::string lesson_step_video(const AppArgs& a, int step);
 
