@@ -11,6 +11,7 @@ packages=(
   liblbfgs-dev                                                                # L-BFGS of the GP hyperparameter fit (core/models/gp)
   libglfw3-dev libimgui-dev libstb-dev libgl1-mesa-dev libgl1-mesa-dri       # the desktop app
   fonts-dejavu-core                                                           # presentation-mode font
+  libavcodec-dev libavformat-dev libswscale-dev libavutil-dev                 # Record: MP4 (H.264 via libx264) and GIF
   xvfb xauth                                                                  # GUI tests without a display
   clang libclang-rt-14-dev                                                    # sanitizer and libFuzzer builds
   "$@"

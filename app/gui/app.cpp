@@ -209,6 +209,7 @@ void App::handle_keys() {
   }
   if (ImGui::IsKeyPressed('H', false))
     settings_.panels.controls = !settings_.panels.controls;  // room for the world
+  if (ImGui::IsKeyPressed(kRecordKey, false) && !scripted_) toggle_recording();
 }
 
 // Each lane's latest snapshot, status and errors, and the resolved config after a load.
@@ -216,6 +217,12 @@ void App::take_runner_news() {
   for (auto& lane : lanes_) {
     lane.snap = lane.runner->latest();
     lane.st = lane.runner->status();
+    if (video_clock_ && lane.snap) {
+      // Headless recording steps the runners itself, frame by frame: show the video's rate and
+      // "playing" until the step's pause, not the wall clock's measurements.
+      lane.st.ticks_per_second = video_clock_->ticks_per_second;
+      lane.st.playing = !lane.snap->finished && !(in_lesson() && lane_reached(lane));
+    }
     for (const auto& e : lane.runner->take_errors())
       status(lane.label.empty() ? e : lane.label + ": " + e, true), new_errors_.push_back(e);
   }
@@ -261,7 +268,7 @@ void App::frame(float frame_ms) {
   const PixelRect& pl = layout_.plots;
   if (pl.h > 0)
     plots_window(figures_, ImVec2(pl.x, pl.y), ImVec2(pl.w, pl.h), line_scale(), fonts_.plot);
-  status_bar_.draw(top + H, W, status_h, st_, profile_.average_ms());
+  status_bar_.draw(top + H, W, status_h, st_, profile_.average_ms(), recording_indicator());
   help_.draw(fonts_);
   ladder_.draw(fonts_, line_scale());
   export_frame();

@@ -24,7 +24,9 @@
 #include "app/gui/lab_panel.h"
 #include "app/gui/mpc_panel.h"
 #include "app/gui/profile_panel.h"
+#include "app/gui/record_panel.h"
 #include "app/gui/screen_layout.h"
+#include "app/gui/screen_recorder.h"
 #include "app/gui/settings.h"
 #include "app/gui/status_bar.h"
 #include "app/gui/theme.h"
@@ -70,6 +72,10 @@ class App {
   bool in_lesson() const { return lesson_ >= 0; }
   /// The open lesson step (1-based; 0 outside a lesson).
   int lesson_step() const { return in_lesson() ? step_ + 1 : 0; }
+  /// Steps of the open lesson (0 outside a lesson).
+  int lesson_step_count() const {
+    return in_lesson() && lessons_[lesson_].lesson ? int(lessons_[lesson_].lesson->steps.size()) : 0;
+  }
   /// Scripted runs: one line on the ladder window's runs, "random 1, ARS 1, ..." (rung label and
   /// its number of runs), "" when the window is closed.
   std::string ladder_line();
@@ -149,6 +155,33 @@ class App {
   /// Scripted mode: starts --save-session / --export-all / --export-world-svg once; true when
   /// they are all done.
   bool scripted_exports(const AppArgs& args);
+
+  // Recording (app_recording.cpp).
+  /// Starts recording `path` (format from its extension) from the region `o` names, as laid out
+  /// in the last frame. `simulated`: the headless clock (ScreenRecorder). Returns "" or the
+  /// one-line error, also shown in the status bar.
+  std::string start_recording(const std::string& path, const RecordOptions& o, bool simulated);
+  /// Finalises the recording; its one-line result also goes to the status bar.
+  VideoRecorder::Result stop_recording();
+  bool recording() const { return recorder_.active(); }
+  /// Main calls this after each frame is rendered: the live clock's capture, and the stop after
+  /// an encoder error (a full disk: one line in the status bar, the app runs on).
+  void record_after_render(int fb_h);
+  /// Simulated clock: the frame just rendered as the next video frame ("" or an error).
+  std::string capture_video_frame(int fb_h);
+  /// Video frames so far (simulated clock: exactly the captured ones).
+  int64_t recorded_frames() const { return recorder_.frames(); }
+  /// Headless recording: the panels show `ticks_per_second` (the video's rate of learning) and
+  /// the frame rate `fps` instead of wall-clock measurements, so frames do not depend on the
+  /// machine. Call before the first frame.
+  void set_video_clock(double ticks_per_second, int fps) { video_clock_ = {ticks_per_second, fps}; }
+  /// Every lane runs `n` more ticks (a lesson step's gate still pauses at its condition).
+  void step_lanes(int64_t n);
+  /// Waits until every lane is idle (or `timeout` per lane); true if all are.
+  bool wait_lanes_idle(std::chrono::milliseconds timeout);
+  /// True when every lane is idle and its latest snapshot was drawn in the last frame, the lab
+  /// shows its result (not "computing...") and no export is running: a frame fit for a video.
+  bool settled() const;
 
  private:
   // Menus and the controls column (app_menu.cpp, controls_panel.cpp).
@@ -236,6 +269,10 @@ class App {
   void critic_map(const Snapshot& snap, ImVec2 p0, ImVec2 size);
   void add_ghost_returns(std::vector<Figure>& figs) const;
   float line_scale() const { return presenting() ? 2.0f : 1.0f; }
+  // Recording (app_recording.cpp).
+  void toggle_recording();  // the Record button and F9: start to dynalab_exports/, or stop
+  PixelBox record_region(RecordOptions::Region r) const;
+  std::string recording_indicator() const;  // "REC 0:12" while recording, else ""
 
   Settings settings_;
   bool scripted_, demo_plan_trace_;
@@ -251,6 +288,14 @@ class App {
   ConfigPanel config_;  // before runner_: the worker posts the resolved config into it
   MpcControls mpc_;
   ProfilePanel profile_;
+  RecordPanel record_;
+  ScreenRecorder recorder_;
+  RecordOptions::Region record_region_ = RecordOptions::Region::window;
+  struct VideoClock {
+    double ticks_per_second;
+    int fps;
+  };
+  std::optional<VideoClock> video_clock_;  // headless recording (set_video_clock)
   StatusBar status_bar_;
   HelpWindows help_;
   LadderWindow ladder_;  // View > Sample-efficiency ladder (its own thread)

@@ -164,7 +164,65 @@ void add_scripted_flags(CLI::App& app, AppArgs& a, Texts& t) {
       ->check(integer_in(1, 1000));
 }
 
+void add_record_flags(CLI::App& app, AppArgs& a) {
+  app.option_defaults()->group("Recording (MP4 / GIF, headless under Xvfb)");
+  add_text_flags(app, {{"--record", &a.record, "FILE",
+                        "record FILE.mp4 (H.264) or FILE.gif of --seconds S: one frame per "
+                        "--record-speed / --record-fps ticks, the same frames on every machine; "
+                        "with --frame-stats: the live recording of the Record button, timed"},
+                       {"--record-lesson", &a.record_lesson, "DIR",
+                        "record every step of --lesson to DIR/<lesson>_stepK.<format>, each from "
+                        "its start to its condition, then 1 s at the pause"}});
+  app.add_option("--seconds", a.seconds,
+                 "seconds of video (--record); with --record-lesson the most per step (default 120)")
+      ->type_name("S")
+      ->check(cmdline::finite_where([](double x) { return x > 0 && x <= 3600; },
+                                    "seconds in (0, 3600]"));
+  app.add_option("--record-fps", a.record_fps, "video frames per second (default 30)")
+      ->type_name("F")
+      ->check(integer_in(1, 60));
+  app.add_option("--record-speed", a.record_speed,
+                 "ticks of learning per second of video (default 30, the GUI's Play speed)")
+      ->type_name("T")
+      ->check(cmdline::finite_where([](double x) { return x > 0 && x <= 1e6; },
+                                    "ticks per second in (0, 1000000]"));
+  app.add_option("--record-scale", a.record_scale, "video size / recorded region (default 1)")
+      ->type_name("X")
+      ->check(cmdline::finite_where([](double x) { return x >= 0.1 && x <= 1; },
+                                    "a number in [0.1, 1]"));
+  app.add_option("--record-region", a.record_region, "window (default) or viewport (the worlds)")
+      ->type_name("WHAT")
+      ->check(cmdline::one_of({"window", "viewport"}));
+  app.add_option("--record-format", a.record_format, "mp4 (default) or gif, for --record-lesson")
+      ->type_name("FMT")
+      ->check(cmdline::one_of({"mp4", "gif"}));
+}
+
+/// The recording flags' combinations; "" or the one-line error.
+std::string check_record_flags(const CLI::App& app, const AppArgs& a) {
+  const bool any = !a.record.empty() || !a.record_lesson.empty();
+  for (const char* f : {"--seconds", "--record-fps", "--record-speed", "--record-scale",
+                        "--record-region", "--record-format"})
+    if (app.count(f) && !any) return std::string(f) + ": needs --record FILE or --record-lesson DIR";
+  if (!a.record.empty() && !a.record_lesson.empty())
+    return "--record-lesson: records one file per step; drop --record";
+  if (!a.record.empty() && a.frame_stats.empty() && !app.count("--seconds"))
+    return "--record " + a.record + ": needs --seconds S (the video's length)";
+  if (!a.record_lesson.empty() && a.lesson.empty())
+    return "--record-lesson " + a.record_lesson + ": needs --lesson NAME";
+  if (any && a.from_step > 0) return "--from-step: not with --record / --record-lesson";
+  if (app.count("--record-format") && a.record_lesson.empty())
+    return "--record-format: for --record-lesson (--record takes the format from FILE's extension)";
+  return "";
+}
+
 }  // namespace
+
+bool records_headless(const AppArgs& a) {
+  return (!a.record.empty() && a.frame_stats.empty()) || !a.record_lesson.empty();
+}
+
+bool records_live(const AppArgs& a) { return !a.record.empty() && !a.frame_stats.empty(); }
 
 std::optional<int> parse_app_args(int argc, char** argv, AppArgs& a) {
   CLI::App app(
@@ -174,13 +232,20 @@ std::optional<int> parse_app_args(int argc, char** argv, AppArgs& a) {
       "dynalab");
   app.footer(
       "Keys: P play/pause, O single tick, R reset (a lesson: the step), F fit view, H hide\n"
-      "      controls, Page Down/Up or N/B next/previous lesson step; right drag pans,\n"
+      "      controls, F9 record/stop, Page Down/Up or N/B next/previous lesson step; right drag pans,\n"
       "      wheel zooms; in a grid world, click a cell to toggle a wall, drag S or G to move "
       "them.");
   Texts t;
   add_interactive_flags(app, a, t);
   add_scripted_flags(app, a, t);
+  add_record_flags(app, a);
   if (const auto code = cmdline::parse(app, argc, argv)) return code;
+  if (const std::string e = check_record_flags(app, a); !e.empty()) {
+    std::fprintf(stderr, "error: %s\n", e.c_str());
+    return 2;
+  }
+  if (!a.record_lesson.empty() && !app.count("--seconds")) a.seconds = 120;
+  if (records_headless(a)) a.exit = true;
   // --from-step J runs steps J..K: it needs the lesson and a K it does not pass.
   if (a.from_step > 0 && (a.lesson.empty() || a.step < 1 || a.from_step > a.step)) {
     std::fprintf(stderr, "dynalab: --from-step %d: needs --lesson NAME and --step K with %d <= K%s\n",

@@ -39,7 +39,23 @@ struct AppArgs {
   bool two_clusters = false;  ///< --two-clusters: the lab's model_comparison fits on two clusters
   std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
   std::string ladder;         ///< --ladder DIR: open the ladder window, loading DIR/ladder.csv ("-": none)
+  // Recording (scripted_recording.h).
+  std::string record;         ///< --record FILE.mp4|FILE.gif
+  double seconds = 0;         ///< --seconds S of video (--record); the cap per step (--record-lesson)
+  int record_fps = 30;        ///< --record-fps F: video frames per second
+  double record_speed = 30;   ///< --record-speed T: ticks per second of video (the GUI's default Play speed)
+  double record_scale = 1;    ///< --record-scale X: video size / region size
+  std::string record_region = "window";  ///< --record-region window|viewport
+  std::string record_lesson;  ///< --record-lesson DIR: every step of --lesson, one file each
+  std::string record_format = "mp4";  ///< --record-format mp4|gif (--record-lesson)
 };
+
+/// True for the headless recordings (--record without --frame-stats, --record-lesson): frames on
+/// the simulated clock, a fixed amount of learning per frame.
+bool records_headless(const AppArgs& a);
+/// True for --record with --frame-stats: the live (wall-clock) recording of the Record button,
+/// timed by the GUI benchmark.
+bool records_live(const AppArgs& a);
 
 /// Parses argv into `out` (CLI11, app/common/command_line.h). Returns nullopt to go on, or the
 /// exit code after --help (0) or after one line "error: ..." naming the flag (2).

@@ -48,6 +48,7 @@ void App::controls_panel(float w, float h, float y) {
   if (cmd.env_step) env_step_all();
   if (cmd.speed_changed)
     for (auto& lane : lanes_) lane.runner->set_speed(settings_.speed);
+  if (record_.draw(recording_indicator()) && !scripted_) toggle_recording();
   if (snap_ && snap_->plan) mpc_.draw(*snap_);
   uncertainty_panel();
   policy_panel();

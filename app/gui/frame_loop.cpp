@@ -43,6 +43,7 @@ struct LoopState {
   int frames = 0;
   double ui_ms = 0;  // time spent building the UI (CPU), as opposed to rasterising it
   FrameStats stats;  // --frame-stats: every frame's build time
+  double fixed_ms = 0;  // headless recording: every frame lasts 1 / fps (the simulated clock)
 };
 
 // Builds one frame of UI. Frame build = everything the CPU does for a frame before the GPU
@@ -55,9 +56,10 @@ void build_frame(GLFWwindow* window, App& app, bool scripted, LoopState& s) {
   ImGui_ImplGlfw_NewFrame();
   // Scripted frames have no user: no hover tooltips from wherever Xvfb left the pointer.
   if (scripted) ImGui::GetIO().MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+  if (s.fixed_ms > 0) ImGui::GetIO().DeltaTime = float(s.fixed_ms / 1000);
   ImGui::NewFrame();
   const auto now = Clock::now();
-  app.frame(float(ms_between(s.prev, now)));
+  app.frame(float(s.fixed_ms > 0 ? s.fixed_ms : ms_between(s.prev, now)));
   s.ui_ms += ms_between(now, Clock::now());
   s.prev = now;
   if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed('Q', false))
@@ -89,6 +91,10 @@ int run_frame_loop(GLFWwindow* window, App& app, const AppArgs& args, Clock::tim
   const bool scripted = args.exit;
   const bool timing = std::getenv("DYNALAB_TIMING") != nullptr;
   LoopState s;
+  if (records_headless(args)) {
+    s.fixed_ms = 1000.0 / args.record_fps;
+    app.set_video_clock(args.record_speed, args.record_fps);
+  }
   ScriptedDriver driver(args, s.start);
   std::signal(SIGINT, on_signal);
   std::signal(SIGTERM, on_signal);
@@ -96,7 +102,8 @@ int run_frame_loop(GLFWwindow* window, App& app, const AppArgs& args, Clock::tim
     // Paused and idle: sleep until input (or 0.25 s) instead of redrawing an unchanged frame.
     const auto rs = app.runner().status();
     const bool fresh = app.runner().latest() != app.shown();  // a snapshot not drawn yet
-    if (!scripted && !timing && !rs.playing && rs.pending_ticks == 0 && !fresh && s.frames > 2)
+    if (!scripted && !timing && !rs.playing && rs.pending_ticks == 0 && !fresh && s.frames > 2 &&
+        !app.recording())  // a recording takes frames on the clock, paused or not
       glfwWaitEventsTimeout(0.25);
     else
       glfwPollEvents();
@@ -109,6 +116,7 @@ int run_frame_loop(GLFWwindow* window, App& app, const AppArgs& args, Clock::tim
     glClear(GL_COLOR_BUFFER_BIT);
     ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
     app.after_render(fb_w, fb_h);  // a PNG export drawn in this frame
+    app.record_after_render(fb_h);  // the live recording's frame, or its stop on an error
     if (++s.frames == 1 && (scripted || timing))
       std::fprintf(stderr, "first frame %.0f ms after start\n", ms_between(t_process, Clock::now()));
     if (scripted) {

@@ -107,6 +107,43 @@ if(XVFB_RUN)
   set_tests_properties(gui_bad_flags PROPERTIES PASS_REGULAR_EXPRESSION
                        "^error: --ticks: expected an integer in \\[0, 1099511627776\\], got '1x'\nerror: --size: expected WxH.*got '10x10'\nerror: .*--no-such-flag\nall-exit-2")
   set_tests_properties(gui_scripted_all_experiments PROPERTIES TIMEOUT 600)
+  # Recording (issue 22), headless on the simulated clock; video_check decodes with libavcodec.
+  # 2 s of lesson 07 step 2 at 30 fps: 60 frames at the window's size; frame 45 (tick 45) against
+  # a --screenshot of tick 45 (H.264 is lossy: a small mean difference); a second run gives the
+  # same frames (the same hash of the decoded RGB) and the same bytes.
+  set(REC_RUN "LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1024x640x24' $<TARGET_FILE:dynalab>")
+  add_test(NAME gui_record_lesson_mp4
+           COMMAND sh -c "set -e; o=${GUI_OUT}/record; rm -rf $o; mkdir -p $o; ${REC_RUN} --lesson 07_dyna_maze --step 2 --size 960x600 --record $o/a.mp4 --seconds 2 2>&1; ${REC_RUN} --lesson 07_dyna_maze --step 2 --size 960x600 --record $o/b.mp4 --seconds 2 2>&1; ${REC_RUN} --lesson 07_dyna_maze --step 2 --size 960x600 --ticks 45 --screenshot $o/tick45.png --exit 2>&1; $<TARGET_FILE:video_check> $o/a.mp4 --compare 45 $o/tick45.png; ha=\$($<TARGET_FILE:video_check> $o/a.mp4 | sed 's/.*rgb hash //'); hb=\$($<TARGET_FILE:video_check> $o/b.mp4 | sed 's/.*rgb hash //'); test \"$ha\" = \"$hb\" && echo same-frames; cmp $o/a.mp4 $o/b.mp4 && echo same-bytes")
+  set_tests_properties(gui_record_lesson_mp4 PROPERTIES RESOURCE_LOCK xvfb PASS_REGULAR_EXPRESSION
+                       "recorded [^\n]*a.mp4: 60 frames \\(2.0 s at 30 fps\\), 960x600[^\n]*\n.*a.mp4: 60 frames, 960x600, 30 fps, h264, rgb hash [0-9a-f]+\nframe 45 vs [^\n]*tick45.png: mean abs diff [0-2]\\.[0-9]+\nsame-frames\nsame-bytes")
+  # A GIF of an experiment at 10 fps and half size: 10 frames of 480x300.
+  add_test(NAME gui_record_experiment_gif
+           COMMAND sh -c "set -e; o=${GUI_OUT}/record_gif; rm -rf $o; mkdir -p $o; ${REC_RUN} --experiment dyna_maze --size 960x600 --record $o/maze.gif --seconds 1 --record-fps 10 --record-speed 100 --record-scale 0.5 2>&1; $<TARGET_FILE:video_check> $o/maze.gif")
+  set_tests_properties(gui_record_experiment_gif PROPERTIES RESOURCE_LOCK xvfb PASS_REGULAR_EXPRESSION
+                       "recorded [^\n]*maze.gif: 10 frames \\(1.0 s at 10 fps\\), 480x300.*maze.gif: 10 frames, 480x300, [0-9.]+ fps, gif")
+  # A whole lesson, one GIF per step: each step from its start to its condition (at most 5 s
+  # here; step 4's ten runs are cut, and say so), then 1 s at the pause.
+  add_test(NAME gui_record_whole_lesson
+           COMMAND sh -c "set -e; o=${GUI_OUT}/record_lesson; rm -rf $o; ${REC_RUN} --lesson 07_dyna_maze --size 960x600 --record-lesson $o --record-speed 600 --record-fps 10 --seconds 5 --record-format gif --record-scale 0.5 2>&1; for k in 1 2 3 4 5; do $<TARGET_FILE:video_check> $o/07_dyna_maze_step$k.gif; done")
+  set_tests_properties(gui_record_whole_lesson PROPERTIES RESOURCE_LOCK xvfb PASS_REGULAR_EXPRESSION
+                       "recorded [^\n]*07_dyna_maze_step1.gif: [1-9][0-9]* frames.*step 4: cut at 5 s before its condition \\(tick [0-9]+\\)\nrecorded [^\n]*07_dyna_maze_step4.gif: 50 frames \\(5.0 s at 10 fps\\), 480x300.*recorded [^\n]*07_dyna_maze_step5.gif.*step1.gif: [1-9][0-9]* frames, 480x300.*step5.gif: [1-9][0-9]* frames, 480x300, [0-9.]+ fps, gif")
+  # Bad input exits 2 with one line before any window opens: an unknown extension, a folder
+  # that takes no files (/proc, even for root), a bad or missing --seconds.
+  add_test(NAME gui_record_bad_input
+           COMMAND sh -c "d=$<TARGET_FILE:dynalab>; $d --lesson 07_dyna_maze --step 2 --record x.avi --seconds 2 2>&1; a=$?; $d --experiment dyna_maze --record /proc/no/x.mp4 --seconds 2 2>&1; b=$?; $d --experiment dyna_maze --record /proc/x.mp4 --seconds 2 2>&1; c=$?; $d --experiment dyna_maze --record x.mp4 --seconds 0 2>&1; e=$?; $d --experiment dyna_maze --record x.mp4 2>&1; f=$?; test $a$b$c$e$f = 22222 && echo all-exit-2")
+  set_tests_properties(gui_record_bad_input PROPERTIES PASS_REGULAR_EXPRESSION
+                       "^error: x.avi: unknown video format '.avi' \\(expected .mp4 or .gif\\)\nerror: /proc/no/x.mp4: no such folder /proc/no\nerror: /proc/x.mp4: folder /proc is not writable \\([^\n]*\\)\nerror: --seconds: expected seconds in \\(0, 3600\\], got '0'\nerror: --record x.mp4: needs --seconds S \\(the video's length\\)\nall-exit-2")
+  # A disk that fills mid-recording (a 300 KB file-size limit: writes fail as on a full disk):
+  # headless, one line naming the file, exit 1, no partial file; live (the Record button's
+  # recording under the GUI benchmark), one line and the frames go on to the end.
+  # (No ';' in these regexes: ctest splits its pass expressions on them, any one passing.)
+  set(REC_FULL ${GUI_OUT}/record_full)
+  add_test(NAME gui_record_disk_full
+           COMMAND bash -c "rm -rf ${REC_FULL}; mkdir -p ${REC_FULL}; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1024x640x24' bash -c 'ulimit -f 300; exec $<TARGET_FILE:dynalab> --experiment dyna_maze --size 960x600 --record ${REC_FULL}/full.mp4 --seconds 30 --record-speed 300' 2>&1; echo headless-exit=$?; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1024x640x24' bash -c 'ulimit -f 20; exec $<TARGET_FILE:dynalab> --experiment dyna_maze --size 960x600 --ticks 100000 --frames 300 --frame-stats ${REC_FULL}/stats.json --record ${REC_FULL}/live.mp4' 2>&1; echo live-exit=$?; grep -o '\"frames\": [0-9]*' ${REC_FULL}/stats.json; ls ${REC_FULL}")
+  set_tests_properties(gui_record_disk_full PROPERTIES RESOURCE_LOCK xvfb PASS_REGULAR_EXPRESSION
+                       "error: [^\n]*full.mp4: cannot write \\(File too large\\). recording stopped after [0-9]+ frames, partial file removed\nheadless-exit=1\n.*error: [^\n]*live.mp4: cannot write \\(File too large\\). recording stopped after [0-9]+ frames, partial file removed\n.*live-exit=0\n\"frames\": 300\nstats.json\n*$")
+  # The recorder itself on synthetic frames (no window): counts, sizes, drops, bad paths, EFBIG.
+  add_test(NAME video_recorder_unit COMMAND $<TARGET_FILE:video_recorder_test>)
 endif()
 # xvfb-run -a can race for a display number when two start at once: one Xvfb test at a time.
 if(XVFB_RUN)

@@ -13,6 +13,7 @@ void keys_window(bool* open) {
                              {"R", "reset (applies pending config changes, uses the seed field)"},
                              {"F", "fit the view to the world"},
                              {"H", "hide / show the controls panel"},
+                             {"F9", "record / stop (controls: Record; MP4 or GIF)"},
                              {"right drag", "pan the view"},
                              {"wheel", "zoom at the mouse"},
                              {"left click", "grid world: toggle a wall"},

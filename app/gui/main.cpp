@@ -6,6 +6,7 @@
 // exit 3.
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <string>
 
@@ -21,6 +22,9 @@ using namespace dynalab;
 
 int main(int argc, char** argv) {
   const auto t_process = std::chrono::steady_clock::now();
+  // A file-size limit (ulimit -f) makes a recording's write fail with EFBIG, reported in one line
+  // like a full disk, instead of the signal killing the app mid-lecture.
+  std::signal(SIGXFSZ, SIG_IGN);
   AppArgs args;
   if (const auto code = parse_app_args(argc, argv, args)) return *code;
   const bool scripted = args.exit;
@@ -41,6 +45,10 @@ int main(int argc, char** argv) {
     if (!exit_code) {
       start_flagged_run(app, args);
       exit_code = run_frame_loop(window, app, args, t_process);
+    }
+    if (app.recording()) {  // closed while recording: finalise the file and say where it went
+      const VideoRecorder::Result r = app.stop_recording();
+      std::fprintf(stderr, "%s%s\n", r.ok ? "" : "error: ", r.message.c_str());
     }
     remember_settings(window, app, args);
   }  // the App (and its runners' worker threads) ends here, before the GL context

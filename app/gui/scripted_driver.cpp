@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <filesystem>
 
 #include "app/gui/screenshot.h"
+#include "app/gui/video_recorder.h"
 #include "core/lesson.h"
 #include "core/session.h"
 #include "envs/registry.h"
@@ -32,6 +34,18 @@ void check_lesson_step(const AppArgs& args) {
 }  // namespace
 
 int check_scripted_input(const AppArgs& args) {
+  // A recording's target, before anything renders: the extension, a writable folder.
+  std::string video = args.record;
+  if (!args.record_lesson.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(args.record_lesson, ec);
+    video = lesson_step_video(args, std::max(1, args.step));
+  }
+  if (!video.empty())
+    if (const std::string e = check_video_path(video); !e.empty()) {
+      std::fprintf(stderr, "error: %s\n", e.c_str());
+      return 2;
+    }
   try {
     if (!args.lesson.empty()) check_lesson_step(args);
     if (!args.side_by_side.empty())
@@ -55,10 +69,16 @@ void start_flagged_run(App& app, const AppArgs& args) {
   if (args.drag.size() == 4)
     app.scripted_drag({args.drag[0], args.drag[1]}, {args.drag[2], args.drag[3]});
   if (!args.exit) return;
+  if (records_headless(args) && args.ticks == 0) return;  // ScriptedRecording steps the runners
   if (app.in_lesson() || app.in_side_by_side())
     app.start_lesson_runners(args.ticks);
   else
     app.runner().step(args.ticks);
+}
+
+ScriptedDriver::ScriptedDriver(const AppArgs& args, Clock::time_point start)
+    : args_(args), start_(start) {
+  if (records_headless(args)) recording_.emplace(args);
 }
 
 std::optional<int> ScriptedDriver::after_frame(App& app, const FrameStats& stats, int frames,
@@ -67,8 +87,32 @@ std::optional<int> ScriptedDriver::after_frame(App& app, const FrameStats& stats
     std::fprintf(stderr, "error: OpenGL error 0x%x in a frame\n", e);
     return 3;
   }
+  if (recording_) {
+    const auto code = recording_->after_frame(app, fb_h);
+    for (const auto& e : app.take_new_errors()) {  // the runners' errors, as below
+      std::fprintf(stderr, "error: %s\n", e.c_str());
+      exit_code_ = 2;
+    }
+    if (!code || *code) return code;
+    const int done = finish(app, frames, ui_ms, fb_w, fb_h);
+    return done ? done : exit_code_;
+  }
+  // --frame-stats with --record: the Record button's live recording, from the first frame.
+  if (records_live(args_) && frames == 1) {
+    if (const std::string e = app.start_recording(args_.record, record_options(args_), false);
+        !e.empty()) {
+      std::fprintf(stderr, "error: %s\n", e.c_str());
+      return 2;
+    }
+  }
+  if (records_live(args_))  // a recording's error (a full disk): one line, the frames go on
+    for (const auto& e : app.take_new_errors()) std::fprintf(stderr, "error: %s\n", e.c_str());
   if (!args_.frame_stats.empty() && frames >= args_.frames) {
     // The GUI benchmark: --frames frames while the worker was busy with --ticks.
+    if (app.recording()) {
+      const VideoRecorder::Result r = app.stop_recording();
+      std::fprintf(stderr, "%s%s\n", r.ok ? "" : "error: ", r.message.c_str());
+    }
     const std::string e =
         stats.write(args_.frame_stats, app.shown()->experiment, app.runner().status().ticks);
     if (e.empty()) return 0;
@@ -140,7 +184,7 @@ int ScriptedDriver::finish(App& app, int frames, double ui_ms, int fb_w, int fb_
                "tick at %.1f ms "
                "per frame (UI build %.2f ms per frame)\n",
                snap->experiment.c_str(), (long long)app.runner().status().ticks, frames, total_ms,
-               frames_after_done_ - 1,
+               std::max(0, frames_after_done_ - 1),
                frames_after_done_ > 1 ? idle_ms / (frames_after_done_ - 1) : 0.0,
                ui_ms / std::max(1, frames));
   return code;

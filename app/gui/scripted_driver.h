@@ -11,6 +11,7 @@
 #include "app/gui/app.h"
 #include "app/gui/app_args.h"
 #include "app/gui/frame_stats.h"
+#include "app/gui/scripted_recording.h"
 
 namespace dynalab {
 
@@ -19,13 +20,14 @@ namespace dynalab {
 /// stderr if one is bad, else 0.
 int check_scripted_input(const AppArgs& args);
 
-/// Applies --toggle-wall and --drag (interactive runs too) and, with --exit, starts the ticks.
+/// Applies --toggle-wall and --drag (interactive runs too) and, with --exit, starts the ticks
+/// (a headless recording steps the runners itself: only --ticks N's pre-roll starts here).
 void start_flagged_run(App& app, const AppArgs& args);
 
 class ScriptedDriver {
  public:
   using Clock = std::chrono::steady_clock;
-  ScriptedDriver(const AppArgs& args, Clock::time_point start) : args_(args), start_(start) {}
+  ScriptedDriver(const AppArgs& args, Clock::time_point start);
 
   /// Called after each rendered frame (`frames` so far, `ui_ms` the time spent building them):
   /// the exit code once the run is over (0 done, 1 a failed write or a hang, 2 an error the
@@ -41,6 +43,7 @@ class ScriptedDriver {
   Clock::time_point start_, done_{};
   int frames_after_done_ = 0;
   int exit_code_ = 0;
+  std::optional<ScriptedRecording> recording_;  // --record / --record-lesson (headless)
 };
 
 }  // namespace dynalab
