@@ -254,6 +254,7 @@ void App::frame(float frame_ms) {
   if (settings_.panels.controls) controls_panel(left_w, H, top);
   figures_ = shown_figures();
   add_ghost_returns(figures_);
+  add_sweep_ghost(figures_);
   // A lesson shows what its step asks for: a plot with nothing to compare yet gives its room away.
   if (in_lesson())
     std::erase_if(figures_, [](const Figure& f) { return !has_two_points(f); });

@@ -36,6 +36,7 @@
 #include "core/experiment.h"
 #include "core/lesson.h"
 #include "core/runner.h"
+#include "core/sweep/aggregate.h"
 
 namespace dynalab {
 
@@ -142,6 +143,11 @@ class App {
   /// Loads the session in `dir` into a NEW experiment and swaps it in only on success; returns
   /// the error ("" on success), also shown in the status bar.
   std::string load_session_dir(const std::string& dir);
+  /// Reads an aggregate folder's summary.csv (dynalab-cli aggregate --out DIR) and draws its
+  /// means and standard-error bands behind the steps, return and learning-curve plots, the
+  /// configs that match the running one (all of them when none does). Returns "" or the error;
+  /// the previous ghost stays on an error.
+  std::string load_sweep_ghost(const std::string& path);
   /// Export all into `dir`: core files (export_all), viewport and plot PNGs, README.txt.
   void start_export_all(const std::string& dir);
   /// Writes the first pane's world with its overlays as SVG to `path` (the same drawing code as
@@ -268,6 +274,16 @@ class App {
   MapPlace critic_map_place(const Snapshot* snap, ImVec2 pane) const;
   void critic_map(const Snapshot& snap, ImVec2 p0, ImVec2 size);
   void add_ghost_returns(std::vector<Figure>& figs) const;
+  // A finished sweep behind the live plots (sweep_ghost.cpp): "where should this run be?"
+  void add_sweep_ghost(std::vector<Figure>& figs) const;
+  std::string sweep_ghost_summary() const;
+
+ public:
+  /// For scripted runs: "sweep ghost: SERIES on PLOT, ..." (the ghost series on this frame's
+  /// plots), or "" without a ghost.
+  std::string sweep_ghost_line() const;
+
+ private:
   float line_scale() const { return presenting() ? 2.0f : 1.0f; }
   // Recording (app_recording.cpp).
   void toggle_recording();  // the Record button and F9: start to dynalab_exports/, or stop
@@ -326,6 +342,9 @@ class App {
   // Returns of earlier runs restarted from the Uncertainty panel, drawn as extra series of the
   // return plot so a toggle's effect on the return is visible (label, returns); newest last.
   std::vector<std::pair<std::string, std::vector<double>>> ghost_returns_;
+  // A finished sweep's mean and standard error per metric the plots show (File > Sweep ghost,
+  // --ghost DIR); empty: none.
+  std::vector<SweepGhost> sweep_ghost_;
   bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.

@@ -145,6 +145,9 @@ void add_scripted_flags(CLI::App& app, AppArgs& a, Texts& t) {
   app.add_flag("--two-clusters", a.two_clusters,
                "the lab's model_comparison view starts with \"two clusters\" on (the three models "
                "fit without the middle half of the data along the slice's input)");
+  add_text_flags(app, {{"--ghost", &a.ghost, "DIR",
+                        "draw a finished sweep (dynalab-cli aggregate --out DIR) behind the plots: "
+                        "its mean and standard-error band for the matching config"}});
   add_text_flags(app, {{"--side-by-side", &a.side_by_side, "ENV",
                         "run ENV_v05, ENV_v10 and ENV_v15 side by side (cliff_hill)"},
                        {"--ladder", &a.ladder, "DIR",

@@ -36,6 +36,7 @@ struct AppArgs {
   std::string export_all;     ///< --export-all DIR after the ticks (scripted)
   std::string export_world_svg;  ///< --export-world-svg FILE after the ticks (scripted)
   std::string lab;            ///< --lab VIEW: open the uncertainty lab on a view (lesson_panels())
+  std::string ghost;          ///< --ghost DIR: an aggregate's summary.csv behind the plots
   bool two_clusters = false;  ///< --two-clusters: the lab's model_comparison fits on two clusters
   std::string side_by_side;   ///< --side-by-side ENV: ENV_v05 / _v10 / _v15 side by side
   std::string ladder;         ///< --ladder DIR: open the ladder window, loading DIR/ladder.csv ("-": none)

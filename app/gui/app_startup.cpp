@@ -48,6 +48,7 @@ int open_startup_content(App& app, const AppArgs& args) {
                    args.sets, args.has_seed ? std::optional<uint64_t>(args.seed) : std::nullopt);
   if (err.empty() && !args.lab.empty()) err = app.open_lab(args.lab);
   if (args.two_clusters) app.lab().set_two_clusters(true);
+  if (err.empty() && !args.ghost.empty()) err = app.load_sweep_ghost(args.ghost);
   if (err.empty() && !args.ladder.empty()) err = app.open_ladder(args.ladder);
   if (!err.empty() && !scripted && args.experiment.empty() && args.lesson.empty())
     err = app.load("dyna_maze", {});  // a stale last_experiment falls back to the default

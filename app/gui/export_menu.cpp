@@ -124,6 +124,8 @@ void App::session_menu_items() {
     ask(ExportJobs::Popup::load_session, kExportDir.string() + "/");
   if (ImGui::MenuItem("Export all...", nullptr, false, !busy))
     ask(ExportJobs::Popup::export_all, stem);
+  if (ImGui::MenuItem("Sweep ghost...")) ask(ExportJobs::Popup::sweep_ghost, "");
+  if (ImGui::MenuItem("Clear sweep ghost", nullptr, false, !sweep_ghost_.empty())) sweep_ghost_.clear();
   if (ImGui::BeginMenu("Export plot", !figures_.empty() && !busy)) {
     for (size_t i = 0; i < figures_.size(); ++i) {
       const Figure& f = figures_[i];
@@ -153,7 +155,7 @@ void App::session_menu_items() {
 }
 
 std::optional<ExportJobs::PathChoice> ExportJobs::draw_path_popup() {
-  static const char* kTitles[] = {"", "Save session", "Load session", "Export all"};
+  static const char* kTitles[] = {"", "Save session", "Load session", "Export all", "Sweep ghost"};
   const char* title = kTitles[int(popup)];
   if (open_popup) {
     ImGui::OpenPopup(title);
@@ -164,7 +166,9 @@ std::optional<ExportJobs::PathChoice> ExportJobs::draw_path_popup() {
     return std::nullopt;
   std::optional<PathChoice> chosen;
   ImGui::TextUnformatted(popup == Popup::load_session ? "Session folder to load:"
-                                                      : "Folder to write:");
+                         : popup == Popup::sweep_ghost
+                             ? "Aggregate folder (dynalab-cli aggregate --out) to draw behind the plots:"
+                             : "Folder to write:");
   ImGui::SetNextItemWidth(ImGui::GetFontSize() * 30);
   const bool enter =
       ImGui::InputText("##path", path, sizeof path, ImGuiInputTextFlags_EnterReturnsTrue);
@@ -189,6 +193,10 @@ void App::export_frame() {
     if (c->which == ExportJobs::Popup::save_session) start_save_session(c->path);
     if (c->which == ExportJobs::Popup::load_session) load_session_dir(c->path);
     if (c->which == ExportJobs::Popup::export_all) start_export_all(c->path);
+    if (c->which == ExportJobs::Popup::sweep_ghost) {
+      const std::string err = load_sweep_ghost(c->path);
+      status(err.empty() ? sweep_ghost_summary() : err, !err.empty());
+    }
   }
   // The worker's part finished?
   if (export_.worker) {

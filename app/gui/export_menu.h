@@ -22,7 +22,7 @@ namespace dynalab {
 inline const std::filesystem::path kExportDir = "dynalab_exports";
 
 struct ExportJobs {
-  enum class Popup { none, save_session, load_session, export_all };
+  enum class Popup { none, save_session, load_session, export_all, sweep_ghost };
   Popup popup = Popup::none;
   bool open_popup = false;  // OpenPopup on the next frame (menus cannot open modals themselves)
   char path[1024] = {};

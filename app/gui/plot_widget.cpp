@@ -360,6 +360,10 @@ PlotStyle runs_style(const Figure& fig, float line_scale) {
   std::vector<std::string> variants;  // in order of first appearance: one colour each
   bool any = false;
   for (const Series& se : fig.series) {
+    if (se.colour >= 0) {  // a fixed colour (a sweep's ghost) is not a variant
+      ps.series.push_back(SeriesStyle{});
+      continue;
+    }
     const size_t colon = se.label.rfind(": ");
     const std::string variant = colon == std::string::npos ? "" : se.label.substr(0, colon);
     const std::string name = colon == std::string::npos ? se.label : se.label.substr(colon + 2);

@@ -178,6 +178,7 @@ int ScriptedDriver::finish(App& app, int frames, double ui_ms, int fb_w, int fb_
   std::fprintf(stderr, "layout: %s\n", app.layout_line().c_str());
   for (const std::string& c : app.claim_lines()) std::fprintf(stderr, "%s\n", c.c_str());
   if (const std::string l = app.ladder_line(); !l.empty()) std::fprintf(stderr, "ladder: %s\n", l.c_str());
+  if (const std::string g = app.sweep_ghost_line(); !g.empty()) std::fprintf(stderr, "%s\n", g.c_str());
   const double idle_ms = std::chrono::duration<double, std::milli>(Clock::now() - done_).count();
   std::fprintf(stderr,
                "scripted: %s, %lld ticks, %d frames in %.0f ms; %d frames after the last "
