@@ -83,6 +83,8 @@ TEST_CASE("a plan is every config of the grid times every seed; a bad key fails 
           plan_sweep("dyna_maze", {0}, {parse_grid_axis("agent.alpha=1"), parse_grid_axis("agent.alpha=2")},
                      env_registry());
         }) == "sweep: --grid names 'agent.alpha' twice");
+  CHECK(error_of([] { plan_sweep("dyna_maze", {0}, {parse_grid_axis("seed=1,2")}, env_registry()); }) ==
+        "sweep: --grid seed: give the seeds with --seeds (e.g. --seeds 0-29)");
   // The manifest reads back as the same sweep.
   const auto dir = temp_dir("sweep_manifest");
   write_sweep_manifest(p, dir);
@@ -155,7 +157,7 @@ TEST_CASE("sweep runs each run as a process, resumes, reports failures; aggregat
   CAPTURE(failed.output);
   CHECK(failed.exit_code == 1);
   CHECK(failed.output.find("4 runs (0 already done, 2 ran, 2 failed)") != std::string::npos);
-  CHECK(failed.output.find("failed: runs/planning_steps=50/seed_0") != std::string::npos);
+  CHECK(failed.output.find("failed: runs/planning_steps=50/seed_0: its folder could not be made") != std::string::npos);
 }
 
 TEST_CASE("on a terminal, sweep and run draw a progress bar with an ETA") {
@@ -200,6 +202,56 @@ TEST_CASE("bad input to sweep and aggregate: one line, exit 2") {
   const CliResult m = run_cli("aggregate " + s.string() + " --metrics stepz --out " + (s / "f").string());
   CHECK(m.exit_code == 2);
   CHECK(m.output.find("no metric 'stepz' (they have: steps, env_steps, return") != std::string::npos);
+}
+
+TEST_CASE("a sweep refuses what would count a run twice or mix two experiments") {
+  // A repeated value, and values that differ only where a folder name cannot.
+  CHECK(error_of([] { plan_sweep("dyna_maze", {0}, {parse_grid_axis("agent.planning_steps=1,1")}, env_registry()); }) ==
+        "sweep: --grid: 'planning_steps=1' and 'planning_steps=1' would share the folder runs/planning_steps=1 (a "
+        "repeated or look-alike value)");
+  CHECK(error_of([] { plan_sweep("dyna_maze", {0}, {parse_grid_axis("description=x/y,x_y")}, env_registry()); })
+            .find("would share the folder runs/description=x_y") != std::string::npos);
+  // An experiment file edited between a sweep and its resumption.
+  const auto dir = temp_dir("sweep_edited");
+  const auto exp = dir / "maze.json";
+  const std::string text = read_file(test_data("../assets/experiments/dyna_maze.json"));
+  std::ofstream(exp) << text;
+  const std::string sweep = "sweep " + exp.string() + " --seeds 0-1 --out " + (dir / "s").string();
+  REQUIRE(run_cli(sweep).exit_code == 0);
+  std::string edited = text;
+  edited.replace(edited.find("\"planning_steps\": 5"), 19, "\"planning_steps\": 50");
+  std::ofstream(exp) << edited;
+  const CliResult again = run_cli(sweep);
+  CHECK(again.exit_code == 2);
+  CHECK(again.output.find("holds another sweep") != std::string::npos);
+  // A run folder without its metrics.csv is not done: the sweep runs it again.
+  const auto s = dir / "s";
+  std::filesystem::remove(s / "runs/default/seed_1/metrics.csv");
+  std::ofstream(exp) << text;
+  const CliResult resumed = run_cli(sweep);
+  CAPTURE(resumed.output);
+  CHECK(resumed.output.find("2 runs (1 already done, 1 ran, 0 failed)") != std::string::npos);
+  // A damaged metrics.csv is an error naming the file and line, not a biased mean.
+  const auto metrics = s / "runs/default/seed_1/metrics.csv";
+  const std::string good = read_file(metrics);
+  const std::string first_row = good.substr(good.find('\n') + 1, good.find('\n', good.find('\n') + 1) - good.find('\n'));
+  std::ofstream(metrics) << good << first_row;  // episode 0 twice
+  CliResult agg = run_cli("aggregate " + s.string() + " --out " + (s / "f").string());
+  CHECK(agg.exit_code == 2);
+  CHECK(agg.output.find("metrics.csv: line 52 repeats episode 0 of run 0") != std::string::npos);
+  std::ofstream(metrics) << good.substr(0, good.size() - 8);  // cut off mid-row
+  agg = run_cli("aggregate " + s.string() + " --out " + (s / "f").string());
+  CHECK(agg.exit_code == 2);
+  CHECK(agg.output.find("of the header's 10 fields") != std::string::npos);
+  std::ofstream(metrics) << good;
+  // A log axis for returns that reach zero or below; an --x-min past every point.
+  agg = run_cli("aggregate " + s.string() + " --metrics aliased_fraction --y-scale log --out " + (s / "f").string());
+  CHECK(agg.exit_code == 2);
+  CHECK(agg.output.find("--y-scale log: aliased_fraction of maze (n = 2) reaches 0") != std::string::npos);
+  agg = run_cli("aggregate " + s.string() + " --metrics steps --x-min 1e9 --out " + (s / "f").string());
+  CHECK(agg.exit_code == 2);
+  CHECK(agg.output.find("--x-min 1e+09: metric steps has no point at or after it") != std::string::npos);
+  CHECK(run_cli("aggregate " + s.string() + " --out " + (s / "f").string()).exit_code == 0);
 }
 
 TEST_CASE("--emit slurm writes a job-array script that bash accepts and that runs its tasks by hand") {

@@ -126,7 +126,7 @@ void sweep(const SweepArgs& a) {
   }
   std::vector<size_t> todo;
   for (size_t i = 0; i < plan.runs.size(); ++i)
-    if (!std::filesystem::is_directory(dir / plan.runs[i].dir)) todo.push_back(i);
+    if (!sweep_run_done(plan.runs[i], dir)) todo.push_back(i);
   const auto t0 = std::chrono::steady_clock::now();
   const std::vector<size_t> failed = run_locally(lines, todo, jobs);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
@@ -135,7 +135,10 @@ void sweep(const SweepArgs& a) {
               failed.size(), secs, jobs, (dir / "runs").c_str());
   for (size_t i : failed) {
     const std::filesystem::path log = dir / (plan.runs[i].dir + ".partial") / "stderr.log";
-    std::printf("  failed: %s: %s (log: %s)\n", plan.runs[i].dir.c_str(), last_log_line(log).c_str(), log.c_str());
+    if (std::filesystem::exists(log))
+      std::printf("  failed: %s: %s (log: %s)\n", plan.runs[i].dir.c_str(), last_log_line(log).c_str(), log.c_str());
+    else
+      std::printf("  failed: %s: its folder could not be made (see the shell's message above)\n", plan.runs[i].dir.c_str());
   }
   if (!failed.empty()) {
     std::printf("run the same command again to retry the failed runs\n");

@@ -16,12 +16,12 @@ if(XVFB_RUN)
   set_tests_properties(gui_scripted_all_lessons PROPERTIES TIMEOUT 1200)
   # A finished sweep behind the live run (issue 22): of a sweep over n = 0 and 5, the ghost of
   # the running config (n = 5) is drawn on the steps plot with its band; a missing aggregate
-  # folder is one line, exit 2.
+  # folder, or a sweep of another experiment, is one line, exit 2.
   set(GHOST ${GUI_OUT}/sweep_ghost)
   add_test(NAME gui_scripted_sweep_ghost
-           COMMAND sh -c "rm -rf ${GHOST} && $<TARGET_FILE:dynalab-cli> sweep dyna_maze --seeds 0-4 --grid agent.planning_steps=0,5 --jobs 2 --out ${GHOST} >/dev/null && $<TARGET_FILE:dynalab-cli> aggregate ${GHOST} --out ${GHOST}/figures >/dev/null && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --set agent.planning_steps=5 --ticks 400 --ghost ${GHOST}/figures --size 1280x800 --screenshot ${GHOST}/ghost.png --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ghost ${GHOST}/nothing --size 1280x800 --exit 2>&1; echo exit=$?")
+           COMMAND sh -c "rm -rf ${GHOST} && $<TARGET_FILE:dynalab-cli> sweep dyna_maze --seeds 0-4 --grid agent.planning_steps=0,5 --jobs 2 --out ${GHOST} >/dev/null && $<TARGET_FILE:dynalab-cli> aggregate ${GHOST} --out ${GHOST}/figures >/dev/null && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --set agent.planning_steps=5 --ticks 400 --ghost ${GHOST}/figures --size 1280x800 --screenshot ${GHOST}/ghost.png --exit 2>&1 && LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment dyna_maze --ghost ${GHOST}/nothing --size 1280x800 --exit 2>&1; echo exit=$?; LIBGL_ALWAYS_SOFTWARE=1 xvfb-run -a -s '-screen 0 1280x800x24' $<TARGET_FILE:dynalab> --experiment blocking_maze --ghost ${GHOST}/figures --size 1280x800 --exit 2>&1; echo exit=$?")
   set_tests_properties(gui_scripted_sweep_ghost PROPERTIES PASS_REGULAR_EXPRESSION
-                       "sweep ghost: sweep planning_steps=5 \\(mean of 5\\) on steps_per_episode\n.*error: [^\n]*sweep_ghost/nothing: not found \\(write it with dynalab-cli aggregate SWEEP_DIR --out DIR\\)\nexit=2")
+                       "sweep ghost: sweep planning_steps=5: mean .+ SE, 5 runs on steps_per_episode\n.*error: [^\n]*sweep_ghost/nothing: not found \\(write it with dynalab-cli aggregate SWEEP_DIR --out DIR\\)\nexit=2\n.*error: [^\n]*summary.csv: a sweep of dyna_maze, but the app runs blocking_maze \\(open dyna_maze first\\)\nexit=2")
   # A bad lesson, step or --from-step exits 2 with one line, before any window opens.
   add_test(NAME gui_scripted_bad_lesson
            COMMAND sh -c "$<TARGET_FILE:dynalab> --lesson no_such_lesson --exit 2>&1; a=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --step 99 --exit 2>&1; b=$?; $<TARGET_FILE:dynalab> --lesson 07_dyna_maze --from-step 3 --step 2 --exit 2>&1; c=$?; test $a -eq 2 && test $b -eq 2 && test $c -eq 2 && echo all-exit-2")

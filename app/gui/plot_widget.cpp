@@ -361,7 +361,9 @@ PlotStyle runs_style(const Figure& fig, float line_scale) {
   bool any = false;
   for (const Series& se : fig.series) {
     if (se.colour >= 0) {  // a fixed colour (a sweep's ghost) is not a variant
-      ps.series.push_back(SeriesStyle{});
+      SeriesStyle st;
+      if (is_sweep_ghost(se)) st.line_alpha = 0.7f, st.line_width = 0.8f;  // behind the live run
+      ps.series.push_back(st);
       continue;
     }
     const size_t colon = se.label.rfind(": ");
@@ -377,7 +379,9 @@ PlotStyle runs_style(const Figure& fig, float line_scale) {
     if (is_run) st.line_alpha = 0.4f, st.line_width = 0.6f;
     ps.series.push_back(st);
   }
-  if (!any) ps.series.clear();  // one run: every series its own colour, as before
+  if (!any)  // one run: every series its own colour, as before (a ghost keeps its style)
+    for (size_t i = 0; i < ps.series.size(); ++i)
+      if (!is_sweep_ghost(fig.series[i])) ps.series[i] = SeriesStyle{};
   return ps;
 }
 

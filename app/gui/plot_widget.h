@@ -40,6 +40,12 @@ struct PlotStyle {
 /// Figures without such series get the default style.
 PlotStyle runs_style(const Figure& fig, float line_scale);
 
+/// True for a finished sweep's mean drawn behind the live run (app/gui/sweep_ghost.cpp): a
+/// fixed-colour series with a band, labelled "sweep ...". runs_style draws it thin and pale.
+inline bool is_sweep_ghost(const Series& s) {
+  return s.colour >= 0 && s.has_band() && s.label.rfind("sweep ", 0) == 0;
+}
+
 /// The labels `fig`'s legend lists (series with a label), in order.
 std::vector<std::string> legend_labels(const Figure& fig);
 

@@ -1,10 +1,12 @@
 // A finished sweep drawn behind the live run (issue 22: "where should this run be?"): the mean
 // of every matching config as a dark line with its standard-error band, appended to the plots
-// whose metric the sweep has (core/sweep/aggregate.h: sweep_metric_of_figure).
+// whose metric the sweep has (core/sweep/aggregate.h: sweep_metric_of_figure). Only a sweep of
+// the running experiment is drawn.
 
 #include <charconv>
 
 #include "app/gui/app.h"
+#include "app/gui/plot_widget.h"
 
 namespace dynalab {
 
@@ -50,6 +52,10 @@ std::string App::load_sweep_ghost(const std::string& path) {
   }
   if (ghosts.empty())
     return path + ": the sweep has no steps, return or eval_return to draw behind the plots";
+  const std::string running = snap_ ? snap_->experiment : name_;
+  if (ghosts.front().experiment != running)
+    return ghosts.front().source + ": a sweep of " + ghosts.front().experiment + ", but the app runs " + running +
+           " (open " + ghosts.front().experiment + " first)";
   sweep_ghost_ = std::move(ghosts);
   return "";
 }
@@ -63,10 +69,11 @@ std::string App::sweep_ghost_summary() const {
 
 void App::add_sweep_ghost(std::vector<Figure>& figs) const {
   if (sweep_ghost_.empty()) return;
+  const std::string running = snap_ ? snap_->experiment : name_;
   for (Figure& f : figs) {
     const std::string metric = sweep_metric_of_figure(f.id);
     for (const SweepGhost& g : sweep_ghost_) {
-      if (g.metric != metric) continue;
+      if (g.metric != metric || g.experiment != running) continue;  // another experiment's numbers
       // The configs whose grid values are the running config's; every config when none is.
       std::vector<const SweepGhost::Curve*> shown;
       for (const auto& c : g.curves) {
@@ -74,12 +81,17 @@ void App::add_sweep_ghost(std::vector<Figure>& figs) const {
         for (const auto& [key, value] : c.overrides) match = match && same_value(config_.edited, key, value);
         if (match) shown.push_back(&c);
       }
-      if (shown.empty())
+      const bool matched = !shown.empty();
+      if (!matched)
         for (const auto& c : g.curves) shown.push_back(&c);
-      for (const SweepGhost::Curve* c : shown) {
+      // The matching config in the palette's dark grey (behind the live colours, not one of
+      // them); without a match every config, each in a colour the live run does not use.
+      static constexpr int kOtherColours[] = {7, 3, 4, 5};
+      for (size_t i = 0; i < shown.size(); ++i) {
+        const SweepGhost::Curve* c = shown[i];
         Series s;
-        s.label = "sweep " + c->config + " (mean of " + std::to_string(c->n) + ")";
-        s.colour = 6;  // the palette's dark grey: behind the live colours, not one of them
+        s.label = "sweep " + c->config + ": mean \u00b1 SE, " + std::to_string(c->n) + " runs";
+        s.colour = matched ? 6 : kOtherColours[i % 4];
         s.x = c->x;
         s.y = c->mean;
         for (size_t k = 0; k < c->x.size(); ++k) {
@@ -99,7 +111,7 @@ std::string App::sweep_ghost_line() const {
   std::string line;
   for (const Figure& f : figures_)
     for (const Series& s : f.series)
-      if (s.label.rfind("sweep ", 0) == 0 && s.has_band())
+      if (is_sweep_ghost(s))
         line += (line.empty() ? "" : ", ") + s.label + " on " + f.id;
   return "sweep ghost: " + (line.empty() ? std::string("no plot of this run shows its metrics") : line);
 }

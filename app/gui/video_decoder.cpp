@@ -1,4 +1,5 @@
 #include "app/gui/video_decoder.h"
+#include "app/gui/av_error_text.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -12,12 +13,6 @@ extern "C" {
 namespace dynalab {
 
 namespace {
-std::string av_error_text(int e) {
-  char b[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(e, b, sizeof b);
-  return b;
-}
-
 // Owners of the libav objects, freed on every return path.
 struct Demuxer {
   AVFormatContext* fmt = nullptr;

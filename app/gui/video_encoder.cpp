@@ -1,4 +1,5 @@
 #include "app/gui/video_encoder.h"
+#include "app/gui/av_error_text.h"
 
 extern "C" {
 #include <libavcodec/avcodec.h>
@@ -14,12 +15,6 @@ extern "C" {
 namespace dynalab {
 
 namespace {
-
-std::string av_error_text(int e) {
-  char b[AV_ERROR_MAX_STRING_SIZE] = {0};
-  av_strerror(e, b, sizeof b);
-  return b;
-}
 
 // GIF holds 256 colours per frame. libavfilter's palettegen is not among the packages we use,
 // so GIFs get one fixed palette: the 6x6x6 colour cube (216 colours) plus 40 greys, mapped to

@@ -47,12 +47,20 @@ void read_run_file(SweepResults& r, size_t run, const std::filesystem::path& fil
     if (m == r.metrics.size()) r.metrics.push_back({c, x_column});
     columns.emplace_back(c, m);
   }
+  // A damaged file (cut off mid-row, a row twice) would bias the mean without a word.
+  std::set<std::pair<int, double>> seen;
+  size_t line = 1;
   for (const auto& row : csv_rows(text)) {
-    const auto x = row.find(x_column);
-    if (x == row.end()) throw InputError(file.string() + ": a row without column " + x_column);
+    ++line;
+    if (row.size() != header.size())
+      throw InputError(file.string() + ": line " + std::to_string(line) + " has " + std::to_string(row.size()) +
+                       " of the header's " + std::to_string(header.size()) + " fields");
     const auto sub = row.find("run");
     const int sub_run = sub == row.end() ? 0 : int(parse_cell(sub->second, file, "run"));
-    const double xv = parse_cell(x->second, file, x_column) + x_offset;
+    const double xv = parse_cell(row.at(x_column), file, x_column) + x_offset;
+    if (!seen.insert({sub_run, xv}).second)
+      throw InputError(file.string() + ": line " + std::to_string(line) + " repeats " + x_column + " " +
+                       row.at(x_column) + " of run " + std::to_string(sub_run));
     for (const auto& [c, m] : columns) {
       const auto cell = row.find(c);
       if (cell == row.end() || cell->second.empty()) continue;
@@ -68,7 +76,7 @@ SweepResults read_sweep_results(const std::filesystem::path& dir) {
   r.plan = read_sweep_manifest(dir);
   for (size_t i = 0; i < r.plan.runs.size(); ++i) {
     const std::filesystem::path run_dir = dir / r.plan.runs[i].dir;
-    if (!std::filesystem::is_directory(run_dir)) {
+    if (!sweep_run_done(r.plan.runs[i], dir)) {
       r.unfinished.push_back(r.plan.runs[i].dir);
       continue;
     }
@@ -192,7 +200,20 @@ std::vector<Figure> sweep_figures(const SweepResults& r, const std::vector<Sweep
       s.label = configs[c]->config_label + " (n = " + std::to_string(n) + ")";
       f.series.push_back(std::move(s));
     }
-    if (f.series.empty()) continue;
+    if (f.series.empty()) {
+      if (!options.metrics.empty())
+        throw InputError("aggregate: --x-min " + format_number(options.x_min) + ": metric " + metric.name +
+                         " has no point at or after it");
+      continue;
+    }
+    if (options.y_scale == SweepFigureOptions::YScale::log)
+      for (const Series& s : f.series)
+        for (size_t k = 0; k < s.y.size(); ++k)
+          if (!(s.band_lo[k] > 0) && !(std::isnan(s.band_lo[k]) && s.y[k] > 0))
+            throw InputError("aggregate: --y-scale log: " + metric.name + " of " + s.label + " reaches " +
+                             format_number(std::isnan(s.band_lo[k]) ? s.y[k] : s.band_lo[k]) +
+                             " at x = " + format_number(s.x[k]) +
+                             ", which a log axis cannot draw (use --y-scale linear, or --metrics)");
     f.title = experiment + ": " + metric.name + ", mean \u00b1 standard error over " + std::to_string(n_max) + " runs";
     f.log_y = options.y_scale == SweepFigureOptions::YScale::log ||
               (options.y_scale == SweepFigureOptions::YScale::automatic && spans_orders_of_magnitude(f));
@@ -218,7 +239,7 @@ SweepGhost read_sweep_ghost(const std::filesystem::path& path, const std::string
   if (header.empty() || header.front() != "experiment" || config_col == header.end())
     throw InputError(file.string() + ": not an aggregate summary (expected columns experiment,...,config,metric,x,n,mean,se)");
   const std::vector<std::string> keys(header.begin() + 1, config_col);
-  SweepGhost g{file.string(), metric, {}};
+  SweepGhost g{file.string(), "", metric, {}};
   for (const auto& row : csv_rows(text)) {
     const auto cell = [&](const std::string& c) -> const std::string& {
       const auto it = row.find(c);
@@ -226,6 +247,7 @@ SweepGhost read_sweep_ghost(const std::filesystem::path& path, const std::string
       return it->second;
     };
     if (cell("metric") != metric) continue;
+    g.experiment = cell("experiment");
     const std::string& config = cell("config");
     if (g.curves.empty() || g.curves.back().config != config) {
       g.curves.push_back({config, {}, {}, {}, {}, int(parse_cell(cell("n"), file, "n"))});

@@ -40,8 +40,9 @@ struct SweepResults {
 };
 
 /// Reads dir/sweep.json and every finished run's metrics.csv and learning_curve.csv. Throws
-/// InputError naming the file (and column) for a missing manifest or a malformed CSV; a run
-/// not yet finished is listed in `unfinished`, not an error.
+/// InputError naming the file (and column or line) for a missing manifest or a damaged CSV (a
+/// bad number, a short row, an x twice); a run not yet finished (no metrics.csv) is listed in
+/// `unfinished`, not an error.
 SweepResults read_sweep_results(const std::filesystem::path& dir);
 
 /// Mean and standard error of one metric of one config at one x.
@@ -74,7 +75,8 @@ struct SweepFigureOptions {
 
 /// One figure per metric (id = the metric): per config, the mean as a line with its standard
 /// error as a band, labelled "CONFIG (n = N)". Throws InputError if options.metrics names a
-/// metric the runs do not have.
+/// metric the runs do not have or one left with no point by x_min, or if a log y scale is
+/// asked for a metric whose band reaches zero or below.
 std::vector<Figure> sweep_figures(const SweepResults& r, const std::vector<SweepStat>& stats,
                                   const SweepFigureOptions& options);
 
@@ -92,7 +94,8 @@ struct SweepGhost {
     std::vector<double> x, mean, se;
     int n = 0;                                  ///< runs at the first x
   };
-  std::string source;  ///< the summary.csv path
+  std::string source;      ///< the summary.csv path
+  std::string experiment;  ///< the swept experiment's name (a file's stem)
   std::string metric;
   std::vector<Curve> curves;
 };

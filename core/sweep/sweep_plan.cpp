@@ -75,6 +75,7 @@ SweepPlan plan_sweep(const std::string& experiment, const std::vector<uint64_t>&
                      const std::vector<SweepAxis>& grid, const EnvRegistry& envs) {
   if (seeds.empty()) throw InputError("sweep: --seeds lists no seed");
   SweepPlan plan;
+  plan.fingerprint = 14695981039346656037ull;
   // A JSON file is named by its absolute path: the run lines may run from any folder.
   plan.experiment = std::filesystem::path(experiment).extension() == ".json"
                         ? std::filesystem::absolute(experiment).lexically_normal().string()
@@ -82,8 +83,11 @@ SweepPlan plan_sweep(const std::string& experiment, const std::vector<uint64_t>&
   plan.seeds = seeds;
   plan.grid = grid;
   std::set<std::string> keys;
-  for (const SweepAxis& a : grid)
+  for (const SweepAxis& a : grid) {
     if (!keys.insert(a.key).second) throw InputError("sweep: --grid names '" + a.key + "' twice");
+    // Each run's seed is its --seed; a grid over "seed" would override it and repeat runs.
+    if (a.key == "seed") throw InputError("sweep: --grid seed: give the seeds with --seeds (e.g. --seeds 0-29)");
+  }
   // The configs: an odometer over the axes, the last axis fastest.
   std::vector<size_t> at(grid.size(), 0);
   for (bool more = true; more;) {
@@ -96,8 +100,12 @@ SweepPlan plan_sweep(const std::string& experiment, const std::vector<uint64_t>&
       label += (label.empty() ? "" : " ") + short_key(grid[i].key) + "=" + grid[i].values[at[i]];
     }
     try {
-      make_experiment(load_experiment(plan.experiment, sets), envs);
+      // The resolved config (defaults filled in) of the first seed: the fingerprint catches an
+      // experiment file edited between a sweep and its resumption.
+      const std::string resolved = make_experiment(load_experiment(plan.experiment, sets), envs)->config().dump();
+      for (char c : resolved) plan.fingerprint = (plan.fingerprint ^ uint8_t(c)) * 1099511628211ull;  // FNV-1a
     } catch (const InputError& e) {
+      if (grid.empty()) throw InputError(std::string("sweep: ") + e.what());
       std::string config, why = e.what();
       for (const auto& [k, v] : overrides) {
         config += " " + k + "=" + v;
@@ -108,6 +116,12 @@ SweepPlan plan_sweep(const std::string& experiment, const std::vector<uint64_t>&
       throw InputError("sweep: --grid" + config + ": " + why);
     }
     const std::string config_dir = grid.empty() ? std::string("default") : folder_name(label);
+    // Two configs in one folder would count one run twice (a repeated value, or values that
+    // differ only in a character a folder name cannot hold).
+    for (const SweepRun& r : plan.runs)
+      if (r.dir == "runs/" + config_dir + "/seed_" + std::to_string(seeds.front()))
+        throw InputError("sweep: --grid: '" + r.config_label + "' and '" + label + "' would share the folder runs/" +
+                         config_dir + " (a repeated or look-alike value)");
     for (uint64_t seed : seeds)
       plan.runs.push_back({"runs/" + config_dir + "/seed_" + std::to_string(seed), seed, overrides,
                            grid.empty() ? std::filesystem::path(experiment).stem().string() : label});
@@ -126,6 +140,7 @@ SweepPlan plan_sweep(const std::string& experiment, const std::vector<uint64_t>&
 void write_sweep_manifest(const SweepPlan& plan, const std::filesystem::path& dir) {
   Json j;
   j["experiment"] = plan.experiment;
+  j["fingerprint"] = plan.fingerprint;
   j["seeds"] = plan.seeds;
   j["grid"] = Json::array();
   for (const SweepAxis& a : plan.grid) j["grid"].push_back({{"key", a.key}, {"values", a.values}});
@@ -146,6 +161,7 @@ SweepPlan read_sweep_manifest(const std::filesystem::path& dir) {
   SweepPlan plan;
   try {
     plan.experiment = j.at("experiment").get<std::string>();
+    plan.fingerprint = j.value("fingerprint", uint64_t(0));
     plan.seeds = j.at("seeds").get<std::vector<uint64_t>>();
     for (const Json& a : j.at("grid"))
       plan.grid.push_back({a.at("key").get<std::string>(), a.at("values").get<std::vector<std::string>>()});
@@ -163,10 +179,16 @@ SweepPlan read_sweep_manifest(const std::filesystem::path& dir) {
 }
 
 bool same_sweep(const SweepPlan& a, const SweepPlan& b) {
-  if (a.experiment != b.experiment || a.seeds != b.seeds || a.grid.size() != b.grid.size()) return false;
+  if (a.experiment != b.experiment || a.fingerprint != b.fingerprint || a.seeds != b.seeds ||
+      a.grid.size() != b.grid.size())
+    return false;
   for (size_t i = 0; i < a.grid.size(); ++i)
     if (a.grid[i].key != b.grid[i].key || a.grid[i].values != b.grid[i].values) return false;
   return true;
+}
+
+bool sweep_run_done(const SweepRun& run, const std::filesystem::path& dir) {
+  return std::filesystem::is_regular_file(dir / run.dir / "metrics.csv");
 }
 
 std::string shell_quote(const std::string& text) {
@@ -183,7 +205,8 @@ std::string sweep_command_line(const SweepRun& run, const SweepPlan& plan, const
                     std::to_string(run.seed);
   for (const auto& [k, v] : run.overrides) cmd += " --set " + shell_quote(k + "=" + v);
   cmd += " --out " + partial + " --quiet";
-  return "test -d " + done + " || { rm -rf " + partial + " && mkdir -p " + partial + " && " + cmd + " 2> " +
+  return "test -f " + shell_quote((dir / run.dir / "metrics.csv").string()) + " || { rm -rf " + partial + " " +
+         done + " && mkdir -p " + partial + " && " + cmd + " 2> " +
          shell_quote((dir / run.dir).string() + ".partial/stderr.log") + " && mv " + partial + " " + done + "; }";
 }
 

@@ -8,9 +8,10 @@
 // at a time on this machine, `--emit parallel` hands the same lines to GNU parallel and `--emit
 // slurm` to a Slurm job array, so a sweep behaves the same on a laptop and on a cluster:
 //   - a run writes into RUN.partial/ (its stderr in RUN.partial/stderr.log) and is renamed to
-//     RUN/ only when it exits 0, so a folder RUN/ is a finished run;
-//   - a line whose RUN/ exists does nothing: a sweep that stopped (Ctrl-C, a node lost) resumes
-//     by running the same command again.
+//     RUN/ only when it exits 0, so a folder RUN/ with its metrics.csv is a finished run
+//     (sweep_run_done);
+//   - a line whose run is done does nothing: a sweep that stopped (Ctrl-C, a node lost)
+//     resumes by running the same command again.
 
 #include <cstdint>
 #include <filesystem>
@@ -40,6 +41,9 @@ struct SweepRun {
 
 struct SweepPlan {
   std::string experiment;  ///< a registered name, or an absolute path to a JSON file
+  /// FNV-1a of every config's resolved JSON: a sweep resumed after its experiment file (or a
+  /// default) changed would mix two experiments under one label, so it is refused.
+  uint64_t fingerprint = 0;
   std::vector<uint64_t> seeds;
   std::vector<SweepAxis> grid;
   std::vector<SweepRun> runs;  ///< configs (grid order) times seeds
@@ -65,7 +69,7 @@ SweepPlan plan_sweep(const std::string& experiment, const std::vector<uint64_t>&
 void write_sweep_manifest(const SweepPlan& plan, const std::filesystem::path& dir);
 /// Reads dir/sweep.json. Throws InputError naming the file (and key) if missing or malformed.
 SweepPlan read_sweep_manifest(const std::filesystem::path& dir);
-/// True if the two plans run the same experiment, seeds and grid.
+/// True if the two plans run the same experiment (fingerprint included), seeds and grid.
 bool same_sweep(const SweepPlan& a, const SweepPlan& b);
 
 /// The shell command line of one run (see the header comment): `cli` is the dynalab-cli
@@ -77,6 +81,9 @@ std::string sweep_command_line(const SweepRun& run, const SweepPlan& plan, const
 /// at most `max_parallel` tasks at a time (0: no limit); logs in log_dir/%A_%a.out.
 std::string slurm_array_script(const SweepPlan& plan, const std::filesystem::path& commands_file,
                                const std::filesystem::path& log_dir, int max_parallel);
+
+/// True if the run's folder under the sweep folder `dir` holds its metrics.csv.
+bool sweep_run_done(const SweepRun& run, const std::filesystem::path& dir);
 
 /// `text` quoted for a POSIX shell ('...', with ' written as '\'').
 std::string shell_quote(const std::string& text);
