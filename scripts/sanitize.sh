@@ -52,6 +52,7 @@ for w in "${which[@]}"; do
       cmake --build build-asan -j"$jobs" --target dynalab-cli "${FUZZ_TARGETS[@]}" dynalab_test_executables
       (cd build-asan &&
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+        LSAN_OPTIONS=suppressions="$PWD/../scripts/lsan_suppressions.txt":print_suppressions=0 \
         UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
         ctest --output-on-failure -j"$jobs")
       scripts/fuzz_smoke.sh

@@ -185,6 +185,7 @@ TEST_CASE("bad input to sweep and aggregate: one line, exit 2") {
       {"sweep dyna_maze --emit pbs --out " + (dir / "s3").string(), "--emit"},
       {"sweep no_such_experiment --out " + (dir / "s4").string(), "no_such_experiment"},
       {"sweep dyna_maze", "--out DIR is required"},
+      {"sweep dyna_maze --out " + dir.string(), "is a folder with files but no sweep.json"},
       {"aggregate " + dir.string() + " --out " + (dir / "f").string(), "sweep.json: not found"},
   };
   for (const auto& c : cases) {  // no structured binding: CAPTURE cannot capture one under clang

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -62,14 +63,19 @@ std::string last_log_line(const std::filesystem::path& log) {
   return last;
 }
 
+/// Set by Ctrl-C: the runs (same process group) get the signal too; the sweep waits for them,
+/// says how far it got and how to go on.
+volatile std::sig_atomic_t interrupted = 0;
+
 /// Runs the lines of the unfinished runs, `jobs` at a time. Returns the failed runs' indices.
 std::vector<size_t> run_locally(const std::vector<std::string>& lines, const std::vector<size_t>& todo, int jobs) {
+  std::signal(SIGINT, [](int) { interrupted = 1; });
   ProgressBar bar("sweep", double(todo.size()), "runs");
   std::map<pid_t, size_t> running;
   std::vector<size_t> failed;
   size_t next = 0, done = 0;
   while (next < todo.size() || !running.empty()) {
-    while (next < todo.size() && int(running.size()) < jobs) {
+    while (!interrupted && next < todo.size() && int(running.size()) < jobs) {
       running[spawn_shell(lines[todo[next]])] = todo[next];
       ++next;
     }
@@ -83,8 +89,15 @@ std::vector<size_t> run_locally(const std::vector<std::string>& lines, const std
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     bar.update(double(done));
+    if (interrupted && running.empty()) break;
   }
   bar.finish();
+  std::signal(SIGINT, SIG_DFL);
+  if (interrupted) {
+    std::fprintf(stderr, "sweep: interrupted after %zu of %zu runs; run the same command to resume\n",
+                 done - failed.size(), todo.size());
+    throw cmdline::ExitCode{130};
+  }
   return failed;
 }
 
@@ -95,6 +108,9 @@ void sweep(const SweepArgs& a) {
   for (const std::string& g : a.grid) grid.push_back(parse_grid_axis(g));
   const SweepPlan plan = plan_sweep(a.experiment, parse_seed_list(a.seeds), grid, env_registry());
   const std::filesystem::path dir = std::filesystem::absolute(a.out).lexically_normal();
+  // A folder with other things in it (a run's outputs, an aggregate) is not a sweep to resume.
+  if (std::filesystem::is_directory(dir) && !std::filesystem::is_empty(dir) && !std::filesystem::exists(dir / "sweep.json"))
+    throw InputError("sweep: --out " + dir.string() + " is a folder with files but no sweep.json: choose a new or empty folder");
   if (std::filesystem::exists(dir / "sweep.json") && !same_sweep(read_sweep_manifest(dir), plan))
     throw InputError("sweep: " + (dir / "sweep.json").string() +
                      " holds another sweep (experiment, seeds or grid differ): choose another --out");

@@ -211,6 +211,11 @@ std::string check_record_flags(const CLI::App& app, const AppArgs& a) {
     return "--record-lesson: records one file per step; drop --record";
   if (!a.record.empty() && a.frame_stats.empty() && !app.count("--seconds"))
     return "--record " + a.record + ": needs --seconds S (the video's length)";
+  // S x F frames exactly, so S must hold one frame at least (0.001 s would give a 1-frame
+  // video of "0.0 s").
+  if (any && app.count("--seconds") && a.seconds * a.record_fps < 1)
+    return "--seconds " + format_number(a.seconds) + ": shorter than one frame at " + std::to_string(a.record_fps) +
+           " frames/s";
   if (!a.record_lesson.empty() && a.lesson.empty())
     return "--record-lesson " + a.record_lesson + ": needs --lesson NAME";
   if (any && a.from_step > 0) return "--from-step: not with --record / --record-lesson";

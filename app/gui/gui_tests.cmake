@@ -138,9 +138,9 @@ if(XVFB_RUN)
   # Bad input exits 2 with one line before any window opens: an unknown extension, a folder
   # that takes no files (/proc, even for root), a bad or missing --seconds.
   add_test(NAME gui_record_bad_input
-           COMMAND sh -c "d=$<TARGET_FILE:dynalab>; $d --lesson 07_dyna_maze --step 2 --record x.avi --seconds 2 2>&1; a=$?; $d --experiment dyna_maze --record /proc/no/x.mp4 --seconds 2 2>&1; b=$?; $d --experiment dyna_maze --record /proc/x.mp4 --seconds 2 2>&1; c=$?; $d --experiment dyna_maze --record x.mp4 --seconds 0 2>&1; e=$?; $d --experiment dyna_maze --record x.mp4 2>&1; f=$?; test $a$b$c$e$f = 22222 && echo all-exit-2")
+           COMMAND sh -c "d=$<TARGET_FILE:dynalab>; $d --lesson 07_dyna_maze --step 2 --record x.avi --seconds 2 2>&1; a=$?; $d --experiment dyna_maze --record /proc/no/x.mp4 --seconds 2 2>&1; b=$?; $d --experiment dyna_maze --record /proc/x.mp4 --seconds 2 2>&1; c=$?; $d --experiment dyna_maze --record x.mp4 --seconds 0 2>&1; e=$?; $d --experiment dyna_maze --record x.mp4 2>&1; f=$?; $d --experiment dyna_maze --record x.mp4 --seconds 0.001 2>&1; g=$?; test $a$b$c$e$f$g = 222222 && echo all-exit-2")
   set_tests_properties(gui_record_bad_input PROPERTIES PASS_REGULAR_EXPRESSION
-                       "^error: x.avi: unknown video format '.avi' \\(expected .mp4 or .gif\\)\nerror: /proc/no/x.mp4: no such folder /proc/no\nerror: /proc/x.mp4: folder /proc is not writable \\([^\n]*\\)\nerror: --seconds: expected seconds in \\(0, 3600\\], got '0'\nerror: --record x.mp4: needs --seconds S \\(the video's length\\)\nall-exit-2")
+                       "^error: x.avi: unknown video format '.avi' \\(expected .mp4 or .gif\\)\nerror: /proc/no/x.mp4: no such folder /proc/no\nerror: /proc/x.mp4: folder /proc is not writable \\([^\n]*\\)\nerror: --seconds: expected seconds in \\(0, 3600\\], got '0'\nerror: --record x.mp4: needs --seconds S \\(the video's length\\)\nerror: --seconds 0.001: shorter than one frame at 30 frames/s\nall-exit-2")
   # A disk that fills mid-recording (a 300 KB file-size limit: writes fail as on a full disk):
   # headless, one line naming the file, exit 1, no partial file; live (the Record button's
   # recording under the GUI benchmark), one line and the frames go on to the end.
