@@ -150,10 +150,11 @@ TEST_CASE("sweep runs each run as a process, resumes, reports failures; aggregat
 
   // A run that fails (its config folder is a file) fails the sweep, named, exit 1; the others run.
   const auto broken = temp_dir("sweep_broken");
+  const std::string broken_sweep = "sweep dyna_maze --seeds 0-1 --grid agent.planning_steps=0,50 --jobs 2 --out " + broken.string();
+  REQUIRE(run_cli(broken_sweep + " --emit parallel").exit_code == 0);  // the plan, no run yet
   std::filesystem::create_directories(broken / "runs");
   std::ofstream(broken / "runs/planning_steps=50") << "not a folder";
-  const CliResult failed =
-      run_cli("sweep dyna_maze --seeds 0-1 --grid agent.planning_steps=0,50 --jobs 2 --out " + broken.string());
+  const CliResult failed = run_cli(broken_sweep);
   CAPTURE(failed.output);
   CHECK(failed.exit_code == 1);
   CHECK(failed.output.find("4 runs (0 already done, 2 ran, 2 failed)") != std::string::npos);
