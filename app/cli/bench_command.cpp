@@ -57,23 +57,22 @@ class MedianCollector : public benchmark::ConsoleReporter {
 /// there is no display, and returns its frame-stats JSON (or {"skipped": why}).
 Json gui_frame_build() {
   namespace fs = std::filesystem;
-  std::error_code ec;
-  const fs::path self = fs::read_symlink("/proc/self/exe", ec);
   const char* override_bin = std::getenv("DYNALAB_GUI_BIN");
-  const fs::path gui = override_bin ? fs::path(override_bin) : self.parent_path() / "gui" / "dynalab";
-  if (ec || !fs::exists(gui)) return Json{{"skipped", "no GUI binary at " + gui.string()}};
+  const fs::path gui = override_bin ? fs::path(override_bin) : cli_executable().parent_path() / "gui" / "dynalab";
+  if (!fs::exists(gui)) return Json{{"skipped", "no GUI binary at " + gui.string()}};
   const bool display = std::getenv("DISPLAY") != nullptr;
   if (!display && std::system("command -v xvfb-run >/dev/null 2>&1") != 0)
     return Json{{"skipped", "no DISPLAY and no xvfb-run"}};
   const fs::path out = fs::temp_directory_path() / ("dynalab_frames_" + std::to_string(getpid()) + ".json");
   // random_steps = 50: the worker is fitting the ensemble (then planning) during the frames.
   const std::string cmd = std::string(display ? "" : "xvfb-run -a -s '-screen 0 1280x800x24' ") +
-                          "'" + gui.string() + "' --experiment cartpole_swingup_pets --set random_steps=50 " +
-                          "--ticks 100000000 --frames 600 --size 1280x800 --frame-stats '" +
-                          out.string() + "' >/dev/null 2>&1";
+                          shell_quote(gui.string()) + " --experiment cartpole_swingup_pets --set random_steps=50 " +
+                          "--ticks 100000000 --frames 600 --size 1280x800 --frame-stats " +
+                          shell_quote(out.string()) + " >/dev/null 2>&1";
   if (std::system(cmd.c_str()) != 0) return Json{{"skipped", "the GUI run failed: " + cmd}};
   std::ifstream in(out);
   Json j = Json::parse(in, nullptr, false);
+  std::error_code ec;
   fs::remove(out, ec);
   if (j.is_discarded()) return Json{{"skipped", "unreadable frame stats from the GUI"}};
   return j;

@@ -4,6 +4,7 @@
 // success, 2 bad input (one line on stderr naming the flag, or the file and key), 1 anything
 // else (app/common/command_line.h).
 
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,5 +59,11 @@ std::unique_ptr<Experiment> experiment_for_run(const ExperimentArgs& a, const ch
 void run_ticks(Experiment& e, long long ticks);
 /// Adds --ticks N (to the end when not given) to `cmd`.
 void add_ticks_option(CLI::App& cmd, long long& ticks);
+/// This dynalab-cli's own path (/proc/self/exe): sweep's run lines call it, bench finds the GUI
+/// beside it. Throws std::runtime_error if the system does not say.
+std::filesystem::path cli_executable();
+/// `text` quoted for a POSIX shell ('...', with ' written as '\''): sweep's run lines and
+/// bench's GUI command (defined in sweep_jobs.cpp).
+std::string shell_quote(const std::string& text);
 
 }  // namespace dynalab::cli

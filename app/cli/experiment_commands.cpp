@@ -86,6 +86,13 @@ void add_ticks_option(CLI::App& cmd, long long& ticks) {
       ->check(cmdline::integer_in(0, 1ll << 53));
 }
 
+std::filesystem::path cli_executable() {
+  std::error_code ec;
+  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (ec) throw std::runtime_error("cannot find this program's path (/proc/self/exe): " + ec.message());
+  return p;
+}
+
 void run_ticks(Experiment& e, long long ticks) {
   if (ticks < 0)
     e.run_to_end();

@@ -19,6 +19,7 @@
 #include "app/cli/cli.h"
 #include "app/cli/progress_bar.h"
 #include "app/cli/svg_png.h"
+#include "app/cli/sweep_jobs.h"
 #include "core/export/figure_svg.h"
 #include "core/io/atomic_file.h"
 #include "core/sweep/aggregate.h"
@@ -36,14 +37,6 @@ struct SweepArgs {
   std::vector<std::string> grid;
   long long jobs = 0;
 };
-
-/// This program's own path: the run lines call the same dynalab-cli.
-std::filesystem::path own_executable() {
-  std::error_code ec;
-  const auto p = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (ec) throw std::runtime_error("sweep: cannot find this program's path (/proc/self/exe): " + ec.message());
-  return p;
-}
 
 /// Starts `/bin/sh -c line`; returns its pid.
 pid_t spawn_shell(const std::string& line) {
@@ -116,7 +109,7 @@ void sweep(const SweepArgs& a) {
                      " holds another sweep (experiment, seeds or grid differ): choose another --out");
   ensure_directory(dir);
   write_sweep_manifest(plan, dir);
-  const std::filesystem::path cli = own_executable();
+  const std::filesystem::path cli = cli_executable();
   std::vector<std::string> lines;
   std::string commands;
   for (const SweepRun& run : plan.runs) {

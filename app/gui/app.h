@@ -80,6 +80,9 @@ class App {
   /// Scripted runs: one line on the ladder window's runs, "random 1, ARS 1, ..." (rung label and
   /// its number of runs), "" when the window is closed.
   std::string ladder_line();
+  /// For scripted runs: "sweep ghost: SERIES on PLOT, ..." (the ghost series on this frame's
+  /// plots), or "" without a ghost.
+  std::string sweep_ghost_line() const;
   /// Side-by-side run view (side_by_side.cpp): the experiments ENV_v05, ENV_v10, ENV_v15 (those
   /// registered) each on its own runner, in one pane each, with their returns on one plot.
   /// Returns an error message ("" on success). Scripted: `--side-by-side ENV`.
@@ -278,12 +281,6 @@ class App {
   void add_sweep_ghost(std::vector<Figure>& figs) const;
   std::string sweep_ghost_summary() const;
 
- public:
-  /// For scripted runs: "sweep ghost: SERIES on PLOT, ..." (the ghost series on this frame's
-  /// plots), or "" without a ghost.
-  std::string sweep_ghost_line() const;
-
- private:
   float line_scale() const { return presenting() ? 2.0f : 1.0f; }
   // Recording (app_recording.cpp).
   void toggle_recording();  // the Record button and F9: start to dynalab_exports/, or stop

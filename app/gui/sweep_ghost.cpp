@@ -3,10 +3,9 @@
 // whose metric the sweep has (core/sweep/aggregate.h: sweep_metric_of_figure). Only a sweep of
 // the running experiment is drawn.
 
-#include <charconv>
-
 #include "app/gui/app.h"
 #include "app/gui/plot_widget.h"
+#include "core/number_text.h"
 
 namespace dynalab {
 
@@ -31,9 +30,8 @@ bool same_value(const Json& config, const std::string& key, const std::string& v
   if (!j) return false;
   if (j->is_string()) return j->get<std::string>() == value;
   if (j->is_number()) {
-    double v = 0;
-    const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
-    return ec == std::errc() && end == value.data() + value.size() && v == j->get<double>();
+    const auto v = parse_finite(value);
+    return v && *v == j->get<double>();
   }
   return j->dump() == value;
 }

@@ -1,7 +1,6 @@
 #include "core/sweep/aggregate.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <map>
 #include <set>
@@ -11,18 +10,19 @@
 #include "core/io/csv.h"
 #include "core/io/input_error.h"
 #include "core/io/read_file.h"
+#include "core/number_text.h"
 
 namespace dynalab {
 
 namespace {
 
+/// A number cell of a run's CSV: finite, or "nan" (what format_number writes for a loss not yet
+/// measured; statistics skip it).
 double parse_cell(const std::string& cell, const std::filesystem::path& file, const std::string& column) {
-  double v = 0;
-  const auto [end, ec] = std::from_chars(cell.data(), cell.data() + cell.size(), v);
   if (cell == "nan") return std::nan("");
-  if (cell.empty() || ec != std::errc() || end != cell.data() + cell.size())
-    throw InputError(file.string() + ": column " + column + ": expected a number, got '" + cell + "'");
-  return v;
+  const auto v = parse_finite(cell);
+  if (!v) throw InputError(file.string() + ": column " + column + ": expected a number, got '" + cell + "'");
+  return *v;
 }
 
 /// The header of a CSV text (its first line's fields).
@@ -230,7 +230,12 @@ std::string sweep_metric_of_figure(const std::string& figure_id) {
 }
 
 SweepGhost read_sweep_ghost(const std::filesystem::path& path, const std::string& metric) {
-  const std::filesystem::path file = std::filesystem::is_directory(path) ? path / "summary.csv" : path;
+  // An aggregate folder, its summary.csv, or the sweep folder whose figures/ aggregate wrote
+  // (the folder `sweep` and `aggregate` suggest).
+  std::filesystem::path file = std::filesystem::is_directory(path) ? path / "summary.csv" : path;
+  if (std::filesystem::is_directory(path) && !std::filesystem::exists(file) &&
+      std::filesystem::exists(path / "sweep.json") && std::filesystem::exists(path / "figures/summary.csv"))
+    file = path / "figures/summary.csv";
   if (!std::filesystem::exists(file))
     throw InputError(file.string() + ": not found (write it with dynalab-cli aggregate SWEEP_DIR --out DIR)");
   const std::string text = read_file_bytes(file);

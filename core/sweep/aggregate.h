@@ -100,7 +100,8 @@ struct SweepGhost {
   std::vector<Curve> curves;
 };
 
-/// Reads `path` (an aggregate's summary.csv, or the folder holding it) and keeps `metric`.
+/// Reads `path` (an aggregate's summary.csv, the folder holding it, or a sweep folder whose
+/// figures/ holds it) and keeps `metric`.
 /// Throws InputError naming the file and column when it is not a summary.
 SweepGhost read_sweep_ghost(const std::filesystem::path& path, const std::string& metric);
 

@@ -4,8 +4,8 @@
 // (the first --grid key outermost) times the seeds, saved as DIR/sweep.json so `aggregate`
 // knows which overrides each run had.
 //
-// Every run is one shell command line (sweep_command_line): `dynalab-cli sweep` runs the lines N
-// at a time on this machine, `--emit parallel` hands the same lines to GNU parallel and `--emit
+// Every run is one shell command line (app/cli/sweep_jobs.h): `dynalab-cli sweep` runs the lines
+// N at a time on this machine, `--emit parallel` hands the same lines to GNU parallel and `--emit
 // slurm` to a Slurm job array, so a sweep behaves the same on a laptop and on a cluster:
 //   - a run writes into RUN.partial/ (its stderr in RUN.partial/stderr.log) and is renamed to
 //     RUN/ only when it exits 0, so a folder RUN/ with its metrics.csv is a finished run
@@ -72,20 +72,7 @@ SweepPlan read_sweep_manifest(const std::filesystem::path& dir);
 /// True if the two plans run the same experiment (fingerprint included), seeds and grid.
 bool same_sweep(const SweepPlan& a, const SweepPlan& b);
 
-/// The shell command line of one run (see the header comment): `cli` is the dynalab-cli
-/// executable, `dir` the sweep folder, both absolute.
-std::string sweep_command_line(const SweepRun& run, const SweepPlan& plan, const std::filesystem::path& cli,
-                               const std::filesystem::path& dir);
-
-/// A Slurm batch script running line K+1 of `commands_file` as array task K (0-based),
-/// at most `max_parallel` tasks at a time (0: no limit); logs in log_dir/%A_%a.out.
-std::string slurm_array_script(const SweepPlan& plan, const std::filesystem::path& commands_file,
-                               const std::filesystem::path& log_dir, int max_parallel);
-
 /// True if the run's folder under the sweep folder `dir` holds its metrics.csv.
 bool sweep_run_done(const SweepRun& run, const std::filesystem::path& dir);
-
-/// `text` quoted for a POSIX shell ('...', with ' written as '\'').
-std::string shell_quote(const std::string& text);
 
 }  // namespace dynalab
