@@ -210,4 +210,34 @@ struct LocalControllerView {
   std::string phase;
 };
 
+/// A reversible planner's imagined tree (core/agents/tree_search/): graph search over a maze or
+/// UCT over a physics world, grown through a copy of the env whose state is saved and restored
+/// (deck 004, "Why Planning is Reversible"). Draw each node where Env::obs_position puts its
+/// observation (the maze cell, the pendulum's tip).
+struct SearchTreeView {
+  struct Node {
+    Vec obs;                 ///< the node's observation
+    int parent = -1;         ///< parent node index (-1: the root, the real state)
+    int depth = 0;           ///< imagined steps from the root
+    int64_t visits = 0;      ///< UCT: simulations through it; graph search: 1 once expanded
+    bool expanded = false;   ///< graph search: its actions have been tried
+    bool goal = false;       ///< reached a goal (terminated, not a failure)
+  };
+  std::vector<Node> nodes;
+  std::vector<int> expansion_order;  ///< graph search: nodes in the order expanded (empty for UCT)
+  /// Graph search: root to goal (empty until found). UCT: the most visited path from the root.
+  std::vector<int> path;
+  int backtracks = 0;                ///< expansions that jumped elsewhere in the tree (the undo)
+  int64_t imagined_steps = 0;        ///< imagined env steps of this tree
+  int64_t imagined_steps_run = 0;    ///< imagined env steps of every search of the run so far
+  int64_t real_steps_run = 0;        ///< real env steps of the run so far
+  /// UCT: each simulation's observations, root first (tree walk, then random rollout), and its
+  /// discounted return: the what-if futures (at most UctSearch::kMaxKeptPaths).
+  std::vector<std::vector<Vec>> simulations;
+  std::vector<double> simulation_returns;
+  int horizon = 0;                   ///< UCT: imagined steps per simulation (where the futures are placed)
+  std::string algorithm;             ///< breadth_first, uniform_cost, depth_first, uct
+  bool searching = false;            ///< the tree is still growing (no real step until it is done)
+};
+
 }  // namespace dynalab

@@ -55,6 +55,8 @@ class GridWorld : public Env {
   /// True on entering the goal cell.
   std::optional<bool> terminated(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::optional<GridLayout> grid_layout() const override;
+  /// A slippery maze draws after reset (its slips), so it is not a function of cell and action.
+  bool deterministic() const override { return slip_ == 0; }
   bool edit_cell(CellEdit edit, Cell c) override;
 
   const Maze& maze() const { return maze_; }

@@ -6,6 +6,7 @@
 #include "app/draw/particle_cloud_overlay.h"
 #include "app/draw/pathwise_rollout_overlay.h"
 #include "app/draw/plan_overlay.h"
+#include "app/draw/search_tree_overlay.h"
 #include "core/export/world_svg.h"
 #include "core/io/atomic_file.h"
 
@@ -13,7 +14,7 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
-  return s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers ? plan_bounds(*s.world) : s.world->world_bounds();
+  return s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers || s.search_tree ? plan_bounds(*s.world) : s.world->world_bounds();
 }
 
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
@@ -29,6 +30,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
   if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
   if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
+  if (s.search_tree) draw_search_tree(canvas, world, *s.search_tree);
   world.draw_over(canvas);
 }
 
