@@ -1,5 +1,6 @@
 #include "core/agents/successor/successor_agent.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -11,6 +12,7 @@ namespace dynalab {
 namespace {
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 constexpr int kRaceEvery = 50;  // real steps between two points of the revaluation_race figure
+constexpr size_t kRevaluationVisits = 30;  // the revaluation figure's visits (the first ones matter)
 
 /// True if the two layouts differ in walls, start or goal (the agent's cell does not count).
 bool world_changed(const GridLayout& a, const GridLayout& b) {
@@ -113,11 +115,11 @@ void SuccessorAgent::add_figures(std::vector<Figure>& figures, const AgentClock&
            "steps over the shortest", {}, false};
   const std::string label = cfg_.algorithm == "sr" ? "SR (" + cfg_.sr.sr_policy + ")" : cfg_.algorithm;
   auto& s = f.series_named(label);
-  for (size_t k = 0; k < regret_.size(); ++k) {
+  for (size_t k = 0; k < std::min(regret_.size(), kRevaluationVisits); ++k) {
     s.x.push_back(double(k + 1));
     s.y.push_back(regret_[k]);
   }
-  s.markers = regret_.size() == 1;
+  s.markers = s.x.size() == 1;
   figures.push_back(std::move(f));
   Figure r{"revaluation_race", "Greedy path since the world changed", "real steps since the change",
            "steps over the shortest", {}, false};
@@ -159,6 +161,9 @@ void SuccessorAgent::publish(Snapshot& s) const {
   m->learned = sr_->state_sr();
   if (truth_) m->exact = closed_form_sr(*truth_, sr_->policy(), sr_->config().gamma);
   m->row = s.obs.size() > 0 ? int(s.obs[0]) : -1;
+  // In the goal the episode is over and its row is e_g: show the start's, where the next begins.
+  if (truth_ && m->row == truth_->layout.state_of(truth_->layout.goal))
+    m->row = truth_->layout.state_of(truth_->layout.start);
   m->reward.assign(sr_->reward().data(), sr_->reward().data() + n);
   m->policy = cfg_.sr.sr_policy == "uniform" ? "uniform random policy" : "own epsilon-greedy policy";
   m->gamma = sr_->config().gamma;
@@ -208,10 +213,13 @@ AgentFamily successor_family() {
   f.category = "successor representations";
   f.default_episodes = 50;
   f.default_env = "grid_world";
+  // One entry (agent.algorithm sr | q_learning | dyna_q picks within it): the tabular family
+  // already lists q_learning and dyna_q by those names.
   f.agents = {
-      {"successor representations", "sr", "tabular SR: M by TD, r by regression, Q from one model step", "successor"},
-      {"successor representations", "q_learning", "Q-learning, measured like the SR agent (the race)", "successor"},
-      {"successor representations", "dyna_q", "Dyna-Q, measured like the SR agent (the race)", "successor"},
+      {"successor representations", "successor",
+       "tabular SR (M by TD, r by regression, Q from one model step); agent.algorithm q_learning or dyna_q "
+       "runs the agents it races, measured the same way",
+       "successor"},
   };
   f.read = read_settings<SettingsFor<SuccessorSettingsConfig, SuccessorAgent>, SuccessorSettingsConfig>;
   f.visit_fields = visit_config_json<SuccessorSettingsConfig>;

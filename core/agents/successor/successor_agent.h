@@ -24,14 +24,15 @@
 //                   cells), averaged over the cells visited so far
 // Figures, shown once the world has changed (walls or goal, the latest change):
 //   revaluation        "Greedy path after each goal visit since the world changed": x = visits to
-//                      the goal since the change, y = greedy_steps - shortest_steps just after that
-//                      visit (0: optimal). Lesson claims read "first revaluation" (after the first
+//                      the goal since the change (the first 30), y = greedy_steps - shortest_steps
+//                      just after that visit (0: optimal). Lesson claims read "first revaluation" (after the first
 //                      visit) and "max revaluation".
 //   revaluation_race   "Greedy path since the world changed": x = real steps since the change
 //                      (every 50 steps, from 0), y = greedy_steps - shortest_steps then: the race
 //                      itself ("last revaluation_race": still off the shortest path at the end).
 // Views: a QTableView of the (derived) Q, so the heat map and policy arrows work; for SR agents a
-// SuccessorView (M learned and exact, core/views.h).
+// SuccessorView (M learned and exact, core/views.h) whose row is the agent's cell, or the start's
+// while the agent stands in the goal (the episode is over; the goal's own row is e_g).
 
 #include <optional>
 
