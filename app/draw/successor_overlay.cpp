@@ -44,7 +44,7 @@ void draw_successor_overlay(Canvas& canvas, const Env& world, const SuccessorVie
     if (error) break;
     for (double x : successor_row(v, map)) top = std::max(top, x);
   }
-  if (error) top = std::max(0.02, *std::max_element(row.begin(), row.end()));  // small errors stay pale
+  if (error) top = std::max(0.05, *std::max_element(row.begin(), row.end()));  // errors under 1 % stay pale
   if (!(top > 0)) return;
   const double H = grid->rows;
   for (int s = 0; s < v.n_states; ++s) {
@@ -57,7 +57,8 @@ void draw_successor_overlay(Canvas& canvas, const Env& world, const SuccessorVie
     if (grid->rows * grid->cols <= 150 && row[size_t(s)] >= 0.005) {  // the value, in percent
       char buf[16];
       std::snprintf(buf, sizeof buf, "%.0f", 100 * row[size_t(s)]);
-      canvas.text({c.col + 0.5, H - c.row - 0.78}, buf, t > 0.6f ? Color{1, 1, 1, 1} : palette::text, 0.75f);
+      // In the cell's top-left corner, clear of the policy arrows and the S / G / agent marks.
+      canvas.text_left({c.col + 0.06, H - c.row - 0.2}, buf, t > 0.6f ? Color{1, 1, 1, 1} : palette::text, 0.7f);
     }
   }
   // The cell whose row this is.
