@@ -119,6 +119,19 @@ TEST_CASE("the revaluation race: after the goal moves, SR is optimal after one v
   }
 }
 
+TEST_CASE("a goal dragged in the GUI (Env::edit_cell) starts the race like the maze's change") {
+  auto env = maze("dyna_maze");
+  SuccessorAgent sr(config("sr"), *env, RunSeed{4, 0});
+  run(sr, *env, 3000, 4);
+  CHECK(sr.revaluation_race().empty());  // no change yet
+  REQUIRE(env->edit_cell(CellEdit::move_goal, Cell{2, 4}));
+  run(sr, *env, 3000, 5);
+  REQUIRE(!sr.revaluation().empty());
+  CHECK(sr.revaluation()[0] == 0);
+  CHECK(sr.revaluation_race().front() > 0);  // at the drag the old values lead elsewhere
+  CHECK(sr.revaluation_race().back() == 0);
+}
+
 TEST_CASE("a moved wall is the SR's weak spot: M must relearn the transitions, r alone does not help") {
   for (uint64_t seed : {1, 2, 3}) {
     CAPTURE(seed);
