@@ -48,6 +48,7 @@ struct Snapshot {
   std::shared_ptr<const LocalControllerView> local_controllers;  ///< guided policy search's iterations
   std::shared_ptr<const ParticleCloudView> particle_cloud;       ///< PILCO's predicted particles
   std::shared_ptr<const SearchTreeView> search_tree;             ///< a reversible planner's imagined tree
+  std::shared_ptr<const SuccessorView> successor;                ///< a successor representation M
 };
 
 }  // namespace dynalab

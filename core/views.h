@@ -48,6 +48,21 @@ struct QTableView {
   int planning_steps = 0;       ///< n: planning updates per real step
 };
 
+/// A successor representation over the cells of a grid world (deck 001; core/agents/successor/):
+/// the learned M and its closed form under the same policy, both n_states square (the goal
+/// absorbing), every row summing to 1. M(s, i): the discounted share of the future spent in cell i
+/// starting from s ("where will I be?").
+struct SuccessorView {
+  int n_states = 0;
+  Eigen::MatrixXd learned;  ///< M_pi as learned by TD
+  /// (1 - gamma)(I - gamma P_pi)^-1 from the world's true transitions now (empty: not probed).
+  Eigen::MatrixXd exact;
+  int row = -1;                 ///< the state whose row the GUI shows (the agent's cell)
+  std::vector<double> reward;   ///< the learned reward for entering each cell (n_states)
+  std::string policy;           ///< whose SR M is ("uniform random policy", "own epsilon-greedy policy")
+  double gamma = 0;
+};
+
 /// What a planner is doing: its latest trace, the iterations of the current replan, the plan it
 /// executes (MPC: the fan of imagined futures, the CEM scrubber).
 struct PlanView {

@@ -31,14 +31,14 @@ StepResult GridWorld::step(const Vec& action) {
   ++total_steps_;  // the wall change counts steps over the whole run, as in the book
   StepResult r;
   r.obs = Vec::Constant(1, state_of(agent_));
-  r.terminated = agent_ == maze_.goal;
+  r.terminated = agent_ == goal();
   r.reward = r.terminated ? 1.0 : 0.0;
   r.truncated = !r.terminated && episode_step_ >= max_steps_;
   return r;
 }
 
 std::optional<bool> GridWorld::terminated(const Vec&, const Vec&, const Vec& s_next) const {
-  return s_next[0] == state_of(maze_.goal);
+  return s_next[0] == state_of(goal());
 }
 
 std::optional<double> GridWorld::reward(const Vec& s, const Vec& a, const Vec& s_next) const {
@@ -74,7 +74,7 @@ void GridWorld::draw(Canvas& canvas) const {
       canvas.rect(lo, hi, is_wall(r, c) ? palette::wall : palette::floor, palette::grid_line);
     }
   auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
-  const Vec2 s = centre(maze_.start), g = centre(maze_.goal);
+  const Vec2 s = centre(maze_.start), g = centre(goal());
   canvas.rect({s.x - 0.5, s.y - 0.5}, {s.x + 0.5, s.y + 0.5}, palette::start.with_alpha(0.35f), palette::none);
   canvas.rect({g.x - 0.5, g.y - 0.5}, {g.x + 0.5, g.y + 0.5}, palette::goal.with_alpha(0.45f), palette::none);
   canvas.text(s, "S", palette::text, 1.2f);
@@ -84,7 +84,7 @@ void GridWorld::draw(Canvas& canvas) const {
 
 bool GridWorld::toggle_wall(Cell c) {
   if (c.row < 0 || c.row >= maze_.rows || c.col < 0 || c.col >= maze_.cols) return false;
-  if (c == maze_.start || c == maze_.goal || c == agent_) return false;
+  if (c == maze_.start || c == goal() || c == agent_) return false;
   const size_t i = c.row * maze_.cols + c.col;
   auto& walls = changed() && maze_.changed_walls ? *maze_.changed_walls : maze_.walls;
   walls[i] = !walls[i];
@@ -93,7 +93,7 @@ bool GridWorld::toggle_wall(Cell c) {
 
 bool GridWorld::move_start(Cell c) {
   if (c.row < 0 || c.row >= maze_.rows || c.col < 0 || c.col >= maze_.cols || is_wall(c.row, c.col) ||
-      c == maze_.goal)
+      c == goal())
     return false;
   maze_.start = c;
   return true;
@@ -103,12 +103,12 @@ bool GridWorld::move_goal(Cell c) {
   if (c.row < 0 || c.row >= maze_.rows || c.col < 0 || c.col >= maze_.cols || is_wall(c.row, c.col) ||
       c == maze_.start)
     return false;
-  maze_.goal = c;
+  (changed() && maze_.changed_goal ? *maze_.changed_goal : maze_.goal) = c;
   return true;
 }
 
 std::optional<GridLayout> GridWorld::grid_layout() const {
-  GridLayout g{maze_.rows, maze_.cols, {}, maze_.start, maze_.goal, agent_};
+  GridLayout g{maze_.rows, maze_.cols, {}, maze_.start, goal(), agent_};
   g.walls = changed() && maze_.changed_walls ? *maze_.changed_walls : maze_.walls;
   return g;
 }

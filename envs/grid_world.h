@@ -1,8 +1,9 @@
 #pragma once
 // A grid world from a text maze (Sutton & Barto, chapter 8). Four actions: up, down, left,
 // right. Moving into a wall or off the edge leaves the agent in place. Reward 1 on reaching the
-// goal (the episode terminates), else 0. A changing maze swaps its walls once the total number
-// of env steps (over all episodes, as in the book) reaches the maze's change time.
+// goal (the episode terminates), else 0. A changing maze swaps its walls (and may move its goal)
+// once the total number of env steps (over all episodes, as in the book) reaches the maze's
+// change time.
 // The world is drawn with unit cells: column c spans x in [c, c+1], row 0 is at the top.
 // With `slip` > 0 the world is stochastic, as in Russell & Norvig's 4x3 world: with probability
 // slip a move goes to one of the two perpendicular directions instead (each half as likely).
@@ -64,6 +65,8 @@ class GridWorld : public Env {
   /// True once the maze's walls have changed.
   bool changed() const { return maze_.change_at >= 0 && total_steps_ >= maze_.change_at; }
   bool is_wall(int r, int c) const { return maze_.wall(r, c, changed()); }
+  /// The goal in effect now (the maze's second layout may move it at the change).
+  Cell goal() const { return maze_.goal_at(changed()); }
   double slip() const { return slip_; }
   int64_t total_steps() const { return total_steps_; }
   int state_of(Cell c) const { return c.row * maze_.cols + c.col; }

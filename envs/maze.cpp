@@ -77,6 +77,7 @@ Maze parse_maze(const std::string& text, const std::string& source) {
         if (ch == 'G') {
           if (++goals > 1) throw InputError(source + ":" + std::to_string(l.lines[r]) + ": a second goal 'G'");
           if (!second) m.goal = {r, c};
+          if (second && !(Cell{r, c} == m.goal)) m.changed_goal = Cell{r, c};
         }
       }
     }
@@ -90,8 +91,9 @@ Maze parse_maze(const std::string& text, const std::string& source) {
       throw InputError(source + ":" + std::to_string(change_line) + ": \"after N:\" must be followed by a layout");
     m.changed_walls = read_walls(layouts[1], true);
     m.change_at = change_at;
-    if (m.wall(m.start.row, m.start.col, true) || m.wall(m.goal.row, m.goal.col, true))
-      throw InputError(source + ":" + std::to_string(change_line) + ": the change puts a wall on the start or the goal");
+    const Cell g = m.goal_at(true);
+    if (m.wall(m.start.row, m.start.col, true) || m.wall(g.row, g.col, true) || g == m.start)
+      throw InputError(source + ":" + std::to_string(change_line) + ": the change puts a wall on the start or the goal, or the goal on the start");
   }
   return m;
 }

@@ -1,7 +1,9 @@
 #pragma once
 // Text mazes from assets/mazes/: 'S' start, 'G' goal, '#' wall, '.' free, one row per line.
 // A changing maze (Sutton & Barto's blocking and shortcut mazes) adds a line "after N:" and a
-// second layout of the same size: the walls that hold from env step N on.
+// second layout of the same size: the walls that hold from env step N on. A 'G' in the second
+// layout at another cell moves the goal there at step N (a reward revaluation: the successor
+// representation lesson); without one the goal stays.
 // Lines starting with ';' are comments.
 
 #include <optional>
@@ -19,10 +21,13 @@ struct Maze {
   Cell start, goal;
   std::optional<std::vector<bool>> changed_walls;  ///< walls after the change
   int change_at = -1;                              ///< total env steps at which walls change (-1: never)
+  std::optional<Cell> changed_goal;                ///< the goal from change_at on (none: it stays)
 
   bool wall(int r, int c, bool changed = false) const {
     return (changed && changed_walls ? *changed_walls : walls)[r * cols + c];
   }
+  /// The goal before (changed = false) or after the change.
+  Cell goal_at(bool changed) const { return changed && changed_goal ? *changed_goal : goal; }
 };
 
 /// Parses maze text. Throws InputError naming `source` and the line for: no start, two starts or

@@ -24,7 +24,14 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   world.draw(canvas);
   if (opt.plan.training_data && s.model && s.model->training_data)
     draw_training_data(canvas, world, *s.model->training_data);
-  if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, opt.q_table);
+  // The SR's "where will I be?" map takes the place of the value heat map (two heat maps on one
+  // grid would read as one); the policy arrows and the path still go on top.
+  QTableOverlayOptions q_table = opt.q_table;
+  if (s.successor && opt.successor.show) {
+    draw_successor_overlay(canvas, world, *s.successor, opt.successor);
+    q_table.heat_map = false;
+  }
+  if (s.q_table) draw_q_table_overlay(canvas, world, *s.q_table, s.tick, q_table);
   if (s.plan) draw_plan_overlay(canvas, s, *s.plan, opt.plan, shown ? *shown : s.plan->trace);
   if (s.branched_rollouts) draw_branched_rollouts(canvas, world, *s.branched_rollouts);
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);

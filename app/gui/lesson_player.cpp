@@ -21,9 +21,10 @@ namespace {
 const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
 const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 
-// Sets the Dyna and MPC overlay toggles to exactly the step's list (an empty list keeps them).
+// Sets the Dyna, MPC and successor-representation overlay toggles to exactly the step's list (an
+// empty list keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
-                    MpcOverlayOptions& m) {
+                    MpcOverlayOptions& m, SuccessorOverlayOptions& sr) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -38,6 +39,10 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   m.training_data = on("training_data");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
+  sr.show = on("sr_learned") || on("sr_exact") || on("sr_error");
+  sr.map = on("sr_error")   ? SuccessorOverlayOptions::Map::error
+           : on("sr_exact") ? SuccessorOverlayOptions::Map::exact
+                            : SuccessorOverlayOptions::Map::learned;
 }
 
 // The step's title, narrative and audience question, large for the projector.
@@ -194,7 +199,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   name_ = srcs[0].name;
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_.opt);
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
   // clusters.

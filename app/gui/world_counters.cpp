@@ -8,7 +8,10 @@ namespace dynalab {
 
 namespace {
 void add_q_table_counters(Counters& c, const Snapshot& s, const QTableView& tab, bool side_by_side) {
-  if (!side_by_side) {
+  if (!side_by_side && s.successor) {  // a successor representation: M's TD updates, whose M
+    c.pieces.push_back("SR TD updates " + std::to_string(tab.real_updates));
+    c.pieces.push_back("M of the " + s.successor->policy);
+  } else if (!side_by_side) {
     c.pieces.push_back("real updates " + std::to_string(tab.real_updates));
     c.pieces.push_back("planning updates " + std::to_string(tab.planning_updates));
     c.pieces.push_back("n = " + std::to_string(tab.planning_steps));

@@ -10,6 +10,7 @@
 #include "core/agents/pilco/pilco_agent.h"
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
+#include "core/agents/successor/successor_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
 #include "core/agents/tree_search/tree_search_agent.h"
 
@@ -31,6 +32,7 @@ const std::vector<AgentFamily>& agent_families() {
       mbpg_family(),
       pilco_family(),
       tree_search_family(),
+      successor_family(),
   };
   return families;
 }
