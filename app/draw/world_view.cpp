@@ -13,7 +13,9 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
-  return s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers ? plan_bounds(*s.world) : s.world->world_bounds();
+  Bounds b = s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers ? plan_bounds(*s.world) : s.world->world_bounds();
+  if (s.gpi) b.lo.y -= gpi_legend_height(*s.gpi, GpiOverlayOptions{});  // the key below the maze
+  return b;
 }
 
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
@@ -29,6 +31,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
   if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
   if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
+  if (s.gpi) draw_gpi_overlay(canvas, world, *s.gpi, opt.gpi);
   world.draw_over(canvas);
 }
 

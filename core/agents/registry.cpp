@@ -10,6 +10,7 @@
 #include "core/agents/pilco/pilco_agent.h"
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
+#include "core/agents/successor_features/gpi_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
 
 namespace dynalab {
@@ -29,6 +30,7 @@ const std::vector<AgentFamily>& agent_families() {
       gps_family(),
       mbpg_family(),
       pilco_family(),
+      gpi_family(),
   };
   return families;
 }

@@ -31,7 +31,7 @@ std::filesystem::path ladder_path(const std::string& name_or_path) {
   return assets_dir() / "ladders" / (name_or_path + ".json");
 }
 
-double median(std::vector<double> v) {
+double ladder_median(std::vector<double> v) {
   if (v.empty()) return std::nan("");
   std::sort(v.begin(), v.end());
   const size_t n = v.size();
@@ -199,7 +199,7 @@ double steps_to_threshold(const std::vector<LadderPoint>& curve, double threshol
 double median_steps_to_threshold(const LadderResult& r, double threshold) {
   std::vector<double> s;
   for (const LadderRun& run : r.runs) s.push_back(steps_to_threshold(run.curve, threshold));
-  return median(s);
+  return ladder_median(s);
 }
 
 std::string interaction_s_to_threshold_text(const LadderResult& r, double threshold) {
@@ -300,8 +300,8 @@ Figure ladder_figure(const LadderSpec& spec, const std::vector<LadderResult>& re
           walls.push_back(run.curve[k].wall_s);
         }
       if (values.size() != r.runs.size()) continue;
-      s.x.push_back(wall_clock ? median(walls) : double(r.runs[0].curve[k].env_steps));
-      s.y.push_back(median(values));
+      s.x.push_back(wall_clock ? ladder_median(walls) : double(r.runs[0].curve[k].env_steps));
+      s.y.push_back(ladder_median(values));
     }
     f.series.push_back(std::move(s));
   }
