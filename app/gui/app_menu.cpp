@@ -60,6 +60,9 @@ void App::view_menu() {
   ImGui::MenuItem("Model knows (s, a)", nullptr, &o.model_known);
   ImGui::MenuItem("Planning updates flash", nullptr, &o.planning_flashes);
   ImGui::MenuItem("Agent path this episode", nullptr, &o.episode_path);
+  ImGui::TextDisabled("Successor features (GPI)");
+  ImGui::MenuItem("Cells and arrows coloured by the policy GPI uses", nullptr, &settings_.gpi_overlay.policy_sources);
+  ImGui::MenuItem("GPI key (policies and w)", nullptr, &settings_.gpi_overlay.legend);
   ImGui::Separator();
   ImGui::TextDisabled("Panels");
   ImGui::MenuItem("Controls", nullptr, &settings_.panels.controls);

@@ -172,10 +172,24 @@ void GpiAgent::end_episode(const Trajectory&) {
       for (const Seen& x : seen_) td_.update(x.s, x.a, x.s2, x.terminal, cfg_.alpha);
     }
   regret_.push_back(optimal_ - discounted_);
+  discounted_at_end_.push_back(discounted_);
   sf_error_at_end_.push_back(sf_error());
 }
 
 void GpiAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
+  // The objective GPI maximises (gamma^t weighs a near object above a far better one), beside
+  // the optimum from the same start.
+  Figure d{"discounted_return", "Discounted return per episode", "episode", "sum gamma^t r", {}, false};
+  d.series_named(cfg_.improvement == "idea1" ? "idea 1" : "GPI");
+  d.series_named("optimal");  // (a second series_named may move the first: index after both)
+  auto &ds = d.series[0], &os = d.series[1];
+  for (size_t k = 0; k < discounted_at_end_.size(); ++k) {
+    ds.x.push_back(double(k + 1));
+    ds.y.push_back(discounted_at_end_[k]);
+    os.x.push_back(double(k + 1));
+    os.y.push_back(discounted_at_end_[k] + regret_[k]);
+  }
+  figures.push_back(std::move(d));
   Figure r{"regret", "Regret per episode", "episode", "V*(s0) - discounted return", {}, false};
   auto& rs = r.series_named(cfg_.improvement == "idea1" ? "idea 1" : "GPI");
   for (size_t k = 0; k < regret_.size(); ++k) {
@@ -290,6 +304,7 @@ void GpiAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     }
   }
   v.field("regret_at_episode_end", regret_);
+  v.field("discounted_return_at_episode_end", discounted_at_end_);
   v.field("sf_error_at_episode_end", sf_error_at_end_);
 }
 

@@ -30,7 +30,8 @@
 // difference), phase (0 exploring, 1 sampling, 2 acting), sf_updates (TD updates of psi in the
 // episode), sf_error (max |psi_TD - psi_exact| over the live pairs and k, at the episode's end),
 // w_error (max |w - w_true| at the episode's end), task_changes (regression restarts so far).
-// Figures: regret (optimal - discounted return per episode), sf_error (log scale).
+// Figures: discounted_return (with the optimum from the same start), regret (optimal -
+// discounted return per episode), sf_error (log scale).
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
@@ -133,7 +134,7 @@ class GpiAgent : public Agent {
   std::vector<Seen> seen_;         // the distinct transitions seen while exploring (replayed)
   std::vector<char> pair_seen_;    // per (s, a): in seen_
   // Per finished episode, for the figures.
-  std::vector<double> regret_, sf_error_at_end_;
+  std::vector<double> regret_, sf_error_at_end_, discounted_at_end_;
 };
 
 /// The "gpi" family for core/agents/registry.cpp.
