@@ -109,10 +109,11 @@ void GridWorld::draw(Canvas& canvas) const {
     }
   auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
   const Vec2 s = centre(maze_.start), g = centre(maze_.goal);
-  canvas.rect({s.x - 0.5, s.y - 0.5}, {s.x + 0.5, s.y + 0.5}, palette::start.with_alpha(0.35f), palette::none);
+  if (!random_start_)
+    canvas.rect({s.x - 0.5, s.y - 0.5}, {s.x + 0.5, s.y + 0.5}, palette::start.with_alpha(0.35f), palette::none);
   if (maze_.has_goal())
     canvas.rect({g.x - 0.5, g.y - 0.5}, {g.x + 0.5, g.y + 0.5}, palette::goal.with_alpha(0.45f), palette::none);
-  canvas.text(s, "S", palette::text, 1.2f);
+  if (!random_start_) canvas.text(s, "S", palette::text, 1.2f);  // random starts: 'S' means nothing
   if (maze_.has_goal()) canvas.text(g, "G", palette::text, 1.2f);
   const auto& rewards = object_rewards();
   for (size_t k = 0; k < maze_.objects.size(); ++k) {  // the letter, and the reward it pays now

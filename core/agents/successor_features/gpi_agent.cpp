@@ -177,17 +177,12 @@ void GpiAgent::end_episode(const Trajectory&) {
 }
 
 void GpiAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
-  // The objective GPI maximises (gamma^t weighs a near object above a far better one), beside
-  // the optimum from the same start.
+  // The objective GPI maximises (gamma^t weighs a near object above a far better one).
   Figure d{"discounted_return", "Discounted return per episode", "episode", "sum gamma^t r", {}, false};
-  d.series_named(cfg_.improvement == "idea1" ? "idea 1" : "GPI");
-  d.series_named("optimal");  // (a second series_named may move the first: index after both)
-  auto &ds = d.series[0], &os = d.series[1];
+  auto& ds = d.series_named(cfg_.improvement == "idea1" ? "idea 1" : "GPI");
   for (size_t k = 0; k < discounted_at_end_.size(); ++k) {
     ds.x.push_back(double(k + 1));
     ds.y.push_back(discounted_at_end_[k]);
-    os.x.push_back(double(k + 1));
-    os.y.push_back(discounted_at_end_[k] + regret_[k]);
   }
   figures.push_back(std::move(d));
   Figure r{"regret", "Regret per episode", "episode", "V*(s0) - discounted return", {}, false};
@@ -201,7 +196,7 @@ void GpiAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) cons
   auto& es = e.series_named("max error");
   for (size_t k = 0; k < sf_error_at_end_.size(); ++k) {
     es.x.push_back(double(k + 1));
-    es.y.push_back(std::max(sf_error_at_end_[k], 1e-12));
+    es.y.push_back(std::max(sf_error_at_end_[k], 1e-8));  // rounding error sits at the floor
   }
   figures.push_back(std::move(e));
 }

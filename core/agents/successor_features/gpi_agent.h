@@ -30,7 +30,7 @@
 // difference), phase (0 exploring, 1 sampling, 2 acting), sf_updates (TD updates of psi in the
 // episode), sf_error (max |psi_TD - psi_exact| over the live pairs and k, at the episode's end),
 // w_error (max |w - w_true| at the episode's end), task_changes (regression restarts so far).
-// Figures: discounted_return (with the optimum from the same start), regret (optimal -
+// Figures: discounted_return, regret (optimal -
 // discounted return per episode), sf_error (log scale).
 
 #include "core/agent.h"

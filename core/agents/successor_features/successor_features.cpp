@@ -99,8 +99,14 @@ ComposedPolicy compose(const FeatureMdp& m, const std::vector<SfTable>& psi, con
     for (int a = 0; a < m.n_actions; ++a)
       for (int k = 0; k < int(psi.size()); ++k) {
         if (only_k >= 0 && k != only_k) continue;
-        if (const double x = q[size_t(k)][m.pair(s, a)]; x > best + 1e-12) {
-          best = x;
+        const double x = q[size_t(k)][m.pair(s, a)];
+        // On a tie at the same action (every policy's psi agrees on a step into an object), the
+        // source is the policy that expects its own object most from there: stepping into b is
+        // pi_b's move, whichever k comes first.
+        const bool tie_prefers = std::abs(x - best) <= 1e-12 && a == c.action[size_t(s)] &&
+                                 psi[size_t(k)](m.pair(s, a), k) > psi[size_t(c.source[size_t(s)])](m.pair(s, a), c.source[size_t(s)]) + 1e-12;
+        if (x > best + 1e-12 || tie_prefers) {
+          best = std::max(best, x);
           c.action[size_t(s)] = a;
           c.source[size_t(s)] = k;
         }

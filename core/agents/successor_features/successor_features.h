@@ -46,7 +46,8 @@ struct ComposedPolicy {
   std::vector<double> value; ///< the value the choice promises, max_a psi_source(s, a)^T w
 };
 
-/// GPI: pi'(s) = argmax_a max_k psi_k(s, a)^T w (ties: lowest action, then lowest k).
+/// GPI: pi'(s) = argmax_a max_k psi_k(s, a)^T w (ties: lowest action; among the k that tie at
+/// it, the one with the largest psi_k(s, a)_k, then the lowest k).
 ComposedPolicy gpi_policy(const FeatureMdp& m, const std::vector<SfTable>& psi, const Eigen::VectorXd& w);
 
 /// The base policy idea 1 keeps: the k with the highest mean over live states of
