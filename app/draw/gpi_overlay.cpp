@@ -28,9 +28,9 @@ Color gpi_policy_color(int k) {
 std::vector<std::string> gpi_legend_lines(const GpiView& v) {
   std::vector<std::string> out;
   if (v.improvement == "idea1" && v.single_policy >= 0)
-    out.push_back("idea 1: one policy, pi_" + std::string(1, char('a' + v.single_policy)) + ", in every cell (" + v.phase + ")");
+    out.push_back("idea 1: pi_" + std::string(1, char('a' + v.single_policy)) + " in every cell (" + v.phase + ")");
   else
-    out.push_back("GPI: colour = the pi_k chosen in the cell (" + v.phase + ")");
+    out.push_back("GPI: the pi_k chosen per cell (" + v.phase + ")");
   for (int k = 0; k < v.n_policies; ++k) {
     const std::string name = k < int(v.policy_names.size()) ? v.policy_names[size_t(k)] : "";
     const bool known = k < int(v.weight_known.size()) && v.weight_known[size_t(k)];
