@@ -61,8 +61,9 @@ void GridWorld::set_objects(std::vector<double> rewards, std::vector<double> rew
                             bool random_start) {
   const size_t n = maze_.objects.size();
   if (rewards.size() != n || (!rewards_after.empty() && rewards_after.size() != n))
-    throw InputError("maze '" + maze_.name + "' has " + std::to_string(n) + " objects: give one reward each (got " +
-                     std::to_string(rewards.size()) + (rewards_after.empty() ? "" : " and " + std::to_string(rewards_after.size())) + ")");
+    throw InputError("one reward per object of maze '" + maze_.name + "' (" + std::to_string(n) + "), got " +
+                     std::to_string(rewards.size()) +
+                     (rewards_after.empty() ? "" : " (and " + std::to_string(rewards_after.size()) + " in object_rewards_after)"));
   object_rewards_ = std::move(rewards);
   object_rewards_after_ = std::move(rewards_after);
   rewards_change_at_ = object_rewards_after_.empty() ? -1 : change_at;
