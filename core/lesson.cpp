@@ -50,7 +50,9 @@ const std::vector<std::string>& lesson_overlays() {
       // uncertainty and distribution shift
       "disagreement", "visitation",
       // successor representation: the agent's row of M learned, exact, or the error map
-      "sr_learned", "sr_exact", "sr_error"};
+      "sr_learned", "sr_exact", "sr_error",
+      // successor features: cells and arrows coloured by the policy GPI uses, with its key
+      "gpi_policy"};
   return names;
 }
 

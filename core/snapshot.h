@@ -49,6 +49,7 @@ struct Snapshot {
   std::shared_ptr<const ParticleCloudView> particle_cloud;       ///< PILCO's predicted particles
   std::shared_ptr<const SearchTreeView> search_tree;             ///< a reversible planner's imagined tree
   std::shared_ptr<const SuccessorView> successor;                ///< a successor representation M
+  std::shared_ptr<const GpiView> gpi;  ///< successor features: the GPI policy and its sources
 };
 
 }  // namespace dynalab

@@ -253,6 +253,23 @@ struct SearchTreeView {
   int horizon = 0;                   ///< UCT: imagined steps per simulation (where the futures are placed)
   std::string algorithm;             ///< breadth_first, uniform_cost, depth_first, uct
   bool searching = false;            ///< the tree is still growing (no real step until it is done)
+/// Successor features and generalised policy improvement over a grid world's objects
+/// (core/agents/successor_features/): the policy the agent acts with in each cell and which base
+/// policy pi_k chose it (GPI's max over k, or idea 1's single k), the value it promises, and the
+/// regressed reward weights. Per state vectors have n_states entries (-1 / 0 where the agent
+/// never acts: walls, objects).
+struct GpiView {
+  int n_states = 0, n_actions = 0, n_policies = 0;
+  std::vector<int> action;    ///< the composed policy's action per state
+  std::vector<int> source;    ///< the base policy k that chose it
+  std::vector<double> value;  ///< max_a psi_source(s, a)^T w, the value it promises
+  std::vector<std::string> policy_names;  ///< K names ("collect a")
+  std::vector<double> weights;            ///< the regressed w (K)
+  std::vector<char> weight_known;         ///< K: a reward sample has switched feature k on
+  std::string improvement;                ///< gpi | idea1
+  int single_policy = -1;                 ///< idea 1's k (-1 under GPI)
+  std::string phase;                      ///< exploring | sampling rewards | acting
+  std::vector<int> path;                  ///< states visited this episode, in order
 };
 
 }  // namespace dynalab

@@ -14,7 +14,11 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
-  return s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers || s.search_tree ? plan_bounds(*s.world) : s.world->world_bounds();
+  Bounds b = s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers || s.search_tree
+                 ? plan_bounds(*s.world)
+                 : s.world->world_bounds();
+  if (s.gpi) b.lo.y -= gpi_legend_height(*s.gpi, GpiOverlayOptions{});  // the key below the maze
+  return b;
 }
 
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
@@ -38,6 +42,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
   if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
   if (s.search_tree) draw_search_tree(canvas, world, *s.search_tree);
+  if (s.gpi) draw_gpi_overlay(canvas, world, *s.gpi, opt.gpi);
   world.draw_over(canvas);
 }
 

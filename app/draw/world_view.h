@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "app/draw/gpi_overlay.h"
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
 #include "app/draw/successor_overlay.h"
@@ -19,6 +20,7 @@ struct WorldViewOptions {
   QTableOverlayOptions q_table;
   MpcOverlayOptions plan;
   SuccessorOverlayOptions successor;
+  GpiOverlayOptions gpi;
 };
 
 /// The world bounds to fit for `s` (grown to hold a plan's imagined futures).

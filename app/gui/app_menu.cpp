@@ -69,6 +69,9 @@ void App::view_menu() {
     sr.map = SuccessorOverlayOptions::Map::exact;
   if (ImGui::MenuItem("  error |M - M exact|", nullptr, sr.map == SuccessorOverlayOptions::Map::error))
     sr.map = SuccessorOverlayOptions::Map::error;
+  ImGui::TextDisabled("Successor features (GPI)");
+  ImGui::MenuItem("Cells and arrows coloured by the policy GPI uses", nullptr, &settings_.gpi_overlay.policy_sources);
+  ImGui::MenuItem("GPI key (policies and w)", nullptr, &settings_.gpi_overlay.legend);
   ImGui::Separator();
   ImGui::TextDisabled("Panels");
   ImGui::MenuItem("Controls", nullptr, &settings_.panels.controls);

@@ -156,6 +156,8 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   ImGui::PopFont();
 }
 
-WorldViewOptions App::world_view_options() const { return {settings_.overlays, mpc_.opt, successor_overlay_}; }
+WorldViewOptions App::world_view_options() const {
+  return {settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay};
+}
 
 }  // namespace dynalab

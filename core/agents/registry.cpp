@@ -11,6 +11,7 @@
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
 #include "core/agents/successor/successor_agent.h"
+#include "core/agents/successor_features/gpi_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
 #include "core/agents/tree_search/tree_search_agent.h"
 
@@ -33,6 +34,7 @@ const std::vector<AgentFamily>& agent_families() {
       pilco_family(),
       tree_search_family(),
       successor_family(),
+      gpi_family(),
   };
   return families;
 }
