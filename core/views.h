@@ -253,6 +253,8 @@ struct SearchTreeView {
   int horizon = 0;                   ///< UCT: imagined steps per simulation (where the futures are placed)
   std::string algorithm;             ///< breadth_first, uniform_cost, depth_first, uct
   bool searching = false;            ///< the tree is still growing (no real step until it is done)
+};
+
 /// Successor features and generalised policy improvement over a grid world's objects
 /// (core/agents/successor_features/): the policy the agent acts with in each cell and which base
 /// policy pi_k chose it (GPI's max over k, or idea 1's single k), the value it promises, and the
