@@ -11,6 +11,7 @@
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
+#include "core/agents/vin/vin_agent.h"
 
 namespace dynalab {
 
@@ -29,6 +30,7 @@ const std::vector<AgentFamily>& agent_families() {
       gps_family(),
       mbpg_family(),
       pilco_family(),
+      vin_family(),
   };
   return families;
 }
