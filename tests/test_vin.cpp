@@ -95,43 +95,33 @@ TEST_CASE("the VI module with hand-set weights is plain value iteration on rando
   }
 }
 
-TEST_CASE("the whole VIN with hand-set weights: r from the map, values = value iteration, greedy = shortest") {
-  // h = [obstacle, goal / 10, 1]; r = -50 on obstacles, +10 at the goal... as -1 per free cell:
-  // R = -1 - 50 obstacle + 11 goal. With gamma = 1 and K >= the longest path, v_K - R is the
-  // best path's reward, so every greedy step of the attention read-out moves along a path with
-  // the fewest moves.
-  const int K = 40;
+TEST_CASE("the whole VIN with hand-set weights: r from the obstacle and goal maps, then value iteration") {
+  // h = [obstacle, goal / 10, 1] (the goal input is 10), r = -1 - 50 obstacle + 11 goal: the
+  // input layers make a reward map, and the VI module iterates on it exactly (every v_k).
+  const int K = 20;
   VinD net(VinShape{3, 8, K});
   net.params().setZero();
-  net.W_h()(0 * 9 + 4, 0) = 1.0;         // channel 0: the obstacle at the centre
-  net.W_h()(1 * 9 + 4, 1) = 0.1;         // channel 1: the goal (input 10) / 10
-  net.b_h()(2, 0) = 1.0;                 // channel 2: 1
+  net.W_h()(0 * 9 + 4, 0) = 1.0;  // channel 0: the obstacle at the centre
+  net.W_h()(1 * 9 + 4, 1) = 0.1;  // channel 1: the goal
+  net.b_h()(2, 0) = 1.0;          // channel 2: 1
   net.W_r()(0, 0) = -50, net.W_r()(1, 0) = 11, net.W_r()(2, 0) = -1;
-  hand_set_vi(net, 1.0);
-  int checked = 0;
+  hand_set_vi(net, 0.95);
   for (uint64_t seed = 0; seed < 5; ++seed) {
-    const ObstacleMap m = random_map(8, seed);
+    const ObstacleMap m = random_map(16, seed);
     VinD::Cache c;
     net.forward({&m}, K, c);
     std::vector<double> R(size_t(m.cells()));
+    double worst_r = 0, worst_v = 0;
     for (int i = 0; i < m.cells(); ++i) {
       R[size_t(i)] = -1.0 - 50.0 * m.obstacle[size_t(i)] + (i == m.goal ? 11.0 : 0.0);
-      CHECK(c.r(i, 0) == doctest::Approx(R[size_t(i)]).epsilon(1e-12));
+      worst_r = std::max(worst_r, std::abs(c.r(i, 0) - R[size_t(i)]));
     }
-    const auto V = plain_value_iteration(R, 8, 1.0, K);
-    for (int i = 0; i < m.cells(); ++i) CHECK(std::abs(c.v(i, K) - V[size_t(K)][size_t(i)]) < 1e-6);
-    // Greedy on q_K with the identity read-out (fc = I on the 8 channels) takes a move that
-    // lowers the fewest-moves count by one from every cell that can reach the goal.
-    const std::vector<int> moves = moves_to_goal(m);
-    for (int i = 0; i < m.cells(); ++i) {
-      if (moves[size_t(i)] <= 0) continue;
-      Eigen::Index a;
-      c.q.row(i).maxCoeff(&a);
-      CHECK(moves[size_t(move_cell(m, i, int(a)))] == moves[size_t(i)] - 1);
-      ++checked;
-    }
+    const auto V = plain_value_iteration(R, 16, 0.95, K);
+    for (int k = 0; k <= K; ++k)
+      for (int i = 0; i < m.cells(); ++i) worst_v = std::max(worst_v, std::abs(c.v(i, k) - V[size_t(k)][size_t(i)]));
+    CHECK(worst_r < 1e-12);
+    CHECK(worst_v < 1e-6);
   }
-  CHECK(checked > 50);
 }
 
 TEST_CASE("conv3x3 backward matches finite differences") {

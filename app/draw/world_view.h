@@ -10,6 +10,7 @@
 
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
+#include "app/draw/vin_overlay.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -17,6 +18,7 @@ namespace dynalab {
 struct WorldViewOptions {
   QTableOverlayOptions q_table;
   MpcOverlayOptions plan;
+  VinOverlayOptions vin;
 };
 
 /// The world bounds to fit for `s` (grown to hold a plan's imagined futures).

@@ -156,6 +156,6 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   ImGui::PopFont();
 }
 
-WorldViewOptions App::world_view_options() const { return {settings_.overlays, mpc_.opt}; }
+WorldViewOptions App::world_view_options() const { return {settings_.overlays, mpc_.opt, vin_opt_}; }
 
 }  // namespace dynalab

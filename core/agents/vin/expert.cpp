@@ -7,7 +7,7 @@
 namespace dynalab {
 
 namespace {
-constexpr double kTie = 1e-9;  // lengths are sums of 1 and sqrt 2: ties agree to round-off
+constexpr double kVinTie = 1e-9;  // lengths are sums of 1 and sqrt 2: ties agree to round-off
 }
 
 double move_length(int a) { return a < 4 ? 1.0 : std::sqrt(2.0); }
@@ -34,7 +34,7 @@ std::vector<double> distances_to_goal(const ObstacleMap& m) {
       const int next = move_cell(m, cell, a);
       if (next == cell) continue;
       const double nd = dist + move_length(a);
-      if (nd < d[size_t(next)] - kTie) {
+      if (nd < d[size_t(next)] - kVinTie) {
         d[size_t(next)] = nd;
         open.push({nd, next});
       }
@@ -64,7 +64,7 @@ std::vector<int> moves_to_goal(const ObstacleMap& m) {
 bool optimal_action(const ObstacleMap& m, const std::vector<double>& dist, int cell, int a) {
   const int next = move_cell(m, cell, a);
   return next != cell && std::isfinite(dist[size_t(cell)]) &&
-         move_length(a) + dist[size_t(next)] <= dist[size_t(cell)] + kTie;
+         move_length(a) + dist[size_t(next)] <= dist[size_t(cell)] + kVinTie;
 }
 
 int expert_action(const ObstacleMap& m, const std::vector<double>& dist, int cell) {

@@ -10,7 +10,7 @@ namespace dynalab {
 
 namespace {
 // Parameters and RMSprop's square average as float lists.
-void visit_params(StateVisitor& v, Eigen::VectorXf& params, RmsProp& opt) {
+void visit_vin_params(StateVisitor& v, Eigen::VectorXf& params, RmsProp& opt) {
   std::vector<float> p(params.data(), params.data() + params.size());
   v.sized("params", p, size_t(params.size()));
   std::vector<float> s(opt.square_avg.data(), opt.square_avg.data() + opt.square_avg.size());
@@ -61,7 +61,7 @@ Eigen::MatrixXf VinPolicy::cell_logits(const ObstacleMap& m) const {
   return c.q * net_.W_fc();
 }
 
-void VinPolicy::visit_state(StateVisitor& v) { visit_params(v, net_.params(), opt_); }
+void VinPolicy::visit_state(StateVisitor& v) { visit_vin_params(v, net_.params(), opt_); }
 
 ReactivePolicy::ReactivePolicy(int size, const std::vector<int>& hidden, double lr, Rng& rng)
     : size_(size),
@@ -150,8 +150,8 @@ Eigen::MatrixXf ReactivePolicy::cell_logits(const ObstacleMap& m) const {
 }
 
 void ReactivePolicy::visit_state(StateVisitor& v) {
-  v.section("first_layer", [&](StateVisitor& s) { visit_params(s, first_, opt_first_); });
-  v.section("rest", [&](StateVisitor& s) { visit_params(s, rest_.params(), opt_rest_); });
+  v.section("first_layer", [&](StateVisitor& s) { visit_vin_params(s, first_, opt_first_); });
+  v.section("rest", [&](StateVisitor& s) { visit_vin_params(s, rest_.params(), opt_rest_); });
 }
 
 std::vector<int> greedy_actions(const Eigen::MatrixXf& logits) {

@@ -13,14 +13,14 @@ namespace dynalab {
 namespace {
 // The move budget of a rollout from a cell n expert moves away (kentsommer's test.py: twice the
 // expert path's cells, the start counted, so 2 (n + 1) - 1 moves).
-int budget(int expert_moves) { return 2 * expert_moves + 1; }
+int vin_budget(int expert_moves) { return 2 * expert_moves + 1; }
 
-std::unique_ptr<GridPolicy> make_policy(const std::string& name, const VinConfig& cfg, int size, Rng& rng) {
+std::unique_ptr<GridPolicy> make_vin_policy(const std::string& name, const VinConfig& cfg, int size, Rng& rng) {
   if (name == "vin") return std::make_unique<VinPolicy>(VinShape{cfg.l_h, cfg.l_q, cfg.k}, cfg.lr, rng);
   return std::make_unique<ReactivePolicy>(size, cfg.reactive_hidden, cfg.reactive_lr, rng);
 }
 
-int map_size(const Env& env) {
+int vin_map_size(const Env& env) {
   const auto g = env.grid_layout();
   return g ? g->rows : 0;
 }
@@ -28,9 +28,9 @@ int map_size(const Env& env) {
 
 VinAgent::VinAgent(const VinSettingsConfig& cfg, const Env& env, const RunSeed& seed)
     : cfg_(cfg.vin), prototype_(env.clone()), rng_(seed.rng()), data_rng_(seed.stream(3)) {
-  const int size = map_size(env);
-  nets_.push_back(make_policy(cfg_.network, cfg_, size, rng_));
-  if (cfg_.compare) nets_.push_back(make_policy(cfg_.network == "vin" ? "reactive" : "vin", cfg_, size, rng_));
+  const int size = vin_map_size(env);
+  nets_.push_back(make_vin_policy(cfg_.network, cfg_, size, rng_));
+  if (cfg_.compare) nets_.push_back(make_vin_policy(cfg_.network == "vin" ? "reactive" : "vin", cfg_, size, rng_));
   accuracy_.resize(nets_.size());
   train_error_.resize(nets_.size());
   success_.assign(nets_.size(), -1);
@@ -107,7 +107,7 @@ void VinAgent::evaluate() {
       const int start = ms.starts.front();
       const std::vector<double> dist = distances_to_goal(ms.map);
       const int n = int(expert_path(ms.map, dist, start).size()) - 1;
-      reached += greedy_path(ms.map, a, start, budget(n)).back() == ms.map.goal;
+      reached += greedy_path(ms.map, a, start, vin_budget(n)).back() == ms.map.goal;
       ++rollouts;
     }
     accuracy_[i].push_back(100.0 * right / std::max(1.0, total));
@@ -151,7 +151,7 @@ std::vector<std::string> VinAgent::metric_columns() const {
 }
 
 std::vector<double> VinAgent::episode_metrics() const {
-  const bool success = ep_reached_ && ep_steps_ <= budget(expert_moves_);
+  const bool success = ep_reached_ && ep_steps_ <= vin_budget(expert_moves_);
   std::vector<double> m = {success ? 1.0 : 0.0, success && expert_length_ > 0 ? ep_length_ / expert_length_ : 0.0,
                            double(expert_moves_), test_accuracy(0), rollout_success(0)};
   if (nets_.size() > 1) m.insert(m.end(), {test_accuracy(1), rollout_success(1)});
@@ -183,7 +183,7 @@ void VinAgent::publish(Snapshot& s) const {
       v->start = g->state_of(g->start);
       const std::vector<double> dist = distances_to_goal(m);
       v->expert_path = expert_path(m, dist, v->start);
-      const int max_moves = budget(std::max(0, int(v->expert_path.size()) - 1));
+      const int max_moves = vin_budget(std::max(0, int(v->expert_path.size()) - 1));
       if (const VinPolicy* vin = vin_policy()) {
         // The VI module on this map: r and v_0 .. v_K (cheap: one map).
         const VinNetwork::Cache c = vin->values(m, vin->network().shape().k);
