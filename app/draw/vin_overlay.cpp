@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 #include <vector>
 
 namespace dynalab {
@@ -42,7 +43,7 @@ std::string vin_map_caption(const VinView& v, const VinOverlayOptions& opt) {
   if (opt.reward) return "learned reward r";
   char s[96];
   const int k = vin_shown_k(v, opt), K = int(v.values.size()) - 1;
-  std::snprintf(s, sizeof s, "value v_%d: %d of K = %d iterations", k, k, K);
+  std::snprintf(s, sizeof s, "value v_%d (K = %d)", k, K);
   return s;
 }
 
@@ -66,7 +67,7 @@ void draw_vin_overlay(Canvas& canvas, const Env& world, const VinView& v, const 
       canvas.rect({p.x - 0.5, p.y - 0.5}, {p.x + 0.5, p.y + 0.5}, c, palette::grid_line);
     }
     // The caption on the top border row (always obstacles).
-    canvas.text({v.size * 0.5, v.size - 0.5}, vin_map_caption(v, opt), Color{1, 1, 1, 1}, v.size <= 8 ? 0.9f : 1.0f);
+    canvas.text({v.size * 0.5, v.size - 0.5}, vin_map_caption(v, opt), Color{1, 1, 1, 1}, 0.9f);
   }
   // S and G back on top of the heat map.
   const Vec2 s = vin_centre(v, v.start), g = vin_centre(v, v.goal);
@@ -78,11 +79,12 @@ void draw_vin_overlay(Canvas& canvas, const Env& world, const VinView& v, const 
     vin_path_line(canvas, v, v.expert_path, {-d, -d}, kVinExpert, 2.0f);
     vin_path_line(canvas, v, v.reactive_path, {d, d}, kVinReactive, 3.0f);
     vin_path_line(canvas, v, v.vin_path, {0, 0}, kVinPath, 3.0f);
-    // The key, on the bottom border row.
-    std::string key = "green: expert";
-    if (!v.vin_path.empty()) key += "   blue: VIN";
-    if (!v.reactive_path.empty()) key += "   orange: reactive";
-    canvas.text({v.size * 0.5, 0.5}, key, Color{1, 1, 1, 1}, v.size <= 8 ? 0.8f : 1.0f);
+    // The key, on the bottom border row, each name in its path's colour.
+    std::vector<std::pair<const char*, Color>> key = {{"expert", kVinExpert}};
+    if (!v.vin_path.empty()) key.push_back({"VIN", Color{0.45f, 0.65f, 1.0f, 1}});
+    if (!v.reactive_path.empty()) key.push_back({"reactive", kVinReactive});
+    for (size_t i = 0; i < key.size(); ++i)
+      canvas.text({v.size * (i + 0.5) / double(key.size()), 0.5}, key[i].first, key[i].second, 0.9f);
   }
   if (const auto gl = world.grid_layout())
     canvas.circle(vin_centre(v, gl->state_of(gl->agent)), 0.3, palette::agent, palette::body_outline);
