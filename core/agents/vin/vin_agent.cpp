@@ -267,9 +267,10 @@ AgentFamily vin_family() {
   f.default_episodes = 20;
   f.default_env = "obstacle_map";
   f.agents = {
-      {"planning networks", "vin", "value iteration network: K convolutions + max over action channels, shared weights",
+      {"planning networks", "vin",
+       "value iteration network: K convolutions + max over action channels, shared weights (vin.network = reactive: "
+       "the reactive MLP baseline acts)",
        "vin"},
-      {"planning networks", "reactive", "reactive MLP on the map and the agent's cell (the VIN's baseline)", "vin"},
   };
   f.read = read_settings<SettingsFor<VinSettingsConfig, VinAgent>, VinSettingsConfig>;
   f.visit_fields = visit_config_json<VinSettingsConfig>;
