@@ -15,6 +15,8 @@
 #include "core/agents/vin/vin_dataset.h"
 #include "core/agents/vin/vin_network.h"
 #include "core/rng.h"
+#include "core/session.h"
+#include "envs/registry.h"
 #include "envs/obstacle_map_env.h"
 #include "tests/gradient_check.h"
 #include "tests/test_util.h"
@@ -261,6 +263,24 @@ TEST_CASE("a short VIN training run learns the expert's actions on held-out maps
   VinAgent agent(cfg, env, RunSeed{0, 0});
   while (agent.thinking()) agent.think(env, Vec::Zero(1), {});
   CHECK(agent.test_accuracy(0) > 80.0);
+}
+
+TEST_CASE("a session saved mid-epoch continues exactly (vin_8x8 shrunk)") {
+  const std::vector<std::string> sets = {"vin.train_maps=60", "vin.test_maps=20", "vin.epochs=3", "vin.batches_per_tick=2",
+                                         "episodes=3"};
+  auto a = make_experiment(load_experiment("vin_8x8", sets), env_registry());
+  for (int i = 0; i < 4; ++i) a->tick();  // the datasets, then 6 batches: inside epoch 1
+  const auto dir = std::filesystem::temp_directory_path() / "dynalab_test_vin_session";
+  std::filesystem::remove_all(dir);
+  save_session(*a, dir);
+  auto b = load_session(dir, env_registry());
+  while (a->tick()) REQUIRE(b->tick());
+  CHECK(!b->tick());
+  const auto sa = a->snapshot(), sb = b->snapshot();
+  CHECK(sa->stats == sb->stats);
+  CHECK(sa->metrics == sb->metrics);
+  CHECK(sa->metrics.size() == 3);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace test_vin

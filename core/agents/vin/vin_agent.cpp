@@ -58,38 +58,38 @@ void VinAgent::think(const Env& real, const Vec&, const AgentClock&) {
 }
 
 void VinAgent::train_batch() {
-  if (next_batch_ == 0 && batches_.empty()) {
+  if (batch_ends_.empty()) {
     // A new epoch: the training maps in a new random order, cut into batches of whole maps with
     // at least batch_size samples (the last one may hold fewer).
-    std::vector<size_t> order(train_.size());
-    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-    for (size_t i = order.size(); i > 1; --i) std::swap(order[i - 1], order[size_t(rng_.below(i))]);
-    std::vector<const MapSamples*> batch;
+    order_.resize(train_.size());
+    for (size_t i = 0; i < order_.size(); ++i) order_[i] = int(i);
+    for (size_t i = order_.size(); i > 1; --i) std::swap(order_[i - 1], order_[size_t(rng_.below(i))]);
     size_t in_batch = 0;
-    for (size_t i : order) {
-      batch.push_back(&train_[i]);
-      in_batch += train_[i].cells.size();
-      if (in_batch >= size_t(cfg_.batch_size)) {
-        batches_.push_back(std::move(batch));
-        batch.clear();
+    for (size_t i = 0; i < order_.size(); ++i) {
+      in_batch += train_[size_t(order_[i])].cells.size();
+      if (in_batch >= size_t(cfg_.batch_size) || i + 1 == order_.size()) {
+        batch_ends_.push_back(int(i + 1));
         in_batch = 0;
       }
     }
-    if (!batch.empty()) batches_.push_back(std::move(batch));
+    next_batch_ = 0;
     loss_sum_.assign(nets_.size(), 0);
     correct_.assign(nets_.size(), 0);
     seen_ = 0;
   }
-  const auto& batch = batches_[next_batch_++];
+  std::vector<const MapSamples*> batch;
+  for (int i = next_batch_ ? batch_ends_[next_batch_ - 1] : 0; i < batch_ends_[next_batch_]; ++i)
+    batch.push_back(&train_[size_t(order_[size_t(i)])]);
+  ++next_batch_;
   for (size_t i = 0; i < nets_.size(); ++i) {
     int right = 0;
     loss_sum_[i] += nets_[i]->train_batch(batch, right);
     correct_[i] += right;
   }
   for (const auto* m : batch) seen_ += double(m->cells.size());
-  if (next_batch_ < batches_.size()) return;
+  if (next_batch_ < batch_ends_.size()) return;
   for (size_t i = 0; i < nets_.size(); ++i) train_error_[i].push_back(100.0 * (1.0 - correct_[i] / std::max(1.0, seen_)));
-  batches_.clear();
+  batch_ends_.clear();
   next_batch_ = 0;
   ++epoch_;
   evaluate();
@@ -224,9 +224,17 @@ void VinAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
 }
 
 void VinAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
-  // The datasets are a function of the seed (rebuilt on load); the batches of an epoch in
-  // progress are not kept: a session saved mid-epoch resumes at that epoch's start.
+  // The datasets are a function of the seed (rebuilt on load); the epoch in progress is its map
+  // order, its batches' ends and the next batch.
   v.field("rng", rng_);
+  v.field("epoch_order", order_);
+  v.field("epoch_batch_ends", batch_ends_);
+  int next = int(next_batch_);
+  v.field("next_batch", next);
+  next_batch_ = size_t(next);
+  v.field("epoch_loss_sum", loss_sum_);
+  v.field("epoch_correct", correct_);
+  v.field("epoch_samples", seen_);
   v.field("have_data", have_data_);
   v.field("trained", trained_);
   v.field("epoch", epoch_);
@@ -242,13 +250,18 @@ void VinAgent::visit_state(StateVisitor& v, const Env& real, const Vec& obs) {
   v.field("episode_length", ep_length_);
   v.field("episode_reached", ep_reached_);
   if (v.loading()) {
-    batches_.clear();
-    next_batch_ = 0;
     if (have_data_) {
       Rng data = data_rng_;
       train_ = make_vin_dataset(*prototype_, cfg_.train_maps, cfg_.trajectories, data);
       test_ = make_vin_dataset(*prototype_, cfg_.test_maps, cfg_.trajectories, data);
     }
+    for (int i : order_)
+      if (i < 0 || size_t(i) >= train_.size()) v.fail("epoch_order", "training map indices below " + std::to_string(train_.size()));
+    for (int e : batch_ends_)
+      if (e < 1 || size_t(e) > order_.size()) v.fail("epoch_batch_ends", "batch ends in [1, " + std::to_string(order_.size()) + "]");
+    if (next_batch_ > batch_ends_.size()) v.fail("next_batch", "at most " + std::to_string(batch_ends_.size()));
+    if (!batch_ends_.empty() && (loss_sum_.size() != nets_.size() || correct_.size() != nets_.size()))
+      v.fail("epoch_loss_sum", std::to_string(nets_.size()) + " values");
     if (!new_episode_) {
       new_episode_ = true;
       const int steps = ep_steps_;

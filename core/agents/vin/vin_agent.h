@@ -119,7 +119,7 @@ class VinAgent : public Agent {
   std::vector<MapSamples> train_, test_;
   bool have_data_ = false, trained_ = false;
   int epoch_ = 0;
-  std::vector<std::vector<const MapSamples*>> batches_;  // this epoch's
+  std::vector<int> order_, batch_ends_;  // this epoch's training maps in order; where each batch ends
   size_t next_batch_ = 0;
   std::vector<double> loss_sum_, correct_;  // this epoch, per net
   double seen_ = 0;
