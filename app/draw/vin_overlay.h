@@ -16,7 +16,7 @@ namespace dynalab {
 struct VinOverlayOptions {
   bool values = true;   ///< the value map v_k (else nothing, or the reward map)
   bool reward = false;  ///< the learned reward map r instead of v_k
-  int k = -1;           ///< the iteration shown, 0..K (-1: K, the one the policy reads)
+  int k = -1;          ///< the iteration shown, 0..K (-1: K, the one the policy reads)
   bool paths = true;    ///< the VIN's, the reactive's and the expert's paths
 };
 
