@@ -276,11 +276,11 @@ AgentFamily vin_family() {
   AgentFamily f;
   f.name = "vin";
   f.description = "value iteration networks (Tamar et al. 2016) vs a reactive network, imitating shortest paths";
-  f.category = "planning networks";
+  f.category = "planning nets";
   f.default_episodes = 20;
   f.default_env = "obstacle_map";
   f.agents = {
-      {"planning networks", "vin",
+      {"planning nets", "vin",
        "value iteration network: K convolutions + max over action channels, shared weights (vin.network = reactive: "
        "the reactive MLP baseline acts)",
        "vin"},
