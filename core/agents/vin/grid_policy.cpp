@@ -99,6 +99,14 @@ Eigen::MatrixXf ReactivePolicy::first_layer(const std::vector<const ObstacleMap*
 }
 
 double ReactivePolicy::train_batch(const std::vector<const MapSamples*>& batch, int& correct) {
+  const double loss = loss_and_gradient(batch, correct, grad_first_, grad_rest_);
+  opt_rest_.step(rest_.params(), grad_rest_, lr_);
+  opt_first_.step(first_, grad_first_, lr_);
+  return loss;
+}
+
+double ReactivePolicy::loss_and_gradient(const std::vector<const MapSamples*>& batch, int& correct,
+                                         Eigen::VectorXf& grad_first, Eigen::VectorXf& grad_rest) {
   std::vector<const ObstacleMap*> maps;
   std::vector<int> map_of, cells, actions;
   for (size_t b = 0; b < batch.size(); ++b) {
@@ -116,14 +124,14 @@ double ReactivePolicy::train_batch(const std::vector<const MapSamples*>& batch, 
   int right = 0;
   const float loss = VinNetwork::cross_entropy(cache_.out, actions, &dlogits, &right);
   correct += right;
-  grad_rest_.setZero();
-  rest_.backward(h1, dlogits, cache_, grad_rest_, &dh1);
+  grad_rest = Eigen::VectorXf::Zero(rest_.params().size());
+  rest_.backward(h1, dlogits, cache_, grad_rest, &dh1);
   const Eigen::MatrixXf dz1 = dh1.cwiseProduct((z1.array() > 0.0f).cast<float>().matrix());
   // Layer 1's gradient: the sum of dz1 over a map's samples meets that map's obstacles and goal
   // (and the bias) once; each sample's dz1 meets its agent cell's row.
   const int nn = size_ * size_, in = 3 * nn;
-  grad_first_.setZero();
-  Eigen::Map<Eigen::MatrixXf> G(grad_first_.data(), in + 1, h1_);
+  grad_first = Eigen::VectorXf::Zero(first_.size());
+  Eigen::Map<Eigen::MatrixXf> G(grad_first.data(), in + 1, h1_);
   std::vector<Eigen::RowVectorXf> per_map(maps.size(), Eigen::RowVectorXf::Zero(h1_));
   for (size_t j = 0; j < cells.size(); ++j) {
     per_map[size_t(map_of[j])] += dz1.row(long(j));
@@ -135,8 +143,6 @@ double ReactivePolicy::train_batch(const std::vector<const MapSamples*>& batch, 
     for (int i = 0; i < nn; ++i)
       if (maps[b]->obstacle[size_t(i)]) G.row(i) += per_map[b];
   }
-  opt_rest_.step(rest_.params(), grad_rest_, lr_);
-  opt_first_.step(first_, grad_first_, lr_);
   return loss;
 }
 

@@ -70,6 +70,14 @@ class ReactivePolicy : public GridPolicy {
   Eigen::MatrixXf cell_logits(const ObstacleMap& m) const override;
   void visit_state(StateVisitor& v) override;
   void set_lr(double lr) { lr_ = lr; }
+  /// The mean cross-entropy over `batch` and its gradient (no step): dL/d(first layer) into
+  /// grad_first ((3 n^2 + 1) x h1, column-major: W1 rows, then b1) and dL/d(the rest) into
+  /// grad_rest (Mlp order). Adds the correct argmaxes to `correct`.
+  double loss_and_gradient(const std::vector<const MapSamples*>& batch, int& correct, Eigen::VectorXf& grad_first,
+                           Eigen::VectorXf& grad_rest);
+  /// The first layer's parameters (as grad_first) and the rest's (for the gradient checks).
+  Eigen::VectorXf& first_layer_params() { return first_; }
+  Eigen::VectorXf& rest_params() { return rest_.params(); }
 
  private:
   /// The first layer's pre-activations z1 (samples x h1) of (map, cell) pairs.

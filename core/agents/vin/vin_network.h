@@ -62,7 +62,7 @@ class VinNetworkT {
   explicit VinNetworkT(const VinShape& shape);
 
   const VinShape& shape() const { return shape_; }
-  /// K of the forward pass (the views run it with other K; training uses shape().k).
+  /// All parameters, flat (see the file comment for the order).
   Vec& params() { return params_; }
   const Vec& params() const { return params_; }
   long param_count() const { return params_.size(); }
