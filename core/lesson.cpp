@@ -52,7 +52,9 @@ const std::vector<std::string>& lesson_overlays() {
       // successor representation: the agent's row of M learned, exact, or the error map
       "sr_learned", "sr_exact", "sr_error",
       // successor features: cells and arrows coloured by the policy GPI uses, with its key
-      "gpi_policy"};
+      "gpi_policy",
+      // value iteration networks
+      "vin_values", "vin_reward", "vin_paths"};
   return names;
 }
 

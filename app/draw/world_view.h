@@ -12,6 +12,7 @@
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
 #include "app/draw/successor_overlay.h"
+#include "app/draw/vin_overlay.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -21,6 +22,7 @@ struct WorldViewOptions {
   MpcOverlayOptions plan;
   SuccessorOverlayOptions successor;
   GpiOverlayOptions gpi;
+  VinOverlayOptions vin;
 };
 
 /// The world bounds to fit for `s` (grown to hold a plan's imagined futures).

@@ -24,7 +24,8 @@ const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 // Sets the Dyna, MPC and successor-representation overlay toggles to exactly the step's list (an
 // empty list keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
-                    MpcOverlayOptions& m, SuccessorOverlayOptions& sr, GpiOverlayOptions& g) {
+                    MpcOverlayOptions& m, SuccessorOverlayOptions& sr, GpiOverlayOptions& g,
+                    VinOverlayOptions& v) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -46,6 +47,10 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   sr.map = on("sr_error")   ? SuccessorOverlayOptions::Map::error
            : on("sr_exact") ? SuccessorOverlayOptions::Map::exact
                             : SuccessorOverlayOptions::Map::learned;
+  v.values = on("vin_values");
+  v.reward = on("vin_reward");
+  v.paths = on("vin_paths");
+  v.k = -1;  // the last iteration, the one the policy reads
 }
 
 // The step's title, narrative and audience question, large for the projector.
@@ -202,7 +207,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   name_ = srcs[0].name;
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay);
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay, vin_opt_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
   // clusters.

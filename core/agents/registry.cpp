@@ -14,6 +14,7 @@
 #include "core/agents/successor_features/gpi_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
 #include "core/agents/tree_search/tree_search_agent.h"
+#include "core/agents/vin/vin_agent.h"
 
 namespace dynalab {
 
@@ -35,6 +36,7 @@ const std::vector<AgentFamily>& agent_families() {
       tree_search_family(),
       successor_family(),
       gpi_family(),
+      vin_family(),
   };
   return families;
 }
