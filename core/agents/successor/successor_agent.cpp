@@ -51,6 +51,10 @@ TabularConfig SuccessorAgentConfig::tabular() const {
   return t;
 }
 
+namespace {
+constexpr int kMaxSuccessorStates = 1600;  // 40 x 40: M is 4 x 1600^2 doubles, 80 MB
+}  // namespace
+
 SuccessorAgent::SuccessorAgent(const SuccessorSettingsConfig& cfg, const Env& env, const RunSeed& seed)
     : cfg_(cfg.agent), visited_(size_t(env.observation_space().n), 0) {
   const int n = env.observation_space().n, A = env.action_space().n;
@@ -232,8 +236,15 @@ AgentFamily successor_family() {
   f.read = read_settings<SettingsFor<SuccessorSettingsConfig, SuccessorAgent>, SuccessorSettingsConfig>;
   f.visit_fields = visit_config_json<SuccessorSettingsConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
-    if (!env.grid_layout() || !env.observation_space().is_discrete() || !env.action_space().is_discrete())
-      env_node.fail("name", "a grid world (one discrete state per cell) for the successor agent, got '" + env.name() + "'");
+    // The probe reads the agent's cell from the first two values of Env::get_state, as
+    // grid_world's state holds them (obstacle_map draws a new map per episode: no fixed M).
+    if (env.name() != "grid_world" || !env.grid_layout())
+      env_node.fail("name", "grid_world (one discrete state per cell) for the successor agent, got '" + env.name() + "'");
+    // M is n x n per action, and the closed form inverts an n x n matrix: a few thousand cells.
+    if (env.observation_space().n > kMaxSuccessorStates)
+      env_node.fail("maze", "a maze of at most " + std::to_string(kMaxSuccessorStates) +
+                                " cells for the successor agent (M holds n x n values per action), got " +
+                                std::to_string(env.observation_space().n));
   };
   return f;
 }

@@ -93,7 +93,13 @@ Vec TreeSearchAgent::act(const Vec&) {
 
 void TreeSearchAgent::observe(const Transition& t, bool truncated) {
   ++real_steps_;
-  if (!cfg_.graph() || t.terminated || truncated || plan_.empty()) return;
+  if (!cfg_.graph() || t.terminated || truncated) return;
+  // No path was found: a random step, then search again from there (the world may have changed:
+  // a wall removed by the lecturer, the maze's scheduled change).
+  if (plan_.empty()) {
+    plan_ready_ = false;
+    return;
+  }
   // The real world did not do what imagination said (a wall appeared, the goal moved): search
   // again from where the agent really is.
   const bool off_plan = plan_index_ > int(plan_obs_.size()) || t.next_obs != plan_obs_[size_t(plan_index_ - 1)];
@@ -111,7 +117,8 @@ void TreeSearchAgent::begin_episode(int, const Vec&) {
 }
 
 std::vector<double> TreeSearchAgent::episode_metrics() const {
-  return {double(imagined_run_ - episode_imagined_start_), double(episode_searches_), double(episode_backtracks_)};
+  return {double(imagined_run_ - episode_imagined_start_), double(episode_searches_), double(episode_backtracks_),
+          cfg_.graph() ? double(graph_ && graph_->found()) : 1.0};
 }
 
 void TreeSearchAgent::end_episode(const Trajectory&) {
@@ -126,6 +133,13 @@ void TreeSearchAgent::add_figures(std::vector<Figure>& figures, const AgentClock
   for (size_t k = 0; k < imagined_at_end_.size(); ++k) {
     imagined.x.push_back(double(k + 1)), imagined.y.push_back(std::max(1.0, imagined_at_end_[k]));
     real.x.push_back(double(k + 1)), real.y.push_back(std::max(1.0, real_at_end_[k]));
+  }
+  // The episode in progress, so far (the counters move before the first episode ends).
+  const bool in_progress = imagined_run_ > (imagined_at_end_.empty() ? 0.0 : imagined_at_end_.back());
+  if (in_progress) {
+    const double x = double(imagined_at_end_.size() + 1);
+    imagined.x.push_back(x), imagined.y.push_back(std::max(1.0, double(imagined_run_)));
+    real.x.push_back(x), real.y.push_back(std::max(1.0, double(real_steps_)));
   }
   figures.push_back(std::move(f));
 }

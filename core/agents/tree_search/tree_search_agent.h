@@ -17,6 +17,9 @@
 //   imagined_steps  imagined env steps of the episode's searches
 //   searches        searches started (graph search: 1 + replans; uct: one per real step)
 //   backtracks      expansions that jumped elsewhere in the tree (graph search; 0 for uct)
+//   found           graph search: 1 if the episode's last search reached a goal, 0 if it ended
+//                   without one (walled off, node budget spent: the agent then took a random
+//                   step and searched again); uct: 1
 // Figure: imagined_vs_real, cumulative imagined and real env steps at each episode's end.
 
 #include <memory>
@@ -82,7 +85,7 @@ class TreeSearchAgent : public Agent {
   void begin_episode(int episode, const Vec& obs) override;
   void end_episode(const Trajectory& episode) override;
   std::vector<std::string> metric_columns() const override {
-    return {"steps", "env_steps", "return", "terminated", "imagined_steps", "searches", "backtracks"};
+    return {"steps", "env_steps", "return", "terminated", "imagined_steps", "searches", "backtracks", "found"};
   }
   std::vector<double> episode_metrics() const override;
   EpisodeCurve episode_curve() const override {
