@@ -48,7 +48,9 @@ const std::vector<std::string>& lesson_overlays() {
       "rollout_fan", "elites", "chosen_plan", "particles", "executed_path", "predicted_vs_actual",
       "training_data",
       // uncertainty and distribution shift
-      "disagreement", "visitation"};
+      "disagreement", "visitation",
+      // C-learning
+      "future_density"};
   return names;
 }
 

@@ -13,6 +13,7 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
+  if (s.future_density) return future_density_bounds(*s.world, *s.future_density);
   return s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers ? plan_bounds(*s.world) : s.world->world_bounds();
 }
 
@@ -29,6 +30,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
   if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
   if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
+  if (s.future_density && opt.future_density) draw_future_density(canvas, world, *s.future_density);
   world.draw_over(canvas);
 }
 

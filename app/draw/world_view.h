@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "app/draw/future_density_overlay.h"
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
 #include "core/snapshot.h"
@@ -17,6 +18,7 @@ namespace dynalab {
 struct WorldViewOptions {
   QTableOverlayOptions q_table;
   MpcOverlayOptions plan;
+  bool future_density = true;  ///< C-learning's predicted density beside the Monte Carlo one
 };
 
 /// The world bounds to fit for `s` (grown to hold a plan's imagined futures).

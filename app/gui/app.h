@@ -267,6 +267,8 @@ class App {
   void policy_panel();
   // Guided policy search (gps_panel.cpp): the tubes' key and the KL step slider.
   void gps_panel();
+  // C-learning (future_density_panel.cpp): the density toggle and the query picker.
+  void future_density_panel();
   /// The part of a `pane`-sized world pane the critic map takes: at its right in a landscape
   /// pane, at its bottom in a portrait one (side-by-side lanes); the world gets the rest. Zero
   /// size: no map to show, or no room for a readable one.
@@ -343,6 +345,7 @@ class App {
   // --ghost DIR); empty: none.
   std::vector<SweepGhost> sweep_ghost_;
   bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
+  bool show_future_density_ = true;  // C-learning's predicted and Monte Carlo densities
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.
   Runner runner_{90, lower_worker_priority};

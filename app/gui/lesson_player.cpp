@@ -21,9 +21,10 @@ namespace {
 const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
 const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 
-// Sets the Dyna and MPC overlay toggles to exactly the step's list (an empty list keeps them).
+// Sets the Dyna, MPC and C-learning overlay toggles to exactly the step's list (an empty list
+// keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
-                    MpcOverlayOptions& m) {
+                    MpcOverlayOptions& m, bool& future_density) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -36,6 +37,7 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   m.chosen = on("chosen_plan") || on("rollout_fan");
   m.particles = on("particles") || on("disagreement");
   m.training_data = on("training_data");
+  future_density = on("future_density");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
 }
@@ -194,7 +196,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   name_ = srcs[0].name;
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_.opt);
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, show_future_density_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
   // clusters.

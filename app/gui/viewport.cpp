@@ -156,6 +156,8 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
   ImGui::PopFont();
 }
 
-WorldViewOptions App::world_view_options() const { return {settings_.overlays, mpc_.opt}; }
+WorldViewOptions App::world_view_options() const {
+  return {settings_.overlays, mpc_.opt, show_future_density_};
+}
 
 }  // namespace dynalab

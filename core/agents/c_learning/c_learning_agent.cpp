@@ -43,6 +43,9 @@ CLearningAgent::CLearningAgent(const CLearningAgentConfig& cfg, const Env& env, 
   obs_dim_ = os.dim();
   action_dim_ = as.dim();
   action_lo_ = as.low, action_hi_ = as.high;
+  if (c().query_points.empty() || c().query_points.size() % 2 != 0)
+    throw InputError("c_learning.query_points: expected x, y pairs (got " +
+                     std::to_string(c().query_points.size()) + " numbers)");
   if (c().future_dims.size() != 2)
     throw InputError("c_learning.future_dims: expected two observation dims (got " +
                      std::to_string(c().future_dims.size()) + ")");
@@ -60,22 +63,35 @@ CLearningAgent::CLearningAgent(const CLearningAgentConfig& cfg, const Env& env, 
   classifier_ = FutureClassifier(obs_dim_, action_dim_, 2, c().hidden, c().activation, init);
 }
 
-Vec CLearningAgent::behaviour(Rng& rng) const {
+Vec CLearningAgent::behaviour(const Vec& previous, Rng& rng) const {
+  // One uniform draw decides whether to keep the action, so the stream's use does not depend on it.
+  const bool keep = rng.uniform() < c().action_hold;
+  if (keep && previous.size() == action_dim_) return previous;
   Vec a(action_dim_);
   for (int d = 0; d < action_dim_; ++d) a[d] = rng.uniform(action_lo_[d], action_hi_[d]);
   return a;
 }
 
 void CLearningAgent::before_step(const Env& real, const Vec& obs) {
-  if (warming_up() && int(queries_.size()) < c().queries && episode_step_ == c().query_step) {
-    capture_ = true;
-    queries_.push_back({real.get_state(), obs, Vec()});
+  capture_ = -1;
+  if (!warming_up()) return;
+  const int Q = int(c().query_points.size()) / 2;
+  if (int(queries_.size()) != Q) queries_.assign(size_t(Q), {}), query_distance_.assign(size_t(Q), 1e300);
+  for (int q = 0; q < Q; ++q) {
+    const double d = std::hypot(obs[dims_[0]] - c().query_points[size_t(2 * q)],
+                                obs[dims_[1]] - c().query_points[size_t(2 * q + 1)]);
+    if (d < query_distance_[size_t(q)] && capture_ < 0) {  // one query per step: distinct states
+      query_distance_[size_t(q)] = d;
+      queries_[size_t(q)] = {real.get_state(), obs, Vec()};
+      capture_ = q;
+    }
   }
 }
 
 Vec CLearningAgent::act(const Vec&) {
-  Vec a = behaviour(act_rng_);
-  if (capture_) queries_.back().action = a, capture_ = false;
+  Vec a = behaviour(previous_action_, act_rng_);
+  previous_action_ = a;
+  if (capture_ >= 0) queries_[size_t(capture_)].action = a, capture_ = -1;
   return a;
 }
 
@@ -91,10 +107,10 @@ void CLearningAgent::observe(const Transition& t, bool truncated) {
 
 void CLearningAgent::begin_episode(int, const Vec&) {
   episode_step_ = 0;
+  previous_action_ = Vec();
   if (!warming_up()) {
-    if (queries_.empty())
-      throw InputError("c_learning: no query was taken (every warm-up episode ended before query_step " +
-                       std::to_string(c().query_step) + ")");
+    if (queries_.empty() || queries_.back().action.size() == 0)
+      throw InputError("c_learning: no query was taken during the warm-up");
     train_remaining_ = c().train_steps;
     loss_sum_ = 0, loss_count_ = 0;
   }
@@ -195,7 +211,9 @@ void CLearningAgent::think(const Env& real, const Vec&, const AgentClock&) {
 
 void CLearningAgent::evaluate(const Env& real) {
   const int Q = int(queries_.size());
-  const BehaviourPolicy policy = [this](const Vec&, Rng& rng) { return behaviour(rng); };
+  const BehaviourPolicy policy = [this](const Vec&, const Vec& previous, Rng& rng) {
+    return behaviour(previous, rng);
+  };
   if (int(mc_.size()) != Q) {  // the real futures do not change: once per run
     mc_.clear();
     for (const Query& q : queries_) {
@@ -325,10 +343,19 @@ void CLearningAgent::publish(Snapshot& s) const {
   };
   fill(v->predicted, predicted_[size_t(q)], "C-learning: C/(1-C) p(s_f)");
   fill(v->monte_carlo, mc_[size_t(q)], "Monte Carlo: " + std::to_string(c().mc_rollouts) + " real futures");
-  // One colour range for both, so equal colours mean equal density.
+  // One colour range for both, so equal colours mean equal density: up to the larger of the
+  // predicted maximum and the Monte Carlo histogram's 95th percentile over its occupied cells
+  // (its peak at the query itself, the short offsets, would otherwise dim everything else).
   double hi = 0;
   for (double x : v->predicted.values) hi = std::max(hi, x);
-  for (double x : v->monte_carlo.values) hi = std::max(hi, x);
+  std::vector<double> occupied;
+  for (double x : v->monte_carlo.values)
+    if (x > 0) occupied.push_back(x);
+  if (!occupied.empty()) {
+    const size_t k = std::min(occupied.size() - 1, size_t(0.95 * double(occupied.size())));
+    std::nth_element(occupied.begin(), occupied.begin() + long(k), occupied.end());
+    hi = std::max(hi, occupied[k]);
+  }
   v->predicted.v_lo = v->monte_carlo.v_lo = 0;
   v->predicted.v_hi = v->monte_carlo.v_hi = hi;
   s.future_density = std::move(v);
@@ -389,7 +416,9 @@ void CLearningAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("normalised", normalised_);
   v.field("warmup_episodes", warmup_episodes_);
   v.field("episode_step", episode_step_);
+  v.field("previous_action", previous_action_);
   v.field("capture", capture_);
+  v.field("query_distance", query_distance_);
   v.field("train_remaining", train_remaining_);
   v.field("gradient_steps", gradient_steps_);
   v.field("loss_sum", loss_sum_);

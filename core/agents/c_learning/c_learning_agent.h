@@ -8,11 +8,15 @@
 // marginal's density are the future-state density (future_classifier.h).
 //
 // The run:
-//   1. Data: `data_episodes` warm-up episodes of a FIXED behaviour policy, uniformly random
-//      actions in the action box (the deck: "This is an on policy algorithm", so the density is
-//      the behaviour policy's). Each real episode afterwards adds another such episode. During
-//      the warm-up the agent records the real env's state (Env::get_state) at step `query_step`
-//      of its first `queries` episodes, with the action taken there: the query pairs (s, a).
+//   1. Data: `data_episodes` warm-up episodes of a FIXED behaviour policy: a random force that
+//      is kept from one step to the next with probability `action_hold` and otherwise drawn anew,
+//      uniformly in the action box (so the puck coasts and wanders over the arena instead of
+//      jittering in place; the policy is Markov in (s, a), which is what C(s, a, s_f) conditions
+//      on). The deck: "This is an on policy algorithm": the density is the behaviour policy's.
+//      Each real episode afterwards adds another such episode. During the warm-up the agent
+//      keeps, for each point of `query_points`, the visited real state (Env::get_state) whose
+//      future dims lie nearest to it, with the action taken there: the query pairs (s, a), real
+//      states of the data placed where the lecture wants to look.
 //   2. Before each real episode: `train_steps` Adam steps of the classifier on batches of
 //      `batch_size` positives (s_f = s_{t+Delta}, Delta ~ Geom(1 - gamma), future_replay.h) and
 //      as many negatives (s_f from the replay marginal); with method "td" the off-policy
@@ -46,6 +50,7 @@ namespace dynalab {
 /// The family's fields (section "c_learning").
 struct CLearningConfig {
   double gamma = 0.9;                  ///< discount of the future-state distribution
+  double action_hold = 0.9;            ///< behaviour: probability of keeping the previous action
   std::string method = "monte_carlo";  ///< monte_carlo (on-policy) | td (off-policy, bootstrapped)
   std::vector<int> hidden = {128, 128};
   std::string activation = "silu";
@@ -55,8 +60,8 @@ struct CLearningConfig {
   int data_episodes = 40;     ///< behaviour-policy episodes collected before training
   int train_steps = 400;      ///< gradient steps before each real episode (then an evaluation)
   int steps_per_tick = 20;    ///< gradient steps per tick (the GUI stays responsive)
-  int queries = 3;            ///< query pairs (s, a) evaluated
-  int query_step = 30;        ///< the step of a warm-up episode where a query is taken
+  /// Where the queries are taken: per query (x, y) in the future dims, flattened.
+  std::vector<double> query_points = {5.3, 3.5, 2.0, 6.0, 5.0, 8.0};
   int mc_rollouts = 2000;     ///< real rollouts per query for the Monte Carlo histogram
   int grid_cells = 20;        ///< cells per axis of the density grid
   double marginal_pseudo_count = 0.5;  ///< added to every cell's count of the marginal histogram
@@ -67,6 +72,8 @@ struct CLearningConfig {
   void visit(V& v) {
     v.field("gamma", gamma, Range{0, 1, false, true}, Apply::on_reset,
             "discount: P(Delta = k) = (1 - gamma) gamma^(k-1)");
+    v.field("action_hold", action_hold, Range{0, 1, false, true}, Apply::on_reset,
+            "behaviour policy: probability of keeping the previous action (0: i.i.d. uniform)");
     v.choice("method", method, {"monte_carlo", "td"}, Apply::on_reset,
              "monte_carlo: positives s_{t+Delta} (on-policy); td: bootstrapped (off-policy)");
     v.field("hidden", hidden, Range::closed(1, 4096), Apply::on_reset, "hidden widths of the classifier");
@@ -80,9 +87,8 @@ struct CLearningConfig {
     v.field("train_steps", train_steps, Range::closed(0, 1e7), Apply::on_reset,
             "gradient steps before each real episode");
     v.field("steps_per_tick", steps_per_tick, Range::closed(1, 1e6), Apply::live, "gradient steps per tick");
-    v.field("queries", queries, Range::closed(1, 100), Apply::on_reset, "query pairs (s, a)");
-    v.field("query_step", query_step, Range::closed(0, 1e6), Apply::on_reset,
-            "step of a warm-up episode where a query is taken");
+    v.field("query_points", query_points, Range{}, Apply::on_reset,
+            "x, y per query: each query is the visited state nearest to its point");
     v.field("mc_rollouts", mc_rollouts, Range::closed(1, 1e7), Apply::on_reset,
             "real rollouts per query (Monte Carlo histogram)");
     v.field("grid_cells", grid_cells, Range::closed(2, 200), Apply::on_reset, "density grid cells per axis");
@@ -147,8 +153,9 @@ class CLearningAgent : public Agent {
   const FutureReplay& replay() const { return replay_; }
   const FutureClassifier& classifier() const { return classifier_; }
   const DensityGrid& grid() const { return grid_; }
-  /// The behaviour policy: uniformly random actions in the action box.
-  Vec behaviour(Rng& rng) const;
+  /// The behaviour policy: `previous` kept with probability action_hold (always redrawn when
+  /// empty, at an episode's start), else a uniform draw in the action box.
+  Vec behaviour(const Vec& previous, Rng& rng) const;
   /// Evaluates now (the Monte Carlo histograms first if not yet computed) against `real`.
   void evaluate(const Env& real);
   /// Mean KLs over the queries at the latest evaluation (NaN before).
@@ -175,7 +182,9 @@ class CLearningAgent : public Agent {
 
   int warmup_episodes_ = 0;   // finished warm-up episodes
   int episode_step_ = 0;      // steps of the episode in progress
-  bool capture_ = false;      // the next act() completes a query
+  Vec previous_action_;       // the behaviour policy's last action this episode (empty: none)
+  int capture_ = -1;          // the query the next act() completes (-1: none)
+  std::vector<double> query_distance_;  // per query: distance of its state to its point
   std::vector<Query> queries_;
   int train_remaining_ = 0;
   int64_t gradient_steps_ = 0;

@@ -53,7 +53,11 @@ void monte_carlo_futures(const Env& env, const std::vector<double>& state, const
     sim->set_state(state);
     const int delta = geometric_offset(rng, gamma);
     StepResult s = sim->step(action);
-    for (int k = 1; k < delta && !s.terminated && !s.truncated; ++k) s = sim->step(policy(s.obs, rng));
+    Vec previous = action;
+    for (int k = 1; k < delta && !s.terminated && !s.truncated; ++k) {
+      previous = policy(s.obs, previous, rng);
+      s = sim->step(previous);
+    }
     xs.push_back(s.obs[dims[0]]);
     ys.push_back(s.obs[dims[1]]);
   }

@@ -36,12 +36,13 @@ std::vector<double> cell_histogram(const DensityGrid& grid, const std::vector<do
 /// there. p and q sum to 1 (not checked).
 double kl_divergence(const std::vector<double>& p, const std::vector<double>& q);
 
-/// The behaviour policy's action for an observation (draws from `rng`).
-using BehaviourPolicy = std::function<Vec(const Vec& obs, Rng& rng)>;
+/// The behaviour policy's action for an observation, given the action before it (a policy that
+/// keeps its action for a while is Markov in (s, a)); draws from `rng`.
+using BehaviourPolicy = std::function<Vec(const Vec& obs, const Vec& previous_action, Rng& rng)>;
 
 /// Monte Carlo samples of the discounted future state of (s, a) under the behaviour policy, from
 /// real rollouts: per rollout a copy of `env` is put in `state` (Env::set_state), takes `action`,
-/// then follows `policy` for Delta - 1 more steps, Delta ~ geometric_offset(gamma), and the
+/// then follows `policy` (its first previous action is `action`) for Delta - 1 more steps, Delta ~ geometric_offset(gamma), and the
 /// observation reached gives (obs[dims[0]], obs[dims[1]]). A rollout that terminates or is
 /// truncated earlier keeps its last observation (the replay's convention: the end is
 /// absorbing). Appends to xs and ys.
