@@ -398,7 +398,8 @@ void CLearningAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     }
   });
   v.records(
-      "queries", queries_.size(), [&](size_t n) { queries_.resize(n); },
+      "queries", queries_.size(),
+      [&](size_t n) { queries_.assign(n, {{}, Vec::Zero(obs_dim_), Vec::Zero(action_dim_)}); },
       [&](size_t k, StateVisitor& q) {
         q.field("state", queries_[k].state);
         q.field("obs", queries_[k].obs);
@@ -416,7 +417,11 @@ void CLearningAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("normalised", normalised_);
   v.field("warmup_episodes", warmup_episodes_);
   v.field("episode_step", episode_step_);
-  v.field("previous_action", previous_action_);
+  {  // empty at an episode's start: a plain list of numbers, not a sized vector
+    std::vector<double> prev(previous_action_.data(), previous_action_.data() + previous_action_.size());
+    v.field("previous_action", prev);
+    if (v.loading()) previous_action_ = Eigen::Map<const Vec>(prev.data(), long(prev.size()));
+  }
   v.field("capture", capture_);
   v.field("query_distance", query_distance_);
   v.field("train_remaining", train_remaining_);
