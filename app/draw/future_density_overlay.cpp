@@ -43,7 +43,7 @@ class ShiftedCanvas : public Canvas {
 };
 
 double gap(const Bounds& b) { return 0.06 * (b.hi.x - b.lo.x); }
-double caption_height(const Bounds& b) { return 0.14 * (b.hi.y - b.lo.y); }
+double caption_height(const Bounds& b) { return 0.16 * (b.hi.y - b.lo.y); }
 
 /// The heat map's cells over the world; cells below 3 % of the top colour stay clear, so the
 /// world shows where no future goes.
@@ -88,20 +88,17 @@ void draw_future_density(Canvas& canvas, const Env& world, const FutureDensityVi
   draw_cells(right, v.monte_carlo);
   draw_query(right, v.monte_carlo, v, scale);
   // Captions above each panel: what it is and its KL to the Monte Carlo histogram.
-  const double y1 = b.hi.y + 0.09 * (b.hi.y - b.lo.y), y2 = b.hi.y + 0.035 * (b.hi.y - b.lo.y);
+  const double y1 = b.hi.y + 0.11 * (b.hi.y - b.lo.y), y2 = b.hi.y + 0.045 * (b.hi.y - b.lo.y);
   const double cx = 0.5 * (b.lo.x + b.hi.x);
-  char line[200];
-  std::snprintf(line, sizeof line, "predicted: C/(1-C) x p(s_f)   (%lld classifier steps)",
-                static_cast<long long>(v.gradient_steps));
-  canvas.text({cx, y1}, line, palette::text);
-  std::snprintf(line, sizeof line, "KL(MC || predicted) = %.2f nats; marginal alone: %.2f", v.kl_predicted,
-                v.kl_marginal);
-  canvas.text({cx, y2}, line, palette::text, 0.9f);
-  std::snprintf(line, sizeof line, "Monte Carlo: %d real futures from the same (s, a)", v.mc_rollouts);
+  // Short lines: a panel is half the pane, and the projector's font is large.
+  char line[120];
+  canvas.text({cx, y1}, "predicted: C/(1-C) x p(s_f)", palette::text);
+  std::snprintf(line, sizeof line, "KL to MC %.2f nats (marginal %.2f)", v.kl_predicted, v.kl_marginal);
+  canvas.text({cx, y2}, line, palette::text, 0.85f);
+  std::snprintf(line, sizeof line, "Monte Carlo: %d real futures", v.mc_rollouts);
   canvas.text({cx + shift, y1}, line, palette::text);
-  std::snprintf(line, sizeof line, "query %d of %d, gamma %.2f, Delta ~ Geom: one colour scale", v.query + 1,
-                v.queries, v.gamma);
-  canvas.text({cx + shift, y2}, line, palette::text, 0.9f);
+  std::snprintf(line, sizeof line, "query %d of %d, gamma %.2f", v.query + 1, v.queries, v.gamma);
+  canvas.text({cx + shift, y2}, line, palette::text, 0.85f);
 }
 
 }  // namespace dynalab
