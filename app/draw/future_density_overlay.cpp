@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <string>
 #include <vector>
 
 namespace dynalab {
@@ -44,6 +45,15 @@ class ShiftedCanvas : public Canvas {
 
 double gap(const Bounds& b) { return 0.06 * (b.hi.x - b.lo.x); }
 double caption_height(const Bounds& b) { return 0.16 * (b.hi.y - b.lo.y); }
+
+/// Centred text no wider than `width` (world units): shrunk from `size` when the canvas's text
+/// (screen-sized) would run into the next panel, as in narrow side-by-side lanes. The width
+/// estimate is text_left's: 0.56 text heights per character.
+void fitted_text(Canvas& c, Vec2 at, const std::string& s, double width, float size) {
+  const double h = c.text_height(1.0f);
+  if (h > 0) size = float(std::min(double(size), width / (0.56 * h * double(std::max<size_t>(s.size(), 1)))));
+  c.text(at, s, palette::text, size);
+}
 
 /// The heat map's cells over the world; cells below 3 % of the top colour stay clear, so the
 /// world shows where no future goes.
@@ -92,13 +102,13 @@ void draw_future_density(Canvas& canvas, const Env& world, const FutureDensityVi
   const double cx = 0.5 * (b.lo.x + b.hi.x);
   // Short lines: a panel is half the pane, and the projector's font is large.
   char line[120];
-  canvas.text({cx, y1}, "predicted: C/(1-C) x p(s_f)", palette::text);
-  std::snprintf(line, sizeof line, "KL to MC %.2f nats (marginal %.2f)", v.kl_predicted, v.kl_marginal);
-  canvas.text({cx, y2}, line, palette::text, 0.85f);
+  fitted_text(canvas, {cx, y1}, "predicted: C/(1-C) x p(s_f)", w, 1.0f);
+  std::snprintf(line, sizeof line, "KL %.2f nats, marginal %.2f", v.kl_predicted, v.kl_marginal);
+  fitted_text(canvas, {cx, y2}, line, w, 0.85f);
   std::snprintf(line, sizeof line, "Monte Carlo: %d real futures", v.mc_rollouts);
-  canvas.text({cx + shift, y1}, line, palette::text);
+  fitted_text(canvas, {cx + shift, y1}, line, w, 1.0f);
   std::snprintf(line, sizeof line, "query %d of %d, gamma %.2f", v.query + 1, v.queries, v.gamma);
-  canvas.text({cx + shift, y2}, line, palette::text, 0.85f);
+  fitted_text(canvas, {cx + shift, y2}, line, w, 0.85f);
 }
 
 }  // namespace dynalab
