@@ -97,6 +97,12 @@ struct CLearningConfig {
     v.field("future_dims", future_dims, Range::closed(0, 1000), Apply::on_reset,
             "the two observation dims of s_f");
     v.field("view_query", view_query, Range::closed(0, 99), Apply::live, "the query the view shows");
+    if constexpr (requires { v.fail(std::string(), std::string()); }) {  // reading a file: name it
+      if (query_points.empty() || query_points.size() % 2 != 0)
+        v.fail("query_points", "x, y pairs (got " + std::to_string(query_points.size()) + " numbers)");
+      if (future_dims.size() != 2)
+        v.fail("future_dims", "two observation dims (got " + std::to_string(future_dims.size()) + ")");
+    }
   }
 };
 
