@@ -50,7 +50,7 @@ const std::vector<std::string>& lesson_overlays() {
       // uncertainty and distribution shift
       "disagreement", "visitation",
       // C-learning
-      "future_density"};
+      "future_density", "future_marginal"};
   return names;
 }
 

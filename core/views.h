@@ -217,6 +217,7 @@ struct LocalControllerView {
 /// marginal p(s_f) alone is the baseline the KLs compare against.
 struct FutureDensityView {
   Heatmap predicted, monte_carlo;  ///< marker: the query's (x, y)
+  Heatmap marginal;                ///< the baseline p(s_f) alone (the replay's histogram), same scale
   Vec query_obs, query_action;     ///< the query (s, a) shown
   int query = 0, queries = 0;      ///< which query is shown, of how many
   double kl_predicted = std::numeric_limits<double>::quiet_NaN();  ///< KL(MC || predicted), nats, this query

@@ -87,11 +87,13 @@ Bounds future_density_bounds(const Env& world, const FutureDensityView&) {
   return {b.lo, {b.hi.x + gap(b) + w, b.hi.y + caption_height(b)}};
 }
 
-void draw_future_density(Canvas& canvas, const Env& world, const FutureDensityView& v) {
+void draw_future_density(Canvas& canvas, const Env& world, const FutureDensityView& v,
+                         const FutureDensityOverlayOptions& opt) {
+  const bool marginal = opt.marginal_instead && !v.marginal.values.empty();
   const Bounds b = world.world_bounds();
   const double w = b.hi.x - b.lo.x, scale = std::max(w, b.hi.y - b.lo.y);
   const double shift = w + gap(b);
-  draw_cells(canvas, v.predicted);
+  draw_cells(canvas, marginal ? v.marginal : v.predicted);
   draw_query(canvas, v.predicted, v, scale);
   ShiftedCanvas right(canvas, shift);
   world.draw(right);
@@ -102,8 +104,11 @@ void draw_future_density(Canvas& canvas, const Env& world, const FutureDensityVi
   const double cx = 0.5 * (b.lo.x + b.hi.x);
   // Short lines: a panel is half the pane, and the projector's font is large.
   char line[120];
-  fitted_text(canvas, {cx, y1}, "predicted: C/(1-C) x p(s_f)", w, 1.0f);
-  std::snprintf(line, sizeof line, "KL %.2f nats, marginal %.2f", v.kl_predicted, v.kl_marginal);
+  fitted_text(canvas, {cx, y1}, marginal ? "marginal alone: p(s_f)" : "predicted: C/(1-C) x p(s_f)", w, 1.0f);
+  if (marginal)
+    std::snprintf(line, sizeof line, "KL %.2f nats (C-learning %.2f)", v.kl_marginal, v.kl_predicted);
+  else
+    std::snprintf(line, sizeof line, "KL %.2f nats, marginal %.2f", v.kl_predicted, v.kl_marginal);
   fitted_text(canvas, {cx, y2}, line, w, 0.85f);
   std::snprintf(line, sizeof line, "Monte Carlo: %d real futures", v.mc_rollouts);
   fitted_text(canvas, {cx + shift, y1}, line, w, 1.0f);

@@ -30,7 +30,8 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.pathwise_rollout) draw_pathwise_rollout(canvas, world, *s.pathwise_rollout);
   if (s.local_controllers) draw_local_controllers(canvas, world, *s.local_controllers);
   if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
-  if (s.future_density && opt.future_density) draw_future_density(canvas, world, *s.future_density);
+  if (s.future_density && opt.future_density.shown)
+    draw_future_density(canvas, world, *s.future_density, opt.future_density);
   world.draw_over(canvas);
 }
 

@@ -18,7 +18,7 @@ namespace dynalab {
 struct WorldViewOptions {
   QTableOverlayOptions q_table;
   MpcOverlayOptions plan;
-  bool future_density = true;  ///< C-learning's predicted density beside the Monte Carlo one
+  FutureDensityOverlayOptions future_density;  ///< C-learning's predicted density beside the Monte Carlo one
 };
 
 /// The world bounds to fit for `s` (grown to hold a plan's imagined futures).

@@ -345,7 +345,7 @@ class App {
   // --ghost DIR); empty: none.
   std::vector<SweepGhost> sweep_ghost_;
   bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
-  bool show_future_density_ = true;  // C-learning's predicted and Monte Carlo densities
+  FutureDensityOverlayOptions future_density_;  // C-learning's predicted and Monte Carlo densities
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.
   Runner runner_{90, lower_worker_priority};

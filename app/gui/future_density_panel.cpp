@@ -18,11 +18,14 @@ void App::future_density_panel() {
   if (!s || !s->future_density) return;
   if (!ImGui::CollapsingHeader("Future-state density (C-learning)", ImGuiTreeNodeFlags_DefaultOpen)) return;
   const FutureDensityView& v = *s->future_density;
-  ImGui::Checkbox("predicted density beside the Monte Carlo histogram", &show_future_density_);
+  ImGui::Checkbox("predicted density beside the Monte Carlo histogram", &future_density_.shown);
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("left: C/(1-C) x p(s_f) over the world; right: where %d real rollouts from the same "
                       "(s, a) were after Delta ~ Geom(1 - gamma) steps",
                       v.mc_rollouts);
+  ImGui::Checkbox("left: the marginal alone (the baseline)", &future_density_.marginal_instead);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("p(s_f), the density of all the data: what the prediction is without the classifier's odds");
   if (v.queries > 1) {
     int q = v.query + 1;
     ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);

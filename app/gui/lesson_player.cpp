@@ -24,7 +24,7 @@ const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 // Sets the Dyna, MPC and C-learning overlay toggles to exactly the step's list (an empty list
 // keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
-                    MpcOverlayOptions& m, bool& future_density) {
+                    MpcOverlayOptions& m, FutureDensityOverlayOptions& d) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -37,7 +37,8 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   m.chosen = on("chosen_plan") || on("rollout_fan");
   m.particles = on("particles") || on("disagreement");
   m.training_data = on("training_data");
-  future_density = on("future_density");
+  d.shown = on("future_density") || on("future_marginal");
+  d.marginal_instead = on("future_marginal");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
 }
@@ -196,7 +197,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   name_ = srcs[0].name;
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, show_future_density_);
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, future_density_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
   // clusters.

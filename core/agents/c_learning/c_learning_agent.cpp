@@ -343,6 +343,7 @@ void CLearningAgent::publish(Snapshot& s) const {
   };
   fill(v->predicted, predicted_[size_t(q)], "C-learning: C/(1-C) p(s_f)");
   fill(v->monte_carlo, mc_[size_t(q)], "Monte Carlo: " + std::to_string(c().mc_rollouts) + " real futures");
+  fill(v->marginal, marginal_, "marginal alone: p(s_f)");
   // One colour range for both, so equal colours mean equal density: up to the larger of the
   // predicted maximum and the Monte Carlo histogram's 95th percentile over its occupied cells
   // (its peak at the query itself, the short offsets, would otherwise dim everything else).
@@ -356,8 +357,8 @@ void CLearningAgent::publish(Snapshot& s) const {
     std::nth_element(occupied.begin(), occupied.begin() + long(k), occupied.end());
     hi = std::max(hi, occupied[k]);
   }
-  v->predicted.v_lo = v->monte_carlo.v_lo = 0;
-  v->predicted.v_hi = v->monte_carlo.v_hi = hi;
+  v->predicted.v_lo = v->monte_carlo.v_lo = v->marginal.v_lo = 0;
+  v->predicted.v_hi = v->monte_carlo.v_hi = v->marginal.v_hi = hi;
   s.future_density = std::move(v);
 }
 
