@@ -19,6 +19,7 @@ struct GridLayout {
   int rows = 0, cols = 0;
   std::vector<bool> walls;  ///< rows * cols, row-major: the walls in effect now
   Cell start, goal, agent;
+  std::vector<Cell> objects;  ///< reward-able object cells (the maze's letters a, b, ...); goal {-1, -1}: none
 
   int state_of(Cell c) const { return c.row * cols + c.col; }
   Cell cell_of(int state) const { return {state / cols, state % cols}; }

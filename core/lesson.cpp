@@ -49,6 +49,10 @@ const std::vector<std::string>& lesson_overlays() {
       "training_data",
       // uncertainty and distribution shift
       "disagreement", "visitation",
+      // successor representation: the agent's row of M learned, exact, or the error map
+      "sr_learned", "sr_exact", "sr_error",
+      // successor features: cells and arrows coloured by the policy GPI uses, with its key
+      "gpi_policy",
       // C-learning
       "future_density", "future_marginal"};
   return names;

@@ -47,6 +47,9 @@ struct Snapshot {
   std::shared_ptr<const PathwiseRolloutView> pathwise_rollout;   ///< v2.0's rollout and gradient
   std::shared_ptr<const LocalControllerView> local_controllers;  ///< guided policy search's iterations
   std::shared_ptr<const ParticleCloudView> particle_cloud;       ///< PILCO's predicted particles
+  std::shared_ptr<const SearchTreeView> search_tree;             ///< a reversible planner's imagined tree
+  std::shared_ptr<const SuccessorView> successor;                ///< a successor representation M
+  std::shared_ptr<const GpiView> gpi;  ///< successor features: the GPI policy and its sources
   std::shared_ptr<const FutureDensityView> future_density;       ///< C-learning's future-state density
 };
 

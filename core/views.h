@@ -48,6 +48,21 @@ struct QTableView {
   int planning_steps = 0;       ///< n: planning updates per real step
 };
 
+/// A successor representation over the cells of a grid world (deck 001; core/agents/successor/):
+/// the learned M and its closed form under the same policy, both n_states square (the goal
+/// absorbing), every row summing to 1. M(s, i): the discounted share of the future spent in cell i
+/// starting from s ("where will I be?").
+struct SuccessorView {
+  int n_states = 0;
+  Eigen::MatrixXd learned;  ///< M_pi as learned by TD
+  /// (1 - gamma)(I - gamma P_pi)^-1 from the world's true transitions now (empty: not probed).
+  Eigen::MatrixXd exact;
+  int row = -1;                 ///< the state whose row the GUI shows (the agent's cell)
+  std::vector<double> reward;   ///< the learned reward for entering each cell (n_states)
+  std::string policy;           ///< whose SR M is ("uniform random policy", "own epsilon-greedy policy")
+  double gamma = 0;
+};
+
 /// What a planner is doing: its latest trace, the iterations of the current replan, the plan it
 /// executes (MPC: the fan of imagined futures, the CEM scrubber).
 struct PlanView {
@@ -208,6 +223,55 @@ struct LocalControllerView {
   std::vector<int> distance_dims;  ///< observation dims whose norm is the distance to the goal
   /// sample | fit | s-step (initial controllers) | c-step | s-step | policy rollouts
   std::string phase;
+};
+
+/// A reversible planner's imagined tree (core/agents/tree_search/): graph search over a maze or
+/// UCT over a physics world, grown through a copy of the env whose state is saved and restored
+/// (deck 004, "Why Planning is Reversible"). Draw each node where Env::obs_position puts its
+/// observation (the maze cell, the pendulum's tip).
+struct SearchTreeView {
+  struct Node {
+    Vec obs;                 ///< the node's observation
+    int parent = -1;         ///< parent node index (-1: the root, the real state)
+    int depth = 0;           ///< imagined steps from the root
+    int64_t visits = 0;      ///< UCT: simulations through it; graph search: 1 once expanded
+    bool expanded = false;   ///< graph search: its actions have been tried
+    bool goal = false;       ///< reached a goal (terminated, not a failure)
+  };
+  std::vector<Node> nodes;
+  std::vector<int> expansion_order;  ///< graph search: nodes in the order expanded (empty for UCT)
+  /// Graph search: root to goal (empty until found). UCT: the most visited path from the root.
+  std::vector<int> path;
+  int backtracks = 0;                ///< expansions that jumped elsewhere in the tree (the undo)
+  int64_t imagined_steps = 0;        ///< imagined env steps of this tree
+  int64_t imagined_steps_run = 0;    ///< imagined env steps of every search of the run so far
+  int64_t real_steps_run = 0;        ///< real env steps of the run so far
+  /// UCT: each simulation's observations, root first (tree walk, then random rollout), and its
+  /// discounted return: the what-if futures (at most UctSearch::kMaxKeptPaths).
+  std::vector<std::vector<Vec>> simulations;
+  std::vector<double> simulation_returns;
+  int horizon = 0;                   ///< UCT: imagined steps per simulation (where the futures are placed)
+  std::string algorithm;             ///< breadth_first, uniform_cost, depth_first, uct
+  bool searching = false;            ///< the tree is still growing (no real step until it is done)
+};
+
+/// Successor features and generalised policy improvement over a grid world's objects
+/// (core/agents/successor_features/): the policy the agent acts with in each cell and which base
+/// policy pi_k chose it (GPI's max over k, or idea 1's single k), the value it promises, and the
+/// regressed reward weights. Per state vectors have n_states entries (-1 / 0 where the agent
+/// never acts: walls, objects).
+struct GpiView {
+  int n_states = 0, n_actions = 0, n_policies = 0;
+  std::vector<int> action;    ///< the composed policy's action per state
+  std::vector<int> source;    ///< the base policy k that chose it
+  std::vector<double> value;  ///< max_a psi_source(s, a)^T w, the value it promises
+  std::vector<std::string> policy_names;  ///< K names ("collect a")
+  std::vector<double> weights;            ///< the regressed w (K)
+  std::vector<char> weight_known;         ///< K: a reward sample has switched feature k on
+  std::string improvement;                ///< gpi | idea1
+  int single_policy = -1;                 ///< idea 1's k (-1 under GPI)
+  std::string phase;                      ///< exploring | sampling rewards | acting
+  std::vector<int> path;                  ///< states visited this episode, in order
 };
 
 /// C-learning's predicted discounted future-state density of one query (s, a) next to the

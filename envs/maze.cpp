@@ -45,9 +45,9 @@ Maze parse_maze(const std::string& text, const std::string& source) {
       continue;
     }
     for (char ch : line)
-      if (ch != 'S' && ch != 'G' && ch != '#' && ch != '.')
+      if (ch != 'S' && ch != 'G' && ch != '#' && ch != '.' && !(ch >= 'a' && ch <= 'j'))
         throw InputError(source + ":" + std::to_string(line_no) + ": unknown character '" + std::string(1, ch) +
-                         "' (expected S, G, # or .)");
+                         "' (expected S, G, #, . or an object letter a..j)");
     layouts[current].rows.push_back(line);
     layouts[current].lines.push_back(line_no);
   }
@@ -77,11 +77,25 @@ Maze parse_maze(const std::string& text, const std::string& source) {
         if (ch == 'G') {
           if (++goals > 1) throw InputError(source + ":" + std::to_string(l.lines[r]) + ": a second goal 'G'");
           if (!second) m.goal = {r, c};
+          if (second && !(Cell{r, c} == m.goal)) m.changed_goal = Cell{r, c};
+        }
+        if (ch >= 'a' && ch <= 'j' && !second) {
+          const size_t k = size_t(ch - 'a');
+          if (m.objects.size() <= k) m.objects.resize(k + 1, Cell{-1, -1});
+          if (m.objects[k].row >= 0)
+            throw InputError(source + ":" + std::to_string(l.lines[r]) + ": a second object '" + std::string(1, ch) + "'");
+          m.objects[k] = {r, c};
         }
       }
     }
     if (!second && starts == 0) throw InputError(source + ": no start 'S' in the maze");
-    if (!second && goals == 0) throw InputError(source + ": no goal 'G' in the maze");
+    if (!second && goals == 0) {
+      if (m.objects.empty()) throw InputError(source + ": no goal 'G' in the maze");
+      m.goal = {-1, -1};  // objects alone end episodes
+    }
+    for (size_t k = 0; !second && k < m.objects.size(); ++k)
+      if (m.objects[k].row < 0)
+        throw InputError(source + ": object '" + std::string(1, char('a' + k)) + "' is missing (letters a, b, ... without gaps)");
     return walls;
   };
   m.walls = read_walls(base, false);
@@ -90,8 +104,9 @@ Maze parse_maze(const std::string& text, const std::string& source) {
       throw InputError(source + ":" + std::to_string(change_line) + ": \"after N:\" must be followed by a layout");
     m.changed_walls = read_walls(layouts[1], true);
     m.change_at = change_at;
-    if (m.wall(m.start.row, m.start.col, true) || m.wall(m.goal.row, m.goal.col, true))
-      throw InputError(source + ":" + std::to_string(change_line) + ": the change puts a wall on the start or the goal");
+    const Cell g = m.goal_at(true);
+    if (m.wall(m.start.row, m.start.col, true) || (m.has_goal() && m.wall(g.row, g.col, true)) || g == m.start)
+      throw InputError(source + ":" + std::to_string(change_line) + ": the change puts a wall on the start or the goal, or the goal on the start");
   }
   return m;
 }

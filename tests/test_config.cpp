@@ -5,6 +5,7 @@
 #include "core/config.h"
 #include "core/agents/mpc/mbrl_agent.h"
 #include "core/agents/registry.h"
+#include "core/agents/tree_search/tree_search_agent.h"
 #include "core/agents/tabular/tabular_agent.h"
 
 namespace test_config {
@@ -174,6 +175,7 @@ TEST_CASE("every agent the registry lists is a value a config can pick") {
     REQUIRE(find_agent_family(a.family));
     const std::vector<std::string> values = a.family == "tabular" ? TabularConfig::algorithms()
                                             : a.family == "planning"  ? MbrlAgentConfig::versions()
+                                            : a.family == "tree_search" ? TreeSearchConfig::algorithms()
                                                                            : std::vector<std::string>{a.family};
     CHECK(std::find(values.begin(), values.end(), a.name) != values.end());
   }

@@ -110,7 +110,7 @@ TEST_CASE("maze parser errors name the file and the line") {
   CHECK(error("S.G\n..G\n") == "m.txt:2: a second goal 'G'");
   CHECK(error("S.G\nS..\n") == "m.txt:2: a second start 'S'");
   CHECK(error("S.G\n..\n") == "m.txt:2: ragged row: 2 cells, expected 3 like the first row");
-  CHECK(error("S.G\n.x.\n") == "m.txt:2: unknown character 'x' (expected S, G, # or .)");
+  CHECK(error("S.G\n.x.\n") == "m.txt:2: unknown character 'x' (expected S, G, #, . or an object letter a..j)");
   CHECK(error("") == "m.txt: empty maze (expected rows of S, G, # and .)");
   CHECK(error("S.G\nafter 3:\n#.G\n").find("puts a wall on the start") != std::string::npos);
 }

@@ -188,6 +188,7 @@ void draw_grid_marks(Canvas& canvas, const GridLayout& grid) {
   auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
   for (auto [c, label, col] :
        {std::tuple{grid.start, "S", palette::start}, std::tuple{grid.goal, "G", palette::goal}}) {
+    if (!grid.inside(c)) continue;  // a maze of objects has no goal
     canvas.circle(centre(c), 0.3, Color{1, 1, 1, 0.9f}, col);
     canvas.text(centre(c), label, col, 1.3f);
   }

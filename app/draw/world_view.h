@@ -9,8 +9,10 @@
 #include <string>
 
 #include "app/draw/future_density_overlay.h"
+#include "app/draw/gpi_overlay.h"
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
+#include "app/draw/successor_overlay.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -18,6 +20,8 @@ namespace dynalab {
 struct WorldViewOptions {
   QTableOverlayOptions q_table;
   MpcOverlayOptions plan;
+  SuccessorOverlayOptions successor;
+  GpiOverlayOptions gpi;
   FutureDensityOverlayOptions future_density;  ///< C-learning's predicted density beside the Monte Carlo one
 };
 

@@ -302,6 +302,7 @@ class App {
   TransportPanel transport_;
   ConfigPanel config_;  // before runner_: the worker posts the resolved config into it
   MpcControls mpc_;
+  SuccessorOverlayOptions successor_overlay_;  // the SR map's toggles (a SuccessorView's overlay)
   ProfilePanel profile_;
   RecordPanel record_;
   ScreenRecorder recorder_;

@@ -60,6 +60,18 @@ void App::view_menu() {
   ImGui::MenuItem("Model knows (s, a)", nullptr, &o.model_known);
   ImGui::MenuItem("Planning updates flash", nullptr, &o.planning_flashes);
   ImGui::MenuItem("Agent path this episode", nullptr, &o.episode_path);
+  ImGui::TextDisabled("Successor representation");
+  auto& sr = successor_overlay_;
+  ImGui::MenuItem("Where will I be? M(s_agent, .)", nullptr, &sr.show);
+  if (ImGui::MenuItem("  learned M", nullptr, sr.map == SuccessorOverlayOptions::Map::learned))
+    sr.map = SuccessorOverlayOptions::Map::learned;
+  if (ImGui::MenuItem("  exact (1 - gamma)(I - gamma P)^-1", nullptr, sr.map == SuccessorOverlayOptions::Map::exact))
+    sr.map = SuccessorOverlayOptions::Map::exact;
+  if (ImGui::MenuItem("  error |M - M exact|", nullptr, sr.map == SuccessorOverlayOptions::Map::error))
+    sr.map = SuccessorOverlayOptions::Map::error;
+  ImGui::TextDisabled("Successor features (GPI)");
+  ImGui::MenuItem("Cells and arrows coloured by the policy GPI uses", nullptr, &settings_.gpi_overlay.policy_sources);
+  ImGui::MenuItem("GPI key (policies and w)", nullptr, &settings_.gpi_overlay.legend);
   ImGui::Separator();
   ImGui::TextDisabled("Panels");
   ImGui::MenuItem("Controls", nullptr, &settings_.panels.controls);

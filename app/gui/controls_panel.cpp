@@ -79,6 +79,19 @@ void App::overlay_toggles(float w) {
     if (two && i++ % 2) ImGui::SameLine(w * 0.5f);
     ImGui::Checkbox(label, flag);
   }
+  if (!snap_->successor) return;
+  // The successor representation's row M(s_agent, .): learned, exact, or the error map.
+  auto& sr = successor_overlay_;
+  ImGui::Checkbox("SR: where will I be?", &sr.show);
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip("the agent's row of the successor representation M(s, .), in place of the value heat map");
+  int map = int(sr.map);
+  ImGui::RadioButton("learned M", &map, 0);
+  ImGui::SameLine();
+  ImGui::RadioButton("exact M", &map, 1);
+  ImGui::SameLine();
+  ImGui::RadioButton("|M - M exact|", &map, 2);
+  sr.map = SuccessorOverlayOptions::Map(map);
 }
 
 }  // namespace dynalab

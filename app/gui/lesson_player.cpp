@@ -21,10 +21,11 @@ namespace {
 const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
 const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 
-// Sets the Dyna, MPC and C-learning overlay toggles to exactly the step's list (an empty list
-// keeps them).
+// Sets the Dyna, MPC, successor-representation and C-learning overlay toggles to exactly the
+// step's list (an empty list keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
-                    MpcOverlayOptions& m, FutureDensityOverlayOptions& d) {
+                    MpcOverlayOptions& m, SuccessorOverlayOptions& sr, GpiOverlayOptions& g,
+                    FutureDensityOverlayOptions& d) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -32,6 +33,9 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   t.model_known = on("model_cells");
   t.planning_flashes = on("planning_flash");
   t.episode_path = on("agent_path");
+  g.policy_sources = on("gpi_policy");
+  g.legend = on("gpi_policy");
+  g.episode_path = on("agent_path");
   m.candidates = on("rollout_fan");
   m.elites = on("elites") || on("rollout_fan");
   m.chosen = on("chosen_plan") || on("rollout_fan");
@@ -41,6 +45,10 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   d.marginal_instead = on("future_marginal");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
+  sr.show = on("sr_learned") || on("sr_exact") || on("sr_error");
+  sr.map = on("sr_error")   ? SuccessorOverlayOptions::Map::error
+           : on("sr_exact") ? SuccessorOverlayOptions::Map::exact
+                            : SuccessorOverlayOptions::Map::learned;
 }
 
 // The step's title, narrative and audience question, large for the projector.
@@ -197,7 +205,8 @@ std::string App::open_lesson(const std::string& name, int step) {
   name_ = srcs[0].name;
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, future_density_);
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay,
+                 future_density_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
   // clusters.

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "app/draw/gpi_overlay.h"
 #include "app/draw/q_table_overlay.h"
 
 namespace dynalab {
@@ -27,6 +28,7 @@ struct Settings {
   int last_step = 1;        ///< 1-based step of last_lesson
   double speed = 30;        ///< ticks per second while playing (0: as fast as possible)
   QTableOverlayOptions overlays;
+  GpiOverlayOptions gpi_overlay;  ///< successor features: policy colours and key (not saved)
   Panels panels;
 };
 

@@ -8,7 +8,10 @@ namespace dynalab {
 
 namespace {
 void add_q_table_counters(Counters& c, const Snapshot& s, const QTableView& tab, bool side_by_side) {
-  if (!side_by_side) {
+  if (!side_by_side && s.successor) {  // a successor representation: M's TD updates, whose M
+    c.pieces.push_back("SR TD updates " + std::to_string(tab.real_updates));
+    c.pieces.push_back("M of the " + s.successor->policy);
+  } else if (!side_by_side) {
     c.pieces.push_back("real updates " + std::to_string(tab.real_updates));
     c.pieces.push_back("planning updates " + std::to_string(tab.planning_updates));
     c.pieces.push_back("n = " + std::to_string(tab.planning_steps));
@@ -36,7 +39,7 @@ void add_plan_counters(Counters& c, const Snapshot& s, const PlanView& mb) {
 }  // namespace
 
 void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
-  if (!s.q_table && !s.plan) return;
+  if (!s.q_table && !s.plan && !s.search_tree) return;
   // Between an episode's end and the next tick the world still shows the finished episode (a
   // lesson paused at "episode N" shows how it ended): name that one, not the next.
   const bool ended = s.trajectory.episode >= 0 && s.trajectory.episode < s.episode;
@@ -44,6 +47,13 @@ void add_view_counters(Counters& c, const Snapshot& s, bool side_by_side) {
                            : "episode " + std::to_string(s.episode + 1));
   if (s.q_table) add_q_table_counters(c, s, *s.q_table, side_by_side);
   if (s.plan) add_plan_counters(c, s, *s.plan);
+  if (s.search_tree) {
+    // Deck 004's tree-vs-path table, live: what imagination cost against what the world saw.
+    c.pieces.push_back("imagined steps " + std::to_string(s.search_tree->imagined_steps_run));
+    c.pieces.push_back("real steps " + std::to_string(s.search_tree->real_steps_run));
+    if (s.search_tree->searching) c.pieces.push_back("searching");
+    if (!s.message.empty()) c.alert = s.message;
+  }
 }
 
 namespace {

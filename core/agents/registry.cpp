@@ -11,7 +11,10 @@
 #include "core/agents/pilco/pilco_agent.h"
 #include "core/agents/random/random_policy.h"
 #include "core/agents/sac/sac_agent.h"
+#include "core/agents/successor/successor_agent.h"
+#include "core/agents/successor_features/gpi_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
+#include "core/agents/tree_search/tree_search_agent.h"
 
 namespace dynalab {
 
@@ -30,6 +33,9 @@ const std::vector<AgentFamily>& agent_families() {
       gps_family(),
       mbpg_family(),
       pilco_family(),
+      tree_search_family(),
+      successor_family(),
+      gpi_family(),
       c_learning_family(),
   };
   return families;

@@ -8,6 +8,7 @@
 #include <map>
 #include <stdexcept>
 
+#include "core/analysis/median.h"
 #include "core/config.h"
 #include "core/episodic_experiment.h"
 #include "core/experiment.h"
@@ -29,13 +30,6 @@ std::filesystem::path ladder_path(const std::string& name_or_path) {
     return name_or_path;
   if (std::filesystem::path(name_or_path).extension() == ".json") return name_or_path;
   return assets_dir() / "ladders" / (name_or_path + ".json");
-}
-
-double median(std::vector<double> v) {
-  if (v.empty()) return std::nan("");
-  std::sort(v.begin(), v.end());
-  const size_t n = v.size();
-  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
 /// One rung on one seed: runs the experiment to its end, timing the episode boundaries, and
