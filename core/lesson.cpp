@@ -53,6 +53,8 @@ const std::vector<std::string>& lesson_overlays() {
       "sr_learned", "sr_exact", "sr_error",
       // successor features: cells and arrows coloured by the policy GPI uses, with its key
       "gpi_policy",
+      // value iteration networks
+      "vin_values", "vin_reward", "vin_paths",
       // C-learning
       "future_density", "future_marginal"};
   return names;

@@ -274,6 +274,24 @@ struct GpiView {
   std::vector<int> path;                  ///< states visited this episode, in order
 };
 
+/// A value iteration network on the map on screen (core/agents/vin/): the learned reward map r
+/// and the value maps v_0 .. v_K of its VI module (deck 004, "value iteration = repeated
+/// convolution + max-pooling": the wavefront spreading from the goal, one cell per iteration),
+/// and the greedy paths of the VIN, the reactive baseline and the expert from the map's start.
+struct VinView {
+  int size = 0;                   ///< cells per side; cell index = row * size + col, row 0 at the top
+  std::vector<uint8_t> obstacle;  ///< size * size: 1 = obstacle
+  int goal = 0, start = 0;        ///< cell indices
+  std::vector<float> reward;      ///< size * size: r
+  std::vector<std::vector<float>> values;  ///< K + 1 maps of size * size: v_0 .. v_K
+  /// Greedy paths from `start` (cells, start first) under the map's move budget; empty: no such
+  /// network.
+  std::vector<int> vin_path, reactive_path, expert_path;
+  std::string acting;    ///< the network that acts in the env: "vin" or "reactive"
+  int epoch = 0, epochs = 0;  ///< training epochs done / planned
+  double vin_test_accuracy = -1, reactive_test_accuracy = -1;  ///< held-out action accuracy, % (-1: none yet)
+};
+
 /// C-learning's predicted discounted future-state density of one query (s, a) next to the
 /// Monte Carlo histogram of real futures from the same (s, a) (core/agents/c_learning/): both
 /// over two observation dims (the point mass's x, y), on the same grid and colour range, in

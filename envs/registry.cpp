@@ -7,6 +7,7 @@
 #include "envs/grid_world.h"
 #include "envs/point_mass.h"
 #include "envs/mountain_car.h"
+#include "envs/obstacle_map_env.h"
 #include "envs/pendulum.h"
 #include "envs/point_obstacles.h"
 #include "envs/reacher.h"
@@ -25,6 +26,8 @@ const EnvRegistry& env_registry() {
       {"physics", "cliff_hill", "go right to get higher... until the cliff: slope, summit, pit", make_cliff_hill},
       {"physics", "reacher", "planar two-link arm reaching a random target (no gravity)", make_reacher},
       {"physics", "point_obstacles", "a disc pushed among 5 obstacles to a goal (CS285 obstacles)", make_point_obstacles},
+      {"grid worlds", "obstacle_map", "VIN's random obstacle maps, 8-connected moves, a new map per episode (Tamar et al. 2016)",
+       make_obstacle_map_env},
       {"physics", "discretized", "a physics env binned into cells and a finite action list, for tabular Dyna", make_discretized},
   });
   return registry;

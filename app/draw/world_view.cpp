@@ -44,6 +44,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.particle_cloud) draw_particle_cloud(canvas, world, *s.particle_cloud);
   if (s.search_tree) draw_search_tree(canvas, world, *s.search_tree);
   if (s.gpi) draw_gpi_overlay(canvas, world, *s.gpi, opt.gpi);
+  if (s.vin) draw_vin_overlay(canvas, world, *s.vin, opt.vin);
   if (s.future_density && opt.future_density.shown)
     draw_future_density(canvas, world, *s.future_density, opt.future_density);
   world.draw_over(canvas);

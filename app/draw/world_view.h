@@ -13,6 +13,7 @@
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
 #include "app/draw/successor_overlay.h"
+#include "app/draw/vin_overlay.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -22,6 +23,7 @@ struct WorldViewOptions {
   MpcOverlayOptions plan;
   SuccessorOverlayOptions successor;
   GpiOverlayOptions gpi;
+  VinOverlayOptions vin;
   FutureDensityOverlayOptions future_density;  ///< C-learning's predicted density beside the Monte Carlo one
 };
 

@@ -267,6 +267,8 @@ class App {
   void policy_panel();
   // Guided policy search (gps_panel.cpp): the tubes' key and the KL step slider.
   void gps_panel();
+  // Value iteration networks (vin_panel.cpp): reward or value map, the k slider, the paths.
+  void vin_panel();
   // C-learning (future_density_panel.cpp): the density toggle and the query picker.
   void future_density_panel();
   /// The part of a `pane`-sized world pane the critic map takes: at its right in a landscape
@@ -346,6 +348,7 @@ class App {
   // --ghost DIR); empty: none.
   std::vector<SweepGhost> sweep_ghost_;
   bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
+  VinOverlayOptions vin_opt_;    // what the VIN overlay shows (vin_panel.cpp, lessons)
   FutureDensityOverlayOptions future_density_;  // C-learning's predicted and Monte Carlo densities
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.

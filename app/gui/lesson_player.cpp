@@ -21,11 +21,11 @@ namespace {
 const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
 const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 
-// Sets the Dyna, MPC, successor-representation and C-learning overlay toggles to exactly the
+// Sets the Dyna, MPC, successor-representation, VIN and C-learning overlay toggles to exactly the
 // step's list (an empty list keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
                     MpcOverlayOptions& m, SuccessorOverlayOptions& sr, GpiOverlayOptions& g,
-                    FutureDensityOverlayOptions& d) {
+                    VinOverlayOptions& v, FutureDensityOverlayOptions& d) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -49,6 +49,10 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   sr.map = on("sr_error")   ? SuccessorOverlayOptions::Map::error
            : on("sr_exact") ? SuccessorOverlayOptions::Map::exact
                             : SuccessorOverlayOptions::Map::learned;
+  v.values = on("vin_values");
+  v.reward = on("vin_reward");
+  v.paths = on("vin_paths");
+  v.k = -1;  // the last iteration, the one the policy reads
 }
 
 // The step's title, narrative and audience question, large for the projector.
@@ -205,7 +209,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   name_ = srcs[0].name;
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
-  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay,
+  apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay, vin_opt_,
                  future_density_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two

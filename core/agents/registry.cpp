@@ -15,6 +15,7 @@
 #include "core/agents/successor_features/gpi_agent.h"
 #include "core/agents/tabular/dyna_agent.h"
 #include "core/agents/tree_search/tree_search_agent.h"
+#include "core/agents/vin/vin_agent.h"
 
 namespace dynalab {
 
@@ -36,6 +37,7 @@ const std::vector<AgentFamily>& agent_families() {
       tree_search_family(),
       successor_family(),
       gpi_family(),
+      vin_family(),
       c_learning_family(),
   };
   return families;

@@ -1,0 +1,52 @@
+#include "core/agents/vin/vin_dataset.h"
+
+#include <cmath>
+#include <stdexcept>
+
+#include "core/agents/vin/expert.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+ObstacleMap current_map(const Env& env) {
+  const std::optional<GridLayout> g = env.grid_layout();
+  if (!g) throw std::invalid_argument("VIN: env '" + env.name() + "' has no grid of cells");
+  return obstacle_map_of(*g);
+}
+
+std::vector<MapSamples> make_vin_dataset(const Env& env, int maps, int trajectories, Rng& rng) {
+  const std::unique_ptr<Env> copy = env.clone();
+  std::vector<MapSamples> data;
+  data.reserve(size_t(maps));
+  while (int(data.size()) < maps) {
+    MapSamples ms;
+    copy->reset(rng.next_u64());
+    ms.map = current_map(*copy);
+    const std::vector<double> dist = distances_to_goal(ms.map);
+    std::vector<int> free;
+    for (int c = 0; c < ms.map.cells(); ++c)
+      if (!ms.map.obstacle[size_t(c)]) free.push_back(c);
+    // A random permutation of the free cells (Fisher-Yates); fewer cells than trajectories: the
+    // permutation repeats, as sample_trajectory's np.tile does.
+    for (size_t i = free.size(); i > 1; --i) std::swap(free[i - 1], free[size_t(rng.below(i))]);
+    for (int t = 0; t < trajectories; ++t) {
+      const int start = free[size_t(t) % free.size()];
+      const std::vector<int> path = expert_path(ms.map, dist, start);
+      if (path.size() > 1) ms.starts.push_back(start);
+      for (size_t i = 0; i + 1 < path.size(); ++i) {
+        ms.cells.push_back(path[i]);
+        ms.actions.push_back(expert_action(ms.map, dist, path[i]));
+      }
+    }
+    if (!ms.cells.empty()) data.push_back(std::move(ms));
+  }
+  return data;
+}
+
+size_t sample_count(const std::vector<MapSamples>& data) {
+  size_t n = 0;
+  for (const auto& m : data) n += m.cells.size();
+  return n;
+}
+
+}  // namespace dynalab
