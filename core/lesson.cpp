@@ -54,7 +54,9 @@ const std::vector<std::string>& lesson_overlays() {
       // successor features: cells and arrows coloured by the policy GPI uses, with its key
       "gpi_policy",
       // value iteration networks
-      "vin_values", "vin_reward", "vin_paths"};
+      "vin_values", "vin_reward", "vin_paths",
+      // C-learning
+      "future_density", "future_marginal"};
   return names;
 }
 

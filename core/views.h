@@ -292,4 +292,24 @@ struct VinView {
   double vin_test_accuracy = -1, reactive_test_accuracy = -1;  ///< held-out action accuracy, % (-1: none yet)
 };
 
+/// C-learning's predicted discounted future-state density of one query (s, a) next to the
+/// Monte Carlo histogram of real futures from the same (s, a) (core/agents/c_learning/): both
+/// over two observation dims (the point mass's x, y), on the same grid and colour range, in
+/// probability per unit area. predicted = C/(1 - C) * p(s_f), normalised on the grid; the
+/// marginal p(s_f) alone is the baseline the KLs compare against.
+struct FutureDensityView {
+  Heatmap predicted, monte_carlo;  ///< marker: the query's (x, y)
+  Heatmap marginal;                ///< the baseline p(s_f) alone (the replay's histogram), same scale
+  Vec query_obs, query_action;     ///< the query (s, a) shown
+  int query = 0, queries = 0;      ///< which query is shown, of how many
+  double kl_predicted = std::numeric_limits<double>::quiet_NaN();  ///< KL(MC || predicted), nats, this query
+  double kl_marginal = std::numeric_limits<double>::quiet_NaN();   ///< KL(MC || marginal), nats, this query
+  double mean_kl_predicted = std::numeric_limits<double>::quiet_NaN();  ///< over all queries
+  double mean_kl_marginal = std::numeric_limits<double>::quiet_NaN();
+  int mc_rollouts = 0;         ///< real rollouts behind the Monte Carlo histogram
+  int64_t gradient_steps = 0;  ///< the classifier's updates when the density was computed
+  double gamma = 0;
+  std::string method;          ///< monte_carlo | td
+};
+
 }  // namespace dynalab

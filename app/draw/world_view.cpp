@@ -14,6 +14,7 @@ namespace dynalab {
 
 Bounds world_view_bounds(const Snapshot& s) {
   if (!s.world) return {};
+  if (s.future_density) return future_density_bounds(*s.world, *s.future_density);
   Bounds b = s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers || s.search_tree
                  ? plan_bounds(*s.world)
                  : s.world->world_bounds();
@@ -44,6 +45,8 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.search_tree) draw_search_tree(canvas, world, *s.search_tree);
   if (s.gpi) draw_gpi_overlay(canvas, world, *s.gpi, opt.gpi);
   if (s.vin) draw_vin_overlay(canvas, world, *s.vin, opt.vin);
+  if (s.future_density && opt.future_density.shown)
+    draw_future_density(canvas, world, *s.future_density, opt.future_density);
   world.draw_over(canvas);
 }
 

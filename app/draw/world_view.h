@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <string>
 
+#include "app/draw/future_density_overlay.h"
 #include "app/draw/gpi_overlay.h"
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
@@ -23,6 +24,7 @@ struct WorldViewOptions {
   SuccessorOverlayOptions successor;
   GpiOverlayOptions gpi;
   VinOverlayOptions vin;
+  FutureDensityOverlayOptions future_density;  ///< C-learning's predicted density beside the Monte Carlo one
 };
 
 /// The world bounds to fit for `s` (grown to hold a plan's imagined futures).

@@ -269,6 +269,8 @@ class App {
   void gps_panel();
   // Value iteration networks (vin_panel.cpp): reward or value map, the k slider, the paths.
   void vin_panel();
+  // C-learning (future_density_panel.cpp): the density toggle and the query picker.
+  void future_density_panel();
   /// The part of a `pane`-sized world pane the critic map takes: at its right in a landscape
   /// pane, at its bottom in a portrait one (side-by-side lanes); the world gets the rest. Zero
   /// size: no map to show, or no room for a readable one.
@@ -347,6 +349,7 @@ class App {
   std::vector<SweepGhost> sweep_ghost_;
   bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
   VinOverlayOptions vin_opt_;    // what the VIN overlay shows (vin_panel.cpp, lessons)
+  FutureDensityOverlayOptions future_density_;  // C-learning's predicted and Monte Carlo densities
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.
   Runner runner_{90, lower_worker_priority};

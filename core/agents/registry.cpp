@@ -3,6 +3,7 @@
 #include "core/agents/actor_critic/actor_critic_agent.h"
 #include "core/agents/ars/ars_agent.h"
 #include "core/agents/backprop/backprop_agent.h"
+#include "core/agents/c_learning/c_learning_agent.h"
 #include "core/agents/gps/gps_agent.h"
 #include "core/agents/mbpg/mbpg_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
@@ -37,6 +38,7 @@ const std::vector<AgentFamily>& agent_families() {
       successor_family(),
       gpi_family(),
       vin_family(),
+      c_learning_family(),
   };
   return families;
 }
