@@ -16,6 +16,7 @@
 #include "core/session.h"
 #include "core/snapshot.h"
 #include "envs/registry.h"
+#include "tests/episodic_util.h"
 #include "tests/test_util.h"
 
 namespace test_c_learning {
@@ -26,10 +27,7 @@ using namespace dynalab::test;
 namespace {
 
 std::unique_ptr<EpisodicExperiment> make(std::vector<std::string> sets) {
-  auto e = make_experiment(load_experiment("c_learning_point_mass", sets), env_registry());
-  auto* p = dynamic_cast<EpisodicExperiment*>(e.release());
-  REQUIRE(p);
-  return std::unique_ptr<EpisodicExperiment>(p);
+  return make_episodic("c_learning_point_mass", std::move(sets));
 }
 
 // A short run: less data, fewer rollouts, three rounds of training.

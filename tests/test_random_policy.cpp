@@ -8,6 +8,7 @@
 #include "core/episodic_experiment.h"
 #include "core/session.h"
 #include "envs/registry.h"
+#include "tests/episodic_util.h"
 #include "tests/test_util.h"
 
 namespace test_random_policy {
@@ -17,10 +18,7 @@ using namespace dynalab::test;
 
 namespace {
 std::unique_ptr<EpisodicExperiment> make(const std::string& name, std::vector<std::string> sets = {}) {
-  auto e = make_experiment(load_experiment(name, sets), env_registry());
-  auto* p = dynamic_cast<EpisodicExperiment*>(e.release());
-  REQUIRE(p);
-  return std::unique_ptr<EpisodicExperiment>(p);
+  return make_episodic(name, std::move(sets));
 }
 }  // namespace
 

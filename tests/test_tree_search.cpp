@@ -12,6 +12,7 @@
 #include "core/session.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
+#include "tests/episodic_util.h"
 #include "tests/test_util.h"
 
 namespace test_tree_search {
@@ -21,10 +22,7 @@ using namespace dynalab::test;
 
 namespace {
 std::unique_ptr<EpisodicExperiment> make(const std::string& name, std::vector<std::string> sets = {}) {
-  auto e = make_experiment(load_experiment(name, sets), env_registry());
-  auto* p = dynamic_cast<EpisodicExperiment*>(e.release());
-  REQUIRE(p);
-  return std::unique_ptr<EpisodicExperiment>(p);
+  return make_episodic(name, std::move(sets));
 }
 
 /// Shortest path length from start to goal over the maze's cells, by a BFS written here on the
