@@ -19,6 +19,11 @@ struct Color {
   constexpr Color with_alpha(float alpha) const { return {r, g, b, alpha}; }
 };
 
+/// The colour a fraction `t` (0..1) of the way from `a` to `b`, channel by channel.
+constexpr Color mix(Color a, Color b, float t) {
+  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t, a.a + (b.a - a.a) * t};
+}
+
 /// The project's palette, so every view uses the same colours for the same things.
 namespace palette {
 inline constexpr Color none{0, 0, 0, 0};

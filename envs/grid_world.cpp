@@ -17,7 +17,7 @@ Vec GridWorld::reset(uint64_t seed) {
     std::vector<Cell> free;
     for (int r = 0; r < maze_.rows; ++r)
       for (int c = 0; c < maze_.cols; ++c)
-        if (!is_wall(r, c) && Cell{r, c} != maze_.goal && object_at(state_of({r, c})) < 0) free.push_back({r, c});
+        if (!is_wall(r, c) && Cell{r, c} != goal() && object_at(state_of({r, c})) < 0) free.push_back({r, c});
     if (!free.empty()) agent_ = free[Rng::derive(seed, {~uint64_t(0)}).below(free.size())];
   }
   episode_step_ = 0;
@@ -52,7 +52,7 @@ std::optional<bool> GridWorld::terminated(const Vec&, const Vec&, const Vec& s_n
 }
 
 std::optional<double> GridWorld::reward(const Vec&, const Vec&, const Vec& s_next) const {
-  if (maze_.has_goal() && s_next[0] == state_of(maze_.goal)) return 1.0;
+  if (maze_.has_goal() && s_next[0] == state_of(goal())) return 1.0;
   const int object = object_at(int(s_next[0]));
   return object >= 0 ? object_rewards()[size_t(object)] : 0.0;
 }

@@ -57,6 +57,9 @@ TEST_CASE("a second maze layout with a G moves the goal at step N; without one t
   CHECK(r.reward == 1.0);
   // The old goal is an ordinary cell now.
   CHECK_FALSE(*g.terminated(Vec::Constant(1, 1), Vec::Constant(1, GridWorld::right), Vec::Constant(1, 2)));
+  // The closed-form reward agrees with step(): it pays at the new goal and not at the old one.
+  CHECK(*g.reward(Vec::Constant(1, 1), Vec::Constant(1, GridWorld::right), Vec::Constant(1, 2)) == 0.0);
+  CHECK(*g.reward(Vec::Constant(1, 4), Vec::Constant(1, GridWorld::right), Vec::Constant(1, 5)) == 1.0);
   // Walls-only changes keep their goal (Sutton & Barto's blocking maze).
   const Maze b = load_maze("blocking_maze");
   CHECK_FALSE(b.changed_goal.has_value());

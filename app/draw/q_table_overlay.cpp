@@ -15,11 +15,6 @@ constexpr Color kModel{0.55f, 0.20f, 0.70f, 1};     // model knows (s, a): purpl
 constexpr Color kArrowDark{0.08f, 0.08f, 0.10f, 1};
 constexpr Color kArrowLight{1, 1, 1, 1};
 
-Color mix(Color a, Color b, float t) {
-  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t,
-          a.a + (b.a - a.a) * t};
-}
-
 // Unit direction of each grid action in world coordinates (y up), GridWorld's order.
 constexpr Vec2 kDirs[4] = {{0, 1}, {0, -1}, {-1, 0}, {1, 0}};
 }  // namespace

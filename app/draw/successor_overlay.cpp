@@ -10,9 +10,6 @@ namespace {
 constexpr Color kOccupancy{0.85f, 0.45f, 0.05f, 1};  // where will I be: amber
 constexpr Color kError{0.80f, 0.10f, 0.35f, 1};      // |M - M_exact|: crimson
 
-Color blend(Color a, Color b, float t) {
-  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t, a.a + (b.a - a.a) * t};
-}
 }  // namespace
 
 std::vector<double> successor_row(const SuccessorView& v, SuccessorOverlayOptions::Map map) {
@@ -52,7 +49,7 @@ void draw_successor_overlay(Canvas& canvas, const Env& world, const SuccessorVie
     if (grid->wall(c) || !(row[size_t(s)] > 0)) continue;
     const float t = float(std::sqrt(std::min(1.0, row[size_t(s)] / top)));
     const Vec2 lo{double(c.col), H - c.row - 1}, hi{c.col + 1.0, H - c.row};
-    canvas.rect(lo, hi, blend(palette::floor, error ? kError : kOccupancy, 0.08f + 0.92f * t).with_alpha(0.95f),
+    canvas.rect(lo, hi, mix(palette::floor, error ? kError : kOccupancy, 0.08f + 0.92f * t).with_alpha(0.95f),
                 palette::none);
     if (grid->rows * grid->cols <= 150 && row[size_t(s)] >= 0.005) {  // the value, in percent
       char buf[16];

@@ -16,10 +16,6 @@ constexpr Color kVinPath{0.10f, 0.35f, 0.95f, 1};
 constexpr Color kVinReactive{0.95f, 0.50f, 0.05f, 1};
 constexpr Color kVinExpert{0.10f, 0.65f, 0.25f, 1};
 
-Color vin_mix(Color a, Color b, float t) {
-  return {a.r + (b.r - a.r) * t, a.g + (b.g - a.g) * t, a.b + (b.b - a.b) * t, a.a + (b.a - a.a) * t};
-}
-
 Vec2 vin_centre(const VinView& v, int cell) { return {cell % v.size + 0.5, v.size - cell / v.size - 0.5}; }
 
 void vin_path_line(Canvas& canvas, const VinView& v, const std::vector<int>& cells, Vec2 shift, Color c, float width) {
@@ -62,7 +58,7 @@ void draw_vin_overlay(Canvas& canvas, const Env& world, const VinView& v, const 
     for (int i = 0; i < nn; ++i) {
       if (v.obstacle[size_t(i)]) continue;
       const float t = ((*map)[size_t(i)] - lo) / span;
-      const Color c = opt.reward ? vin_mix(kVinRewardLow, kVinHigh, t) : vin_mix(kVinLow, kVinHigh, t);
+      const Color c = opt.reward ? mix(kVinRewardLow, kVinHigh, t) : mix(kVinLow, kVinHigh, t);
       const Vec2 p = vin_centre(v, i);
       canvas.rect({p.x - 0.5, p.y - 0.5}, {p.x + 0.5, p.y + 0.5}, c, palette::grid_line);
     }

@@ -333,14 +333,17 @@ void App::send(const WorldInteraction::Requests& r) {
 }
 
 void App::edit_grid(CellEdit edit, Cell c) {
-  runner_.post([edit, c](Experiment& e) {
-    Env* env = unwrap_gate(e).env();
-    if (!env || !env->grid_layout()) throw InputError("this experiment has no grid world to edit");
-    if (!env->edit_cell(edit, c))
-      throw InputError(edit == CellEdit::toggle_wall
-                           ? "cannot put a wall on the start, the goal or the agent"
-                           : "the start and the goal need a free cell of their own");
-  });
+  // Every lane's world gets the edit: side by side, the lecturer drags the goal once and the
+  // agents race on the same changed maze (the successor representation's revaluation race).
+  for (auto& lane : lanes_)
+    lane.runner->post([edit, c](Experiment& e) {
+      Env* env = unwrap_gate(e).env();
+      if (!env || !env->grid_layout()) throw InputError("this experiment has no grid world to edit");
+      if (!env->edit_cell(edit, c))
+        throw InputError(edit == CellEdit::toggle_wall
+                             ? "cannot put a wall on the start, the goal or the agent"
+                             : "the start and the goal need a free cell of their own");
+    });
 }
 
 }  // namespace dynalab
