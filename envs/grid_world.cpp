@@ -94,6 +94,15 @@ void GridWorld::set_state(const std::vector<double>& s) {
   reset_seed_ = (uint64_t(s[4]) << 32) | uint64_t(s[5]);
 }
 
+bool GridWorld::set_observation(const Vec& obs) {
+  if (obs.size() != 1 || obs[0] < 0 || obs[0] >= maze_.rows * maze_.cols || obs[0] != std::floor(obs[0])) return false;
+  const Cell c = cell_of(int(obs[0]));
+  if (is_wall(c.row, c.col)) return false;
+  agent_ = c;
+  episode_step_ = 0;
+  return true;
+}
+
 std::optional<Vec2> GridWorld::obs_position(const Vec& obs) const {
   const int s = static_cast<int>(obs[0]);
   if (s < 0 || s >= maze_.rows * maze_.cols) return std::nullopt;

@@ -75,6 +75,9 @@ class GridWorld : public Env {
   /// True on entering the goal cell or an object.
   std::optional<bool> terminated(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::optional<GridLayout> grid_layout() const override;
+  /// Puts the agent in the cell `obs[0]` (restarting the episode's step count; the total step
+  /// count and the reset seed stay); false for a wall or a cell outside the maze.
+  bool set_observation(const Vec& obs) override;
   /// A slippery maze draws after reset (its slips), so it is not a function of cell and action.
   bool deterministic() const override { return slip_ == 0; }
   bool edit_cell(CellEdit edit, Cell c) override;

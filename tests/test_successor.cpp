@@ -6,7 +6,7 @@
 
 #include <algorithm>
 
-#include "core/agents/successor/grid_probe.h"
+#include "core/agents/successor/closed_form_sr.h"
 #include "core/agents/successor/successor_agent.h"
 #include "core/agents/successor/successor_learner.h"
 #include "envs/grid_world.h"

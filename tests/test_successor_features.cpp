@@ -87,7 +87,7 @@ TEST_CASE("random starts draw free cells only, reproducibly from the reset seed"
 
 TEST_CASE("exact SFs satisfy psi = phi + gamma psi(s', pi(s')) and give Q = psi^T w") {
   const GridWorld g = rooms();
-  const FeatureMdp m = probe_feature_mdp(g, 7);
+  const FeatureMdp m = feature_mdp(probe_grid(g));
   CHECK(m.n_features == 3);
   int free = 0;  // every free cell but the objects
   for (int s = 0; s < m.n_states; ++s) free += !g.is_wall(g.cell_of(s).row, g.cell_of(s).col) && g.object_at(s) < 0;
@@ -118,7 +118,7 @@ TEST_CASE("exact SFs satisfy psi = phi + gamma psi(s', pi(s')) and give Q = psi^
 
 TEST_CASE("GPI theorem: Q^{pi'} >= max_k Q^{pi_k} at every (s, a) for 20 random w; one policy picked globally breaks it") {
   const GridWorld g = rooms();
-  const FeatureMdp m = probe_feature_mdp(g, 3);
+  const FeatureMdp m = feature_mdp(probe_grid(g));
   const double gamma = 0.9;
   std::vector<SfTable> psi;
   for (const Policy& pi : object_policies(m, gamma)) psi.push_back(exact_successor_features(m, pi, gamma));
@@ -145,7 +145,7 @@ TEST_CASE("GPI theorem: Q^{pi'} >= max_k Q^{pi_k} at every (s, a) for 20 random 
 
 TEST_CASE("TD-learned SFs converge to the exact ones") {
   const GridWorld g = rooms();
-  const FeatureMdp m = probe_feature_mdp(g, 11);
+  const FeatureMdp m = feature_mdp(probe_grid(g));
   const double gamma = 0.9;
   const auto base = object_policies(m, gamma);
   SfTdLearner td(m, base, gamma);
@@ -178,7 +178,7 @@ TEST_CASE("least squares on the features recovers the reward weights") {
   for (int trial = 0; trial < 5; ++trial) {
     const std::vector<double> w_true = {rng.uniform(-2, 2), rng.uniform(-2, 2), rng.uniform(-2, 2)};
     env.set_objects(w_true, {}, -1, true);
-    const FeatureMdp m = probe_feature_mdp(env, 1);
+    const FeatureMdp m = feature_mdp(probe_grid(env));
     RewardRegression reg(3);
     for (int episode = 0; episode < 200; ++episode) {
       env.reset(rng.next_u64());

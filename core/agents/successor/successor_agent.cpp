@@ -13,8 +13,9 @@ namespace {
 constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
 constexpr int kRaceEvery = 50;  // real steps between two points of the revaluation_race figure
 constexpr size_t kRevaluationVisits = 30;  // the revaluation figure's visits (the first ones matter)
-// The exact M is a dense n x n inverse: up to 25 x 25 cells it costs well under a millisecond a
-// snapshot; beyond, the view shows the learned M only and sr_error is NaN.
+// The exact M is a dense n x n inverse (23 ms at 625 cells, closed_form_sr.h), computed when the
+// world or the policy changes; beyond 25 x 25 cells the view shows the learned M only and
+// sr_error is NaN.
 constexpr int kMaxExactStates = 625;
 
 /// Mean over the visited free cells of the total variation between the rows of `learned` and `exact`.
@@ -70,8 +71,7 @@ void SuccessorAgent::before_step(const Env& real, const Vec&) {
   const std::optional<GridLayout> layout = real.grid_layout();
   if (!layout || (truth_ && !world_changed(*layout, truth_->layout))) return;
   const bool changed = truth_.has_value();
-  truth_ = probe_grid(real);
-  shortest_ = shortest_path_steps(*truth_);
+  set_truth(real);
   if (changed) {  // the world changed under the agent: the revaluation race starts again
     ++changes_;
     regret_.clear();
@@ -114,10 +114,11 @@ std::vector<double> SuccessorAgent::episode_metrics() const {
 }
 
 double SuccessorAgent::sr_error() const {
-  if (!sr_ || !truth_ || sr_->n_states() > kMaxExactStates) return kNoValue;
+  const Eigen::MatrixXd& exact = exact_sr();
+  if (exact.size() == 0) return kNoValue;
   // Each row is a distribution over future cells: their total variation distance, averaged over
   // the cells the agent has been in.
-  return mean_row_tv(sr_->state_sr(), closed_form_sr(*truth_, sr_->policy(), sr_->config().gamma), *truth_, visited_);
+  return mean_row_tv(sr_->state_sr(), exact, *truth_, visited_);
 }
 
 void SuccessorAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
@@ -170,7 +171,7 @@ void SuccessorAgent::publish(Snapshot& s) const {
   auto m = std::make_shared<SuccessorView>();
   m->n_states = n;
   m->learned = sr_->state_sr();
-  if (truth_ && n <= kMaxExactStates) m->exact = closed_form_sr(*truth_, sr_->policy(), sr_->config().gamma);
+  m->exact = exact_sr();
   m->row = s.obs.size() > 0 ? int(s.obs[0]) : -1;
   // In the goal the episode is over and its row is e_g: show the start's, where the next begins.
   if (truth_ && m->row == truth_->layout.state_of(truth_->layout.goal))
@@ -212,10 +213,25 @@ void SuccessorAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   v.sized("visited", visited_, visited_.size());
   if (!v.loading()) return;
   truth_.reset();
-  if (real.grid_layout()) {
-    truth_ = probe_grid(real);
-    shortest_ = shortest_path_steps(*truth_);
+  if (real.grid_layout()) set_truth(real);
+}
+
+void SuccessorAgent::set_truth(const Env& real) {
+  truth_ = probe_grid(real);
+  shortest_ = shortest_path_steps(*truth_);
+  ++truth_version_;
+}
+
+const Eigen::MatrixXd& SuccessorAgent::exact_sr() const {
+  static const Eigen::MatrixXd none;
+  if (!sr_ || !truth_ || sr_->n_states() > kMaxExactStates) return none;
+  const int64_t updates = cfg_.sr.sr_policy == "uniform" ? 0 : sr_->td_updates();
+  const double gamma = sr_->config().gamma;
+  if (exact_truth_ != truth_version_ || exact_updates_ != updates || exact_gamma_ != gamma) {
+    exact_ = closed_form_sr(*truth_, sr_->policy(), gamma);
+    exact_truth_ = truth_version_, exact_updates_ = updates, exact_gamma_ = gamma;
   }
+  return exact_;
 }
 
 AgentFamily successor_family() {
@@ -236,10 +252,12 @@ AgentFamily successor_family() {
   f.read = read_settings<SettingsFor<SuccessorSettingsConfig, SuccessorAgent>, SuccessorSettingsConfig>;
   f.visit_fields = visit_config_json<SuccessorSettingsConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
-    // The probe reads the agent's cell from the first two values of Env::get_state, as
-    // grid_world's state holds them (obstacle_map draws a new map per episode: no fixed M).
-    if (env.name() != "grid_world" || !env.grid_layout())
-      env_node.fail("name", "grid_world (one discrete state per cell) for the successor agent, got '" + env.name() + "'");
+    if (!env.deterministic())
+      env_node.fail("slip", "0 for the successor agent (its exact M and paths are read from one outcome per move), got a "
+                            "stochastic '" + env.name() + "'");
+    if (!probeable_grid(env))
+      env_node.fail("name", "a grid world whose observation is the agent's cell (grid_world) for the successor agent, got '" +
+                                env.name() + "'");
     // M is n x n per action, and the closed form inverts an n x n matrix: a few thousand cells.
     if (env.observation_space().n > kMaxSuccessorStates)
       env_node.fail("maze", "a maze of at most " + std::to_string(kMaxSuccessorStates) +

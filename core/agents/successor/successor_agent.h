@@ -38,7 +38,7 @@
 
 #include "core/agent.h"
 #include "core/agents/registry.h"
-#include "core/agents/successor/grid_probe.h"
+#include "core/agents/successor/closed_form_sr.h"
 #include "core/agents/successor/successor_learner.h"
 #include "core/agents/tabular/tabular_agent.h"
 #include "core/snapshot.h"
@@ -106,6 +106,12 @@ class SuccessorAgent : public Agent {
   double sr_error() const;
 
  private:
+  /// The closed-form M of the policy the SR is learned for, in the world as probed now (empty
+  /// for the baselines, before the first probe, or past kMaxExactStates). Cached: the uniform
+  /// policy's changes only with the world or gamma, the own policy's with every TD update.
+  const Eigen::MatrixXd& exact_sr() const;
+  void set_truth(const Env& real);
+
   SuccessorAgentConfig cfg_;
   std::optional<SuccessorLearner> sr_;
   std::optional<TabularAgent> tab_;
@@ -116,6 +122,10 @@ class SuccessorAgent : public Agent {
   int64_t since_change_ = 0;       // real steps since the latest change
   std::vector<double> race_x_, race_y_;  // revaluation_race's points
   std::vector<int> visited_;       // 0/1 per state
+  int64_t truth_version_ = 0;      // probes of the world so far (the exact M's cache key)
+  mutable Eigen::MatrixXd exact_;  // exact_sr()'s cache and its key
+  mutable int64_t exact_truth_ = -1, exact_updates_ = -1;
+  mutable double exact_gamma_ = -1;
 };
 
 /// The "successor" family for core/agents/registry.cpp.

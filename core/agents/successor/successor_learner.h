@@ -6,7 +6,7 @@
 // Definition (REFERENCES.md section 9): M(s, i) = (1 - gamma) sum_{t' >= t} gamma^(t'-t)
 // P(s_t' = i | s_t = s) under a policy pi. It is a Bellman backup with "reward" (1 - gamma)
 // delta(s_t = i), so every row sums to 1, and its closed form is M = (1 - gamma)(I - gamma P_pi)^-1
-// (grid_probe.h: closed_form_sr, the "exact M" of the view).
+// (closed_form_sr.h: the "exact M" of the view).
 //
 // Conventions (the grid world pays its reward on *entering* a cell, and entering the goal ends the
 // episode):

@@ -1,6 +1,5 @@
 #include "core/agents/successor_features/feature_mdp.h"
 
-#include <deque>
 #include <stdexcept>
 
 namespace dynalab {
@@ -11,45 +10,20 @@ int FeatureMdp::live_states() const {
   return n;
 }
 
-FeatureMdp probe_feature_mdp(const Env& env, uint64_t seed) {
-  const auto grid = env.grid_layout();
-  if (!grid || grid->objects.empty())
+FeatureMdp feature_mdp(const GridTransitions& t) {
+  if (t.layout.objects.empty())
     throw std::invalid_argument("successor features need a grid world with objects (letters a, b, ... in the maze)");
-  if (!env.observation_space().is_discrete() || !env.action_space().is_discrete())
-    throw std::invalid_argument("successor features need discrete observations and actions");
   FeatureMdp m;
-  m.n_states = env.observation_space().n;
-  m.n_actions = env.action_space().n;
-  m.n_features = int(grid->objects.size());
-  m.next.assign(size_t(m.n_states) * m.n_actions, -1);
-  m.terminal.assign(m.next.size(), 0);
+  m.n_states = t.n_states;
+  m.n_actions = t.n_actions;
+  m.n_features = int(t.layout.objects.size());
+  m.next = t.next;
+  m.terminal.assign(t.terminal.begin(), t.terminal.end());
   m.feature_of.assign(size_t(m.n_states), -1);
+  for (int k = 0; k < m.n_features; ++k) m.feature_of[size_t(t.layout.state_of(t.layout.objects[size_t(k)]))] = k;
+  const std::vector<bool> ends = t.terminal_cells();
   m.live.assign(size_t(m.n_states), 0);
-  for (int k = 0; k < m.n_features; ++k) m.feature_of[size_t(grid->state_of(grid->objects[size_t(k)]))] = k;
-
-  // Breadth first from the reset state; every state reached is kept as the env state that
-  // produced it, and each action is tried from a restored copy.
-  std::unique_ptr<Env> probe = env.clone();
-  const int s0 = int(probe->reset(seed)[0]);
-  std::vector<std::vector<double>> state_of(size_t(m.n_states));
-  state_of[size_t(s0)] = probe->get_state();
-  m.live[size_t(s0)] = 1;
-  std::deque<int> todo{s0};
-  while (!todo.empty()) {
-    const int s = todo.front();
-    todo.pop_front();
-    for (int a = 0; a < m.n_actions; ++a) {
-      probe->set_state(state_of[size_t(s)]);
-      const StepResult r = probe->step(Vec::Constant(1, a));
-      const int s2 = int(r.obs[0]);
-      m.next[size_t(m.pair(s, a))] = s2;
-      m.terminal[size_t(m.pair(s, a))] = r.terminated;
-      if (r.terminated || m.live[size_t(s2)]) continue;
-      m.live[size_t(s2)] = 1;
-      state_of[size_t(s2)] = probe->get_state();
-      todo.push_back(s2);
-    }
-  }
+  for (int s = 0; s < m.n_states; ++s) m.live[size_t(s)] = t.free(s) && !ends[size_t(s)];
   return m;
 }
 

@@ -18,9 +18,9 @@ const std::vector<std::string>& GpiConfig::sf_sources() {
 }
 
 namespace {
-FeatureMdp probe_or_fail(const Env& env, const RunSeed& seed) {
+FeatureMdp probe_or_fail(const Env& env) {
   try {
-    return probe_feature_mdp(env, seed.stream(3).next_u64());
+    return feature_mdp(probe_grid(env));
   } catch (const std::invalid_argument& e) {
     throw InputError(std::string("gpi: ") + e.what());
   }
@@ -35,7 +35,7 @@ std::vector<SfTable> exact_all(const FeatureMdp& m, const std::vector<Policy>& b
 
 GpiAgent::GpiAgent(const GpiSettingsConfig& cfg, const Env& env, const RunSeed& seed)
     : cfg_(cfg.agent),
-      mdp_(probe_or_fail(env, seed)),
+      mdp_(probe_or_fail(env)),
       base_(object_policies(mdp_, cfg_.gamma)),
       exact_(exact_all(mdp_, base_, cfg_.gamma)),
       td_(mdp_, base_, cfg_.gamma),
@@ -114,15 +114,11 @@ Vec GpiAgent::act(const Vec& obs) {
     } else if (phase_ == sampling) {
       a = base_[size_t(sample_k_)][size_t(s)];
     } else {
-      // One state's composed action: argmax_a max_k psi_k(s, a)^T w (or idea 1's single k).
+      // The composed policy's action: argmax_a max_k psi_k(s, a)^T w (or idea 1's single k), the
+      // same composition the view draws (a few hundred state-actions: recomputed per step).
       const Eigen::VectorXd w = regression_.weights();
       const auto& psi = acting_sf();
-      const int only = cfg_.improvement == "idea1" ? best_single_policy(mdp_, psi, w) : -1;
-      double best = -INFINITY;
-      for (int b = 0; b < mdp_.n_actions; ++b)
-        for (int k = 0; k < int(psi.size()); ++k)
-          if (only < 0 || k == only)
-            if (const double q = psi[size_t(k)].row(mdp_.pair(s, b)).dot(w); q > best + 1e-12) best = q, a = b;
+      a = (cfg_.improvement == "idea1" ? idea1_policy(mdp_, psi, w) : gpi_policy(mdp_, psi, w)).action[size_t(s)];
     }
   }
   if (a < 0) a = int(rng_.below(uint64_t(mdp_.n_actions)));
@@ -314,8 +310,11 @@ AgentFamily gpi_family() {
   f.read = read_settings<SettingsFor<GpiSettingsConfig, GpiAgent>, GpiSettingsConfig>;
   f.visit_fields = visit_config_json<GpiSettingsConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
+    if (!env.deterministic())
+      env_node.fail("slip", "0 for the gpi family (its exact successor features are read from one outcome per move), "
+                            "got a stochastic '" + env.name() + "'");
     const auto grid = env.grid_layout();
-    if (!grid || grid->objects.empty() || !env.observation_space().is_discrete() || !env.action_space().is_discrete())
+    if (!grid || grid->objects.empty() || !probeable_grid(env))
       env_node.fail("maze", "a grid world whose maze has objects (letters a, b, ...) for the gpi family (got '" +
                                 env.name() + "')");
   };

@@ -4,7 +4,7 @@
 // Env: a grid world with objects (envs/grid_world.h: entering object k pays object_rewards[k]
 // and ends the episode); features phi = which object was entered.
 //
-// At construction the agent probes the env's transitions (clone / set_state, never stepping the
+// At construction the agent probes the env's transitions (core/grid_transitions.h, never stepping the
 // real env) into a FeatureMdp and plans the K base policies pi_k, each optimal for "collect
 // object k" (w = e_k): the policies are given, as in the paper's transfer setting, and what is
 // learned is their successor features psi^{pi_k} and the reward weights w.
