@@ -77,6 +77,17 @@ class Canvas {
   virtual void arrow(Vec2 from, Vec2 to, Color color, float width_px = 1.5f) = 0;
 };
 
+/// A dashed line from a to b in `pieces` equal pieces (at least 1), every other one drawn,
+/// starting with a drawn one.
+inline void dashed_segment(Canvas& canvas, Vec2 a, Vec2 b, int pieces, Color color, float width_px = 1.5f) {
+  const int n = pieces < 1 ? 1 : pieces;
+  for (int k = 0; k < n; k += 2) {
+    const double t0 = double(k) / n, t1 = double(k + 1) / n;
+    canvas.segment({a.x + t0 * (b.x - a.x), a.y + t0 * (b.y - a.y)}, {a.x + t1 * (b.x - a.x), a.y + t1 * (b.y - a.y)},
+                   color, width_px);
+  }
+}
+
 /// World-space axis-aligned bounds, used to fit a view to a world.
 struct Bounds {
   Vec2 lo{0, 0}, hi{1, 1};

@@ -38,7 +38,8 @@ struct Figure {
   double y_lo = std::numeric_limits<double>::quiet_NaN();
   double y_hi = std::numeric_limits<double>::quiet_NaN();
 
-  /// The series with this label, created (empty) if absent.
+  /// The series with this label, created (empty) if absent. Creating one may move the others:
+  /// fill a series before asking for the next new one.
   Series& series_named(const std::string& label);
   /// CSV with columns series,x,y (one row per point), then band_lo,band_hi when a series has a
   /// band (empty cells for the series without one).

@@ -125,9 +125,19 @@ TEST_CASE("the tree-search agent walks the shortest path; no real step happens w
   const auto s = e->snapshot();
   CHECK(s->search_tree->real_steps_run == 28);
   CHECK(s->search_tree->imagined_steps_run > 28);
+  // The tree-vs-path plot ends at the same counts.
+  const Figure* f = nullptr;
+  for (const Figure& g : s->figures)
+    if (g.id == "imagined_vs_real") f = &g;
+  REQUIRE(f);
+  REQUIRE(f->series.size() == 2);
+  REQUIRE(!f->series[0].y.empty());
+  REQUIRE(!f->series[1].y.empty());
+  CHECK(f->series[0].y.back() == double(s->search_tree->imagined_steps_run));
+  CHECK(f->series[1].y.back() == 28.0);
 }
 
-TEST_CASE("UCT: more simulations pick the move toward the goal; the real env is untouched") {
+TEST_CASE("UCT: 400 simulations pick the move toward the goal; visit counts add up; the real env is untouched") {
   GridWorld real(parse_maze("....\nS..G\n....\n", "corridor.txt"));
   const Vec obs = real.reset(0);
   const std::vector<double> before = real.get_state();

@@ -57,9 +57,7 @@ void draw_band_frame(Canvas& canvas, const Env& env, const FutureBand& f, int ho
     // failure) stand out against the line they cross.
     canvas.segment(mark.base, {mark.base.x, f.y0}, palette::danger, 3.0f);
     const Color dash{0.45f, 0.08f, 0.08f, 0.8f};
-    for (int k = 0; k < 24; k += 2)
-      canvas.segment({mark.base.x, f.y0 + f.height * k / 24}, {mark.base.x, f.y0 + f.height * (k + 1) / 24},
-                     dash, 2.0f);
+    dashed_segment(canvas, {mark.base.x, f.y0}, {mark.base.x, f.y0 + f.height}, 24, dash, 2.0f);
     canvas.text({mark.base.x + 0.04 * (b.hi.x - b.lo.x), f.y0 + f.height * 0.5}, mark.label,
                 palette::danger, 1.1f);
   }

@@ -10,19 +10,9 @@
 namespace dynalab {
 
 namespace {
-constexpr Color kTree{0.10f, 0.35f, 0.85f, 1};       // palette::plan: imagined
+constexpr Color kTree = palette::plan;               // imagined
 constexpr Color kBacktrack{0.95f, 0.55f, 0.05f, 1};  // the undo
-constexpr Color kPath{0.15f, 0.70f, 0.30f, 1};       // palette::goal: what will be executed
-
-void dashed(Canvas& canvas, Vec2 a, Vec2 b, Color c, double dash, float width) {
-  const double len = std::hypot(b.x - a.x, b.y - a.y);
-  const int n = std::max(1, int(len / dash));
-  for (int k = 0; k < n; k += 2) {
-    const double t0 = double(k) / n, t1 = std::min(1.0, double(k + 1) / n);
-    canvas.segment({a.x + t0 * (b.x - a.x), a.y + t0 * (b.y - a.y)}, {a.x + t1 * (b.x - a.x), a.y + t1 * (b.y - a.y)},
-                   c, width);
-  }
-}
+constexpr Color kPath = palette::goal;                // what will be executed
 }  // namespace
 
 void draw_search_tree(Canvas& canvas, const Env& env, const SearchTreeView& v) {
@@ -69,7 +59,9 @@ void draw_search_tree(Canvas& canvas, const Env& env, const SearchTreeView& v) {
       const int node = v.expansion_order[k], prev = v.expansion_order[k - 1];
       if (v.nodes[size_t(node)].parent == prev || !at[size_t(node)] || !at[size_t(prev)]) continue;
       const float fade = 1.0f - 0.13f * float(shown++);
-      dashed(canvas, *at[size_t(prev)], *at[size_t(node)], kBacktrack.with_alpha(fade), 0.08 * extent / 10, 2.5f);
+      const Vec2 a = *at[size_t(prev)], b = *at[size_t(node)];
+      const int pieces = int(std::hypot(b.x - a.x, b.y - a.y) / (0.008 * extent));
+      dashed_segment(canvas, a, b, pieces, kBacktrack.with_alpha(fade), 2.5f);
     }
   }
   // Nodes: expanded filled, the frontier hollow, goals green.

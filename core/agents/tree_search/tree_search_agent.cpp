@@ -128,19 +128,18 @@ void TreeSearchAgent::end_episode(const Trajectory&) {
 
 void TreeSearchAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
   Figure f{"imagined_vs_real", "Imagined and real env steps so far", "episode", "env steps", {}, true};
-  auto& imagined = f.series_named("imagined (the tree, undo)");
-  auto& real = f.series_named("real (the path, no undo)");
-  for (size_t k = 0; k < imagined_at_end_.size(); ++k) {
-    imagined.x.push_back(double(k + 1)), imagined.y.push_back(std::max(1.0, imagined_at_end_[k]));
-    real.x.push_back(double(k + 1)), real.y.push_back(std::max(1.0, real_at_end_[k]));
-  }
-  // The episode in progress, so far (the counters move before the first episode ends).
-  const bool in_progress = imagined_run_ > (imagined_at_end_.empty() ? 0.0 : imagined_at_end_.back());
-  if (in_progress) {
-    const double x = double(imagined_at_end_.size() + 1);
-    imagined.x.push_back(x), imagined.y.push_back(std::max(1.0, double(imagined_run_)));
-    real.x.push_back(x), real.y.push_back(std::max(1.0, double(real_steps_)));
-  }
+  // The episode in progress counts too: the counters move long before the first episode ends.
+  const bool in_progress = double(imagined_run_) > (imagined_at_end_.empty() ? 0.0 : imagined_at_end_.back());
+  // Cumulative counts at each episode's end, then the episode in progress; a log axis cannot
+  // show 0 (no real step yet), so such points are left out.
+  auto add = [&](const std::string& label, const std::vector<double>& at_end, double now) {
+    Series& series = f.series_named(label);  // filled before the next series_named may move it
+    for (size_t k = 0; k < at_end.size(); ++k)
+      if (at_end[k] > 0) series.x.push_back(double(k + 1)), series.y.push_back(at_end[k]);
+    if (in_progress && now > 0) series.x.push_back(double(at_end.size() + 1)), series.y.push_back(now);
+  };
+  add("imagined (the tree, undo)", imagined_at_end_, double(imagined_run_));
+  add("real (the path, no undo)", real_at_end_, double(real_steps_));
   figures.push_back(std::move(f));
 }
 
