@@ -43,19 +43,24 @@ void vin_colour_range(const VinView& v, const std::vector<const std::vector<floa
   lo = float(l), hi = float(u);
 }
 
-// The colour key in the left border column (always obstacles): low at the bottom, high at the
-// top, the range's ends written in the corners.
+// The colour key in the left border column (always obstacles; the captions use the top and
+// bottom rows): low at the bottom, high at the top, the range's ends written on its end cells.
 void vin_colour_key(Canvas& canvas, const VinView& v, Color low, Color high, float lo, float hi) {
   const int n = v.size;
   for (int r = 1; r < n - 1; ++r) {
     const float t = float(r - 1) / float(std::max(1, n - 3));  // row 1 (bottom) .. n - 2 (top)
     canvas.rect({0.2, double(r)}, {0.8, r + 1.0}, mix(low, high, t), palette::none);
   }
-  char s[32];
-  std::snprintf(s, sizeof s, "%.3g", double(hi));
-  canvas.text({0.5, n - 0.5}, s, Color{1, 1, 1, 1}, 0.7f);
-  std::snprintf(s, sizeof s, "%.3g", double(lo));
-  canvas.text({0.5, 0.5}, s, Color{1, 1, 1, 1}, 0.7f);
+  auto label = [](float x) {
+    char s[32];
+    if (std::abs(x) < 1000)
+      std::snprintf(s, sizeof s, "%.3g", double(x));
+    else
+      std::snprintf(s, sizeof s, "%.0f", double(x));  // no exponent: 1234, not 1.23e+03
+    return std::string(s);
+  };
+  canvas.text({0.5, n - 1.5}, label(hi), Color{1, 1, 1, 1}, 0.6f);
+  canvas.text({0.5, 1.5}, label(lo), palette::text, 0.6f);
 }
 }  // namespace
 
