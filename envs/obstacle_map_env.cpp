@@ -4,19 +4,21 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "core/agents/vin/expert.h"
+#include "core/grid_moves.h"
 #include "core/rng.h"
 
 namespace dynalab {
 
-ObstacleMap generate_obstacle_map(const ObstacleMapConfig& cfg, Rng& rng) {
+GridLayout generate_obstacle_map(const ObstacleMapConfig& cfg, Rng& rng) {
   const int n = cfg.size;
   for (;;) {
-    ObstacleMap m;
-    m.size = n;
-    m.obstacle.assign(size_t(n) * n, 0);
-    // The goal on an interior cell (a border goal would be rejected by add_border).
-    m.goal = m.cell(1 + int(rng.below(uint64_t(n - 2))), 1 + int(rng.below(uint64_t(n - 2))));
+    GridLayout m;
+    m.rows = m.cols = n;
+    m.walls.assign(size_t(n) * n, false);
+    // The goal on an interior cell (a border goal would be rejected by add_border). The column
+    // is drawn first: the maps of earlier versions (GCC evaluated the two draws right to left).
+    m.goal.col = 1 + int(rng.below(uint64_t(n - 2)));
+    m.goal.row = 1 + int(rng.below(uint64_t(n - 2)));
     int placed = 0;
     for (int k = 0; k < cfg.max_obstacles; ++k) {
       // obstacle_gen.py: height, width = ceil(U * size_max); x, y = ceil(U * (n - 1)), i.e.
@@ -27,16 +29,16 @@ ObstacleMap generate_obstacle_map(const ObstacleMapConfig& cfg, Rng& rng) {
       const int r0 = 1 + int(rng.below(uint64_t(n - 1)));
       const int c0 = 1 + int(rng.below(uint64_t(n - 1)));
       const int r1 = std::min(n, r0 + h), c1 = std::min(n, c0 + w);
-      const int gr = m.row(m.goal), gc = m.col(m.goal);
+      const int gr = m.goal.row, gc = m.goal.col;
       if (gr >= r0 && gr < r1 && gc >= c0 && gc < c1) continue;  // would cover the goal
       for (int r = r0; r < r1; ++r)
-        for (int c = c0; c < c1; ++c) m.obstacle[size_t(m.cell(r, c))] = 1;
+        for (int c = c0; c < c1; ++c) m.walls[size_t(m.state_of({r, c}))] = true;
       ++placed;
     }
     if (placed == 0) continue;  // make_training_data.py: "if n_obs == 0 ... continue"
     for (int i = 0; i < n; ++i) {
-      m.obstacle[size_t(m.cell(i, 0))] = m.obstacle[size_t(m.cell(i, n - 1))] = 1;
-      m.obstacle[size_t(m.cell(0, i))] = m.obstacle[size_t(m.cell(n - 1, i))] = 1;
+      m.walls[size_t(m.state_of({i, 0}))] = m.walls[size_t(m.state_of({i, n - 1}))] = true;
+      m.walls[size_t(m.state_of({0, i}))] = m.walls[size_t(m.state_of({n - 1, i}))] = true;
     }
     return m;
   }
@@ -48,18 +50,21 @@ void ObstacleMapEnv::generate(uint64_t seed) {
   seed_ = seed;
   Rng rng(seed);
   // A start that can reach the goal (the reference skips trajectories that cannot).
+  std::vector<double> dist;
   for (;;) {
     map_ = generate_obstacle_map(cfg_, rng);
-    const std::vector<int> moves = moves_to_goal(map_);
+    dist = distances_to_goal(map_);
     std::vector<int> starts;
-    for (int c = 0; c < map_.cells(); ++c)
-      if (moves[size_t(c)] > 0) starts.push_back(c);
+    const int goal = map_.state_of(map_.goal);
+    for (int c = 0; c < int(dist.size()); ++c)
+      if (c != goal && std::isfinite(dist[size_t(c)])) starts.push_back(c);
     if (starts.empty()) continue;  // the goal is walled in: another map
     start_ = starts[size_t(rng.below(starts.size()))];
     break;
   }
-  expert_moves_ = int(expert_path(map_, distances_to_goal(map_), start_).size()) - 1;
-  limit_ = cfg_.max_episode_steps > 0 ? cfg_.max_episode_steps : 2 * expert_moves_ + 1;
+  map_.start = map_.agent = map_.cell_of(start_);
+  expert_moves_ = int(expert_path(map_, dist, start_).size()) - 1;
+  limit_ = cfg_.max_episode_steps > 0 ? cfg_.max_episode_steps : rollout_budget(expert_moves_);
 }
 
 Vec ObstacleMapEnv::reset(uint64_t seed) {
@@ -76,7 +81,7 @@ StepResult ObstacleMapEnv::step(const Vec& action) {
   StepResult r;
   r.obs = Vec::Constant(1, agent_);
   r.reward = -move_length(a);
-  r.terminated = agent_ == map_.goal;
+  r.terminated = agent_ == map_.state_of(map_.goal);
   r.truncated = !r.terminated && episode_step_ >= limit_;
   return r;
 }
@@ -86,7 +91,7 @@ std::optional<double> ObstacleMapEnv::reward(const Vec&, const Vec& a, const Vec
 }
 
 std::optional<bool> ObstacleMapEnv::terminated(const Vec&, const Vec&, const Vec& s_next) const {
-  return int(s_next[0]) == map_.goal;
+  return int(s_next[0]) == map_.state_of(map_.goal);
 }
 
 std::vector<double> ObstacleMapEnv::get_state() const {
@@ -104,32 +109,28 @@ void ObstacleMapEnv::set_state(const std::vector<double>& s) {
 
 std::optional<Vec2> ObstacleMapEnv::obs_position(const Vec& obs) const {
   const int c = int(obs[0]);
-  if (c < 0 || c >= map_.cells()) return std::nullopt;
-  return Vec2{map_.col(c) + 0.5, map_.size - map_.row(c) - 0.5};
+  if (c < 0 || c >= map_.rows * map_.cols) return std::nullopt;
+  const Cell cell = map_.cell_of(c);
+  return Vec2{cell.col + 0.5, map_.rows - cell.row - 0.5};
 }
 
 void ObstacleMapEnv::draw(Canvas& canvas) const {
-  const double H = map_.size;
-  for (int r = 0; r < map_.size; ++r)
-    for (int c = 0; c < map_.size; ++c)
-      canvas.rect({double(c), H - r - 1}, {c + 1.0, H - r},
-                  map_.obstacle[size_t(map_.cell(r, c))] ? palette::wall : palette::floor, palette::grid_line);
-  auto centre = [&](int cell) { return Vec2{map_.col(cell) + 0.5, H - map_.row(cell) - 0.5}; };
-  const Vec2 s = centre(start_), g = centre(map_.goal);
+  const double H = map_.rows;
+  for (int r = 0; r < map_.rows; ++r)
+    for (int c = 0; c < map_.cols; ++c)
+      canvas.rect({double(c), H - r - 1}, {c + 1.0, H - r}, map_.wall({r, c}) ? palette::wall : palette::floor,
+                  palette::grid_line);
+  auto centre = [&](Cell c) { return Vec2{c.col + 0.5, H - c.row - 0.5}; };
+  const Vec2 s = centre(map_.start), g = centre(map_.goal);
   canvas.rect({s.x - 0.5, s.y - 0.5}, {s.x + 0.5, s.y + 0.5}, palette::start.with_alpha(0.35f), palette::none);
   canvas.rect({g.x - 0.5, g.y - 0.5}, {g.x + 0.5, g.y + 0.5}, palette::goal.with_alpha(0.45f), palette::none);
   canvas.text(s, "S", palette::text, 1.2f);
   canvas.text(g, "G", palette::text, 1.2f);
-  canvas.circle(centre(agent_), 0.3, palette::agent, palette::body_outline);
+  canvas.circle(centre(map_.cell_of(agent_)), 0.3, palette::agent, palette::body_outline);
 }
 
 std::optional<GridLayout> ObstacleMapEnv::grid_layout() const {
-  GridLayout g;
-  g.rows = g.cols = map_.size;
-  g.walls.resize(map_.obstacle.size());
-  for (size_t i = 0; i < map_.obstacle.size(); ++i) g.walls[i] = map_.obstacle[i] != 0;
-  g.start = g.cell_of(start_);
-  g.goal = g.cell_of(map_.goal);
+  GridLayout g = map_;
   g.agent = g.cell_of(agent_);
   return g;
 }

@@ -9,17 +9,18 @@
 // and discards maps whose goal lies on the border: drawing it among the interior cells gives the
 // same distribution of accepted maps.
 //
-// Actions N, S, E, W, NE, NW, SE, SW (core/agents/vin/expert.h); a move into an obstacle leaves
+// Actions N, S, E, W, NE, NW, SE, SW (core/grid_moves.h); a move into an obstacle leaves
 // the agent in place; a diagonal may pass between two obstacles. Reward -1 per straight move and
 // -sqrt 2 per diagonal one (the reference's transition costs); reaching the goal terminates. An
-// episode is cut after 2 n + 1 moves, n the expert's moves from the start (test.py's rollout
-// budget: twice the optimal path's cells), unless max_episode_steps sets a fixed limit.
+// episode is cut after rollout_budget(n) = 2 n + 1 moves, n the expert's moves from the start
+// (test.py's rollout budget: twice the optimal path's cells), unless max_episode_steps sets a
+// fixed limit. A map is a GridLayout: its walls are the obstacles.
 // Observation: the agent's cell index row * size + col. Everything an episode draws comes from
 // Rng(reset seed): the map is a function of the seed, so a state is (cell, step, seed).
 
-#include "core/agents/vin/obstacle_map.h"
 #include "core/config.h"
 #include "core/env.h"
+#include "core/grid_layout.h"
 
 namespace dynalab {
 
@@ -44,8 +45,9 @@ struct ObstacleMapConfig {
   }
 };
 
-/// A random map (see the file comment). `cfg.size` >= 4.
-ObstacleMap generate_obstacle_map(const ObstacleMapConfig& cfg, Rng& rng);
+/// A random map (see the file comment): a size x size layout with its walls and goal (start
+/// and agent left at {0, 0}). `cfg.size` >= 4.
+GridLayout generate_obstacle_map(const ObstacleMapConfig& cfg, Rng& rng);
 
 class ObstacleMapEnv : public Env {
  public:
@@ -54,13 +56,13 @@ class ObstacleMapEnv : public Env {
   std::string name() const override { return "obstacle_map"; }
   Vec reset(uint64_t seed) override;
   StepResult step(const Vec& action) override;
-  Space observation_space() const override { return Space::discrete(map_.cells()); }
+  Space observation_space() const override { return Space::discrete(map_.rows * map_.cols); }
   Space action_space() const override { return Space::discrete(8); }
   std::unique_ptr<Env> clone() const override { return std::make_unique<ObstacleMapEnv>(*this); }
   std::vector<double> get_state() const override;
   void set_state(const std::vector<double>& state) override;
   void draw(Canvas& canvas) const override;
-  Bounds world_bounds() const override { return {{0, 0}, {double(map_.size), double(map_.size)}}; }
+  Bounds world_bounds() const override { return {{0, 0}, {double(map_.cols), double(map_.rows)}}; }
   int max_episode_steps() const override { return limit_; }
   int episode_step() const override { return episode_step_; }
   std::optional<Vec2> obs_position(const Vec& obs) const override;
@@ -70,16 +72,17 @@ class ObstacleMapEnv : public Env {
   std::optional<bool> terminated(const Vec& s, const Vec& a, const Vec& s_next) const override;
   std::optional<GridLayout> grid_layout() const override;
 
-  const ObstacleMap& map() const { return map_; }
+  /// The map: walls and goal (start and agent: see grid_layout()).
+  const GridLayout& map() const { return map_; }
   int start() const { return start_; }
-  /// The expert's moves from the start to the goal (the budget is 2 n + 1).
+  /// The expert's moves from the start to the goal (the budget is rollout_budget(n) = 2 n + 1).
   int expert_moves() const { return expert_moves_; }
 
  private:
   void generate(uint64_t seed);
 
   ObstacleMapConfig cfg_;
-  ObstacleMap map_;
+  GridLayout map_;
   uint64_t seed_ = 0;
   int start_ = 0, agent_ = 0, episode_step_ = 0, expert_moves_ = 0, limit_ = 1;
 };

@@ -29,7 +29,8 @@ Outcome run(const std::string& preset, int seed) {
   o.success = agent.rollout_success(0);
   o.baseline_accuracy = agent.test_accuracy(1);
   o.baseline_success = agent.rollout_success(1);
-  for (const auto& row : ep.episodes()) o.episodes_success += row.agent_metrics[0] / double(ep.episodes().size());
+  // The env ends an episode after the rollout budget: terminated = the goal within it.
+  for (const auto& row : ep.episodes()) o.episodes_success += (row.terminated ? 1.0 : 0.0) / double(ep.episodes().size());
   MESSAGE(preset << " seed " << seed << ": VIN accuracy " << o.accuracy << " %, rollout success " << o.success
                  << " %; reactive " << o.baseline_accuracy << " %, " << o.baseline_success
                  << " %; env episodes reaching the goal " << 100 * o.episodes_success << " %");

@@ -1,19 +1,23 @@
 // Value iteration networks (core/agents/vin/, issue 21): the VI module with hand-set weights is
-// plain value iteration; the convolution's backward and the whole VIN's loss gradient match
-// finite differences; the expert's paths are shortest; the obstacle_map env and the dataset
-// follow the reference generator; a short training run learns.
+// plain value iteration, and with the move lengths as kernels its values are the expert's
+// distances; the convolution's backward and the whole VIN's loss gradient match finite
+// differences; the expert's paths (core/grid_moves.h) are shortest, and as short as a uniform-cost
+// search through the env finds; the obstacle_map env and the dataset follow the reference
+// generator; a short training run learns.
 
 #include <doctest/doctest.h>
 
 #include <cmath>
 #include <limits>
 
+#include "core/agents/tree_search/graph_search.h"
 #include "core/agents/vin/conv3x3.h"
-#include "core/agents/vin/expert.h"
 #include "core/agents/vin/grid_policy.h"
 #include "core/agents/vin/vin_agent.h"
 #include "core/agents/vin/vin_dataset.h"
 #include "core/agents/vin/vin_network.h"
+#include "core/grid_moves.h"
+#include "core/models/losses.h"
 #include "core/rng.h"
 #include "core/session.h"
 #include "envs/registry.h"
@@ -29,7 +33,7 @@ using MatD = VinD::Mat;
 
 namespace {
 
-ObstacleMap random_map(int size, uint64_t seed) {
+GridLayout random_map(int size, uint64_t seed) {
   ObstacleMapConfig cfg;
   cfg.size = size;
   ObstacleMapEnv env(cfg);
@@ -79,11 +83,11 @@ TEST_CASE("the VI module with hand-set weights is plain value iteration on rando
   Rng rng(5);
   for (int size : {8, 16}) {
     // Three random maps in one batch, each with a random reward map.
-    std::vector<ObstacleMap> maps;
+    std::vector<GridLayout> maps;
     for (uint64_t s = 0; s < 3; ++s) maps.push_back(random_map(size, 100 + s));
     const long nn = long(size) * size;
     MatD r(3 * nn, 1);
-    for (long p = 0; p < r.rows(); ++p) r(p, 0) = maps[size_t(p / nn)].obstacle[size_t(p % nn)] ? -5.0 : rng.normal(-1, 0.5);
+    for (long p = 0; p < r.rows(); ++p) r(p, 0) = maps[size_t(p / nn)].walls[size_t(p % nn)] ? -5.0 : rng.normal(-1, 0.5);
     VinD::Cache c;
     net.value_iteration(r, size, 3, K, c);
     double worst = 0;
@@ -109,18 +113,19 @@ TEST_CASE("the whole VIN with hand-set weights: r from the obstacle and goal map
   net.W_r()(0, 0) = -50, net.W_r()(1, 0) = 11, net.W_r()(2, 0) = -1;
   hand_set_vi(net, 0.95);
   for (uint64_t seed = 0; seed < 5; ++seed) {
-    const ObstacleMap m = random_map(16, seed);
+    const GridLayout m = random_map(16, seed);
     VinD::Cache c;
     net.forward({&m}, K, c);
-    std::vector<double> R(size_t(m.cells()));
+    const int cells = m.rows * m.cols;
+    std::vector<double> R(static_cast<size_t>(cells));
     double worst_r = 0, worst_v = 0;
-    for (int i = 0; i < m.cells(); ++i) {
-      R[size_t(i)] = -1.0 - 50.0 * m.obstacle[size_t(i)] + (i == m.goal ? 11.0 : 0.0);
+    for (int i = 0; i < cells; ++i) {
+      R[size_t(i)] = -1.0 - (m.walls[size_t(i)] ? 50.0 : 0.0) + (i == m.state_of(m.goal) ? 11.0 : 0.0);
       worst_r = std::max(worst_r, std::abs(c.r(i, 0) - R[size_t(i)]));
     }
     const auto V = plain_value_iteration(R, 16, 0.95, K);
     for (int k = 0; k <= K; ++k)
-      for (int i = 0; i < m.cells(); ++i) worst_v = std::max(worst_v, std::abs(c.v(i, k) - V[size_t(k)][size_t(i)]));
+      for (int i = 0; i < cells; ++i) worst_v = std::max(worst_v, std::abs(c.v(i, k) - V[size_t(k)][size_t(i)]));
     CHECK(worst_r < 1e-12);
     CHECK(worst_v < 1e-6);
   }
@@ -164,22 +169,23 @@ TEST_CASE("the VIN's loss gradient matches finite differences") {
   Rng rng(11);
   net.init(rng);
   for (long i = 0; i < net.param_count(); ++i) net.params()[i] += rng.normal(0, 0.2);  // W_v non-zero too
-  const ObstacleMap m1 = random_map(8, 1), m2 = random_map(8, 2);
+  const GridLayout m1 = random_map(8, 1), m2 = random_map(8, 2);
   std::vector<VinD::Sample> samples;
   std::vector<int> actions;
   for (int i = 0; i < 10; ++i) {
-    samples.push_back({i % 2, (i % 2 ? m2 : m1).goal + (i % 3) - 1});
+    const GridLayout& m = i % 2 ? m2 : m1;
+    samples.push_back({i % 2, m.state_of(m.goal) + (i % 3) - 1});
     actions.push_back(i % 8);
   }
   auto loss = [&]() {
     VinD::Cache c;
     net.forward({&m1, &m2}, 4, c);
-    return VinD::cross_entropy(net.logits(c, samples), actions, nullptr);
+    return softmax_cross_entropy_loss<double>(net.logits(c, samples), actions, nullptr);
   };
   VinD::Cache c;
   net.forward({&m1, &m2}, 4, c);
   MatD dlogits;
-  VinD::cross_entropy(net.logits(c, samples), actions, &dlogits);
+  softmax_cross_entropy_loss<double>(net.logits(c, samples), actions, &dlogits);
   test::VecD grad = test::VecD::Zero(net.param_count());
   net.backward(c, samples, dlogits, grad);
   const test::VecD num = test::finite_difference(net.params(), loss, 1e-6);
@@ -230,28 +236,102 @@ TEST_CASE("the reactive MLP's sparse first layer: its loss gradient matches fini
 
 TEST_CASE("the expert's distances are shortest paths and its actions start one") {
   for (uint64_t seed = 0; seed < 20; ++seed) {
-    const ObstacleMap m = random_map(16, seed);
+    const GridLayout m = random_map(16, seed);
     const std::vector<double> d = distances_to_goal(m);
+    const int cells = m.rows * m.cols, goal = m.state_of(m.goal);
     // Bellman-Ford by sweeps, independent of Dijkstra's queue.
     std::vector<double> bf(d.size(), std::numeric_limits<double>::infinity());
-    bf[size_t(m.goal)] = 0;
+    bf[size_t(goal)] = 0;
     for (bool changed = true; changed;) {
       changed = false;
-      for (int s = 0; s < m.cells(); ++s)
-        for (int a = 0; a < 8 && !m.obstacle[size_t(s)]; ++a) {
+      for (int s = 0; s < cells; ++s)
+        for (int a = 0; a < 8 && !m.walls[size_t(s)]; ++a) {
           const int t = move_cell(m, s, a);
           if (t != s && bf[size_t(t)] + move_length(a) < bf[size_t(s)] - 1e-12)
             bf[size_t(s)] = bf[size_t(t)] + move_length(a), changed = true;
         }
     }
-    for (int s = 0; s < m.cells(); ++s) {
+    for (int s = 0; s < cells; ++s) {
       CHECK((std::isinf(d[size_t(s)]) == std::isinf(bf[size_t(s)])));
       if (std::isfinite(bf[size_t(s)])) CHECK(d[size_t(s)] == doctest::Approx(bf[size_t(s)]));
-      if (std::isfinite(d[size_t(s)]) && s != m.goal) {
+      if (std::isfinite(d[size_t(s)]) && s != goal) {
         const std::vector<int> path = expert_path(m, d, s);
         CHECK(path_length(m, path) == doctest::Approx(d[size_t(s)]));
       }
     }
+  }
+}
+
+TEST_CASE("the VI module with the move lengths as kernels computes the expert's distances") {
+  // Value iteration in CNN form for the obstacle_map domain itself: l_q = 9 channels, the 8 moves
+  // and a stay. Channel a reads r times move_length(a) at the centre and v at the cell move a
+  // leads to (gamma = 1); the stay channel reads r and v at the centre. With r = -1 on free cells,
+  // 0 at the goal and -1000 on obstacles, q_a(s) = -move_length(a) + v(s + a) on free cells and
+  // the goal keeps v = 0 by staying, so after K iterations v_K = -(shortest path length) on every
+  // cell within K moves of the goal, and the best channel starts a shortest path.
+  const int K = 40;
+  VinD net(VinShape{1, 9, K});
+  net.params().setZero();
+  for (int a = 0; a < 8; ++a) {
+    net.W_q()(4, a) = move_length(a);
+    net.W_v()((kMoveRow[size_t(a)] + 1) * 3 + (kMoveCol[size_t(a)] + 1), a) = 1.0;
+  }
+  net.W_q()(4, 8) = 1.0;
+  net.W_v()(4, 8) = 1.0;
+  int checked = 0, far = 0;
+  for (uint64_t seed = 0; seed < 30; ++seed) {
+    const GridLayout m = random_map(16, 500 + seed);
+    const int cells = m.rows * m.cols, goal = m.state_of(m.goal);
+    MatD r(cells, 1);
+    for (int i = 0; i < cells; ++i) r(i, 0) = m.walls[size_t(i)] ? -1000.0 : i == goal ? 0.0 : -1.0;
+    VinD::Cache c;
+    net.value_iteration(r, m.rows, 1, K, c);
+    const std::vector<double> d = distances_to_goal(m);
+    for (int s = 0; s < cells; ++s) {
+      if (!std::isfinite(d[size_t(s)])) continue;
+      const int moves = int(expert_path(m, d, s).size()) - 1;
+      // v_K is exact within K moves of the goal; q_K reads v_{K-1}, exact within K - 1 moves.
+      if (moves > K - 1) {
+        ++far;
+        continue;
+      }
+      CHECK(std::abs(c.v(s, K) + d[size_t(s)]) < 1e-9);
+      if (s == goal) continue;
+      Eigen::Index best;
+      c.q.row(s).maxCoeff(&best);
+      REQUIRE(best < 8);  // a move, never the stay
+      CHECK(optimal_action(m, d, s, int(best)));
+      ++checked;
+    }
+  }
+  MESSAGE(checked << " cells checked, " << far << " more than K - 1 moves from the goal");
+  CHECK(checked > 30 * 50);
+  CHECK(far < checked / 100);
+}
+
+TEST_CASE("uniform-cost search through the obstacle_map env finds plans as short as the expert's") {
+  // The env's step() (moves, walls, costs, termination) against core/grid_moves.h's Dijkstra:
+  // GraphSearch's edge cost is step_cost - reward = the move's length with step_cost 0.
+  ObstacleMapConfig cfg;
+  cfg.size = 16;
+  ObstacleMapEnv env(cfg);
+  for (uint64_t seed = 0; seed < 40; ++seed) {
+    const Vec obs = env.reset(seed);
+    GraphSearch search(env, obs, SearchOrder::uniform_cost, 0.0, 100000);
+    while (!search.expand(256)) {
+    }
+    REQUIRE(search.found());
+    const std::vector<int> plan = search.plan();
+    double cost = 0;
+    for (int a : plan) cost += move_length(a);
+    const std::vector<double> d = distances_to_goal(env.map());
+    CHECK(std::abs(cost - d[size_t(env.start())]) < 1e-9);
+    // The plan replayed in the env reaches the goal on its last step.
+    ObstacleMapEnv replay(cfg);
+    replay.reset(seed);
+    StepResult r;
+    for (int a : plan) r = replay.step(Vec::Constant(1, a));
+    CHECK(r.terminated);
   }
 }
 
@@ -261,35 +341,64 @@ TEST_CASE("obstacle_map: a border, a free interior goal, a reachable start; the 
   int different = 0;
   for (uint64_t seed = 0; seed < 50; ++seed) {
     env.reset(seed);
-    const ObstacleMap& m = env.map();
-    for (int i = 0; i < m.size; ++i) {
-      CHECK(m.obstacle[size_t(m.cell(0, i))]);
-      CHECK(m.obstacle[size_t(m.cell(i, m.size - 1))]);
+    const GridLayout& m = env.map();
+    const int n = m.rows;
+    REQUIRE(m.cols == n);
+    for (int i = 0; i < n; ++i) {
+      CHECK(m.wall({0, i}));      // top
+      CHECK(m.wall({n - 1, i}));  // bottom
+      CHECK(m.wall({i, 0}));      // left
+      CHECK(m.wall({i, n - 1}));  // right
     }
-    CHECK(!m.obstacle[size_t(m.goal)]);
-    CHECK(moves_to_goal(m)[size_t(env.start())] > 0);
+    CHECK(!m.wall(m.goal));
+    const int start = env.start();
+    CHECK(start != m.state_of(m.goal));
+    CHECK(std::isfinite(distances_to_goal(m)[size_t(start)]));
+    CHECK(env.max_episode_steps() == rollout_budget(env.expert_moves()));
     CHECK(env.max_episode_steps() == 2 * env.expert_moves() + 1);
     other.reset(seed);
-    CHECK(other.map().obstacle == m.obstacle);
+    CHECK(other.map().walls == m.walls);
     other.reset(seed + 1000);
-    different += other.map().obstacle != m.obstacle;
+    different += other.map().walls != m.walls;
   }
   CHECK(different >= 45);
 }
 
-TEST_CASE("the dataset: 7 trajectories per map, every label an optimal first move") {
+TEST_CASE("the dataset: per map, the trajectories from the first 7 cells of a permutation of its free cells") {
   ObstacleMapConfig cfg;
   cfg.size = 8;
-  ObstacleMapEnv env(cfg);
-  Rng rng(1);
+  ObstacleMapEnv env(cfg), check(cfg);
+  Rng rng(1), again(1);
   const auto data = make_vin_dataset(env, 50, 7, rng);
   CHECK(data.size() == 50);
+  size_t trajectories = 0;
   for (const auto& ms : data) {
-    CHECK(ms.starts.size() <= 7);
-    CHECK(!ms.starts.empty());
+    // The same draws as make_vin_dataset: the map's reset seed, then a permutation of its free
+    // cells; the first 7 cells start a trajectory unless one is the goal or cannot reach it.
+    check.reset(again.next_u64());
+    REQUIRE(check.map().walls == ms.map.walls);
     const auto d = distances_to_goal(ms.map);
+    std::vector<int> free;
+    for (int c = 0; c < ms.map.rows * ms.map.cols; ++c)
+      if (!ms.map.walls[size_t(c)]) free.push_back(c);
+    for (size_t i = free.size(); i > 1; --i) std::swap(free[i - 1], free[size_t(again.below(i))]);
+    std::vector<int> starts;
+    size_t samples = 0;
+    for (size_t t = 0; t < 7; ++t) {
+      const int s = free[t % free.size()];
+      if (s == ms.map.state_of(ms.map.goal) || !std::isfinite(d[size_t(s)])) continue;
+      starts.push_back(s);
+      samples += expert_path(ms.map, d, s).size() - 1;
+    }
+    CHECK(ms.starts == starts);
+    CHECK(ms.cells.size() == samples);
+    trajectories += ms.starts.size();
     for (size_t i = 0; i < ms.cells.size(); ++i) CHECK(optimal_action(ms.map, d, ms.cells[i], ms.actions[i]));
   }
+  // Most free cells of an 8x8 map are walled-in pockets or the goal: about 3 trajectories per map
+  // (14.7k over vin_8x8's 5000 maps), not 7.
+  MESSAGE(trajectories << " trajectories over 50 maps");
+  CHECK(trajectories >= 50);
 }
 
 TEST_CASE("a short VIN training run learns the expert's actions on held-out maps" * doctest::skip(test::kSanitized)) {

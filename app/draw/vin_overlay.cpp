@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/heatmap.h"
+
 namespace dynalab {
 
 namespace {
@@ -27,6 +29,38 @@ void vin_path_line(Canvas& canvas, const VinView& v, const std::vector<int>& cel
   }
   canvas.polyline(pts, c, width);
   canvas.circle(pts.back(), 0.09, c, palette::none);
+}
+
+// The colour range of `maps` over the free cells: the value maps v_0..v_K share one, so a colour
+// means the same value at every k of the slider (a per-k range would make every v_k look alike).
+void vin_colour_range(const VinView& v, const std::vector<const std::vector<float>*>& maps, float& lo, float& hi) {
+  Heatmap h;
+  for (const auto* m : maps)
+    for (size_t i = 0; i < m->size(); ++i)
+      if (!v.obstacle[i]) h.values.push_back((*m)[i]);
+  double l = 0, u = 1;
+  heatmap_colour_range(h, l, u);
+  lo = float(l), hi = float(u);
+}
+
+// The colour key in the left border column (always obstacles; the captions use the top and
+// bottom rows): low at the bottom, high at the top, the range's ends written on its end cells.
+void vin_colour_key(Canvas& canvas, const VinView& v, Color low, Color high, float lo, float hi) {
+  const int n = v.size;
+  for (int r = 1; r < n - 1; ++r) {
+    const float t = float(r - 1) / float(std::max(1, n - 3));  // row 1 (bottom) .. n - 2 (top)
+    canvas.rect({0.2, double(r)}, {0.8, r + 1.0}, mix(low, high, t), palette::none);
+  }
+  auto label = [](float x) {
+    char s[32];
+    if (std::abs(x) < 1000)
+      std::snprintf(s, sizeof s, "%.3g", double(x));
+    else
+      std::snprintf(s, sizeof s, "%.0f", double(x));  // no exponent: 1234, not 1.23e+03
+    return std::string(s);
+  };
+  canvas.text({0.5, n - 1.5}, label(hi), Color{1, 1, 1, 1}, 0.6f);
+  canvas.text({0.5, 1.5}, label(lo), palette::text, 0.6f);
 }
 }  // namespace
 
@@ -50,18 +84,23 @@ void draw_vin_overlay(Canvas& canvas, const Env& world, const VinView& v, const 
   if (opt.reward && v.reward.size() == size_t(nn)) map = &v.reward;
   else if (opt.values && !v.values.empty()) map = &v.values[size_t(vin_shown_k(v, opt))];
   if (map) {
-    // One colour scale per map over its free cells (obstacles stay walls).
-    float lo = INFINITY, hi = -INFINITY;
-    for (int i = 0; i < nn; ++i)
-      if (!v.obstacle[size_t(i)]) lo = std::min(lo, (*map)[size_t(i)]), hi = std::max(hi, (*map)[size_t(i)]);
-    const float span = hi > lo ? hi - lo : 1.0f;
+    // The colour scale over the free cells (obstacles stay walls): r its own, v_k one for all k.
+    std::vector<const std::vector<float>*> scale{map};
+    if (map != &v.reward) {
+      scale.clear();
+      for (const auto& vk : v.values)
+        if (vk.size() == size_t(nn)) scale.push_back(&vk);
+    }
+    float lo = 0, hi = 1;
+    vin_colour_range(v, scale, lo, hi);
+    const Color low = opt.reward ? kVinRewardLow : kVinLow;
     for (int i = 0; i < nn; ++i) {
       if (v.obstacle[size_t(i)]) continue;
-      const float t = ((*map)[size_t(i)] - lo) / span;
-      const Color c = opt.reward ? mix(kVinRewardLow, kVinHigh, t) : mix(kVinLow, kVinHigh, t);
+      const float t = std::clamp(((*map)[size_t(i)] - lo) / (hi - lo), 0.0f, 1.0f);
       const Vec2 p = vin_centre(v, i);
-      canvas.rect({p.x - 0.5, p.y - 0.5}, {p.x + 0.5, p.y + 0.5}, c, palette::grid_line);
+      canvas.rect({p.x - 0.5, p.y - 0.5}, {p.x + 0.5, p.y + 0.5}, mix(low, kVinHigh, t), palette::grid_line);
     }
+    vin_colour_key(canvas, v, low, kVinHigh, lo, hi);
     // The caption on the top border row (always obstacles).
     canvas.text({v.size * 0.5, v.size - 0.5}, vin_map_caption(v, opt), Color{1, 1, 1, 1}, 0.9f);
   }

@@ -349,6 +349,8 @@ class App {
   std::vector<SweepGhost> sweep_ghost_;
   bool show_critic_map_ = true;  // the policy learners' critic heat map beside the world
   VinOverlayOptions vin_opt_;    // what the VIN overlay shows (vin_panel.cpp, lessons)
+  bool vin_animate_k_ = false;   // vin_panel.cpp's "animate k": sweeps vin_opt_.k over 0..K
+  double vin_animate_from_ = 0;  // ImGui time when the sweep started, s
   FutureDensityOverlayOptions future_density_;  // C-learning's predicted and Monte Carlo densities
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.

@@ -16,8 +16,6 @@
 namespace dynalab {
 
 namespace {
-bool animate_k = false;
-double animate_from = 0;
 constexpr double kSecondsPerIteration = 0.35;
 }  // namespace
 
@@ -41,17 +39,17 @@ void App::vin_panel() {
   ImGui::PushItemWidth(ImGui::GetContentRegionAvail().x * 0.55f);
   if (ImGui::SliderInt("iteration k", &k, 0, K)) {
     vin_opt_.k = k;
-    animate_k = false;
+    vin_animate_k_ = false;
   }
   ImGui::PopItemWidth();
   if (ImGui::IsItemHovered())
     ImGui::SetTooltip("v_k = max over the q channels of conv3x3([r, v_{k-1}]): each iteration is one "
                       "convolution and one max, and the values reach one cell further from the goal");
-  if (ImGui::Checkbox("animate k", &animate_k)) animate_from = ImGui::GetTime();
+  if (ImGui::Checkbox("animate k", &vin_animate_k_)) vin_animate_from_ = ImGui::GetTime();
   ImGui::EndDisabled();
-  if (animate_k && K > 0) {
+  if (vin_animate_k_ && K > 0) {
     // 0..K, a pause at K, again.
-    const int step = int((ImGui::GetTime() - animate_from) / kSecondsPerIteration) % (K + 4);
+    const int step = int((ImGui::GetTime() - vin_animate_from_) / kSecondsPerIteration) % (K + 4);
     vin_opt_.k = std::min(step, K);
   }
   ImGui::Checkbox("paths: VIN, reactive, expert", &vin_opt_.paths);

@@ -72,3 +72,37 @@ template double gauss_nll_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
                                        LogVarBounds<double>*);
 
 }  // namespace dynalab
+
+// ---- Classification: softmax cross-entropy ----
+
+namespace dynalab {
+
+template <class T>
+T softmax_cross_entropy_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& logits, const std::vector<int>& labels,
+                             Eigen::Matrix<T, -1, -1>* dlogits, int* correct) {
+  const long N = logits.rows();
+  T loss = 0;
+  if (dlogits) dlogits->resize(N, logits.cols());
+  if (correct) *correct = 0;
+  for (long i = 0; i < N; ++i) {
+    Eigen::Index best;
+    const T m = logits.row(i).maxCoeff(&best);
+    const auto e = (logits.row(i).array() - m).exp();
+    const T z = e.sum();
+    const int y = labels[size_t(i)];
+    loss += std::log(z) + m - logits(i, y);
+    if (correct && int(best) == y) ++*correct;
+    if (dlogits) {
+      dlogits->row(i) = e / (z * T(N));
+      (*dlogits)(i, y) -= T(1) / T(N);
+    }
+  }
+  return N ? loss / T(N) : T(0);
+}
+
+template float softmax_cross_entropy_loss<float>(const Eigen::Ref<const Eigen::MatrixXf>&, const std::vector<int>&,
+                                                 Eigen::MatrixXf*, int*);
+template double softmax_cross_entropy_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&, const std::vector<int>&,
+                                                   Eigen::MatrixXd*, int*);
+
+}  // namespace dynalab

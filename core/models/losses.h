@@ -3,6 +3,7 @@
 // output. Both are means over all n*D entries (the scale of ../shared/bench/mlp_grad_ref.py).
 
 #include <Eigen/Core>
+#include <vector>
 
 namespace dynalab {
 
@@ -45,5 +46,20 @@ template <class T>
 T gauss_nll_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& out,
                  const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& y, const LogVarBounds<T>* bounds,
                  Eigen::Matrix<T, -1, -1>* dout, LogVarBounds<T>* dbounds);
+
+}  // namespace dynalab
+
+// ---- Classification: softmax cross-entropy (the VIN family's imitation loss) ----
+
+namespace dynalab {
+
+/// Mean softmax cross-entropy of `logits` (N x C, one row per sample) against the class labels
+/// `labels` (N values in 0..C-1): mean over rows of log sum_c exp(logit_c) - logit_label (the
+/// max subtracted first, so no overflow); 0 for N = 0. If dlogits is not null it receives
+/// dL/dlogits (N x C: (softmax - one-hot) / N). If correct is not null it receives the number of
+/// rows whose argmax (the first on ties) is the label.
+template <class T>
+T softmax_cross_entropy_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& logits, const std::vector<int>& labels,
+                             Eigen::Matrix<T, -1, -1>* dlogits, int* correct = nullptr);
 
 }  // namespace dynalab

@@ -35,7 +35,7 @@ class GridPolicy {
   /// batch's mean loss and adds the samples whose argmax is the expert's action to `correct`.
   virtual double train_batch(const std::vector<const MapSamples*>& batch, int& correct) = 0;
   /// The logits (cells x 8) at every cell of `m` (one VI pass for the VIN).
-  virtual Eigen::MatrixXf cell_logits(const ObstacleMap& m) const = 0;
+  virtual Eigen::MatrixXf cell_logits(const GridLayout& m) const = 0;
   /// Parameters and optimiser state (sessions).
   virtual void visit_state(StateVisitor& v) = 0;
 };
@@ -46,10 +46,10 @@ class VinPolicy : public GridPolicy {
   VinPolicy(const VinShape& shape, double lr, Rng& rng);
   std::string name() const override { return "vin"; }
   double train_batch(const std::vector<const MapSamples*>& batch, int& correct) override;
-  Eigen::MatrixXf cell_logits(const ObstacleMap& m) const override;
+  Eigen::MatrixXf cell_logits(const GridLayout& m) const override;
   void visit_state(StateVisitor& v) override;
   /// The VI module's maps on `m` with `k` iterations: the cache's r and v_0 .. v_k.
-  VinNetwork::Cache values(const ObstacleMap& m, int k) const;
+  VinNetwork::Cache values(const GridLayout& m, int k) const;
   const VinNetwork& network() const { return net_; }
   void set_lr(double lr) { lr_ = lr; }
 
@@ -67,7 +67,7 @@ class ReactivePolicy : public GridPolicy {
   ReactivePolicy(int size, const std::vector<int>& hidden, double lr, Rng& rng);
   std::string name() const override { return "reactive"; }
   double train_batch(const std::vector<const MapSamples*>& batch, int& correct) override;
-  Eigen::MatrixXf cell_logits(const ObstacleMap& m) const override;
+  Eigen::MatrixXf cell_logits(const GridLayout& m) const override;
   void visit_state(StateVisitor& v) override;
   void set_lr(double lr) { lr_ = lr; }
   /// The mean cross-entropy over `batch` and its gradient (no step): dL/d(first layer) into
@@ -81,7 +81,7 @@ class ReactivePolicy : public GridPolicy {
 
  private:
   /// The first layer's pre-activations z1 (samples x h1) of (map, cell) pairs.
-  Eigen::MatrixXf first_layer(const std::vector<const ObstacleMap*>& maps, const std::vector<int>& map_of,
+  Eigen::MatrixXf first_layer(const std::vector<const GridLayout*>& maps, const std::vector<int>& map_of,
                               const std::vector<int>& cells) const;
 
   int size_;
@@ -99,6 +99,6 @@ class ReactivePolicy : public GridPolicy {
 std::vector<int> greedy_actions(const Eigen::MatrixXf& logits);
 
 /// The cells a greedy policy `actions` visits from `start` until the goal or `max_moves` moves.
-std::vector<int> greedy_path(const ObstacleMap& m, const std::vector<int>& actions, int start, int max_moves);
+std::vector<int> greedy_path(const GridLayout& m, const std::vector<int>& actions, int start, int max_moves);
 
 }  // namespace dynalab

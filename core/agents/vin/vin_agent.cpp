@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/agents/vin/expert.h"
+#include "core/grid_moves.h"
 #include "core/io/csv.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
@@ -11,10 +11,6 @@
 namespace dynalab {
 
 namespace {
-// The move budget of a rollout from a cell n expert moves away (kentsommer's test.py: twice the
-// expert path's cells, the start counted, so 2 (n + 1) - 1 moves).
-int vin_budget(int expert_moves) { return 2 * expert_moves + 1; }
-
 std::unique_ptr<GridPolicy> make_vin_policy(const std::string& name, const VinConfig& cfg, int size, Rng& rng) {
   if (name == "vin") return std::make_unique<VinPolicy>(VinShape{cfg.l_h, cfg.l_q, cfg.k}, cfg.lr, rng);
   return std::make_unique<ReactivePolicy>(size, cfg.reactive_hidden, cfg.reactive_lr, rng);
@@ -107,7 +103,7 @@ void VinAgent::evaluate() {
       const int start = ms.starts.front();
       const std::vector<double> dist = distances_to_goal(ms.map);
       const int n = int(expert_path(ms.map, dist, start).size()) - 1;
-      reached += greedy_path(ms.map, a, start, vin_budget(n)).back() == ms.map.goal;
+      reached += greedy_path(ms.map, a, start, rollout_budget(n)).back() == ms.map.state_of(ms.map.goal);
       ++rollouts;
     }
     accuracy_[i].push_back(100.0 * right / std::max(1.0, total));
@@ -143,17 +139,18 @@ void VinAgent::observe(const Transition& t, bool) {
 }
 
 std::vector<std::string> VinAgent::metric_columns() const {
-  std::vector<std::string> c = {"steps",        "env_steps",     "return",          "terminated",
-                                "success",      "length_ratio",  "expert_steps",    "test_accuracy",
-                                "rollout_success"};
+  // No success column: the env cuts an episode at the rollout budget, so terminated is test.py's
+  // success.
+  std::vector<std::string> c = {"steps",        "env_steps",     "return",        "terminated",
+                                "length_ratio", "expert_steps",  "test_accuracy", "rollout_success"};
   if (nets_.size() > 1) c.insert(c.end(), {"baseline_test_accuracy", "baseline_rollout_success"});
   return c;
 }
 
 std::vector<double> VinAgent::episode_metrics() const {
-  const bool success = ep_reached_ && ep_steps_ <= vin_budget(expert_moves_);
-  std::vector<double> m = {success ? 1.0 : 0.0, success && expert_length_ > 0 ? ep_length_ / expert_length_ : 0.0,
-                           double(expert_moves_), test_accuracy(0), rollout_success(0)};
+  // ep_reached_: the env terminated the episode, which it does only within the rollout budget.
+  std::vector<double> m = {ep_reached_ && expert_length_ > 0 ? ep_length_ / expert_length_ : 0.0, double(expert_moves_),
+                           test_accuracy(0), rollout_success(0)};
   if (nets_.size() > 1) m.insert(m.end(), {test_accuracy(1), rollout_success(1)});
   return m;
 }
@@ -176,14 +173,14 @@ void VinAgent::publish(Snapshot& s) const {
   auto v = std::make_shared<VinView>();
   if (s.world)
     if (const auto g = s.world->grid_layout(); g && g->rows == g->cols) {
-      const ObstacleMap m = obstacle_map_of(*g);
-      v->size = m.size;
-      v->obstacle = m.obstacle;
-      v->goal = m.goal;
-      v->start = g->state_of(g->start);
-      const std::vector<double> dist = distances_to_goal(m);
-      v->expert_path = expert_path(m, dist, v->start);
-      const int max_moves = vin_budget(std::max(0, int(v->expert_path.size()) - 1));
+      const GridLayout& m = *g;
+      v->size = m.rows;
+      v->obstacle.assign(m.walls.begin(), m.walls.end());
+      v->goal = m.state_of(m.goal);
+      v->start = m.state_of(m.start);
+      v->expert_path = expert_path(m, distances_to_goal(m), v->start);
+      // The env's own episode limit: the rollout budget from its start (or a fixed limit).
+      const int max_moves = s.world->max_episode_steps();
       if (const VinPolicy* vin = vin_policy()) {
         // The VI module on this map: r and v_0 .. v_K (cheap: one map).
         const VinNetwork::Cache c = vin->values(m, vin->network().shape().k);
@@ -288,9 +285,9 @@ AgentFamily vin_family() {
   f.read = read_settings<SettingsFor<VinSettingsConfig, VinAgent>, VinSettingsConfig>;
   f.visit_fields = visit_config_json<VinSettingsConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
-    const auto g = env.grid_layout();
-    if (!g || g->rows != g->cols || !env.action_space().is_discrete() || env.action_space().n != 8)
-      env_node.fail("name", "a square grid with 8 moves for the VIN family (obstacle_map; got '" + env.name() + "')");
+    // The VIN imitates the expert of core/grid_moves.h, whose moves and costs only obstacle_map
+    // steps by (another square grid with 8 actions would be trained on the wrong expert).
+    if (env.name() != "obstacle_map") env_node.fail("name", "obstacle_map for the VIN family (got '" + env.name() + "')");
   };
   return f;
 }

@@ -12,9 +12,9 @@
 // env episode is a new held-out map (from the experiment's reset seeds), and the acting network
 // (`network`) moves greedily on it.
 //
-// metrics.csv columns after the experiment's (steps, env_steps, return, terminated):
-//   success              1 if the episode reached the goal within 2 n + 1 moves (n: the
-//                        expert's moves; kentsommer's test.py budget), else 0
+// metrics.csv columns after the experiment's (steps, env_steps, return, terminated; terminated
+// is the success of test.py: the env cuts an episode after rollout_budget(n) = 2 n + 1 moves, n
+// the expert's moves, so it terminates only if the goal was reached within that budget):
 //   length_ratio         the path's length over the expert's (1 = optimal; 0 when it failed)
 //   expert_steps         n
 //   test_accuracy        the acting network's held-out action accuracy, % (the reference's
@@ -126,7 +126,7 @@ class VinAgent : public Agent {
   std::vector<std::vector<double>> accuracy_, train_error_;  // per net, per epoch
   std::vector<double> success_;  // per net: held-out rollout success after the latest epoch
   // The episode on screen.
-  ObstacleMap map_;
+  GridLayout map_;
   std::vector<int> actions_;  // the acting network's greedy action per cell
   bool new_episode_ = true;
   int ep_steps_ = 0, ep_start_ = 0, expert_moves_ = 0;

@@ -3,15 +3,15 @@
 #include <cmath>
 #include <stdexcept>
 
-#include "core/agents/vin/expert.h"
+#include "core/grid_moves.h"
 #include "core/rng.h"
 
 namespace dynalab {
 
-ObstacleMap current_map(const Env& env) {
-  const std::optional<GridLayout> g = env.grid_layout();
-  if (!g) throw std::invalid_argument("VIN: env '" + env.name() + "' has no grid of cells");
-  return obstacle_map_of(*g);
+GridLayout current_map(const Env& env) {
+  std::optional<GridLayout> g = env.grid_layout();
+  if (!g || g->rows != g->cols) throw std::invalid_argument("VIN: env '" + env.name() + "' has no square grid of cells");
+  return std::move(*g);
 }
 
 std::vector<MapSamples> make_vin_dataset(const Env& env, int maps, int trajectories, Rng& rng) {
@@ -24,8 +24,8 @@ std::vector<MapSamples> make_vin_dataset(const Env& env, int maps, int trajector
     ms.map = current_map(*copy);
     const std::vector<double> dist = distances_to_goal(ms.map);
     std::vector<int> free;
-    for (int c = 0; c < ms.map.cells(); ++c)
-      if (!ms.map.obstacle[size_t(c)]) free.push_back(c);
+    for (int c = 0; c < ms.map.rows * ms.map.cols; ++c)
+      if (!ms.map.walls[size_t(c)]) free.push_back(c);
     // A random permutation of the free cells (Fisher-Yates); fewer cells than trajectories: the
     // permutation repeats, as sample_trajectory's np.tile does.
     for (size_t i = free.size(); i > 1; --i) std::swap(free[i - 1], free[size_t(rng.below(i))]);

@@ -8,8 +8,8 @@
 
 #include <vector>
 
-#include "core/agents/vin/obstacle_map.h"
 #include "core/env.h"
+#include "core/grid_layout.h"
 
 namespace dynalab {
 
@@ -17,7 +17,7 @@ class Rng;
 
 /// One map and its labelled cells (a cell may repeat: trajectories overlap near the goal).
 struct MapSamples {
-  ObstacleMap map;
+  GridLayout map;  ///< square; its walls are the obstacles
   std::vector<int> cells;    ///< agent cells
   std::vector<int> actions;  ///< the expert's action at each cell (0..7)
   std::vector<int> starts;   ///< the start cell of each trajectory (held-out rollouts start here)
@@ -29,8 +29,9 @@ struct MapSamples {
 /// std::invalid_argument if the env has no square grid.
 std::vector<MapSamples> make_vin_dataset(const Env& env, int maps, int trajectories, Rng& rng);
 
-/// The map on which `env` stands now (its grid layout).
-ObstacleMap current_map(const Env& env);
+/// The map on which `env` stands now (its grid layout). Throws std::invalid_argument if the env
+/// has no square grid.
+GridLayout current_map(const Env& env);
 
 /// Samples in `data`.
 size_t sample_count(const std::vector<MapSamples>& data);

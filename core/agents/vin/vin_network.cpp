@@ -36,13 +36,13 @@ void VinNetworkT<T>::init(Rng& rng) {
 }
 
 template <class T>
-typename VinNetworkT<T>::Mat VinNetworkT<T>::input(const std::vector<const ObstacleMap*>& maps) {
-  const int n = maps.empty() ? 0 : maps[0]->size;
+typename VinNetworkT<T>::Mat VinNetworkT<T>::input(const std::vector<const GridLayout*>& maps) {
+  const int n = maps.empty() ? 0 : maps[0]->rows;
   const long nn = long(n) * n;
   Mat X = Mat::Zero(long(maps.size()) * nn, 2);
   for (size_t b = 0; b < maps.size(); ++b) {
-    for (long i = 0; i < nn; ++i) X(long(b) * nn + i, 0) = T(maps[b]->obstacle[size_t(i)]);
-    X(long(b) * nn + maps[b]->goal, 1) = T(10);
+    for (long i = 0; i < nn; ++i) X(long(b) * nn + i, 0) = maps[b]->walls[size_t(i)] ? T(1) : T(0);
+    X(long(b) * nn + maps[b]->state_of(maps[b]->goal), 1) = T(10);
   }
   return X;
 }
@@ -82,8 +82,8 @@ void VinNetworkT<T>::value_iteration(const Mat& r, int n, int maps, int k, Cache
 }
 
 template <class T>
-void VinNetworkT<T>::forward(const std::vector<const ObstacleMap*>& maps, int k, Cache& c) const {
-  const int n = maps.empty() ? 0 : maps[0]->size;
+void VinNetworkT<T>::forward(const std::vector<const GridLayout*>& maps, int k, Cache& c) const {
+  const int n = maps.empty() ? 0 : maps[0]->rows;
   const Mat X = input(maps);
   im2col3x3<T>(X, n, c.cols_x);
   // r = (cols_x W_h + b_h) W_r, with no nonlinearity between: one 18-vector.
@@ -135,27 +135,6 @@ void VinNetworkT<T>::backward(const Cache& c, const std::vector<Sample>& samples
   gblock(off_wr_, shape_.l_h, 1).noalias() += W_h().transpose() * xr + b_h() * sum_dr;
   gblock(off_wh_, 18, shape_.l_h).noalias() += xr * W_r().transpose();
   gblock(off_bh_, shape_.l_h, 1) += sum_dr * W_r();
-}
-
-template <class T>
-T VinNetworkT<T>::cross_entropy(const Mat& logits, const std::vector<int>& actions, Mat* dlogits, int* correct) {
-  const long N = logits.rows();
-  T loss = 0;
-  if (dlogits) dlogits->resize(N, logits.cols());
-  if (correct) *correct = 0;
-  for (long i = 0; i < N; ++i) {
-    Eigen::Index best;
-    const T m = logits.row(i).maxCoeff(&best);
-    const auto e = (logits.row(i).array() - m).exp();
-    const T z = e.sum();
-    loss += std::log(z) + m - logits(i, actions[size_t(i)]);
-    if (correct && int(best) == actions[size_t(i)]) ++*correct;
-    if (dlogits) {
-      dlogits->row(i) = e / (z * T(N));
-      (*dlogits)(i, actions[size_t(i)]) -= T(1) / T(N);
-    }
-  }
-  return N ? loss / T(N) : T(0);
 }
 
 template class VinNetworkT<float>;

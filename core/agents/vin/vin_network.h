@@ -16,15 +16,15 @@
 // - conv([r, v]; [W_q, W_v]) = q_0 + conv(v; W_v): q_0 is computed once per forward pass.
 // The VI module runs once per map of a batch; every sample (map, cell) reads q_K there.
 //
-// Input channels as the reference's dataset: obstacle = 1 on obstacles, goal = 10 at the goal
-// (GridWorld.t_get_reward_prior). Parameters: one flat vector W_h (18 x l_h), b_h (l_h),
+// Input channels as the reference's dataset: obstacle = 1 on obstacles (a map's walls), goal = 10
+// at the goal (GridWorld.t_get_reward_prior). Maps are square GridLayouts (walls and goal). Parameters: one flat vector W_h (18 x l_h), b_h (l_h),
 // W_r (l_h), W_q (9 x l_q), W_v (9 x l_q), W_fc (l_q x 8), each column-major. Templated on the
 // scalar: float to train, double for the gradient checks.
 
 #include <Eigen/Core>
 #include <vector>
 
-#include "core/agents/vin/obstacle_map.h"
+#include "core/grid_layout.h"
 
 namespace dynalab {
 
@@ -72,9 +72,9 @@ class VinNetworkT {
   void init(Rng& rng);
 
   /// The input matrix (P x 2: obstacle, 10 at the goal) of a batch of maps of one size.
-  static Mat input(const std::vector<const ObstacleMap*>& maps);
+  static Mat input(const std::vector<const GridLayout*>& maps);
   /// Forward pass of a batch of maps of one size with K = k value iterations.
-  void forward(const std::vector<const ObstacleMap*>& maps, int k, Cache& c) const;
+  void forward(const std::vector<const GridLayout*>& maps, int k, Cache& c) const;
   /// The VI module alone from a given reward map r (P x 1) of `maps` maps of n x n: fills
   /// c.r, c.cols_r, q0, q, v, cols_v, arg (the exactness check sets r and the kernels by hand).
   void value_iteration(const Mat& r, int n, int maps, int k, Cache& c) const;
@@ -83,9 +83,6 @@ class VinNetworkT {
   /// Backprop of dL/dlogits (N x 8) of `samples` through the pass in `c`: ADDS dL/dparams to
   /// `grad` (sized like params()).
   void backward(const Cache& c, const std::vector<Sample>& samples, const Mat& dlogits, Vec& grad) const;
-  /// Mean cross-entropy of the samples' logits against `actions`, and (if dlogits is not null)
-  /// its gradient dL/dlogits. Also counts the samples whose argmax equals the label.
-  static T cross_entropy(const Mat& logits, const std::vector<int>& actions, Mat* dlogits, int* correct = nullptr);
 
   // Views of the parameter blocks (for hand-set weights and the tests).
   Eigen::Map<Mat> W_h() { return block(off_wh_, 18, shape_.l_h); }
