@@ -8,13 +8,13 @@
 // with P(Delta = k) = (1 - gamma) gamma^(k-1), k >= 1 (geometric_offset), the deck's
 // "t' = t + Delta, Delta ~ Geom(gamma)". An offset past the end of an episode that TERMINATED
 // takes its last state (a terminal state is absorbing), as the Monte Carlo rollouts of
-// future_density.h stop there. An episode cut by the step limit (or still open) is not absorbing:
-// its future past the cut was never seen, and piling those offsets on its last state would teach
-// the classifier (which never sees the step counter) that the puck stops at step 100. Such a draw
-// is redrawn, anchor and offset together. The residual bias: anchors within ~1 / (1 - gamma)
-// steps of a cut are drawn less often (with weight 1 - gamma^k, k steps left) and their kept
-// offsets are the short ones. Negatives: s_f uniform over every stored observation, the replay
-// marginal p(s) the deck writes D_- ~ p^pi(s).
+// monte_carlo_futures.h stop there. An episode cut by the step limit (or still open) is not
+// absorbing: its future past the cut was never seen, and piling those offsets on its last state
+// would teach the classifier (which never sees the step counter) that the puck stops at step
+// 100. Such a draw is redrawn, anchor and offset together. The residual bias: anchors within
+// ~1 / (1 - gamma) steps of a cut are drawn less often (with weight 1 - gamma^k, k steps left)
+// and their kept offsets are the short ones. Negatives: s_f uniform over every stored
+// observation, the replay marginal p(s) the deck writes D_- ~ p^pi(s).
 
 #include <cstdint>
 #include <vector>
