@@ -301,6 +301,8 @@ struct FutureDensityView {
   Heatmap predicted, monte_carlo;  ///< marker: the query's (x, y)
   Heatmap marginal;                ///< the baseline p(s_f) alone (the replay's histogram), same scale
   Vec query_obs, query_action;     ///< the query (s, a) shown
+  bool has_query_velocity = false;  ///< the env names a velocity (observation dims vx, vy)
+  Vec2 query_velocity;              ///< the query state's velocity, m/s (world units per s)
   int query = 0, queries = 0;      ///< which query is shown, of how many
   double kl_predicted = std::numeric_limits<double>::quiet_NaN();  ///< KL(MC || predicted), nats, this query
   double kl_marginal = std::numeric_limits<double>::quiet_NaN();   ///< KL(MC || marginal), nats, this query

@@ -70,13 +70,19 @@ void draw_cells(Canvas& c, const Heatmap& h) {
     }
 }
 
-/// The query: a ring at its position and the action as an arrow (1 world unit at |a| = 1).
+/// The query: a ring at its position, its velocity as a dark arrow (the distance it covers in
+/// kVelocityArrowSeconds at that velocity: the state's momentum carries the futures as much as
+/// the force does) and the action as a red arrow (1 world unit at |a| = 1).
+constexpr double kVelocityArrowSeconds = 0.5;  // the puck's mean speed, ~3 m/s, gives ~1.5 m
 void draw_query(Canvas& c, const Heatmap& h, const FutureDensityView& v, double scale) {
   const Vec2 p{h.marker_x, h.marker_y};
-  c.circle(p, 0.022 * scale, palette::none, palette::text);
-  c.circle(p, 0.012 * scale, Color{1, 1, 1, 1}, palette::text);
+  if (v.has_query_velocity)
+    c.arrow(p, {p.x + kVelocityArrowSeconds * v.query_velocity.x, p.y + kVelocityArrowSeconds * v.query_velocity.y},
+            palette::text, 2.0f);
   if (v.query_action.size() >= 2)
     c.arrow(p, {p.x + v.query_action[0], p.y + v.query_action[1]}, palette::danger, 3.0f);
+  c.circle(p, 0.022 * scale, palette::none, palette::text);
+  c.circle(p, 0.012 * scale, Color{1, 1, 1, 1}, palette::text);
 }
 
 }  // namespace

@@ -3,8 +3,8 @@
 // left the world with the predicted density p(s_f | s, a) = C/(1 - C) p(s_f) laid over it (or,
 // as the baseline, the marginal p(s_f) alone), on
 // the right a copy of the world with the Monte Carlo histogram of real futures from the same
-// (s, a), on one colour scale, the query state marked in both (a ring, and an arrow for the
-// action taken there). The lecture's point at a glance: the two blobs match, where the marginal
+// (s, a), on one colour scale, the query state marked in both (a ring, a dark arrow for its
+// velocity and a red one for the action taken there). The lecture's point at a glance: the two blobs match, where the marginal
 // alone would spread over the whole arena.
 
 #include "core/canvas.h"

@@ -12,9 +12,9 @@
 
 namespace dynalab {
 
-Bounds world_view_bounds(const Snapshot& s) {
+Bounds world_view_bounds(const Snapshot& s, const WorldViewOptions& opt) {
   if (!s.world) return {};
-  if (s.future_density) return future_density_bounds(*s.world, *s.future_density);
+  if (s.future_density && opt.future_density.shown) return future_density_bounds(*s.world, *s.future_density);
   Bounds b = s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers || s.search_tree
                  ? plan_bounds(*s.world)
                  : s.world->world_bounds();
@@ -52,7 +52,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
 
 std::string world_view_svg(const Snapshot& s, const WorldViewOptions& opt, const PlanTrace* shown,
                            int width_px) {
-  return world_svg(world_view_bounds(s), [&](Canvas& c) { draw_world_view(c, s, opt, shown); },
+  return world_svg(world_view_bounds(s, opt), [&](Canvas& c) { draw_world_view(c, s, opt, shown); },
                    width_px);
 }
 

@@ -27,15 +27,16 @@ struct WorldViewOptions {
   FutureDensityOverlayOptions future_density;  ///< C-learning's predicted density beside the Monte Carlo one
 };
 
-/// The world bounds to fit for `s` (grown to hold a plan's imagined futures).
-Bounds world_view_bounds(const Snapshot& s);
+/// The world bounds to fit for `s` drawn with `opt` (grown to hold a plan's imagined futures,
+/// or the Monte Carlo panel beside the world when the future-density overlay is shown).
+Bounds world_view_bounds(const Snapshot& s, const WorldViewOptions& opt);
 
 /// Draws s.world and the overlays of the views `s` carries. `shown`: the plan trace to draw (the
 /// CEM iteration the scrubber picked); null draws the latest (s.plan->trace).
 void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& opt,
                      const PlanTrace* shown = nullptr);
 
-/// The SVG text of draw_world_view, `width_px` wide, fitted to world_view_bounds(s).
+/// The SVG text of draw_world_view, `width_px` wide, fitted to world_view_bounds(s, opt).
 std::string world_view_svg(const Snapshot& s, const WorldViewOptions& opt,
                            const PlanTrace* shown = nullptr, int width_px = 800);
 /// world_view_svg written atomically to `path`; InputError naming it if that fails.

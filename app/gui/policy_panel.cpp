@@ -79,7 +79,7 @@ App::MapPlace App::critic_map_place(const Snapshot* snap, ImVec2 pane) const {
   // Beside: the room the world leaves at the pane's full height, kept between a third and half
   // of the pane (a wide world such as cliff hill keeps two thirds); a map smaller than the
   // minimum is unreadable, so it then goes away rather than squeezing the world.
-  const Bounds b = world_view_bounds(*snap);
+  const Bounds b = world_view_bounds(*snap, world_view_options());
   const double aspect = (b.hi.x - b.lo.x) / std::max(1e-9, b.hi.y - b.lo.y);
   const float least = 200.0f * ui_scale();
   MapPlace m;

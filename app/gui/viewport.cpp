@@ -21,7 +21,7 @@ ScreenInput App::screen_input(ImVec2 pos, ImVec2 size) const {
   in.area = {pos.x, pos.y, size.x, size.y};
   in.lanes = int(lanes_.size());
   if (lanes_[0].snap && lanes_[0].snap->world) {
-    const Bounds b = world_view_bounds(*lanes_[0].snap);
+    const Bounds b = world_view_bounds(*lanes_[0].snap, world_view_options());
     in.extent = {b.hi.x - b.lo.x, b.hi.y - b.lo.y};
   }
   in.margin = fit_margin();
@@ -86,7 +86,7 @@ void App::fit_view(Lane& lane) {
     inner.origin.y += room.y;
     inner.size.y = std::max(10.0f, inner.size.y - room.y);
   }
-  inner.fit(world_view_bounds(*lane.snap), fit_margin());
+  inner.fit(world_view_bounds(*lane.snap, world_view_options()), fit_margin());
   view.scale = inner.scale;
   view.center = inner.to_world(
       ImVec2(view.origin.x + view.size.x * 0.5f, view.origin.y + view.size.y * 0.5f));

@@ -44,4 +44,15 @@ KnnKlResult knn_kl_divergence(const Eigen::MatrixXd& p_in, const Eigen::MatrixXd
   return res;
 }
 
+double histogram_kl(const std::vector<double>& p, const std::vector<double>& q) {
+  if (p.size() != q.size()) throw std::invalid_argument("histogram_kl: sizes differ");
+  double kl = 0;
+  for (size_t c = 0; c < p.size(); ++c) {
+    if (!(p[c] > 0)) continue;
+    if (!(q[c] > 0)) return std::numeric_limits<double>::infinity();
+    kl += p[c] * std::log(p[c] / q[c]);
+  }
+  return kl;
+}
+
 }  // namespace dynalab

@@ -24,6 +24,7 @@
 
 #include <Eigen/Core>
 #include <cstdint>
+#include <vector>
 
 namespace dynalab {
 
@@ -45,5 +46,10 @@ struct KnnKlResult {
 /// training data whose std normalises the space). Columns must match.
 KnnKlResult knn_kl_divergence(const Eigen::MatrixXd& p, const Eigen::MatrixXd& q,
                               const KnnKlOptions& options = {});
+
+/// KL(p || q) = sum_c p_c log(p_c / q_c) in nats between two histograms on the same cells
+/// (e.g. grid_histogram's), over cells with p_c > 0; +inf if q_c = 0 there. p and q sum to 1
+/// (not checked); std::invalid_argument if their sizes differ.
+double histogram_kl(const std::vector<double>& p, const std::vector<double>& q);
 
 }  // namespace dynalab

@@ -4,14 +4,9 @@
 #include <cmath>
 #include <stdexcept>
 
-namespace dynalab {
+#include "core/analysis/grid_histogram.h"
 
-namespace {
-int bin_of(double v, double lo, double hi, int bins) {
-  const int b = int(std::floor((v - lo) / (hi - lo) * bins));
-  return std::clamp(b, 0, bins - 1);  // the upper edge belongs to the last bin
-}
-}  // namespace
+namespace dynalab {
 
 VisitationHistograms visitation_histograms(const Eigen::MatrixXd& train,
                                            const Eigen::MatrixXd& visited,
@@ -55,11 +50,11 @@ VisitationHistograms visitation_histograms(const Eigen::MatrixXd& train,
     for (Eigen::Index i = 0; i < m.rows(); ++i) {
       for (int d = 0; d < h.dims; ++d)
         if (std::isfinite(m(i, d)))
-          one[size_t(d) * h.bins + bin_of(m(i, d), h.lo[d], h.hi[d], h.bins)] += w;
+          one[size_t(d) * h.bins + bin_index(m(i, d), h.lo[d], h.hi[d], h.bins)] += w;
       const double x = m(i, h.dim_x), y = m(i, h.dim_y);
       if (std::isfinite(x) && std::isfinite(y))
-        two[size_t(bin_of(y, h.lo[h.dim_y], h.hi[h.dim_y], h.bins_2d)) * h.bins_2d +
-            bin_of(x, h.lo[h.dim_x], h.hi[h.dim_x], h.bins_2d)] += w;
+        two[size_t(bin_index(y, h.lo[h.dim_y], h.hi[h.dim_y], h.bins_2d)) * h.bins_2d +
+            bin_index(x, h.lo[h.dim_x], h.hi[h.dim_x], h.bins_2d)] += w;
     }
   };
   fill(train, h.train, h.train_2d);

@@ -1,6 +1,7 @@
 #include "core/models/losses.h"
 
 #include <cmath>
+#include <stdexcept>
 
 namespace dynalab {
 
@@ -70,6 +71,20 @@ template double gauss_nll_loss<double>(const Eigen::Ref<const Eigen::MatrixXd>&,
                                        const Eigen::Ref<const Eigen::MatrixXd>&,
                                        const LogVarBounds<double>*, Eigen::MatrixXd*,
                                        LogVarBounds<double>*);
+
+double weighted_bce_with_logits(const Eigen::VectorXd& z, const Eigen::VectorXd& y,
+                                const Eigen::VectorXd& w, Eigen::VectorXd* dz) {
+  const long n = z.size();
+  if (y.size() != n || w.size() != n) throw std::invalid_argument("weighted_bce_with_logits: sizes differ");
+  if (dz) dz->resize(n);
+  if (n == 0) return 0;
+  double loss = 0;
+  for (long i = 0; i < n; ++i) {
+    loss += w[i] * (softplus(z[i]) - y[i] * z[i]);
+    if (dz) (*dz)[i] = w[i] * (1.0 / (1.0 + std::exp(-z[i])) - y[i]) / double(n);
+  }
+  return loss / double(n);
+}
 
 }  // namespace dynalab
 

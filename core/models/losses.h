@@ -1,6 +1,7 @@
 #pragma once
-// Training losses of the dynamics models and their gradients with respect to the network
-// output. Both are means over all n*D entries (the scale of ../shared/bench/mlp_grad_ref.py).
+// Training losses and their gradients with respect to the network output: the dynamics models'
+// MSE and Gaussian NLL, means over all n*D entries (the scale of ../shared/bench/mlp_grad_ref.py),
+// and a classifier's weighted binary cross-entropy on logits, a mean over rows.
 
 #include <Eigen/Core>
 #include <vector>
@@ -46,6 +47,16 @@ template <class T>
 T gauss_nll_loss(const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& out,
                  const Eigen::Ref<const Eigen::Matrix<T, -1, -1>>& y, const LogVarBounds<T>* bounds,
                  Eigen::Matrix<T, -1, -1>* dout, LogVarBounds<T>* dbounds);
+
+/// Weighted binary cross-entropy with soft labels on logits z (n), labels y in [0, 1] and
+/// weights w >= 0 (n each), mean over the n rows:
+///     L = (1/n) sum_i w_i [softplus(z_i) - y_i z_i] = -(1/n) sum_i w_i [y_i log C_i + (1 - y_i) log(1 - C_i)],
+///     dL/dz_i = w_i (sigmoid(z_i) - y_i) / n,   C = sigmoid(z).
+/// Soft labels and weights hold C-learning's TD target (core/agents/c_learning/future_classifier.h).
+/// Writes dL/dz into dz if not null; std::invalid_argument if the sizes differ. Double precision
+/// (its gradient test); 0 for n = 0.
+double weighted_bce_with_logits(const Eigen::VectorXd& z, const Eigen::VectorXd& y,
+                                const Eigen::VectorXd& w, Eigen::VectorXd* dz);
 
 }  // namespace dynalab
 

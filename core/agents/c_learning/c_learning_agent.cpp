@@ -2,9 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
+#include <cstdio>
 
+#include "core/analysis/divergence.h"
+#include "core/analysis/grid_histogram.h"
+#include "core/export/heatmap_svg.h"
 #include "core/io/atomic_file.h"
+#include "core/io/table.h"
+#include "core/models/training_rows.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -13,8 +18,8 @@ namespace {
 
 /// The grid over the future dims: the observation box where it is finite, else the world's
 /// bounds (the dims are the drawn position).
-DensityGrid future_grid(const Env& env, std::array<int, 2> dims, int cells) {
-  DensityGrid g;
+Heatmap future_grid(const Env& env, std::array<int, 2> dims, int cells) {
+  Heatmap g;
   g.nx = g.ny = cells;
   const Space s = env.observation_space();
   const Bounds b = env.world_bounds();
@@ -23,6 +28,17 @@ DensityGrid future_grid(const Env& env, std::array<int, 2> dims, int cells) {
   g.y_lo = std::isfinite(s.low[dims[1]]) ? s.low[dims[1]] : b.lo.y;
   g.y_hi = std::isfinite(s.high[dims[1]]) ? s.high[dims[1]] : b.hi.y;
   return g;
+}
+
+/// The observation dims named `x_name` and `y_name` (-1, -1 unless both exist).
+std::array<int, 2> named_dims(const Env& env, const std::string& x_name, const std::string& y_name) {
+  const std::vector<std::string> names = env.observation_names();
+  const auto at = [&](const std::string& n) {
+    const auto it = std::find(names.begin(), names.end(), n);
+    return it == names.end() ? -1 : int(it - names.begin());
+  };
+  const int x = at(x_name), y = at(y_name);
+  return x >= 0 && y >= 0 ? std::array<int, 2>{x, y} : std::array<int, 2>{-1, -1};
 }
 
 double mean_of(const std::vector<double>& v) {
@@ -52,6 +68,9 @@ CLearningAgent::CLearningAgent(const CLearningAgentConfig& cfg, const Env& env, 
                        std::to_string(obs_dim_) + " dims");
   dims_ = {c().future_dims[0], c().future_dims[1]};
   grid_ = future_grid(env, dims_, c().grid_cells);
+  velocity_dims_ = named_dims(env, "vx", "vy");
+  const std::vector<std::string> names = env.observation_names();
+  grid_.x_label = names[size_t(dims_[0])], grid_.y_label = names[size_t(dims_[1])];
   act_rng_ = seed.rng();
   train_rng_ = seed.stream(3);
   mc_rng_ = seed.stream(4);
@@ -62,7 +81,7 @@ CLearningAgent::CLearningAgent(const CLearningAgentConfig& cfg, const Env& env, 
 
 Vec CLearningAgent::behaviour(const Vec& previous, Rng& rng) const {
   // One uniform draw decides whether to keep the action, so the stream's use does not depend on it.
-  const bool keep = rng.uniform() < c().action_hold;
+  const bool keep = rng.bernoulli(c().action_hold);
   if (keep && previous.size() == action_dim_) return previous;
   Vec a(action_dim_);
   for (int d = 0; d < action_dim_; ++d) a[d] = rng.uniform(action_lo_[d], action_hi_[d]);
@@ -97,7 +116,7 @@ void CLearningAgent::observe(const Transition& t, bool truncated) {
   replay_.push(t.action, t.next_obs);
   ++episode_step_;
   if (t.terminated || truncated) {
-    replay_.end();
+    replay_.end(t.terminated);
     if (t.episode < 0) ++warmup_episodes_;
   }
 }
@@ -114,17 +133,13 @@ void CLearningAgent::begin_episode(int, const Vec&) {
 }
 
 void CLearningAgent::fit_normalisation() {
-  // Mean and standard deviation of the stored observations; actions by their box.
+  // The stored observations' mean and standard deviation (Normalizer: a constant column gets
+  // scale 1); actions by their box, so a rarely taken corner of it is not magnified.
   const int64_t n = replay_.observations();
-  Eigen::VectorXd mean = Eigen::VectorXd::Zero(obs_dim_), sq = Eigen::VectorXd::Zero(obs_dim_);
-  for (int64_t r = 0; r < n; ++r) {
-    const Eigen::Map<const Eigen::VectorXd> o(replay_.obs_row(r), obs_dim_);
-    mean += o;
-    sq += o.cwiseProduct(o);
-  }
-  mean /= double(std::max<int64_t>(n, 1));
-  const Eigen::VectorXd sd =
-      (sq / double(std::max<int64_t>(n, 1)) - mean.cwiseProduct(mean)).cwiseMax(0).cwiseSqrt().cwiseMax(1e-3);
+  using RowMajor = Eigen::Matrix<double, Eigen::Dynamic, Eigen::Dynamic, Eigen::RowMajor>;
+  Normalizer obs;
+  obs.fit(Eigen::Map<const RowMajor>(replay_.obs_row(0), long(n), obs_dim_).cast<float>());
+  const Eigen::VectorXd mean = obs.mean.transpose().cast<double>(), sd = obs.std.transpose().cast<double>();
   const int in = classifier_.input_dim();
   Eigen::VectorXd shift(in), scale(in);
   shift.head(obs_dim_) = mean, scale.head(obs_dim_) = sd;
@@ -164,25 +179,29 @@ void CLearningAgent::gradient_step() {
   } else {
     // TD C-learning: next-state positives weighted (1 - gamma); a marginal draw s_f is a
     // positive with weight gamma w(s', a', s_f) and a negative with weight 1, w = C/(1 - C) at
-    // (s', a', s_f) under stop-gradient. At an episode's end s' is absorbing: the next state is
-    // the whole future (weight 1) and there is nothing to bootstrap.
+    // (s', a', s_f) under stop-gradient. At a terminated episode's end s' is absorbing: the next
+    // state is the whole future (weight 1) and there is nothing to bootstrap. At a cut by the
+    // step limit s' is not absorbing and the data has no a': the behaviour policy's a' given a
+    // (the policy is known, and Markov in (s, a)) stands in for it.
     Eigen::MatrixXd Xn(B, classifier_.input_dim());
     std::vector<int> boot;
     for (int i = 0; i < B; ++i) {
-      const FutureReplay::Draw d = replay_.sample_positive(train_rng_, g);
+      const FutureReplay::Draw d = replay_.sample_transition(train_rng_);
       const double* s = replay_.obs_row(replay_.anchor_obs_row(d.anchor));
       const double* a = replay_.anchor_action(d.anchor);
       const double* f = replay_.obs_row(replay_.sample_marginal(train_rng_));
       fill_row(X, i, s, a, replay_.obs_row(d.next));
       fill_row(X, B + i, s, a, f);
-      const bool end = d.next_anchor < 0;
-      y[i] = 1, w[i] = end ? 1.0 : 1.0 - g;
+      y[i] = 1, w[i] = d.next_terminal ? 1.0 : 1.0 - g;
       y[B + i] = 0, w[B + i] = 1;
-      if (!end) {
-        fill_row(Xn, int(boot.size()), replay_.obs_row(replay_.anchor_obs_row(d.next_anchor)),
-                 replay_.anchor_action(d.next_anchor), f);
-        boot.push_back(i);
+      if (d.next_terminal) continue;
+      if (d.next_anchor >= 0) {
+        fill_row(Xn, int(boot.size()), replay_.obs_row(d.next), replay_.anchor_action(d.next_anchor), f);
+      } else {
+        const Vec a_next = behaviour(Eigen::Map<const Vec>(a, action_dim_), train_rng_);
+        fill_row(Xn, int(boot.size()), replay_.obs_row(d.next), a_next.data(), f);
       }
+      boot.push_back(i);
     }
     if (!boot.empty()) {
       const Eigen::VectorXd z = classifier_.logits(Xn.topRows(long(boot.size())));
@@ -216,7 +235,7 @@ void CLearningAgent::evaluate(const Env& real) {
     for (const Query& q : queries_) {
       std::vector<double> xs, ys;
       monte_carlo_futures(real, q.state, q.action, policy, c().gamma, c().mc_rollouts, dims_, mc_rng_, xs, ys);
-      mc_.push_back(cell_histogram(grid_, xs, ys, 0.0));
+      mc_.push_back(grid_histogram(grid_, xs, ys, 0.0));
     }
   }
   {  // the replay marginal p(s_f), smoothed
@@ -225,9 +244,9 @@ void CLearningAgent::evaluate(const Env& real) {
       xs.push_back(replay_.obs_row(r)[dims_[0]]);
       ys.push_back(replay_.obs_row(r)[dims_[1]]);
     }
-    marginal_ = cell_histogram(grid_, xs, ys, c().marginal_pseudo_count);
+    marginal_ = grid_histogram(grid_, xs, ys, c().marginal_pseudo_count);
   }
-  const int cells = grid_.cells();
+  const int cells = grid_.nx * grid_.ny;
   predicted_.assign(size_t(Q), {});
   kl_pred_.assign(size_t(Q), 0);
   kl_marg_.assign(size_t(Q), 0);
@@ -235,8 +254,8 @@ void CLearningAgent::evaluate(const Env& real) {
     Eigen::MatrixXd X(cells, classifier_.input_dim());
     std::vector<double> f(size_t(obs_dim_), 0.0);
     for (int cell = 0; cell < cells; ++cell) {
-      const auto ctr = grid_.centre(cell);
-      f[size_t(dims_[0])] = ctr[0], f[size_t(dims_[1])] = ctr[1];
+      const Vec2 ctr = grid_cell_centre(grid_, cell);
+      f[size_t(dims_[0])] = ctr.x, f[size_t(dims_[1])] = ctr.y;
       fill_row(X, cell, queries_[size_t(q)].obs.data(), queries_[size_t(q)].action.data(), f.data());
     }
     // p(s_f | s, a) ∝ exp(z) p(s_f), normalised on the grid in log space (z can be large).
@@ -252,8 +271,8 @@ void CLearningAgent::evaluate(const Env& real) {
     double total = 0;
     for (int cell = 0; cell < cells; ++cell) total += p[size_t(cell)] = std::exp(logp[size_t(cell)] - top);
     for (double& v : p) v /= total;
-    kl_pred_[size_t(q)] = kl_divergence(mc_[size_t(q)], p);
-    kl_marg_[size_t(q)] = kl_divergence(mc_[size_t(q)], marginal_);
+    kl_pred_[size_t(q)] = histogram_kl(mc_[size_t(q)], p);
+    kl_marg_[size_t(q)] = histogram_kl(mc_[size_t(q)], marginal_);
   }
   kl_pred_mean_ = mean_of(kl_pred_);
   kl_marg_mean_ = mean_of(kl_marg_);
@@ -268,8 +287,8 @@ void CLearningAgent::evaluate(const Env& real) {
     std::erase_if(rows_->density, [&](const CLearningRows::Density& d) { return d.run == seed_.run; });
     for (int q = 0; q < Q; ++q)
       for (int cell = 0; cell < cells; ++cell) {
-        const auto ctr = grid_.centre(cell);
-        rows_->density.push_back({seed_.run, q, cell, ctr[0], ctr[1], mc_[size_t(q)][size_t(cell)],
+        const Vec2 ctr = grid_cell_centre(grid_, cell);
+        rows_->density.push_back({seed_.run, q, cell, ctr.x, ctr.y, mc_[size_t(q)][size_t(cell)],
                                   predicted_[size_t(q)][size_t(cell)], marginal_[size_t(cell)]});
       }
   }
@@ -327,36 +346,46 @@ void CLearningAgent::publish(Snapshot& s) const {
   v->gradient_steps = gradient_steps_;
   v->gamma = c().gamma;
   v->method = c().method;
-  const double area = grid_.cell_area();
-  auto fill = [&](Heatmap& h, const std::vector<double>& p, const std::string& title) {
+  if (velocity_dims_[0] >= 0) {
+    v->has_query_velocity = true;
+    v->query_velocity = {v->query_obs[velocity_dims_[0]], v->query_obs[velocity_dims_[1]]};
+  }
+  auto maps = density_maps(q);
+  v->predicted = std::move(maps[0]), v->monte_carlo = std::move(maps[1]), v->marginal = std::move(maps[2]);
+  s.future_density = std::move(v);
+}
+
+std::array<Heatmap, 3> CLearningAgent::density_maps(int q) const {
+  const Query& query = queries_[size_t(q)];
+  const double area = grid_cell_area(grid_);
+  auto fill = [&](const std::vector<double>& p, const std::string& title) {
+    Heatmap h = grid_;
     h.title = title;
-    h.x_label = "x", h.y_label = "y", h.value_label = "density (1/m^2)";
-    h.nx = grid_.nx, h.ny = grid_.ny;
-    h.x_lo = grid_.x_lo, h.x_hi = grid_.x_hi, h.y_lo = grid_.y_lo, h.y_hi = grid_.y_hi;
+    h.value_label = "density (1/m^2)";
     h.values.resize(p.size());
     for (size_t k = 0; k < p.size(); ++k) h.values[k] = p[k] / area;
     h.has_marker = true;
-    h.marker_x = v->query_obs[dims_[0]], h.marker_y = v->query_obs[dims_[1]];
+    h.marker_x = query.obs[dims_[0]], h.marker_y = query.obs[dims_[1]];
+    return h;
   };
-  fill(v->predicted, predicted_[size_t(q)], "C-learning: C/(1-C) p(s_f)");
-  fill(v->monte_carlo, mc_[size_t(q)], "Monte Carlo: " + std::to_string(c().mc_rollouts) + " real futures");
-  fill(v->marginal, marginal_, "marginal alone: p(s_f)");
-  // One colour range for both, so equal colours mean equal density: up to the larger of the
+  std::array<Heatmap, 3> m = {fill(predicted_[size_t(q)], "C-learning: C/(1-C) p(s_f)"),
+                              fill(mc_[size_t(q)], "Monte Carlo: " + std::to_string(c().mc_rollouts) + " real futures"),
+                              fill(marginal_, "marginal alone: p(s_f)")};
+  // One colour range for all three, so equal colours mean equal density: up to the larger of the
   // predicted maximum and the Monte Carlo histogram's 95th percentile over its occupied cells
   // (its peak at the query itself, the short offsets, would otherwise dim everything else).
   double hi = 0;
-  for (double x : v->predicted.values) hi = std::max(hi, x);
+  for (double x : m[0].values) hi = std::max(hi, x);
   std::vector<double> occupied;
-  for (double x : v->monte_carlo.values)
+  for (double x : m[1].values)
     if (x > 0) occupied.push_back(x);
   if (!occupied.empty()) {
     const size_t k = std::min(occupied.size() - 1, size_t(0.95 * double(occupied.size())));
     std::nth_element(occupied.begin(), occupied.begin() + long(k), occupied.end());
     hi = std::max(hi, occupied[k]);
   }
-  v->predicted.v_lo = v->monte_carlo.v_lo = v->marginal.v_lo = 0;
-  v->predicted.v_hi = v->monte_carlo.v_hi = v->marginal.v_hi = hi;
-  s.future_density = std::move(v);
+  for (Heatmap& h : m) h.v_lo = 0, h.v_hi = hi;
+  return m;
 }
 
 void CLearningAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
@@ -364,20 +393,24 @@ void CLearningAgent::apply_live(const AgentSettings& settings, const LiveEdit&) 
 }
 
 void CLearningAgent::write_outputs(const std::filesystem::path& dir) const {
-  if (!rows_) return;
-  std::ostringstream kl;
-  kl.precision(10);
-  kl << "run,gradient_steps,query,kl_c_learning,kl_marginal\n";
-  for (const auto& r : rows_->kl)
-    kl << r.run << ',' << r.gradient_steps << ',' << r.query << ',' << r.kl_c_learning << ',' << r.kl_marginal << '\n';
-  write_file_atomic(dir / "c_learning_kl.csv", kl.str());
-  std::ostringstream d;
-  d.precision(10);
-  d << "run,query,cell,x,y,monte_carlo,predicted,marginal\n";
-  for (const auto& r : rows_->density)
-    d << r.run << ',' << r.query << ',' << r.cell << ',' << r.x << ',' << r.y << ',' << r.monte_carlo << ','
-      << r.predicted << ',' << r.marginal << '\n';
-  write_file_atomic(dir / "future_density.csv", d.str());
+  if (rows_) {
+    Table kl({"run", "gradient_steps", "query", "kl_c_learning", "kl_marginal"});
+    for (const auto& r : rows_->kl) kl.add_row({r.run, r.gradient_steps, r.query, r.kl_c_learning, r.kl_marginal});
+    kl.write_csv(dir / "c_learning_kl.csv");
+    Table d({"run", "query", "cell", "x", "y", "monte_carlo", "predicted", "marginal"});
+    for (const auto& r : rows_->density)
+      d.add_row({r.run, r.query, r.cell, r.x, r.y, r.monte_carlo, r.predicted, r.marginal});
+    d.write_csv(dir / "future_density.csv");
+  }
+  // The density maps of the last evaluation (none before the first): what the GUI shows per
+  // query, side by side with colour bars.
+  if (predicted_.empty()) return;
+  ensure_directory(dir / "figures");
+  for (int q = 0; q < int(queries_.size()); ++q) {
+    const auto maps = density_maps(q);
+    write_file_atomic(dir / "figures" / ("future_density_query" + std::to_string(q + 1) + ".svg"),
+                      heatmaps_to_svg(std::vector<Heatmap>(maps.begin(), maps.end())));
+  }
 }
 
 AgentFamily c_learning_family() {

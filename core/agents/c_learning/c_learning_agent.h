@@ -25,9 +25,10 @@
 //   3. Then an evaluation: for each query, the predicted density over (x, y) on a grid,
 //      p(s_f | s, a) ~ exp(z(s, a, cell centre)) * p(s_f)(cell), against a Monte Carlo
 //      histogram of the discounted future states of `mc_rollouts` real rollouts from (s, a)
-//      (Env::clone + set_state, the same geometric Delta, the behaviour policy after a; computed
-//      once per run); KL(MC || predicted) and the baseline's KL(MC || p(s_f)), p(s_f) the replay
-//      marginal as a histogram with `marginal_pseudo_count` per cell.
+//      (Env::clone + set_state, the same geometric Delta, the behaviour policy after a, stepping
+//      past the episode's step limit; computed once per run: monte_carlo_futures.h);
+//      KL(MC || predicted) and the baseline's KL(MC || p(s_f)) (histogram_kl), p(s_f) the replay
+//      marginal as a histogram with `marginal_pseudo_count` per cell (grid_histogram).
 //
 // Own metric columns per episode: gradient_steps, loss (mean cross-entropy of the last training
 // chunk), kl_c_learning and kl_marginal (means over the queries, nats), kl_ratio
@@ -35,15 +36,18 @@
 // Outputs: c_learning_kl.csv     run,gradient_steps,query,kl_c_learning,kl_marginal   (query -1: mean)
 //          future_density.csv    run,query,cell,x,y,monte_carlo,predicted,marginal     (last evaluation,
 //                                probability per cell)
+//          figures/future_density_query<k>.svg  (k = 1, 2, ...: the last evaluation's three maps
+//                                of query k, density per m^2 with colour bars; this run's agent)
 
 #include <array>
 #include <memory>
 
 #include "core/agent.h"
 #include "core/agents/c_learning/future_classifier.h"
-#include "core/agents/c_learning/future_density.h"
 #include "core/agents/c_learning/future_replay.h"
+#include "core/agents/c_learning/monte_carlo_futures.h"
 #include "core/agents/registry.h"
+#include "core/heatmap.h"
 
 namespace dynalab {
 
@@ -158,7 +162,8 @@ class CLearningAgent : public Agent {
   const std::vector<Query>& queries() const { return queries_; }
   const FutureReplay& replay() const { return replay_; }
   const FutureClassifier& classifier() const { return classifier_; }
-  const DensityGrid& grid() const { return grid_; }
+  /// The density grid over the future dims (nx x ny cells; its values unused).
+  const Heatmap& grid() const { return grid_; }
   /// The behaviour policy: `previous` kept with probability action_hold (always redrawn when
   /// empty, at an episode's start), else a uniform draw in the action box.
   Vec behaviour(const Vec& previous, Rng& rng) const;
@@ -173,6 +178,9 @@ class CLearningAgent : public Agent {
   /// Fills row r of X with [s, a, s_f] (s_f: the future dims of observation row `f`).
   void fill_row(Eigen::MatrixXd& X, int r, const double* s, const double* a, const double* f) const;
   void fit_normalisation();
+  /// Query q's three densities as heat maps (density per m^2, one colour range): the
+  /// prediction, the Monte Carlo histogram and the marginal, for the view and the SVG figure.
+  std::array<Heatmap, 3> density_maps(int q) const;
 
   CLearningAgentConfig cfg_;
   const CLearningConfig& c() const { return cfg_.c_learning; }
@@ -180,7 +188,8 @@ class CLearningAgent : public Agent {
   int obs_dim_ = 0, action_dim_ = 0;
   Vec action_lo_, action_hi_;
   std::array<int, 2> dims_{0, 1};
-  DensityGrid grid_;
+  std::array<int, 2> velocity_dims_{-1, -1};  // observation dims named vx, vy (-1: none)
+  Heatmap grid_;
   Rng act_rng_, train_rng_, mc_rng_;
   FutureReplay replay_;
   FutureClassifier classifier_;

@@ -16,6 +16,7 @@ void CLearningAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
     r.field("anchor_rows", anchors);
     r.field("episode_last", last);
     r.field("anchor_episode", replay_.anchor_episode());
+    r.field("episode_terminated", replay_.episode_terminated());
     r.field("open", replay_.open());
     if (r.loading()) {
       replay_.anchor_rows().assign(anchors.begin(), anchors.end());

@@ -8,20 +8,6 @@
 
 namespace dynalab {
 
-double weighted_bce_with_logits(const Eigen::VectorXd& z, const Eigen::VectorXd& y,
-                                const Eigen::VectorXd& w, Eigen::VectorXd* dz) {
-  const long n = z.size();
-  if (y.size() != n || w.size() != n) throw std::invalid_argument("weighted_bce_with_logits: sizes differ");
-  if (n == 0) return 0;
-  double loss = 0;
-  if (dz) dz->resize(n);
-  for (long i = 0; i < n; ++i) {
-    loss += w[i] * (softplus(z[i]) - y[i] * z[i]);
-    if (dz) (*dz)[i] = w[i] * (1.0 / (1.0 + std::exp(-z[i])) - y[i]) / double(n);
-  }
-  return loss / double(n);
-}
-
 FutureClassifier::FutureClassifier(int obs_dim, int action_dim, int future_dim,
                                    const std::vector<int>& hidden, const std::string& activation,
                                    Rng& rng)

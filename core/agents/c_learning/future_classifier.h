@@ -9,7 +9,8 @@
 // p(s_f | s, a) = (1 - gamma) sum_{k>=1} gamma^(k-1) p(s_{t+k} = s_f | s, a), the continuous
 // successor representation, which as a table would be "always zero for any sampled state".
 //
-// The loss is a weighted binary cross-entropy with soft labels, mean over rows:
+// The loss is a weighted binary cross-entropy with soft labels, mean over rows
+// (weighted_bce_with_logits, core/models/losses.h):
 //     L = (1/n) sum_i w_i [softplus(z_i) - y_i z_i],   dL/dz_i = w_i (sigmoid(z_i) - y_i) / n,
 // which holds both versions: Monte Carlo C-learning (y = 1 for future states, 0 for marginal
 // draws, w = 1) and the TD version, whose bootstrapped term gamma w(s', a', s_f) log C + log(1 - C)
@@ -22,11 +23,6 @@
 #include "core/models/mlp.h"
 
 namespace dynalab {
-
-/// The weighted soft-label cross-entropy above on logits z (n), labels y in [0, 1] and weights
-/// w >= 0 (n each); writes dL/dz into dz if not null. Double precision (the gradient test).
-double weighted_bce_with_logits(const Eigen::VectorXd& z, const Eigen::VectorXd& y,
-                                const Eigen::VectorXd& w, Eigen::VectorXd* dz);
 
 class FutureClassifier {
  public:
