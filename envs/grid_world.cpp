@@ -8,7 +8,11 @@
 namespace dynalab {
 
 GridWorld::GridWorld(Maze maze, int max_episode_steps, double slip)
-    : maze_(std::move(maze)), max_steps_(max_episode_steps), slip_(slip), agent_(maze_.start) {}
+    : maze_(std::move(maze)),
+      max_steps_(max_episode_steps),
+      slip_(slip),
+      agent_(maze_.start),
+      object_rewards_(maze_.objects.size(), 0.0) {}  // objects pay 0 until set_objects says otherwise
 
 Vec GridWorld::reset(uint64_t seed) {
   reset_seed_ = seed;
@@ -163,9 +167,8 @@ bool GridWorld::move_goal(Cell c) {
 }
 
 std::optional<GridLayout> GridWorld::grid_layout() const {
-  GridLayout g{maze_.rows, maze_.cols, {}, maze_.start, goal(), agent_};
-  g.walls = changed() && maze_.changed_walls ? *maze_.changed_walls : maze_.walls;
-  g.objects = maze_.objects;
+  GridLayout g{maze_.rows, maze_.cols, changed() && maze_.changed_walls ? *maze_.changed_walls : maze_.walls,
+               maze_.start, goal(), agent_, maze_.objects};
   return g;
 }
 

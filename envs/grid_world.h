@@ -94,7 +94,7 @@ class GridWorld : public Env {
   int state_of(Cell c) const { return c.row * maze_.cols + c.col; }
   Cell cell_of(int state) const { return {state / maze_.cols, state % maze_.cols}; }
 
-  /// Sets the objects' rewards (one per maze object; InputError otherwise), the new task's
+  /// Sets the objects' rewards (one per maze object, 0 each until set; InputError otherwise), the new task's
   /// rewards from env step `change_at` on (empty and -1: none), and random starts.
   void set_objects(std::vector<double> rewards, std::vector<double> rewards_after = {}, int change_at = -1,
                    bool random_start = false);

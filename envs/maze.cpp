@@ -77,6 +77,9 @@ Maze parse_maze(const std::string& text, const std::string& source) {
         if (ch == 'G') {
           if (++goals > 1) throw InputError(source + ":" + std::to_string(l.lines[r]) + ": a second goal 'G'");
           if (!second) m.goal = {r, c};
+          if (second && !m.has_goal())
+            throw InputError(source + ":" + std::to_string(l.lines[r]) +
+                             ": a goal 'G' after the change, but none before it (objects alone end this maze)");
           if (second && !(Cell{r, c} == m.goal)) m.changed_goal = Cell{r, c};
         }
         if (ch >= 'a' && ch <= 'j' && !second) {

@@ -38,7 +38,8 @@ struct Maze {
 };
 
 /// Parses maze text. Throws InputError naming `source` and the line for: no start, two starts or
-/// goals, no goal (and no objects), an object letter twice or with a gap, ragged rows, unknown characters, a bad "after N:" line, or an empty maze.
+/// goals, no goal (and no objects), a goal appearing only after the change, an object letter twice or
+/// with a gap, ragged rows, unknown characters, a bad "after N:" line, or an empty maze.
 Maze parse_maze(const std::string& text, const std::string& source);
 
 /// Loads assets/mazes/NAME.txt, or a file path (anything with '/' or ending in .txt).

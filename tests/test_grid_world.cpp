@@ -113,6 +113,18 @@ TEST_CASE("maze parser errors name the file and the line") {
   CHECK(error("S.G\n.x.\n") == "m.txt:2: unknown character 'x' (expected S, G, #, . or an object letter a..j)");
   CHECK(error("") == "m.txt: empty maze (expected rows of S, G, # and .)");
   CHECK(error("S.G\nafter 3:\n#.G\n").find("puts a wall on the start") != std::string::npos);
+  CHECK(error("Sa.\nafter 3:\nSaG\n") == "m.txt:3: a goal 'G' after the change, but none before it (objects alone end this maze)");
+}
+
+TEST_CASE("a maze's objects pay 0 until set_objects gives their rewards (the fuzzer's #Sa..#G)") {
+  GridWorld g = world("#Sa..#G\n");
+  g.reset(0);
+  const StepResult r = g.step(act(GridWorld::right));
+  CHECK(r.terminated);
+  CHECK(r.reward == 0.0);
+  g.set_objects({2.5});
+  g.reset(0);
+  CHECK(g.step(act(GridWorld::right)).reward == 2.5);
 }
 
 TEST_CASE("editing: walls toggle except on start, goal and agent; start and goal move") {

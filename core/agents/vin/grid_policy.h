@@ -55,7 +55,7 @@ class VinPolicy : public GridPolicy {
 
  private:
   VinNetwork net_;
-  RmsProp opt_{0.99, 1e-6};
+  RmsProp opt_{0.99, 1e-6, {}};
   double lr_;
   VinNetwork::Cache cache_;
   Eigen::VectorXf grad_;
@@ -89,7 +89,7 @@ class ReactivePolicy : public GridPolicy {
   Eigen::VectorXf first_;  // (3 n^2 + 1) x h1
   int h1_;
   Mlp rest_;               // relu(z1) -> hidden[1..] -> 8
-  RmsProp opt_first_{0.99, 1e-6}, opt_rest_{0.99, 1e-6};
+  RmsProp opt_first_{0.99, 1e-6, {}}, opt_rest_{0.99, 1e-6, {}};
   double lr_;
   Mlp::Cache cache_;
   Eigen::VectorXf grad_first_, grad_rest_;
