@@ -91,7 +91,30 @@ void RasterCanvas::fill_pixels(std::span<const Vec2> px, float lum, float alpha)
       const double cover = std::min(1.0, area(cell_));
       if (cover <= 0) continue;
       const double w = alpha * cover;
-      row[c] = float(row[c] * (1.0 - w) + lum * w);
+      row[c] = float(std::clamp(row[c] * (1.0 - w) + lum * w, 0.0, 1.0));
+    }
+  }
+}
+
+void RasterCanvas::fill_box_pixels(double x0, double y0, double x1, double y1, float lum, float alpha) {
+  if (!(alpha > 0) || !std::isfinite(x0) || !std::isfinite(y0) || !std::isfinite(x1) || !std::isfinite(y1)) return;
+  lum = std::clamp(lum, 0.0f, 1.0f);
+  alpha = std::min(alpha, 1.0f);
+  if (x0 > x1) std::swap(x0, x1);
+  if (y0 > y1) std::swap(y0, y1);
+  const int r0 = std::max(0, int(std::floor(std::max(y0, -1.0)))),
+            r1 = std::min(height_, int(std::ceil(std::min(y1, double(height_) + 1))));
+  const int c0 = std::max(0, int(std::floor(std::max(x0, -1.0)))),
+            c1 = std::min(width_, int(std::ceil(std::min(x1, double(width_) + 1))));
+  for (int r = r0; r < r1; ++r) {
+    const double cy = std::min(y1, r + 1.0) - std::max(y0, double(r));
+    float* row = &pixels_[size_t(r) * width_];
+    for (int c = c0; c < c1; ++c) {
+      // The pixel's overlap with a box is a product of the overlaps along x and along y.
+      const double cover = cy * (std::min(x1, c + 1.0) - std::max(x0, double(c)));
+      if (cover <= 0) continue;
+      const double w = alpha * std::min(1.0, cover);
+      row[c] = float(std::clamp(row[c] * (1.0 - w) + lum * w, 0.0, 1.0));
     }
   }
 }
@@ -99,6 +122,13 @@ void RasterCanvas::fill_pixels(std::span<const Vec2> px, float lum, float alpha)
 void RasterCanvas::stroke_px(Vec2 a, Vec2 b, double width, Color color) {
   const double dx = b.x - a.x, dy = b.y - a.y, len = std::hypot(dx, dy);
   if (!(len > 1e-12) || !(width > 0) || color.a <= 0) return;
+  // Grid lines and rectangle outlines are axis-aligned: a box, no clipping needed.
+  if (dx == 0 || dy == 0) {
+    const double hx = dx == 0 ? 0.5 * width : 0, hy = dy == 0 ? 0.5 * width : 0;
+    fill_box_pixels(std::min(a.x, b.x) - hx, std::min(a.y, b.y) - hy, std::max(a.x, b.x) + hx,
+                    std::max(a.y, b.y) + hy, luminance(color), color.a);
+    return;
+  }
   const double nx = -dy / len * 0.5 * width, ny = dx / len * 0.5 * width;
   const Vec2 quad[4] = {{a.x + nx, a.y + ny}, {b.x + nx, b.y + ny}, {b.x - nx, b.y - ny}, {a.x - nx, a.y - ny}};
   fill_pixels(quad, luminance(color), color.a);
@@ -145,7 +175,7 @@ void RasterCanvas::polyline(std::span<const Vec2> points, Color color, float wid
 
 void RasterCanvas::rect(Vec2 lo, Vec2 hi, Color fill, Color outline) {
   const Vec2 px[4] = {to_px(lo), to_px({hi.x, lo.y}), to_px(hi), to_px({lo.x, hi.y})};
-  if (fill.a > 0) fill_pixels(px, luminance(fill), fill.a);
+  if (fill.a > 0) fill_box_pixels(px[0].x, px[0].y, px[2].x, px[2].y, luminance(fill), fill.a);
   outline_px(px, 1.0 * line_scale_, outline);
 }
 

@@ -72,6 +72,9 @@ class RasterCanvas : public Canvas {
   /// Composites a simple polygon given in raster pixel coordinates (x right, y down; (0, 0) is
   /// the top-left corner of pixel (0, 0)) with its exact per-pixel coverage. Public for tests.
   void fill_pixels(std::span<const Vec2> px, float lum, float alpha);
+  /// The same for the axis-aligned box [x0, x1] x [y0, y1] (raster pixels, either order), whose
+  /// coverage has a closed form (rectangles and axis-aligned lines take this path).
+  void fill_box_pixels(double x0, double y0, double x1, double y1, float lum, float alpha);
 
  private:
   Vec2 to_px(Vec2 w) const { return {(w.x - view_.lo.x) * sx_, (view_.hi.y - w.y) * sy_}; }

@@ -77,6 +77,16 @@ TEST_CASE("raster coverage: a rotated triangle, a square and a circle cover thei
   }
 }
 
+TEST_CASE("raster coverage: the box path and the general polygon path agree per pixel") {
+  const Bounds view{{-2, -2}, {2, 2}};
+  RasterCanvas box(32, 32, view), general(32, 32, view);
+  box.rect({-0.93, -1.21}, {0.58, 0.29}, kWhite, palette::none);
+  // The same square as a polygon, its corners in another order, so it takes the clipping path.
+  const Vec2 sq[4] = {{0.58, 0.29}, {-0.93, 0.29}, {-0.93, -1.21}, {0.58, -1.21}};
+  general.polygon(sq, kWhite, palette::none);
+  for (size_t i = 0; i < box.pixels().size(); ++i) CHECK(box.pixels()[i] == doctest::Approx(general.pixels()[i]).epsilon(1e-6));
+}
+
 TEST_CASE("raster pixels: anti-aliased edges, alpha compositing, luminance, row 0 at the top") {
   RasterCanvas c(4, 4, {{0, 0}, {4, 4}});
   // Covers the left half of column 1 in the top row (world y in [3, 4]).
