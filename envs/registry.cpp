@@ -9,6 +9,7 @@
 #include "envs/mountain_car.h"
 #include "envs/obstacle_map_env.h"
 #include "envs/pendulum.h"
+#include "envs/pixels_env.h"
 #include "envs/point_obstacles.h"
 #include "envs/reacher.h"
 
@@ -29,6 +30,7 @@ const EnvRegistry& env_registry() {
       {"grid worlds", "obstacle_map", "VIN's random obstacle maps, 8-connected moves, a new map per episode (Tamar et al. 2016)",
        make_obstacle_map_env},
       {"physics", "discretized", "a physics env binned into cells and a finite action list, for tabular Dyna", make_discretized},
+      {"physics", "pixels", "an env seen through a camera: its last frames, grayscale (models from pixels)", make_pixels},
   });
   return registry;
 }

@@ -16,6 +16,7 @@
 #include "core/planning/planner_config.h"
 #include "core/experiment.h"
 #include "core/snapshot.h"
+#include "core/raster_canvas.h"
 #include "core/rng.h"
 #include "envs/registry.h"
 
@@ -43,6 +44,31 @@ void env_steps(benchmark::State& state, const EnvEntry& entry) {
     steps += 1000;
   }
   state.counters["steps_per_s"] = Counter(double(steps), Counter::kIsRate);
+}
+
+/// Camera frames per second (issue 20): render_frame() of an env at 32 x 32 over its square view,
+/// cycling through 64 states of a random-action episode so the shapes move as in training.
+void render_frames(benchmark::State& state, const std::string& env_name) {
+  ConfigNode node(Json{{"name", env_name}}, "bench");
+  auto env = env_registry().make(node);
+  const Bounds view = square_view(env->world_bounds());
+  Rng rng(1);
+  std::vector<std::vector<double>> states;
+  env->reset(0);
+  for (int i = 0; i < 64; ++i) {
+    const StepResult r = env->step(env->action_space().sample(rng));
+    if (r.terminated || r.truncated) env->reset(uint64_t(i) + 1);
+    states.push_back(env->get_state());
+  }
+  int64_t frames = 0;
+  for (auto _ : state) {
+    for (int i = 0; i < 100; ++i) {
+      env->set_state(states[(frames + i) & 63]);
+      benchmark::DoNotOptimize(render_frame(*env, 32, view).data());
+    }
+    frames += 100;
+  }
+  state.counters["frames_per_s"] = Counter(double(frames), Counter::kIsRate);
 }
 
 std::unique_ptr<Experiment> experiment(const std::string& name, const std::vector<std::string>& sets) {
@@ -291,6 +317,8 @@ std::vector<BenchCase> bench_cases() {
   std::vector<BenchCase> cases;
   for (const auto& e : env_registry().entries())
     cases.push_back({"env_steps/" + e.name, [&e](benchmark::State& s) { env_steps(s, e); }});
+  for (const char* env : {"pendulum", "point_obstacles"})
+    cases.push_back({std::string("render_32x32/") + env, [env](benchmark::State& s) { render_frames(s, env); }});
   cases.push_back({"planner/main", [](benchmark::State& s) { planner_replan(s, {200, 400, 40, 20, 25}); }});
   cases.push_back({"planner/interactive", [](benchmark::State& s) { planner_replan(s, {64, 200, 20, 10, 20}); }});
   cases.push_back({"planner/pendulum_oracle_cem", [](benchmark::State& s) { oracle_pendulum_replan(s, "pendulum_oracle"); }});
