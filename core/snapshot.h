@@ -52,6 +52,7 @@ struct Snapshot {
   std::shared_ptr<const GpiView> gpi;  ///< successor features: the GPI policy and its sources
   std::shared_ptr<const VinView> vin;                            ///< a VIN's reward and value maps, paths
   std::shared_ptr<const FutureDensityView> future_density;       ///< C-learning's future-state density
+  std::shared_ptr<const LatentView> latent;                       ///< the latent agent's filmstrip and latent map
 };
 
 }  // namespace dynalab

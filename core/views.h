@@ -314,4 +314,24 @@ struct FutureDensityView {
   std::string method;          ///< monte_carlo | td
 };
 
+/// The latent agent from pixels (core/agents/latent): the visual-foresight filmstrip and the
+/// latent map. Frames are frame_size x frame_size grayscale values in [0, 1], row 0 at the top.
+struct LatentView {
+  int frame_size = 0;
+  /// The filmstrip: the decoded predicted frames t0+1..t0+n of the plan chosen at env step t0,
+  /// and below them the real frames as they arrive (real.size() <= predicted.size()).
+  std::vector<std::vector<float>> predicted, real;
+  int64_t strip_start = 0;  ///< t0, the run's env step at which the strip's plan was chosen
+  std::vector<float> current, reconstruction;  ///< the newest real frame and d(g(o_t))
+  /// The latent map: held-out frames' z on its first two principal components, coloured by a
+  /// true state value (colour_name: the pendulum's angle in rad, or a position's x).
+  std::vector<Vec2> latent_points;
+  std::vector<double> latent_colour;
+  std::string colour_name;
+  double probe_r2 = std::numeric_limits<double>::quiet_NaN();  ///< linear probe z -> true state, held out
+  std::vector<double> k_error_model, k_error_repeat;  ///< per-pixel MSE at k = 1..K open loop
+  int fits = 0;
+  std::string objective;  ///< full | reconstruction
+};
+
 }  // namespace dynalab

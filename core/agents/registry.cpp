@@ -4,6 +4,7 @@
 #include "core/agents/ars/ars_agent.h"
 #include "core/agents/backprop/backprop_agent.h"
 #include "core/agents/c_learning/c_learning_agent.h"
+#include "core/agents/latent/latent_agent.h"
 #include "core/agents/gps/gps_agent.h"
 #include "core/agents/mbpg/mbpg_agent.h"
 #include "core/agents/mbpo/mbpo_agent.h"
@@ -39,6 +40,7 @@ const std::vector<AgentFamily>& agent_families() {
       gpi_family(),
       vin_family(),
       c_learning_family(),
+      latent_family(),
   };
   return families;
 }

@@ -35,14 +35,14 @@ class Rng;
 
 /// The latent model's shape and loss (section "model" of a latent experiment).
 struct LatentModelConfig {
-  int latent_dim = 8;                        ///< size of z
+  int latent_dim = 16;                       ///< size of z
   std::vector<int> encoder_hidden = {256, 128};
   std::vector<int> decoder_hidden = {128, 256};
   std::vector<int> dynamics_hidden = {128, 128};
   std::vector<int> reward_hidden = {128, 128};
   std::string activation = "silu";
   std::string objective = "full";            ///< full | reconstruction (the deck's caveat)
-  int train_horizon = 4;                     ///< K: latent steps unrolled open loop per sequence
+  int train_horizon = 10;                    ///< K: latent steps unrolled open loop per sequence
   double consistency_weight = 1.0;           ///< lambda_z
   double reward_weight = 10.0;               ///< lambda_r (rewards are scaled to unit spread)
   double learning_rate = 1e-3;               ///< Adam step size

@@ -1,0 +1,72 @@
+#include "core/agents/latent/frame_replay.h"
+
+#include <cmath>
+#include <stdexcept>
+
+namespace dynalab {
+
+void FrameReplay::begin_episode(const Vec& obs) {
+  obs_starts_.push_back(int64_t(obs_.size()) / obs_dim_);
+  starts_.push_back(steps());
+  for (int i = 0; i < obs_dim_; ++i) obs_.push_back(float(obs[i]));
+}
+
+void FrameReplay::add(const Vec& action, double reward, const Vec& next_obs) {
+  if (starts_.empty()) throw std::logic_error("FrameReplay::add before begin_episode");
+  for (int i = 0; i < action_dim_; ++i) actions_.push_back(float(action[i]));
+  rewards_.push_back(reward);
+  for (int i = 0; i < obs_dim_; ++i) obs_.push_back(float(next_obs[i]));
+}
+
+namespace {
+// Steps of episode e of a replay with `starts` and `total` steps.
+int64_t episode_steps(const std::vector<int64_t>& starts, size_t e, int64_t total) {
+  return (e + 1 < starts.size() ? starts[e + 1] : total) - starts[e];
+}
+}  // namespace
+
+int64_t FrameReplay::sequences(int K) const {
+  int64_t n = 0;
+  for (size_t e = 0; e < starts_.size(); ++e) n += std::max<int64_t>(0, episode_steps(starts_, e, steps()) - K + 1);
+  return n;
+}
+
+LatentModel::Batch FrameReplay::sample(int n, int K, Rng& rng, double reward_shift, double reward_scale) const {
+  const int64_t total = sequences(K);
+  if (total <= 0) throw std::logic_error("FrameReplay::sample: no sequence of that length");
+  LatentModel::Batch b;
+  b.obs.assign(size_t(K) + 1, LatentModel::Mat(n, obs_dim_));
+  b.actions.assign(size_t(K), LatentModel::Mat(n, action_dim_));
+  b.rewards.assign(size_t(K), LatentModel::Mat(n, 1));
+  for (int i = 0; i < n; ++i) {
+    int64_t pick = int64_t(rng.below(uint64_t(total)));
+    size_t e = 0;
+    for (;; ++e) {  // the episode holding sequence number `pick`
+      const int64_t here = std::max<int64_t>(0, episode_steps(starts_, e, steps()) - K + 1);
+      if (pick < here) break;
+      pick -= here;
+    }
+    const int64_t step = starts_[e] + pick, row = obs_starts_[e] + pick;
+    for (int k = 0; k <= K; ++k)
+      b.obs[size_t(k)].row(i) = Eigen::Map<const Eigen::RowVectorXf>(obs_.data() + (row + k) * obs_dim_, obs_dim_);
+    for (int k = 0; k < K; ++k) {
+      b.actions[size_t(k)].row(i) =
+          Eigen::Map<const Eigen::RowVectorXf>(actions_.data() + (step + k) * action_dim_, action_dim_);
+      b.rewards[size_t(k)](i, 0) = float((rewards_[size_t(step + k)] - reward_shift) / reward_scale);
+    }
+  }
+  return b;
+}
+
+std::pair<double, double> FrameReplay::reward_moments() const {
+  if (rewards_.empty()) return {0.0, 1.0};
+  double mean = 0;
+  for (double r : rewards_) mean += r;
+  mean /= double(rewards_.size());
+  double var = 0;
+  for (double r : rewards_) var += (r - mean) * (r - mean);
+  const double sd = std::sqrt(var / double(rewards_.size()));
+  return {mean, sd > 1e-12 ? sd : 1.0};
+}
+
+}  // namespace dynalab

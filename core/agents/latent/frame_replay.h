@@ -1,0 +1,53 @@
+#pragma once
+// The latent agent's replay buffer: whole episodes of pixel observations, actions and rewards,
+// from which training draws sequences o_t, a_t, r_t, ..., o_(t+K) inside one episode (a latent
+// rollout must not run across a reset). Observations are stored as float rows (obs_dim values
+// each): a 2 x 32 x 32 frame stack is 8 KB, so 10,000 steps are 80 MB at most.
+
+#include <Eigen/Core>
+#include <vector>
+
+#include "core/agents/latent/latent_model.h"
+#include "core/rng.h"
+
+namespace dynalab {
+
+class FrameReplay {
+ public:
+  FrameReplay() = default;
+  FrameReplay(int obs_dim, int action_dim) : obs_dim_(obs_dim), action_dim_(action_dim) {}
+
+  /// Starts an episode at observation `obs` (obs_dim values).
+  void begin_episode(const Vec& obs);
+  /// Appends a step: the action taken (action_dim values, scaled to [-1, 1]), the reward, and
+  /// the observation reached. Throws std::logic_error before begin_episode().
+  void add(const Vec& action, double reward, const Vec& next_obs);
+
+  int episodes() const { return int(starts_.size()); }
+  /// Transitions stored.
+  int64_t steps() const { return int64_t(rewards_.size()); }
+  /// Sequence starts with K further steps in the same episode.
+  int64_t sequences(int K) const;
+  /// n sequences of K steps drawn uniformly (with replacement) among sequences(K) from `rng`:
+  /// rewards r mapped to (r - reward_shift) / reward_scale. Throws std::logic_error if there are
+  /// none.
+  LatentModel::Batch sample(int n, int K, Rng& rng, double reward_shift, double reward_scale) const;
+  /// Mean and standard deviation of the stored rewards (scale 1 if they are all equal).
+  std::pair<double, double> reward_moments() const;
+
+  // Raw storage, for sessions: observation rows, action rows, rewards, and per episode the index
+  // of its first observation row and of its first step.
+  std::vector<float>& obs_data() { return obs_; }
+  std::vector<float>& action_data() { return actions_; }
+  std::vector<double>& rewards() { return rewards_; }
+  std::vector<int64_t>& obs_starts() { return obs_starts_; }
+  std::vector<int64_t>& starts() { return starts_; }
+
+ private:
+  int obs_dim_ = 0, action_dim_ = 0;
+  std::vector<float> obs_, actions_;
+  std::vector<double> rewards_;
+  std::vector<int64_t> obs_starts_, starts_;  // per episode: first observation row, first step
+};
+
+}  // namespace dynalab

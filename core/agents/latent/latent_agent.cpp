@@ -1,0 +1,302 @@
+#include "core/agents/latent/latent_agent.h"
+
+#include <cmath>
+#include <fstream>
+
+#include "core/io/csv.h"
+#include "core/snapshot.h"
+#include "envs/pixels_env.h"
+
+namespace dynalab {
+
+namespace {
+const PixelsEnv& pixels_of(const Env& env) {
+  const auto* p = dynamic_cast<const PixelsEnv*>(&env);
+  if (!p) throw std::invalid_argument("latent agent: expected a pixels env");
+  return *p;
+}
+}  // namespace
+
+LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const RunSeed& seed)
+    : cfg_(cfg),
+      seed_(seed),
+      act_rng_(seed.rng()),
+      train_rng_(seed.stream(3)) {
+  const PixelsEnv& pixels = pixels_of(env);
+  frame_size_ = pixels.size();
+  frame_dim_ = frame_size_ * frame_size_;
+  obs_dim_ = env.observation_space().dim();
+  const Space as = env.action_space();
+  action_dim_ = as.dim();
+  low_ = as.low, high_ = as.high;
+  truth_names_ = pixels.inner().observation_names();
+  Rng init = seed.stream(5);
+  model_ = LatentModel(cfg.model, obs_dim_, frame_dim_, action_dim_, init);
+  replay_ = FrameReplay(obs_dim_, action_dim_);
+  evaluator_ = std::make_unique<LatentEvaluator>(&model_, low_, high_);
+  planner_ = make_planner(cfg.planner, low_, high_);
+  planner_->check_evaluator(*evaluator_);
+}
+
+Vec LatentAgent::scaled_action(const Vec& a) const {
+  return (2 * (a - low_).array() / (high_ - low_).array() - 1).matrix();
+}
+
+std::vector<float> LatentAgent::newest_frame(const Vec& obs) const {
+  std::vector<float> frame;  // the observation's last frame_dim values
+  for (int i = obs_dim_ - frame_dim_; i < obs_dim_; ++i) frame.push_back(float(obs[i]));
+  return frame;
+}
+
+void LatentAgent::begin_episode(int, const Vec& obs) {
+  replay_.begin_episode(obs);
+  last_obs_ = obs;
+  planner_->cancel();
+  planner_->reset();
+  strip_predicted_.clear(), strip_real_.clear();
+  if (!warming_up()) {
+    need_plan_ = true;
+    if (fits_ == 0 && train_remaining_ == 0) train_remaining_ = std::max(1, cfg_.latent.first_fit_updates);
+  }
+}
+
+Vec LatentAgent::act(const Vec&) {
+  if (warming_up()) {
+    Vec a(action_dim_);
+    for (int d = 0; d < action_dim_; ++d) a[d] = act_rng_.uniform(low_[d], high_[d]);
+    return a;
+  }
+  Vec a(action_dim_);
+  for (int d = 0; d < action_dim_; ++d) a[d] = plan_[size_t(d)];
+  planner_->shift(1);
+  need_plan_ = true;
+  return a;
+}
+
+void LatentAgent::observe(const Transition& t, bool) {
+  replay_.add(scaled_action(t.action), t.reward, t.next_obs);
+  last_obs_ = t.next_obs;
+  ++collected_, ++steps_;
+  if (strip_real_.size() < strip_predicted_.size()) strip_real_.push_back(newest_frame(t.next_obs));
+}
+
+void LatentAgent::end_episode(const Trajectory&) {
+  if (fits_ > 0) train_remaining_ = cfg_.latent.updates_per_fit;
+  need_plan_ = false;
+  planner_->cancel();
+}
+
+void LatentAgent::think(const Env& real, const Vec& obs, const AgentClock&) {
+  if (train_remaining_ > 0) {
+    train_chunk(real);
+    return;
+  }
+  if (!planner_->in_progress()) {
+    const LatentModel::Mat z = model_.encode(obs.cast<float>().transpose());
+    replan_mean_ = planner_->mean(), replan_std_ = planner_->stddev();
+    planner_->begin(*evaluator_, z.row(0).transpose().cast<double>(), Rng::derive(seed_.seed, {uint64_t(seed_.run), 6, uint64_t(replans_)}).next_u64());
+  }
+  planner_->iterate_once(nullptr);
+  if (!planner_->done()) return;
+  const PlanResult& r = planner_->finish();
+  plan_ = r.plan;
+  ++replans_;
+  need_plan_ = false;
+  const bool strip_over = strip_predicted_.empty() ||
+                          steps_ - strip_start_ >= 2 * int64_t(strip_predicted_.size());  // shown whole for as long again
+  if (strip_over) start_filmstrip(model_.encode(obs.cast<float>().transpose()));
+}
+
+void LatentAgent::start_filmstrip(const LatentModel::Mat& z0) {
+  const int n = std::min(cfg_.latent.filmstrip_frames, planner_->horizon());
+  LatentModel::Mat z = z0, z_next, r;
+  strip_predicted_.clear(), strip_real_.clear();
+  LatentModel::Mat a(1, action_dim_);
+  for (int t = 0; t < n; ++t) {
+    for (int d = 0; d < action_dim_; ++d) a(0, d) = plan_[size_t(t * action_dim_ + d)];
+    model_.step(z, evaluator_->scaled(a), z_next, r);
+    z.swap(z_next);
+    const LatentModel::Mat f = model_.decode(z);
+    strip_predicted_.emplace_back(f.data(), f.data() + f.size());
+  }
+  strip_start_ = steps_;
+}
+
+void LatentAgent::train_chunk(const Env& real) {
+  if (!has_held_out_) {
+    Rng rng = seed_.stream(4);  // a stream of its own, so a loaded session collects the same set
+    held_out_ = collect_held_out(real, cfg_.latent.held_out_rollouts, cfg_.latent.held_out_steps, rng);
+    has_held_out_ = true;
+  }
+  if (loss_count_ == 0) {  // a fit begins: the reward scale of the data it sees
+    const auto [shift, scale] = replay_.reward_moments();
+    reward_shift_ = shift, reward_scale_ = scale;
+  }
+  const int K = cfg_.model.train_horizon;
+  const int n = std::min(train_remaining_, cfg_.latent.steps_per_tick);
+  for (int i = 0; i < n && replay_.sequences(K) > 0; ++i) {
+    const LatentModel::Batch b = replay_.sample(cfg_.latent.batch_size, K, train_rng_, reward_shift_, reward_scale_);
+    loss_sum_ += model_.train_step(b).total;
+    ++loss_count_, ++gradient_steps_;
+  }
+  train_remaining_ -= n;
+  if (train_remaining_ > 0) return;
+  fit_loss_ = loss_count_ > 0 ? loss_sum_ / loss_count_ : std::numeric_limits<double>::quiet_NaN();
+  loss_sum_ = 0, loss_count_ = 0;
+  ++fits_;
+  evaluator_->set_reward_moments(reward_shift_, reward_scale_);
+  evaluate(real);
+}
+
+void LatentAgent::evaluate(const Env&) {
+  const LatentModel::Mat O = held_out_.all_obs();
+  const LatentModel::Mat Z = model_.encode(O);
+  const LatentModel::Mat recon = model_.decode(Z);
+  reconstruction_mse_ = double((recon - O.rightCols(frame_dim_)).squaredNorm()) / double(O.rows() * frame_dim_);
+  const Eigen::MatrixXd Zd = Z.cast<double>();
+  probe_r2_ = linear_probe_r2(Zd, held_out_.all_truth());
+  reward_r2_ = reward_r2(model_, held_out_, reward_shift_, reward_scale_);
+  k_step_errors(model_, held_out_, cfg_.latent.prediction_steps, k_model_, k_repeat_);
+  latent_plane_ = principal_plane(Zd);
+  curve_fit_.push_back(fits_);
+  curve_reconstruction_.push_back(reconstruction_mse_);
+  curve_prediction_.push_back(k_model_.back());
+  curve_repeat_.push_back(k_repeat_.back());
+}
+
+std::vector<std::string> LatentAgent::metric_columns() const {
+  return {"steps", "env_steps", "return", "terminated", "reconstruction_mse", "prediction_mse", "repeat_mse", "probe_r2", "reward_r2", "fit_loss"};
+}
+
+std::vector<double> LatentAgent::episode_metrics() const {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  return {reconstruction_mse_, k_model_.empty() ? nan : k_model_.back(), k_repeat_.empty() ? nan : k_repeat_.back(),
+          probe_r2_, reward_r2_, fit_loss_};
+}
+
+void LatentAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
+  {
+    Figure f;
+    f.id = "latent_losses";
+    f.title = "Held-out image error per pixel, after each fit";
+    f.x_label = "fits";
+    f.y_label = "mean squared error per pixel";
+    Series& rec = f.series_named("reconstruction d(g(o_t))");
+    rec.x = curve_fit_, rec.y = curve_reconstruction_;
+    Series& pred = f.series_named(std::to_string(cfg_.latent.prediction_steps) + "-step open-loop prediction");
+    pred.x = curve_fit_, pred.y = curve_prediction_;
+    Series& rep = f.series_named("repeat the last frame (baseline)");
+    rep.x = curve_fit_, rep.y = curve_repeat_;
+    figures.push_back(std::move(f));
+  }
+  if (!k_model_.empty()) {
+    Figure f;
+    f.id = "k_step_error";
+    f.title = "Open-loop image prediction error vs steps ahead (latest fit, held out)";
+    f.x_label = "k (steps predicted open loop)";
+    f.y_label = "mean squared error per pixel";
+    std::vector<double> k(k_model_.size());
+    for (size_t i = 0; i < k.size(); ++i) k[i] = double(i + 1);
+    Series& m = f.series_named("latent model: d(z^_(t+k))");
+    m.x = k, m.y = k_model_;
+    Series& r = f.series_named("repeat the last frame");
+    r.x = k, r.y = k_repeat_;
+    figures.push_back(std::move(f));
+  }
+}
+
+void LatentAgent::publish(Snapshot& s) const {
+  const std::string phase = warming_up()          ? "collecting random-policy frames"
+                            : train_remaining_ > 0 ? "fitting the latent model"
+                                                   : "planning in latent space (MPC)";
+  s.stats.push_back({"phase", phase});
+  s.stats.push_back({"replay", std::to_string(replay_.steps()) + " frames, " + std::to_string(replay_.episodes()) + " episodes"});
+  s.stats.push_back({"latent model", std::to_string(fits_) + " fits, " + std::to_string(gradient_steps_) +
+                                         " gradient steps (" + cfg_.model.objective + " objective)"});
+  char buf[200];
+  if (std::isfinite(probe_r2_)) {
+    std::snprintf(buf, sizeof buf, "recon %.4f, %d-step %.4f vs repeat %.4f; probe R^2 %.3f", reconstruction_mse_,
+                  cfg_.latent.prediction_steps, k_model_.back(), k_repeat_.back(), probe_r2_);
+    s.stats.push_back({"held out", buf});
+  }
+  auto v = std::make_shared<LatentView>();
+  v->frame_size = frame_size_;
+  v->predicted = strip_predicted_, v->real = strip_real_;
+  v->strip_start = strip_start_;
+  if (last_obs_.size() == obs_dim_) {
+    v->current = newest_frame(last_obs_);
+    if (fits_ > 0) {
+      const LatentModel::Mat f = model_.decode(model_.encode(last_obs_.cast<float>().transpose()));
+      v->reconstruction.assign(f.data(), f.data() + f.size());
+    }
+  }
+  if (latent_plane_.rows() > 0) {
+    const Eigen::MatrixXd truth = held_out_.all_truth();
+    const bool angle = truth_names_.size() >= 2 && truth_names_[0].find("cos") != std::string::npos;
+    v->colour_name = angle ? "angle (rad)" : (truth_names_.empty() ? "state[0]" : truth_names_[0]);
+    for (Eigen::Index i = 0; i < latent_plane_.rows(); ++i) {
+      v->latent_points.push_back({latent_plane_(i, 0), latent_plane_(i, 1)});
+      v->latent_colour.push_back(angle ? std::atan2(truth(i, 1), truth(i, 0)) : truth(i, 0));
+    }
+  }
+  v->probe_r2 = probe_r2_;
+  v->k_error_model = k_model_, v->k_error_repeat = k_repeat_;
+  v->fits = fits_;
+  v->objective = cfg_.model.objective;
+  s.latent = std::move(v);
+}
+
+void LatentAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
+  const auto& c = static_cast<const ConfigSettings<LatentAgentConfig>&>(settings).cfg;
+  cfg_.latent = c.latent;
+  cfg_.model.consistency_weight = c.model.consistency_weight;
+  cfg_.model.reward_weight = c.model.reward_weight;
+  cfg_.model.learning_rate = c.model.learning_rate;
+  model_.set_weights(c.model.consistency_weight, c.model.reward_weight, c.model.learning_rate);
+}
+
+void LatentAgent::write_outputs(const std::filesystem::path& dir) const {
+  if (latent_plane_.rows() > 0) {
+    std::ofstream f(dir / "latent_map.csv", std::ios::app);
+    if (f.tellp() == 0) {
+      f << "run,point,pc1,pc2";
+      for (const auto& n : truth_names_) f << ',' << n;
+      f << '\n';
+    }
+    const Eigen::MatrixXd truth = held_out_.all_truth();
+    for (Eigen::Index i = 0; i < latent_plane_.rows(); ++i) {
+      f << seed_.run << ',' << i << ',' << format_number(latent_plane_(i, 0)) << ',' << format_number(latent_plane_(i, 1));
+      for (Eigen::Index j = 0; j < truth.cols(); ++j) f << ',' << format_number(truth(i, j));
+      f << '\n';
+    }
+  }
+  if (!k_model_.empty()) {
+    std::ofstream f(dir / "k_step_error.csv", std::ios::app);
+    if (f.tellp() == 0) f << "run,fits,k,model_mse,repeat_mse\n";
+    for (size_t k = 0; k < k_model_.size(); ++k)
+      f << seed_.run << ',' << fits_ << ',' << k + 1 << ',' << format_number(k_model_[k]) << ',' << format_number(k_repeat_[k]) << '\n';
+  }
+}
+
+AgentFamily latent_family() {
+  AgentFamily f;
+  f.name = "latent";
+  f.description = "model-based RL from pixels: a latent model (encoder, latent dynamics, reward head, decoder) and MPC in latent space";
+  f.category = "latent models";
+  f.default_episodes = 10;
+  f.default_env = "pixels";
+  f.agents = {{"latent models", "latent",
+               "learn a latent dynamics model from frames, plan with CEM in latent space (deck 000, E2C/PlaNet-style)", "latent"}};
+  f.read = read_settings<SettingsFor<LatentAgentConfig, LatentAgent>, LatentAgentConfig>;
+  f.visit_fields = visit_config_json<LatentAgentConfig>;
+  f.check_env = [](const Env& env, ConfigNode& env_node) {
+    if (!dynamic_cast<const PixelsEnv*>(&env))
+      env_node.fail("name", "a pixels env (frames of a camera) for the latent family (got '" + env.name() + "')");
+    const Space a = env.action_space();
+    if (a.is_discrete() || !a.low.allFinite() || !a.high.allFinite())
+      env_node.fail("inner", "an inner env with a bounded box action space for the latent family");
+  };
+  return f;
+}
+
+}  // namespace dynalab

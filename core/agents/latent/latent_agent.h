@@ -1,0 +1,170 @@
+#pragma once
+// The "latent" family: model-based RL from pixels (lecture deck 000, "model-based reinforcement
+// learning with latent state"; deck 003, "planning with visual foresight"; deck 004's latent
+// models). The env is a `pixels` env (envs/pixels_env.h): the agent sees only the last frames of
+// a camera, never the state. The loop is the lecture's v1.5 MPC loop with a latent model
+// (latent_model.h) in place of the state-space ensemble:
+//   1. run a uniformly random policy for `random_steps` steps;
+//   2. fit the latent model: `updates_per_fit` Adam steps on batches of `batch_size` sequences of
+//      train_horizon steps from the replay (frame_replay.h), `steps_per_tick` per tick;
+//   3. every step, encode the real frames z = g(o_t), let the planner (CEM by default) choose an
+//      action sequence by its predicted latent return (latent_evaluator.h), execute the first
+//      action (MPC);
+//   4. after every episode, refit on all the data (2.) and measure what the latent learned on a
+//      held-out set of random-policy frames (latent_probe.h): reconstruction error, the
+//      k-step open-loop image prediction error against "repeat the last frame", and a linear
+//      probe from z to the true state.
+// What the user sees (LatentView): the visual-foresight filmstrip, the decoded frames of the
+// chosen plan with the real frames below as they arrive, and the latent map.
+// References (their published settings: ../shared/REFERENCES.md section 8, README): E2C (Watter
+// et al. 2015), PlaNet (Hafner et al. 2019: an RSSM with a stochastic latent and a KL with free
+// nats, conv encoder/decoder on 64x64 RGB, CEM horizon 12, population 1000, 10 iterations), World
+// Models (Ha & Schmidhuber 2018: VAE z = 32, MDN-RNN 256, CMA-ES controller). dynalab keeps
+// their loop (learn a latent model from frames, plan or act in latent space, refit) and drops
+// the stochastic latent, the KL, the recurrent belief (two stacked frames carry the velocity)
+// and the convolutions (MLPs on 32x32 gray frames: two CPU cores).
+//
+// Own metric columns per episode: reconstruction_mse (per pixel, held out), prediction_mse
+// (per pixel, prediction_steps open loop), repeat_mse (the repeat-last-frame baseline at the
+// same k), probe_r2 (linear probe z -> true state, held out), reward_r2 (the reward head's
+// one-step R^2, held out), fit_loss (the last fit's mean
+// training loss).
+// Outputs: latent_map.csv       run,point,pc1,pc2,<true state names...>     (the last evaluation)
+//          k_step_error.csv     run,fit,k,model_mse,repeat_mse
+
+#include <memory>
+
+#include "core/agent.h"
+#include "core/agents/latent/frame_replay.h"
+#include "core/agents/latent/latent_evaluator.h"
+#include "core/agents/latent/latent_model.h"
+#include "core/agents/latent/latent_probe.h"
+#include "core/agents/registry.h"
+#include "core/planning/planner_config.h"
+#include "core/planning/trajectory_optimizer.h"
+
+namespace dynalab {
+
+/// The family's fields (top level "latent", "model", "planner").
+struct LatentSettings {
+  int random_steps = 200;      ///< random-policy steps before the first fit
+  int batch_size = 32;         ///< sequences per gradient step
+  int first_fit_updates = 1500;  ///< gradient steps of the first fit
+  int updates_per_fit = 300;   ///< gradient steps of every later fit (after each episode)
+  int steps_per_tick = 10;     ///< gradient steps per tick (the GUI stays responsive)
+  int held_out_rollouts = 30;  ///< random-policy rollouts of the held-out set
+  int held_out_steps = 20;     ///< steps per held-out rollout
+  int prediction_steps = 10;   ///< k of the reported open-loop image prediction error
+  int filmstrip_frames = 8;    ///< predicted frames shown in the filmstrip
+
+  template <class V>
+  void visit(V& v) {
+    v.field("random_steps", random_steps, Range::closed(2, 1e7), Apply::on_reset, "random-policy steps before the first fit");
+    v.field("batch_size", batch_size, Range::closed(1, 4096), Apply::live, "sequences per gradient step");
+    v.field("first_fit_updates", first_fit_updates, Range::closed(0, 1e7), Apply::live, "gradient steps of the first fit");
+    v.field("updates_per_fit", updates_per_fit, Range::closed(0, 1e7), Apply::live, "gradient steps of each refit after an episode");
+    v.field("steps_per_tick", steps_per_tick, Range::closed(1, 1e6), Apply::live, "gradient steps per tick");
+    v.field("held_out_rollouts", held_out_rollouts, Range::closed(1, 10000), Apply::on_reset, "random-policy rollouts held out for the probes");
+    v.field("held_out_steps", held_out_steps, Range::closed(2, 10000), Apply::on_reset, "steps per held-out rollout");
+    v.field("prediction_steps", prediction_steps, Range::closed(1, 1000), Apply::on_reset,
+            "k of the reported k-step open-loop image prediction error");
+    v.field("filmstrip_frames", filmstrip_frames, Range::closed(1, 64), Apply::live, "predicted frames in the filmstrip");
+  }
+};
+
+struct LatentAgentConfig {
+  LatentSettings latent;
+  LatentModelConfig model;
+  PlannerConfig planner;
+  template <class V>
+  void visit(V& v) {
+    v.section("latent", latent);
+    v.section("model", model);
+    v.section("planner", planner);
+    if constexpr (requires { v.fail(std::string(), std::string()); })
+      if (latent.held_out_steps < latent.prediction_steps)
+        v.fail("latent.held_out_steps", "at least latent.prediction_steps (" + std::to_string(latent.prediction_steps) + ")");
+  }
+};
+
+class LatentAgent : public Agent {
+ public:
+  /// `env` must be a pixels env with a bounded box action space (the family checks).
+  LatentAgent(const LatentAgentConfig& cfg, const Env& env, const RunSeed& seed);
+  bool thinking() const override { return train_remaining_ > 0 || need_plan_; }
+  void think(const Env& real, const Vec& obs, const AgentClock& clock) override;
+  Vec act(const Vec& obs) override;
+  bool warming_up() const override { return collected_ < cfg_.latent.random_steps; }
+  void observe(const Transition& t, bool truncated) override;
+  void begin_episode(int episode, const Vec& obs) override;
+  void end_episode(const Trajectory& episode) override;
+  std::vector<std::string> metric_columns() const override;
+  std::vector<double> episode_metrics() const override;
+  void add_figures(std::vector<Figure>& figures, const AgentClock& clock) const override;
+  void publish(Snapshot& s) const override;
+  void apply_live(const AgentSettings& settings, const LiveEdit& edit) override;
+  void write_outputs(const std::filesystem::path& dir) const override;
+  void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
+
+  const LatentModel& model() const { return model_; }
+  const FrameReplay& replay() const { return replay_; }
+  /// The latest evaluation (NaN before the first fit).
+  double reconstruction_mse() const { return reconstruction_mse_; }
+  double probe_r2() const { return probe_r2_; }
+  const std::vector<double>& k_error_model() const { return k_model_; }
+  const std::vector<double>& k_error_repeat() const { return k_repeat_; }
+  int fits() const { return fits_; }
+
+ private:
+  void train_chunk(const Env& real);
+  void evaluate(const Env& real);
+  Vec scaled_action(const Vec& a) const;
+  /// The newest frame of observation `obs` (its last frame_dim values).
+  std::vector<float> newest_frame(const Vec& obs) const;
+  /// Starts a new filmstrip from the chosen plan at latent z.
+  void start_filmstrip(const LatentModel::Mat& z);
+
+  LatentAgentConfig cfg_;
+  RunSeed seed_;
+  int obs_dim_ = 0, frame_dim_ = 0, frame_size_ = 0, action_dim_ = 0;
+  Vec low_, high_;
+  std::vector<std::string> truth_names_;
+  LatentModel model_;
+  FrameReplay replay_;
+  std::unique_ptr<LatentEvaluator> evaluator_;
+  std::unique_ptr<TrajectoryOptimizer> planner_;
+  Rng act_rng_, train_rng_;
+  HeldOutFrames held_out_;
+  bool has_held_out_ = false;
+
+  int collected_ = 0;  // real steps so far (the warm-up counts them)
+  int train_remaining_ = 0;
+  bool need_plan_ = false;
+  int64_t replans_ = 0;
+  std::vector<float> plan_;
+  std::vector<float> replan_mean_, replan_std_;  // the warm start of the replan in progress
+  int fits_ = 0;
+  int64_t gradient_steps_ = 0;
+  double loss_sum_ = 0;
+  int loss_count_ = 0;
+  double fit_loss_ = std::numeric_limits<double>::quiet_NaN();
+  double reward_shift_ = 0, reward_scale_ = 1;
+  Vec last_obs_;
+
+  // The latest evaluation.
+  double reconstruction_mse_ = std::numeric_limits<double>::quiet_NaN();
+  double probe_r2_ = std::numeric_limits<double>::quiet_NaN();
+  double reward_r2_ = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> k_model_, k_repeat_;
+  Eigen::MatrixXd latent_plane_;  // held-out z on the principal plane (n x 2)
+  std::vector<double> curve_fit_, curve_reconstruction_, curve_prediction_, curve_repeat_;
+
+  // The filmstrip.
+  std::vector<std::vector<float>> strip_predicted_, strip_real_;
+  int64_t strip_start_ = 0, steps_ = 0;
+};
+
+/// The "latent" family for core/agents/registry.cpp.
+AgentFamily latent_family();
+
+}  // namespace dynalab
