@@ -1,0 +1,129 @@
+// The latent family (core/agents/latent): the replay's sequences stay inside episodes, the linear
+// probe scores a readable latent high and a collapsed one near zero, a short pixel run is
+// deterministic and publishes its filmstrip, a session continues bit-identically, and a non-pixel
+// env is refused in one line. The learning outcomes over seeds are reference_latent's.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <fstream>
+
+#include "core/agents/latent/frame_replay.h"
+#include "core/agents/latent/latent_probe.h"
+#include "core/episodic_experiment.h"
+#include "core/session.h"
+#include "core/snapshot.h"
+#include "envs/registry.h"
+#include "tests/episodic_util.h"
+#include "tests/test_util.h"
+
+namespace test_latent_agent {
+
+using namespace dynalab;
+using namespace dynalab::test;
+
+namespace {
+// Small networks, a small planner, two short fits: a pixel run of a few seconds.
+const std::vector<std::string> kSmall = {
+    "episodes=2",           "latent.random_steps=60",   "latent.first_fit_updates=40", "latent.updates_per_fit=20",
+    "latent.steps_per_tick=5", "latent.held_out_rollouts=4", "latent.held_out_steps=12", "model.latent_dim=4",
+    "model.encoder_hidden=[32]", "model.decoder_hidden=[32]", "model.dynamics_hidden=[16]", "model.reward_hidden=[16]",
+    "model.train_horizon=3", "planner.horizon=6",     "planner.population=20",       "planner.elites=4",
+    "planner.iterations=2", "env.size=16"};
+
+std::unique_ptr<EpisodicExperiment> make(std::vector<std::string> sets = kSmall) {
+  return make_episodic("pendulum_pixels", std::move(sets));
+}
+}  // namespace
+
+TEST_CASE("frame replay: sequences of K steps never cross an episode's end") {
+  FrameReplay r(1, 1);
+  // Episode 0: observations 0..4 (4 steps); episode 1: observations 100..102 (2 steps).
+  r.begin_episode(Vec::Constant(1, 0));
+  for (int t = 1; t <= 4; ++t) r.add(Vec::Constant(1, 0.5), t, Vec::Constant(1, t));
+  r.begin_episode(Vec::Constant(1, 100));
+  for (int t = 1; t <= 2; ++t) r.add(Vec::Constant(1, -0.5), 10 * t, Vec::Constant(1, 100 + t));
+  CHECK(r.sequences(2) == 3 + 1);
+  CHECK(r.sequences(3) == 2);
+  Rng rng(1);
+  const LatentModel::Batch b = r.sample(200, 2, rng, 0.0, 1.0);
+  for (int i = 0; i < 200; ++i) {
+    const float o0 = b.obs[0](i, 0);
+    CHECK(b.obs[1](i, 0) == o0 + 1);  // consecutive frames of one episode
+    CHECK(b.obs[2](i, 0) == o0 + 2);
+    CHECK(b.rewards[0](i, 0) == (o0 < 100 ? o0 + 1 : 10 * (o0 - 99)));
+  }
+}
+
+TEST_CASE("linear probe: R^2 near 1 for a latent that holds the state linearly, near 0 for a collapsed one") {
+  Rng rng(2);
+  const int n = 400;
+  Eigen::MatrixXd state(n, 3), z(n, 4), collapsed = Eigen::MatrixXd::Constant(n, 4, 0.3);
+  for (int i = 0; i < n; ++i) {
+    const double angle = rng.uniform(-M_PI, M_PI), velocity = rng.normal();
+    state.row(i) << std::cos(angle), std::sin(angle), velocity;
+    z.row(i) << 2 * std::cos(angle) + velocity, std::sin(angle), -velocity, 0.01 * rng.normal();
+  }
+  CHECK(linear_probe_r2(z, state) > 0.99);
+  CHECK(std::abs(linear_probe_r2(collapsed, state)) < 0.02);
+}
+
+TEST_CASE("a short pixel run is deterministic, fits twice and publishes its filmstrip and latent map") {
+  auto a = make(), b = make();
+  a->run_to_end();
+  b->run_to_end();
+  REQUIRE(a->episodes().size() == 2);
+  for (size_t k = 0; k < 2; ++k) {
+    CHECK(a->episodes()[k].ret == b->episodes()[k].ret);
+    CHECK(a->episodes()[k].agent_metrics == b->episodes()[k].agent_metrics);
+    for (double m : a->episodes()[k].agent_metrics) CHECK(std::isfinite(m));
+  }
+  const auto snap = a->snapshot();
+  REQUIRE(snap->latent);
+  const LatentView& v = *snap->latent;
+  CHECK(v.frame_size == 16);
+  CHECK(v.fits == 2);
+  REQUIRE(!v.predicted.empty());
+  CHECK(v.predicted.size() == 6);  // min(filmstrip_frames 8, horizon 6)
+  CHECK(v.real.size() <= v.predicted.size());
+  for (const auto& f : v.predicted) CHECK(f.size() == 256);
+  CHECK(v.latent_points.size() == 4 * 13);  // 4 held-out rollouts of 12 steps, 13 frames each
+  CHECK(v.reconstruction.size() == 256);
+  CHECK(v.colour_name == "angle (rad)");
+}
+
+TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-identically") {
+  for (int ticks : {75, 140}) {  // 60 random steps, then fit ticks; later replan iterations
+    CAPTURE(ticks);
+    auto a = make(), b = make();
+    for (int i = 0; i < ticks; ++i) a->tick(), b->tick();
+    const auto dir = temp_dir("latent_session");
+    save_session(*a, dir);
+    auto c = load_session(dir, env_registry());
+    b->run_to_end();
+    c->run_to_end();
+    auto* ce = dynamic_cast<EpisodicExperiment*>(c.get());
+    REQUIRE(ce);
+    REQUIRE(ce->episodes().size() == b->episodes().size());
+    for (size_t k = 0; k < b->episodes().size(); ++k) {
+      CHECK(ce->episodes()[k].agent_metrics == b->episodes()[k].agent_metrics);
+      CHECK(ce->episodes()[k].ret == b->episodes()[k].ret);
+    }
+  }
+}
+
+TEST_CASE("the latent family refuses an env without pixels in one line naming the key") {
+  const auto dir = temp_dir("latent_bad_env");
+  const auto path = dir / "state_pendulum.json";
+  std::ofstream(path) << R"({"family": "latent", "env": {"name": "pendulum"}})";
+  try {
+    make_episodic(path.string());
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    CHECK(what.find("env.name") != std::string::npos);
+    CHECK(what.find("a pixels env") != std::string::npos);
+    CHECK(what.find('\n') == std::string::npos);
+  }
+}
+
+}  // namespace test_latent_agent
