@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "core/episodic_experiment.h"
+#include "core/session.h"
 #include "envs/registry.h"
+#include "tests/test_util.h"
 
 namespace dynalab::test {
 
@@ -20,6 +22,26 @@ inline std::unique_ptr<EpisodicExperiment> make_episodic(const std::string& name
   auto* p = dynamic_cast<EpisodicExperiment*>(e.release());
   REQUIRE(p);
   return std::unique_ptr<EpisodicExperiment>(p);
+}
+
+/// Experiment `name` with `sets`, ticked `ticks` times, saved as a session and loaded: run to the
+/// end, it must give the same episodes (returns and the agent's metrics, bit for bit) as a twin
+/// that was never saved.
+inline void check_session_continues(const std::string& name, const std::vector<std::string>& sets, int ticks) {
+  auto a = make_episodic(name, sets), b = make_episodic(name, sets);
+  for (int i = 0; i < ticks; ++i) a->tick(), b->tick();
+  const auto dir = temp_dir(name + "_session");
+  save_session(*a, dir);
+  auto c = load_session(dir, env_registry());
+  b->run_to_end();
+  c->run_to_end();
+  auto* ce = dynamic_cast<EpisodicExperiment*>(c.get());
+  REQUIRE(ce);
+  REQUIRE(ce->episodes().size() == b->episodes().size());
+  for (size_t k = 0; k < b->episodes().size(); ++k) {
+    CHECK(ce->episodes()[k].agent_metrics == b->episodes()[k].agent_metrics);
+    CHECK(ce->episodes()[k].ret == b->episodes()[k].ret);
+  }
 }
 
 }  // namespace dynalab::test

@@ -338,25 +338,11 @@ TEST_CASE("C-learning's TD version learns the same density well enough to beat t
 }
 
 TEST_CASE("a C-learning session saved mid-training continues identically") {
-  std::vector<std::string> sets = {"episodes=2", "c_learning.data_episodes=5", "c_learning.train_steps=40",
-                                   "c_learning.mc_rollouts=50", "c_learning.steps_per_tick=10",
-                                   "c_learning.hidden=[16]"};
-  auto a = make(sets);
-  auto b = make(sets);
   // Into the first training round: 5 warm-up episodes of 100 steps, then think ticks.
-  for (int i = 0; i < 502; ++i) a->tick(), b->tick();
-  const auto dir = temp_dir("c_learning_session");
-  save_session(*a, dir);
-  auto c = load_session(dir, env_registry());
-  b->run_to_end();
-  c->run_to_end();
-  auto* ce = dynamic_cast<EpisodicExperiment*>(c.get());
-  REQUIRE(ce);
-  REQUIRE(ce->episodes().size() == b->episodes().size());
-  for (size_t k = 0; k < b->episodes().size(); ++k) {
-    CHECK(ce->episodes()[k].agent_metrics == b->episodes()[k].agent_metrics);
-    CHECK(ce->episodes()[k].ret == b->episodes()[k].ret);
-  }
+  check_session_continues("c_learning_point_mass",
+                          {"episodes=2", "c_learning.data_episodes=5", "c_learning.train_steps=40",
+                           "c_learning.mc_rollouts=50", "c_learning.steps_per_tick=10", "c_learning.hidden=[16]"},
+                          502);
 }
 
 }  // namespace test_c_learning

@@ -25,6 +25,7 @@ LatentModelConfig small(const std::string& objective, int K) {
   c.train_horizon = K;
   c.consistency_weight = 0.7;
   c.reward_weight = 1.3;
+  c.latent_weight = 0.4;
   return c;
 }
 
@@ -66,7 +67,7 @@ TEST_CASE("latent model: the loss gradient of every network matches finite diffe
       // which a finite difference of the loss cannot: its encoder is checked on the
       // reconstruction term alone (the next test shows the other terms do not reach it).
       Model encoder_check = m;
-      if (std::string(objective) == "reconstruction") encoder_check.set_weights(0, 0, 1e-3);
+      if (std::string(objective) == "reconstruction") encoder_check.set_weights(0, 0, 0.4, 1e-3);
       CHECK(check(encoder_check, b, encoder_check.encoder(), &Model::Gradients::encoder) < 1e-6);
       CHECK(check(m, b, m.decoder(), &Model::Gradients::decoder) < 1e-6);
       CHECK(check(m, b, m.dynamics(), &Model::Gradients::dynamics) < 1e-6);
@@ -82,7 +83,7 @@ TEST_CASE("latent model: the reconstruction objective leaves the encoder to the 
   Model full(c, 10, 4, 2, rng);
   c.objective = "reconstruction";
   Model recon = full;
-  recon.set_weights(0.7, 1.3, 1e-3);
+  recon.set_weights(0.7, 1.3, 0.4, 1e-3);
   const Model::Batch b = batch(2, 6, 10, 2, rng);
   Model::Gradients gf, gr;
   full.loss(b, &gf);
@@ -91,7 +92,7 @@ TEST_CASE("latent model: the reconstruction objective leaves the encoder to the 
   recon_only.dynamics() = full.dynamics(), recon_only.reward_head() = full.reward_head();
   recon_only.loss(b, &gr);
   Model::Gradients g0;
-  recon_only.set_weights(0, 0, 1e-3);
+  recon_only.set_weights(0, 0, 0.4, 1e-3);
   recon_only.loss(b, &g0);
   CHECK(relative_error(gr.encoder, g0.encoder) < 1e-12);  // consistency and reward do not reach it
   CHECK(relative_error(gf.encoder, gr.encoder) > 1e-3);   // in the full objective they do

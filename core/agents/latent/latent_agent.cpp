@@ -136,13 +136,15 @@ void LatentAgent::train_chunk(const Env& real) {
   const int n = std::min(train_remaining_, cfg_.latent.steps_per_tick);
   for (int i = 0; i < n && replay_.sequences(K) > 0; ++i) {
     const LatentModel::Batch b = replay_.sample(cfg_.latent.batch_size, K, train_rng_, reward_shift_, reward_scale_);
-    loss_sum_ += model_.train_step(b).total;
+    const LatentModel::Losses L = model_.train_step(b);
+    loss_sums_[0] += L.total, loss_sums_[1] += L.consistency, loss_sums_[2] += L.reward;
     ++loss_count_, ++gradient_steps_;
   }
   train_remaining_ -= n;
   if (train_remaining_ > 0) return;
-  fit_loss_ = loss_count_ > 0 ? loss_sum_ / loss_count_ : std::numeric_limits<double>::quiet_NaN();
-  loss_sum_ = 0, loss_count_ = 0;
+  for (size_t i = 0; i < 3; ++i)
+    fit_losses_[i] = loss_count_ > 0 ? loss_sums_[i] / loss_count_ : std::numeric_limits<double>::quiet_NaN();
+  loss_sums_.assign(3, 0.0), loss_count_ = 0;
   ++fits_;
   evaluator_->set_reward_moments(reward_shift_, reward_scale_);
   evaluate(real);
@@ -165,13 +167,13 @@ void LatentAgent::evaluate(const Env&) {
 }
 
 std::vector<std::string> LatentAgent::metric_columns() const {
-  return {"steps", "env_steps", "return", "terminated", "reconstruction_mse", "prediction_mse", "repeat_mse", "probe_r2", "reward_r2", "fit_loss"};
+  return {"steps", "env_steps", "return", "terminated", "reconstruction_mse", "prediction_mse", "repeat_mse", "prediction_gain", "probe_r2", "reward_r2", "fit_loss", "fit_consistency", "fit_reward"};
 }
 
 std::vector<double> LatentAgent::episode_metrics() const {
   const double nan = std::numeric_limits<double>::quiet_NaN();
-  return {reconstruction_mse_, k_model_.empty() ? nan : k_model_.back(), k_repeat_.empty() ? nan : k_repeat_.back(),
-          probe_r2_, reward_r2_, fit_loss_};
+  const double model = k_model_.empty() ? nan : k_model_.back(), repeat = k_repeat_.empty() ? nan : k_repeat_.back();
+  return {reconstruction_mse_, model, repeat, repeat / model, probe_r2_, reward_r2_, fit_losses_[0], fit_losses_[1], fit_losses_[2]};
 }
 
 void LatentAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
@@ -251,8 +253,9 @@ void LatentAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
   cfg_.latent = c.latent;
   cfg_.model.consistency_weight = c.model.consistency_weight;
   cfg_.model.reward_weight = c.model.reward_weight;
+  cfg_.model.latent_weight = c.model.latent_weight;
   cfg_.model.learning_rate = c.model.learning_rate;
-  model_.set_weights(c.model.consistency_weight, c.model.reward_weight, c.model.learning_rate);
+  model_.set_weights(c.model.consistency_weight, c.model.reward_weight, c.model.latent_weight, c.model.learning_rate);
 }
 
 void LatentAgent::write_outputs(const std::filesystem::path& dir) const {

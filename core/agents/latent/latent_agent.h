@@ -26,9 +26,10 @@
 //
 // Own metric columns per episode: reconstruction_mse (per pixel, held out), prediction_mse
 // (per pixel, prediction_steps open loop), repeat_mse (the repeat-last-frame baseline at the
-// same k), probe_r2 (linear probe z -> true state, held out), reward_r2 (the reward head's
-// one-step R^2, held out), fit_loss (the last fit's mean
-// training loss).
+// same k), prediction_gain (repeat_mse / prediction_mse: above 1 beats repeating the last
+// frame), probe_r2 (linear probe z -> true state, held out), reward_r2 (the reward head's
+// one-step R^2, held out), fit_loss, fit_consistency, fit_reward (the last fit's mean
+// training loss and its consistency and reward terms, unweighted).
 // Outputs: latent_map.csv       run,point,pc1,pc2,<true state names...>     (the last evaluation)
 //          k_step_error.csv     run,fit,k,model_mse,repeat_mse
 
@@ -50,7 +51,7 @@ struct LatentSettings {
   int random_steps = 200;      ///< random-policy steps before the first fit
   int batch_size = 32;         ///< sequences per gradient step
   int first_fit_updates = 1500;  ///< gradient steps of the first fit
-  int updates_per_fit = 300;   ///< gradient steps of every later fit (after each episode)
+  int updates_per_fit = 1000;  ///< gradient steps of every later fit (after each episode)
   int steps_per_tick = 10;     ///< gradient steps per tick (the GUI stays responsive)
   int held_out_rollouts = 30;  ///< random-policy rollouts of the held-out set
   int held_out_steps = 20;     ///< steps per held-out rollout
@@ -145,9 +146,11 @@ class LatentAgent : public Agent {
   std::vector<float> replan_mean_, replan_std_;  // the warm start of the replan in progress
   int fits_ = 0;
   int64_t gradient_steps_ = 0;
-  double loss_sum_ = 0;
+  // Sums over the fit in progress, then the fit's means: the total loss, its consistency term and
+  // its reward term (each before its weight).
+  std::vector<double> loss_sums_ = std::vector<double>(3, 0.0);
   int loss_count_ = 0;
-  double fit_loss_ = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> fit_losses_ = std::vector<double>(3, std::numeric_limits<double>::quiet_NaN());
   double reward_shift_ = 0, reward_scale_ = 1;
   Vec last_obs_;
 

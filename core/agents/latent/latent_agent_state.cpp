@@ -70,9 +70,9 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   }
   v.field("fits", fits_);
   v.field("gradient_steps", gradient_steps_);
-  v.field("loss_sum", loss_sum_);
+  v.sized("loss_sums", loss_sums_, 3);
   v.field("loss_count", loss_count_);
-  v.field("fit_loss", fit_loss_);
+  v.sized("fit_losses", fit_losses_, 3);
   v.field("reward_shift", reward_shift_);
   v.field("reward_scale", reward_scale_);
   v.field("last_obs", last_obs_);

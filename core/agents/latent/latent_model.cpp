@@ -20,9 +20,11 @@ LatentModelT<T>::LatentModelT(const LatentModelConfig& cfg, int obs_dim, int fra
 }
 
 template <class T>
-void LatentModelT<T>::set_weights(double consistency_weight, double reward_weight, double learning_rate) {
+void LatentModelT<T>::set_weights(double consistency_weight, double reward_weight, double latent_weight,
+                                  double learning_rate) {
   cfg_.consistency_weight = consistency_weight;
   cfg_.reward_weight = reward_weight;
+  cfg_.latent_weight = latent_weight;
   cfg_.learning_rate = learning_rate;
 }
 
@@ -110,8 +112,17 @@ typename LatentModelT<T>::Losses LatentModelT<T>::loss(const Batch& b, Gradients
   }
   L.consistency = consistency / K;
   L.reward = reward / K;
-  L.total = reconstruction_term + cfg_.consistency_weight * L.consistency + cfg_.reward_weight * L.reward;
+  L.latent = double(z[0].squaredNorm()) / double(n);
+  L.total = reconstruction_term + cfg_.consistency_weight * L.consistency + cfg_.reward_weight * L.reward +
+            cfg_.latent_weight * L.latent;
   if (!grad) return L;
+  {
+    const Mat dlatent = T(2 * cfg_.latent_weight) * inv_n * z[0];
+    if (full)
+      dz[0] += dlatent;
+    else
+      dz_reconstruction += dlatent;
+  }
 
   Mat dX;
   for (int k = 0; k < K; ++k) {  // the reward heads' direct contributions to dz[k]

@@ -11,9 +11,16 @@
 //   L = 1/(K+1) sum_k |d(z^_k) - f_k|^2                    reconstruction (k = 0) and prediction
 //     + consistency_weight / K sum_k |z^_k - sg(g(o_k))|^2  latent consistency (sg: no gradient)
 //     + reward_weight / K sum_k (r(z^_(k-1), a_(k-1)) - r_(k-1))^2
+//     + latent_weight |z_0|^2
 // each term a mean over the batch's rows (|.|^2 summed over a row's values). With K = 1 this is
 // the deck's objective (DESIGN.md section 8); K > 1 trains the open-loop predictions the planner
 // makes (PlaNet's "latent overshooting" in spirit, Hafner et al. 2019, without the KL).
+// The last term anchors the latent's scale. Without it nothing does: the decoder undoes any
+// scaling of z, and the consistency target sg(g(o_k)) moves with the encoder, so the latent
+// drifted larger fit after fit (measured on the pixel pendulum: the consistency term grew from
+// 0.2 to 9 over six fits) and the dynamics had ever larger steps to learn. It is the mean part
+// of a VAE's KL(q(z|o) || N(0, I)) for a fixed posterior spread, the deck's VAE option reduced
+// to a deterministic encoder.
 // objective = "reconstruction" is the deck 003 caveat's ablation ("reconstruction objectives
 // might not recover the right representation"): the encoder and decoder learn from the k = 0
 // reconstruction only (an autoencoder, as World Models' VAE is trained before its dynamics), and
@@ -45,6 +52,7 @@ struct LatentModelConfig {
   int train_horizon = 10;                    ///< K: latent steps unrolled open loop per sequence
   double consistency_weight = 1.0;           ///< lambda_z
   double reward_weight = 10.0;               ///< lambda_r (rewards are scaled to unit spread)
+  double latent_weight = 0.01;               ///< weight of |z_0|^2 (anchors the latent's scale)
   double learning_rate = 1e-3;               ///< Adam step size
 
   template <class V>
@@ -63,6 +71,8 @@ struct LatentModelConfig {
     v.field("consistency_weight", consistency_weight, Range::at_least(0), Apply::live,
             "weight of |z^_k - sg(g(o_k))|^2");
     v.field("reward_weight", reward_weight, Range::at_least(0), Apply::live, "weight of the reward error");
+    v.field("latent_weight", latent_weight, Range::at_least(0), Apply::live,
+            "weight of |z_0|^2, which anchors the latent's scale (a VAE's KL with a fixed spread)");
     v.field("learning_rate", learning_rate, Range{0, 1, true, false}, Apply::live, "Adam step size");
   }
 };
@@ -87,6 +97,7 @@ class LatentModelT {
     double prediction = 0;      ///< mean squared error per pixel of d(z^_K), K steps open loop
     double consistency = 0;     ///< mean over k, rows of |z^_k - g(o_k)|^2
     double reward = 0;          ///< mean over k, rows of the squared reward error
+    double latent = 0;          ///< mean over rows of |z_0|^2
   };
   /// One gradient per network, sized like its params().
   struct Gradients {
@@ -105,7 +116,7 @@ class LatentModelT {
   int action_dim() const { return action_dim_; }
   const LatentModelConfig& config() const { return cfg_; }
   /// A live edit of the loss weights and the step size (the shapes must not change).
-  void set_weights(double consistency_weight, double reward_weight, double learning_rate);
+  void set_weights(double consistency_weight, double reward_weight, double latent_weight, double learning_rate);
 
   /// The loss of `batch` and, if `grad` is not null, its gradient in every network's parameters.
   /// `targets` (K matrices n x latent_dim): the consistency targets g(o_1..o_K) to hold fixed
