@@ -56,7 +56,9 @@ const std::vector<std::string>& lesson_overlays() {
       // value iteration networks
       "vin_values", "vin_reward", "vin_paths",
       // C-learning
-      "future_density", "future_marginal"};
+      "future_density", "future_marginal",
+      // models from pixels: the visual-foresight filmstrip, the latent map
+      "filmstrip", "latent_map"};
   return names;
 }
 

@@ -11,6 +11,9 @@
 #include "core/io/atomic_file.h"
 #include "core/export/export_all.h"
 #include "core/export/run_outputs.h"
+#include "app/cli/svg_png.h"
+#include "app/draw/latent_filmstrip.h"
+#include "app/draw/latent_map.h"
 #include "app/draw/world_view.h"
 #include "core/planning/planner_config.h"
 #include "core/session.h"
@@ -127,6 +130,20 @@ void run_ticks_with_progress(Experiment& e, long long ticks) {
   bar.finish();
 }
 
+/// The latent family's views for --export-all, as the GUI's Export all writes them: the latent
+/// map as SVG (its points are the agent's latent_map.csv) and the filmstrip as SVG and PNG (the
+/// PNG rendered from the SVG by librsvg; the GUI reads its screen back instead).
+void write_latent_exports(const LatentView& v, const std::filesystem::path& dir, std::vector<ExportEntry>& entries) {
+  write_file_atomic(dir / "latent_map.svg", latent_map_svg(v));
+  entries.push_back({"latent_map.svg", "the latent map: held-out z on (PC1, PC2), coloured by the true " +
+                                           v.colour_name + " (latent_map.csv: its points)"});
+  const std::string strip = filmstrip_svg(v);
+  write_file_atomic(dir / "filmstrip.svg", strip);
+  entries.push_back({"filmstrip.svg", "the visual-foresight filmstrip: the plan's decoded frames above the real ones"});
+  write_svg_as_png(strip, dir / "filmstrip.png", 1);
+  entries.push_back({"filmstrip.png", "the filmstrip as an image"});
+}
+
 struct RunArgs {
   ExperimentArgs exp;
   long long ticks = -1;  // -1: to the end
@@ -152,7 +169,8 @@ void run(const RunArgs& r) {
   if (a.has("--export-all")) {
     const std::filesystem::path dir = r.export_all;
     const auto snap = exp->snapshot();
-    const auto entries = export_all(*exp, *snap, dir);
+    auto entries = export_all(*exp, *snap, dir);
+    if (snap->latent) write_latent_exports(*snap->latent, dir, entries);
     write_export_readme(dir, "dynalab export of " + snap->experiment + " at tick " + std::to_string(snap->tick),
                         entries);
   }

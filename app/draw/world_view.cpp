@@ -15,6 +15,7 @@ namespace dynalab {
 Bounds world_view_bounds(const Snapshot& s, const WorldViewOptions& opt) {
   if (!s.world) return {};
   if (s.future_density && opt.future_density.shown) return future_density_bounds(*s.world, *s.future_density);
+  if (s.latent) return latent_bounds(*s.world, *s.latent, opt.latent);
   Bounds b = s.plan || s.branched_rollouts || s.pathwise_rollout || s.local_controllers || s.search_tree
                  ? plan_bounds(*s.world)
                  : s.world->world_bounds();
@@ -47,6 +48,7 @@ void draw_world_view(Canvas& canvas, const Snapshot& s, const WorldViewOptions& 
   if (s.vin) draw_vin_overlay(canvas, world, *s.vin, opt.vin);
   if (s.future_density && opt.future_density.shown)
     draw_future_density(canvas, world, *s.future_density, opt.future_density);
+  if (s.latent) draw_latent_overlay(canvas, world, *s.latent, opt.latent);
   world.draw_over(canvas);
 }
 

@@ -10,6 +10,7 @@
 
 #include "app/draw/future_density_overlay.h"
 #include "app/draw/gpi_overlay.h"
+#include "app/draw/latent_overlay.h"
 #include "app/draw/mpc_overlay.h"
 #include "app/draw/q_table_overlay.h"
 #include "app/draw/successor_overlay.h"
@@ -25,10 +26,12 @@ struct WorldViewOptions {
   GpiOverlayOptions gpi;
   VinOverlayOptions vin;
   FutureDensityOverlayOptions future_density;  ///< C-learning's predicted density beside the Monte Carlo one
+  LatentOverlayOptions latent;                 ///< the latent family's filmstrip and latent map
 };
 
 /// The world bounds to fit for `s` drawn with `opt` (grown to hold a plan's imagined futures,
-/// or the Monte Carlo panel beside the world when the future-density overlay is shown).
+/// the Monte Carlo panel beside the world when the future-density overlay is shown, or the
+/// latent family's filmstrip and latent map).
 Bounds world_view_bounds(const Snapshot& s, const WorldViewOptions& opt);
 
 /// Draws s.world and the overlays of the views `s` carries. `shown`: the plan trace to draw (the

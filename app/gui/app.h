@@ -199,6 +199,8 @@ class App {
   void controls_panel(float w, float h, float y);
   void overlay_toggles(float w);
   // Sessions and exports (export_menu.cpp).
+  void latent_menu_items(bool busy);  // File menu: the filmstrip PNG, the latent map SVG/CSV
+  void render_filmstrip_png();        // export_frame: the filmstrip alone, read back as PNG
   void session_menu_items();  // File menu: Save/Load session, Export all, Export plot
   void export_frame();        // path popups and the plot drawn for a PNG export
   ExportJobs export_;
@@ -271,6 +273,9 @@ class App {
   void vin_panel();
   // C-learning (future_density_panel.cpp): the density toggle and the query picker.
   void future_density_panel();
+  // The latent family (latent_panel.cpp): filmstrip and latent-map toggles, fits, probe R^2,
+  // the k-step image error against the repeat-last-frame baseline.
+  void latent_panel();
   /// The part of a `pane`-sized world pane the critic map takes: at its right in a landscape
   /// pane, at its bottom in a portrait one (side-by-side lanes); the world gets the rest. Zero
   /// size: no map to show, or no room for a readable one.
@@ -352,6 +357,7 @@ class App {
   bool vin_animate_k_ = false;   // vin_panel.cpp's "animate k": sweeps vin_opt_.k over 0..K
   double vin_animate_from_ = 0;  // ImGui time when the sweep started, s
   FutureDensityOverlayOptions future_density_;  // C-learning's predicted and Monte Carlo densities
+  LatentOverlayOptions latent_;                 // the latent family's filmstrip and latent map
   // Last: destroyed first, so no worker command outlives the members above; the extra runners
   // of lanes_ die before runner_.
   Runner runner_{90, lower_worker_priority};

@@ -55,6 +55,7 @@ void App::controls_panel(float w, float h, float y) {
   gps_panel();
   vin_panel();
   future_density_panel();
+  latent_panel();
   if (snap_ && snap_->q_table) overlay_toggles(w);
   if (demo_plan_trace_) mpc_.draw_demo(snap_.get());
   if (settings_.panels.stats && snap_) stats_panel(*snap_);

@@ -2,10 +2,13 @@
 // Plot PNGs: the figure is drawn for one frame by the same ImGui plot widget as on screen, in a
 // window of fixed size over everything, and that region is read back with glReadPixels. That
 // reuses the on-screen look (fonts, palette) without an offscreen framebuffer or a second
-// rasteriser; the CLI exports plots as SVG (vector) instead.
+// rasteriser; the CLI exports plots as SVG (vector) instead. The latent family's filmstrip
+// takes the same path (drawn alone through ImGuiCanvas); its latent map is written as SVG/CSV.
 #include <cstdio>
 #include <ctime>
 
+#include "app/draw/latent_filmstrip.h"
+#include "app/draw/latent_map.h"
 #include "app/gui/app.h"
 #include "core/lesson_gate.h"
 #include "app/gui/plot_widget.h"
@@ -87,6 +90,15 @@ void App::start_export_all(const std::string& dir) {
   export_.png_error.clear();
   if (export_world_svg((std::filesystem::path(dir) / "world.svg").string()).empty())
     export_.png_entries.push_back({"world.svg", "the world with its overlays as vector art (for slides)"});
+  if (snap_ && snap_->latent) {
+    try {
+      write_file_atomic(std::filesystem::path(dir) / "latent_map.svg", latent_map_svg(*snap_->latent));
+      export_.png_entries.push_back({"latent_map.svg", "the latent map: held-out z on (PC1, PC2), coloured by the true " +
+                                                           snap_->latent->colour_name + " (latent_map.csv: its points)"});
+    } catch (const std::exception& e) {
+      status(e.what(), true);
+    }
+  }
   runner_.post([result, dir](Experiment& e) {
     std::vector<ExportEntry> entries;
     std::string err;
@@ -107,6 +119,9 @@ void App::start_export_all(const std::string& dir) {
   for (size_t i = 0; i < figures_.size(); ++i)
     export_.pngs.push_back({(d / "figures" / (figures_[i].id + ".png")).string(),
                             "plot \"" + figures_[i].title + "\" as an image", int(i)});
+  if (snap_ && snap_->latent)
+    export_.pngs.push_back({(d / "filmstrip.png").string(),
+                            "the visual-foresight filmstrip: the plan's decoded frames above the real ones", -1, true});
 }
 
 void App::session_menu_items() {
@@ -152,6 +167,33 @@ void App::session_menu_items() {
     }
     ImGui::EndMenu();
   }
+  latent_menu_items(busy);
+}
+
+// File > Export latent views: the filmstrip as PNG (rendered like a plot), the latent map as
+// SVG and as CSV (written at once from the view).
+void App::latent_menu_items(bool busy) {
+  const std::shared_ptr<const Snapshot> snap = snap_;
+  if (!ImGui::BeginMenu("Export latent views", snap && snap->latent && !busy)) return;
+  const std::string base = (kExportDir / (name_ + "_")).string();
+  if (ImGui::MenuItem("Filmstrip as PNG")) {
+    export_.export_dir.clear();
+    export_.png_error.clear();
+    export_.pngs.push_back({base + "filmstrip.png", "", -1, true});
+  }
+  try {
+    if (ImGui::MenuItem("Latent map as SVG (vector, for slides)")) {
+      write_file_atomic(base + "latent_map.svg", latent_map_svg(*snap->latent));
+      status("wrote " + base + "latent_map.svg", false);
+    }
+    if (ImGui::MenuItem("Latent map as CSV (its points)")) {
+      write_file_atomic(base + "latent_map.csv", latent_map_csv(*snap->latent));
+      status("wrote " + base + "latent_map.csv", false);
+    }
+  } catch (const std::exception& e) {
+    status(e.what(), true);
+  }
+  ImGui::EndMenu();
 }
 
 std::optional<ExportJobs::PathChoice> ExportJobs::draw_path_popup() {
@@ -239,6 +281,10 @@ void App::export_frame() {
   export_.rendering = export_.pngs.front();
   export_.pngs.pop_front();
   const ExportJobs::Png& png = *export_.rendering;
+  if (png.filmstrip) {
+    render_filmstrip_png();
+    return;
+  }
   if (png.figure < 0 || png.figure >= int(figures_.size())) {
     export_.pos = lanes_[0].view.origin;
     export_.size = lanes_[0].view.size;
@@ -257,6 +303,42 @@ void App::export_frame() {
   plot_figure(("export_" + figures_[png.figure].id).c_str(), figures_[png.figure],
               ImGui::GetContentRegionAvail(), {line_scale()});
   ImGui::End();
+}
+
+// The filmstrip drawn alone for one frame over everything, on white, through the screen's
+// drawing code; after_render reads the region back. No latent view (the experiment changed
+// since the request): nothing to draw, an error instead of a blank image.
+void App::render_filmstrip_png() {
+  const std::shared_ptr<const Snapshot> snap = snap_;
+  if (!snap || !snap->latent) {
+    export_.png_error = export_.rendering->path + ": no filmstrip to draw (not a latent experiment)";
+    status(export_.png_error, true);
+    export_.rendering.reset();
+    return;
+  }
+  const LatentView& v = *snap->latent;
+  const Bounds box = filmstrip_alone_box(v);
+  const ImGuiViewport* vp = ImGui::GetMainViewport();
+  const float margin = 12.0f * ui_scale();
+  const float w = std::min(vp->Size.x, 1200.0f * ui_scale());
+  const float h =
+      std::min(vp->Size.y, float((w - 2 * margin) * (box.hi.y - box.lo.y) / (box.hi.x - box.lo.x)) + 2 * margin);
+  export_.pos = vp->Pos;
+  export_.size = ImVec2(w, h);
+  ImGui::SetNextWindowPos(export_.pos);
+  ImGui::SetNextWindowSize(export_.size);
+  ImGui::SetNextWindowFocus();
+  ImGui::PushStyleColor(ImGuiCol_WindowBg, ImVec4(1, 1, 1, 1));
+  ImGui::Begin("##filmstrip_export", nullptr,
+               ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoMove);
+  ViewTransform view;
+  view.origin = export_.pos;
+  view.size = export_.size;
+  view.fit(box, margin);
+  ImGuiCanvas canvas(ImGui::GetWindowDrawList(), view, line_scale(), ImGui::GetFontSize());
+  draw_filmstrip(canvas, v, box);
+  ImGui::End();
+  ImGui::PopStyleColor();
 }
 
 void App::after_render(int fb_w, int fb_h) {

@@ -26,10 +26,12 @@ struct ExportJobs {
   Popup popup = Popup::none;
   bool open_popup = false;  // OpenPopup on the next frame (menus cannot open modals themselves)
   char path[1024] = {};
-  /// A PNG to render: the viewport (figure < 0) or plot `figure` of the frame's figures.
+  /// A PNG to render: the viewport (figure < 0), plot `figure` of the frame's figures, or the
+  /// latent family's filmstrip drawn alone (filmstrip).
   struct Png {
     std::string path, what;
     int figure = -1;
+    bool filmstrip = false;
   };
   std::deque<Png> pngs;
   std::optional<Png> rendering;  // drawn this frame, read back in after_render

@@ -21,11 +21,11 @@ namespace {
 const ImVec4 kQuestionBg{1.0f, 0.93f, 0.55f, 1.0f};
 const ImVec4 kQuestionText{0.25f, 0.12f, 0.0f, 1.0f};
 
-// Sets the Dyna, MPC, successor-representation, VIN and C-learning overlay toggles to exactly the
-// step's list (an empty list keeps them).
+// Sets the Dyna, MPC, successor-representation, VIN, C-learning and latent overlay toggles to
+// exactly the step's list (an empty list keeps them).
 void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions& t,
                     MpcOverlayOptions& m, SuccessorOverlayOptions& sr, GpiOverlayOptions& g,
-                    VinOverlayOptions& v, FutureDensityOverlayOptions& d) {
+                    VinOverlayOptions& v, FutureDensityOverlayOptions& d, LatentOverlayOptions& l) {
   if (names.empty()) return;
   auto on = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   t.heat_map = on("q_heatmap");
@@ -43,6 +43,8 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
   m.training_data = on("training_data");
   d.shown = on("future_density") || on("future_marginal");
   d.marginal_instead = on("future_marginal");
+  l.filmstrip = on("filmstrip");
+  l.latent_map = on("latent_map");
   m.executed =
       on("executed_path") || on("predicted_vs_actual") || on("agent_path") || on("visitation");
   sr.show = on("sr_learned") || on("sr_exact") || on("sr_error");
@@ -210,7 +212,7 @@ std::string App::open_lesson(const std::string& name, int step) {
   transport_.seed = srcs[0].json.value("seed", uint64_t(0));
   config_.pending_reset = false;
   apply_overlays(s.overlays, settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay, vin_opt_,
-                 future_density_);
+                 future_density_, latent_);
   // The step's lab view (lesson "panels"), or none; "ladder" opens the ladder's window, which
   // keeps the runs the lesson's rung steps handed it; kTwoClustersPanel the three models on two
   // clusters.

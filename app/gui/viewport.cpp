@@ -157,7 +157,7 @@ void App::draw_counters(Lane& lane, ImVec2 p0, ImVec2 avail) {
 }
 
 WorldViewOptions App::world_view_options() const {
-  return {settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay, vin_opt_, future_density_};
+  return {settings_.overlays, mpc_.opt, successor_overlay_, settings_.gpi_overlay, vin_opt_, future_density_, latent_};
 }
 
 }  // namespace dynalab
