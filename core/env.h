@@ -62,6 +62,18 @@ struct UnstableEquilibrium {
   std::string formula;    ///< the rate's formula and value in words, for plots and docs
 };
 
+class Env;
+
+/// An observation made of camera frames: `frames` stacked frames of size x size gray values in
+/// [0, 1], oldest first, the newest last (frames * size * size values); `inner` is the env the
+/// camera shows, whose observation() is the true state behind the newest frame (for probes and
+/// plots, never for the agent).
+struct PixelLayout {
+  int size = 0, frames = 0;
+  const Env* inner = nullptr;
+  std::function<Vec()> true_observation;  ///< the inner env's observation now
+};
+
 class Env {
  public:
   virtual ~Env() = default;
@@ -178,6 +190,9 @@ class Env {
   /// The env's cells, if its world is a grid of them (default: none). The GUI edits cells,
   /// reads out Q per cell and draws the tabular overlays on them.
   virtual std::optional<GridLayout> grid_layout() const { return std::nullopt; }
+  /// For an env whose observation is camera frames (envs/pixels_env.h): the frames' layout and
+  /// the env they show; nullopt (the default) for an observation of the state.
+  virtual std::optional<PixelLayout> pixel_layout() const { return std::nullopt; }
   /// Edits cell `c` (grid worlds); false if the edit is not allowed there, and always for envs
   /// without cells.
   virtual bool edit_cell(CellEdit edit, Cell c) {

@@ -78,6 +78,10 @@ class PixelsEnv : public Env {
   bool grabbable() const override { return inner_->grabbable(); }
   std::optional<Vec2> perturbation_anchor() const override { return inner_->perturbation_anchor(); }
 
+  /// size, frames, the inner env and its observation now.
+  std::optional<PixelLayout> pixel_layout() const override {
+    return PixelLayout{size_, frames_, inner_.get(), [this] { return inner_obs_; }};
+  }
   const Env& inner() const { return *inner_; }
   /// The observation now: what reset() or step() returned last, or set_state() restored.
   const Vec& observation() const { return obs_; }

@@ -5,13 +5,12 @@
 
 #include "core/io/csv.h"
 #include "core/snapshot.h"
-#include "envs/pixels_env.h"
 
 namespace dynalab {
 
 namespace {
-const PixelsEnv& pixels_of(const Env& env) {
-  const auto* p = dynamic_cast<const PixelsEnv*>(&env);
+PixelLayout pixels_of(const Env& env) {
+  const std::optional<PixelLayout> p = env.pixel_layout();
   if (!p) throw std::invalid_argument("latent agent: expected a pixels env");
   return *p;
 }
@@ -22,14 +21,14 @@ LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const Run
       seed_(seed),
       act_rng_(seed.rng()),
       train_rng_(seed.stream(3)) {
-  const PixelsEnv& pixels = pixels_of(env);
-  frame_size_ = pixels.size();
+  const PixelLayout pixels = pixels_of(env);
+  frame_size_ = pixels.size;
   frame_dim_ = frame_size_ * frame_size_;
   obs_dim_ = env.observation_space().dim();
   const Space as = env.action_space();
   action_dim_ = as.dim();
   low_ = as.low, high_ = as.high;
-  truth_names_ = pixels.inner().observation_names();
+  truth_names_ = pixels.inner->observation_names();
   Rng init = seed.stream(5);
   model_ = LatentModel(cfg.model, obs_dim_, frame_dim_, action_dim_, init);
   replay_ = FrameReplay(obs_dim_, action_dim_);
@@ -293,7 +292,7 @@ AgentFamily latent_family() {
   f.read = read_settings<SettingsFor<LatentAgentConfig, LatentAgent>, LatentAgentConfig>;
   f.visit_fields = visit_config_json<LatentAgentConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
-    if (!dynamic_cast<const PixelsEnv*>(&env))
+    if (!env.pixel_layout())
       env_node.fail("name", "a pixels env (frames of a camera) for the latent family (got '" + env.name() + "')");
     const Space a = env.action_space();
     if (a.is_discrete() || !a.low.allFinite() || !a.high.allFinite())

@@ -3,7 +3,6 @@
 #include <Eigen/Dense>
 #include <stdexcept>
 
-#include "envs/pixels_env.h"
 
 namespace dynalab {
 
@@ -26,15 +25,14 @@ Eigen::MatrixXd HeldOutFrames::all_truth() const {
 }
 
 HeldOutFrames collect_held_out(const Env& pixels_env, int rollouts, int steps, Rng& rng) {
-  if (!dynamic_cast<const PixelsEnv*>(&pixels_env))
-    throw std::invalid_argument("collect_held_out: expected a pixels env");
   std::unique_ptr<Env> env = pixels_env.clone();
-  const auto& pixels = static_cast<const PixelsEnv&>(*env);
+  const std::optional<PixelLayout> pixels = env->pixel_layout();
+  if (!pixels) throw std::invalid_argument("collect_held_out: expected a pixels env");
   const Space as = env->action_space();
   HeldOutFrames h;
   for (int r = 0; r < rollouts; ++r) {
     Vec obs = env->reset(rng.next_u64());
-    std::vector<Vec> o{obs}, truth{pixels.inner_observation()}, acts;
+    std::vector<Vec> o{obs}, truth{pixels->true_observation()}, acts;
     std::vector<double> rewards;
     for (int t = 0; t < steps; ++t) {
       Vec a(as.dim());
@@ -43,7 +41,7 @@ HeldOutFrames collect_held_out(const Env& pixels_env, int rollouts, int steps, R
       acts.push_back(a);
       rewards.push_back(s.reward);
       o.push_back(s.obs);
-      truth.push_back(pixels.inner_observation());
+      truth.push_back(pixels->true_observation());
       if (s.terminated || s.truncated) break;
     }
     const int T = int(acts.size());

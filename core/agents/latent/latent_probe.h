@@ -31,8 +31,8 @@ struct HeldOutFrames {
   Eigen::MatrixXd all_truth() const;
 };
 
-/// `rollouts` random-policy rollouts of `steps` steps on a copy of `pixels_env` (a PixelsEnv;
-/// std::invalid_argument otherwise), reset from Rng `rng`'s draws.
+/// `rollouts` random-policy rollouts of `steps` steps on a copy of `pixels_env` (an env with a
+/// pixel_layout(); std::invalid_argument otherwise), reset from Rng `rng`'s draws.
 HeldOutFrames collect_held_out(const Env& pixels_env, int rollouts, int steps, Rng& rng);
 
 /// R^2 (mean over the target columns) of a ridge regression (penalty `ridge`, with a bias) from
