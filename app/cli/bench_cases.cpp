@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "core/agents/latent/latent_model.h"
 #include "core/agents/mbpo/branched_rollout.h"
 #include "core/agents/mbpo/mbpo_agent.h"
 #include "core/agents/mpc/mbrl_agent.h"
@@ -67,6 +68,29 @@ void render_frames(benchmark::State& state, const std::string& env_name) {
       benchmark::DoNotOptimize(render_frame(*env, 32, view).data());
     }
     frames += 100;
+  }
+  state.counters["frames_per_s"] = Counter(double(frames), Counter::kIsRate);
+}
+
+// One Adam step of pendulum_pixels' latent model (its default shapes) on 32 sequences of
+// K = 10 steps of two stacked 32x32 frames: the counter is training frames per second, the
+// sequences' 11 observations each.
+void latent_train_step(benchmark::State& state) {
+  const int obs_dim = 2 * 32 * 32, frame_dim = 32 * 32, n = 32;
+  LatentModelConfig cfg;
+  Rng rng(1);
+  LatentModel model(cfg, obs_dim, frame_dim, 1, rng);
+  LatentModel::Batch b;
+  const int K = cfg.train_horizon;
+  for (int k = 0; k <= K; ++k) b.obs.push_back(LatentModel::Mat::NullaryExpr(n, obs_dim, [&] { return rng.uniform_float(); }));
+  for (int k = 0; k < K; ++k) {
+    b.actions.push_back(LatentModel::Mat::NullaryExpr(n, 1, [&] { return 2 * rng.uniform_float() - 1; }));
+    b.rewards.push_back(LatentModel::Mat::NullaryExpr(n, 1, [&] { return float(rng.normal()); }));
+  }
+  int64_t frames = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(model.train_step(b).total);
+    frames += int64_t(n) * (K + 1);
   }
   state.counters["frames_per_s"] = Counter(double(frames), Counter::kIsRate);
 }
@@ -324,6 +348,7 @@ std::vector<BenchCase> bench_cases() {
   cases.push_back({"planner/pendulum_oracle_cem", [](benchmark::State& s) { oracle_pendulum_replan(s, "pendulum_oracle"); }});
   cases.push_back({"planner/pendulum_oracle_ilqr", [](benchmark::State& s) { oracle_pendulum_replan(s, "pendulum_ilqr_oracle"); }});
   cases.push_back({"ensemble/train_epoch", ensemble_train_epoch});
+  cases.push_back({"latent/train_step", latent_train_step});
   cases.push_back({"sac/update_64x64", [](benchmark::State& s) { sac_update(s, 64); }});
   cases.push_back({"sac/update_256x256", [](benchmark::State& s) { sac_update(s, 256); }});
   cases.push_back({"mbpo/model_rollout", mbpo_model_rollout});
