@@ -9,6 +9,7 @@
 
 #include "core/agents/latent/latent_model.h"
 #include "core/rng.h"
+#include "core/space.h"
 
 namespace dynalab {
 
