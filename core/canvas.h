@@ -3,6 +3,7 @@
 // world units (y up), and the core never touches OpenGL. The app implements it over an
 // ImDrawList, the tests with a recorder, the exporter as SVG.
 
+#include <algorithm>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -92,5 +93,41 @@ inline void dashed_segment(Canvas& canvas, Vec2 a, Vec2 b, int pieces, Color col
 struct Bounds {
   Vec2 lo{0, 0}, hi{1, 1};
 };
+
+/// A `size` x `size` grayscale image (values in [0, 1], row-major, row 0 at the top: a camera
+/// frame, core/raster_canvas.h) filling `box`, on black, outlined in `outline`. Near-black
+/// pixels are left to the black square under them: a pendulum frame is mostly black, so an SVG
+/// or a draw list holds the pole, not a thousand black cells. Nothing but the square and the
+/// outline for fewer than size * size values.
+inline void gray_image(Canvas& canvas, std::span<const float> pixels, int size, Bounds box, Color outline) {
+  constexpr float kBlackLevel = 0.02f;
+  canvas.rect(box.lo, box.hi, Color{0, 0, 0, 1}, palette::none);
+  if (size > 0 && pixels.size() >= size_t(size) * size_t(size)) {
+    const double p = (box.hi.x - box.lo.x) / size;
+    for (int r = 0; r < size; ++r)
+      for (int c = 0; c < size; ++c) {
+        const float v = pixels[size_t(r) * size_t(size) + size_t(c)];
+        if (!(v > kBlackLevel)) continue;
+        const float g = v < 1 ? v : 1;
+        const Vec2 lo{box.lo.x + c * p, box.hi.y - (r + 1) * p};
+        canvas.rect(lo, {lo.x + p, lo.y + p}, Color{g, g, g, 1}, palette::none);
+      }
+  }
+  canvas.rect(box.lo, box.hi, palette::none, outline);
+}
+
+/// The relative text size at which `s` fits a slot `height` high and `width` wide (world units)
+/// on `canvas`, at most `max_size`: a drawing that reserves a strip for a title draws it as large
+/// as the strip allows, readable when zoomed and never running into its neighbour. The width
+/// estimate is text_left's, 0.56 text heights per character. A canvas that cannot tell its text
+/// height gets `max_size`.
+inline float caption_size(const Canvas& canvas, std::string_view s, double height, double width,
+                          float max_size = 1.0f) {
+  const double h = canvas.text_height(1.0f);
+  if (!(h > 0)) return max_size;
+  const double chars = double(s.empty() ? 1 : s.size());
+  const double fit = std::min(height / h, width / (0.56 * h * chars));
+  return float(fit < max_size ? fit : max_size);
+}
 
 }  // namespace dynalab

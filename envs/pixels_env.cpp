@@ -139,25 +139,18 @@ Bounds PixelsEnv::world_bounds() const {
 
 void PixelsEnv::draw(Canvas& canvas) const {
   inner_->draw(canvas);
-  const Eigen::Index n = Eigen::Index(size_) * size_;
+  const size_t n = size_t(size_) * size_t(size_);
+  std::vector<float> frame(n);
   for (int k = 0; k < frames_; ++k) {
-    const Bounds f = frame_box(k);
-    const double p = (f.hi.x - f.lo.x) / size_;
-    for (int r = 0; r < size_; ++r)
-      for (int c = 0; c < size_; ++c) {
-        const float v = float(obs_[k * n + r * size_ + c]);
-        const Vec2 lo{f.lo.x + c * p, f.hi.y - (r + 1) * p};
-        canvas.rect(lo, {lo.x + p, lo.y + p}, Color{v, v, v, 1}, palette::none);
-      }
-    canvas.rect(f.lo, f.hi, palette::none, palette::body_outline);
+    for (size_t i = 0; i < n; ++i) frame[i] = float(obs_[Eigen::Index(k * n + i)]);
+    gray_image(canvas, frame, size_, frame_box(k), palette::body_outline);
   }
   // A title over the frames, as large as the strip above them allows (at most normal size).
   const Bounds b = inner_->world_bounds(), first = frame_box(0), last = frame_box(grid_cols(frames_) - 1);
   const std::string title = frames_ > 1 ? "camera, oldest first" : "camera";
-  const double H = b.hi.y - b.lo.y, width = last.hi.x - first.lo.x;
-  const double unit = canvas.text_height(1.0f) > 0 ? canvas.text_height(1.0f) : 0.05 * H;
-  const float size = float(std::min({1.0, 0.6 * kTitle * H / unit, width / (0.55 * unit * title.size())}));
-  canvas.text_left({first.lo.x, first.hi.y + 0.5 * kTitle * H}, title, palette::text, size);
+  const double H = b.hi.y - b.lo.y;
+  canvas.text_left({first.lo.x, first.hi.y + 0.5 * kTitle * H}, title, palette::text,
+                   caption_size(canvas, title, 0.6 * kTitle * H, last.hi.x - first.lo.x));
 }
 
 std::unique_ptr<Env> make_pixels(ConfigNode& node) {

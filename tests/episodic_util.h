@@ -26,8 +26,9 @@ inline std::unique_ptr<EpisodicExperiment> make_episodic(const std::string& name
 
 /// Experiment `name` with `sets`, ticked `ticks` times, saved as a session and loaded: run to the
 /// end, it must give the same episodes (returns and the agent's metrics, bit for bit) as a twin
-/// that was never saved.
-inline void check_session_continues(const std::string& name, const std::vector<std::string>& sets, int ticks) {
+/// that was never saved, and the same output `files` (names in the outputs folder), byte for byte.
+inline void check_session_continues(const std::string& name, const std::vector<std::string>& sets, int ticks,
+                                    const std::vector<std::string>& files = {}) {
   auto a = make_episodic(name, sets), b = make_episodic(name, sets);
   for (int i = 0; i < ticks; ++i) a->tick(), b->tick();
   const auto dir = temp_dir(name + "_session");
@@ -41,6 +42,14 @@ inline void check_session_continues(const std::string& name, const std::vector<s
   for (size_t k = 0; k < b->episodes().size(); ++k) {
     CHECK(ce->episodes()[k].agent_metrics == b->episodes()[k].agent_metrics);
     CHECK(ce->episodes()[k].ret == b->episodes()[k].ret);
+  }
+  if (files.empty()) return;
+  const auto out_b = temp_dir(name + "_outputs_b"), out_c = temp_dir(name + "_outputs_c");
+  b->write_outputs(out_b);
+  c->write_outputs(out_c);
+  for (const auto& f : files) {
+    CAPTURE(f);
+    CHECK(read_file(out_c / f) == read_file(out_b / f));
   }
 }
 

@@ -10,6 +10,7 @@
 #include "core/agents/latent/frame_replay.h"
 #include "core/agents/latent/latent_probe.h"
 #include "core/episodic_experiment.h"
+#include "core/io/csv.h"
 #include "core/session.h"
 #include "core/snapshot.h"
 #include "envs/registry.h"
@@ -67,6 +68,19 @@ TEST_CASE("linear probe: R^2 near 1 for a latent that holds the state linearly, 
   CHECK(std::abs(linear_probe_r2(collapsed, state)) < 0.02);
 }
 
+TEST_CASE("the probe bar fails for an untrained encoder: its latent does not hold the pendulum's state") {
+  // The preset's shapes, freshly initialised, on held-out frames of the pixel pendulum: random
+  // features of 2048 pixels must not already pass R^2 >= 0.9, or the bar would prove nothing.
+  ConfigNode node(Json{{"name", "pixels"}}, "test");
+  const auto env = env_registry().make(node);
+  Rng rng(3), init(4);
+  const HeldOutFrames h = collect_held_out(*env, 30, 20, rng);
+  const LatentModel untrained(LatentModelConfig{}, int(env->observation_space().dim()), 32 * 32, 1, init);
+  const double r2 = linear_probe_r2(untrained.encode(h.all_obs()).cast<double>(), h.all_truth());
+  MESSAGE("untrained encoder: probe R^2 " << r2);
+  CHECK(r2 < 0.9);
+}
+
 TEST_CASE("a short pixel run is deterministic, fits twice and publishes its filmstrip and latent map") {
   auto a = make(), b = make();
   a->run_to_end();
@@ -91,9 +105,28 @@ TEST_CASE("a short pixel run is deterministic, fits twice and publishes its film
   CHECK(v.colour_name == "angle (rad)");
 }
 
+TEST_CASE("the output files hold every run, and a second write replaces them instead of appending") {
+  std::vector<std::string> sets = kSmall;
+  sets.push_back("runs=2");
+  sets.push_back("episodes=1");
+  auto e = make(sets);
+  e->run_to_end();
+  const auto dir = temp_dir("latent_outputs");
+  e->write_outputs(dir);
+  e->write_outputs(dir);
+  const auto k = csv_rows(read_file(dir / "k_step_error.csv"));
+  const auto map = csv_rows(read_file(dir / "latent_map.csv"));
+  CHECK(k.size() == 2 * 10);  // per run one fit, k = 1..10 (prediction_steps)
+  CHECK(map.size() == 2 * 4 * 13);
+  CHECK(k.front().at("run") == "0");
+  CHECK(k.back().at("run") == "1");
+  CHECK(map.front().count("theta_dot") == 1);
+}
+
 TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-identically") {
-  check_session_continues("pendulum_pixels", kSmall, 64);   // 60 random steps, then 8 fit ticks
-  check_session_continues("pendulum_pixels", kSmall, 138);  // after the first of a replan's 2 iterations
+  const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv"};
+  check_session_continues("pendulum_pixels", kSmall, 64, files);   // 60 random steps, then 8 fit ticks
+  check_session_continues("pendulum_pixels", kSmall, 138, files);  // after the first of a replan's 2 iterations
 }
 
 TEST_CASE("the latent family refuses an env without pixels in one line naming the key") {

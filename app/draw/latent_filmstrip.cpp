@@ -4,7 +4,6 @@
 #include <cstdio>
 #include <string>
 
-#include "app/draw/caption.h"
 #include "core/export/world_svg.h"
 
 namespace dynalab {
@@ -15,9 +14,6 @@ namespace {
 constexpr double kFrameGapRatio = 0.12, kLineRatio = 0.42;
 // LatentSettings::filmstrip_frames' default: the strip's columns before the first plan.
 constexpr int kDefaultStripColumns = 8;
-// Pixels darker than this are left to the black square under them: a pendulum frame is mostly
-// black, so the SVG (and the draw list) holds the pole, not a thousand black cells.
-constexpr float kBlackLevel = 0.02f;
 
 double frame_side(double width, int columns) {
   const int n = std::max(columns, 1);
@@ -45,21 +41,6 @@ double filmstrip_height(double width, int columns) {
   return 2 * s + 3 * kLineRatio * s;
 }
 
-void draw_frame(Canvas& c, const std::vector<float>& px, int size, Bounds box, Color outline) {
-  c.rect(box.lo, box.hi, Color{0, 0, 0, 1}, palette::none);
-  if (size > 0 && px.size() >= size_t(size) * size) {
-    const double p = (box.hi.x - box.lo.x) / size;
-    for (int r = 0; r < size; ++r)
-      for (int col = 0; col < size; ++col) {
-        const float v = std::clamp(px[size_t(r) * size + col], 0.0f, 1.0f);
-        if (v <= kBlackLevel) continue;
-        const Vec2 lo{box.lo.x + col * p, box.hi.y - (r + 1) * p};
-        c.rect(lo, {lo.x + p, lo.y + p}, Color{v, v, v, 1}, palette::none);
-      }
-  }
-  c.rect(box.lo, box.hi, palette::none, outline);
-}
-
 void draw_filmstrip(Canvas& c, const LatentView& v, Bounds box) {
   const int n = filmstrip_columns(v);
   const double w = box.hi.x - box.lo.x, s = frame_side(w, n), g = kFrameGapRatio * s, t = kLineRatio * s;
@@ -81,7 +62,7 @@ void draw_filmstrip(Canvas& c, const LatentView& v, Bounds box) {
   for (int k = 0; k < n; ++k) {
     const Bounds f{{box.lo.x + k * (s + g), y - s}, {box.lo.x + k * (s + g) + s, y}};
     if (size_t(k) < v.predicted.size())
-      draw_frame(c, v.predicted[size_t(k)], v.frame_size, f, palette::plan);
+      gray_image(c, v.predicted[size_t(k)], v.frame_size, f, palette::plan);
     else
       draw_pending(c, f);
   }
@@ -92,7 +73,7 @@ void draw_filmstrip(Canvas& c, const LatentView& v, Bounds box) {
   for (int k = 0; k < n; ++k) {
     const Bounds f{{box.lo.x + k * (s + g), y - s}, {box.lo.x + k * (s + g) + s, y}};
     if (size_t(k) < v.real.size() && size_t(k) < v.predicted.size())
-      draw_frame(c, v.real[size_t(k)], v.frame_size, f, palette::body_outline);
+      gray_image(c, v.real[size_t(k)], v.frame_size, f, palette::body_outline);
     else
       draw_pending(c, f);
   }
@@ -126,7 +107,7 @@ void draw_frame_pair(Canvas& c, const LatentView& v, Bounds box) {
     if (frames[i]->empty())
       draw_pending(c, f);
     else
-      draw_frame(c, *frames[i], v.frame_size, f, palette::body_outline);
+      gray_image(c, *frames[i], v.frame_size, f, palette::body_outline);
   }
 }
 

@@ -38,7 +38,5 @@ double frame_pair_height(double width);
 /// The current frame and its reconstruction side by side, captioned, at the top of `box`.
 void draw_frame_pair(Canvas& canvas, const LatentView& v, Bounds box);
 
-/// One `size` x `size` frame (values in [0, 1], row 0 at the top) filling `box`, outlined.
-void draw_frame(Canvas& canvas, const std::vector<float>& pixels, int size, Bounds box, Color outline);
 
 }  // namespace dynalab

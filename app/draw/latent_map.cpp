@@ -5,7 +5,6 @@
 #include <cstdio>
 #include <numbers>
 
-#include "app/draw/caption.h"
 #include "core/export/world_svg.h"
 #include "core/heatmap.h"
 #include "core/io/csv.h"

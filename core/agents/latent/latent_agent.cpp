@@ -1,9 +1,8 @@
 #include "core/agents/latent/latent_agent.h"
 
 #include <cmath>
-#include <fstream>
 
-#include "core/io/csv.h"
+#include "core/io/table.h"
 #include "core/snapshot.h"
 
 namespace dynalab {
@@ -16,9 +15,11 @@ PixelLayout pixels_of(const Env& env) {
 }
 }  // namespace
 
-LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const RunSeed& seed)
+LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const RunSeed& seed,
+                         std::shared_ptr<LatentRows> rows)
     : cfg_(cfg),
       seed_(seed),
+      rows_(std::move(rows)),
       act_rng_(seed.rng()),
       train_rng_(seed.stream(3)) {
   const PixelLayout pixels = pixels_of(env);
@@ -29,6 +30,7 @@ LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const Run
   action_dim_ = as.dim();
   low_ = as.low, high_ = as.high;
   truth_names_ = pixels.inner->observation_names();
+  if (rows_) rows_->truth_names = truth_names_;
   Rng init = seed.stream(5);
   model_ = LatentModel(cfg.model, obs_dim_, frame_dim_, action_dim_, init);
   replay_ = FrameReplay(obs_dim_, action_dim_);
@@ -38,7 +40,7 @@ LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const Run
 }
 
 Vec LatentAgent::scaled_action(const Vec& a) const {
-  return (2 * (a - low_).array() / (high_ - low_).array() - 1).matrix();
+  return evaluator_->unit_actions()(a.cast<float>().transpose()).row(0).transpose().cast<double>();
 }
 
 std::vector<float> LatentAgent::newest_frame(const Vec& obs) const {
@@ -113,7 +115,7 @@ void LatentAgent::start_filmstrip(const LatentModel::Mat& z0) {
   LatentModel::Mat a(1, action_dim_);
   for (int t = 0; t < n; ++t) {
     for (int d = 0; d < action_dim_; ++d) a(0, d) = plan_[size_t(t * action_dim_ + d)];
-    model_.step(z, evaluator_->scaled(a), z_next, r);
+    model_.step(z, evaluator_->unit_actions()(a), z_next, r);
     z.swap(z_next);
     const LatentModel::Mat f = model_.decode(z);
     strip_predicted_.emplace_back(f.data(), f.data() + f.size());
@@ -146,33 +148,52 @@ void LatentAgent::train_chunk(const Env& real) {
   loss_sums_.assign(3, 0.0), loss_count_ = 0;
   ++fits_;
   evaluator_->set_reward_moments(reward_shift_, reward_scale_);
-  evaluate(real);
+  evaluate();
 }
 
-void LatentAgent::evaluate(const Env&) {
+void LatentAgent::evaluate(bool record) {
   const LatentModel::Mat O = held_out_.all_obs();
   const LatentModel::Mat Z = model_.encode(O);
   const LatentModel::Mat recon = model_.decode(Z);
   reconstruction_mse_ = double((recon - O.rightCols(frame_dim_)).squaredNorm()) / double(O.rows() * frame_dim_);
   const Eigen::MatrixXd Zd = Z.cast<double>();
-  probe_r2_ = linear_probe_r2(Zd, held_out_.all_truth());
+  probe_r2_per_target_ = linear_probe_r2_per_target(Zd, held_out_.all_truth());
+  probe_r2_ = probe_r2_per_target_.mean();
   reward_r2_ = reward_r2(model_, held_out_, reward_shift_, reward_scale_);
   k_step_errors(model_, held_out_, cfg_.latent.prediction_steps, k_model_, k_repeat_);
   latent_plane_ = principal_plane(Zd);
+  if (rows_) {
+    Eigen::MatrixXd& map = rows_->runs[seed_.run].latent_map;
+    map.resize(Zd.rows(), 2 + held_out_.truth[0].cols());
+    map << latent_plane_, held_out_.all_truth();
+  }
+  if (!record) return;
   curve_fit_.push_back(fits_);
   curve_reconstruction_.push_back(reconstruction_mse_);
   curve_prediction_.push_back(k_model_.back());
   curve_repeat_.push_back(k_repeat_.back());
+  if (rows_) {
+    LatentRows::Run& r = rows_->runs[seed_.run];
+    r.fits.push_back(fits_), r.model.push_back(k_model_), r.repeat.push_back(k_repeat_);
+  }
 }
 
 std::vector<std::string> LatentAgent::metric_columns() const {
-  return {"steps", "env_steps", "return", "terminated", "reconstruction_mse", "prediction_mse", "repeat_mse", "prediction_gain", "probe_r2", "reward_r2", "fit_loss", "fit_consistency", "fit_reward"};
+  std::vector<std::string> c = {"steps", "env_steps", "return", "terminated", "reconstruction_mse", "prediction_mse",
+                                "repeat_mse", "prediction_gain", "probe_r2"};
+  for (const auto& n : truth_names_) c.push_back("probe_r2_" + n);
+  for (const char* n : {"reward_r2", "fit_loss", "fit_consistency", "fit_reward"}) c.push_back(n);
+  return c;
 }
 
 std::vector<double> LatentAgent::episode_metrics() const {
   const double nan = std::numeric_limits<double>::quiet_NaN();
   const double model = k_model_.empty() ? nan : k_model_.back(), repeat = k_repeat_.empty() ? nan : k_repeat_.back();
-  return {reconstruction_mse_, model, repeat, repeat / model, probe_r2_, reward_r2_, fit_losses_[0], fit_losses_[1], fit_losses_[2]};
+  std::vector<double> m = {reconstruction_mse_, model, repeat, repeat / model, probe_r2_};
+  for (size_t j = 0; j < truth_names_.size(); ++j)
+    m.push_back(Eigen::Index(j) < probe_r2_per_target_.size() ? probe_r2_per_target_[Eigen::Index(j)] : nan);
+  for (double x : {reward_r2_, fit_losses_[0], fit_losses_[1], fit_losses_[2]}) m.push_back(x);
+  return m;
 }
 
 void LatentAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) const {
@@ -258,26 +279,21 @@ void LatentAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
 }
 
 void LatentAgent::write_outputs(const std::filesystem::path& dir) const {
-  if (latent_plane_.rows() > 0) {
-    std::ofstream f(dir / "latent_map.csv", std::ios::app);
-    if (f.tellp() == 0) {
-      f << "run,point,pc1,pc2";
-      for (const auto& n : truth_names_) f << ',' << n;
-      f << '\n';
+  if (!rows_) return;
+  std::vector<std::string> map_columns = {"run", "point", "pc1", "pc2"};
+  map_columns.insert(map_columns.end(), rows_->truth_names.begin(), rows_->truth_names.end());
+  Table map(map_columns), k_step({"run", "fits", "k", "model_mse", "repeat_mse"});
+  for (const auto& [run, r] : rows_->runs) {
+    for (Eigen::Index i = 0; i < r.latent_map.rows(); ++i) {
+      std::vector<TableCell> row = {run, long(i)};
+      for (Eigen::Index j = 0; j < r.latent_map.cols(); ++j) row.emplace_back(r.latent_map(i, j));
+      map.add_row(row);
     }
-    const Eigen::MatrixXd truth = held_out_.all_truth();
-    for (Eigen::Index i = 0; i < latent_plane_.rows(); ++i) {
-      f << seed_.run << ',' << i << ',' << format_number(latent_plane_(i, 0)) << ',' << format_number(latent_plane_(i, 1));
-      for (Eigen::Index j = 0; j < truth.cols(); ++j) f << ',' << format_number(truth(i, j));
-      f << '\n';
-    }
+    for (size_t e = 0; e < r.fits.size(); ++e)
+      for (size_t k = 0; k < r.model[e].size(); ++k) k_step.add_row({run, r.fits[e], k + 1, r.model[e][k], r.repeat[e][k]});
   }
-  if (!k_model_.empty()) {
-    std::ofstream f(dir / "k_step_error.csv", std::ios::app);
-    if (f.tellp() == 0) f << "run,fits,k,model_mse,repeat_mse\n";
-    for (size_t k = 0; k < k_model_.size(); ++k)
-      f << seed_.run << ',' << fits_ << ',' << k + 1 << ',' << format_number(k_model_[k]) << ',' << format_number(k_repeat_[k]) << '\n';
-  }
+  if (map.rows() > 0) map.write_csv(dir / "latent_map.csv");
+  if (k_step.rows() > 0) k_step.write_csv(dir / "k_step_error.csv");
 }
 
 AgentFamily latent_family() {
@@ -289,7 +305,7 @@ AgentFamily latent_family() {
   f.default_env = "pixels";
   f.agents = {{"latent models", "latent",
                "learn a latent dynamics model from frames, plan with CEM in latent space (deck 000, E2C/PlaNet-style)", "latent"}};
-  f.read = read_settings<SettingsFor<LatentAgentConfig, LatentAgent>, LatentAgentConfig>;
+  f.read = read_shared_settings<LatentAgentConfig, LatentAgent, LatentRows>;
   f.visit_fields = visit_config_json<LatentAgentConfig>;
   f.check_env = [](const Env& env, ConfigNode& env_node) {
     if (!env.pixel_layout())

@@ -27,12 +27,14 @@
 // Own metric columns per episode: reconstruction_mse (per pixel, held out), prediction_mse
 // (per pixel, prediction_steps open loop), repeat_mse (the repeat-last-frame baseline at the
 // same k), prediction_gain (repeat_mse / prediction_mse: above 1 beats repeating the last
-// frame), probe_r2 (linear probe z -> true state, held out), reward_r2 (the reward head's
+// frame), probe_r2 and probe_r2_<name> per true-state dim (the pendulum's cos_theta,
+// sin_theta, theta_dot) (linear probe z -> true state, held out), reward_r2 (the reward head's
 // one-step R^2, held out), fit_loss, fit_consistency, fit_reward (the last fit's mean
 // training loss and its consistency and reward terms, unweighted).
-// Outputs: latent_map.csv       run,point,pc1,pc2,<true state names...>     (the last evaluation)
-//          k_step_error.csv     run,fit,k,model_mse,repeat_mse
+// Outputs: latent_map.csv       run,point,pc1,pc2,<true state names...>     (each run's last evaluation)
+//          k_step_error.csv     run,fits,k,model_mse,repeat_mse             (after every fit)
 
+#include <map>
 #include <memory>
 
 #include "core/agent.h"
@@ -88,10 +90,23 @@ struct LatentAgentConfig {
   }
 };
 
+/// What every run's agent leaves for the output files (the experiment asks only the last run's
+/// agent to write them): per run, the k-step errors after every fit and the latest latent map.
+struct LatentRows {
+  struct Run {
+    std::vector<int> fits;                           ///< per evaluation: the fits so far
+    std::vector<std::vector<double>> model, repeat;  ///< per evaluation: the error at k = 1..K
+    Eigen::MatrixXd latent_map;                      ///< held-out frames: pc1, pc2, true state
+  };
+  std::map<int, Run> runs;
+  std::vector<std::string> truth_names;
+};
+
 class LatentAgent : public Agent {
  public:
-  /// `env` must be a pixels env with a bounded box action space (the family checks).
-  LatentAgent(const LatentAgentConfig& cfg, const Env& env, const RunSeed& seed);
+  /// `env` must be a pixels env with a bounded box action space (the family checks); `rows`
+  /// gathers every run's output rows (may be null: nothing is written).
+  LatentAgent(const LatentAgentConfig& cfg, const Env& env, const RunSeed& seed, std::shared_ptr<LatentRows> rows);
   bool thinking() const override { return train_remaining_ > 0 || need_plan_; }
   void think(const Env& real, const Vec& obs, const AgentClock& clock) override;
   Vec act(const Vec& obs) override;
@@ -118,7 +133,9 @@ class LatentAgent : public Agent {
 
  private:
   void train_chunk(const Env& real);
-  void evaluate(const Env& real);
+  /// The held-out measures of the model now; `record`: append them to the curves and the rows
+  /// (false when a loaded session recomputes what it already holds).
+  void evaluate(bool record = true);
   Vec scaled_action(const Vec& a) const;
   /// The newest frame of observation `obs` (its last frame_dim values).
   std::vector<float> newest_frame(const Vec& obs) const;
@@ -127,6 +144,7 @@ class LatentAgent : public Agent {
 
   LatentAgentConfig cfg_;
   RunSeed seed_;
+  std::shared_ptr<LatentRows> rows_;
   int obs_dim_ = 0, frame_dim_ = 0, frame_size_ = 0, action_dim_ = 0;
   Vec low_, high_;
   std::vector<std::string> truth_names_;
@@ -157,6 +175,7 @@ class LatentAgent : public Agent {
   // The latest evaluation.
   double reconstruction_mse_ = std::numeric_limits<double>::quiet_NaN();
   double probe_r2_ = std::numeric_limits<double>::quiet_NaN();
+  Eigen::VectorXd probe_r2_per_target_;  // per true-state dim (truth_names_)
   double reward_r2_ = std::numeric_limits<double>::quiet_NaN();
   std::vector<double> k_model_, k_repeat_;
   Eigen::MatrixXd latent_plane_;  // held-out z on the principal plane (n x 2)

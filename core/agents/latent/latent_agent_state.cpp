@@ -80,6 +80,16 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   v.field("curve_reconstruction", curve_reconstruction_);
   v.field("curve_prediction", curve_prediction_);
   v.field("curve_repeat", curve_repeat_);
+  {  // this run's rows of k_step_error.csv (the shared rows are not otherwise saved)
+    LatentRows::Run none, &r = rows_ ? rows_->runs[seed_.run] : none;
+    v.field("row_fits", r.fits);
+    v.records(
+        "k_step_rows", r.model.size(), [&](size_t n) { r.model.assign(n, {}), r.repeat.assign(n, {}); },
+        [&](size_t e, StateVisitor& row) {
+          row.field("model", r.model[e]);
+          row.field("repeat", r.repeat[e]);
+        });
+  }
   v.field("strip_start", strip_start_);
   v.field("steps", steps_);
   auto frames = [&](const std::string& key, std::vector<std::vector<float>>& xs) {
@@ -95,11 +105,7 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
       Rng rng = seed_.stream(4);
       held_out_ = collect_held_out(real, cfg_.latent.held_out_rollouts, cfg_.latent.held_out_steps, rng);
     }
-    if (fits_ > 0) {  // the latest evaluation, without adding to the curves again
-      const auto keep = std::make_tuple(curve_fit_, curve_reconstruction_, curve_prediction_, curve_repeat_);
-      evaluate(real);
-      std::tie(curve_fit_, curve_reconstruction_, curve_prediction_, curve_repeat_) = keep;
-    }
+    if (fits_ > 0) evaluate(false);  // the latest evaluation, without adding to the curves again
   }
 }
 

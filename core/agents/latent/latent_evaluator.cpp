@@ -5,14 +5,7 @@
 
 namespace dynalab {
 
-LatentEvaluator::LatentEvaluator(const LatentModel* model, Vec low, Vec high) : model_(model) {
-  mid_ = ((low + high) / 2).cast<float>().transpose();
-  half_ = ((high - low) / 2).cast<float>().transpose();
-}
-
-LatentModel::Mat LatentEvaluator::scaled(const Eigen::Ref<const LatentModel::Mat>& actions) const {
-  return ((actions.rowwise() - mid_).array().rowwise() / half_.array()).matrix();
-}
+LatentEvaluator::LatentEvaluator(const LatentModel* model, Vec low, Vec high) : model_(model), unit_(low, high) {}
 
 void LatentEvaluator::evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t,
                                Eigen::VectorXf& returns, std::vector<float>* paths) {
@@ -27,7 +20,7 @@ void LatentEvaluator::evaluate(const ActionBatch& actions, int horizon, const Ve
   };
   record(0);
   for (int t = 0; t < horizon; ++t) {
-    const LatentModel::Mat a = scaled(actions.middleCols(t * A, A));
+    const LatentModel::Mat a = unit_(actions.middleCols(t * A, A));
     model_->step(z, a, z_next, r);
     returns += (float(shift_) + float(scale_) * r.col(0).array()).matrix();
     z.swap(z_next);

@@ -26,12 +26,12 @@ class LatentEvaluator : public SequenceEvaluator {
   void evaluate(const ActionBatch& actions, int horizon, const Vec& start, uint64_t noise_seed,
                 Eigen::VectorXf& returns, std::vector<float>* paths) override;
 
-  /// Actions (rows of A values in [low, high]) mapped to the model's [-1, 1].
-  LatentModel::Mat scaled(const Eigen::Ref<const LatentModel::Mat>& actions) const;
+  /// The map of the env's actions onto the model's [-1, 1].
+  const UnitActions& unit_actions() const { return unit_; }
 
  private:
   const LatentModel* model_;
-  Eigen::RowVectorXf mid_, half_;
+  UnitActions unit_;
   double shift_ = 0, scale_ = 1;
 };
 

@@ -158,4 +158,18 @@ class LatentModelT {
 
 using LatentModel = LatentModelT<float>;
 
+/// The map of a box action space [low, high] onto the [-1, 1] the latent model is trained and
+/// plans on (one place for the replay, the planner and the probes).
+struct UnitActions {
+  Eigen::RowVectorXf mid, half;
+  UnitActions() = default;
+  /// low < high in every dimension (a bounded box; the latent family checks it).
+  UnitActions(const Eigen::VectorXd& low, const Eigen::VectorXd& high)
+      : mid(((low + high) / 2).cast<float>().transpose()), half(((high - low) / 2).cast<float>().transpose()) {}
+  /// Rows of actions in [low, high] (n x A) mapped to [-1, 1].
+  LatentModel::Mat operator()(const Eigen::Ref<const LatentModel::Mat>& actions) const {
+    return ((actions.rowwise() - mid).array().rowwise() / half.array()).matrix();
+  }
+};
+
 }  // namespace dynalab

@@ -1,6 +1,7 @@
 #include "core/agents/latent/latent_probe.h"
 
 #include <Eigen/Dense>
+#include <cmath>
 #include <stdexcept>
 
 
@@ -48,18 +49,24 @@ HeldOutFrames collect_held_out(const Env& pixels_env, int rollouts, int steps, R
     LatentModel::Mat O(T + 1, o[0].size()), A(T, as.dim());
     Eigen::MatrixXd Y(T + 1, truth[0].size());
     for (int t = 0; t <= T; ++t) O.row(t) = o[size_t(t)].cast<float>().transpose(), Y.row(t) = truth[size_t(t)].transpose();
-    for (int t = 0; t < T; ++t)
-      for (int d = 0; d < as.dim(); ++d)
-        A(t, d) = float(2 * (acts[size_t(t)][d] - as.low[d]) / (as.high[d] - as.low[d]) - 1);
-    h.obs.push_back(O), h.actions.push_back(A), h.truth.push_back(Y);
+    for (int t = 0; t < T; ++t) A.row(t) = acts[size_t(t)].cast<float>().transpose();
+    h.obs.push_back(O), h.actions.push_back(UnitActions(as.low, as.high)(A)), h.truth.push_back(Y);
     h.rewards.push_back(Eigen::Map<const Eigen::VectorXd>(rewards.data(), T));
   }
   return h;
 }
 
-double linear_probe_r2(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, double ridge) {
-  const Eigen::Index n = X.rows(), train = (n + 1) / 2, test = n / 2;
+Eigen::VectorXd linear_probe_r2_per_target(const Eigen::MatrixXd& X_raw, const Eigen::MatrixXd& Y, double ridge) {
+  const Eigen::Index n = X_raw.rows(), train = (n + 1) / 2, test = n / 2;
   if (test < 2) throw std::invalid_argument("linear_probe_r2: at least 4 rows");
+  // Each column standardised first, so the penalty means the same for a latent of any scale (an
+  // untrained encoder's tiny z would otherwise be shrunk to nothing by the ridge alone).
+  const Eigen::RowVectorXd mean = X_raw.colwise().mean();
+  Eigen::MatrixXd X = X_raw.rowwise() - mean;
+  for (Eigen::Index j = 0; j < X.cols(); ++j) {
+    const double sd = std::sqrt(X.col(j).squaredNorm() / double(n));
+    X.col(j) /= sd > 1e-12 ? sd : 1.0;
+  }
   Eigen::MatrixXd Xa(train, X.cols() + 1), Ya(train, Y.cols()), Xt(test, X.cols() + 1), Yt(test, Y.cols());
   for (Eigen::Index i = 0; i < n; ++i) {
     auto& xs = i % 2 == 0 ? Xa : Xt;
@@ -71,13 +78,16 @@ double linear_probe_r2(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, doubl
   G.diagonal().head(X.cols()).array() += ridge * double(train);
   const Eigen::MatrixXd W = G.ldlt().solve(Xa.transpose() * Ya);
   const Eigen::MatrixXd residual = Yt - Xt * W;
-  double r2 = 0;
+  Eigen::VectorXd r2(Y.cols());
   for (Eigen::Index j = 0; j < Y.cols(); ++j) {
-    const double mean = Yt.col(j).mean();
-    const double total = (Yt.col(j).array() - mean).square().sum();
-    r2 += 1 - residual.col(j).squaredNorm() / std::max(total, 1e-12);
+    const double total = (Yt.col(j).array() - Yt.col(j).mean()).square().sum();
+    r2[j] = 1 - residual.col(j).squaredNorm() / std::max(total, 1e-12);
   }
-  return r2 / double(Y.cols());
+  return r2;
+}
+
+double linear_probe_r2(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, double ridge) {
+  return linear_probe_r2_per_target(X, Y, ridge).mean();
 }
 
 double reward_r2(const LatentModel& model, const HeldOutFrames& h, double reward_shift, double reward_scale) {

@@ -35,9 +35,12 @@ struct HeldOutFrames {
 /// pixel_layout(); std::invalid_argument otherwise), reset from Rng `rng`'s draws.
 HeldOutFrames collect_held_out(const Env& pixels_env, int rollouts, int steps, Rng& rng);
 
-/// R^2 (mean over the target columns) of a ridge regression (penalty `ridge`, with a bias) from
-/// the rows of X to Y, fitted on the even rows and scored on the odd rows.
+/// R^2 (mean over the target columns) of a ridge regression (penalty `ridge` per row, with a
+/// bias) from the rows of X, each column standardised, to Y, fitted on the even rows and scored
+/// on the odd rows. Invariant to the scale of each column of X.
 double linear_probe_r2(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, double ridge = 1e-3);
+/// The same probe's R^2 per target column of Y.
+Eigen::VectorXd linear_probe_r2_per_target(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, double ridge = 1e-3);
 
 /// R^2 of the reward head's one-step prediction r(g(o_t), a_t) (unscaled by reward_shift +
 /// reward_scale * r^) against the held-out rewards.
