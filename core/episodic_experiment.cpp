@@ -185,15 +185,22 @@ std::shared_ptr<const Snapshot> EpisodicExperiment::snapshot() const {
       s->returns.push_back(row.ret);
       s->metrics.push_back(metric_values(row, s->metric_columns));
     }
-  // Between an episode's end and the next tick the snapshot still shows that episode.
-  const std::string episodes = std::to_string(episode_pending_ ? episode_ : episode_ + 1) +
+  // Between an episode's end and the next tick the snapshot still shows that episode; a
+  // finished run shows its last one (not "11 / 10").
+  const bool ended = episode_pending_ || finished_;
+  const std::string episodes = std::to_string(ended ? episode_ : episode_ + 1) +
                                (cfg_.steps > 0 ? "" : " / " + std::to_string(cfg_.episodes)) +
-                               (episode_pending_ ? " (ended)" : "");
+                               (finished_ ? " (run finished)" : episode_pending_ ? " (ended)" : "");
   s->stats = {{"run", std::to_string(run_ + 1) + " / " + std::to_string(cfg_.runs)},
               {"episode", episodes},
               {"steps this episode", std::to_string(current_.steps())},
               {"return this episode", format_number(current_.total_reward())}};
   agent_->publish(*s);
+  // An agent may have begun its after-episode work (a refit) when the last episode ended; no
+  // tick runs it once the run is over, so its phase would read "fitting" forever.
+  if (finished_)
+    for (auto& stat : s->stats)
+      if (stat.first == "phase") stat.second = "run finished";
   return s;
 }
 

@@ -103,6 +103,31 @@ TEST_CASE("a short pixel run is deterministic, fits twice and publishes its film
   CHECK(v.latent_points.size() == 4 * 13);  // 4 held-out rollouts of 12 steps, 13 frames each
   CHECK(v.reconstruction.size() == 256);
   CHECK(v.colour_name == "angle (rad)");
+  // Lesson 33's plot: one dot per true-state dim, the values metrics.csv's probe_r2_<name> holds.
+  const Figure* probe = nullptr;
+  for (const Figure& f : snap->figures)
+    if (f.id == "probe_r2") probe = &f;
+  REQUIRE(probe);
+  CHECK(probe->points);
+  CHECK(probe->x_label == "true-state dimension: 1 cos_theta, 2 sin_theta, 3 theta_dot");
+  REQUIRE(probe->series.size() == 1);
+  CHECK(probe->series[0].x == std::vector<double>{1, 2, 3});
+  const auto cols = a->agent().metric_columns();
+  const auto& last = a->episodes().back().agent_metrics;
+  for (size_t j = 0; j < 3; ++j) {
+    const std::string name = std::vector<std::string>{"cos_theta", "sin_theta", "theta_dot"}[j];
+    const size_t at = size_t(std::find(cols.begin(), cols.end(), "probe_r2_" + name) - cols.begin());
+    REQUIRE(at >= 4);
+    CHECK(probe->series[0].y[j] == last[at - 4]);  // agent_metrics omit steps, env_steps, return, terminated
+  }
+  // A finished run's status: its last episode, and no stale "fitting" phase.
+  auto stat = [&](const std::string& key) {
+    for (const auto& [k, val] : snap->stats)
+      if (k == key) return val;
+    return std::string("missing");
+  };
+  CHECK(stat("episode") == "2 / 2 (run finished)");
+  CHECK(stat("phase") == "run finished");
 }
 
 TEST_CASE("the output files hold every run, and a second write replaces them instead of appending") {

@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 
+#include "app/gui/text_wrap.h"
+
 namespace dynalab {
 
 namespace {
@@ -62,15 +64,13 @@ void draw_claims(const LessonStep& step, const std::vector<ClaimResult>* results
     const ClaimResult* r = results && i < results->size() ? &(*results)[i] : nullptr;
     mark(dl, ImGui::GetCursorScreenPos(), s, r, line_scale);
     ImGui::Indent(indent);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(c.says.c_str());
+    text_wrapped_at_spaces(c.says);
     const std::string under = r ? claim_result_text(c, *r) : "measured at the pause";
     ImGui::PushStyleColor(ImGuiCol_Text, r ? (r->holds ? ImVec4(0, 0.45f, 0.12f, 1)
                                                        : ImVec4(0.75f, 0.05f, 0.05f, 1))
                                            : ImGui::GetStyle().Colors[ImGuiCol_TextDisabled]);
-    ImGui::TextUnformatted(under.c_str());
+    text_wrapped_at_spaces(under);
     ImGui::PopStyleColor();
-    ImGui::PopTextWrapPos();
     ImGui::Unindent(indent);
   }
 }

@@ -11,6 +11,7 @@
 
 #include "app/gui/app.h"
 #include "app/gui/claims_list.h"
+#include "app/gui/text_wrap.h"
 #include "core/lesson_gate.h"
 #include "core/lesson_step_run.h"
 #include "envs/registry.h"
@@ -61,13 +62,11 @@ void apply_overlays(const std::vector<std::string>& names, QTableOverlayOptions&
 void draw_narrative(const LessonStep& step, const Fonts& fonts, bool presentation) {
   ImGui::PushFont(fonts.big);
   ImGui::PushStyleColor(ImGuiCol_Text, ImVec4(0.05f, 0.15f, 0.45f, 1));
-  ImGui::TextWrapped("%s", step.title.c_str());
+  text_wrapped_at_spaces(step.title);
   ImGui::PopStyleColor();
   ImGui::PopFont();
   ImGui::PushFont(presentation ? fonts.ui : fonts.big);
-  ImGui::PushTextWrapPos(0);
-  ImGui::TextUnformatted(step.narrative.c_str());
-  ImGui::PopTextWrapPos();
+  text_wrapped_at_spaces(step.narrative);
   if (!step.question.empty()) {
     // The question, on a highlighted band.
     ImDrawList* dl = ImGui::GetWindowDrawList();
@@ -76,9 +75,7 @@ void draw_narrative(const LessonStep& step, const Fonts& fonts, bool presentatio
     const ImVec2 a = ImGui::GetCursorScreenPos();
     ImGui::Dummy(ImVec2(0, 2));
     ImGui::PushStyleColor(ImGuiCol_Text, kQuestionText);
-    ImGui::PushTextWrapPos(0);
-    ImGui::TextUnformatted(("? " + step.question).c_str());
-    ImGui::PopTextWrapPos();
+    text_wrapped_at_spaces("? " + step.question);
     ImGui::PopStyleColor();
     ImGui::Dummy(ImVec2(0, 2));
     const ImVec2 b(a.x + ImGui::GetContentRegionAvail().x, ImGui::GetCursorScreenPos().y);

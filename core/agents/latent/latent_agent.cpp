@@ -211,6 +211,27 @@ void LatentAgent::add_figures(std::vector<Figure>& figures, const AgentClock&) c
     rep.x = curve_fit_, rep.y = curve_repeat_;
     figures.push_back(std::move(f));
   }
+  if (probe_r2_per_target_.size() == Eigen::Index(truth_names_.size()) && !truth_names_.empty()) {
+    // Lesson 33's point at a glance: which parts of the true state z holds. One dot per
+    // true-state dimension (a category, so no line), on one fixed range so that side-by-side
+    // variants compare by eye; an R^2 below the range (a probe worse than the mean) is clipped.
+    Figure f;
+    f.id = "probe_r2";
+    f.title = "Linear probe z -> true state: R^2 per dimension (held out, latest fit)";
+    f.x_label = "true-state dimension:";
+    for (size_t j = 0; j < truth_names_.size(); ++j)
+      f.x_label += (j ? ", " : " ") + std::to_string(j + 1) + " " + truth_names_[j];
+    f.y_label = "R^2 (1: read exactly, 0: no better than the mean)";
+    f.points = true;
+    f.y_lo = -0.2;
+    f.y_hi = 1.05;
+    Series& r = f.series_named("probe R^2");
+    for (size_t j = 0; j < truth_names_.size(); ++j) {
+      r.x.push_back(double(j + 1));
+      r.y.push_back(probe_r2_per_target_[Eigen::Index(j)]);
+    }
+    figures.push_back(std::move(f));
+  }
   if (!k_model_.empty()) {
     Figure f;
     f.id = "k_step_error";
