@@ -141,4 +141,56 @@ Color series_color(int i) {
   return kPalette[((i % 8) + 8) % 8];
 }
 
+int data_under_box(const Figure& fig, const FigureSurface& surface, double x0, double y0,
+                   double w, double h) {
+  int n = 0;
+  auto inside = [&](double px, double py) {
+    return px >= x0 && px <= x0 + w && py >= y0 && py <= y0 + h;
+  };
+  for (size_t i = 0; i < fig.series.size(); ++i) {
+    const Series& s = fig.series[i];
+    const bool line = surface.draws_line(i);
+    const size_t m = std::min(s.x.size(), s.y.size());
+    for (size_t k = 0; k < m; ++k) {
+      const double y = plotted_y(fig, s.y[k]);
+      if (!std::isfinite(y) || !std::isfinite(plotted_x(fig, s.x[k]))) continue;
+      const double ax = surface.sx(s.x[k]), ay = surface.sy(y);
+      n += inside(ax, ay);
+      if (line && k + 1 < m && m < 2000) {
+        const double y2 = plotted_y(fig, s.y[k + 1]);
+        if (!std::isfinite(y2) || !std::isfinite(plotted_x(fig, s.x[k + 1]))) continue;
+        // A sample every ~3 px along the segment, so a steep line cannot slip between them.
+        const double bx = surface.sx(s.x[k + 1]), by = surface.sy(y2);
+        const int steps = std::clamp(int(std::hypot(bx - ax, by - ay) / 3.0), 1, 400);
+        for (int j = 1; j < steps; ++j) {
+          const double t = double(j) / steps;
+          n += inside(ax * (1 - t) + bx * t, ay * (1 - t) + by * t);
+        }
+      }
+    }
+  }
+  return n;
+}
+
+LegendSpot best_legend_corner(const Figure& fig, const FigureSurface& surface, double left,
+                              double top, double right, double bottom, double w, double h,
+                              double pad, double margin) {
+  const double x_right = right - w - pad, x_left = left + pad;
+  const double y_top = top + pad, y_bottom = bottom - h - pad;
+  const LegendSpot corners[4] = {{x_right, y_top}, {x_left, y_top}, {x_right, y_bottom},
+                                 {x_left, y_bottom}};
+  LegendSpot best;
+  for (const double m : {margin, 0.0}) {
+    best = corners[0];
+    best.covered = data_under_box(fig, surface, best.x - m, best.y - m, w + 2 * m, h + 2 * m);
+    for (int c = 1; c < 4 && best.covered > 0; ++c) {
+      const int n = data_under_box(fig, surface, corners[c].x - m, corners[c].y - m, w + 2 * m,
+                                   h + 2 * m);
+      if (n < best.covered) best = {corners[c].x, corners[c].y, n};
+    }
+    if (best.covered == 0) return best;
+  }
+  return best;
+}
+
 }  // namespace dynalab

@@ -3,6 +3,7 @@
 // exporter later): data bounds, "nice" axis ticks, tick labels and series colours, so a plot
 // looks the same on screen and on paper.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,5 +50,32 @@ std::string format_tick(double value, double step);
 
 /// The colour of series i, from a colour-blind-safe palette (Okabe-Ito), cycled.
 Color series_color(int i);
+
+/// A renderer's mapping of a figure onto its surface (pixels, y down): sx takes data x, sy
+/// takes plotted y (plotted_y); draws_line(i) is false for a series drawn as dots only.
+struct FigureSurface {
+  std::function<double(double)> sx, sy;
+  std::function<bool(size_t)> draws_line;
+};
+
+/// How much of fig's data lies under the box [x0, x0 + w] x [y0, y0 + h] on `surface`: every
+/// finite point, and along each line segment a sample every ~3 px, so a line passing under the
+/// box counts, not only its points.
+int data_under_box(const Figure& fig, const FigureSurface& surface, double x0, double y0,
+                   double w, double h);
+
+/// Where a w x h legend box goes inside the axes [left, right] x [top, bottom], `pad` off the
+/// frame: the first corner with the least data under it, in the order top right, top left,
+/// bottom right, bottom left; a corner free even with the box grown by `margin` on every side
+/// (a line just outside the box still crowds it) wins first. `covered`: the data samples under
+/// the chosen box (0: an empty corner). The GUI's plot widget and the SVG export both place
+/// their legends with it, so a legend covers no curve on screen or on a slide.
+struct LegendSpot {
+  double x = 0, y = 0;  ///< the box's top-left
+  int covered = 0;
+};
+LegendSpot best_legend_corner(const Figure& fig, const FigureSurface& surface, double left,
+                              double top, double right, double bottom, double w, double h,
+                              double pad, double margin);
 
 }  // namespace dynalab

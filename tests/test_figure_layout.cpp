@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/figure.h"
+#include "core/export/figure_svg.h"
 #include "core/figure_layout.h"
 
 namespace test_figure_layout {
@@ -112,4 +113,39 @@ TEST_CASE("side-by-side variants: runs share a plot, fixed-colour series get one
   CHECK(out[2].series[0].colour == 5);
 }
 
+TEST_CASE("a legend goes to the corner with no curve under it, on screen and in the SVG") {
+  // k_step_error's shape: a curve rising into the top right corner, one flat low curve.
+  Figure f;
+  f.id = "legend_corner";
+  for (int k = 1; k <= 10; ++k) {
+    Series& rise = f.series_named("repeat the last frame");
+    rise.x.push_back(k), rise.y.push_back(std::sqrt(double(k)));
+  }
+  for (int k = 1; k <= 10; ++k) {
+    Series& flat = f.series_named("latent model");
+    flat.x.push_back(k), flat.y.push_back(1.2);
+  }
+  // Axes [0, 100] x [0, 100] pixels, y down; data x 1..10, y 1..sqrt(10).
+  const FigureSurface surface{[](double x) { return (x - 1) / 9 * 100; },
+                              [](double y) { return 100 - (y - 1) / (std::sqrt(10.0) - 1) * 100; },
+                              [](size_t) { return true; }};
+  CHECK(data_under_box(f, surface, 60, 0, 40, 20) > 0);  // the rising curve's end is top right
+  const LegendSpot spot = best_legend_corner(f, surface, 0, 0, 100, 100, 40, 20, 2, 2);
+  CHECK(spot.covered == 0);
+  CHECK(spot.x == 2);  // top left: free, and first in the order after top right
+  CHECK(spot.y == 2);
+  // A curve crossing the box between two points counts, not only points under it.
+  CHECK(data_under_box(f, surface, 2, 85, 6, 12) > 0);
+  // Dots only: the segments between points are not drawn, so not counted.
+  const FigureSurface dots{surface.sx, surface.sy, [](size_t) { return false; }};
+  CHECK(data_under_box(f, dots, 2, 85, 6, 12) == 0);
+  // The SVG export places its legend box by the same rule: not at the top right.
+  const std::string svg = figure_to_svg(f);
+  const size_t rect = svg.find("fill-opacity=\"0.85\"");
+  REQUIRE(rect != std::string::npos);
+  const size_t x_at = svg.rfind("<rect x=\"", rect);
+  CHECK(std::stod(svg.substr(x_at + 9)) < 200);  // left half of the 640 px default plot
+}
+
 }  // namespace test_figure_layout
+

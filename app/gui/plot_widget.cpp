@@ -89,7 +89,6 @@ struct PlotArea {
   void grid_and_ticks(const std::vector<double>& yticks, double ystep) const;
   void fills() const;
   void lines() const;
-  int covered(float x0, float y0, float bw, float bh) const;
   int best_corner(Legend& g) const;
   void legend(const Legend& g) const;
   void hover_readout() const;
@@ -202,37 +201,6 @@ void PlotArea::lines() const {
   }
 }
 
-// How much of the data lies under a legend box at (x0, y0). Lines are sampled along their
-// segments, so a line under the box counts, not only its points.
-int PlotArea::covered(float x0, float y0, float bw, float bh) const {
-  int n = 0;
-  auto inside = [&](float px, float py) {
-    return px >= x0 && px <= x0 + bw && py >= y0 && py <= y0 + bh;
-  };
-  for (size_t i = 0; i < fig.series.size(); ++i) {
-    const Series& s = fig.series[i];
-    const bool line = !style_of(i).points;
-    const size_t m = std::min(s.x.size(), s.y.size());
-    for (size_t k = 0; k < m; ++k) {
-      const double y = plotted_y(fig, s.y[k]);
-      if (!std::isfinite(y) || !std::isfinite(px(s.x[k]))) continue;
-      n += inside(sx(s.x[k]), sy(y));
-      if (line && k + 1 < m && m < 2000) {
-        const double y2 = plotted_y(fig, s.y[k + 1]);
-        if (!std::isfinite(y2) || !std::isfinite(px(s.x[k + 1]))) continue;
-        // A sample every ~3 px along the segment, so a steep line cannot slip between them.
-        const float ax = sx(s.x[k]), ay = sy(y), bx = sx(s.x[k + 1]), by = sy(y2);
-        const int steps = std::clamp(int(std::hypot(bx - ax, by - ay) / 3.0f), 1, 400);
-        for (int j = 1; j < steps; ++j) {
-          const float t = float(j) / steps;
-          n += inside(ax * (1 - t) + bx * t, ay * (1 - t) + by * t);
-        }
-      }
-    }
-  }
-  return n;
-}
-
 Legend measure_legend(const Figure& fig, const PlotStyle& style, float fh) {
   Legend g;
   for (size_t i = 0; i < fig.series.size(); ++i) {
@@ -273,26 +241,16 @@ void PlotArea::legend(const Legend& g) const {
   }
 }
 
-// The corner of the axes with the least data under a legend box of g's size: top right, top
-// left, bottom right, bottom left; returns the data samples under it (0: an empty corner).
+// The corner of the axes with the least data under a legend box of g's size
+// (best_legend_corner); returns the data samples under it (0: an empty corner).
 int PlotArea::best_corner(Legend& g) const {
-  const float x_right = right - g.w - fh * 0.3f, x_left = left + fh * 0.3f;
-  const float y_top = top + fh * 0.3f, y_bottom = bottom - g.h - fh * 0.3f;
-  const ImVec2 corners[4] = {ImVec2(x_right, y_top), ImVec2(x_left, y_top),
-                             ImVec2(x_right, y_bottom), ImVec2(x_left, y_bottom)};
-  // A line just outside the box still crowds it: prefer a corner free even with the box grown by
-  // a third of a line, then one free of data under the box itself.
-  for (const float m : {fh * 0.35f, 0.0f}) {
-    const auto under = [&](ImVec2 at) {
-      return covered(at.x - m, at.y - m, g.w + 2 * m, g.h + 2 * m);
-    };
-    g.at = corners[0];
-    int least = under(g.at);
-    for (int c = 1; c < 4 && least > 0; ++c)
-      if (const int n = under(corners[c]); n < least) least = n, g.at = corners[c];
-    if (least == 0 || m == 0.0f) return least;
-  }
-  return 0;
+  const FigureSurface surface{[this](double x) { return double(sx(x)); },
+                              [this](double y) { return double(sy(y)); },
+                              [this](size_t i) { return !style_of(i).points; }};
+  const LegendSpot spot = best_legend_corner(fig, surface, left, top, right, bottom, g.w, g.h,
+                                             fh * 0.3f, fh * 0.35f);
+  g.at = ImVec2(float(spot.x), float(spot.y));
+  return spot.covered;
 }
 
 // Hover read-out: a guide at the mouse x and the nearest point of every series.

@@ -126,12 +126,19 @@ std::string figure_to_svg(const Figure& f, int width, int height) {
          colour + "\" stroke-width=\"2\" stroke-linejoin=\"round\" clip-path=\"url(#" + clip + ")\"/>\n";
     if (!dots.empty()) s += "<g fill=\"" + colour + "\" clip-path=\"url(#" + clip + ")\">" + dots + "</g>\n";
   }
-  // Legend, top right inside the plot, as wide as its longest label (about 7 px a character).
+  // Legend: inside the plot, in the corner with the least data under it (best_legend_corner,
+  // as on screen), on a white box; as wide as its longest label (about 7 px a character).
   size_t longest = 0;
   for (const Series& se : f.series) longest = std::max(longest, se.label.size());
-  const double lx = left + pw - std::max(160.0, 7.0 * double(longest) + 40), ly = top + 10;
+  const double lw = 7.0 * double(longest) + 40, lh = 18.0 * double(f.series.size()) + 4;
+  const FigureSurface surface{sx, sy, [&](size_t i) { return !f.points && !f.series[i].markers; }};
+  const LegendSpot spot = best_legend_corner(f, surface, left, top, left + pw, top + ph, lw, lh, 6, 6);
+  if (!f.series.empty())
+    s += "<rect x=\"" + num(spot.x) + "\" y=\"" + num(spot.y) + "\" width=\"" + num(lw) + "\" height=\"" + num(lh) +
+         "\" fill=\"white\" fill-opacity=\"0.85\"/>\n";
+  const double lx = spot.x + 6, ly = spot.y + 11;
   for (size_t i = 0; i < f.series.size(); ++i) {
-    const double y = ly + 18 * i;
+    const double y = ly + 18 * double(i);
     s += "<line x1=\"" + num(lx) + "\" y1=\"" + num(y) + "\" x2=\"" + num(lx + 22) + "\" y2=\"" + num(y) + "\" stroke=\"" +
          rgb(series_color(f.series[i].colour >= 0 ? f.series[i].colour : int(i))) +
          "\" stroke-width=\"3\"/>\n";
