@@ -209,6 +209,19 @@ std::string renamed_error(const std::string& text, const std::vector<std::string
 }
 }  // namespace
 
+TEST_CASE("a key of another planner optimizer, left by --set planner.optimizer, names the optimizers and the way out") {
+  CHECK(renamed_error(R"({"planner": {"optimizer": "cem", "horizon": 25, "population": 200, "elites": 20}})",
+                      {"planner.optimizer=mppi"}) ==
+        "experiment.json: planner.elites: expected no \"elites\" with optimizer \"mppi\" (a key of cem; to switch "
+        "optimizers set the whole section, e.g. --set 'planner={\"optimizer\":\"mppi\",\"horizon\":25}')");
+  // A key several optimizers share is named with all of them.
+  CHECK(renamed_error(R"({"planner": {"optimizer": "cem", "population": 200}})", {"planner.optimizer=ilqr"})
+            .find("planner.population: expected no \"population\" with optimizer \"ilqr\" (a key of random_shooting, cem, mppi;") !=
+        std::string::npos);
+  CHECK(renamed_error(R"({"planner": {"optimizer": "cem", "population": 200}})", {"planner.optimizer=mppi"}) ==
+        "(no error)");
+}
+
 TEST_CASE("a renamed key fails with one line naming the file, the old key and the new key") {
   CHECK(renamed_error(R"({"planner": {"kind": "cem", "elites": 20}})") ==
         "experiment.json: planner.kind was renamed to planner.optimizer");

@@ -9,11 +9,13 @@
 // class and config struct, a field below and one line in the table.
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
+#include "core/live_edit.h"
 #include "core/planning/cem_planner.h"
 #include "core/planning/ilqr_planner.h"
 #include "core/planning/mppi_planner.h"
@@ -69,6 +71,27 @@ struct PlannerConfig {
     for_each_optimizer([&](const auto& line) {
       if (optimizer == line.name) (this->*line.fields).visit(v);
     });
+    // A key of another optimizer, most often the file's after --set planner.optimizer=... has
+    // switched optimizers: said so, with the way to switch, instead of a bare "unknown key".
+    if constexpr (requires { v.has(""); v.fail(std::string(), std::string()); }) {
+      std::map<std::string, Apply> chosen;
+      std::map<std::string, std::string> owners;  // another optimizer's key -> its optimizers
+      for_each_optimizer([&](const auto& line) {
+        if (optimizer == line.name) chosen = config_applies(this->*line.fields);
+      });
+      for_each_optimizer([&](const auto& line) {
+        if (optimizer == line.name) return;
+        for (const auto& [key, apply] : config_applies(this->*line.fields))
+          if (!chosen.count(key) && v.has(key.c_str()))
+            owners[key] += std::string(owners[key].empty() ? "" : ", ") + line.name;
+      });
+      if (!owners.empty()) {
+        const auto& [key, of] = *owners.begin();
+        v.fail(key, "no \"" + key + "\" with optimizer \"" + optimizer + "\" (a key of " + of +
+                        "; to switch optimizers set the whole section, e.g. --set 'planner={\"optimizer\":\"" +
+                        optimizer + "\",\"horizon\":" + std::to_string(horizon) + "}')");
+      }
+    }
     // The candidates' action sequences are held in memory: population x horizon is bounded so
     // a config cannot ask for gigabytes (per action dimension, 4 bytes each, a few copies).
     if constexpr (requires { v.fail(std::string(), std::string()); })
