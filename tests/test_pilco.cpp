@@ -299,13 +299,44 @@ TEST_CASE("pilco: bad config is a one-line error naming the key") {
            {"model.type=ensemble", "model.type"},
            {"cem_elites=30", "cem_elites"},
            {"policy_optimizer=bfgs", "policy_optimizer"},
-           {"cost_target=[1,0]", "cost_weights"}}) {
+           {"cost_target=[1,0]", "cost_weights"},
+           {"dropout=1", "dropout"},
+           {"dropout=0.25 policy_hidden=[]", "dropout"}}) {
     const std::string& set = bad.first;
     CAPTURE(set);
-    const std::string e = error_of({set});
+    std::vector<std::string> sets;
+    for (size_t at = 0, end; at < set.size(); at = end + 1) {
+      end = std::min(set.find(' ', at), set.size());
+      sets.push_back(set.substr(at, end - at));
+    }
+    const std::string e = error_of(sets);
     CHECK(e.find(bad.second) != std::string::npos);
     CHECK(e.find('\n') == std::string::npos);
   }
 }
 
+TEST_CASE("pilco dropout: whole hidden units of the last layer, kept ones scaled by 1 / (1 - p)") {
+  TanhPolicy pi(3, Vec::Constant(1, -2.5), Vec::Constant(1, 2.5), {400, 1000});
+  Rng init(3);
+  pi.init(init);
+  Rng rng(7);
+  CHECK(pi.dropout_mask(0, rng) == Eigen::VectorXd::Ones(pi.params().size()));
+  const Eigen::VectorXd mask = pi.dropout_mask(0.25, rng);
+  const MlpShape& sh = pi.net().shape();
+  const long w = pi.net().w_offset(2), units = sh.fan_in(2);
+  int dropped = 0;
+  for (long i = 0; i < mask.size(); ++i) {
+    if (i >= w && i < w + units) {  // W_2 (1000 units x 1 action): one entry per unit
+      CHECK((mask[i] == 0.0 || mask[i] == 1.0 / 0.75));
+      dropped += mask[i] == 0.0;
+    } else {
+      CHECK(mask[i] == 1.0);  // earlier layers and every bias are never dropped
+    }
+  }
+  CHECK(dropped > 200);  // about 250 of 1000
+  CHECK(dropped < 300);
+  CHECK_THROWS_AS(pi.dropout_mask(1.0, rng), std::invalid_argument);
+}
+
 }  // namespace test_pilco
+

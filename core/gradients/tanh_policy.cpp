@@ -65,4 +65,19 @@ Eigen::MatrixXd TanhPolicy::obs_jacobian(const Vec& obs) const {
   return dX;
 }
 
+Eigen::VectorXd TanhPolicy::dropout_mask(double p, Rng& rng) const {
+  const MlpShape& shape = net_.shape();
+  if (!(p >= 0 && p < 1) || shape.hidden.empty())
+    throw std::invalid_argument("TanhPolicy::dropout_mask: needs 0 <= p < 1 and a hidden layer");
+  Eigen::VectorXd mask = Eigen::VectorXd::Ones(net_.params().size());
+  const int L = shape.layers() - 1, units = shape.fan_in(L);
+  for (int j = 0; j < units; ++j) {
+    const double keep = rng.uniform() < p ? 0.0 : 1.0 / (1.0 - p);
+    // W_L is units x action_dim, column-major: unit j's outgoing weights are row j.
+    for (int k = 0; k < shape.fan_out(L); ++k) mask[net_.w_offset(L) + j + long(k) * units] = keep;
+  }
+  return mask;
+}
+
 }  // namespace dynalab
+

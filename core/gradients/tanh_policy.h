@@ -55,6 +55,14 @@ class TanhPolicy {
   /// da/ds (action_dim x obs_dim) at one observation.
   Eigen::MatrixXd obs_jacobian(const Vec& obs) const;
 
+  /// Dropout of the last hidden layer's units as a mask over params(): each unit is dropped
+  /// with probability p (its outgoing weights times 0), a kept one's weights times 1 / (1 - p);
+  /// every other entry is 1. The masked policy is params() o mask, and the gradient with respect
+  /// to params() is mask o (its gradient): MC-PILCO's dropout during policy optimisation
+  /// (Amadio et al., IEEE T-RO 2022), which it uses to escape local optima. Throws
+  /// std::invalid_argument unless 0 <= p < 1 and the policy has a hidden layer.
+  Eigen::VectorXd dropout_mask(double p, Rng& rng) const;
+
  private:
   Net net_;
   Eigen::RowVectorXd mid_, half_;

@@ -78,7 +78,7 @@ PilcoAgent::PilcoAgent(const PilcoAgentConfig& cfg, const Env& env, const RunSee
       control_dt_(env.control_dt().value_or(0)),
       predicted_cost_(kNaN) {
   Rng init = seed.rng();
-  policy_.init(init);
+  policy_.init(init, cfg_.policy_init_scale);
   adam_.reset(policy_.params().size());
   // Sized from the start (sessions save fixed sizes); each trial's search restarts them.
   cem_mean_ = policy_.params();
@@ -128,10 +128,16 @@ void PilcoAgent::policy_update() {
     noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), draws);
     o.state_noise = &noise;
   }
-  const PathwiseResult p = pathwise_gradient(*particles_, cost_, policy_, starts, o);
+  // With dropout, the gradient of the dropped-out policy params o mask, carried back to params
+  // by the mask (a mask of ones changes no bit).
+  const Eigen::VectorXd mask = cfg_.dropout > 0 ? policy_.dropout_mask(cfg_.dropout, rng_)
+                                                : Eigen::VectorXd::Ones(policy_.params().size());
+  TanhPolicy dropped = policy_;
+  dropped.params() = policy_.params().cwiseProduct(mask);
+  const PathwiseResult p = pathwise_gradient(*particles_, cost_, dropped, starts, o);
   objective_ = p.objective;
   if (!p.gradient.allFinite()) return;
-  const Eigen::VectorXd ascent = -p.gradient;  // Adam minimises; the return is -cost
+  const Eigen::VectorXd ascent = -p.gradient.cwiseProduct(mask);  // Adam minimises; the return is -cost
   adam_.step(policy_.params(), ascent, cfg_.learning_rate, 0, nullptr);
 }
 

@@ -84,6 +84,12 @@ struct PilcoAgentConfig {
   /// Black-DROPS's CMA-ES do (Chatzilygeroudis et al. 2017; Auger & Hansen 2005).
   double cem_restart_below = 0.1;
   double clip_norm = 0;       ///< rescale the gradient to at most this norm (0: off)
+  /// gradient: drop each hidden unit of the policy's last hidden layer with this probability at
+  /// every Adam step (TanhPolicy::dropout_mask; MC-PILCO's 0.25). The policy that runs has none.
+  double dropout = 0;
+  /// Scale of the policy's initial last-layer weights (TanhPolicy::init): 0.1 starts near zero
+  /// torque; MC-PILCO starts its RBF policy's weights at full scale (about 1 here).
+  double policy_init_scale = 0.1;
   /// Score every policy update of a trial's search on the same particles (start states and GP
   /// draws), as PEGASUS's fixed scenarios (Ng & Jordan, UAI 2000): the search then optimises one
   /// deterministic function of the policy. Off by default: with 10 particles the search overfits
@@ -121,6 +127,10 @@ struct PilcoAgentConfig {
             "CEM: restart around the best policy once the std is below this share of cem_std");
     v.field("fixed_draws", fixed_draws, Apply::live,
             "the same particles for every update of a trial's search (PEGASUS)");
+    v.field("dropout", dropout, Range{0, 1, false, true}, Apply::live,
+            "gradient: drop probability of each policy hidden unit per Adam step (MC-PILCO)");
+    v.field("policy_init_scale", policy_init_scale, Range::closed(0, 100), Apply::on_reset,
+            "scale of the policy's initial last-layer weights");
     v.field("clip_norm", clip_norm, Range::closed(0, 1e12), Apply::live,
             "gradient norm clip (0: off)");
     v.field("policy_hidden", policy_hidden, Range::closed(1, 4096), Apply::on_reset,
@@ -141,6 +151,8 @@ struct PilcoAgentConfig {
       if (cem_elites > cem_population)
         v.fail("cem_elites", "at most cem_population = " + std::to_string(cem_population) +
                                  ", got " + std::to_string(cem_elites));
+      if (dropout > 0 && policy_hidden.empty())
+        v.fail("dropout", "0 for a policy without a hidden layer (policy_hidden is empty)");
       if (model.type != "gp")
         v.fail("model.type", "gp (PILCO propagates particles through a Gaussian process), got \"" +
                                  model.type + "\"");
