@@ -5,11 +5,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <functional>
+#include <limits>
 
 #include "core/agents/latent/frame_replay.h"
 #include "core/agents/latent/latent_probe.h"
 #include "core/episodic_experiment.h"
+#include "core/io/atomic_file.h"
 #include "core/io/csv.h"
 #include "core/session.h"
 #include "core/snapshot.h"
@@ -127,6 +131,62 @@ TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-
   const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv"};
   check_session_continues("pendulum_pixels", kSmall, 64, files);   // 60 random steps, then 8 fit ticks
   check_session_continues("pendulum_pixels", kSmall, 138, files);  // after the first of a replan's 2 iterations
+}
+
+TEST_CASE("an edited latent session is a one-line InputError naming the key, never a crash or a hang") {
+  auto a = make();
+  for (int i = 0; i < 150; ++i) a->tick();  // past the first fit, planning: a plan and two episode starts
+  const auto dir = temp_dir("latent_session_broken");
+  save_session(*a, dir / "good");
+  const Json good = Json::parse(read_file(dir / "good" / "session.json"));
+  const std::string frames = read_file(dir / "good" / "latent" / "frames.bin");
+  REQUIRE(good["state"]["agent"]["replay"]["starts"].size() == 2);
+  auto error_with = [&](const std::function<void(Json&)>& edit, const std::string& frame_bytes) -> std::string {
+    Json doc = good;
+    edit(doc["state"]["agent"]);
+    std::filesystem::remove_all(dir / "bad");
+    std::filesystem::copy(dir / "good", dir / "bad", std::filesystem::copy_options::recursive);
+    write_file_atomic(dir / "bad" / "session.json", doc.dump());
+    write_file_atomic(dir / "bad" / "latent" / "frames.bin", frame_bytes);
+    try {
+      load_session(dir / "bad", env_registry());
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+      return e.what();
+    }
+    return "(no error)";
+  };
+  auto error_of = [&](const std::function<void(Json&)>& edit) { return error_with(edit, frames); };
+  const std::string at = "session.json: state.agent.";
+  CHECK(error_of([](Json&) {}) == "(no error)");
+  CHECK(error_of([](Json& a) { a["replay"]["starts"][1] = 1e9; }).find(at + "replay.starts: expected whole step") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"] = Json::array({-1e6, 20}); }).find(at + "replay.starts: expected") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"][1] = 2.5; }).find(at + "replay.starts: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"] = Json::array(), a["replay"]["obs_starts"] = Json::array(); })
+            .find(at + "replay.starts: expected at least one episode start") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"] = Json::array({0}); }).find(at + "replay.obs_starts: expected 1 values") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["obs_starts"][1] = 1e9; }).find(at + "replay.obs_starts: expected starts[e] + e") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["actions"] = Json::array(), a["replay"]["rewards"] = Json::array(); })
+            .find(at + "replay.starts: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["actions"].erase(0); }).find(at + "replay.actions: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["plan"] = Json::array(), a["need_plan"] = false; }).find(at + "plan: expected 6 values") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["planner_mean"] = Json::array({0.0}); }).find(at + "planner_mean: expected 6 values") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["train_remaining"] = 2147483647; }).find(at + "train_remaining: expected an integer in [0, 40]") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
+  const size_t frame_bytes = good["state"]["obs"].size() * sizeof(float);
+  CHECK(error_with([](Json&) {}, frames.substr(0, frames.size() - frame_bytes))
+            .find("latent/frames.bin: expected ") != std::string::npos);
+  std::string nan_frames = frames;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(nan_frames.data(), &nan, sizeof nan);
+  CHECK(error_with([](Json&) {}, nan_frames).find("latent/frames.bin: expected gray levels in [0, 1]") != std::string::npos);
 }
 
 TEST_CASE("the latent family refuses an env without pixels in one line naming the key") {
