@@ -143,7 +143,7 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   REQUIRE(good["state"]["agent"]["replay"]["starts"].size() == 2);
   auto error_with = [&](const std::function<void(Json&)>& edit, const std::string& frame_bytes) -> std::string {
     Json doc = good;
-    edit(doc["state"]["agent"]);
+    edit(doc["state"]);
     std::filesystem::remove_all(dir / "bad");
     std::filesystem::copy(dir / "good", dir / "bad", std::filesystem::copy_options::recursive);
     write_file_atomic(dir / "bad" / "session.json", doc.dump());
@@ -156,7 +156,9 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
     }
     return "(no error)";
   };
-  auto error_of = [&](const std::function<void(Json&)>& edit) { return error_with(edit, frames); };
+  auto error_of = [&](const std::function<void(Json&)>& edit) {
+    return error_with([&](Json& state) { edit(state["agent"]); }, frames);
+  };
   const std::string at = "session.json: state.agent.";
   CHECK(error_of([](Json&) {}) == "(no error)");
   CHECK(error_of([](Json& a) { a["replay"]["starts"][1] = 1e9; }).find(at + "replay.starts: expected whole step") !=
@@ -180,6 +182,12 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
         std::string::npos);
   CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
   CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
+  for (double bad : {0.0, 3.0, 1e8, 2.5}) {  // the pixels env's L (inner state length): right total, wrong layout
+    CAPTURE(bad);
+    CHECK(error_with([&](Json& state) { state["env_state"][0] = bad; }, frames)
+              .find("session.json: state.env_state: expected a state of this env (pixels: set_state: expected [L = ") !=
+          std::string::npos);
+  }
   const size_t frame_bytes = good["state"]["obs"].size() * sizeof(float);
   CHECK(error_with([](Json&) {}, frames.substr(0, frames.size() - frame_bytes))
             .find("latent/frames.bin: expected ") != std::string::npos);
