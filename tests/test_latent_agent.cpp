@@ -197,6 +197,37 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   CHECK(error_with([](Json&) {}, nan_frames).find("latent/frames.bin: expected gray levels in [0, 1]") != std::string::npos);
 }
 
+TEST_CASE("the latent family's sizes are bounded at config time, each error naming its key") {
+  auto error_of = [](const std::vector<std::string>& sets) -> std::string {
+    try {
+      make_episodic("pendulum_pixels", sets);
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+      return e.what();
+    }
+    return "(no error)";
+  };
+  std::string layers = "[4096";
+  for (int i = 1; i < 2000; ++i) layers += ",4096";
+  layers += "]";
+  CHECK(error_of({"model.dynamics_hidden=" + layers}).find("model.dynamics_hidden: expected at most 64 hidden layers") !=
+        std::string::npos);
+  CHECK(error_of({"model.decoder_hidden=[4096,4096,4096,4096]"})
+            .find("model.decoder_hidden: expected at most 20000000 weights") != std::string::npos);
+  CHECK(error_of({"planner.population=1000000", "planner.horizon=10"})
+            .find("planner.population: expected population x max(horizon, latent_dim, widest") != std::string::npos);
+  CHECK(error_of({"planner.horizon=10000"}).find("planner.horizon: expected planner.population x horizon x the latent step") !=
+        std::string::npos);
+  CHECK(error_of({"latent.held_out_rollouts=10000", "latent.held_out_steps=10000"})
+            .find("latent.held_out_rollouts: expected held_out_rollouts x (held_out_steps + 1) at most 10000 frames") !=
+        std::string::npos);
+  CHECK(error_of({"latent.held_out_rollouts=1", "latent.held_out_steps=2", "latent.prediction_steps=1"})
+            .find("latent.held_out_rollouts: expected held_out_rollouts x (held_out_steps + 1) at least 4 frames") !=
+        std::string::npos);
+  CHECK(error_of({"latent.held_out_rollouts=1", "latent.held_out_steps=3", "latent.prediction_steps=1"}) == "(no error)");
+  CHECK(error_of({"planner.horizon=100"}) == "(no error)");  // four times the preset's: still allowed
+}
+
 TEST_CASE("the latent family refuses an env without pixels in one line naming the key") {
   const auto dir = temp_dir("latent_bad_env");
   const auto path = dir / "state_pendulum.json";

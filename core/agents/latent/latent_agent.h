@@ -84,10 +84,44 @@ struct LatentAgentConfig {
     v.section("latent", latent);
     v.section("model", model);
     v.section("planner", planner);
-    if constexpr (requires { v.fail(std::string(), std::string()); })
+    if constexpr (requires { v.fail(std::string(), std::string()); }) {
       if (latent.held_out_steps < latent.prediction_steps)
         v.fail("latent.held_out_steps", "at least latent.prediction_steps (" + std::to_string(latent.prediction_steps) + ")");
+      // The held-out set is kept whole (frames of the env's size) and encoded at once.
+      const long long held_out = (long long)latent.held_out_rollouts * (latent.held_out_steps + 1);
+      if (held_out > kMaxHeldOutFrames)
+        v.fail("latent.held_out_rollouts", "held_out_rollouts x (held_out_steps + 1) at most " +
+                                               std::to_string(kMaxHeldOutFrames) + " frames, got " + std::to_string(held_out));
+      // The linear probe fits on one half of the held-out frames and scores on the other.
+      if (held_out < 4)
+        v.fail("latent.held_out_rollouts", "held_out_rollouts x (held_out_steps + 1) at least 4 frames (the probe fits on "
+                                           "half and scores on half), got " + std::to_string(held_out));
+      // Every candidate's latent and each layer's activations are a row of the planner's batch,
+      // as in the MPC family's rollout limit (PlannerConfig::kMaxRolloutCells).
+      int widest = std::max(planner.horizon, model.latent_dim);
+      for (const std::vector<int>* h : {&model.dynamics_hidden, &model.reward_hidden})
+        for (int w : *h) widest = std::max(widest, w);
+      const long long cells = (long long)planner.population() * widest;
+      if (cells > PlannerConfig::kMaxRolloutCells)
+        v.fail("planner.population", "population x max(horizon, latent_dim, widest dynamics or reward layer) at most " +
+                                         std::to_string(PlannerConfig::kMaxRolloutCells) + ", got " +
+                                         std::to_string(planner.population()) + " x " + std::to_string(widest));
+      // One planner iteration runs every candidate through `horizon` latent steps, and the agent
+      // replans every real step: bounded so a step takes at most seconds, not hours.
+      const double flops = double(planner.population()) * planner.horizon *
+                           double(model.dynamics_shape().flops_per_sample() + model.reward_shape().flops_per_sample());
+      if (flops > kMaxPlanIterationFlops)
+        v.fail("planner.horizon", "planner.population x horizon x the latent step's flops at most " +
+                                      std::to_string(long(kMaxPlanIterationFlops)) + " per planner iteration, got " +
+                                      std::to_string(planner.population()) + " x " + std::to_string(planner.horizon) +
+                                      " x " + std::to_string(model.dynamics_shape().flops_per_sample() +
+                                                             model.reward_shape().flops_per_sample()));
+    }
   }
+  /// Limit on the held-out frames (2 x 32 x 32 frames: 80 MB).
+  static constexpr long long kMaxHeldOutFrames = 10000;
+  /// Limit on one planner iteration's work: ten times the pendulum_pixels preset's.
+  static constexpr double kMaxPlanIterationFlops = 4e9;
 };
 
 /// What every run's agent leaves for the output files (the experiment asks only the last run's

@@ -29,12 +29,14 @@
 // scaled down for two CPU cores.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "core/models/adam.h"
 #include "core/models/mlp.h"
+#include "core/models/model_config.h"
 
 namespace dynalab {
 
@@ -74,6 +76,37 @@ struct LatentModelConfig {
     v.field("latent_weight", latent_weight, Range::at_least(0), Apply::live,
             "weight of |z_0|^2, which anchors the latent's scale (a VAE's KL with a fixed spread)");
     v.field("learning_rate", learning_rate, Range{0, 1, true, false}, Apply::live, "Adam step size");
+    // Limits the config alone decides, as the MPC family's model has (core/models/model_config.h):
+    // a typo of 2000 layers or 4096-wide layers everywhere is an error naming the key, not an OOM.
+    if constexpr (requires { v.fail(std::string(), std::string()); }) {
+      for (const auto& [key, hidden] : hidden_lists())
+        if (hidden->size() > kMaxHiddenLayers)
+          v.fail(key, "at most " + std::to_string(kMaxHiddenLayers) + " hidden layers, got " + std::to_string(hidden->size()));
+      const std::vector<long> weights = network_weights();
+      const long total = weights[0] + weights[1] + weights[2] + weights[3];
+      if (total > kMaxModelWeights)  // named by the largest network
+        v.fail(hidden_lists()[size_t(std::max_element(weights.begin(), weights.end()) - weights.begin())].first,
+               "at most " + std::to_string(kMaxModelWeights) +
+                   " weights in the four networks' hidden layers (the products of consecutive widths), got " +
+                   std::to_string(total));
+    }
+  }
+  /// The four networks' hidden widths by key.
+  std::vector<std::pair<std::string, const std::vector<int>*>> hidden_lists() const {
+    return {{"encoder_hidden", &encoder_hidden}, {"decoder_hidden", &decoder_hidden},
+            {"dynamics_hidden", &dynamics_hidden}, {"reward_hidden", &reward_hidden}};
+  }
+  /// The latent step (dynamics and reward head) for one action dimension: what a planner pays per
+  /// candidate and planned step.
+  MlpShape dynamics_shape() const { return MlpShape::of(latent_dim + 1, latent_dim, dynamics_hidden, activation); }
+  MlpShape reward_shape() const { return MlpShape::of(latent_dim + 1, 1, reward_hidden, activation); }
+  /// Per network (in hidden_lists() order), the weights the config alone decides: all but the
+  /// frame-side layers (obs_dim x the first encoder width, the last decoder width x frame_dim),
+  /// counted here for one value each.
+  std::vector<long> network_weights() const {
+    return {MlpShape::of(1, latent_dim, encoder_hidden, activation).param_count(),
+            MlpShape::of(latent_dim, 1, decoder_hidden, activation).param_count(), dynamics_shape().param_count(),
+            reward_shape().param_count()};
   }
 };
 
