@@ -197,6 +197,18 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   CHECK(error_with([](Json&) {}, nan_frames).find("latent/frames.bin: expected gray levels in [0, 1]") != std::string::npos);
 }
 
+TEST_CASE("a diverging latent model stops training, keeps its last good weights and says so") {
+  std::vector<std::string> sets = kSmall;
+  sets.push_back("model.learning_rate=1");  // Adam steps of 1 blow the weights up within the first fit
+  auto a = make(sets);
+  a->run_to_end();
+  const auto snap = a->snapshot();
+  CHECK(snap->message == "latent model diverged: training stopped, the last good weights are kept");
+  REQUIRE(a->episodes().size() == 2);
+  for (const auto& e : a->episodes())
+    for (double m : e.agent_metrics) CHECK(!std::isnan(m));  // measured with the last good weights
+}
+
 TEST_CASE("the latent family's sizes are bounded at config time, each error naming its key") {
   auto error_of = [](const std::vector<std::string>& sets) -> std::string {
     try {

@@ -164,6 +164,7 @@ class LatentAgent : public Agent {
   const std::vector<double>& k_error_model() const { return k_model_; }
   const std::vector<double>& k_error_repeat() const { return k_repeat_; }
   int fits() const { return fits_; }
+  bool diverged() const { return diverged_; }
 
  private:
   void train_chunk(const Env& real);
@@ -197,6 +198,9 @@ class LatentAgent : public Agent {
   std::vector<float> plan_;
   std::vector<float> replan_mean_, replan_std_;  // the warm start of the replan in progress
   int fits_ = 0;
+  // Sticky, as an ensemble's diverged(): a non-finite loss or gradient stopped training for good
+  // (the weights are the last good ones; a warm refit would diverge again).
+  bool diverged_ = false;
   int64_t gradient_steps_ = 0;
   // Sums over the fit in progress, then the fit's means: the total loss, its consistency term and
   // its reward term (each before its weight).

@@ -110,6 +110,7 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
     }
   }
   v.bounded("fits", fits_, 0, std::numeric_limits<int>::max());
+  v.optional("diverged", diverged_, [](StateVisitor&) {});  // present only once it did
   // evaluate() measures on the held-out set, collected before the first fit.
   if (v.loading() && fits_ > 0 && !has_held_out_) v.fail("has_held_out", "true after a fit");
   v.field("gradient_steps", gradient_steps_);
