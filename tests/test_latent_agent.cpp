@@ -209,6 +209,24 @@ TEST_CASE("a diverging latent model stops training, keeps its last good weights 
     for (double m : e.agent_metrics) CHECK(!std::isnan(m));  // measured with the last good weights
 }
 
+TEST_CASE("episodes shorter than the model's horizons report NaN, not the 0 of a perfect model") {
+  std::vector<std::string> sets = kSmall;
+  sets.push_back("env.inner.max_episode_steps=2");  // below train_horizon 3 and prediction_steps 10
+  sets.push_back("latent.held_out_rollouts=1");      // 3 held-out frames: too few for the probe
+  auto a = make(sets);
+  a->run_to_end();
+  REQUIRE(a->episodes().size() == 2);
+  const std::vector<double>& m = a->episodes()[1].agent_metrics;  // reconstruction, prediction, repeat, ...
+  CHECK(std::isfinite(m[0]));
+  CHECK(std::isnan(m[1]));
+  CHECK(std::isnan(m[2]));
+  CHECK(std::isnan(m[4]));      // probe_r2
+  CHECK(std::isnan(m.back()));  // fit_reward: no sequence of 3 steps to train on
+  CHECK_THROWS_WITH_AS(make_episodic("pendulum_pixels", {"latent.random_steps=2", "model.train_horizon=50"}),
+                       doctest::Contains("latent.random_steps: expected at least model.train_horizon (50), got 2"),
+                       InputError);
+}
+
 TEST_CASE("the latent family's sizes are bounded at config time, each error naming its key") {
   auto error_of = [](const std::vector<std::string>& sets) -> std::string {
     try {

@@ -169,7 +169,9 @@ void LatentAgent::evaluate(bool record) {
     reconstruct();
   }
   const Eigen::MatrixXd Zd = Z.cast<double>();
-  probe_r2_per_target_ = linear_probe_r2_per_target(Zd, held_out_.all_truth());
+  // Episodes of the env can be shorter than held_out_steps: the probe may have too few frames.
+  probe_r2_per_target_ = Zd.rows() >= 4 ? linear_probe_r2_per_target(Zd, held_out_.all_truth())
+                                        : Eigen::VectorXd::Constant(held_out_.truth[0].cols(), std::numeric_limits<double>::quiet_NaN());
   probe_r2_ = probe_r2_per_target_.mean();
   reward_r2_ = reward_r2(model_, held_out_, reward_shift_, reward_scale_);
   k_step_errors(model_, held_out_, cfg_.latent.prediction_steps, k_model_, k_repeat_);

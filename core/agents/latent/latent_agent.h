@@ -85,6 +85,10 @@ struct LatentAgentConfig {
     v.section("model", model);
     v.section("planner", planner);
     if constexpr (requires { v.fail(std::string(), std::string()); }) {
+      // The first fit trains on the warm-up's sequences of train_horizon steps: fewer steps hold none.
+      if (latent.random_steps < model.train_horizon)
+        v.fail("latent.random_steps", "at least model.train_horizon (" + std::to_string(model.train_horizon) + "), got " +
+                                          std::to_string(latent.random_steps));
       if (latent.held_out_steps < latent.prediction_steps)
         v.fail("latent.held_out_steps", "at least latent.prediction_steps (" + std::to_string(latent.prediction_steps) + ")");
       // The held-out set is kept whole (frames of the env's size) and encoded at once.
