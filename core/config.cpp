@@ -301,6 +301,10 @@ Json read_json_file(const std::string& path) {
     auto colon = what.rfind(": ");
     throw InputError(path + ":" + std::to_string(line) + ": invalid JSON (" +
                      (colon == std::string::npos ? what : what.substr(colon + 2)) + ")");
+  } catch (const nlohmann::json::out_of_range& e) {  // a number beyond a double (1e999): no byte to name
+    const std::string what = e.what();
+    const auto id_end = what.find("] ");
+    throw InputError(path + ": invalid JSON (" + (id_end == std::string::npos ? what : what.substr(id_end + 2)) + ")");
   }
 }
 

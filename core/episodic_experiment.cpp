@@ -1,6 +1,7 @@
 #include "core/episodic_experiment.h"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "core/agents/registry.h"
 #include "core/io/csv.h"
@@ -329,7 +330,11 @@ void EpisodicExperiment::visit_state(StateVisitor& v) {
   v.field("env_state", env_state);
   if (v.loading()) {
     if (env_state.size() != env_size) v.fail("env_state", std::to_string(env_size) + " values");
-    env_->set_state(env_state);
+    try {
+      env_->set_state(env_state);
+    } catch (const std::invalid_argument& e) {  // the right length, not this env's layout
+      v.fail("env_state", std::string("a state of this env (") + e.what() + ")");
+    }
   }
   v.section("agent", [&](StateVisitor& av) { agent_->visit_state(av, *env_, obs_); });
 }

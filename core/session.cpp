@@ -257,7 +257,7 @@ std::unique_ptr<Experiment> load_session(const std::filesystem::path& dir,
   Json doc;
   try {
     doc = Json::parse(read_session_file(file));
-  } catch (const Json::parse_error& e) {
+  } catch (const Json::exception& e) {  // a syntax error, or a number beyond a double (1e999)
     throw InputError(file.string() + ": not valid JSON (" + e.what() + ")");
   }
   const SessionReader top(doc, file.string(), "");

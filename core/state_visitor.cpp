@@ -121,7 +121,7 @@ void StateVisitor::document(const std::string& name, const std::function<void(St
         Json j;
         try {
           j = Json::parse(bytes);
-        } catch (const Json::parse_error& e) {
+        } catch (const Json::exception& e) {  // a syntax error, or a number beyond a double (1e999)
           throw InputError(source + ": not valid JSON (" + e.what() + ")");
         }
         if (!j.is_object()) throw InputError(source + ": expected a JSON object");

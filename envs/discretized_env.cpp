@@ -150,14 +150,16 @@ std::unique_ptr<Env> make_discretized(ConfigNode& node) {
   if (os.is_discrete()) node.fail("inner", "an env with a box observation space");
   if (cfg.dims.empty()) node.fail("dims", "at least one observation dimension");
   if (cfg.bins.size() != cfg.dims.size()) node.fail("bins", "one bin count per entry of dims");
+  constexpr long long kMaxCells = 10'000'000;
   long long cells = 1;
   for (size_t i = 0; i < cfg.dims.size(); ++i) {
     if (cfg.dims[i] >= os.dim())
       node.fail("dims",
                 "dimensions below " + std::to_string(os.dim()) + " (the inner observation size)");
-    cells *= cfg.bins[i];
+    // Saturated past the limit: 64 dims of 2 bins would overflow 64 bits (to 0 cells).
+    cells = std::min(cells * cfg.bins[i], kMaxCells + 1);
   }
-  if (cells > 10'000'000) node.fail("bins", "at most 10,000,000 cells in total");
+  if (cells > kMaxCells) node.fail("bins", "at most 10,000,000 cells in total");
   Vec low(cfg.dims.size()), high(cfg.dims.size());
   for (size_t i = 0; i < cfg.dims.size(); ++i) {
     const auto pick = [&](const std::vector<double>& given, const char* key, double bound) {

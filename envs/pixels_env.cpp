@@ -93,16 +93,13 @@ std::vector<double> PixelsEnv::get_state() const {
 }
 
 void PixelsEnv::set_state(const std::vector<double>& state) {
-  const auto bad = [&] {
-    return std::invalid_argument("pixels: set_state: expected [L, " + std::to_string(frames_) +
-                                 " inner states of L values, D, an inner observation of D values]; got " +
-                                 std::to_string(state.size()) + " values");
-  };
-  if (state.empty() || !(state[0] >= 1 && state[0] < 1e9) || state[0] != std::floor(state[0])) throw bad();
-  const size_t L = size_t(state[0]), d_at = 1 + size_t(frames_) * L;
-  if (state.size() <= d_at) throw bad();
-  const double D = state[d_at];
-  if (!(D >= 0 && D == std::floor(D)) || state.size() != d_at + 1 + size_t(D)) throw bad();
+  // The layout is get_state()'s, so L and D must be this env's own sizes: any other L or D is a
+  // state of another env (or an edited one), whatever the total length.
+  const size_t L = states_.front().size(), D = size_t(inner_->observation_space().dim()), d_at = 1 + size_t(frames_) * L;
+  if (state.size() != d_at + 1 + D || state[0] != double(L) || state[d_at] != double(D))
+    throw std::invalid_argument("pixels: set_state: expected [L = " + std::to_string(L) + ", " + std::to_string(frames_) +
+                                " inner states of L values, D = " + std::to_string(D) +
+                                ", an inner observation of D values] (" + std::to_string(d_at + 1 + D) + " values)");
   std::vector<std::vector<double>> states(frames_);
   for (int k = 0; k < frames_; ++k) states[k].assign(state.begin() + 1 + k * L, state.begin() + 1 + (k + 1) * L);
   inner_->set_state(states.back());  // throws first for a state of the wrong inner layout

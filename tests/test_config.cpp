@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <fstream>
 
 #include "core/config.h"
 #include "core/agents/mpc/mbrl_agent.h"
 #include "core/agents/registry.h"
 #include "core/agents/tree_search/tree_search_agent.h"
 #include "core/agents/tabular/tabular_agent.h"
+#include "tests/test_util.h"
 
 namespace test_config {
 
@@ -265,6 +267,18 @@ TEST_CASE("the table of renamed keys matches the config structs: new keys read, 
   // One meaning per key: CEM's candidates are "elites", the ensemble's members "elite_members".
   CHECK(resolved["planner"].contains("elites"));
   CHECK(!resolved["model"].contains("elites"));
+}
+
+TEST_CASE("a config file with a number beyond a double is a one-line error naming the file") {
+  const auto dir = dynalab::test::temp_dir("config_number_overflow");
+  const std::string path = (dir / "inf.json").string();
+  std::ofstream(path) << R"({"family": "latent", "env": {"name": "pixels", "size": 1e999}})";
+  try {
+    read_json_file(path);
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(std::string(e.what()) == path + ": invalid JSON (number overflow parsing '1e999')");
+  }
 }
 
 }  // namespace test_config

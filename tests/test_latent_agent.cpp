@@ -5,11 +5,15 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <cstring>
 #include <fstream>
+#include <functional>
+#include <limits>
 
 #include "core/agents/latent/frame_replay.h"
 #include "core/agents/latent/latent_probe.h"
 #include "core/episodic_experiment.h"
+#include "core/io/atomic_file.h"
 #include "core/io/csv.h"
 #include "core/session.h"
 #include "core/snapshot.h"
@@ -152,6 +156,131 @@ TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-
   const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv"};
   check_session_continues("pendulum_pixels", kSmall, 64, files);   // 60 random steps, then 8 fit ticks
   check_session_continues("pendulum_pixels", kSmall, 138, files);  // after the first of a replan's 2 iterations
+}
+
+TEST_CASE("an edited latent session is a one-line InputError naming the key, never a crash or a hang") {
+  auto a = make();
+  for (int i = 0; i < 150; ++i) a->tick();  // past the first fit, planning: a plan and two episode starts
+  const auto dir = temp_dir("latent_session_broken");
+  save_session(*a, dir / "good");
+  const Json good = Json::parse(read_file(dir / "good" / "session.json"));
+  const std::string frames = read_file(dir / "good" / "latent" / "frames.bin");
+  REQUIRE(good["state"]["agent"]["replay"]["starts"].size() == 2);
+  auto error_with = [&](const std::function<void(Json&)>& edit, const std::string& frame_bytes) -> std::string {
+    Json doc = good;
+    edit(doc["state"]);
+    std::filesystem::remove_all(dir / "bad");
+    std::filesystem::copy(dir / "good", dir / "bad", std::filesystem::copy_options::recursive);
+    write_file_atomic(dir / "bad" / "session.json", doc.dump());
+    write_file_atomic(dir / "bad" / "latent" / "frames.bin", frame_bytes);
+    try {
+      load_session(dir / "bad", env_registry());
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+      return e.what();
+    }
+    return "(no error)";
+  };
+  auto error_of = [&](const std::function<void(Json&)>& edit) {
+    return error_with([&](Json& state) { edit(state["agent"]); }, frames);
+  };
+  const std::string at = "session.json: state.agent.";
+  CHECK(error_of([](Json&) {}) == "(no error)");
+  CHECK(error_of([](Json& a) { a["replay"]["starts"][1] = 1e9; }).find(at + "replay.starts: expected whole step") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"] = Json::array({-1e6, 20}); }).find(at + "replay.starts: expected") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"][1] = 2.5; }).find(at + "replay.starts: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"] = Json::array(), a["replay"]["obs_starts"] = Json::array(); })
+            .find(at + "replay.starts: expected at least one episode start") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["starts"] = Json::array({0}); }).find(at + "replay.obs_starts: expected 1 values") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["obs_starts"][1] = 1e9; }).find(at + "replay.obs_starts: expected starts[e] + e") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["actions"] = Json::array(), a["replay"]["rewards"] = Json::array(); })
+            .find(at + "replay.starts: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["actions"].erase(0); }).find(at + "replay.actions: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["plan"] = Json::array(), a["need_plan"] = false; }).find(at + "plan: expected 6 values") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["planner_mean"] = Json::array({0.0}); }).find(at + "planner_mean: expected 6 values") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["train_remaining"] = 2147483647; }).find(at + "train_remaining: expected an integer in [0, 40]") !=
+        std::string::npos);
+  CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
+  for (double bad : {0.0, 3.0, 1e8, 2.5}) {  // the pixels env's L (inner state length): right total, wrong layout
+    CAPTURE(bad);
+    CHECK(error_with([&](Json& state) { state["env_state"][0] = bad; }, frames)
+              .find("session.json: state.env_state: expected a state of this env (pixels: set_state: expected [L = ") !=
+          std::string::npos);
+  }
+  const size_t frame_bytes = good["state"]["obs"].size() * sizeof(float);
+  CHECK(error_with([](Json&) {}, frames.substr(0, frames.size() - frame_bytes))
+            .find("latent/frames.bin: expected ") != std::string::npos);
+  std::string nan_frames = frames;
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  std::memcpy(nan_frames.data(), &nan, sizeof nan);
+  CHECK(error_with([](Json&) {}, nan_frames).find("latent/frames.bin: expected gray levels in [0, 1]") != std::string::npos);
+}
+
+TEST_CASE("a diverging latent model stops training, keeps its last good weights and says so") {
+  std::vector<std::string> sets = kSmall;
+  sets.push_back("model.learning_rate=1");  // Adam steps of 1 blow the weights up within the first fit
+  auto a = make(sets);
+  a->run_to_end();
+  const auto snap = a->snapshot();
+  CHECK(snap->message == "latent model diverged: training stopped, the last good weights are kept");
+  REQUIRE(a->episodes().size() == 2);
+  for (const auto& e : a->episodes())
+    for (double m : e.agent_metrics) CHECK(!std::isnan(m));  // measured with the last good weights
+}
+
+TEST_CASE("episodes shorter than the model's horizons report NaN, not the 0 of a perfect model") {
+  std::vector<std::string> sets = kSmall;
+  sets.push_back("env.inner.max_episode_steps=2");  // below train_horizon 3 and prediction_steps 10
+  sets.push_back("latent.held_out_rollouts=1");      // 3 held-out frames: too few for the probe
+  auto a = make(sets);
+  a->run_to_end();
+  REQUIRE(a->episodes().size() == 2);
+  const std::vector<double>& m = a->episodes()[1].agent_metrics;  // reconstruction, prediction, repeat, ...
+  CHECK(std::isfinite(m[0]));
+  CHECK(std::isnan(m[1]));
+  CHECK(std::isnan(m[2]));
+  CHECK(std::isnan(m[4]));      // probe_r2
+  CHECK(std::isnan(m.back()));  // fit_reward: no sequence of 3 steps to train on
+  CHECK_THROWS_WITH_AS(make_episodic("pendulum_pixels", {"latent.random_steps=2", "model.train_horizon=50"}),
+                       doctest::Contains("latent.random_steps: expected at least model.train_horizon (50), got 2"),
+                       InputError);
+}
+
+TEST_CASE("the latent family's sizes are bounded at config time, each error naming its key") {
+  auto error_of = [](const std::vector<std::string>& sets) -> std::string {
+    try {
+      make_episodic("pendulum_pixels", sets);
+    } catch (const InputError& e) {
+      CHECK(std::string(e.what()).find('\n') == std::string::npos);
+      return e.what();
+    }
+    return "(no error)";
+  };
+  std::string layers = "[4096";
+  for (int i = 1; i < 2000; ++i) layers += ",4096";
+  layers += "]";
+  CHECK(error_of({"model.dynamics_hidden=" + layers}).find("model.dynamics_hidden: expected at most 64 hidden layers") !=
+        std::string::npos);
+  CHECK(error_of({"model.decoder_hidden=[4096,4096,4096,4096]"})
+            .find("model.decoder_hidden: expected at most 20000000 weights") != std::string::npos);
+  CHECK(error_of({"planner.population=1000000", "planner.horizon=10"})
+            .find("planner.population: expected population x max(horizon, latent_dim, widest") != std::string::npos);
+  CHECK(error_of({"planner.horizon=10000"}).find("planner.horizon: expected planner.population x horizon x the latent step") !=
+        std::string::npos);
+  CHECK(error_of({"latent.held_out_rollouts=10000", "latent.held_out_steps=10000"})
+            .find("latent.held_out_rollouts: expected held_out_rollouts x (held_out_steps + 1) at most 10000 frames") !=
+        std::string::npos);
+  CHECK(error_of({"latent.held_out_rollouts=1", "latent.held_out_steps=2", "latent.prediction_steps=1"})
+            .find("latent.held_out_rollouts: expected held_out_rollouts x (held_out_steps + 1) at least 4 frames") !=
+        std::string::npos);
+  CHECK(error_of({"latent.held_out_rollouts=1", "latent.held_out_steps=3", "latent.prediction_steps=1"}) == "(no error)");
+  CHECK(error_of({"planner.horizon=100"}) == "(no error)");  // four times the preset's: still allowed
 }
 
 TEST_CASE("the latent family refuses an env without pixels in one line naming the key") {

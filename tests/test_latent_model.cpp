@@ -2,6 +2,8 @@
 // central finite differences, for both objectives and K = 1 and 3, in double.
 #include <doctest/doctest.h>
 
+#include <limits>
+
 #include "core/agents/latent/latent_model.h"
 #include "gradient_check.h"
 
@@ -128,6 +130,20 @@ TEST_CASE("latent model: Adam steps fit a linear system seen through a random li
   const Model::Losses after = m.loss(test, nullptr);
   CHECK(after.total < 0.1 * before);
   CHECK(after.reward < 0.05);
+}
+
+TEST_CASE("latent model: a batch with a non-finite loss takes no step and says it diverged") {
+  Rng rng(3);
+  Model m(small("full", 2), 10, 4, 2, rng);
+  Model::Batch b = batch(2, 5, 10, 2, rng);
+  const Model before = m;
+  b.rewards[1](0, 0) = std::numeric_limits<double>::infinity();
+  CHECK(m.train_step(b).diverged);
+  CHECK(m.encoder().params() == before.encoder().params());  // the last good weights
+  CHECK(m.reward_head().params() == before.reward_head().params());
+  b.rewards[1](0, 0) = 0.5;
+  CHECK(!m.train_step(b).diverged);
+  CHECK(m.encoder().params() != before.encoder().params());
 }
 
 }  // namespace test_latent_model

@@ -295,6 +295,14 @@ TEST_CASE("discretized: cells, actions and the inner dynamics") {
                     {"actions", {0, 0}}};
   ConfigNode ub_node(unbounded, "test.json");
   CHECK_THROWS_WITH_AS(env_registry().make(ub_node), doctest::Contains("low"), InputError);
+  // 64 dims of 2 bins: 2^64 cells, which a plain product overflows to 0 (below the limit).
+  Json dims = Json::array(), bins = Json::array();
+  for (int i = 0; i < 64; ++i) dims.push_back(i), bins.push_back(2);
+  Json many = {{"name", "discretized"}, {"inner", {{"name", "pixels"}, {"size", 8}, {"frames", 1}}}, {"dims", dims},
+               {"bins", bins}};
+  ConfigNode many_node(many, "test.json");
+  CHECK_THROWS_WITH_AS(env_registry().make(many_node), doctest::Contains("bins: expected at most 10,000,000 cells"),
+                       InputError);
 }
 
 }  // namespace test_physics

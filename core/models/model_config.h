@@ -18,6 +18,8 @@ inline constexpr int kMaxEnsembleSize = 64;
 /// Limit on ModelConfig::weight_count(): 2e7 floats is 80 MB per copy (weights, gradients,
 /// two Adam moments and the divergence backup make five).
 inline constexpr long long kMaxModelWeights = 20000000;
+/// Largest number of hidden layers of a network in a config.
+inline constexpr int kMaxHiddenLayers = 64;
 
 struct ModelConfig {
   /// Which LearnedModel (make_learned_model): a bootstrap "ensemble" of networks (PETS), a
@@ -115,8 +117,9 @@ struct ModelConfig {
         v.fail("elite_members", "at most ensemble_size (" + std::to_string(ensemble_size) +
                                     "), got " + std::to_string(elite_members));
       if (hidden.empty()) v.fail("hidden", "at least one hidden layer width, got []");
-      if (hidden.size() > 64)
-        v.fail("hidden", "at most 64 hidden layers, got " + std::to_string(hidden.size()));
+      if (hidden.size() > kMaxHiddenLayers)
+        v.fail("hidden", "at most " + std::to_string(kMaxHiddenLayers) + " hidden layers, got " +
+                             std::to_string(hidden.size()));
       if (weight_count() > kMaxModelWeights)
         v.fail("hidden", "at most " + std::to_string(kMaxModelWeights) +
                              " hidden weights over all members (ensemble_size x the products of "

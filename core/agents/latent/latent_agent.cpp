@@ -57,7 +57,7 @@ void LatentAgent::begin_episode(int, const Vec& obs) {
   strip_predicted_.clear(), strip_real_.clear();
   if (!warming_up()) {
     need_plan_ = true;
-    if (fits_ == 0 && train_remaining_ == 0) train_remaining_ = std::max(1, cfg_.latent.first_fit_updates);
+    if (fits_ == 0 && train_remaining_ == 0 && !diverged_) train_remaining_ = std::max(1, cfg_.latent.first_fit_updates);
   }
 }
 
@@ -82,7 +82,7 @@ void LatentAgent::observe(const Transition& t, bool) {
 }
 
 void LatentAgent::end_episode(const Trajectory&) {
-  if (fits_ > 0) train_remaining_ = cfg_.latent.updates_per_fit;
+  if (fits_ > 0 && !diverged_) train_remaining_ = cfg_.latent.updates_per_fit;
   need_plan_ = false;
   planner_->cancel();
 }
@@ -138,10 +138,14 @@ void LatentAgent::train_chunk(const Env& real) {
   for (int i = 0; i < n && replay_.sequences(K) > 0; ++i) {
     const LatentModel::Batch b = replay_.sample(cfg_.latent.batch_size, K, train_rng_, reward_shift_, reward_scale_);
     const LatentModel::Losses L = model_.train_step(b);
+    if (L.diverged) {
+      diverged_ = true;
+      break;
+    }
     loss_sums_[0] += L.total, loss_sums_[1] += L.consistency, loss_sums_[2] += L.reward;
     ++loss_count_, ++gradient_steps_;
   }
-  train_remaining_ -= n;
+  train_remaining_ = diverged_ ? 0 : train_remaining_ - n;  // a diverged fit ends now, measured with the last good weights
   if (train_remaining_ > 0) return;
   for (size_t i = 0; i < 3; ++i)
     fit_losses_[i] = loss_count_ > 0 ? loss_sums_[i] / loss_count_ : std::numeric_limits<double>::quiet_NaN();
@@ -153,11 +157,21 @@ void LatentAgent::train_chunk(const Env& real) {
 
 void LatentAgent::evaluate(bool record) {
   const LatentModel::Mat O = held_out_.all_obs();
-  const LatentModel::Mat Z = model_.encode(O);
-  const LatentModel::Mat recon = model_.decode(Z);
-  reconstruction_mse_ = double((recon - O.rightCols(frame_dim_)).squaredNorm()) / double(O.rows() * frame_dim_);
+  LatentModel::Mat Z;
+  const auto reconstruct = [&] {
+    Z = model_.encode(O);
+    reconstruction_mse_ = double((model_.decode(Z) - O.rightCols(frame_dim_)).squaredNorm()) / double(O.rows() * frame_dim_);
+  };
+  reconstruct();
+  if (!std::isfinite(reconstruction_mse_) && record) {  // the fit's last step overflowed: diverged too
+    diverged_ = true;
+    model_.restore_last_good();
+    reconstruct();
+  }
   const Eigen::MatrixXd Zd = Z.cast<double>();
-  probe_r2_per_target_ = linear_probe_r2_per_target(Zd, held_out_.all_truth());
+  // Episodes of the env can be shorter than held_out_steps: the probe may have too few frames.
+  probe_r2_per_target_ = Zd.rows() >= 4 ? linear_probe_r2_per_target(Zd, held_out_.all_truth())
+                                        : Eigen::VectorXd::Constant(held_out_.truth[0].cols(), std::numeric_limits<double>::quiet_NaN());
   probe_r2_ = probe_r2_per_target_.mean();
   reward_r2_ = reward_r2(model_, held_out_, reward_shift_, reward_scale_);
   k_step_errors(model_, held_out_, cfg_.latent.prediction_steps, k_model_, k_repeat_);
@@ -255,7 +269,9 @@ void LatentAgent::publish(Snapshot& s) const {
   s.stats.push_back({"phase", phase});
   s.stats.push_back({"replay", std::to_string(replay_.steps()) + " frames, " + std::to_string(replay_.episodes()) + " episodes"});
   s.stats.push_back({"latent model", std::to_string(fits_) + " fits, " + std::to_string(gradient_steps_) +
-                                         " gradient steps (" + cfg_.model.objective + " objective)"});
+                                         " gradient steps (" + cfg_.model.objective + " objective)" +
+                                         (diverged_ ? ", diverged" : "")});
+  if (diverged_) s.message = "latent model diverged: training stopped, the last good weights are kept";
   char buf[200];
   if (std::isfinite(probe_r2_)) {
     std::snprintf(buf, sizeof buf, "recon %.4f, %d-step %.4f vs repeat %.4f; probe R^2 %.3f", reconstruction_mse_,

@@ -84,10 +84,48 @@ struct LatentAgentConfig {
     v.section("latent", latent);
     v.section("model", model);
     v.section("planner", planner);
-    if constexpr (requires { v.fail(std::string(), std::string()); })
+    if constexpr (requires { v.fail(std::string(), std::string()); }) {
+      // The first fit trains on the warm-up's sequences of train_horizon steps: fewer steps hold none.
+      if (latent.random_steps < model.train_horizon)
+        v.fail("latent.random_steps", "at least model.train_horizon (" + std::to_string(model.train_horizon) + "), got " +
+                                          std::to_string(latent.random_steps));
       if (latent.held_out_steps < latent.prediction_steps)
         v.fail("latent.held_out_steps", "at least latent.prediction_steps (" + std::to_string(latent.prediction_steps) + ")");
+      // The held-out set is kept whole (frames of the env's size) and encoded at once.
+      const long long held_out = (long long)latent.held_out_rollouts * (latent.held_out_steps + 1);
+      if (held_out > kMaxHeldOutFrames)
+        v.fail("latent.held_out_rollouts", "held_out_rollouts x (held_out_steps + 1) at most " +
+                                               std::to_string(kMaxHeldOutFrames) + " frames, got " + std::to_string(held_out));
+      // The linear probe fits on one half of the held-out frames and scores on the other.
+      if (held_out < 4)
+        v.fail("latent.held_out_rollouts", "held_out_rollouts x (held_out_steps + 1) at least 4 frames (the probe fits on "
+                                           "half and scores on half), got " + std::to_string(held_out));
+      // Every candidate's latent and each layer's activations are a row of the planner's batch,
+      // as in the MPC family's rollout limit (PlannerConfig::kMaxRolloutCells).
+      int widest = std::max(planner.horizon, model.latent_dim);
+      for (const std::vector<int>* h : {&model.dynamics_hidden, &model.reward_hidden})
+        for (int w : *h) widest = std::max(widest, w);
+      const long long cells = (long long)planner.population() * widest;
+      if (cells > PlannerConfig::kMaxRolloutCells)
+        v.fail("planner.population", "population x max(horizon, latent_dim, widest dynamics or reward layer) at most " +
+                                         std::to_string(PlannerConfig::kMaxRolloutCells) + ", got " +
+                                         std::to_string(planner.population()) + " x " + std::to_string(widest));
+      // One planner iteration runs every candidate through `horizon` latent steps, and the agent
+      // replans every real step: bounded so a step takes at most seconds, not hours.
+      const double flops = double(planner.population()) * planner.horizon *
+                           double(model.dynamics_shape().flops_per_sample() + model.reward_shape().flops_per_sample());
+      if (flops > kMaxPlanIterationFlops)
+        v.fail("planner.horizon", "planner.population x horizon x the latent step's flops at most " +
+                                      std::to_string(long(kMaxPlanIterationFlops)) + " per planner iteration, got " +
+                                      std::to_string(planner.population()) + " x " + std::to_string(planner.horizon) +
+                                      " x " + std::to_string(model.dynamics_shape().flops_per_sample() +
+                                                             model.reward_shape().flops_per_sample()));
+    }
   }
+  /// Limit on the held-out frames (2 x 32 x 32 frames: 80 MB).
+  static constexpr long long kMaxHeldOutFrames = 10000;
+  /// Limit on one planner iteration's work: ten times the pendulum_pixels preset's.
+  static constexpr double kMaxPlanIterationFlops = 4e9;
 };
 
 /// What every run's agent leaves for the output files (the experiment asks only the last run's
@@ -130,6 +168,7 @@ class LatentAgent : public Agent {
   const std::vector<double>& k_error_model() const { return k_model_; }
   const std::vector<double>& k_error_repeat() const { return k_repeat_; }
   int fits() const { return fits_; }
+  bool diverged() const { return diverged_; }
 
  private:
   void train_chunk(const Env& real);
@@ -163,6 +202,9 @@ class LatentAgent : public Agent {
   std::vector<float> plan_;
   std::vector<float> replan_mean_, replan_std_;  // the warm start of the replan in progress
   int fits_ = 0;
+  // Sticky, as an ensemble's diverged(): a non-finite loss or gradient stopped training for good
+  // (the weights are the last good ones; a warm refit would diverge again).
+  bool diverged_ = false;
   int64_t gradient_steps_ = 0;
   // Sums over the fit in progress, then the fit's means: the total loss, its consistency term and
   // its reward term (each before its weight).

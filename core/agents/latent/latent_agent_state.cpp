@@ -3,6 +3,7 @@
 // step would make the JSON enormous); the held-out set is not saved but collected again from the
 // same seed stream, and the evaluation recomputed from it. A replan in progress restarts from
 // its saved warm start with the same seed: the same plan, bit for bit.
+#include <cmath>
 #include <cstring>
 
 #include "core/agents/latent/latent_agent.h"
@@ -24,13 +25,16 @@ void visit_net(StateVisitor& v, const std::string& key, Mlp& net, Adam& adam) {
 void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   v.section("replay", [&](StateVisitor& r) {
     std::vector<float>& obs = replay_.obs_data();
+    const std::string frames_file = "latent/frames.bin";
     r.file(
-        "latent/frames.bin", [&] { return std::string(reinterpret_cast<const char*>(obs.data()), obs.size() * sizeof(float)); },
+        frames_file, [&] { return std::string(reinterpret_cast<const char*>(obs.data()), obs.size() * sizeof(float)); },
         [&](const std::string& bytes, const std::string& source) {
           if (bytes.size() % (sizeof(float) * size_t(obs_dim_)) != 0)
             throw InputError(source + ": not a whole number of " + std::to_string(obs_dim_) + "-value frames");
           obs.resize(bytes.size() / sizeof(float));
           std::memcpy(obs.data(), bytes.data(), bytes.size());
+          for (float x : obs)  // gray levels: anything else is not a frame the env drew
+            if (!(x >= 0 && x <= 1)) throw InputError(source + ": expected gray levels in [0, 1], got " + std::to_string(x));
         });
     r.field("actions", replay_.action_data());
     r.field("rewards", replay_.rewards());
@@ -38,10 +42,36 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
     std::vector<double> starts(replay_.starts().begin(), replay_.starts().end());
     r.field("obs_starts", obs_starts);
     r.field("starts", starts);
-    if (r.loading()) {
-      replay_.obs_starts().assign(obs_starts.begin(), obs_starts.end());
-      replay_.starts().assign(starts.begin(), starts.end());
+    if (!r.loading()) return;
+    // FrameReplay::sample indexes the raw rows through these without checks, so an edited file
+    // must hold exactly the layout begin_episode() and add() build.
+    const size_t steps = replay_.rewards().size();
+    if (replay_.action_data().size() != steps * size_t(action_dim_))
+      r.fail("actions", std::to_string(steps * size_t(action_dim_)) + " values (" + std::to_string(action_dim_) +
+                            " per reward), got " + std::to_string(replay_.action_data().size()));
+    for (double x : replay_.rewards())
+      if (!std::isfinite(x)) r.fail("rewards", "finite numbers");
+    // The experiment begins an episode before the first step, so a saved replay has one.
+    if (starts.empty()) r.fail("starts", "at least one episode start (0 first)");
+    for (size_t e = 0; e < starts.size(); ++e) {
+      const double lo = e == 0 ? 0.0 : starts[e - 1], hi = e == 0 ? 0.0 : double(steps);
+      if (!(starts[e] >= lo && starts[e] <= hi) || starts[e] != std::floor(starts[e]))
+        r.fail("starts", "whole step indices, 0 first, increasing, at most the " + std::to_string(steps) +
+                             " rewards (entry " + std::to_string(e) + ")");
     }
+    // Each episode stores one observation more than its steps: its first one.
+    if (obs_starts.size() != starts.size())
+      r.fail("obs_starts", std::to_string(starts.size()) + " values (one per start), got " + std::to_string(obs_starts.size()));
+    for (size_t e = 0; e < starts.size(); ++e)
+      if (obs_starts[e] != starts[e] + double(e))
+        r.fail("obs_starts", "starts[e] + e (each episode's first frame comes before its steps; entry " +
+                                 std::to_string(e) + ")");
+    const size_t rows = obs.size() / size_t(obs_dim_);
+    if (rows != steps + starts.size())
+      throw InputError((r.dir() / frames_file).string() + ": expected " + std::to_string(steps + starts.size()) +
+                       " frames (one per reward and one per episode start), got " + std::to_string(rows));
+    replay_.obs_starts().assign(obs_starts.begin(), obs_starts.end());
+    replay_.starts().assign(starts.begin(), starts.end());
   });
   v.section("model", [&](StateVisitor& m) {
     visit_net(m, "encoder", model_.encoder(), model_.adam(0));
@@ -53,33 +83,54 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   v.field("train_rng", train_rng_);
   v.field("has_held_out", has_held_out_);
   v.field("collected", collected_);
-  v.field("train_remaining", train_remaining_);
+  // observe() adds every real step to the replay and counts it here.
+  if (v.loading() && size_t(collected_) != replay_.rewards().size())
+    v.fail("collected", std::to_string(replay_.rewards().size()) + " (the replay's steps), got " + std::to_string(collected_));
+  // At most one fit's gradient steps remain: a larger count would keep the agent fitting forever.
+  v.bounded("train_remaining", train_remaining_, 0, std::max({1, cfg_.latent.first_fit_updates, cfg_.latent.updates_per_fit}));
   v.field("need_plan", need_plan_);
   v.field("replans", replans_);
+  if (v.loading() && replans_ < 0) v.fail("replans", "a count of at least 0");
+  const size_t HA = size_t(planner_->horizon()) * size_t(action_dim_);
   v.field("plan", plan_);
+  // act() executes the plan's first action once warm-up is over and no replan is pending.
+  if (v.loading() && plan_.size() != HA && !(plan_.empty() && (warming_up() || need_plan_)))
+    v.fail("plan", std::to_string(HA) + " values (planner.horizon x action dims), got " + std::to_string(plan_.size()));
   {  // the planner's warm start: of the replan in progress, or the current one
     const bool replanning = planner_->in_progress();
     std::vector<float> mean = replanning ? replan_mean_ : planner_->mean();
     std::vector<float> stddev = replanning ? replan_std_ : planner_->stddev();
-    v.field("planner_mean", mean);
-    v.field("planner_stddev", stddev);
+    v.sized("planner_mean", mean, HA);
+    v.sized("planner_stddev", stddev, planner_->stddev().empty() ? 0 : HA);
     if (v.loading()) {
+      for (float x : stddev)
+        if (!(x >= 0 && std::isfinite(x))) v.fail("planner_stddev", "finite spreads of at least 0");
       planner_->cancel();
       planner_->set_distribution(mean, stddev);
     }
   }
-  v.field("fits", fits_);
+  v.bounded("fits", fits_, 0, std::numeric_limits<int>::max());
+  v.optional("diverged", diverged_, [](StateVisitor&) {});  // present only once it did
+  // evaluate() measures on the held-out set, collected before the first fit.
+  if (v.loading() && fits_ > 0 && !has_held_out_) v.fail("has_held_out", "true after a fit");
   v.field("gradient_steps", gradient_steps_);
+  if (v.loading() && gradient_steps_ < 0) v.fail("gradient_steps", "a count of at least 0");
   v.sized("loss_sums", loss_sums_, 3);
   v.field("loss_count", loss_count_);
+  if (v.loading() && (loss_count_ < 0 || loss_count_ > gradient_steps_)) v.fail("loss_count", "a count in [0, gradient_steps]");
   v.sized("fit_losses", fit_losses_, 3);
   v.field("reward_shift", reward_shift_);
   v.field("reward_scale", reward_scale_);
+  if (v.loading() && !(std::isfinite(reward_shift_) && std::isfinite(reward_scale_) && reward_scale_ > 0))
+    v.fail("reward_scale", "a finite reward_shift and a finite reward_scale above 0");
   v.field("last_obs", last_obs_);
   v.field("curve_fit", curve_fit_);
   v.field("curve_reconstruction", curve_reconstruction_);
   v.field("curve_prediction", curve_prediction_);
   v.field("curve_repeat", curve_repeat_);
+  if (v.loading())  // the figure pairs them value for value
+    for (const std::vector<double>* c : {&curve_reconstruction_, &curve_prediction_, &curve_repeat_})
+      if (c->size() != curve_fit_.size()) v.fail("curve_fit", "one value per value of each curve_* (one per fit)");
   {  // this run's rows of k_step_error.csv (the shared rows are not otherwise saved)
     LatentRows::Run none, &r = rows_ ? rows_->runs[seed_.run] : none;
     v.field("row_fits", r.fits);
@@ -92,6 +143,8 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   }
   v.field("strip_start", strip_start_);
   v.field("steps", steps_);
+  if (v.loading() && (steps_ != collected_ || strip_start_ < 0 || strip_start_ > steps_))
+    v.fail("steps", "collected (" + std::to_string(collected_) + "), with 0 <= strip_start <= steps");
   auto frames = [&](const std::string& key, std::vector<std::vector<float>>& xs) {
     v.records(
         key, xs.size(), [&](size_t n) { xs.assign(n, {}); },

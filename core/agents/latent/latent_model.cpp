@@ -1,5 +1,6 @@
 #include "core/agents/latent/latent_model.h"
 
+#include <cmath>
 #include <stdexcept>
 
 #include "core/rng.h"
@@ -143,8 +144,27 @@ typename LatentModelT<T>::Losses LatentModelT<T>::train_step(const Batch& batch)
   const Losses L = loss(batch, &g);
   Net* nets[4] = {&encoder_, &decoder_, &dynamics_, &reward_};
   const Vec* grads[4] = {&g.encoder, &g.decoder, &g.dynamics, &g.reward};
+  bool finite = std::isfinite(L.total);
+  for (const Vec* d : grads) finite = finite && d->allFinite();
+  if (!finite) {
+    restore_last_good();
+    Losses bad = L;
+    bad.diverged = true;
+    return bad;
+  }
+  for (int k = 0; k < 4; ++k) good_[k] = nets[k]->params();
   for (int k = 0; k < 4; ++k) adams_[k].step(nets[k]->params(), *grads[k], cfg_.learning_rate, 0.0, nullptr);
   return L;
+}
+
+template <class T>
+void LatentModelT<T>::restore_last_good() {
+  Net* nets[4] = {&encoder_, &decoder_, &dynamics_, &reward_};
+  for (int k = 0; k < 4; ++k)
+    if (good_[k].size() == nets[k]->params().size()) {
+      nets[k]->params() = good_[k];
+      adams_[k].reset(good_[k].size());
+    }
 }
 
 template <class T>

@@ -29,12 +29,14 @@
 // scaled down for two CPU cores.
 
 #include <Eigen/Core>
+#include <algorithm>
 #include <string>
 #include <vector>
 
 #include "core/config.h"
 #include "core/models/adam.h"
 #include "core/models/mlp.h"
+#include "core/models/model_config.h"
 
 namespace dynalab {
 
@@ -54,6 +56,7 @@ struct LatentModelConfig {
   double reward_weight = 10.0;               ///< lambda_r (rewards are scaled to unit spread)
   double latent_weight = 0.01;               ///< weight of |z_0|^2 (anchors the latent's scale)
   double learning_rate = 1e-3;               ///< Adam step size
+  static constexpr double kMaxLossWeight = 1e6;
 
   template <class V>
   void visit(V& v) {
@@ -68,12 +71,45 @@ struct LatentModelConfig {
              "full: the encoder learns from all terms; reconstruction: from reconstruction only");
     v.field("train_horizon", train_horizon, Range::closed(1, 50), Apply::on_reset,
             "latent steps unrolled open loop per training sequence (K)");
-    v.field("consistency_weight", consistency_weight, Range::at_least(0), Apply::live,
+    // The weights scale float gradients: at most kMaxLossWeight, so that a typo (1e39) cannot
+    // overflow them to inf.
+    v.field("consistency_weight", consistency_weight, Range::closed(0, kMaxLossWeight), Apply::live,
             "weight of |z^_k - sg(g(o_k))|^2");
-    v.field("reward_weight", reward_weight, Range::at_least(0), Apply::live, "weight of the reward error");
-    v.field("latent_weight", latent_weight, Range::at_least(0), Apply::live,
+    v.field("reward_weight", reward_weight, Range::closed(0, kMaxLossWeight), Apply::live, "weight of the reward error");
+    v.field("latent_weight", latent_weight, Range::closed(0, kMaxLossWeight), Apply::live,
             "weight of |z_0|^2, which anchors the latent's scale (a VAE's KL with a fixed spread)");
     v.field("learning_rate", learning_rate, Range{0, 1, true, false}, Apply::live, "Adam step size");
+    // Limits the config alone decides, as the MPC family's model has (core/models/model_config.h):
+    // a typo of 2000 layers or 4096-wide layers everywhere is an error naming the key, not an OOM.
+    if constexpr (requires { v.fail(std::string(), std::string()); }) {
+      for (const auto& [key, hidden] : hidden_lists())
+        if (hidden->size() > kMaxHiddenLayers)
+          v.fail(key, "at most " + std::to_string(kMaxHiddenLayers) + " hidden layers, got " + std::to_string(hidden->size()));
+      const std::vector<long> weights = network_weights();
+      const long total = weights[0] + weights[1] + weights[2] + weights[3];
+      if (total > kMaxModelWeights)  // named by the largest network
+        v.fail(hidden_lists()[size_t(std::max_element(weights.begin(), weights.end()) - weights.begin())].first,
+               "at most " + std::to_string(kMaxModelWeights) +
+                   " weights in the four networks' hidden layers (the products of consecutive widths), got " +
+                   std::to_string(total));
+    }
+  }
+  /// The four networks' hidden widths by key.
+  std::vector<std::pair<std::string, const std::vector<int>*>> hidden_lists() const {
+    return {{"encoder_hidden", &encoder_hidden}, {"decoder_hidden", &decoder_hidden},
+            {"dynamics_hidden", &dynamics_hidden}, {"reward_hidden", &reward_hidden}};
+  }
+  /// The latent step (dynamics and reward head) for one action dimension: what a planner pays per
+  /// candidate and planned step.
+  MlpShape dynamics_shape() const { return MlpShape::of(latent_dim + 1, latent_dim, dynamics_hidden, activation); }
+  MlpShape reward_shape() const { return MlpShape::of(latent_dim + 1, 1, reward_hidden, activation); }
+  /// Per network (in hidden_lists() order), the weights the config alone decides: all but the
+  /// frame-side layers (obs_dim x the first encoder width, the last decoder width x frame_dim),
+  /// counted here for one value each.
+  std::vector<long> network_weights() const {
+    return {MlpShape::of(1, latent_dim, encoder_hidden, activation).param_count(),
+            MlpShape::of(latent_dim, 1, decoder_hidden, activation).param_count(), dynamics_shape().param_count(),
+            reward_shape().param_count()};
   }
 };
 
@@ -98,6 +134,7 @@ class LatentModelT {
     double consistency = 0;     ///< mean over k, rows of |z^_k - g(o_k)|^2
     double reward = 0;          ///< mean over k, rows of the squared reward error
     double latent = 0;          ///< mean over rows of |z_0|^2
+    bool diverged = false;      ///< train_step: the loss or a gradient was not finite, no step taken
   };
   /// One gradient per network, sized like its params().
   struct Gradients {
@@ -125,8 +162,13 @@ class LatentModelT {
   Losses loss(const Batch& batch, Gradients* grad, const std::vector<Mat>* targets = nullptr) const;
   /// The consistency targets g(o_k), k = 1..K, of `batch`.
   std::vector<Mat> targets(const Batch& batch) const;
-  /// One Adam step on `batch`; returns its losses before the step.
+  /// One Adam step on `batch`; returns its losses before the step. A loss or gradient that is not
+  /// finite (a diverging model) takes no step: the weights go back to the last good ones (those
+  /// of the last step whose loss was finite, restore_last_good()) and Losses::diverged says so.
   Losses train_step(const Batch& batch);
+  /// Back to the weights of the last step whose loss was finite (a step's result can overflow
+  /// only on the next batch), with fresh Adam moments; nothing before the first step.
+  void restore_last_good();
 
   /// z = g(o) for rows O (n x obs_dim): n x latent_dim.
   Mat encode(const Mat& O) const;
@@ -154,6 +196,7 @@ class LatentModelT {
   int obs_dim_ = 0, frame_dim_ = 0, action_dim_ = 0;
   Net encoder_, decoder_, dynamics_, reward_;
   AdamT<T> adams_[4];
+  Vec good_[4];  // per network: the weights before the last step whose loss was finite
 };
 
 using LatentModel = LatentModelT<float>;

@@ -2,6 +2,7 @@
 
 #include <Eigen/Dense>
 #include <cmath>
+#include <limits>
 #include <stdexcept>
 
 
@@ -94,7 +95,8 @@ double reward_r2(const LatentModel& model, const HeldOutFrames& h, double reward
   double residual = 0, total = 0, sum = 0;
   long n = 0;
   for (const auto& r : h.rewards) sum += r.sum(), n += r.size();
-  const double mean = sum / double(std::max(1L, n));
+  if (n == 0) return std::numeric_limits<double>::quiet_NaN();  // nothing measured is not a perfect head
+  const double mean = sum / double(n);
   for (size_t i = 0; i < h.obs.size(); ++i) {
     const Eigen::Index T = h.actions[i].rows();
     if (T == 0) continue;
@@ -127,9 +129,11 @@ void k_step_errors(const LatentModel& model, const HeldOutFrames& h, int K, std:
       repeat[size_t(k - 1)] += double((last - real).squaredNorm());
     }
   }
+  // No rollout with K further steps (episodes shorter than K): nothing measured, which is NaN,
+  // not the 0 of a perfect model.
   for (int k = 0; k < K; ++k) {
-    model_error[size_t(k)] /= double(std::max(1L, starts)) * F;
-    repeat[size_t(k)] /= double(std::max(1L, starts)) * F;
+    model_error[size_t(k)] = starts > 0 ? model_error[size_t(k)] / (double(starts) * F) : std::numeric_limits<double>::quiet_NaN();
+    repeat[size_t(k)] = starts > 0 ? repeat[size_t(k)] / (double(starts) * F) : std::numeric_limits<double>::quiet_NaN();
   }
 }
 

@@ -43,11 +43,12 @@ double linear_probe_r2(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, doubl
 Eigen::VectorXd linear_probe_r2_per_target(const Eigen::MatrixXd& X, const Eigen::MatrixXd& Y, double ridge = 1e-3);
 
 /// R^2 of the reward head's one-step prediction r(g(o_t), a_t) (unscaled by reward_shift +
-/// reward_scale * r^) against the held-out rewards.
+/// reward_scale * r^) against the held-out rewards; NaN without any.
 double reward_r2(const LatentModel& model, const HeldOutFrames& held_out, double reward_shift, double reward_scale);
 
 /// Per-pixel mean squared error of the k-step open-loop prediction, k = 1..K (index k-1), from
-/// every start with K further steps; `repeat` gets the repeat-the-last-frame baseline's.
+/// every start with K further steps; `repeat` gets the repeat-the-last-frame baseline's. NaN if
+/// no held-out rollout has K steps.
 void k_step_errors(const LatentModel& model, const HeldOutFrames& held_out, int K, std::vector<double>& model_error,
                    std::vector<double>& repeat);
 
