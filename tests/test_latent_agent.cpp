@@ -18,6 +18,7 @@
 #include "core/session.h"
 #include "core/snapshot.h"
 #include "envs/registry.h"
+#include "tests/session_util.h"
 #include "tests/episodic_util.h"
 #include "tests/test_util.h"
 
@@ -166,20 +167,10 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   const Json good = Json::parse(read_file(dir / "good" / "session.json"));
   const std::string frames = read_file(dir / "good" / "latent" / "frames.bin");
   REQUIRE(good["state"]["agent"]["replay"]["starts"].size() == 2);
-  auto error_with = [&](const std::function<void(Json&)>& edit, const std::string& frame_bytes) -> std::string {
-    Json doc = good;
-    edit(doc["state"]);
-    std::filesystem::remove_all(dir / "bad");
-    std::filesystem::copy(dir / "good", dir / "bad", std::filesystem::copy_options::recursive);
-    write_file_atomic(dir / "bad" / "session.json", doc.dump());
-    write_file_atomic(dir / "bad" / "latent" / "frames.bin", frame_bytes);
-    try {
-      load_session(dir / "bad", env_registry());
-    } catch (const InputError& e) {
-      CHECK(std::string(e.what()).find('\n') == std::string::npos);
-      return e.what();
-    }
-    return "(no error)";
+  auto error_with = [&](const std::function<void(Json&)>& edit, const std::string& frame_bytes) {
+    return edited_session_error(
+        dir / "good", dir / "bad", [&](Json& doc) { edit(doc["state"]); },
+        [&](const std::filesystem::path& bad) { write_file_atomic(bad / "latent" / "frames.bin", frame_bytes); });
   };
   auto error_of = [&](const std::function<void(Json&)>& edit) {
     return error_with([&](Json& state) { edit(state["agent"]); }, frames);

@@ -16,6 +16,7 @@
 #include "core/session.h"
 #include "envs/registry.h"
 #include "test_util.h"
+#include "tests/session_util.h"
 
 namespace test_session {
 
@@ -358,19 +359,9 @@ TEST_CASE("a broken tabular learner in session.json is a one-line InputError nam
   const Json good = Json::parse(read_file(dir / "good" / "session.json"));
   const Json& learner = good["state"]["agent"]["learner"];
   REQUIRE(learner["model"]["entries"].size() >= 2);
-  auto error_with = [&](const std::function<void(Json&)>& edit) -> std::string {
-    Json doc = good;
-    edit(doc["state"]["agent"]["learner"]);
-    std::filesystem::remove_all(dir / "bad");
-    std::filesystem::copy(dir / "good", dir / "bad", std::filesystem::copy_options::recursive);
-    write_file_atomic(dir / "bad" / "session.json", doc.dump());
-    try {
-      load_session(dir / "bad", env_registry());
-    } catch (const InputError& e) {
-      CHECK(std::string(e.what()).find('\n') == std::string::npos);
-      return e.what();
-    }
-    return "(no error)";
+  auto error_with = [&](const std::function<void(Json&)>& edit) {
+    return edited_session_error(dir / "good", dir / "bad",
+                                [&](Json& doc) { edit(doc["state"]["agent"]["learner"]); });
   };
   const std::string at = "session.json: state.agent.learner.";
   CHECK(error_with([](Json&) {}) == "(no error)");
