@@ -21,7 +21,8 @@ void check_lesson_step(const AppArgs& args) {
   const int k = std::max(1, args.step);
   if (k > int(lesson.steps.size()))
     throw InputError(lesson.source + ": --step " + std::to_string(k) + ": the lesson has " +
-                     std::to_string(lesson.steps.size()) + " steps");
+                     std::to_string(lesson.steps.size()) +
+                     (lesson.steps.size() == 1 ? " step" : " steps"));
   const LessonStep& s = lesson.steps[k - 1];
   for (int v = 0; v < std::max<int>(1, int(s.variants.size())); ++v) try {
       const int var = s.variants.empty() ? -1 : v;
