@@ -213,7 +213,12 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   CHECK(error_with([](Json&) {}, nan_frames).find("latent/frames.bin: expected gray levels in [0, 1]") != std::string::npos);
 }
 
-TEST_CASE("a diverging latent model stops training, keeps its last good weights and says so") {
+// Whether Adam steps of 1 overflow float within the fit depends on the build's arithmetic (the
+// sanitizer build's did not): an outcome, so skipped there; the restore itself runs under the
+// sanitizers in test_latent_model's "latent model: a batch with a non-finite loss takes no step and says
+// it diverged".
+TEST_CASE("a diverging latent model stops training, keeps its last good weights and says so" *
+          doctest::skip(kSanitized)) {
   std::vector<std::string> sets = kSmall;
   sets.push_back("model.learning_rate=1");  // Adam steps of 1 blow the weights up within the first fit
   auto a = make(sets);
