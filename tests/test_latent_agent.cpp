@@ -157,6 +157,30 @@ TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-
   const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv"};
   check_session_continues("pendulum_pixels", kSmall, 64, files);   // 60 random steps, then 8 fit ticks
   check_session_continues("pendulum_pixels", kSmall, 138, files);  // after the first of a replan's 2 iterations
+  // With keypoints (their background is set at a fit's start) and exploration noise (act_rng).
+  std::vector<std::string> keyed = kSmall;
+  keyed.insert(keyed.end(), {"model.keypoints=2", "latent.action_noise=0.3"});
+  check_session_continues("pendulum_pixels", keyed, 64, files);
+  check_session_continues("pendulum_pixels", keyed, 138, files);
+}
+
+TEST_CASE("keypoints' background is saved with the session; an edited one out of [0, 1] is an error naming it") {
+  std::vector<std::string> keyed = kSmall;
+  keyed.push_back("model.keypoints=2");
+  auto a = make(keyed);
+  for (int i = 0; i < 150; ++i) a->tick();
+  const auto dir = temp_dir("latent_session_keypoints");
+  save_session(*a, dir / "good");
+  const Json good = Json::parse(read_file(dir / "good" / "session.json"));
+  const Json& background = good["state"]["agent"]["model"]["keypoints_background"];
+  REQUIRE(background.size() == 16 * 16);
+  double lo = 1, hi = 0;
+  for (const Json& x : background) lo = std::min(lo, x.get<double>()), hi = std::max(hi, x.get<double>());
+  CHECK(lo < hi);  // the replay's mean frame, not the zeros it starts at
+  const std::string error = edited_session_error(
+      dir / "good", dir / "bad", [](Json& doc) { doc["state"]["agent"]["model"]["keypoints_background"][3] = 7.0; });
+  CHECK(error.find("session.json: state.agent.model.keypoints_background: expected gray levels in [0, 1]") !=
+        std::string::npos);
 }
 
 TEST_CASE("an edited latent session is a one-line InputError naming the key, never a crash or a hang") {

@@ -1,10 +1,13 @@
 // The latent model from pixels (core/agents/latent/latent_model.h): its loss gradient against
-// central finite differences, for both objectives and K = 1 and 3, in double.
+// central finite differences, for both objectives and K = 1 and 3, in double, with and without
+// the keypoint front end (keypoints.h), which reads a position the same way at every pixel.
 #include <doctest/doctest.h>
 
 #include <limits>
 
 #include "core/agents/latent/latent_model.h"
+#include "core/raster_canvas.h"
+#include "envs/point_obstacles.h"
 #include "gradient_check.h"
 
 namespace test_latent_model {
@@ -60,6 +63,12 @@ TEST_CASE("latent model: the loss gradient of every network matches finite diffe
       CAPTURE(K);
       Rng rng(7);
       Model m(small(objective, K), 10, 4, 2, rng);
+      // The keypoint front end: 2 stacked 3 x 3 frames read as 2 x 2 keypoints of (u, v).
+      LatentModelConfig keyed_config = small(objective, K);
+      keyed_config.keypoints = 2;
+      Model keyed(keyed_config, 18, 9, 2, rng);
+      keyed.set_background(KeypointsT<double>::Row::Constant(9, 0.5));
+      const Model::Batch kb = batch(K, 5, 18, 2, rng);
       // Non-zero biases, so their gradients are exercised too.
       for (auto* net : {&m.encoder(), &m.decoder(), &m.dynamics(), &m.reward_head()})
         for (int l = 0; l < net->shape().layers(); ++l)
@@ -74,7 +83,63 @@ TEST_CASE("latent model: the loss gradient of every network matches finite diffe
       CHECK(check(m, b, m.decoder(), &Model::Gradients::decoder) < 1e-6);
       CHECK(check(m, b, m.dynamics(), &Model::Gradients::dynamics) < 1e-6);
       CHECK(check(m, b, m.reward_head(), &Model::Gradients::reward) < 1e-6);
+      if (std::string(objective) == "full") {
+        CHECK(check(keyed, kb, keyed.encoder(), &Model::Gradients::encoder) < 1e-6);
+        CHECK(check(keyed, kb, keyed.dynamics(), &Model::Gradients::dynamics) < 1e-6);
+      }
     }
+}
+
+TEST_CASE("keypoints: the sharpest channel reads a dark square's centre, the same way at every pixel") {
+  const int size = 16;
+  KeypointsT<double> kp(size, 2, 4);
+  CHECK(kp.feature_dim() == 2 * 4 * 2);
+  kp.set_background(KeypointsT<double>::Row::Ones(size * size));  // white
+  const auto frame_with_square = [&](int row, int col) {  // a black 2 x 2 square at (row, col)
+    Eigen::RowVectorXd f = Eigen::RowVectorXd::Ones(size * size);
+    for (int r = row; r < row + 2; ++r)
+      for (int c = col; c < col + 2; ++c) f[r * size + c] = 0;
+    return f;
+  };
+  Eigen::MatrixXd O(2, 2 * size * size);
+  O.row(0) << frame_with_square(3, 4), frame_with_square(3, 9);   // moved 5 columns right
+  O.row(1) << frame_with_square(10, 4), frame_with_square(12, 4); // moved 2 rows down
+  const Eigen::MatrixXd F = kp.features(O);
+  const auto u = [&](int i, int frame) { return F(i, (frame * 4 + 3) * 2); };  // channel 3: gain 108
+  const auto v = [&](int i, int frame) { return F(i, (frame * 4 + 3) * 2 + 1); };
+  CHECK(u(0, 0) == doctest::Approx(2.0 * 5 / size - 1).epsilon(1e-9));  // the square's centre: column 5
+  CHECK(v(0, 0) == doctest::Approx(1 - 2.0 * 4 / size).epsilon(1e-9));  // row 4 (v upward)
+  CHECK(u(0, 1) - u(0, 0) == doctest::Approx(2.0 * 5 / size).epsilon(1e-9));
+  CHECK(v(1, 1) - v(1, 0) == doctest::Approx(-2.0 * 2 / size).epsilon(1e-9));
+  CHECK(v(0, 1) == doctest::Approx(v(0, 0)).epsilon(1e-12));
+  // The broadest channel (gain 4) averages the dark mass with the rest: pulled to the centre.
+  CHECK(std::abs(F(0, 0)) < std::abs(u(0, 0)));
+  CHECK_THROWS_AS(kp.set_background(KeypointsT<double>::Row::Ones(3)), std::invalid_argument);
+  CHECK_THROWS_AS(kp.features(Eigen::MatrixXd::Ones(1, 5)), std::invalid_argument);
+}
+
+TEST_CASE("keypoints: on point_obstacles' 32 x 32 camera the disc's keypoint is its position") {
+  // The background is the arena with the disc elsewhere; the frame's darker-than-background
+  // mass is the disc (the obstacles are in both). u, v in [-1, 1] span the square view.
+  PointObstacles env;
+  env.reset(0);
+  const Bounds view = square_view(env.world_bounds());
+  const auto frame = [&](Vec2 p) {
+    env.place_disc(p, {0, 0});
+    const std::vector<float> f = render_frame(env, 32, view);
+    return Eigen::RowVectorXd(Eigen::Map<const Eigen::RowVectorXf>(f.data(), Eigen::Index(f.size())).cast<double>());
+  };
+  KeypointsT<double> kp(32, 1, 4);
+  kp.set_background(frame({8.5, 1.5}));
+  for (Vec2 p : {Vec2{2.0, 7.0}, Vec2{6.0, 2.0}, Vec2{9.0, 9.0}}) {
+    CAPTURE(p.x);
+    CAPTURE(p.y);
+    const Eigen::MatrixXd F = kp.features(frame(p));
+    const double x = (view.lo.x + view.hi.x) / 2 + F(0, 6) * (view.hi.x - view.lo.x) / 2;
+    const double y = (view.lo.y + view.hi.y) / 2 + F(0, 7) * (view.hi.y - view.lo.y) / 2;
+    CHECK(std::abs(x - p.x) < 0.2);  // a pixel is 0.33 m
+    CHECK(std::abs(y - p.y) < 0.2);
+  }
 }
 
 TEST_CASE("latent model: the reconstruction objective leaves the encoder to the reconstruction") {

@@ -69,4 +69,12 @@ std::pair<double, double> FrameReplay::reward_moments() const {
   return {mean, sd > 1e-12 ? sd : 1.0};
 }
 
+Eigen::RowVectorXf FrameReplay::mean_frame(int frame_dim) const {
+  Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(frame_dim);  // double: 10^4 rows of float
+  const int64_t rows = int64_t(obs_.size()) / obs_dim_;
+  for (int64_t r = 0; r < rows; ++r)
+    sum += Eigen::Map<const Eigen::RowVectorXf>(obs_.data() + (r + 1) * obs_dim_ - frame_dim, frame_dim).cast<double>();
+  return rows > 0 ? Eigen::RowVectorXf((sum / double(rows)).cast<float>()) : Eigen::RowVectorXf(sum.cast<float>());
+}
+
 }  // namespace dynalab

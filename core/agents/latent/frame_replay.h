@@ -33,6 +33,9 @@ class FrameReplay {
   /// rewards r mapped to (r - reward_shift) / reward_scale. Throws std::logic_error if there are
   /// none.
   LatentModel::Batch sample(int n, int K, Rng& rng, double reward_shift, double reward_scale) const;
+  /// The mean of every stored observation's last frame_dim values (its newest frame): the
+  /// keypoints' background (keypoints.h). Zeros if nothing is stored.
+  Eigen::RowVectorXf mean_frame(int frame_dim) const;
   /// Mean and standard deviation of the stored rewards (scale 1 if they are all equal).
   std::pair<double, double> reward_moments() const;
 

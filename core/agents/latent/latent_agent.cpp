@@ -1,5 +1,6 @@
 #include "core/agents/latent/latent_agent.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/io/table.h"
@@ -68,7 +69,13 @@ Vec LatentAgent::act(const Vec&) {
     return a;
   }
   Vec a(action_dim_);
-  for (int d = 0; d < action_dim_; ++d) a[d] = plan_[size_t(d)];
+  for (int d = 0; d < action_dim_; ++d) {
+    a[d] = plan_[size_t(d)];
+    if (cfg_.latent.action_noise > 0) {
+      const double half = (high_[d] - low_[d]) / 2;
+      a[d] = std::clamp(a[d] + act_rng_.normal(0, cfg_.latent.action_noise * half), low_[d], high_[d]);
+    }
+  }
   planner_->shift(1);
   need_plan_ = true;
   return a;
@@ -129,9 +136,10 @@ void LatentAgent::train_chunk(const Env& real) {
     held_out_ = collect_held_out(real, cfg_.latent.held_out_rollouts, cfg_.latent.held_out_steps, rng);
     has_held_out_ = true;
   }
-  if (loss_count_ == 0) {  // a fit begins: the reward scale of the data it sees
+  if (loss_count_ == 0) {  // a fit begins: the reward scale and the background of the data it sees
     const auto [shift, scale] = replay_.reward_moments();
     reward_shift_ = shift, reward_scale_ = scale;
+    if (cfg_.model.keypoints > 0) model_.set_background(replay_.mean_frame(frame_dim_));
   }
   const int K = cfg_.model.train_horizon;
   const int n = std::min(train_remaining_, cfg_.latent.steps_per_tick);

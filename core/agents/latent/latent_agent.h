@@ -9,7 +9,7 @@
 //      train_horizon steps from the replay (frame_replay.h), `steps_per_tick` per tick;
 //   3. every step, encode the real frames z = g(o_t), let the planner (CEM by default) choose an
 //      action sequence by its predicted latent return (latent_evaluator.h), execute the first
-//      action (MPC);
+//      action (MPC), with Gaussian exploration noise if `action_noise` > 0 (PlaNet's);
 //   4. after every episode, refit on all the data (2.) and measure what the latent learned on a
 //      held-out set of random-policy frames (latent_probe.h): reconstruction error, the
 //      k-step open-loop image prediction error against "repeat the last frame", and a linear
@@ -59,6 +59,10 @@ struct LatentSettings {
   int held_out_steps = 20;     ///< steps per held-out rollout
   int prediction_steps = 10;   ///< k of the reported open-loop image prediction error
   int filmstrip_frames = 8;    ///< predicted frames shown in the filmstrip
+  /// Std of Gaussian noise added to each executed planned action, in units of half the action
+  /// range (then clipped to it): exploration around the plan, PlaNet's 0.3 (Hafner et al. 2019,
+  /// section 4 / appendix; mbrl-lib's planet action_noise_std). 0: the plan as chosen.
+  double action_noise = 0;
 
   template <class V>
   void visit(V& v) {
@@ -72,6 +76,8 @@ struct LatentSettings {
     v.field("prediction_steps", prediction_steps, Range::closed(1, 1000), Apply::on_reset,
             "k of the reported k-step open-loop image prediction error");
     v.field("filmstrip_frames", filmstrip_frames, Range::closed(1, 64), Apply::live, "predicted frames in the filmstrip");
+    v.field("action_noise", action_noise, Range::closed(0, 10), Apply::live,
+            "std of the exploration noise on each executed planned action, in half action ranges (PlaNet: 0.3)");
   }
 };
 

@@ -78,6 +78,15 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
     visit_net(m, "decoder", model_.decoder(), model_.adam(1));
     visit_net(m, "dynamics", model_.dynamics(), model_.adam(2));
     visit_net(m, "reward", model_.reward_head(), model_.adam(3));
+    if (cfg_.model.keypoints > 0) {  // set at a fit's start from the replay of then
+      Eigen::VectorXf background = model_.keypoints().background().transpose();
+      visit_floats(m, "keypoints_background", background, frame_dim_);
+      if (m.loading()) {
+        if (!background.allFinite() || (background.array() < 0).any() || (background.array() > 1).any())
+          m.fail("keypoints_background", "gray levels in [0, 1]");
+        model_.set_background(background.transpose());
+      }
+    }
   });
   v.field("act_rng", act_rng_);
   v.field("train_rng", train_rng_);

@@ -13,7 +13,15 @@ LatentModelT<T>::LatentModelT(const LatentModelConfig& cfg, int obs_dim, int fra
   if (obs_dim <= 0 || frame_dim <= 0 || action_dim <= 0 || frame_dim > obs_dim || cfg.latent_dim <= 0)
     throw std::invalid_argument("LatentModel: sizes must be positive and frame_dim <= obs_dim");
   const int Z = cfg.latent_dim;
-  encoder_ = Net(MlpShape::of(obs_dim, Z, cfg.encoder_hidden, cfg.activation));
+  int encoder_in = obs_dim;
+  if (cfg.keypoints > 0) {
+    const int size = int(std::lround(std::sqrt(double(frame_dim))));
+    if (size * size != frame_dim || obs_dim % frame_dim != 0)
+      throw std::invalid_argument("LatentModel: keypoints need square frames stacked whole in the observation");
+    keypoints_ = KeypointsT<T>(size, obs_dim / frame_dim, cfg.keypoints);
+    encoder_in = keypoints_.feature_dim();
+  }
+  encoder_ = Net(MlpShape::of(encoder_in, Z, cfg.encoder_hidden, cfg.activation));
   decoder_ = Net(MlpShape::of(Z, frame_dim, cfg.decoder_hidden, cfg.activation));
   dynamics_ = Net(MlpShape::of(Z + action_dim, Z, cfg.dynamics_hidden, cfg.activation));
   reward_ = Net(MlpShape::of(Z + action_dim, 1, cfg.reward_hidden, cfg.activation));
@@ -59,7 +67,8 @@ typename LatentModelT<T>::Losses LatentModelT<T>::loss(const Batch& b, Gradients
   }
 
   typename Net::Cache enc;
-  encoder_.forward(b.obs[0], enc);
+  const Mat encoded = encoder_input(b.obs[0]);
+  encoder_.forward(encoded, enc);
   std::vector<Mat> z(K + 1), X(K);
   std::vector<typename Net::Cache> dyn(K), rew(K), dec(K + 1);
   z[0] = enc.out;
@@ -134,7 +143,7 @@ typename LatentModelT<T>::Losses LatentModelT<T>::loss(const Batch& b, Gradients
     dynamics_.backward(X[k - 1], dz[k], dyn[k - 1], grad->dynamics, &dX);
     dz[k - 1] += dz[k] + dX.leftCols(Z);
   }
-  encoder_.backward(b.obs[0], full ? dz[0] : dz_reconstruction, enc, grad->encoder, nullptr);
+  encoder_.backward(encoded, full ? dz[0] : dz_reconstruction, enc, grad->encoder, nullptr);
   return L;
 }
 
@@ -168,9 +177,20 @@ void LatentModelT<T>::restore_last_good() {
 }
 
 template <class T>
+typename LatentModelT<T>::Mat LatentModelT<T>::encoder_input(const Mat& O) const {
+  return cfg_.keypoints > 0 ? keypoints_.features(O) : O;
+}
+
+template <class T>
+void LatentModelT<T>::set_background(const typename KeypointsT<T>::Row& background) {
+  if (cfg_.keypoints == 0) throw std::invalid_argument("LatentModel::set_background: the model has no keypoints");
+  keypoints_.set_background(background);
+}
+
+template <class T>
 typename LatentModelT<T>::Mat LatentModelT<T>::encode(const Mat& O) const {
   typename Net::Cache c;
-  encoder_.forward(O, c);
+  encoder_.forward(encoder_input(O), c);
   return c.out;
 }
 

@@ -2,7 +2,8 @@
 // A latent state-space model learned from pixels (lecture deck 000, "State space (latent space)
 // models": latent space dynamics + image reconstruction + reward model; deck 003, "learning in
 // latent space"). Four MLPs (core/models/mlp.h):
-//   encoder   z = g(o)                  o: the stacked frames (obs_dim values in [0, 1])
+//   encoder   z = g(o)                  o: the stacked frames (obs_dim values in [0, 1]), or
+//                                       their keypoints (keypoints.h) if `keypoints` > 0
 //   dynamics  z' = z + h(z, a)          a residual step in latent space
 //   reward    r^ = r(z, a)              (the agent scales rewards to unit spread)
 //   decoder   f^ = d(z)                 f: the NEWEST frame of o (frame_dim values)
@@ -33,6 +34,7 @@
 #include <string>
 #include <vector>
 
+#include "core/agents/latent/keypoints.h"
 #include "core/config.h"
 #include "core/models/adam.h"
 #include "core/models/mlp.h"
@@ -45,6 +47,9 @@ class Rng;
 /// The latent model's shape and loss (section "model" of a latent experiment).
 struct LatentModelConfig {
   int latent_dim = 16;                       ///< size of z
+  /// 0: the encoder reads the pixels; K > 0: it reads K soft-argmax keypoints per frame
+  /// (keypoints.h: translation-invariant positions of what is darker than the background)
+  int keypoints = 0;
   std::vector<int> encoder_hidden = {256, 128};
   std::vector<int> decoder_hidden = {128, 256};
   std::vector<int> dynamics_hidden = {128, 128};
@@ -61,6 +66,8 @@ struct LatentModelConfig {
   template <class V>
   void visit(V& v) {
     v.field("latent_dim", latent_dim, Range::closed(1, 256), Apply::on_reset, "size of the latent state z");
+    v.field("keypoints", keypoints, Range::closed(0, 8), Apply::on_reset,
+            "0: the encoder reads the pixels; K: K soft-argmax keypoints per frame (of the darker-than-background mass)");
     v.field("encoder_hidden", encoder_hidden, Range::closed(1, 4096), Apply::on_reset, "hidden widths of the encoder g(o)");
     v.field("decoder_hidden", decoder_hidden, Range::closed(1, 4096), Apply::on_reset, "hidden widths of the decoder d(z)");
     v.field("dynamics_hidden", dynamics_hidden, Range::closed(1, 4096), Apply::on_reset,
@@ -172,6 +179,13 @@ class LatentModelT {
 
   /// z = g(o) for rows O (n x obs_dim): n x latent_dim.
   Mat encode(const Mat& O) const;
+  /// What the encoder MLP reads for rows O: the keypoints of O (config keypoints > 0) or O.
+  Mat encoder_input(const Mat& O) const;
+  /// The keypoints' background, the mean of the replay's newest frames (frame_dim values); the
+  /// agent sets it before every fit. Throws std::invalid_argument without keypoints or on
+  /// another length.
+  void set_background(const typename KeypointsT<T>::Row& background);
+  const KeypointsT<T>& keypoints() const { return keypoints_; }
   /// One latent step of rows Z (n x latent_dim) under actions A (n x action_dim): Z' and the
   /// predicted (scaled) rewards r (n x 1).
   void step(const Mat& Z, const Mat& A, Mat& Z_next, Mat& r) const;
@@ -194,6 +208,7 @@ class LatentModelT {
 
   LatentModelConfig cfg_;
   int obs_dim_ = 0, frame_dim_ = 0, action_dim_ = 0;
+  KeypointsT<T> keypoints_;  // used if cfg_.keypoints > 0
   Net encoder_, decoder_, dynamics_, reward_;
   AdamT<T> adams_[4];
   Vec good_[4];  // per network: the weights before the last step whose loss was finite
