@@ -323,6 +323,9 @@ struct LatentView {
   std::vector<std::vector<float>> predicted, real;
   int64_t strip_start = 0;  ///< t0, the run's env step at which the strip's plan was chosen
   std::vector<float> current, reconstruction;  ///< the newest real frame and d(g(o_t))
+  /// model.keypoints > 0: the newest frame's keypoints, one (u, v) per channel, broadest
+  /// first; u, v in [-1, 1] across the frame, u to the right, v upward (latent/keypoints.h)
+  std::vector<Vec2> keypoints;
   /// The latent map: held-out frames' z on its first two principal components, coloured by a
   /// true state value (colour_name: the pendulum's angle in rad, or a position's x).
   std::vector<Vec2> latent_points;

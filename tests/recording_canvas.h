@@ -20,8 +20,9 @@ class RecordingCanvas : public Canvas {
   };
   std::vector<Line> lines;
   std::vector<std::string> texts;
+  std::vector<Vec2> circle_centres;
   void polygon(std::span<const Vec2>, Color, Color) override {}
-  void circle(Vec2, double, Color, Color) override {}
+  void circle(Vec2 c, double, Color, Color) override { circle_centres.push_back(c); }
   void segment(Vec2, Vec2, Color, float) override {}
   void polyline(std::span<const Vec2> pts, Color c, float w) override {
     lines.push_back({{pts.begin(), pts.end()}, c, w});

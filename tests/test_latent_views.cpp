@@ -91,6 +91,29 @@ TEST_CASE("the filmstrip names its rows and columns and counts the real frames t
   CHECK(std::find(empty.texts.begin(), empty.texts.end(), "real") != empty.texts.end());
 }
 
+TEST_CASE("the keypoints land on what the agent sees: (-1, -1) its bottom-left corner, (1, 1) its top-right") {
+  LatentView v = small_view();
+  const Bounds box{{0, 0}, {2, frame_pair_height(2)}};
+  test::RecordingCanvas plain;
+  draw_frame_pair(plain, v, box);
+  CHECK(plain.circle_centres.empty());
+  CHECK(std::find(plain.texts.begin(), plain.texts.end(), "what the agent sees") != plain.texts.end());
+  v.keypoints = {{-1, -1}, {1, 1}, {0, 0}};
+  test::RecordingCanvas c;
+  draw_frame_pair(c, v, box);
+  REQUIRE(c.circle_centres.size() == 3);
+  CHECK(std::find(c.texts.begin(), c.texts.end(), "what the agent sees, keypoints") != c.texts.end());
+  // The left frame of the pair: its side s and its corners from the first two keypoints.
+  const Vec2 lo = c.circle_centres[0], hi = c.circle_centres[1], mid = c.circle_centres[2];
+  const double s = hi.x - lo.x;
+  CHECK(s > 0);
+  CHECK(hi.y - lo.y == doctest::Approx(s));  // a square frame
+  CHECK(lo.x == doctest::Approx(box.lo.x));
+  CHECK(hi.x < box.lo.x + (box.hi.x - box.lo.x) / 2);  // the left one of the two frames
+  CHECK(mid.x == doctest::Approx(lo.x + s / 2));
+  CHECK(mid.y == doctest::Approx(lo.y + s / 2));
+}
+
 TEST_CASE("an angle's colours are cyclic: -pi and pi get one colour, 0 another") {
   const Color a = angle_color(-std::numbers::pi), b = angle_color(std::numbers::pi), z = angle_color(0);
   CHECK(std::abs(a.r - b.r) + std::abs(a.g - b.g) + std::abs(a.b - b.b) < 1e-5);

@@ -96,7 +96,7 @@ double frame_pair_height(double width) {
 void draw_frame_pair(Canvas& c, const LatentView& v, Bounds box) {
   const double w = box.hi.x - box.lo.x, g = kFrameGapRatio * w / 2, s = 0.5 * (w - g), t = kLineRatio * s;
   const double y = box.hi.y;
-  const char* captions[2] = {"what the agent sees", "reconstruction"};
+  const char* captions[2] = {v.keypoints.empty() ? "what the agent sees" : "what the agent sees, keypoints", "reconstruction"};
   const std::vector<float>* frames[2] = {&v.current, &v.reconstruction};
   // One size for both captions (the longer one's), so neither reads as the more important.
   const float size = caption_size(c, captions[0], 0.7 * t, s);
@@ -108,6 +108,14 @@ void draw_frame_pair(Canvas& c, const LatentView& v, Bounds box) {
       draw_pending(c, f);
     else
       gray_image(c, *frames[i], v.frame_size, f, palette::body_outline);
+  }
+  // The keypoints on what the agent sees: where each channel's soft-argmax lands, the sharpest
+  // (last) largest; they should sit on the moving object wherever it goes.
+  const Bounds seen{{box.lo.x, y - t - s}, {box.lo.x + s, y - t}};
+  for (size_t k = 0; k < v.keypoints.size(); ++k) {
+    const Vec2 p{seen.lo.x + 0.5 * (v.keypoints[k].x + 1) * s, seen.lo.y + 0.5 * (v.keypoints[k].y + 1) * s};
+    const double r = s * (0.015 + 0.02 * double(k + 1) / double(v.keypoints.size()));
+    c.circle(p, r, palette::danger.with_alpha(0.75f), palette::none);
   }
 }
 

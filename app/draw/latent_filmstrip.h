@@ -4,7 +4,8 @@
 // row, and directly below each the real frame of that step once it has arrived (an empty box
 // until then). Reading down a column compares what the model imagined with what happened;
 // reading along the row shows the drift grow with k. Also the current frame beside its
-// reconstruction d(g(o_t)): what the encoder keeps of what the agent sees.
+// reconstruction d(g(o_t)): what the encoder keeps of what the agent sees, with the encoder's
+// keypoints on it as red dots if it has them (the sharpest channel's the largest).
 // Frames are grayscale, row 0 at the top, one rectangle per lit pixel over a black square.
 
 #include <string>

@@ -292,6 +292,11 @@ void LatentAgent::publish(Snapshot& s) const {
   v->strip_start = strip_start_;
   if (last_obs_.size() == obs_dim_) {
     v->current = newest_frame(last_obs_);
+    if (cfg_.model.keypoints > 0 && fits_ > 0) {  // the newest frame's are the last channels x 2 values
+      const LatentModel::Mat k = model_.keypoints().features(last_obs_.cast<float>().transpose());
+      for (Eigen::Index c = k.cols() - 2 * cfg_.model.keypoints; c < k.cols(); c += 2)
+        v->keypoints.push_back({double(k(0, c)), double(k(0, c + 1))});
+    }
     if (fits_ > 0) {
       const LatentModel::Mat f = model_.decode(model_.encode(last_obs_.cast<float>().transpose()));
       v->reconstruction.assign(f.data(), f.data() + f.size());
