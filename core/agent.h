@@ -110,8 +110,8 @@ class Agent {
     (void)figures, (void)clock;
   }
   /// Called after the experiment filled the snapshot's common part: sets the views the agent
-  /// has (core/views.h: q_table, plan, model), appends its status lines to s.stats, may set
-  /// s.message.
+  /// has (core/views.h: q_table, plan, model), appends its status lines to s.stats (its phase
+  /// with add_phase, core/snapshot.h: "run finished" once s.finished), may set s.message.
   virtual void publish(Snapshot& s) const { (void)s; }
   /// Writes the agent's own output files into `dir` (metrics.csv and trajectories.csv are the
   /// experiment's).

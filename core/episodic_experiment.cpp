@@ -196,12 +196,7 @@ std::shared_ptr<const Snapshot> EpisodicExperiment::snapshot() const {
               {"episode", episodes},
               {"steps this episode", std::to_string(current_.steps())},
               {"return this episode", format_number(current_.total_reward())}};
-  agent_->publish(*s);
-  // An agent may have begun its after-episode work (a refit) when the last episode ended; no
-  // tick runs it once the run is over, so its phase would read "fitting" forever.
-  if (finished_)
-    for (auto& stat : s->stats)
-      if (stat.first == "phase") stat.second = "run finished";
+  agent_->publish(*s);  // its phase line says "run finished" once s->finished (add_phase)
   return s;
 }
 

@@ -55,4 +55,12 @@ struct Snapshot {
   std::shared_ptr<const LatentView> latent;                       ///< the latent agent's filmstrip and latent map
 };
 
+/// Appends an agent's "phase" status line: `phase` while the run goes on, "run finished" once
+/// s.finished (set before Agent::publish). An agent may have begun its after-episode work (a
+/// refit) when the last episode ended; no tick runs it once the run is over, so its own phase
+/// would read "fitting" forever.
+inline void add_phase(Snapshot& s, std::string phase) {
+  s.stats.emplace_back("phase", s.finished ? std::string("run finished") : std::move(phase));
+}
+
 }  // namespace dynalab

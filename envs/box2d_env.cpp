@@ -5,6 +5,9 @@
 #include <cmath>
 #include <numbers>
 #include <stdexcept>
+#include <string>
+
+#include "envs/state_check.h"
 
 namespace dynalab {
 
@@ -150,12 +153,20 @@ void Box2DEnv::set_state(const std::vector<double>& state) {
     throw std::invalid_argument(name() + ": set_state: expected " +
                                 std::to_string(1 + kBodyValues * n + extra_state_size()) +
                                 " values");
+  // Every value is checked before any is applied (envs/state_check.h): an edited session's
+  // counter of 1e15 or pose of 1e308 is an error here, not a run that never ends or NaN physics.
+  const std::string env = name();
+  const int step = int(state_integer(state, 0, env, "step counter", 0, physics_.max_episode_steps));
+  static constexpr const char* kNames[kBodyValues] = {"body x, m",   "body y, m",    "body angle, rad",
+                                                      "body vx, m/s", "body vy, m/s", "body w, rad/s"};
   std::vector<BodyState> states(n);
   for (size_t i = 0; i < n; ++i) {
-    const double* v = &state[1 + kBodyValues * i];
+    double v[kBodyValues];
+    for (int k = 0; k < kBodyValues; ++k) v[k] = state_number(state, 1 + kBodyValues * i + size_t(k), env, kNames[k]);
     states[i] = {v[0], v[1], v[2], v[3], v[4], v[5]};
   }
-  step_ = static_cast<int>(state[0]);
+  for (size_t at = 1 + kBodyValues * n; at < state.size(); ++at) state_number(state, at, env, "extra state");
+  step_ = step;
   // Extra state first: it may change what build() creates (e.g. a target marker).
   set_extra_state(std::span<const double>(state).subspan(1 + kBodyValues * n));
   restore_bodies(states);

@@ -4,6 +4,7 @@
 
 #include "core/io/csv.h"
 #include "core/rng.h"
+#include "envs/state_check.h"
 
 namespace dynalab {
 
@@ -92,10 +93,18 @@ std::vector<double> GridWorld::get_state() const {
 
 void GridWorld::set_state(const std::vector<double>& s) {
   if (s.size() != 6) throw std::invalid_argument("GridWorld::set_state: expected 6 values");
-  agent_ = {int(s[0]), int(s[1])};
-  episode_step_ = int(s[2]);
-  total_steps_ = int64_t(s[3]);
-  reset_seed_ = (uint64_t(s[4]) << 32) | uint64_t(s[5]);
+  // Checked before any is applied (envs/state_check.h): a cell outside the grid was a crash.
+  const std::string env = name();
+  const Cell agent{int(state_integer(s, 0, env, "agent row", 0, maze_.rows - 1)),
+                   int(state_integer(s, 1, env, "agent column", 0, maze_.cols - 1))};
+  const int episode_step = int(state_integer(s, 2, env, "episode step", 0, max_steps_));
+  const int64_t total_steps = state_integer(s, 3, env, "total steps", 0, int64_t(1) << 53);
+  const uint64_t seed_high = uint64_t(state_integer(s, 4, env, "reset seed, high 32 bits", 0, 0xffffffffLL));
+  const uint64_t seed_low = uint64_t(state_integer(s, 5, env, "reset seed, low 32 bits", 0, 0xffffffffLL));
+  agent_ = agent;
+  episode_step_ = episode_step;
+  total_steps_ = total_steps;
+  reset_seed_ = (seed_high << 32) | seed_low;
 }
 
 bool GridWorld::set_observation(const Vec& obs) {

@@ -6,6 +6,7 @@
 
 #include "core/grid_moves.h"
 #include "core/rng.h"
+#include "envs/state_check.h"
 
 namespace dynalab {
 
@@ -101,10 +102,20 @@ std::vector<double> ObstacleMapEnv::get_state() const {
 
 void ObstacleMapEnv::set_state(const std::vector<double>& s) {
   if (s.size() != 4) throw std::invalid_argument("ObstacleMapEnv::set_state: expected 4 values");
-  const uint64_t seed = (uint64_t(s[2]) << 32) | uint64_t(s[3]);
-  if (seed != seed_) generate(seed);
-  agent_ = int(s[0]);
-  episode_step_ = int(s[1]);
+  // Checked before they are applied (envs/state_check.h): a cell outside the map was a crash.
+  const std::string env = name();
+  const int agent = int(state_integer(s, 0, env, "agent cell", 0, int64_t(map_.rows) * map_.cols - 1));
+  const uint64_t seed = (uint64_t(state_integer(s, 2, env, "map seed, high 32 bits", 0, 0xffffffffLL)) << 32) |
+                        uint64_t(state_integer(s, 3, env, "map seed, low 32 bits", 0, 0xffffffffLL));
+  const uint64_t before = seed_;
+  if (seed != seed_) generate(seed);  // the map (its size is the config's) and its step limit
+  try {
+    episode_step_ = int(state_integer(s, 1, env, "episode step", 0, limit_));
+  } catch (const std::invalid_argument&) {
+    if (seed_ != before) generate(before);  // unchanged on a throw
+    throw;
+  }
+  agent_ = agent;
 }
 
 std::optional<Vec2> ObstacleMapEnv::obs_position(const Vec& obs) const {

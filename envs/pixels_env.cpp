@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "envs/registry.h"
+#include "envs/state_check.h"
 
 namespace dynalab {
 
@@ -100,11 +101,21 @@ void PixelsEnv::set_state(const std::vector<double>& state) {
     throw std::invalid_argument("pixels: set_state: expected [L = " + std::to_string(L) + ", " + std::to_string(frames_) +
                                 " inner states of L values, D = " + std::to_string(D) +
                                 ", an inner observation of D values] (" + std::to_string(d_at + 1 + D) + " values)");
+  for (size_t i = d_at + 1; i < state.size(); ++i) state_number(state, i, name(), "inner observation");
   std::vector<std::vector<double>> states(frames_);
   for (int k = 0; k < frames_; ++k) states[k].assign(state.begin() + 1 + k * L, state.begin() + 1 + (k + 1) * L);
-  inner_->set_state(states.back());  // throws first for a state of the wrong inner layout
+  // The inner env checks each frame's state (the camera's set_state while rendering it); on a
+  // throw the old frames are drawn again, so the env is as it was.
+  for (int k = 0; k < frames_; ++k) {
+    try {
+      render_into(states[size_t(k)], k);
+    } catch (const std::invalid_argument& e) {
+      for (int j = 0; j < k; ++j) render_into(states_[size_t(j)], j);
+      throw std::invalid_argument("pixels: set_state: the inner state of frame " + std::to_string(k) + ": " + e.what());
+    }
+  }
+  inner_->set_state(states.back());
   states_ = std::move(states);
-  for (int k = 0; k < frames_; ++k) render_into(states_[k], k);
   inner_obs_ = Eigen::Map<const Vec>(state.data() + d_at + 1, Eigen::Index(D));
 }
 

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "core/rng.h"
+#include "envs/state_check.h"
 
 namespace dynalab {
 
@@ -60,9 +61,12 @@ std::optional<double> PointMass::reward(const Vec&, const Vec& a, const Vec& s_n
 
 void PointMass::set_state(const std::vector<double>& s) {
   if (s.size() != 3) throw std::invalid_argument("PointMass::set_state: expected 3 values");
-  pos_ = s[0];
-  vel_ = s[1];
-  step_ = int(s[2]);
+  // Checked before any is applied (envs/state_check.h): a counter of 1e15 never truncated.
+  const std::string env = name();
+  const double pos = state_number(s, 0, env, "position"), vel = state_number(s, 1, env, "velocity");
+  step_ = int(state_integer(s, 2, env, "step counter", 0, cfg_.max_episode_steps));
+  pos_ = pos;
+  vel_ = vel;
 }
 
 Bounds PointMass::world_bounds() const {

@@ -6,6 +6,9 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <string>
 
 #include "core/rng.h"
 #include "envs/registry.h"
@@ -198,6 +201,41 @@ TEST_CASE("every registered env passes the conformance suite") {
     CHECK(canvas.finite);
   }
   CHECK(known_terminations >= 10);
+}
+
+// A state from a hand-edited session: every value of it out of range (a counter of 1e308 or NaN
+// was a double cast to int, a pose of 1e308 NaN physics) is refused before any value is applied.
+TEST_CASE("set_state refuses a state with any value out of range, in one line, and leaves the env as it was") {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (const auto& entry : env_registry().entries()) {
+    CAPTURE(entry.name);
+    auto env = make_env(entry.name);
+    env->reset(3);
+    Rng rng(4);
+    for (int t = 0; t < 10; ++t) {
+      const StepResult r = env->step(env->action_space().sample(rng));
+      if (r.terminated || r.truncated) env->reset(4 + t);
+    }
+    const std::vector<double> good = env->get_state();
+    for (size_t i = 0; i < good.size(); ++i)
+      for (double bad : {1e308, -1e308, nan}) {
+        CAPTURE(i);
+        CAPTURE(bad);
+        std::vector<double> edited = good;
+        edited[i] = bad;
+        std::string error = "(no error)";
+        try {
+          env->set_state(edited);
+        } catch (const std::invalid_argument& e) {
+          error = e.what();
+        }
+        CHECK(error.find(": set_state: ") != std::string::npos);
+        CHECK(error.find('\n') == std::string::npos);
+        CHECK(same_bits(env->get_state(), good));
+      }
+    env->set_state(good);
+    CHECK(same_bits(env->get_state(), good));
+  }
 }
 
 TEST_CASE("physics envs terminate or truncate exactly when they should") {

@@ -394,4 +394,42 @@ TEST_CASE("a broken tabular learner in session.json is a one-line InputError nam
   std::filesystem::remove_all(dir);
 }
 
+// An env state edited out of range (a step counter of 1e15 was a run that never ended, a pose of
+// 1e308 NaN physics, a maze cell outside the grid a crash) is the env's set_state error, naming
+// the value, in session.json's state.env_state.
+TEST_CASE("an env state out of range in session.json is a one-line InputError naming env_state") {
+  const auto dir = temp_dir("session_env_state");
+  auto pendulum = make_experiment(load_experiment("random_policy_pendulum", {"episodes=2"}), env_registry());
+  for (int i = 0; i < 50; ++i) pendulum->tick();
+  save_session(*pendulum, dir / "pendulum");
+  auto maze = make_experiment(load_experiment("dyna_maze", {"episodes=2"}), env_registry());
+  for (int i = 0; i < 50; ++i) maze->tick();
+  save_session(*maze, dir / "maze");
+  auto error_with = [&](const std::string& which, size_t i, double value) {
+    return edited_session_error(dir / which, dir / "bad", [&](Json& doc) { doc["state"]["env_state"][i] = value; });
+  };
+  const std::string at = "session.json: state.env_state: expected a state of this env (";
+  CHECK(edited_session_error(dir / "pendulum", dir / "bad", [](Json&) {}) == "(no error)");
+  // pendulum's state: the step counter, then x, y, angle, vx, vy, w of the pole.
+  for (double bad : {1e15, -1.0, 201.0, 2.5})
+    CHECK(error_with("pendulum", 0, bad).find(at + "pendulum: set_state: value 0 (step counter): expected an integer in "
+                                                   "[0, 200], got ") != std::string::npos);
+  CHECK(error_with("pendulum", 0, 1e15).find("got 1e+15)") != std::string::npos);
+  CHECK(error_with("pendulum", 3, 1e308).find(at + "pendulum: set_state: value 3 (body angle, rad): expected a finite "
+                                                   "number in [-1e+06, 1e+06], got 1e+308)") != std::string::npos);
+  CHECK(error_with("pendulum", 6, -1e308).find(at + "pendulum: set_state: value 6 (body w, rad/s): expected a finite "
+                                                    "number in [-1e+06, 1e+06], got -1e+308)") != std::string::npos);
+  CHECK(error_with("pendulum", 6, 8.0) == "(no error)");
+  // grid_world's state: agent row and column, episode step, total steps, the reset seed's halves.
+  CHECK(error_with("maze", 0, 1e9).find(at + "grid_world: set_state: value 0 (agent row): expected an integer in [0, 5], "
+                                             "got 1e+09)") != std::string::npos);
+  CHECK(error_with("maze", 1, -1).find(at + "grid_world: set_state: value 1 (agent column): expected an integer in [0, 8]") !=
+        std::string::npos);
+  CHECK(error_with("maze", 2, 1e15).find(at + "grid_world: set_state: value 2 (episode step): expected an integer in [0, ") !=
+        std::string::npos);
+  CHECK(error_with("maze", 5, 4294967296.0).find(at + "grid_world: set_state: value 5 (reset seed, low 32 bits)") !=
+        std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace test_session

@@ -10,6 +10,7 @@
 #include "core/agents/tree_search/uct_search.h"
 #include "core/episodic_experiment.h"
 #include "core/session.h"
+#include "core/snapshot.h"
 #include "envs/grid_world.h"
 #include "envs/registry.h"
 #include "tests/episodic_util.h"
@@ -135,6 +136,26 @@ TEST_CASE("the tree-search agent walks the shortest path; no real step happens w
   REQUIRE(!f->series[1].y.empty());
   CHECK(f->series[0].y.back() == double(s->search_tree->imagined_steps_run));
   CHECK(f->series[1].y.back() == 28.0);
+}
+
+TEST_CASE("a run's phase line is the agent's own while it runs and 'run finished' once it is over (add_phase)") {
+  using Stats = std::vector<std::pair<std::string, std::string>>;
+  Snapshot s;
+  add_phase(s, "searching (imagined)");
+  s.finished = true;
+  add_phase(s, "searching (imagined)");
+  CHECK(s.stats == Stats{{"phase", "searching (imagined)"}, {"phase", "run finished"}});
+  auto phases = [](const Snapshot& snap) {
+    std::vector<std::string> p;
+    for (const auto& [k, v] : snap.stats)
+      if (k == "phase") p.push_back(v);
+    return p;
+  };
+  auto e = make("tree_search_maze", {"episodes=1"});
+  e->tick();
+  CHECK(phases(*e->snapshot()) == std::vector<std::string>{"searching (imagined)"});
+  e->run_to_end();
+  CHECK(phases(*e->snapshot()) == std::vector<std::string>{"run finished"});
 }
 
 TEST_CASE("UCT: 400 simulations pick the move toward the goal; visit counts add up; the real env is untouched") {

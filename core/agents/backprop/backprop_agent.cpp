@@ -195,7 +195,7 @@ void BackpropAgent::publish(Snapshot& s) const {
                       : updates_left_ > 0 ? "backprop through the model into the policy"
                       : analysing_        ? "gradient analysis"
                                           : "running the policy";
-  s.stats.push_back({"phase", phase});
+  add_phase(s, phase);
   s.stats.push_back({"iteration", std::to_string(iteration_)});
   s.stats.push_back({"horizon H", std::to_string(cfg_.horizon)});
   s.stats.push_back({"imagined return", short_number(objective_)});

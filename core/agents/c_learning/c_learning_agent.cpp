@@ -321,7 +321,7 @@ void CLearningAgent::add_figures(std::vector<Figure>& figures, const AgentClock&
 void CLearningAgent::publish(Snapshot& s) const {
   const bool trained = !predicted_.empty();
   std::string phase = warming_up() ? "collecting behaviour data" : thinking() ? "training the classifier" : "acting";
-  s.stats.push_back({"phase", phase});
+  add_phase(s, phase);
   s.stats.push_back({"replay", std::to_string(replay_.transitions()) + " transitions, " +
                                    std::to_string(replay_.episodes()) + " episodes"});
   s.stats.push_back({"classifier steps", std::to_string(gradient_steps_) + " (" + c().method + ")"});

@@ -218,7 +218,7 @@ void GpsAgent::publish(Snapshot& s) const {
   view->phase = phase;
   s.local_controllers = view;
   s.stats.push_back({"iteration", std::to_string(slot_.iteration)});
-  s.stats.push_back({"phase", phase + (algo_.busy() ? "" : ", condition " + std::to_string(slot_.condition))});
+  add_phase(s, phase + (algo_.busy() ? "" : ", condition " + std::to_string(slot_.condition)));
   s.stats.push_back({"KL step multiplier", short_number(algo_.step_mult(slot_.condition))});
   if (algo_.policy().fits() > 0) s.stats.push_back({"S-step loss", short_number(algo_.policy().last_loss())});
 }

@@ -274,7 +274,7 @@ void LatentAgent::publish(Snapshot& s) const {
   const std::string phase = warming_up()          ? "collecting random-policy frames"
                             : train_remaining_ > 0 ? "fitting the latent model"
                                                    : "planning in latent space (MPC)";
-  s.stats.push_back({"phase", phase});
+  add_phase(s, phase);
   s.stats.push_back({"replay", std::to_string(replay_.steps()) + " frames, " + std::to_string(replay_.episodes()) + " episodes"});
   s.stats.push_back({"latent model", std::to_string(fits_) + " fits, " + std::to_string(gradient_steps_) +
                                          " gradient steps (" + cfg_.model.objective + " objective)" +

@@ -207,7 +207,7 @@ void MbpgAgent::publish(Snapshot& s) const {
                       : imagining_         ? "imagining trajectories"
                       : learner_.updating() ? "PPO on imagined data"
                                            : "real episode";
-  s.stats.push_back({"phase", phase});
+  add_phase(s, phase);
   s.stats.push_back({"iteration", std::to_string(iteration_)});
   s.stats.push_back({"rollouts", "H = " + std::to_string(cfg_.rollout_horizon) + " from " +
                                      (cfg_.start_states == "real_starts" ? "real episode starts"

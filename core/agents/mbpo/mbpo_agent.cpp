@@ -192,7 +192,7 @@ void MbpoAgent::publish(Snapshot& s) const {
                       : training_                                 ? "fitting the model"
                       : rollouts_left_ > 0                        ? "branched rollouts"
                                                                   : "SAC on real + model data";
-  s.stats.push_back({"phase", phase});
+  add_phase(s, phase);
   s.stats.push_back({"real data", std::to_string(learner_.buffer().size()) + " transitions"});
   s.stats.push_back({"model data", std::to_string(model_buffer_.size()) + " transitions"});
   s.stats.push_back({"rollout k", std::to_string(rollout_k_)});

@@ -8,6 +8,7 @@
 #include "core/agents/mpc/system_id_view.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
+#include "core/snapshot.h"
 
 namespace dynalab {
 
@@ -247,7 +248,7 @@ void MpcAgent::publish(Snapshot& s) const {
   if (!agent_.plan_valid() && agent_.replans() > 0) s.message = "no candidate had a finite return";
   s.stats.push_back({"replans", std::to_string(agent_.replans())});
   s.stats.push_back({"planner", std::string(agent_.planner().name()) + (agent_.planning() ? " (planning)" : "")});
-  s.stats.push_back({"phase", p->phase});
+  add_phase(s, p->phase);
   s.stats.push_back({"version", cfg_.agent.version + (cfg_.agent.dynamics == "oracle" ? " (oracle)" : "")});
   s.stats.push_back({"dataset", std::to_string(m->dataset_size) + " transitions"});
   s.stats.push_back({"model fits", std::to_string(agent_.fits())});

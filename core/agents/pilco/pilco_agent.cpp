@@ -369,7 +369,7 @@ void PilcoAgent::publish(Snapshot& s) const {
                       : training_         ? "fitting the GP"
                       : updates_left_ > 0 ? "optimising the policy on particles"
                                           : "running the policy";
-  s.stats.push_back({"phase", phase});
+  add_phase(s, phase);
   s.stats.push_back({"trial", std::to_string(trials_ + 1)});
   s.stats.push_back({"interaction", short_number(double(env_steps_) * control_dt_) + " s"});
   s.stats.push_back({"model", model_->describe_shape()});

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "core/io/csv.h"
+#include "core/snapshot.h"
 #include "core/state_visitor.h"
 
 namespace dynalab {
@@ -220,7 +221,7 @@ void GpiAgent::publish(Snapshot& s) const {
   for (int k = 0; k < mdp_.n_features; ++k)
     ws += (k ? ", " : "") + std::string(1, char('a' + k)) + " " +
           (regression_.known(k) ? format_number(std::round(w[k] * 1000) / 1000) : std::string("?"));
-  s.stats.push_back({"phase", v->phase + (phase_ == sampling ? std::string(" (object ") + char('a' + sample_k_) + ")" : "")});
+  add_phase(s, v->phase + (phase_ == sampling ? std::string(" (object ") + char('a' + sample_k_) + ")" : ""));
   s.stats.push_back({"policy", cfg_.improvement == "idea1"
                                    ? std::string("idea 1: one step of policy iteration on pi_") + char('a' + v->single_policy)
                                    : "GPI: argmax_a max_k psi_k^T w"});

@@ -172,7 +172,7 @@ void TreeSearchAgent::publish(Snapshot& s) const {
   s.stats.push_back({"tree nodes", std::to_string(v->nodes.size())});
   if (graph_) s.stats.push_back({"backtracks (undo)", std::to_string(v->backtracks)});
   if (uct_) s.stats.push_back({"simulations", std::to_string(uct_->simulations()) + " / " + std::to_string(cfg_.simulations)});
-  s.stats.push_back({"phase", searching_ ? "searching (imagined)" : "acting (real)"});
+  add_phase(s, searching_ ? "searching (imagined)" : "acting (real)");
   if (!message_.empty()) s.message = message_;
   s.search_tree = std::move(v);
 }

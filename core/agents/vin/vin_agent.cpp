@@ -198,7 +198,7 @@ void VinAgent::publish(Snapshot& s) const {
   for (size_t i = 0; i < nets_.size(); ++i)
     (nets_[i]->name() == "vin" ? v->vin_test_accuracy : v->reactive_test_accuracy) = test_accuracy(i);
   auto pct = [](double x) { return x < 0 ? std::string("-") : format_number(std::round(x * 100) / 100) + "%"; };
-  s.stats.push_back({"phase", !have_data_ ? "building maps" : trained_ ? "rollouts on held-out maps" : "training"});
+  add_phase(s, !have_data_ ? "building maps" : trained_ ? "rollouts on held-out maps" : "training");
   s.stats.push_back({"epoch", std::to_string(epoch_) + " / " + std::to_string(cfg_.epochs)});
   s.stats.push_back({"training maps / samples", std::to_string(train_.size()) + " / " + std::to_string(sample_count(train_))});
   for (size_t i = 0; i < nets_.size(); ++i) {
