@@ -90,7 +90,7 @@ TEST_CASE("latent model: the loss gradient of every network matches finite diffe
     }
 }
 
-TEST_CASE("keypoints: the sharpest channel reads a dark square's centre, the same way at every pixel") {
+TEST_CASE("keypoints: the sharpest channel reads a dark square's centre and its motion in pixels, the same way at every pixel") {
   const int size = 16;
   KeypointsT<double> kp(size, 2, 4);
   CHECK(kp.feature_dim() == 2 * 4 * 2);
@@ -107,13 +107,16 @@ TEST_CASE("keypoints: the sharpest channel reads a dark square's centre, the sam
   const Eigen::MatrixXd F = kp.features(O);
   const auto u = [&](int i, int frame) { return F(i, (frame * 4 + 3) * 2); };  // channel 3: gain 108
   const auto v = [&](int i, int frame) { return F(i, (frame * 4 + 3) * 2 + 1); };
-  CHECK(u(0, 0) == doctest::Approx(2.0 * 5 / size - 1).epsilon(1e-9));  // the square's centre: column 5
-  CHECK(v(0, 0) == doctest::Approx(1 - 2.0 * 4 / size).epsilon(1e-9));  // row 4 (v upward)
-  CHECK(u(0, 1) - u(0, 0) == doctest::Approx(2.0 * 5 / size).epsilon(1e-9));
-  CHECK(v(1, 1) - v(1, 0) == doctest::Approx(-2.0 * 2 / size).epsilon(1e-9));
-  CHECK(v(0, 1) == doctest::Approx(v(0, 0)).epsilon(1e-12));
+  // The newest frame (1): the square's centre, column 10 and row 4 (v upward).
+  CHECK(u(0, 1) == doctest::Approx(2.0 * 10 / size - 1).epsilon(1e-9));
+  CHECK(v(0, 1) == doctest::Approx(1 - 2.0 * 4 / size).epsilon(1e-9));
+  // The older frame (0): the displacement to the newest, in pixels, the same at any place.
+  CHECK(u(0, 0) == doctest::Approx(5).epsilon(1e-9));
+  CHECK(std::abs(v(0, 0)) < 1e-9);
+  CHECK(v(1, 0) == doctest::Approx(-2).epsilon(1e-9));
+  CHECK(std::abs(u(1, 0)) < 1e-9);
   // The broadest channel (gain 4) averages the dark mass with the rest: pulled to the centre.
-  CHECK(std::abs(F(0, 0)) < std::abs(u(0, 0)));
+  CHECK(std::abs(F(0, 8)) < std::abs(u(0, 1)));
   CHECK_THROWS_AS(kp.set_background(KeypointsT<double>::Row::Ones(3)), std::invalid_argument);
   CHECK_THROWS_AS(kp.features(Eigen::MatrixXd::Ones(1, 5)), std::invalid_argument);
 }

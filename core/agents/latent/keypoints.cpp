@@ -50,6 +50,11 @@ typename KeypointsT<T>::Mat KeypointsT<T>::features(const Mat& O) const {
         out(i, col + 1) = w.dot(v_) / total;
       }
     }
+  // Older frames: the displacement to the newest frame in pixels (the keypoints' velocity).
+  const int newest = (frames_ - 1) * channels() * 2;
+  const T pixels_per_unit = T(size_) / 2;
+  for (int col = 0; col < newest; ++col)
+    out.col(col) = pixels_per_unit * (out.col(newest + col % (channels() * 2)) - out.col(col));
   return out;
 }
 
