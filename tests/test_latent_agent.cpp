@@ -165,6 +165,29 @@ TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-
   check_session_continues("pendulum_pixels", keyed, 138, files);
 }
 
+TEST_CASE("exploration noise moves the planned actions only, inside the action bounds, the same on every run") {
+  std::vector<std::string> noisy = kSmall;
+  noisy.push_back("latent.action_noise=3");  // most draws past a bound: the clamp is exercised
+  auto quiet = make(), a = make(noisy), b = make(noisy);
+  quiet->run_to_end(), a->run_to_end(), b->run_to_end();
+  const std::vector<double>&q = quiet->trajectories()[0].actions, &n = a->trajectories()[0].actions;
+  REQUIRE(q.size() == n.size());
+  REQUIRE(!q.empty());
+  // The recorded episodes are the planner's (the random warm-up is not one of them).
+  int moved = 0, quiet_at_bound = 0, at_bound = 0;
+  for (size_t t = 0; t < n.size(); ++t) {
+    moved += n[t] != q[t];
+    quiet_at_bound += std::abs(q[t]) == 2.0;  // the pendulum's max_torque
+    at_bound += std::abs(n[t]) == 2.0;
+  }
+  CHECK(moved > int(n.size()) / 2);
+  CHECK(at_bound > int(n.size()) / 4);
+  CHECK(at_bound > quiet_at_bound);
+  for (const Trajectory& tr : a->trajectories())
+    for (double x : tr.actions) CHECK(std::abs(x) <= 2.0);
+  CHECK(a->trajectories()[1].actions == b->trajectories()[1].actions);  // act_rng: deterministic
+}
+
 TEST_CASE("keypoints' background is saved with the session; an edited one out of [0, 1] is an error naming it") {
   std::vector<std::string> keyed = kSmall;
   keyed.push_back("model.keypoints=2");

@@ -60,8 +60,8 @@ struct LatentSettings {
   int prediction_steps = 10;   ///< k of the reported open-loop image prediction error
   int filmstrip_frames = 8;    ///< predicted frames shown in the filmstrip
   /// Std of Gaussian noise added to each executed planned action, in units of half the action
-  /// range (then clipped to it): exploration around the plan, PlaNet's 0.3 (Hafner et al. 2019,
-  /// section 4 / appendix; mbrl-lib's planet action_noise_std). 0: the plan as chosen.
+  /// range (then clipped to it): exploration around the plan, PlaNet's 0.3 (mbrl-lib's planet
+  /// action_noise_std, ../shared/REFERENCES.md section 8). 0: the plan as chosen.
   double action_noise = 0;
 
   template <class V>
