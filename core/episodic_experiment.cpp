@@ -39,6 +39,11 @@ void EpisodicExperiment::start_run(int run) {
   start_episode();
 }
 
+Vec EpisodicExperiment::true_observation() const {
+  const auto pixels = env_->pixel_layout();
+  return pixels ? pixels->true_observation() : Vec();
+}
+
 void EpisodicExperiment::start_episode() {
   // Warm-up episodes and real episodes draw their start states from separate streams.
   const bool warmup = agent_->warming_up();
@@ -47,7 +52,8 @@ void EpisodicExperiment::start_episode() {
   obs_ = env_->reset(chosen ? *chosen
                             : seed.stream(warmup ? 2 : 1, uint64_t(warmup ? warmup_episodes_ : episode_)).next_u64());
   agent_->begin_episode(episode_, obs_);
-  current_ = Trajectory(run_, warmup ? -1 - warmup_episodes_ : episode_, obs_, env_->action_space().dim());
+  current_ = Trajectory(run_, warmup ? -1 - warmup_episodes_ : episode_, obs_, env_->action_space().dim(),
+                        true_observation());
 }
 
 bool EpisodicExperiment::tick() {
@@ -88,7 +94,7 @@ void EpisodicExperiment::step_env() {
       start_episode();
     return;
   }
-  current_.push(applied, r.reward, r.obs);
+  current_.push(applied, r.reward, r.obs, true_observation());
   if (done) {
     end_episode(r.terminated);
   } else if (cfg_.steps > 0 && run_steps_ >= cfg_.steps) {
@@ -249,6 +255,8 @@ std::vector<std::string> EpisodicExperiment::trajectory_columns() const {
   for (const auto& n : env_->observation_names()) cols.push_back(n.rfind("obs_", 0) == 0 ? n : "obs_" + n);
   for (int d = 0; d < env_->action_space().dim(); ++d) cols.push_back("action_" + std::to_string(d));
   cols.push_back("reward");
+  if (const auto pixels = env_->pixel_layout())
+    for (const auto& n : pixels->inner->observation_names()) cols.push_back("true_" + n);
   return cols;
 }
 
@@ -258,9 +266,7 @@ void EpisodicExperiment::write_outputs(const std::filesystem::path& dir) const {
   for (const Trajectory& e : recorded_trajectories())
     for (int t = 0; t < e.steps(); ++t) {
       std::vector<TableCell> row = {e.run, e.episode, t};
-      for (int d = 0; d < e.obs_dim; ++d) row.emplace_back(e.obs[size_t(t) * e.obs_dim + d]);
-      for (int d = 0; d < e.action_dim; ++d) row.emplace_back(e.actions[size_t(t) * e.action_dim + d]);
-      row.emplace_back(e.rewards[size_t(t)]);
+      for (double x : e.step_values(t)) row.emplace_back(x);
       traj.add_row(row);
     }
   traj.write_csv(dir / "trajectories.csv");
@@ -284,9 +290,21 @@ void visit_trajectory(Trajectory& e, StateVisitor& v) {
   v.field("actions", e.actions);
   v.field("rewards", e.rewards);
   v.field("terminated", e.terminated);
+  // Only an env seen through a camera has one; absent in sessions saved before it was recorded.
+  bool has_true_state = e.true_dim > 0;
+  v.optional("true_state", has_true_state, [&](StateVisitor& tv) {
+    tv.bounded("dim", e.true_dim, 1, 1 << 20);
+    tv.field("values", e.true_obs);
+  });
+  if (v.loading() && !has_true_state) {
+    e.true_dim = 0;
+    e.true_obs.clear();
+  }
   if (v.loading() && (e.obs.size() != (e.rewards.size() + 1) * size_t(e.obs_dim) ||
                       e.actions.size() != e.rewards.size() * size_t(e.action_dim)))
     v.fail("obs", "(steps + 1) x obs_dim observations and steps x action_dim actions");
+  if (v.loading() && e.true_obs.size() != (e.rewards.size() + 1) * size_t(e.true_dim))
+    v.fail("true_state", "(steps + 1) x dim values");
 }
 
 }  // namespace

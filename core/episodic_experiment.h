@@ -93,6 +93,9 @@ class EpisodicExperiment : public Experiment {
   void step_env();
   void end_episode(bool terminated);
   void next_run_or_finish();
+  /// The true state behind the env's observation now (Env::pixel_layout); empty for an env whose
+  /// observation is its state.
+  Vec true_observation() const;
   void visit_state(StateVisitor& v);
   Table metrics_table() const;
   /// `r`'s value in each of `columns` (the common ones, then the agent's own in order).

@@ -34,7 +34,8 @@ class Experiment {
   /// Every real episode recorded so far (finished ones, then the one in progress), the rows of
   /// trajectories.csv; empty if the experiment records none.
   virtual std::vector<Trajectory> recorded_trajectories() const { return {}; }
-  /// trajectories.csv's columns: run, episode, t, obs_<name>..., action_<d>..., reward.
+  /// trajectories.csv's columns: run, episode, t, obs_<name>..., action_<d>..., reward, and for
+  /// an env seen through a camera the true state behind the observation, true_<name>....
   virtual std::vector<std::string> trajectory_columns() const { return {}; }
   /// Session support (core/session.h): writes everything the next ticks depend on into `state`
   /// (session.json's "state") and kind-specific files into `dir`. Default: InputError.

@@ -14,6 +14,7 @@
 #include "core/agents/latent/latent_agent.h"
 #include "core/agents/latent/latent_probe.h"
 #include "core/episodic_experiment.h"
+#include "core/export/export_all.h"
 #include "core/io/atomic_file.h"
 #include "core/io/csv.h"
 #include "core/session.h"
@@ -154,8 +155,28 @@ TEST_CASE("the output files hold every run, and a second write replaces them ins
   CHECK(map.front().count("theta_dot") == 1);
 }
 
+TEST_CASE("trajectories.csv of a camera env holds the true state behind each frame, in step with its reward") {
+  auto e = make();
+  e->run_to_end();
+  const auto dir = temp_dir("latent_true_state");
+  e->write_outputs(dir);
+  const auto rows = csv_rows(read_file(dir / "trajectories.csv"));
+  REQUIRE(rows.size() == 2 * 200);  // two planned episodes of the pendulum's 200 steps
+  for (const auto& r : rows) {
+    // The pendulum's reward -(theta^2 + 0.1 theta_dot^2 + 0.001 u^2) of the state before the step:
+    // recomputed from the recorded true state, it is the recorded reward (a true state one step
+    // off would miss it by the step's change of theta).
+    const double theta = std::atan2(std::stod(r.at("true_sin_theta")), std::stod(r.at("true_cos_theta")));
+    const double w = std::stod(r.at("true_theta_dot")), u = std::stod(r.at("action_0"));
+    CHECK(std::stod(r.at("reward")) == doctest::Approx(-(theta * theta + 0.1 * w * w + 0.001 * u * u)).epsilon(1e-9));
+  }
+  const Json json = Json::parse(trajectories_json(e->recorded_trajectories(), e->trajectory_columns()));
+  REQUIRE(json.size() == 2);
+  CHECK(json[0]["true_theta_dot"].size() == 200);
+}
+
 TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-identically") {
-  const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv"};
+  const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv", "trajectories.csv"};
   check_session_continues("pendulum_pixels", kSmall, 64, files);   // 60 random steps, then 8 fit ticks
   check_session_continues("pendulum_pixels", kSmall, 138, files);  // after the first of a replan's 2 iterations
   // With keypoints (their background is set at a fit's start) and exploration noise (act_rng).
@@ -246,6 +267,8 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
         std::string::npos);
   CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
   CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
+  CHECK(error_with([](Json& state) { state["current_episode"]["true_state"]["values"].erase(0); }, frames)
+            .find("session.json: state.current_episode.true_state: expected (steps + 1) x dim values") != std::string::npos);
   for (double bad : {0.0, 3.0, 1e8, 2.5}) {  // the pixels env's L (inner state length): right total, wrong layout
     CAPTURE(bad);
     CHECK(error_with([&](Json& state) { state["env_state"][0] = bad; }, frames)

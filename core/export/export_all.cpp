@@ -33,16 +33,13 @@ std::string trajectories_json(const std::vector<Trajectory>& episodes, const std
   Json out = Json::array();
   auto number = [](double x) { return std::isfinite(x) ? Json(x) : Json(nullptr); };
   for (const Trajectory& e : episodes) {
-    if (columns.size() != size_t(4 + e.obs_dim + e.action_dim)) continue;  // not this experiment's shape
+    if (columns.size() != size_t(4 + e.obs_dim + e.action_dim + e.true_dim)) continue;  // not this experiment's shape
     Json j = {{"run", e.run}, {"episode", e.episode}};
     for (size_t c = 2; c < columns.size(); ++c) j[columns[c]] = Json::array();
     for (int t = 0; t < e.steps(); ++t) {
       j["t"].push_back(t);
       size_t c = 3;
-      for (int d = 0; d < e.obs_dim; ++d) j[columns[c++]].push_back(number(e.obs[size_t(t) * e.obs_dim + d]));
-      for (int d = 0; d < e.action_dim; ++d)
-        j[columns[c++]].push_back(number(e.actions[size_t(t) * e.action_dim + d]));
-      j[columns[c]].push_back(number(e.rewards[size_t(t)]));
+      for (double x : e.step_values(t)) j[columns[c++]].push_back(number(x));
     }
     out.push_back(std::move(j));
   }

@@ -58,7 +58,7 @@ struct LatentSettings {
   int held_out_rollouts = 30;  ///< random-policy rollouts of the held-out set
   int held_out_steps = 20;     ///< steps per held-out rollout
   int prediction_steps = 10;   ///< k of the reported open-loop image prediction error
-  int filmstrip_frames = 8;    ///< predicted frames shown in the filmstrip
+  int filmstrip_frames = 8;    ///< predicted frames shown in the filmstrip, at most the plan's horizon
   /// Std of Gaussian noise added to each executed planned action, in units of half the action
   /// range (then clipped to it): exploration around the plan, PlaNet's 0.3 (mbrl-lib's planet
   /// action_noise_std, ../shared/REFERENCES.md section 8). 0: the plan as chosen.
@@ -75,7 +75,8 @@ struct LatentSettings {
     v.field("held_out_steps", held_out_steps, Range::closed(2, 10000), Apply::on_reset, "steps per held-out rollout");
     v.field("prediction_steps", prediction_steps, Range::closed(1, 1000), Apply::on_reset,
             "k of the reported k-step open-loop image prediction error");
-    v.field("filmstrip_frames", filmstrip_frames, Range::closed(1, 64), Apply::live, "predicted frames in the filmstrip");
+    v.field("filmstrip_frames", filmstrip_frames, Range::closed(1, 64), Apply::live,
+            "predicted frames in the filmstrip (at most planner.horizon: the plan has no more)");
     v.field("action_noise", action_noise, Range::closed(0, 10), Apply::live,
             "std of the exploration noise on each executed planned action, in half action ranges (PlaNet: 0.3)");
   }
