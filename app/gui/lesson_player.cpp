@@ -66,7 +66,11 @@ void draw_narrative(const LessonStep& step, const Fonts& fonts, bool presentatio
   ImGui::PopStyleColor();
   ImGui::PopFont();
   ImGui::PushFont(presentation ? fonts.ui : fonts.big);
-  text_wrapped_at_spaces(step.narrative);
+  // At most about half of the panel below the title, so that the question, the claims and the
+  // buttons stay on screen under a long narrative (which then scrolls in its own box).
+  const float max_height =
+      std::max(0.5f * ImGui::GetContentRegionAvail().y, 6 * ImGui::GetTextLineHeightWithSpacing());
+  text_wrapped_at_spaces(step.narrative, max_height, "##narrative");
   if (!step.question.empty()) {
     // The question, on a highlighted band.
     ImDrawList* dl = ImGui::GetWindowDrawList();
