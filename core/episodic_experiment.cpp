@@ -1,6 +1,7 @@
 #include "core/episodic_experiment.h"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 #include "core/agents/registry.h"
@@ -281,7 +282,8 @@ void EpisodicExperiment::write_outputs(const std::filesystem::path& dir) const {
 
 namespace {
 
-void visit_trajectory(Trajectory& e, StateVisitor& v) {
+// `true_dim`: the length of the true state this experiment's env records (0 without a camera).
+void visit_trajectory(Trajectory& e, StateVisitor& v, int true_dim) {
   v.field("run", e.run);
   v.field("episode", e.episode);
   v.bounded("obs_dim", e.obs_dim, 0, 1 << 20);
@@ -290,21 +292,20 @@ void visit_trajectory(Trajectory& e, StateVisitor& v) {
   v.field("actions", e.actions);
   v.field("rewards", e.rewards);
   v.field("terminated", e.terminated);
-  // Only an env seen through a camera has one; absent in sessions saved before it was recorded.
-  bool has_true_state = e.true_dim > 0;
-  v.optional("true_state", has_true_state, [&](StateVisitor& tv) {
-    tv.bounded("dim", e.true_dim, 1, 1 << 20);
-    tv.field("values", e.true_obs);
-  });
-  if (v.loading() && !has_true_state) {
-    e.true_dim = 0;
-    e.true_obs.clear();
-  }
   if (v.loading() && (e.obs.size() != (e.rewards.size() + 1) * size_t(e.obs_dim) ||
                       e.actions.size() != e.rewards.size() * size_t(e.action_dim)))
     v.fail("obs", "(steps + 1) x obs_dim observations and steps x action_dim actions");
-  if (v.loading() && e.true_obs.size() != (e.rewards.size() + 1) * size_t(e.true_dim))
-    v.fail("true_state", "(steps + 1) x dim values");
+  bool has_true_state = e.true_dim > 0;
+  v.optional("true_state", has_true_state, [&](StateVisitor& tv) {
+    tv.bounded("dim", e.true_dim, true_dim, true_dim);
+    tv.field("values", e.true_obs);
+    if (tv.loading() && e.true_obs.size() != (e.rewards.size() + 1) * size_t(e.true_dim))
+      tv.fail("values", "(steps + 1) x dim values");
+  });
+  if (v.loading() && !has_true_state) {  // a session saved before the true state was recorded
+    e.true_dim = true_dim;
+    e.true_obs.assign((e.rewards.size() + 1) * size_t(true_dim), std::numeric_limits<double>::quiet_NaN());
+  }
 }
 
 }  // namespace
@@ -332,8 +333,11 @@ void EpisodicExperiment::visit_state(StateVisitor& v) {
     rv.field("terminated", r.terminated);
     rv.field("agent_metrics", r.agent_metrics);
   });
-  visit_records(v, "trajectories", finished_episodes_, visit_trajectory);
-  v.section("current_episode", [&](StateVisitor& cv) { visit_trajectory(current_, cv); });
+  const auto pixels = env_->pixel_layout();
+  const int true_dim = pixels ? int(pixels->true_observation().size()) : 0;
+  visit_records(v, "trajectories", finished_episodes_,
+                [&](Trajectory& e, StateVisitor& tv) { visit_trajectory(e, tv, true_dim); });
+  v.section("current_episode", [&](StateVisitor& cv) { visit_trajectory(current_, cv, true_dim); });
   visit_records(v, "cumulative_reward", cumulative_,
                 [](std::vector<double>& c, StateVisitor& cv) { cv.field("values", c); });
   if (v.loading() && cumulative_.size() != size_t(cfg_.steps > 0 ? cfg_.runs : 0))

@@ -268,7 +268,20 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
   CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
   CHECK(error_with([](Json& state) { state["current_episode"]["true_state"]["values"].erase(0); }, frames)
-            .find("session.json: state.current_episode.true_state: expected (steps + 1) x dim values") != std::string::npos);
+            .find("session.json: state.current_episode.true_state.values: expected (steps + 1) x dim values") !=
+        std::string::npos);
+  CHECK(error_with([](Json& state) { state["current_episode"]["true_state"]["dim"] = 2; }, frames)
+            .find("session.json: state.current_episode.true_state.dim: expected an integer in [3, 3]") != std::string::npos);
+  // A session saved before the true state was recorded loads, the steps' true state unknown (NaN).
+  Json old = good;
+  old["state"]["current_episode"].erase("true_state");
+  std::filesystem::copy(dir / "good", dir / "old", std::filesystem::copy_options::recursive);
+  write_file_atomic(dir / "old" / "session.json", old.dump());
+  auto loaded = load_session(dir / "old", env_registry());
+  loaded->write_outputs(dir / "old_outputs");
+  const auto rows = csv_rows(read_file(dir / "old_outputs" / "trajectories.csv"));
+  REQUIRE(!rows.empty());
+  CHECK(std::isnan(std::stod(rows.front().at("true_theta_dot"))));
   for (double bad : {0.0, 3.0, 1e8, 2.5}) {  // the pixels env's L (inner state length): right total, wrong layout
     CAPTURE(bad);
     CHECK(error_with([&](Json& state) { state["env_state"][0] = bad; }, frames)
