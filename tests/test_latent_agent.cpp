@@ -179,11 +179,56 @@ TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-
   const std::vector<std::string> files = {"k_step_error.csv", "latent_map.csv", "trajectories.csv"};
   check_session_continues("pendulum_pixels", kSmall, 64, files);   // 60 random steps, then 8 fit ticks
   check_session_continues("pendulum_pixels", kSmall, 138, files);  // after the first of a replan's 2 iterations
-  // With keypoints (their background is set at a fit's start) and exploration noise (act_rng).
+  // With keypoints (their background is set at a fit's start), exploration noise (act_rng) and the
+  // filter (its belief and prediction).
   std::vector<std::string> keyed = kSmall;
-  keyed.insert(keyed.end(), {"model.keypoints=2", "latent.action_noise=0.3"});
+  keyed.insert(keyed.end(), {"model.keypoints=2", "latent.action_noise=0.3", "latent.filter_weight=0.3"});
   check_session_continues("pendulum_pixels", keyed, 64, files);
   check_session_continues("pendulum_pixels", keyed, 138, files);
+}
+
+TEST_CASE("the filter starts each plan from (1 - w) g(o_t) + w h-step of the last start under the action executed") {
+  for (const double w : {0.0, 0.4}) {
+    CAPTURE(w);
+    std::vector<std::string> sets = kSmall;
+    sets.push_back("latent.filter_weight=" + std::to_string(w));
+    auto a = make(sets);
+    const auto& agent = dynamic_cast<const LatentAgent&>(a->agent());
+    const Space as = a->env()->action_space();
+    const UnitActions unit(as.low, as.high);
+    LatentModel::Mat last_start;  // the latest plan's start
+    int firsts = 0, filtered = 0;
+    for (int i = 0; i < 2000 && !a->finished(); ++i) {
+      const LatentModel::Mat prediction = agent.belief_prediction();
+      a->tick();
+      const LatentModel::Mat& start = agent.belief();
+      if (start.size() == 0 || (start.size() == last_start.size() && start == last_start)) continue;  // no new plan
+      const Trajectory& ep = a->current_episode();
+      const Vec o = Eigen::Map<const Vec>(ep.obs.data() + size_t(ep.steps()) * size_t(ep.obs_dim), ep.obs_dim);
+      const LatentModel::Mat g = agent.model().encode(o.cast<float>().transpose());
+      if (ep.steps() == 0) {  // an episode's first plan: nothing to predict from
+        CHECK(start == g);
+        ++firsts;
+      } else {
+        // The prediction is the model's step from the last plan's start under the action executed.
+        REQUIRE(last_start.size() == g.size());
+        const Eigen::Map<const Vec> executed(ep.actions.data() + size_t(ep.steps() - 1) * size_t(ep.action_dim), ep.action_dim);
+        LatentModel::Mat expected_prediction, r;
+        agent.model().step(last_start, unit(executed.cast<float>().transpose()), expected_prediction, r);
+        REQUIRE(prediction.size() == g.size());
+        CHECK((prediction - expected_prediction).cwiseAbs().maxCoeff() < 1e-6f);
+        const LatentModel::Mat expected = (1 - float(w)) * g + float(w) * prediction;
+        CHECK((start - expected).cwiseAbs().maxCoeff() < 1e-6f);
+        if (w == 0) CHECK(start == g);
+        filtered += (start - g).cwiseAbs().maxCoeff() > 1e-4f;
+      }
+      last_start = start;
+    }
+    CHECK(a->finished());
+    CHECK(firsts == 2);  // two planned episodes
+    if (w == 0) CHECK(filtered == 0);
+    else CHECK(filtered > 100);  // the blend moves the start on (nearly) every later step
+  }
 }
 
 TEST_CASE("exploration noise moves the planned actions only, inside the action bounds, the same on every run") {
@@ -267,6 +312,12 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
         std::string::npos);
   CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
   CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
+  REQUIRE(good["state"]["agent"]["filter"]["belief"].size() == 4);  // planning: the latest plan's start
+  CHECK(error_of([](Json& a) { a["filter"]["belief"] = Json::array({1.0, 2.0}); })
+            .find(at + "filter.belief: expected 0 or 4 values (model.latent_dim)") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["filter"]["belief_prediction"][0] = 1e39; })  // inf as a float
+            .find(at + "filter.belief_prediction: expected finite numbers") != std::string::npos);
+  CHECK(error_of([](Json& a) { a.erase("filter"); }) == "(no error)");  // saved before the filter existed
   CHECK(error_with([](Json& state) { state["current_episode"]["true_state"]["values"].erase(0); }, frames)
             .find("session.json: state.current_episode.true_state.values: expected (steps + 1) x dim values") !=
         std::string::npos);

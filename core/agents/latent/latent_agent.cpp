@@ -53,6 +53,7 @@ std::vector<float> LatentAgent::newest_frame(const Vec& obs) const {
 void LatentAgent::begin_episode(int, const Vec& obs) {
   replay_.begin_episode(obs);
   last_obs_ = obs;
+  belief_.resize(0, 0), belief_prediction_.resize(0, 0);  // a new episode: nothing to predict from
   planner_->cancel();
   planner_->reset();
   strip_predicted_.clear(), strip_real_.clear();
@@ -82,7 +83,12 @@ Vec LatentAgent::act(const Vec&) {
 }
 
 void LatentAgent::observe(const Transition& t, bool) {
-  replay_.add(scaled_action(t.action), t.reward, t.next_obs);
+  const Vec a = scaled_action(t.action);
+  replay_.add(a, t.reward, t.next_obs);
+  if (belief_.size() > 0) {  // the prediction for the next plan's start (not during the warm-up)
+    LatentModel::Mat r;
+    model_.step(belief_, a.cast<float>().transpose(), belief_prediction_, r);
+  }
   last_obs_ = t.next_obs;
   ++collected_, ++steps_;
   if (strip_real_.size() < strip_predicted_.size()) strip_real_.push_back(newest_frame(t.next_obs));
@@ -100,7 +106,8 @@ void LatentAgent::think(const Env& real, const Vec& obs, const AgentClock&) {
     return;
   }
   if (!planner_->in_progress()) {
-    const LatentModel::Mat z = model_.encode(obs.cast<float>().transpose());
+    belief_ = plan_start(obs);
+    const LatentModel::Mat& z = belief_;
     replan_mean_ = planner_->mean(), replan_std_ = planner_->stddev();
     planner_->begin(*evaluator_, z.row(0).transpose().cast<double>(), Rng::derive(seed_.seed, {uint64_t(seed_.run), 6, uint64_t(replans_)}).next_u64());
   }
@@ -112,7 +119,14 @@ void LatentAgent::think(const Env& real, const Vec& obs, const AgentClock&) {
   need_plan_ = false;
   const bool strip_over = strip_predicted_.empty() ||
                           steps_ - strip_start_ >= 2 * int64_t(strip_predicted_.size());  // shown whole for as long again
-  if (strip_over) start_filmstrip(model_.encode(obs.cast<float>().transpose()));
+  if (strip_over) start_filmstrip(belief_);
+}
+
+LatentModel::Mat LatentAgent::plan_start(const Vec& obs) const {
+  const LatentModel::Mat z = model_.encode(obs.cast<float>().transpose());
+  const float w = float(cfg_.latent.filter_weight);
+  if (w == 0 || belief_prediction_.size() != z.size()) return z;
+  return (1 - w) * z + w * belief_prediction_;
 }
 
 void LatentAgent::start_filmstrip(const LatentModel::Mat& z0) {

@@ -133,6 +133,21 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   if (v.loading() && !(std::isfinite(reward_shift_) && std::isfinite(reward_scale_) && reward_scale_ > 0))
     v.fail("reward_scale", "a finite reward_shift and a finite reward_scale above 0");
   v.field("last_obs", last_obs_);
+  {  // the filter's memory (LatentSettings::filter_weight); absent in a session saved without it
+    bool present = belief_.size() > 0 || belief_prediction_.size() > 0;
+    v.optional("filter", present, [&](StateVisitor& f) {
+      for (auto [key, z] : {std::pair{"belief", &belief_}, std::pair{"belief_prediction", &belief_prediction_}}) {
+        std::vector<float> x(z->data(), z->data() + z->size());
+        f.field(key, x);
+        if (!f.loading()) continue;
+        const int Z = cfg_.model.latent_dim;
+        if (!x.empty() && int(x.size()) != Z) f.fail(key, "0 or " + std::to_string(Z) + " values (model.latent_dim)");
+        for (float e : x)
+          if (!std::isfinite(e)) f.fail(key, "finite numbers");
+        *z = x.empty() ? LatentModel::Mat() : LatentModel::Mat(Eigen::Map<const LatentModel::Mat>(x.data(), 1, Z));
+      }
+    });
+  }
   v.field("curve_fit", curve_fit_);
   v.field("curve_reconstruction", curve_reconstruction_);
   v.field("curve_prediction", curve_prediction_);
