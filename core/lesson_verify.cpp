@@ -1,6 +1,7 @@
 #include "core/lesson_verify.h"
 
 #include <algorithm>
+#include <chrono>
 
 #include "core/lesson_step_run.h"
 #include "core/parallel_jobs.h"
@@ -71,6 +72,7 @@ std::vector<StepVerification> verify_steps(const std::vector<Lesson>& lessons,
     for (int s = 0; s < n; ++s) v.seed_offsets.push_back(uint64_t(s));
     v.results.assign(step.claims.size(), std::vector<ClaimResult>(size_t(n)));
     v.errors.assign(size_t(n), "");
+    v.seconds.assign(size_t(n), 0.0);
     for (int s = 0; s < n; ++s) work.push_back({i, size_t(s)});
   }
   parallel_jobs(
@@ -80,9 +82,11 @@ std::vector<StepVerification> verify_steps(const std::vector<Lesson>& lessons,
         StepVerification& v = out[w.step];
         const Lesson& lesson = lessons[size_t(steps[w.step].first)];
         std::string error;
+        const auto start = std::chrono::steady_clock::now();
         const std::vector<ClaimResult> r =
             check_on_seed(lesson, v.step, v.seed_offsets[w.seed], max_ticks, envs, error);
-        // Each job writes its own [claim][seed] cells and its own error slot.
+        // Each job writes its own [claim][seed] cells and its own error and time slots.
+        v.seconds[w.seed] = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         v.errors[w.seed] = error;
         for (size_t c = 0; c < r.size(); ++c) v.results[c][w.seed] = r[c];
       },

@@ -24,6 +24,7 @@ struct StepVerification {
   std::vector<uint64_t> seed_offsets;            ///< 0 = the step's own seed
   std::vector<std::vector<ClaimResult>> results; ///< [claim][seed]
   std::vector<std::string> errors;  ///< per seed: why the step could not be run to its pause ("" if it was)
+  std::vector<double> seconds;      ///< per seed: wall-clock seconds of its run (where the time goes)
   /// True when the step has claims, ran to its pause on every seed and every claim held.
   bool holds() const;
 };

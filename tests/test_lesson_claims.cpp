@@ -203,6 +203,7 @@ TEST_CASE("verify_steps checks each claim on the step's seed and further seeds, 
   CHECK(one[1].seed_offsets.size() == 1);  // one_run: its own seed only
   CHECK_FALSE(one[0].holds());             // the second claim is false
   CHECK(one[1].holds());
+  for (double t : one[0].seconds) CHECK(t > 0);  // each run's time is recorded, for the report
   for (size_t c = 0; c < 2; ++c)
     for (size_t s = 0; s < 3; ++s) {
       CHECK(one[0].results[c][s].value == two[0].results[c][s].value);  // same numbers with 2 jobs

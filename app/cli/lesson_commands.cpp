@@ -44,8 +44,10 @@ bool print_verification(const std::vector<Lesson>& lessons, const std::vector<St
     steps_ok += ok;
     std::string seeds;
     for (uint64_t o : v.seed_offsets) seeds += (seeds.empty() ? "" : " ") + std::string("+") + std::to_string(o);
-    std::printf("%s %s step %d: %s  [seeds %s%s]\n", ok ? "ok   " : "FALSE", v.lesson.c_str(), v.step,
-                step.title.c_str(), seeds.c_str(), step.one_run ? ", one run" : "");
+    double seconds = 0;
+    for (double t : v.seconds) seconds += t;
+    std::printf("%s %s step %d: %s  [seeds %s%s, %.0f s]\n", ok ? "ok   " : "FALSE", v.lesson.c_str(), v.step,
+                step.title.c_str(), seeds.c_str(), step.one_run ? ", one run" : "", seconds);
     if (step.claims.empty()) std::printf("        no claims: a step states what its run shows\n");
     for (size_t s = 0; s < v.errors.size(); ++s)
       if (!v.errors[s].empty()) std::printf("        seed +%zu did not run to its pause: %s\n", s, v.errors[s].c_str());
