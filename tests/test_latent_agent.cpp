@@ -182,7 +182,8 @@ TEST_CASE("a latent session saved mid-fit and one saved mid-replan continue bit-
   // With keypoints (their background is set at a fit's start), exploration noise (act_rng) and the
   // filter (its belief and prediction).
   std::vector<std::string> keyed = kSmall;
-  keyed.insert(keyed.end(), {"model.keypoints=2", "latent.action_noise=0.3", "latent.filter_weight=0.3"});
+  keyed.insert(keyed.end(), {"model.keypoints=2", "latent.action_noise=0.3", "latent.filter_weight=0.3",
+                             "latent.novelty_weight=2"});
   check_session_continues("pendulum_pixels", keyed, 64, files);
   check_session_continues("pendulum_pixels", keyed, 138, files);
 }
@@ -466,6 +467,73 @@ TEST_CASE("the latent family's sizes are bounded at config time, each error nami
         std::string::npos);
   CHECK(error_of({"latent.held_out_rollouts=1", "latent.held_out_steps=3", "latent.prediction_steps=1"}) == "(no error)");
   CHECK(error_of({"planner.horizon=100"}) == "(no error)");  // four times the preset's: still allowed
+}
+
+TEST_CASE("the novelty bonus: each predicted step scores novelty_weight times its distance to the nearest seen latent") {
+  auto sets = kSmall;
+  sets.push_back("latent.novelty_weight=3");
+  auto e = make(sets);
+  e->run_to_end();
+  const auto& agent = dynamic_cast<const LatentAgent&>(e->agent());
+  const LatentModel& m = agent.model();
+  const LatentModel::Mat& seen = agent.novelty_seen();
+  // Every observation of the replay as of the last fit (fewer than 512; the last episode came
+  // after it), encoded with the final weights (no fit since).
+  REQUIRE(seen.rows() > 100);
+  REQUIRE(seen.rows() < agent.replay().observations(100000).rows());
+  CHECK(seen.isApprox(m.encode(agent.replay().observations(100000).topRows(seen.rows()))));
+  const Space as = e->env()->action_space();
+  LatentEvaluator plain(&m, as.low, as.high), novel(&m, as.low, as.high);
+  novel.set_seen(seen, 3);
+  const int H = 4, P = 5, Z = m.latent_dim();
+  Rng rng(5);
+  ActionBatch actions(P, H);
+  for (int p = 0; p < P; ++p)
+    for (int t = 0; t < H; ++t) actions(p, t) = float(rng.uniform(-2, 2));
+  const Vec start = seen.row(7).transpose().cast<double>();
+  Eigen::VectorXf r_plain, r_novel;
+  std::vector<float> paths;
+  plain.evaluate(actions, H, start, 0, r_plain, &paths);
+  novel.evaluate(actions, H, start, 0, r_novel, nullptr);
+  for (int p = 0; p < P; ++p) {
+    double bonus = 0;  // over the predicted steps z_1..z_H
+    for (int t = 1; t <= H; ++t) {
+      double nearest = 1e300;
+      for (Eigen::Index j = 0; j < seen.rows(); ++j) {
+        double sq = 0;
+        for (int k = 0; k < Z; ++k) {
+          const double d = paths[(size_t(p) * (H + 1) + size_t(t)) * size_t(Z) + size_t(k)] - seen(j, k);
+          sq += d * d;
+        }
+        nearest = std::min(nearest, std::sqrt(sq));
+      }
+      bonus += nearest;
+    }
+    CHECK(bonus > 0);
+    CHECK(r_novel[p] == doctest::Approx(r_plain[p] + 3 * bonus).epsilon(1e-4));
+  }
+  // A session carries the seen latents (re-encoding them on load, mid-fit, would give others).
+  const auto dir = temp_dir("latent_novelty_session");
+  save_session(*e, dir);
+  auto loaded = load_session(dir, env_registry());
+  const auto& back = dynamic_cast<const LatentAgent&>(dynamic_cast<EpisodicExperiment&>(*loaded).agent());
+  CHECK(std::vector<float>(back.novelty_seen().data(), back.novelty_seen().data() + back.novelty_seen().size()) ==
+        std::vector<float>(seen.data(), seen.data() + seen.size()));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("frame replay: observations() strides evenly over the stored rows, at most the number asked") {
+  FrameReplay r(1, 1);
+  r.begin_episode(Vec::Constant(1, 0));
+  for (int t = 1; t <= 9; ++t) r.add(Vec::Constant(1, 0), 0, Vec::Constant(1, t));
+  const LatentModel::Mat all = r.observations(100), some = r.observations(4);
+  REQUIRE(all.rows() == 10);
+  for (int i = 0; i < 10; ++i) CHECK(all(i, 0) == float(i));
+  REQUIRE(some.rows() == 4);
+  CHECK(some(0, 0) == 0);
+  CHECK(some(1, 0) == 2);  // rows i * 10 / 4: 0, 2, 5, 7
+  CHECK(some(2, 0) == 5);
+  CHECK(some(3, 0) == 7);
 }
 
 TEST_CASE("the latent family refuses an env without pixels in one line naming the key") {

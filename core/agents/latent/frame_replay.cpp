@@ -69,6 +69,17 @@ std::pair<double, double> FrameReplay::reward_moments() const {
   return {mean, sd > 1e-12 ? sd : 1.0};
 }
 
+LatentModel::Mat FrameReplay::observations(int max_rows) const {
+  const int64_t rows = int64_t(obs_.size()) / obs_dim_;
+  const int64_t n = std::min<int64_t>(rows, max_rows);
+  LatentModel::Mat out(n, obs_dim_);
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t r = i * rows / n;
+    for (int j = 0; j < obs_dim_; ++j) out(i, j) = obs_[size_t(r * obs_dim_ + j)];
+  }
+  return out;
+}
+
 Eigen::RowVectorXf FrameReplay::mean_frame(int frame_dim) const {
   Eigen::RowVectorXd sum = Eigen::RowVectorXd::Zero(frame_dim);  // double: 10^4 rows of float
   const int64_t rows = int64_t(obs_.size()) / obs_dim_;

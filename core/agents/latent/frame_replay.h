@@ -38,6 +38,8 @@ class FrameReplay {
   Eigen::RowVectorXf mean_frame(int frame_dim) const;
   /// Mean and standard deviation of the stored rewards (scale 1 if they are all equal).
   std::pair<double, double> reward_moments() const;
+  /// At most `max_rows` stored observations, evenly strided (rows x obs_dim).
+  LatentModel::Mat observations(int max_rows) const;
 
   // Raw storage, for sessions: observation rows, action rows, rewards, and per episode the index
   // of its first observation row and of its first step.

@@ -40,6 +40,12 @@ LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const Run
   planner_->check_evaluator(*evaluator_);
 }
 
+void LatentAgent::update_novelty() {
+  // Encoded after every fit whatever the weight, so a live edit from 0 takes effect at the next plan.
+  novelty_seen_ = model_.encode(replay_.observations(LatentSettings::kNoveltyPoints));
+  evaluator_->set_seen(novelty_seen_, cfg_.latent.novelty_weight);
+}
+
 Vec LatentAgent::scaled_action(const Vec& a) const {
   return evaluator_->unit_actions()(a.cast<float>().transpose()).row(0).transpose().cast<double>();
 }
@@ -174,6 +180,7 @@ void LatentAgent::train_chunk(const Env& real) {
   loss_sums_.assign(3, 0.0), loss_count_ = 0;
   ++fits_;
   evaluator_->set_reward_moments(reward_shift_, reward_scale_);
+  update_novelty();
   evaluate();
 }
 
@@ -340,6 +347,7 @@ void LatentAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
   cfg_.model.latent_weight = c.model.latent_weight;
   cfg_.model.learning_rate = c.model.learning_rate;
   model_.set_weights(c.model.consistency_weight, c.model.reward_weight, c.model.latent_weight, c.model.learning_rate);
+  evaluator_->set_seen(novelty_seen_, cfg_.latent.novelty_weight);
 }
 
 void LatentAgent::write_outputs(const std::filesystem::path& dir) const {

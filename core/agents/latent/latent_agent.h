@@ -76,6 +76,17 @@ struct LatentSettings {
   /// episode has no prediction and takes g(o_t). Measured on the pixel pendulum over seven seeds,
   /// w = 0.25 leaves the mean return unchanged (README, "Models from pixels"), so the preset has 0.
   double filter_weight = 0;
+  /// Weight b of a novelty bonus for exploring: every predicted step of a plan also scores
+  ///   + b min_j |z' - z_j|   (Euclidean, latent units)
+  /// z_j the latents of up to kNoveltyPoints of the replay's observations (evenly strided),
+  /// encoded after every fit: optimism about latents the model has not seen. It is the nearest-
+  /// neighbour novelty of NGU's episodic memory (Badia et al. 2020), over the whole replay;
+  /// Plan2Explore (Sekar et al. 2020) scores an ensemble's disagreement instead. Point obstacles
+  /// needs it: the reward head never sees the disc inside the goal and rates it below the walls
+  /// beside it (README, "Models from pixels"). 0: the reward head alone (the preset).
+  double novelty_weight = 0;
+  /// Replay observations the novelty bonus compares with (a plan step costs this many distances).
+  static constexpr int kNoveltyPoints = 512;
 
   template <class V>
   void visit(V& v) {
@@ -92,6 +103,8 @@ struct LatentSettings {
             "predicted frames in the filmstrip (at most planner.horizon: the plan has no more)");
     v.field("action_noise", action_noise, Range::closed(0, 10), Apply::live,
             "std of the exploration noise on each executed planned action, in half action ranges (PlaNet: 0.3)");
+    v.field("novelty_weight", novelty_weight, Range::closed(0, 1e4), Apply::live,
+            "weight of the novelty bonus, each predicted step's latent distance to the nearest seen one (0: none)");
     v.field("filter_weight", filter_weight, Range{0, 1, false, true}, Apply::live,
             "weight of the model's prediction z_(t-1) + h(z_(t-1), a_(t-1)) in the latent the planner starts from (0: g(o_t) alone)");
   }
@@ -191,6 +204,8 @@ class LatentAgent : public Agent {
   /// plan), and the model's prediction for the next plan's start (empty until an action followed).
   const LatentModel::Mat& belief() const { return belief_; }
   const LatentModel::Mat& belief_prediction() const { return belief_prediction_; }
+  /// The novelty bonus's seen latents as of the last fit (rows; empty before the first fit).
+  const LatentModel::Mat& novelty_seen() const { return novelty_seen_; }
   const std::vector<double>& k_error_model() const { return k_model_; }
   const std::vector<double>& k_error_repeat() const { return k_repeat_; }
   int fits() const { return fits_; }
@@ -198,6 +213,8 @@ class LatentAgent : public Agent {
 
  private:
   void train_chunk(const Env& real);
+  /// Encodes the novelty bonus's seen latents with the current encoder (after every fit).
+  void update_novelty();
   /// The held-out measures of the model now; `record`: append them to the curves and the rows
   /// (false when a loaded session recomputes what it already holds).
   void evaluate(bool record = true);
@@ -219,6 +236,7 @@ class LatentAgent : public Agent {
   LatentModel model_;
   FrameReplay replay_;
   std::unique_ptr<LatentEvaluator> evaluator_;
+  LatentModel::Mat novelty_seen_;  // the novelty bonus's seen latents (rows), as of the last fit
   std::unique_ptr<TrajectoryOptimizer> planner_;
   Rng act_rng_, train_rng_;
   HeldOutFrames held_out_;

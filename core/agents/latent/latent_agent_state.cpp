@@ -148,6 +148,23 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
       }
     });
   }
+  {  // the novelty bonus's seen latents as of the last fit (a fit's end re-encodes them); absent
+     // in a session saved before it or before the first fit
+    bool present = novelty_seen_.size() > 0;
+    v.optional("novelty", present, [&](StateVisitor& f) {
+      std::vector<float> x(novelty_seen_.data(), novelty_seen_.data() + novelty_seen_.size());
+      f.field("seen", x);
+      if (!f.loading()) return;
+      const int Z = cfg_.model.latent_dim;
+      if (x.size() % size_t(Z) != 0 || x.size() / size_t(Z) > size_t(LatentSettings::kNoveltyPoints))
+        f.fail("seen", "rows of " + std::to_string(Z) + " values (model.latent_dim), at most " +
+                           std::to_string(LatentSettings::kNoveltyPoints));
+      for (float e : x)
+        if (!std::isfinite(e)) f.fail("seen", "finite numbers");
+      const Eigen::Index rows = Eigen::Index(x.size()) / Z;
+      novelty_seen_ = rows == 0 ? LatentModel::Mat() : LatentModel::Mat(Eigen::Map<const LatentModel::Mat>(x.data(), rows, Z));
+    });
+  }
   v.field("curve_fit", curve_fit_);
   v.field("curve_reconstruction", curve_reconstruction_);
   v.field("curve_prediction", curve_prediction_);
@@ -178,6 +195,7 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   frames("strip_real", strip_real_);
   if (v.loading()) {
     evaluator_->set_reward_moments(reward_shift_, reward_scale_);
+    evaluator_->set_seen(novelty_seen_, cfg_.latent.novelty_weight);
     if (has_held_out_) {
       Rng rng = seed_.stream(4);
       held_out_ = collect_held_out(real, cfg_.latent.held_out_rollouts, cfg_.latent.held_out_steps, rng);

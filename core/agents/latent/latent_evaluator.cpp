@@ -23,6 +23,14 @@ void LatentEvaluator::evaluate(const ActionBatch& actions, int horizon, const Ve
     const LatentModel::Mat a = unit_(actions.middleCols(t * A, A));
     model_->step(z, a, z_next, r);
     returns += (float(shift_) + float(scale_) * r.col(0).array()).matrix();
+    if (novelty_weight_ > 0 && seen_.rows() > 0) {
+      // squared distances: |z|^2 + |s|^2 - 2 z s^T
+      // |z - s|^2 = |z|^2 + |s|^2 - 2 z.s for every candidate z and seen s: one product.
+      Eigen::MatrixXf d2 = -2.0f * (z_next * seen_.transpose());
+      d2.colwise() += Eigen::VectorXf(z_next.rowwise().squaredNorm());
+      d2.rowwise() += Eigen::RowVectorXf(seen_.rowwise().squaredNorm().transpose());
+      for (int p = 0; p < P; ++p) returns[p] += float(novelty_weight_) * std::sqrt(std::max(0.0f, d2.row(p).minCoeff()));
+    }
     z.swap(z_next);
     record(t + 1);
   }

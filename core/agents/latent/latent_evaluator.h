@@ -17,6 +17,10 @@ class LatentEvaluator : public SequenceEvaluator {
   /// reward_shift + reward_scale * r^ (the replay's reward moments at the latest fit).
   LatentEvaluator(const LatentModel* model, Vec low, Vec high);
   void set_reward_moments(double shift, double scale) { shift_ = shift, scale_ = scale; }
+  /// The novelty bonus (LatentSettings::novelty_weight): each predicted step also scores
+  /// + weight * min_j |z' - seen_j| (Euclidean), seen (n x latent_dim) the latents seen so far.
+  /// weight 0 or no rows: none.
+  void set_seen(const LatentModel::Mat& seen, double weight) { seen_ = seen, novelty_weight_ = weight; }
 
   int obs_dim() const override { return model_->latent_dim(); }
   int action_dim() const override { return model_->action_dim(); }
@@ -33,6 +37,8 @@ class LatentEvaluator : public SequenceEvaluator {
   const LatentModel* model_;
   UnitActions unit_;
   double shift_ = 0, scale_ = 1;
+  LatentModel::Mat seen_;
+  double novelty_weight_ = 0;
 };
 
 }  // namespace dynalab
