@@ -332,6 +332,12 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   CHECK(error_of([](Json& a) { a["filter"]["belief_prediction"][0] = 1e39; })  // inf as a float
             .find(at + "filter.belief_prediction: expected finite numbers") != std::string::npos);
   CHECK(error_of([](Json& a) { a.erase("filter"); }) == "(no error)");  // saved before the filter existed
+  REQUIRE(good["state"]["agent"].contains("novelty"));  // seen latents exist after the first fit
+  CHECK(error_of([](Json& a) { a["novelty"]["seen"] = Json::array({1.0, 2.0, 3.0}); })
+            .find(at + "novelty.seen: expected rows of 4 values (model.latent_dim), at most 512") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["novelty"]["seen"][0] = 1e39; })  // inf as a float
+            .find(at + "novelty.seen: expected finite numbers") != std::string::npos);
+  CHECK(error_of([](Json& a) { a.erase("novelty"); }) == "(no error)");  // saved before the bonus existed
   CHECK(error_with([](Json& state) { state["current_episode"]["true_state"]["values"].erase(0); }, frames)
             .find("session.json: state.current_episode.true_state.values: expected (steps + 1) x dim values") !=
         std::string::npos);
