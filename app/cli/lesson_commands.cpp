@@ -35,6 +35,7 @@ std::string value_text(double v) { return std::isnan(v) ? "n/a" : format_number(
 bool print_verification(const std::vector<Lesson>& lessons, const std::vector<StepVerification>& checks) {
   bool all = true;
   int steps_ok = 0, claims = 0, claims_ok = 0;
+  double seconds_all = 0;
   for (const StepVerification& v : checks) {
     const Lesson& lesson = *std::find_if(lessons.begin(), lessons.end(),
                                          [&](const Lesson& l) { return l.name == v.lesson; });
@@ -46,6 +47,7 @@ bool print_verification(const std::vector<Lesson>& lessons, const std::vector<St
     for (uint64_t o : v.seed_offsets) seeds += (seeds.empty() ? "" : " ") + std::string("+") + std::to_string(o);
     double seconds = 0;
     for (double t : v.seconds) seconds += t;
+    seconds_all += seconds;
     std::printf("%s %s step %d: %s  [seeds %s%s, %.0f s]\n", ok ? "ok   " : "FALSE", v.lesson.c_str(), v.step,
                 step.title.c_str(), seeds.c_str(), step.one_run ? ", one run" : "", seconds);
     if (step.claims.empty()) std::printf("        no claims: a step states what its run shows\n");
@@ -68,8 +70,8 @@ bool print_verification(const std::vector<Lesson>& lessons, const std::vector<St
                   values.c_str(), describe_test(claim).c_str(), note.c_str());
     }
   }
-  std::printf("%d of %zu steps hold; %d of %d claims true on every seed checked\n", steps_ok, checks.size(),
-              claims_ok, claims);
+  std::printf("%d of %zu steps hold; %d of %d claims true on every seed checked; %.0f s of runs\n", steps_ok,
+              checks.size(), claims_ok, claims, seconds_all);
   return all;
 }
 
