@@ -14,6 +14,7 @@
 # under an hour on two cores.   scripts/sanitize.sh [asan|tsan]...
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/phase.sh
 jobs=${JOBS:-$(nproc)}
 which=("$@")
 [ ${#which[@]} -eq 0 ] && which=(asan tsan)
@@ -40,6 +41,17 @@ configure() {  # DIR CMAKE_ARGS...
   cmake -S . -B "$dir" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" -DDYNALAB_GUI=OFF "$@" >/dev/null
 }
+asan_ctest() {
+  (cd build-asan &&
+    ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+    LSAN_OPTIONS=suppressions="$PWD/../scripts/lsan_suppressions.txt":print_suppressions=0 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    ctest --output-on-failure -j"$jobs")
+}
+tsan_ctest() {
+  (cd build-tsan &&
+    TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 ctest --output-on-failure -j"$jobs" -R "$TSAN_TESTS")
+}
 targets_matching() {  # REGEX: per-file test targets from tests/test_*.cpp
   for f in tests/test_*.cpp; do basename "$f" .cpp; done | grep -E "$1"
 }
@@ -49,21 +61,15 @@ for w in "${which[@]}"; do
     asan)
       configure build-asan -DDYNALAB_SANITIZE=address,undefined -DDYNALAB_FUZZ=ON \
         -DDYNALAB_TEST_BATCHES=ON -DDYNALAB_TEST_SKIP="$ASAN_SKIP"
-      cmake --build build-asan -j"$jobs" --target dynalab-cli "${FUZZ_TARGETS[@]}" dynalab_test_executables
-      (cd build-asan &&
-        ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
-        LSAN_OPTIONS=suppressions="$PWD/../scripts/lsan_suppressions.txt":print_suppressions=0 \
-        UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-        ctest --output-on-failure -j"$jobs")
-      scripts/fuzz_smoke.sh
+      phase "ASan build" cmake --build build-asan -j"$jobs" --target dynalab-cli "${FUZZ_TARGETS[@]}" dynalab_test_executables
+      phase "ASan ctest" asan_ctest
+      phase "fuzz smoke" scripts/fuzz_smoke.sh
       ;;
     tsan)
       configure build-tsan -DDYNALAB_SANITIZE=thread -DDYNALAB_TEST_BATCHES=OFF
       # shellcheck disable=SC2046
-      cmake --build build-tsan -j"$jobs" --target dynalab-cli $(targets_matching "$TSAN_TESTS")
-      (cd build-tsan &&
-        TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
-        ctest --output-on-failure -j"$jobs" -R "$TSAN_TESTS")
+      phase "TSan build" cmake --build build-tsan -j"$jobs" --target dynalab-cli $(targets_matching "$TSAN_TESTS")
+      phase "TSan ctest" tsan_ctest
       ;;
     *) echo "error: expected asan or tsan, got '$w'" >&2; exit 2 ;;
   esac

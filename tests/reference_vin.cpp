@@ -1,9 +1,11 @@
 // Reference suite (ctest -L reference, Release only): value iteration networks (issue 21) with
-// the vin family's presets on seeds 0, 1, 2 (vin_8x8 about 12 s a run, vin_16x16 about 80 s of
-// CPU). After training, on held-out maps (the agent's test_maps, kentsommer's measures):
-//   vin_8x8:   action accuracy >= 97 % and rollout success >= 95 %, and >= 90 % of the
-//              20 env episodes (new maps) reach the goal within the budget;
-//   vin_16x16: the VIN's accuracy and rollout success above the reactive baseline's.
+// the vin_8x8 preset on seeds 0, 1, 2 (about 12 s a run). After training, on held-out maps (the
+// agent's test_maps, kentsommer's measures): action accuracy >= 97 % and rollout success >= 95 %,
+// and >= 90 % of the 20 env episodes (new maps) reach the goal within the budget.
+// The issue's 16x16 bar (the VIN above the reactive baseline) is lesson 29 step 2's claims,
+// which lessons_verify checks on seeds 0-2 with a stronger margin (K = 20 above 70 % accuracy and
+// 50 % rollout success, the reactive MLP under 40 % and 10 %) on vin_16x16 trained for less;
+// a test of its own ran the full preset (about 80 s of CPU a seed) for a weaker check.
 #include <doctest/doctest.h>
 
 #include "core/agents/vin/vin_agent.h"
@@ -46,14 +48,5 @@ TEST_CASE("VIN on 8x8 maps: held-out action accuracy >= 97 %, rollout success >=
     CHECK(o.accuracy >= 97.0);
     CHECK(o.success >= 95.0);
     CHECK(o.episodes_success >= 0.9);
-  }
-}
-
-TEST_CASE("VIN on 16x16 maps: above the reactive baseline (seeds 0-2)") {
-  for (int seed = 0; seed < 3; ++seed) {
-    CAPTURE(seed);
-    const Outcome o = run("vin_16x16", seed);
-    CHECK(o.accuracy > o.baseline_accuracy);
-    CHECK(o.success > o.baseline_success);
   }
 }

@@ -1,7 +1,8 @@
 // The latent family (core/agents/latent): the replay's sequences stay inside episodes, the linear
 // probe scores a readable latent high and a collapsed one near zero, a short pixel run is
 // deterministic and publishes its filmstrip, a session continues bit-identically, and a non-pixel
-// env is refused in one line. The learning outcomes over seeds are reference_latent's.
+// env is refused in one line. The learning outcomes over seeds are lessons 32 and 33's claims
+// (lessons_verify).
 #include <doctest/doctest.h>
 
 #include <cmath>
