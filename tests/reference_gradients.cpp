@@ -40,8 +40,8 @@ std::vector<Vec> near_upright_starts(int n, uint64_t seed) {
 }
 
 // The hand-set policy at the edge of stability: a = 2 tanh(tanh(-2.9 sin(theta) - 0.1 theta_dot)).
-TanhPolicy edge_of_stability_policy() {
-  TanhPolicy policy(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {1});
+SquashedPolicy edge_of_stability_policy() {
+  SquashedPolicy policy(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {1});
   policy.params().setZero();
   policy.params()[1] = -2.9;
   policy.params()[2] = -0.1;
@@ -55,7 +55,7 @@ TEST_CASE("true pendulum near upright: the pathwise / likelihood-ratio variance 
   const Pendulum env;
   const EnvDynamics f(env);
   const EnvReward r(env);
-  const TanhPolicy policy = edge_of_stability_policy();
+  const SquashedPolicy policy = edge_of_stability_policy();
   for (uint64_t seed : {1, 2, 3}) {
     std::vector<std::vector<Vec>> batches;
     for (uint64_t k = 0; k < 8; ++k) batches.push_back(near_upright_starts(32, 100 * k + seed));
@@ -85,7 +85,7 @@ TEST_CASE("true pendulum near upright: cosine > 0.8 at H = 10 (each seed), < 0.2
   const Pendulum env;
   const EnvDynamics f(env);
   const EnvReward r(env);
-  const TanhPolicy policy = edge_of_stability_policy();
+  const SquashedPolicy policy = edge_of_stability_policy();
   double long_sum = 0;
   for (uint64_t seed : {1, 2, 3}) {
     std::vector<std::vector<Vec>> batches;

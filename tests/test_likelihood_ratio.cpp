@@ -28,7 +28,7 @@ TEST_CASE("the likelihood-ratio gradient is unbiased on a one-step linear-Gaussi
   //   dJ/dw = mean_i -2 (s_i + mu_i) 5 (1 - tanh_i^2) s_i,   dJ/dc = the same without s_i.
   const LinearDynamics f(Eigen::MatrixXd::Identity(1, 1), Eigen::MatrixXd::Identity(1, 1), Vec::Zero(1));
   const NegSquaredNext r;
-  TanhPolicy policy(1, Vec::Constant(1, -5), Vec::Constant(1, 5), {});
+  SquashedPolicy policy(1, Vec::Constant(1, -5), Vec::Constant(1, 5), {});
   const double w = 0.3, c = 0.1, sigma = 0.5;
   policy.params()[policy.net().w_offset(0)] = w;
   policy.params()[policy.net().b_offset(0)] = c;
@@ -73,7 +73,7 @@ TEST_CASE("the likelihood-ratio gradient is unbiased on a one-step linear-Gaussi
 TEST_CASE("the likelihood-ratio gradient needs noise covering the rollout") {
   const LinearDynamics f(Eigen::MatrixXd::Identity(1, 1), Eigen::MatrixXd::Identity(1, 1), Vec::Zero(1));
   const NegSquaredNext r;
-  TanhPolicy policy(1, Vec::Constant(1, -1), Vec::Constant(1, 1), {});
+  SquashedPolicy policy(1, Vec::Constant(1, -1), Vec::Constant(1, 1), {});
   Rng rng(1);
   LikelihoodRatioOptions o;
   o.horizon = 3;

@@ -66,7 +66,7 @@ std::vector<Vec> near_upright(int n, uint64_t seed) {
 
 // Central differences of the mean return in every policy parameter.
 Eigen::VectorXd finite_difference_gradient(const DifferentiableDynamics& f,
-                                           const DifferentiableReward& r, TanhPolicy& policy,
+                                           const DifferentiableReward& r, SquashedPolicy& policy,
                                            const std::vector<Vec>& starts, int H, double gamma,
                                            const ActionNoise* noise = nullptr) {
   Eigen::VectorXd g(policy.params().size());
@@ -82,8 +82,10 @@ Eigen::VectorXd finite_difference_gradient(const DifferentiableDynamics& f,
   return g;
 }
 
-TanhPolicy random_policy(int obs_dim, double max_action, uint64_t seed, double last_scale = 1) {
-  TanhPolicy policy(obs_dim, Vec::Constant(1, -max_action), Vec::Constant(1, max_action), {16, 16});
+SquashedPolicy random_policy(int obs_dim, double max_action, uint64_t seed, double last_scale = 1,
+                             SquashedPolicy::Squash squash = SquashedPolicy::Squash::tanh) {
+  SquashedPolicy policy(obs_dim, Vec::Constant(1, -max_action), Vec::Constant(1, max_action),
+                        {16, 16}, Activation::tanh, squash);
   Rng rng(seed);
   policy.init(rng, last_scale);
   return policy;
@@ -105,7 +107,7 @@ TEST_CASE("the pathwise gradient at H = 5 agrees with finite differences to 1e-4
   const AnalyticPendulum f;
   const Pendulum env;
   const EnvReward r(env);
-  TanhPolicy policy = random_policy(3, 2, 7);
+  SquashedPolicy policy = random_policy(3, 2, 7);
   const std::vector<Vec> starts = near_upright(4, 3);
   for (double gamma : {1.0, 0.9}) {
     CAPTURE(gamma);
@@ -120,11 +122,43 @@ TEST_CASE("the pathwise gradient at H = 5 agrees with finite differences to 1e-4
   }
 }
 
+TEST_CASE(
+    "PILCO's sine squash: full action at pi/2, down again past it, and the gradient matches") {
+  // No hidden layer and zero weights: the action is the squashed output bias alone.
+  SquashedPolicy bias_only(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {}, Activation::tanh,
+                           SquashedPolicy::Squash::sine);
+  const Eigen::Index b = bias_only.net().b_offset(0);
+  const Vec s = pendulum_obs(0.4, 0.1);
+  const double pi = 3.141592653589793;
+  bias_only.params()[b] = pi / 2;  // (9 sin x + sin 3x) / 8 = (9 - 1) / 8 = 1: the box's top
+  CHECK(bias_only.act(s)[0] == doctest::Approx(2).epsilon(1e-15));
+  bias_only.params()[b] = 2.5;  // past pi/2 the action falls again (tanh would keep rising)
+  CHECK(bias_only.act(s)[0] ==
+        doctest::Approx(2 * (9 * std::sin(2.5) + std::sin(7.5)) / 8).epsilon(1e-15));
+  CHECK(bias_only.act(s)[0] < 1.8);
+  bias_only.params()[b] = -pi / 2;
+  CHECK(bias_only.act(s)[0] == doctest::Approx(-2).epsilon(1e-15));
+  // A policy at full scale (outputs past +-pi/2, where the squash turns): the pathwise
+  // gradient through it against central differences, as for tanh above.
+  const AnalyticPendulum f;
+  const Pendulum env;
+  const EnvReward r(env);
+  SquashedPolicy policy = random_policy(3, 2, 7, 3, SquashedPolicy::Squash::sine);
+  const std::vector<Vec> starts = near_upright(4, 3);
+  PathwiseOptions o;
+  o.horizon = 5;
+  const PathwiseResult p = pathwise_gradient(f, r, policy, starts, o);
+  const Eigen::VectorXd fd = finite_difference_gradient(f, r, policy, starts, 5, 1.0);
+  REQUIRE(fd.norm() > 1e-3);
+  CHECK((p.gradient - fd).norm() / fd.norm() < 1e-4);
+  CHECK_THROWS_AS(SquashedPolicy::squash_named("sigmoid"), std::invalid_argument);
+}
+
 TEST_CASE("with its exploration noise held fixed, a stochastic policy's pathwise gradient matches too") {
   const AnalyticPendulum f;
   const Pendulum env;
   const EnvReward r(env);
-  TanhPolicy policy = random_policy(3, 2, 7);
+  SquashedPolicy policy = random_policy(3, 2, 7);
   const std::vector<Vec> starts = near_upright(4, 3);
   Rng rng(5);
   const ActionNoise noise = ActionNoise::draw(4, 5, 1, 0.3, rng);
@@ -149,7 +183,7 @@ TEST_CASE("pathwise vs likelihood ratio near upright: RP's variance is the small
   const AnalyticPendulum f;
   const Pendulum env;
   const EnvReward r(env);
-  TanhPolicy policy(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {1});
+  SquashedPolicy policy(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {1});
   policy.params().setZero();
   policy.params()[1] = -2.9;
   policy.params()[2] = -0.1;
@@ -179,7 +213,7 @@ TEST_CASE("the pathwise gradient through the point mass env (exact Jacobians) ma
   PointMass env;
   const EnvDynamics f(env);
   const EnvReward r(env);
-  TanhPolicy policy = random_policy(2, 1, 11);
+  SquashedPolicy policy = random_policy(2, 1, 11);
   std::vector<Vec> starts;
   for (double p : {-1.0, 0.5, 1.5}) starts.push_back(Eigen::Vector2d(p, 0.2));
   PathwiseOptions o;
@@ -193,7 +227,7 @@ TEST_CASE("truncation and clipping: what each changes") {
   const AnalyticPendulum f;
   const Pendulum env;
   const EnvReward r(env);
-  const TanhPolicy policy = random_policy(3, 2, 5);
+  const SquashedPolicy policy = random_policy(3, 2, 5);
   const std::vector<Vec> starts = near_upright(6, 9);
   PathwiseOptions o;
   o.horizon = 20;
@@ -222,7 +256,7 @@ TEST_CASE("true pendulum upright: ds_H/ds_0 grows at the rate of the linearised 
   const Pendulum env;
   const EnvDynamics f(env);
   const EnvReward r(env);
-  const TanhPolicy zero(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {16, 16});
+  const SquashedPolicy zero(3, Vec::Constant(1, -2), Vec::Constant(1, 2), {16, 16});
   const auto eq = env.unstable_equilibrium();
   REQUIRE(eq);
   GradientVsHorizonOptions o;
@@ -250,7 +284,7 @@ TEST_CASE("through the pendulum's velocity clip the gradient vanishes instead") 
     const Pendulum env(cfg);
     const EnvDynamics f(env);
     const EnvReward r(env);
-    TanhPolicy push(3, Vec::Constant(1, -20), Vec::Constant(1, 20), {4});
+    SquashedPolicy push(3, Vec::Constant(1, -20), Vec::Constant(1, 20), {4});
     push.params().setZero();
     push.params()[push.net().b_offset(1)] = 5;  // tanh(5): the full torque
     PathwiseOptions o;

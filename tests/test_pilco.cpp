@@ -14,7 +14,7 @@
 #include "core/experiment.h"
 #include "core/gradients/gp_particle_dynamics.h"
 #include "core/gradients/pathwise_gradient.h"
-#include "core/gradients/tanh_policy.h"
+#include "core/gradients/squashed_policy.h"
 #include "core/models/gp/gp_dynamics.h"
 #include "core/rng.h"
 #include "core/session.h"
@@ -144,7 +144,7 @@ TEST_CASE("Pathwise gradient through GP particles (draws fixed) matches finite d
   Vec lo(1), hi(1);
   lo << -1;
   hi << 1;
-  TanhPolicy policy(2, lo, hi, {8});
+  SquashedPolicy policy(2, lo, hi, {8});
   Rng rng(7);
   policy.init(rng, 1.0);
   std::vector<Vec> starts;
@@ -163,7 +163,7 @@ TEST_CASE("Pathwise gradient through GP particles (draws fixed) matches finite d
         doctest::Approx(rollout_return(f, cost, policy, starts, H, 1.0, nullptr, &noise)).epsilon(1e-12));
   // The draws matter: without them the return differs.
   CHECK(std::abs(p.objective - rollout_return(f, cost, policy, starts, H)) > 1e-6);
-  TanhPolicy q = policy;
+  SquashedPolicy q = policy;
   Eigen::VectorXd g(p.gradient.size());
   const double h = 1e-6;
   for (Eigen::Index k = 0; k < g.size(); ++k) {
@@ -299,6 +299,7 @@ TEST_CASE("pilco: bad config is a one-line error naming the key") {
            {"model.type=ensemble", "model.type"},
            {"cem_elites=30", "cem_elites"},
            {"policy_optimizer=bfgs", "policy_optimizer"},
+           {"policy_squash=sigmoid", "policy_squash"},
            {"cost_target=[1,0]", "cost_weights"},
            {"dropout=1", "dropout"},
            {"dropout=0.25 policy_hidden=[]", "dropout"}}) {
@@ -316,7 +317,7 @@ TEST_CASE("pilco: bad config is a one-line error naming the key") {
 }
 
 TEST_CASE("pilco dropout: whole hidden units of the last layer, kept ones scaled by 1 / (1 - p)") {
-  TanhPolicy pi(3, Vec::Constant(1, -2.5), Vec::Constant(1, 2.5), {400, 1000});
+  SquashedPolicy pi(3, Vec::Constant(1, -2.5), Vec::Constant(1, 2.5), {400, 1000});
   Rng init(3);
   pi.init(init);
   Rng rng(7);

@@ -25,7 +25,7 @@ double log10_variance(const std::vector<Eigen::VectorXd>& estimates) {
 }  // namespace
 
 GradientVsHorizon gradient_vs_horizon(const DifferentiableDynamics& f,
-                                      const DifferentiableReward& r, const TanhPolicy& policy,
+                                      const DifferentiableReward& r, const SquashedPolicy& policy,
                                       const std::vector<std::vector<Vec>>& batches,
                                       const GradientVsHorizonOptions& options) {
   if (batches.size() < 2)

@@ -77,7 +77,7 @@ double growth_rate_per_step(const std::vector<GradientVsHorizonRow>& rows);
 /// each non-empty; disjoint for the cosine to mean anything). Throws std::invalid_argument with
 /// fewer than two batches, and as pathwise_gradient does.
 GradientVsHorizon gradient_vs_horizon(const DifferentiableDynamics& f,
-                                      const DifferentiableReward& r, const TanhPolicy& policy,
+                                      const DifferentiableReward& r, const SquashedPolicy& policy,
                                       const std::vector<std::vector<Vec>>& batches,
                                       const GradientVsHorizonOptions& options);
 

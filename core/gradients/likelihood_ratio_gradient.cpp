@@ -5,22 +5,19 @@
 
 namespace dynalab {
 
-LikelihoodRatioResult likelihood_ratio_gradient(const DifferentiableDynamics& f,
-                                                const DifferentiableReward& r,
-                                                const TanhPolicy& policy,
-                                                const std::vector<Vec>& starts,
-                                                const ActionNoise& noise,
-                                                const LikelihoodRatioOptions& o) {
+LikelihoodRatioResult likelihood_ratio_gradient(
+    const DifferentiableDynamics& f, const DifferentiableReward& r, const SquashedPolicy& policy,
+    const std::vector<Vec>& starts, const ActionNoise& noise, const LikelihoodRatioOptions& o) {
   check_rollout_inputs("likelihood_ratio_gradient", f, policy, starts, o.horizon, &noise);
   if (!(noise.std > 0))
     throw std::invalid_argument("likelihood_ratio_gradient: the action noise's std must be > 0");
   const int n = int(starts.size()), H = o.horizon, S = f.state_dim(), A = f.action_dim();
-  using Mat = TanhPolicy::Mat;
+  using Mat = SquashedPolicy::Mat;
 
   // Forward: the batch through the policy at each step (caches kept for the score's backward
   // pass), each start through the model; rewards per start and step.
   std::vector<Mat> obs(H);
-  std::vector<TanhPolicy::Cache> caches(H);
+  std::vector<SquashedPolicy::Cache> caches(H);
   Eigen::MatrixXd rewards(n, H);
   std::vector<Vec> s(starts), a(starts.size()), s1;
   for (int t = 0; t < H; ++t) {

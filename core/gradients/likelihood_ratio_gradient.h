@@ -18,7 +18,7 @@
 
 #include "core/gradients/differentiable_dynamics.h"
 #include "core/gradients/pathwise_gradient.h"
-#include "core/gradients/tanh_policy.h"
+#include "core/gradients/squashed_policy.h"
 
 namespace dynalab {
 
@@ -38,7 +38,7 @@ struct LikelihoodRatioResult {
 /// pathwise_gradient does, and if noise.std <= 0.
 LikelihoodRatioResult likelihood_ratio_gradient(const DifferentiableDynamics& f,
                                                 const DifferentiableReward& r,
-                                                const TanhPolicy& policy,
+                                                const SquashedPolicy& policy,
                                                 const std::vector<Vec>& starts,
                                                 const ActionNoise& noise,
                                                 const LikelihoodRatioOptions& options);

@@ -49,9 +49,9 @@ std::vector<Vec> draws_at(const StateNoise& noise, size_t starts, int t) {
 
 }  // namespace
 
-void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, const TanhPolicy& policy,
-                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise,
-                          const StateNoise* state_noise) {
+void check_rollout_inputs(const char* who, const DifferentiableDynamics& f,
+                          const SquashedPolicy& policy, const std::vector<Vec>& starts, int horizon,
+                          const ActionNoise* noise, const StateNoise* state_noise) {
   const std::string w = std::string(who) + ": ";
   if (starts.empty()) throw std::invalid_argument(w + "no start states");
   if (horizon < 1) throw std::invalid_argument(w + "horizon must be >= 1");
@@ -66,12 +66,12 @@ void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, cons
 }
 
 PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const DifferentiableReward& r,
-                                 const TanhPolicy& policy, const std::vector<Vec>& starts,
+                                 const SquashedPolicy& policy, const std::vector<Vec>& starts,
                                  const PathwiseOptions& o) {
   check_rollout_inputs("pathwise_gradient", f, policy, starts, o.horizon, o.action_noise,
                        o.state_noise);
   const int n = int(starts.size()), H = o.horizon, S = f.state_dim(), A = f.action_dim();
-  using Mat = TanhPolicy::Mat;
+  using Mat = SquashedPolicy::Mat;
 
   // Forward: the whole batch through the policy at each step (one cache per step), each start
   // through the dynamics.
@@ -79,7 +79,7 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
   out.states.assign(n, std::vector<Vec>(H + 1));
   out.actions.assign(n, std::vector<Vec>(H));
   std::vector<Mat> obs(H);
-  std::vector<TanhPolicy::Cache> caches(H);
+  std::vector<SquashedPolicy::Cache> caches(H);
   for (int i = 0; i < n; ++i) out.states[i][0] = starts[i];
   double total = 0;
   // Step t's states and actions of every start, as the batched dynamics calls take them.
@@ -162,7 +162,7 @@ PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const Differen
 }
 
 double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
-                      const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
+                      const SquashedPolicy& policy, const std::vector<Vec>& starts, int horizon,
                       double gamma, const ActionNoise* noise, const StateNoise* state_noise) {
   check_rollout_inputs("rollout_return", f, policy, starts, horizon, noise, state_noise);
   std::vector<Vec> next;

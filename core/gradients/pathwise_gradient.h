@@ -25,7 +25,7 @@
 #include <vector>
 
 #include "core/gradients/differentiable_dynamics.h"
-#include "core/gradients/tanh_policy.h"
+#include "core/gradients/squashed_policy.h"
 
 namespace dynalab {
 
@@ -86,20 +86,20 @@ struct PathwiseResult {
 /// from each of `starts` (each of f.state_dim() = policy.obs_dim()). Throws
 /// std::invalid_argument if `starts` is empty, a dimension does not match, or horizon < 1.
 PathwiseResult pathwise_gradient(const DifferentiableDynamics& f, const DifferentiableReward& r,
-                                 const TanhPolicy& policy, const std::vector<Vec>& starts,
+                                 const SquashedPolicy& policy, const std::vector<Vec>& starts,
                                  const PathwiseOptions& options);
 
 /// J (the mean return) alone, by the same rollout: the finite-difference side of gradient checks.
 double rollout_return(const DifferentiableDynamics& f, const DifferentiableReward& r,
-                      const TanhPolicy& policy, const std::vector<Vec>& starts, int horizon,
+                      const SquashedPolicy& policy, const std::vector<Vec>& starts, int horizon,
                       double gamma = 1.0, const ActionNoise* action_noise = nullptr,
                       const StateNoise* state_noise = nullptr);
 
 /// Throws std::invalid_argument if `starts` is empty, a dimension does not match, horizon < 1,
 /// or `noise` or `state_noise` (if not null) does not cover the starts and the horizon. `who`
 /// names the caller.
-void check_rollout_inputs(const char* who, const DifferentiableDynamics& f, const TanhPolicy& policy,
-                          const std::vector<Vec>& starts, int horizon, const ActionNoise* noise,
-                          const StateNoise* state_noise = nullptr);
+void check_rollout_inputs(const char* who, const DifferentiableDynamics& f,
+                          const SquashedPolicy& policy, const std::vector<Vec>& starts, int horizon,
+                          const ActionNoise* noise, const StateNoise* state_noise = nullptr);
 
 }  // namespace dynalab

@@ -7,10 +7,10 @@
 #include "core/dataset_state.h"
 #include "core/gradients/env_dynamics.h"
 #include "core/gradients/learned_dynamics.h"
-#include "core/gradients/tanh_policy_state.h"
+#include "core/gradients/squashed_policy_state.h"
+#include "core/io/csv.h"
 #include "core/io/input_error.h"
 #include "core/io/table.h"
-#include "core/io/csv.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
 

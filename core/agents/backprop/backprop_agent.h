@@ -5,7 +5,7 @@
 // ensemble of PETS, used through its mean (the elites' average, or one member: model_member); a
 // BNN likewise through its weight draws (their average, or one); a GP through its predictive
 // mean with the analytic Jacobians of gp_particle_dynamics.h (learned_dynamics.h); the policy is a
-// deterministic tanh MLP (core/gradients/tanh_policy.h); the gradient is the pathwise one
+// deterministic tanh MLP (core/gradients/squashed_policy.h); the gradient is the pathwise one
 // (core/gradients/pathwise_gradient.h) of the return of `horizon`-step imagined rollouts from
 // `start_batch` states drawn from the real data, with the env's closed-form reward.
 //
@@ -45,7 +45,7 @@
 #include "core/agents/registry.h"
 #include "core/analysis/gradient_vs_horizon.h"
 #include "core/dataset.h"
-#include "core/gradients/tanh_policy.h"
+#include "core/gradients/squashed_policy.h"
 #include "core/models/adam.h"
 #include "core/models/learned_model.h"
 #include "core/models/model_config.h"
@@ -165,7 +165,7 @@ class BackpropAgent : public Agent {
   void write_outputs(const std::filesystem::path& dir) const override;
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
-  const TanhPolicy& policy() const { return policy_; }
+  const SquashedPolicy& policy() const { return policy_; }
   /// The learned model (model.type's kind) and its completed fits.
   const LearnedModel& model() const { return *model_; }
   int model_fits() const { return fits_; }
@@ -186,7 +186,7 @@ class BackpropAgent : public Agent {
   std::vector<Vec> episode_starts_;  // the first observation of every real episode
   std::unique_ptr<Env> reward_env_;  // the env's closed forms (the real env keeps stepping)
   std::shared_ptr<LearnedModel> model_;
-  TanhPolicy policy_;
+  SquashedPolicy policy_;
   AdamT<double> adam_;
   Rng rng_, noise_rng_, analysis_rng_;
   PolicyEvaluation eval_;

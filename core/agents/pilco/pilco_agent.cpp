@@ -9,10 +9,10 @@
 #include "core/dataset_state.h"
 #include "core/figure.h"
 #include "core/gradients/pathwise_gradient.h"
-#include "core/gradients/tanh_policy_state.h"
+#include "core/gradients/squashed_policy_state.h"
+#include "core/io/csv.h"
 #include "core/io/input_error.h"
 #include "core/io/table.h"
-#include "core/io/csv.h"
 #include "core/snapshot.h"
 #include "core/state_visitor.h"
 
@@ -71,7 +71,7 @@ PilcoAgent::PilcoAgent(const PilcoAgentConfig& cfg, const Env& env, const RunSee
       model_(std::make_shared<GpDynamics>(cfg.model, env.observation_space().dim(),
                                           env.action_space().dim(), seed.stream(4).next_u64())),
       policy_(env.observation_space().dim(), env.action_space().low, env.action_space().high,
-              cfg.policy_hidden),
+              cfg.policy_hidden, Activation::tanh, SquashedPolicy::squash_named(cfg.policy_squash)),
       rng_(seed.stream(5)),
       noise_rng_(seed.stream(7)),
       predict_rng_(seed.stream(8)),
@@ -132,7 +132,7 @@ void PilcoAgent::policy_update() {
   // by the mask (a mask of ones changes no bit).
   const Eigen::VectorXd mask = cfg_.dropout > 0 ? policy_.dropout_mask(cfg_.dropout, rng_)
                                                 : Eigen::VectorXd::Ones(policy_.params().size());
-  TanhPolicy dropped = policy_;
+  SquashedPolicy dropped = policy_;
   dropped.params() = policy_.params().cwiseProduct(mask);
   const PathwiseResult p = pathwise_gradient(*particles_, cost_, dropped, starts, o);
   objective_ = p.objective;
@@ -145,17 +145,17 @@ std::vector<double> PilcoAgent::candidate_costs(const std::vector<Eigen::VectorX
                                                 const std::vector<Vec>& starts,
                                                 const StateNoise* noise) const {
   const size_t K = params.size(), P = starts.size();
-  TanhPolicy pi = policy_;
+  SquashedPolicy pi = policy_;
   std::vector<Vec> x(K * P), u(K * P), eps(K * P, Vec::Zero(particles_->state_dim())), next;
   for (size_t k = 0; k < K; ++k)
     for (size_t i = 0; i < P; ++i) x[k * P + i] = starts[i];
   std::vector<double> cost(K, 0.0);
-  TanhPolicy::Mat obs(Eigen::Index(P), pi.obs_dim());
+  SquashedPolicy::Mat obs(Eigen::Index(P), pi.obs_dim());
   for (int t = 0; t < cfg_.horizon; ++t) {
     for (size_t k = 0; k < K; ++k) {
       pi.params() = params[k];
       for (size_t i = 0; i < P; ++i) obs.row(Eigen::Index(i)) = x[k * P + i].transpose();
-      const TanhPolicy::Mat a = pi.act(obs);
+      const SquashedPolicy::Mat a = pi.act(obs);
       for (size_t i = 0; i < P; ++i) {
         u[k * P + i] = a.row(Eigen::Index(i)).transpose();
         if (noise) eps[k * P + i] = noise->eps[i][size_t(t)];

@@ -48,7 +48,7 @@
 #include "core/dataset.h"
 #include "core/gradients/gp_particle_dynamics.h"
 #include "core/gradients/pathwise_gradient.h"
-#include "core/gradients/tanh_policy.h"
+#include "core/gradients/squashed_policy.h"
 #include "core/models/adam.h"
 #include "core/models/gp/gp_dynamics.h"
 
@@ -85,9 +85,10 @@ struct PilcoAgentConfig {
   double cem_restart_below = 0.1;
   double clip_norm = 0;       ///< rescale the gradient to at most this norm (0: off)
   /// gradient: drop each hidden unit of the policy's last hidden layer with this probability at
-  /// every Adam step (TanhPolicy::dropout_mask; MC-PILCO's 0.25). The policy that runs has none.
+  /// every Adam step (SquashedPolicy::dropout_mask; MC-PILCO's 0.25). The policy that runs has
+  /// none.
   double dropout = 0;
-  /// Scale of the policy's initial last-layer weights (TanhPolicy::init): 0.1 starts near zero
+  /// Scale of the policy's initial last-layer weights (SquashedPolicy::init): 0.1 starts near zero
   /// torque; MC-PILCO starts its RBF policy's weights at full scale (about 1 here).
   double policy_init_scale = 0.1;
   /// Score every policy update of a trial's search on the same particles (start states and GP
@@ -97,6 +98,11 @@ struct PilcoAgentConfig {
   /// honest.
   bool fixed_draws = false;
   std::vector<int> policy_hidden = {10};  ///< Black-DROPS's pendulum policy: 10 hidden units
+  /// How the policy's output is squashed into the torque range (SquashedPolicy): "tanh", or
+  /// "sine", PILCO's periodic saturation (pilco-matlab gSat.m). Adam on the pathwise gradient
+  /// swings the pendulum up only with "sine": under tanh its first steps drove the policy to a
+  /// constant full torque, where the saturated tanh leaves no gradient (README, "PILCO").
+  std::string policy_squash = "tanh";
   bool mean_model_only = false;  ///< the ablation: particles without the GP's spread
   std::vector<double> cost_target;   ///< target observation (empty: the env's unstable equilibrium)
   std::vector<double> cost_weights;  ///< diagonal of W (empty: all 1)
@@ -135,6 +141,8 @@ struct PilcoAgentConfig {
             "gradient norm clip (0: off)");
     v.field("policy_hidden", policy_hidden, Range::closed(1, 4096), Apply::on_reset,
             "policy MLP hidden widths");
+    v.choice("policy_squash", policy_squash, {"tanh", "sine"}, Apply::on_reset,
+             "the policy's output squash: tanh, or PILCO's sine saturation");
     v.field("mean_model_only", mean_model_only, Apply::live,
             "ablation: propagate the GP's mean only (no uncertainty)");
     v.field("cost_target", cost_target, Range{}, Apply::on_reset,
@@ -197,7 +205,7 @@ class PilcoAgent : public Agent {
   void write_outputs(const std::filesystem::path& dir) const override;
   void visit_state(StateVisitor& v, const Env& real, const Vec& obs) override;
 
-  const TanhPolicy& policy() const { return policy_; }
+  const SquashedPolicy& policy() const { return policy_; }
   const GpDynamics& model() const { return *model_; }
   const SaturatingCost& cost() const { return cost_; }
   const std::vector<PilcoTrialPrediction>& predictions() const { return predictions_; }
@@ -228,7 +236,7 @@ class PilcoAgent : public Agent {
   SaturatingCost cost_;
   std::shared_ptr<GpDynamics> model_;
   std::unique_ptr<GpParticleDynamics> particles_;  // rebuilt after every fit
-  TanhPolicy policy_;
+  SquashedPolicy policy_;
   AdamT<double> adam_;
   Eigen::VectorXd cem_mean_, cem_std_;  // CEM's search distribution over the policy parameters
   Rng search_rng_;  // fixed_draws: each update's particles are drawn from a copy of this

@@ -1,10 +1,10 @@
-#include "core/gradients/tanh_policy_state.h"
+#include "core/gradients/squashed_policy_state.h"
 
 #include "core/state_visitor.h"
 
 namespace dynalab {
 
-void visit_policy_state(StateVisitor& v, TanhPolicy& policy, AdamT<double>& adam) {
+void visit_policy_state(StateVisitor& v, SquashedPolicy& policy, AdamT<double>& adam) {
   v.section("policy", [&](StateVisitor& pv) {
     Vec params = policy.params();
     pv.field("params", params);

@@ -1,10 +1,17 @@
 #pragma once
-// The deterministic policy that v2.0 backpropagates into: a = mid + half * tanh(net(s)), an MLP
-// squashed into the action box [low, high] (mid = (low + high) / 2, half = (high - low) / 2).
+// The deterministic policy that v2.0 and PILCO backpropagate into: a = mid + half * squash(net(s)),
+// an MLP squashed into the action box [low, high] (mid = (low + high) / 2, half = (high - low) /
+// 2). Two squashes onto [-1, 1]:
+//   tanh   tanh(x): saturates; once |x| is large its slope, and so every parameter's gradient,
+//          is near 0 (a policy driven to full torque stays there);
+//   sine   PILCO's saturation (9 sin x + sin 3x) / 8 (pilco-matlab control/gSat.m; Deisenroth
+//          2010, thesis section 3.4.2), smooth and periodic: past x = pi/2 the action falls again,
+//          so gradient steps that overshoot come back instead of stalling in saturation.
 // In double like the rest of core/gradients: its gradient is checked against finite
 // differences at 1e-4 relative error. Batches are rows (n x obs_dim in, n x action_dim out).
 
 #include <Eigen/Core>
+#include <string>
 #include <vector>
 
 #include "core/models/mlp.h"
@@ -14,16 +21,20 @@ namespace dynalab {
 
 class Rng;
 
-class TanhPolicy {
+class SquashedPolicy {
  public:
+  enum class Squash { tanh, sine };
+  /// "tanh" or "sine"; throws std::invalid_argument on another name.
+  static Squash squash_named(const std::string& name);
+
   using Net = MlpT<double>;
   using Mat = Net::Mat;
 
   /// A policy over observations of obs_dim with actions in [low, high] (finite), an MLP with
   /// the given hidden widths and activation. Parameters start at zero (the zero action at the
   /// middle of the box); call init(). Throws std::invalid_argument on an infinite bound.
-  TanhPolicy(int obs_dim, const Vec& low, const Vec& high, std::vector<int> hidden,
-             Activation activation = Activation::tanh);
+  SquashedPolicy(int obs_dim, const Vec& low, const Vec& high, std::vector<int> hidden,
+                 Activation activation = Activation::tanh, Squash squash = Squash::tanh);
 
   /// PETS-style random weights (MlpT::init), the last layer scaled by `last_layer_scale` so the
   /// first actions stay near the middle of the box.
@@ -44,7 +55,7 @@ class TanhPolicy {
   /// What forward() keeps for backward(): the network's cache and the squashed outputs.
   struct Cache {
     Net::Cache net;
-    Mat tanh_out;  ///< n x action_dim, tanh(net(s))
+    Mat squashed;  ///< n x action_dim, squash(net(s))
   };
   /// Actions of `obs` (n x obs_dim), keeping what backward() needs.
   Mat forward(const Mat& obs, Cache& cache) const;
@@ -65,6 +76,7 @@ class TanhPolicy {
 
  private:
   Net net_;
+  Squash squash_;
   Eigen::RowVectorXd mid_, half_;
 };
 
