@@ -83,6 +83,7 @@ PilcoAgent::PilcoAgent(const PilcoAgentConfig& cfg, const Env& env, const RunSee
   // Sized from the start (sessions save fixed sizes); each trial's search restarts them.
   cem_mean_ = policy_.params();
   cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
+  best_params_ = policy_.params();
 }
 
 std::vector<Vec> PilcoAgent::particle_starts(int n, Rng& rng) const {
@@ -103,6 +104,8 @@ void PilcoAgent::think(const Env&, const Vec&, const AgentClock&) {
     cem_mean_ = policy_.params();
     cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
     cem_restarts_ = 0;
+    best_params_ = policy_.params();
+    best_objective_ = -std::numeric_limits<double>::infinity();
     search_rng_ = Rng(rng_.next_u64());
     if (updates_left_ == 0) predict_trial();
     return;
@@ -112,7 +115,11 @@ void PilcoAgent::think(const Env&, const Vec&, const AgentClock&) {
       cem_iteration();
     else
       policy_update();
-    if (--updates_left_ == 0) predict_trial();
+    if (--updates_left_ == 0) {
+      if (cfg_.policy_optimizer == "gradient" && best_objective_ > -std::numeric_limits<double>::infinity())
+        policy_.params() = best_params_;
+      predict_trial();
+    }
   }
 }
 
@@ -136,6 +143,10 @@ void PilcoAgent::policy_update() {
   dropped.params() = policy_.params().cwiseProduct(mask);
   const PathwiseResult p = pathwise_gradient(*particles_, cost_, dropped, starts, o);
   objective_ = p.objective;
+  if (p.objective > best_objective_) {  // the policy before this step, scored on this step's draws
+    best_objective_ = p.objective;
+    best_params_ = policy_.params();
+  }
   if (!p.gradient.allFinite()) return;
   const Eigen::VectorXd ascent = -p.gradient.cwiseProduct(mask);  // Adam minimises; the return is -cost
   adam_.step(policy_.params(), ascent, cfg_.learning_rate, 0, nullptr);
@@ -436,6 +447,8 @@ void PilcoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("cem_mean", cem_mean_);
   v.field("cem_std", cem_std_);
   v.field("cem_restarts", cem_restarts_);
+  v.field("best_params", best_params_);
+  v.field("best_objective", best_objective_);
   v.field("search_rng", search_rng_);
   v.field("trial_cost", trial_cost_);
   v.field("trial_distance", trial_distance_);
