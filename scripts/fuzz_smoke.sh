@@ -3,8 +3,10 @@
 # calls this) for a short time over its seed corpus. New inputs go to a scratch folder, so the
 # committed corpus is left as it is; a crash fails the script and leaves crash-* files in
 # build-asan/.  scripts/fuzz_smoke.sh [SECONDS]   (default 10 per target)
-# Long runs: build-asan/tests/fuzz/fuzz_weights -max_total_time=600 -print_final_stats=1 \
-#              SCRATCH tests/fuzz/corpus/weights
+# build-asan's libraries have no coverage instrumentation (it slowed the tests there). Long runs
+# want it, in a tree of their own:
+#   cmake -S . -B build-fuzz -DCMAKE_CXX_COMPILER=clang++ -DDYNALAB_FUZZ=ON && cmake --build build-fuzz --target fuzz_weights
+#   build-fuzz/tests/fuzz/fuzz_weights -max_total_time=600 -print_final_stats=1 SCRATCH tests/fuzz/corpus/weights
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}

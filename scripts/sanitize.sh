@@ -5,7 +5,9 @@
 #         (not even built: DYNALAB_TEST_SKIP); the tests compile in unity batches into one
 #         executable (DYNALAB_TEST_BATCHES, tests/CMakeLists.txt);
 #         the same tree also builds the libFuzzer targets, and scripts/fuzz_smoke.sh runs each
-#         over its seed corpus (one instrumented build instead of two);
+#         over its seed corpus (one instrumented build instead of two); the libraries have no
+#         coverage instrumentation there (DYNALAB_FUZZ_COVERAGE=OFF), which made every test
+#         1.3-2x slower, so the smoke is guided by the fuzz targets' own code only;
 #   tsan  build-tsan: ThreadSanitizer, the tests with worker threads (runner, planner and
 #         training threads, the 1-vs-2-thread determinism test) only (DYNALAB_TEST_ONLY), batched
 #         like the ASan tree's (test_planners, which counts allocations, is its own executable).
@@ -57,7 +59,7 @@ tsan_ctest() {
 for w in "${which[@]}"; do
   case "$w" in
     asan)
-      configure build-asan -DDYNALAB_SANITIZE=address,undefined -DDYNALAB_FUZZ=ON \
+      configure build-asan -DDYNALAB_SANITIZE=address,undefined -DDYNALAB_FUZZ=ON -DDYNALAB_FUZZ_COVERAGE=OFF \
         -DDYNALAB_TEST_BATCHES=ON -DDYNALAB_TEST_SKIP="$ASAN_SKIP"
       phase "ASan build" cmake --build build-asan -j"$jobs" --target dynalab-cli "${FUZZ_TARGETS[@]}" dynalab_test_executables
       phase "ASan ctest" asan_ctest
