@@ -16,13 +16,14 @@
 //          with fresh draws each step; the objective is the particles' mean summed saturating
 //          cost (saturating_cost.h). The optimiser (policy_optimizer):
 //            gradient: Adam on the pathwise gradient (core/gradients/pathwise_gradient.h), draws
-//                      held fixed (MC-PILCO);
+//                      held fixed (MC-PILCO); the trial runs the best policy the search scored;
 //            cem:      the cross-entropy method over the policy's parameters, every candidate
 //                      scored on the same particles (common random numbers), the best one run.
-//          On the pendulum swing-up the gradient settles on a constant full torque (the cost is
-//          flat far from upright and the tanh squash saturates), while CEM finds the swing
-//          (README, "PILCO"); the defaults (and the preset) use cem;
-//   act:   one trial of the deterministic tanh-MLP policy, its transitions appended to the data.
+//          On the pendulum swing-up the gradient with the tanh squash settles on a constant full
+//          torque (the cost is flat far from upright and the tanh saturates); with PILCO's sine
+//          squash (policy_squash) it swings up on 4 of 6 seeds, CEM on 5 of 6 (README, "PILCO");
+//          the defaults (and the preset) use cem and tanh;
+//   act:   one trial of the deterministic MLP policy, its transitions appended to the data.
 // mean_model_only sets the GP's spread to zero (PILCO's ablation: a model that is sure of its
 // mean plans as if it knew the world).
 //
