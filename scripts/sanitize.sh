@@ -6,8 +6,8 @@
 #         executable (DYNALAB_TEST_BATCHES, tests/CMakeLists.txt);
 #         the same tree also builds the libFuzzer targets, and scripts/fuzz_smoke.sh runs each
 #         over its seed corpus (one instrumented build instead of two); the libraries have no
-#         coverage instrumentation there (DYNALAB_FUZZ_COVERAGE=OFF), which made every test
-#         1.3-2x slower, so the smoke is guided by the fuzz targets' own code only;
+#         coverage instrumentation there (DYNALAB_FUZZ_COVERAGE=OFF), which made the slowest
+#         tests 1.3-2x slower, so the smoke is guided by the fuzz targets' own code only;
 #   tsan  build-tsan: ThreadSanitizer, the tests with worker threads (runner, planner and
 #         training threads, the 1-vs-2-thread determinism test) only (DYNALAB_TEST_ONLY), batched
 #         like the ASan tree's (test_planners, which counts allocations, is its own executable).

@@ -8,8 +8,9 @@
 namespace dynalab {
 
 SquashedPolicy::Squash SquashedPolicy::squash_named(const std::string& name) {
-  if (name == "tanh") return Squash::tanh;
-  if (name == "sine") return Squash::sine;
+  const std::vector<std::string> names = squash_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (name == names[i]) return Squash(i);
   throw std::invalid_argument("SquashedPolicy: squash must be tanh or sine, got '" + name + "'");
 }
 

@@ -24,7 +24,9 @@ class Rng;
 class SquashedPolicy {
  public:
   enum class Squash { tanh, sine };
-  /// "tanh" or "sine"; throws std::invalid_argument on another name.
+  /// The squashes' names, in Squash's order: "tanh", "sine".
+  static std::vector<std::string> squash_names() { return {"tanh", "sine"}; }
+  /// The squash of one of squash_names(); throws std::invalid_argument on another name.
   static Squash squash_named(const std::string& name);
 
   using Net = MlpT<double>;

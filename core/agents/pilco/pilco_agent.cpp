@@ -21,6 +21,7 @@ namespace dynalab {
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+constexpr double kNoScore = -std::numeric_limits<double>::infinity();  // no iterate scored yet
 
 // The cost's target: the config's, else the env's unstable equilibrium (the pendulum upright).
 SaturatingCost make_cost(const PilcoAgentConfig& cfg, const Env& env) {
@@ -80,10 +81,25 @@ PilcoAgent::PilcoAgent(const PilcoAgentConfig& cfg, const Env& env, const RunSee
   Rng init = seed.rng();
   policy_.init(init, cfg_.policy_init_scale);
   adam_.reset(policy_.params().size());
-  // Sized from the start (sessions save fixed sizes); each trial's search restarts them.
+  start_search();  // sizes the search's state from the start: sessions save fixed sizes
+}
+
+void PilcoAgent::start_search() {
   cem_mean_ = policy_.params();
   cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
+  cem_restarts_ = 0;
   best_params_ = policy_.params();
+  best_objective_ = kNoScore;
+}
+
+PilcoAgent::SearchDraws PilcoAgent::search_draws() {
+  Rng fixed = search_rng_;
+  Rng& draws = cfg_.fixed_draws ? fixed : rng_;
+  SearchDraws d;
+  d.starts = particle_starts(cfg_.particles, draws);
+  if (!cfg_.mean_model_only)
+    d.noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), draws);
+  return d;
 }
 
 std::vector<Vec> PilcoAgent::particle_starts(int n, Rng& rng) const {
@@ -101,11 +117,7 @@ void PilcoAgent::think(const Env&, const Vec&, const AgentClock&) {
     ++fits_;
     particles_ = std::make_unique<GpParticleDynamics>(*model_, cfg_.mean_model_only);
     updates_left_ = cfg_.policy_updates;
-    cem_mean_ = policy_.params();
-    cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
-    cem_restarts_ = 0;
-    best_params_ = policy_.params();
-    best_objective_ = -std::numeric_limits<double>::infinity();
+    start_search();
     search_rng_ = Rng(rng_.next_u64());
     if (updates_left_ == 0) predict_trial();
     return;
@@ -116,8 +128,7 @@ void PilcoAgent::think(const Env&, const Vec&, const AgentClock&) {
     else
       policy_update();
     if (--updates_left_ == 0) {
-      if (cfg_.policy_optimizer == "gradient" && best_objective_ > -std::numeric_limits<double>::infinity())
-        policy_.params() = best_params_;
+      if (cfg_.policy_optimizer == "gradient") run_best_iterate();
       predict_trial();
     }
   }
@@ -127,29 +138,38 @@ void PilcoAgent::policy_update() {
   PathwiseOptions o;
   o.horizon = cfg_.horizon;
   o.clip_norm = cfg_.clip_norm;
-  Rng fixed = search_rng_;
-  Rng& draws = cfg_.fixed_draws ? fixed : rng_;
-  const std::vector<Vec> starts = particle_starts(cfg_.particles, draws);
-  StateNoise noise;
-  if (!cfg_.mean_model_only) {
-    noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), draws);
-    o.state_noise = &noise;
-  }
+  const SearchDraws d = search_draws();
+  if (!cfg_.mean_model_only) o.state_noise = &d.noise;
   // With dropout, the gradient of the dropped-out policy params o mask, carried back to params
   // by the mask (a mask of ones changes no bit).
   const Eigen::VectorXd mask = cfg_.dropout > 0 ? policy_.dropout_mask(cfg_.dropout, rng_)
                                                 : Eigen::VectorXd::Ones(policy_.params().size());
   SquashedPolicy dropped = policy_;
   dropped.params() = policy_.params().cwiseProduct(mask);
-  const PathwiseResult p = pathwise_gradient(*particles_, cost_, dropped, starts, o);
+  const PathwiseResult p = pathwise_gradient(*particles_, cost_, dropped, d.starts, o);
   objective_ = p.objective;
-  if (p.objective > best_objective_) {  // the policy before this step, scored on this step's draws
+  // The policy before this step, scored on this step's draws; with dropout the score is a
+  // thinned policy's, not this one's, so only run_best_iterate() scores it.
+  if (cfg_.dropout == 0 && p.objective > best_objective_) {
     best_objective_ = p.objective;
     best_params_ = policy_.params();
   }
   if (!p.gradient.allFinite()) return;
   const Eigen::VectorXd ascent = -p.gradient.cwiseProduct(mask);  // Adam minimises; the return is -cost
   adam_.step(policy_.params(), ascent, cfg_.learning_rate, 0, nullptr);
+}
+
+void PilcoAgent::run_best_iterate() {
+  // The last Adam step's policy has not been scored yet: score it on draws of its own.
+  const SearchDraws d = search_draws();
+  const double objective =
+      -candidate_costs({policy_.params()}, d.starts, cfg_.mean_model_only ? nullptr : &d.noise)[0];
+  if (objective > best_objective_) {
+    best_objective_ = objective;
+    best_params_ = policy_.params();
+  }
+  policy_.params() = best_params_;
+  objective_ = best_objective_;
 }
 
 std::vector<double> PilcoAgent::candidate_costs(const std::vector<Eigen::VectorXd>& params,
@@ -182,12 +202,7 @@ std::vector<double> PilcoAgent::candidate_costs(const std::vector<Eigen::VectorX
 
 void PilcoAgent::cem_iteration() {
   const int K = cfg_.cem_population, E = std::min(cfg_.cem_elites, K);
-  Rng fixed = search_rng_;
-  Rng& draws = cfg_.fixed_draws ? fixed : rng_;
-  const std::vector<Vec> starts = particle_starts(cfg_.particles, draws);
-  StateNoise noise;
-  if (!cfg_.mean_model_only)
-    noise = StateNoise::draw(cfg_.particles, cfg_.horizon, particles_->state_dim(), draws);
+  const SearchDraws d = search_draws();
   // Candidate 0 is the current policy, the last iteration's best (elitism); the others are
   // drawn around the elites' mean.
   std::vector<Eigen::VectorXd> cands(size_t(K), cem_mean_);
@@ -195,7 +210,7 @@ void PilcoAgent::cem_iteration() {
   for (int k = 1; k < K; ++k)
     for (Eigen::Index d = 0; d < cem_mean_.size(); ++d) cands[size_t(k)][d] += cem_std_[d] * rng_.normal();
   const std::vector<double> cost =
-      candidate_costs(cands, starts, cfg_.mean_model_only ? nullptr : &noise);
+      candidate_costs(cands, d.starts, cfg_.mean_model_only ? nullptr : &d.noise);
   std::vector<int> order(static_cast<size_t>(K));
   for (int k = 0; k < K; ++k) order[size_t(k)] = k;
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return cost[size_t(a)] < cost[size_t(b)]; });
@@ -410,12 +425,13 @@ void PilcoAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
   const PilcoAgentConfig& c = static_cast<const ConfigSettings<PilcoAgentConfig>&>(settings).cfg;
   model_->set_training_config(c.model);
   const bool rebuild = c.mean_model_only != cfg_.mean_model_only && particles_;
-  const bool restart_cem = c.policy_optimizer == "cem" && cfg_.policy_optimizer != "cem";
+  // A search scores policies by their particles' return: an edit of what is scored (another
+  // optimiser, horizon, particle count or model) restarts it around the policy as it stands,
+  // so no score from before the edit is compared with one after it.
+  const bool restart = c.policy_optimizer != cfg_.policy_optimizer || c.horizon != cfg_.horizon ||
+                       c.particles != cfg_.particles || c.mean_model_only != cfg_.mean_model_only;
   cfg_ = c;
-  if (restart_cem) {  // a switch mid-search starts CEM around the policy as it stands
-    cem_mean_ = policy_.params();
-    cem_std_ = Eigen::VectorXd::Constant(cem_mean_.size(), cfg_.cem_std);
-  }
+  if (restart) start_search();
   if (rebuild) particles_ = std::make_unique<GpParticleDynamics>(*model_, cfg_.mean_model_only);
 }
 
@@ -448,7 +464,7 @@ void PilcoAgent::visit_state(StateVisitor& v, const Env&, const Vec&) {
   v.field("cem_std", cem_std_);
   v.field("cem_restarts", cem_restarts_);
   v.field("best_params", best_params_);
-  v.field("best_objective", best_objective_);
+  v.field("best_objective", best_objective_);  // -inf before the search's first score
   v.field("search_rng", search_rng_);
   v.field("trial_cost", trial_cost_);
   v.field("trial_distance", trial_distance_);

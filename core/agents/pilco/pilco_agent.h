@@ -39,7 +39,6 @@
 // Defaults follow pilco-matlab's pendulum scenario (settings_pendulum.m: 4 s trials at 10 Hz, one
 // random trial then up to 10 policy trials, cost width 0.5).
 
-#include <limits>
 #include <memory>
 #include <vector>
 
@@ -142,7 +141,7 @@ struct PilcoAgentConfig {
             "gradient norm clip (0: off)");
     v.field("policy_hidden", policy_hidden, Range::closed(1, 4096), Apply::on_reset,
             "policy MLP hidden widths");
-    v.choice("policy_squash", policy_squash, {"tanh", "sine"}, Apply::on_reset,
+    v.choice("policy_squash", policy_squash, SquashedPolicy::squash_names(), Apply::on_reset,
              "the policy's output squash: tanh, or PILCO's sine saturation");
     v.field("mean_model_only", mean_model_only, Apply::live,
             "ablation: propagate the GP's mean only (no uncertainty)");
@@ -210,7 +209,9 @@ class PilcoAgent : public Agent {
   const GpDynamics& model() const { return *model_; }
   const SaturatingCost& cost() const { return cost_; }
   const std::vector<PilcoTrialPrediction>& predictions() const { return predictions_; }
-  /// The particles' mean summed cost of the policy after the latest update (cost units).
+  /// The particles' mean summed cost (cost units) of the latest policy the search scored: CEM's
+  /// best candidate; during a gradient search the policy before the latest Adam step, at its end
+  /// the best iterate, which the trial runs.
   double predicted_search_cost() const { return -objective_; }
   /// CEM's restarts in the current trial's search (cem_restart_below).
   int cem_restarts() const { return cem_restarts_; }
@@ -219,7 +220,20 @@ class PilcoAgent : public Agent {
 
  private:
   void end_trial();  // after every trial, random or not: count it, begin the refit
+  /// A trial's policy search starts around the policy as it stands: CEM's distribution at
+  /// cem_std, no restarts, no best iterate.
+  void start_search();
+  /// The particles of one search step: start states and (unless mean_model_only) GP draws, from
+  /// a copy of search_rng_ (fixed_draws) or fresh from rng_.
+  struct SearchDraws {
+    std::vector<Vec> starts;
+    StateNoise noise;
+  };
+  SearchDraws search_draws();
   void policy_update();
+  /// The gradient search's end: scores the last Adam step's policy, then sets the policy (and
+  /// objective_) to the best iterate.
+  void run_best_iterate();
   void cem_iteration();
   /// The latest prediction's particles over the world at the real trial's step
   /// (ParticleCloudView).
@@ -251,10 +265,11 @@ class PilcoAgent : public Agent {
   double predicted_cost_ = 0;  // of the policy that runs next (NaN: random)
   double objective_ = 0;       // the last update's mean particle return (-cost)
   // gradient: the policy of the trial's search with the highest particle return so far, which
-  // the trial runs. Adam on fresh draws does not only descend: on seed 5 (60 particles, sine
-  // squash) a policy that held for four trials was replaced by one that never lifted the pole.
+  // the trial runs. The cost can rise between Adam steps on fresh draws: on seed 5 (60
+  // particles, sine squash) a policy that held for four trials was replaced by one that never
+  // lifted the pole.
   Eigen::VectorXd best_params_;
-  double best_objective_ = -std::numeric_limits<double>::infinity();
+  double best_objective_ = 0;
   // The trial in progress (episode_metrics reads it before end_episode clears it): summed cost
   // and the target distance of every state after a step.
   double trial_cost_ = 0;
