@@ -403,6 +403,9 @@ void PilcoAgent::publish(Snapshot& s) const {
   s.stats.push_back({"last GP fit", short_number(model_->fit_seconds()) + " s"});
   s.stats.push_back({"particles", std::to_string(cfg_.particles) +
                                       (cfg_.mean_model_only ? " (mean model only)" : "")});
+  // Which search runs, in the panel a lecturer reads first (the config pane is far down); the
+  // config's own words, short enough for the panel's value column.
+  s.stats.push_back({"policy search, squash", cfg_.policy_optimizer + ", " + cfg_.policy_squash});
   s.stats.push_back({"predicted cost", short_number(-objective_)});
   if (updates_left_ > 0)
     s.stats.push_back({"policy updates left", std::to_string(updates_left_)});
