@@ -5,6 +5,7 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
 
 #include "core/agents/pilco/pilco_agent.h"
@@ -284,6 +285,37 @@ TEST_CASE("pilco: on fixed draws CEM's best cost never rises; a collapsed search
   CHECK(s->particle_cloud->particles.size() == 4);
   CHECK(s->particle_cloud->particles[0].size() == 21);
   CHECK(s->particle_cloud->particles[0][0].size() == 3);
+}
+
+TEST_CASE("pilco: on fixed draws the gradient search runs its best iterate, not its last") {
+  // One Adam search of 40 steps on 4 fixed particles, its step size large enough that the cost
+  // rises on some steps.
+  const std::vector<std::string> sets = {"episodes=1",
+                                         "env.max_episode_steps=20",
+                                         "horizon=20",
+                                         "particles=4",
+                                         "policy_updates=40",
+                                         "fixed_draws=true",
+                                         "policy_optimizer=gradient",
+                                         "learning_rate=0.3",
+                                         "policy_squash=sine",
+                                         "policy_init_scale=1",
+                                         "model.gp.optimizer_iterations=10"};
+  auto x = make_experiment(load_experiment("pilco_pendulum", sets), env_registry());
+  auto& ex = dynamic_cast<EpisodicExperiment&>(*x);
+  const auto& agent = dynamic_cast<const PilcoAgent&>(ex.agent());
+  while (!(agent.thinking() && agent.model().training_done()) && x->tick()) {
+  }
+  // During the search: the cost of the policy before each step, on the same particles; after
+  // the last step: the cost of the policy the trial runs.
+  std::vector<double> cost;
+  while (agent.thinking() && x->tick()) cost.push_back(agent.predicted_search_cost());
+  REQUIRE(cost.size() == 40);
+  const std::vector<double> during(cost.begin(), cost.end() - 1);
+  bool rose = false;
+  for (size_t i = 1; i < during.size(); ++i) rose = rose || during[i] > during[i - 1];
+  REQUIRE(rose);  // otherwise the last iterate would be the best anyway
+  CHECK(cost.back() <= *std::min_element(during.begin(), during.end()));
 }
 
 TEST_CASE("pilco: bad config is a one-line error naming the key") {
