@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
+#include <memory>
 
 #include "core/agents/pilco/pilco_agent.h"
 #include "core/agents/pilco/saturating_cost.h"
@@ -256,23 +258,34 @@ TEST_CASE("pilco: a session saved mid-search continues bit-identically, with eit
   }
 }
 
-TEST_CASE("pilco: on fixed draws CEM's best cost never rises; a collapsed search restarts") {
-  // One policy search of 60 CEM iterations on 4 particles (the preset's 24 candidates, 4 elites).
-  const std::vector<std::string> sets = {"episodes=1", "env.max_episode_steps=20", "horizon=20",
-                                         "particles=4", "policy_updates=60", "fixed_draws=true",
-                                         "model.gp.optimizer_iterations=10"};
+/// An experiment of pilco_pendulum with `sets`, ticked to its first policy search (after the
+/// random trial and the GP's fit); then through the search, calling `each()` after every tick.
+std::unique_ptr<Experiment> through_first_search(
+    const std::vector<std::string>& sets, const std::function<void(const PilcoAgent&)>& each) {
   auto x = make_experiment(load_experiment("pilco_pendulum", sets), env_registry());
-  auto& ex = dynamic_cast<EpisodicExperiment&>(*x);
-  const auto& agent = dynamic_cast<const PilcoAgent&>(ex.agent());
-  // To the first search, after the random trial and the GP's fit.
+  const auto& agent =
+      dynamic_cast<const PilcoAgent&>(dynamic_cast<EpisodicExperiment&>(*x).agent());
   while (!(agent.thinking() && agent.model().training_done()) && x->tick()) {
   }
+  while (agent.thinking() && x->tick()) each(agent);
+  return x;
+}
+
+TEST_CASE("pilco: on fixed draws CEM's best cost never rises; a collapsed search restarts") {
+  // One policy search of 60 CEM iterations on 4 particles (the preset's 24 candidates, 4 elites).
+  const std::vector<std::string> sets = {"episodes=1",
+                                         "env.max_episode_steps=20",
+                                         "horizon=20",
+                                         "particles=4",
+                                         "policy_updates=60",
+                                         "fixed_draws=true",
+                                         "model.gp.optimizer_iterations=10"};
   std::vector<double> best;
   int restarts = 0;
-  while (agent.thinking() && x->tick()) {
+  const auto x = through_first_search(sets, [&](const PilcoAgent& agent) {
     best.push_back(agent.predicted_search_cost());
     restarts = std::max(restarts, agent.cem_restarts());
-  }
+  });
   REQUIRE(best.size() == 60);
   // Candidate 0 is the current policy, scored on the same particles as before: never worse.
   for (size_t i = 1; i < best.size(); ++i) CHECK(best[i] <= best[i - 1]);
@@ -301,15 +314,11 @@ TEST_CASE("pilco: on fixed draws the gradient search runs its best iterate, not 
                                          "policy_squash=sine",
                                          "policy_init_scale=1",
                                          "model.gp.optimizer_iterations=10"};
-  auto x = make_experiment(load_experiment("pilco_pendulum", sets), env_registry());
-  auto& ex = dynamic_cast<EpisodicExperiment&>(*x);
-  const auto& agent = dynamic_cast<const PilcoAgent&>(ex.agent());
-  while (!(agent.thinking() && agent.model().training_done()) && x->tick()) {
-  }
   // During the search: the cost of the policy before each step, on the same particles; after
   // the last step: the cost of the policy the trial runs.
   std::vector<double> cost;
-  while (agent.thinking() && x->tick()) cost.push_back(agent.predicted_search_cost());
+  through_first_search(
+      sets, [&](const PilcoAgent& agent) { cost.push_back(agent.predicted_search_cost()); });
   REQUIRE(cost.size() == 40);
   const std::vector<double> during(cost.begin(), cost.end() - 1);
   bool rose = false;
