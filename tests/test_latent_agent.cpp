@@ -10,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <set>
 
 #include "core/agents/latent/frame_replay.h"
 #include "core/agents/latent/latent_agent.h"
@@ -61,6 +62,42 @@ TEST_CASE("frame replay: sequences of K steps never cross an episode's end") {
     CHECK(b.obs[2](i, 0) == o0 + 2);
     CHECK(b.rewards[0](i, 0) == (o0 < 100 ? o0 + 1 : 10 * (o0 - 99)));
   }
+}
+
+TEST_CASE("frame replay: a terminated episode continues in its absorbing state (last frame, reward 0), a cut one does not") {
+  FrameReplay r(1, 1);
+  // Episode 0 terminates after 3 steps (observations 0..3); episode 1 is cut after 3 (10..13).
+  r.begin_episode(Vec::Constant(1, 0));
+  for (int t = 1; t <= 3; ++t) r.add(Vec::Constant(1, 0.5), -t, Vec::Constant(1, t), t == 3);
+  CHECK_THROWS_AS(r.add(Vec::Constant(1, 0.5), 0, Vec::Constant(1, 4)), std::logic_error);
+  r.begin_episode(Vec::Constant(1, 10));
+  for (int t = 1; t <= 3; ++t) r.add(Vec::Constant(1, 0.5), -t, Vec::Constant(1, 10 + t));
+  CHECK(r.sequences(5) == 0);  // without absorbing states neither holds 5 steps
+  CHECK(r.sequences(5, true) == 3);  // every step of the terminated one starts a sequence
+  CHECK(r.sequences(2, true) == 3 + 2);
+  Rng rng(3);
+  const double shift = -1, scale = 2;  // rewards are mapped to (r - shift) / scale
+  const LatentModel::Batch b = r.sample(300, 5, rng, shift, scale, true);
+  std::set<float> starts, padded_actions;
+  for (int i = 0; i < 300; ++i) {
+    const float o0 = b.obs[0](i, 0);
+    starts.insert(o0);
+    REQUIRE(o0 < 3);  // only the terminated episode holds 5 steps
+    for (int k = 1; k <= 5; ++k) CHECK(b.obs[size_t(k)](i, 0) == std::min(o0 + k, 3.0f));
+    for (int k = 0; k < 5; ++k) {
+      const bool past_end = o0 + k >= 3;
+      CHECK(b.rewards[size_t(k)](i, 0) == doctest::Approx(((past_end ? 0 : -(o0 + k + 1)) - shift) / scale));
+      const float a = b.actions[size_t(k)](i, 0);
+      if (past_end) {
+        CHECK(std::abs(a) <= 1);
+        padded_actions.insert(a);
+      } else {
+        CHECK(a == 0.5f);
+      }
+    }
+  }
+  CHECK(starts == std::set<float>{0, 1, 2});
+  CHECK(padded_actions.size() > 100);  // drawn afresh: any action keeps the absorbing state
 }
 
 TEST_CASE("linear probe: R^2 near 1 for a latent that holds the state linearly, near 0 for a collapsed one") {
@@ -326,6 +363,12 @@ TEST_CASE("an edited latent session is a one-line InputError naming the key, nev
   CHECK(error_of([](Json& a) { a["train_remaining"] = 2147483647; }).find(at + "train_remaining: expected an integer in [0, 40]") !=
         std::string::npos);
   CHECK(error_of([](Json& a) { a["collected"] = -100; }).find(at + "collected: expected") != std::string::npos);
+  REQUIRE(good["state"]["agent"]["replay"]["episode_terminated"]["values"] == Json::array({0, 0}));
+  CHECK(error_of([](Json& a) { a["replay"]["episode_terminated"]["values"] = Json::array({0}); })
+            .find(at + "replay.episode_terminated: expected 2 values (one per start)") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"]["episode_terminated"]["values"] = Json::array({2, 0}); })
+            .find(at + "replay.episode_terminated: expected 0 or 1 per episode") != std::string::npos);
+  CHECK(error_of([](Json& a) { a["replay"].erase("episode_terminated"); }) == "(no error)");  // saved before it existed
   CHECK(error_of([](Json& a) { a["reward_scale"] = 0.0; }).find(at + "reward_scale: expected") != std::string::npos);
   REQUIRE(good["state"]["agent"]["filter"]["belief"].size() == 4);  // planning: the latest plan's start
   CHECK(error_of([](Json& a) { a["filter"]["belief"] = Json::array({1.0, 2.0}); })

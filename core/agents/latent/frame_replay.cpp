@@ -8,11 +8,14 @@ namespace dynalab {
 void FrameReplay::begin_episode(const Vec& obs) {
   obs_starts_.push_back(int64_t(obs_.size()) / obs_dim_);
   starts_.push_back(steps());
+  terminated_.push_back(0);
   for (int i = 0; i < obs_dim_; ++i) obs_.push_back(float(obs[i]));
 }
 
-void FrameReplay::add(const Vec& action, double reward, const Vec& next_obs) {
+void FrameReplay::add(const Vec& action, double reward, const Vec& next_obs, bool terminated) {
   if (starts_.empty()) throw std::logic_error("FrameReplay::add before begin_episode");
+  if (terminated_.back()) throw std::logic_error("FrameReplay::add after the episode terminated");
+  terminated_.back() = terminated ? 1 : 0;
   for (int i = 0; i < action_dim_; ++i) actions_.push_back(float(action[i]));
   rewards_.push_back(reward);
   for (int i = 0; i < obs_dim_; ++i) obs_.push_back(float(next_obs[i]));
@@ -25,14 +28,20 @@ int64_t episode_steps(const std::vector<int64_t>& starts, size_t e, int64_t tota
 }
 }  // namespace
 
-int64_t FrameReplay::sequences(int K) const {
+int64_t FrameReplay::sequences_in(size_t e, int K, bool absorbing) const {
+  const int64_t T = episode_steps(starts_, e, steps());
+  return absorbing && terminated_[e] ? T : std::max<int64_t>(0, T - K + 1);
+}
+
+int64_t FrameReplay::sequences(int K, bool absorbing) const {
   int64_t n = 0;
-  for (size_t e = 0; e < starts_.size(); ++e) n += std::max<int64_t>(0, episode_steps(starts_, e, steps()) - K + 1);
+  for (size_t e = 0; e < starts_.size(); ++e) n += sequences_in(e, K, absorbing);
   return n;
 }
 
-LatentModel::Batch FrameReplay::sample(int n, int K, Rng& rng, double reward_shift, double reward_scale) const {
-  const int64_t total = sequences(K);
+LatentModel::Batch FrameReplay::sample(int n, int K, Rng& rng, double reward_shift, double reward_scale,
+                                       bool absorbing) const {
+  const int64_t total = sequences(K, absorbing);
   if (total <= 0) throw std::logic_error("FrameReplay::sample: no sequence of that length");
   LatentModel::Batch b;
   b.obs.assign(size_t(K) + 1, LatentModel::Mat(n, obs_dim_));
@@ -42,17 +51,25 @@ LatentModel::Batch FrameReplay::sample(int n, int K, Rng& rng, double reward_shi
     int64_t pick = int64_t(rng.below(uint64_t(total)));
     size_t e = 0;
     for (;; ++e) {  // the episode holding sequence number `pick`
-      const int64_t here = std::max<int64_t>(0, episode_steps(starts_, e, steps()) - K + 1);
+      const int64_t here = sequences_in(e, K, absorbing);
       if (pick < here) break;
       pick -= here;
     }
+    // Steps past the episode's last one (pick + k >= T) are its absorbing state.
+    const int64_t T = episode_steps(starts_, e, steps());
     const int64_t step = starts_[e] + pick, row = obs_starts_[e] + pick;
     for (int k = 0; k <= K; ++k)
-      b.obs[size_t(k)].row(i) = Eigen::Map<const Eigen::RowVectorXf>(obs_.data() + (row + k) * obs_dim_, obs_dim_);
+      b.obs[size_t(k)].row(i) =
+          Eigen::Map<const Eigen::RowVectorXf>(obs_.data() + (row + std::min<int64_t>(k, T - pick)) * obs_dim_, obs_dim_);
     for (int k = 0; k < K; ++k) {
-      b.actions[size_t(k)].row(i) =
-          Eigen::Map<const Eigen::RowVectorXf>(actions_.data() + (step + k) * action_dim_, action_dim_);
-      b.rewards[size_t(k)](i, 0) = float((rewards_[size_t(step + k)] - reward_shift) / reward_scale);
+      if (pick + k < T) {
+        b.actions[size_t(k)].row(i) =
+            Eigen::Map<const Eigen::RowVectorXf>(actions_.data() + (step + k) * action_dim_, action_dim_);
+        b.rewards[size_t(k)](i, 0) = float((rewards_[size_t(step + k)] - reward_shift) / reward_scale);
+      } else {
+        for (int d = 0; d < action_dim_; ++d) b.actions[size_t(k)](i, d) = float(rng.uniform(-1, 1));
+        b.rewards[size_t(k)](i, 0) = float((0 - reward_shift) / reward_scale);
+      }
     }
   }
   return b;

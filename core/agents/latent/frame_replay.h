@@ -3,6 +3,14 @@
 // from which training draws sequences o_t, a_t, r_t, ..., o_(t+K) inside one episode (a latent
 // rollout must not run across a reset). Observations are stored as float rows (obs_dim values
 // each): a 2 x 32 x 32 frame stack is 8 KB, so 10,000 steps are 80 MB at most.
+// An episode that terminated (not one cut at its step limit) ends in an absorbing state: with
+// `absorbing` set, a sequence may run past its last step, and each step past it repeats the last
+// observation under a uniformly random action with reward 0 (what the episode earns after it
+// ended). The model then learns that the terminal state stays put and pays nothing more, which
+// is what an imagined rollout must know to value reaching it (the absorbing states of Kostrikov
+// et al., "Discriminator-Actor-Critic", ICLR 2019, sec. 4.2; Dreamer's continue head learns the
+// same fact as a separate output). Without it the terminal step is the last step of only one
+// sequence of its episode and the state after it is never a sequence's start.
 
 #include <Eigen/Core>
 #include <vector>
@@ -21,18 +29,21 @@ class FrameReplay {
   /// Starts an episode at observation `obs` (obs_dim values).
   void begin_episode(const Vec& obs);
   /// Appends a step: the action taken (action_dim values, scaled to [-1, 1]), the reward, and
-  /// the observation reached. Throws std::logic_error before begin_episode().
-  void add(const Vec& action, double reward, const Vec& next_obs);
+  /// the observation reached; `terminated`: the episode ended there (the env's terminal state,
+  /// not its step limit), so nothing more is added to it. Throws std::logic_error before
+  /// begin_episode().
+  void add(const Vec& action, double reward, const Vec& next_obs, bool terminated = false);
 
   int episodes() const { return int(starts_.size()); }
   /// Transitions stored.
   int64_t steps() const { return int64_t(rewards_.size()); }
-  /// Sequence starts with K further steps in the same episode.
-  int64_t sequences(int K) const;
-  /// n sequences of K steps drawn uniformly (with replacement) among sequences(K) from `rng`:
-  /// rewards r mapped to (r - reward_shift) / reward_scale. Throws std::logic_error if there are
-  /// none.
-  LatentModel::Batch sample(int n, int K, Rng& rng, double reward_shift, double reward_scale) const;
+  /// Sequence starts with K further steps in the same episode (with `absorbing`, every step of a
+  /// terminated episode: its absorbing state continues it).
+  int64_t sequences(int K, bool absorbing = false) const;
+  /// n sequences of K steps drawn uniformly (with replacement) among sequences(K, absorbing) from
+  /// `rng`: rewards r mapped to (r - reward_shift) / reward_scale; steps past a terminated
+  /// episode's end are its absorbing state (above). Throws std::logic_error if there are none.
+  LatentModel::Batch sample(int n, int K, Rng& rng, double reward_shift, double reward_scale, bool absorbing = false) const;
   /// The mean of every stored observation's last frame_dim values (its newest frame): the
   /// keypoints' background (keypoints.h). Zeros if nothing is stored.
   Eigen::RowVectorXf mean_frame(int frame_dim) const;
@@ -42,18 +53,21 @@ class FrameReplay {
   LatentModel::Mat observations(int max_rows) const;
 
   // Raw storage, for sessions: observation rows, action rows, rewards, and per episode the index
-  // of its first observation row and of its first step.
+  // of its first observation row, of its first step, and 1 if it terminated (else 0).
   std::vector<float>& obs_data() { return obs_; }
   std::vector<float>& action_data() { return actions_; }
   std::vector<double>& rewards() { return rewards_; }
   std::vector<int64_t>& obs_starts() { return obs_starts_; }
   std::vector<int64_t>& starts() { return starts_; }
+  std::vector<int>& terminated() { return terminated_; }
 
  private:
   int obs_dim_ = 0, action_dim_ = 0;
   std::vector<float> obs_, actions_;
   std::vector<double> rewards_;
   std::vector<int64_t> obs_starts_, starts_;  // per episode: first observation row, first step
+  std::vector<int> terminated_;               // per episode: 1 if it ended in a terminal state
+  int64_t sequences_in(size_t episode, int K, bool absorbing) const;
 };
 
 }  // namespace dynalab

@@ -90,7 +90,7 @@ Vec LatentAgent::act(const Vec&) {
 
 void LatentAgent::observe(const Transition& t, bool) {
   const Vec a = scaled_action(t.action);
-  replay_.add(a, t.reward, t.next_obs);
+  replay_.add(a, t.reward, t.next_obs, t.terminated);
   if (belief_.size() > 0) {  // the prediction for the next plan's start (not during the warm-up)
     LatentModel::Mat r;
     model_.step(belief_, a.cast<float>().transpose(), belief_prediction_, r);
@@ -163,8 +163,10 @@ void LatentAgent::train_chunk(const Env& real) {
   }
   const int K = cfg_.model.train_horizon;
   const int n = std::min(train_remaining_, cfg_.latent.steps_per_tick);
-  for (int i = 0; i < n && replay_.sequences(K) > 0; ++i) {
-    const LatentModel::Batch b = replay_.sample(cfg_.latent.batch_size, K, train_rng_, reward_shift_, reward_scale_);
+  const bool absorbing = cfg_.latent.absorbing_states;
+  for (int i = 0; i < n && replay_.sequences(K, absorbing) > 0; ++i) {
+    const LatentModel::Batch b =
+        replay_.sample(cfg_.latent.batch_size, K, train_rng_, reward_shift_, reward_scale_, absorbing);
     const LatentModel::Losses L = model_.train_step(b);
     if (L.diverged) {
       diverged_ = true;

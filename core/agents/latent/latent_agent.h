@@ -85,6 +85,11 @@ struct LatentSettings {
   /// needs it: the reward head never sees the disc inside the goal and rates it below the walls
   /// beside it (README, "Models from pixels"). 0: the reward head alone (the preset).
   double novelty_weight = 0;
+  /// Episodes that terminated end in an absorbing state the model trains on: past the terminal
+  /// step a sequence repeats the last observation with reward 0 (frame_replay.h), so imagined
+  /// rollouts learn that reaching a terminal state ends the costs. false: sequences stop at the
+  /// episode's end (the terminal step is then rare in training and what follows it unknown).
+  bool absorbing_states = true;
   /// Replay observations the novelty bonus compares with (a plan step costs this many distances).
   static constexpr int kNoveltyPoints = 512;
 
@@ -105,6 +110,8 @@ struct LatentSettings {
             "std of the exploration noise on each executed planned action, in half action ranges (PlaNet: 0.3)");
     v.field("novelty_weight", novelty_weight, Range::closed(0, 1e4), Apply::live,
             "weight of the novelty bonus, each predicted step's latent distance to the nearest seen one (0: none)");
+    v.field("absorbing_states", absorbing_states, Apply::live,
+            "train on an absorbing state after each terminated episode (reward 0, the state stays)");
     v.field("filter_weight", filter_weight, Range{0, 1, false, true}, Apply::live,
             "weight of the model's prediction z_(t-1) + h(z_(t-1), a_(t-1)) in the latent the planner starts from (0: g(o_t) alone)");
   }

@@ -42,6 +42,11 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
     std::vector<double> starts(replay_.starts().begin(), replay_.starts().end());
     r.field("obs_starts", obs_starts);
     r.field("starts", starts);
+    {  // per episode 1 if it terminated; absent in a session saved before the absorbing states
+      bool present = true;
+      r.optional("episode_terminated", present, [&](StateVisitor& t) { t.field("values", replay_.terminated()); });
+      if (r.loading() && !present) replay_.terminated().assign(starts.size(), 0);
+    }
     if (!r.loading()) return;
     // FrameReplay::sample indexes the raw rows through these without checks, so an edited file
     // must hold exactly the layout begin_episode() and add() build.
@@ -70,6 +75,15 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
     if (rows != steps + starts.size())
       throw InputError((r.dir() / frames_file).string() + ": expected " + std::to_string(steps + starts.size()) +
                        " frames (one per reward and one per episode start), got " + std::to_string(rows));
+    if (replay_.terminated().size() != starts.size())
+      r.fail("episode_terminated", std::to_string(starts.size()) + " values (one per start), got " +
+                                       std::to_string(replay_.terminated().size()));
+    for (size_t e = 0; e < starts.size(); ++e) {
+      const int x = replay_.terminated()[e];
+      const double episode_steps = (e + 1 < starts.size() ? starts[e + 1] : double(steps)) - starts[e];
+      if ((x != 0 && x != 1) || (x == 1 && episode_steps < 1))  // a terminal state is reached by a step
+        r.fail("episode_terminated", "0 or 1 per episode, 1 only for an episode with steps (entry " + std::to_string(e) + ")");
+    }
     replay_.obs_starts().assign(obs_starts.begin(), obs_starts.end());
     replay_.starts().assign(starts.begin(), starts.end());
   });
