@@ -30,7 +30,7 @@ int64_t episode_steps(const std::vector<int64_t>& starts, size_t e, int64_t tota
 
 int64_t FrameReplay::sequences_in(size_t e, int K, bool absorbing) const {
   const int64_t T = episode_steps(starts_, e, steps());
-  return absorbing && terminated_[e] ? T : std::max<int64_t>(0, T - K + 1);
+  return absorbing && terminated_[e] ? T + 1 : std::max<int64_t>(0, T - K + 1);
 }
 
 int64_t FrameReplay::sequences(int K, bool absorbing) const {

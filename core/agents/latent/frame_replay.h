@@ -4,13 +4,17 @@
 // rollout must not run across a reset). Observations are stored as float rows (obs_dim values
 // each): a 2 x 32 x 32 frame stack is 8 KB, so 10,000 steps are 80 MB at most.
 // An episode that terminated (not one cut at its step limit) ends in an absorbing state: with
-// `absorbing` set, a sequence may run past its last step, and each step past it repeats the last
-// observation under a uniformly random action with reward 0 (what the episode earns after it
-// ended). The model then learns that the terminal state stays put and pays nothing more, which
-// is what an imagined rollout must know to value reaching it (the absorbing states of Kostrikov
-// et al., "Discriminator-Actor-Critic", ICLR 2019, sec. 4.2; Dreamer's continue head learns the
-// same fact as a separate output). Without it the terminal step is the last step of only one
-// sequence of its episode and the state after it is never a sequence's start.
+// `absorbing` set, a sequence may start at any of its steps or at its terminal observation and
+// run past its last step, each step past it repeating the last observation (the frame stack as
+// the terminal step left it) under a uniformly random action with reward 0 (what the episode
+// earns after it ended). The model then learns that the terminal state stays put and pays
+// nothing more, which is what an imagined rollout must know to value reaching it (the absorbing
+// states of Kostrikov et al., "Discriminator-Actor-Critic", ICLR 2019, sec. 4.2; Dreamer's
+// continue head learns the same fact as a separate output). Without it the terminal step is the
+// last step of at most one sequence of its episode (none if the episode is shorter than K) and
+// the terminal observation never starts one, so the encoder never trains on it as a start.
+// The reward scaling (reward_moments) is of the real rewards only: the absorbing 0 may lie
+// several standard deviations outside them.
 
 #include <Eigen/Core>
 #include <vector>
@@ -38,7 +42,7 @@ class FrameReplay {
   /// Transitions stored.
   int64_t steps() const { return int64_t(rewards_.size()); }
   /// Sequence starts with K further steps in the same episode (with `absorbing`, every step of a
-  /// terminated episode: its absorbing state continues it).
+  /// terminated episode and its terminal observation: its absorbing state continues them).
   int64_t sequences(int K, bool absorbing = false) const;
   /// n sequences of K steps drawn uniformly (with replacement) among sequences(K, absorbing) from
   /// `rng`: rewards r mapped to (r - reward_shift) / reward_scale; steps past a terminated
