@@ -35,7 +35,7 @@ class FrameReplay {
   /// Appends a step: the action taken (action_dim values, scaled to [-1, 1]), the reward, and
   /// the observation reached; `terminated`: the episode ended there (the env's terminal state,
   /// not its step limit), so nothing more is added to it. Throws std::logic_error before
-  /// begin_episode().
+  /// begin_episode() or after a terminated step (the next episode must begin first).
   void add(const Vec& action, double reward, const Vec& next_obs, bool terminated = false);
 
   int episodes() const { return int(starts_.size()); }
