@@ -233,6 +233,7 @@ TEST_CASE("a short pixel run is deterministic, fits twice and publishes its film
   };
   CHECK(stat("episode") == "2 / 2 (run finished)");
   CHECK(stat("phase") == "run finished");
+  CHECK(stat("terminal episodes").rfind("0 of ", 0) == 0);  // the pendulum never terminates
 }
 
 TEST_CASE("the output files hold every run, and a second write replaces them instead of appending") {

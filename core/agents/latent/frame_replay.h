@@ -64,6 +64,7 @@ class FrameReplay {
   std::vector<int64_t>& obs_starts() { return obs_starts_; }
   std::vector<int64_t>& starts() { return starts_; }
   std::vector<int>& terminated() { return terminated_; }
+  const std::vector<int>& terminated() const { return terminated_; }
 
  private:
   int obs_dim_ = 0, action_dim_ = 0;

@@ -298,7 +298,11 @@ void LatentAgent::publish(Snapshot& s) const {
                             : train_remaining_ > 0 ? "fitting the latent model"
                                                    : "planning in latent space (MPC)";
   add_phase(s, phase);
+  // How many episodes ended in a terminal state (on point obstacles: reached the goal), the ones
+  // the absorbing states train on: a user watching for the first reach reads it here.
+  const long terminated = long(std::count(replay_.terminated().begin(), replay_.terminated().end(), 1));
   s.stats.push_back({"replay", std::to_string(replay_.steps()) + " frames, " + std::to_string(replay_.episodes()) + " episodes"});
+  s.stats.push_back({"terminal episodes", std::to_string(terminated) + " of " + std::to_string(replay_.episodes())});
   s.stats.push_back({"latent model", std::to_string(fits_) + " fits, " + std::to_string(gradient_steps_) +
                                          " gradient steps (" + cfg_.model.objective + " objective)" +
                                          (diverged_ ? ", diverged" : "")});
