@@ -11,6 +11,7 @@
 #include <fstream>
 #include <functional>
 #include <limits>
+#include <map>
 #include <set>
 
 #include "core/agents/latent/frame_replay.h"
@@ -631,6 +632,37 @@ TEST_CASE("the novelty bonus: each predicted step scores novelty_weight times it
   CHECK(std::vector<float>(back.novelty_seen().data(), back.novelty_seen().data() + back.novelty_seen().size()) ==
         std::vector<float>(seen.data(), seen.data() + seen.size()));
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("the novelty schedule: the bonus plans the first novelty_episodes planned episodes, then the reward head alone") {
+  auto sets = kSmall;
+  sets.insert(sets.end(), {"episodes=5", "latent.novelty_weight=3", "latent.novelty_episodes=2"});
+  auto e = make(sets);
+  const auto& agent = dynamic_cast<const LatentAgent&>(e->agent());
+  std::map<int, double> weight_at_fit;  // fits -> the weight the planner scores with after it
+  std::map<int, std::string> row_at_fit;
+  for (bool more = true; more;) {
+    more = e->tick();
+    if (weight_at_fit.count(agent.fits())) continue;
+    weight_at_fit[agent.fits()] = agent.evaluator().novelty_weight();
+    const auto snap = e->snapshot();
+    for (const auto& [key, value] : snap->stats)
+      if (key == "novelty bonus") row_at_fit[agent.fits()] = value;
+  }
+  REQUIRE(agent.fits() >= 4);
+  CHECK(weight_at_fit[1] == 3);  // planned episodes 1 and 2 explore
+  CHECK(weight_at_fit[2] == 3);
+  CHECK(weight_at_fit[3] == 0);  // then the reward head alone
+  CHECK(weight_at_fit[4] == 0);
+  CHECK(row_at_fit[2] == "3 (exploring: planned episode 2 of 2)");
+  CHECK(row_at_fit[3] == "0 (exploiting: the bonus ended after 2 planned episodes)");
+  // 0 episodes: the bonus throughout (the option's default).
+  sets.back() = "latent.novelty_episodes=0";
+  auto always = make(sets);
+  const auto& a2 = dynamic_cast<const LatentAgent&>(always->agent());
+  while (always->tick()) {}
+  REQUIRE(a2.fits() >= 4);
+  CHECK(a2.evaluator().novelty_weight() == 3);
 }
 
 TEST_CASE("frame replay: observations() strides evenly over the stored rows, at most the number asked") {

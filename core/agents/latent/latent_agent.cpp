@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <sstream>
 
 #include "core/io/table.h"
 #include "core/snapshot.h"
@@ -43,7 +44,12 @@ LatentAgent::LatentAgent(const LatentAgentConfig& cfg, const Env& env, const Run
 void LatentAgent::update_novelty() {
   // Encoded after every fit whatever the weight, so a live edit from 0 takes effect at the next plan.
   novelty_seen_ = model_.encode(replay_.observations(LatentSettings::kNoveltyPoints));
-  evaluator_->set_seen(novelty_seen_, cfg_.latent.novelty_weight);
+  evaluator_->set_seen(novelty_seen_, novelty_weight_now());
+}
+
+double LatentAgent::novelty_weight_now() const {
+  const int n = cfg_.latent.novelty_episodes;
+  return n == 0 || fits_ <= n ? cfg_.latent.novelty_weight : 0.0;
 }
 
 Vec LatentAgent::scaled_action(const Vec& a) const {
@@ -303,6 +309,15 @@ void LatentAgent::publish(Snapshot& s) const {
   const long terminated = long(std::count(replay_.terminated().begin(), replay_.terminated().end(), 1));
   s.stats.push_back({"replay", std::to_string(replay_.steps()) + " frames, " + std::to_string(replay_.episodes()) + " episodes"});
   s.stats.push_back({"terminal episodes", std::to_string(terminated) + " of " + std::to_string(replay_.episodes())});
+  if (cfg_.latent.novelty_weight > 0) {  // which phase the exploration schedule is in
+    const int n = cfg_.latent.novelty_episodes;
+    std::ostringstream b;
+    b << novelty_weight_now();
+    if (n == 0) b << " (every episode)";
+    else if (fits_ <= n) b << " (exploring: planned episode " << std::max(fits_, 1) << " of " << n << ")";
+    else b << " (exploiting: the bonus ended after " << n << " planned episodes)";
+    s.stats.push_back({"novelty bonus", b.str()});
+  }
   s.stats.push_back({"latent model", std::to_string(fits_) + " fits, " + std::to_string(gradient_steps_) +
                                          " gradient steps (" + cfg_.model.objective + " objective)" +
                                          (diverged_ ? ", diverged" : "")});
@@ -353,7 +368,7 @@ void LatentAgent::apply_live(const AgentSettings& settings, const LiveEdit&) {
   cfg_.model.latent_weight = c.model.latent_weight;
   cfg_.model.learning_rate = c.model.learning_rate;
   model_.set_weights(c.model.consistency_weight, c.model.reward_weight, c.model.latent_weight, c.model.learning_rate);
-  evaluator_->set_seen(novelty_seen_, cfg_.latent.novelty_weight);
+  evaluator_->set_seen(novelty_seen_, novelty_weight_now());
 }
 
 void LatentAgent::write_outputs(const std::filesystem::path& dir) const {

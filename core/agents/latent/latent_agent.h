@@ -85,6 +85,11 @@ struct LatentSettings {
   /// needs it: the reward head never sees the disc inside the goal and rates it below the walls
   /// beside it (README, "Models from pixels"). 0: the reward head alone (the preset).
   double novelty_weight = 0;
+  /// Planned episodes that get the novelty bonus; after them the reward head plans alone (0:
+  /// every episode). Plan2Explore's two phases (Sekar et al. 2020): explore, then exploit what
+  /// was found. The bonus never fades by itself, as every unvisited latent keeps paying: on point
+  /// obstacles it pulled the disc away from a goal already found (README, "Models from pixels").
+  int novelty_episodes = 0;
   /// Episodes that terminated end in an absorbing state the model trains on: past the terminal
   /// step a sequence repeats the last observation with reward 0 (frame_replay.h), so imagined
   /// rollouts learn that reaching a terminal state ends the costs. false: sequences stop at the
@@ -110,6 +115,8 @@ struct LatentSettings {
             "std of the exploration noise on each executed planned action, in half action ranges (PlaNet: 0.3)");
     v.field("novelty_weight", novelty_weight, Range::closed(0, 1e4), Apply::live,
             "weight of the novelty bonus, each predicted step's latent distance to the nearest seen one (0: none)");
+    v.field("novelty_episodes", novelty_episodes, Range::closed(0, 1e6), Apply::live,
+            "planned episodes with the novelty bonus, then the reward head alone (0: every episode)");
     v.field("absorbing_states", absorbing_states, Apply::live,
             "train on an absorbing state after each terminated episode (reward 0, the state stays)");
     v.field("filter_weight", filter_weight, Range{0, 1, false, true}, Apply::live,
@@ -213,6 +220,10 @@ class LatentAgent : public Agent {
   const LatentModel::Mat& belief_prediction() const { return belief_prediction_; }
   /// The novelty bonus's seen latents as of the last fit (rows; empty before the first fit).
   const LatentModel::Mat& novelty_seen() const { return novelty_seen_; }
+  /// The novelty bonus's weight for the episode planned with the current fit: novelty_weight
+  /// during the first novelty_episodes planned episodes (fit k plans episode k), then 0.
+  double novelty_weight_now() const;
+  const LatentEvaluator& evaluator() const { return *evaluator_; }
   const std::vector<double>& k_error_model() const { return k_model_; }
   const std::vector<double>& k_error_repeat() const { return k_repeat_; }
   int fits() const { return fits_; }

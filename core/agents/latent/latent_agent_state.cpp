@@ -209,7 +209,7 @@ void LatentAgent::visit_state(StateVisitor& v, const Env& real, const Vec&) {
   frames("strip_real", strip_real_);
   if (v.loading()) {
     evaluator_->set_reward_moments(reward_shift_, reward_scale_);
-    evaluator_->set_seen(novelty_seen_, cfg_.latent.novelty_weight);
+    evaluator_->set_seen(novelty_seen_, novelty_weight_now());
     if (has_held_out_) {
       Rng rng = seed_.stream(4);
       held_out_ = collect_held_out(real, cfg_.latent.held_out_rollouts, cfg_.latent.held_out_steps, rng);

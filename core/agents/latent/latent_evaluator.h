@@ -21,6 +21,7 @@ class LatentEvaluator : public SequenceEvaluator {
   /// + weight * min_j |z' - seen_j| (Euclidean), seen (n x latent_dim) the latents seen so far.
   /// weight 0 or no rows: none.
   void set_seen(const LatentModel::Mat& seen, double weight) { seen_ = seen, novelty_weight_ = weight; }
+  double novelty_weight() const { return novelty_weight_; }
 
   int obs_dim() const override { return model_->latent_dim(); }
   int action_dim() const override { return model_->action_dim(); }
