@@ -654,8 +654,8 @@ TEST_CASE("the novelty schedule: the bonus plans the first novelty_episodes plan
   CHECK(weight_at_fit[2] == 3);
   CHECK(weight_at_fit[3] == 0);  // then the reward head alone
   CHECK(weight_at_fit[4] == 0);
-  CHECK(row_at_fit[2] == "3 (exploring: planned episode 2 of 2)");
-  CHECK(row_at_fit[3] == "0 (exploiting: the bonus ended after 2 planned episodes)");
+  CHECK(row_at_fit[2] == "3, explore 2/2");
+  CHECK(row_at_fit[3] == "off (exploit)");
   // 0 episodes: the bonus throughout (the option's default).
   sets.back() = "latent.novelty_episodes=0";
   auto always = make(sets);
@@ -663,6 +663,8 @@ TEST_CASE("the novelty schedule: the bonus plans the first novelty_episodes plan
   while (always->tick()) {}
   REQUIRE(a2.fits() >= 4);
   CHECK(a2.evaluator().novelty_weight() == 3);
+  const auto snap = always->snapshot();
+  CHECK(std::count(snap->stats.begin(), snap->stats.end(), std::pair<std::string, std::string>{"novelty bonus", "3, always"}) == 1);
 }
 
 TEST_CASE("frame replay: observations() strides evenly over the stored rows, at most the number asked") {

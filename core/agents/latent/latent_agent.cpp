@@ -309,13 +309,12 @@ void LatentAgent::publish(Snapshot& s) const {
   const long terminated = long(std::count(replay_.terminated().begin(), replay_.terminated().end(), 1));
   s.stats.push_back({"replay", std::to_string(replay_.steps()) + " frames, " + std::to_string(replay_.episodes()) + " episodes"});
   s.stats.push_back({"terminal episodes", std::to_string(terminated) + " of " + std::to_string(replay_.episodes())});
-  if (cfg_.latent.novelty_weight > 0) {  // which phase the exploration schedule is in
+  if (cfg_.latent.novelty_weight > 0) {  // which phase the exploration schedule is in (short: the column is narrow)
     const int n = cfg_.latent.novelty_episodes;
     std::ostringstream b;
-    b << novelty_weight_now();
-    if (n == 0) b << " (every episode)";
-    else if (fits_ <= n) b << " (exploring: planned episode " << std::max(fits_, 1) << " of " << n << ")";
-    else b << " (exploiting: the bonus ended after " << n << " planned episodes)";
+    if (n == 0) b << cfg_.latent.novelty_weight << ", always";
+    else if (fits_ <= n) b << cfg_.latent.novelty_weight << ", explore " << std::max(fits_, 1) << "/" << n;
+    else b << "off (exploit)";
     s.stats.push_back({"novelty bonus", b.str()});
   }
   s.stats.push_back({"latent model", std::to_string(fits_) + " fits, " + std::to_string(gradient_steps_) +
